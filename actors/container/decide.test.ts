@@ -1,0 +1,114 @@
+/** Container rules, given/when/then: given these events, when this command, then these events or this error. */
+import t from 'tap';
+import { initialTransition, transition } from 'xstate';
+import type { ContainerCommand, ContainerConfig, ContainerEvent } from '../../events/container.js';
+import type { Draft } from '../../events/envelope.js';
+import { decideContainer } from './decide.js';
+import { containerMachine } from './machine.js';
+import type { ContainerState } from './state.js';
+
+const id = 'a'.repeat(64);
+const config: ContainerConfig = {
+  name: 'web', image: 'b'.repeat(64), imageRef: 'busybox', cmd: ['true'], env: [], workingDir: '',
+  hostname: 'h', autoRemove: false, labels: {},
+};
+let seq = 0;
+const envelope = (draft: Draft<ContainerEvent>): ContainerEvent =>
+  ({ ...draft, id: `e${++seq}`, host: 'h1', kind: 'container', entity: id, time: 1000 + seq, causation: 'c', correlation: 'c', attributes: {} }) as ContainerEvent;
+
+/** Folds the drafts through the machine (pure) and returns the state decide sees. */
+function given(...drafts: Draft<ContainerEvent>[]): ContainerState {
+  let snapshot = initialTransition(containerMachine, { id, host: 'h1' })[0];
+  for (const draft of drafts) snapshot = transition(containerMachine, snapshot, envelope(draft))[0];
+  return { ...snapshot.context, status: snapshot.value as ContainerState['status'] };
+}
+
+const created: Draft<ContainerEvent> = { type: 'container.created', data: config };
+const starting: Draft<ContainerEvent> = { type: 'container.starting', data: {} };
+const started: Draft<ContainerEvent> = { type: 'container.started', data: { pid: 42, shimPid: 41 } };
+const died: Draft<ContainerEvent> = { type: 'container.died', data: { exitCode: 0, signal: null, oomKilled: false } };
+const removing: Draft<ContainerEvent> = { type: 'container.removing', data: {} };
+const destroyed: Draft<ContainerEvent> = { type: 'container.destroyed', data: {} };
+
+const types = (state: ContainerState, command: ContainerCommand) => decideContainer(state, command).map((d) => d.type);
+
+t.test('create, start, run, die: the happy path', async (t) => {
+  t.same(types(given(), { type: 'Create', config }), ['container.created']);
+  t.same(types(given(created), { type: 'Start' }), ['container.starting']);
+  t.same(types(given(created, starting), { type: 'ReportStarted', pid: 42, shimPid: 41 }), ['container.started']);
+  const running = given(created, starting, started);
+  t.equal(running.status, 'running');
+  t.equal(running.pid, 42);
+  t.same(types(running, { type: 'ReportExited', exitCode: 3, signal: null, oomKilled: false }), ['container.died']);
+  const exited = given(created, starting, started, { type: 'container.died', data: { exitCode: 3, signal: null, oomKilled: false } });
+  t.equal(exited.status, 'exited');
+  t.equal(exited.exitCode, 3);
+  t.equal(exited.pid, null);
+});
+
+t.test('stop records stopping and a SIGTERM kill; the exit then records die and stop', async (t) => {
+  const running = given(created, starting, started);
+  const drafts = decideContainer(running, { type: 'Stop', timeoutSeconds: 5 });
+  t.same(drafts, [
+    { type: 'container.stopping', data: { timeoutSeconds: 5 } },
+    { type: 'container.killed', data: { signal: 'SIGTERM' } },
+  ]);
+  const stopping = given(created, starting, started, ...drafts);
+  t.equal(stopping.status, 'stopping');
+  t.same(types(stopping, { type: 'ReportExited', exitCode: 143, signal: 15, oomKilled: false }), ['container.died', 'container.stopped']);
+  t.same(types(given(created), { type: 'Stop', timeoutSeconds: 1 }), [], 'stopping a container that is not running is a no-op');
+});
+
+t.test('a failed start ends in exited with the exec error code', async (t) => {
+  const state = given(created, starting, { type: 'container.start_failed', data: { exitCode: 127, error: 'not found' } });
+  t.equal(state.status, 'exited');
+  t.equal(state.exitCode, 127);
+  t.equal(state.error, 'not found');
+  t.same(types(state, { type: 'Start' }), ['container.starting'], 'it can be started again');
+});
+
+t.test('illegal commands are refused with a classified error and no events', async (t) => {
+  const running = given(created, starting, started);
+  t.throws(() => decideContainer(running, { type: 'Remove', force: false }), { name: 'ConflictError' });
+  t.throws(() => decideContainer(given(created), { type: 'Kill', signal: 'SIGKILL' }), { name: 'ConflictError' });
+  t.throws(() => decideContainer(given(), { type: 'Start' }), { name: 'NotFoundError' });
+  t.throws(() => decideContainer(given(created), { type: 'Create', config }), { name: 'ConflictError' });
+  const removed = given(created, removing, destroyed);
+  t.equal(removed.status, 'removed');
+  t.throws(() => decideContainer(removed, { type: 'Start' }), { name: 'NotFoundError' });
+  t.throws(() => decideContainer(given(created, removing), { type: 'Start' }), { name: 'IllegalStateError' });
+});
+
+t.test('force removal of a running container records its death while removing', async (t) => {
+  const running = given(created, starting, started);
+  t.same(types(running, { type: 'Remove', force: true }), ['container.removing']);
+  const state = given(created, starting, started, removing);
+  t.equal(state.status, 'removing');
+  t.same(types(state, { type: 'ReportExited', exitCode: 137, signal: 9, oomKilled: false }), ['container.died']);
+  t.same(types(given(created, starting, started, removing, died), { type: 'ReportExited', exitCode: 137, signal: 9, oomKilled: false }), [], 'only once');
+  t.same(types(given(created, starting, started, removing, died), { type: 'ReportRemoved' }), ['container.destroyed']);
+});
+
+t.test('stale worker reports are ignored, never errors', async (t) => {
+  t.same(types(given(created), { type: 'ReportStarted', pid: 1, shimPid: 2 }), []);
+  t.same(types(given(created), { type: 'ReportExited', exitCode: 0, signal: null, oomKilled: false }), []);
+  t.same(types(given(created), { type: 'ReportRemoved' }), []);
+  t.same(types(given(created, starting, started), { type: 'Start' }), [], 'starting a running container is a no-op');
+});
+
+t.test('the machine names the effects of each transition, and replay through transition() runs none', async (t) => {
+  let snapshot = initialTransition(containerMachine, { id, host: 'h1' })[0];
+  const actionsOf = (draft: Draft<ContainerEvent>) => {
+    const [next, actions] = transition(containerMachine, snapshot, envelope(draft));
+    snapshot = next;
+    return actions.map((a) => a.type).filter((type) => !type.startsWith('xstate.'));
+  };
+  t.same(actionsOf(created), []);
+  t.same(actionsOf(starting), ['startProcess']);
+  t.same(actionsOf(started), ['watchProcess']);
+  t.same(actionsOf({ type: 'container.killed', data: { signal: 'SIGHUP' } }), ['signalProcess']);
+  t.same(actionsOf(died), ['autoRemove']);
+  t.same(actionsOf(removing), ['removeContainer']);
+  t.same(actionsOf(destroyed), []);
+  t.equal(snapshot.status, 'done');
+});

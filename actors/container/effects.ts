@@ -1,0 +1,113 @@
+/**
+ * The container machine's effects, provided to the live actor. Each one asks the worker for
+ * kernel work; whatever the worker answers comes back as a command (ReportStarted, ReportExited,
+ * ReportRemoved), so decide stays the only source of events. Replay never runs these.
+ */
+import type { ContainerCommand } from '../../events/container.js';
+import type { OutputChunk } from '../../events/requests.js';
+import { BerthError } from '../../events/errors.js';
+import type { Worker } from '../../runtime/worker.js';
+import type { Watch } from '../../runtime/containers/watch.js';
+import { parseSignal } from '../../runtime/signals.js';
+import { containerMachine } from './machine.js';
+import type { ContainerData, ContainerState } from './state.js';
+
+export interface ContainerEffectDeps {
+  worker: Worker;
+  /** Queues a command for a container (with a fresh command id). */
+  dispatch(id: string, command: ContainerCommand): void;
+  /** Streams output to whoever follows the container live. */
+  publishOutput(id: string, chunk: OutputChunk): void;
+  /** The chain ids of an image's layers, lowest first. */
+  imageChains(imageId: string): string[];
+  /** The container's current state. */
+  state(id: string): ContainerState | undefined;
+}
+
+export interface ContainerEffects {
+  machine: typeof containerMachine;
+  /** Re-arms, after replay, the effect a state was in the middle of. */
+  resume(data: ContainerData, what: 'watch' | 'remove'): void;
+  stopAll(): void;
+}
+
+export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
+  const watches = new Map<string, Watch>();
+  const stopTimers = new Map<string, NodeJS.Timeout>();
+
+  const watch = (data: ContainerData) => {
+    if (watches.has(data.id)) return;
+    watches.set(data.id, deps.worker.watch(
+      data.id,
+      (chunk) => deps.publishOutput(data.id, chunk),
+      (exit, oomKilled) => {
+        watches.delete(data.id);
+        clearTimeout(stopTimers.get(data.id));
+        stopTimers.delete(data.id);
+        deps.publishOutput(data.id, { eof: true });
+        deps.dispatch(data.id, { type: 'ReportExited', exitCode: exit.exitCode, signal: exit.signal, oomKilled });
+      },
+    ));
+  };
+
+  const machine = containerMachine.provide({
+    actions: {
+      startProcess: ({ context }) => {
+        const config = context.config!;
+        deps.worker.startContainer(context.id, config, deps.imageChains(config.image)).then(
+          (started) => deps.dispatch(context.id, { type: 'ReportStarted', ...started }),
+          (error: unknown) => deps.dispatch(context.id, {
+            type: 'ReportStartFailed',
+            exitCode: error instanceof BerthError ? error.exitCode : 125,
+            error: (error as Error).message,
+          }),
+        );
+      },
+      watchProcess: ({ context }) => watch(context),
+      signalProcess: ({ context, event }) => {
+        if (event.type === 'container.killed' && context.pid) deps.worker.signal(context.pid, parseSignal(event.data.signal).number);
+      },
+      stopProcess: ({ context, event }) => {
+        clearTimeout(stopTimers.get(context.id));
+        if (!context.pid) return;
+        const pid = context.pid;
+        const timeout = event.type === 'container.stopping' ? event.data.timeoutSeconds : 0;
+        // The SIGTERM is its own killed event, which follows this one; here only the deadline.
+        stopTimers.set(context.id, setTimeout(() => {
+          stopTimers.delete(context.id);
+          if (deps.state(context.id)?.pid === pid) deps.dispatch(context.id, { type: 'Kill', signal: 'SIGKILL' });
+        }, timeout * 1000));
+      },
+      removeContainer: ({ context }) => remove(context),
+      autoRemove: ({ context }) => {
+        if (context.config?.autoRemove) deps.dispatch(context.id, { type: 'Remove', force: false });
+      },
+    },
+  });
+
+  function remove(context: ContainerData): void {
+        watches.get(context.id)?.stop();
+        watches.delete(context.id);
+        deps.worker.removeContainer(context.id).then(
+          (ended) => {
+            if (ended) {
+              deps.publishOutput(context.id, { eof: true });
+              deps.dispatch(context.id, { type: 'ReportExited', exitCode: ended.exit.exitCode, signal: ended.exit.signal, oomKilled: ended.oomKilled });
+            }
+            deps.dispatch(context.id, { type: 'ReportRemoved' });
+          },
+          (error: unknown) => console.error(`berthd: remove ${context.id.slice(0, 12)}: ${(error as Error).message}`),
+        );
+  }
+
+  return {
+    machine,
+    resume: (data, what) => (what === 'watch' ? watch(data) : remove(data)),
+    stopAll() {
+      for (const w of watches.values()) w.stop();
+      for (const timer of stopTimers.values()) clearTimeout(timer);
+      watches.clear();
+      stopTimers.clear();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The container statechart. Its states mirror the lifecycle and its events are the recorded
+ * events: every transition folds `evolveContainer` into the context. The effect actions are
+ * named here and do nothing; the live actor provides them (effects.ts), while replay runs the
+ * machine through xstate's pure `transition()`, which never executes actions.
+ */
+import { assign, setup } from 'xstate';
+import type { ContainerEvent } from '../../events/container.js';
+import { evolveContainer } from './evolve.js';
+import { initialContainerData, type ContainerData } from './state.js';
+
+const evolve = { type: 'evolve' } as const;
+
+export const containerMachine = setup({
+  types: {} as {
+    context: ContainerData;
+    events: ContainerEvent;
+    input: { id: string; host: string };
+  },
+  actions: {
+    evolve: assign(({ context, event }) => evolveContainer(context, event)),
+    /** Ask the worker to start the process; it reports back with ReportStarted or ReportStartFailed. */
+    startProcess: () => {},
+    /** Watch the running process: stream its output and report its exit with ReportExited. */
+    watchProcess: () => {},
+    /** Send the signal the killed event names. */
+    signalProcess: () => {},
+    /** Arm the deadline: SIGKILL after the timeout, unless the container has exited by then. */
+    stopProcess: () => {},
+    /** Kill what is left, delete the cgroup and the container's dirs; reports ReportRemoved. */
+    removeContainer: () => {},
+    /** Ask for removal when the container was created with --rm. */
+    autoRemove: () => {},
+  },
+}).createMachine({
+  id: 'container',
+  initial: 'none',
+  context: ({ input }) => initialContainerData(input),
+  states: {
+    none: { on: { 'container.created': { target: 'created', actions: evolve } } },
+    created: {
+      on: {
+        'container.starting': { target: 'starting', actions: evolve },
+        'container.removing': { target: 'removing', actions: evolve },
+      },
+    },
+    starting: {
+      entry: 'startProcess',
+      on: {
+        'container.started': { target: 'running', actions: evolve },
+        'container.start_failed': { target: 'exited', actions: evolve },
+        'container.removing': { target: 'removing', actions: evolve },
+      },
+    },
+    running: {
+      entry: 'watchProcess',
+      on: {
+        'container.killed': { actions: [evolve, 'signalProcess'] },
+        'container.stopping': { target: 'stopping', actions: evolve },
+        'container.died': { target: 'exited', actions: evolve },
+        'container.removing': { target: 'removing', actions: evolve },
+      },
+    },
+    stopping: {
+      entry: 'stopProcess',
+      on: {
+        'container.killed': { actions: [evolve, 'signalProcess'] },
+        'container.died': { target: 'exited', actions: evolve },
+        'container.removing': { target: 'removing', actions: evolve },
+      },
+    },
+    exited: {
+      entry: 'autoRemove',
+      on: {
+        'container.stopped': { actions: evolve },
+        'container.starting': { target: 'starting', actions: evolve },
+        'container.removing': { target: 'removing', actions: evolve },
+      },
+    },
+    removing: {
+      entry: 'removeContainer',
+      on: {
+        'container.died': { actions: evolve },
+        'container.destroyed': { target: 'removed', actions: evolve },
+      },
+    },
+    removed: { type: 'final' },
+    dead: { on: { 'container.removing': { target: 'removing', actions: evolve } } },
+  },
+});
+
+export type ContainerMachine = typeof containerMachine;

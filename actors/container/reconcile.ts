@@ -1,0 +1,41 @@
+/**
+ * After replay, make the log true again: compare each container's recorded state with what the
+ * kernel has, and emit the commands that close the gap. It decides nothing by itself; the
+ * commands go through decide like any other.
+ */
+import type { ContainerCommand } from '../../events/container.js';
+import type { KernelView } from '../../runtime/worker.js';
+import type { ContainerState } from './state.js';
+
+/** What to do for one container: commands to dispatch, and which effect to re-arm. */
+export interface Reconciliation {
+  commands: ContainerCommand[];
+  resume: 'watch' | 'remove' | null;
+}
+
+/** Pure: the recorded state and the kernel's view in, the repair out. */
+export function reconcileContainer(state: ContainerState, kernel: KernelView): Reconciliation {
+  const exited = (code: number, signal: number | null): ContainerCommand =>
+    ({ type: 'ReportExited', exitCode: code, signal, oomKilled: false });
+  switch (state.status) {
+    case 'starting':
+      if (kernel.started && (kernel.alive || kernel.exit)) {
+        const commands: ContainerCommand[] = [{ type: 'ReportStarted', ...kernel.started }];
+        return { commands, resume: 'watch' };
+      }
+      return { commands: [{ type: 'ReportStartFailed', exitCode: 125, error: 'the daemon stopped while the container was starting' }], resume: null };
+    case 'running':
+    case 'stopping':
+      if (kernel.exit) return { commands: [], resume: 'watch' };
+      // A stop that the daemon's death interrupted ends the hard way.
+      if (kernel.alive) return { commands: state.status === 'stopping' ? [{ type: 'Kill', signal: 'SIGKILL' }] : [], resume: 'watch' };
+      // Neither a process nor an exit file (the machine rebooted): the exit code is unknown.
+      return { commands: [exited(255, null)], resume: null };
+    case 'removing':
+      return { commands: [], resume: 'remove' };
+    case 'exited':
+      return { commands: state.config?.autoRemove ? [{ type: 'Remove', force: false }] : [], resume: null };
+    default:
+      return { commands: [], resume: null };
+  }
+}

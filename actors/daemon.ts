@@ -1,0 +1,69 @@
+/**
+ * The daemon: joins (or starts) NATS, makes sure the event stream exists, rebuilds this host's
+ * actors from the log, reconciles them with the kernel, and serves requests until told to stop.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import { ensureEventStream, JetStreamEventStore } from '../events/jetStream.js';
+import { BerthError } from '../events/errors.js';
+import { SUBJECT_TOKEN } from '../events/subjects.js';
+import { createCgroupManager } from '../runtime/cgroups/detect.js';
+import type { Layout } from '../runtime/layout.js';
+import { connectNats, type NatsTarget } from '../runtime/nats/connect.js';
+import { ensureEmbeddedNats } from '../runtime/nats/embedded.js';
+import { Worker } from '../runtime/worker.js';
+import { Host } from './host.js';
+import { serveRequests } from './server.js';
+
+export interface DaemonOptions {
+  layout: Layout;
+  /** An external NATS; without it the daemon runs the embedded nats-server. */
+  nats?: NatsTarget;
+  hostId?: string;
+}
+
+/** What `berthd.json` in the run root says once the daemon is ready. */
+export interface DaemonInfo {
+  pid: number;
+  host: string;
+  url: string;
+}
+
+async function chooseHostId(layout: Layout, wanted?: string): Promise<string> {
+  const stored = await fs.readFile(layout.hostIdFile, 'utf8').then((s) => s.trim(), () => '');
+  const id = wanted ?? (stored || os.hostname().replace(/[^A-Za-z0-9_-]/g, '-'));
+  if (!SUBJECT_TOKEN.test(id)) throw new BerthError(`invalid host id "${id}": use letters, digits, '-' and '_'`);
+  if (id !== stored) await fs.writeFile(layout.hostIdFile, `${id}\n`);
+  return id;
+}
+
+export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promise<void> }> {
+  const started = performance.now();
+  const { layout } = options;
+  await fs.mkdir(layout.root, { recursive: true, mode: 0o700 });
+  await fs.mkdir(layout.runRoot, { recursive: true, mode: 0o700 });
+  const hostId = await chooseHostId(layout, options.hostId);
+  const target: NatsTarget = options.nats ?? (await ensureEmbeddedNats(layout));
+  const nc = await connectNats(target, `berthd-${hostId}`);
+  await ensureEventStream(nc);
+  const cgroups = await createCgroupManager();
+  const host = new Host(hostId, nc, new JetStreamEventStore(nc), new Worker(layout, cgroups));
+  const replayed = await host.start();
+  const subscription = serveRequests(nc, host);
+  await nc.flush();
+  const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
+  await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
+  const ms = (performance.now() - started).toFixed(0);
+  console.error(`berthd: ready: host ${hostId}, ${replayed} events replayed, cgroup ${cgroups.mode}, ${ms} ms`);
+  return {
+    async stop() {
+      subscription.unsubscribe();
+      host.stop();
+      // Drain, but never hang on a broker that is gone.
+      await Promise.race([nc.drain().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      await nc.close().catch(() => {});
+      const current = await fs.readFile(layout.daemonInfo, 'utf8').catch(() => '');
+      if (current.includes(`"pid":${process.pid},`)) await fs.rm(layout.daemonInfo, { force: true });
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * One entity (a container or an image) as a live actor: an XState actor whose state is the fold
+ * of the entity's events, a mailbox that handles its commands one at a time, and the sequence
+ * of its last event for optimistic concurrency.
+ */
+import { createActor, initialTransition, transition, type AnyActorRef, type AnyStateMachine } from 'xstate';
+import type { AnyEvent } from '../events/all.js';
+import type { Kind } from '../events/envelope.js';
+import { ConcurrencyError } from '../events/errors.js';
+import type { EventStore, StoredEvent } from '../events/store.js';
+import { eventSubject } from '../events/subjects.js';
+
+/** What a kind contributes: its machine and its rules. */
+export interface KindRules<State, Command> {
+  kind: Kind;
+  machine: AnyStateMachine;
+  /** Returns the drafts of the events the command causes, or throws a classified error. */
+  decide(state: State, command: Command): Array<{ type: string; data: unknown }>;
+  /** The attributes every event of the entity carries (its name, image, labels). */
+  attributes(state: State, draft: { type: string; data: unknown }): Record<string, string>;
+}
+
+/** Who asked, for the envelope. */
+export interface CommandMeta {
+  /** The command's id; event ids derive from it, so a retried command deduplicates. */
+  id: string;
+  correlation: string;
+}
+
+const MAX_RETRIES = 3;
+
+export class Entity<State, Command> {
+  /** Sequence of the entity's last event in the stream (0: none). */
+  lastSeq = 0;
+  private snapshot: ReturnType<typeof initialTransition>[0];
+  private actor: AnyActorRef | null = null;
+  private mailbox: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly rules: KindRules<State, Command>,
+    readonly id: string,
+    readonly host: string,
+    private readonly store: EventStore,
+  ) {
+    this.snapshot = initialTransition(rules.machine, { id, host })[0];
+  }
+
+  /** Replay: folds one stored event through the machine's pure transition; runs no effect. */
+  replay(stored: StoredEvent): void {
+    this.snapshot = transition(this.rules.machine, this.snapshot, stored.event)[0];
+    this.lastSeq = stored.seq;
+  }
+
+  /** Goes live with the machine that has its effects provided; the current state's entry effects do not rerun. */
+  start(live: AnyStateMachine): void {
+    const snapshot = this.rules.machine.getPersistedSnapshot(this.snapshot);
+    this.actor = createActor(live, { snapshot, input: { id: this.id, host: this.host } });
+    this.actor.subscribe(() => this.listeners.forEach((listener) => listener()));
+    this.actor.start();
+  }
+
+  stop(): void {
+    this.actor?.stop();
+  }
+
+  /** The current state: the machine's context plus its state value as the status. */
+  get state(): State {
+    const snapshot = (this.actor?.getSnapshot() ?? this.snapshot) as { context: object; value: unknown };
+    return { ...snapshot.context, status: snapshot.value } as State;
+  }
+
+  /** Resolves once `predicate` holds for the state, or rejects after `timeoutMs`. */
+  waitFor(predicate: (state: State) => boolean, timeoutMs: number): Promise<State> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!predicate(this.state)) return;
+        cleanup();
+        resolve(this.state);
+      };
+      const timer = setTimeout(() => { cleanup(); reject(new Error(`timed out waiting for ${this.rules.kind} ${this.id.slice(0, 12)}`)); }, timeoutMs);
+      const cleanup = () => { clearTimeout(timer); this.listeners.delete(check); };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  /** Decides, appends and applies one command; commands to this entity run one at a time. */
+  execute(command: Command, meta: CommandMeta): Promise<AnyEvent[]> {
+    const run = this.mailbox.then(() => this.handle(command, meta));
+    this.mailbox = run.catch(() => {});
+    return run;
+  }
+
+  private async handle(command: Command, meta: CommandMeta): Promise<AnyEvent[]> {
+    for (let attempt = 0; ; attempt++) {
+      const drafts = this.rules.decide(this.state, command);
+      if (drafts.length === 0) return [];
+      const time = Date.now();
+      const before = this.state;
+      const events = drafts.map((draft, index) => ({
+        ...draft,
+        id: `${meta.id}.${index}`,
+        host: this.host,
+        kind: this.rules.kind,
+        entity: this.id,
+        time,
+        causation: meta.id,
+        correlation: meta.correlation,
+        attributes: this.rules.attributes(before, draft),
+      })) as AnyEvent[];
+      try {
+        const stored = await this.store.append(events, this.lastSeq);
+        for (const item of stored) this.apply(item);
+        return events;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= MAX_RETRIES) throw error;
+        await this.catchUp();
+      }
+    }
+  }
+
+  /** Applies an event that is already in the log to the live actor. */
+  private apply(stored: StoredEvent): void {
+    this.lastSeq = stored.seq;
+    if (this.actor) this.actor.send(stored.event);
+    else this.replay(stored);
+  }
+
+  /** Reads what another writer appended since our last event. */
+  private async catchUp(): Promise<void> {
+    for await (const stored of this.store.read(eventSubject(this.host, this.rules.kind, this.id), { fromSeq: this.lastSeq + 1 })) {
+      this.apply(stored);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import t from 'tap';
+import type { ImageRecord } from '../../events/image.js';
+import { decideImage } from './decide.js';
+import { evolveImage } from './evolve.js';
+import { initialImageData, type ImageState } from './state.js';
+
+const digest = `sha256:${'c'.repeat(64)}`;
+const record: ImageRecord = {
+  configDigest: digest, diffIds: [digest], chainIds: [digest], size: 10, tags: ['busybox:latest'],
+  env: [], cmd: [], entrypoint: [], workingDir: '', created: '2026-01-01T00:00:00Z',
+};
+
+function present(): ImageState {
+  const data = evolveImage(initialImageData({ id: 'c'.repeat(64), host: 'h' }), {
+    type: 'image.imported', data: record, id: 'e', host: 'h', kind: 'image', entity: 'c'.repeat(64),
+    time: 0, causation: 'c', correlation: 'c', attributes: {},
+  });
+  return { ...data, status: 'present' };
+}
+
+t.test('import, tag, untag and delete', async (t) => {
+  t.same(decideImage({ ...initialImageData({ id: 'x', host: 'h' }), status: 'none' }, { type: 'Import', record }).map((d) => d.type), ['image.imported']);
+  const state = present();
+  t.same(state.tags, ['busybox:latest']);
+  t.same(decideImage(state, { type: 'Import', record }), [], 'the same content and tag again changes nothing');
+  t.same(decideImage(state, { type: 'Import', record: { ...record, tags: ['other:1'] } }), [{ type: 'image.tagged', data: { tag: 'other:1' } }]);
+  t.same(decideImage(state, { type: 'Tag', tag: 'busybox:latest' }), []);
+  t.same(decideImage(state, { type: 'Untag', tag: 'busybox:latest' }), [{ type: 'image.untagged', data: { tag: 'busybox:latest' } }]);
+  t.same(decideImage(state, { type: 'Delete' }).map((d) => d.type), ['image.untagged', 'image.deleted']);
+  t.throws(() => decideImage({ ...state, status: 'deleted' }, { type: 'Tag', tag: 'x:y' }), { name: 'NotFoundError' });
+});

@@ -1,0 +1,44 @@
+/**
+ * The host's door on the bus: it takes requests on berth.cmd.<host>.*, validates them, hands them
+ * to the RequestHandler and replies with the result or a classified error. A resent request
+ * (same id) gets the first answer again and has no second effect.
+ */
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { decode, encode } from '../events/codec.js';
+import { errorToWire } from '../events/errors.js';
+import { OutputChunk, Reply, RequestEnvelope } from '../events/requests.js';
+import type { Host } from './host.js';
+import { RequestHandler } from './requests.js';
+
+const REMEMBERED = 1000;
+
+export function serveRequests(nc: NatsConnection, host: Host): Subscription {
+  const handler = new RequestHandler(host);
+  const recent = new Map<string, Promise<Reply>>();
+  const answer = async (data: Uint8Array): Promise<Reply> => {
+    let envelope: RequestEnvelope;
+    try {
+      envelope = decode(RequestEnvelope, data);
+    } catch (error) {
+      return { ok: false, error: errorToWire(error) };
+    }
+    const known = recent.get(envelope.id);
+    if (known) return known;
+    const reply = handler
+      .handle(envelope.request, {
+        id: envelope.id,
+        publish: (subject, chunk) => nc.publish(subject, encode(OutputChunk, chunk)),
+      })
+      .then((result): Reply => ({ ok: true, result }), (error: unknown): Reply => ({ ok: false, error: errorToWire(error) }));
+    recent.set(envelope.id, reply);
+    if (recent.size > REMEMBERED) recent.delete(recent.keys().next().value!);
+    return reply;
+  };
+  return nc.subscribe(`berth.cmd.${host.id}.*`, {
+    queue: `berthd.${host.id}`,
+    callback: (error, msg) => {
+      if (error) return;
+      void answer(msg.data).then((reply) => msg.respond(encode(Reply, reply)));
+    },
+  });
+}

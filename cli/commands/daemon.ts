@@ -1,0 +1,23 @@
+/** `berth daemon` / `berthd`: run the daemon in the foreground until SIGTERM or SIGINT. */
+import { runDaemon } from '../../actors/daemon.js';
+import { layoutFrom } from '../../runtime/layout.js';
+import type { GlobalOptions } from '../client.js';
+
+export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string }): Promise<number> {
+  const url = opts.nats ?? process.env.BERTH_NATS_URL;
+  const daemon = await runDaemon({
+    layout: layoutFrom(opts),
+    hostId: opts.hostId ?? process.env.BERTH_HOST_ID,
+    nats: url ? { url, token: process.env.BERTH_NATS_TOKEN, credsFile: process.env.BERTH_NATS_CREDS } : undefined,
+  });
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await daemon.stop();
+  return 0;
+}
+
+export default function daemon(opts: { hostId?: string }, globals: GlobalOptions): Promise<number> {
+  return runDaemonFromCli({ ...globals, ...opts });
+}

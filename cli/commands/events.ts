@@ -1,0 +1,112 @@
+/**
+ * `berth events`: the history from the log (--since), then live events until --until or ^C.
+ * Every host's events, in stream order, unless filtered.
+ */
+import { JetStreamEventStore } from '../../events/jetStream.js';
+import { dockerAction, type DockerAction } from '../../events/actions.js';
+import type { StoredEvent } from '../../events/store.js';
+import { eventFilter } from '../../events/subjects.js';
+import { ValidationError } from '../../events/errors.js';
+import { connectClient, type GlobalOptions } from '../client.js';
+import { parsePairs, parseTime } from '../parse.js';
+
+export type Filters = Map<string, string[]>;
+
+const FILTER_KEYS = ['type', 'event', 'container', 'image', 'host', 'label'];
+
+export function parseFilters(entries: string[]): Filters {
+  const filters: Filters = new Map();
+  for (const [key, value] of parsePairs(entries, '--filter')) {
+    if (!FILTER_KEYS.includes(key)) throw new ValidationError(`invalid filter '${key}': use one of ${FILTER_KEYS.join(', ')}`);
+    filters.set(key, [...(filters.get(key) ?? []), value]);
+  }
+  return filters;
+}
+
+/** Whether an event passes every filter key (values of one key are alternatives). Pure. */
+export function matches(stored: StoredEvent, action: DockerAction, filters: Filters): boolean {
+  const { event } = stored;
+  const test = (key: string, ok: (value: string) => boolean) => !filters.has(key) || filters.get(key)!.some(ok);
+  return test('type', (v) => v === action.type)
+    && test('event', (v) => v === action.action)
+    && test('host', (v) => v === event.host)
+    && test('container', (v) => event.kind === 'container' && (event.entity.startsWith(v) || action.attributes.name === v))
+    && test('image', (v) => (event.kind === 'image' && (event.entity.startsWith(v) || action.attributes.name === v)) || action.attributes.image === v)
+    && test('label', (v) => {
+      const eq = v.indexOf('=');
+      return eq === -1 ? v in action.attributes : action.attributes[v.slice(0, eq)] === v.slice(eq + 1);
+    });
+}
+
+/** Docker's one-line form: time, type, action, id and attributes. */
+export function formatPlain(stored: StoredEvent, action: DockerAction): string {
+  const { event } = stored;
+  const attributes = Object.entries(action.attributes).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(', ');
+  const time = new Date(event.time).toISOString().replace('Z', '000000Z');
+  return `${time} ${action.type} ${action.action} ${event.entity}${attributes ? ` (${attributes})` : ''}`;
+}
+
+/** Docker's JSON record, plus host and seq. */
+export function formatJson(stored: StoredEvent, action: DockerAction): string {
+  const { event } = stored;
+  return JSON.stringify({
+    status: action.action,
+    id: event.entity,
+    from: action.attributes.image,
+    Type: action.type,
+    Action: action.action,
+    Actor: { ID: event.entity, Attributes: action.attributes },
+    scope: 'local',
+    time: Math.floor(event.time / 1000),
+    timeNano: event.time * 1e6,
+    host: event.host,
+    seq: stored.seq,
+  });
+}
+
+export default async function events(
+  opts: { since?: string; until?: string; filter: string[]; format?: string },
+  globals: GlobalOptions,
+): Promise<number> {
+  const now = Date.now();
+  const since = opts.since === undefined ? undefined : parseTime(opts.since, '--since', now);
+  const until = opts.until === undefined ? undefined : parseTime(opts.until, '--until', now);
+  if (opts.format && opts.format !== 'json' && opts.format !== 'plain') throw new ValidationError(`unknown --format ${opts.format}: use json`);
+  const filters = parseFilters(opts.filter);
+  const hosts = filters.get('host');
+  const client = await connectClient(globals);
+  const store = new JetStreamEventStore(client.nc);
+  const print = (stored: StoredEvent) => {
+    const action = dockerAction(stored.event);
+    if (!action || !matches(stored, action, filters)) return;
+    process.stdout.write(`${opts.format === 'json' ? formatJson(stored, action) : formatPlain(stored, action)}\n`);
+  };
+  const filter = eventFilter(hosts?.length === 1 ? hosts[0] : '*');
+  try {
+    if (until !== undefined) {
+      // History only: read what exists, up to --until (waiting for it when it lies ahead).
+      if (since !== undefined || until <= Date.now()) {
+        for await (const stored of store.read(filter, { since: since ?? 0 })) {
+          if (stored.event.time > until) break;
+          print(stored);
+        }
+      }
+      if (until > Date.now()) {
+        const follower = await store.follow(filter, { since: Date.now() }, (stored) => { if (stored.event.time <= until) print(stored); });
+        await new Promise((resolve) => setTimeout(resolve, until - Date.now()));
+        await follower.stop();
+      }
+      return 0;
+    }
+    // Without --until: history from --since, then live, until interrupted.
+    const follower = await store.follow(filter, since === undefined ? { since: now } : { since }, print);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await follower.stop();
+    return 0;
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,27 @@
+/** `berth images` / `berth image ls`. */
+import { splitReference } from '../../runtime/images/reference.js';
+import { connectClient, type GlobalOptions } from '../client.js';
+import { humanDuration, humanSize, table } from '../output.js';
+
+export default async function images(opts: { quiet?: boolean; format?: string }, globals: GlobalOptions): Promise<number> {
+  const client = await connectClient(globals);
+  try {
+    const views = await client.request({ op: 'image.list' });
+    const rows = views.flatMap((v) => (v.tags.length ? v.tags : ['<none>:<none>']).map((tag) => ({ v, ...splitReference(tag) })));
+    if (opts.quiet) {
+      process.stdout.write([...new Set(views.map((v) => v.id.slice(0, 12)))].map((id) => `${id}\n`).join(''));
+    } else if (opts.format === 'json') {
+      process.stdout.write(rows.map(({ v, repository, tag }) => `${JSON.stringify({
+        ID: v.id.slice(0, 12), Repository: repository, Tag: tag, CreatedAt: v.created, Size: humanSize(v.size), Host: v.host,
+      })}\n`).join(''));
+    } else {
+      const now = Date.now();
+      process.stdout.write(table(['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'], rows.map(({ v, repository, tag }) => [
+        repository, tag, v.id.slice(0, 12), `${humanDuration(now - Date.parse(v.created))} ago`, humanSize(v.size),
+      ])));
+    }
+    return 0;
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,12 @@
+/** `berth rm`: remove containers; -f kills a running one first. */
+import { connectClient, type GlobalOptions } from '../client.js';
+import { eachContainer } from './each.js';
+
+export default async function rm(containers: string[], opts: { force?: boolean }, globals: GlobalOptions): Promise<number> {
+  const client = await connectClient(globals);
+  try {
+    return await eachContainer(containers, (ref) => client.request({ op: 'container.remove', ref, force: opts.force ?? false }));
+  } finally {
+    await client.close();
+  }
+}

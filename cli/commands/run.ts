@@ -1,0 +1,117 @@
+/**
+ * `berth run`: create and start in one request, then follow the container's output and events
+ * until it exits (or print its id with -d). Exits with the container's exit code.
+ */
+import { randomBytes } from 'node:crypto';
+import { decode } from '../../events/codec.js';
+import { AnyEvent } from '../../events/all.js';
+import { ValidationError } from '../../events/errors.js';
+import { OutputChunk, type CreateSpec } from '../../events/requests.js';
+import { eventSubject, outputSubject } from '../../events/subjects.js';
+import { normalizeReference } from '../../runtime/images/reference.js';
+import { connectClient, type GlobalOptions } from '../client.js';
+import { parseBytes, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
+
+export interface RunOptions {
+  rm?: boolean;
+  detach?: boolean;
+  name?: string;
+  env: string[];
+  workdir?: string;
+  hostname?: string;
+  memory?: string;
+  pidsLimit?: string;
+  label: string[];
+}
+
+/** Checks the flags and builds the create spec. Pure but for reading the environment for -e VAR. */
+export function createSpec(image: string, command: string[], opts: RunOptions): CreateSpec {
+  normalizeReference(image);
+  if (opts.workdir !== undefined && !opts.workdir.startsWith('/')) {
+    throw new ValidationError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
+  }
+  if (opts.name !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(opts.name)) {
+    throw new ValidationError(`Invalid container name (${opts.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+  }
+  const memoryBytes = opts.memory === undefined ? undefined : parseBytes(opts.memory, '--memory');
+  if (memoryBytes !== undefined && memoryBytes < 6 * 1024 * 1024) {
+    throw new ValidationError('Minimum memory limit allowed is 6MB');
+  }
+  return {
+    id: randomBytes(32).toString('hex'),
+    name: opts.name,
+    imageRef: image,
+    cmd: command,
+    env: parseEnv(opts.env),
+    workingDir: opts.workdir,
+    hostname: opts.hostname,
+    memoryBytes,
+    pidsLimit: opts.pidsLimit === undefined ? undefined : parsePositiveInt(opts.pidsLimit, '--pids-limit'),
+    autoRemove: opts.rm ?? false,
+    labels: Object.fromEntries(parsePairs(opts.label, '--label')),
+  };
+}
+
+export default async function run(image: string, command: string[], opts: RunOptions, globals: GlobalOptions): Promise<number> {
+  const spec = createSpec(image, command, opts);
+  const id = spec.id!;
+  const client = await connectClient(globals);
+  try {
+    if (opts.detach) {
+      await client.request({ op: 'container.create', spec, start: true });
+      process.stdout.write(`${id}\n`);
+      return 0;
+    }
+    // Follow before the container exists, so that no output or event is missed.
+    let exitCode: number | null = null;
+    let outputDone = false;
+    let created = false;
+    let removed = false;
+    let finish: () => void = () => {};
+    const finished = new Promise<void>((resolve) => { finish = resolve; });
+    const check = () => {
+      if (exitCode !== null && outputDone && (removed || !spec.autoRemove)) finish();
+    };
+    const output = client.nc.subscribe(outputSubject(client.host, id), {
+      callback: (error, msg) => {
+        if (error) return;
+        const chunk = decode(OutputChunk, msg.data);
+        if (chunk.eof) { outputDone = true; check(); return; }
+        (chunk.stream === 'stderr' ? process.stderr : process.stdout).write(chunk.data ?? '');
+      },
+    });
+    const events = client.nc.subscribe(eventSubject(client.host, 'container', id), {
+      callback: (error, msg) => {
+        if (error) return;
+        const event = decode(AnyEvent, msg.data);
+        if (event.type === 'container.created') created = true;
+        if (event.type === 'container.died') exitCode = event.data.exitCode;
+        if (event.type === 'container.destroyed') removed = true;
+        check();
+      },
+    });
+    await client.nc.flush();
+    const forward = (signal: NodeJS.Signals) => {
+      void client.request({ op: 'container.kill', ref: id, signal }).catch(() => {});
+    };
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    try {
+      await client.request({ op: 'container.create', spec, start: true });
+    } catch (error) {
+      // A start that failed under --rm: the removal is under way; let it finish first.
+      if (created && spec.autoRemove) {
+        for (let i = 0; i < 250 && !removed; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      output.unsubscribe();
+      events.unsubscribe();
+      throw error;
+    }
+    await finished;
+    process.off('SIGINT', forward);
+    process.off('SIGTERM', forward);
+    return exitCode ?? 125;
+  } finally {
+    await client.close();
+  }
+}

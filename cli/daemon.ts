@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+/** `berthd`: the daemon's own entry point (the same as `berth daemon`). */
+import { Command } from 'commander';
+import { runDaemonFromCli } from './commands/daemon.js';
+
+const program = new Command('berthd')
+  .option('--root <dir>', 'data root (BERTH_ROOT, default /var/lib/berth)')
+  .option('--run-root <dir>', 'run root (BERTH_RUN_ROOT, default /run/berth)')
+  .option('--nats <url>', 'join an external NATS instead of starting one (BERTH_NATS_URL)')
+  .option('--host-id <id>', 'this host\'s id (default: the hostname)')
+  .action(async (opts: { root?: string; runRoot?: string; nats?: string; hostId?: string }) => {
+    process.exitCode = await runDaemonFromCli(opts);
+  });
+await program.parseAsync(process.argv);

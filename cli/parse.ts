@@ -1,0 +1,54 @@
+/** Parsing of flag values the way Docker reads them. Pure. */
+import { ValidationError } from '../events/errors.js';
+
+const UNITS: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/** "512m", "1g", "1048576" -> bytes. */
+export function parseBytes(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([bkmgt])?b?$/i.exec(text.trim());
+  if (!match) throw new ValidationError(`invalid value "${text}" for ${flag}: use a size like 64m or 1g`);
+  const bytes = Math.floor(Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]!);
+  if (bytes <= 0) throw new ValidationError(`invalid value "${text}" for ${flag}: must be positive`);
+  return bytes;
+}
+
+export function parsePositiveInt(text: string, flag: string): number {
+  if (!/^\d+$/.test(text) || Number(text) <= 0) throw new ValidationError(`invalid value "${text}" for ${flag}: must be a positive integer`);
+  return Number(text);
+}
+
+/** -e VAR=value stays; -e VAR takes VAR from the environment, and is dropped when unset. */
+export function parseEnv(entries: string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const out: string[] = [];
+  for (const entry of entries) {
+    if (entry.startsWith('=')) throw new ValidationError(`invalid environment variable: ${entry}`);
+    if (entry.includes('=')) out.push(entry);
+    else if (env[entry] !== undefined) out.push(`${entry}=${env[entry]}`);
+  }
+  return out;
+}
+
+/** KEY=VALUE pairs (labels, filters) into a list of [key, value]. */
+export function parsePairs(entries: string[], flag: string): Array<[string, string]> {
+  return entries.map((entry) => {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw new ValidationError(`invalid ${flag} "${entry}": use key=value`);
+    return [entry.slice(0, eq), entry.slice(eq + 1)];
+  });
+}
+
+/**
+ * A point in time as Docker's --since/--until take it: RFC 3339, a Unix timestamp (seconds,
+ * optionally with a fraction), or a duration back from now (10m, 1h30m). Returns ms.
+ */
+export function parseTime(text: string, flag: string, now = Date.now()): number {
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const duration = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text);
+  if (duration && text) {
+    const [, h = '0', m = '0', s = '0', ms = '0'] = duration;
+    return now - (Number(h) * 3600_000 + Number(m) * 60_000 + Number(s) * 1000 + Number(ms));
+  }
+  const parsed = Date.parse(text);
+  if (Number.isNaN(parsed)) throw new ValidationError(`invalid value "${text}" for ${flag}: use RFC 3339, a Unix time or a duration like 10m`);
+  return parsed;
+}

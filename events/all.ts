@@ -1,0 +1,7 @@
+/** The union of every event berth writes, as read back from the log. */
+import { z } from 'zod';
+import { ContainerEvent } from './container.js';
+import { ImageEvent } from './image.js';
+
+export const AnyEvent = z.discriminatedUnion('type', [...ContainerEvent.options, ...ImageEvent.options]);
+export type AnyEvent = z.infer<typeof AnyEvent>;

@@ -1,0 +1,36 @@
+/**
+ * The only place msgpackr is called. Encoding checks the value against its schema first;
+ * decoding always validates, so a reader never sees an invalid message.
+ */
+import { Packr } from 'msgpackr';
+import type { z } from 'zod';
+import { ValidationError } from './errors.js';
+
+const packr = new Packr({ useRecords: false, moreTypes: false });
+
+/** Validates `value` against `schema` and packs it. */
+export function encode<S extends z.ZodType>(schema: S, value: z.input<S>): Uint8Array {
+  return packr.pack(check(schema, value, 'encode'));
+}
+
+/** Unpacks `bytes` and validates them; throws ValidationError (never anything else) when either fails. */
+export function decode<S extends z.ZodType>(schema: S, bytes: Uint8Array): z.output<S> {
+  let value: unknown;
+  try {
+    value = packr.unpack(bytes);
+  } catch (error) {
+    throw new ValidationError(`decode: not a msgpack message (${(error as Error).message})`, { cause: error });
+  }
+  return check(schema, value, 'decode');
+}
+
+/** Validates a plain value at a boundary. */
+export function check<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    throw new ValidationError(`${what}: invalid message${path}: ${issue?.message ?? 'unknown'}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,30 @@
+/** Every NATS subject, stream and bucket name berth uses, and nothing else. */
+import type { Kind } from './envelope.js';
+
+/** The JetStream stream that holds every event of every host. */
+export const EVENTS_STREAM = 'BERTH_EVENTS';
+/** The subjects the events stream captures. */
+export const EVENTS_SUBJECTS = 'berth.evt.>';
+
+/** Where one entity's events live: berth.evt.<host>.<kind>.<entity>. */
+export function eventSubject(host: string, kind: Kind, entity: string): string {
+  return `berth.evt.${host}.${kind}.${entity}`;
+}
+
+/** A filter over the events of one host (or every host with '*'), optionally one kind. */
+export function eventFilter(host = '*', kind?: Kind): string {
+  return kind ? `berth.evt.${host}.${kind}.*` : host === '*' ? EVENTS_SUBJECTS : `berth.evt.${host}.>`;
+}
+
+/** Where a host receives the commands of one kind (container, image, system). */
+export function commandSubject(host: string, kind: Kind | 'system'): string {
+  return `berth.cmd.${host}.${kind}`;
+}
+
+/** Where a running container's output is streamed live: berth.out.<host>.<container>. */
+export function outputSubject(host: string, container: string): string {
+  return `berth.out.${host}.${container}`;
+}
+
+/** Host ids and entity ids become subject tokens: only these characters are allowed. */
+export const SUBJECT_TOKEN = /^[A-Za-z0-9_-]+$/;

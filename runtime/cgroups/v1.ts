@@ -1,0 +1,109 @@
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { checkCgroupName, checkLimits, isErrno, killAndRmdir, type CgroupManager, type Limits } from './manager.js';
+
+/** Hierarchies berth uses on cgroup v1 (only the mounted ones). */
+export const V1_CONTROLLERS = ['memory', 'pids', 'cpu', 'freezer'] as const;
+export type V1Controller = (typeof V1_CONTROLLERS)[number];
+
+async function fileExists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class CgroupV1Manager implements CgroupManager {
+  readonly mode = 'v1' as const;
+  readonly root: string;
+  /** mounted hierarchies, controller -> mount point */
+  readonly hierarchies: ReadonlyMap<V1Controller, string>;
+
+  constructor(opts: { root?: string } = {}) {
+    this.root = opts.root ?? '/sys/fs/cgroup';
+    const h = new Map<V1Controller, string>();
+    for (const c of V1_CONTROLLERS) {
+      const mnt = join(this.root, c);
+      if (existsSync(join(mnt, 'cgroup.procs'))) h.set(c, mnt);
+    }
+    this.hierarchies = h;
+  }
+
+  private dirs(name: string): Array<[V1Controller, string]> {
+    checkCgroupName(name);
+    return [...this.hierarchies].map(([c, mnt]) => [c, join(mnt, name)]);
+  }
+
+  async create(name: string, limits: Limits): Promise<{ procsFiles: string[] }> {
+    checkLimits(limits);
+    const dirs = this.dirs(name);
+    if (dirs.length === 0) throw new Error(`cgroup v1: no hierarchy of ${V1_CONTROLLERS.join(', ')} is mounted under ${this.root}`);
+    for (const [, dir] of dirs) await mkdir(dir, { recursive: true });
+    const dirOf = new Map(dirs);
+
+    if (limits.memoryBytes !== undefined) {
+      const dir = dirOf.get('memory');
+      if (!dir) throw new Error(`cgroup v1: cannot set memory limit (memoryBytes): memory hierarchy not mounted under ${this.root}`);
+      await this.setMemory(dir, limits.memoryBytes);
+    }
+    if (limits.pidsLimit !== undefined) {
+      const dir = dirOf.get('pids');
+      if (!dir) throw new Error(`cgroup v1: cannot set pids limit (pidsLimit): pids hierarchy not mounted under ${this.root}`);
+      await writeFile(join(dir, 'pids.max'), String(limits.pidsLimit));
+    }
+    return { procsFiles: dirs.map(([, d]) => join(d, 'cgroup.procs')) };
+  }
+
+  /** limit_in_bytes first, then memsw (must stay >= limit); reversed when raising an existing limit. */
+  private async setMemory(dir: string, bytes: number): Promise<void> {
+    const limit = join(dir, 'memory.limit_in_bytes');
+    const memsw = join(dir, 'memory.memsw.limit_in_bytes');
+    const hasMemsw = await fileExists(memsw);
+    try {
+      await writeFile(limit, String(bytes));
+    } catch (e) {
+      if (!hasMemsw || !isErrno(e, 'EINVAL')) throw e;
+      await writeFile(memsw, String(bytes));
+      await writeFile(limit, String(bytes));
+      return;
+    }
+    if (hasMemsw) await writeFile(memsw, String(bytes));
+  }
+
+  async oomKilled(name: string): Promise<boolean> {
+    const dir = this.dirs(name).find(([c]) => c === 'memory')?.[1];
+    if (!dir) return false;
+    let text: string;
+    try {
+      text = await readFile(join(dir, 'memory.oom_control'), 'utf8');
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) return false;
+      throw e;
+    }
+    const line = text.split('\n').find((l) => l.startsWith('oom_kill '));
+    return line !== undefined && Number(line.slice('oom_kill '.length)) > 0;
+  }
+
+  async remove(name: string): Promise<void> {
+    const dirs = this.dirs(name);
+    // a frozen task cannot die: thaw first
+    const freezer = dirs.find(([c]) => c === 'freezer')?.[1];
+    if (freezer) {
+      try {
+        await writeFile(join(freezer, 'freezer.state'), 'THAWED');
+      } catch (e) {
+        if (!isErrno(e, 'ENOENT')) throw e;
+      }
+    }
+    for (const [, dir] of dirs) await killAndRmdir(dir);
+  }
+
+  async exists(name: string): Promise<boolean> {
+    for (const [, dir] of this.dirs(name)) if (await fileExists(dir)) return true;
+    return false;
+  }
+}

@@ -1,0 +1,107 @@
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+
+import { checkCgroupName, checkLimits, isErrno, killAndRmdir, type CgroupManager, type Limits } from './manager.js';
+
+async function fileExists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readWords(p: string): Promise<string[]> {
+  try {
+    return (await readFile(p, 'utf8')).split(/\s+/).filter(Boolean);
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return [];
+    throw e;
+  }
+}
+
+const LIMIT_CONTROLLER = { memoryBytes: 'memory', pidsLimit: 'pids' } as const;
+
+export class CgroupV2Manager implements CgroupManager {
+  readonly mode = 'v2' as const;
+  readonly root: string;
+
+  constructor(opts: { root?: string } = {}) {
+    this.root = opts.root ?? '/sys/fs/cgroup';
+  }
+
+  private dir(name: string): string {
+    return join(this.root, checkCgroupName(name));
+  }
+
+  /**
+   * Enable `controller` in cgroup.subtree_control of every ancestor from the root down to
+   * the leaf's parent, as far as it is available there. Returns false if it is not.
+   */
+  private async enable(leaf: string, controller: string): Promise<boolean> {
+    const chain: string[] = [];
+    for (let d = dirname(leaf); ; d = dirname(d)) {
+      chain.unshift(d);
+      if (d === this.root || relative(this.root, d).startsWith('..') || d === dirname(d)) break;
+    }
+    for (const d of chain) {
+      if (!(await readWords(join(d, 'cgroup.controllers'))).includes(controller)) return false;
+      if ((await readWords(join(d, 'cgroup.subtree_control'))).includes(controller)) continue;
+      await writeFile(join(d, 'cgroup.subtree_control'), `+${controller}`);
+    }
+    return true;
+  }
+
+  async create(name: string, limits: Limits): Promise<{ procsFiles: string[] }> {
+    checkLimits(limits);
+    const dir = this.dir(name);
+    await mkdir(dir, { recursive: true });
+    for (const key of ['memoryBytes', 'pidsLimit'] as const) {
+      if (limits[key] === undefined) continue;
+      const controller = LIMIT_CONTROLLER[key];
+      const file = key === 'memoryBytes' ? 'memory.max' : 'pids.max';
+      if (!(await this.enable(dir, controller)) || !(await fileExists(join(dir, file)))) {
+        throw new Error(
+          `cgroup v2: cannot set ${controller} limit (${key}): the ${controller} controller is not available for ${dir}`,
+        );
+      }
+    }
+    if (limits.memoryBytes !== undefined) {
+      await writeFile(join(dir, 'memory.max'), String(limits.memoryBytes));
+      // same semantics as v1 memsw == limit: no swap on top
+      if (await fileExists(join(dir, 'memory.swap.max'))) await writeFile(join(dir, 'memory.swap.max'), '0');
+    }
+    if (limits.pidsLimit !== undefined) await writeFile(join(dir, 'pids.max'), String(limits.pidsLimit));
+    return { procsFiles: [join(dir, 'cgroup.procs')] };
+  }
+
+  async oomKilled(name: string): Promise<boolean> {
+    let text: string;
+    try {
+      text = await readFile(join(this.dir(name), 'memory.events'), 'utf8');
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) return false;
+      throw e;
+    }
+    const line = text.split('\n').find((l) => l.startsWith('oom_kill '));
+    return line !== undefined && Number(line.slice('oom_kill '.length)) > 0;
+  }
+
+  async remove(name: string): Promise<void> {
+    const dir = this.dir(name);
+    // a frozen cgroup's tasks cannot die: thaw first
+    if (await fileExists(join(dir, 'cgroup.freeze'))) {
+      try {
+        await writeFile(join(dir, 'cgroup.freeze'), '0');
+      } catch (e) {
+        if (!isErrno(e, 'ENOENT')) throw e;
+      }
+    }
+    await killAndRmdir(dir);
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return fileExists(this.dir(name));
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Follows a container's files as the shim writes them: the JSON-lines log (streamed out as it
+ * grows) and the exit file (the end). inotify wakes it; a slow poll covers anything missed.
+ */
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import type { ContainerPaths } from '../layout.js';
+
+export interface LogChunk {
+  stream: 'stdout' | 'stderr';
+  data: string;
+}
+
+export interface ExitStatus {
+  exitCode: number;
+  signal: number | null;
+  time: string;
+}
+
+/** Reads the exit file the shim wrote, or null when there is none (yet). */
+export async function readExit(paths: ContainerPaths): Promise<ExitStatus | null> {
+  try {
+    const parsed = JSON.parse(await fsp.readFile(paths.exit, 'utf8')) as ExitStatus;
+    return { exitCode: parsed.exitCode, signal: parsed.signal ?? null, time: parsed.time };
+  } catch {
+    return null;
+  }
+}
+
+/** Parses complete JSON lines; returns the chunks and the unparsed remainder. */
+export function parseLogLines(text: string): { chunks: LogChunk[]; rest: string } {
+  const chunks: LogChunk[] = [];
+  let start = 0;
+  for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (!line) continue;
+    try {
+      const entry = JSON.parse(line) as { stream: 'stdout' | 'stderr'; log: string };
+      chunks.push({ stream: entry.stream === 'stderr' ? 'stderr' : 'stdout', data: entry.log });
+    } catch {
+      // A torn line cannot happen with appends of whole lines; skip anything unreadable.
+    }
+  }
+  return { chunks, rest: text.slice(start) };
+}
+
+/** Reads the log from a byte offset onwards, chunk by chunk. */
+export class LogReader {
+  private offset = 0;
+  private rest = '';
+  constructor(private readonly file: string) {}
+
+  async read(): Promise<LogChunk[]> {
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(this.file, 'r');
+    } catch {
+      return [];
+    }
+    try {
+      const chunks: LogChunk[] = [];
+      const buffer = Buffer.alloc(64 * 1024);
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
+        if (bytesRead === 0) break;
+        this.offset += bytesRead;
+        const parsed = parseLogLines(this.rest + buffer.toString('utf8', 0, bytesRead));
+        this.rest = parsed.rest;
+        chunks.push(...parsed.chunks);
+      }
+      return chunks;
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+export interface Watch {
+  stop(): void;
+}
+
+/**
+ * Streams the log to `onChunk` from `fromStart` (or the current end) and calls `onExit` once,
+ * after the last output, when the exit file appears.
+ */
+export function watchContainer(
+  paths: ContainerPaths,
+  onChunk: (chunk: LogChunk) => void,
+  onExit: (exit: ExitStatus) => void,
+): Watch {
+  const reader = new LogReader(paths.log);
+  let stopped = false;
+  let running: Promise<void> | null = null;
+  let again = false;
+  const check = async (): Promise<void> => {
+    for (const chunk of await reader.read()) if (!stopped) onChunk(chunk);
+    const exit = await readExit(paths);
+    if (exit && !stopped) {
+      for (const chunk of await reader.read()) onChunk(chunk);
+      stop();
+      onExit(exit);
+    }
+  };
+  const wake = (): void => {
+    if (stopped) return;
+    if (running) { again = true; return; }
+    running = check().catch(() => {}).finally(() => {
+      running = null;
+      if (again) { again = false; wake(); }
+    });
+  };
+  let watcher: fs.FSWatcher | null = null;
+  try {
+    watcher = fs.watch(paths.dir, wake);
+    watcher.on('error', () => {});
+  } catch {
+    watcher = null;
+  }
+  const poll = setInterval(wake, 1000);
+  poll.unref();
+  const stop = (): void => {
+    stopped = true;
+    clearInterval(poll);
+    watcher?.close();
+  };
+  wake();
+  return { stop };
+}

@@ -1,0 +1,66 @@
+/** Where everything lives under the data root and the run root. The one place paths are built. */
+import path from 'node:path';
+
+export interface ContainerPaths {
+  dir: string;
+  upper: string;
+  work: string;
+  merged: string;
+  log: string;
+  exit: string;
+  pid: string;
+}
+
+export class Layout {
+  constructor(
+    /** The data root, /var/lib/berth by default. */
+    readonly root: string,
+    /** The run root, /run/berth by default. */
+    readonly runRoot: string,
+  ) {}
+
+  get blobsDir(): string { return path.join(this.root, 'images', 'blobs', 'sha256'); }
+  get layersDir(): string { return path.join(this.root, 'images', 'layers'); }
+  get containersDir(): string { return path.join(this.root, 'containers'); }
+  get natsStoreDir(): string { return path.join(this.root, 'nats'); }
+  get tmpDir(): string { return path.join(this.root, 'tmp'); }
+  /** The daemon's own log when the CLI starts it in the background. */
+  get daemonLog(): string { return path.join(this.root, 'berthd.log'); }
+  /** The host id chosen at first start, kept across restarts. */
+  get hostIdFile(): string { return path.join(this.root, 'host-id'); }
+
+  /** 0600: url and token of the embedded nats-server. */
+  get natsInfo(): string { return path.join(this.runRoot, 'nats.json'); }
+  get natsConfig(): string { return path.join(this.runRoot, 'nats.conf'); }
+  /** Written once the daemon is ready: its pid, host id and the NATS url it uses. */
+  get daemonInfo(): string { return path.join(this.runRoot, 'berthd.json'); }
+
+  /** A blob by its sha256 hex (no "sha256:" prefix). */
+  blob(hex: string): string { return path.join(this.blobsDir, hex); }
+  /** An unpacked layer by its chain id hex. */
+  layer(chainHex: string): string { return path.join(this.layersDir, chainHex); }
+
+  container(id: string): ContainerPaths {
+    const dir = path.join(this.containersDir, id);
+    return {
+      dir,
+      upper: path.join(dir, 'upper'),
+      work: path.join(dir, 'work'),
+      merged: path.join(dir, 'merged'),
+      log: path.join(dir, 'ctr.log'),
+      exit: path.join(dir, 'exit'),
+      pid: path.join(dir, 'pid'),
+    };
+  }
+}
+
+export const DEFAULT_ROOT = '/var/lib/berth';
+export const DEFAULT_RUN_ROOT = '/run/berth';
+
+/** The roots from flags, then the environment, then the defaults. */
+export function layoutFrom(flags: { root?: string; runRoot?: string }, env = process.env): Layout {
+  return new Layout(
+    path.resolve(flags.root ?? env.BERTH_ROOT ?? DEFAULT_ROOT),
+    path.resolve(flags.runRoot ?? env.BERTH_RUN_ROOT ?? DEFAULT_RUN_ROOT),
+  );
+}

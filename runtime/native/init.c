@@ -1,0 +1,255 @@
+/* init.c: in-container setup, run by C (the container's init) after clone().
+ * Every step has a name; a failure is reported on the sync fd as (step, errno, message)
+ * and C exits. The sync fd is close-on-exec, so EOF on the parent side = exec succeeded.
+ */
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static int sfd; /* sync fd, for FAIL() */
+#define FAIL(step, ...) sync_init_fail(sfd, step, errno, __VA_ARGS__)
+
+static void path_join(char *out, size_t n, const char *a, const char *b, const char *step)
+{
+	if ((size_t)snprintf(out, n, "%s%s", a, b) >= n) {
+		errno = ENAMETOOLONG;
+		FAIL(step, "path too long: %s%s", a, b);
+	}
+}
+
+/* out = a + "/" + b */
+static void path_join3(char *out, size_t n, const char *a, const char *b, const char *step)
+{
+	if ((size_t)snprintf(out, n, "%s/%s", a, b) >= n) {
+		errno = ENAMETOOLONG;
+		FAIL(step, "path too long: %s/%s", a, b);
+	}
+}
+
+static void do_mount(const char *step, const char *src, const char *target, const char *type,
+		     unsigned long flags, const char *data)
+{
+	if (mount(src, target, type, flags, data) < 0)
+		FAIL(step, "mount %s on %s", type ? type : src, target);
+}
+
+static void ensure_dir(const char *step, const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		FAIL(step, "mkdir %s", path);
+}
+
+static void step_overlay(const struct spec *s)
+{
+	size_t cap = 64 + strlen(s->upper_dir) + strlen(s->work_dir);
+	for (size_t i = 0; i < s->n_lower; i++)
+		cap += strlen(s->lower_dirs[i]) + 1;
+	char *opts = malloc(cap);
+	if (!opts)
+		FAIL("mount-overlay", "out of memory");
+	size_t o = (size_t)sprintf(opts, "lowerdir=");
+	for (size_t i = 0; i < s->n_lower; i++)
+		o += (size_t)sprintf(opts + o, "%s%s", i ? ":" : "", s->lower_dirs[i]);
+	sprintf(opts + o, ",upperdir=%s,workdir=%s", s->upper_dir, s->work_dir);
+	if (strlen(opts) >= 4096) {
+		errno = E2BIG;
+		FAIL("mount-overlay", "overlay mount options exceed one page (%zu layers)", s->n_lower);
+	}
+	do_mount("mount-overlay", "overlay", s->merged_dir, "overlay", 0, opts);
+	free(opts);
+}
+
+static void step_loopback(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		FAIL("loopback", "socket");
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		FAIL("loopback", "SIOCGIFFLAGS lo");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		FAIL("loopback", "SIOCSIFFLAGS lo up");
+	close(fd);
+}
+
+static void step_dev(const char *root)
+{
+	char dev[4096], p[4096];
+	static const struct { const char *name; unsigned maj, min; } nodes[] = {
+		{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+		{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+	};
+	static const struct { const char *name, *target; } links[] = {
+		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+		{ "ptmx", "pts/ptmx" },
+	};
+	path_join(dev, sizeof dev, root, "/dev", "mount-dev");
+	ensure_dir("mount-dev", dev, 0755);
+	do_mount("mount-dev", "tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+	for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+		path_join3(p, sizeof p, dev, nodes[i].name, "mknod");
+		if (mknod(p, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0)
+			FAIL("mknod", "mknod %s", p);
+		if (chmod(p, 0666) < 0)
+			FAIL("mknod", "chmod %s", p);
+	}
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+		path_join3(p, sizeof p, dev, links[i].name, "dev-symlinks");
+		if (symlink(links[i].target, p) < 0)
+			FAIL("dev-symlinks", "symlink %s -> %s", p, links[i].target);
+	}
+	path_join(p, sizeof p, dev, "/pts", "mount-devpts");
+	ensure_dir("mount-devpts", p, 0755);
+	do_mount("mount-devpts", "devpts", p, "devpts", MS_NOSUID | MS_NOEXEC,
+		 "newinstance,ptmxmode=0666,mode=0620,gid=5");
+	path_join(p, sizeof p, dev, "/shm", "mount-shm");
+	ensure_dir("mount-shm", p, 01777);
+	do_mount("mount-shm", "shm", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		 "mode=1777,size=65536k");
+	path_join(p, sizeof p, dev, "/mqueue", "mount-mqueue");
+	ensure_dir("mount-mqueue", p, 0755);
+	do_mount("mount-mqueue", "mqueue", p, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
+static void step_pivot(const char *root)
+{
+	if (chdir(root) < 0)
+		FAIL("pivot-root", "chdir %s", root);
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		FAIL("pivot-root", "pivot_root %s", root);
+	if (umount2(".", MNT_DETACH) < 0)
+		FAIL("pivot-root", "umount old root");
+	if (chdir("/") < 0)
+		FAIL("pivot-root", "chdir /");
+}
+
+static const char *env_path(const struct spec *s)
+{
+	for (size_t i = 0; i < s->n_env; i++)
+		if (!strncmp(s->env[i], "PATH=", 5))
+			return s->env[i] + 5;
+	return DEFAULT_PATH;
+}
+
+static void step_exec(const struct spec *s)
+{
+	const char *file = s->args[0];
+	char *const *argv = (char *const *)s->args;
+	char *const *envp = (char *const *)s->env;
+
+	if (strchr(file, '/')) {
+		execve(file, argv, envp);
+		FAIL("exec", "exec: \"%s\"", file);
+	}
+	const char *path = env_path(s);
+	int seen_eacces = 0;
+	char full[4096];
+	const char *p = path;
+	for (;;) {
+		const char *colon = strchr(p, ':');
+		size_t dl = colon ? (size_t)(colon - p) : strlen(p);
+		if (dl == 0)
+			snprintf(full, sizeof full, "%s", file); /* empty entry = cwd */
+		else
+			snprintf(full, sizeof full, "%.*s/%s", (int)dl, p, file);
+		execve(full, argv, envp);
+		switch (errno) {
+		case EACCES:
+			seen_eacces = 1;
+			/* fallthrough */
+		case ENOENT:
+		case ENOTDIR:
+		case ESTALE:
+		case ENODEV:
+		case ETIMEDOUT:
+			break;
+		default:
+			FAIL("exec", "exec: \"%s\"", full);
+		}
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	errno = seen_eacces ? EACCES : ENOENT;
+	if (seen_eacces)
+		FAIL("exec", "exec: \"%s\"", file);
+	FAIL("exec", "exec: \"%s\": executable file not found in $PATH", file);
+}
+
+void init_run(const struct init_args *a)
+{
+	const struct spec *s = a->spec;
+	char p[4096];
+	sfd = a->sync_fd;
+
+	if (sync_init_wait_go(sfd) < 0)
+		_exit(125); /* parent went away or refused: nothing to report to */
+
+	/* undo the shim's signal dispositions: ignored signals stay ignored across exec */
+	{
+		sigset_t all;
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+	}
+	if (setsid() < 0)
+		FAIL("setsid", "setsid");
+	umask(0); /* device nodes and dirs get exactly the modes asked for */
+
+	do_mount("mount-private", NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	step_overlay(s);
+	step_loopback();
+
+	path_join(p, sizeof p, s->merged_dir, "/proc", "mount-proc");
+	ensure_dir("mount-proc", p, 0555);
+	do_mount("mount-proc", "proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+
+	step_dev(s->merged_dir);
+
+	path_join(p, sizeof p, s->merged_dir, "/sys", "mount-sys");
+	ensure_dir("mount-sys", p, 0555);
+	do_mount("mount-sys", "sysfs", p, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+
+	step_pivot(s->merged_dir);
+
+	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
+		FAIL("sethostname", "sethostname \"%s\"", s->hostname);
+
+	if (mkdir_p(s->cwd, 0755) < 0)
+		FAIL("chdir", "mkdir -p %s", s->cwd);
+	if (chdir(s->cwd) < 0)
+		FAIL("chdir", "chdir %s", s->cwd);
+
+	{
+		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (nul < 0)
+			FAIL("stdio", "open /dev/null");
+		if (dup2(nul, 0) < 0 || dup2(a->out_fd, 1) < 0 || dup2(a->err_fd, 2) < 0)
+			FAIL("stdio", "dup2");
+		/* nul, out_fd, err_fd are close-on-exec */
+	}
+	umask(022);
+	step_exec(s);
+	_exit(127);
+}

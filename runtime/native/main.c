@@ -1,0 +1,286 @@
+/* main.c: process orchestration.
+ *
+ *  P (spawned by Node)  reads the spec from fd 3, forks S, relays S's one-line report
+ *                       ("ok <containerPid> <shimPid>" / "err <step> <errno> <message>")
+ *                       to fd 3 and exits 0.
+ *  S (long-lived shim)  setsid(), stdio on /dev/null, every other fd closed; clone()s C in
+ *                       new pid/mnt/uts/ipc/net namespaces, puts C in its cgroups, says go,
+ *                       waits for exec (or an init error), writes the pid file, reports,
+ *                       then pumps C's stdout/stderr into the JSON log, reaps C, writes
+ *                       the exit file atomically and exits.
+ *  C (container init)   see init.c.
+ */
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int report_fd = -1;
+
+/* S: report a failure to P and exit */
+static void report_err(const char *step, int err, const char *msg) __attribute__((noreturn));
+static void report_err(const char *step, int err, const char *msg)
+{
+	char line[SYNC_MSG_MAX + 128];
+	int n = snprintf(line, sizeof line, "err %s %d %s", step, err, msg);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof line - 1)
+		n = sizeof line - 2;
+	for (int i = 0; i < n; i++)
+		if (line[i] == '\n' || line[i] == '\r')
+			line[i] = ' ';
+	line[n++] = '\n';
+	write_all(report_fd, line, (size_t)n);
+	_exit(1);
+}
+
+static void close_other_fds(int keep)
+{
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != keep)
+			close(fd);
+}
+
+static void stdio_devnull(void)
+{
+	int nul = open("/dev/null", O_RDWR);
+	if (nul < 0)
+		return;
+	for (int fd = 0; fd < 3; fd++)
+		if (nul != fd)
+			dup2(nul, fd);
+	if (nul > 2)
+		close(nul);
+}
+
+static void kill_and_reap(pid_t pid)
+{
+	int st;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+}
+
+static void pump(int log_fd, int out_r, int err_r)
+{
+	struct pollfd pfd[2] = { { out_r, POLLIN, 0 }, { err_r, POLLIN, 0 } };
+	static const char *names[2] = { "stdout", "stderr" };
+	struct jsonlog_carry carry[2];
+	unsigned char buf[4096];
+	int open_n = 2;
+
+	memset(carry, 0, sizeof carry);
+	while (open_n > 0) {
+		int r = poll(pfd, 2, -1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (pfd[i].fd < 0 || !pfd[i].revents)
+				continue;
+			ssize_t n = read(pfd[i].fd, buf, sizeof buf);
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0) {
+				jsonlog_write(log_fd, names[i], buf, 0, &carry[i], 1);
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+				open_n--;
+				continue;
+			}
+			/* a failing log write must not stall the container: keep draining */
+			jsonlog_write(log_fd, names[i], buf, (size_t)n, &carry[i], 0);
+		}
+	}
+}
+
+static void write_exit_file(const char *path, int status)
+{
+	char ts[64], data[160];
+	int code, n;
+	fmt_time_rfc3339nano(ts, sizeof ts);
+	if (WIFSIGNALED(status)) {
+		code = 128 + WTERMSIG(status);
+		n = snprintf(data, sizeof data, "{\"exitCode\":%d,\"signal\":%d,\"time\":\"%s\"}\n",
+			     code, WTERMSIG(status), ts);
+	} else {
+		code = WEXITSTATUS(status);
+		n = snprintf(data, sizeof data, "{\"exitCode\":%d,\"signal\":null,\"time\":\"%s\"}\n",
+			     code, ts);
+	}
+	write_file_atomic(path, data, (size_t)n);
+}
+
+static void run_shim(const struct spec *s) __attribute__((noreturn));
+static void run_shim(const struct spec *s)
+{
+	int out_p[2], err_p[2], sync_p[2];
+	char msg[SYNC_MSG_MAX];
+
+	int log_fd = open(s->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (log_fd < 0) {
+		snprintf(msg, sizeof msg, "open %s", s->log_path);
+		report_err("open-log", errno, msg);
+	}
+	if (pipe2(out_p, O_CLOEXEC) < 0 || pipe2(err_p, O_CLOEXEC) < 0) {
+		snprintf(msg, sizeof msg, "pipe");
+		report_err("pipes", errno, msg);
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync_p) < 0) {
+		snprintf(msg, sizeof msg, "socketpair");
+		report_err("sync", errno, msg);
+	}
+
+	/* fork-like clone (no CLONE_VM, no new stack) into fresh namespaces */
+	long pid = syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+				      CLONE_NEWNET | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0) {
+		snprintf(msg, sizeof msg, "clone into new namespaces");
+		report_err("clone", errno, msg);
+	}
+	if (pid == 0) {
+		struct init_args a = { s, sync_p[1], out_p[1], err_p[1] };
+		close(sync_p[0]);
+		close(out_p[0]);
+		close(err_p[0]);
+		close(log_fd);
+		close(report_fd);
+		init_run(&a);
+	}
+	close(sync_p[1]);
+	close(out_p[1]);
+	close(err_p[1]);
+
+	/* step "cgroup": the pid goes into every cgroup before init may run anything */
+	for (size_t i = 0; i < s->n_cgroup_procs; i++) {
+		char pidbuf[32];
+		int n = snprintf(pidbuf, sizeof pidbuf, "%ld\n", pid);
+		int fd = open(s->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write_all(fd, pidbuf, (size_t)n) < 0) {
+			int e = errno;
+			snprintf(msg, sizeof msg, "write pid to %s", s->cgroup_procs[i]);
+			kill_and_reap((pid_t)pid);
+			report_err("cgroup", e, msg);
+		}
+		close(fd);
+	}
+	if (sync_parent_send_go(sync_p[0]) < 0) {
+		int e = errno;
+		snprintf(msg, sizeof msg, "send go to init");
+		kill_and_reap((pid_t)pid);
+		report_err("sync", e, msg);
+	}
+	struct sync_result r;
+	if (sync_parent_read_result(sync_p[0], &r) < 0) {
+		int e = errno;
+		snprintf(msg, sizeof msg, "read init result");
+		kill_and_reap((pid_t)pid);
+		report_err("sync", e, msg);
+	}
+	close(sync_p[0]);
+	if (!r.ok) {
+		kill_and_reap((pid_t)pid);
+		report_err(r.step[0] ? r.step : "init", r.err, r.msg);
+	}
+
+	{
+		char line[64];
+		int n = snprintf(line, sizeof line, "%ld %ld\n", pid, (long)getpid());
+		if (write_file_atomic(s->pid_path, line, (size_t)n) < 0) {
+			int e = errno;
+			snprintf(msg, sizeof msg, "write %s", s->pid_path);
+			kill_and_reap((pid_t)pid);
+			report_err("pid-file", e, msg);
+		}
+		n = snprintf(line, sizeof line, "ok %ld %ld\n", pid, (long)getpid());
+		write_all(report_fd, line, (size_t)n);
+		close(report_fd);
+		report_fd = -1;
+	}
+
+	pump(log_fd, out_p[0], err_p[0]);
+
+	int status = 0;
+	while (waitpid((pid_t)pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			status = 255 << 8;
+			break;
+		}
+	}
+	write_exit_file(s->exit_path, status);
+	_exit(0);
+}
+
+int main(void)
+{
+	struct spec spec;
+	char err[SYNC_MSG_MAX];
+	int rp[2];
+
+	if (spec_read(SPEC_FD, &spec, err, sizeof err) < 0) {
+		dprintf(SPEC_FD, "err spec %d %s\n", EINVAL, err);
+		return 0;
+	}
+	if (pipe2(rp, O_CLOEXEC) < 0) {
+		dprintf(SPEC_FD, "err shim %d pipe\n", errno);
+		return 0;
+	}
+	pid_t s = fork();
+	if (s < 0) {
+		dprintf(SPEC_FD, "err shim %d fork\n", errno);
+		return 0;
+	}
+	if (s == 0) {
+		/* S: detach from Node entirely */
+		setsid();
+		signal(SIGPIPE, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		close(rp[0]);
+		report_fd = rp[1];
+		stdio_devnull();
+		close_other_fds(report_fd);
+		run_shim(&spec);
+	}
+	/* P: relay S's single line, then exit */
+	close(rp[1]);
+	char line[SYNC_MSG_MAX + 128];
+	size_t len = 0;
+	for (;;) {
+		if (len == sizeof line - 1)
+			break;
+		ssize_t n = read(rp[0], line + len, sizeof line - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (memchr(line, '\n', len))
+			break;
+	}
+	if (len == 0) {
+		int st = 0;
+		waitpid(s, &st, WNOHANG);
+		dprintf(SPEC_FD, "err shim 0 shim process exited before reporting\n");
+		return 0;
+	}
+	char *nl = memchr(line, '\n', len);
+	if (nl)
+		len = (size_t)(nl - line) + 1;
+	else
+		line[len++] = '\n';
+	write_all(SPEC_FD, line, len);
+	return 0;
+}

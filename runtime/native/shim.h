@@ -1,0 +1,59 @@
+/* berth-shim: shared declarations. One job per file:
+ *   main.c    process orchestration (P -> S -> C), stdio pumping, reaping, exit file
+ *   spec.c    reading/parsing the spec from fd 3
+ *   init.c    in-container setup (runs in C, the container init)
+ *   sync.c    parent <-> init handshake (named steps on both sides)
+ *   jsonlog.c JSON-escaping log writer
+ *   util.c    small helpers (atomic file write, time formatting, fd hygiene)
+ */
+#ifndef BERTH_SHIM_H
+#define BERTH_SHIM_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define SPEC_FD 3
+
+struct spec {
+	const char *id;
+	const char **lower_dirs; size_t n_lower;
+	const char *upper_dir, *work_dir, *merged_dir;
+	const char **args; size_t n_args;   /* NULL-terminated as well */
+	const char **env; size_t n_env;     /* NULL-terminated as well */
+	const char *cwd;
+	const char *hostname;
+	const char **cgroup_procs; size_t n_cgroup_procs;
+	const char *log_path, *exit_path, *pid_path;
+};
+
+/* spec.c: read all of fd into memory and parse; on error fills errbuf, returns -1 */
+int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen);
+
+/* init.c: runs inside C; never returns (execs or exits after reporting on sync_fd) */
+struct init_args {
+	const struct spec *spec;
+	int sync_fd;
+	int out_fd, err_fd; /* write ends of the stdout/stderr pipes */
+};
+void init_run(const struct init_args *a) __attribute__((noreturn));
+
+/* sync.c: the handshake. Init side steps: wait-go, report-error. Parent side: send-go, read-result. */
+#define SYNC_MSG_MAX 1024
+int sync_init_wait_go(int fd);                         /* init: block until parent says go; 0 ok */
+void sync_init_fail(int fd, const char *step, int err, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 4, 5))); /* init: report failure and _exit */
+int sync_parent_send_go(int fd);                       /* parent: tell init to go; 0 ok */
+struct sync_result { int ok; char step[64]; int err; char msg[SYNC_MSG_MAX]; };
+int sync_parent_read_result(int fd, struct sync_result *r); /* parent: EOF w/o data = exec ok */
+
+/* jsonlog.c */
+struct jsonlog_carry { unsigned char buf[4]; size_t len; };
+int jsonlog_write(int log_fd, const char *stream, const unsigned char *data, size_t len,
+		  struct jsonlog_carry *carry, int final);
+
+/* util.c */
+int write_file_atomic(const char *path, const char *data, size_t len);
+void fmt_time_rfc3339nano(char *out, size_t outlen);
+int write_all(int fd, const void *buf, size_t len);
+int mkdir_p(const char *path, mode_t mode);
+#endif

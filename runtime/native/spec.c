@@ -1,0 +1,143 @@
+/* spec.c: read the flat "key\0value\0" spec from fd 3 and parse it. */
+#include "shim.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SPEC_MAX (16u << 20)
+
+static int err_out(char *errbuf, size_t errlen, const char *fmt, const char *arg)
+{
+	snprintf(errbuf, errlen, fmt, arg);
+	return -1;
+}
+
+/* count occurrences of key among the pairs */
+static size_t count_key(const char *buf, size_t len, const char *key)
+{
+	size_t n = 0, off = 0;
+	while (off < len) {
+		const char *k = buf + off;
+		size_t kl = strlen(k);
+		const char *v = k + kl + 1;
+		if (strcmp(k, key) == 0)
+			n++;
+		off += kl + 1 + strlen(v) + 1;
+	}
+	return n;
+}
+
+static const char **alloc_arr(size_t n)
+{
+	const char **a = calloc(n + 1, sizeof(char *));
+	return a;
+}
+
+int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap + 1);
+	if (!buf)
+		return err_out(errbuf, errlen, "%s", "out of memory");
+	for (;;) {
+		if (len == cap) {
+			if (cap >= SPEC_MAX) {
+				free(buf);
+				return err_out(errbuf, errlen, "%s", "spec too large");
+			}
+			cap *= 2;
+			char *nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				return err_out(errbuf, errlen, "%s", "out of memory");
+			}
+			buf = nb;
+		}
+		ssize_t r = read(fd, buf + len, cap - len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return err_out(errbuf, errlen, "read spec from fd 3: %s", strerror(errno));
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	buf[len] = '\0';
+	/* validate framing: an even number of NUL-terminated strings */
+	{
+		size_t nstr = 0;
+		if (len == 0 || buf[len - 1] != '\0') {
+			free(buf);
+			return err_out(errbuf, errlen, "%s", "spec is empty or not NUL-terminated");
+		}
+		for (size_t i = 0; i < len; i++)
+			if (buf[i] == '\0')
+				nstr++;
+		if (nstr % 2) {
+			free(buf);
+			return err_out(errbuf, errlen, "%s", "spec has a key without a value");
+		}
+	}
+	memset(s, 0, sizeof(*s));
+	s->lower_dirs = alloc_arr(count_key(buf, len, "lowerDirs"));
+	s->args = alloc_arr(count_key(buf, len, "args"));
+	s->env = alloc_arr(count_key(buf, len, "env"));
+	s->cgroup_procs = alloc_arr(count_key(buf, len, "cgroupProcs"));
+	if (!s->lower_dirs || !s->args || !s->env || !s->cgroup_procs)
+		return err_out(errbuf, errlen, "%s", "out of memory");
+
+	size_t off = 0;
+	while (off < len) {
+		const char *k = buf + off;
+		const char *v = k + strlen(k) + 1;
+		off = (size_t)(v - buf) + strlen(v) + 1;
+		if (!strcmp(k, "id")) s->id = v;
+		else if (!strcmp(k, "lowerDirs")) s->lower_dirs[s->n_lower++] = v;
+		else if (!strcmp(k, "upperDir")) s->upper_dir = v;
+		else if (!strcmp(k, "workDir")) s->work_dir = v;
+		else if (!strcmp(k, "mergedDir")) s->merged_dir = v;
+		else if (!strcmp(k, "args")) s->args[s->n_args++] = v;
+		else if (!strcmp(k, "env")) s->env[s->n_env++] = v;
+		else if (!strcmp(k, "cwd")) s->cwd = v;
+		else if (!strcmp(k, "hostname")) s->hostname = v;
+		else if (!strcmp(k, "cgroupProcs")) s->cgroup_procs[s->n_cgroup_procs++] = v;
+		else if (!strcmp(k, "logPath")) s->log_path = v;
+		else if (!strcmp(k, "exitPath")) s->exit_path = v;
+		else if (!strcmp(k, "pidPath")) s->pid_path = v;
+		else
+			return err_out(errbuf, errlen, "unknown spec key \"%s\"", k);
+	}
+#define REQ_ABS(f, name) \
+	if (!s->f || s->f[0] != '/') return err_out(errbuf, errlen, "spec: %s must be an absolute path", name)
+	REQ_ABS(upper_dir, "upperDir");
+	REQ_ABS(work_dir, "workDir");
+	REQ_ABS(merged_dir, "mergedDir");
+	REQ_ABS(log_path, "logPath");
+	REQ_ABS(exit_path, "exitPath");
+	REQ_ABS(pid_path, "pidPath");
+#undef REQ_ABS
+	if (!s->id || !*s->id)
+		return err_out(errbuf, errlen, "%s", "spec: id is required");
+	if (s->n_lower == 0)
+		return err_out(errbuf, errlen, "%s", "spec: at least one lowerDirs entry is required");
+	for (size_t i = 0; i < s->n_lower; i++)
+		if (s->lower_dirs[i][0] != '/')
+			return err_out(errbuf, errlen, "spec: lowerDirs entry \"%s\" is not absolute", s->lower_dirs[i]);
+	for (size_t i = 0; i < s->n_cgroup_procs; i++)
+		if (s->cgroup_procs[i][0] != '/')
+			return err_out(errbuf, errlen, "spec: cgroupProcs entry \"%s\" is not absolute", s->cgroup_procs[i]);
+	if (s->n_args == 0 || !s->args[0][0])
+		return err_out(errbuf, errlen, "%s", "spec: args must not be empty");
+	if (!s->cwd || !*s->cwd)
+		s->cwd = "/";
+	if (s->cwd[0] != '/')
+		return err_out(errbuf, errlen, "spec: cwd \"%s\" is not absolute", s->cwd);
+	if (!s->hostname)
+		s->hostname = "";
+	return 0;
+}

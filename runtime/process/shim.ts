@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { getSystemErrorMap } from 'node:util';
+
+import { encodeShimSpec, type ShimSpec } from './shimSpec.js';
+
+export type { ShimSpec } from './shimSpec.js';
+
+/** Default location of the shim: dist/native/berth-shim, next to dist/runtime/process/shim.js. */
+export const DEFAULT_SHIM_BINARY = fileURLToPath(new URL('../../native/berth-shim', import.meta.url));
+
+/** Steps that run in the shim itself rather than in the container's init. */
+const SHIM_STEPS = new Set(['spec', 'shim', 'open-log', 'pipes', 'sync', 'clone', 'cgroup', 'pid-file']);
+
+function errnoName(errno: number): string {
+  for (const [name, value] of Object.entries(osConstants.errno)) if (value === errno) return name;
+  return errno ? `errno ${errno}` : 'no errno';
+}
+
+function errnoDescription(errno: number): string | undefined {
+  // libuv keys the map by negative errno: [name, description]
+  return getSystemErrorMap().get(-errno)?.[1];
+}
+
+/**
+ * The container could not be started: a named setup step failed (in the shim or in the
+ * container's init before exec). exitCode follows Docker: 127 command not found,
+ * 126 command not executable, 125 anything else.
+ */
+export class InitError extends Error {
+  override readonly name = 'InitError';
+  /** errno name, e.g. 'ENOENT' */
+  readonly code: string;
+
+  constructor(
+    readonly step: string,
+    readonly errno: number,
+    readonly exitCode: 125 | 126 | 127,
+    readonly detail: string,
+  ) {
+    super(InitError.format(step, errno, detail));
+    this.code = errnoName(errno);
+  }
+
+  static format(step: string, errno: number, detail: string): string {
+    const where = SHIM_STEPS.has(step) ? 'shim' : 'init';
+    const prefix = step === 'exec' ? `${where}: ` : `${where}: ${step}: `;
+    const desc = errnoDescription(errno);
+    const addDesc = errno !== 0 && step !== 'spec' && desc !== undefined && !detail.endsWith('not found in $PATH');
+    const text = detail || step;
+    return `${prefix}${text}${addDesc ? `: ${desc}` : ''}${errno ? ` (${errnoName(errno)})` : ''}`;
+  }
+
+  static exitCodeFor(step: string, errno: number): 125 | 126 | 127 {
+    if (step !== 'exec') return 125;
+    const e = osConstants.errno;
+    if (errno === e.ENOENT) return 127;
+    if (errno === e.EACCES || errno === e.ENOEXEC || errno === e.EISDIR || errno === e.EPERM) return 126;
+    return 125;
+  }
+}
+
+/** Parse the shim's one-line report; exported for tests. */
+export function parseShimReport(line: string): { pid: number; shimPid: number } | InitError {
+  const ok = /^ok (\d+) (\d+)$/.exec(line);
+  if (ok) return { pid: Number(ok[1]), shimPid: Number(ok[2]) };
+  const err = /^err (\S+) (-?\d+) ?(.*)$/.exec(line);
+  if (err) {
+    const step = err[1];
+    const errno = Number(err[2]);
+    return new InitError(step, errno, InitError.exitCodeFor(step, errno), err[3]);
+  }
+  throw new Error(`berth-shim: unparseable report ${JSON.stringify(line)}`);
+}
+
+/**
+ * Start a container through berth-shim. Resolves once the container's init has exec'd
+ * (pid = container init's host pid, shimPid = the long-lived shim, already detached from us).
+ * Rejects with InitError when a setup step fails, or with an Error if the shim misbehaves.
+ */
+export async function startShim(spec: ShimSpec, opts: { binary?: string } = {}): Promise<{ pid: number; shimPid: number }> {
+  const payload = encodeShimSpec(spec);
+  const binary = opts.binary ?? DEFAULT_SHIM_BINARY;
+
+  return await new Promise((resolve, reject) => {
+    const child = spawn(binary, [], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+    const stderr: Buffer[] = [];
+    const report: Buffer[] = [];
+    let spawnError: Error | undefined;
+
+    child.on('error', (err) => {
+      spawnError = err;
+    });
+    child.stderr?.on('data', (b: Buffer) => {
+      if (stderr.length < 64) stderr.push(b);
+    });
+    const fd3 = child.stdio[3] as Duplex | null;
+    if (fd3) {
+      fd3.on('data', (b: Buffer) => report.push(b));
+      fd3.on('error', () => {
+        /* EPIPE if the shim died early; reported via 'close' below */
+      });
+      fd3.end(payload);
+    }
+    child.on('close', (code, signal) => {
+      if (spawnError) {
+        reject(new Error(`berth-shim: cannot run ${binary}: ${spawnError.message}`));
+        return;
+      }
+      const text = Buffer.concat(report).toString('utf8');
+      const nl = text.indexOf('\n');
+      if (nl < 0) {
+        const err = Buffer.concat(stderr).toString('utf8').trim();
+        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+        reject(new Error(`berth-shim ${how} without reporting a result${err ? `; stderr: ${err}` : ''}`));
+        return;
+      }
+      try {
+        const r = parseShimReport(text.slice(0, nl));
+        if (r instanceof InitError) reject(r);
+        else resolve(r);
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * The spec Node hands to berth-shim on fd 3.
+ *
+ * Wire format: a flat sequence of NUL-terminated strings `key\0value\0`.
+ * Array fields are repeated once per element, in order. Node then ends its
+ * write side; the shim reads until EOF.
+ */
+export interface ShimSpec {
+  /** container id, 64 hex chars */
+  id: string;
+  /** absolute overlay lower dirs, top-most first */
+  lowerDirs: string[];
+  upperDir: string;
+  workDir: string;
+  mergedDir: string;
+  /** argv; args[0] without '/' is searched in PATH from env */
+  args: string[];
+  /** KEY=VALUE, the complete environment */
+  env: string[];
+  /** inside the container, default "/"; created if missing */
+  cwd: string;
+  hostname: string;
+  /** absolute cgroup.procs files the container pid is written into before it runs */
+  cgroupProcs: string[];
+  /** JSON-lines log {"stream","time","log"}, appended */
+  logPath: string;
+  /** {"exitCode":N,"signal":S|null,"time":"..."} written atomically on exit */
+  exitPath: string;
+  /** "<containerPid> <shimPid>\n" written atomically once started */
+  pidPath: string;
+}
+
+const SCALARS = ['id', 'upperDir', 'workDir', 'mergedDir', 'cwd', 'hostname', 'logPath', 'exitPath', 'pidPath'] as const;
+const ARRAYS = ['lowerDirs', 'args', 'env', 'cgroupProcs'] as const;
+/** field order on the wire (arrays keep element order) */
+const ORDER: ReadonlyArray<keyof ShimSpec> = [
+  'id', 'lowerDirs', 'upperDir', 'workDir', 'mergedDir', 'args', 'env', 'cwd', 'hostname',
+  'cgroupProcs', 'logPath', 'exitPath', 'pidPath',
+];
+
+function checkString(key: string, v: unknown): string {
+  if (typeof v !== 'string') throw new TypeError(`ShimSpec.${key} must be a string`);
+  if (v.includes('\0')) throw new TypeError(`ShimSpec.${key} must not contain NUL bytes`);
+  return v;
+}
+
+/** Encode a spec into the shim's `key\0value\0` wire format. Throws TypeError on invalid input. */
+export function encodeShimSpec(spec: ShimSpec): Buffer {
+  const parts: string[] = [];
+  for (const key of ORDER) {
+    const value = spec[key] as unknown;
+    if ((ARRAYS as readonly string[]).includes(key)) {
+      if (!Array.isArray(value)) throw new TypeError(`ShimSpec.${key} must be an array of strings`);
+      for (const el of value) parts.push(key, checkString(`${key}[]`, el));
+    } else if ((SCALARS as readonly string[]).includes(key)) {
+      parts.push(key, checkString(key, value ?? (key === 'cwd' ? '/' : '')));
+    }
+  }
+  if (spec.args.length === 0) throw new TypeError('ShimSpec.args must not be empty');
+  if (spec.lowerDirs.length === 0) throw new TypeError('ShimSpec.lowerDirs must not be empty');
+  return Buffer.from(parts.map((p) => p + '\0').join(''), 'utf8');
+}
+
+/** Inverse of encodeShimSpec (for tests and debugging). */
+export function decodeShimSpec(buf: Buffer): ShimSpec {
+  const strs = buf.toString('utf8').split('\0');
+  if (strs.pop() !== '') throw new Error('spec is not NUL-terminated');
+  if (strs.length % 2) throw new Error('spec has a key without a value');
+  const out: Record<string, string | string[]> = {};
+  for (const k of ARRAYS) out[k] = [];
+  for (let i = 0; i < strs.length; i += 2) {
+    const k = strs[i];
+    const v = strs[i + 1];
+    if ((ARRAYS as readonly string[]).includes(k)) (out[k] as string[]).push(v);
+    else if ((SCALARS as readonly string[]).includes(k)) out[k] = v;
+    else throw new Error(`unknown spec key ${JSON.stringify(k)}`);
+  }
+  return out as unknown as ShimSpec;
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything berth needs on Debian 12, as root, and builds it. Idempotent: CI runs it
+# on every clean clone. Debian packages: nats-server (the embedded broker), busybox-static (the
+# demo and test image), a C toolchain (the native shim), iproute2 and tar.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(nats-server busybox-static gcc make libc6-dev iproute2 tar ca-certificates)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$major" -lt 20 ]; then
+  echo "setup: berth needs Node.js 20 or newer; this machine has $(node --version)" >&2
+  exit 1
+fi
+
+# npm dependencies exactly as locked, unless they are already in place.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npm run -s build
+
+# berth and berthd on the PATH.
+ln -sf "$PWD/dist/cli/main.js" /usr/local/bin/berth
+ln -sf "$PWD/dist/cli/daemon.js" /usr/local/bin/berthd
+chmod +x dist/cli/main.js dist/cli/daemon.js
+echo "setup: berth is built and on the PATH ($(command -v berth))" >&2

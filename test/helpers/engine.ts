@@ -1,0 +1,170 @@
+/**
+ * A whole berth engine for one test: its own data root and run root under a temp dir, its own
+ * daemon and embedded nats-server, the real CLI binary, and a teardown that removes every
+ * container, ends the processes it started (by pid) and deletes the dirs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeBusyboxTar } from './busybox.js';
+
+const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const DAEMON = fileURLToPath(new URL('../../cli/daemon.js', import.meta.url));
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitGone(pid: number, ms = 5000): Promise<boolean> {
+  for (let waited = 0; waited < ms; waited += 20) {
+    if (!alive(pid)) return true;
+    await sleep(20);
+  }
+  return !alive(pid);
+}
+
+export class Engine {
+  daemon: ChildProcess | null = null;
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor(readonly dir: string) {
+    this.env = { ...process.env, BERTH_ROOT: this.root, BERTH_RUN_ROOT: this.runRoot };
+    delete this.env.NODE_EXTRA_CA_CERTS;
+    delete this.env.BERTH_NATS_URL;
+    delete this.env.BERTH_HOST;
+  }
+
+  get root(): string { return path.join(this.dir, 'root'); }
+  get runRoot(): string { return path.join(this.dir, 'run'); }
+
+  /** Runs the real CLI binary; resolves with its exit code and output. */
+  berth(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, ...args], { env: { ...this.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`berth ${args.join(' ')} timed out; stdout: ${stdout}; stderr: ${stderr}`));
+      }, opts.timeoutMs ?? 60_000);
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stdout, stderr });
+      });
+    });
+  }
+
+  /** Like berth(), but fails the test's expectations loudly when the command fails. */
+  async ok(args: string[]): Promise<string> {
+    const result = await this.berth(args);
+    if (result.code !== 0) throw new Error(`berth ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    return result.stdout;
+  }
+
+  /** Starts the daemon in the foreground of this test and waits until it answers. */
+  async startDaemon(): Promise<void> {
+    await fs.mkdir(this.root, { recursive: true });
+    const log = await fs.open(path.join(this.dir, 'berthd.log'), 'a');
+    await fs.rm(path.join(this.runRoot, 'berthd.json'), { force: true });
+    this.daemon = spawn(process.execPath, [DAEMON, '--host-id', 'testhost'], { env: this.env, stdio: ['ignore', log.fd, log.fd] });
+    await log.close();
+    for (let i = 0; i < 500; i++) {
+      const info = await this.daemonInfo();
+      if (info && info.pid === this.daemon.pid) return;
+      if (this.daemon.exitCode !== null) break;
+      await sleep(20);
+    }
+    throw new Error(`the daemon did not start: ${await fs.readFile(path.join(this.dir, 'berthd.log'), 'utf8')}`);
+  }
+
+  async daemonInfo(): Promise<{ pid: number; host: string } | null> {
+    return fs.readFile(path.join(this.runRoot, 'berthd.json'), 'utf8').then((s) => JSON.parse(s), () => null);
+  }
+
+  async natsPid(): Promise<number | null> {
+    return fs.readFile(path.join(this.runRoot, 'nats.json'), 'utf8').then((s) => JSON.parse(s).pid as number, () => null);
+  }
+
+  /** Kills the daemon (SIGKILL by default) and waits until it is gone. */
+  async killDaemon(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const info = await this.daemonInfo();
+    const pid = this.daemon?.pid ?? info?.pid;
+    if (!pid) return;
+    try { process.kill(pid, signal); } catch { /* gone */ }
+    await waitGone(pid, 10_000);
+    this.daemon = null;
+  }
+
+  /** Imports a busybox rootfs tarball as `busybox` (or the given name). */
+  async importBusybox(name = 'busybox'): Promise<string> {
+    const tar = path.join(this.dir, 'busybox.tar');
+    await fs.access(tar).catch(() => makeBusyboxTar(tar));
+    return (await this.ok(['import', tar, name])).trim();
+  }
+
+  /** Removes every container, stops the daemon and the nats-server by pid, deletes the dirs. */
+  async destroy(): Promise<void> {
+    const info = await this.daemonInfo();
+    if (info && alive(info.pid)) {
+      const ids = (await this.berth(['ps', '-aq', '--no-trunc']).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean);
+      if (ids.length) await this.berth(['rm', '-f', ...ids]).catch(() => {});
+      try { process.kill(info.pid, 'SIGTERM'); } catch { /* gone */ }
+      if (!(await waitGone(info.pid))) process.kill(info.pid, 'SIGKILL');
+    }
+    if (this.daemon?.pid && alive(this.daemon.pid)) this.daemon.kill('SIGKILL');
+    const nats = await this.natsPid();
+    if (nats && alive(nats)) {
+      process.kill(nats, 'SIGTERM');
+      if (!(await waitGone(nats))) process.kill(nats, 'SIGKILL');
+    }
+    await fs.rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A fresh engine for test `t`, destroyed in its teardown. */
+export async function startEngine(t: Teardown, opts: { daemon?: boolean; image?: boolean } = {}): Promise<Engine> {
+  const engine = new Engine(await fs.mkdtemp(path.join(os.tmpdir(), 'berth-test-')));
+  t.teardown(() => engine.destroy());
+  if (opts.daemon ?? true) await engine.startDaemon();
+  if (opts.image ?? true) await engine.importBusybox();
+  return engine;
+}
+
+/** Host cgroup dirs named after a container id, in any hierarchy. */
+export async function cgroupDirsOf(id: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const controller of ['memory', 'pids', 'cpu', 'freezer', 'unified']) {
+    const dir = path.join('/sys/fs/cgroup', controller, 'berth', id);
+    if (await fs.access(dir).then(() => true, () => false)) found.push(dir);
+  }
+  const v2 = path.join('/sys/fs/cgroup/berth', id);
+  if (await fs.access(v2).then(() => true, () => false)) found.push(v2);
+  return found;
+}
+
+/** Lines of /proc/self/mountinfo that mention `text`. */
+export async function mountsMentioning(text: string): Promise<string[]> {
+  return (await fs.readFile('/proc/self/mountinfo', 'utf8')).split('\n').filter((line) => line.includes(text));
+}
