@@ -47,7 +47,8 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const nc = await connectNats(target, `berthd-${hostId}`);
   await ensureEventStream(nc);
   const cgroups = await createCgroupManager();
-  const host = new Host(hostId, nc, new JetStreamEventStore(nc), new Worker(layout, cgroups));
+  const worker = new Worker(layout, cgroups);
+  const host = new Host(hostId, nc, new JetStreamEventStore(nc), worker);
   const replayed = await host.start();
   const subscription = serveRequests(nc, host);
   await nc.flush();
@@ -59,6 +60,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
     async stop() {
       subscription.unsubscribe();
       host.stop();
+      await worker.close();
       // Drain, but never hang on a broker that is gone.
       await Promise.race([nc.drain().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);
       await nc.close().catch(() => {});

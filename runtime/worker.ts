@@ -26,7 +26,8 @@ export interface KernelView {
   exit: ExitStatus | null;
 }
 
-const cgroupName = (id: string) => `berth/${id}`;
+const CGROUP_PARENT = 'berth';
+const cgroupName = (id: string) => `${CGROUP_PARENT}/${id}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function isAlive(pid: number): boolean {
@@ -77,6 +78,11 @@ export class Worker {
       }
       throw error;
     }
+  }
+
+  /** At a clean shutdown: removes the parent cgroup when no container is left in it. */
+  async close(): Promise<void> {
+    await this.cgroups.removeIfEmpty(CGROUP_PARENT).catch(() => {});
   }
 
   /** Sends a signal to the container's init; a process already gone is not an error. */

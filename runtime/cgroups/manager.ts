@@ -21,6 +21,8 @@ export interface CgroupManager {
    *  in every hierarchy. */
   remove(name: string): Promise<void>;
   exists(name: string): Promise<boolean>;
+  /** Removes an empty parent cgroup (like "berth") in every hierarchy; one still in use stays. */
+  removeIfEmpty(name: string): Promise<void>;
 }
 
 /** `name` must be a relative path of plain segments, e.g. `berth/<64-hex id>`. */
@@ -88,5 +90,14 @@ export async function killAndRmdir(dir: string, timeoutMs = 10_000): Promise<voi
       throw new Error(`cgroup ${dir}: still busy after ${timeoutMs} ms (pids: ${pids.join(' ') || 'none'})`);
     }
     await sleep(pids.length ? 5 : 10);
+  }
+}
+
+/** rmdir that leaves a cgroup with children or tasks (EBUSY) or none (ENOENT) alone. */
+export async function rmdirIfEmpty(dir: string): Promise<void> {
+  try {
+    await rmdir(dir);
+  } catch (e) {
+    if (!isErrno(e, 'EBUSY') && !isErrno(e, 'ENOENT') && !isErrno(e, 'ENOTEMPTY')) throw e;
   }
 }

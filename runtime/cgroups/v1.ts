@@ -2,7 +2,7 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { checkCgroupName, checkLimits, isErrno, killAndRmdir, type CgroupManager, type Limits } from './manager.js';
+import { checkCgroupName, checkLimits, isErrno, killAndRmdir, rmdirIfEmpty, type CgroupManager, type Limits } from './manager.js';
 
 /** Hierarchies berth uses on cgroup v1 (only the mounted ones). */
 export const V1_CONTROLLERS = ['memory', 'pids', 'cpu', 'freezer'] as const;
@@ -105,5 +105,9 @@ export class CgroupV1Manager implements CgroupManager {
   async exists(name: string): Promise<boolean> {
     for (const [, dir] of this.dirs(name)) if (await fileExists(dir)) return true;
     return false;
+  }
+
+  async removeIfEmpty(name: string): Promise<void> {
+    for (const [, dir] of this.dirs(name)) await rmdirIfEmpty(dir);
   }
 }

@@ -1,7 +1,7 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
-import { checkCgroupName, checkLimits, isErrno, killAndRmdir, type CgroupManager, type Limits } from './manager.js';
+import { checkCgroupName, checkLimits, isErrno, killAndRmdir, rmdirIfEmpty, type CgroupManager, type Limits } from './manager.js';
 
 async function fileExists(p: string): Promise<boolean> {
   try {
@@ -103,5 +103,9 @@ export class CgroupV2Manager implements CgroupManager {
 
   async exists(name: string): Promise<boolean> {
     return fileExists(this.dir(name));
+  }
+
+  async removeIfEmpty(name: string): Promise<void> {
+    await rmdirIfEmpty(this.dir(name));
   }
 }

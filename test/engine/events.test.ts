@@ -1,0 +1,78 @@
+/** The event log holds each lifecycle in order, and `berth events` replays and follows it. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import t from 'tap';
+import { JetStreamEventStore } from '../../events/jetStream.js';
+import type { StoredEvent } from '../../events/store.js';
+import { eventSubject } from '../../events/subjects.js';
+import { connectNats } from '../../runtime/nats/connect.js';
+import { startEngine } from '../helpers/engine.js';
+
+const engine = await startEngine(t);
+const CLI = new URL('../../cli/main.js', import.meta.url).pathname;
+
+const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+
+t.test('the log holds a run --rm lifecycle in order, once each', async (t) => {
+  const id = (await engine.ok(['run', '-d', '--rm', 'busybox', 'sh', '-c', 'exit 5'])).trim();
+  // wait for its removal
+  for (let i = 0; i < 200; i++) {
+    if ((await engine.berth(['inspect', '--type', 'container', id])).code !== 0) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const nats = JSON.parse(await fs.readFile(path.join(engine.runRoot, 'nats.json'), 'utf8'));
+  const nc = await connectNats({ url: nats.url, token: nats.token }, 'test', { reconnect: false });
+  t.teardown(() => nc.close());
+  const store = new JetStreamEventStore(nc);
+  const stored: StoredEvent[] = [];
+  for await (const item of store.read(eventSubject('testhost', 'container', id))) stored.push(item);
+  t.same(stored.map((s) => s.event.type), [
+    'container.created', 'container.starting', 'container.started', 'container.died', 'container.removing', 'container.destroyed',
+  ]);
+  t.ok(stored.every((s, i) => i === 0 || s.seq > stored[i - 1]!.seq), 'in stream order');
+  t.equal(new Set(stored.map((s) => s.event.id)).size, stored.length, 'no event twice');
+  const died = stored[3]!.event;
+  t.equal(died.type === 'container.died' && died.data.exitCode, 5);
+  t.equal(stored[0]!.event.attributes.image, 'busybox');
+
+  const cli = jsonLines(await engine.ok(['events', '--since', '0', '--until', '0s', '--format', 'json', '--filter', `container=${id}`]));
+  t.same(cli.map((e) => e.Action), ['create', 'start', 'die', 'destroy'], 'the CLI shows Docker\'s actions');
+  t.equal(cli[2].Actor.Attributes.exitCode, '5');
+  t.equal(cli[0].Type, 'container');
+  t.equal(cli[0].host, 'testhost');
+  t.ok(cli[0].timeNano > 0 && typeof cli[0].seq === 'number');
+});
+
+t.test('--since and --until bound the history; filters select', async (t) => {
+  const before = Date.now();
+  await new Promise((r) => setTimeout(r, 20));
+  await engine.ok(['run', '--rm', '--name', 'windowed', 'busybox', 'true']);
+  const after = Date.now();
+  const inside = jsonLines(await engine.ok(['events', '--since', `${before / 1000}`, '--until', `${after / 1000}`, '--format', 'json']));
+  t.same([...new Set(inside.map((e) => e.Actor.Attributes.name))], ['windowed'], 'only the events in the window');
+  const none = await engine.ok(['events', '--since', '0', '--until', `${before / 1000}`, '--format', 'json', '--filter', 'container=windowed']);
+  t.equal(none, '', 'nothing of it before the window');
+  const images = jsonLines(await engine.ok(['events', '--since', '0', '--until', '0s', '--format', 'json', '--filter', 'type=image']));
+  t.same(images.map((e) => e.Action), ['import']);
+  const plain = await engine.ok(['events', '--since', '0', '--until', '0s', '--filter', 'event=destroy', '--filter', 'container=windowed']);
+  t.match(plain, /^\d{4}-\d\d-\d\dT[\d:.]+Z container destroy [a-f0-9]{64} \(image=busybox, name=windowed\)\n$/);
+  const bad = await engine.berth(['events', '--filter', 'colour=red']);
+  t.equal(bad.code, 125);
+  t.match(bad.stderr, /invalid filter 'colour'/);
+});
+
+t.test('without --until, events follows live ones', async (t) => {
+  const follower = spawn(process.execPath, [CLI, 'events', '--format', 'json', '--filter', 'event=start'], { env: engine.env });
+  let out = '';
+  follower.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  await new Promise((r) => setTimeout(r, 500));
+  await engine.ok(['run', '--rm', '--name', 'live-one', 'busybox', 'true']);
+  for (let i = 0; i < 200 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 20));
+  follower.kill('SIGTERM');
+  const code = await new Promise((resolve) => follower.on('close', resolve));
+  t.equal(code, 0);
+  const lines = jsonLines(out);
+  t.equal(lines.length, 1);
+  t.equal(lines[0].Actor.Attributes.name, 'live-one');
+});

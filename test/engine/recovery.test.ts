@@ -1,0 +1,58 @@
+/**
+ * A SIGKILLed daemon loses nothing: the restarted one rebuilds every actor from the log, finds
+ * running containers still running (the shims outlive it), records the real exit of one that
+ * ended while it was down, and writes no event twice.
+ */
+import t from 'tap';
+import { alive, startEngine } from '../helpers/engine.js';
+
+const engine = await startEngine(t);
+
+const history = async () =>
+  (await engine.ok(['events', '--since', '0', '--until', '0s', '--format', 'json'])).trim().split('\n').map((line) => JSON.parse(line));
+const states = async () =>
+  (await engine.ok(['ps', '-a', '--format', 'json'])).trim().split('\n').map((line) => JSON.parse(line))
+    .map(({ ID, Names, State }) => ({ ID, Names, State })).sort((a, b) => a.Names.localeCompare(b.Names));
+
+t.test('SIGKILL and restart rebuild every container and image', async (t) => {
+  await engine.ok(['run', '-d', '--name', 'steady', 'busybox', 'sleep', '1000']);
+  await engine.ok(['run', '--name', 'finished', 'busybox', 'sh', '-c', 'exit 4']).catch(() => '');
+  await engine.ok(['run', '-d', '--name', 'dies-while-down', 'busybox', 'sh', '-c', 'sleep 2; echo bye; exit 7']);
+  const steadyPid = JSON.parse(await engine.ok(['inspect', 'steady']))[0].State.Pid;
+  const imagesBefore = await engine.ok(['images', '--format', 'json']);
+  const before = await history();
+
+  await engine.killDaemon('SIGKILL');
+  t.ok(alive(steadyPid), 'the container outlives its daemon');
+  await new Promise((r) => setTimeout(r, 2500));
+  await engine.startDaemon();
+
+  const after = await states();
+  t.same(after, [
+    { ID: after[0]!.ID, Names: 'dies-while-down', State: 'exited' },
+    { ID: after[1]!.ID, Names: 'finished', State: 'exited' },
+    { ID: after[2]!.ID, Names: 'steady', State: 'running' },
+  ]);
+  const inspect = JSON.parse(await engine.ok(['inspect', 'steady', 'finished', 'dies-while-down']));
+  t.equal(inspect[0].State.Pid, steadyPid, 'the same process');
+  t.equal(inspect[1].State.ExitCode, 4);
+  t.equal(inspect[2].State.ExitCode, 7, 'the exit while the daemon was down has its real code');
+  t.equal(await engine.ok(['logs', 'dies-while-down']), 'bye\n');
+  t.equal(await engine.ok(['images', '--format', 'json']), imagesBefore, 'images are rebuilt too');
+
+  const afterEvents = await history();
+  t.same(afterEvents.slice(0, before.length), before, 'history before the crash is unchanged');
+  t.same(afterEvents.slice(before.length).map((e) => `${e.Actor.Attributes.name} ${e.Action}`), ['dies-while-down die']);
+  t.equal(new Set(afterEvents.map((e) => e.seq)).size, afterEvents.length, 'no duplicates');
+
+  // A second crash and restart changes nothing at all.
+  await engine.killDaemon('SIGKILL');
+  await engine.startDaemon();
+  t.same(await history(), afterEvents, 'a restart with nothing new writes nothing');
+  t.same(await states(), after);
+
+  // The recovered actors are live: they obey commands.
+  await engine.ok(['stop', '-t', '0', 'steady']);
+  t.notOk(alive(steadyPid), 'stop reaches the process the old daemon started');
+  t.equal(JSON.parse(await engine.ok(['inspect', 'steady']))[0].State.ExitCode, 137);
+});
