@@ -1,0 +1,31 @@
+import t from 'tap';
+import type { ContainerConfig } from '../../events/container.js';
+import { reconcileContainer } from './reconcile.js';
+import { initialContainerData, type ContainerState, type ContainerStatus } from './state.js';
+
+const config = { autoRemove: false } as ContainerConfig;
+const state = (status: ContainerStatus, extra: Partial<ContainerState> = {}): ContainerState =>
+  ({ ...initialContainerData({ id: 'a'.repeat(64), host: 'h' }), config, status, ...extra });
+const nothing = { started: null, alive: false, exit: null };
+const running = { started: { pid: 10, shimPid: 9 }, alive: true, exit: null };
+const exited = { started: { pid: 10, shimPid: 9 }, alive: false, exit: { exitCode: 7, signal: null, time: 't' } };
+
+t.test('a start cut short by the crash is finished or failed', async (t) => {
+  t.same(reconcileContainer(state('starting'), running), { commands: [{ type: 'ReportStarted', pid: 10, shimPid: 9 }], resume: 'watch' });
+  t.same(reconcileContainer(state('starting'), exited).commands, [{ type: 'ReportStarted', pid: 10, shimPid: 9 }], 'started, then the watch reports the exit');
+  t.match(reconcileContainer(state('starting'), nothing), { commands: [{ type: 'ReportStartFailed', exitCode: 125 }], resume: null });
+});
+
+t.test('a running container is watched again, or its end recorded', async (t) => {
+  t.same(reconcileContainer(state('running'), running), { commands: [], resume: 'watch' });
+  t.same(reconcileContainer(state('running'), exited), { commands: [], resume: 'watch' }, 'the watch reads the exit file');
+  t.same(reconcileContainer(state('running'), nothing), { commands: [{ type: 'ReportExited', exitCode: 255, signal: null, oomKilled: false }], resume: null });
+  t.same(reconcileContainer(state('stopping'), running), { commands: [{ type: 'Kill', signal: 'SIGKILL' }], resume: 'watch' });
+});
+
+t.test('removal resumes; exited --rm containers are removed; the rest stays', async (t) => {
+  t.same(reconcileContainer(state('removing'), nothing), { commands: [], resume: 'remove' });
+  t.same(reconcileContainer(state('exited', { config: { autoRemove: true } as ContainerConfig }), nothing), { commands: [{ type: 'Remove', force: false }], resume: null });
+  t.same(reconcileContainer(state('exited'), nothing), { commands: [], resume: null });
+  t.same(reconcileContainer(state('created'), nothing), { commands: [], resume: null });
+});
