@@ -4,11 +4,12 @@
  * does), loads only the module of the verb it runs, and turns every error into one line and
  * Docker's exit code.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { BerthError } from '../events/errors.js';
 import type { GlobalOptions } from './client.js';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
+import { registerContainerVerbs } from './verbs/container.js';
+import { registerImageVerbs } from './verbs/image.js';
+import { registerSystemVerbs } from './verbs/system.js';
 
 /** Runs a verb's module with the global flags merged in, and exits with the code it returns. */
 function verb(name: string) {
@@ -34,58 +35,9 @@ export function buildProgram(): Command {
     .option('--nats <url>', 'an external NATS (BERTH_NATS_URL)')
     .option('-H, --host <id>', 'the host to command (BERTH_HOST)');
 
-  const run = (cmd: Command) => cmd
-    .argument('<image>')
-    .argument('[command...]')
-    .passThroughOptions()
-    .option('--rm', 'remove the container when it exits')
-    .option('-d, --detach', 'run in the background and print the container id')
-    .option('--name <name>', 'name the container')
-    .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', collect, [])
-    .option('-w, --workdir <dir>', 'working directory inside the container')
-    .option('--hostname <name>', 'container hostname')
-    .option('-m, --memory <bytes>', 'memory limit (e.g. 64m)')
-    .option('--pids-limit <n>', 'maximum number of processes')
-    .option('-l, --label <KEY=VALUE>', 'set a label (repeatable)', collect, []);
-
-  run(program.command('run').description('Create and start a container, and follow it')).action(verb('run'));
-  program.command('ps').description('List containers')
-    .option('-a, --all', 'show all containers (default shows running)')
-    .option('-q, --quiet', 'only ids')
-    .option('--no-trunc', 'do not truncate output')
-    .addOption(new Option('--format <format>', 'table (default) or json'))
-    .action(verb('ps'));
-  program.command('logs').description('Show a container\'s output').argument('<container>')
-    .option('-f, --follow', 'follow the output').action(verb('logs'));
-  program.command('stop').description('Stop containers (SIGTERM, then SIGKILL)').argument('<containers...>')
-    .option('-t, --time <seconds>', 'seconds to wait before killing', '10').action(verb('stop'));
-  program.command('kill').description('Send a signal to containers').argument('<containers...>')
-    .option('-s, --signal <signal>', 'the signal', 'KILL').action(verb('kill'));
-  program.command('rm').description('Remove containers').argument('<containers...>')
-    .option('-f, --force', 'kill and remove a running container').action(verb('rm'));
-  program.command('inspect').description('Show low-level information as JSON').argument('<names...>')
-    .option('--type <type>', 'container or image').action(verb('inspect'));
-  program.command('wait').description('Wait for containers to stop and print their exit codes').argument('<containers...>')
-    .action(verb('wait'));
-  program.command('images').description('List images').option('-q, --quiet', 'only ids')
-    .addOption(new Option('--format <format>', 'table (default) or json')).action(verb('images'));
-  program.command('import').description('Import a root filesystem tarball as an image')
-    .argument('<file>').argument('[reference]').action(verb('import'));
-  const image = program.command('image').description('Manage images');
-  image.command('import').argument('<file>').argument('[reference]').action(verb('import'));
-  image.command('ls').option('-q, --quiet', 'only ids')
-    .addOption(new Option('--format <format>', 'table (default) or json')).action(verb('images'));
-  program.command('rmi').description('Remove images').argument('<images...>')
-    .option('-f, --force', 'remove even when a container uses it').action(verb('rmi'));
-  program.command('events').description('Show the event history and follow live events')
-    .option('--since <time>', 'from this time (RFC 3339, Unix time, or a duration like 10m)')
-    .option('--until <time>', 'up to this time; without it, follow live')
-    .option('-f, --filter <key=value>', 'type, event, container, image, host, label (repeatable)', collect, [])
-    .addOption(new Option('--format <format>', 'plain (default) or json'))
-    .action(verb('events'));
-  program.command('daemon').description('Run the berth daemon in the foreground')
-    .option('--host-id <id>', 'this host\'s id (default: the hostname)')
-    .action(verb('daemon'));
+  registerContainerVerbs(program, verb);
+  registerImageVerbs(program, verb);
+  registerSystemVerbs(program, verb);
   return program;
 }
 

@@ -1,0 +1,135 @@
+/**
+ * Container requests: each becomes commands to container actors, whose decide owns every rule;
+ * this handler resolves names, fills in defaults and waits for the outcome the client asked for.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ContainerConfig } from '../../events/container.js';
+import { BerthError, ConflictError, ExecError, ValidationError } from '../../events/errors.js';
+import type { CreateSpec, Request } from '../../events/requests.js';
+import { parseSignal } from '../../runtime/signals.js';
+import type { ContainerEntity, Host } from '../host.js';
+import { generateName } from '../names.js';
+import { liveContainers, resolveContainer, resolveImage } from '../resolve.js';
+import { containerView } from '../views.js';
+import type { RequestContext } from './context.js';
+
+const WAIT_MS = 60_000;
+
+type ContainerRequest = Extract<Request, { op: `container.${string}` }>;
+
+export class ContainerHandler {
+  /** Creates run one at a time on a host, so that name checks and creates do not interleave. */
+  private creating: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly host: Host) {}
+
+  async handle(request: ContainerRequest, ctx: RequestContext): Promise<unknown> {
+    const host = this.host;
+    const meta = (step: string) => ({ id: `${ctx.id}.${step}`, correlation: ctx.id });
+    switch (request.op) {
+      case 'container.create': {
+        const run = this.creating.then(() => this.create(request.spec, ctx));
+        this.creating = run.catch(() => {});
+        const container = await run;
+        if (request.start) await this.start(container, ctx);
+        return { id: container.id, name: container.state.config!.name };
+      }
+      case 'container.start':
+        await this.start(resolveContainer(host, request.ref), ctx);
+        return { id: resolveContainer(host, request.ref).id };
+      case 'container.stop': {
+        const container = resolveContainer(host, request.ref);
+        await container.execute({ type: 'Stop', timeoutSeconds: request.timeoutSeconds }, meta('stop'));
+        await container.waitFor((s) => s.status !== 'running' && s.status !== 'stopping', request.timeoutSeconds * 1000 + WAIT_MS);
+        return { id: container.id };
+      }
+      case 'container.kill': {
+        const container = resolveContainer(host, request.ref);
+        const signal = parseSignal(request.signal).name;
+        await container.execute({ type: 'Kill', signal }, meta('kill'));
+        return { id: container.id };
+      }
+      case 'container.remove': {
+        const container = resolveContainer(host, request.ref);
+        await container.execute({ type: 'Remove', force: request.force }, meta('remove'));
+        await container.waitFor((s) => s.status === 'removed', WAIT_MS);
+        return { id: container.id };
+      }
+      case 'container.list':
+        return liveContainers(host)
+          .map((c) => c.state)
+          .filter((s) => request.all || s.status === 'running' || s.status === 'stopping')
+          .sort((a, b) => b.created - a.created)
+          .map(containerView);
+      case 'container.inspect':
+        return containerView(resolveContainer(host, request.ref).state);
+      case 'container.logs': {
+        const container = resolveContainer(host, request.ref);
+        const running = container.state.status === 'running' || container.state.status === 'stopping';
+        void host.worker
+          .streamLogs(container.id, request.follow, running, (chunk) => ctx.publish(request.inbox, chunk))
+          .finally(() => ctx.publish(request.inbox, { eof: true }));
+        return { id: container.id };
+      }
+    }
+  }
+
+  private async create(spec: CreateSpec, ctx: RequestContext): Promise<ContainerEntity> {
+    const host = this.host;
+    const image = resolveImage(host, spec.imageRef);
+    const record = image.state.record!;
+    const taken = (name: string) => liveContainers(host).some((c) => c.state.config?.name === name);
+    if (spec.name !== undefined) {
+      if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(spec.name)) {
+        throw new ValidationError(`Invalid container name (${spec.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+      }
+      const owner = liveContainers(host).find((c) => c.state.config?.name === spec.name);
+      if (owner) {
+        throw new ConflictError(`Conflict. The container name "/${spec.name}" is already in use by container "${owner.id}". You have to remove (or rename) that container to be able to reuse that name.`);
+      }
+    }
+    const cmd = [...record.entrypoint, ...(spec.cmd.length > 0 ? spec.cmd : record.cmd)];
+    if (cmd.length === 0) throw new BerthError('No command specified');
+    const id = spec.id ?? randomBytes(32).toString('hex');
+    if (host.containers.get(id) && host.containers.get(id)!.state.status !== 'none') {
+      throw new ConflictError(`a container with id ${id.slice(0, 12)} already exists`);
+    }
+    const config: ContainerConfig = {
+      name: spec.name ?? generateName(taken),
+      image: image.id,
+      imageRef: spec.imageRef,
+      cmd,
+      env: mergeEnv(record.env, spec.env),
+      workingDir: spec.workingDir ?? record.workingDir,
+      hostname: spec.hostname ?? id.slice(0, 12),
+      memoryBytes: spec.memoryBytes,
+      pidsLimit: spec.pidsLimit,
+      autoRemove: spec.autoRemove,
+      labels: spec.labels,
+    };
+    const container = host.container(id);
+    await container.execute({ type: 'Create', config }, { id: `${ctx.id}.create`, correlation: ctx.id });
+    return container;
+  }
+
+  /** Starts a container and waits for the outcome; a failed start becomes the error it was. */
+  private async start(container: ContainerEntity, ctx: RequestContext): Promise<void> {
+    await container.execute({ type: 'Start' }, { id: `${ctx.id}.start`, correlation: ctx.id });
+    const state = await container.waitFor((s) => s.status !== 'starting', WAIT_MS);
+    if (state.error && (state.status === 'exited' || state.status === 'removing' || state.status === 'removed')) {
+      const code = state.exitCode;
+      if (code === 126 || code === 127) throw new ExecError(state.error, code);
+      throw new BerthError(state.error);
+    }
+  }
+}
+
+/** Image env first; the user's KEY=VALUE replace the image's by key. */
+function mergeEnv(base: string[], overrides: string[]): string[] {
+  const env = new Map<string, string>();
+  for (const entry of [...base, ...overrides]) {
+    const eq = entry.indexOf('=');
+    env.set(eq === -1 ? entry : entry.slice(0, eq), entry);
+  }
+  return [...env.values()];
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * What the start-latency bench measures: one entry per command, printed as JSON.
+ *
+ *   node bench/subjects.mjs WORK PREFIX BUNDLE -- PODMAN_GLOBAL_ARGS...
+ *
+ * role "engine" rows are compared; role "reference" rows only explain where berth's time goes.
+ * `{n}` in an argument becomes the run's sequence number (crun and runc need unique ids).
+ * Every environment is the bench's own minus NODE_EXTRA_CA_CERTS (~80 ms per Node start).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [work, prefix, bundle, dashes, ...podmanArgs] = process.argv.slice(2);
+if (!work || !prefix || !bundle || dashes !== '--') {
+  console.error('usage: subjects.mjs WORK PREFIX BUNDLE -- PODMAN_GLOBAL_ARGS...');
+  process.exit(2);
+}
+if (!process.env.CONTAINERS_CONF) {
+  console.error('subjects.mjs: CONTAINERS_CONF (podman\'s config from peers.sh) is not set');
+  process.exit(2);
+}
+const repo = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const cli = path.join(repo, 'dist/cli/main.js');
+const node = process.execPath;
+const berthEnv = { BERTH_ROOT: path.join(work, 'berth/root'), BERTH_RUN_ROOT: path.join(work, 'berth/run') };
+
+const subjects = [
+  {
+    name: 'berth',
+    role: 'engine',
+    display: 'berth run --rm busybox true',
+    argv: [node, cli, 'run', '--rm', 'busybox', 'true'],
+    env: berthEnv,
+  },
+  {
+    name: 'crun',
+    role: 'engine',
+    display: 'crun run --bundle BUNDLE ID',
+    argv: ['crun', '--root', path.join(work, 'crun-state'), 'run', '--bundle', bundle, `${prefix}-crun-{n}`],
+  },
+  {
+    name: 'runc',
+    role: 'engine',
+    display: 'runc run --bundle BUNDLE ID',
+    argv: ['runc', '--root', path.join(work, 'runc-state'), 'run', '--bundle', bundle, `${prefix}-runc-{n}`],
+  },
+  {
+    name: 'podman',
+    role: 'engine',
+    display: 'podman run --rm --network none localhost/busybox true',
+    argv: ['podman', ...podmanArgs, 'run', '--rm', '--network', 'none', 'localhost/busybox', 'true'],
+    env: { CONTAINERS_CONF: process.env.CONTAINERS_CONF },
+  },
+  {
+    name: 'node',
+    role: 'reference',
+    display: 'node -e 0',
+    note: 'bare Node start-up: the floor of any Node CLI',
+    argv: [node, '-e', '0'],
+  },
+  {
+    name: 'berth-modules',
+    role: 'reference',
+    display: 'node --input-type=module -e "await import(\'dist/cli/commands/run.js\')"',
+    note: 'Node start-up plus loading every module `berth run` needs, no connection',
+    argv: [node, '--input-type=module', '-e', `await import(${JSON.stringify(path.join(repo, 'dist/cli/commands/run.js'))})`],
+  },
+];
+
+process.stdout.write(`${JSON.stringify(subjects, null, 2)}\n`);

@@ -1,0 +1,62 @@
+/** Container requests (berth.cmd.<host>.container) and their results. */
+import { z } from 'zod';
+import { ContainerConfig } from '../container.js';
+
+/** What `run`/`create` asks for, before the host resolves the image. */
+export const CreateSpec = z.object({
+  /** The client may choose the id (64 hex), so that it can follow the container before it exists. */
+  id: z.string().regex(/^[a-f0-9]{64}$/).optional(),
+  name: z.string().optional(),
+  imageRef: z.string().min(1),
+  /** Replaces the image's Cmd when non-empty. */
+  cmd: z.array(z.string()),
+  env: z.array(z.string()),
+  workingDir: z.string().optional(),
+  hostname: z.string().optional(),
+  memoryBytes: z.number().int().positive().optional(),
+  pidsLimit: z.number().int().positive().optional(),
+  autoRemove: z.boolean(),
+  labels: z.record(z.string(), z.string()),
+});
+export type CreateSpec = z.infer<typeof CreateSpec>;
+
+/** What `ps` and `inspect` show of a container. */
+export const ContainerView = z.object({
+  id: z.string(),
+  host: z.string(),
+  status: z.string(),
+  config: ContainerConfig,
+  created: z.number(),
+  pid: z.number().nullable(),
+  exitCode: z.number().nullable(),
+  oomKilled: z.boolean(),
+  error: z.string().nullable(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+});
+export type ContainerView = z.infer<typeof ContainerView>;
+
+const Ref = z.string().min(1);
+const Id = z.object({ id: z.string() });
+
+export const containerRequests = [
+  z.object({ op: z.literal('container.create'), spec: CreateSpec, start: z.boolean() }),
+  z.object({ op: z.literal('container.start'), ref: Ref }),
+  z.object({ op: z.literal('container.stop'), ref: Ref, timeoutSeconds: z.number().min(0) }),
+  z.object({ op: z.literal('container.kill'), ref: Ref, signal: z.string() }),
+  z.object({ op: z.literal('container.remove'), ref: Ref, force: z.boolean() }),
+  z.object({ op: z.literal('container.list'), all: z.boolean() }),
+  z.object({ op: z.literal('container.inspect'), ref: Ref }),
+  z.object({ op: z.literal('container.logs'), ref: Ref, follow: z.boolean(), inbox: z.string() }),
+] as const;
+
+export const containerResults = {
+  'container.create': z.object({ id: z.string(), name: z.string() }),
+  'container.start': Id,
+  'container.stop': Id,
+  'container.kill': Id,
+  'container.remove': Id,
+  'container.list': z.array(ContainerView),
+  'container.inspect': ContainerView,
+  'container.logs': Id,
+};
