@@ -5,12 +5,14 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import { ensureEventStream, JetStreamEventStore } from '../events/jetStream.js';
+import { KvSnapshotStore } from '../events/kvSnapshots.js';
 import { BerthError } from '../events/errors.js';
 import { SUBJECT_TOKEN } from '../events/subjects.js';
 import { createCgroupManager } from '../runtime/cgroups/detect.js';
 import type { Layout } from '../runtime/layout.js';
 import { connectNats, type NatsTarget } from '../runtime/nats/connect.js';
 import { ensureEmbeddedNats } from '../runtime/nats/embedded.js';
+import { lockRoot } from '../runtime/daemonLock.js';
 import { Worker } from '../runtime/worker.js';
 import { Host } from './host.js';
 import { serveRequests } from './server.js';
@@ -20,6 +22,10 @@ export interface DaemonOptions {
   /** An external NATS; without it the daemon runs the embedded nats-server. */
   nats?: NatsTarget;
   hostId?: string;
+  /** false: replay the whole log at every start (no snapshot bucket). */
+  snapshots?: boolean;
+  /** How long the history of removed containers is kept (ms); default 7 days. */
+  retentionMs?: number;
 }
 
 /** What `berthd.json` in the run root says once the daemon is ready. */
@@ -42,28 +48,38 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const { layout } = options;
   await fs.mkdir(layout.root, { recursive: true, mode: 0o700 });
   await fs.mkdir(layout.runRoot, { recursive: true, mode: 0o700 });
+  const lock = await lockRoot(layout.root);
   const hostId = await chooseHostId(layout, options.hostId);
   const target: NatsTarget = options.nats ?? (await ensureEmbeddedNats(layout));
   const nc = await connectNats(target, `berthd-${hostId}`);
   await ensureEventStream(nc);
   const cgroups = await createCgroupManager();
   const worker = new Worker(layout, cgroups);
-  const host = new Host(hostId, nc, new JetStreamEventStore(nc), worker);
+  const snapshots = options.snapshots === false ? undefined : await KvSnapshotStore.open(nc);
+  const host = new Host(hostId, nc, new JetStreamEventStore(nc), worker, snapshots);
   const replayed = await host.start();
+  const retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
+  const compact = () => host.compact(retentionMs).catch((error: Error) => console.error(`berthd: compaction: ${error.message}`));
+  await compact();
+  const compaction = setInterval(compact, Math.min(retentionMs, 3600_000));
+  compaction.unref();
   const subscription = serveRequests(nc, host);
   await nc.flush();
   const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
   await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
   const ms = (performance.now() - started).toFixed(0);
-  console.error(`berthd: ready: host ${hostId}, ${replayed} events replayed, cgroup ${cgroups.mode}, ${ms} ms`);
+  console.error(`berthd: ready: host ${hostId}, ${replayed.snapshots} snapshots and ${replayed.events} events replayed, cgroup ${cgroups.mode}, ${ms} ms`);
   return {
     async stop() {
+      clearInterval(compaction);
       subscription.unsubscribe();
+      await host.flushSnapshots().catch((error: Error) => console.error(`berthd: snapshots: ${error.message}`));
       host.stop();
       await worker.close();
       // Drain, but never hang on a broker that is gone.
       await Promise.race([nc.drain().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);
       await nc.close().catch(() => {});
+      await lock.release();
       const current = await fs.readFile(layout.daemonInfo, 'utf8').catch(() => '');
       if (current.includes(`"pid":${process.pid},`)) await fs.rm(layout.daemonInfo, { force: true });
     },

@@ -28,6 +28,14 @@ export interface CommandMeta {
 }
 
 const MAX_RETRIES = 3;
+/** How many recent command ids an entity remembers, so that a resent command has one effect. */
+const REMEMBERED_COMMANDS = 64;
+
+/** What the host learns from an entity. */
+export interface EntityHooks {
+  /** Called after events of the entity were appended and applied. */
+  appended?(entity: Entity<unknown, unknown>): void;
+}
 
 export class Entity<State, Command> {
   /** Sequence of the entity's last event in the stream (0: none). */
@@ -36,20 +44,57 @@ export class Entity<State, Command> {
   private actor: AnyActorRef | null = null;
   private mailbox: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
+  /** Ids of the commands whose events this entity has applied (the most recent ones). */
+  private readonly handled = new Set<string>();
+  /** True while an append is in flight: the host takes no checkpoint then. */
+  appending = false;
 
   constructor(
     private readonly rules: KindRules<State, Command>,
     readonly id: string,
     readonly host: string,
     private readonly store: EventStore,
+    private readonly hooks: EntityHooks = {},
   ) {
     this.snapshot = initialTransition(rules.machine, { id, host })[0];
+  }
+
+  /** The kind of entity. */
+  get kind(): Kind {
+    return this.rules.kind;
   }
 
   /** Replay: folds one stored event through the machine's pure transition; runs no effect. */
   replay(stored: StoredEvent): void {
     this.snapshot = transition(this.rules.machine, this.snapshot, stored.event)[0];
     this.lastSeq = stored.seq;
+    this.remember(stored.event.causation);
+  }
+
+  /** Replay from a snapshot: the state as of event `seq`. */
+  restore(value: string, context: Record<string, unknown>, seq: number): void {
+    this.snapshot = this.rules.machine.resolveState({ value, context });
+    this.lastSeq = seq;
+    this.snapshotSeq = seq;
+  }
+
+  /** The sequence of the snapshot this entity was restored from (0: none). */
+  snapshotSeq = 0;
+
+  /** The state value and context to snapshot, as of `lastSeq`. */
+  snapshotData(): { value: string; context: Record<string, unknown> } {
+    const snapshot = (this.actor?.getSnapshot() ?? this.snapshot) as { value: string; context: Record<string, unknown> };
+    return { value: snapshot.value, context: snapshot.context };
+  }
+
+  /** Whether the command with this id has already had its effect here. */
+  hasHandled(commandId: string): boolean {
+    return this.handled.has(commandId);
+  }
+
+  private remember(commandId: string): void {
+    this.handled.add(commandId);
+    if (this.handled.size > REMEMBERED_COMMANDS) this.handled.delete(this.handled.values().next().value!);
   }
 
   /** Goes live with the machine that has its effects provided; the current state's entry effects do not rerun. */
@@ -93,6 +138,7 @@ export class Entity<State, Command> {
   }
 
   private async handle(command: Command, meta: CommandMeta): Promise<AnyEvent[]> {
+    if (this.handled.has(meta.id)) return []; // a resent command: it had its effect already
     for (let attempt = 0; ; attempt++) {
       const drafts = this.rules.decide(this.state, command);
       if (drafts.length === 0) return [];
@@ -109,11 +155,15 @@ export class Entity<State, Command> {
         correlation: meta.correlation,
         attributes: this.rules.attributes(before, draft),
       })) as AnyEvent[];
+      this.appending = true;
       try {
         const stored = await this.store.append(events, this.lastSeq);
         for (const item of stored) this.apply(item);
+        this.appending = false;
+        this.hooks.appended?.(this as Entity<unknown, unknown>);
         return events;
       } catch (error) {
+        this.appending = false;
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_RETRIES) throw error;
         await this.catchUp();
       }
@@ -123,6 +173,7 @@ export class Entity<State, Command> {
   /** Applies an event that is already in the log to the live actor. */
   private apply(stored: StoredEvent): void {
     this.lastSeq = stored.seq;
+    this.remember(stored.event.causation);
     if (this.actor) this.actor.send(stored.event);
     else this.replay(stored);
   }

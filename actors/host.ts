@@ -10,15 +10,20 @@ import type { ImageCommand } from '../events/image.js';
 import type { EventStore } from '../events/store.js';
 import { encode } from '../events/codec.js';
 import { OutputChunk } from '../events/requests.js';
-import { eventFilter, outputSubject } from '../events/subjects.js';
+import { execOutputSubject, outputSubject } from '../events/subjects.js';
 import { hexOf } from '../runtime/images/digest.js';
 import type { Worker } from '../runtime/worker.js';
 import { containerEffects, type ContainerEffects } from './container/effects.js';
 import { reconcileContainer } from './container/reconcile.js';
 import type { ContainerState } from './container/state.js';
 import type { ImageState } from './image/state.js';
-import { Entity, type CommandMeta } from './entity.js';
+import { Entity, type CommandMeta, type EntityHooks } from './entity.js';
+import { Checkpointer } from './checkpoints.js';
+import { replay, type ReplayStats } from './replay.js';
+import type { Kind } from '../events/envelope.js';
+import type { SnapshotStore } from '../events/snapshots.js';
 import { containerRules, imageRules } from './rules.js';
+import { Volumes } from './volume/volumes.js';
 
 export type ContainerEntity = Entity<ContainerState, ContainerCommand>;
 export type ImageEntity = Entity<ImageState, ImageCommand>;
@@ -26,21 +31,45 @@ export type ImageEntity = Entity<ImageState, ImageCommand>;
 export class Host {
   readonly containers = new Map<string, ContainerEntity>();
   readonly images = new Map<string, ImageEntity>();
+  /** Volume actors (actors/volume/volumes.ts). */
+  readonly volumes: Volumes;
   private readonly effects: ContainerEffects;
   private imageMachine = imageRules.machine;
   /** False during replay; once true, new entities start live with their effects. */
   private live = false;
+
+  private readonly checkpoints: Checkpointer | null;
+  /** Called by each entity after it appended events. */
+  private readonly hooks: EntityHooks;
 
   constructor(
     readonly id: string,
     private readonly nc: NatsConnection,
     readonly store: EventStore,
     readonly worker: Worker,
+    private readonly snapshots?: SnapshotStore,
   ) {
+    this.checkpoints = snapshots
+      ? new Checkpointer({
+        host: id,
+        snapshots,
+        entities: () => this.entities(),
+      })
+      : null;
+    this.hooks = {
+      appended: (entity) => {
+        this.checkpoints?.appended(entity);
+        if (this.containers.get(entity.id) === entity) this.volumes.containerChanged(entity.state as ContainerState);
+      },
+    };
+    this.volumes = new Volumes({
+      host: id, store, hooks: this.hooks, files: worker.volumes, containers: () => [...this.containers.values()],
+    });
     this.effects = containerEffects({
       worker,
       dispatch: (entity, command) => this.dispatch(entity, command),
       publishOutput: (entity, chunk) => this.nc.publish(outputSubject(this.id, entity), encode(OutputChunk, chunk)),
+      publishExecOutput: (entity, execId, chunk) => this.nc.publish(execOutputSubject(this.id, entity, execId), encode(OutputChunk, chunk)),
       imageChains: (imageId) => this.images.get(imageId)?.state.record?.chainIds ?? [],
       state: (entity) => this.containers.get(entity)?.state,
     });
@@ -56,15 +85,25 @@ export class Host {
     });
   }
 
-  /** Replays this host's history (pure), goes live, then reconciles with the kernel. Returns the number of events replayed. */
-  async start(): Promise<number> {
-    let count = 0;
-    for await (const stored of this.store.read(eventFilter(this.id))) {
-      const { event } = stored;
-      if (event.kind === 'container') this.container(event.entity).replay(stored);
-      else this.image(event.entity).replay(stored);
-      count++;
+  /** Every entity of this host, of every kind. */
+  entities(): Array<Entity<unknown, unknown>> {
+    return [...this.containers.values(), ...this.images.values(), ...this.volumes.entities.values()] as Array<Entity<unknown, unknown>>;
+  }
+
+  /** The entity of a kind and id, created on first use. */
+  entityFor(kind: Kind, id: string): Entity<unknown, unknown> {
+    switch (kind) {
+      case 'container': return this.container(id) as Entity<unknown, unknown>;
+      case 'image': return this.image(id) as Entity<unknown, unknown>;
+      case 'volume': return this.volumes.entity(id) as Entity<unknown, unknown>;
+      default: throw new Error(`no entities of kind ${kind as string}`);
     }
+  }
+
+  /** Replays this host's history (pure, from snapshots and the log's tail), goes live, then reconciles with the kernel. */
+  async start(): Promise<ReplayStats> {
+    const stats = await replay({ host: this.id, store: this.store, snapshots: this.snapshots, entityFor: (kind, id) => this.entityFor(kind, id) });
+    this.checkpoints?.started(stats.checkpoint);
     this.live = true;
     for (const image of this.images.values()) image.start(this.imageMachine);
     for (const container of this.containers.values()) container.start(this.effects.machine);
@@ -75,19 +114,47 @@ export class Host {
       if (repair.resume) this.effects.resume(state, repair.resume);
       for (const command of repair.commands) this.dispatch(container.id, command);
     }));
-    return count;
+    await this.volumes.start();
+    return stats;
+  }
+
+  /**
+   * Compaction: the history of containers removed more than `retentionMs` ago is deleted from
+   * the log (and their actors from memory). `berth events --since` works within the period.
+   */
+  async compact(retentionMs: number, now = Date.now()): Promise<number> {
+    let purged = 0;
+    for (const [id, container] of this.containers) {
+      const { status, removedAt } = container.state;
+      if (status !== 'removed' || removedAt === null || removedAt > now - retentionMs) continue;
+      await this.store.purge(this.id, 'container', id);
+      await this.snapshots?.forget(this.id, 'container', id);
+      container.stop();
+      this.checkpoints?.forget(container as Entity<unknown, unknown>);
+      this.containers.delete(id);
+      purged++;
+    }
+    return purged;
+  }
+
+  /** Writes every pending snapshot and the checkpoint (at a clean stop). */
+  async flushSnapshots(): Promise<void> {
+    this.checkpoints?.stop();
+    await this.checkpoints?.flush();
   }
 
   stop(): void {
+    this.checkpoints?.stop();
     this.effects.stopAll();
     for (const entity of [...this.containers.values(), ...this.images.values()]) entity.stop();
+    this.volumes.stop();
   }
 
   /** The container actor for an id, created (and live, once started) on first use. */
   container(id: string): ContainerEntity {
     let entity = this.containers.get(id);
     if (!entity) {
-      entity = new Entity(containerRules, id, this.id, this.store);
+      entity = new Entity(containerRules, id, this.id, this.store, this.hooks);
       this.containers.set(id, entity);
       if (this.live) entity.start(this.effects.machine);
     }
@@ -98,7 +165,7 @@ export class Host {
     const key = hexOf(id);
     let entity = this.images.get(key);
     if (!entity) {
-      entity = new Entity(imageRules, key, this.id, this.store);
+      entity = new Entity(imageRules, key, this.id, this.store, this.hooks);
       this.images.set(key, entity);
       if (this.live) entity.start(this.imageMachine);
     }

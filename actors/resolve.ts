@@ -1,6 +1,6 @@
 /** Finding entities the way Docker does: full id, name (or tag), or an unambiguous id prefix. */
 import { NotFoundError, ValidationError } from '../events/errors.js';
-import { normalizeReference } from '../runtime/images/reference.js';
+import { normalizeReference, parseReference } from '../runtime/images/reference.js';
 import type { ContainerEntity, Host, ImageEntity } from './host.js';
 
 const exists = (status: string) => status !== 'none' && status !== 'removed';
@@ -39,6 +39,17 @@ export function resolveImage(host: Host, ref: string): ImageEntity {
     if (matches.length > 1) throw new ValidationError(`multiple images match the prefix ${ref}; give more of the id`);
     if (matches[0]) return matches[0];
   }
+  if (ref.includes('@')) {
+    // name@sha256:<manifest digest>: the image a pull by digest recorded.
+    let wanted: string | null = null;
+    try {
+      const parsed = parseReference(ref);
+      wanted = `${parsed.name}@${parsed.digest}`;
+    } catch { /* not a reference */ }
+    const byDigest = liveImages(host).find((i) => wanted && i.state.record?.repoDigests?.includes(wanted));
+    if (byDigest) return byDigest;
+    throw new NotFoundError(`Unable to find image '${ref}' locally`);
+  }
   let normalized: string;
   try {
     normalized = normalizeReference(ref);
@@ -47,5 +58,5 @@ export function resolveImage(host: Host, ref: string): ImageEntity {
   }
   const tagged = imageByTag(host, normalized);
   if (tagged) return tagged;
-  throw new NotFoundError(`Unable to find image '${normalized}' locally (berth cannot pull yet; use berth import)`);
+  throw new NotFoundError(`Unable to find image '${normalized}' locally`);
 }

@@ -7,6 +7,10 @@ import type { ContainerState } from './container/state.js';
 import { decideImage } from './image/decide.js';
 import { imageMachine } from './image/machine.js';
 import type { ImageState } from './image/state.js';
+import type { VolumeCommand, VolumeRecord } from '../events/volume.js';
+import { decideVolume } from './volume/decide.js';
+import { volumeMachine } from './volume/machine.js';
+import type { VolumeState } from './volume/state.js';
 import type { KindRules } from './entity.js';
 
 export const containerRules: KindRules<ContainerState, ContainerCommand> = {
@@ -27,7 +31,19 @@ export const imageRules: KindRules<ImageState, ImageCommand> = {
   machine: imageMachine,
   decide: decideImage,
   attributes: (state, draft) => {
-    const tags = draft.type === 'image.imported' ? (draft.data as ImageRecord).tags : state.tags;
+    const arrival = draft.type === 'image.imported' || draft.type === 'image.pulled' || draft.type === 'image.loaded';
+    const tags = arrival ? (draft.data as ImageRecord).tags : state.tags;
     return tags[0] ? { name: tags[0] } : ({} as Record<string, string>);
+  },
+};
+
+export const volumeRules: KindRules<VolumeState, VolumeCommand> = {
+  kind: 'volume',
+  machine: volumeMachine,
+  decide: decideVolume,
+  attributes: (state, draft) => {
+    const record = draft.type === 'volume.created' ? (draft.data as VolumeRecord) : state.record;
+    if (!record) return {};
+    return { name: record.name, driver: record.driver, ...Object.fromEntries(Object.entries(record.labels).filter(([key]) => key !== 'name' && key !== 'driver')) };
   },
 };

@@ -16,6 +16,8 @@ export function containerView(state: ContainerState): ContainerView {
     error: state.error,
     startedAt: state.startedAt,
     finishedAt: state.finishedAt,
+    restartCount: state.restartCount,
+    health: state.health,
   };
 }
 
@@ -32,5 +34,15 @@ export function imageView(state: ImageState): ImageView {
     cmd: record.cmd,
     entrypoint: record.entrypoint,
     workingDir: record.workingDir,
+    user: record.user,
+    labels: record.labels,
+    exposedPorts: record.exposedPorts,
+    volumes: record.volumes,
+    stopSignal: record.stopSignal,
+    healthcheck: record.healthcheck,
+    architecture: record.architecture,
+    os: record.os,
+    history: record.history,
+    repoDigests: record.repoDigests,
   };
 }

@@ -3,6 +3,7 @@
 #
 #   cleanup.sh begin WORK   notes which host paths and cgroups exist before the bench touches anything
 #   cleanup.sh end WORK     undoes everything the bench made: berth's daemon and nats-server (by pid),
+#                           the scenario scripts' children they noted and could not stop (by pid),
 #                           leftover containers, podman's storage, the cgroup controllers that
 #                           peers.sh moved to v1, mounts under WORK, host dirs the peers created
 #                           (only those absent at begin), and WORK itself
@@ -63,6 +64,20 @@ stop_berth() {
     stop_pid "$daemon" "berth daemon"
   fi
   [ -n "$nats" ] && stop_pid "$nats" "nats-server"
+}
+
+# Children the scenario scripts noted in WORK/state/pids/ (bench/procs.mjs: one file per pid,
+# holding its command line) and could not stop themselves; only a pid still running that command.
+stop_noted() {
+  local work=$1 file pid
+  for file in "$work"/state/pids/*; do
+    [ -e "$file" ] || continue
+    pid=${file##*/}
+    if alive "$pid" && [ "$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | sed 's/ $//')" = "$(cat "$file")" ]; then
+      stop_pid "$pid" "$(cut -c1-60 "$file")"
+    fi
+    rm -f "$file"
+  done
 }
 
 stop_runtimes() {
@@ -156,6 +171,7 @@ remove_host_paths() {
 end() {
   local work=$1
   [ -d "$work" ] || return 0
+  stop_noted "$work"
   stop_berth "$work"
   stop_runtimes "$work"
   reset_podman "$work"

@@ -6,12 +6,15 @@
  *   node bench/report.mjs WORK
  *
  * Reads WORK/facts.json (facts.mjs), WORK/samples.json (startLatency.mjs),
- * WORK/breakdown.json (berthBreakdown.mjs) and the markers peers.sh left in WORK/state/.
+ * WORK/breakdown.json (berthBreakdown.mjs), the markers peers.sh left in WORK/state/, and
+ * WORK/<scenario>.json of the other scenarios (reportScenarios.mjs). A scenario this run did
+ * not measure (BENCH_SCENARIOS) keeps its figures from the previous bench/results.json.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { round, summary } from './stats.mjs';
+import { collectScenarios, renderScenarios, summaryLines } from './reportScenarios.mjs';
 
 const work = process.argv[2];
 if (!work) {
@@ -20,11 +23,29 @@ if (!work) {
 }
 const here = path.dirname(fileURLToPath(import.meta.url));
 const readJson = (name) => JSON.parse(fs.readFileSync(path.join(work, name), 'utf8'));
-const facts = readJson('facts.json');
-const measured = readJson('samples.json');
-const breakdown = readJson('breakdown.json');
-const movedControllers = fs.readdirSync(path.join(work, 'state'))
-  .filter((name) => name.startsWith('mount-cgroup-')).map((name) => name.slice('mount-cgroup-'.length));
+const resultsFile = path.join(here, 'results.json');
+const previous = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : null;
+const currentFacts = readJson('facts.json');
+// Start latency: measured in this run, or carried over from the previous results.json.
+const fresh = fs.existsSync(path.join(work, 'samples.json'));
+if (!fresh && !previous?.results) {
+  console.error('report: no start-latency figures, neither from this run nor in bench/results.json: run the start-latency scenario once');
+  process.exit(1);
+}
+const facts = fresh ? currentFacts : previous.machine;
+const measured = fresh ? readJson('samples.json') : {
+  order: previous.method.order,
+  runs: previous.method.runs,
+  warmup: previous.method.warmupRoundsDiscarded,
+  loadavg: previous.method.loadavg,
+  subjects: previous.subjects,
+  samples: Object.fromEntries(Object.entries(previous.results).map(([name, s]) => [name, s.samples.map((ms) => ({ ms }))])),
+};
+const breakdown = fresh ? readJson('breakdown.json') : previous.berthBreakdown;
+const movedControllers = fresh
+  ? fs.readdirSync(path.join(work, 'state')).filter((name) => name.startsWith('mount-cgroup-')).map((name) => name.slice('mount-cgroup-'.length))
+  : previous.setup.cgroupControllersMovedToV1ByBench;
+const scenarios = collectScenarios(work, previous, currentFacts);
 
 const GOALS = { startVsPodman: 0.25, daemonVsCrun: 1.5 };
 const stats = Object.fromEntries(measured.subjects.map((s) => {
@@ -54,14 +75,18 @@ const goals = {
 const command = 'bash bench/run.sh';
 const env = `BENCH_RUNS=${measured.runs} BENCH_WARMUP=${measured.warmup}`;
 
+const generatedAt = new Date().toISOString();
+const startLatencyAt = fresh ? generatedAt : (previous.startLatencyAt ?? previous.generatedAt);
 const results = {
-  generatedAt: new Date().toISOString(),
+  generatedAt,
+  /** When the start-latency figures below were measured (a run without that scenario keeps them). */
+  startLatencyAt,
   command,
   env: { BENCH_RUNS: measured.runs, BENCH_WARMUP: measured.warmup, NODE_EXTRA_CA_CERTS: 'unset for every berth and node invocation' },
   machine: facts,
   setup: {
-    podmanStorageDriver: process.env.PODMAN_DRIVER ?? null,
-    podmanRuntime: process.env.PODMAN_RUNTIME ?? null,
+    podmanStorageDriver: fresh ? (process.env.PODMAN_DRIVER ?? null) : previous.setup.podmanStorageDriver,
+    podmanRuntime: fresh ? (process.env.PODMAN_RUNTIME ?? null) : previous.setup.podmanRuntime,
     cgroupControllersMovedToV1ByBench: movedControllers,
   },
   method: {
@@ -76,8 +101,10 @@ const results = {
   ratios,
   goals,
   berthBreakdown: breakdown,
+  /** The other scenarios (reportScenarios.mjs): daemonReady, eventLog, eventLatency. */
+  scenarios,
 };
-fs.writeFileSync(path.join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 
 // ---- RESULTS.md ----
 const f = (ms) => (ms === null || ms === undefined ? 'n/a' : ms.toFixed(1));
@@ -144,33 +171,43 @@ gaps.push(`- After the container is gone the CLI still needs ${f(phase('destroy�
 gaps.push('- podman also pays a fresh process per command (Go runtime, its database, conmon); crun and runc do no image or storage work' +
   ' at all (the bundle is ready-made, the rootfs read-only and shared), which berth and podman do (overlay mount, container record, removal).');
 
-const md = `# berth start-latency benchmark
+const scenarioMd = renderScenarios(scenarios);
+const md = `# berth benchmarks
 
-Walking skeleton of the benchmark suite: how long one \`run --rm … true\` of a busybox image takes, from the
-caller's spawn to the caller seeing the command exit, for berth and for crun, runc and podman on the same machine.
+The benchmark suite, one section per scenario: **start latency** (\`run --rm … true\` of a busybox image, from the
+caller's spawn to the caller seeing the command exit, for berth and for crun, runc and podman on the same machine),
+**daemon ready time vs history**, the **event log**'s append and replay rates, and **event latency** (state change →
+subscriber, berth and podman).
 
-- Date: ${results.generatedAt}
-- Produced by: \`${command}\` (same as \`npm run bench\`), as root from the repository root, with ${env}${measured.runs === 30 && measured.warmup === 3 ? ' (the defaults)' : ''}
-- berth ${facts.berth.version}, repository HEAD ${facts.berth.commit} (the working tree may differ)
-- Load average (1, 5, 15 min) when measuring began: ${load(measured.loadavg?.before)}; when it ended: ${load(measured.loadavg?.after)}
-${busy ? `- **The machine was busy when measuring began (1-min load ${busy} on ${facts.nproc} cores): every figure is inflated; rerun on a quiet machine.**\n` : ''}- NODE_EXTRA_CA_CERTS is **unset** for every berth (and reference node) invocation: the CLI needs no extra CA bundle,
+- Report written: ${results.generatedAt}; each section gives when it was measured and the load then.
+- Produced by: \`${command}\` (same as \`npm run bench\`), as root from the repository root: every scenario, or those named in
+  \`BENCH_SCENARIOS\` (any of \`start-latency daemon-ready event-log event-latency\`, space-separated); a scenario not run keeps its
+  previous figures here and in bench/results.json. Each scenario but start latency also runs alone: \`node bench/<script>.mjs OUT.json\`.
+- berth ${currentFacts.berth.version}, repository HEAD ${currentFacts.berth.commit} (the working tree may differ)
+- NODE_EXTRA_CA_CERTS is **unset** for every berth (and reference node) invocation: the CLI needs no extra CA bundle,
   and loading it adds ~80 ms to every Node start on this machine.
 
 ## Machine
 
 | fact | value |
 | --- | --- |
-| CPU | ${facts.nproc} × ${facts.cpu} (nproc ${facts.nproc}), ${facts.memoryGiB} GiB |
-| kernel / OS | ${facts.kernel} / ${facts.os} |
-| cgroups | ${facts.cgroup.mode}; v1 hierarchies: ${(facts.cgroup.v1Hierarchies ?? []).join(', ')}; on cgroup2: ${(facts.cgroup.cgroup2Controllers ?? []).join(', ') || 'none'} |
-| hard nofile | ${facts.hardNofile} (no CAP_SYS_RESOURCE) |
-| node | ${facts.versions.node} |
-| nats-server | ${facts.versions['nats-server']} |
-| crun | ${facts.versions.crun} |
-| runc | ${facts.versions.runc} |
-| podman | ${facts.versions.podman} (${facts.versions.conmon}; OCI runtime ${results.setup.podmanRuntime ?? 'n/a'}) |
+| CPU | ${currentFacts.nproc} × ${currentFacts.cpu} (nproc ${currentFacts.nproc}), ${currentFacts.memoryGiB} GiB |
+| kernel / OS | ${currentFacts.kernel} / ${currentFacts.os} |
+| cgroups | ${currentFacts.cgroup.mode}; v1 hierarchies: ${(currentFacts.cgroup.v1Hierarchies ?? []).join(', ')}; on cgroup2: ${(currentFacts.cgroup.cgroup2Controllers ?? []).join(', ') || 'none'} |
+| hard nofile | ${currentFacts.hardNofile} (no CAP_SYS_RESOURCE) |
+| node | ${currentFacts.versions.node} |
+| nats-server | ${currentFacts.versions['nats-server']} |
+| crun | ${currentFacts.versions.crun} |
+| runc | ${currentFacts.versions.runc} |
+| podman | ${currentFacts.versions.podman} (${currentFacts.versions.conmon}; OCI runtime ${results.setup.podmanRuntime ?? 'n/a'}) |
 
-## Results
+## Start latency
+
+- Measured: ${startLatencyAt}${fresh ? '' : ' (**not rerun** in the latest bench run: these figures are from then)'}, berth ${facts.berth.version} at ${facts.berth.commit}
+- Reproduce: \`BENCH_SCENARIOS=start-latency ${env} bash bench/run.sh\`${measured.runs === 30 && measured.warmup === 3 ? ' (the defaults)' : ''}
+- Load average (1, 5, 15 min) when measuring began: ${load(measured.loadavg?.before)}; when it ended: ${load(measured.loadavg?.after)}
+${busy ? `- **The machine was busy when measuring began (1-min load ${busy} on ${facts.nproc} cores): every figure is inflated; rerun on a quiet machine.**\n` : ''}
+### Results
 
 ${measured.runs} runs of each, **interleaved** (berth, crun, runc, podman, references, then again …) after ${measured.warmup}
 discarded warm-up rounds; each run timed with \`process.hrtime\` from just before \`spawn()\` to the child's exit
@@ -188,13 +225,13 @@ ${breakdown.matched} of ${measured.runs} runs matched.
 
 ${breakdownTable.join('\n')}
 
-## Where berth falls short, and why
+### Where berth falls short, and why
 
 Project goals: start latency at most ${GOALS.startVsPodman}x podman's; daemon-side start at most ${GOALS.daemonVsCrun}x crun's.
 
 ${gaps.join('\n')}
 
-## Setup, for a fair reading
+### Setup, for a fair reading
 
 - One busybox rootfs tarball (\`scripts/busybox-image.sh\`, Debian's busybox-static) feeds every engine:
   \`berth import\`, \`podman import … localhost/busybox\`, and an OCI bundle for crun and runc.
@@ -210,6 +247,8 @@ ${gaps.join('\n')}
 - Everything is removed at the end (bench/cleanup.sh, also on failure): berth's daemon and nats-server by pid,
   podman's storage (\`system reset\`), mounts, cgroups and host dirs the peers created, the temp dir.
 - Raw samples: bench/results.json.
-`;
+
+${scenarioMd}`;
 fs.writeFileSync(path.join(here, 'RESULTS.md'), md);
 process.stderr.write(`report: wrote bench/results.json and bench/RESULTS.md\n`);
+for (const line of summaryLines(scenarios)) process.stderr.write(`${line}\n`);

@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
-# The benchmark harness (walking skeleton): start latency of `berth run --rm busybox true`
-# against crun, runc and podman on this machine. Run as root from anywhere:
+# The benchmark harness. Run as root from anywhere:
 #
 #   bash bench/run.sh        (or: npm run bench)
 #
-# Environment: BENCH_RUNS (measured runs of each command, default 30), BENCH_WARMUP (discarded
-# warm-up rounds, default 3). Writes bench/results.json and bench/RESULTS.md. Everything it
-# creates lives in one temp dir, or is noted there, and bench/cleanup.sh removes it on exit,
-# also on failure.
+# Scenarios (BENCH_SCENARIOS, space-separated; default all, in this order):
+#   start-latency   `berth run --rm busybox true` against crun, runc and podman (startLatency.mjs)
+#   event-latency   state change → subscriber, berth and podman (eventLatency.mjs)
+#   daemon-ready    daemon ready time vs history, full replay and snapshots (daemonReady.mjs)
+#   event-log       JetStream append and replay rates (eventLog.mjs)
+#
+# Environment: BENCH_RUNS (measured runs of each start-latency command, default 30), BENCH_WARMUP
+# (discarded warm-up rounds, default 3), and each scenario script's own (see its header).
+# Writes bench/results.json and bench/RESULTS.md; a scenario not run keeps its previous figures
+# there. Everything it creates lives in one temp dir, or is noted there, and bench/cleanup.sh
+# removes it on exit, also on failure.
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$BENCH")
 export BENCH_RUNS=${BENCH_RUNS:-30} BENCH_WARMUP=${BENCH_WARMUP:-3}
+ALL_SCENARIOS="start-latency event-latency daemon-ready event-log"
+SCENARIOS=${BENCH_SCENARIOS:-$ALL_SCENARIOS}
+for s in $SCENARIOS; do
+  [[ " $ALL_SCENARIOS " == *" $s "* ]] || { echo "run.sh: unknown scenario '$s' in BENCH_SCENARIOS (use: $ALL_SCENARIOS)" >&2; exit 2; }
+done
+want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 # The CLI needs no extra CA bundle, and loading one adds ~80 ms to every Node start.
 unset NODE_EXTRA_CA_CERTS
 
@@ -21,6 +33,8 @@ unset NODE_EXTRA_CA_CERTS
   || { echo "run.sh: berth is not built; run 'npm run build' first" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/berth-bench.XXXXXX)
+# The scenario scripts make their temp dirs inside WORK and note their children's pids there.
+export BENCH_WORK=$WORK
 trap 'bash "$BENCH/cleanup.sh" end "$WORK"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -31,34 +45,60 @@ bash "$BENCH/cleanup.sh" begin "$WORK"
 PREFIX=berth-bench-$$
 echo "$$" > "$WORK/state/id-prefix"
 
-step "peers: install"
-bash "$BENCH/peers.sh" install
+step "scenarios: $SCENARIOS"
+if want start-latency || want event-latency; then
+  step "peers: install"
+  bash "$BENCH/peers.sh" install
+fi
 node "$BENCH/facts.mjs" > "$WORK/facts.json"   # before peers.sh changes the cgroup layout
 
-step "image: busybox tarball"
-sh "$REPO/scripts/busybox-image.sh" "$WORK/busybox.tar"
+if want start-latency || want event-latency; then
+  step "image: busybox tarball"
+  sh "$REPO/scripts/busybox-image.sh" "$WORK/busybox.tar"
 
-step "peers: prepare crun, runc, podman"
-bash "$BENCH/peers.sh" prepare "$WORK" "$WORK/busybox.tar"
-# shellcheck source=/dev/null
-source "$WORK/peers.env"
+  step "peers: prepare crun, runc, podman"
+  bash "$BENCH/peers.sh" prepare "$WORK" "$WORK/busybox.tar"
+  # shellcheck source=/dev/null
+  source "$WORK/peers.env"
+fi
 
-step "berth: start a daemon and import the image"
-export BERTH_ROOT=$WORK/berth/root BERTH_RUN_ROOT=$WORK/berth/run
-unset BERTH_NATS_URL BERTH_HOST
-node "$REPO/dist/cli/main.js" import "$WORK/busybox.tar" busybox >/dev/null
-node "$REPO/dist/cli/main.js" run --rm busybox true
+if want start-latency; then
+  step "start-latency: start a daemon and import the image"
+  export BERTH_ROOT=$WORK/berth/root BERTH_RUN_ROOT=$WORK/berth/run
+  unset BERTH_NATS_URL BERTH_HOST
+  node "$REPO/dist/cli/main.js" import "$WORK/busybox.tar" busybox >/dev/null
+  node "$REPO/dist/cli/main.js" run --rm busybox true
 
-step "measure: $BENCH_WARMUP warm-up + $BENCH_RUNS runs of each, interleaved"
-node "$BENCH/subjects.mjs" "$WORK" "$PREFIX" "$BUNDLE" -- "${PODMAN_ARGS[@]}" > "$WORK/subjects.json"
-node "$BENCH/startLatency.mjs" "$WORK/subjects.json" "$WORK/samples.json"
-node "$BENCH/berthBreakdown.mjs" "$WORK/samples.json" "$WORK/breakdown.json"
+  step "start-latency: $BENCH_WARMUP warm-up + $BENCH_RUNS runs of each, interleaved"
+  node "$BENCH/subjects.mjs" "$WORK" "$PREFIX" "$BUNDLE" -- "${PODMAN_ARGS[@]}" > "$WORK/subjects.json"
+  node "$BENCH/startLatency.mjs" "$WORK/subjects.json" "$WORK/samples.json"
+  node "$BENCH/berthBreakdown.mjs" "$WORK/samples.json" "$WORK/breakdown.json"
+fi
+
+if want event-latency; then
+  step "event-latency: berth (own nats-server and daemon) and podman"
+  BUSYBOX_TAR=$WORK/busybox.tar \
+  BENCH_PODMAN_ARGS_JSON=$(node -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "${PODMAN_ARGS[@]}") \
+    node "$BENCH/eventLatency.mjs" "$WORK/event-latency.json"
+fi
+
+if want daemon-ready; then
+  step "daemon-ready: histories into an own nats-server, then timed daemon starts"
+  node "$BENCH/daemonReady.mjs" "$WORK/daemon-ready.json"
+fi
+
+if want event-log; then
+  step "event-log: append and replay rates"
+  node "$BENCH/eventLog.mjs" "$WORK/event-log.json"
+fi
 
 step "report"
 node "$BENCH/report.mjs" "$WORK"
-node -e '
-  const r = require(process.argv[1]);
-  for (const [name, s] of Object.entries(r.results)) console.error(`${name.padEnd(14)} median ${s.median.toFixed(1)} ms  (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)})`);
-  console.error(Object.entries(r.ratios).map(([k, v]) => `${k} ${v}x`).join("  "));
-' "$BENCH/results.json"
+if want start-latency; then
+  node -e '
+    const r = require(process.argv[1]);
+    for (const [name, s] of Object.entries(r.results)) console.error(`${name.padEnd(14)} median ${s.median.toFixed(1)} ms  (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)})`);
+    console.error(Object.entries(r.ratios).map(([k, v]) => `${k} ${v}x`).join("  "));
+  ' "$BENCH/results.json"
+fi
 step "cleanup"

@@ -108,6 +108,9 @@ export async function connectClient(globals: GlobalOptions): Promise<Client> {
   if (globals.nats ?? process.env.BERTH_NATS_URL) {
     throw new BerthError('cannot reach a berth daemon over the given NATS url; is berthd running with --nats?');
   }
+  if (process.env.BERTH_NO_AUTOSTART === '1') {
+    throw new BerthError(`no berth daemon is running for ${layout.root}; start one with berth daemon`);
+  }
   const pid = await startDaemon(layout);
   process.stderr.write(`berth: no daemon was running; started one in the background (pid ${pid}, log ${layout.daemonLog})\n`);
   for (let i = 0; i < 300; i++) {

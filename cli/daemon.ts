@@ -8,7 +8,9 @@ const program = new Command('berthd')
   .option('--run-root <dir>', 'run root (BERTH_RUN_ROOT, default /run/berth)')
   .option('--nats <url>', 'join an external NATS instead of starting one (BERTH_NATS_URL)')
   .option('--host-id <id>', 'this host\'s id (default: the hostname)')
-  .action(async (opts: { root?: string; runRoot?: string; nats?: string; hostId?: string }) => {
+  .option('--no-snapshots', 'replay the whole log at every start (BERTH_SNAPSHOTS=0)')
+  .option('--retention <duration>', 'keep the history of removed containers this long (BERTH_RETENTION, default 168h)')
+  .action(async (opts: { root?: string; runRoot?: string; nats?: string; hostId?: string; retention?: string; snapshots?: boolean }) => {
     process.exitCode = await runDaemonFromCli(opts);
   });
 await program.parseAsync(process.argv);

@@ -8,8 +8,10 @@ import { Command, CommanderError } from 'commander';
 import { BerthError } from '../events/errors.js';
 import type { GlobalOptions } from './client.js';
 import { registerContainerVerbs } from './verbs/container.js';
+import { registerRuntimeVerbs } from './verbs/runtime.js';
 import { registerImageVerbs } from './verbs/image.js';
 import { registerSystemVerbs } from './verbs/system.js';
+import { registerVolumeVerbs } from './verbs/volume.js';
 
 /** Runs a verb's module with the global flags merged in, and exits with the code it returns. */
 function verb(name: string) {
@@ -36,8 +38,10 @@ export function buildProgram(): Command {
     .option('-H, --host <id>', 'the host to command (BERTH_HOST)');
 
   registerContainerVerbs(program, verb);
+  registerRuntimeVerbs(program, verb);
   registerImageVerbs(program, verb);
   registerSystemVerbs(program, verb);
+  registerVolumeVerbs(program, verb);
   return program;
 }
 

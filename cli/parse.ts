@@ -37,6 +37,14 @@ export function parsePairs(entries: string[], flag: string): Array<[string, stri
   });
 }
 
+/** A Go-style duration as Docker's --health-* flags take it: 30s, 1m30s, 500ms. Returns ms. */
+export function parseDuration(text: string, flag: string): number {
+  const match = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(text.trim());
+  if (!match || !text.trim()) throw new ValidationError(`invalid value "${text}" for ${flag}: use a duration like 30s or 1m30s`);
+  const [, h = '0', m = '0', s = '0', ms = '0'] = match;
+  return Math.round(Number(h) * 3600_000 + Number(m) * 60_000 + Number(s) * 1000 + Number(ms));
+}
+
 /**
  * A point in time as Docker's --since/--until take it: RFC 3339, a Unix timestamp (seconds,
  * optionally with a fraction), or a duration back from now (10m, 1h30m). Returns ms.

@@ -22,12 +22,28 @@ export function dockerAction(event: AnyEvent): DockerAction | null {
     case 'container.killed': return as('kill', { signal: event.data.signal });
     case 'container.died': return as('die', { exitCode: String(event.data.exitCode) });
     case 'container.stopped': return as('stop');
+    case 'container.renamed': return as('rename', { name: event.data.name, oldName: `/${event.data.oldName}` });
+    case 'container.updated': return as('update');
+    case 'container.health_status': return as(`health_status: ${event.data.status}`);
     case 'container.destroyed': return as('destroy');
+    case 'container.paused': return as('pause');
+    case 'container.unpaused': return as('unpause');
+    case 'container.oom': return as('oom');
+    case 'container.exec_created': return as(`exec_create: ${event.data.cmd.join(' ')}`, { execID: event.data.execId });
+    case 'container.exec_started': return as(`exec_start: ${event.data.execId}`, { execID: event.data.execId });
+    case 'container.exec_died': return as('exec_die', { execID: event.data.execId, exitCode: String(event.data.exitCode) });
     case 'image.imported': return as('import');
+    case 'image.pulled': return as('pull');
+    case 'image.loaded': return as('load');
     case 'image.tagged': return as('tag', { name: event.data.tag });
     case 'image.untagged': return as('untag', { name: event.data.tag });
     case 'image.deleted': return as('delete');
+    case 'volume.created': return as('create', { driver: event.data.driver });
+    case 'volume.mounted': return as('mount', { container: event.data.container, destination: event.data.destination });
+    case 'volume.unmounted': return as('unmount', { container: event.data.container });
+    case 'volume.removed': return as('destroy');
     case 'container.starting':
+    case 'container.restarting':
     case 'container.stopping':
     case 'container.removing':
       return null;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ContainerEvent } from './container.js';
 import { ImageEvent } from './image.js';
+import { VolumeEvent } from './volume.js';
 
-export const AnyEvent = z.discriminatedUnion('type', [...ContainerEvent.options, ...ImageEvent.options]);
+export const AnyEvent = z.discriminatedUnion('type', [...ContainerEvent.options, ...ImageEvent.options, ...VolumeEvent.options]);
 export type AnyEvent = z.infer<typeof AnyEvent>;

@@ -1,6 +1,18 @@
 /** Container commands and events: the one declaration of each. */
 import { z } from 'zod';
 import { eventSchema } from './envelope.js';
+import { MountSpec } from './mount.js';
+import { Resources, SecurityOptions } from './hostConfig.js';
+import { containerRuntimeCommands, containerRuntimeEvents } from './containerRuntime.js';
+import { HealthConfig, healthCommands, healthEvents } from './health.js';
+
+/** Docker's restart policies: when the engine starts a container again after it exits. */
+export const RestartPolicy = z.object({
+  name: z.enum(['no', 'on-failure', 'always', 'unless-stopped']),
+  /** For on-failure: give up after this many restarts (0: never give up). */
+  maximumRetryCount: z.number().int().nonnegative(),
+});
+export type RestartPolicy = z.infer<typeof RestartPolicy>;
 
 /** What a container runs with, fixed at create. */
 export const ContainerConfig = z.object({
@@ -20,12 +32,26 @@ export const ContainerConfig = z.object({
   pidsLimit: z.number().int().positive().optional(),
   /** Remove the container when it exits (--rm). */
   autoRemove: z.boolean(),
+  /** Absent in events written before restart policies existed: 'no'. */
+  restartPolicy: RestartPolicy.optional(),
   labels: z.record(z.string(), z.string()),
+  /** Capabilities, seccomp, user, ulimits, network (events/hostConfig.ts). */
+  security: SecurityOptions.optional(),
+  /** CPU, cpuset, swap and io limits (events/hostConfig.ts). */
+  resources: Resources.optional(),
+  /** Volumes, bind mounts and tmpfs mounts (events/mount.ts); absent in events written before them. */
+  mounts: z.array(MountSpec).optional(),
+  /** The health check (flags, else the image's HEALTHCHECK); absent: none. */
+  healthcheck: HealthConfig.optional(),
 });
 export type ContainerConfig = z.infer<typeof ContainerConfig>;
 
 export const ContainerCreated = eventSchema('container.created', ContainerConfig);
-export const ContainerStarting = eventSchema('container.starting', z.object({}));
+export const ContainerStarting = eventSchema(
+  'container.starting',
+  /** `byRestartPolicy`: the engine restarts it; a user's start resets the restart count. */
+  z.object({ byRestartPolicy: z.boolean().optional() }),
+);
 export const ContainerStarted = eventSchema('container.started', z.object({ pid: z.number().int(), shimPid: z.number().int() }));
 export const ContainerStartFailed = eventSchema(
   'container.start_failed',
@@ -38,19 +64,35 @@ export const ContainerDied = eventSchema(
   z.object({ exitCode: z.number().int(), signal: z.number().int().nullable(), oomKilled: z.boolean() }),
 );
 export const ContainerStopped = eventSchema('container.stopped', z.object({}));
+/** A new name (unique on the host: the host checks it). */
+export const ContainerRenamed = eventSchema('container.renamed', z.object({ name: ContainerConfig.shape.name, oldName: z.string() }));
+/** Limits and restart policy changed live. */
+export const ContainerUpdated = eventSchema('container.updated', z.object({
+  memoryBytes: z.number().int().positive().optional(),
+  pidsLimit: z.number().int().positive().optional(),
+  restartPolicy: RestartPolicy.optional(),
+}));
+/** The restart policy will start it again after `delayMs` (Docker's backoff). */
+export const ContainerRestarting = eventSchema(
+  'container.restarting',
+  z.object({ delayMs: z.number().int().nonnegative(), restartCount: z.number().int().positive() }),
+);
 export const ContainerRemoving = eventSchema('container.removing', z.object({}));
 export const ContainerDestroyed = eventSchema('container.destroyed', z.object({}));
 
 export const ContainerEvent = z.discriminatedUnion('type', [
   ContainerCreated, ContainerStarting, ContainerStarted, ContainerStartFailed, ContainerKilled,
-  ContainerStopping, ContainerDied, ContainerStopped, ContainerRemoving, ContainerDestroyed,
+  ContainerStopping, ContainerDied, ContainerStopped, ContainerRestarting, ContainerRemoving, ContainerDestroyed,
+  ...containerRuntimeEvents,
+  ...healthEvents,
+  ContainerRenamed, ContainerUpdated,
 ]);
 export type ContainerEvent = z.infer<typeof ContainerEvent>;
 
 /** Commands a container accepts. User commands come over the bus; Report* come from the worker. */
 export const ContainerCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Create'), config: ContainerConfig }),
-  z.object({ type: z.literal('Start') }),
+  z.object({ type: z.literal('Start'), byRestartPolicy: z.boolean().optional() }),
   z.object({ type: z.literal('Stop'), timeoutSeconds: z.number().min(0) }),
   z.object({ type: z.literal('Kill'), signal: z.string() }),
   z.object({ type: z.literal('Remove'), force: z.boolean() }),
@@ -61,7 +103,13 @@ export const ContainerCommand = z.discriminatedUnion('type', [
     exitCode: z.number().int(),
     signal: z.number().int().nullable(),
     oomKilled: z.boolean(),
+    /** When it exited (ms since the epoch): the restart backoff depends on how long it ran. */
+    at: z.number().optional(),
   }),
   z.object({ type: z.literal('ReportRemoved') }),
+  ...containerRuntimeCommands,
+  ...healthCommands,
+  z.object({ type: z.literal('Rename'), name: z.string() }),
+  z.object({ type: z.literal('Update'), changes: ContainerUpdated.shape.data }),
 ]);
 export type ContainerCommand = z.infer<typeof ContainerCommand>;

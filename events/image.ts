@@ -4,6 +4,25 @@ import { eventSchema } from './envelope.js';
 
 const Digest = z.string().regex(/^sha256:[a-f0-9]{64}$/);
 
+/** Docker's HEALTHCHECK: durations in nanoseconds, as in the image config. */
+export const Healthcheck = z.object({
+  test: z.array(z.string()),
+  interval: z.number().optional(),
+  timeout: z.number().optional(),
+  startPeriod: z.number().optional(),
+  retries: z.number().optional(),
+});
+
+/** One step of how the image was built. */
+export const HistoryEntry = z.object({
+  created: z.string().optional(),
+  createdBy: z.string().optional(),
+  comment: z.string().optional(),
+  /** True for a step that made no layer (ENV, CMD...). */
+  emptyLayer: z.boolean().optional(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
 /** What an image is made of, recorded when it enters the store. */
 export const ImageRecord = z.object({
   /** The config digest: the image id. */
@@ -22,19 +41,38 @@ export const ImageRecord = z.object({
   entrypoint: z.array(z.string()),
   workingDir: z.string(),
   created: z.string(),
+  /** Recorded from the image config; not all are applied to runs yet. */
+  user: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  exposedPorts: z.array(z.string()).optional(),
+  volumes: z.array(z.string()).optional(),
+  stopSignal: z.string().optional(),
+  healthcheck: Healthcheck.optional(),
+  architecture: z.string().optional(),
+  os: z.string().optional(),
+  history: z.array(HistoryEntry).optional(),
+  /** The stored blob of each layer (compressed or not), lowest first: what save and push send. */
+  layerBlobs: z.array(Digest).optional(),
+  /** name@sha256:<manifest digest>, for images that came from a registry. */
+  repoDigests: z.array(z.string()).optional(),
 });
 export type ImageRecord = z.infer<typeof ImageRecord>;
 
 export const ImageImported = eventSchema('image.imported', ImageRecord);
+/** From a registry (Docker's `pull`) or an archive (`load`). */
+export const ImagePulled = eventSchema('image.pulled', ImageRecord);
+export const ImageLoaded = eventSchema('image.loaded', ImageRecord);
 export const ImageTagged = eventSchema('image.tagged', z.object({ tag: z.string() }));
 export const ImageUntagged = eventSchema('image.untagged', z.object({ tag: z.string() }));
 export const ImageDeleted = eventSchema('image.deleted', z.object({}));
 
-export const ImageEvent = z.discriminatedUnion('type', [ImageImported, ImageTagged, ImageUntagged, ImageDeleted]);
+export const ImageEvent = z.discriminatedUnion('type', [ImageImported, ImagePulled, ImageLoaded, ImageTagged, ImageUntagged, ImageDeleted]);
 export type ImageEvent = z.infer<typeof ImageEvent>;
 
 export const ImageCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Import'), record: ImageRecord }),
+  z.object({ type: z.literal('Pull'), record: ImageRecord }),
+  z.object({ type: z.literal('Load'), record: ImageRecord }),
   z.object({ type: z.literal('Tag'), tag: z.string() }),
   z.object({ type: z.literal('Untag'), tag: z.string() }),
   z.object({ type: z.literal('Delete') }),

@@ -8,6 +8,7 @@ import {
 import { AnyEvent } from './all.js';
 import { decode, encode } from './codec.js';
 import { ConcurrencyError } from './errors.js';
+import type { Kind } from './envelope.js';
 import type { EventStore, ReadFrom, StoredEvent } from './store.js';
 import { EVENTS_STREAM, EVENTS_SUBJECTS, eventSubject } from './subjects.js';
 
@@ -101,6 +102,11 @@ export class JetStreamEventStore implements EventStore {
         await done;
       },
     };
+  }
+
+  async purge(host: string, kind: Kind, entity: string): Promise<void> {
+    const jsm = await jetstreamManager(this.nc);
+    await jsm.streams.purge(EVENTS_STREAM, { filter: eventSubject(host, kind, entity) });
   }
 
   private consumer(filter: string, from: ReadFrom): Promise<Consumer> {

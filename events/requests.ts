@@ -5,13 +5,17 @@
  */
 import { z } from 'zod';
 import { containerRequests, containerResults } from './requests/container.js';
+import { containerRuntimeRequests, containerRuntimeResults } from './requests/containerRuntime.js';
 import { imageRequests, imageResults } from './requests/image.js';
 import { systemRequests, systemResults } from './requests/system.js';
+import { volumeRequests, volumeResults } from './requests/volume.js';
 
 export { CreateSpec, ContainerView } from './requests/container.js';
+export { StatsView } from './requests/containerRuntime.js';
 export { ImageView } from './requests/image.js';
+export { VolumeView } from './requests/volume.js';
 
-export const Request = z.discriminatedUnion('op', [...systemRequests, ...containerRequests, ...imageRequests]);
+export const Request = z.discriminatedUnion('op', [...systemRequests, ...containerRequests, ...containerRuntimeRequests, ...imageRequests, ...volumeRequests]);
 export type Request = z.infer<typeof Request>;
 export type Op = Request['op'];
 
@@ -20,7 +24,7 @@ export const RequestEnvelope = z.object({ id: z.string().min(1), request: Reques
 export type RequestEnvelope = z.infer<typeof RequestEnvelope>;
 
 /** The result each op replies with. */
-export const Results = { ...systemResults, ...containerResults, ...imageResults } satisfies Record<Op, z.ZodType>;
+export const Results = { ...systemResults, ...containerResults, ...containerRuntimeResults, ...imageResults, ...volumeResults } satisfies Record<Op, z.ZodType>;
 export type Result<O extends Op> = z.infer<(typeof Results)[O]>;
 
 export const WireError = z.object({ name: z.string(), message: z.string(), exitCode: z.number().int() });

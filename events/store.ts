@@ -1,5 +1,6 @@
 /** The contract of the event log. jetStream.ts implements it over NATS JetStream. */
 import type { AnyEvent } from './all.js';
+import type { Kind } from './envelope.js';
 
 /** An event as the log holds it, with its stream sequence. */
 export interface StoredEvent {
@@ -25,6 +26,8 @@ export interface EventStore {
   append(events: AnyEvent[], expectedLastSeq: number): Promise<StoredEvent[]>;
   /** Every event under `filter` that exists now, in stream order; ends at the current end. */
   read(filter: string, from?: ReadFrom): AsyncIterable<StoredEvent>;
+  /** Deletes one entity's whole history (compaction of removed entities after the retention period). */
+  purge(host: string, kind: Kind, entity: string): Promise<void>;
   /** Every event under `filter` from `from` on, then live ones, until `stop()`; invalid messages go to onInvalid. */
   follow(filter: string, from: ReadFrom, onEvent: (stored: StoredEvent) => void, onInvalid?: (error: Error) => void): Promise<{ stop(): Promise<void> }>;
 }

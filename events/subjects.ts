@@ -3,6 +3,9 @@ import type { Kind } from './envelope.js';
 
 /** The JetStream stream that holds every event of every host. */
 export const EVENTS_STREAM = 'BERTH_EVENTS';
+/** The KV bucket of entity snapshots and host checkpoints. */
+export const SNAPSHOT_BUCKET = 'berth_snapshots';
+
 /** The subjects the events stream captures. */
 export const EVENTS_SUBJECTS = 'berth.evt.>';
 
@@ -24,6 +27,11 @@ export function commandSubject(host: string, kind: Kind | 'system'): string {
 /** Where a running container's output is streamed live: berth.out.<host>.<container>. */
 export function outputSubject(host: string, container: string): string {
   return `berth.out.${host}.${container}`;
+}
+
+/** Where an exec's output is streamed live: berth.out.<host>.<container>.exec.<exec id>. */
+export function execOutputSubject(host: string, container: string, execId: string): string {
+  return `berth.out.${host}.${container}.exec.${execId}`;
 }
 
 /** Host ids and entity ids become subject tokens: only these characters are allowed. */

@@ -22,8 +22,12 @@ export class Layout {
   get blobsDir(): string { return path.join(this.root, 'images', 'blobs', 'sha256'); }
   get layersDir(): string { return path.join(this.root, 'images', 'layers'); }
   get containersDir(): string { return path.join(this.root, 'containers'); }
+  /** Named and anonymous volumes: `volumes/<name>/_data`. */
+  get volumesDir(): string { return path.join(this.root, 'volumes'); }
   get natsStoreDir(): string { return path.join(this.root, 'nats'); }
   get tmpDir(): string { return path.join(this.root, 'tmp'); }
+  /** 0600, Docker's config.json format: the registry credentials `berth login` keeps for pulls. */
+  get authFile(): string { return path.join(this.root, 'auth', 'config.json'); }
   /** The daemon's own log when the CLI starts it in the background. */
   get daemonLog(): string { return path.join(this.root, 'berthd.log'); }
   /** The host id chosen at first start, kept across restarts. */
@@ -39,6 +43,12 @@ export class Layout {
   blob(hex: string): string { return path.join(this.blobsDir, hex); }
   /** An unpacked layer by its chain id hex. */
   layer(chainHex: string): string { return path.join(this.layersDir, chainHex); }
+
+  /** A volume's dir and the data dir that containers mount (the name is checked by the caller). */
+  volume(name: string): { dir: string; data: string } {
+    const dir = path.join(this.volumesDir, name);
+    return { dir, data: path.join(dir, '_data') };
+  }
 
   container(id: string): ContainerPaths {
     const dir = path.join(this.containersDir, id);

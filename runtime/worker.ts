@@ -7,11 +7,18 @@ import fs from 'node:fs/promises';
 import type { ContainerConfig } from '../events/container.js';
 import type { ImageRecord } from '../events/image.js';
 import { BerthError, ExecError } from '../events/errors.js';
-import type { CgroupManager } from './cgroups/manager.js';
+import type { CgroupManager, CgroupStats, Limits } from './cgroups/manager.js';
+import type { ExecConfig } from '../events/containerRuntime.js';
+import { startExec, type RunningExec } from './process/exec.js';
+import { listProcesses, type ProcessRow } from './containers/top.js';
 import { startShim, InitError } from './process/shim.js';
 import { importRootfs } from './images/importer.js';
+import { ImageStore } from './images/store.js';
 import { hexOf } from './images/digest.js';
 import type { Layout } from './layout.js';
+import { deviceRules, securitySpec } from './security/profile.js';
+import { shimMounts } from './volumes/shimMounts.js';
+import { VolumeStore } from './volumes/store.js';
 import { LogReader, readExit, watchContainer, type ExitStatus, type LogChunk, type Watch } from './containers/watch.js';
 
 export interface Started {
@@ -39,21 +46,30 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The cgroup limits a container's config asks for. */
+function limitsOf(config: ContainerConfig): Limits {
+  return { memoryBytes: config.memoryBytes, pidsLimit: config.pidsLimit, ...config.resources, devices: deviceRules(config.security) };
+}
+
 export class Worker {
+  /** Volumes on disk (runtime/volumes/store.ts). */
+  readonly volumes: VolumeStore;
+
   constructor(
     private readonly layout: Layout,
     private readonly cgroups: CgroupManager,
-  ) {}
+  ) {
+    this.volumes = new VolumeStore(layout);
+  }
 
   /** Creates the container's dirs and cgroup and starts it under a shim. */
   async startContainer(id: string, config: ContainerConfig, chainIds: string[]): Promise<Started> {
     const paths = this.layout.container(id);
     await Promise.all([paths.upper, paths.work, paths.merged].map((dir) => fs.mkdir(dir, { recursive: true, mode: 0o700 })));
+    // the upper dir's mode is the container's / (the container dir above it stays 0700)
+    await fs.chmod(paths.upper, 0o755);
     await Promise.all([paths.exit, paths.pid].map((file) => fs.rm(file, { force: true })));
-    const { procsFiles } = await this.cgroups.create(cgroupName(id), {
-      memoryBytes: config.memoryBytes,
-      pidsLimit: config.pidsLimit,
-    });
+    const { procsFiles } = await this.cgroups.create(cgroupName(id), limitsOf(config));
     try {
       return await startShim({
         id,
@@ -69,6 +85,8 @@ export class Worker {
         logPath: paths.log,
         exitPath: paths.exit,
         pidPath: paths.pid,
+        security: securitySpec(config.security),
+        mounts: shimMounts(this.layout, config.mounts),
       });
     } catch (error) {
       await this.cgroups.remove(cgroupName(id)).catch(() => {});
@@ -83,6 +101,51 @@ export class Worker {
   /** At a clean shutdown: removes the parent cgroup when no container is left in it. */
   async close(): Promise<void> {
     await this.cgroups.removeIfEmpty(CGROUP_PARENT).catch(() => {});
+  }
+
+  /** Undoes a start that never finished: kills whatever is in its cgroup and deletes it. */
+  async discardStart(id: string): Promise<void> {
+    await this.cgroups.remove(cgroupName(id));
+    const paths = this.layout.container(id);
+    await Promise.all([paths.pid, paths.exit].map((file) => fs.rm(file, { force: true })));
+  }
+
+  /** Writes changed limits into a running container's cgroup (create is idempotent). */
+  async updateLimits(id: string, config: ContainerConfig): Promise<void> {
+    await this.cgroups.create(cgroupName(id), limitsOf(config));
+  }
+
+  /** Freezes every process of the container; resolves once the kernel reports them frozen. */
+  pause(id: string): Promise<void> {
+    return this.cgroups.freeze(cgroupName(id));
+  }
+
+  unpause(id: string): Promise<void> {
+    return this.cgroups.thaw(cgroupName(id));
+  }
+
+  /** Memory, CPU, pids and io counters of a running container. */
+  stats(id: string): Promise<CgroupStats> {
+    return this.cgroups.stats(cgroupName(id));
+  }
+
+  /** The container's processes. */
+  async top(id: string): Promise<ProcessRow[]> {
+    return listProcesses(await this.cgroups.pids(cgroupName(id)));
+  }
+
+  /** Runs one more process in the running container `id` (init pid `pid`), under its security settings. */
+  exec(id: string, pid: number, config: ContainerConfig, exec: ExecConfig, onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void): RunningExec {
+    const security = { ...config.security, ...(exec.user ? { user: exec.user } : {}) };
+    const keys = new Set(exec.env.map((entry) => entry.split('=')[0]));
+    return startExec({
+      pid,
+      args: exec.cmd,
+      env: [...config.env.filter((entry) => !keys.has(entry.split('=')[0])), ...exec.env],
+      cwd: exec.workingDir || config.workingDir || '/',
+      cgroupProcs: this.cgroups.procsFiles(cgroupName(id)),
+      security: securitySpec(security),
+    }, onOutput);
   }
 
   /** Sends a signal to the container's init; a process already gone is not an error. */
@@ -144,6 +207,11 @@ export class Worker {
       return new Promise((resolve) => { watchContainer(paths, onChunk, () => resolve()); });
     }
     return new LogReader(paths.log).read().then((chunks) => chunks.forEach(onChunk));
+  }
+
+  /** Registry and archive operations on the image store (runtime/images/store.ts). */
+  get images(): ImageStore {
+    return new ImageStore(this.layout);
   }
 
   importImage(file: string, tags: string[]): Promise<ImageRecord> {

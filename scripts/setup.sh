@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything berth needs on Debian 12, as root, and builds it. Idempotent: CI runs it
 # on every clean clone. Debian packages: nats-server (the embedded broker), busybox-static (the
-# demo and test image), a C toolchain (the native shim), iproute2 and tar.
+# demo and test image), a C toolchain (the native shim), iproute2 and tar; attr (setfattr marks
+# opaque dirs when layers are unpacked); docker-registry, skopeo and apache2-utils (htpasswd) for
+# the registry tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(nats-server busybox-static gcc make libc6-dev iproute2 tar ca-certificates)
+packages=(nats-server busybox-static gcc make libc6-dev iproute2 tar ca-certificates attr docker-registry skopeo apache2-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -10,6 +10,8 @@ import type { Worker } from '../../runtime/worker.js';
 import type { Watch } from '../../runtime/containers/watch.js';
 import { parseSignal } from '../../runtime/signals.js';
 import { containerMachine } from './machine.js';
+import { runtimeActions } from './runtimeEffects.js';
+import { HealthMonitors } from './healthMonitor.js';
 import type { ContainerData, ContainerState } from './state.js';
 
 export interface ContainerEffectDeps {
@@ -22,30 +24,36 @@ export interface ContainerEffectDeps {
   imageChains(imageId: string): string[];
   /** The container's current state. */
   state(id: string): ContainerState | undefined;
+  /** Streams an exec's output to whoever follows it (berth exec). */
+  publishExecOutput?(id: string, execId: string, chunk: OutputChunk): void;
 }
 
 export interface ContainerEffects {
   machine: typeof containerMachine;
   /** Re-arms, after replay, the effect a state was in the middle of. */
-  resume(data: ContainerData, what: 'watch' | 'remove'): void;
+  resume(data: ContainerData, what: 'watch' | 'remove' | 'restart' | 'cleanup'): void;
   stopAll(): void;
 }
 
 export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
   const watches = new Map<string, Watch>();
   const stopTimers = new Map<string, NodeJS.Timeout>();
+  const restartTimers = new Map<string, NodeJS.Timeout>();
 
+  const health = new HealthMonitors(deps.worker, deps.dispatch);
   const watch = (data: ContainerData) => {
+    health.start(data);
     if (watches.has(data.id)) return;
     watches.set(data.id, deps.worker.watch(
       data.id,
       (chunk) => deps.publishOutput(data.id, chunk),
       (exit, oomKilled) => {
         watches.delete(data.id);
+        health.stop(data.id);
         clearTimeout(stopTimers.get(data.id));
         stopTimers.delete(data.id);
         deps.publishOutput(data.id, { eof: true });
-        deps.dispatch(data.id, { type: 'ReportExited', exitCode: exit.exitCode, signal: exit.signal, oomKilled });
+        deps.dispatch(data.id, { type: 'ReportExited', exitCode: exit.exitCode, signal: exit.signal, oomKilled, at: Date.parse(exit.time) || Date.now() });
       },
     ));
   };
@@ -79,13 +87,30 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
         }, timeout * 1000));
       },
       removeContainer: ({ context }) => remove(context),
+      ...runtimeActions(deps),
       autoRemove: ({ context }) => {
         if (context.config?.autoRemove) deps.dispatch(context.id, { type: 'Remove', force: false });
+      },
+      scheduleRestart: ({ context }) => scheduleRestart(context),
+      applyLimits: ({ context }) => {
+        if (!context.pid || !context.config) return;
+        deps.worker.updateLimits(context.id, context.config).catch((error: Error) =>
+          console.error(`berthd: update ${context.id.slice(0, 12)}: ${error.message}`));
       },
     },
   });
 
+  function scheduleRestart(context: ContainerData): void {
+    clearTimeout(restartTimers.get(context.id));
+    const delay = Math.max(0, (context.restartDueAt ?? 0) - Date.now());
+    restartTimers.set(context.id, setTimeout(() => {
+      restartTimers.delete(context.id);
+      deps.dispatch(context.id, { type: 'Start', byRestartPolicy: true });
+    }, delay));
+  }
+
   function remove(context: ContainerData): void {
+    health.stop(context.id);
         watches.get(context.id)?.stop();
         watches.delete(context.id);
         deps.worker.removeContainer(context.id).then(
@@ -102,10 +127,18 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
 
   return {
     machine,
-    resume: (data, what) => (what === 'watch' ? watch(data) : remove(data)),
+    resume: (data, what) => {
+      if (what === 'watch') watch(data);
+      else if (what === 'restart') scheduleRestart(data);
+      else if (what === 'remove') remove(data);
+      // A start the crash cut short: whatever it left in the cgroup goes.
+      else void deps.worker.discardStart(data.id).catch((error: Error) => console.error(`berthd: cleanup ${data.id.slice(0, 12)}: ${error.message}`));
+    },
     stopAll() {
       for (const w of watches.values()) w.stop();
-      for (const timer of stopTimers.values()) clearTimeout(timer);
+      health.stopAll();
+      for (const timer of [...stopTimers.values(), ...restartTimers.values()]) clearTimeout(timer);
+      restartTimers.clear();
       watches.clear();
       stopTimers.clear();
     },

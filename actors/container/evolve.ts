@@ -7,10 +7,22 @@ export function evolveContainer(data: ContainerData, event: ContainerEvent): Con
     case 'container.created':
       return { ...data, config: event.data, created: event.time };
     case 'container.starting':
-      return { ...data, error: null };
+      return {
+        ...data, error: null, manuallyStopped: false, restartDueAt: null,
+        ...(event.data.byRestartPolicy ? {} : { restartCount: 0, restartDelayMs: 0 }),
+      };
+    case 'container.stopping':
+    case 'container.stopped':
+      return { ...data, manuallyStopped: true, restartDueAt: null };
+    case 'container.restarting':
+      return {
+        ...data, restartCount: event.data.restartCount, restartDelayMs: event.data.delayMs,
+        restartDueAt: event.time + event.data.delayMs,
+      };
     case 'container.started':
       return {
-        ...data, pid: event.data.pid, shimPid: event.data.shimPid, startedAt: event.time,
+        ...data,
+        health: data.config?.healthcheck ? { status: 'starting', failingStreak: 0 } : null, pid: event.data.pid, shimPid: event.data.shimPid, startedAt: event.time,
         exitCode: null, signal: null, oomKilled: false, finishedAt: null,
       };
     case 'container.start_failed':
@@ -20,11 +32,22 @@ export function evolveContainer(data: ContainerData, event: ContainerEvent): Con
         ...data, exitCode: event.data.exitCode, signal: event.data.signal, oomKilled: event.data.oomKilled,
         finishedAt: event.time, pid: null, shimPid: null,
       };
-    case 'container.killed':
-    case 'container.stopping':
-    case 'container.stopped':
-    case 'container.removing':
+    case 'container.renamed':
+      return { ...data, config: { ...data.config!, name: event.data.name } };
+    case 'container.updated':
+      return { ...data, config: { ...data.config!, ...event.data } };
+    case 'container.health_status':
+      return { ...data, health: { status: event.data.status, failingStreak: event.data.failingStreak } };
     case 'container.destroyed':
+      return { ...data, removedAt: event.time };
+    case 'container.killed':
+    case 'container.removing':
+    case 'container.paused':
+    case 'container.unpaused':
+    case 'container.exec_created':
+    case 'container.exec_started':
+    case 'container.exec_died':
+    case 'container.oom':
       return data;
   }
 }

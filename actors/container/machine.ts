@@ -31,11 +31,29 @@ export const containerMachine = setup({
     removeContainer: () => {},
     /** Ask for removal when the container was created with --rm. */
     autoRemove: () => {},
+    /** Apply changed limits to the running container's cgroup. */
+    applyLimits: () => {},
+    /** Start it again when the restart policy's delay has passed. */
+    scheduleRestart: () => {},
+    /** Freeze every process of the container (the cgroup freezer). */
+    freezeProcess: () => {},
+    /** Thaw them. */
+    thawProcess: () => {},
+    /** Run the exec the event describes; reports ReportExecStarted and ReportExecExited. */
+    startExec: () => {},
   },
 }).createMachine({
   id: 'container',
   initial: 'none',
   context: ({ input }) => initialContainerData(input),
+  on: {
+    // Allowed in every state that exists; decide refuses the rest.
+    'container.exec_started': { actions: evolve },
+    'container.exec_died': { actions: evolve },
+    'container.oom': { actions: evolve },
+    'container.renamed': { actions: evolve },
+    'container.updated': { actions: [evolve, 'applyLimits'] },
+  },
   states: {
     none: { on: { 'container.created': { target: 'created', actions: evolve } } },
     created: {
@@ -55,8 +73,19 @@ export const containerMachine = setup({
     running: {
       entry: 'watchProcess',
       on: {
+        'container.paused': { target: 'paused', actions: [evolve, 'freezeProcess'] },
+        'container.exec_created': { actions: [evolve, 'startExec'] },
+        'container.health_status': { actions: evolve },
         'container.killed': { actions: [evolve, 'signalProcess'] },
         'container.stopping': { target: 'stopping', actions: evolve },
+        'container.died': { target: 'exited', actions: evolve },
+        'container.removing': { target: 'removing', actions: evolve },
+      },
+    },
+    paused: {
+      on: {
+        'container.unpaused': { target: 'running', actions: [evolve, 'thawProcess'] },
+        'container.health_status': { actions: evolve },
         'container.died': { target: 'exited', actions: evolve },
         'container.removing': { target: 'removing', actions: evolve },
       },
@@ -73,7 +102,16 @@ export const containerMachine = setup({
       entry: 'autoRemove',
       on: {
         'container.stopped': { actions: evolve },
+        'container.restarting': { target: 'restarting', actions: evolve },
         'container.starting': { target: 'starting', actions: evolve },
+        'container.removing': { target: 'removing', actions: evolve },
+      },
+    },
+    restarting: {
+      entry: 'scheduleRestart',
+      on: {
+        'container.starting': { target: 'starting', actions: evolve },
+        'container.stopped': { target: 'exited', actions: evolve },
         'container.removing': { target: 'removing', actions: evolve },
       },
     },

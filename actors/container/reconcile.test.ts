@@ -13,7 +13,7 @@ const exited = { started: { pid: 10, shimPid: 9 }, alive: false, exit: { exitCod
 t.test('a start cut short by the crash is finished or failed', async (t) => {
   t.same(reconcileContainer(state('starting'), running), { commands: [{ type: 'ReportStarted', pid: 10, shimPid: 9 }], resume: 'watch' });
   t.same(reconcileContainer(state('starting'), exited).commands, [{ type: 'ReportStarted', pid: 10, shimPid: 9 }], 'started, then the watch reports the exit');
-  t.match(reconcileContainer(state('starting'), nothing), { commands: [{ type: 'ReportStartFailed', exitCode: 125 }], resume: null });
+  t.match(reconcileContainer(state('starting'), nothing), { commands: [{ type: 'ReportStartFailed', exitCode: 125 }], resume: 'cleanup' });
 });
 
 t.test('a running container is watched again, or its end recorded', async (t) => {

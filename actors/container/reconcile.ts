@@ -5,12 +5,13 @@
  */
 import type { ContainerCommand } from '../../events/container.js';
 import type { KernelView } from '../../runtime/worker.js';
+import { restartsWithDaemon } from './restartPolicy.js';
 import type { ContainerState } from './state.js';
 
 /** What to do for one container: commands to dispatch, and which effect to re-arm. */
 export interface Reconciliation {
   commands: ContainerCommand[];
-  resume: 'watch' | 'remove' | null;
+  resume: 'watch' | 'remove' | 'restart' | 'cleanup' | null;
 }
 
 /** Pure: the recorded state and the kernel's view in, the repair out. */
@@ -23,8 +24,9 @@ export function reconcileContainer(state: ContainerState, kernel: KernelView): R
         const commands: ContainerCommand[] = [{ type: 'ReportStarted', ...kernel.started }];
         return { commands, resume: 'watch' };
       }
-      return { commands: [{ type: 'ReportStartFailed', exitCode: 125, error: 'the daemon stopped while the container was starting' }], resume: null };
+      return { commands: [{ type: 'ReportStartFailed', exitCode: 125, error: 'the daemon stopped while the container was starting' }], resume: 'cleanup' };
     case 'running':
+    case 'paused':
     case 'stopping':
       if (kernel.exit) return { commands: [], resume: 'watch' };
       // A stop that the daemon's death interrupted ends the hard way.
@@ -34,7 +36,12 @@ export function reconcileContainer(state: ContainerState, kernel: KernelView): R
     case 'removing':
       return { commands: [], resume: 'remove' };
     case 'exited':
-      return { commands: state.config?.autoRemove ? [{ type: 'Remove', force: false }] : [], resume: null };
+      if (state.config?.autoRemove) return { commands: [{ type: 'Remove', force: false }], resume: null };
+      // always and unless-stopped bring a container back when the daemon starts.
+      if (restartsWithDaemon(state.config?.restartPolicy, state.manuallyStopped)) return { commands: [{ type: 'Start' }], resume: null };
+      return { commands: [], resume: null };
+    case 'restarting':
+      return { commands: [], resume: 'restart' };
     default:
       return { commands: [], resume: null };
   }

@@ -1,8 +1,9 @@
 /** The data a container actor holds; its lifecycle status is the machine's state value. */
 import type { ContainerConfig } from '../../events/container.js';
+import type { HealthStatus } from '../../events/health.js';
 
 export type ContainerStatus =
-  | 'none' | 'created' | 'starting' | 'running' | 'stopping' | 'exited' | 'removing' | 'removed' | 'dead';
+  | 'none' | 'created' | 'starting' | 'running' | 'paused' | 'stopping' | 'exited' | 'restarting' | 'removing' | 'removed' | 'dead';
 
 export interface ContainerData {
   /** The container id (64 hex characters). */
@@ -23,6 +24,18 @@ export interface ContainerData {
   error: string | null;
   startedAt: number | null;
   finishedAt: number | null;
+  /** Restarts by the restart policy since the last manual start (Docker's RestartCount). */
+  restartCount: number;
+  /** Set by a user's stop, cleared by the next start: the policies that honour it read it. */
+  manuallyStopped: boolean;
+  /** When the pending policy restart is due (ms since the epoch), while restarting. */
+  restartDueAt: number | null;
+  /** The last backoff delay, which the next quick restart doubles. */
+  restartDelayMs: number;
+  /** The health status, when the container has a check (reset at each start). */
+  health: { status: HealthStatus; failingStreak: number } | null;
+  /** When it was destroyed (ms since the epoch): its history is compacted after the retention period. */
+  removedAt: number | null;
 }
 
 /** What decide sees: the data plus the status. */
@@ -32,5 +45,6 @@ export function initialContainerData(input: { id: string; host: string }): Conta
   return {
     id: input.id, host: input.host, config: null, created: 0, pid: null, shimPid: null,
     exitCode: null, signal: null, oomKilled: false, error: null, startedAt: null, finishedAt: null,
+    restartCount: 0, manuallyStopped: false, restartDueAt: null, restartDelayMs: 0, removedAt: null, health: null,
   };
 }

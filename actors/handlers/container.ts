@@ -9,11 +9,15 @@ import type { CreateSpec, Request } from '../../events/requests.js';
 import { parseSignal } from '../../runtime/signals.js';
 import type { ContainerEntity, Host } from '../host.js';
 import { generateName } from '../names.js';
+import { healthConfig } from '../container/health.js';
 import { liveContainers, resolveContainer, resolveImage } from '../resolve.js';
 import { containerView } from '../views.js';
+import { prepareMounts, recordVolumeUsers } from '../volume/attach.js';
 import type { RequestContext } from './context.js';
+import { ensureImage } from './image.js';
 
 const WAIT_MS = 60_000;
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 type ContainerRequest = Extract<Request, { op: `container.${string}` }>;
 
@@ -28,6 +32,8 @@ export class ContainerHandler {
     const meta = (step: string) => ({ id: `${ctx.id}.${step}`, correlation: ctx.id });
     switch (request.op) {
       case 'container.create': {
+        // A missing image is pulled first, outside the one-at-a-time create queue.
+        await ensureImage(host, request.spec.imageRef, ctx);
         const run = this.creating.then(() => this.create(request.spec, ctx));
         this.creating = run.catch(() => {});
         const container = await run;
@@ -51,31 +57,57 @@ export class ContainerHandler {
       }
       case 'container.remove': {
         const container = resolveContainer(host, request.ref);
+        if (request.volumes) host.volumes.removeAnonymousWith(container.id);
         await container.execute({ type: 'Remove', force: request.force }, meta('remove'));
-        await container.waitFor((s) => s.status === 'removed', WAIT_MS);
+        const removed = await container.waitFor((s) => s.status === 'removed', WAIT_MS);
+        await host.volumes.releaseContainer(removed, request.volumes ?? false);
         return { id: container.id };
       }
       case 'container.list':
         return liveContainers(host)
           .map((c) => c.state)
-          .filter((s) => request.all || s.status === 'running' || s.status === 'stopping')
+          .filter((s) => request.all || s.status === 'running' || s.status === 'stopping' || s.status === 'paused')
           .sort((a, b) => b.created - a.created)
           .map(containerView);
       case 'container.inspect':
         return containerView(resolveContainer(host, request.ref).state);
       case 'container.logs': {
         const container = resolveContainer(host, request.ref);
-        const running = container.state.status === 'running' || container.state.status === 'stopping';
+        const running = container.state.status === 'running' || container.state.status === 'stopping' || container.state.status === 'paused';
         void host.worker
           .streamLogs(container.id, request.follow, running, (chunk) => ctx.publish(request.inbox, chunk))
           .finally(() => ctx.publish(request.inbox, { eof: true }));
         return { id: container.id };
       }
+      case 'container.rename': {
+        const container = resolveContainer(host, request.ref);
+        // Names are checked and changed one at a time, like creates.
+        const run = this.creating.then(() => this.rename(container, request.name, ctx));
+        this.creating = run.catch(() => {});
+        await run;
+        return { id: container.id };
+      }
+      case 'container.update': {
+        const container = resolveContainer(host, request.ref);
+        await container.execute({ type: 'Update', changes: request.changes }, meta('update'));
+        return { id: container.id };
+      }
     }
+  }
+
+  private async rename(container: ContainerEntity, name: string, ctx: RequestContext): Promise<void> {
+    if (!NAME.test(name)) throw new ValidationError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    const owner = liveContainers(this.host).find((c) => c.state.config?.name === name);
+    if (owner && owner !== container) {
+      throw new ConflictError(`Conflict. The container name "/${name}" is already in use by container "${owner.id}". You have to remove (or rename) that container to be able to reuse that name.`);
+    }
+    await container.execute({ type: 'Rename', name }, { id: `${ctx.id}.rename`, correlation: ctx.id });
   }
 
   private async create(spec: CreateSpec, ctx: RequestContext): Promise<ContainerEntity> {
     const host = this.host;
+    const resent = spec.id ? host.containers.get(spec.id) : undefined;
+    if (resent?.hasHandled(`${ctx.id}.create`)) return resent; // the same request again: it was created
     const image = resolveImage(host, spec.imageRef);
     const record = image.state.record!;
     const taken = (name: string) => liveContainers(host).some((c) => c.state.config?.name === name);
@@ -106,9 +138,16 @@ export class ContainerHandler {
       pidsLimit: spec.pidsLimit,
       autoRemove: spec.autoRemove,
       labels: spec.labels,
+      ...(spec.security ? { security: spec.security } : {}),
+      ...(spec.resources ? { resources: spec.resources } : {}),
+      restartPolicy: spec.restartPolicy,
+      healthcheck: healthConfig(spec.health ?? {}, record.healthcheck),
     };
+    const mounts = await prepareMounts(host, spec, id, ctx);
+    if (mounts.length > 0) config.mounts = mounts;
     const container = host.container(id);
     await container.execute({ type: 'Create', config }, { id: `${ctx.id}.create`, correlation: ctx.id });
+    await recordVolumeUsers(host, id, mounts, ctx);
     return container;
   }
 

@@ -1,29 +1,107 @@
-/** Image requests: import, list, inspect and remove, as commands to image actors. */
-import { ConflictError } from '../../events/errors.js';
+/** Image requests: import, pull, tag, list, inspect, remove and registry logins, as commands to image actors. */
+import { BerthError, ConflictError, NotFoundError } from '../../events/errors.js';
+import type { ImageRecord } from '../../events/image.js';
 import type { Request } from '../../events/requests.js';
-import { normalizeReference } from '../../runtime/images/reference.js';
-import type { Host } from '../host.js';
+import { normalizeReference, parseReference } from '../../runtime/images/reference.js';
+import type { Host, ImageEntity } from '../host.js';
 import { imageByTag, liveContainers, liveImages, resolveImage } from '../resolve.js';
 import { imageView } from '../views.js';
 import type { RequestContext } from './context.js';
 
 type ImageRequest = Extract<Request, { op: `image.${string}` }>;
 
+const meta = (ctx: RequestContext, step: string) => ({ id: `${ctx.id}.${step}`, correlation: ctx.id });
+
+/** A tag names one image: an image arriving with it takes it from the old one. */
+async function moveTag(host: Host, tag: string, configDigest: string, ctx: RequestContext): Promise<void> {
+  const previous = imageByTag(host, tag);
+  if (previous && `sha256:${previous.id}` !== configDigest) await previous.execute({ type: 'Untag', tag }, meta(ctx, `untag.${tag}`));
+}
+
+/** Records an image that entered the store (imported, pulled or loaded) and moves its tags to it. */
+export async function admitImage(host: Host, type: 'Import' | 'Pull' | 'Load', record: ImageRecord, ctx: RequestContext, step: string): Promise<ImageEntity> {
+  for (const tag of record.tags) await moveTag(host, tag, record.configDigest, ctx);
+  const image = host.image(record.configDigest);
+  await image.execute({ type, record }, meta(ctx, step));
+  return image;
+}
+
+/** Pulls a reference and records the image; `already` when the store had it all. */
+export async function pullReference(host: Host, ref: string, platform: string | undefined, ctx: RequestContext) {
+  const pulled = await host.worker.images.pull(ref, platform);
+  const known = host.images.get(pulled.record.configDigest.slice(7));
+  const already = pulled.fetched === 0 && known?.state.status === 'present' && pulled.record.tags.every((t) => known.state.tags.includes(t));
+  const image = await admitImage(host, 'Pull', pulled.record, ctx, 'pull');
+  return { id: image.id, digest: pulled.digest, tags: pulled.record.tags, fetched: pulled.fetched, reused: pulled.reused, already };
+}
+
+/** The image a run names, pulled first when the store does not have it (Docker's implicit pull). */
+export async function ensureImage(host: Host, ref: string, ctx: RequestContext): Promise<ImageEntity> {
+  try {
+    return resolveImage(host, ref);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    try {
+      parseReference(ref);
+    } catch {
+      throw error;
+    }
+    try {
+      const { id } = await pullReference(host, ref, undefined, ctx);
+      return host.image(id);
+    } catch (pullError) {
+      const message = `${(error as Error).message}; pulling it failed: ${(pullError as Error).message}`;
+      throw pullError instanceof NotFoundError ? new NotFoundError(message) : new BerthError(message, { cause: pullError });
+    }
+  }
+}
+
 export class ImageHandler {
   constructor(private readonly host: Host) {}
 
   async handle(request: ImageRequest, ctx: RequestContext): Promise<unknown> {
     const host = this.host;
-    const meta = (step: string) => ({ id: `${ctx.id}.${step}`, correlation: ctx.id });
     switch (request.op) {
       case 'image.import': {
         const tags = request.ref ? [normalizeReference(request.ref)] : [];
         const record = await host.worker.importImage(request.path, tags);
-        for (const tag of tags) await this.moveTag(tag, record.configDigest, ctx);
-        const image = host.image(record.configDigest);
-        await image.execute({ type: 'Import', record }, meta('import'));
+        return { id: (await admitImage(host, 'Import', record, ctx, 'import')).id };
+      }
+      case 'image.load': {
+        const records = await host.worker.images.load(request.path);
+        const images = [];
+        for (const [i, record] of records.entries()) {
+          images.push({ id: (await admitImage(host, 'Load', record, ctx, `load.${i}`)).id, tags: record.tags });
+        }
+        return { images };
+      }
+      case 'image.save': {
+        // Each image goes once, with the tags the user named (all its tags when named by id).
+        const chosen = new Map<string, ImageRecord>();
+        for (const ref of request.refs) {
+          const image = resolveImage(host, ref);
+          let tag: string | null = null;
+          try { tag = normalizeReference(ref); } catch { /* an id or digest */ }
+          const tags = tag && image.state.tags.includes(tag) ? [tag] : image.state.tags;
+          const previous = chosen.get(image.id);
+          chosen.set(image.id, { ...image.state.record!, tags: [...new Set([...(previous?.tags ?? []), ...tags])] });
+        }
+        await host.worker.images.save([...chosen.values()], request.path, request.format);
+        return { ids: [...chosen.keys()] };
+      }
+      case 'image.pull':
+        return pullReference(host, request.ref, request.platform, ctx);
+      case 'image.tag': {
+        const image = resolveImage(host, request.source);
+        const tag = normalizeReference(request.target);
+        await moveTag(host, tag, `sha256:${image.id}`, ctx);
+        await image.execute({ type: 'Tag', tag }, meta(ctx, 'tag'));
         return { id: image.id };
       }
+      case 'image.login':
+        return { registry: await host.worker.images.login(request.server, { username: request.username, password: request.password }) };
+      case 'image.logout':
+        return host.worker.images.logout(request.server);
       case 'image.list':
         return liveImages(host).map((i) => imageView(i.state));
       case 'image.inspect':
@@ -33,24 +111,16 @@ export class ImageHandler {
         let tag: string | null = null;
         try { tag = normalizeReference(request.ref); } catch { /* an id */ }
         if (tag && image.state.tags.includes(tag) && image.state.tags.length > 1) {
-          await image.execute({ type: 'Untag', tag }, meta('untag'));
+          await image.execute({ type: 'Untag', tag }, meta(ctx, 'untag'));
           return { id: image.id };
         }
         const user = liveContainers(host).find((c) => c.state.config?.image === image.id);
         if (user && !request.force) {
           throw new ConflictError(`unable to remove image ${request.ref}: container ${user.id.slice(0, 12)} uses it (remove the container, or use -f)`);
         }
-        await image.execute({ type: 'Delete' }, meta('delete'));
+        await image.execute({ type: 'Delete' }, meta(ctx, 'delete'));
         return { id: image.id };
       }
-    }
-  }
-
-  /** A tag names one image: importing it elsewhere takes it from the old image. */
-  private async moveTag(tag: string, configDigest: string, ctx: RequestContext): Promise<void> {
-    const previous = imageByTag(this.host, tag);
-    if (previous && `sha256:${previous.id}` !== configDigest) {
-      await previous.execute({ type: 'Untag', tag }, { id: `${ctx.id}.untag`, correlation: ctx.id });
     }
   }
 }

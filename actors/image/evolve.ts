@@ -5,6 +5,8 @@ import type { ImageData } from './state.js';
 export function evolveImage(data: ImageData, event: ImageEvent): ImageData {
   switch (event.type) {
     case 'image.imported':
+    case 'image.pulled':
+    case 'image.loaded':
       return { ...data, record: event.data, tags: [...new Set([...data.tags, ...event.data.tags])] };
     case 'image.tagged':
       return { ...data, tags: [...data.tags.filter((t) => t !== event.data.tag), event.data.tag] };

@@ -1,10 +1,16 @@
-/** The image statechart: none -> present -> deleted (and imported again). */
+/** The image statechart: none -> present -> deleted (and imported, pulled or loaded again). */
 import { assign, setup } from 'xstate';
 import type { ImageEvent } from '../../events/image.js';
 import { evolveImage } from './evolve.js';
 import { initialImageData, type ImageData } from './state.js';
 
 const evolve = { type: 'evolve' } as const;
+/** The ways an image enters the store. */
+const arrivals = {
+  'image.imported': { target: 'present', actions: evolve },
+  'image.pulled': { target: 'present', actions: evolve },
+  'image.loaded': { target: 'present', actions: evolve },
+} as const;
 
 export const imageMachine = setup({
   types: {} as { context: ImageData; events: ImageEvent; input: { id: string; host: string } },
@@ -18,7 +24,7 @@ export const imageMachine = setup({
   initial: 'none',
   context: ({ input }) => initialImageData(input),
   states: {
-    none: { on: { 'image.imported': { target: 'present', actions: evolve } } },
+    none: { on: arrivals },
     present: {
       on: {
         'image.tagged': { actions: evolve },
@@ -26,7 +32,7 @@ export const imageMachine = setup({
         'image.deleted': { target: 'deleted', actions: [evolve, 'deleteFiles'] },
       },
     },
-    deleted: { on: { 'image.imported': { target: 'present', actions: evolve } } },
+    deleted: { on: arrivals },
   },
 });
 

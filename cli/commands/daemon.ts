@@ -2,12 +2,17 @@
 import { runDaemon } from '../../actors/daemon.js';
 import { layoutFrom } from '../../runtime/layout.js';
 import type { GlobalOptions } from '../client.js';
+import { parseTime } from '../parse.js';
 
-export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string }): Promise<number> {
+export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; retention?: string; snapshots?: boolean }): Promise<number> {
   const url = opts.nats ?? process.env.BERTH_NATS_URL;
+  const retention = opts.retention ?? process.env.BERTH_RETENTION;
+  const retentionMs = retention === undefined ? undefined : Date.now() - parseTime(retention, '--retention');
   const daemon = await runDaemon({
     layout: layoutFrom(opts),
     hostId: opts.hostId ?? process.env.BERTH_HOST_ID,
+    retentionMs,
+    snapshots: opts.snapshots !== false && process.env.BERTH_SNAPSHOTS !== '0',
     nats: url ? { url, token: process.env.BERTH_NATS_TOKEN, credsFile: process.env.BERTH_NATS_CREDS } : undefined,
   });
   await new Promise<void>((resolve) => {

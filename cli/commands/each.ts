@@ -19,3 +19,19 @@ export function parseNonNegative(text: string, flag: string): number {
   if (!/^\d+$/.test(text)) throw new ValidationError(`invalid value "${text}" for ${flag}: must be a whole number of seconds`);
   return Number(text);
 }
+
+/** Shared by the inspect verbs: one JSON array of what was found, one error line for each miss. */
+export async function inspectEach(refs: string[], find: (ref: string) => Promise<object>): Promise<number> {
+  const found: object[] = [];
+  let code = 0;
+  for (const ref of refs) {
+    try {
+      found.push(await find(ref));
+    } catch (error) {
+      process.stderr.write(`berth: ${(error as Error).message}\n`);
+      code = 1;
+    }
+  }
+  process.stdout.write(`${JSON.stringify(found, null, 4)}\n`);
+  return code;
+}

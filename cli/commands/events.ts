@@ -12,7 +12,7 @@ import { parsePairs, parseTime } from '../parse.js';
 
 export type Filters = Map<string, string[]>;
 
-const FILTER_KEYS = ['type', 'event', 'container', 'image', 'host', 'label'];
+const FILTER_KEYS = ['type', 'event', 'container', 'image', 'volume', 'host', 'label'];
 
 export function parseFilters(entries: string[]): Filters {
   const filters: Filters = new Map();
@@ -32,10 +32,16 @@ export function matches(stored: StoredEvent, action: DockerAction, filters: Filt
     && test('host', (v) => v === event.host)
     && test('container', (v) => event.kind === 'container' && (event.entity.startsWith(v) || action.attributes.name === v))
     && test('image', (v) => (event.kind === 'image' && (event.entity.startsWith(v) || action.attributes.name === v)) || action.attributes.image === v)
+    && test('volume', (v) => event.kind === 'volume' && action.attributes.name === v)
     && test('label', (v) => {
       const eq = v.indexOf('=');
       return eq === -1 ? v in action.attributes : action.attributes[v.slice(0, eq)] === v.slice(eq + 1);
     });
+}
+
+/** Docker names a volume by its name (our entity id is a hash of it, for the subject). */
+function actorId(stored: StoredEvent, action: DockerAction): string {
+  return stored.event.kind === 'volume' ? (action.attributes.name ?? stored.event.entity) : stored.event.entity;
 }
 
 /** Docker's one-line form: time, type, action, id and attributes. */
@@ -43,7 +49,7 @@ export function formatPlain(stored: StoredEvent, action: DockerAction): string {
   const { event } = stored;
   const attributes = Object.entries(action.attributes).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(', ');
   const time = new Date(event.time).toISOString().replace('Z', '000000Z');
-  return `${time} ${action.type} ${action.action} ${event.entity}${attributes ? ` (${attributes})` : ''}`;
+  return `${time} ${action.type} ${action.action} ${actorId(stored, action)}${attributes ? ` (${attributes})` : ''}`;
 }
 
 /** Docker's JSON record, plus host and seq. */
@@ -51,11 +57,11 @@ export function formatJson(stored: StoredEvent, action: DockerAction): string {
   const { event } = stored;
   return JSON.stringify({
     status: action.action,
-    id: event.entity,
+    id: actorId(stored, action),
     from: action.attributes.image,
     Type: action.type,
     Action: action.action,
-    Actor: { ID: event.entity, Attributes: action.attributes },
+    Actor: { ID: actorId(stored, action), Attributes: action.attributes },
     scope: 'local',
     time: Math.floor(event.time / 1000),
     timeNano: event.time * 1e6,

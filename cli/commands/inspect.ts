@@ -2,6 +2,7 @@
 import { NotFoundError, ValidationError } from '../../events/errors.js';
 import type { ContainerView, ImageView } from '../../events/requests.js';
 import { connectClient, type Client, type GlobalOptions } from '../client.js';
+import { inspectEach } from './each.js';
 
 const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : '0001-01-01T00:00:00Z');
 
@@ -14,9 +15,10 @@ export function containerJson(v: ContainerView): object {
     Args: v.config.cmd.slice(1),
     State: {
       Status: v.status,
-      Running: v.status === 'running' || v.status === 'stopping',
-      Paused: false,
-      Restarting: false,
+      Running: v.status === 'running' || v.status === 'stopping' || v.status === 'paused',
+      Paused: v.status === 'paused',
+      Restarting: v.status === 'restarting',
+      ...(v.health ? { Health: { Status: v.health.status, FailingStreak: v.health.failingStreak } } : {}),
       OOMKilled: v.oomKilled,
       Dead: v.status === 'dead',
       Pid: v.pid ?? 0,
@@ -25,6 +27,7 @@ export function containerJson(v: ContainerView): object {
       StartedAt: iso(v.startedAt),
       FinishedAt: iso(v.finishedAt),
     },
+    RestartCount: v.restartCount,
     Image: `sha256:${v.config.image}`,
     Host: v.host,
     Config: {
@@ -39,6 +42,7 @@ export function containerJson(v: ContainerView): object {
       Memory: v.config.memoryBytes ?? 0,
       PidsLimit: v.config.pidsLimit ?? null,
       AutoRemove: v.config.autoRemove,
+      RestartPolicy: { Name: v.config.restartPolicy?.name ?? 'no', MaximumRetryCount: v.config.restartPolicy?.maximumRetryCount ?? 0 },
     },
   };
 }
@@ -47,9 +51,18 @@ export function imageJson(v: ImageView): object {
   return {
     Id: `sha256:${v.id}`,
     RepoTags: v.tags,
+    RepoDigests: v.repoDigests ?? [],
     Created: v.created,
     Size: v.size,
-    Config: { Env: v.env, Cmd: v.cmd.length ? v.cmd : null, Entrypoint: v.entrypoint.length ? v.entrypoint : null, WorkingDir: v.workingDir },
+    Architecture: v.architecture ?? '',
+    Os: v.os ?? '',
+    Config: {
+      Env: v.env, Cmd: v.cmd.length ? v.cmd : null, Entrypoint: v.entrypoint.length ? v.entrypoint : null, WorkingDir: v.workingDir,
+      User: v.user ?? '', Labels: v.labels ?? null, StopSignal: v.stopSignal,
+      ExposedPorts: v.exposedPorts?.length ? Object.fromEntries(v.exposedPorts.map((p) => [p, {}])) : undefined,
+      Volumes: v.volumes?.length ? Object.fromEntries(v.volumes.map((p) => [p, {}])) : null,
+      Healthcheck: v.healthcheck ? { Test: v.healthcheck.test, Interval: v.healthcheck.interval, Timeout: v.healthcheck.timeout, StartPeriod: v.healthcheck.startPeriod, Retries: v.healthcheck.retries } : undefined,
+    },
     RootFS: { Type: 'layers', Layers: v.diffIds },
     Host: v.host,
   };
@@ -77,18 +90,7 @@ export default async function inspect(names: string[], opts: { type?: string }, 
   }
   const client = await connectClient(globals);
   try {
-    const found: object[] = [];
-    let code = 0;
-    for (const name of names) {
-      try {
-        found.push(await inspectOne(client, name, opts.type));
-      } catch (error) {
-        process.stderr.write(`berth: ${(error as Error).message}\n`);
-        code = 1;
-      }
-    }
-    process.stdout.write(`${JSON.stringify(found, null, 4)}\n`);
-    return code;
+    return await inspectEach(names, (name) => inspectOne(client, name, opts.type));
   } finally {
     await client.close();
   }

@@ -6,11 +6,13 @@ import { humanDuration, table, truncate } from '../output.js';
 /** Docker's STATUS column: "Up 3 minutes", "Exited (0) 2 seconds ago", "Created". */
 export function statusText(view: ContainerView, now = Date.now()): string {
   switch (view.status) {
-    case 'running': return `Up ${humanDuration(now - (view.startedAt ?? now))}`;
+    case 'running': return `Up ${humanDuration(now - (view.startedAt ?? now))}${view.health ? ` (${view.health.status === 'starting' ? 'health: starting' : view.health.status})` : ''}`;
+    case 'paused': return `Up ${humanDuration(now - (view.startedAt ?? now))} (Paused)`;
     case 'stopping': return 'Stopping';
     case 'starting': return 'Starting';
     case 'exited': return `Exited (${view.exitCode ?? 0}) ${humanDuration(now - (view.finishedAt ?? now))} ago`;
     case 'created': return 'Created';
+    case 'restarting': return `Restarting (${view.exitCode ?? 0}) ${humanDuration(now - (view.finishedAt ?? now))} ago`;
     case 'removing': return 'Removal In Progress';
     default: return view.status.charAt(0).toUpperCase() + view.status.slice(1);
   }

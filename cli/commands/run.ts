@@ -8,11 +8,16 @@ import { AnyEvent } from '../../events/all.js';
 import { ValidationError } from '../../events/errors.js';
 import { OutputChunk, type CreateSpec } from '../../events/requests.js';
 import { eventSubject, outputSubject } from '../../events/subjects.js';
+import type { RestartPolicy } from '../../events/container.js';
+import { parseRestartPolicy } from '../../actors/container/restartPolicy.js';
+import { parseHealthFlags, type HealthFlags } from '../healthFlags.js';
 import { normalizeReference } from '../../runtime/images/reference.js';
 import { connectClient, type GlobalOptions } from '../client.js';
+import { parseMountFlags, parseVolumesFrom } from '../mounts.js';
+import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
 import { parseBytes, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
 
-export interface RunOptions {
+export interface RunOptions extends HostConfigFlags {
   rm?: boolean;
   detach?: boolean;
   name?: string;
@@ -22,16 +27,33 @@ export interface RunOptions {
   memory?: string;
   pidsLimit?: string;
   label: string[];
+  /** -v, --mount, --tmpfs and --volumes-from (cli/mounts.ts). */
+  volume?: string[];
+  mount?: string[];
+  tmpfs?: string[];
+  volumesFrom?: string[];
+  restart?: string;
 }
 
+export type RunFlags = RunOptions & HealthFlags;
+
 /** Checks the flags and builds the create spec. Pure but for reading the environment for -e VAR. */
-export function createSpec(image: string, command: string[], opts: RunOptions): CreateSpec {
+export function createSpec(image: string, command: string[], opts: RunFlags): CreateSpec {
   normalizeReference(image);
   if (opts.workdir !== undefined && !opts.workdir.startsWith('/')) {
     throw new ValidationError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
   }
   if (opts.name !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(opts.name)) {
     throw new ValidationError(`Invalid container name (${opts.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+  }
+  let restartPolicy: RestartPolicy | undefined;
+  if (opts.restart !== undefined) {
+    try {
+      restartPolicy = parseRestartPolicy(opts.restart);
+    } catch (error) {
+      throw new ValidationError((error as Error).message);
+    }
+    if (opts.rm && restartPolicy.name !== 'no') throw new ValidationError('Conflicting options: --restart and --rm');
   }
   const memoryBytes = opts.memory === undefined ? undefined : parseBytes(opts.memory, '--memory');
   if (memoryBytes !== undefined && memoryBytes < 6 * 1024 * 1024) {
@@ -49,10 +71,15 @@ export function createSpec(image: string, command: string[], opts: RunOptions): 
     pidsLimit: opts.pidsLimit === undefined ? undefined : parsePositiveInt(opts.pidsLimit, '--pids-limit'),
     autoRemove: opts.rm ?? false,
     labels: Object.fromEntries(parsePairs(opts.label, '--label')),
+    restartPolicy,
+    mounts: parseMountFlags(opts),
+    volumesFrom: (opts.volumesFrom ?? []).map(parseVolumesFrom),
+    ...parseHostConfig(opts, memoryBytes),
+    health: parseHealthFlags(opts),
   };
 }
 
-export default async function run(image: string, command: string[], opts: RunOptions, globals: GlobalOptions): Promise<number> {
+export default async function run(image: string, command: string[], opts: RunFlags, globals: GlobalOptions): Promise<number> {
   const spec = createSpec(image, command, opts);
   const id = spec.id!;
   const client = await connectClient(globals);

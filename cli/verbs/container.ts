@@ -1,9 +1,10 @@
 /** The container verbs and their flags, as Docker spells them. */
 import { Option, type Command } from 'commander';
+import { addHostConfigOptions } from './hostConfig.js';
 import { collect, type Verb } from './verb.js';
 
 export function registerContainerVerbs(program: Command, verb: Verb): void {
-  const run = (cmd: Command) => cmd
+  const run = (cmd: Command) => addHostConfigOptions(cmd)
     .argument('<image>')
     .argument('[command...]')
     .passThroughOptions()
@@ -15,7 +16,18 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--hostname <name>', 'container hostname')
     .option('-m, --memory <bytes>', 'memory limit (e.g. 64m)')
     .option('--pids-limit <n>', 'maximum number of processes')
-    .option('-l, --label <KEY=VALUE>', 'set a label (repeatable)', collect, []);
+    .option('-l, --label <KEY=VALUE>', 'set a label (repeatable)', collect, [])
+    .option('-v, --volume <spec>', 'NAME:/path[:ro], /host:/path[:ro][,propagation] or /path (repeatable)', collect, [])
+    .option('--mount <spec>', 'type=volume|bind|tmpfs,src=…,dst=…[,readonly,…] (repeatable)', collect, [])
+    .option('--tmpfs <spec>', '/path[:size=…,mode=…] (repeatable)', collect, [])
+    .option('--volumes-from <container[:ro|rw]>', 'mount the volumes of another container (repeatable)', collect, [])
+    .option('--restart <policy>', 'no, on-failure[:max-retries], always or unless-stopped', 'no')
+    .option('--health-cmd <command>', 'command to run to check health (run by /bin/sh -c)')
+    .option('--health-interval <duration>', 'time between checks (e.g. 30s)')
+    .option('--health-timeout <duration>', 'maximum time one check may take')
+    .option('--health-start-period <duration>', 'failures in this period after start do not count')
+    .option('--health-retries <n>', 'consecutive failures that make it unhealthy')
+    .option('--no-healthcheck', 'disable the image\'s HEALTHCHECK');
 
   run(program.command('run').description('Create and start a container, and follow it')).action(verb('run'));
   program.command('ps').description('List containers')
@@ -31,9 +43,18 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
   program.command('kill').description('Send a signal to containers').argument('<containers...>')
     .option('-s, --signal <signal>', 'the signal', 'KILL').action(verb('kill'));
   program.command('rm').description('Remove containers').argument('<containers...>')
-    .option('-f, --force', 'kill and remove a running container').action(verb('rm'));
+    .option('-f, --force', 'kill and remove a running container')
+    .option('-v, --volumes', 'remove the anonymous volumes of the container').action(verb('rm'));
   program.command('inspect').description('Show low-level information as JSON').argument('<names...>')
     .option('--type <type>', 'container or image').action(verb('inspect'));
   program.command('wait').description('Wait for containers to stop and print their exit codes').argument('<containers...>')
+    .option('--condition <condition>', 'not-running, next-exit or removed', 'not-running')
     .action(verb('wait'));
+  program.command('rename').description('Rename a container').argument('<container>').argument('<new-name>')
+    .action(verb('rename'));
+  program.command('update').description('Change limits and the restart policy of containers, live').argument('<containers...>')
+    .option('-m, --memory <bytes>', 'memory limit (e.g. 64m)')
+    .option('--pids-limit <n>', 'maximum number of processes')
+    .option('--restart <policy>', 'no, on-failure[:max-retries], always or unless-stopped')
+    .action(verb('update'));
 }

@@ -11,6 +11,26 @@ export function registerImageVerbs(program: Command, verb: Verb): void {
   image.command('import').argument('<file>').argument('[reference]').action(verb('import'));
   image.command('ls').option('-q, --quiet', 'only ids')
     .addOption(new Option('--format <format>', 'table (default) or json')).action(verb('images'));
+  program.command('pull').description('Download an image from a registry').argument('<reference>', 'NAME[:TAG|@DIGEST]')
+    .option('--platform <platform>', 'os/arch[/variant] (default: this host\'s)').option('-q, --quiet', 'print only the reference')
+    .action(verb('pull'));
+  image.command('pull').argument('<reference>').option('--platform <platform>').option('-q, --quiet').action(verb('pull'));
+  program.command('tag').description('Create a tag TARGET that refers to SOURCE').argument('<source>').argument('<target>').action(verb('tag'));
+  image.command('tag').argument('<source>').argument('<target>').action(verb('tag'));
+  program.command('load').description('Load images from a docker-archive or OCI layout').option('-i, --input <file>', 'the archive (tar) or OCI layout dir')
+    .option('-q, --quiet').action(verb('load'));
+  image.command('load').option('-i, --input <file>').option('-q, --quiet').action(verb('load'));
+  program.command('save').description('Save images to a tar archive').argument('<images...>')
+    .option('-o, --output <file>', 'the archive to write').option('--format <format>', 'docker-archive (default) or oci-archive')
+    .action(verb('save'));
+  image.command('save').argument('<images...>').option('-o, --output <file>').option('--format <format>').action(verb('save'));
+  program.command('history').description('Show the history of an image').argument('<image>')
+    .option('--no-trunc', 'do not truncate').option('-q, --quiet', 'only ids').action(verb('history'));
+  image.command('history').argument('<image>').option('--no-trunc').option('-q, --quiet').action(verb('history'));
+  program.command('login').description('Log in to a registry').argument('[server]')
+    .option('-u, --username <username>').option('-p, --password <password>').option('--password-stdin', 'read the password from stdin')
+    .action(verb('login'));
+  program.command('logout').description('Log out from a registry').argument('[server]').action(verb('logout'));
   program.command('rmi').description('Remove images').argument('<images...>')
     .option('-f, --force', 'remove even when a container uses it').action(verb('rmi'));
 }

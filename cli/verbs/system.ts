@@ -11,5 +11,7 @@ export function registerSystemVerbs(program: Command, verb: Verb): void {
     .action(verb('events'));
   program.command('daemon').description('Run the berth daemon in the foreground')
     .option('--host-id <id>', 'this host\'s id (default: the hostname)')
+    .option('--no-snapshots', 'replay the whole log at every start')
+    .option('--retention <duration>', 'keep the history of removed containers this long (default 168h)')
     .action(verb('daemon'));
 }

@@ -1,6 +1,8 @@
 /** Container requests (berth.cmd.<host>.container) and their results. */
 import { z } from 'zod';
-import { ContainerConfig } from '../container.js';
+import { Resources, SecurityOptions } from '../hostConfig.js';
+import { ContainerConfig, ContainerUpdated, RestartPolicy } from '../container.js';
+import { MountSpec } from '../mount.js';
 
 /** What `run`/`create` asks for, before the host resolves the image. */
 export const CreateSpec = z.object({
@@ -17,6 +19,22 @@ export const CreateSpec = z.object({
   pidsLimit: z.number().int().positive().optional(),
   autoRemove: z.boolean(),
   labels: z.record(z.string(), z.string()),
+  security: SecurityOptions.optional(),
+  resources: Resources.optional(),
+  restartPolicy: RestartPolicy.optional(),
+  /** -v, --mount and --tmpfs as parsed (cli/mounts.ts); an anonymous volume has source ''. */
+  mounts: z.array(MountSpec).optional(),
+  /** --volumes-from: the containers whose volumes and binds this one mounts too ('': each keeps its mode). */
+  volumesFrom: z.array(z.object({ container: z.string().min(1), mode: z.enum(['ro', 'rw', '']) })).optional(),
+  /** --health-* flags; the image's HEALTHCHECK fills what they leave out. */
+  health: z.object({
+    cmd: z.string().optional(),
+    intervalMs: z.number().int().positive().optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    startPeriodMs: z.number().int().nonnegative().optional(),
+    retries: z.number().int().positive().optional(),
+    none: z.boolean().optional(),
+  }).optional(),
 });
 export type CreateSpec = z.infer<typeof CreateSpec>;
 
@@ -33,6 +51,8 @@ export const ContainerView = z.object({
   error: z.string().nullable(),
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
+  restartCount: z.number(),
+  health: z.object({ status: z.string(), failingStreak: z.number() }).nullable(),
 });
 export type ContainerView = z.infer<typeof ContainerView>;
 
@@ -44,10 +64,13 @@ export const containerRequests = [
   z.object({ op: z.literal('container.start'), ref: Ref }),
   z.object({ op: z.literal('container.stop'), ref: Ref, timeoutSeconds: z.number().min(0) }),
   z.object({ op: z.literal('container.kill'), ref: Ref, signal: z.string() }),
-  z.object({ op: z.literal('container.remove'), ref: Ref, force: z.boolean() }),
+  /** `volumes` (rm -v): the container's anonymous volumes are removed with it. */
+  z.object({ op: z.literal('container.remove'), ref: Ref, force: z.boolean(), volumes: z.boolean().optional() }),
   z.object({ op: z.literal('container.list'), all: z.boolean() }),
   z.object({ op: z.literal('container.inspect'), ref: Ref }),
   z.object({ op: z.literal('container.logs'), ref: Ref, follow: z.boolean(), inbox: z.string() }),
+  z.object({ op: z.literal('container.rename'), ref: Ref, name: z.string() }),
+  z.object({ op: z.literal('container.update'), ref: Ref, changes: ContainerUpdated.shape.data }),
 ] as const;
 
 export const containerResults = {
@@ -59,4 +82,6 @@ export const containerResults = {
   'container.list': z.array(ContainerView),
   'container.inspect': ContainerView,
   'container.logs': Id,
+  'container.rename': Id,
+  'container.update': Id,
 };

@@ -1,5 +1,6 @@
 /** Image requests (berth.cmd.<host>.image) and their results. */
 import { z } from 'zod';
+import { ImageRecord } from '../image.js';
 
 /** What `images` and `image inspect` show. */
 export const ImageView = z.object({
@@ -13,6 +14,11 @@ export const ImageView = z.object({
   cmd: z.array(z.string()),
   entrypoint: z.array(z.string()),
   workingDir: z.string(),
+  /** What the image config recorded besides (see ImageRecord). */
+  ...ImageRecord.pick({
+    user: true, labels: true, exposedPorts: true, volumes: true, stopSignal: true, healthcheck: true,
+    architecture: true, os: true, history: true, repoDigests: true,
+  }).shape,
 });
 export type ImageView = z.infer<typeof ImageView>;
 
@@ -24,6 +30,13 @@ export const imageRequests = [
   z.object({ op: z.literal('image.list') }),
   z.object({ op: z.literal('image.inspect'), ref: Ref }),
   z.object({ op: z.literal('image.remove'), ref: Ref, force: z.boolean() }),
+  /** `platform` is os/arch[/variant]; the host's by default. */
+  z.object({ op: z.literal('image.pull'), ref: Ref, platform: z.string().optional() }),
+  z.object({ op: z.literal('image.tag'), source: Ref, target: Ref }),
+  z.object({ op: z.literal('image.load'), path: z.string() }),
+  z.object({ op: z.literal('image.save'), refs: z.array(Ref).min(1), path: z.string(), format: z.enum(['docker-archive', 'oci-archive']) }),
+  z.object({ op: z.literal('image.login'), server: z.string().optional(), username: z.string().min(1), password: z.string().min(1) }),
+  z.object({ op: z.literal('image.logout'), server: z.string().optional() }),
 ] as const;
 
 export const imageResults = {
@@ -31,4 +44,10 @@ export const imageResults = {
   'image.list': z.array(ImageView),
   'image.inspect': ImageView,
   'image.remove': Id,
+  'image.pull': z.object({ id: z.string(), digest: z.string(), tags: z.array(z.string()), fetched: z.number(), reused: z.number(), already: z.boolean() }),
+  'image.tag': Id,
+  'image.save': z.object({ ids: z.array(z.string()) }),
+  'image.load': z.object({ images: z.array(z.object({ id: z.string(), tags: z.array(z.string()) })) }),
+  'image.login': z.object({ registry: z.string() }),
+  'image.logout': z.object({ registry: z.string(), removed: z.boolean() }),
 };

@@ -8,6 +8,34 @@ export interface Limits {
   memoryBytes?: number;
   /** maximum number of tasks */
   pidsLimit?: number;
+  /** memory plus swap in bytes (-1: unlimited swap); needs memoryBytes */
+  memorySwapBytes?: number;
+  /** cgroup v2 only: memory.high, where the kernel starts to throttle and reclaim */
+  memoryHighBytes?: number;
+  /** CPU time as a number of CPUs (quota over a 100 ms period) */
+  cpus?: number;
+  /** relative CPU weight, Docker's shares (2..262144; v2 converts to cpu.weight) */
+  cpuShares?: number;
+  /** allowed CPUs, "0-1" or "0,2" */
+  cpusetCpus?: string;
+  /** relative block io weight, 10..1000 */
+  blkioWeight?: number;
+  /** device access: "a *:* rwm"-style rules, denies written before allows (v1 devices cgroup) */
+  devices?: { deny: string[]; allow: string[] };
+}
+
+/** One reading of a cgroup's counters. */
+export interface CgroupStats {
+  /** bytes in use (v1 usage_in_bytes minus inactive file cache; v2 memory.current minus inactive_file) */
+  memoryUsage: number;
+  /** the limit, null when unlimited */
+  memoryLimit: number | null;
+  /** total CPU time used, in nanoseconds */
+  cpuUsageNs: number;
+  pids: number;
+  pidsLimit: number | null;
+  ioReadBytes: number;
+  ioWriteBytes: number;
 }
 
 export interface CgroupManager {
@@ -15,6 +43,16 @@ export interface CgroupManager {
   /** Idempotent. Creates the cgroup (every hierarchy on v1), applies limits and returns
    *  the cgroup.procs files the container pid must be written into. */
   create(name: string, limits: Limits): Promise<{ procsFiles: string[] }>;
+  /** The cgroup.procs files a process is written into to join the cgroup (exec). */
+  procsFiles(name: string): string[];
+  /** Freezes every task (v1 freezer.state FROZEN, v2 cgroup.freeze 1); resolves once frozen. */
+  freeze(name: string): Promise<void>;
+  /** Thaws a frozen cgroup. */
+  thaw(name: string): Promise<void>;
+  /** Reads memory, CPU, pids and io counters. */
+  stats(name: string): Promise<CgroupStats>;
+  /** The pids in the cgroup (host pid namespace). */
+  pids(name: string): Promise<number[]>;
   /** Whether the kernel OOM killer killed a task in this cgroup. */
   oomKilled(name: string): Promise<boolean>;
   /** Idempotent: SIGKILLs every process still in the cgroup (bounded wait), then rmdirs it
@@ -35,7 +73,14 @@ export function checkCgroupName(name: string): string {
 }
 
 export function checkLimits(limits: Limits): void {
-  const { memoryBytes, pidsLimit } = limits;
+  const { memoryBytes, pidsLimit, memorySwapBytes } = limits;
+  if (memorySwapBytes !== undefined) {
+    if (memoryBytes === undefined) throw new Error('a swap limit (memorySwapBytes) needs a memory limit (memoryBytes)');
+    if (memorySwapBytes !== -1 && memorySwapBytes < memoryBytes) {
+      throw new Error(`invalid swap limit ${memorySwapBytes}: it counts memory plus swap, so it must be at least the memory limit ${memoryBytes}`);
+    }
+  }
+  if (limits.cpus !== undefined && !(limits.cpus > 0)) throw new Error(`invalid cpus ${limits.cpus}: want a positive number`);
   if (memoryBytes !== undefined && (!Number.isSafeInteger(memoryBytes) || memoryBytes <= 0)) {
     throw new Error(`invalid memory limit ${memoryBytes}: want a positive integer number of bytes`);
   }
@@ -45,6 +90,40 @@ export function checkLimits(limits: Limits): void {
 }
 
 // ---- helpers shared by v1.ts and v2.ts ----
+
+/** Reads a file of numbers; "max" is null. ENOENT is null too. */
+export async function readNumber(path: string): Promise<number | null> {
+  try {
+    const text = (await readFile(path, 'utf8')).trim();
+    return text === 'max' ? null : Number(text);
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return null;
+    throw e;
+  }
+}
+
+/** "key value" lines (memory.stat, cpu.stat) into a map. */
+export async function readKeyed(path: string): Promise<Map<string, number>> {
+  const map = new Map<string, number>();
+  try {
+    for (const line of (await readFile(path, 'utf8')).split('\n')) {
+      const [key, value] = line.trim().split(/\s+/);
+      if (key && value !== undefined) map.set(key, Number(value));
+    }
+  } catch (e) {
+    if (!isErrno(e, 'ENOENT')) throw e;
+  }
+  return map;
+}
+
+/** Polls until `done` or throws after timeoutMs (freezing takes a moment). */
+export async function waitUntil(what: string, done: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`cgroup: timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
 
 export function isErrno(e: unknown, ...codes: string[]): boolean {
   return typeof e === 'object' && e !== null && codes.includes((e as NodeJS.ErrnoException).code ?? '');

@@ -2,10 +2,12 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { checkCgroupName, checkLimits, isErrno, killAndRmdir, rmdirIfEmpty, type CgroupManager, type Limits } from './manager.js';
+import { checkCgroupName, checkLimits, isErrno, killAndRmdir, readPids, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits } from './manager.js';
+import { applyV1Limits, inheritCpuset } from './v1Limits.js';
+import { readV1Stats } from './v1Stats.js';
 
 /** Hierarchies berth uses on cgroup v1 (only the mounted ones). */
-export const V1_CONTROLLERS = ['memory', 'pids', 'cpu', 'freezer'] as const;
+export const V1_CONTROLLERS = ['memory', 'pids', 'cpu', 'cpuacct', 'cpuset', 'blkio', 'devices', 'freezer'] as const;
 export type V1Controller = (typeof V1_CONTROLLERS)[number];
 
 async function fileExists(p: string): Promise<boolean> {
@@ -44,34 +46,73 @@ export class CgroupV1Manager implements CgroupManager {
     if (dirs.length === 0) throw new Error(`cgroup v1: no hierarchy of ${V1_CONTROLLERS.join(', ')} is mounted under ${this.root}`);
     for (const [, dir] of dirs) await mkdir(dir, { recursive: true });
     const dirOf = new Map(dirs);
+    const cpuset = dirOf.get('cpuset');
+    if (cpuset) await inheritCpuset(this.hierarchies.get('cpuset')!, cpuset);
 
     if (limits.memoryBytes !== undefined) {
       const dir = dirOf.get('memory');
       if (!dir) throw new Error(`cgroup v1: cannot set memory limit (memoryBytes): memory hierarchy not mounted under ${this.root}`);
-      await this.setMemory(dir, limits.memoryBytes);
+      await this.setMemory(dir, limits.memoryBytes, limits.memorySwapBytes);
     }
     if (limits.pidsLimit !== undefined) {
       const dir = dirOf.get('pids');
       if (!dir) throw new Error(`cgroup v1: cannot set pids limit (pidsLimit): pids hierarchy not mounted under ${this.root}`);
       await writeFile(join(dir, 'pids.max'), String(limits.pidsLimit));
     }
+    await applyV1Limits(dirOf, limits);
     return { procsFiles: dirs.map(([, d]) => join(d, 'cgroup.procs')) };
   }
 
   /** limit_in_bytes first, then memsw (must stay >= limit); reversed when raising an existing limit. */
-  private async setMemory(dir: string, bytes: number): Promise<void> {
+  private async setMemory(dir: string, bytes: number, swapBytes?: number): Promise<void> {
     const limit = join(dir, 'memory.limit_in_bytes');
     const memsw = join(dir, 'memory.memsw.limit_in_bytes');
     const hasMemsw = await fileExists(memsw);
+    if (swapBytes !== undefined && !hasMemsw) {
+      throw new Error('cgroup v1: this kernel does not account swap (no memory.memsw.limit_in_bytes); --memory-swap cannot be applied');
+    }
+    const total = String(swapBytes ?? bytes);
     try {
       await writeFile(limit, String(bytes));
     } catch (e) {
       if (!hasMemsw || !isErrno(e, 'EINVAL')) throw e;
-      await writeFile(memsw, String(bytes));
+      await writeFile(memsw, total);
       await writeFile(limit, String(bytes));
       return;
     }
-    if (hasMemsw) await writeFile(memsw, String(bytes));
+    if (hasMemsw) await writeFile(memsw, total);
+  }
+
+  procsFiles(name: string): string[] {
+    return this.dirs(name).map(([, dir]) => join(dir, 'cgroup.procs'));
+  }
+
+  async freeze(name: string): Promise<void> {
+    const file = join(this.need(name, 'freezer'), 'freezer.state');
+    await writeFile(file, 'FROZEN');
+    await waitUntil('the freezer', async () => {
+      const state = (await readFile(file, 'utf8')).trim();
+      if (state === 'FREEZING') await writeFile(file, 'FROZEN');
+      return state === 'FROZEN';
+    });
+  }
+
+  async thaw(name: string): Promise<void> {
+    await writeFile(join(this.need(name, 'freezer'), 'freezer.state'), 'THAWED');
+  }
+
+  stats(name: string): Promise<CgroupStats> {
+    return readV1Stats(new Map(this.dirs(name)));
+  }
+
+  pids(name: string): Promise<number[]> {
+    return readPids(this.need(name, 'pids'));
+  }
+
+  private need(name: string, controller: V1Controller): string {
+    const dir = this.dirs(name).find(([c]) => c === controller)?.[1];
+    if (!dir) throw new Error(`cgroup v1: the ${controller} hierarchy is not mounted under ${this.root}`);
+    return dir;
   }
 
   async oomKilled(name: string): Promise<boolean> {

@@ -1,7 +1,9 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
-import { checkCgroupName, checkLimits, isErrno, killAndRmdir, rmdirIfEmpty, type CgroupManager, type Limits } from './manager.js';
+import { checkCgroupName, checkLimits, isErrno, killAndRmdir, readPids, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits } from './manager.js';
+import { applyV2Limits, controllersFor } from './v2Limits.js';
+import { readV2Stats } from './v2Stats.js';
 
 async function fileExists(p: string): Promise<boolean> {
   try {
@@ -67,13 +69,42 @@ export class CgroupV2Manager implements CgroupManager {
         );
       }
     }
+    for (const controller of controllersFor(limits)) {
+      if (!(await this.enable(dir, controller))) {
+        throw new Error(`cgroup v2: the ${controller} controller is not available for ${dir}`);
+      }
+    }
     if (limits.memoryBytes !== undefined) {
       await writeFile(join(dir, 'memory.max'), String(limits.memoryBytes));
       // same semantics as v1 memsw == limit: no swap on top
       if (await fileExists(join(dir, 'memory.swap.max'))) await writeFile(join(dir, 'memory.swap.max'), '0');
     }
     if (limits.pidsLimit !== undefined) await writeFile(join(dir, 'pids.max'), String(limits.pidsLimit));
+    await applyV2Limits(dir, limits);
     return { procsFiles: [join(dir, 'cgroup.procs')] };
+  }
+
+  procsFiles(name: string): string[] {
+    return [join(this.dir(name), 'cgroup.procs')];
+  }
+
+  async freeze(name: string): Promise<void> {
+    const dir = this.dir(name);
+    await writeFile(join(dir, 'cgroup.freeze'), '1');
+    await waitUntil('cgroup.events frozen 1', async () =>
+      (await readFile(join(dir, 'cgroup.events'), 'utf8')).split('\n').includes('frozen 1'));
+  }
+
+  async thaw(name: string): Promise<void> {
+    await writeFile(join(this.dir(name), 'cgroup.freeze'), '0');
+  }
+
+  stats(name: string): Promise<CgroupStats> {
+    return readV2Stats(this.dir(name));
+  }
+
+  pids(name: string): Promise<number[]> {
+    return readPids(this.dir(name));
   }
 
   async oomKilled(name: string): Promise<boolean> {

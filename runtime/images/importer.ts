@@ -6,60 +6,30 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
-import * as tar from 'tar';
 import type { ImageRecord } from '../../events/image.js';
 import { NotFoundError, ValidationError } from '../../events/errors.js';
 import type { Layout } from '../layout.js';
 import { HashingStream, chainIds, hexOf, sha256 } from './digest.js';
+import { ArchiveError } from './archiveError.js';
+import { unpackBlobFile } from './layerStore.js';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-async function isGzip(file: string): Promise<boolean> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  return fs.access(p).then(() => true, () => false);
-}
 
 /** Unpacks `file` into the layer store and writes the blob and the config; returns the record. */
 export async function importRootfs(layout: Layout, file: string, tags: string[]): Promise<ImageRecord> {
   const stat = await fs.stat(file).catch(() => null);
   if (!stat?.isFile()) throw new NotFoundError(`import: ${file}: no such file`);
-  const tmpId = randomBytes(8).toString('hex');
-  const tmpLayer = path.join(layout.layersDir, `.tmp-${tmpId}`);
-  const tmpBlob = path.join(layout.blobsDir, `.tmp-${tmpId}`);
-  await fs.mkdir(tmpLayer, { recursive: true, mode: 0o700 });
   await fs.mkdir(layout.blobsDir, { recursive: true, mode: 0o700 });
+  const tmpBlob = path.join(layout.blobsDir, `.tmp-${randomBytes(8).toString('hex')}`);
   try {
-    const blobHash = new HashingStream();
-    const diffHash = new HashingStream();
-    let size = 0;
-    const unpack = tar.x({
-      cwd: tmpLayer,
-      strict: true,
-      preservePaths: false,
-      onReadEntry: (entry) => { size += entry.size ?? 0; },
-    });
-    const gz = await isGzip(file);
     // The blob is the file as given; the diff id is the digest of the uncompressed tar.
-    await fs.copyFile(file, tmpBlob);
-    await pipeline(createReadStream(file), blobHash, ...(gz ? [createGunzip()] : []), diffHash, unpack);
-    const diffId = diffHash.digest();
+    const blobHash = new HashingStream();
+    await pipeline(createReadStream(file), blobHash, (await fs.open(tmpBlob, 'wx', 0o600)).createWriteStream());
+    const { diffId, size } = await unpackBlobFile(layout, tmpBlob, null, (d) => chainIds([d])[0]!);
     const [chainId] = chainIds([diffId]);
-    const blobHex = hexOf(blobHash.digest());
-    await fs.rename(tmpBlob, layout.blob(blobHex));
-    const layerDir = layout.layer(hexOf(chainId));
-    if (await exists(layerDir)) await fs.rm(tmpLayer, { recursive: true, force: true });
-    else await fs.rename(tmpLayer, layerDir);
+    const blobDigest = blobHash.digest();
+    await fs.rename(tmpBlob, layout.blob(hexOf(blobDigest)));
 
     const created = new Date().toISOString();
     const config = {
@@ -74,13 +44,12 @@ export async function importRootfs(layout: Layout, file: string, tags: string[])
     const configDigest = sha256(configBytes);
     await fs.writeFile(layout.blob(hexOf(configDigest)), configBytes, { mode: 0o600 });
     return {
-      configDigest, diffIds: [diffId], chainIds: [chainId], size, tags,
+      configDigest, diffIds: [diffId], chainIds: [chainId!], size, tags, layerBlobs: [blobDigest],
       env: [DEFAULT_PATH], cmd: [], entrypoint: [], workingDir: '', created,
     };
   } catch (error) {
-    await fs.rm(tmpLayer, { recursive: true, force: true });
     await fs.rm(tmpBlob, { force: true });
-    if (error instanceof NotFoundError) throw error;
+    if (!(error instanceof ArchiveError)) throw error;
     throw new ValidationError(`import: ${file}: not a valid tar archive (${(error as Error).message})`, { cause: error });
   }
 }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { chainIds, sha256 } from './digest.js';
-import { normalizeReference, splitReference } from './reference.js';
+import { normalizeReference, parseReference, registryEndpoint, splitReference } from './reference.js';
 
 t.test('references', async (t) => {
   t.equal(normalizeReference('busybox'), 'busybox:latest');
@@ -18,4 +18,19 @@ t.test('chain ids follow the OCI rule', async (t) => {
   const b = sha256('b');
   t.same(chainIds([a]), [a]);
   t.same(chainIds([a, b]), [a, sha256(`${a} ${b}`)]);
+});
+
+t.test('remote references', async (t) => {
+  t.same(parseReference('busybox'), { registry: 'docker.io', repository: 'library/busybox', tag: 'latest', digest: null, name: 'busybox' });
+  t.same(parseReference('docker.io/library/busybox:1.36'), { registry: 'docker.io', repository: 'library/busybox', tag: '1.36', digest: null, name: 'busybox' });
+  t.same(parseReference('team/app'), { registry: 'docker.io', repository: 'team/app', tag: 'latest', digest: null, name: 'team/app' });
+  const digest = `sha256:${'a'.repeat(64)}`;
+  t.same(parseReference(`127.0.0.1:5000/a/b@${digest}`), { registry: '127.0.0.1:5000', repository: 'a/b', tag: null, digest, name: '127.0.0.1:5000/a/b' });
+  t.same(parseReference(`localhost/app:v1@${digest}`).tag, 'v1');
+  t.equal(normalizeReference('docker.io/library/busybox'), 'busybox:latest');
+  t.throws(() => normalizeReference(`app@${digest}`), /not a digest/);
+  t.throws(() => parseReference('app@sha256:zz'), /bad digest/);
+  t.throws(() => parseReference('Registry.example.com/App'), /lowercase/);
+  t.equal(registryEndpoint('docker.io'), 'registry-1.docker.io');
+  t.equal(registryEndpoint('127.0.0.1:5000'), '127.0.0.1:5000');
 });

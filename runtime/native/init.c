@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,11 +151,11 @@ static const char *env_path(const struct spec *s)
 	return DEFAULT_PATH;
 }
 
-static void step_exec(const struct spec *s)
+static void step_exec(const struct spec *s, const char **env)
 {
 	const char *file = s->args[0];
 	char *const *argv = (char *const *)s->args;
-	char *const *envp = (char *const *)s->env;
+	char *const *envp = (char *const *)env;
 
 	if (strchr(file, '/')) {
 		execve(file, argv, envp);
@@ -195,6 +196,13 @@ static void step_exec(const struct spec *s)
 	FAIL("exec", "exec: \"%s\": executable file not found in $PATH", file);
 }
 
+void exec_command(const struct spec *s, const char **env, int sync_fd)
+{
+	sfd = sync_fd;
+	step_exec(s, env);
+	_exit(127);
+}
+
 void init_run(const struct init_args *a)
 {
 	const struct spec *s = a->spec;
@@ -215,11 +223,15 @@ void init_run(const struct init_args *a)
 	}
 	if (setsid() < 0)
 		FAIL("setsid", "setsid");
+	/* the parent has put us in our cgroup by now: it becomes the root of our view */
+	if (!s->security.host_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		FAIL("cgroupns", "unshare a private cgroup namespace");
 	umask(0); /* device nodes and dirs get exactly the modes asked for */
 
 	do_mount("mount-private", NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 	step_overlay(s);
-	step_loopback();
+	if (!s->security.host_network)
+		step_loopback();
 
 	path_join(p, sizeof p, s->merged_dir, "/proc", "mount-proc");
 	ensure_dir("mount-proc", p, 0555);
@@ -231,6 +243,7 @@ void init_run(const struct init_args *a)
 	ensure_dir("mount-sys", p, 0555);
 	do_mount("mount-sys", "sysfs", p, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 
+	mounts_setup(s, sfd); /* mounts.c: volumes, binds, tmpfs */
 	step_pivot(s->merged_dir);
 
 	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
@@ -249,7 +262,14 @@ void init_run(const struct init_args *a)
 			FAIL("stdio", "dup2");
 		/* nul, out_fd, err_fd are close-on-exec */
 	}
+	paths_mask(&s->security, sfd);
+	paths_readonly(&s->security, sfd);
+	paths_readonly_root(&s->security, sfd);
 	umask(022);
-	step_exec(s);
+	{
+		const char **env = s->env;
+		security_apply_process(&s->security, sfd, &env);
+		step_exec(s, env);
+	}
 	_exit(127);
 }

@@ -146,7 +146,7 @@ static void run_shim(const struct spec *s)
 
 	/* fork-like clone (no CLONE_VM, no new stack) into fresh namespaces */
 	long pid = syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
-				      CLONE_NEWNET | SIGCHLD, NULL, NULL, NULL, 0);
+				      (s->security.host_network ? 0 : CLONE_NEWNET) | SIGCHLD, NULL, NULL, NULL, 0);
 	if (pid < 0) {
 		snprintf(msg, sizeof msg, "clone into new namespaces");
 		report_err("clone", errno, msg);
@@ -224,11 +224,14 @@ static void run_shim(const struct spec *s)
 	_exit(0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct spec spec;
 	char err[SYNC_MSG_MAX];
 	int rp[2];
+
+	if (argc > 1 && !strcmp(argv[1], "exec"))
+		return exec_main();
 
 	if (spec_read(SPEC_FD, &spec, err, sizeof err) < 0) {
 		dprintf(SPEC_FD, "err spec %d %s\n", EINVAL, err);

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "security.h"
+
 #define SPEC_FD 3
 
 struct spec {
@@ -24,6 +26,9 @@ struct spec {
 	const char *hostname;
 	const char **cgroup_procs; size_t n_cgroup_procs;
 	const char *log_path, *exit_path, *pid_path;
+	const char **mounts; size_t n_mounts; /* mounts.c: "type\x1fsource\x1fdest\x1foptions" */
+	struct security security; /* security.h: capabilities, seccomp, user, paths */
+	long exec_pid;            /* exec mode: the container init to join */
 };
 
 /* spec.c: read all of fd into memory and parse; on error fills errbuf, returns -1 */
@@ -36,6 +41,8 @@ struct init_args {
 	int out_fd, err_fd; /* write ends of the stdout/stderr pipes */
 };
 void init_run(const struct init_args *a) __attribute__((noreturn));
+/* init.c: execve args[0] (PATH search in env); failures go to sync_fd as step "exec" */
+void exec_command(const struct spec *s, const char **env, int sync_fd) __attribute__((noreturn));
 
 /* sync.c: the handshake. Init side steps: wait-go, report-error. Parent side: send-go, read-result. */
 #define SYNC_MSG_MAX 1024
@@ -50,6 +57,13 @@ int sync_parent_read_result(int fd, struct sync_result *r); /* parent: EOF w/o d
 struct jsonlog_carry { unsigned char buf[4]; size_t len; };
 int jsonlog_write(int log_fd, const char *stream, const unsigned char *data, size_t len,
 		  struct jsonlog_carry *carry, int final);
+
+/* exec.c: `berth-shim exec`; the spec names the container init to join */
+int exec_main(void);
+
+/* mounts.c: volumes, binds and tmpfs, after the overlay root and before pivot_root;
+ * reports (step "mount-volumes", errno, message) on sync_fd and exits on failure */
+void mounts_setup(const struct spec *s, int sync_fd);
 
 /* util.c */
 int write_file_atomic(const char *path, const char *data, size_t len);

@@ -36,6 +36,18 @@ static const char **alloc_arr(size_t n)
 	return a;
 }
 
+/* what a container and an exec both need: args, and an absolute cwd ("/" by default) */
+static int spec_check_process(struct spec *s, char *errbuf, size_t errlen)
+{
+	if (s->n_args == 0 || !s->args[0][0])
+		return err_out(errbuf, errlen, "%s", "spec: args must not be empty");
+	if (!s->cwd || !*s->cwd)
+		s->cwd = "/";
+	if (s->cwd[0] != '/')
+		return err_out(errbuf, errlen, "spec: cwd \"%s\" is not absolute", s->cwd);
+	return 0;
+}
+
 int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 {
 	size_t cap = 4096, len = 0;
@@ -88,6 +100,7 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 	s->args = alloc_arr(count_key(buf, len, "args"));
 	s->env = alloc_arr(count_key(buf, len, "env"));
 	s->cgroup_procs = alloc_arr(count_key(buf, len, "cgroupProcs"));
+	s->mounts = alloc_arr(count_key(buf, len, "mounts"));
 	if (!s->lower_dirs || !s->args || !s->env || !s->cgroup_procs)
 		return err_out(errbuf, errlen, "%s", "out of memory");
 
@@ -109,8 +122,20 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 		else if (!strcmp(k, "logPath")) s->log_path = v;
 		else if (!strcmp(k, "exitPath")) s->exit_path = v;
 		else if (!strcmp(k, "pidPath")) s->pid_path = v;
-		else
-			return err_out(errbuf, errlen, "unknown spec key \"%s\"", k);
+		else if (!strcmp(k, "mounts")) s->mounts[s->n_mounts++] = v;
+		else if (!strcmp(k, "execPid")) s->exec_pid = strtol(v, NULL, 10);
+		else {
+			int r = security_parse_key(&s->security, k, v, errbuf, errlen);
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				return err_out(errbuf, errlen, "unknown spec key \"%s\"", k);
+		}
+	}
+	if (s->exec_pid) { /* exec mode: a process to join, not a container to build */
+		if (s->exec_pid < 0)
+			return err_out(errbuf, errlen, "%s", "spec: execPid must be a positive pid");
+		return spec_check_process(s, errbuf, errlen);
 	}
 #define REQ_ABS(f, name) \
 	if (!s->f || s->f[0] != '/') return err_out(errbuf, errlen, "spec: %s must be an absolute path", name)
@@ -131,12 +156,8 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 	for (size_t i = 0; i < s->n_cgroup_procs; i++)
 		if (s->cgroup_procs[i][0] != '/')
 			return err_out(errbuf, errlen, "spec: cgroupProcs entry \"%s\" is not absolute", s->cgroup_procs[i]);
-	if (s->n_args == 0 || !s->args[0][0])
-		return err_out(errbuf, errlen, "%s", "spec: args must not be empty");
-	if (!s->cwd || !*s->cwd)
-		s->cwd = "/";
-	if (s->cwd[0] != '/')
-		return err_out(errbuf, errlen, "spec: cwd \"%s\" is not absolute", s->cwd);
+	if (spec_check_process(s, errbuf, errlen) < 0)
+		return -1;
 	if (!s->hostname)
 		s->hostname = "";
 	return 0;

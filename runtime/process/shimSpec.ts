@@ -5,6 +5,8 @@
  * Array fields are repeated once per element, in order. Node then ends its
  * write side; the shim reads until EOF.
  */
+import { addSecurityPair, SECURITY_KEYS, securityPairs, type SecuritySpec } from './securitySpec.js';
+
 export interface ShimSpec {
   /** container id, 64 hex chars */
   id: string;
@@ -28,6 +30,10 @@ export interface ShimSpec {
   exitPath: string;
   /** "<containerPid> <shimPid>\n" written atomically once started */
   pidPath: string;
+  /** capabilities, seccomp, user, rlimits, masked paths... (securitySpec.ts); absent: none applied */
+  security?: SecuritySpec;
+  /** volumes, binds and tmpfs (runtime/volumes/shimMounts.ts): "type\x1fsource\x1fdestination\x1foptions" each */
+  mounts?: string[];
 }
 
 const SCALARS = ['id', 'upperDir', 'workDir', 'mergedDir', 'cwd', 'hostname', 'logPath', 'exitPath', 'pidPath'] as const;
@@ -56,6 +62,8 @@ export function encodeShimSpec(spec: ShimSpec): Buffer {
       parts.push(key, checkString(key, value ?? (key === 'cwd' ? '/' : '')));
     }
   }
+  for (const [key, value] of securityPairs(spec.security)) parts.push(key, checkString(`security.${key}`, value));
+  for (const mount of spec.mounts ?? []) parts.push('mounts', checkString('mounts[]', mount));
   if (spec.args.length === 0) throw new TypeError('ShimSpec.args must not be empty');
   if (spec.lowerDirs.length === 0) throw new TypeError('ShimSpec.lowerDirs must not be empty');
   return Buffer.from(parts.map((p) => p + '\0').join(''), 'utf8');
@@ -73,6 +81,8 @@ export function decodeShimSpec(buf: Buffer): ShimSpec {
     const v = strs[i + 1];
     if ((ARRAYS as readonly string[]).includes(k)) (out[k] as string[]).push(v);
     else if ((SCALARS as readonly string[]).includes(k)) out[k] = v;
+    else if (k === 'mounts') ((out.mounts ??= []) as string[]).push(v);
+    else if (SECURITY_KEYS.has(k)) addSecurityPair(((out as Record<string, unknown>).security ??= {}) as SecuritySpec, k, v);
     else throw new Error(`unknown spec key ${JSON.stringify(k)}`);
   }
   return out as unknown as ShimSpec;

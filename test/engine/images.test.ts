@@ -8,6 +8,7 @@ import { startEngine } from '../helpers/engine.js';
 
 t.test('the first command starts a daemon when none runs', async (t) => {
   const engine = await startEngine(t, { daemon: false, image: false });
+  delete engine.env.BERTH_NO_AUTOSTART;
   const first = await engine.berth(['images']);
   t.equal(first.code, 0, first.stderr);
   t.match(first.stderr, /no daemon was running; started one in the background \(pid \d+/);

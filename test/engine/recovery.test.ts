@@ -17,15 +17,21 @@ const states = async () =>
 t.test('SIGKILL and restart rebuild every container and image', async (t) => {
   await engine.ok(['run', '-d', '--name', 'steady', 'busybox', 'sleep', '1000']);
   await engine.ok(['run', '--name', 'finished', 'busybox', 'sh', '-c', 'exit 4']).catch(() => '');
-  await engine.ok(['run', '-d', '--name', 'dies-while-down', 'busybox', 'sh', '-c', 'sleep 2; echo bye; exit 7']);
+  // It ends when the test says so (a SIGTERM it traps), not after some time: no race with the crash.
+  await engine.ok(['run', '-d', '--name', 'dies-while-down', 'busybox', 'sh', '-c', 'trap "echo bye; exit 7" TERM; while true; do sleep 0.1; done']);
+  const doomedPid = JSON.parse(await engine.ok(['inspect', 'dies-while-down']))[0].State.Pid;
   const steadyPid = JSON.parse(await engine.ok(['inspect', 'steady']))[0].State.Pid;
   const imagesBefore = await engine.ok(['images', '--format', 'json']);
   const before = await history();
 
   await engine.killDaemon('SIGKILL');
   t.ok(alive(steadyPid), 'the container outlives its daemon');
-  await new Promise((r) => setTimeout(r, 2500));
+  process.kill(doomedPid, 'SIGTERM');
+  for (let i = 0; i < 200 && alive(doomedPid); i++) await new Promise((r) => setTimeout(r, 20));
   await engine.startDaemon();
+  for (let i = 0; i < 200 && JSON.parse(await engine.ok(['inspect', 'dies-while-down']))[0].State.Status !== 'exited'; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
 
   const after = await states();
   t.same(after, [

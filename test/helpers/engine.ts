@@ -51,6 +51,8 @@ export class Engine {
     delete this.env.NODE_EXTRA_CA_CERTS;
     delete this.env.BERTH_NATS_URL;
     delete this.env.BERTH_HOST;
+    // A CLI call while a test has the daemon down must fail, not start a second daemon.
+    this.env.BERTH_NO_AUTOSTART = '1';
   }
 
   get root(): string { return path.join(this.dir, 'root'); }
@@ -100,7 +102,8 @@ export class Engine {
   }
 
   async daemonInfo(): Promise<{ pid: number; host: string } | null> {
-    return fs.readFile(path.join(this.runRoot, 'berthd.json'), 'utf8').then((s) => JSON.parse(s), () => null);
+    // The daemon may be writing it right now: a partial file reads as "not yet".
+    return fs.readFile(path.join(this.runRoot, 'berthd.json'), 'utf8').then((s) => JSON.parse(s)).catch(() => null);
   }
 
   async natsPid(): Promise<number | null> {

@@ -1,0 +1,89 @@
+/**
+ * Writes snapshots and the host's checkpoint: for every entity that changed, after `every`
+ * appended events or when the host has been idle for `idleMs`, and at a clean stop. A checkpoint
+ * is taken only when no append is in flight, so every event at or below it is in a snapshot.
+ * A removed entity keeps its snapshot as a tombstone until compaction deletes its history.
+ */
+import type { SnapshotStore } from '../events/snapshots.js';
+import type { Entity } from './entity.js';
+
+export interface CheckpointOptions {
+  host: string;
+  snapshots: SnapshotStore;
+  /** Every entity of the host. */
+  entities(): Iterable<Entity<unknown, unknown>>;
+  every?: number;
+  idleMs?: number;
+}
+
+export class Checkpointer {
+  private readonly dirty = new Set<Entity<unknown, unknown>>();
+  private readonly written = new Map<Entity<unknown, unknown>, number>();
+  private sinceCheckpoint = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private checkpoint = 0;
+
+  constructor(private readonly options: CheckpointOptions) {}
+
+  /** After replay: entities the log moved past their snapshot are written soon; the rest when they change. */
+  started(checkpoint: number): void {
+    this.checkpoint = checkpoint;
+    for (const entity of this.options.entities()) {
+      this.written.set(entity, entity.snapshotSeq);
+      if (entity.lastSeq !== entity.snapshotSeq) this.dirty.add(entity);
+    }
+    if (this.dirty.size > 0) this.arm();
+  }
+
+  /** An entity appended events. */
+  appended(entity: Entity<unknown, unknown>): void {
+    this.dirty.add(entity);
+    this.sinceCheckpoint++;
+    if (this.sinceCheckpoint >= (this.options.every ?? 200)) void this.flush();
+    else this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), this.options.idleMs ?? 2000);
+    this.timer.unref();
+  }
+
+  /** Writes the snapshots of changed entities, then the checkpoint. Safe to call at any time. */
+  flush(): Promise<void> {
+    this.running ??= this.write().finally(() => { this.running = null; });
+    return this.running;
+  }
+
+  /** An entity compacted away: no snapshot of it is written any more. */
+  forget(entity: Entity<unknown, unknown>): void {
+    this.dirty.delete(entity);
+    this.written.delete(entity);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private async write(): Promise<void> {
+    const entities = [...this.options.entities()];
+    if (entities.some((e) => e.appending)) return this.arm(); // retried when idle
+    this.sinceCheckpoint = 0;
+    const { host, snapshots } = this.options;
+    const changed = [...this.dirty];
+    this.dirty.clear();
+    let max = this.checkpoint;
+    for (const entity of entities) max = Math.max(max, entity.lastSeq);
+    for (const entity of changed) {
+      if (this.written.get(entity) === entity.lastSeq) continue;
+      const { value, context } = entity.snapshotData();
+      await snapshots.save(host, { kind: entity.kind, entity: entity.id, seq: entity.lastSeq, value, context });
+      this.written.set(entity, entity.lastSeq);
+    }
+    if (max > this.checkpoint) {
+      await snapshots.saveCheckpoint(host, max);
+      this.checkpoint = max;
+    }
+  }
+}

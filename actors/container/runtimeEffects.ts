@@ -1,0 +1,46 @@
+/**
+ * Effects of pause, unpause and exec, provided to the live container machine with the others
+ * (effects.ts). The worker's answers come back as commands.
+ */
+import type { ContainerEvent } from '../../events/container.js';
+import type { ContainerEffectDeps } from './effects.js';
+import type { ContainerData } from './state.js';
+
+type Action = (args: { context: ContainerData; event: ContainerEvent }) => void;
+
+const warn = (what: string, id: string) => (error: Error) =>
+  console.error(`berthd: ${what} ${id.slice(0, 12)}: ${error.message}`);
+
+export function runtimeActions(deps: ContainerEffectDeps): { freezeProcess: Action; thawProcess: Action; startExec: Action } {
+  return {
+    freezeProcess: ({ context }) => void deps.worker.pause(context.id).catch(warn('pause', context.id)),
+    thawProcess: ({ context }) => void deps.worker.unpause(context.id).catch(warn('unpause', context.id)),
+    startExec: ({ context, event }) => {
+      if (event.type !== 'container.exec_created' || !context.pid || !context.config) return;
+      const { execId } = event.data;
+      const publish = deps.publishExecOutput ?? (() => {});
+      let running;
+      try {
+        running = deps.worker.exec(context.id, context.pid, context.config, event.data,
+          (stream, data) => publish(context.id, execId, { stream, data: data.toString('utf8') }));
+      } catch (error) {
+        publish(context.id, execId, { eof: true });
+        deps.dispatch(context.id, { type: 'ReportExecExited', execId, exitCode: 125, error: (error as Error).message });
+        return;
+      }
+      running.started.then(
+        (pid) => {
+          deps.dispatch(context.id, { type: 'ReportExecStarted', execId, pid });
+          void running.exited.then((exitCode) => {
+            publish(context.id, execId, { eof: true });
+            deps.dispatch(context.id, { type: 'ReportExecExited', execId, exitCode });
+          });
+        },
+        (error: Error & { exitCode?: number }) => {
+          publish(context.id, execId, { eof: true });
+          deps.dispatch(context.id, { type: 'ReportExecExited', execId, exitCode: error.exitCode ?? 125, error: error.message });
+        },
+      );
+    },
+  };
+}

@@ -1,0 +1,388 @@
+#!/usr/bin/env node
+/**
+ * Event latency: from a state change to a subscriber receiving it, for berth and for podman.
+ *
+ * berth: a nats-server of our own, a daemon (`node dist/cli/daemon.js … --nats URL`) and the
+ * busybox image, then every round (BENCH_WARMUP discarded, BENCH_EVENT_RUNS kept, default 3
+ * and 30) runs one container through
+ *
+ *   berth run -d busybox sleep 1000     (CLI)      → start
+ *   berth kill ID                       (CLI)      → die
+ *   container.start request             (NATS API) → start
+ *   container.kill request              (NATS API) → die
+ *   container.remove request (force)    untimed
+ *
+ * and three subscribers receive the events at the same time:
+ *
+ *   nats       the bench itself, a core NATS subscription on berth.evt.>
+ *   jetstream  the bench itself, an ordered JetStream consumer on berth.evt.> (what
+ *              `berth events` uses inside), which also gives the server's store time
+ *   cli        a child `berth events --format json --filter event=start` (start events only)
+ *
+ * Delivery latency = receive time (wall clock, sub-ms) − the event's own time (berth: `time`,
+ * set by the daemon just before it appends the event, whole ms, so each figure reads up to
+ * 1 ms high, 0.5 ms on average). End to end = from the command being issued (spawn of the CLI,
+ * or the request sent) to the event received on the nats subscriber (one clock: hrtime).
+ *
+ * podman (when BENCH_PODMAN_ARGS_JSON and CONTAINERS_CONF are set, as bench/run.sh does after
+ * peers.sh prepare): a child `podman events --format json` and, each round,
+ * `podman run -d --network none localhost/busybox sleep 1000`, `podman kill ID` and an untimed
+ * `podman rm -f ID`; delivery latency = receive time − the event's Time.
+ *
+ *   node bench/eventLatency.mjs OUT.json      (BUSYBOX_TAR: an image tarball to use)
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import {
+  childEnv, cli, connect, daemonCli, envInt, load, loadDist, mono, node, repo, runScenario, sleep,
+  spawnTracked, startNats, stopChild, tempDir, wallNow, writeJson,
+} from './procs.mjs';
+import { summary } from './stats.mjs';
+
+const outFile = process.argv[2];
+if (!outFile) {
+  console.error('usage: eventLatency.mjs OUT.json');
+  process.exit(2);
+}
+const runs = envInt('BENCH_EVENT_RUNS', 30);
+const warmup = envInt('BENCH_WARMUP', 3);
+const GOAL_MS = 5;
+const log = (line) => process.stderr.write(`eventLatency: ${line}\n`);
+const podmanArgs = process.env.BENCH_PODMAN_ARGS_JSON ? JSON.parse(process.env.BENCH_PODMAN_ARGS_JSON) : null;
+const withPodman = Boolean(podmanArgs && process.env.CONTAINERS_CONF);
+const r3 = (v) => Math.round(v * 1000) / 1000;
+
+/** What the subscribers received: one list per source, and waiters for what is still to come. */
+class Inbox {
+  records = [];
+  waiters = [];
+  add(record) {
+    this.records.push(record);
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.match(record)) return true;
+      w.resolve(record);
+      return false;
+    });
+  }
+  /** The first record (received after `since`, mono ms) that matches; waits up to `timeoutMs`. */
+  wait(match, what, since = 0, timeoutMs = 20_000) {
+    const test = (r) => r.recvMono >= since && match(r);
+    const found = this.records.find(test);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({ match: test, resolve: (r) => { clearTimeout(timer); resolve(r); } });
+    });
+  }
+}
+
+/** Runs a command to completion; rejects with its stderr when it fails. */
+function run(argv, env, what) {
+  return new Promise((resolve, reject) => {
+    const t0 = mono();
+    const child = spawnTracked(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] }, what);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => { stdout += c; });
+    child.stderr.on('data', (c) => { stderr += c; });
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve({ stdout: stdout.trim(), t0, ms: mono() - t0 });
+      else reject(new Error(`${what} failed (${signal ?? `exit ${code}`}): ${argv.join(' ')}\n${stderr}`));
+    });
+  });
+}
+
+/** A child that prints one JSON event per line; each line becomes a record in `inbox`. */
+function lineSubscriber(argv, env, name, inbox, toRecord) {
+  const child = spawnTracked(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] }, name);
+  let stderr = '';
+  const subscriber = { child, stderr: () => stderr, example: null };
+  child.stderr.on('data', (c) => { stderr += c; });
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
+    const recvWall = wallNow();
+    const recvMono = mono();
+    subscriber.example ??= line;
+    try {
+      inbox.add({ ...toRecord(JSON.parse(line)), recvWall, recvMono });
+    } catch (error) {
+      log(`${name}: unreadable line (${error.message}): ${line}`);
+    }
+  });
+  return subscriber;
+}
+
+/**
+ * A random pause of 0-250 ms before each timed command: podman's events reader polls every
+ * 250 ms, and a command issued right after an event arrived would be in step with its polls.
+ */
+const jitter = () => sleep(Math.random() * 250);
+
+/** Wall time in ms from an RFC 3339 time with up to nanoseconds (Date.parse keeps only ms). */
+function parseNanoTime(text) {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)$/.exec(text);
+  if (!m) return Date.parse(text);
+  const fraction = Number(`0.${m[2] ?? '0'}`) * 1000;
+  return Date.parse(`${m[1]}${m[3]}`) + fraction;
+}
+
+const latency = (r) => r.recvWall - r.time;
+
+await runScenario(async () => {
+  const startedAt = new Date().toISOString();
+  const loadBefore = load();
+  const dir = tempDir('evlat');
+  const nats = await startNats(path.join(dir, 'nats'));
+  const root = path.join(dir, 'root');
+  const runRoot = path.join(dir, 'run');
+  const host = 'bench-events';
+  const berthEnv = childEnv({ BERTH_ROOT: root, BERTH_RUN_ROOT: runRoot, BERTH_NATS_URL: nats.url });
+  delete berthEnv.BERTH_HOST;
+
+  // The daemon, ready when it has written berthd.json.
+  fs.mkdirSync(runRoot, { recursive: true, mode: 0o700 });
+  const daemonArgv = [node, daemonCli, '--root', root, '--run-root', runRoot, '--host-id', host, '--nats', nats.url];
+  const daemon = spawnTracked(daemonArgv[0], daemonArgv.slice(1), { env: berthEnv, stdio: ['ignore', 'ignore', fs.openSync(path.join(dir, 'berthd.log'), 'a')] }, 'berthd');
+  for (let i = 0; !fs.existsSync(path.join(runRoot, 'berthd.json')); i++) {
+    if (daemon.exitCode !== null || i > 600) throw new Error(`the daemon did not start:\n${fs.readFileSync(path.join(dir, 'berthd.log'), 'utf8')}`);
+    await sleep(50);
+  }
+  log(`daemon ready (host ${host}, nats ${nats.url})`);
+  const berth = (...args) => [node, cli, ...args];
+
+  let tarball = process.env.BUSYBOX_TAR;
+  if (!tarball) {
+    tarball = path.join(dir, 'busybox.tar');
+    execFileSync('sh', [path.join(repo, 'scripts/busybox-image.sh'), tarball], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  await run(berth('import', tarball, 'busybox'), berthEnv, 'berth import');
+
+  // Subscribers.
+  const inboxes = { nats: new Inbox(), jetstream: new Inbox(), cli: new Inbox(), podman: new Inbox() };
+  const nc = await connect(nats.url, 'bench-events');
+  const [{ decode }, { AnyEvent }, { jetstream, DeliverPolicy }, { Client }, { layoutFrom }] = await Promise.all([
+    loadDist('events/codec.js'), loadDist('events/all.js'), import('@nats-io/jetstream'), loadDist('cli/client.js'), loadDist('runtime/layout.js'),
+  ]);
+  const toRecord = (data) => {
+    const event = decode(AnyEvent, data);
+    return { id: event.entity, type: event.type, time: event.time };
+  };
+  nc.subscribe('berth.evt.>', {
+    callback: (error, m) => {
+      if (error) return;
+      const recvWall = wallNow(); // first, before decoding
+      const recvMono = mono();
+      inboxes.nats.add({ ...toRecord(m.data), recvWall, recvMono });
+    },
+  });
+  const consumer = await jetstream(nc).consumers.get('BERTH_EVENTS', {
+    filter_subjects: 'berth.evt.>', deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date().toISOString(),
+  });
+  const messages = await consumer.consume();
+  const following = (async () => {
+    for await (const m of messages) {
+      const recvWall = wallNow();
+      const recvMono = mono();
+      inboxes.jetstream.add({ ...toRecord(m.data), storedWall: m.info.timestampNanos / 1e6, recvWall, recvMono });
+    }
+  })();
+  await nc.flush();
+  const eventsCli = lineSubscriber(berth('events', '--format', 'json', '--filter', 'event=start'), berthEnv, 'berth events', inboxes.cli,
+    (e) => ({ id: e.id, type: e.Action, time: e.timeNano / 1e6 }));
+
+  const client = new Client(nc, host, layoutFrom({ root, runRoot }));
+  let podmanEvents = null;
+  const podman = (...args) => ['podman', ...podmanArgs, ...args];
+  const podmanEnv = childEnv({ CONTAINERS_CONF: process.env.CONTAINERS_CONF });
+  if (withPodman) {
+    podmanEvents = lineSubscriber(podman('events', '--format', 'json'), podmanEnv, 'podman events', inboxes.podman, (e) => ({
+      id: e.ID ?? e.id, type: e.Status ?? e.status, time: e.timeNano ? e.timeNano / 1e6 : parseNanoTime(e.Time ?? e.time),
+    }));
+  } else {
+    log('podman: not configured (run through bench/run.sh, which prepares it with peers.sh); berth only');
+  }
+
+  // Wait until every subscriber is live: start containers until each has seen one.
+  const ready = async (what, live, makeOne) => {
+    for (let i = 0; ; i++) {
+      const since = mono();
+      const id = await makeOne();
+      try {
+        await Promise.all(live.map((inbox) => inbox.wait((r) => r.id === id && /^(start|container\.started)$/.test(r.type), `${what} start`, since, 3000)));
+        return;
+      } catch (error) {
+        if (i >= 10) throw new Error(`${what}: a subscriber never got going (${error.message})`);
+      }
+    }
+  };
+  // Containers still to remove (a failure half-way must not leave one running: the shim outlives the daemon).
+  const berthIds = new Set();
+  const podmanIds = new Set();
+  const removeLeftovers = async () => {
+    for (const id of berthIds) {
+      await client.request({ op: 'container.remove', ref: id, force: true }).catch((error) => log(`removing berth container ${id}: ${error.message}`));
+      berthIds.delete(id);
+    }
+    for (const id of podmanIds) {
+      await run(podman('rm', '-f', '-t', '0', id), podmanEnv, 'podman rm').catch((error) => log(error.message));
+      podmanIds.delete(id);
+    }
+  };
+
+  const samples = {
+    delivery: { nats: { start: [], die: [] }, jetstream: { start: [], die: [] }, cli: { start: [] }, podman: { start: [], die: [] } },
+    storedToReceived: { jetstream: [] },
+    endToEnd: {
+      'berth run -d (spawn) → start received': [],
+      'berth kill (spawn) → die received': [],
+      'container.start request → start received': [],
+      'container.kill request → die received': [],
+      'podman run -d (spawn) → start received': [],
+      'podman kill (spawn) → died received': [],
+    },
+    commands: { 'berth run -d': [], 'berth kill': [], 'podman run -d': [], 'podman kill': [] },
+  };
+  const isStart = (id) => (r) => r.id === id && r.type === 'container.started';
+  const isDie = (id) => (r) => r.id === id && (r.type === 'container.died' || r.type === 'container.start_failed');
+  const keep = (list, value, measured) => { if (measured) list.push(r3(value)); };
+  const deliveries = async (id, kind, since, measured) => {
+    const match = kind === 'start' ? isStart(id) : isDie(id);
+    const viaNats = await inboxes.nats.wait(match, `nats ${kind} of ${id}`, since);
+    const viaJs = await inboxes.jetstream.wait(match, `jetstream ${kind} of ${id}`, since);
+    keep(samples.delivery.nats[kind], latency(viaNats), measured);
+    keep(samples.delivery.jetstream[kind], latency(viaJs), measured);
+    keep(samples.storedToReceived.jetstream, viaJs.recvWall - viaJs.storedWall, measured);
+    if (kind === 'start') {
+      const viaCli = await inboxes.cli.wait((r) => r.id === id && r.type === 'start', `berth events start of ${id}`, since);
+      keep(samples.delivery.cli.start, latency(viaCli), measured);
+    }
+    return viaNats;
+  };
+
+  const round = async (measured) => {
+    const e2e = samples.endToEnd;
+    // berth through its CLI
+    await jitter();
+    let since = mono();
+    const started = await run(berth('run', '-d', 'busybox', 'sleep', '1000'), berthEnv, 'berth run -d');
+    const id = started.stdout;
+    berthIds.add(id);
+    keep(samples.commands['berth run -d'], started.ms, measured);
+    let got = await deliveries(id, 'start', since, measured);
+    keep(e2e['berth run -d (spawn) → start received'], got.recvMono - started.t0, measured);
+    await jitter();
+    since = mono();
+    const killed = await run(berth('kill', id), berthEnv, 'berth kill');
+    keep(samples.commands['berth kill'], killed.ms, measured);
+    got = await deliveries(id, 'die', since, measured);
+    keep(e2e['berth kill (spawn) → die received'], got.recvMono - killed.t0, measured);
+    // berth through its request API (no CLI start-up)
+    await jitter();
+    since = mono();
+    await client.request({ op: 'container.start', ref: id });
+    got = await deliveries(id, 'start', since, measured);
+    keep(e2e['container.start request → start received'], got.recvMono - since, measured);
+    await jitter();
+    since = mono();
+    await client.request({ op: 'container.kill', ref: id, signal: 'KILL' });
+    got = await deliveries(id, 'die', since, measured);
+    keep(e2e['container.kill request → die received'], got.recvMono - since, measured);
+    await client.request({ op: 'container.remove', ref: id, force: true });
+    berthIds.delete(id);
+    if (!withPodman) return;
+    // podman
+    await jitter();
+    since = mono();
+    const pStarted = await run(podman('run', '-d', '--network', 'none', 'localhost/busybox', 'sleep', '1000'), podmanEnv, 'podman run -d');
+    const pid = pStarted.stdout;
+    podmanIds.add(pid);
+    keep(samples.commands['podman run -d'], pStarted.ms, measured);
+    got = await inboxes.podman.wait((r) => r.id === pid && r.type === 'start', `podman start of ${pid}`, since);
+    keep(samples.delivery.podman.start, latency(got), measured);
+    keep(e2e['podman run -d (spawn) → start received'], got.recvMono - pStarted.t0, measured);
+    await jitter();
+    since = mono();
+    const pKilled = await run(podman('kill', pid), podmanEnv, 'podman kill');
+    keep(samples.commands['podman kill'], pKilled.ms, measured);
+    got = await inboxes.podman.wait((r) => r.id === pid && (r.type === 'died' || r.type === 'die'), `podman died of ${pid}`, since);
+    keep(samples.delivery.podman.die, latency(got), measured);
+    keep(e2e['podman kill (spawn) → died received'], got.recvMono - pKilled.t0, measured);
+    await run(podman('rm', '-f', '-t', '0', pid), podmanEnv, 'podman rm');
+    podmanIds.delete(pid);
+  };
+
+  let loadMeasured;
+  let loadAfter;
+  try {
+    await ready('berth', [inboxes.nats, inboxes.jetstream, inboxes.cli], async () => {
+      const { stdout } = await run(berth('run', '-d', 'busybox', 'sleep', '1000'), berthEnv, 'berth run -d');
+      berthIds.add(stdout);
+      return stdout;
+    });
+    if (withPodman) {
+      await ready('podman', [inboxes.podman], async () => {
+        const { stdout } = await run(podman('run', '-d', '--network', 'none', 'localhost/busybox', 'sleep', '1000'), podmanEnv, 'podman run -d');
+        podmanIds.add(stdout);
+        return stdout;
+      });
+    }
+    await removeLeftovers();
+    log('subscribers live');
+
+    loadMeasured = load();
+    for (let i = 0; i < warmup; i++) await round(false);
+    for (let i = 0; i < runs; i++) {
+      await round(true);
+      if ((i + 1) % 10 === 0 || i + 1 === runs) log(`${i + 1}/${runs} rounds`);
+    }
+    loadAfter = load();
+  } finally {
+    await removeLeftovers();
+  }
+
+  // Stop what we started: subscribers, then the daemon, then NATS.
+  await stopChild(eventsCli.child);
+  if (podmanEvents) await stopChild(podmanEvents.child);
+  messages.stop();
+  await following.catch(() => {});
+  await nc.close();
+  const stopped = await stopChild(daemon, 30_000);
+  if (stopped.code !== 0) log(`the daemon's stop exited ${stopped.signal ?? stopped.code}`);
+  await nats.stop();
+
+  const stat = (list) => ({ ...summary(list), samples: list });
+  const tree = (value) => (Array.isArray(value) ? stat(value) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tree(v)])));
+  const results = tree(samples);
+  const berthMedian = results.delivery.nats.start.median === null ? null : Math.max(results.delivery.nats.start.median, results.delivery.nats.die.median);
+  writeJson(outFile, {
+    scenario: 'event-latency',
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    loadavg: { before: loadBefore, measuring: loadMeasured, after: loadAfter },
+    settings: {
+      runs,
+      warmup,
+      order: 'each round: berth CLI (run -d, kill), berth API (start, kill, remove), podman (run -d, kill, rm -f); a random 0-250 ms pause before each timed command',
+    },
+    exampleLines: { berthEvents: eventsCli.example, podmanEvents: podmanEvents?.example ?? null },
+    commands: {
+      daemon: 'node dist/cli/daemon.js --root R --run-root RR --host-id bench-events --nats URL',
+      nats: 'nats-server -c nats.conf (listen 127.0.0.1:<free port>, jetstream store_dir <temp>, max_payload 8MB)',
+      berthSubscriber: 'berth events --format json --filter event=start',
+      berth: ['berth run -d busybox sleep 1000', 'berth kill ID', 'container.start / container.kill / container.remove requests (dist/cli/client.js Client.request)'],
+      podmanSubscriber: withPodman ? 'podman [--root … --runroot … --storage-driver …] events --format json' : null,
+      podman: withPodman ? ['podman run -d --network none localhost/busybox sleep 1000', 'podman kill ID', 'podman rm -f -t 0 ID'] : null,
+    },
+    podman: withPodman ? { args: podmanArgs, eventsLogger: 'events_logger = "file" (containers.conf from bench/peers.sh)' } : null,
+    timing: 'delivery: receive wall time (performance.timeOrigin + performance.now()) − the event\'s own time (berth: whole ms, so up to 1 ms high; podman: ns); end to end: process.hrtime from the spawn / request to the event received on the core NATS subscription (podman: on its events subscriber)',
+    results,
+    goal: {
+      text: `median delivery latency under ${GOAL_MS} ms (state change → subscriber)`,
+      berthNatsMedian: berthMedian,
+      berthCliMedian: results.delivery.cli.start.median,
+      met: berthMedian !== null && berthMedian < GOAL_MS,
+    },
+  });
+  log(`wrote ${path.relative(repo, path.resolve(outFile))}`);
+});

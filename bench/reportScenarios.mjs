@@ -1,0 +1,314 @@
+/**
+ * The daemon-ready, event-log and event-latency scenarios in bench/results.json and
+ * bench/RESULTS.md (report.mjs calls these). A scenario measured in this bench run replaces
+ * its previous figures; one not selected (BENCH_SCENARIOS) keeps them, with their own date.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Scenario name (BENCH_SCENARIOS, WORK/<name>.json) → key in results.json's `scenarios`. */
+export const SCENARIOS = {
+  'daemon-ready': { key: 'daemonReady', script: 'bench/daemonReady.mjs', env: ['BENCH_READY_SIZES', 'BENCH_READY_RUNS'] },
+  'event-log': { key: 'eventLog', script: 'bench/eventLog.mjs', env: ['BENCH_LOG_SIZES', 'BENCH_LOG_RUNS'] },
+  'event-latency': { key: 'eventLatency', script: 'bench/eventLatency.mjs', env: ['BENCH_EVENT_RUNS', 'BENCH_WARMUP'] },
+};
+
+/** The scenarios' results: this run's (WORK/<name>.json) over the previous results.json's. */
+export function collectScenarios(work, previous, facts) {
+  const merged = {};
+  for (const [name, { key, script, env }] of Object.entries(SCENARIOS)) {
+    const file = path.join(work, `${name}.json`);
+    if (fs.existsSync(file)) {
+      const quote = (value) => (/^[\w.,/-]+$/.test(value) ? value : `"${value}"`);
+      const settings = env.filter((v) => process.env[v] !== undefined).map((v) => `${v}=${quote(process.env[v])}`);
+      merged[key] = {
+        ...JSON.parse(fs.readFileSync(file, 'utf8')),
+        reproduce: `BENCH_SCENARIOS=${name} ${settings.length ? `${settings.join(' ')} ` : ''}bash bench/run.sh`,
+        alone: `node ${script} OUT.json`,
+        machine: facts,
+        measuredInThisRun: true,
+      };
+    } else if (previous?.scenarios?.[key]) {
+      merged[key] = { ...previous.scenarios[key], measuredInThisRun: false };
+    }
+  }
+  return merged;
+}
+
+const f = (v, digits = 1) => (v === null || v === undefined ? 'n/a' : Number(v).toFixed(digits));
+const k = (v) => (v === null || v === undefined ? 'n/a' : Math.round(v).toLocaleString('en-US'));
+const row = (cells) => `| ${cells.join(' | ')} |`;
+const mmm = (s, digits = 1) => [f(s?.median, digits), f(s?.min, digits), f(s?.max, digits)];
+const load = (avg) => (avg ? avg.map((v) => v.toFixed(2)).join(', ') : 'n/a');
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(1)}x` : 'n/a');
+
+function header(s) {
+  const lines = [
+    `- Measured ${s.startedAt} → ${s.finishedAt}${s.measuredInThisRun ? '' : ' (**not rerun** in the latest bench run: these figures are from then)'};` +
+      ` load average (1, 5, 15 min) before: ${load(s.loadavg?.before)}, after: ${load(s.loadavg?.after)}` +
+      `${s.machine ? ` on ${s.machine.nproc} × ${s.machine.cpu}, berth ${s.machine.berth?.commit ?? '?'} (working tree may differ)` : ''}`,
+    `- Reproduce: \`${s.reproduce}\` (or alone: \`${s.alone}\`)`,
+  ];
+  const peak = Math.max(s.loadavg?.before?.[0] ?? 0, s.loadavg?.measuring?.[0] ?? 0, s.loadavg?.after?.[0] ?? 0);
+  if (peak > (s.machine?.nproc ?? 2) * 0.75) {
+    lines.push(`- **The machine was busy (1-min load up to ${peak.toFixed(2)} on ${s.machine?.nproc ?? '?'} cores, from other processes as well as the bench):` +
+      ' the figures are inflated by it; rerun on a quiet machine for cleaner ones.**');
+  }
+  return lines.join('\n');
+}
+
+// ---- daemon ready ----
+
+function daemonReady(s, eventLog) {
+  const sizes = s.sizes;
+  const empty = sizes.find((x) => x.modes.empty)?.modes.empty;
+  const table = [
+    row(['history', 'events', 'start', 'spawn → berthd.json median ms', 'min', 'max', 'daemon\'s own "ready" ms (median, min, max)', 'replayed']),
+    row(['---', '---:', '---', '---:', '---:', '---:', '---:', '---']),
+  ];
+  for (const size of sizes) {
+    for (const [mode, label] of [['full', '`--no-snapshots` (full replay)'], ['snapshots', 'snapshots']]) {
+      const m = size.modes[mode];
+      table.push(row([`${k(size.containers)} containers`, k(size.events), label, ...mmm(m.spawnToBerthdJson),
+        mmm(m.daemonReported, 0).join(', '), `${k(m.replayed.snapshots)} snapshots, ${k(m.replayed.events)} events`]));
+    }
+  }
+  if (empty) {
+    table.push(row(['empty host (same server)', '0', '`--no-snapshots`', ...mmm(empty.spawnToBerthdJson), mmm(empty.daemonReported, 0).join(', '), 'nothing']));
+  }
+  const small = sizes[0];
+  const large = sizes.at(-1);
+  const growth = [];
+  if (sizes.length > 1) {
+    for (const mode of ['full', 'snapshots']) {
+      const a = small.modes[mode].spawnToBerthdJson.median;
+      const b = large.modes[mode].spawnToBerthdJson.median;
+      const perThousand = ((b - a) / (large.containers - small.containers)) * 1000;
+      growth.push(`- ${mode === 'full' ? 'Full replay' : 'From snapshots'}: ${f(a, 0)} ms → ${f(b, 0)} ms from ${k(small.containers)} to` +
+        ` ${k(large.containers)} containers (${ratio(b, a)} for ${large.containers / small.containers}x the history), about ${f(perThousand, 0)} ms more` +
+        ` per 1,000 containers${mode === 'full' ? ` (${f(((b - a) / (large.events - small.events)) * 1000, 0)} µs per event)` : ''}.`);
+    }
+  }
+  const goal = s.goal;
+  const notes = [];
+  const full = small.modes.full.spawnToBerthdJson.median;
+  const snap = small.modes.snapshots.spawnToBerthdJson.median;
+  const base = empty?.spawnToBerthdJson.median ?? null;
+  const verdict = (v) => (v < 1000 ? 'under 1 s' : 'over 1 s');
+  notes.push(`- **Goal: ${goal.text}: ${goal.met ? 'met' : 'not met'}** — ${snap < 1000 && full >= 1000 ? 'only with snapshots (the default)' : full < 1000 ? 'in both modes' : 'in neither mode'}:` +
+    ` from snapshots ${f(snap, 0)} ms (${verdict(snap)}), with a full replay (\`--no-snapshots\`) ${f(full, 0)} ms (${verdict(full)}),` +
+    ` for ${k(small.containers)} containers and ${k(small.events)} events (medians).`);
+  if (base !== null) {
+    notes.push(`- The fixed cost, a daemon on a host with no history, is ${f(base, 0)} ms, of which the daemon's own figure is only` +
+      ` ${f(empty.daemonReported.median, 0)} ms: the rest (~${f(base - empty.daemonReported.median, 0)} ms) is Node start-up and loading the` +
+      ' daemon\'s modules, before runDaemon() starts its clock.');
+    notes.push(`- Above that, a full replay of ${k(small.events)} events costs ${f(full - base, 0)} ms (${f(((full - base) / small.events) * 1000, 0)} µs per event);` +
+      ` a start from snapshots ${f(snap - base, 0)} ms for ${k(small.containers)} snapshots (${f(((snap - base) / small.containers) * 1000, 0)} µs per container:` +
+      ' each snapshot read from the KV bucket\'s stream, decoded and checked, restored into its machine; then every container that is not removed' +
+      ' is reconciled, which looks at its exit and pid files).');
+  }
+  const logSize = eventLog?.sizes?.find((x) => x.events >= 10_000) ?? eventLog?.sizes?.at(-1);
+  if (logSize && logSize.replay['fold only']) {
+    const read = logSize.replay.read.eventsPerSecond.median;
+    const foldOnly = logSize.replay['fold only'].eventsPerSecond.median;
+    const both = logSize.replay['read + fold'].eventsPerSecond.median;
+    notes.push(`- Where a full replay goes (event-log scenario, ${k(logSize.events)} events): reading and decoding alone runs at ${k(read)} events/s` +
+      ` (${f(1e6 / read, 0)} µs each), folding alone into Entities, without NATS, at ${k(foldOnly)} events/s (${f(1e6 / foldOnly, 0)} µs each: xstate's` +
+      ` pure transition() per event and the entity's bookkeeping, and the garbage they make), both as the daemon does at ${k(both)} events/s` +
+      ` (${f(1e6 / both, 0)} µs each). The fold is the larger part; both grow linearly with the history, so a full replay does too.`);
+  }
+  if (full >= 1000 && base !== null) {
+    notes.push(`- Why a full replay misses the goal: at ${f(((full - base) / small.events) * 1000, 0)} µs per event, ${k(small.events)} events take` +
+      ` ${f(full - base, 0)} ms on top of the ${f(base, 0)} ms fixed cost; meeting 1 s this way would need the per-event cost below` +
+      ` ~${f(((1000 - base) / small.events) * 1000, 0)} µs. Snapshots are the answer the design already has: they make the start depend on the number` +
+      ' of containers, not on the length of their histories.');
+  }
+  if (sizes.length > 1 && large.modes.snapshots.spawnToBerthdJson.median >= 1000) {
+    notes.push(`- At ${k(large.containers)} containers even the snapshot start takes ${f(large.modes.snapshots.spawnToBerthdJson.median, 0)} ms:` +
+      ' snapshots are per container and every one is loaded at start, removed containers included (they stay as tombstones until compaction).');
+  }
+  const stops = sizes.flatMap((x) => Object.values(x.modes).map((m) => m.stop.median)).filter((v) => v !== null);
+  if (stops.length) {
+    notes.push(`- Observed, not timed above: every clean stop (SIGTERM) took ${f(Math.min(...stops), 0)}–${f(Math.max(...stops), 0)} ms (medians),` +
+      ' close to the 2 s the daemon allows nc.drain() before it closes the connection anyway.');
+  }
+  const argv = (mode) => `\`${small.modes[mode].argv.join(' ')}\``;
+  return `## Daemon ready time vs history
+
+How long \`berthd\` takes from spawn to ready (its \`berthd.json\` in the run root) when its host already has a history:
+${sizes.map((x) => `${k(x.containers)} containers (${k(x.events)} events, ${x.eventsPerContainer} per container; ended ${Object.entries(x.finalStatuses).map(([st, n]) => `${k(n)} ${st}`).join(', ')}; stream ${f(x.stream.bytes / 2 ** 20)} MiB)`).join(' and ')},
+written by berth's own Entity + JetStreamEventStore (bench/histories.mjs) into a nats-server of the bench's own. Nothing runs, so reconcile does no kernel work.
+
+${header(s)}
+- Commands: ${argv('full')} (full replay) and the same without \`--no-snapshots\`; R, RR and the nats-server (\`${s.nats}\`) in a temp dir.
+- ${s.settings.runs} runs of each, ${s.settings.order}; each daemon stopped with SIGTERM and waited for before the next.
+  Timing: ${s.timing}.
+- Snapshots were primed by one start (a full replay: ${sizes.map((x) => `${k(x.priming.spawnToBerthdJsonMs)} ms for ${k(x.containers)}`).join(', ')}) whose SIGTERM stop wrote every snapshot and the checkpoint (${sizes.map((x) => `${k(x.priming.stopMs)} ms for ${k(x.containers)}`).join(', ')}).
+
+${table.join('\n')}
+
+${growth.join('\n')}
+
+${notes.join('\n')}
+`;
+}
+
+// ---- event log ----
+
+function eventLog(s) {
+  const modes = Object.keys(s.sizes[0].append);
+  const appendTable = [
+    row(['events', ...modes.map((m) => `${m} events/s (median, min–max)`)]),
+    row(['---:', ...modes.map(() => '---:')]),
+    ...s.sizes.map((size) => row([`${k(size.events)} (${size.runs} run${size.runs > 1 ? 's' : ''})`,
+      ...modes.map((m) => { const r = size.append[m].eventsPerSecond; return `${k(r.median)} (${k(r.min)}–${k(r.max)})`; })])),
+  ];
+  const replayModes = Object.keys(s.sizes[0].replay);
+  const replayTable = [
+    row(['events', ...replayModes.map((m) => `${m} events/s (median, min–max)`), ...replayModes.map((m) => `${m} s (median)`)]),
+    row(['---:', ...replayModes.map(() => '---:'), ...replayModes.map(() => '---:')]),
+    ...s.sizes.map((size) => row([`${k(size.events)}`,
+      ...replayModes.map((m) => { const r = size.replay[m].eventsPerSecond; return `${k(r.median)} (${k(r.min)}–${k(r.max)})`; }),
+      ...replayModes.map((m) => f(size.replay[m].seconds.median, 2))])),
+  ];
+  const largest = s.sizes.at(-1);
+  // Does appending slow down as the stream fills? The first and the last tenth of the largest runs.
+  const median = (values) => { const v = [...values].sort((a, b) => a - b); return v.length ? (v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) : null; };
+  const growthNotes = modes.map((m) => {
+    const samples = largest.append[m].samples.filter((x) => x.tenths?.length >= 10);
+    const first = median(samples.map((x) => x.tenths[0]));
+    const last = median(samples.map((x) => x.tenths.at(-1)));
+    return { m, first, last };
+  }).filter((x) => x.first && x.last);
+  const slower = growthNotes.filter((x) => x.last < x.first * 0.8);
+  const growthText = growthNotes.map((x) => `${x.m} ${k(x.first)} → ${k(x.last)}`).join(', ');
+  const one = largest.append['store.append ×1']?.eventsPerSecond.median;
+  const hundred = largest.append['store.append ×100']?.eventsPerSecond.median;
+  const rawOne = largest.append['js.publish ×1']?.eventsPerSecond.median;
+  return `## Event log: append and replay rates
+
+Real container events (bench/histories.mjs, decided by berth's rules; ${largest.stream.bytesPerEvent} bytes per event in the stream on average), into a
+nats-server of the bench's own (${s.nats}).
+
+${header(s)}
+- Events: ${s.events}. Every append run starts from an empty stream (purged, untimed); \`×1\` is one append at a time (awaited), \`×100\` is 100 containers
+  appending at once (each container's events in order, each with its expected last sequence). \`store.append\` is
+  \`JetStreamEventStore.append(batch, expectedLastSeq)\`; \`js.publish\` is the raw \`js.publish(subject, bytes, { msgID, headers: Berth-Type, expect: { lastSubjectSequence } })\`
+  of pre-encoded events (so without berth's zod check and msgpack encoding).
+- Replay from a stream holding exactly those N events of one host: \`read\` is \`for await (… of JetStreamEventStore.read('berth.evt.<host>.>'))\`;
+  \`read + fold\` is actors/replay.js \`replay()\` into Entities, what a daemon's full replay does.
+- Runs per size: ${s.settings.runs.join(', ')} (for ${s.settings.sizes.map(k).join(', ')} events), ${s.settings.order}. Timing: ${s.timing}.
+
+${appendTable.join('\n')}
+
+${replayTable.join('\n')}
+
+- One at a time, an append is a full round trip to the server and its acknowledgement: ${k(one)} events/s through the store
+  (${f(1000 / one, 2)} ms each), ${k(rawOne)} raw. With 100 in flight the round trips overlap: ${k(hundred)} events/s (${ratio(hundred, one)}).
+  The gap between \`store.append\` and \`js.publish\` is berth's own per-event work (zod validation, msgpack, headers).
+- As the stream fills: first tenth → last tenth of the ${k(largest.events)}-event runs, events/s: ${growthText}.
+  ${slower.length ? `${slower.map((x) => x.m).join(', ')} ${slower.length > 1 ? 'are' : 'is'} more than 20% slower at the end;` +
+    ' the tenths of one run also swing with whatever else the machine does, so read this with the load above.' : 'No mode is more than 20% slower at the end than at the start.'}
+- JetStream's file store acknowledges once the message is in its write buffer (fsync every 2 minutes by default), so these rates are not disk-bound.
+`;
+}
+
+// ---- event latency ----
+
+function eventLatency(s) {
+  const r = s.results;
+  const d = r.delivery;
+  const delivery = [
+    row(['subscriber', 'event', 'median ms', 'min ms', 'max ms', 'n']),
+    row(['---', '---', '---:', '---:', '---:', '---:']),
+    row(['berth: core NATS subscription on `berth.evt.>`', 'start', ...mmm(d.nats.start, 2), d.nats.start.n]),
+    row(['berth: core NATS subscription on `berth.evt.>`', 'die', ...mmm(d.nats.die, 2), d.nats.die.n]),
+    row(['berth: ordered JetStream consumer (as `berth events`)', 'start', ...mmm(d.jetstream.start, 2), d.jetstream.start.n]),
+    row(['berth: ordered JetStream consumer (as `berth events`)', 'die', ...mmm(d.jetstream.die, 2), d.jetstream.die.n]),
+    row(['berth: `berth events --format json --filter event=start` (a child process)', 'start', ...mmm(d.cli.start, 2), d.cli.start.n]),
+  ];
+  if (d.podman?.start?.n) {
+    delivery.push(row(['podman: `podman events --format json` (file events backend)', 'start', ...mmm(d.podman.start, 2), d.podman.start.n]));
+    delivery.push(row(['podman: `podman events --format json` (file events backend)', 'died', ...mmm(d.podman.die, 2), d.podman.die.n]));
+  }
+  const e2eRows = Object.entries(r.endToEnd).filter(([, v]) => v.n > 0);
+  const e2e = [
+    row(['from → to', 'median ms', 'min ms', 'max ms', 'n']),
+    row(['---', '---:', '---:', '---:', '---:']),
+    ...e2eRows.map(([name, v]) => row([name, ...mmm(v, 1), v.n])),
+    ...Object.entries(r.commands).filter(([, v]) => v.n > 0).map(([name, v]) => row([`\`${name}\` until it exits (for reference)`, ...mmm(v, 1), v.n])),
+  ];
+  const goal = s.goal;
+  const notes = [
+    `- **Goal: ${goal.text}: ${goal.met ? 'met' : 'not met'}.** berth's events reach a NATS subscriber ${f(d.nats.start.median, 2)} ms (start) and` +
+      ` ${f(d.nats.die.median, 2)} ms (die) after the daemon decided them, a \`berth events\` process ${f(d.cli.start.median, 2)} ms after.` +
+      ' The event\'s time has whole-ms resolution (taken with Date.now() just before the append), so each figure reads up to 1 ms high (0.5 ms on average).',
+    `- The ordered consumer's messages carry the server's store time: from stored to received took ${f(r.storedToReceived.jetstream.median, 2)} ms (median);` +
+      ' the rest is the daemon encoding and publishing the event and the server storing it.',
+  ];
+  if (d.podman?.start?.n) {
+    notes.push(`- podman: ${f(d.podman.start.median, 0)} ms (start) and ${f(d.podman.die.median, 0)} ms (died), ${ratio(d.podman.start.median, d.nats.start.median)}` +
+      ' berth\'s core-NATS figure. With the file events backend (no systemd here) `podman events` follows the events file by polling it' +
+      ' (the tail library\'s 250 ms poll), so its latency is spread between 0 and ~250 ms plus the read; journald would be a different figure.');
+  } else {
+    notes.push('- podman was not measured in this run (it needs bench/peers.sh\'s preparation: run the scenario through bench/run.sh).');
+  }
+  const cliE2e = r.endToEnd['berth kill (spawn) → die received'];
+  const apiE2e = r.endToEnd['container.kill request → die received'];
+  notes.push(`- End to end, \`berth kill\` → die received takes ${f(cliE2e.median, 0)} ms, almost all of it the CLI's own start-up` +
+    ` (\`berth kill\` runs ${f(r.commands['berth kill'].median, 0)} ms; see the start-latency section); the same kill sent as a request over` +
+    ` NATS takes ${f(apiE2e.median, 1)} ms to the die event: the request, the \`killed\` append, the signal, the shim noticing the exit,` +
+    ' the daemon\'s inotify watch reading the exit file and the \`died\` append.');
+  return `## Event latency
+
+From a state change to a subscriber receiving it: a container is started and killed ${s.settings.runs} times (after ${s.settings.warmup}
+discarded round${s.settings.warmup === 1 ? '' : 's'}), through berth's CLI and through its NATS request API${s.podman ? ', and through podman' : ''}; each event is received by
+several subscribers at once.
+
+${header(s)}
+- berth: \`${s.commands.daemon}\` with \`${s.commands.nats}\`; per round \`${s.commands.berth.join('`, `')}\`;
+  subscribers in the bench process and \`${s.commands.berthSubscriber}\`.
+${s.podman ? `- podman: \`${s.commands.podmanSubscriber}\`; per round \`${s.commands.podman.join('`, `')}\` (${s.podman.eventsLogger}).\n` : ''}- Order: ${s.settings.order}.
+- Timing: ${s.timing}.
+
+${delivery.join('\n')}
+
+${e2e.join('\n')}
+
+${notes.join('\n')}
+`;
+}
+
+/** The scenario sections of RESULTS.md (empty when none was ever measured). */
+export function renderScenarios(scenarios) {
+  const parts = [];
+  if (scenarios.daemonReady) parts.push(daemonReady(scenarios.daemonReady, scenarios.eventLog));
+  if (scenarios.eventLog) parts.push(eventLog(scenarios.eventLog));
+  if (scenarios.eventLatency) parts.push(eventLatency(scenarios.eventLatency));
+  return parts.join('\n');
+}
+
+/** One-line summaries for the terminal. */
+export function summaryLines(scenarios) {
+  const lines = [];
+  const dr = scenarios.daemonReady;
+  if (dr?.measuredInThisRun) {
+    for (const size of dr.sizes) {
+      lines.push(`daemon-ready   ${String(size.containers).padStart(6)} containers: full ${f(size.modes.full.spawnToBerthdJson.median, 0)} ms, snapshots ${f(size.modes.snapshots.spawnToBerthdJson.median, 0)} ms`);
+    }
+  }
+  const el = scenarios.eventLog;
+  if (el?.measuredInThisRun) {
+    for (const size of el.sizes) {
+      lines.push(`event-log      ${String(size.events).padStart(6)} events: ${Object.entries(size.append).map(([m, v]) => `${m} ${k(v.eventsPerSecond.median)}/s`).join(', ')};` +
+        ` replay ${Object.entries(size.replay).map(([m, v]) => `${m} ${k(v.eventsPerSecond.median)}/s`).join(', ')}`);
+    }
+  }
+  const lat = scenarios.eventLatency;
+  if (lat?.measuredInThisRun) {
+    const d = lat.results.delivery;
+    lines.push(`event-latency  nats start ${f(d.nats.start.median, 2)} ms, die ${f(d.nats.die.median, 2)} ms; berth events ${f(d.cli.start.median, 2)} ms` +
+      `${d.podman?.start?.n ? `; podman events start ${f(d.podman.start.median, 1)} ms, died ${f(d.podman.die.median, 1)} ms` : ''}`);
+  }
+  return lines;
+}

@@ -1,0 +1,27 @@
+/** `berth pull NAME[:TAG|@DIGEST]`: fetches an image from its registry, as Docker prints it. */
+import { parseReference } from '../../runtime/images/reference.js';
+import { connectClient, type GlobalOptions } from '../client.js';
+
+const PULL_TIMEOUT_MS = 60 * 60_000;
+
+export default async function pull(reference: string, opts: { platform?: string; quiet?: boolean }, globals: GlobalOptions): Promise<number> {
+  const ref = parseReference(reference);
+  const shown = ref.digest ? `${ref.name}@${ref.digest}` : `${ref.name}:${ref.tag}`;
+  const client = await connectClient(globals);
+  try {
+    if (!opts.quiet) process.stdout.write(`${ref.digest ?? ref.tag}: Pulling from ${ref.repository}\n`);
+    const result = await client.request({ op: 'image.pull', ref: reference, platform: opts.platform }, PULL_TIMEOUT_MS);
+    if (opts.quiet) {
+      process.stdout.write(`${shown}\n`);
+      return 0;
+    }
+    process.stdout.write(`Digest: ${result.digest}\n`);
+    process.stdout.write(result.already
+      ? `Status: Image is up to date for ${shown}\n`
+      : `Status: Downloaded newer image for ${shown} (${result.fetched} layers fetched, ${result.reused} already present)\n`);
+    process.stdout.write(`${ref.registry}/${ref.repository}${ref.digest ? `@${ref.digest}` : `:${ref.tag}`}\n`);
+    return 0;
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,4 @@
+/** `berth unpause`: thaw each paused container. */
+import { freezerVerb } from './pause.js';
+
+export default freezerVerb('container.unpause');

@@ -1,0 +1,41 @@
+/** `berth update [--memory] [--pids-limit] [--restart] CONTAINER...`: change limits and policy live. */
+import { parseRestartPolicy } from '../../actors/container/restartPolicy.js';
+import { ValidationError } from '../../events/errors.js';
+import { connectClient, type GlobalOptions } from '../client.js';
+import { parseBytes, parsePositiveInt } from '../parse.js';
+import { eachContainer } from './each.js';
+
+export interface UpdateOptions {
+  memory?: string;
+  pidsLimit?: string;
+  restart?: string;
+}
+
+export function updateChanges(opts: UpdateOptions) {
+  let restartPolicy;
+  if (opts.restart !== undefined) {
+    try {
+      restartPolicy = parseRestartPolicy(opts.restart);
+    } catch (error) {
+      throw new ValidationError((error as Error).message);
+    }
+  }
+  const changes = {
+    memoryBytes: opts.memory === undefined ? undefined : parseBytes(opts.memory, '--memory'),
+    pidsLimit: opts.pidsLimit === undefined ? undefined : parsePositiveInt(opts.pidsLimit, '--pids-limit'),
+    restartPolicy,
+  };
+  if (changes.memoryBytes !== undefined && changes.memoryBytes < 6 * 1024 * 1024) throw new ValidationError('Minimum memory limit allowed is 6MB');
+  if (Object.values(changes).every((v) => v === undefined)) throw new ValidationError('you must provide one or more flags when using this command');
+  return changes;
+}
+
+export default async function update(containers: string[], opts: UpdateOptions, globals: GlobalOptions): Promise<number> {
+  const changes = updateChanges(opts);
+  const client = await connectClient(globals);
+  try {
+    return await eachContainer(containers, (ref) => client.request({ op: 'container.update', ref, changes }));
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Container events and commands of the runtime in depth: pause through the freezer, exec of
+ * more processes, and the OOM kill. Joined into ContainerEvent and ContainerCommand in
+ * events/container.ts.
+ */
+import { z } from 'zod';
+import { eventSchema } from './envelope.js';
+
+/** What `berth exec` runs; fixed when the exec is created. */
+export const ExecConfig = z.object({
+  /** 64 hex, chosen by the client so that it can follow the exec before it exists. */
+  execId: z.string().regex(/^[a-f0-9]{64}$/),
+  cmd: z.array(z.string()).min(1),
+  /** KEY=VALUE added to the container's environment. */
+  env: z.array(z.string()),
+  /** Absolute; empty means the container's working dir. */
+  workingDir: z.string(),
+  /** name|uid[:group|gid]; empty means the container's user. */
+  user: z.string(),
+});
+export type ExecConfig = z.infer<typeof ExecConfig>;
+
+export const ContainerPaused = eventSchema('container.paused', z.object({}));
+export const ContainerUnpaused = eventSchema('container.unpaused', z.object({}));
+export const ContainerExecCreated = eventSchema('container.exec_created', ExecConfig);
+export const ContainerExecStarted = eventSchema('container.exec_started', z.object({ execId: z.string(), pid: z.number().int() }));
+export const ContainerExecDied = eventSchema(
+  'container.exec_died',
+  /** `error`: the exec could not start (the code is then 125, 126 or 127). */
+  z.object({ execId: z.string(), exitCode: z.number().int(), error: z.string().optional() }),
+);
+/** The kernel's OOM killer killed a process of the container (Docker's action oom). */
+export const ContainerOom = eventSchema('container.oom', z.object({}));
+
+export const containerRuntimeEvents = [
+  ContainerPaused, ContainerUnpaused, ContainerExecCreated, ContainerExecStarted, ContainerExecDied, ContainerOom,
+] as const;
+
+export const containerRuntimeCommands = [
+  z.object({ type: z.literal('Pause') }),
+  z.object({ type: z.literal('Unpause') }),
+  z.object({ type: z.literal('Exec'), exec: ExecConfig }),
+  z.object({ type: z.literal('ReportExecStarted'), execId: z.string(), pid: z.number().int() }),
+  z.object({ type: z.literal('ReportExecExited'), execId: z.string(), exitCode: z.number().int(), error: z.string().optional() }),
+] as const;

@@ -1,0 +1,39 @@
+/**
+ * Health checks: the check a container runs (from --health-* flags or the image's HEALTHCHECK),
+ * the event that records each change of health status (Docker's action health_status), and the
+ * command that reports a probe's outcome. Joined into ContainerEvent and ContainerCommand.
+ */
+import { z } from 'zod';
+import { eventSchema } from './envelope.js';
+
+/** Docker's check, with durations in ms. `test` is ["CMD", ...], ["CMD-SHELL", "cmd"] or ["NONE"]. */
+export const HealthConfig = z.object({
+  test: z.array(z.string()).min(1),
+  intervalMs: z.number().int().positive(),
+  timeoutMs: z.number().int().positive(),
+  startPeriodMs: z.number().int().nonnegative(),
+  retries: z.number().int().positive(),
+});
+export type HealthConfig = z.infer<typeof HealthConfig>;
+
+export const HealthStatus = z.enum(['starting', 'healthy', 'unhealthy']);
+export type HealthStatus = z.infer<typeof HealthStatus>;
+
+export const ContainerHealthStatus = eventSchema('container.health_status', z.object({
+  status: HealthStatus,
+  /** Consecutive failed probes when it was decided. */
+  failingStreak: z.number().int().nonnegative(),
+  /** The output of the probe that changed it (trimmed). */
+  output: z.string(),
+}));
+
+export const healthEvents = [ContainerHealthStatus] as const;
+
+export const healthCommands = [
+  z.object({
+    type: z.literal('ReportHealth'),
+    status: HealthStatus,
+    failingStreak: z.number().int().nonnegative(),
+    output: z.string(),
+  }),
+] as const;

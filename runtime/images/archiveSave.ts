@@ -1,0 +1,110 @@
+/**
+ * `save`: images to one tar, as a docker-archive (manifest.json, <config>.json, <diff>/layer.tar
+ * with uncompressed layers: what `docker load` reads) or an OCI image layout (blobs as stored,
+ * a manifest per image, index.json naming each tag). Streams; nothing is staged on disk.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { NotFoundError } from '../../events/errors.js';
+import type { ImageRecord } from '../../events/image.js';
+import type { Layout } from '../layout.js';
+import { hexOf, sha256 } from './digest.js';
+import { fileCompression } from './layerStore.js';
+import { MediaType } from './manifest.js';
+import { TarWriter } from './tarWriter.js';
+
+export type SaveFormat = 'docker-archive' | 'oci-archive';
+
+/** The stored blob of each layer; an image from before blobs were recorded cannot be saved. */
+async function layerFiles(layout: Layout, record: ImageRecord): Promise<string[]> {
+  const blobs = record.layerBlobs ?? [];
+  if (blobs.length !== record.diffIds.length) throw new NotFoundError(`image ${record.configDigest.slice(7, 19)}: its layer blobs were not recorded, so it cannot be saved`);
+  return Promise.all(blobs.map(async (digest) => {
+    const file = layout.blob(hexOf(digest));
+    if (!(await fs.stat(file).catch(() => null))) throw new NotFoundError(`layer blob ${digest} is not in the store (pull the image again)`);
+    return file;
+  }));
+}
+
+/** An uncompressed view of a blob: its size (a first pass for gzip) and a stream of it. */
+async function uncompressed(file: string): Promise<{ size: number; open: () => NodeJS.ReadableStream }> {
+  if ((await fileCompression(file)) !== 'gzip') return { size: (await fs.stat(file)).size, open: () => createReadStream(file) };
+  const open = () => pipeline(createReadStream(file), createGunzip(), () => {});
+  let size = 0;
+  for await (const chunk of open()) size += (chunk as Buffer).length;
+  return { size, open };
+}
+
+async function writeStream(tar: TarWriter, path: string, size: number, stream: NodeJS.ReadableStream): Promise<void> {
+  await tar.stream({ path, type: 'file', mode: 0o644 }, size, stream);
+}
+
+async function saveDocker(layout: Layout, records: ImageRecord[], tar: TarWriter): Promise<void> {
+  const manifest = [];
+  const written = new Set<string>();
+  for (const record of records) {
+    const config = await fs.readFile(layout.blob(hexOf(record.configDigest)));
+    await tar.entry({ path: `${hexOf(record.configDigest)}.json`, type: 'file', mode: 0o644 }, config);
+    const files = await layerFiles(layout, record);
+    const layers = record.diffIds.map((d) => `${hexOf(d)}/layer.tar`);
+    for (const [i, file] of files.entries()) {
+      if (written.has(layers[i]!)) continue;
+      written.add(layers[i]!);
+      const { size, open } = await uncompressed(file);
+      await tar.entry({ path: `${hexOf(record.diffIds[i]!)}/`, type: 'dir' });
+      await writeStream(tar, layers[i]!, size, open());
+    }
+    manifest.push({ Config: `${hexOf(record.configDigest)}.json`, RepoTags: record.tags, Layers: layers });
+  }
+  await tar.entry({ path: 'manifest.json', type: 'file', mode: 0o644 }, Buffer.from(JSON.stringify(manifest)));
+}
+
+async function saveOci(layout: Layout, records: ImageRecord[], tar: TarWriter): Promise<void> {
+  const written = new Set<string>();
+  const blob = async (digest: string, data?: Buffer): Promise<number> => {
+    const file = layout.blob(hexOf(digest));
+    const size = data ? data.length : (await fs.stat(file)).size;
+    if (written.has(digest)) return size;
+    written.add(digest);
+    if (data) await tar.entry({ path: `blobs/sha256/${hexOf(digest)}`, type: 'file', mode: 0o644 }, data);
+    else await writeStream(tar, `blobs/sha256/${hexOf(digest)}`, size, createReadStream(file));
+    return size;
+  };
+  await tar.entry({ path: 'oci-layout', type: 'file', mode: 0o644 }, Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })));
+  await tar.entry({ path: 'blobs/', type: 'dir' });
+  await tar.entry({ path: 'blobs/sha256/', type: 'dir' });
+  const index = [];
+  for (const record of records) {
+    const files = await layerFiles(layout, record);
+    const layers = [];
+    for (const [i, file] of files.entries()) {
+      const gzip = (await fileCompression(file)) === 'gzip';
+      layers.push({ mediaType: gzip ? MediaType.ociLayerGzip : MediaType.ociLayer, digest: record.layerBlobs![i]!, size: await blob(record.layerBlobs![i]!) });
+    }
+    const config = { mediaType: MediaType.ociConfig, digest: record.configDigest, size: await blob(record.configDigest) };
+    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers }));
+    const descriptor = { mediaType: MediaType.ociManifest, digest: sha256(manifest), size: await blob(sha256(manifest), manifest) };
+    const names = record.tags.length ? record.tags : [null];
+    for (const name of names) {
+      index.push(name ? { ...descriptor, annotations: { 'io.containerd.image.name': name, 'org.opencontainers.image.ref.name': name } } : descriptor);
+    }
+  }
+  await tar.entry({ path: 'index.json', type: 'file', mode: 0o644 }, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: index })));
+}
+
+/** Writes the images to `file` (through a temp file renamed at the end). */
+export async function saveImages(layout: Layout, records: ImageRecord[], file: string, format: SaveFormat): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  const tar = new TarWriter(createWriteStream(tmp, { mode: 0o600 }));
+  try {
+    if (format === 'oci-archive') await saveOci(layout, records, tar);
+    else await saveDocker(layout, records, tar);
+    await tar.end();
+    await fs.rename(tmp, file);
+  } catch (error) {
+    await fs.rm(tmp, { force: true });
+    throw error;
+  }
+}

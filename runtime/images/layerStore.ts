@@ -1,0 +1,121 @@
+/**
+ * Blobs become unpacked layers: a (possibly compressed) layer blob is streamed through the
+ * decompressor and the diff-id hash into a fresh temp dir, checked, and renamed to
+ * `layers/<chainid>`. A failure of any kind leaves no layer dir behind.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { Layout } from '../layout.js';
+import { ArchiveError } from './archiveError.js';
+import { HashingStream, hexOf } from './digest.js';
+import { unpackLayer, DEFAULT_LIMITS } from './unpack.js';
+
+export type Compression = 'gzip' | 'zstd' | 'none';
+
+/** Compression by magic number: gzip 1f 8b, zstd 28 b5 2f fd. */
+export function compressionOf(head: Uint8Array): Compression {
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
+  return 'none';
+}
+
+export async function fileCompression(file: string): Promise<Compression> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4), 0, 4, 0);
+    return compressionOf(buffer.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+export const exists = (p: string): Promise<boolean> => fs.access(p).then(() => true, () => false);
+
+export function layerExists(layout: Layout, chainId: string): Promise<boolean> {
+  return exists(layout.layer(hexOf(chainId)));
+}
+
+export interface UnpackedLayer {
+  diffId: string;
+  /** Bytes of file content. */
+  size: number;
+}
+
+/**
+ * Unpacks a layer blob file. `expectedDiffId`, when known (a pull or load), must match the
+ * uncompressed digest; `chainIdOf` names the layer dir from the diff id.
+ */
+export async function unpackBlobFile(
+  layout: Layout,
+  file: string,
+  expectedDiffId: string | null,
+  chainIdOf: (diffId: string) => string,
+): Promise<UnpackedLayer> {
+  const compression = await fileCompression(file);
+  if (compression === 'zstd') throw new ArchiveError(`${path.basename(file)}: zstd layers need Node's zstd support (Node 22.15 or newer)`);
+  return unpackStream(layout, createReadStream(file), compression, expectedDiffId, chainIdOf);
+}
+
+export async function unpackStream(
+  layout: Layout,
+  source: Readable,
+  compression: Compression,
+  expectedDiffId: string | null,
+  chainIdOf: (diffId: string) => string,
+): Promise<UnpackedLayer> {
+  await fs.mkdir(layout.layersDir, { recursive: true, mode: 0o700 });
+  const tmp = path.join(layout.layersDir, `.tmp-${randomBytes(8).toString('hex')}`);
+  await fs.mkdir(tmp, { mode: 0o755 });
+  try {
+    const diffHash = new HashingStream();
+    // pipeline() destroys diffHash with the first error of any stage, so the reader sees it.
+    const stages: NodeJS.ReadWriteStream[] = compression === 'gzip' ? [createGunzip(), diffHash] : [diffHash];
+    pipeline([source, ...stages], () => {});
+    const result = await unpackLayer(diffHash, tmp, DEFAULT_LIMITS);
+    const diffId = diffHash.digest();
+    if (expectedDiffId !== null && diffId !== expectedDiffId) {
+      throw new ArchiveError(`layer content ${diffId} does not match its diff id ${expectedDiffId}`);
+    }
+    const dir = layout.layer(hexOf(chainIdOf(diffId)));
+    if (await exists(dir)) await fs.rm(tmp, { recursive: true, force: true });
+    else await fs.rename(tmp, dir);
+    return { diffId, size: result.bytes };
+  } catch (error) {
+    source.destroy();
+    await fs.rm(tmp, { recursive: true, force: true });
+    if (error instanceof Error && 'code' in error && (error as NodeJS.ErrnoException).code === 'Z_DATA_ERROR') {
+      throw new ArchiveError(`not a valid gzip stream (${error.message})`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Bytes of file content in an unpacked layer (for a layer unpacked by an earlier pull). */
+export async function layerSize(layout: Layout, chainId: string): Promise<number> {
+  let total = 0;
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile()) total += (await fs.lstat(full)).size;
+    }
+  };
+  await walk(layout.layer(hexOf(chainId)));
+  return total;
+}
+
+/** Checks a layer blob file against a diff id without unpacking it (for a layer the store already has). */
+export async function verifyDiffId(file: string, diffId: string): Promise<void> {
+  const compression = await fileCompression(file);
+  if (compression === 'zstd') throw new ArchiveError(`${path.basename(file)}: zstd layers need Node's zstd support (Node 22.15 or newer)`);
+  const hash = new HashingStream();
+  const stages: NodeJS.ReadWriteStream[] = compression === 'gzip' ? [createGunzip(), hash] : [hash];
+  pipeline([createReadStream(file), ...stages], () => {});
+  for await (const _ of hash);
+  const actual = hash.digest();
+  if (actual !== diffId) throw new ArchiveError(`layer content ${actual} does not match its diff id ${diffId}`);
+}

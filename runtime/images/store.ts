@@ -1,0 +1,53 @@
+/**
+ * The image store's registry and archive operations, as the worker offers them: pull, login and
+ * logout (credentials), and the archive formats (see archive*.ts).
+ */
+import type { ImageRecord } from '../../events/image.js';
+import type { Layout } from '../layout.js';
+import { loadArchive } from './archiveLoad.js';
+import { saveImages, type SaveFormat } from './archiveSave.js';
+import { removeCredentials, storeCredentials, type Credentials } from './credentials.js';
+import { insecureFromEnv, pullImage, type Pulled } from './pull.js';
+import { hostPlatform, parsePlatform } from './manifest.js';
+import { RegistryClient } from './registryClient.js';
+import { DOCKER_HUB } from './reference.js';
+
+export class ImageStore {
+  constructor(private readonly layout: Layout) {}
+
+  pull(reference: string, platform?: string): Promise<Pulled> {
+    return pullImage(this.layout, reference, {
+      platform: platform ? parsePlatform(platform) : hostPlatform(),
+      insecureRegistries: insecureFromEnv(),
+    });
+  }
+
+  /** Every image of a docker-archive or OCI layout (tar or dir). */
+  load(file: string): Promise<ImageRecord[]> {
+    return loadArchive(this.layout, file);
+  }
+
+  save(records: ImageRecord[], file: string, format: SaveFormat): Promise<void> {
+    return saveImages(this.layout, records, file, format);
+  }
+
+  /** Checks the credentials against the registry, then keeps them. */
+  async login(server: string | undefined, credentials: Credentials): Promise<string> {
+    const registry = normalizeServer(server);
+    await new RegistryClient(registry, { insecureRegistries: insecureFromEnv(), credentials }).ping();
+    await storeCredentials(this.layout.authFile, registry, credentials);
+    return registry;
+  }
+
+  async logout(server: string | undefined): Promise<{ registry: string; removed: boolean }> {
+    const registry = normalizeServer(server);
+    return { registry, removed: await removeCredentials(this.layout.authFile, registry) };
+  }
+}
+
+/** "https://127.0.0.1:5000/" -> "127.0.0.1:5000"; nothing, or Docker Hub's names -> "docker.io". */
+export function normalizeServer(server: string | undefined): string {
+  if (!server) return DOCKER_HUB;
+  const host = server.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+  return host === 'index.docker.io' || host === 'registry-1.docker.io' ? DOCKER_HUB : host;
+}

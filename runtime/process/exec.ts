@@ -1,0 +1,82 @@
+/**
+ * `berth-shim exec`: one more process in a running container (runtime/native/exec.c). The
+ * spec goes on fd 3 like a container's; the process's stdout and stderr come back on pipes.
+ */
+import { spawn } from 'node:child_process';
+import type { Duplex, Readable } from 'node:stream';
+
+import { DEFAULT_SHIM_BINARY, parseShimReport, InitError } from './shim.js';
+import { securityPairs, type SecuritySpec } from './securitySpec.js';
+
+export interface ExecSpec {
+  /** host pid of the container's init, whose namespaces the process joins */
+  pid: number;
+  args: string[];
+  env: string[];
+  /** inside the container */
+  cwd: string;
+  /** cgroup.procs files to join */
+  cgroupProcs: string[];
+  security: SecuritySpec;
+}
+
+/** The exec spec in the shim's key\0value\0 format. */
+export function encodeExecSpec(spec: ExecSpec): Buffer {
+  const pairs: Array<[string, string]> = [['execPid', String(spec.pid)]];
+  for (const arg of spec.args) pairs.push(['args', arg]);
+  for (const entry of spec.env) pairs.push(['env', entry]);
+  pairs.push(['cwd', spec.cwd || '/']);
+  for (const file of spec.cgroupProcs) pairs.push(['cgroupProcs', file]);
+  pairs.push(...securityPairs(spec.security));
+  if (spec.args.length === 0) throw new TypeError('ExecSpec.args must not be empty');
+  for (const [key, value] of pairs) if (value.includes('\0')) throw new TypeError(`ExecSpec.${key} must not contain NUL bytes`);
+  return Buffer.from(pairs.map(([k, v]) => `${k}\0${v}\0`).join(''), 'utf8');
+}
+
+export interface RunningExec {
+  /** the process's host pid once it has exec'd; rejects with InitError when it could not start */
+  started: Promise<number>;
+  /** its exit code (128 + signal when killed); resolves after started settles */
+  exited: Promise<number>;
+}
+
+/** Starts an exec; `onOutput` gets its output as it comes. */
+export function startExec(
+  spec: ExecSpec,
+  onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void,
+  opts: { binary?: string } = {},
+): RunningExec {
+  const payload = encodeExecSpec(spec);
+  const child = spawn(opts.binary ?? DEFAULT_SHIM_BINARY, ['exec'], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  let report = '';
+  let resolveStarted!: (pid: number) => void;
+  let rejectStarted!: (error: Error) => void;
+  const started = new Promise<number>((resolve, reject) => { resolveStarted = resolve; rejectStarted = reject; });
+  started.catch(() => {});
+  const settle = () => {
+    const nl = report.indexOf('\n');
+    if (nl < 0) return false;
+    try {
+      const r = parseShimReport(report.slice(0, nl).replace(/^ok (\d+)$/, 'ok $1 0'));
+      if (r instanceof InitError) rejectStarted(r);
+      else resolveStarted(r.pid);
+    } catch (error) {
+      rejectStarted(error as Error);
+    }
+    return true;
+  };
+  const fd3 = child.stdio[3] as Duplex | null;
+  fd3?.on('data', (b: Buffer) => { report += b.toString('utf8'); settle(); });
+  fd3?.on('error', () => {});
+  fd3?.end(payload);
+  (child.stdout as Readable).on('data', (b: Buffer) => onOutput('stdout', b));
+  (child.stderr as Readable).on('data', (b: Buffer) => onOutput('stderr', b));
+  const exited = new Promise<number>((resolve) => {
+    child.on('error', (error) => { rejectStarted(new Error(`berth-shim exec: ${error.message}`)); resolve(125); });
+    child.on('close', (code, signal) => {
+      if (!settle()) rejectStarted(new Error(`berth-shim exec ${signal ? `was killed by ${signal}` : `exited with code ${code}`} without reporting`));
+      resolve(code ?? 128 + 9);
+    });
+  });
+  return { started, exited };
+}

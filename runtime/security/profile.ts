@@ -1,0 +1,59 @@
+/**
+ * A container's security options (events/hostConfig.ts) as the shim applies them, with Docker's
+ * defaults: its capability set, its seccomp profile, its masked and read-only paths, a private
+ * cgroup namespace and a private network namespace. Pure.
+ */
+import type { SecurityOptions } from '../../events/hostConfig.js';
+import type { SecuritySpec } from '../process/securitySpec.js';
+import { capabilityMask, resolveCapabilities } from './capabilities.js';
+import { defaultSeccompRules, encodeSeccompRules } from './seccomp.js';
+import { encodeUlimit } from './ulimit.js';
+
+/** Hidden from the container (moby oci/defaults.go). */
+export const MASKED_PATHS: readonly string[] = [
+  '/proc/asound', '/proc/acpi', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/latency_stats',
+  '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware',
+  '/sys/devices/virtual/powercap',
+];
+
+/** Read-only in the container. */
+export const READONLY_PATHS: readonly string[] = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+export function securitySpec(options: SecurityOptions = {}): SecuritySpec {
+  const privileged = options.privileged ?? false;
+  const caps = resolveCapabilities(options);
+  const confined = !privileged && options.seccomp !== 'unconfined';
+  return {
+    capabilities: capabilityMask(caps),
+    noNewPrivileges: options.noNewPrivileges ?? false,
+    user: options.user || undefined,
+    seccomp: confined ? encodeSeccompRules(defaultSeccompRules(caps)) : [],
+    rlimit: (options.ulimits ?? []).map(encodeUlimit),
+    maskedPath: privileged ? [] : [...MASKED_PATHS],
+    readonlyPath: privileged ? [] : [...READONLY_PATHS],
+    readonlyRootfs: options.readOnly ?? false,
+    defaultHome: true,
+    network: options.network ?? 'none',
+    cgroupns: 'private',
+  };
+}
+
+/** A devices cgroup rule: type (a, b, c), major:minor (or *), access (rwm). */
+export type DeviceRule = string;
+
+/**
+ * What the container may open: the nodes of its minimal /dev (null, zero, full, random,
+ * urandom, tty, console, ptmx, pts) and mknod of anything (which it cannot then open), as
+ * Docker allows. A privileged container may use every device.
+ */
+export function deviceRules(options: SecurityOptions = {}): { deny: DeviceRule[]; allow: DeviceRule[] } {
+  if (options.privileged) return { deny: [], allow: ['a *:* rwm'] };
+  return {
+    deny: ['a *:* rwm'],
+    allow: [
+      'c *:* m', 'b *:* m',
+      'c 1:3 rwm', 'c 1:5 rwm', 'c 1:7 rwm', 'c 1:8 rwm', 'c 1:9 rwm',
+      'c 5:0 rwm', 'c 5:1 rwm', 'c 5:2 rwm', 'c 136:* rwm',
+    ],
+  };
+}

@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import t from 'tap';
+import { defaultSeccompRules, encodeSeccompRules, SYSCALLS_X86_64 } from './seccomp.js';
+import { DEFAULT_CAPABILITIES } from './capabilities.js';
+
+t.test('the syscall table matches this machine\'s kernel headers', async (t) => {
+  const header = await readFile('/usr/include/x86_64-linux-gnu/asm/unistd_64.h', 'utf8').catch(() => null);
+  if (!header) { t.pass('no x86_64 headers here'); return; }
+  for (const [name, nr] of Object.entries(SYSCALLS_X86_64)) {
+    const match = new RegExp(`#define __NR_${name} (\\d+)`).exec(header);
+    if (match) t.equal(Number(match[1]), nr, name);
+  }
+});
+
+t.test('the default rules refuse what Docker refuses, and capabilities open what they guard', async (t) => {
+  const denied = (caps: readonly string[]) =>
+    defaultSeccompRules(caps as never).filter((r) => r.kind === 'deny').map((r) => r.syscall);
+  const base = denied(DEFAULT_CAPABILITIES);
+  for (const name of ['mount', 'umount2', 'kexec_load', 'init_module', 'finit_module', 'delete_module', 'reboot', 'swapon',
+    'swapoff', 'pivot_root', 'unshare', 'setns', 'keyctl', 'add_key', 'request_key', 'bpf', 'perf_event_open',
+    'open_by_handle_at', 'clock_settime', 'settimeofday', 'acct', 'quotactl', 'lookup_dcookie', 'userfaultfd']) {
+    t.ok(base.includes(name), `${name} is refused`);
+  }
+  t.notOk(base.includes('ptrace'), 'ptrace is allowed (kernel >= 4.8), as in Docker');
+  t.notOk(denied([...DEFAULT_CAPABILITIES, 'SYS_ADMIN']).includes('mount'), 'SYS_ADMIN opens mount');
+  t.notOk(denied([...DEFAULT_CAPABILITIES, 'SYS_MODULE']).includes('init_module'), 'SYS_MODULE opens init_module');
+  t.ok(denied([...DEFAULT_CAPABILITIES, 'SYS_ADMIN']).includes('keyctl'), 'keyctl stays refused');
+  const rules = defaultSeccompRules(DEFAULT_CAPABILITIES);
+  t.match(rules.find((r) => r.syscall === 'clone'), { kind: 'mask', arg: 0 }, 'clone with namespace flags');
+  t.match(rules.find((r) => r.syscall === 'clone3'), { kind: 'deny', errno: 38 }, 'clone3 is ENOSYS so that libc falls back');
+  t.match(rules.find((r) => r.syscall === 'personality'), { kind: 'only', values: [0, 8, 0x20000, 0x20008, 0xffffffff] });
+});
+
+t.test('encoding: one line per rule, numbers from the table', async (t) => {
+  t.same(encodeSeccompRules([{ kind: 'deny', syscall: 'mount', errno: 1 }], 'x64'), ['deny 1 165']);
+  t.same(encodeSeccompRules([{ kind: 'mask', syscall: 'clone', errno: 1, arg: 0, mask: 0x7e020080 }], 'x64'), ['mask 1 56 0 2114060416']);
+  t.same(encodeSeccompRules([{ kind: 'only', syscall: 'personality', errno: 1, arg: 0, values: [0, 0xffffffff] }], 'x64'), ['only 1 135 0 0,4294967295']);
+  t.throws(() => encodeSeccompRules([{ kind: 'deny', syscall: 'nope', errno: 1 }], 'x64'), /unknown syscall/);
+  t.throws(() => encodeSeccompRules([{ kind: 'deny', syscall: 'mount', errno: 1 }, { kind: 'deny', syscall: 'mount', errno: 1 }], 'x64'), /more than one/);
+  t.throws(() => encodeSeccompRules(defaultSeccompRules(DEFAULT_CAPABILITIES), 'arm64'), /x86_64 only/);
+  t.same(encodeSeccompRules([], 'arm64'), [], 'no rules: no filter, on any architecture');
+});

@@ -1,0 +1,23 @@
+/** Retention: the history of removed containers is compacted after the period; the rest stays. */
+import t from 'tap';
+import { startEngine } from '../helpers/engine.js';
+
+t.test('removed containers are compacted after the retention period, at the next start', async (t) => {
+  const engine = await startEngine(t, { daemon: false, image: false });
+  engine.env.BERTH_RETENTION = '3s';
+  await engine.startDaemon();
+  await engine.importBusybox();
+  await engine.ok(['run', '--rm', '--name', 'old', 'busybox', 'true']);
+  await engine.ok(['run', '-d', '--name', 'kept', 'busybox', 'sleep', '1000']);
+  const names = async () => new Set((await engine.ok(['events', '--since', '0', '--until', '0s', '--format', 'json']))
+    .trim().split('\n').map((l) => JSON.parse(l).Actor.Attributes.name));
+  t.ok((await names()).has('old'), 'within the period, its history is there');
+  await new Promise((r) => setTimeout(r, 3500));
+  await engine.killDaemon('SIGTERM');
+  await engine.startDaemon();
+  const after = await names();
+  t.notOk(after.has('old'), 'after it, compacted');
+  t.ok(after.has('kept'), 'a container that exists keeps its history');
+  t.equal(JSON.parse(await engine.ok(['inspect', 'kept']))[0].State.Status, 'running');
+  await engine.ok(['rm', '-f', 'kept']);
+});

@@ -1,0 +1,63 @@
+/** A real nats-server with JetStream for one test: loopback, a free port, its own store dir. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ensureEventStream } from '../../events/jetStream.js';
+import { connectNats } from '../../runtime/nats/connect.js';
+
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestNats {
+  url: string;
+  process: ChildProcess;
+  /** A connection, closed at teardown, with the events stream in place. */
+  connect(): Promise<NatsConnection>;
+}
+
+export async function startNats(t: Teardown): Promise<TestNats> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-nats-'));
+  const port = await freePort();
+  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
+  const connections: NatsConnection[] = [];
+  t.teardown(async () => {
+    await Promise.all(connections.map((nc) => nc.close().catch(() => {})));
+    child.kill('SIGTERM');
+    await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+  const url = `nats://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => { socket.destroy(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    });
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return {
+    url,
+    process: child,
+    async connect() {
+      const nc = await connectNats({ url }, 'test', { reconnect: false });
+      connections.push(nc);
+      await ensureEventStream(nc);
+      return nc;
+    },
+  };
+}
