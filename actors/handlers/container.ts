@@ -45,8 +45,14 @@ export class ContainerHandler {
         return { id: resolveContainer(host, request.ref).id };
       case 'container.stop': {
         const container = resolveContainer(host, request.ref);
-        await container.execute({ type: 'Stop', timeoutSeconds: request.timeoutSeconds }, meta('stop'));
-        await container.waitFor((s) => s.status !== 'running' && s.status !== 'stopping', request.timeoutSeconds * 1000 + WAIT_MS);
+        // A start in flight (a user's, or the restart policy's) finishes first, so the stop
+        // applies to the process it starts instead of being lost.
+        for (let attempt = 0; attempt < 3; attempt++) {
+          await container.waitFor((s) => s.status !== 'starting', WAIT_MS);
+          await container.execute({ type: 'Stop', timeoutSeconds: request.timeoutSeconds }, meta(`stop${attempt || ''}`));
+          if (container.state.status !== 'starting') break;
+        }
+        await container.waitFor((s) => s.status !== 'running' && s.status !== 'stopping' && s.status !== 'starting', request.timeoutSeconds * 1000 + WAIT_MS);
         return { id: container.id };
       }
       case 'container.kill': {
