@@ -23,7 +23,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  connect, daemonCli, envInt, envInts, load, loadDist, mono, node, repo, runScenario, spawnTracked,
+  connect, daemonCli, envInt, envInts, load, loadDist, mono, node, repo, retryHalfBuilt, runScenario, spawnTracked,
   sleep, startNats, stopChild, tempDir, writeJson,
 } from './procs.mjs';
 import { writeHistories } from './histories.mjs';
@@ -96,7 +96,7 @@ async function startDaemon({ root, runRoot, host, url, snapshots }) {
 
 /** Starts, measures, stops (SIGTERM, waited for: that stop flushes snapshots and the checkpoint). */
 async function timeStart(subject) {
-  const started = await startDaemon(subject);
+  const started = await retryHalfBuilt('berthd', () => startDaemon(subject));
   // cli/commands/daemon.ts installs its SIGTERM handler only after runDaemon() returns, just
   // after the ready line: a SIGTERM at that very moment kills it without a clean stop. Let it settle.
   await sleep(100);

@@ -36,7 +36,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import {
-  childEnv, cli, connect, daemonCli, envInt, load, loadDist, mono, node, repo, runScenario, sleep,
+  childEnv, cli, connect, daemonCli, envInt, load, loadDist, mono, node, repo, retryHalfBuilt, runScenario, sleep,
   spawnTracked, startNats, stopChild, tempDir, wallNow, writeJson,
 } from './procs.mjs';
 import { summary } from './stats.mjs';
@@ -78,8 +78,12 @@ class Inbox {
   }
 }
 
-/** Runs a command to completion; rejects with its stderr when it fails. */
+/** Runs a command to completion; rejects with its stderr when it fails (again after a half-built dist/). */
 function run(argv, env, what) {
+  return retryHalfBuilt(what, () => runOnce(argv, env, what));
+}
+
+function runOnce(argv, env, what) {
   return new Promise((resolve, reject) => {
     const t0 = mono();
     const child = spawnTracked(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] }, what);
@@ -132,10 +136,12 @@ const latency = (r) => r.recvWall - r.time;
 await runScenario(async () => {
   const startedAt = new Date().toISOString();
   const loadBefore = load();
-  const dir = tempDir('evlat');
+  const dir = tempDir('el');
   const nats = await startNats(path.join(dir, 'nats'));
   const root = path.join(dir, 'root');
-  const runRoot = path.join(dir, 'run');
+  // Short: the shims' sockets are RUN_ROOT/shims/<64 hex>.sock, and sun_path holds 108 bytes.
+  const runRoot = path.join(dir, 'r');
+  if (`${runRoot}/shims/${'0'.repeat(64)}.sock`.length > 107) throw new Error(`the run root ${runRoot} is too long for the shims' sockets; use a shorter BENCH_WORK`);
   const host = 'bench-events';
   const berthEnv = childEnv({ BERTH_ROOT: root, BERTH_RUN_ROOT: runRoot, BERTH_NATS_URL: nats.url });
   delete berthEnv.BERTH_HOST;
@@ -143,11 +149,20 @@ await runScenario(async () => {
   // The daemon, ready when it has written berthd.json.
   fs.mkdirSync(runRoot, { recursive: true, mode: 0o700 });
   const daemonArgv = [node, daemonCli, '--root', root, '--run-root', runRoot, '--host-id', host, '--nats', nats.url];
-  const daemon = spawnTracked(daemonArgv[0], daemonArgv.slice(1), { env: berthEnv, stdio: ['ignore', 'ignore', fs.openSync(path.join(dir, 'berthd.log'), 'a')] }, 'berthd');
-  for (let i = 0; !fs.existsSync(path.join(runRoot, 'berthd.json')); i++) {
-    if (daemon.exitCode !== null || i > 600) throw new Error(`the daemon did not start:\n${fs.readFileSync(path.join(dir, 'berthd.log'), 'utf8')}`);
-    await sleep(50);
-  }
+  const daemon = await retryHalfBuilt('berthd', async () => {
+    const logFile = path.join(dir, 'berthd.log');
+    const logFd = fs.openSync(logFile, 'w');
+    const child = spawnTracked(daemonArgv[0], daemonArgv.slice(1), { env: berthEnv, stdio: ['ignore', 'ignore', logFd] }, 'berthd');
+    fs.closeSync(logFd);
+    for (let i = 0; !fs.existsSync(path.join(runRoot, 'berthd.json')); i++) {
+      if (child.exitCode !== null || i > 600) {
+        await stopChild(child);
+        throw new Error(`the daemon did not start:\n${fs.readFileSync(logFile, 'utf8')}`);
+      }
+      await sleep(50);
+    }
+    return child;
+  });
   log(`daemon ready (host ${host}, nats ${nats.url})`);
   const berth = (...args) => [node, cli, ...args];
 
@@ -188,8 +203,9 @@ await runScenario(async () => {
     }
   })();
   await nc.flush();
-  const eventsCli = lineSubscriber(berth('events', '--format', 'json', '--filter', 'event=start'), berthEnv, 'berth events', inboxes.cli,
+  const startEventsCli = () => lineSubscriber(berth('events', '--format', 'json', '--filter', 'event=start'), berthEnv, 'berth events', inboxes.cli,
     (e) => ({ id: e.id, type: e.Action, time: e.timeNano / 1e6 }));
+  let eventsCli = startEventsCli();
 
   const client = new Client(nc, host, layoutFrom({ root, runRoot }));
   let podmanEvents = null;
@@ -206,6 +222,11 @@ await runScenario(async () => {
   // Wait until every subscriber is live: start containers until each has seen one.
   const ready = async (what, live, makeOne) => {
     for (let i = 0; ; i++) {
+      if (eventsCli.child.exitCode !== null) {
+        log(`berth events exited (${eventsCli.stderr().trim().split('\n').at(-1)}); starting it again`);
+        eventsCli = startEventsCli();
+        await sleep(1000);
+      }
       const since = mono();
       const id = await makeOne();
       try {

@@ -49,6 +49,25 @@ export async function loadDist(relative) {
   }
 }
 
+/**
+ * What a berth process prints when it caught dist/ half-rebuilt (tsc rewrites it in place while
+ * other engineers work): not berth's answer, so the command is run again.
+ */
+export const HALF_BUILT = /does not provide an export named|Cannot find module|ERR_MODULE_NOT_FOUND|SyntaxError:|Unexpected end of input/;
+
+/** Runs `attempt()` again (up to 10 times, 2 s apart) while it fails with a half-built dist/. */
+export async function retryHalfBuilt(what, attempt) {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tries >= 10 || !HALF_BUILT.test(String(error.message))) throw error;
+      process.stderr.write(`bench: ${what} met a half-rebuilt dist/ (${String(error.message).split('\n').find((l) => HALF_BUILT.test(l))?.trim()}); again in 2 s\n`);
+      await sleep(2000);
+    }
+  }
+}
+
 // ---- cleanup of what we start ----
 
 const children = new Set();

@@ -32,7 +32,9 @@ unset NODE_EXTRA_CA_CERTS
 [ -f "$REPO/dist/cli/main.js" ] && [ -x "$REPO/dist/native/berth-shim" ] \
   || { echo "run.sh: berth is not built; run 'npm run build' first" >&2; exit 1; }
 
-WORK=$(mktemp -d /tmp/berth-bench.XXXXXX)
+# A short name: berth's shims listen on RUN_ROOT/shims/<64 hex>.sock, and a socket path must fit
+# in 108 bytes (sun_path), so the run roots under WORK must stay short.
+WORK=$(mktemp -d /tmp/bb.XXXXXX)
 # The scenario scripts make their temp dirs inside WORK and note their children's pids there.
 export BENCH_WORK=$WORK
 trap 'bash "$BENCH/cleanup.sh" end "$WORK"' EXIT
@@ -62,7 +64,26 @@ if want start-latency || want event-latency; then
   source "$WORK/peers.env"
 fi
 
-if want start-latency; then
+# A scenario that fails is reported and left out; the others still run, and run.sh fails at the end.
+FAILED=()
+scenario() {
+  local name=$1
+  shift
+  want "$name" || return 0
+  local status
+  set +e
+  ( set -e; "$@" )   # not in an if: set -e must hold inside
+  status=$?
+  set -e
+  if [ "$status" -ne 0 ]; then
+    echo "run.sh: scenario $name FAILED; its previous figures are kept" >&2
+    rm -f "$WORK/$name.json"
+    if [ "$name" = start-latency ]; then rm -f "$WORK/samples.json"; fi
+    FAILED+=("$name")
+  fi
+}
+
+start_latency() {
   step "start-latency: start a daemon and import the image"
   export BERTH_ROOT=$WORK/berth/root BERTH_RUN_ROOT=$WORK/berth/run
   unset BERTH_NATS_URL BERTH_HOST
@@ -73,32 +94,42 @@ if want start-latency; then
   node "$BENCH/subjects.mjs" "$WORK" "$PREFIX" "$BUNDLE" -- "${PODMAN_ARGS[@]}" > "$WORK/subjects.json"
   node "$BENCH/startLatency.mjs" "$WORK/subjects.json" "$WORK/samples.json"
   node "$BENCH/berthBreakdown.mjs" "$WORK/samples.json" "$WORK/breakdown.json"
-fi
+}
 
-if want event-latency; then
+event_latency() {
   step "event-latency: berth (own nats-server and daemon) and podman"
   BUSYBOX_TAR=$WORK/busybox.tar \
   BENCH_PODMAN_ARGS_JSON=$(node -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "${PODMAN_ARGS[@]}") \
     node "$BENCH/eventLatency.mjs" "$WORK/event-latency.json"
-fi
+}
 
-if want daemon-ready; then
+daemon_ready() {
   step "daemon-ready: histories into an own nats-server, then timed daemon starts"
   node "$BENCH/daemonReady.mjs" "$WORK/daemon-ready.json"
-fi
+}
 
-if want event-log; then
+event_log() {
   step "event-log: append and replay rates"
   node "$BENCH/eventLog.mjs" "$WORK/event-log.json"
-fi
+}
+
+scenario start-latency start_latency
+scenario event-latency event_latency
+scenario daemon-ready daemon_ready
+scenario event-log event_log
 
 step "report"
 node "$BENCH/report.mjs" "$WORK"
-if want start-latency; then
+if want start-latency && [ -f "$WORK/samples.json" ]; then
   node -e '
     const r = require(process.argv[1]);
     for (const [name, s] of Object.entries(r.results)) console.error(`${name.padEnd(14)} median ${s.median.toFixed(1)} ms  (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)})`);
     console.error(Object.entries(r.ratios).map(([k, v]) => `${k} ${v}x`).join("  "));
   ' "$BENCH/results.json"
+fi
+if [ ${#FAILED[@]} -gt 0 ]; then
+  echo "run.sh: failed scenarios: ${FAILED[*]}" >&2
+  step "cleanup"
+  exit 1
 fi
 step "cleanup"

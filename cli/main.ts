@@ -39,6 +39,10 @@ export function buildProgram(): Command {
 
   registerContainerVerbs(program, verb);
   registerRuntimeVerbs(program, verb);
+  // `berth container <verb>`: the same verbs and flags under Docker's management command.
+  const container = program.command('container').description('Manage containers').enablePositionalOptions();
+  registerContainerVerbs(container, verb);
+  registerRuntimeVerbs(container, verb);
   registerImageVerbs(program, verb);
   registerSystemVerbs(program, verb);
   registerVolumeVerbs(program, verb);

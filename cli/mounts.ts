@@ -110,7 +110,8 @@ export function parseRamBytes(text: string): number | null {
   const match = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?b)?$/i.exec(text);
   if (!match) return null;
   const unit = 1024 ** ' kmgtp'.indexOf((match[2] || ' ').toLowerCase());
-  return Math.floor(Number(match[1]) * unit);
+  const bytes = Math.floor(Number(match[1]) * unit);
+  return Number.isSafeInteger(bytes) ? bytes : null; // past 2^53 the recorded spec could not hold it
 }
 
 /** `--mount type=volume|bind|tmpfs,src=…,dst=…,readonly,volume-nocopy,bind-propagation=…,tmpfs-size=…,tmpfs-mode=…`. */
@@ -167,7 +168,7 @@ export function parseMountFlag(raw: string, cwd = process.cwd()): MountSpec {
         break;
       }
       case 'tmpfs-mode': {
-        if (!/^[0-7]+$/.test(value) || Number.parseInt(value, 8) > 0xffffffff) throw flagError(`invalid value for ${key}: ${value}`);
+        if (!/^[0-7]+$/.test(value) || Number.parseInt(value, 8) > 0o7777) throw flagError(`invalid value for ${key}: ${value}`);
         tmpfsMode = Number.parseInt(value, 8);
         used.tmpfs = true;
         break;

@@ -9,11 +9,12 @@ export function parseBytes(text: string, flag: string): number {
   if (!match) throw new ValidationError(`invalid value "${text}" for ${flag}: use a size like 64m or 1g`);
   const bytes = Math.floor(Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]!);
   if (bytes <= 0) throw new ValidationError(`invalid value "${text}" for ${flag}: must be positive`);
+  if (!Number.isSafeInteger(bytes)) throw new ValidationError(`invalid value "${text}" for ${flag}: too large`);
   return bytes;
 }
 
 export function parsePositiveInt(text: string, flag: string): number {
-  if (!/^\d+$/.test(text) || Number(text) <= 0) throw new ValidationError(`invalid value "${text}" for ${flag}: must be a positive integer`);
+  if (!/^\d+$/.test(text) || Number(text) <= 0 || !Number.isSafeInteger(Number(text))) throw new ValidationError(`invalid value "${text}" for ${flag}: must be a positive integer`);
   return Number(text);
 }
 

@@ -43,6 +43,7 @@ export function dockerAction(event: AnyEvent): DockerAction | null {
     case 'volume.unmounted': return as('unmount', { container: event.data.container });
     case 'volume.removed': return as('destroy');
     case 'container.starting':
+    case 'container.removal_failed':
     case 'container.restarting':
     case 'container.stopping':
     case 'container.removing':

@@ -43,6 +43,10 @@ export const ContainerConfig = z.object({
   mounts: z.array(MountSpec).optional(),
   /** The health check (flags, else the image's HEALTHCHECK); absent: none. */
   healthcheck: HealthConfig.optional(),
+  /** -i: the container's stdin is a pipe fed through its shim's attach socket (else /dev/null). */
+  openStdin: z.boolean().optional(),
+  /** -t: the container runs on a pty; its output is one stream. */
+  tty: z.boolean().optional(),
 });
 export type ContainerConfig = z.infer<typeof ContainerConfig>;
 
@@ -64,6 +68,8 @@ export const ContainerDied = eventSchema(
   z.object({ exitCode: z.number().int(), signal: z.number().int().nullable(), oomKilled: z.boolean() }),
 );
 export const ContainerStopped = eventSchema('container.stopped', z.object({}));
+/** The removal failed and cannot finish by itself: the container is dead until removed again. */
+export const ContainerRemovalFailed = eventSchema('container.removal_failed', z.object({ error: z.string() }));
 /** A new name (unique on the host: the host checks it). */
 export const ContainerRenamed = eventSchema('container.renamed', z.object({ name: ContainerConfig.shape.name, oldName: z.string() }));
 /** Limits and restart policy changed live. */
@@ -85,7 +91,7 @@ export const ContainerEvent = z.discriminatedUnion('type', [
   ContainerStopping, ContainerDied, ContainerStopped, ContainerRestarting, ContainerRemoving, ContainerDestroyed,
   ...containerRuntimeEvents,
   ...healthEvents,
-  ContainerRenamed, ContainerUpdated,
+  ContainerRenamed, ContainerUpdated, ContainerRemovalFailed,
 ]);
 export type ContainerEvent = z.infer<typeof ContainerEvent>;
 
@@ -107,6 +113,7 @@ export const ContainerCommand = z.discriminatedUnion('type', [
     at: z.number().optional(),
   }),
   z.object({ type: z.literal('ReportRemoved') }),
+  z.object({ type: z.literal('ReportRemovalFailed'), error: z.string() }),
   ...containerRuntimeCommands,
   ...healthCommands,
   z.object({ type: z.literal('Rename'), name: z.string() }),

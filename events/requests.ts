@@ -39,6 +39,8 @@ export type Reply = z.infer<typeof Reply>;
 export const OutputChunk = z.object({
   stream: z.enum(['stdout', 'stderr']).optional(),
   data: z.string().optional(),
+  /** When the shim read it (RFC 3339), from the container's log. */
+  time: z.string().optional(),
   eof: z.boolean().optional(),
 });
 export type OutputChunk = z.infer<typeof OutputChunk>;

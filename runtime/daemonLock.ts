@@ -5,15 +5,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ConflictError } from '../events/errors.js';
+import { isAlive } from './processes.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export async function lockRoot(root: string): Promise<{ release(): Promise<void> }> {
   const file = path.join(root, 'berthd.lock');
@@ -29,7 +22,7 @@ export async function lockRoot(root: string): Promise<{ release(): Promise<void>
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(await fs.readFile(file, 'utf8').catch(() => '0'));
-      if (owner && owner !== process.pid && alive(owner)) {
+      if (owner && owner !== process.pid && isAlive(owner)) {
         throw new ConflictError(`another berth daemon (pid ${owner}) is running for ${root}`);
       }
       await fs.rm(file, { force: true }); // its owner is gone

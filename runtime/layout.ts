@@ -39,6 +39,11 @@ export class Layout {
   /** Written once the daemon is ready: its pid, host id and the NATS url it uses. */
   get daemonInfo(): string { return path.join(this.runRoot, 'berthd.json'); }
 
+  /** The dir of the shims' attach sockets (under the run root: a socket path must fit in 108 bytes). */
+  get shimSocketsDir(): string { return path.join(this.runRoot, 'shims'); }
+  /** A container's attach socket, served by its shim (protocol: runtime/native/sock.c). */
+  shimSocket(id: string): string { return path.join(this.shimSocketsDir, `${id}.sock`); }
+
   /** A blob by its sha256 hex (no "sha256:" prefix). */
   blob(hex: string): string { return path.join(this.blobsDir, hex); }
   /** An unpacked layer by its chain id hex. */

@@ -15,11 +15,13 @@ import { startShim, InitError } from './process/shim.js';
 import { importRootfs } from './images/importer.js';
 import { ImageStore } from './images/store.js';
 import { hexOf } from './images/digest.js';
+import { exportRootfs, mergedTree, upperChanges, type Change } from './containers/rootfs.js';
 import type { Layout } from './layout.js';
 import { deviceRules, securitySpec } from './security/profile.js';
 import { shimMounts } from './volumes/shimMounts.js';
 import { VolumeStore } from './volumes/store.js';
 import { LogReader, readExit, watchContainer, type ExitStatus, type LogChunk, type Watch } from './containers/watch.js';
+import { isAlive } from './processes.js';
 
 export interface Started {
   pid: number;
@@ -37,14 +39,6 @@ const CGROUP_PARENT = 'berth';
 const cgroupName = (id: string) => `${CGROUP_PARENT}/${id}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The cgroup limits a container's config asks for. */
 function limitsOf(config: ContainerConfig): Limits {
@@ -69,6 +63,7 @@ export class Worker {
     // the upper dir's mode is the container's / (the container dir above it stays 0700)
     await fs.chmod(paths.upper, 0o755);
     await Promise.all([paths.exit, paths.pid].map((file) => fs.rm(file, { force: true })));
+    await fs.mkdir(this.layout.shimSocketsDir, { recursive: true, mode: 0o700 });
     const { procsFiles } = await this.cgroups.create(cgroupName(id), limitsOf(config));
     try {
       return await startShim({
@@ -87,6 +82,9 @@ export class Worker {
         pidPath: paths.pid,
         security: securitySpec(config.security),
         mounts: shimMounts(this.layout, config.mounts),
+        stdin: config.openStdin ?? false,
+        tty: config.tty ?? false,
+        sockPath: this.layout.shimSocket(id),
       });
     } catch (error) {
       await this.cgroups.remove(cgroupName(id)).catch(() => {});
@@ -197,6 +195,7 @@ export class Worker {
       exit ??= { exitCode: 137, signal: 9, time: new Date().toISOString() };
     }
     await fs.rm(paths.dir, { recursive: true, force: true });
+    await fs.rm(this.layout.shimSocket(id), { force: true });
     return exit && view.started ? { exit, oomKilled } : null;
   }
 
@@ -207,6 +206,17 @@ export class Worker {
       return new Promise((resolve) => { watchContainer(paths, onChunk, () => resolve()); });
     }
     return new LogReader(paths.log).read().then((chunks) => chunks.forEach(onChunk));
+  }
+
+  /** `export`: the merged root filesystem of `id` over its image's layers (bottom first), as a tar at `file`. */
+  exportRootfs(id: string, chainIds: string[], file: string): Promise<void> {
+    return exportRootfs(chainIds.map((chain) => this.layout.layer(hexOf(chain))), this.layout.container(id).upper, file);
+  }
+
+  /** `diff`: what the container's upper dir added, changed and deleted over its image's layers. */
+  async diffRootfs(id: string, chainIds: string[]): Promise<Change[]> {
+    const lower = await mergedTree(chainIds.map((chain) => this.layout.layer(hexOf(chain))), null);
+    return upperChanges(lower, this.layout.container(id).upper);
   }
 
   /** Registry and archive operations on the image store (runtime/images/store.ts). */

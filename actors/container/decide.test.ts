@@ -112,3 +112,14 @@ t.test('the machine names the effects of each transition, and replay through tra
   t.same(actionsOf(destroyed), []);
   t.equal(snapshot.status, 'done');
 });
+
+t.test('a removal that fails leaves the container dead until it is removed again', async (t) => {
+  const removing = given(created, starting, started, died, { type: 'container.removing', data: {} });
+  t.same(types(removing, { type: 'ReportRemovalFailed', error: 'EBUSY' }), ['container.removal_failed']);
+  const dead = given(created, starting, started, died, { type: 'container.removing', data: {} }, { type: 'container.removal_failed', data: { error: 'removal failed: EBUSY' } });
+  t.equal(dead.status, 'dead');
+  t.equal(dead.error, 'removal failed: EBUSY');
+  t.throws(() => decideContainer(dead, { type: 'Start' }), { name: 'IllegalStateError' });
+  t.same(types(dead, { type: 'Remove', force: false }), ['container.removing'], 'rm tries again');
+  t.same(types(given(created), { type: 'ReportRemovalFailed', error: 'x' }), [], 'a stale report changes nothing');
+});

@@ -76,6 +76,8 @@ export function decideContainer(state: ContainerState, command: ContainerCommand
         );
       }
       return [{ type: 'container.removing', data: {} }];
+    case 'ReportRemovalFailed':
+      return status === 'removing' ? [{ type: 'container.removal_failed', data: { error: command.error } }] : [];
     case 'ReportHealth':
       if ((status !== 'running' && status !== 'paused') || state.health?.status === command.status) return [];
       return [{ type: 'container.health_status', data: { status: command.status, failingStreak: command.failingStreak, output: command.output } }];

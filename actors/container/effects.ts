@@ -121,7 +121,10 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
             }
             deps.dispatch(context.id, { type: 'ReportRemoved' });
           },
-          (error: unknown) => console.error(`berthd: remove ${context.id.slice(0, 12)}: ${(error as Error).message}`),
+          (error: unknown) => {
+            console.error(`berthd: remove ${context.id.slice(0, 12)}: ${(error as Error).message}`);
+            deps.dispatch(context.id, { type: 'ReportRemovalFailed', error: `removal failed: ${(error as Error).message}` });
+          },
         );
   }
 

@@ -36,6 +36,8 @@ export function evolveContainer(data: ContainerData, event: ContainerEvent): Con
       return { ...data, config: { ...data.config!, name: event.data.name } };
     case 'container.updated':
       return { ...data, config: { ...data.config!, ...event.data } };
+    case 'container.removal_failed':
+      return { ...data, error: event.data.error };
     case 'container.health_status':
       return { ...data, health: { status: event.data.status, failingStreak: event.data.failingStreak } };
     case 'container.destroyed':

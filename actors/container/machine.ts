@@ -120,6 +120,7 @@ export const containerMachine = setup({
       on: {
         'container.died': { actions: evolve },
         'container.destroyed': { target: 'removed', actions: evolve },
+        'container.removal_failed': { target: 'dead', actions: evolve },
       },
     },
     removed: { type: 'final' },

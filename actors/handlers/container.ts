@@ -10,11 +10,13 @@ import { parseSignal } from '../../runtime/signals.js';
 import type { ContainerEntity, Host } from '../host.js';
 import { generateName } from '../names.js';
 import { healthConfig } from '../container/health.js';
-import { liveContainers, resolveContainer, resolveImage } from '../resolve.js';
+import { liveContainers, liveImages, resolveContainer, resolveImage } from '../resolve.js';
 import { containerView } from '../views.js';
 import { prepareMounts, recordVolumeUsers } from '../volume/attach.js';
 import type { RequestContext } from './context.js';
 import { ensureImage } from './image.js';
+import { inWindow, selectHistory, type LogFilter } from '../../runtime/containers/logFilter.js';
+import type { LogChunk } from '../../runtime/containers/watch.js';
 
 const WAIT_MS = 60_000;
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -80,9 +82,19 @@ export class ContainerHandler {
       case 'container.logs': {
         const container = resolveContainer(host, request.ref);
         const running = container.state.status === 'running' || container.state.status === 'stopping' || container.state.status === 'paused';
-        void host.worker
-          .streamLogs(container.id, request.follow, running, (chunk) => ctx.publish(request.inbox, chunk))
-          .finally(() => ctx.publish(request.inbox, { eof: true }));
+        const filter: LogFilter = { sinceMs: request.sinceMs, untilMs: request.untilMs, tail: request.tail };
+        void (async () => {
+          // The history first, filtered and cut to the tail; then, following, what comes after it
+          // (the log only grows by whole lines, so the follow stream's first entries are the history).
+          const history: LogChunk[] = [];
+          await host.worker.streamLogs(container.id, false, running, (chunk) => history.push(chunk));
+          for (const chunk of selectHistory(history, filter)) ctx.publish(request.inbox, chunk);
+          if (!request.follow || !running) return;
+          let index = 0;
+          await host.worker.streamLogs(container.id, true, running, (chunk) => {
+            if (index++ >= history.length && inWindow(chunk, filter)) ctx.publish(request.inbox, chunk);
+          });
+        })().catch(() => {}).finally(() => ctx.publish(request.inbox, { eof: true }));
         return { id: container.id };
       }
       case 'container.rename': {
@@ -98,7 +110,25 @@ export class ContainerHandler {
         await container.execute({ type: 'Update', changes: request.changes }, meta('update'));
         return { id: container.id };
       }
+      case 'container.export': {
+        const container = resolveContainer(host, request.ref);
+        if (!request.path.startsWith('/')) throw new ValidationError('export: the output path must be absolute');
+        await host.worker.exportRootfs(container.id, this.chainIdsOf(container), request.path);
+        return { id: container.id };
+      }
+      case 'container.diff': {
+        const container = resolveContainer(host, request.ref);
+        return { changes: await host.worker.diffRootfs(container.id, this.chainIdsOf(container)) };
+      }
     }
+  }
+
+  /** The layers under a container, bottom first; its image must still be there. */
+  private chainIdsOf(container: ContainerEntity): string[] {
+    const image = container.state.config?.image;
+    const record = image ? liveImages(this.host).find((i) => i.id === image)?.state.record : undefined;
+    if (!record) throw new BerthError(`the image of container ${container.id.slice(0, 12)} is gone; its filesystem cannot be read`);
+    return record.chainIds;
   }
 
   private async rename(container: ContainerEntity, name: string, ctx: RequestContext): Promise<void> {
@@ -148,6 +178,8 @@ export class ContainerHandler {
       ...(spec.resources ? { resources: spec.resources } : {}),
       restartPolicy: spec.restartPolicy,
       healthcheck: healthConfig(spec.health ?? {}, record.healthcheck),
+      ...(spec.openStdin ? { openStdin: true } : {}),
+      ...(spec.tty ? { tty: true } : {}),
     };
     const mounts = await prepareMounts(host, spec, id, ctx);
     if (mounts.length > 0) config.mounts = mounts;

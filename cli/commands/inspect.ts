@@ -3,6 +3,8 @@ import { NotFoundError, ValidationError } from '../../events/errors.js';
 import type { ContainerView, ImageView } from '../../events/requests.js';
 import { connectClient, type Client, type GlobalOptions } from '../client.js';
 import { inspectEach } from './each.js';
+import { parseTemplate, render } from '../template.js';
+import { volumeJson } from './volumeInspect.js';
 
 const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : '0001-01-01T00:00:00Z');
 
@@ -69,6 +71,7 @@ export function imageJson(v: ImageView): object {
 }
 
 async function inspectOne(client: Client, ref: string, type?: string): Promise<object> {
+  if (type === 'volume') return volumeJson(await client.request({ op: 'volume.inspect', name: ref }));
   if (type !== 'image') {
     try {
       return containerJson(await client.request({ op: 'container.inspect', ref }));
@@ -84,12 +87,26 @@ async function inspectOne(client: Client, ref: string, type?: string): Promise<o
   }
 }
 
-export default async function inspect(names: string[], opts: { type?: string }, globals: GlobalOptions): Promise<number> {
-  if (opts.type && opts.type !== 'container' && opts.type !== 'image') {
-    throw new ValidationError(`"${opts.type}" is not a valid value for --type: use container or image`);
+export default async function inspect(names: string[], opts: { type?: string; format?: string }, globals: GlobalOptions): Promise<number> {
+  if (opts.type && opts.type !== 'container' && opts.type !== 'image' && opts.type !== 'volume') {
+    throw new ValidationError(`"${opts.type}" is not a valid value for --type: use container, image or volume`);
   }
+  const template = opts.format && opts.format !== 'json' ? parseTemplate(opts.format) : null;
   const client = await connectClient(globals);
   try {
+    if (template) {
+      // As Docker: one rendered line per object found, an error line for each miss.
+      let code = 0;
+      for (const name of names) {
+        try {
+          process.stdout.write(`${render(template, await inspectOne(client, name, opts.type))}\n`);
+        } catch (error) {
+          process.stderr.write(`berth: ${(error as Error).message}\n`);
+          code = 1;
+        }
+      }
+      return code;
+    }
     return await inspectEach(names, (name) => inspectOne(client, name, opts.type));
   } finally {
     await client.close();

@@ -2,9 +2,33 @@
 import { createInbox } from '@nats-io/transport-node';
 import { decode } from '../../events/codec.js';
 import { OutputChunk } from '../../events/requests.js';
+import { ValidationError } from '../../events/errors.js';
 import { connectClient, type GlobalOptions } from '../client.js';
+import { parseTime } from '../parse.js';
 
-export default async function logs(container: string, opts: { follow?: boolean }, globals: GlobalOptions): Promise<number> {
+export interface LogsOptions {
+  follow?: boolean;
+  since?: string;
+  until?: string;
+  tail?: string;
+  timestamps?: boolean;
+}
+
+/** --since, --until and --tail as the request carries them. Pure but for the clock. */
+export function logsFilter(opts: LogsOptions, now = Date.now()): { sinceMs?: number; untilMs?: number; tail?: number } {
+  const out: { sinceMs?: number; untilMs?: number; tail?: number } = {};
+  if (opts.since !== undefined) out.sinceMs = parseTime(opts.since, '--since', now);
+  if (opts.until !== undefined) out.untilMs = parseTime(opts.until, '--until', now);
+  if (opts.tail !== undefined && opts.tail !== 'all') {
+    if (!/^-?\d+$/.test(opts.tail)) throw new ValidationError(`invalid value "${opts.tail}" for --tail: use a number of lines or all`);
+    // Docker treats a negative --tail as all.
+    if (Number(opts.tail) >= 0) out.tail = Number(opts.tail);
+  }
+  return out;
+}
+
+export default async function logs(container: string, opts: LogsOptions, globals: GlobalOptions): Promise<number> {
+  const filter = logsFilter(opts);
   const client = await connectClient(globals);
   try {
     const inbox = createInbox();
@@ -15,11 +39,12 @@ export default async function logs(container: string, opts: { follow?: boolean }
         if (error) return;
         const chunk = decode(OutputChunk, msg.data);
         if (chunk.eof) { done(); return; }
-        (chunk.stream === 'stderr' ? process.stderr : process.stdout).write(chunk.data ?? '');
+        const prefix = opts.timestamps && chunk.time ? `${chunk.time} ` : '';
+        (chunk.stream === 'stderr' ? process.stderr : process.stdout).write(prefix + (chunk.data ?? ''));
       },
     });
     await client.nc.flush();
-    await client.request({ op: 'container.logs', ref: container, follow: opts.follow ?? false, inbox });
+    await client.request({ op: 'container.logs', ref: container, follow: opts.follow ?? false, inbox, ...filter });
     await ended;
     sub.unsubscribe();
     return 0;

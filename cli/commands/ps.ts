@@ -1,7 +1,95 @@
 /** `berth ps`: list containers as a table, ids, or JSON lines. */
+import { ValidationError } from '../../events/errors.js';
 import type { ContainerView } from '../../events/requests.js';
+import { normalizeReference } from '../../runtime/images/reference.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { humanDuration, table, truncate } from '../output.js';
+import { parsePositiveInt } from '../parse.js';
+import { formatList } from '../template.js';
+
+const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
+/** Our states that Docker does not have, as Docker's status filter sees them. */
+const DOCKER_STATUS: Record<string, string> = { starting: 'created', stopping: 'running' };
+
+function sameImage(ref: string, wanted: string): boolean {
+  try {
+    return normalizeReference(ref) === normalizeReference(wanted);
+  } catch {
+    return ref === wanted;
+  }
+}
+
+/**
+ * Docker's ps filters: id (prefix), name (regular expression), label=KEY[=VALUE],
+ * status, exited=CODE, ancestor (reference or image id prefix). The same key given twice
+ * matches either value; different keys must all match.
+ */
+export function psFilter(filters: string[]): { keep: (view: ContainerView) => boolean; needsAll: boolean } {
+  const byKey = new Map<string, Array<(view: ContainerView) => boolean>>();
+  let needsAll = false;
+  for (const filter of filters) {
+    const eq = filter.indexOf('=');
+    if (eq <= 0) throw new ValidationError(`bad format of filter (expected name=value): ${filter}`);
+    const key = filter.slice(0, eq);
+    const value = filter.slice(eq + 1);
+    let test: (view: ContainerView) => boolean;
+    switch (key) {
+      case 'id': test = (v) => v.id.startsWith(value); break;
+      case 'name': {
+        let re: RegExp;
+        try { re = new RegExp(value.replace(/^\//, '')); } catch { throw new ValidationError(`invalid filter 'name=${value}': not a regular expression`); }
+        test = (v) => re.test(v.config.name);
+        break;
+      }
+      case 'label': {
+        const at = value.indexOf('=');
+        test = at === -1 ? (v) => value in v.config.labels : (v) => v.config.labels[value.slice(0, at)] === value.slice(at + 1);
+        break;
+      }
+      case 'status':
+        if (!STATUSES.includes(value)) throw new ValidationError(`invalid filter 'status=${value}': use one of ${STATUSES.join(', ')}`);
+        test = (v) => (DOCKER_STATUS[v.status] ?? v.status) === value;
+        needsAll = true;
+        break;
+      case 'exited':
+        if (!/^-?\d+$/.test(value)) throw new ValidationError(`invalid filter 'exited=${value}': use an exit code`);
+        test = (v) => v.status === 'exited' && (v.exitCode ?? 0) === Number(value);
+        needsAll = true;
+        break;
+      case 'ancestor':
+        test = (v) => sameImage(v.config.imageRef, value) || (value.replace(/^sha256:/, '').length >= 4 && v.config.image.startsWith(value.replace(/^sha256:/, '')));
+        break;
+      default:
+        throw new ValidationError(`invalid filter '${key}': use id, name, label, status, exited or ancestor`);
+    }
+    byKey.set(key, [...(byKey.get(key) ?? []), test]);
+  }
+  const groups = [...byKey.values()];
+  return { keep: (view) => groups.every((tests) => tests.some((test) => test(view))), needsAll };
+}
+
+/** One container as Docker's ps templates and JSON see it. */
+export function psRow(v: ContainerView, full: boolean, now = Date.now()): Record<string, unknown> {
+  const command = JSON.stringify(v.config.cmd.join(' '));
+  return {
+    ID: full ? v.id : v.id.slice(0, 12),
+    Names: v.config.name,
+    Image: v.config.imageRef,
+    Command: full ? command : truncate(command, 22),
+    CreatedAt: new Date(v.created).toISOString(),
+    RunningFor: `${humanDuration(now - v.created)} ago`,
+    Ports: '',
+    State: DOCKER_STATUS[v.status] ?? v.status,
+    Status: statusText(v, now),
+    Size: '',
+    Labels: Object.entries(v.config.labels).map(([k, val]) => `${k}=${val}`).join(','),
+    Mounts: (v.config.mounts ?? []).map((m) => (m.type === 'volume' ? m.source : m.destination)).join(','),
+    Networks: '',
+    Host: v.host,
+  };
+}
+
+const HEADERS: Record<string, string> = { ID: 'CONTAINER ID', RunningFor: 'CREATED', CreatedAt: 'CREATED AT' };
 
 /** Docker's STATUS column: "Up 3 minutes", "Exited (0) 2 seconds ago", "Created". */
 export function statusText(view: ContainerView, now = Date.now()): string {
@@ -18,12 +106,29 @@ export function statusText(view: ContainerView, now = Date.now()): string {
   }
 }
 
-export default async function ps(opts: { all?: boolean; quiet?: boolean; trunc?: boolean; format?: string }, globals: GlobalOptions): Promise<number> {
+export interface PsOptions {
+  all?: boolean;
+  quiet?: boolean;
+  trunc?: boolean;
+  format?: string;
+  last?: string;
+  latest?: boolean;
+  filter?: string[];
+}
+
+export default async function ps(opts: PsOptions, globals: GlobalOptions): Promise<number> {
+  const { keep, needsAll } = psFilter(opts.filter ?? []);
+  const last = opts.latest ? 1 : opts.last === undefined ? undefined : parsePositiveInt(opts.last, '--last');
   const client = await connectClient(globals);
   try {
-    const views = await client.request({ op: 'container.list', all: opts.all ?? false });
+    // -n and -l look at every container, as the status and exited filters do.
+    let views = (await client.request({ op: 'container.list', all: (opts.all ?? false) || needsAll || last !== undefined })).filter(keep);
+    if (last !== undefined) views = views.slice(0, last);
     const full = opts.trunc === false;
-    if (opts.quiet) {
+    if (opts.format && opts.format !== 'json' && opts.format !== 'table' && !opts.quiet) {
+      const now = Date.now();
+      process.stdout.write(formatList(opts.format, views.map((v) => psRow(v, full, now)), HEADERS));
+    } else if (opts.quiet) {
       process.stdout.write(views.map((v) => `${full ? v.id : v.id.slice(0, 12)}\n`).join(''));
     } else if (opts.format === 'json') {
       process.stdout.write(views.map((v) => `${JSON.stringify({

@@ -16,6 +16,7 @@ import { connectClient, type GlobalOptions } from '../client.js';
 import { parseMountFlags, parseVolumesFrom } from '../mounts.js';
 import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
 import { parseBytes, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
+import { attachTerminal, ShimConnection } from '../shimAttach.js';
 
 export interface RunOptions extends HostConfigFlags {
   rm?: boolean;
@@ -33,6 +34,9 @@ export interface RunOptions extends HostConfigFlags {
   tmpfs?: string[];
   volumesFrom?: string[];
   restart?: string;
+  /** -i: keep stdin open and forward it; -t: a pty (cli/shimAttach.ts). */
+  interactive?: boolean;
+  tty?: boolean;
 }
 
 export type RunFlags = RunOptions & HealthFlags;
@@ -76,6 +80,8 @@ export function createSpec(image: string, command: string[], opts: RunFlags): Cr
     volumesFrom: (opts.volumesFrom ?? []).map(parseVolumesFrom),
     ...parseHostConfig(opts, memoryBytes),
     health: parseHealthFlags(opts),
+    ...(opts.interactive ? { openStdin: true } : {}),
+    ...(opts.tty ? { tty: true } : {}),
   };
 }
 
@@ -123,8 +129,24 @@ export default async function run(image: string, command: string[], opts: RunFla
     };
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
+    let detached = false;
+    let undoTerminal = () => {};
+    // raw before the container starts: what is typed early must not be echoed or line-buffered here
+    if (spec.openStdin && spec.tty && process.stdin.isTTY) process.stdin.setRawMode(true);
+    let conn: ShimConnection | null = null;
     try {
       await client.request({ op: 'container.create', spec, start: true });
+      if (spec.openStdin || spec.tty) {
+        conn = await ShimConnection.connect(client.layout.shimSocket(id));
+        if (conn) {
+          undoTerminal = attachTerminal(conn, { stdin: spec.openStdin ?? false, tty: spec.tty ?? false }, () => {
+            detached = true;
+            finish();
+          });
+        } else if (exitCode === null) {
+          process.stderr.write(`berth: no attach socket at ${client.layout.shimSocket(id)}: stdin and window size are not forwarded (they work only on the daemon's machine)\n`);
+        }
+      }
     } catch (error) {
       // A start that failed under --rm: the removal is under way; let it finish first.
       if (created && spec.autoRemove) {
@@ -135,10 +157,18 @@ export default async function run(image: string, command: string[], opts: RunFla
       throw error;
     }
     await finished;
+    undoTerminal();
+    await conn?.close();
     process.off('SIGINT', forward);
     process.off('SIGTERM', forward);
+    if (detached) {
+      output.unsubscribe();
+      events.unsubscribe();
+      return 0;
+    }
     return exitCode ?? 125;
   } finally {
+    if (process.stdin.isTTY && process.stdin.isRaw) process.stdin.setRawMode(false);
     await client.close();
   }
 }

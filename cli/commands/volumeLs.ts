@@ -3,6 +3,7 @@ import { ValidationError } from '../../events/errors.js';
 import type { VolumeView } from '../../events/requests.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { table } from '../output.js';
+import { formatList } from '../template.js';
 
 /** Docker's volume filters: dangling=true|false, name=SUBSTRING, label=KEY[=VALUE], driver=NAME. */
 export function volumeFilter(filters: string[]): (view: VolumeView) => boolean {
@@ -33,7 +34,12 @@ export default async function volumeLs(opts: { quiet?: boolean; filter: string[]
   const client = await connectClient(globals);
   try {
     const views = (await client.request({ op: 'volume.list' })).filter(keep);
-    if (opts.quiet) process.stdout.write(views.map((v) => `${v.name}\n`).join(''));
+    if (opts.format && opts.format !== 'json' && opts.format !== 'table' && !opts.quiet) {
+      process.stdout.write(formatList(opts.format, views.map((v) => ({
+        Driver: v.driver, Labels: Object.entries(v.labels).map(([k, val]) => `${k}=${val}`).join(','), Mountpoint: v.mountpoint,
+        Name: v.name, Scope: 'local', Host: v.host, Links: String(v.users.length),
+      })), { Name: 'VOLUME NAME' }));
+    } else if (opts.quiet) process.stdout.write(views.map((v) => `${v.name}\n`).join(''));
     else if (opts.format === 'json') {
       process.stdout.write(views.map((v) => `${JSON.stringify({
         Driver: v.driver, Labels: Object.entries(v.labels).map(([k, val]) => `${k}=${val}`).join(','), Mountpoint: v.mountpoint,

@@ -9,7 +9,8 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .argument('[command...]')
     .passThroughOptions()
     .option('--rm', 'remove the container when it exits')
-    .option('-d, --detach', 'run in the background and print the container id')
+    .option('-i, --interactive', 'keep stdin open and forward it to the container')
+    .option('-t, --tty', 'allocate a pseudo-terminal (detach with ctrl-p ctrl-q)')
     .option('--name <name>', 'name the container')
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', collect, [])
     .option('-w, --workdir <dir>', 'working directory inside the container')
@@ -29,15 +30,35 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--health-retries <n>', 'consecutive failures that make it unhealthy')
     .option('--no-healthcheck', 'disable the image\'s HEALTHCHECK');
 
-  run(program.command('run').description('Create and start a container, and follow it')).action(verb('run'));
-  program.command('ps').description('List containers')
+  run(program.command('run').description('Create and start a container, and follow it'))
+    .option('-d, --detach', 'run in the background and print the container id').action(verb('run'));
+  run(program.command('create').description('Create a container without starting it; prints its id')).action(verb('create'));
+  program.command('start').description('Start stopped containers').argument('<containers...>')
+    .option('-a, --attach', 'follow the output and exit with the container\'s code')
+    .option('-i, --interactive', 'accepted for Docker\'s habits; stdin is not attached')
+    .action(verb('start'));
+  program.command('attach').description('Attach this terminal to a running container (detach with ctrl-p ctrl-q)')
+    .argument('<container>').action(verb('attach'));
+  program.command('restart').description('Restart containers (stop, then start)').argument('<containers...>')
+    .option('-t, --time <seconds>', 'seconds to wait before killing', '10').action(verb('restart'));
+  const ps = program.command('ps').description('List containers')
     .option('-a, --all', 'show all containers (default shows running)')
     .option('-q, --quiet', 'only ids')
+    .option('-n, --last <n>', 'show the n last created containers (all states)')
+    .option('-l, --latest', 'show the latest created container (all states)')
+    .option('-f, --filter <key=value>', 'id, name, label, status, exited, ancestor (repeatable)', collect, [])
+    .option('-s, --size', 'accepted; sizes are not shown yet')
     .option('--no-trunc', 'do not truncate output')
-    .addOption(new Option('--format <format>', 'table (default) or json'))
+    .addOption(new Option('--format <format>', 'table (default), json, or a Go template like \'{{.ID}} {{.Names}}\''))
     .action(verb('ps'));
+  if (program.name() === 'container') ps.alias('ls').alias('list');
   program.command('logs').description('Show a container\'s output').argument('<container>')
-    .option('-f, --follow', 'follow the output').action(verb('logs'));
+    .option('-f, --follow', 'follow the output')
+    .option('--since <time>', 'from this time (RFC 3339, Unix time, or a duration like 10m)')
+    .option('--until <time>', 'before this time (RFC 3339, Unix time, or a duration like 10m)')
+    .option('-n, --tail <n>', 'the last n lines, or all', 'all')
+    .option('-t, --timestamps', 'show the time of each line')
+    .action(verb('logs'));
   program.command('stop').description('Stop containers (SIGTERM, then SIGKILL)').argument('<containers...>')
     .option('-t, --time <seconds>', 'seconds to wait before killing', '10').action(verb('stop'));
   program.command('kill').description('Send a signal to containers').argument('<containers...>')
@@ -46,10 +67,16 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('-f, --force', 'kill and remove a running container')
     .option('-v, --volumes', 'remove the anonymous volumes of the container').action(verb('rm'));
   program.command('inspect').description('Show low-level information as JSON').argument('<names...>')
-    .option('--type <type>', 'container or image').action(verb('inspect'));
+    .option('--type <type>', 'container, image or volume')
+    .option('-f, --format <format>', 'json (default) or a Go template like \'{{.State.Status}}\'')
+    .action(verb('inspect'));
   program.command('wait').description('Wait for containers to stop and print their exit codes').argument('<containers...>')
     .option('--condition <condition>', 'not-running, next-exit or removed', 'not-running')
     .action(verb('wait'));
+  program.command('export').description('Export a container\'s filesystem as a tar archive').argument('<container>')
+    .option('-o, --output <file>', 'write to a file instead of stdout').action(verb('export'));
+  program.command('diff').description('Show the files a container added (A), changed (C) or deleted (D)').argument('<container>')
+    .action(verb('diff'));
   program.command('rename').description('Rename a container').argument('<container>').argument('<new-name>')
     .action(verb('rename'));
   program.command('update').description('Change limits and the restart policy of containers, live').argument('<containers...>')

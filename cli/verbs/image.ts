@@ -4,13 +4,13 @@ import type { Verb } from './verb.js';
 
 export function registerImageVerbs(program: Command, verb: Verb): void {
   program.command('images').description('List images').option('-q, --quiet', 'only ids')
-    .addOption(new Option('--format <format>', 'table (default) or json')).action(verb('images'));
+    .addOption(new Option('--format <format>', 'table (default), json, or a Go template like \'{{.ID}}\'')).action(verb('images'));
   program.command('import').description('Import a root filesystem tarball as an image')
     .argument('<file>').argument('[reference]').action(verb('import'));
   const image = program.command('image').description('Manage images');
   image.command('import').argument('<file>').argument('[reference]').action(verb('import'));
   image.command('ls').option('-q, --quiet', 'only ids')
-    .addOption(new Option('--format <format>', 'table (default) or json')).action(verb('images'));
+    .addOption(new Option('--format <format>', 'table (default), json, or a Go template like \'{{.ID}}\'')).action(verb('images'));
   program.command('pull').description('Download an image from a registry').argument('<reference>', 'NAME[:TAG|@DIGEST]')
     .option('--platform <platform>', 'os/arch[/variant] (default: this host\'s)').option('-q, --quiet', 'print only the reference')
     .action(verb('pull'));

@@ -9,6 +9,9 @@ export function registerSystemVerbs(program: Command, verb: Verb): void {
     .option('-f, --filter <key=value>', 'type, event, container, image, host, label (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'plain (default) or json'))
     .action(verb('events'));
+  program.command('version').description('Show the client\'s and the daemon\'s versions')
+    .addOption(new Option('-f, --format <format>', 'text (default), json, or a Go template like \'{{.Server.Version}}\''))
+    .action(verb('version'));
   program.command('daemon').description('Run the berth daemon in the foreground')
     .option('--host-id <id>', 'this host\'s id (default: the hostname)')
     .option('--no-snapshots', 'replay the whole log at every start')

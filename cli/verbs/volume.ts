@@ -12,7 +12,7 @@ export function registerVolumeVerbs(program: Command, verb: Verb): void {
   volume.command('ls').alias('list').description('List volumes')
     .option('-q, --quiet', 'only names')
     .option('-f, --filter <key=value>', 'dangling, name, label, driver (repeatable)', collect, [])
-    .addOption(new Option('--format <format>', 'table (default) or json'))
+    .addOption(new Option('--format <format>', 'table (default), json, or a Go template like \'{{.Name}}\''))
     .action(verb('volumeLs'));
   volume.command('inspect').description('Show volumes as JSON').argument('<names...>')
     .action(verb('volumeInspect'));

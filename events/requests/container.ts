@@ -26,6 +26,9 @@ export const CreateSpec = z.object({
   mounts: z.array(MountSpec).optional(),
   /** --volumes-from: the containers whose volumes and binds this one mounts too ('': each keeps its mode). */
   volumesFrom: z.array(z.object({ container: z.string().min(1), mode: z.enum(['ro', 'rw', '']) })).optional(),
+  /** -i and -t. */
+  openStdin: z.boolean().optional(),
+  tty: z.boolean().optional(),
   /** --health-* flags; the image's HEALTHCHECK fills what they leave out. */
   health: z.object({
     cmd: z.string().optional(),
@@ -68,9 +71,16 @@ export const containerRequests = [
   z.object({ op: z.literal('container.remove'), ref: Ref, force: z.boolean(), volumes: z.boolean().optional() }),
   z.object({ op: z.literal('container.list'), all: z.boolean() }),
   z.object({ op: z.literal('container.inspect'), ref: Ref }),
-  z.object({ op: z.literal('container.logs'), ref: Ref, follow: z.boolean(), inbox: z.string() }),
+  /** since/until: ms since the epoch; tail: the last N entries of the history (logs --since/--until/--tail). */
+  z.object({
+    op: z.literal('container.logs'), ref: Ref, follow: z.boolean(), inbox: z.string(),
+    sinceMs: z.number().optional(), untilMs: z.number().optional(), tail: z.number().int().nonnegative().optional(),
+  }),
   z.object({ op: z.literal('container.rename'), ref: Ref, name: z.string() }),
   z.object({ op: z.literal('container.update'), ref: Ref, changes: ContainerUpdated.shape.data }),
+  /** `export`: the daemon writes the flattened root filesystem as a tar at `path` (absolute). */
+  z.object({ op: z.literal('container.export'), ref: Ref, path: z.string().min(1) }),
+  z.object({ op: z.literal('container.diff'), ref: Ref }),
 ] as const;
 
 export const containerResults = {
@@ -84,4 +94,6 @@ export const containerResults = {
   'container.logs': Id,
   'container.rename': Id,
   'container.update': Id,
+  'container.export': Id,
+  'container.diff': z.object({ changes: z.array(z.object({ kind: z.enum(['A', 'C', 'D']), path: z.string() })) }),
 };

@@ -5,10 +5,13 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import type { ContainerPaths } from '../layout.js';
+import { isAlive } from '../processes.js';
 
 export interface LogChunk {
   stream: 'stdout' | 'stderr';
   data: string;
+  /** When the shim read it (RFC 3339 with nanoseconds), for logs --since/--until/-t. */
+  time?: string;
 }
 
 export interface ExitStatus {
@@ -27,6 +30,19 @@ export async function readExit(paths: ContainerPaths): Promise<ExitStatus | null
   }
 }
 
+/**
+ * The end of a container whose shim died (it was killed): no exit file will ever come. Once
+ * both the shim and the container's init are gone, the exit is recorded with an unknown code
+ * (255), as after a reboot, so that a stop or wait does not hang.
+ */
+async function orphanedExit(paths: ContainerPaths): Promise<ExitStatus | null> {
+  const text = await fsp.readFile(paths.pid, 'utf8').catch(() => '');
+  const [pid, shimPid] = text.trim().split(/\s+/).map(Number);
+  if (!pid || !shimPid || isAlive(shimPid) || isAlive(pid)) return null;
+  if (await readExit(paths)) return null; // the shim wrote it just before it went
+  return { exitCode: 255, signal: null, time: new Date().toISOString() };
+}
+
 /** Parses complete JSON lines; returns the chunks and the unparsed remainder. */
 export function parseLogLines(text: string): { chunks: LogChunk[]; rest: string } {
   const chunks: LogChunk[] = [];
@@ -36,8 +52,8 @@ export function parseLogLines(text: string): { chunks: LogChunk[]; rest: string 
     start = end + 1;
     if (!line) continue;
     try {
-      const entry = JSON.parse(line) as { stream: 'stdout' | 'stderr'; log: string };
-      chunks.push({ stream: entry.stream === 'stderr' ? 'stderr' : 'stdout', data: entry.log });
+      const entry = JSON.parse(line) as { stream: 'stdout' | 'stderr'; log: string; time?: string };
+      chunks.push({ stream: entry.stream === 'stderr' ? 'stderr' : 'stdout', data: entry.log, ...(entry.time ? { time: entry.time } : {}) });
     } catch {
       // A torn line cannot happen with appends of whole lines; skip anything unreadable.
     }
@@ -95,7 +111,7 @@ export function watchContainer(
   let again = false;
   const check = async (): Promise<void> => {
     for (const chunk of await reader.read()) if (!stopped) onChunk(chunk);
-    const exit = await readExit(paths);
+    const exit = (await readExit(paths)) ?? (await orphanedExit(paths));
     if (exit && !stopped) {
       for (const chunk of await reader.read()) onChunk(chunk);
       stop();

@@ -255,12 +255,18 @@ void init_run(const struct init_args *a)
 		FAIL("chdir", "chdir %s", s->cwd);
 
 	{
-		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (nul < 0)
-			FAIL("stdio", "open /dev/null");
-		if (dup2(nul, 0) < 0 || dup2(a->out_fd, 1) < 0 || dup2(a->err_fd, 2) < 0)
+		int in = a->in_fd;
+		if (in < 0) {
+			in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			if (in < 0)
+				FAIL("stdio", "open /dev/null");
+		}
+		if (dup2(in, 0) < 0 || dup2(a->out_fd, 1) < 0 || dup2(a->err_fd, 2) < 0)
 			FAIL("stdio", "dup2");
-		/* nul, out_fd, err_fd are close-on-exec */
+		/* the pty slave becomes the controlling terminal of our session (setsid above) */
+		if (s->tty && ioctl(0, TIOCSCTTY, 0) < 0)
+			FAIL("tty", "set the controlling terminal");
+		/* in, out_fd, err_fd are close-on-exec */
 	}
 	paths_mask(&s->security, sfd);
 	paths_readonly(&s->security, sfd);

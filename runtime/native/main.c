@@ -6,8 +6,9 @@
  *  S (long-lived shim)  setsid(), stdio on /dev/null, every other fd closed; clone()s C in
  *                       new pid/mnt/uts/ipc/net namespaces, puts C in its cgroups, says go,
  *                       waits for exec (or an init error), writes the pid file, reports,
- *                       then pumps C's stdout/stderr into the JSON log, reaps C, writes
- *                       the exit file atomically and exits.
+ *                       then pumps C's stdout/stderr (or, with a tty, the pty master) into
+ *                       the JSON log while serving the attach socket (sock.c), reaps C,
+ *                       writes the exit file atomically and exits.
  *  C (container init)   see init.c.
  */
 #include "shim.h"
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -72,41 +74,6 @@ static void kill_and_reap(pid_t pid)
 		;
 }
 
-static void pump(int log_fd, int out_r, int err_r)
-{
-	struct pollfd pfd[2] = { { out_r, POLLIN, 0 }, { err_r, POLLIN, 0 } };
-	static const char *names[2] = { "stdout", "stderr" };
-	struct jsonlog_carry carry[2];
-	unsigned char buf[4096];
-	int open_n = 2;
-
-	memset(carry, 0, sizeof carry);
-	while (open_n > 0) {
-		int r = poll(pfd, 2, -1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int i = 0; i < 2; i++) {
-			if (pfd[i].fd < 0 || !pfd[i].revents)
-				continue;
-			ssize_t n = read(pfd[i].fd, buf, sizeof buf);
-			if (n < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (n <= 0) {
-				jsonlog_write(log_fd, names[i], buf, 0, &carry[i], 1);
-				close(pfd[i].fd);
-				pfd[i].fd = -1;
-				open_n--;
-				continue;
-			}
-			/* a failing log write must not stall the container: keep draining */
-			jsonlog_write(log_fd, names[i], buf, (size_t)n, &carry[i], 0);
-		}
-	}
-}
-
 static void write_exit_file(const char *path, int status)
 {
 	char ts[64], data[160];
@@ -128,6 +95,7 @@ static void run_shim(const struct spec *s) __attribute__((noreturn));
 static void run_shim(const struct spec *s)
 {
 	int out_p[2], err_p[2], sync_p[2];
+	int in_p[2] = { -1, -1 }, master = -1, slave = -1;
 	char msg[SYNC_MSG_MAX];
 
 	int log_fd = open(s->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
@@ -136,6 +104,28 @@ static void run_shim(const struct spec *s)
 		report_err("open-log", errno, msg);
 	}
 	if (pipe2(out_p, O_CLOEXEC) < 0 || pipe2(err_p, O_CLOEXEC) < 0) {
+		snprintf(msg, sizeof msg, "pipe");
+		report_err("pipes", errno, msg);
+	}
+	if (s->tty) {
+		/* the master stays here; the init makes the slave its stdio and controlling tty */
+		int unlock = 0;
+		master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0 ||
+		    (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+			snprintf(msg, sizeof msg, "open a pty");
+			report_err("pty", errno, msg);
+		}
+		/* a usable size until the client sends its own */
+		struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+		ioctl(master, TIOCSWINSZ, &ws);
+		close(out_p[1]);
+		close(err_p[1]);
+		close(err_p[0]);
+		out_p[1] = err_p[1] = in_p[0] = slave;
+		out_p[0] = in_p[1] = master;
+		err_p[0] = -1;
+	} else if (s->open_stdin && pipe2(in_p, O_CLOEXEC) < 0) {
 		snprintf(msg, sizeof msg, "pipe");
 		report_err("pipes", errno, msg);
 	}
@@ -152,17 +142,23 @@ static void run_shim(const struct spec *s)
 		report_err("clone", errno, msg);
 	}
 	if (pid == 0) {
-		struct init_args a = { s, sync_p[1], out_p[1], err_p[1] };
+		struct init_args a = { s, sync_p[1], out_p[1], err_p[1], in_p[0] };
 		close(sync_p[0]);
 		close(out_p[0]);
-		close(err_p[0]);
+		if (err_p[0] >= 0)
+			close(err_p[0]);
+		if (in_p[1] >= 0 && in_p[1] != out_p[0])
+			close(in_p[1]);
 		close(log_fd);
 		close(report_fd);
 		init_run(&a);
 	}
 	close(sync_p[1]);
 	close(out_p[1]);
-	close(err_p[1]);
+	if (err_p[1] != out_p[1])
+		close(err_p[1]);
+	if (in_p[0] >= 0 && in_p[0] != out_p[1])
+		close(in_p[0]);
 
 	/* step "cgroup": the pid goes into every cgroup before init may run anything */
 	for (size_t i = 0; i < s->n_cgroup_procs; i++) {
@@ -196,6 +192,16 @@ static void run_shim(const struct spec *s)
 		report_err(r.step[0] ? r.step : "init", r.err, r.msg);
 	}
 
+	int listen_fd = -1;
+	if (s->sock_path) {
+		listen_fd = sock_listen(s->sock_path);
+		if (listen_fd < 0) {
+			int e = errno;
+			snprintf(msg, sizeof msg, "listen on %s", s->sock_path);
+			kill_and_reap((pid_t)pid);
+			report_err("attach-socket", e, msg);
+		}
+	}
 	{
 		char line[64];
 		int n = snprintf(line, sizeof line, "%ld %ld\n", pid, (long)getpid());
@@ -203,6 +209,8 @@ static void run_shim(const struct spec *s)
 			int e = errno;
 			snprintf(msg, sizeof msg, "write %s", s->pid_path);
 			kill_and_reap((pid_t)pid);
+			if (s->sock_path)
+				unlink(s->sock_path);
 			report_err("pid-file", e, msg);
 		}
 		n = snprintf(line, sizeof line, "ok %ld %ld\n", pid, (long)getpid());
@@ -211,7 +219,11 @@ static void run_shim(const struct spec *s)
 		report_fd = -1;
 	}
 
-	pump(log_fd, out_p[0], err_p[0]);
+	sock_pump(log_fd, listen_fd, out_p[0], err_p[0], in_p[1], master, (pid_t)pid);
+	if (s->sock_path) {
+		close(listen_fd);
+		unlink(s->sock_path);
+	}
 
 	int status = 0;
 	while (waitpid((pid_t)pid, &status, 0) < 0) {

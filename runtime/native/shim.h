@@ -4,6 +4,7 @@
  *   init.c    in-container setup (runs in C, the container init)
  *   sync.c    parent <-> init handshake (named steps on both sides)
  *   jsonlog.c JSON-escaping log writer
+ *   sock.c    the attach socket (framed protocol) and the output/stdin poll loop
  *   util.c    small helpers (atomic file write, time formatting, fd hygiene)
  */
 #ifndef BERTH_SHIM_H
@@ -29,6 +30,9 @@ struct spec {
 	const char **mounts; size_t n_mounts; /* mounts.c: "type\x1fsource\x1fdest\x1foptions" */
 	struct security security; /* security.h: capabilities, seccomp, user, paths */
 	long exec_pid;            /* exec mode: the container init to join */
+	int open_stdin;           /* "stdin" 1: the init's stdin is a pipe the shim feeds from attach */
+	int tty;                  /* "tty" 1: a pty; the init gets the slave as controlling terminal */
+	const char *sock_path;    /* "sockPath": the attach socket (sock.c); absent: none */
 };
 
 /* spec.c: read all of fd into memory and parse; on error fills errbuf, returns -1 */
@@ -38,7 +42,8 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen);
 struct init_args {
 	const struct spec *spec;
 	int sync_fd;
-	int out_fd, err_fd; /* write ends of the stdout/stderr pipes */
+	int out_fd, err_fd; /* write ends of the stdout/stderr pipes (both the pty slave with tty) */
+	int in_fd;          /* read end of the stdin pipe, the pty slave, or -1 for /dev/null */
 };
 void init_run(const struct init_args *a) __attribute__((noreturn));
 /* init.c: execve args[0] (PATH search in env); failures go to sync_fd as step "exec" */
@@ -64,6 +69,13 @@ int exec_main(void);
 /* mounts.c: volumes, binds and tmpfs, after the overlay root and before pivot_root;
  * reports (step "mount-volumes", errno, message) on sync_fd and exits on failure */
 void mounts_setup(const struct spec *s, int sync_fd);
+
+/* sock.c: the attach socket (protocol in sock.c's header comment) */
+int sock_listen(const char *path);      /* bound, listening, 0600; -1 on error (errno) */
+/* the pump: pumps out_r/err_r (err_r -1 with a pty) into the log and to attached clients,
+ * serves the socket, forwards stdin to in_w (pipe write end, pty master or -1); returns
+ * when the output is closed. tty_master: the master for resize, or -1. */
+void sock_pump(int log_fd, int listen_fd, int out_r, int err_r, int in_w, int tty_master, pid_t pid);
 
 /* util.c */
 int write_file_atomic(const char *path, const char *data, size_t len);

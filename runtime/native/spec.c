@@ -124,6 +124,9 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 		else if (!strcmp(k, "pidPath")) s->pid_path = v;
 		else if (!strcmp(k, "mounts")) s->mounts[s->n_mounts++] = v;
 		else if (!strcmp(k, "execPid")) s->exec_pid = strtol(v, NULL, 10);
+		else if (!strcmp(k, "stdin")) s->open_stdin = !strcmp(v, "1");
+		else if (!strcmp(k, "tty")) s->tty = !strcmp(v, "1");
+		else if (!strcmp(k, "sockPath")) s->sock_path = v;
 		else {
 			int r = security_parse_key(&s->security, k, v, errbuf, errlen);
 			if (r < 0)

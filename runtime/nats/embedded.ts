@@ -9,6 +9,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import { BerthError } from '../../events/errors.js';
 import type { Layout } from '../layout.js';
+import { isAlive as alive } from '../processes.js';
 
 export interface NatsInfo {
   url: string;
@@ -26,14 +27,6 @@ export async function readNatsInfo(layout: Layout): Promise<NatsInfo | null> {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

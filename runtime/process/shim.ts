@@ -12,7 +12,7 @@ export type { ShimSpec } from './shimSpec.js';
 export const DEFAULT_SHIM_BINARY = fileURLToPath(new URL('../../native/berth-shim', import.meta.url));
 
 /** Steps that run in the shim itself rather than in the container's init. */
-const SHIM_STEPS = new Set(['spec', 'shim', 'open-log', 'pipes', 'sync', 'clone', 'cgroup', 'pid-file']);
+const SHIM_STEPS = new Set(['spec', 'shim', 'open-log', 'pipes', 'sync', 'clone', 'cgroup', 'pid-file', 'pty', 'attach-socket']);
 
 function errnoName(errno: number): string {
   for (const [name, value] of Object.entries(osConstants.errno)) if (value === errno) return name;

@@ -34,6 +34,12 @@ export interface ShimSpec {
   security?: SecuritySpec;
   /** volumes, binds and tmpfs (runtime/volumes/shimMounts.ts): "type\x1fsource\x1fdestination\x1foptions" each */
   mounts?: string[];
+  /** The container's stdin is a pipe fed through the attach socket (`run -i`); else /dev/null. */
+  stdin?: boolean;
+  /** A pty: the init gets the slave as stdin/stdout/stderr and controlling terminal (`run -t`). */
+  tty?: boolean;
+  /** The attach socket the shim serves (runtime/native/sock.c; Layout.shimSocket). */
+  sockPath?: string;
 }
 
 const SCALARS = ['id', 'upperDir', 'workDir', 'mergedDir', 'cwd', 'hostname', 'logPath', 'exitPath', 'pidPath'] as const;
@@ -64,6 +70,9 @@ export function encodeShimSpec(spec: ShimSpec): Buffer {
   }
   for (const [key, value] of securityPairs(spec.security)) parts.push(key, checkString(`security.${key}`, value));
   for (const mount of spec.mounts ?? []) parts.push('mounts', checkString('mounts[]', mount));
+  if (spec.stdin) parts.push('stdin', '1');
+  if (spec.tty) parts.push('tty', '1');
+  if (spec.sockPath !== undefined) parts.push('sockPath', checkString('sockPath', spec.sockPath));
   if (spec.args.length === 0) throw new TypeError('ShimSpec.args must not be empty');
   if (spec.lowerDirs.length === 0) throw new TypeError('ShimSpec.lowerDirs must not be empty');
   return Buffer.from(parts.map((p) => p + '\0').join(''), 'utf8');
@@ -82,6 +91,8 @@ export function decodeShimSpec(buf: Buffer): ShimSpec {
     if ((ARRAYS as readonly string[]).includes(k)) (out[k] as string[]).push(v);
     else if ((SCALARS as readonly string[]).includes(k)) out[k] = v;
     else if (k === 'mounts') ((out.mounts ??= []) as string[]).push(v);
+    else if (k === 'sockPath') out.sockPath = v;
+    else if (k === 'stdin' || k === 'tty') (out as Record<string, unknown>)[k] = v === '1';
     else if (SECURITY_KEYS.has(k)) addSecurityPair(((out as Record<string, unknown>).security ??= {}) as SecuritySpec, k, v);
     else throw new Error(`unknown spec key ${JSON.stringify(k)}`);
   }

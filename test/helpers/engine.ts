@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBusyboxTar } from './busybox.js';
+import { isAlive as alive } from '../../runtime/processes.js';
+export { alive };
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 const DAEMON = fileURLToPath(new URL('../../cli/daemon.js', import.meta.url));
@@ -25,14 +27,6 @@ interface Teardown {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitGone(pid: number, ms = 5000): Promise<boolean> {
   for (let waited = 0; waited < ms; waited += 20) {
@@ -92,7 +86,8 @@ export class Engine {
     await fs.rm(path.join(this.runRoot, 'berthd.json'), { force: true });
     this.daemon = spawn(process.execPath, [DAEMON, '--host-id', 'testhost'], { env: this.env, stdio: ['ignore', log.fd, log.fd] });
     await log.close();
-    for (let i = 0; i < 500; i++) {
+    // Generous: a loaded CI machine can take seconds to replay and reconcile.
+    for (let i = 0; i < 1500; i++) {
       const info = await this.daemonInfo();
       if (info && info.pid === this.daemon.pid) return;
       if (this.daemon.exitCode !== null) break;

@@ -35,6 +35,14 @@ t.test('encodes key\\0value\\0 pairs, arrays repeated in order', async (t) => {
   t.same(decodeShimSpec(buf), spec, 'round-trips');
 });
 
+t.test('stdin, tty and the attach socket path', async (t) => {
+  const withTty: ShimSpec = { ...spec, stdin: true, tty: true, sockPath: '/run/berth/shims/x.sock' };
+  const strs = encodeShimSpec(withTty).toString('utf8').split('\0');
+  t.ok(strs.join('|').includes('stdin|1|tty|1|sockPath|/run/berth/shims/x.sock'));
+  t.same(decodeShimSpec(encodeShimSpec(withTty)), withTty, 'round-trips');
+  t.notOk(encodeShimSpec({ ...spec, stdin: false, tty: false }).toString().includes('tty'), 'false: no pair');
+});
+
 t.test('rejects NUL bytes and empty args', async (t) => {
   t.throws(() => encodeShimSpec({ ...spec, args: ['a\0b'] }), /NUL/);
   t.throws(() => encodeShimSpec({ ...spec, hostname: 'x\0' }), /hostname/);

@@ -1,0 +1,15 @@
+/** `berth create`: run's flags, one create request without start; prints the id. */
+import { connectClient, type GlobalOptions } from '../client.js';
+import { createSpec, type RunFlags } from './run.js';
+
+export default async function create(image: string, command: string[], opts: RunFlags, globals: GlobalOptions): Promise<number> {
+  const spec = createSpec(image, command, opts);
+  const client = await connectClient(globals);
+  try {
+    const created = await client.request({ op: 'container.create', spec, start: false });
+    process.stdout.write(`${created.id}\n`);
+    return 0;
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,244 @@
+/* sock.c: the attach socket, and the shim's one poll loop (output -> log and clients,
+ * clients -> stdin, resize, signal).
+ *
+ * The socket is a unix stream socket at the spec's sockPath (Layout.shimSocket:
+ * <runRoot>/shims/<id>.sock), mode 0600, at most MAX_CLIENTS clients at once. It is bound
+ * once the init has exec'd (so it exists when `started` is reported) and unlinked by the
+ * shim before it writes the exit file.
+ *
+ * Protocol: every message, both ways, is a frame
+ *     type (1 byte) | length (2 bytes, big-endian, at most FRAME_MAX = 4096) | payload
+ *   client -> shim
+ *     'a'  (empty)      attach output: from now on the shim sends this client every chunk of
+ *                       output it reads (what came before is in ctr.log)
+ *     'i'  bytes        for the container's stdin (pipe or pty); dropped when it has none
+ *     'c'  (empty)      close the container's stdin (EOF); ignored with a tty
+ *     'r'  rows, cols   2 + 2 bytes, big-endian: TIOCSWINSZ on the pty master (the kernel
+ *                       then sends SIGWINCH to the foreground process group)
+ *     'k'  signum       1 byte: kill(container init, signum)
+ *   shim -> client
+ *     'o'  bytes        stdout (with a tty: the pty's one stream)
+ *     'e'  bytes        stderr
+ * A client that sends an unknown type or an oversized frame is dropped. Output goes to a
+ * client with MSG_DONTWAIT: a client too slow to take a chunk is dropped, so a client can
+ * never stall the container's output. A client closing without 'c' (a detach) leaves stdin
+ * open. Stdin is written blocking (a container that never reads a full stdin stalls the loop
+ * until it exits or reads). When the container's output is closed the loop returns and every
+ * client sees EOF.
+ */
+#include "shim.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define FRAME_MAX 4096
+#define MAX_CLIENTS 4
+
+struct client {
+	int fd;
+	int out;     /* sent 'a' */
+	size_t len;  /* bytes in buf */
+	unsigned char buf[3 + FRAME_MAX];
+};
+
+static struct client clients[MAX_CLIENTS];
+static unsigned char frame[3 + FRAME_MAX];
+
+int sock_listen(const char *path)
+{
+	struct sockaddr_un a;
+	memset(&a, 0, sizeof a);
+	a.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof a.sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(a.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	mode_t old = umask(077);
+	int r = bind(fd, (struct sockaddr *)&a, sizeof a);
+	umask(old);
+	if (r < 0 || listen(fd, MAX_CLIENTS) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static void drop(struct client *c)
+{
+	close(c->fd);
+	c->fd = -1;
+	c->out = 0;
+	c->len = 0;
+}
+
+static void broadcast(char type, const unsigned char *data, size_t n)
+{
+	frame[0] = (unsigned char)type;
+	frame[1] = (unsigned char)(n >> 8);
+	frame[2] = (unsigned char)n;
+	memcpy(frame + 3, data, n);
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = &clients[i];
+		if (c->fd < 0 || !c->out)
+			continue;
+		ssize_t w = send(c->fd, frame, 3 + n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w != (ssize_t)(3 + n))
+			drop(c);
+	}
+}
+
+/* one complete frame from a client; returns -1 to drop the client */
+static int handle(unsigned char type, const unsigned char *p, size_t n, int *in_w, int tty_master, pid_t pid)
+{
+	switch (type) {
+	case 'a':
+		return 1;
+	case 'i':
+		if (*in_w >= 0 && n > 0)
+			write_all(*in_w, p, n); /* EPIPE once the container closed its stdin: dropped */
+		return 0;
+	case 'c':
+		if (*in_w >= 0 && tty_master < 0) {
+			close(*in_w);
+			*in_w = -1;
+		}
+		return 0;
+	case 'r':
+		if (n != 4)
+			return -1;
+		if (tty_master >= 0) {
+			struct winsize ws;
+			memset(&ws, 0, sizeof ws);
+			ws.ws_row = (unsigned short)(p[0] << 8 | p[1]);
+			ws.ws_col = (unsigned short)(p[2] << 8 | p[3]);
+			ioctl(tty_master, TIOCSWINSZ, &ws);
+		}
+		return 0;
+	case 'k':
+		if (n != 1 || p[0] == 0 || p[0] >= 65)
+			return -1;
+		kill(pid, p[0]);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static void serve(struct client *c, int *in_w, int tty_master, pid_t pid)
+{
+	ssize_t n = read(c->fd, c->buf + c->len, sizeof c->buf - c->len);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		drop(c);
+		return;
+	}
+	c->len += (size_t)n;
+	size_t off = 0;
+	while (c->len - off >= 3) {
+		unsigned char *f = c->buf + off;
+		size_t plen = (size_t)f[1] << 8 | f[2];
+		if (plen > FRAME_MAX) {
+			drop(c);
+			return;
+		}
+		if (c->len - off < 3 + plen)
+			break;
+		int r = handle(f[0], f + 3, plen, in_w, tty_master, pid);
+		if (r < 0) {
+			drop(c);
+			return;
+		}
+		if (r == 1)
+			c->out = 1;
+		off += 3 + plen;
+	}
+	memmove(c->buf, c->buf + off, c->len - off);
+	c->len -= off;
+}
+
+void sock_pump(int log_fd, int listen_fd, int out_r, int err_r, int in_w, int tty_master, pid_t pid)
+{
+	static const char *names[2] = { "stdout", "stderr" };
+	static const char types[2] = { 'o', 'e' };
+	struct pollfd pfd[3 + MAX_CLIENTS];
+	struct jsonlog_carry carry[2];
+	unsigned char buf[FRAME_MAX];
+	int src[2] = { out_r, err_r };
+	int open_n = (out_r >= 0) + (err_r >= 0);
+
+	memset(carry, 0, sizeof carry);
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		clients[i].fd = -1;
+	while (open_n > 0) {
+		pfd[0] = (struct pollfd){ src[0], POLLIN, 0 };
+		pfd[1] = (struct pollfd){ src[1], POLLIN, 0 };
+		pfd[2] = (struct pollfd){ listen_fd, POLLIN, 0 };
+		for (int i = 0; i < MAX_CLIENTS; i++)
+			pfd[3 + i] = (struct pollfd){ clients[i].fd, POLLIN, 0 };
+		int r = poll(pfd, 3 + MAX_CLIENTS, -1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (src[i] < 0 || !pfd[i].revents)
+				continue;
+			ssize_t n = read(src[i], buf, sizeof buf);
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0) { /* EOF, or EIO from a pty master once every slave is closed */
+				jsonlog_write(log_fd, names[i], buf, 0, &carry[i], 1);
+				if (src[i] == in_w)
+					in_w = -1;
+				close(src[i]);
+				src[i] = -1;
+				open_n--;
+				continue;
+			}
+			/* a failing log write must not stall the container: keep draining */
+			jsonlog_write(log_fd, names[i], buf, (size_t)n, &carry[i], 0);
+			broadcast(types[i], buf, (size_t)n);
+		}
+		if (listen_fd >= 0 && (pfd[2].revents & POLLIN)) {
+			int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+			if (fd >= 0) {
+				int slot = -1;
+				for (int i = 0; i < MAX_CLIENTS && slot < 0; i++)
+					if (clients[i].fd < 0)
+						slot = i;
+				if (slot < 0) {
+					close(fd);
+				} else {
+					clients[slot].fd = fd;
+					clients[slot].out = 0;
+					clients[slot].len = 0;
+				}
+			}
+		}
+		for (int i = 0; i < MAX_CLIENTS; i++)
+			if (clients[i].fd >= 0 && pfd[3 + i].fd == clients[i].fd && pfd[3 + i].revents)
+				serve(&clients[i], &in_w, tty_master, pid);
+	}
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i].fd >= 0)
+			drop(&clients[i]);
+	if (in_w >= 0 && in_w != tty_master)
+		close(in_w);
+}

@@ -1,0 +1,132 @@
+/**
+ * TTY and stdin through the shim's attach socket, against the real kernel and the real CLI:
+ * `run -it` driven through a pseudo-terminal (echo of typed input, `stty size` following a
+ * resize, detach with ctrl-p ctrl-q and `attach` back), and `run -i` with piped stdin.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { alive, startEngine, type Engine } from '../helpers/engine.js';
+import { runInPty } from '../helpers/pty.js';
+import { frame } from '../../cli/shimAttach.js';
+
+const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+
+function berthWithStdin(engine: Engine, args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: engine.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    child.stdin.end(input);
+  });
+}
+
+t.test('tty and stdin', async (t) => {
+  const engine = await startEngine(t);
+
+  await t.test('run -i forwards piped stdin and closes it at its end', async (t) => {
+    const r = await berthWithStdin(engine, ['run', '-i', '--rm', 'busybox', 'cat'], 'hi\nthere\n');
+    t.equal(r.code, 0, r.stderr);
+    t.equal(r.stdout, 'hi\nthere\n');
+    const r2 = await berthWithStdin(engine, ['run', '-i', '--rm', 'busybox', 'sh', '-c', 'wc -l; exit 3'], 'a\nb\nc\n');
+    t.equal(r2.code, 3, r2.stderr);
+    t.equal(r2.stdout.trim(), '3');
+    // without -i the container's stdin is /dev/null
+    const r3 = await berthWithStdin(engine, ['run', '--rm', 'busybox', 'cat'], 'ignored\n');
+    t.equal(r3.code, 0);
+    t.equal(r3.stdout, '');
+  });
+
+  await t.test('run -it: echo, resize, exit code', async (t) => {
+    const r = await runInPty([process.execPath, CLI, 'run', '-it', '--rm', 'busybox', 'sh'], engine.env, [
+      { expect: '# ' },
+      { send: 'echo typed-$((6*7))\r' },
+      { expect: 'typed-42' },
+      { send: '[ -t 0 ] && echo stdin-is-a-tty; stty size\r' },
+      { expect: '24 80' },
+      { resize: [33, 101] },
+      { sleepMs: 300 },
+      { send: 'stty size\r' },
+      { expect: '33 101' },
+      { send: 'exit 5\r' },
+    ]);
+    t.equal(r.failed, null, r.transcript);
+    t.match(r.transcript, /echo typed-\$\(\(6\*7\)\)/, 'the typed input is echoed by the pty');
+    t.match(r.transcript, /\nstdin-is-a-tty/, 'stdin is a terminal');
+    t.equal(r.code, 5, r.transcript);
+  });
+
+  await t.test('detach with ctrl-p ctrl-q, then attach', async (t) => {
+    const r = await runInPty([process.execPath, CLI, 'run', '-it', '--name', 'shell', 'busybox', 'sh'], engine.env, [
+      { expect: '# ' },
+      { send: 'echo first\r' },
+      { expect: '\nfirst' },
+      { send: '\x10\x11' },
+    ]);
+    t.equal(r.failed, null, r.transcript);
+    t.equal(r.code, 0, 'the CLI exits 0 after detaching');
+    const inspect = JSON.parse(await engine.ok(['inspect', 'shell'])) as Array<{ State: { Status: string; Pid: number } }>;
+    t.equal(inspect[0].State.Status, 'running', 'the container keeps running');
+    t.ok(alive(inspect[0].State.Pid));
+
+    const back = await runInPty([process.execPath, CLI, 'attach', 'shell'], engine.env, [
+      { sleepMs: 1500 },
+      { send: 'echo again-$((1+1))\r' },
+      { expect: 'again-2' },
+      { send: 'exit 7\r' },
+    ]);
+    t.equal(back.failed, null, back.transcript);
+    t.equal(back.code, 7, back.transcript);
+    t.equal(back.transcript.split('echo again').length, 2, 'typed input is echoed once, by the container\'s pty');
+    await engine.ok(['rm', 'shell']);
+    const sockets = await fs.readdir(`${engine.runRoot}/shims`).catch(() => []);
+    t.same(sockets, [], 'no attach socket is left');
+  });
+
+  await t.test('the socket protocol: output frames, resize, signal', async (t) => {
+    const id = (await engine.ok(['run', '-d', '-t', 'busybox', 'sh', '-c', 'trap "echo got-usr1; exit 9" USR1; while :; do stty size; sleep 0.2; done'])).trim();
+    const socket = net.createConnection(`${engine.runRoot}/shims/${id}.sock`);
+    await once(socket, 'connect');
+    const ended = once(socket, 'end');
+    let frames = Buffer.alloc(0);
+    socket.on('data', (d: Buffer) => { frames = Buffer.concat([frames, d]); });
+    const text = () => {
+      let out = '';
+      for (let off = 0; off + 3 <= frames.length;) {
+        const len = frames.readUInt16BE(off + 1);
+        if (String.fromCharCode(frames[off]) === 'o') out += frames.subarray(off + 3, off + 3 + len).toString();
+        off += 3 + len;
+      }
+      return out;
+    };
+    const until = async (what: RegExp) => {
+      for (let i = 0; i < 250 && !what.test(text()); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      return text();
+    };
+    socket.write(frame('a'));
+    socket.write(frame('r', Buffer.from([0, 40, 0, 120])));
+    t.match(await until(/40 120/), /40 120/, 'output frames stream live and TIOCSWINSZ reaches the pty');
+    socket.write(frame('k', Buffer.from([10])));
+    t.match(await until(/got-usr1/), /got-usr1/, 'a signal frame reaches the init');
+    await ended;
+    t.equal((await engine.berth(['wait', id])).stdout.trim(), '9');
+    socket.destroy();
+    await engine.ok(['rm', id]);
+  });
+
+  await t.test('attach refuses a stopped container', async (t) => {
+    await engine.ok(['run', '--name', 'done', 'busybox', 'true']);
+    const r = await engine.berth(['attach', 'done']);
+    t.not(r.code, 0);
+    t.match(r.stderr, /cannot attach to a stopped container/);
+    await engine.ok(['rm', 'done']);
+  });
+});
