@@ -104,7 +104,8 @@ const results = {
   /** The other scenarios (reportScenarios.mjs): daemonReady, eventLog, eventLatency. */
   scenarios,
 };
-fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+// measuredInThisRun only picks the terminal summary's lines; it is no result.
+fs.writeFileSync(resultsFile, `${JSON.stringify(results, (key, value) => (key === 'measuredInThisRun' ? undefined : value), 2)}\n`);
 
 // ---- RESULTS.md ----
 const f = (ms) => (ms === null || ms === undefined ? 'n/a' : ms.toFixed(1));
@@ -203,7 +204,7 @@ subscriber, berth and podman).
 
 ## Start latency
 
-- Measured: ${startLatencyAt}${fresh ? '' : ' (**not rerun** in the latest bench run: these figures are from then)'}, berth ${facts.berth.version} at ${facts.berth.commit}
+- Measured: ${startLatencyAt}, berth ${facts.berth.version} at ${facts.berth.commit}
 - Reproduce: \`BENCH_SCENARIOS=start-latency ${env} bash bench/run.sh\`${measured.runs === 30 && measured.warmup === 3 ? ' (the defaults)' : ''}
 - Load average (1, 5, 15 min) when measuring began: ${load(measured.loadavg?.before)}; when it ended: ${load(measured.loadavg?.after)}
 ${busy ? `- **The machine was busy when measuring began (1-min load ${busy} on ${facts.nproc} cores): every figure is inflated; rerun on a quiet machine.**\n` : ''}

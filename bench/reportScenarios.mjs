@@ -44,7 +44,7 @@ const ratio = (a, b) => (a && b ? `${(a / b).toFixed(1)}x` : 'n/a');
 
 function header(s) {
   const lines = [
-    `- Measured ${s.startedAt} → ${s.finishedAt}${s.measuredInThisRun ? '' : ' (**not rerun** in the latest bench run: these figures are from then)'};` +
+    `- Measured ${s.startedAt} → ${s.finishedAt};` +
       ` load average (1, 5, 15 min) before: ${load(s.loadavg?.before)}, after: ${load(s.loadavg?.after)}` +
       `${s.machine ? ` on ${s.machine.nproc} × ${s.machine.cpu}, berth ${s.machine.berth?.commit ?? '?'} (working tree may differ)` : ''}`,
     `- Reproduce: \`${s.reproduce}\` (or alone: \`${s.alone}\`)`,
@@ -130,7 +130,8 @@ function daemonReady(s, eventLog) {
   const stops = sizes.flatMap((x) => Object.values(x.modes).map((m) => m.stop.median)).filter((v) => v !== null);
   if (stops.length) {
     notes.push(`- Observed, not timed above: every clean stop (SIGTERM) took ${f(Math.min(...stops), 0)}–${f(Math.max(...stops), 0)} ms (medians),` +
-      ' close to the 2 s the daemon allows nc.drain() before it closes the connection anyway.');
+      ' each just over the 2 s the daemon allows nc.drain() before it closes the connection anyway, which suggests the drain never' +
+      ' finishes and the guard fires every time.');
   }
   const argv = (mode) => `\`${small.modes[mode].argv.join(' ')}\``;
   return `## Daemon ready time vs history
@@ -253,6 +254,10 @@ function eventLatency(s) {
   } else {
     notes.push('- podman was not measured in this run (it needs bench/peers.sh\'s preparation: run the scenario through bench/run.sh).');
   }
+  const startE2e = r.endToEnd['container.start request → start received'];
+  notes.push(`- \`container.start\` request → start received (${f(startE2e.median, 1)} ms) is the daemon's whole start of the container:` +
+    ' the \`starting\` append, rootfs and cgroups, the shim launch and its answer, then the \`started\` append; the event itself is in' +
+    ' the subscriber\'s hands about as fast as any other (the delivery figures above).');
   const cliE2e = r.endToEnd['berth kill (spawn) → die received'];
   const apiE2e = r.endToEnd['container.kill request → die received'];
   notes.push(`- End to end, \`berth kill\` → die received takes ${f(cliE2e.median, 0)} ms, almost all of it the CLI's own start-up` +

@@ -42,7 +42,8 @@ export class Layout {
   /** The dir of the shims' attach sockets (under the run root: a socket path must fit in 108 bytes). */
   get shimSocketsDir(): string { return path.join(this.runRoot, 'shims'); }
   /** A container's attach socket, served by its shim (protocol: runtime/native/sock.c). */
-  shimSocket(id: string): string { return path.join(this.shimSocketsDir, `${id}.sock`); }
+  /** Named by the id's first 24 hex digits: a unix socket path must fit in 108 bytes, so long run roots still work. */
+  shimSocket(id: string): string { return path.join(this.shimSocketsDir, `${id.slice(0, 24)}.sock`); }
 
   /** A blob by its sha256 hex (no "sha256:" prefix). */
   blob(hex: string): string { return path.join(this.blobsDir, hex); }

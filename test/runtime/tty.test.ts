@@ -12,6 +12,7 @@ import t from 'tap';
 import { alive, startEngine, type Engine } from '../helpers/engine.js';
 import { runInPty } from '../helpers/pty.js';
 import { frame } from '../../cli/shimAttach.js';
+import { Layout } from '../../runtime/layout.js';
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
@@ -93,7 +94,7 @@ t.test('tty and stdin', async (t) => {
 
   await t.test('the socket protocol: output frames, resize, signal', async (t) => {
     const id = (await engine.ok(['run', '-d', '-t', 'busybox', 'sh', '-c', 'trap "echo got-usr1; exit 9" USR1; while :; do stty size; sleep 0.2; done'])).trim();
-    const socket = net.createConnection(`${engine.runRoot}/shims/${id}.sock`);
+    const socket = net.createConnection(new Layout(engine.root, engine.runRoot).shimSocket(id));
     await once(socket, 'connect');
     const ended = once(socket, 'end');
     let frames = Buffer.alloc(0);
