@@ -103,6 +103,7 @@ export class Host {
   /** Replays this host's history (pure, from snapshots and the log's tail), goes live, then reconciles with the kernel. */
   async start(): Promise<ReplayStats> {
     const stats = await replay({ host: this.id, store: this.store, snapshots: this.snapshots, entityFor: (kind, id) => this.entityFor(kind, id) });
+    if (process.env.BERTH_DEBUG) console.error(`berthd: replay done (${stats.snapshots} snapshots, ${stats.events} events)`);
     this.checkpoints?.started(stats.checkpoint);
     this.live = true;
     for (const image of this.images.values()) image.start(this.imageMachine);
@@ -114,6 +115,7 @@ export class Host {
       if (repair.resume) this.effects.resume(state, repair.resume);
       for (const command of repair.commands) this.dispatch(container.id, command);
     }));
+    if (process.env.BERTH_DEBUG) console.error('berthd: containers reconciled');
     await this.volumes.start();
     return stats;
   }
