@@ -1,27 +1,13 @@
 /** Container rules, given/when/then: given these events, when this command, then these events or this error. */
 import t from 'tap';
 import { initialTransition, transition } from 'xstate';
-import type { ContainerCommand, ContainerConfig, ContainerEvent } from '../../events/container.js';
+import type { ContainerCommand, ContainerEvent } from '../../events/container.js';
 import type { Draft } from '../../events/envelope.js';
 import { decideContainer } from './decide.js';
 import { containerMachine } from './machine.js';
+import { config, envelope, given, id } from './given.js';
 import type { ContainerState } from './state.js';
 
-const id = 'a'.repeat(64);
-const config: ContainerConfig = {
-  name: 'web', image: 'b'.repeat(64), imageRef: 'busybox', cmd: ['true'], env: [], workingDir: '',
-  hostname: 'h', autoRemove: false, labels: {},
-};
-let seq = 0;
-const envelope = (draft: Draft<ContainerEvent>): ContainerEvent =>
-  ({ ...draft, id: `e${++seq}`, host: 'h1', kind: 'container', entity: id, time: 1000 + seq, causation: 'c', correlation: 'c', attributes: {} }) as ContainerEvent;
-
-/** Folds the drafts through the machine (pure) and returns the state decide sees. */
-function given(...drafts: Draft<ContainerEvent>[]): ContainerState {
-  let snapshot = initialTransition(containerMachine, { id, host: 'h1' })[0];
-  for (const draft of drafts) snapshot = transition(containerMachine, snapshot, envelope(draft))[0];
-  return { ...snapshot.context, status: snapshot.value as ContainerState['status'] };
-}
 
 const created: Draft<ContainerEvent> = { type: 'container.created', data: config };
 const starting: Draft<ContainerEvent> = { type: 'container.starting', data: {} };

@@ -1,26 +1,13 @@
 /** Pause, unpause, exec and oom rules, given/when/then through the machine. */
 import t from 'tap';
 import { initialTransition, transition } from 'xstate';
-import type { ContainerConfig, ContainerEvent } from '../../events/container.js';
+import type { ContainerEvent } from '../../events/container.js';
 import type { Draft } from '../../events/envelope.js';
 import { decideContainer } from './decide.js';
 import { containerMachine } from './machine.js';
-import type { ContainerState } from './state.js';
+import { config, envelope, given, id } from './given.js';
 
-const id = 'a'.repeat(64);
 const execId = 'e'.repeat(64);
-const config: ContainerConfig = {
-  name: 'web', image: 'b'.repeat(64), imageRef: 'busybox', cmd: ['true'], env: [], workingDir: '',
-  hostname: 'h', autoRemove: false, labels: {},
-};
-let seq = 0;
-const envelope = (draft: Draft<ContainerEvent>): ContainerEvent =>
-  ({ ...draft, id: `e${++seq}`, host: 'h1', kind: 'container', entity: id, time: 1000 + seq, causation: 'c', correlation: 'c', attributes: {} }) as ContainerEvent;
-function given(...drafts: Draft<ContainerEvent>[]): ContainerState {
-  let snapshot = initialTransition(containerMachine, { id, host: 'h1' })[0];
-  for (const draft of drafts) snapshot = transition(containerMachine, snapshot, envelope(draft))[0];
-  return { ...snapshot.context, status: snapshot.value as ContainerState['status'] };
-}
 const running: Draft<ContainerEvent>[] = [
   { type: 'container.created', data: config }, { type: 'container.starting', data: {} },
   { type: 'container.started', data: { pid: 42, shimPid: 41 } },

@@ -9,6 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { alive, cgroupDirsOf, mountsMentioning, startEngine } from '../helpers/engine.js';
+import { cgroupHasProcesses, containers, settle } from '../helpers/chaos.js';
 
 const rounds = Number(process.env.BERTH_CHAOS_ROUNDS ?? 20);
 const seed = Number(process.env.BERTH_CHAOS_SEED ?? Date.now() % 1_000_000);
@@ -25,43 +26,11 @@ function launch(args: string[]): ChildProcess {
   return spawn(process.execPath, [CLI, ...args], { env: engine.env, stdio: 'ignore' });
 }
 
-interface Seen { id: string; status: string; pid: number }
-async function containers(): Promise<Seen[]> {
-  const ids = (await engine.ok(['ps', '-aq', '--no-trunc'])).split('\n').filter(Boolean);
-  if (!ids.length) return [];
-  // Some may be removed between the two calls: inspect still prints the rest.
-  const result = await engine.berth(['inspect', '--type', 'container', ...ids]);
-  let inspected;
-  try {
-    inspected = JSON.parse(result.stdout);
-  } catch {
-    throw new Error(`inspect printed no JSON (exit ${result.code}): ${result.stdout} ${result.stderr}`);
-  }
-  return inspected.map((c: { Id: string; State: { Status: string; Pid: number } }) => ({ id: c.Id, status: c.State.Status, pid: c.State.Pid }));
-}
-
-/** Waits until no container is half-way through a transition. */
-async function settle(): Promise<Seen[]> {
-  for (let i = 0; i < 100; i++) {
-    const all = await containers();
-    if (all.every((c) => !['starting', 'stopping', 'removing'].includes(c.status))) return all;
-    await sleep(100);
-  }
-  return containers();
-}
-
-async function cgroupHasProcesses(id: string): Promise<boolean> {
-  for (const dir of await cgroupDirsOf(id)) {
-    const procs = await fs.readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '');
-    if (procs.trim()) return true;
-  }
-  return false;
-}
 
 t.test(`${rounds} rounds of SIGKILL during create, start, stop and rm`, async (t) => {
   let names = 0;
   for (let round = 0; round < rounds; round++) {
-    const existing = await containers();
+    const existing = await containers(engine);
     const inFlight: ChildProcess[] = [];
     const operations = 1 + Math.floor(random() * 3);
     for (let i = 0; i < operations; i++) {
@@ -76,7 +45,7 @@ t.test(`${rounds} rounds of SIGKILL during create, start, stop and rm`, async (t
     await engine.killDaemon('SIGKILL');
     for (const child of inFlight) if (child.pid && alive(child.pid)) child.kill('SIGKILL');
     await engine.startDaemon();
-    const state = await settle();
+    const state = await settle(engine);
     for (const c of state) {
       if (c.status === 'running') {
         if (!(c.pid > 0 && alive(c.pid))) t.fail(`round ${round}: ${c.id.slice(0, 12)} is recorded running but its process is gone`);
@@ -96,9 +65,9 @@ t.test(`${rounds} rounds of SIGKILL during create, start, stop and rm`, async (t
   const events = (await engine.ok(['events', '--since', '0', '--until', '0s', '--format', 'json'])).trim().split('\n').map((l) => JSON.parse(l));
   t.equal(new Set(events.map((e) => e.seq)).size, events.length, 'no event is duplicated');
 
-  const all = await containers();
+  const all = await containers(engine);
   if (all.length) await engine.ok(['rm', '-f', ...all.map((c) => c.id)]);
-  t.same(await containers(), [], 'everything removed');
+  t.same(await containers(engine), [], 'everything removed');
   for (const c of all) t.same(await cgroupDirsOf(c.id), [], `no cgroup left for ${c.id.slice(0, 12)}`);
   t.same(await mountsMentioning(engine.dir), [], 'no mount left');
   t.same(await fs.readdir(path.join(engine.root, 'containers')).catch(() => []), [], 'no container directory left');

@@ -16,6 +16,7 @@ import { JetStreamEventStore } from '../../events/jetStream.js';
 import { eventFilter } from '../../events/subjects.js';
 import { connectEngine } from '../helpers/bus.js';
 import { alive, cgroupDirsOf, mountsMentioning, startEngine } from '../helpers/engine.js';
+import { cgroupHasProcesses, containers, settle } from '../helpers/chaos.js';
 
 const rounds = Number(process.env.BERTH_CHAOS_ROUNDS ?? 3);
 const seed = Number(process.env.BERTH_CHAOS_SEED ?? 4242);
@@ -40,27 +41,6 @@ const exited = (child: ChildProcess, ms: number) => new Promise<void>((resolve) 
   child.once('exit', () => { clearTimeout(timer); resolve(); });
 });
 
-interface Seen { id: string; status: string; pid: number }
-async function containers(): Promise<Seen[]> {
-  const ids = (await engine.ok(['ps', '-aq', '--no-trunc'])).split('\n').filter(Boolean);
-  if (!ids.length) return [];
-  const result = await engine.berth(['inspect', '--type', 'container', ...ids]);
-  return JSON.parse(result.stdout).map((c: { Id: string; State: { Status: string; Pid: number } }) => ({ id: c.Id, status: c.State.Status, pid: c.State.Pid }));
-}
-async function settle(): Promise<Seen[]> {
-  for (let i = 0; i < 100; i++) {
-    const all = await containers();
-    if (all.every((c) => !['starting', 'stopping', 'removing'].includes(c.status))) return all;
-    await sleep(100);
-  }
-  return containers();
-}
-async function cgroupHasProcesses(id: string): Promise<boolean> {
-  for (const dir of await cgroupDirsOf(id)) {
-    if ((await fs.readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).trim()) return true;
-  }
-  return false;
-}
 async function parentOf(pid: number): Promise<number> {
   const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? 0);
@@ -72,7 +52,7 @@ t.test(`${rounds} rounds of SIGKILL of a shim or the nats-server`, async (t) => 
   const stuck: string[] = [];
   let names = 0;
   for (let round = 0; round < rounds; round++) {
-    const existing = await containers();
+    const existing = await containers(engine);
     const inFlight: ChildProcess[] = [];
     for (let i = 0, n = 1 + Math.floor(random() * 3); i < n; i++) {
       const choice = random();
@@ -90,7 +70,7 @@ t.test(`${rounds} rounds of SIGKILL of a shim or the nats-server`, async (t) => 
     const natsToo = process.env.BERTH_CHAOS_NATS === '1';
     const victim = !natsToo || round === 0 ? 'shim' : round === 1 ? 'nats' : draw < 0.6 ? 'shim' : 'nats';
     const record = async () => {
-      const running = (await containers().catch(() => [])).filter((c) => c.status === 'running' && c.pid > 0);
+      const running = (await containers(engine).catch(() => [])).filter((c) => c.status === 'running' && c.pid > 0);
       for (const c of running) { processes.add(c.pid); const shim = await parentOf(c.pid); if (shim > 1) processes.add(shim); }
       return running;
     };
@@ -118,7 +98,7 @@ t.test(`${rounds} rounds of SIGKILL of a shim or the nats-server`, async (t) => 
       await engine.killDaemon('SIGKILL');
       await engine.startDaemon();
     }
-    const state = await settle();
+    const state = await settle(engine);
     for (const c of state) {
       if (c.status === 'running') {
         if (!(c.pid > 0 && alive(c.pid))) t.fail(`round ${round}: ${c.id.slice(0, 12)} is recorded running but its process is gone`);
@@ -145,9 +125,9 @@ t.test(`${rounds} rounds of SIGKILL of a shim or the nats-server`, async (t) => 
   await nc.close();
   t.equal(new Set(ids).size, ids.length, `no event id is in the log twice (${ids.length} events)`);
 
-  const all = await containers();
+  const all = await containers(engine);
   if (all.length) await engine.ok(['rm', '-f', ...all.map((c) => c.id)]);
-  t.same(await containers(), [], 'everything removed');
+  t.same(await containers(engine), [], 'everything removed');
   for (const c of all) t.same(await cgroupDirsOf(c.id), [], `no cgroup left for ${c.id.slice(0, 12)}`);
   t.same(await mountsMentioning(engine.dir), [], 'no mount left');
   t.same(await fs.readdir(path.join(engine.root, 'containers')).catch(() => []), [], 'no container directory left');

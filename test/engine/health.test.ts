@@ -1,16 +1,9 @@
 /** Health checks: probes run inside the container, status changes are events, ps and inspect show them. */
 import t from 'tap';
-import { startEngine } from '../helpers/engine.js';
+import { startEngine, until } from '../helpers/engine.js';
 
 const engine = await startEngine(t);
-const inspect = async (name: string) => JSON.parse(await engine.ok(['inspect', name]))[0];
-async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  for (const end = Date.now() + ms; Date.now() < end;) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const inspect = (name: string) => engine.inspect(name);
 
 t.test('a failing check makes it unhealthy after the retries; a passing one healthy', async (t) => {
   await engine.ok(['run', '-d', '--name', 'probed', '--health-cmd', 'test -e /tmp/ok', '--health-interval', '200ms',

@@ -1,17 +1,10 @@
 /** Restart policies against the real engine, including across a daemon restart. */
 import t from 'tap';
-import { startEngine } from '../helpers/engine.js';
+import { startEngine, until } from '../helpers/engine.js';
 
 const engine = await startEngine(t);
 
-const inspect = async (name: string) => JSON.parse(await engine.ok(['inspect', name]))[0];
-async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  for (const end = Date.now() + ms; Date.now() < end;) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const inspect = (name: string) => engine.inspect(name);
 
 t.test('on-failure:2 runs a failing container three times, then gives up', async (t) => {
   await engine.ok(['run', '-d', '--name', 'flaky', '--restart', 'on-failure:2', 'busybox', 'sh', '-c', 'echo try; exit 3']);

@@ -79,6 +79,11 @@ export class Engine {
     return result.stdout;
   }
 
+  /** `berth inspect NAME` as an object. */
+  async inspect(name: string): Promise<any> {
+    return JSON.parse(await this.ok(['inspect', name]))[0];
+  }
+
   /** Starts the daemon in the foreground of this test and waits until it answers. */
   async startDaemon(): Promise<void> {
     await fs.mkdir(this.root, { recursive: true });
@@ -139,6 +144,15 @@ export class Engine {
     }
     await fs.rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Polls `check` every 100 ms until it holds; throws after `ms`. */
+export async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** A fresh engine for test `t`, destroyed in its teardown. */

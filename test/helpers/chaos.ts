@@ -1,0 +1,37 @@
+/** Shared by the chaos tests: what the engine records of its containers, and what the kernel has. */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { cgroupDirsOf, type Engine } from './engine.js';
+
+export interface Seen { id: string; status: string; pid: number }
+
+/** Every container as `inspect` shows it (some may be removed between ps and inspect). */
+export async function containers(engine: Engine): Promise<Seen[]> {
+  const ids = (await engine.ok(['ps', '-aq', '--no-trunc'])).split('\n').filter(Boolean);
+  if (!ids.length) return [];
+  const result = await engine.berth(['inspect', '--type', 'container', ...ids]);
+  let inspected;
+  try {
+    inspected = JSON.parse(result.stdout);
+  } catch {
+    throw new Error(`inspect printed no JSON (exit ${result.code}): ${result.stdout} ${result.stderr}`);
+  }
+  return inspected.map((c: { Id: string; State: { Status: string; Pid: number } }) => ({ id: c.Id, status: c.State.Status, pid: c.State.Pid }));
+}
+
+/** Waits until no container is half-way through a transition. */
+export async function settle(engine: Engine): Promise<Seen[]> {
+  for (let i = 0; i < 100; i++) {
+    const all = await containers(engine);
+    if (all.every((c) => !['starting', 'stopping', 'removing'].includes(c.status))) return all;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return containers(engine);
+}
+
+export async function cgroupHasProcesses(id: string): Promise<boolean> {
+  for (const dir of await cgroupDirsOf(id)) {
+    if ((await fs.readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).trim()) return true;
+  }
+  return false;
+}
