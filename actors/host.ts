@@ -102,7 +102,9 @@ export class Host {
 
   /** Replays this host's history (pure, from snapshots and the log's tail), goes live, then reconciles with the kernel. */
   async start(): Promise<ReplayStats> {
-    const stats = await replay({ host: this.id, store: this.store, snapshots: this.snapshots, entityFor: (kind, id) => this.entityFor(kind, id) });
+    const stats = await replay({ host: this.id, store: this.store, snapshots: this.snapshots, entityFor: (kind, id) => this.entityFor(kind, id),
+      log: process.env.BERTH_DEBUG ? (message) => console.error(`berthd: ${message}`) : undefined,
+    });
     if (process.env.BERTH_DEBUG) console.error(`berthd: replay done (${stats.snapshots} snapshots, ${stats.events} events)`);
     this.checkpoints?.started(stats.checkpoint);
     this.live = true;
@@ -117,6 +119,7 @@ export class Host {
     }));
     if (process.env.BERTH_DEBUG) console.error('berthd: containers reconciled');
     await this.volumes.start();
+    if (process.env.BERTH_DEBUG) console.error('berthd: volumes reconciled');
     return stats;
   }
 

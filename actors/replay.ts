@@ -16,6 +16,8 @@ export interface ReplaySource {
   snapshots?: SnapshotStore;
   /** The entity of a kind and id, created on first use. */
   entityFor(kind: Kind, id: string): Entity<unknown, unknown>;
+  /** Reports progress (start-up phases in the daemon's debug log). */
+  log?(message: string): void;
 }
 
 export interface ReplayStats {
@@ -33,6 +35,7 @@ export async function replay(source: ReplaySource): Promise<ReplayStats> {
     source.entityFor(snapshot.kind, snapshot.entity).restore(snapshot.value, snapshot.context, snapshot.seq);
   }
   let events = 0;
+  source.log?.(`snapshots loaded (${loaded.snapshots.length}, checkpoint ${loaded.checkpoint})`);
   const from = loaded.checkpoint > 0 ? { fromSeq: loaded.checkpoint + 1 } : {};
   for await (const stored of source.store.read(eventFilter(source.host), from)) {
     const entity = source.entityFor(stored.event.kind, stored.event.entity);

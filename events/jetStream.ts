@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { headers } from '@nats-io/transport-node';
 import {
   jetstream, jetstreamManager, DeliverPolicy, StorageType, JetStreamApiError,
-  type JetStreamClient, type JsMsg, type Consumer, type OrderedConsumerOptions,
+  type JetStreamClient, type JetStreamManager, type JsMsg, type MsgRequest, type Consumer, type OrderedConsumerOptions,
 } from '@nats-io/jetstream';
 import { AnyEvent } from './all.js';
 import { decode, encode } from './codec.js';
@@ -13,6 +13,15 @@ import type { EventStore, ReadFrom, StoredEvent } from './store.js';
 import { EVENTS_STREAM, EVENTS_SUBJECTS, eventSubject } from './subjects.js';
 
 const WRONG_LAST_SEQUENCE = 10071;
+
+/**
+ * How bounded reads pull: short pull expiry and heartbeats, so that a pull the server never
+ * answers (a consumer lost while a server recovers) is noticed and the ordered consumer
+ * recreated within seconds, not after the library's default 30 s.
+ */
+const BOUNDED_PULL = { max_messages: 512, expires: 5000, idle_heartbeat: 1000 } as const;
+/** A bounded read whose consumer has been quiet this long checks where the log really ends. */
+const QUIET_MS = 3000;
 /** The type travels in a header as well, so readers can filter without decoding. */
 export const TYPE_HEADER = 'Berth-Type';
 
@@ -32,8 +41,27 @@ export async function ensureEventStream(nc: NatsConnection, replicas = 1): Promi
   }
 }
 
+/** A bounded read's messages: until the consumer says none are pending, or it goes quiet. */
+export async function* boundedMessages(consumer: Consumer): AsyncIterable<JsMsg> {
+  if ((await consumer.info(true)).num_pending === 0) return;
+  const messages = await consumer.consume(BOUNDED_PULL);
+  let quiet = setTimeout(() => messages.stop(), QUIET_MS);
+  try {
+    for await (const m of messages) {
+      clearTimeout(quiet);
+      yield m;
+      if (m.info.pending === 0) break;
+      quiet = setTimeout(() => messages.stop(), QUIET_MS);
+    }
+  } finally {
+    clearTimeout(quiet);
+    messages.stop();
+  }
+}
+
 export class JetStreamEventStore implements EventStore {
   private readonly js: JetStreamClient;
+  private jsm: Promise<JetStreamManager> | null = null;
   constructor(private readonly nc: NatsConnection) {
     this.js = jetstream(nc);
   }
@@ -62,20 +90,31 @@ export class JetStreamEventStore implements EventStore {
     return stored;
   }
 
+  /**
+   * Everything under `filter` from `from` up to the end of the log. NATS 2.9's pending counts
+   * (where an ordered consumer says it has delivered the last message) are a hint only: when
+   * they say "done", or when the consumer goes quiet, the server is asked directly for the next
+   * message under the filter, and reading goes on from there if there is one. A wrong count can
+   * therefore neither end a read early (a lost event) nor keep it waiting for ever.
+   */
   async *read(filter: string, from: ReadFrom = {}): AsyncIterable<StoredEvent> {
-    const consumer = await this.consumer(filter, from);
-    let pending = (await consumer.info(true)).num_pending;
-    if (pending === 0) return;
-    const messages = await consumer.consume();
-    try {
-      for await (const m of messages) {
-        pending = m.info.pending;
+    let last = from.fromSeq ? from.fromSeq - 1 : 0;
+    let start = from;
+    for (;;) {
+      for await (const m of boundedMessages(await this.consumer(filter, start))) {
+        last = m.seq;
         const stored = toStored(m);
         if (stored) yield stored;
-        if (pending === 0) break;
       }
-    } finally {
-      messages.stop();
+      // A read by time that found nothing has no sequence to check from.
+      if (last === 0 && start.since !== undefined) return;
+      // STREAM.MSG.GET takes next_by_subj (with wildcards) since server 2.9; the client types
+      // offer it only for direct gets, which need allow_direct on the stream.
+      const query = { next_by_subj: filter, seq: last + 1 } as unknown as MsgRequest;
+      const next = await (await this.manager()).streams.getMessage(EVENTS_STREAM, query);
+      if (!next) return;
+      if (process.env.BERTH_DEBUG) console.error(`berth: reading ${filter}: the server's count ended at seq ${last}, but seq ${next.seq} follows; reading on`);
+      start = { fromSeq: next.seq };
     }
   }
 
@@ -104,8 +143,13 @@ export class JetStreamEventStore implements EventStore {
     };
   }
 
+  private manager(): Promise<JetStreamManager> {
+    this.jsm ??= jetstreamManager(this.nc);
+    return this.jsm;
+  }
+
   async purge(host: string, kind: Kind, entity: string): Promise<void> {
-    const jsm = await jetstreamManager(this.nc);
+    const jsm = await this.manager();
     await jsm.streams.purge(EVENTS_STREAM, { filter: eventSubject(host, kind, entity) });
   }
 

@@ -1,6 +1,7 @@
 /** The SnapshotStore over a NATS KV bucket (`berth_snapshots`, key <host>.<kind>.<entity>). */
 import type { NatsConnection } from '@nats-io/transport-node';
-import { jetstream, DeliverPolicy } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, DeliverPolicy } from '@nats-io/jetstream';
+import { boundedMessages } from './jetStream.js';
 import { Kvm, type KV } from '@nats-io/kv';
 import { z } from 'zod';
 import { decode, encode } from './codec.js';
@@ -20,31 +21,36 @@ export class KvSnapshotStore implements SnapshotStore {
     return new KvSnapshotStore(nc, kv);
   }
 
+  /**
+   * The last value of every key of this host: through one ordered consumer, then checked
+   * against the stream's own list of this host's keys (NATS 2.9's pending count, which ends the
+   * consumer's read, is a hint only), and any key the consumer missed is fetched by itself.
+   */
   async load(host: string): Promise<{ checkpoint: number; snapshots: Snapshot[] }> {
-    // The last value of every key of this host, through one ordered consumer.
-    const consumer = await jetstream(this.nc).consumers.get(`KV_${SNAPSHOT_BUCKET}`, {
-      filter_subjects: `$KV.${SNAPSHOT_BUCKET}.${host}.>`,
-      deliver_policy: DeliverPolicy.LastPerSubject,
-    });
+    const filter = `$KV.${SNAPSHOT_BUCKET}.${host}.>`;
+    const stream = `KV_${SNAPSHOT_BUCKET}`;
     const snapshots: Snapshot[] = [];
     let checkpoint = 0;
-    if ((await consumer.info(true)).num_pending === 0) return { checkpoint, snapshots };
-    const messages = await consumer.consume();
-    try {
-      for await (const m of messages) {
-        const operation = m.headers?.get('KV-Operation');
-        if (m.data.length > 0 && operation !== 'DEL' && operation !== 'PURGE') {
-          try {
-            if (m.subject.endsWith(`.${CHECKPOINT_KEY}`)) checkpoint = decode(Checkpoint, m.data).seq;
-            else snapshots.push(decode(Snapshot, m.data));
-          } catch {
-            // An unreadable snapshot is ignored: that entity is rebuilt from the log instead.
-          }
-        }
-        if (m.info.pending === 0) break;
+    const seen = new Set<string>();
+    const take = (subject: string, data: Uint8Array, operation: string | undefined) => {
+      seen.add(subject);
+      if (data.length === 0 || operation === 'DEL' || operation === 'PURGE') return;
+      try {
+        if (subject.endsWith(`.${CHECKPOINT_KEY}`)) checkpoint = decode(Checkpoint, data).seq;
+        else snapshots.push(decode(Snapshot, data));
+      } catch {
+        // An unreadable snapshot is ignored: that entity is rebuilt from the log instead.
       }
-    } finally {
-      messages.stop();
+    };
+    const consumer = await jetstream(this.nc).consumers.get(stream, { filter_subjects: filter, deliver_policy: DeliverPolicy.LastPerSubject });
+    for await (const m of boundedMessages(consumer)) take(m.subject, m.data, m.headers?.get('KV-Operation'));
+    const jsm = await jetstreamManager(this.nc);
+    const keys = Object.keys((await jsm.streams.info(stream, { subjects_filter: filter })).state.subjects ?? {});
+    const missed = keys.filter((key) => !seen.has(key));
+    if (missed.length) console.error(`berth: snapshots of ${host}: the consumer missed ${missed.length} of ${keys.length} keys; fetched one by one`);
+    for (const subject of missed) {
+      const m = await jsm.streams.getMessage(stream, { last_by_subj: subject });
+      if (m) take(subject, m.data, m.header?.get('KV-Operation'));
     }
     return { checkpoint, snapshots };
   }

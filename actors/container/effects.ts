@@ -9,6 +9,7 @@ import { BerthError } from '../../events/errors.js';
 import type { Worker } from '../../runtime/worker.js';
 import type { Watch } from '../../runtime/containers/watch.js';
 import { parseSignal } from '../../runtime/signals.js';
+import { systemClock, type Clock } from '../clock.js';
 import { containerMachine } from './machine.js';
 import { runtimeActions } from './runtimeEffects.js';
 import { HealthMonitors } from './healthMonitor.js';
@@ -26,6 +27,8 @@ export interface ContainerEffectDeps {
   state(id: string): ContainerState | undefined;
   /** Streams an exec's output to whoever follows it (berth exec). */
   publishExecOutput?(id: string, execId: string, chunk: OutputChunk): void;
+  /** What the restart, stop and health timers run on (default: the system clock). */
+  clock?: Clock;
 }
 
 export interface ContainerEffects {
@@ -36,11 +39,12 @@ export interface ContainerEffects {
 }
 
 export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
+  const clock = deps.clock ?? systemClock;
   const watches = new Map<string, Watch>();
-  const stopTimers = new Map<string, NodeJS.Timeout>();
-  const restartTimers = new Map<string, NodeJS.Timeout>();
+  const stopTimers = new Map<string, unknown>();
+  const restartTimers = new Map<string, unknown>();
 
-  const health = new HealthMonitors(deps.worker, deps.dispatch);
+  const health = new HealthMonitors(deps.worker, deps.dispatch, clock);
   const watch = (data: ContainerData) => {
     health.start(data);
     if (watches.has(data.id)) return;
@@ -50,7 +54,7 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
       (exit, oomKilled) => {
         watches.delete(data.id);
         health.stop(data.id);
-        clearTimeout(stopTimers.get(data.id));
+        clock.clearTimeout(stopTimers.get(data.id));
         stopTimers.delete(data.id);
         deps.publishOutput(data.id, { eof: true });
         deps.dispatch(data.id, { type: 'ReportExited', exitCode: exit.exitCode, signal: exit.signal, oomKilled, at: Date.parse(exit.time) || Date.now() });
@@ -76,12 +80,12 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
         if (event.type === 'container.killed' && context.pid) deps.worker.signal(context.pid, parseSignal(event.data.signal).number);
       },
       stopProcess: ({ context, event }) => {
-        clearTimeout(stopTimers.get(context.id));
+        clock.clearTimeout(stopTimers.get(context.id));
         if (!context.pid) return;
         const pid = context.pid;
         const timeout = event.type === 'container.stopping' ? event.data.timeoutSeconds : 0;
         // The SIGTERM is its own killed event, which follows this one; here only the deadline.
-        stopTimers.set(context.id, setTimeout(() => {
+        stopTimers.set(context.id, clock.setTimeout(() => {
           stopTimers.delete(context.id);
           if (deps.state(context.id)?.pid === pid) deps.dispatch(context.id, { type: 'Kill', signal: 'SIGKILL' });
         }, timeout * 1000));
@@ -101,9 +105,9 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
   });
 
   function scheduleRestart(context: ContainerData): void {
-    clearTimeout(restartTimers.get(context.id));
-    const delay = Math.max(0, (context.restartDueAt ?? 0) - Date.now());
-    restartTimers.set(context.id, setTimeout(() => {
+    clock.clearTimeout(restartTimers.get(context.id));
+    const delay = Math.max(0, (context.restartDueAt ?? 0) - clock.now());
+    restartTimers.set(context.id, clock.setTimeout(() => {
       restartTimers.delete(context.id);
       deps.dispatch(context.id, { type: 'Start', byRestartPolicy: true });
     }, delay));
@@ -140,7 +144,7 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
     stopAll() {
       for (const w of watches.values()) w.stop();
       health.stopAll();
-      for (const timer of [...stopTimers.values(), ...restartTimers.values()]) clearTimeout(timer);
+      for (const timer of [...stopTimers.values(), ...restartTimers.values()]) clock.clearTimeout(timer);
       restartTimers.clear();
       watches.clear();
       stopTimers.clear();

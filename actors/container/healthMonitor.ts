@@ -6,17 +6,19 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerCommand } from '../../events/container.js';
 import type { Worker } from '../../runtime/worker.js';
+import { systemClock, type Clock } from '../clock.js';
 import { afterProbe, probeCommand, type HealthState } from './health.js';
 import type { ContainerData } from './state.js';
 
 const OUTPUT_LIMIT = 4096;
 
 export class HealthMonitors {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, unknown>();
 
   constructor(
     private readonly worker: Worker,
     private readonly dispatch: (id: string, command: ContainerCommand) => void,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Starts probing a running container that has a check (idempotent). */
@@ -25,7 +27,7 @@ export class HealthMonitors {
     const command = check ? probeCommand(check.test) : null;
     if (!check || !command || !data.pid || this.timers.has(data.id)) return;
     const pid = data.pid;
-    const startedAt = data.startedAt ?? Date.now();
+    const startedAt = data.startedAt ?? this.clock.now();
     let state: HealthState = data.health ?? { status: 'starting', failingStreak: 0 };
     const probe = async () => {
       const output: string[] = [];
@@ -34,26 +36,28 @@ export class HealthMonitors {
         const running = this.worker.exec(data.id, pid, data.config!, {
           execId: randomBytes(32).toString('hex'), cmd: command, env: [], workingDir: '', user: '',
         }, (_stream, chunk) => { if (output.join('').length < OUTPUT_LIMIT) output.push(chunk.toString()); });
-        const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(-1), check.timeoutMs).unref());
+        let timer: unknown;
+        const timeout = new Promise<number>((resolve) => { timer = this.clock.setTimeout(() => resolve(-1), check.timeoutMs); });
         const code = await Promise.race([running.exited, timeout]);
+        this.clock.clearTimeout(timer);
         passed = code === 0;
         if (code === -1) output.push(`health check exceeded timeout (${check.timeoutMs} ms)`);
       } catch (error) {
         output.push((error as Error).message);
       }
       if (!this.timers.has(data.id)) return; // stopped meanwhile
-      const next = afterProbe(state, passed, check.retries, Date.now() - startedAt < check.startPeriodMs);
+      const next = afterProbe(state, passed, check.retries, this.clock.now() - startedAt < check.startPeriodMs);
       if (next.status !== state.status) {
         this.dispatch(data.id, { type: 'ReportHealth', status: next.status, failingStreak: next.failingStreak, output: output.join('').trim().slice(0, OUTPUT_LIMIT) });
       }
       state = next;
-      if (this.timers.has(data.id)) this.timers.set(data.id, setTimeout(() => void probe(), check.intervalMs));
+      if (this.timers.has(data.id)) this.timers.set(data.id, this.clock.setTimeout(() => void probe(), check.intervalMs));
     };
-    this.timers.set(data.id, setTimeout(() => void probe(), check.intervalMs));
+    this.timers.set(data.id, this.clock.setTimeout(() => void probe(), check.intervalMs));
   }
 
   stop(id: string): void {
-    clearTimeout(this.timers.get(id));
+    this.clock.clearTimeout(this.timers.get(id));
     this.timers.delete(id);
   }
 

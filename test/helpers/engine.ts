@@ -89,7 +89,8 @@ export class Engine {
     await fs.mkdir(this.root, { recursive: true });
     const log = await fs.open(path.join(this.dir, 'berthd.log'), 'a');
     await fs.rm(path.join(this.runRoot, 'berthd.json'), { force: true });
-    this.daemon = spawn(process.execPath, [DAEMON, '--host-id', 'testhost'], { env: this.env, stdio: ['ignore', log.fd, log.fd] });
+    // BERTH_DEBUG: the daemon logs its start-up phases, so a start that fails shows where it stopped.
+    this.daemon = spawn(process.execPath, [DAEMON, '--host-id', 'testhost'], { env: { ...this.env, BERTH_DEBUG: '1' }, stdio: ['ignore', log.fd, log.fd] });
     await log.close();
     // Generous: a loaded CI machine can take seconds to replay and reconcile.
     for (let i = 0; i < 1500; i++) {
