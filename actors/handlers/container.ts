@@ -77,8 +77,11 @@ export class ContainerHandler {
           .filter((s) => request.all || s.status === 'running' || s.status === 'stopping' || s.status === 'paused')
           .sort((a, b) => b.created - a.created)
           .map(containerView);
-      case 'container.inspect':
-        return containerView(resolveContainer(host, request.ref).state);
+      case 'container.inspect': {
+        const view = containerView(resolveContainer(host, request.ref).state);
+        const volumes = (view.config.mounts ?? []).filter((m) => m.type === 'volume');
+        return { ...view, volumePaths: Object.fromEntries(volumes.map((m) => [m.source, host.worker.volumes.dataPath(m.source)])) };
+      }
       case 'container.logs': {
         const container = resolveContainer(host, request.ref);
         const running = container.state.status === 'running' || container.state.status === 'stopping' || container.state.status === 'paused';
@@ -181,7 +184,7 @@ export class ContainerHandler {
       ...(spec.openStdin ? { openStdin: true } : {}),
       ...(spec.tty ? { tty: true } : {}),
     };
-    const mounts = await prepareMounts(host, spec, id, ctx);
+    const mounts = await prepareMounts(host, spec, id, ctx, record.volumes ?? []);
     if (mounts.length > 0) config.mounts = mounts;
     const container = host.container(id);
     await container.execute({ type: 'Create', config }, { id: `${ctx.id}.create`, correlation: ctx.id });

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { ValidationError } from '../../events/errors.js';
 import type { MountSpec } from '../../events/mount.js';
 import type { CreateSpec } from '../../events/requests.js';
@@ -34,8 +35,23 @@ async function checkBindSource(mount: MountSpec): Promise<void> {
   await fs.mkdir(mount.source, { recursive: true, mode: 0o755 });
 }
 
-/** Resolves the spec's mounts for container `containerId`; creates what is missing. */
-export async function prepareMounts(host: Host, spec: CreateSpec, containerId: string, ctx: AttachContext): Promise<MountSpec[]> {
+/**
+ * The image's VOLUME paths that no mount of the container covers: each becomes an anonymous
+ * volume (filled from the image by copy-up), as Docker makes them. `taken` grows with them.
+ */
+export function imageVolumeMounts(paths: string[], taken: Set<string>): MountSpec[] {
+  const mounts: MountSpec[] = [];
+  for (const raw of paths) {
+    const destination = path.posix.normalize(raw).replace(/(.)\/+$/, '$1');
+    if (!destination.startsWith('/') || taken.has(destination)) continue;
+    taken.add(destination);
+    mounts.push({ type: 'volume', source: '', destination, readOnly: false, anonymous: true });
+  }
+  return mounts;
+}
+
+/** Resolves the spec's mounts for container `containerId` (with its image's VOLUMEs); creates what is missing. */
+export async function prepareMounts(host: Host, spec: CreateSpec, containerId: string, ctx: AttachContext, imageVolumes: string[] = []): Promise<MountSpec[]> {
   const explicit = spec.mounts ?? [];
   const taken = new Set(explicit.map((m) => m.destination));
   const inherited = (spec.volumesFrom ?? []).flatMap((from) => mountsFrom(host, from)).filter((m) => {
@@ -43,8 +59,9 @@ export async function prepareMounts(host: Host, spec: CreateSpec, containerId: s
     taken.add(m.destination);
     return true;
   });
+  const fromImage = imageVolumeMounts(imageVolumes, taken);
   const mounts: MountSpec[] = [];
-  for (const mount of [...explicit, ...inherited]) {
+  for (const mount of [...explicit, ...inherited, ...fromImage]) {
     if (mount.type === 'bind') await checkBindSource(mount);
     if (mount.type !== 'volume') {
       mounts.push(mount);

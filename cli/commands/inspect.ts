@@ -40,6 +40,14 @@ export function containerJson(v: ContainerView): object {
       WorkingDir: v.config.workingDir,
       Labels: v.config.labels,
     },
+    Mounts: (v.config.mounts ?? []).map((m) => ({
+      Type: m.type,
+      ...(m.type === 'volume' ? { Name: m.source, Source: v.volumePaths?.[m.source] ?? '', Driver: 'local' } : { Source: m.source }),
+      Destination: m.destination,
+      Mode: m.type === 'volume' ? 'z' : '',
+      RW: !m.readOnly,
+      Propagation: m.type === 'bind' ? m.propagation ?? 'rprivate' : '',
+    })),
     HostConfig: {
       Memory: v.config.memoryBytes ?? 0,
       PidsLimit: v.config.pidsLimit ?? null,

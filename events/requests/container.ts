@@ -56,6 +56,8 @@ export const ContainerView = z.object({
   finishedAt: z.number().nullable(),
   restartCount: z.number(),
   health: z.object({ status: z.string(), failingStreak: z.number() }).nullable(),
+  /** inspect: where each of its volumes keeps its data on the host (volume name -> path). */
+  volumePaths: z.record(z.string(), z.string()).optional(),
 });
 export type ContainerView = z.infer<typeof ContainerView>;
 
