@@ -90,7 +90,9 @@ export class Volumes {
    * events and its volumes'). An anonymous volume of a removed --rm container is removed.
    */
   async reconcile(): Promise<void> {
-    await this.deps.files.sweep();
+    // A container that is starting (or started while the daemon was down) may be copying up.
+    const busy = this.deps.containers().filter((c) => c.state.status === 'starting' || c.state.status === 'running');
+    await this.deps.files.sweep(new Set(busy.flatMap((c) => volumeMounts(c.state).map((m) => m.source))));
     // A dir whose volume the log records as removed is a removal the crash cut short, and an
     // empty one no volume owns is a create cut short: both go. Data that no record explains is
     // never deleted: it is reported and left for the user.

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -288,14 +289,19 @@ static void copy_up(int rootfd, const struct mount_entry *m)
 		close(src);
 		return;
 	}
-	/* the copy goes beside _data first: volumes/<name>/.copy-<pid> */
+	/* the copy goes beside _data first: volumes/<name>/.copy-<random>. Not the pid: this runs
+	 * as pid 1 of the container's namespace, and two containers starting on one empty volume
+	 * must not copy into the same dir. */
+	unsigned long long nonce = 0;
+	if (getrandom(&nonce, sizeof nonce, 0) != sizeof nonce)
+		FAIL("copy-up: getrandom");
 	char tmp[4096];
 	const char *slash = strrchr(m->source, '/');
-	if (!slash || (size_t)snprintf(tmp, sizeof tmp, "%.*s/.copy-%d", (int)(slash - m->source), m->source, getpid()) >= sizeof tmp) {
+	if (!slash || (size_t)snprintf(tmp, sizeof tmp, "%.*s/.copy-%016llx", (int)(slash - m->source), m->source, nonce) >= sizeof tmp) {
 		errno = ENAMETOOLONG;
 		FAIL("copy-up: path too long: %s", m->source);
 	}
-	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+	if (mkdir(tmp, 0700) < 0)
 		FAIL("copy-up: mkdir %s", tmp);
 	int dst = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dst < 0)

@@ -67,14 +67,18 @@ export class VolumeStore {
     return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
   }
 
-  /** Finishes removals and drops copy-ups that a crash cut short. */
-  async sweep(): Promise<void> {
+  /**
+   * Finishes removals and drops copy-ups that a crash cut short. The volumes in `busy` are in
+   * use by containers that may be starting, whose copy-up may still be running: their copies stay.
+   */
+  async sweep(busy: Set<string> = new Set()): Promise<void> {
     const entries = await fs.readdir(this.layout.volumesDir).catch(() => [] as string[]);
     for (const name of entries) {
       if (name.startsWith(TRASH_PREFIX)) {
         await fs.rm(path.join(this.layout.volumesDir, name), { recursive: true, force: true });
         continue;
       }
+      if (busy.has(name)) continue;
       const dir = this.layout.volume(name).dir;
       for (const inner of await fs.readdir(dir).catch(() => [] as string[])) {
         if (inner.startsWith(COPY_PREFIX)) await fs.rm(path.join(dir, inner), { recursive: true, force: true });
