@@ -15,7 +15,7 @@ import t from 'tap';
 import { JetStreamEventStore } from '../../events/jetStream.js';
 import { eventFilter } from '../../events/subjects.js';
 import { connectEngine } from '../helpers/bus.js';
-import { alive, cgroupDirsOf, mountsMentioning, startEngine } from '../helpers/engine.js';
+import { alive, cgroupDirsOf, mountsMentioning, startEngine, until } from '../helpers/engine.js';
 import { cgroupHasProcesses, containers, settle } from '../helpers/chaos.js';
 
 const rounds = Number(process.env.BERTH_CHAOS_ROUNDS ?? 3);
@@ -129,6 +129,7 @@ t.test(`${rounds} rounds of SIGKILL of a shim or the nats-server`, async (t) => 
   for (const c of all) t.same(await cgroupDirsOf(c.id), [], `no cgroup left for ${c.id.slice(0, 12)}`);
   t.same(await mountsMentioning(engine.dir), [], 'no mount left');
   t.same(await fs.readdir(path.join(engine.root, 'containers')).catch(() => []), [], 'no container directory left');
-  await sleep(200);
+  // A shim exits a moment after its container: wait for that, then check.
+  await until('the shims to exit', async () => [...processes].filter(alive).length === 0, 30_000).catch(() => {});
   t.same([...processes].filter(alive), [], 'no container process or shim is left');
 });

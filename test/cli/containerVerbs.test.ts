@@ -1,6 +1,6 @@
 /** create, start [-a], restart, `container <verb>` and version, through the real CLI. */
 import t from 'tap';
-import { startEngine } from '../helpers/engine.js';
+import { startEngine, until } from '../helpers/engine.js';
 
 const engine = await startEngine(t);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -54,7 +54,7 @@ t.test('restart stops and starts again', async (t) => {
   const after = JSON.parse(await engine.ok(['inspect', id]))[0].State;
   t.equal(after.Status, 'running');
   t.not(after.Pid, before.Pid, 'a new process');
-  for (let i = 0; i < 100 && (await engine.ok(['logs', id])) !== 'tick\ntick\n'; i++) await sleep(50);
+  await until('the second tick', async () => (await engine.ok(['logs', id])) === 'tick\ntick\n', 60_000);
   t.equal(await engine.ok(['logs', id]), 'tick\ntick\n');
   // A stopped container is simply started.
   await engine.ok(['stop', '-t', '0', id]);

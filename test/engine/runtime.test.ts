@@ -1,7 +1,7 @@
 /** pause/unpause, exec, stats, top, limits and the oom event, through the real CLI and kernel. */
 import fs from 'node:fs/promises';
 import t from 'tap';
-import { startEngine } from '../helpers/engine.js';
+import { startEngine, until } from '../helpers/engine.js';
 
 const engine = await startEngine(t);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -10,7 +10,8 @@ const count = async (ref: string) => Number((await engine.ok(['exec', ref, 'cat'
 
 t.test('pause stops a counter, unpause resumes it', async (t) => {
   const id = (await engine.ok(['run', '-d', '--name', 'counter', 'busybox', 'sh', '-c', counter])).trim();
-  await sleep(300);
+  const file = `${engine.root}/containers/${id}/upper/tmp/count`;
+  await until('the counter to count', () => fs.access(file).then(() => true, () => false), 60_000);
   await engine.ok(['pause', 'counter']);
   const state = JSON.parse(await engine.ok(['inspect', 'counter']))[0].State;
   t.equal(state.Paused, true, 'inspect says paused');
@@ -24,12 +25,11 @@ t.test('pause stops a counter, unpause resumes it', async (t) => {
   t.match(kill.stderr, /paused; unpause the container before stopping or killing/);
   await engine.ok(['unpause', 'counter']);
   const before = await count('counter');
-  await sleep(500);
-  t.ok((await count('counter')) > before, 'the counter moves after unpause');
+  await until('the counter to move after unpause', async () => (await count('counter')) > before, 60_000);
   await engine.ok(['pause', 'counter']);
-  const frozen = Number((await fs.readFile(`${engine.root}/containers/${id}/upper/tmp/count`, 'utf8')).trim());
+  const frozen = Number((await fs.readFile(file, 'utf8')).trim());
   await sleep(500);
-  t.equal(Number((await fs.readFile(`${engine.root}/containers/${id}/upper/tmp/count`, 'utf8')).trim()), frozen, 'and stands still while paused');
+  t.equal(Number((await fs.readFile(file, 'utf8')).trim()), frozen, 'and stands still while paused');
   await engine.ok(['rm', '-f', 'counter']);
   const events = await engine.ok(['events', '--since', '1m', '--until', '0s', '--filter', 'container=counter']);
   t.match(events, /container pause [a-f0-9]{64}/);
