@@ -11,6 +11,7 @@ export const SCENARIOS = {
   'daemon-ready': { key: 'daemonReady', script: 'bench/daemonReady.mjs', env: ['BENCH_READY_SIZES', 'BENCH_READY_RUNS'] },
   'event-log': { key: 'eventLog', script: 'bench/eventLog.mjs', env: ['BENCH_LOG_SIZES', 'BENCH_LOG_RUNS'] },
   'event-latency': { key: 'eventLatency', script: 'bench/eventLatency.mjs', env: ['BENCH_EVENT_RUNS', 'BENCH_WARMUP'] },
+  lifecycle: { key: 'lifecycle', script: 'bench/lifecycle.mjs', env: ['BENCH_RUNS', 'BENCH_WARMUP', 'BENCH_BATCH_RUNS', 'BENCH_BATCH', 'BENCH_BATCH_PARALLEL'] },
 };
 
 /** The scenarios' results: this run's (WORK/<name>.json) over the previous results.json's. */
@@ -284,12 +285,46 @@ ${notes.join('\n')}
 `;
 }
 
+// ---- lifecycle, volumes and throughput ----
+function lifecycle(s) {
+  const names = {
+    create: '`create busybox true`',
+    start: '`start ID`',
+    rm: '`rm ID` (exited)',
+    volumeRun: '`run --rm -v benchvol:/data busybox true`',
+    tmpfsRun: '`run --rm --tmpfs /t busybox true`',
+    batchSerial: `${s.batch} × \`run -d busybox sleep 60\`, one after another (total)`,
+    batchConcurrent: `${s.batch} × \`run -d busybox sleep 60\`, ${s.parallel} at a time (total)`,
+    stopAll: `\`stop -t 0\` of those ${2 * s.batch} (one command)`,
+    rmAll: `\`rm\` of those ${2 * s.batch} (one command)`,
+  };
+  const lines = [
+    '## Lifecycle, volumes and throughput',
+    '',
+    header(s),
+    `- ${s.runs} interleaved rounds (berth, podman, …) of the single operations after ${s.warmup} warm-up rounds; ${s.batchRuns} of the batch.` +
+      ` podman ${s.podman.runtime ?? '?'} with the ${s.podman.driver ?? '?'} storage driver, \`--network none\`. Milliseconds, the CLI included.`,
+    '',
+    row(['operation', 'berth median (min–max)', 'podman median (min–max)', 'berth / podman']),
+    row(['---', '---', '---', '---']),
+  ];
+  for (const [key, label] of Object.entries(names)) {
+    const b = s.results.berth[key];
+    const p = s.results.podman[key];
+    if (!b) continue;
+    lines.push(row([label, `${f(b.median)} (${f(b.min)}–${f(b.max)})`, p ? `${f(p.median)} (${f(p.min)}–${f(p.max)})` : 'n/a', s.ratios[key] === null ? 'n/a' : `${s.ratios[key]}x`]));
+  }
+  lines.push('', `The goal for the ${s.batch}-container batch is at most 0.2× podman's: ${s.ratios.batchSerial}x one after another, ${s.ratios.batchConcurrent}x ${s.parallel} at a time.`, '');
+  return lines.join('\n');
+}
+
 /** The scenario sections of RESULTS.md (empty when none was ever measured). */
 export function renderScenarios(scenarios) {
   const parts = [];
   if (scenarios.daemonReady) parts.push(daemonReady(scenarios.daemonReady, scenarios.eventLog));
   if (scenarios.eventLog) parts.push(eventLog(scenarios.eventLog));
   if (scenarios.eventLatency) parts.push(eventLatency(scenarios.eventLatency));
+  if (scenarios.lifecycle) parts.push(lifecycle(scenarios.lifecycle));
   return parts.join('\n');
 }
 
@@ -314,6 +349,10 @@ export function summaryLines(scenarios) {
     const d = lat.results.delivery;
     lines.push(`event-latency  nats start ${f(d.nats.start.median, 2)} ms, die ${f(d.nats.die.median, 2)} ms; berth events ${f(d.cli.start.median, 2)} ms` +
       `${d.podman?.start?.n ? `; podman events start ${f(d.podman.start.median, 1)} ms, died ${f(d.podman.die.median, 1)} ms` : ''}`);
+  }
+  const lc = scenarios.lifecycle;
+  if (lc?.measuredInThisRun) {
+    lines.push(`lifecycle      berth/podman: ${Object.entries(lc.ratios).map(([name, r]) => `${name} ${r}x`).join(', ')}`);
   }
   return lines;
 }

@@ -8,6 +8,7 @@
 #   event-latency   state change → subscriber, berth and podman (eventLatency.mjs)
 #   daemon-ready    daemon ready time vs history, full replay and snapshots (daemonReady.mjs)
 #   event-log       JetStream append and replay rates (eventLog.mjs)
+#   lifecycle       create/start/rm, volume and tmpfs runs, a 50-container batch; berth and podman (lifecycle.mjs)
 #
 # Environment: BENCH_RUNS (measured runs of each start-latency command, default 30), BENCH_WARMUP
 # (discarded warm-up rounds, default 3), and each scenario script's own (see its header).
@@ -19,7 +20,7 @@ set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$BENCH")
 export BENCH_RUNS=${BENCH_RUNS:-30} BENCH_WARMUP=${BENCH_WARMUP:-3}
-ALL_SCENARIOS="start-latency event-latency daemon-ready event-log"
+ALL_SCENARIOS="start-latency event-latency daemon-ready event-log lifecycle"
 SCENARIOS=${BENCH_SCENARIOS:-$ALL_SCENARIOS}
 for s in $SCENARIOS; do
   [[ " $ALL_SCENARIOS " == *" $s "* ]] || { echo "run.sh: unknown scenario '$s' in BENCH_SCENARIOS (use: $ALL_SCENARIOS)" >&2; exit 2; }
@@ -48,13 +49,13 @@ PREFIX=berth-bench-$$
 echo "$$" > "$WORK/state/id-prefix"
 
 step "scenarios: $SCENARIOS"
-if want start-latency || want event-latency; then
+if want start-latency || want event-latency || want lifecycle; then
   step "peers: install"
   bash "$BENCH/peers.sh" install
 fi
 node "$BENCH/facts.mjs" > "$WORK/facts.json"   # before peers.sh changes the cgroup layout
 
-if want start-latency || want event-latency; then
+if want start-latency || want event-latency || want lifecycle; then
   step "image: busybox tarball"
   sh "$REPO/scripts/busybox-image.sh" "$WORK/busybox.tar"
 
@@ -113,10 +114,20 @@ event_log() {
   node "$BENCH/eventLog.mjs" "$WORK/event-log.json"
 }
 
+lifecycle() {
+  step "lifecycle: berth (the start-latency daemon) and podman"
+  export BERTH_ROOT=$WORK/berth/root BERTH_RUN_ROOT=$WORK/berth/run
+  unset BERTH_NATS_URL BERTH_HOST
+  node "$REPO/dist/cli/main.js" import "$WORK/busybox.tar" busybox >/dev/null
+  BENCH_PODMAN_ARGS_JSON=$(node -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "${PODMAN_ARGS[@]}") \
+    node "$BENCH/lifecycle.mjs" "$WORK/lifecycle.json"
+}
+
 scenario start-latency start_latency
 scenario event-latency event_latency
 scenario daemon-ready daemon_ready
 scenario event-log event_log
+scenario lifecycle lifecycle
 
 step "report"
 node "$BENCH/report.mjs" "$WORK"
