@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { summary } from './stats.mjs';
+import { count, summary } from './stats.mjs';
 
 const [outFile] = process.argv.slice(2);
 const work = process.env.BENCH_WORK;
@@ -28,11 +28,6 @@ if (!outFile || !work || !process.env.BENCH_PODMAN_ARGS_JSON || !process.env.CON
   console.error('usage: BENCH_WORK=DIR BENCH_PODMAN_ARGS_JSON=... CONTAINERS_CONF=... lifecycle.mjs OUT.json');
   process.exit(2);
 }
-const count = (name, fallback) => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number`);
-  return value;
-};
 const runs = count('BENCH_RUNS', 30);
 const warmup = count('BENCH_WARMUP', 3);
 const batchRuns = count('BENCH_BATCH_RUNS', 3);

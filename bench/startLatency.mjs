@@ -13,17 +13,13 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import { count } from './stats.mjs';
 
 const [subjectsFile, outFile] = process.argv.slice(2);
 if (!subjectsFile || !outFile) {
   console.error('usage: startLatency.mjs SUBJECTS.json OUT.json');
   process.exit(2);
 }
-const count = (name, fallback) => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number`);
-  return value;
-};
 const runs = count('BENCH_RUNS', 30);
 const warmup = count('BENCH_WARMUP', 3);
 const subjects = JSON.parse(fs.readFileSync(subjectsFile, 'utf8'));
