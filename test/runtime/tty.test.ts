@@ -54,9 +54,9 @@ t.test('tty and stdin', async (t) => {
       { send: '[ -t 0 ] && echo stdin-is-a-tty; stty size\r' },
       { expect: '24 80' },
       { resize: [33, 101] },
-      { sleepMs: 300 },
-      { send: 'stty size\r' },
-      { expect: '33 101' },
+      // The new size travels CLI -> shim -> pty; the shell waits for it rather than a fixed time.
+      { send: 'until [ "$(stty size)" = "33 101" ]; do sleep 0.1; done; echo resized-$((30+3))\r' },
+      { expect: 'resized-33', timeoutMs: 60_000 },
       { send: 'exit 5\r' },
     ]);
     t.equal(r.failed, null, r.transcript);
@@ -79,7 +79,9 @@ t.test('tty and stdin', async (t) => {
     t.ok(alive(inspect[0].State.Pid));
 
     const back = await runInPty([process.execPath, CLI, 'attach', 'shell'], engine.env, [
-      { sleepMs: 1500 },
+      // A fresh prompt can only come from the container: the attach is through (and raw) then.
+      { send: '\r' },
+      { expect: '# ', timeoutMs: 60_000 },
       { send: 'echo again-$((1+1))\r' },
       { expect: 'again-2' },
       { send: 'exit 7\r' },
