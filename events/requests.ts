@@ -12,7 +12,7 @@ import { volumeRequests, volumeResults } from './requests/volume.js';
 
 export { CreateSpec, ContainerView } from './requests/container.js';
 export { StatsView } from './requests/containerRuntime.js';
-export { ImageView } from './requests/image.js';
+export { ImageView, PullProgress } from './requests/image.js';
 export { VolumeView } from './requests/volume.js';
 
 export const Request = z.discriminatedUnion('op', [...systemRequests, ...containerRequests, ...containerRuntimeRequests, ...imageRequests, ...volumeRequests]);

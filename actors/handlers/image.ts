@@ -2,6 +2,7 @@
 import { BerthError, ConflictError, NotFoundError } from '../../events/errors.js';
 import type { ImageRecord } from '../../events/image.js';
 import type { Request } from '../../events/requests.js';
+import type { PullProgress } from '../../events/requests.js';
 import { normalizeReference, parseReference } from '../../runtime/images/reference.js';
 import type { Host, ImageEntity } from '../host.js';
 import { imageByTag, liveContainers, liveImages, resolveImage } from '../resolve.js';
@@ -26,9 +27,24 @@ export async function admitImage(host: Host, type: 'Import' | 'Pull' | 'Load', r
   return image;
 }
 
+/** How often a downloading layer's byte count is sent at most; a status change is sent at once. */
+const PROGRESS_EVERY_MS = 100;
+
+/** The pull's progress callback that publishes to `inbox`, byte counts throttled per layer. */
+function progressTo(ctx: RequestContext, inbox: string): (update: PullProgress) => void {
+  const last = new Map<string, { status: string; at: number }>();
+  return (update) => {
+    const now = Date.now();
+    const previous = last.get(update.layer);
+    if (previous?.status === update.status && update.bytes < update.total && now - previous.at < PROGRESS_EVERY_MS) return;
+    last.set(update.layer, { status: update.status, at: now });
+    ctx.publishProgress(inbox, update);
+  };
+}
+
 /** Pulls a reference and records the image; `already` when the store had it all. */
-export async function pullReference(host: Host, ref: string, platform: string | undefined, ctx: RequestContext) {
-  const pulled = await host.worker.images.pull(ref, platform);
+export async function pullReference(host: Host, ref: string, platform: string | undefined, ctx: RequestContext, progressInbox?: string) {
+  const pulled = await host.worker.images.pull(ref, platform, progressInbox ? progressTo(ctx, progressInbox) : undefined);
   const known = host.images.get(pulled.record.configDigest.slice(7));
   const already = pulled.fetched === 0 && known?.state.status === 'present' && pulled.record.tags.every((t) => known.state.tags.includes(t));
   const image = await admitImage(host, 'Pull', pulled.record, ctx, 'pull');
@@ -90,7 +106,7 @@ export class ImageHandler {
         return { ids: [...chosen.keys()] };
       }
       case 'image.pull':
-        return pullReference(host, request.ref, request.platform, ctx);
+        return pullReference(host, request.ref, request.platform, ctx, request.progress);
       case 'image.tag': {
         const image = resolveImage(host, request.source);
         const tag = normalizeReference(request.target);

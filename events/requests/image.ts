@@ -25,13 +25,25 @@ export type ImageView = z.infer<typeof ImageView>;
 const Ref = z.string().min(1);
 const Id = z.object({ id: z.string() });
 
+/** One layer's progress in a pull, sent to the inbox the pull request names. */
+export const PullProgress = z.object({
+  /** The layer blob's digest. */
+  layer: z.string(),
+  status: z.enum(['waiting', 'exists', 'downloading', 'extracting', 'done']),
+  /** Bytes of the blob received so far, and its size. */
+  bytes: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+});
+export type PullProgress = z.infer<typeof PullProgress>;
+
 export const imageRequests = [
   z.object({ op: z.literal('image.import'), path: z.string(), ref: Ref.optional() }),
   z.object({ op: z.literal('image.list') }),
   z.object({ op: z.literal('image.inspect'), ref: Ref }),
   z.object({ op: z.literal('image.remove'), ref: Ref, force: z.boolean() }),
   /** `platform` is os/arch[/variant]; the host's by default. */
-  z.object({ op: z.literal('image.pull'), ref: Ref, platform: z.string().optional() }),
+  /** `progress`: an inbox that receives PullProgress messages while the layers come. */
+  z.object({ op: z.literal('image.pull'), ref: Ref, platform: z.string().optional(), progress: z.string().optional() }),
   z.object({ op: z.literal('image.tag'), source: Ref, target: Ref }),
   z.object({ op: z.literal('image.load'), path: z.string() }),
   z.object({ op: z.literal('image.save'), refs: z.array(Ref).min(1), path: z.string(), format: z.enum(['docker-archive', 'oci-archive']) }),

@@ -6,9 +6,10 @@
  */
 import fs from 'node:fs/promises';
 import type { ImageRecord } from '../../events/image.js';
+import type { PullProgress } from '../../events/requests/image.js';
 import { ValidationError } from '../../events/errors.js';
 import type { Layout } from '../layout.js';
-import { fetchBlob, type BlobProgress } from './blobFetch.js';
+import { fetchBlob } from './blobFetch.js';
 import { findCredentials } from './credentials.js';
 import { hexOf, sha256 } from './digest.js';
 import { parseImageConfig, recordFromConfig } from './imageConfig.js';
@@ -23,7 +24,8 @@ export interface PullOptions {
   platform: Platform;
   /** Registries that may be reached over plain HTTP besides loopback. */
   insecureRegistries: string[];
-  progress?: BlobProgress;
+  /** Told each layer's status as it changes, and its bytes as they arrive. */
+  progress?: (update: PullProgress) => void;
 }
 
 export interface Pulled {
@@ -95,12 +97,21 @@ export async function pullImage(layout: Layout, reference: string, options: Pull
     throw new ValidationError(`image ${reference}: the manifest has ${manifest.layers.length} layers but the config ${base.diffIds.length} diff ids`);
   }
   let fetched = 0;
+  const report = (layer: { digest: string; size: number }, status: PullProgress['status'], bytes = 0) =>
+    options.progress?.({ layer: layer.digest, status, bytes, total: layer.size });
+  for (const layer of manifest.layers) report(layer, 'waiting');
   const sizes = await inParallel(manifest.layers, CONCURRENT_LAYERS, async (layer, i) => {
     const chain = base.chainIds[i]!;
-    if (await layerExists(layout, chain)) return layerSize(layout, chain);
+    if (await layerExists(layout, chain)) {
+      report(layer, 'exists', layer.size);
+      return layerSize(layout, chain);
+    }
     if (!(await exists(layout.blob(hexOf(layer.digest))))) fetched++;
-    const blob = await fetchBlob(client, ref.repository, layer, layout, options.progress);
-    return (await unpackBlobFile(layout, blob, base.diffIds[i]!, () => chain)).size;
+    const blob = await fetchBlob(client, ref.repository, layer, layout, (_digest, bytes) => report(layer, 'downloading', bytes));
+    report(layer, 'extracting', layer.size);
+    const size = (await unpackBlobFile(layout, blob, base.diffIds[i]!, () => chain)).size;
+    report(layer, 'done', layer.size);
+    return size;
   });
   const record: ImageRecord = {
     ...base,

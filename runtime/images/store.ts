@@ -7,7 +7,7 @@ import type { Layout } from '../layout.js';
 import { loadArchive } from './archiveLoad.js';
 import { saveImages, type SaveFormat } from './archiveSave.js';
 import { removeCredentials, storeCredentials, type Credentials } from './credentials.js';
-import { insecureFromEnv, pullImage, type Pulled } from './pull.js';
+import { insecureFromEnv, pullImage, type Pulled, type PullOptions } from './pull.js';
 import { hostPlatform, parsePlatform } from './manifest.js';
 import { RegistryClient } from './registryClient.js';
 import { DOCKER_HUB } from './reference.js';
@@ -15,10 +15,11 @@ import { DOCKER_HUB } from './reference.js';
 export class ImageStore {
   constructor(private readonly layout: Layout) {}
 
-  pull(reference: string, platform?: string): Promise<Pulled> {
+  pull(reference: string, platform?: string, progress?: PullOptions['progress']): Promise<Pulled> {
     return pullImage(this.layout, reference, {
       platform: platform ? parsePlatform(platform) : hostPlatform(),
       insecureRegistries: insecureFromEnv(),
+      progress,
     });
   }
 

@@ -5,11 +5,13 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import t from 'tap';
 import { makeBusyboxTar } from '../helpers/busybox.js';
 import { startEngine, type Engine } from '../helpers/engine.js';
 import { pushLayout, registryBlob, startRegistry, writeOciLayout, type ImageSpec } from '../helpers/registry.js';
+import { runInPty } from '../helpers/pty.js';
 import { startProxy } from '../helpers/registryProxy.js';
 import { sha256 } from '../../runtime/images/digest.js';
 import { tarBuffer } from '../../runtime/images/tarWriter.js';
@@ -48,7 +50,10 @@ t.test('pull, then run with the image config; pull again and implicitly', async 
   const pulled = await engine.ok(['pull', ref]);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   t.comment(`pull of a 2-layer busybox image from a local registry: ${ms.toFixed(0)} ms (the CLI and the daemon included)`);
-  t.match(pulled, /^v1: Pulling from test\/busybox\nDigest: sha256:[a-f0-9]{64}\nStatus: Downloaded newer image for 127\.0\.0\.1:\d+\/test\/busybox:v1 \(2 layers fetched/);
+  t.match(pulled, /^v1: Pulling from test\/busybox\n(?:[a-f0-9]{12}: .*\n)+Digest: sha256:[a-f0-9]{64}\nStatus: Downloaded newer image for 127\.0\.0\.1:\d+\/test\/busybox:v1 \(2 layers fetched/);
+  // Not a terminal: a plain line at each layer's status change, as Docker prints them.
+  const layerLines = (out: string, status: string) => out.split('\n').filter((line) => new RegExp(`^[a-f0-9]{12}: ${status}$`).test(line)).length;
+  t.same(['Pulling fs layer', 'Download complete', 'Pull complete'].map((status) => layerLines(pulled, status)), [2, 2, 2], 'each of the two layers: fs layer, downloaded, complete');
 
   const [image] = JSON.parse(await engine.ok(['inspect', ref]));
   t.same(image.RepoTags, [ref]);
@@ -64,6 +69,8 @@ t.test('pull, then run with the image config; pull again and implicitly', async 
 
   const again = await engine.ok(['pull', ref]);
   t.match(again, /Status: Image is up to date/);
+  t.equal(layerLines(again, 'Already exists'), 2, 'both layers already exist');
+  t.equal(layerLines(again, 'Pull complete'), 0);
 
   const events = await engine.ok(['events', '--since', '10m', '--until', '0s', '--format', 'json']);
   t.ok(events.split('\n').filter(Boolean).map((l) => JSON.parse(l)).some((e) => e.Type === 'image' && e.Action === 'pull'), 'a pull event');
@@ -174,4 +181,17 @@ t.test('an interrupted pull resumes without fetching the completed bytes again',
   t.same(proxy.ranges.get(digest), [`bytes=${kept}-`], 'the second pull asked for the rest only');
   t.same(proxy.sent.get(digest), [half, busybox.length - kept], 'the second transfer carried only the missing bytes');
   t.equal(await engine.ok(['run', '--rm', ref]), 'resumed\n');
+});
+
+t.test('on a terminal, pull draws a live line per layer', async (t) => {
+  const engine = await startEngine(t, { image: false });
+  const registry = await startRegistry(t, path.join(engine.dir, 'reg'));
+  const ref = `${registry.host}/live/busybox:v1`;
+  await publish(engine, ref, [{ layers: [await busyboxLayer(engine), await secondLayer('live')] }]);
+  const cli = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+  const r = await runInPty([process.execPath, cli, 'pull', ref], engine.env, [{ expect: 'Status: Downloaded newer image', timeoutMs: 60_000 }]);
+  t.equal(r.failed, null, r.transcript);
+  t.equal(r.code, 0, r.transcript);
+  t.match(r.transcript, /\x1b\[/, 'drawn with terminal control sequences');
+  t.equal(r.transcript.match(/[a-f0-9]{12}: Pull complete/g)?.length, 2, 'both layers end complete');
 });
