@@ -20,7 +20,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { count, summary } from './stats.mjs';
+import { envInt as count } from './procs.mjs';
+import { summary } from './stats.mjs';
 
 const [outFile] = process.argv.slice(2);
 const work = process.env.BENCH_WORK;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The peers berth is measured against: crun, runc and podman (plus hyperfine, kept for ad hoc
+# The peers berth is measured against: crun, runc, podman and skopeo (plus docker-registry to pull from, hyperfine for ad hoc
 # use, and busybox-static for the image).
 #
 #   peers.sh install               apt-get installs the Debian packages that are missing
@@ -9,7 +9,7 @@
 # makes outside WORK, a marker in WORK/state/ that cleanup.sh reads to undo exactly that change.
 set -euo pipefail
 
-packages=(crun runc podman hyperfine busybox-static)
+packages=(crun runc podman hyperfine busybox-static skopeo docker-registry)
 
 install() {
   local missing=() p

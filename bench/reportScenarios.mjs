@@ -11,6 +11,7 @@ export const SCENARIOS = {
   'daemon-ready': { key: 'daemonReady', script: 'bench/daemonReady.mjs', env: ['BENCH_READY_SIZES', 'BENCH_READY_RUNS'] },
   'event-log': { key: 'eventLog', script: 'bench/eventLog.mjs', env: ['BENCH_LOG_SIZES', 'BENCH_LOG_RUNS'] },
   'event-latency': { key: 'eventLatency', script: 'bench/eventLatency.mjs', env: ['BENCH_EVENT_RUNS', 'BENCH_WARMUP'] },
+  pull: { key: 'pull', script: 'bench/pull.mjs', env: ['BENCH_PULL_RUNS', 'BENCH_PULL_LAYERS', 'BENCH_PULL_LAYER_MB'] },
   lifecycle: { key: 'lifecycle', script: 'bench/lifecycle.mjs', env: ['BENCH_RUNS', 'BENCH_WARMUP', 'BENCH_BATCH_RUNS', 'BENCH_BATCH', 'BENCH_BATCH_PARALLEL'] },
 };
 
@@ -318,6 +319,27 @@ function lifecycle(s) {
   return lines.join('\n');
 }
 
+// ---- pull ----
+function pull(s) {
+  const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
+  const lines = [
+    '## Pull from a local registry',
+    '',
+    header(s),
+    `- The image: ${s.image.layers} layers (busybox and ${s.image.layers - 1} of ${s.image.layerMiB} MiB of random bytes), ${mib(s.image.compressedBytes)} MiB compressed, on a docker-registry at 127.0.0.1.` +
+      ` ${s.runs} interleaved rounds after one warm-up. Cold: nothing of the image stored (berth: \`rmi\` and its blobs removed; podman: \`rmi\`; skopeo: a new OCI dir).` +
+      ' Warm: all of it stored. skopeo only fetches and stores (no unpacking). Milliseconds, the CLI included.',
+    '',
+    row(['tool', 'cold median (min–max)', 'warm median (min–max)']),
+    row(['---', '---', '---']),
+  ];
+  for (const [name, r] of Object.entries(s.results)) {
+    lines.push(row([name, `${f(r.cold.median, 0)} (${f(r.cold.min, 0)}–${f(r.cold.max, 0)})`, `${f(r.warm.median, 0)} (${f(r.warm.min, 0)}–${f(r.warm.max, 0)})`]));
+  }
+  lines.push('', `berth / podman: cold ${s.ratios.coldVsPodman}x (goal at most 0.5x), warm ${s.ratios.warmVsPodman}x; berth / skopeo: cold ${s.ratios.coldVsSkopeo}x, warm ${s.ratios.warmVsSkopeo}x.`, '');
+  return lines.join('\n');
+}
+
 /** The scenario sections of RESULTS.md (empty when none was ever measured). */
 export function renderScenarios(scenarios) {
   const parts = [];
@@ -325,6 +347,7 @@ export function renderScenarios(scenarios) {
   if (scenarios.eventLog) parts.push(eventLog(scenarios.eventLog));
   if (scenarios.eventLatency) parts.push(eventLatency(scenarios.eventLatency));
   if (scenarios.lifecycle) parts.push(lifecycle(scenarios.lifecycle));
+  if (scenarios.pull) parts.push(pull(scenarios.pull));
   return parts.join('\n');
 }
 
@@ -350,6 +373,8 @@ export function summaryLines(scenarios) {
     lines.push(`event-latency  nats start ${f(d.nats.start.median, 2)} ms, die ${f(d.nats.die.median, 2)} ms; berth events ${f(d.cli.start.median, 2)} ms` +
       `${d.podman?.start?.n ? `; podman events start ${f(d.podman.start.median, 1)} ms, died ${f(d.podman.die.median, 1)} ms` : ''}`);
   }
+  const pl = scenarios.pull;
+  if (pl?.measuredInThisRun) lines.push(`pull           berth/podman cold ${pl.ratios.coldVsPodman}x, warm ${pl.ratios.warmVsPodman}x; berth/skopeo cold ${pl.ratios.coldVsSkopeo}x`);
   const lc = scenarios.lifecycle;
   if (lc?.measuredInThisRun) {
     lines.push(`lifecycle      berth/podman: ${Object.entries(lc.ratios).map(([name, r]) => `${name} ${r}x`).join(', ')}`);

@@ -8,6 +8,7 @@
 #   event-latency   state change → subscriber, berth and podman (eventLatency.mjs)
 #   daemon-ready    daemon ready time vs history, full replay and snapshots (daemonReady.mjs)
 #   event-log       JetStream append and replay rates (eventLog.mjs)
+#   pull            cold and warm pulls from a local registry; berth, podman, skopeo (pull.mjs)
 #   lifecycle       create/start/rm, volume and tmpfs runs, a 50-container batch; berth and podman (lifecycle.mjs)
 #
 # Environment: BENCH_RUNS (measured runs of each start-latency command, default 30), BENCH_WARMUP
@@ -20,7 +21,7 @@ set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$BENCH")
 export BENCH_RUNS=${BENCH_RUNS:-30} BENCH_WARMUP=${BENCH_WARMUP:-3}
-ALL_SCENARIOS="start-latency event-latency daemon-ready event-log lifecycle"
+ALL_SCENARIOS="start-latency event-latency daemon-ready event-log lifecycle pull"
 SCENARIOS=${BENCH_SCENARIOS:-$ALL_SCENARIOS}
 for s in $SCENARIOS; do
   [[ " $ALL_SCENARIOS " == *" $s "* ]] || { echo "run.sh: unknown scenario '$s' in BENCH_SCENARIOS (use: $ALL_SCENARIOS)" >&2; exit 2; }
@@ -49,13 +50,13 @@ PREFIX=berth-bench-$$
 echo "$$" > "$WORK/state/id-prefix"
 
 step "scenarios: $SCENARIOS"
-if want start-latency || want event-latency || want lifecycle; then
+if want start-latency || want event-latency || want lifecycle || want pull; then
   step "peers: install"
   bash "$BENCH/peers.sh" install
 fi
 node "$BENCH/facts.mjs" > "$WORK/facts.json"   # before peers.sh changes the cgroup layout
 
-if want start-latency || want event-latency || want lifecycle; then
+if want start-latency || want event-latency || want lifecycle || want pull; then
   step "image: busybox tarball"
   sh "$REPO/scripts/busybox-image.sh" "$WORK/busybox.tar"
 
@@ -123,11 +124,21 @@ lifecycle() {
     node "$BENCH/lifecycle.mjs" "$WORK/lifecycle.json"
 }
 
+pull() {
+  step "pull: berth (the start-latency daemon), podman and skopeo from a local registry"
+  export BERTH_ROOT=$WORK/berth/root BERTH_RUN_ROOT=$WORK/berth/run
+  unset BERTH_NATS_URL BERTH_HOST
+  BUSYBOX_TAR=$WORK/busybox.tar \
+  BENCH_PODMAN_ARGS_JSON=$(node -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "${PODMAN_ARGS[@]}") \
+    node "$BENCH/pull.mjs" "$WORK/pull.json"
+}
+
 scenario start-latency start_latency
 scenario event-latency event_latency
 scenario daemon-ready daemon_ready
 scenario event-log event_log
 scenario lifecycle lifecycle
+scenario pull pull
 
 step "report"
 node "$BENCH/report.mjs" "$WORK"

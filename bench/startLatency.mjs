@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import { count } from './stats.mjs';
+import { envInt as count } from './procs.mjs';
 
 const [subjectsFile, outFile] = process.argv.slice(2);
 if (!subjectsFile || !outFile) {

@@ -1,4 +1,4 @@
-/** Order statistics of a list of numbers (ms), rounded to 0.01 ms, and the bench's count settings. */
+/** Order statistics of a list of numbers (ms), rounded to 0.01 ms. */
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -17,10 +17,3 @@ export function summary(values) {
 }
 
 export const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-/** A whole-number setting from the environment (BENCH_RUNS and the like), or `fallback`. */
-export function count(name, fallback) {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number`);
-  return value;
-}
