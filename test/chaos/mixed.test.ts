@@ -1,0 +1,163 @@
+/**
+ * Chaos with everything at once: while container lifecycles run (run -d with named volumes,
+ * exec writing data into them, stop, rm -f, run --rm writing data), the harness SIGKILLs, at
+ * random, the daemon, a container's shim or the nats-server (then restarts the daemon, as an
+ * operator would). After every round the log must match the kernel; at the end every command
+ * that was acknowledged has its effect: each acknowledged `run -d` has its create event in the
+ * log, each acknowledged write is in its volume, no event is in the log twice, and after rm -f
+ * of everything no cgroup, mount, container dir or process is left.
+ *
+ * Short form in CI (BERTH_CHAOS_ROUNDS, default 3); the long form is the same file with more
+ * rounds (docs/ARCHITECTURE.md gives a run's figures). BERTH_CHAOS_SEED replays a run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import t from 'tap';
+import { JetStreamEventStore } from '../../events/jetStream.js';
+import { eventFilter } from '../../events/subjects.js';
+import { connectEngine } from '../helpers/bus.js';
+import { alive, cgroupDirsOf, mountsMentioning, startEngine, until } from '../helpers/engine.js';
+import { cgroupHasProcesses, containers, settle } from '../helpers/chaos.js';
+
+const rounds = Number(process.env.BERTH_CHAOS_ROUNDS ?? 3);
+const seed = Number(process.env.BERTH_CHAOS_SEED ?? Date.now() % 1_000_000);
+t.comment(`mixed chaos seed ${seed} (BERTH_CHAOS_SEED=${seed} replays it), ${rounds} rounds`);
+let x = seed;
+const random = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
+
+const engine = await startEngine(t);
+const CLI = new URL('../../cli/main.js', import.meta.url).pathname;
+const VOLUMES = ['cv0', 'cv1', 'cv2'];
+for (const volume of VOLUMES) await engine.ok(['volume', 'create', volume]);
+
+interface Outcome { code: number | null; stdout: string }
+const launched = new Set<ChildProcess>();
+t.teardown(() => { for (const c of launched) if (c.pid && alive(c.pid)) c.kill('SIGKILL'); });
+
+/** A CLI call that the chaos may cut short; resolves with its exit code (null: killed) and stdout. */
+function launch(args: string[]): Promise<Outcome> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: engine.env, stdio: ['ignore', 'pipe', 'ignore'] });
+  launched.add(child);
+  let stdout = '';
+  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { if (child.pid && alive(child.pid)) child.kill('SIGKILL'); }, 90_000);
+    child.once('close', (code) => { clearTimeout(timer); launched.delete(child); resolve({ code, stdout }); });
+  });
+}
+
+async function parentOf(pid: number): Promise<number> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? 0);
+}
+
+t.test(`${rounds} rounds of lifecycles with volumes and exec while the daemon, a shim or the nats-server is killed`, async (t) => {
+  const acknowledgedRuns = new Set<string>();
+  const volumeOf = new Map<string, string>();
+  const writes: Array<{ volume: string; token: string }> = [];
+  const processes = new Set<number>();
+  const kills = { daemon: 0, shim: 0, nats: 0 };
+  let lifecycles = 0;
+  let tokens = 0;
+  for (let round = 0; round < rounds; round++) {
+    const began = Date.now();
+    const running = (await containers(engine)).filter((c) => c.status === 'running');
+    const inFlight: Array<Promise<void>> = [];
+    for (let i = 0, n = 2 + Math.floor(random() * 4); i < n; i++) {
+      const choice = random();
+      const volume = pick(VOLUMES);
+      const token = `r${round}-t${tokens++}`;
+      const target = running.length ? pick(running) : null;
+      lifecycles++;
+      if (choice < 0.35 || !target) {
+        inFlight.push(launch(['run', '-d', '-v', `${volume}:/data`, 'busybox', 'sh', '-c', `echo ${token} > /data/${token}; exec sleep 1000`]).then((r) => {
+          if (r.code !== 0) return;
+          acknowledgedRuns.add(r.stdout.trim());
+          volumeOf.set(r.stdout.trim(), volume);
+          writes.push({ volume, token });
+        }));
+      } else if (choice < 0.55 && volumeOf.has(target.id)) {
+        // exec into a running container, writing into its volume
+        inFlight.push(launch(['exec', target.id, 'sh', '-c', `echo ${token} > /data/${token}`]).then((r) => {
+          if (r.code === 0) writes.push({ volume: volumeOf.get(target.id)!, token });
+        }));
+      } else if (choice < 0.75) {
+        inFlight.push(launch(['run', '--rm', '-v', `${volume}:/data`, 'busybox', 'sh', '-c', `echo ${token} > /data/${token}`]).then((r) => {
+          if (r.code === 0) writes.push({ volume, token });
+        }));
+      } else if (choice < 0.87) {
+        inFlight.push(launch(['stop', '-t', '1', target.id]).then(() => {}));
+      } else {
+        inFlight.push(launch(['rm', '-f', target.id]).then(() => {}));
+      }
+    }
+    // Let a random number of the commands finish (some kills fall between commands, most in
+    // the middle of the others), then kill something.
+    let finished = 0;
+    const wanted = Math.floor(random() * (inFlight.length + 1));
+    for (const p of inFlight) void p.then(() => { finished++; });
+    await until('commands to finish', async () => finished >= wanted, 120_000);
+    await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 500)));
+    const victim = pick(['daemon', 'daemon', 'shim', 'nats'] as const);
+    for (const c of running) { processes.add(c.pid); const shim = await parentOf(c.pid); if (shim > 1) processes.add(shim); }
+    if (victim === 'shim' && running.length) {
+      const shim = await parentOf(pick(running).pid);
+      t.comment(`round ${round}: SIGKILL shim ${shim} after ${Date.now() - began} ms`);
+      if (shim > 1) { try { process.kill(shim, 'SIGKILL'); kills.shim++; } catch { /* gone */ } }
+      await Promise.all(inFlight);
+    } else if (victim === 'nats') {
+      const nats = await engine.natsPid();
+      t.comment(`round ${round}: SIGKILL nats-server ${nats} after ${Date.now() - began} ms`);
+      if (nats) { try { process.kill(nats, 'SIGKILL'); kills.nats++; } catch { /* gone */ } }
+      await Promise.all(inFlight);
+      await engine.killDaemon('SIGKILL');
+      await engine.startDaemon();
+    } else {
+      t.comment(`round ${round}: SIGKILL the daemon after ${Date.now() - began} ms`);
+      await engine.killDaemon('SIGKILL');
+      kills.daemon++;
+      await Promise.all(inFlight);
+      await engine.startDaemon();
+    }
+    const state = await settle(engine);
+    t.comment(`round ${round}: settled after ${Date.now() - began} ms`);
+    for (const c of state) {
+      if (c.status === 'running') {
+        if (!(c.pid > 0 && alive(c.pid))) t.fail(`round ${round}: ${c.id.slice(0, 12)} is recorded running but its process is gone`);
+      } else if (!['starting', 'stopping', 'removing'].includes(c.status) && (await cgroupHasProcesses(c.id))) {
+        t.fail(`round ${round}: ${c.id.slice(0, 12)} is recorded ${c.status} but processes remain in its cgroup`);
+      }
+    }
+  }
+  t.ok(acknowledgedRuns.size + writes.length > 0, 'some commands were acknowledged: the checks below are not empty');
+  t.comment(`${lifecycles} commands, ${acknowledgedRuns.size} acknowledged runs, ${writes.length} acknowledged writes; kills: ${kills.daemon} daemons, ${kills.shim} shims, ${kills.nats} nats-servers`);
+
+  const nc = await connectEngine(engine, 'chaos-check');
+  const ids: string[] = [];
+  const created = new Set<string>();
+  for await (const stored of new JetStreamEventStore(nc).read(eventFilter('testhost'))) {
+    ids.push(stored.event.id);
+    if (stored.event.type === 'container.created') created.add(stored.event.entity);
+  }
+  await nc.close();
+  t.equal(new Set(ids).size, ids.length, `no event id is in the log twice (${ids.length} events)`);
+  t.same([...acknowledgedRuns].filter((id) => !created.has(id)), [], 'every acknowledged run has its create event');
+  const lost: string[] = [];
+  for (const { volume, token } of writes) {
+    const data = await fs.readFile(path.join(engine.root, 'volumes', volume, '_data', token), 'utf8').catch(() => null);
+    if (data !== `${token}\n`) lost.push(`${volume}/${token}`);
+  }
+  t.same(lost, [], 'every acknowledged write is in its volume');
+
+  const all = await containers(engine);
+  if (all.length) await engine.ok(['rm', '-f', ...all.map((c) => c.id)]);
+  t.same(await containers(engine), [], 'everything removed');
+  for (const id of acknowledgedRuns) if ((await cgroupDirsOf(id)).length) t.fail(`a cgroup is left for ${id.slice(0, 12)}`);
+  t.same(await mountsMentioning(engine.dir), [], 'no mount left');
+  t.same(await fs.readdir(path.join(engine.root, 'containers')).catch(() => []), [], 'no container directory left');
+  await until('the shims to exit', async () => [...processes].filter(alive).length === 0, 30_000).catch(() => {});
+  t.same([...processes].filter(alive), [], 'no container process or shim is left');
+  t.same((await engine.ok(['volume', 'ls', '-q'])).split('\n').filter(Boolean).sort(), VOLUMES, 'the volumes are all there');
+});
