@@ -8,6 +8,12 @@ export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; 
   const url = opts.nats ?? process.env.BERTH_NATS_URL;
   const retention = opts.retention ?? process.env.BERTH_RETENTION;
   const retentionMs = retention === undefined ? undefined : Date.now() - parseTime(retention, '--retention');
+  // Listening from the start: a SIGTERM during start-up stops the daemon once it is up, cleanly,
+  // instead of killing it half-way (Node's default for an unhandled SIGTERM).
+  const stopAsked = new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
   const daemon = await runDaemon({
     layout: layoutFrom(opts),
     hostId: opts.hostId ?? process.env.BERTH_HOST_ID,
@@ -15,10 +21,7 @@ export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; 
     snapshots: opts.snapshots !== false && process.env.BERTH_SNAPSHOTS !== '0',
     nats: url ? { url, token: process.env.BERTH_NATS_TOKEN, credsFile: process.env.BERTH_NATS_CREDS } : undefined,
   });
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
+  await stopAsked;
   await daemon.stop();
   return 0;
 }

@@ -3,8 +3,14 @@
  * running containers still running (the shims outlive it), records the real exit of one that
  * ended while it was down, and writes no event twice.
  */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { alive, startEngine } from '../helpers/engine.js';
+
+const DAEMON = fileURLToPath(new URL('../../cli/daemon.js', import.meta.url));
 
 const engine = await startEngine(t);
 
@@ -61,4 +67,21 @@ t.test('SIGKILL and restart rebuild every container and image', async (t) => {
   await engine.ok(['stop', '-t', '0', 'steady']);
   t.notOk(alive(steadyPid), 'stop reaches the process the old daemon started');
   t.equal(JSON.parse(await engine.ok(['inspect', 'steady']))[0].State.ExitCode, 137);
+});
+
+t.test('a SIGTERM during start-up stops the daemon cleanly once it is up', async (t) => {
+  await engine.killDaemon('SIGTERM');
+  const daemon = spawn(process.execPath, [DAEMON, '--host-id', 'testhost'], { env: { ...engine.env, BERTH_DEBUG: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  const locked = new Promise<void>((resolve) => daemon.stderr!.on('data', (d: Buffer) => {
+    output += d.toString();
+    if (output.includes('locked at')) resolve();
+  }));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => daemon.once('exit', (code, signal) => resolve({ code, signal })));
+  await locked; // the daemon's own code runs: from here on a SIGTERM is its to handle
+  daemon.kill('SIGTERM');
+  t.same(await exited, { code: 0, signal: null }, `a clean exit, not death by the signal: ${output}`);
+  t.match(output, /ready: host testhost/, 'it finished starting first');
+  t.notOk(await fs.access(path.join(engine.root, 'berthd.lock')).then(() => true, () => false), 'the lock is released');
+  await engine.startDaemon();
 });
