@@ -48,3 +48,12 @@ export const Resources = z.object({
   memoryHighBytes: z.number().int().positive().optional(),
 });
 export type Resources = z.infer<typeof Resources>;
+
+/** --log-opt for the json-file log: rotation by size, as Docker's json-file driver. */
+export const LogConfig = z.object({
+  /** max-size: a record that would take ctr.log past this many bytes starts a new file. */
+  maxSizeBytes: z.number().int().positive().optional(),
+  /** max-file: files kept, the current one included (ctr.log, ctr.log.1, ...); 1 when absent. */
+  maxFiles: z.number().int().positive().optional(),
+});
+export type LogConfig = z.infer<typeof LogConfig>;

@@ -20,7 +20,8 @@ import type { Layout } from './layout.js';
 import { deviceRules, securitySpec } from './security/profile.js';
 import { shimMounts } from './volumes/shimMounts.js';
 import { VolumeStore } from './volumes/store.js';
-import { LogReader, readExit, watchContainer, type ExitStatus, type LogChunk, type Watch } from './containers/watch.js';
+import { readExit, watchContainer, type ExitStatus, type LogChunk, type Watch } from './containers/watch.js';
+import { LogReader } from './containers/logReader.js';
 import { isAlive } from './processes.js';
 
 export interface Started {
@@ -78,6 +79,8 @@ export class Worker {
         hostname: config.hostname,
         cgroupProcs: procsFiles,
         logPath: paths.log,
+        logMaxSize: config.logConfig?.maxSizeBytes,
+        logMaxFiles: config.logConfig?.maxFiles,
         exitPath: paths.exit,
         pidPath: paths.pid,
         security: securitySpec(config.security),
@@ -199,13 +202,14 @@ export class Worker {
     return exit && view.started ? { exit, oomKilled } : null;
   }
 
-  /** Sends the log so far, and with `follow` what comes until the container exits. */
-  streamLogs(id: string, follow: boolean, running: boolean, onChunk: (chunk: LogChunk) => void): Promise<void> {
-    const paths = this.layout.container(id);
-    if (follow && running) {
-      return new Promise((resolve) => { watchContainer(paths, onChunk, () => resolve()); });
-    }
-    return new LogReader(paths.log).read().then((chunks) => chunks.forEach(onChunk));
+  /** A reader of the container's whole log, the rotated files first (`logs`). */
+  logReader(id: string): LogReader {
+    return new LogReader(this.layout.container(id).log, { history: true });
+  }
+
+  /** Follows the log from where `reader` is until the container exits; the reader is closed then. */
+  followLogs(id: string, reader: LogReader, onChunk: (chunk: LogChunk) => void): Promise<void> {
+    return new Promise((resolve) => { watchContainer(this.layout.container(id), onChunk, () => resolve(), reader); });
   }
 
   /** `export`: the merged root filesystem of `id` over its image's layers (bottom first), as a tar at `file`. */

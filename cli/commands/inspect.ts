@@ -45,6 +45,13 @@ export function containerJson(v: ContainerView): object {
       PidsLimit: v.config.pidsLimit ?? null,
       AutoRemove: v.config.autoRemove,
       RestartPolicy: { Name: v.config.restartPolicy?.name ?? 'no', MaximumRetryCount: v.config.restartPolicy?.maximumRetryCount ?? 0 },
+      LogConfig: {
+        Type: 'json-file',
+        Config: {
+          ...(v.config.logConfig?.maxSizeBytes ? { 'max-size': String(v.config.logConfig.maxSizeBytes) } : {}),
+          ...(v.config.logConfig?.maxFiles ? { 'max-file': String(v.config.logConfig.maxFiles) } : {}),
+        },
+      },
     },
   };
 }

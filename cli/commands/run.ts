@@ -15,6 +15,7 @@ import { normalizeReference } from '../../runtime/images/reference.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { parseMountFlags, parseVolumesFrom } from '../mounts.js';
 import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
+import { parseLogOpts } from '../logOptions.js';
 import { parseBytes, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
 
@@ -37,6 +38,8 @@ export interface RunOptions extends HostConfigFlags {
   /** -i: keep stdin open and forward it; -t: a pty (cli/shimAttach.ts). */
   interactive?: boolean;
   tty?: boolean;
+  /** --log-opt max-size=…, max-file=… (cli/logOptions.ts). */
+  logOpt?: string[];
 }
 
 export type RunFlags = RunOptions & HealthFlags;
@@ -59,6 +62,7 @@ export function createSpec(image: string, command: string[], opts: RunFlags): Cr
     }
     if (opts.rm && restartPolicy.name !== 'no') throw new ValidationError('Conflicting options: --restart and --rm');
   }
+  const logConfig = parseLogOpts(opts.logOpt ?? []);
   const memoryBytes = opts.memory === undefined ? undefined : parseBytes(opts.memory, '--memory');
   if (memoryBytes !== undefined && memoryBytes < 6 * 1024 * 1024) {
     throw new ValidationError('Minimum memory limit allowed is 6MB');
@@ -82,6 +86,7 @@ export function createSpec(image: string, command: string[], opts: RunFlags): Cr
     health: parseHealthFlags(opts),
     ...(opts.interactive ? { openStdin: true } : {}),
     ...(opts.tty ? { tty: true } : {}),
+    ...(logConfig ? { logConfig } : {}),
   };
 }
 

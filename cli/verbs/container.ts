@@ -22,6 +22,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--mount <spec>', 'type=volume|bind|tmpfs,src=…,dst=…[,readonly,…] (repeatable)', collect, [])
     .option('--tmpfs <spec>', '/path[:size=…,mode=…] (repeatable)', collect, [])
     .option('--volumes-from <container[:ro|rw]>', 'mount the volumes of another container (repeatable)', collect, [])
+    .option('--log-opt <key=value>', 'json-file log option: max-size=10m, max-file=3 (repeatable)', collect, [])
     .option('--restart <policy>', 'no, on-failure[:max-retries], always or unless-stopped', 'no')
     .option('--health-cmd <command>', 'command to run to check health (run by /bin/sh -c)')
     .option('--health-interval <duration>', 'time between checks (e.g. 30s)')
@@ -82,6 +83,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
   program.command('update').description('Change limits and the restart policy of containers, live').argument('<containers...>')
     .option('-m, --memory <bytes>', 'memory limit (e.g. 64m)')
     .option('--pids-limit <n>', 'maximum number of processes')
+    .option('--log-opt <key=value>', 'json-file log option: max-size=10m, max-file=3 (repeatable)', collect, [])
     .option('--restart <policy>', 'no, on-failure[:max-retries], always or unless-stopped')
     .action(verb('update'));
 }

@@ -172,7 +172,7 @@ static void serve(struct client *c, int *in_w, int tty_master, pid_t pid)
 	c->len -= off;
 }
 
-void sock_pump(int log_fd, int listen_fd, int out_r, int err_r, int in_w, int tty_master, pid_t pid)
+void sock_pump(struct logfile *log, int listen_fd, int out_r, int err_r, int in_w, int tty_master, pid_t pid)
 {
 	static const char *names[2] = { "stdout", "stderr" };
 	static const char types[2] = { 'o', 'e' };
@@ -204,7 +204,7 @@ void sock_pump(int log_fd, int listen_fd, int out_r, int err_r, int in_w, int tt
 			if (n < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
 			if (n <= 0) { /* EOF, or EIO from a pty master once every slave is closed */
-				jsonlog_write(log_fd, names[i], buf, 0, &carry[i], 1);
+				jsonlog_write(log, names[i], buf, 0, &carry[i], 1);
 				if (src[i] == in_w)
 					in_w = -1;
 				close(src[i]);
@@ -213,7 +213,7 @@ void sock_pump(int log_fd, int listen_fd, int out_r, int err_r, int in_w, int tt
 				continue;
 			}
 			/* a failing log write must not stall the container: keep draining */
-			jsonlog_write(log_fd, names[i], buf, (size_t)n, &carry[i], 0);
+			jsonlog_write(log, names[i], buf, (size_t)n, &carry[i], 0);
 			broadcast(types[i], buf, (size_t)n);
 		}
 		if (listen_fd >= 0 && (pfd[2].revents & POLLIN)) {
