@@ -146,6 +146,9 @@ export class Worker {
       cwd: exec.workingDir || config.workingDir || '/',
       cgroupProcs: this.cgroups.procsFiles(cgroupName(id)),
       security: securitySpec(security),
+      ...(exec.openStdin ? { stdin: true } : {}),
+      ...(exec.tty ? { tty: true } : {}),
+      ...(exec.openStdin || exec.tty ? { sockPath: this.layout.execSocket(exec.execId) } : {}),
     }, onOutput);
   }
 

@@ -219,7 +219,8 @@ static void run_shim(const struct spec *s)
 		report_fd = -1;
 	}
 
-	sock_pump(&log, listen_fd, out_p[0], err_p[0], in_p[1], master, (pid_t)pid);
+	struct pump pump = { &log, listen_fd, out_p[0], err_p[0], in_p[1], master, (pid_t)pid, -1 };
+	sock_pump(&pump);
 	if (s->sock_path) {
 		close(listen_fd);
 		unlink(s->sock_path);

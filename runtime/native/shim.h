@@ -80,10 +80,20 @@ void mounts_setup(const struct spec *s, int sync_fd);
 
 /* sock.c: the attach socket (protocol in sock.c's header comment) */
 int sock_listen(const char *path);      /* bound, listening, 0600; -1 on error (errno) */
-/* the pump: pumps out_r/err_r (err_r -1 with a pty) into the log and to attached clients,
- * serves the socket, forwards stdin to in_w (pipe write end, pty master or -1); returns
- * when the output is closed. tty_master: the master for resize, or -1. */
-void sock_pump(struct logfile *log, int listen_fd, int out_r, int err_r, int in_w, int tty_master, pid_t pid);
+/* the pump: pumps out_r/err_r (err_r -1 with a pty) into the log (or, for an exec, to fds 1
+ * and 2) and to attached clients, serves the socket, forwards stdin to in_w (pipe write end, pty
+ * master or -1). A container's pump returns when the output is closed; an exec's when exit_fd
+ * (a pidfd) says the process exited, after draining what output is left. */
+struct pump {
+	struct logfile *log; /* the container's log; NULL: output to fds 1 and 2 (exec) */
+	int listen_fd;       /* the attach socket, or -1 */
+	int out_r, err_r;    /* output sources, -1 when none */
+	int in_w;            /* stdin: pipe write end, the pty master, or -1 */
+	int tty_master;      /* for resize, or -1 */
+	pid_t pid;           /* what 'k' signals */
+	int exit_fd;         /* exec: a pidfd of the process; -1 for a container */
+};
+void sock_pump(struct pump *p);
 
 /* util.c */
 int write_file_atomic(const char *path, const char *data, size_t len);

@@ -25,10 +25,14 @@
  * open. Stdin is written blocking (a container that never reads a full stdin stalls the loop
  * until it exits or reads). When the container's output is closed the loop returns and every
  * client sees EOF.
+ *
+ * An exec with -i/-t (exec.c) serves the same protocol on its own socket: its output goes to
+ * fd 1 instead of a log, and its loop ends when the process exits (a pidfd), not at EOF.
  */
 #include "shim.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -172,26 +176,75 @@ static void serve(struct client *c, int *in_w, int tty_master, pid_t pid)
 	c->len -= off;
 }
 
-void sock_pump(struct logfile *log, int listen_fd, int out_r, int err_r, int in_w, int tty_master, pid_t pid)
+static const char *const stream_names[2] = { "stdout", "stderr" };
+static const char stream_types[2] = { 'o', 'e' };
+
+/* one chunk of output from source i: to the log (or fd 1/2) and to attached clients */
+static void output(struct pump *p, int i, const unsigned char *buf, size_t n, struct jsonlog_carry *carry, int final)
 {
-	static const char *names[2] = { "stdout", "stderr" };
-	static const char types[2] = { 'o', 'e' };
-	struct pollfd pfd[3 + MAX_CLIENTS];
+	if (p->log)
+		/* a failing log write must not stall the container: keep draining */
+		jsonlog_write(p->log, stream_names[i], buf, n, carry, final);
+	else if (n > 0)
+		write_all(i + 1, buf, n);
+	if (n > 0)
+		broadcast(stream_types[i], buf, n);
+}
+
+/* the exec exited: read what its sources still hold without blocking (a background process may
+ * keep a pty open) */
+static void drain(struct pump *p, int *src, struct jsonlog_carry *carry)
+{
+	unsigned char buf[FRAME_MAX];
+	for (int i = 0; i < 2; i++) {
+		if (src[i] < 0)
+			continue;
+		fcntl(src[i], F_SETFL, fcntl(src[i], F_GETFL) | O_NONBLOCK);
+		ssize_t n;
+		while ((n = read(src[i], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+			if (n > 0)
+				output(p, i, buf, (size_t)n, &carry[i], 0);
+		output(p, i, buf, 0, &carry[i], 1);
+	}
+}
+
+static void accept_client(int listen_fd)
+{
+	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		if (clients[i].fd < 0) {
+			clients[i].fd = fd;
+			clients[i].out = 0;
+			clients[i].len = 0;
+			return;
+		}
+	}
+	close(fd);
+}
+
+void sock_pump(struct pump *p)
+{
+	enum { LISTEN = 2, EXITED = 3, CLIENTS = 4 };
+	struct pollfd pfd[CLIENTS + MAX_CLIENTS];
 	struct jsonlog_carry carry[2];
 	unsigned char buf[FRAME_MAX];
-	int src[2] = { out_r, err_r };
-	int open_n = (out_r >= 0) + (err_r >= 0);
+	int src[2] = { p->out_r, p->err_r };
+	int open_n = (src[0] >= 0) + (src[1] >= 0);
+	int in_w = p->in_w;
 
 	memset(carry, 0, sizeof carry);
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		clients[i].fd = -1;
-	while (open_n > 0) {
+	while (open_n > 0 || p->exit_fd >= 0) {
 		pfd[0] = (struct pollfd){ src[0], POLLIN, 0 };
 		pfd[1] = (struct pollfd){ src[1], POLLIN, 0 };
-		pfd[2] = (struct pollfd){ listen_fd, POLLIN, 0 };
+		pfd[LISTEN] = (struct pollfd){ p->listen_fd, POLLIN, 0 };
+		pfd[EXITED] = (struct pollfd){ p->exit_fd, POLLIN, 0 };
 		for (int i = 0; i < MAX_CLIENTS; i++)
-			pfd[3 + i] = (struct pollfd){ clients[i].fd, POLLIN, 0 };
-		int r = poll(pfd, 3 + MAX_CLIENTS, -1);
+			pfd[CLIENTS + i] = (struct pollfd){ clients[i].fd, POLLIN, 0 };
+		int r = poll(pfd, CLIENTS + MAX_CLIENTS, -1);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -204,7 +257,7 @@ void sock_pump(struct logfile *log, int listen_fd, int out_r, int err_r, int in_
 			if (n < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
 			if (n <= 0) { /* EOF, or EIO from a pty master once every slave is closed */
-				jsonlog_write(log, names[i], buf, 0, &carry[i], 1);
+				output(p, i, buf, 0, &carry[i], 1);
 				if (src[i] == in_w)
 					in_w = -1;
 				close(src[i]);
@@ -212,33 +265,21 @@ void sock_pump(struct logfile *log, int listen_fd, int out_r, int err_r, int in_
 				open_n--;
 				continue;
 			}
-			/* a failing log write must not stall the container: keep draining */
-			jsonlog_write(log, names[i], buf, (size_t)n, &carry[i], 0);
-			broadcast(types[i], buf, (size_t)n);
+			output(p, i, buf, (size_t)n, &carry[i], 0);
 		}
-		if (listen_fd >= 0 && (pfd[2].revents & POLLIN)) {
-			int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-			if (fd >= 0) {
-				int slot = -1;
-				for (int i = 0; i < MAX_CLIENTS && slot < 0; i++)
-					if (clients[i].fd < 0)
-						slot = i;
-				if (slot < 0) {
-					close(fd);
-				} else {
-					clients[slot].fd = fd;
-					clients[slot].out = 0;
-					clients[slot].len = 0;
-				}
-			}
+		if (p->exit_fd >= 0 && pfd[EXITED].revents) {
+			drain(p, src, carry);
+			break;
 		}
+		if (p->listen_fd >= 0 && (pfd[LISTEN].revents & POLLIN))
+			accept_client(p->listen_fd);
 		for (int i = 0; i < MAX_CLIENTS; i++)
-			if (clients[i].fd >= 0 && pfd[3 + i].fd == clients[i].fd && pfd[3 + i].revents)
-				serve(&clients[i], &in_w, tty_master, pid);
+			if (clients[i].fd >= 0 && pfd[CLIENTS + i].fd == clients[i].fd && pfd[CLIENTS + i].revents)
+				serve(&clients[i], &in_w, p->tty_master, p->pid);
 	}
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		if (clients[i].fd >= 0)
 			drop(&clients[i]);
-	if (in_w >= 0 && in_w != tty_master)
+	if (in_w >= 0 && in_w != p->tty_master)
 		close(in_w);
 }

@@ -1,6 +1,6 @@
 /**
  * TTY and stdin through the shim's attach socket, against the real kernel and the real CLI:
- * `run -it` driven through a pseudo-terminal (echo of typed input, `stty size` following a
+ * `run -it` and `exec -it` driven through a pseudo-terminal (echo of typed input, `stty size` following a
  * resize, detach with ctrl-p ctrl-q and `attach` back), and `run -i` with piped stdin.
  */
 import { spawn } from 'node:child_process';
@@ -13,6 +13,8 @@ import { alive, startEngine, type Engine } from '../helpers/engine.js';
 import { runInPty } from '../helpers/pty.js';
 import { frame } from '../../cli/shimAttach.js';
 import { Layout } from '../../runtime/layout.js';
+
+type Tap = Pick<typeof t, 'equal' | 'match'>;
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
@@ -28,6 +30,26 @@ function berthWithStdin(engine: Engine, args: string[], input: string): Promise<
     child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
     child.stdin.end(input);
   });
+}
+
+/** A shell on a pty through `berth ARGS`: typed input echoed, stty size following a resize, exit 5. */
+async function shellSession(t: Tap, engine: Engine, args: string[]): Promise<void> {
+  const r = await runInPty([process.execPath, CLI, ...args], engine.env, [
+    { expect: '# ' },
+    { send: 'echo typed-$((6*7))\r' },
+    { expect: 'typed-42' },
+    { send: '[ -t 0 ] && echo stdin-is-a-tty; stty size\r' },
+    { expect: '24 80' },
+    { resize: [33, 101] },
+    { sleepMs: 300 },
+    { send: 'stty size\r' },
+    { expect: '33 101' },
+    { send: 'exit 5\r' },
+  ]);
+  t.equal(r.failed, null, r.transcript);
+  t.match(r.transcript, /echo typed-\$\(\(6\*7\)\)/, 'the typed input is echoed by the pty');
+  t.match(r.transcript, /\nstdin-is-a-tty/, 'stdin is a terminal');
+  t.equal(r.code, 5, r.transcript);
 }
 
 t.test('tty and stdin', async (t) => {
@@ -47,22 +69,7 @@ t.test('tty and stdin', async (t) => {
   });
 
   await t.test('run -it: echo, resize, exit code', async (t) => {
-    const r = await runInPty([process.execPath, CLI, 'run', '-it', '--rm', 'busybox', 'sh'], engine.env, [
-      { expect: '# ' },
-      { send: 'echo typed-$((6*7))\r' },
-      { expect: 'typed-42' },
-      { send: '[ -t 0 ] && echo stdin-is-a-tty; stty size\r' },
-      { expect: '24 80' },
-      { resize: [33, 101] },
-      { sleepMs: 300 },
-      { send: 'stty size\r' },
-      { expect: '33 101' },
-      { send: 'exit 5\r' },
-    ]);
-    t.equal(r.failed, null, r.transcript);
-    t.match(r.transcript, /echo typed-\$\(\(6\*7\)\)/, 'the typed input is echoed by the pty');
-    t.match(r.transcript, /\nstdin-is-a-tty/, 'stdin is a terminal');
-    t.equal(r.code, 5, r.transcript);
+    await shellSession(t, engine, ['run', '-it', '--rm', 'busybox', 'sh']);
   });
 
   await t.test('detach with ctrl-p ctrl-q, then attach', async (t) => {
@@ -121,6 +128,22 @@ t.test('tty and stdin', async (t) => {
     t.equal((await engine.berth(['wait', id])).stdout.trim(), '9');
     socket.destroy();
     await engine.ok(['rm', id]);
+  });
+
+  await t.test('exec -it: a pty, echo, resize, exit code; exec -i: piped stdin', async (t) => {
+    await engine.ok(['run', '-d', '--name', 'host', 'busybox', 'sleep', '1000']);
+    await shellSession(t, engine, ['exec', '-it', 'host', 'sh']);
+
+    const piped = await berthWithStdin(engine, ['exec', '-i', 'host', 'sh', '-c', 'wc -l; exit 3'], 'a\nb\nc\n');
+    t.equal(piped.code, 3, piped.stderr);
+    t.equal(piped.stdout.trim(), '3', 'stdin reached the exec and was closed at its end');
+    const plain = await berthWithStdin(engine, ['exec', 'host', 'cat'], 'ignored\n');
+    t.equal(plain.stdout, '', 'without -i the exec\'s stdin is /dev/null');
+    const tOnly = await engine.berth(['exec', '-t', 'host', 'sh', '-c', '[ -t 1 ] && echo out-is-a-tty']);
+    t.equal(tOnly.stdout.replace(/\r/g, ''), 'out-is-a-tty\n', '-t alone: a pty, stdout through it');
+    const sockets = await fs.readdir(`${engine.runRoot}/shims`);
+    t.same(sockets.filter((name) => name.startsWith('exec-')), [], 'no exec socket is left');
+    await engine.ok(['rm', '-f', 'host']);
   });
 
   await t.test('attach refuses a stopped container', async (t) => {
