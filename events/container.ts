@@ -47,6 +47,8 @@ export const ContainerConfig = z.object({
   openStdin: z.boolean().optional(),
   /** -t: the container runs on a pty; its output is one stream. */
   tty: z.boolean().optional(),
+  /** --init: berth-init runs as pid 1, reaping zombies and passing signals on to the command. */
+  init: z.boolean().optional(),
   /** --log-opt max-size/max-file; absent: the log is never rotated. */
   logConfig: LogConfig.optional(),
 });

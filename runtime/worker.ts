@@ -12,6 +12,7 @@ import type { ExecConfig } from '../events/containerRuntime.js';
 import { startExec, type RunningExec } from './process/exec.js';
 import { listProcesses, type ProcessRow } from './containers/top.js';
 import { startShim, InitError } from './process/shim.js';
+import { initProcess } from './process/initProcess.js';
 import { importRootfs } from './images/importer.js';
 import { ImageStore } from './images/store.js';
 import { hexOf } from './images/digest.js';
@@ -66,6 +67,13 @@ export class Worker {
     await Promise.all([paths.exit, paths.pid].map((file) => fs.rm(file, { force: true })));
     await fs.mkdir(this.layout.shimSocketsDir, { recursive: true, mode: 0o700 });
     const { procsFiles } = await this.cgroups.create(cgroupName(id), limitsOf(config));
+    const mounts = shimMounts(this.layout, config.mounts);
+    let args = config.cmd;
+    if (config.init) {
+      const init = initProcess(config.cmd);
+      args = init.args;
+      mounts.push(init.mount);
+    }
     try {
       return await startShim({
         id,
@@ -73,7 +81,7 @@ export class Worker {
         upperDir: paths.upper,
         workDir: paths.work,
         mergedDir: paths.merged,
-        args: config.cmd,
+        args,
         env: config.env,
         cwd: config.workingDir || '/',
         hostname: config.hostname,
@@ -84,7 +92,7 @@ export class Worker {
         exitPath: paths.exit,
         pidPath: paths.pid,
         security: securitySpec(config.security),
-        mounts: shimMounts(this.layout, config.mounts),
+        mounts,
         stdin: config.openStdin ?? false,
         tty: config.tty ?? false,
         sockPath: this.layout.shimSocket(id),

@@ -183,6 +183,7 @@ export class ContainerHandler {
       ...(spec.openStdin ? { openStdin: true } : {}),
       ...(spec.tty ? { tty: true } : {}),
       ...(spec.logConfig ? { logConfig: spec.logConfig } : {}),
+      ...(spec.init ? { init: true } : {}),
     };
     const mounts = await prepareMounts(host, spec, id, ctx);
     if (mounts.length > 0) config.mounts = mounts;

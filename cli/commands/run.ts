@@ -38,6 +38,8 @@ export interface RunOptions extends HostConfigFlags {
   /** -i: keep stdin open and forward it; -t: a pty (cli/shimAttach.ts). */
   interactive?: boolean;
   tty?: boolean;
+  /** --init: berth-init as pid 1. */
+  init?: boolean;
   /** --log-opt max-size=…, max-file=… (cli/logOptions.ts). */
   logOpt?: string[];
 }
@@ -87,6 +89,7 @@ export function createSpec(image: string, command: string[], opts: RunFlags): Cr
     ...(opts.interactive ? { openStdin: true } : {}),
     ...(opts.tty ? { tty: true } : {}),
     ...(logConfig ? { logConfig } : {}),
+    ...(opts.init ? { init: true } : {}),
   };
 }
 

@@ -22,6 +22,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--mount <spec>', 'type=volume|bind|tmpfs,src=…,dst=…[,readonly,…] (repeatable)', collect, [])
     .option('--tmpfs <spec>', '/path[:size=…,mode=…] (repeatable)', collect, [])
     .option('--volumes-from <container[:ro|rw]>', 'mount the volumes of another container (repeatable)', collect, [])
+    .option('--init', 'run an init as pid 1 that reaps zombies and passes signals on')
     .option('--log-opt <key=value>', 'json-file log option: max-size=10m, max-file=3 (repeatable)', collect, [])
     .option('--restart <policy>', 'no, on-failure[:max-retries], always or unless-stopped', 'no')
     .option('--health-cmd <command>', 'command to run to check health (run by /bin/sh -c)')

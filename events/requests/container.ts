@@ -29,6 +29,8 @@ export const CreateSpec = z.object({
   /** -i and -t. */
   openStdin: z.boolean().optional(),
   tty: z.boolean().optional(),
+  /** --init: a tiny init as pid 1. */
+  init: z.boolean().optional(),
   /** --log-opt (cli/logOptions.ts). */
   logConfig: LogConfig.optional(),
   /** --health-* flags; the image's HEALTHCHECK fills what they leave out. */
