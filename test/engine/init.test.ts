@@ -68,6 +68,9 @@ t.test('exit codes: a plain exit, and 128 + the signal that killed the command',
   const out = await engine.berth(['run', '--rm', '--init', 'busybox', 'sh', '-c', 'echo $$; echo out; echo err >&2']);
   t.equal(out.stdout, '2\nout\n', 'the command is pid 2, its stdout is the container\'s');
   t.equal(out.stderr, 'err\n');
+  const confined = await engine.berth(['run', '--rm', '--init', '--read-only', '-u', 'nobody', 'busybox', 'sh', '-c', 'id -u; cat /proc/1/status | grep ^Uid']);
+  t.equal(confined.code, 0, confined.stderr);
+  t.match(confined.stdout, /^65534\nUid:\s+65534\s/, 'with --read-only and -u: berth-init runs as the user too');
 });
 
 t.test('with a tty the command gets the terminal (job control works under berth-init)', async (t) => {
