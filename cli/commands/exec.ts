@@ -13,11 +13,14 @@ import { eventFilter, execOutputSubject } from '../../events/subjects.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { parseEnv } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 
 export interface ExecOptions {
   detach?: boolean;
   interactive?: boolean;
   tty?: boolean;
+  /** --detach-keys (cli/detachKeys.ts). */
+  detachKeys?: string;
   env: string[];
   workdir?: string;
   user?: string;
@@ -26,6 +29,7 @@ export interface ExecOptions {
 export default async function exec(container: string, command: string[], opts: ExecOptions, globals: GlobalOptions): Promise<number> {
   if (opts.workdir !== undefined && !opts.workdir.startsWith('/')) throw new ValidationError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
   const execId = randomBytes(32).toString('hex');
+  const detachKeys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
   const interactive = (opts.interactive ?? false) && !opts.detach;
   const tty = opts.tty ?? false;
   const request = {
@@ -81,7 +85,7 @@ export default async function exec(container: string, command: string[], opts: E
       if (interactive || tty) {
         conn = await ShimConnection.connect(client.layout.execSocket(execId));
         if (conn) {
-          undoTerminal = attachTerminal(conn, { stdin: interactive, tty }, () => {
+          undoTerminal = attachTerminal(conn, { stdin: interactive, tty, detachKeys }, () => {
             detached = true;
             finish();
           });

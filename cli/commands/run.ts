@@ -18,6 +18,7 @@ import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
 import { parseLogOpts } from '../logOptions.js';
 import { parseBytes, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 
 export interface RunOptions extends HostConfigFlags {
   rm?: boolean;
@@ -38,6 +39,8 @@ export interface RunOptions extends HostConfigFlags {
   /** -i: keep stdin open and forward it; -t: a pty (cli/shimAttach.ts). */
   interactive?: boolean;
   tty?: boolean;
+  /** --detach-keys (cli/detachKeys.ts). */
+  detachKeys?: string;
   /** --init: berth-init as pid 1. */
   init?: boolean;
   /** --log-opt max-size=…, max-file=… (cli/logOptions.ts). */
@@ -95,6 +98,7 @@ export function createSpec(image: string, command: string[], opts: RunFlags): Cr
 
 export default async function run(image: string, command: string[], opts: RunFlags, globals: GlobalOptions): Promise<number> {
   const spec = createSpec(image, command, opts);
+  const detachKeys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
   const id = spec.id!;
   const client = await connectClient(globals);
   try {
@@ -147,7 +151,7 @@ export default async function run(image: string, command: string[], opts: RunFla
       if (spec.openStdin || spec.tty) {
         conn = await ShimConnection.connect(client.layout.shimSocket(id));
         if (conn) {
-          undoTerminal = attachTerminal(conn, { stdin: spec.openStdin ?? false, tty: spec.tty ?? false }, () => {
+          undoTerminal = attachTerminal(conn, { stdin: spec.openStdin ?? false, tty: spec.tty ?? false, detachKeys }, () => {
             detached = true;
             finish();
           });

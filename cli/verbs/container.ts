@@ -11,6 +11,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--rm', 'remove the container when it exits')
     .option('-i, --interactive', 'keep stdin open and forward it to the container')
     .option('-t, --tty', 'allocate a pseudo-terminal (detach with ctrl-p ctrl-q)')
+    .option('--detach-keys <keys>', 'the key sequence that detaches, e.g. ctrl-a,d (default ctrl-p,ctrl-q)')
     .option('--name <name>', 'name the container')
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', collect, [])
     .option('-w, --workdir <dir>', 'working directory inside the container')
@@ -40,7 +41,9 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('-i, --interactive', 'accepted for Docker\'s habits; stdin is not attached')
     .action(verb('start'));
   program.command('attach').description('Attach this terminal to a running container (detach with ctrl-p ctrl-q)')
-    .argument('<container>').action(verb('attach'));
+    .argument('<container>')
+    .option('--detach-keys <keys>', 'the key sequence that detaches, e.g. ctrl-a,d (default ctrl-p,ctrl-q)')
+    .action(verb('attach'));
   program.command('restart').description('Restart containers (stop, then start)').argument('<containers...>')
     .option('-t, --time <seconds>', 'seconds to wait before killing', '10').action(verb('restart'));
   const ps = program.command('ps').description('List containers')

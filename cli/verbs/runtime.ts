@@ -12,6 +12,7 @@ export function registerRuntimeVerbs(program: Command, verb: Verb): void {
     .option('-d, --detach', 'run in the background')
     .option('-i, --interactive', 'keep stdin open and forward it to the command')
     .option('-t, --tty', 'allocate a pseudo-terminal (detach with ctrl-p ctrl-q)')
+    .option('--detach-keys <keys>', 'the key sequence that detaches, e.g. ctrl-a,d (default ctrl-p,ctrl-q)')
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', collect, [])
     .option('-w, --workdir <dir>', 'working directory inside the container')
     .option('-u, --user <user>', 'name|uid[:group|gid]')

@@ -99,6 +99,38 @@ t.test('tty and stdin', async (t) => {
     t.same(sockets, [], 'no attach socket is left');
   });
 
+  await t.test('--detach-keys on run, attach and exec', async (t) => {
+    const r = await runInPty([process.execPath, CLI, 'run', '-it', '--detach-keys', 'ctrl-a,d', '--name', 'keys', 'busybox', 'sh'], engine.env, [
+      { expect: '# ' },
+      { send: '\x10\x11echo still-here\r' },
+      { expect: 'still-here' },
+      { send: '\x01d' },
+    ]);
+    t.equal(r.failed, null, r.transcript);
+    t.equal(r.code, 0, 'ctrl-p ctrl-q went to the shell; ctrl-a d detached');
+    t.equal((await engine.inspect('keys')).State.Status, 'running');
+    const back = await runInPty([process.execPath, CLI, 'attach', '--detach-keys', 'ctrl-x', 'keys'], engine.env, [
+      { sleepMs: 1500 },
+      { send: 'echo back-$((2+2))\r' },
+      { expect: 'back-4' },
+      { send: '\x18' },
+    ]);
+    t.equal(back.failed, null, back.transcript);
+    t.equal(back.code, 0, 'attach detached on its own key');
+    const exec = await runInPty([process.execPath, CLI, 'exec', '-it', '--detach-keys', 'ctrl-x', 'keys', 'sh'], engine.env, [
+      { expect: '# ' },
+      { send: 'echo in-exec\r' },
+      { expect: 'in-exec' },
+      { send: '\x18' },
+    ]);
+    t.equal(exec.failed, null, exec.transcript);
+    t.equal(exec.code, 0, 'exec -it detached');
+    const bad = await engine.berth(['run', '-it', '--detach-keys', 'ctrl-', 'busybox', 'true']);
+    t.equal(bad.code, 125);
+    t.match(bad.stderr, /Invalid detach keys \(ctrl-\) provided/);
+    await engine.ok(['rm', '-f', 'keys']);
+  });
+
   await t.test('the socket protocol: output frames, resize, signal', async (t) => {
     const id = (await engine.ok(['run', '-d', '-t', 'busybox', 'sh', '-c', 'trap "echo got-usr1; exit 9" USR1; while :; do stty size; sleep 0.2; done'])).trim();
     const socket = net.createConnection(new Layout(engine.root, engine.runRoot).shimSocket(id));
