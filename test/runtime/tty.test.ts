@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { alive, startEngine, type Engine } from '../helpers/engine.js';
+import { alive, startEngine, until, type Engine } from '../helpers/engine.js';
 import { runInPty } from '../helpers/pty.js';
 import { frame } from '../../cli/shimAttach.js';
 import { Layout } from '../../runtime/layout.js';
@@ -66,6 +66,24 @@ t.test('tty and stdin', async (t) => {
     const r3 = await berthWithStdin(engine, ['run', '--rm', 'busybox', 'cat'], 'ignored\n');
     t.equal(r3.code, 0);
     t.equal(r3.stdout, '');
+  });
+
+  await t.test('a container that does not read its stdin never holds up its output', async (t) => {
+    // The CLI forwards 4 MB of stdin the container never reads; the container's stdin pipe is
+    // full long before the container says ready. Its output must still get through: the test
+    // only lets it finish once it has seen "ready".
+    const child = spawn(process.execPath, [CLI, 'run', '-i', '--rm', '--name', 'deaf', 'busybox', 'sh', '-c',
+      'sleep 1; echo ready; while [ ! -e /tmp/go ]; do sleep 0.1; done; echo done'], { env: engine.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdin.on('error', () => {});
+    child.stdin.write(Buffer.alloc(4 << 20, 'x'));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await until('ready to come through', async () => out.includes('ready\n'));
+    await engine.ok(['exec', 'deaf', 'touch', '/tmp/go']);
+    t.equal(await closed, 0);
+    t.equal(out, 'ready\ndone\n');
   });
 
   await t.test('run -it: echo, resize, exit code', async (t) => {
