@@ -43,6 +43,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
   program.command('attach').description('Attach this terminal to a running container (detach with ctrl-p ctrl-q)')
     .argument('<container>')
     .option('--detach-keys <keys>', 'the key sequence that detaches, e.g. ctrl-a,d (default ctrl-p,ctrl-q)')
+    .option('--no-stdin', 'do not forward this terminal\'s stdin (ctrl-c leaves; the container runs on)')
     .action(verb('attach'));
   program.command('restart').description('Restart containers (stop, then start)').argument('<containers...>')
     .option('-t, --time <seconds>', 'seconds to wait before killing', '10').action(verb('restart'));

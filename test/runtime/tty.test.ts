@@ -196,6 +196,26 @@ t.test('tty and stdin', async (t) => {
     await engine.ok(['rm', '-f', 'host']);
   });
 
+  await t.test('attach --no-stdin: the output, and none of this terminal\'s input', async (t) => {
+    await engine.ok(['run', '-d', '-i', '--name', 'reader', 'busybox', 'sh', '-c',
+      '(while :; do echo tick; sleep 0.2; done) & while read l; do echo got-$l; done']);
+    const quiet = spawn(process.execPath, [CLI, 'attach', '--no-stdin', 'reader'], { env: engine.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    t.teardown(() => { if (quiet.exitCode === null) quiet.kill('SIGKILL'); });
+    let out = '';
+    quiet.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    quiet.stdin.write('not-forwarded\n');
+    await until('live output', async () => out.includes('tick'));
+    const left = new Promise((resolve) => quiet.on('close', resolve));
+    quiet.kill('SIGINT');
+    await left;
+    t.equal((await engine.inspect('reader')).State.Status, 'running', 'ctrl-c left the container running');
+    const r = await berthWithStdin(engine, ['attach', 'reader'], 'forwarded\n');
+    t.equal(r.code, 0, r.stderr);
+    await until('the second line to arrive', async () => (await engine.ok(['logs', 'reader'])).includes('got-forwarded'));
+    t.notMatch(await engine.ok(['logs', 'reader']), /got-not-forwarded/, 'what --no-stdin saw typed never reached the container');
+    await engine.ok(['rm', '-f', 'reader']);
+  });
+
   await t.test('attach refuses a stopped container', async (t) => {
     await engine.ok(['run', '--name', 'done', 'busybox', 'true']);
     const r = await engine.berth(['attach', 'done']);
