@@ -31,13 +31,11 @@
  *
  *   node bench/eventLatency.mjs OUT.json      (BUSYBOX_TAR: an image tarball to use)
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { podmanPeer, run, startBerth } from './berth.mjs';
 import {
-  childEnv, cli, connect, daemonCli, envInt, load, loadDist, mono, node, repo, retryHalfBuilt, runScenario, sleep,
-  spawnTracked, startNats, stopChild, tempDir, wallNow, writeJson,
+  connect, envInt, load, loadDist, mono, repo, runScenario, sleep, spawnTracked, stopChild, tempDir, wallNow, writeJson,
 } from './procs.mjs';
 import { summary } from './stats.mjs';
 
@@ -50,8 +48,9 @@ const runs = envInt('BENCH_EVENT_RUNS', 30);
 const warmup = envInt('BENCH_WARMUP', 3);
 const GOAL_MS = 5;
 const log = (line) => process.stderr.write(`eventLatency: ${line}\n`);
-const podmanArgs = process.env.BENCH_PODMAN_ARGS_JSON ? JSON.parse(process.env.BENCH_PODMAN_ARGS_JSON) : null;
-const withPodman = Boolean(podmanArgs && process.env.CONTAINERS_CONF);
+const peer = podmanPeer();
+const withPodman = peer.enabled;
+const podmanArgs = peer.args;
 const r3 = (v) => Math.round(v * 1000) / 1000;
 
 /** What the subscribers received: one list per source, and waiters for what is still to come. */
@@ -76,26 +75,6 @@ class Inbox {
       this.waiters.push({ match: test, resolve: (r) => { clearTimeout(timer); resolve(r); } });
     });
   }
-}
-
-/** Runs a command to completion; rejects with its stderr when it fails (again after a half-built dist/). */
-function run(argv, env, what) {
-  return retryHalfBuilt(what, () => runOnce(argv, env, what));
-}
-
-function runOnce(argv, env, what) {
-  return new Promise((resolve, reject) => {
-    const t0 = mono();
-    const child = spawnTracked(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] }, what);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('close', (code, signal) => {
-      if (code === 0) resolve({ stdout: stdout.trim(), t0, ms: mono() - t0 });
-      else reject(new Error(`${what} failed (${signal ?? `exit ${code}`}): ${argv.join(' ')}\n${stderr}`));
-    });
-  });
 }
 
 /** A child that prints one JSON event per line; each line becomes a record in `inbox`. */
@@ -137,41 +116,7 @@ await runScenario(async () => {
   const startedAt = new Date().toISOString();
   const loadBefore = load();
   const dir = tempDir('el');
-  const nats = await startNats(path.join(dir, 'nats'));
-  const root = path.join(dir, 'root');
-  // Short: the shims' sockets are RUN_ROOT/shims/<64 hex>.sock, and sun_path holds 108 bytes.
-  const runRoot = path.join(dir, 'r');
-  if (`${runRoot}/shims/${'0'.repeat(64)}.sock`.length > 107) throw new Error(`the run root ${runRoot} is too long for the shims' sockets; use a shorter BENCH_WORK`);
-  const host = 'bench-events';
-  const berthEnv = childEnv({ BERTH_ROOT: root, BERTH_RUN_ROOT: runRoot, BERTH_NATS_URL: nats.url });
-  delete berthEnv.BERTH_HOST;
-
-  // The daemon, ready when it has written berthd.json.
-  fs.mkdirSync(runRoot, { recursive: true, mode: 0o700 });
-  const daemonArgv = [node, daemonCli, '--root', root, '--run-root', runRoot, '--host-id', host, '--nats', nats.url];
-  const daemon = await retryHalfBuilt('berthd', async () => {
-    const logFile = path.join(dir, 'berthd.log');
-    const logFd = fs.openSync(logFile, 'w');
-    const child = spawnTracked(daemonArgv[0], daemonArgv.slice(1), { env: berthEnv, stdio: ['ignore', 'ignore', logFd] }, 'berthd');
-    fs.closeSync(logFd);
-    for (let i = 0; !fs.existsSync(path.join(runRoot, 'berthd.json')); i++) {
-      if (child.exitCode !== null || i > 600) {
-        await stopChild(child);
-        throw new Error(`the daemon did not start:\n${fs.readFileSync(logFile, 'utf8')}`);
-      }
-      await sleep(50);
-    }
-    return child;
-  });
-  log(`daemon ready (host ${host}, nats ${nats.url})`);
-  const berth = (...args) => [node, cli, ...args];
-
-  let tarball = process.env.BUSYBOX_TAR;
-  if (!tarball) {
-    tarball = path.join(dir, 'busybox.tar');
-    execFileSync('sh', [path.join(repo, 'scripts/busybox-image.sh'), tarball], { stdio: ['ignore', 'ignore', 'inherit'] });
-  }
-  await run(berth('import', tarball, 'busybox'), berthEnv, 'berth import');
+  const { nats, root, runRoot, host, env: berthEnv, berth, stop: stopBerth } = await startBerth(dir, 'bench-events', log);
 
   // Subscribers.
   const inboxes = { nats: new Inbox(), jetstream: new Inbox(), cli: new Inbox(), podman: new Inbox() };
@@ -209,8 +154,8 @@ await runScenario(async () => {
 
   const client = new Client(nc, host, layoutFrom({ root, runRoot }));
   let podmanEvents = null;
-  const podman = (...args) => ['podman', ...podmanArgs, ...args];
-  const podmanEnv = childEnv({ CONTAINERS_CONF: process.env.CONTAINERS_CONF });
+  const podman = peer.argv;
+  const podmanEnv = peer.env;
   if (withPodman) {
     podmanEvents = lineSubscriber(podman('events', '--format', 'json'), podmanEnv, 'podman events', inboxes.podman, (e) => ({
       id: e.ID ?? e.id, type: e.Status ?? e.status, time: e.timeNano ? e.timeNano / 1e6 : parseNanoTime(e.Time ?? e.time),
@@ -368,9 +313,7 @@ await runScenario(async () => {
   messages.stop();
   await following.catch(() => {});
   await nc.close();
-  const stopped = await stopChild(daemon, 30_000);
-  if (stopped.code !== 0) log(`the daemon's stop exited ${stopped.signal ?? stopped.code}`);
-  await nats.stop();
+  await stopBerth();
 
   const stat = (list) => ({ ...summary(list), samples: list });
   const tree = (value) => (Array.isArray(value) ? stat(value) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tree(v)])));

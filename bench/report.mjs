@@ -177,12 +177,12 @@ const md = `# berth benchmarks
 
 The benchmark suite, one section per scenario: **start latency** (\`run --rm … true\` of a busybox image, from the
 caller's spawn to the caller seeing the command exit, for berth and for crun, runc and podman on the same machine),
-**daemon ready time vs history**, the **event log**'s append and replay rates, and **event latency** (state change →
-subscriber, berth and podman).
+**daemon ready time vs history**, the **event log**'s append and replay rates, **event latency** (state change →
+subscriber, berth and podman), and **shim memory** per running container (berth-shim against conmon) with exec latency.
 
 - Report written: ${results.generatedAt}; each section gives when it was measured and the load then.
 - Produced by: \`${command}\` (same as \`npm run bench\`), as root from the repository root: every scenario, or those named in
-  \`BENCH_SCENARIOS\` (any of \`start-latency daemon-ready event-log event-latency\`, space-separated); a scenario not run keeps its
+  \`BENCH_SCENARIOS\` (any of \`start-latency daemon-ready event-log event-latency shim-memory\`, space-separated); a scenario not run keeps its
   previous figures here and in bench/results.json. Each scenario but start latency also runs alone: \`node bench/<script>.mjs OUT.json\`.
 - berth ${currentFacts.berth.version}, repository HEAD ${currentFacts.berth.commit} (the working tree may differ)
 - NODE_EXTRA_CA_CERTS is **unset** for every berth (and reference node) invocation: the CLI needs no extra CA bundle,

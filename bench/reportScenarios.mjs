@@ -13,6 +13,7 @@ export const SCENARIOS = {
   'event-latency': { key: 'eventLatency', script: 'bench/eventLatency.mjs', env: ['BENCH_EVENT_RUNS', 'BENCH_WARMUP'] },
   pull: { key: 'pull', script: 'bench/pull.mjs', env: ['BENCH_PULL_RUNS', 'BENCH_PULL_LAYERS', 'BENCH_PULL_LAYER_MB'] },
   lifecycle: { key: 'lifecycle', script: 'bench/lifecycle.mjs', env: ['BENCH_RUNS', 'BENCH_WARMUP', 'BENCH_BATCH_RUNS', 'BENCH_BATCH', 'BENCH_BATCH_PARALLEL'] },
+  'shim-memory': { key: 'shimMemory', script: 'bench/shimMemory.mjs', env: ['BENCH_SHIM_CONTAINERS', 'BENCH_EXEC_RUNS', 'BENCH_WARMUP'] },
 };
 
 /** The scenarios' results: this run's (WORK/<name>.json) over the previous results.json's. */
@@ -340,6 +341,59 @@ function pull(s) {
   return lines.join('\n');
 }
 
+// ---- shim memory and exec latency ----
+
+function shimMemory(s) {
+  const { berthShim, conmon } = s.memory;
+  const memRow = (name, m) => row([name, m.rssKb.n, ...mmm(m.rssKb, 0), f(m.pssKb.median, 0), f(m.ussKb.median, 0)]);
+  const memory = [
+    row(['monitor (one per running container)', 'n', 'RSS median kB', 'min', 'max', 'PSS median kB', 'USS median kB']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:']),
+    memRow('berth-shim (static, `berth run -d busybox sleep 1000`)', berthShim),
+    ...(conmon ? [memRow(`conmon (podman${s.podman?.runtime ? `, OCI runtime ${s.podman.runtime}` : ''})`, conmon)] : []),
+  ];
+  const execRows = Object.entries(s.exec).filter(([, v]) => v.n > 0);
+  const exec = [
+    row(['command', 'median ms', 'min ms', 'max ms', 'n']),
+    row(['---', '---:', '---:', '---:', '---:']),
+    ...execRows.map(([name, v]) => row([`\`${name}\``, ...mmm(v, 1), v.n])),
+  ];
+  const berthExec = s.exec['berth exec C true'];
+  const podmanExec = s.exec['podman exec C true'];
+  const notes = [
+    `- **Goal: ${s.goal.text}: ${s.goal.met ? 'met' : 'not met'}** — median RSS ${f(berthShim.rssKb.median, 0)} kB, of which` +
+      ` ${f(berthShim.ussKb.median, 0)} kB private to each shim; the rest is the static binary's pages, shared by every shim (PSS ${f(berthShim.pssKb.median, 0)} kB` +
+      ` with ${berthShim.rssKb.n} shims running).`,
+  ];
+  if (conmon) {
+    notes.push(`- conmon/berth-shim: RSS ${ratio(conmon.rssKb.median, berthShim.rssKb.median)}, PSS ${ratio(conmon.pssKb.median, berthShim.pssKb.median)},` +
+      ` USS ${ratio(conmon.ussKb.median, berthShim.ussKb.median)}. conmon links glib and libc dynamically, so much of its RSS is shared libraries;` +
+      ' USS (pages no other process maps) is what one more container really costs in each.');
+  } else {
+    notes.push('- podman was not measured in this run (it needs bench/peers.sh\'s preparation: run the scenario through bench/run.sh).');
+  }
+  if (berthExec?.n && podmanExec?.n) {
+    notes.push(`- Exec: \`berth exec\` ${f(berthExec.median, 0)} ms against \`podman exec\` ${f(podmanExec.median, 0)} ms (${ratio(berthExec.median, podmanExec.median)}).` +
+      ' Most of berth\'s is the CLI\'s Node start-up and module loading (see the start-latency section); the daemon\'s part is a spawn of' +
+      ' `berth-shim exec`, the setns calls and the exec_created/exec_started/exec_died events.');
+  }
+  return `## Shim memory and exec latency
+
+The monitor process each running container costs (berth-shim, podman's conmon), with ${s.settings.containers} containers running on each
+engine at once, and the latency of an exec into a running container, ${s.settings.execRuns} rounds after ${s.settings.warmup} discarded.
+
+${header(s)}
+- berth: \`${s.commands.berth.join('`, `')}\`${s.commands.podman ? `; podman: \`${s.commands.podman.join('`, `')}\`` : ''}.
+- Order: ${s.settings.order}. Measured: ${s.timing}.
+
+${memory.join('\n')}
+
+${exec.join('\n')}
+
+${notes.join('\n')}
+`;
+}
+
 /** The scenario sections of RESULTS.md (empty when none was ever measured). */
 export function renderScenarios(scenarios) {
   const parts = [];
@@ -348,6 +402,7 @@ export function renderScenarios(scenarios) {
   if (scenarios.eventLatency) parts.push(eventLatency(scenarios.eventLatency));
   if (scenarios.lifecycle) parts.push(lifecycle(scenarios.lifecycle));
   if (scenarios.pull) parts.push(pull(scenarios.pull));
+  if (scenarios.shimMemory) parts.push(shimMemory(scenarios.shimMemory));
   return parts.join('\n');
 }
 
@@ -378,6 +433,13 @@ export function summaryLines(scenarios) {
   const lc = scenarios.lifecycle;
   if (lc?.measuredInThisRun) {
     lines.push(`lifecycle      berth/podman: ${Object.entries(lc.ratios).map(([name, r]) => `${name} ${r}x`).join(', ')}`);
+  }
+  const sm = scenarios.shimMemory;
+  if (sm?.measuredInThisRun) {
+    const { berthShim, conmon } = sm.memory;
+    lines.push(`shim-memory    berth-shim RSS ${f(berthShim.rssKb.median, 0)} kB (USS ${f(berthShim.ussKb.median, 0)})` +
+      `${conmon ? `, conmon RSS ${f(conmon.rssKb.median, 0)} kB (USS ${f(conmon.ussKb.median, 0)})` : ''}; exec ` +
+      Object.entries(sm.exec).filter(([, v]) => v.n).map(([name, v]) => `${name.split(' ')[0]} ${f(v.median, 0)} ms`).join(', '));
   }
   return lines;
 }

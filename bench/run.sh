@@ -8,6 +8,7 @@
 #   event-latency   state change → subscriber, berth and podman (eventLatency.mjs)
 #   daemon-ready    daemon ready time vs history, full replay and snapshots (daemonReady.mjs)
 #   event-log       JetStream append and replay rates (eventLog.mjs)
+#   shim-memory     berth-shim's memory per container against conmon's, and exec latency (shimMemory.mjs)
 #   pull            cold and warm pulls from a local registry; berth, podman, skopeo (pull.mjs)
 #   lifecycle       create/start/rm, volume and tmpfs runs, a 50-container batch; berth and podman (lifecycle.mjs)
 #
@@ -21,7 +22,7 @@ set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$BENCH")
 export BENCH_RUNS=${BENCH_RUNS:-30} BENCH_WARMUP=${BENCH_WARMUP:-3}
-ALL_SCENARIOS="start-latency event-latency daemon-ready event-log lifecycle pull"
+ALL_SCENARIOS="start-latency event-latency daemon-ready event-log shim-memory lifecycle pull"
 SCENARIOS=${BENCH_SCENARIOS:-$ALL_SCENARIOS}
 for s in $SCENARIOS; do
   [[ " $ALL_SCENARIOS " == *" $s "* ]] || { echo "run.sh: unknown scenario '$s' in BENCH_SCENARIOS (use: $ALL_SCENARIOS)" >&2; exit 2; }
@@ -50,13 +51,13 @@ PREFIX=berth-bench-$$
 echo "$$" > "$WORK/state/id-prefix"
 
 step "scenarios: $SCENARIOS"
-if want start-latency || want event-latency || want lifecycle || want pull; then
+if want start-latency || want event-latency || want shim-memory || want lifecycle || want pull; then
   step "peers: install"
   bash "$BENCH/peers.sh" install
 fi
 node "$BENCH/facts.mjs" > "$WORK/facts.json"   # before peers.sh changes the cgroup layout
 
-if want start-latency || want event-latency || want lifecycle || want pull; then
+if want start-latency || want event-latency || want shim-memory || want lifecycle || want pull; then
   step "image: busybox tarball"
   sh "$REPO/scripts/busybox-image.sh" "$WORK/busybox.tar"
 
@@ -98,11 +99,21 @@ start_latency() {
   node "$BENCH/berthBreakdown.mjs" "$WORK/samples.json" "$WORK/breakdown.json"
 }
 
-event_latency() {
-  step "event-latency: berth (own nats-server and daemon) and podman"
+# A scenario script against berth and podman: BUSYBOX_TAR and podman's arguments (peers.env).
+with_podman() {
   BUSYBOX_TAR=$WORK/busybox.tar \
   BENCH_PODMAN_ARGS_JSON=$(node -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "${PODMAN_ARGS[@]}") \
-    node "$BENCH/eventLatency.mjs" "$WORK/event-latency.json"
+    node "$@"
+}
+
+event_latency() {
+  step "event-latency: berth (own nats-server and daemon) and podman"
+  with_podman "$BENCH/eventLatency.mjs" "$WORK/event-latency.json"
+}
+
+shim_memory() {
+  step "shim-memory: berth-shim and conmon per running container, berth exec and podman exec"
+  with_podman "$BENCH/shimMemory.mjs" "$WORK/shim-memory.json"
 }
 
 daemon_ready() {
@@ -137,6 +148,7 @@ scenario start-latency start_latency
 scenario event-latency event_latency
 scenario daemon-ready daemon_ready
 scenario event-log event_log
+scenario shim-memory shim_memory
 scenario lifecycle lifecycle
 scenario pull pull
 

@@ -1,6 +1,7 @@
-/** `run`'s security and resource flags, read as Docker reads them. Pure. */
+/** `run`'s security and resource flags, read as Docker reads them. Pure, but for reading a seccomp profile file. */
+import fs from 'node:fs';
 import { ValidationError } from '../events/errors.js';
-import type { Resources, SecurityOptions } from '../events/hostConfig.js';
+import { SeccompProfile, type Resources, type SecurityOptions } from '../events/hostConfig.js';
 import { normalizeCapability } from '../runtime/security/capabilities.js';
 import { parseUlimits } from '../runtime/security/ulimit.js';
 import { parseBytes, parsePositiveInt } from './parse.js';
@@ -22,9 +23,37 @@ export interface HostConfigFlags {
   memoryHigh?: string;
 }
 
-/** --security-opt: no-new-privileges[:true|false], seccomp=unconfined. */
-export function parseSecurityOpts(entries: readonly string[]): Pick<SecurityOptions, 'noNewPrivileges' | 'seccomp'> {
-  const out: Pick<SecurityOptions, 'noNewPrivileges' | 'seccomp'> = {};
+/** Reads a file named on the command line (seccomp=FILE); a parameter so that parsing stays testable. */
+export type ReadFile = (file: string) => string;
+const readFileUtf8: ReadFile = (file) => fs.readFileSync(file, 'utf8');
+
+/** A Docker seccomp profile from FILE, checked as events/hostConfig.ts declares it. */
+export function loadSeccompProfile(file: string, readFile: ReadFile = readFileUtf8): SeccompProfile {
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (error) {
+    throw new ValidationError(`opening seccomp profile (${file}) failed: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`decoding seccomp profile (${file}) failed: ${(error as Error).message}`);
+  }
+  const parsed = SeccompProfile.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError(`seccomp profile (${file}): ${issue.path.join('.') || 'the profile'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+type SecurityOpts = Pick<SecurityOptions, 'noNewPrivileges' | 'seccomp' | 'seccompProfile'>;
+
+/** --security-opt: no-new-privileges[:true|false], seccomp=unconfined|default|FILE. */
+export function parseSecurityOpts(entries: readonly string[], readFile: ReadFile = readFileUtf8): SecurityOpts {
+  const out: SecurityOpts = {};
   for (const entry of entries) {
     const [key, value] = entry.split(/[=:](.*)/s, 2) as [string, string | undefined];
     if (key === 'no-new-privileges') {
@@ -33,9 +62,13 @@ export function parseSecurityOpts(entries: readonly string[]): Pick<SecurityOpti
       }
       out.noNewPrivileges = value !== 'false';
     } else if (key === 'seccomp') {
+      delete out.seccompProfile;
       if (value === 'unconfined') out.seccomp = 'unconfined';
       else if (value === 'default' || value === 'builtin') out.seccomp = 'default';
-      else throw new ValidationError(`invalid --security-opt "${entry}": seccomp profiles from a file are not supported yet; use seccomp=unconfined or leave the default`);
+      else if (value) {
+        delete out.seccomp;
+        out.seccompProfile = loadSeccompProfile(value, readFile);
+      } else throw new ValidationError(`invalid --security-opt "${entry}": seccomp takes unconfined, default or a profile file`);
     } else {
       throw new ValidationError(`invalid --security-opt "${entry}": berth knows no-new-privileges and seccomp`);
     }

@@ -7,11 +7,9 @@
  * only when the daemon runs on this machine with the same run root; a NATS relay is not built.
  */
 import net from 'node:net';
+import { DEFAULT_DETACH_KEYS, DetachKeyMatcher, parseDetachKeys } from './detachKeys.js';
 
 const FRAME_MAX = 4096;
-/** ctrl-p ctrl-q, Docker's default detach keys. */
-const CTRL_P = 0x10;
-const CTRL_Q = 0x11;
 
 /** One frame: type, 2-byte big-endian length, payload. */
 export function frame(type: string, payload: Buffer = Buffer.alloc(0)): Buffer {
@@ -72,10 +70,14 @@ export class ShimConnection {
 
 /**
  * Wires this process's terminal to a connection: stdin (when `stdin`), raw mode when stdin is a
- * TTY and the container has one, window-size changes, and ctrl-p ctrl-q to detach.
- * Returns the function that undoes it all.
+ * TTY and the container has one, window-size changes, and the detach keys (cli/detachKeys.ts;
+ * ctrl-p ctrl-q unless `detachKeys` says otherwise). Returns the function that undoes it all.
  */
-export function attachTerminal(conn: ShimConnection, opts: { stdin: boolean; tty: boolean }, onDetach: () => void): () => void {
+export function attachTerminal(
+  conn: ShimConnection,
+  opts: { stdin: boolean; tty: boolean; detachKeys?: readonly number[] },
+  onDetach: () => void,
+): () => void {
   const input = process.stdin;
   const output = process.stdout;
   const undo: Array<() => void> = [];
@@ -90,26 +92,15 @@ export function attachTerminal(conn: ShimConnection, opts: { stdin: boolean; tty
       input.setRawMode(true);
       undo.push(() => input.setRawMode(false));
     }
-    let heldCtrlP = false;
+    const matcher = new DetachKeyMatcher(opts.detachKeys ?? parseDetachKeys(DEFAULT_DETACH_KEYS));
     const onData = (chunk: Buffer) => {
-      const out: number[] = [];
-      for (const byte of chunk) {
-        if (heldCtrlP) {
-          heldCtrlP = false;
-          if (byte === CTRL_Q) {
-            if (out.length) conn.stdin(Buffer.from(out));
-            onDetach();
-            return;
-          }
-          out.push(CTRL_P);
-        }
-        if (byte === CTRL_P) heldCtrlP = true;
-        else out.push(byte);
-      }
-      if (out.length) conn.stdin(Buffer.from(out));
+      const { send, detach } = matcher.feed(chunk);
+      if (send.length) conn.stdin(send);
+      if (detach) onDetach();
     };
     const onEnd = () => {
-      if (heldCtrlP) conn.stdin(Buffer.from([CTRL_P]));
+      const held = matcher.flush();
+      if (held.length) conn.stdin(held);
       if (!opts.tty) conn.closeStdin();
     };
     input.on('data', onData);

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { eventSchema } from './envelope.js';
 import { MountSpec } from './mount.js';
-import { Resources, SecurityOptions } from './hostConfig.js';
+import { LogConfig, Resources, SecurityOptions } from './hostConfig.js';
 import { containerRuntimeCommands, containerRuntimeEvents } from './containerRuntime.js';
 import { HealthConfig, healthCommands, healthEvents } from './health.js';
 
@@ -47,6 +47,10 @@ export const ContainerConfig = z.object({
   openStdin: z.boolean().optional(),
   /** -t: the container runs on a pty; its output is one stream. */
   tty: z.boolean().optional(),
+  /** --init: berth-init runs as pid 1, reaping zombies and passing signals on to the command. */
+  init: z.boolean().optional(),
+  /** --log-opt max-size/max-file; absent: the log is never rotated. */
+  logConfig: LogConfig.optional(),
 });
 export type ContainerConfig = z.infer<typeof ContainerConfig>;
 

@@ -17,6 +17,10 @@ export const ExecConfig = z.object({
   workingDir: z.string(),
   /** name|uid[:group|gid]; empty means the container's user. */
   user: z.string(),
+  /** -i: stdin is a pipe fed through the exec's attach socket (else /dev/null). */
+  openStdin: z.boolean().optional(),
+  /** -t: a pty, the process's controlling terminal; its output is one stream. */
+  tty: z.boolean().optional(),
 });
 export type ExecConfig = z.infer<typeof ExecConfig>;
 

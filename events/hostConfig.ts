@@ -13,6 +13,51 @@ export const UlimitSchema = z.object({
   hard: z.number().int().min(-1),
 });
 
+/** A seccomp action of Docker's profile format (SCMP_ACT_NOTIFY is not supported). */
+export const SeccompAction = z.enum([
+  'SCMP_ACT_ALLOW', 'SCMP_ACT_ERRNO', 'SCMP_ACT_KILL', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_KILL_PROCESS',
+  'SCMP_ACT_TRAP', 'SCMP_ACT_TRACE', 'SCMP_ACT_LOG',
+]);
+export type SeccompAction = z.infer<typeof SeccompAction>;
+
+const ArgValue = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const SeccompFilter = z.object({
+  /** Capability names with CAP_ (CAP_SYS_ADMIN), matched against the container's set. */
+  caps: z.array(z.string()).nullish(),
+  /** Go architecture names (amd64, arm64, ...). */
+  arches: z.array(z.string()).nullish(),
+  /** "4.8": the running kernel's version at least (includes) or below (excludes). */
+  minKernel: z.string().nullish(),
+});
+
+/**
+ * A seccomp profile in Docker's JSON format (`--security-opt seccomp=FILE`), as the CLI read it;
+ * compiled to BPF at start by runtime/security/seccompProfile.ts. Unknown keys are dropped.
+ */
+export const SeccompProfile = z.object({
+  defaultAction: SeccompAction,
+  defaultErrnoRet: z.number().int().min(0).max(4095).nullish(),
+  architectures: z.array(z.string()).nullish(),
+  archMap: z.array(z.object({ architecture: z.string(), subArchitectures: z.array(z.string()).nullish() })).nullish(),
+  syscalls: z.array(z.object({
+    names: z.array(z.string()).nullish(),
+    /** The old form: one name. */
+    name: z.string().nullish(),
+    action: SeccompAction,
+    errnoRet: z.number().int().min(0).max(4095).nullish(),
+    args: z.array(z.object({
+      index: z.number().int().min(0).max(5),
+      value: ArgValue,
+      valueTwo: ArgValue.nullish(),
+      op: z.enum(['SCMP_CMP_NE', 'SCMP_CMP_LT', 'SCMP_CMP_LE', 'SCMP_CMP_EQ', 'SCMP_CMP_GE', 'SCMP_CMP_GT', 'SCMP_CMP_MASKED_EQ']),
+    })).nullish(),
+    includes: SeccompFilter.nullish(),
+    excludes: SeccompFilter.nullish(),
+    comment: z.string().nullish(),
+  })).nullish(),
+});
+export type SeccompProfile = z.infer<typeof SeccompProfile>;
+
 export const SecurityOptions = z.object({
   /** Capability names as given (SYS_ADMIN, CAP_NET_ADMIN, ALL). */
   capAdd: z.array(z.string()).optional(),
@@ -23,6 +68,8 @@ export const SecurityOptions = z.object({
   noNewPrivileges: z.boolean().optional(),
   /** --security-opt seccomp=unconfined turns the default filter off. */
   seccomp: z.enum(['default', 'unconfined']).optional(),
+  /** --security-opt seccomp=FILE: the profile read from FILE, used instead of the default filter. */
+  seccompProfile: SeccompProfile.optional(),
   /** --read-only: the root filesystem is mounted read-only. */
   readOnly: z.boolean().optional(),
   /** -u name|uid[:group|gid], resolved in the container's /etc/passwd and /etc/group. */
@@ -48,3 +95,12 @@ export const Resources = z.object({
   memoryHighBytes: z.number().int().positive().optional(),
 });
 export type Resources = z.infer<typeof Resources>;
+
+/** --log-opt for the json-file log: rotation by size, as Docker's json-file driver. */
+export const LogConfig = z.object({
+  /** max-size: a record that would take ctr.log past this many bytes starts a new file. */
+  maxSizeBytes: z.number().int().positive().optional(),
+  /** max-file: files kept, the current one included (ctr.log, ctr.log.1, ...); 1 when absent. */
+  maxFiles: z.number().int().positive().optional(),
+});
+export type LogConfig = z.infer<typeof LogConfig>;

@@ -45,6 +45,9 @@ export class Layout {
   /** Named by the id's first 24 hex digits: a unix socket path must fit in 108 bytes, so long run roots still work. */
   shimSocket(id: string): string { return path.join(this.shimSocketsDir, `${id.slice(0, 24)}.sock`); }
 
+  /** An exec's attach socket (`exec -i/-t`), served by its `berth-shim exec` while it runs. */
+  execSocket(execId: string): string { return path.join(this.shimSocketsDir, `exec-${execId.slice(0, 24)}.sock`); }
+
   /** A blob by its sha256 hex (no "sha256:" prefix). */
   blob(hex: string): string { return path.join(this.blobsDir, hex); }
   /** An unpacked layer by its chain id hex. */

@@ -12,6 +12,7 @@ import type { ExecConfig } from '../events/containerRuntime.js';
 import { startExec, type RunningExec } from './process/exec.js';
 import { listProcesses, type ProcessRow } from './containers/top.js';
 import { startShim, InitError } from './process/shim.js';
+import { initProcess } from './process/initProcess.js';
 import { importRootfs } from './images/importer.js';
 import { ImageStore } from './images/store.js';
 import { hexOf } from './images/digest.js';
@@ -20,7 +21,8 @@ import type { Layout } from './layout.js';
 import { deviceRules, securitySpec } from './security/profile.js';
 import { shimMounts } from './volumes/shimMounts.js';
 import { VolumeStore } from './volumes/store.js';
-import { LogReader, readExit, watchContainer, type ExitStatus, type LogChunk, type Watch } from './containers/watch.js';
+import { readExit, watchContainer, type ExitStatus, type LogChunk, type Watch } from './containers/watch.js';
+import { LogReader } from './containers/logReader.js';
 import { isAlive } from './processes.js';
 
 export interface Started {
@@ -65,6 +67,13 @@ export class Worker {
     await Promise.all([paths.exit, paths.pid].map((file) => fs.rm(file, { force: true })));
     await fs.mkdir(this.layout.shimSocketsDir, { recursive: true, mode: 0o700 });
     const { procsFiles } = await this.cgroups.create(cgroupName(id), limitsOf(config));
+    const mounts = shimMounts(this.layout, config.mounts);
+    let args = config.cmd;
+    if (config.init) {
+      const init = initProcess(config.cmd);
+      args = init.args;
+      mounts.push(init.mount);
+    }
     try {
       return await startShim({
         id,
@@ -72,16 +81,18 @@ export class Worker {
         upperDir: paths.upper,
         workDir: paths.work,
         mergedDir: paths.merged,
-        args: config.cmd,
+        args,
         env: config.env,
         cwd: config.workingDir || '/',
         hostname: config.hostname,
         cgroupProcs: procsFiles,
         logPath: paths.log,
+        logMaxSize: config.logConfig?.maxSizeBytes,
+        logMaxFiles: config.logConfig?.maxFiles,
         exitPath: paths.exit,
         pidPath: paths.pid,
         security: securitySpec(config.security),
-        mounts: shimMounts(this.layout, config.mounts),
+        mounts,
         stdin: config.openStdin ?? false,
         tty: config.tty ?? false,
         sockPath: this.layout.shimSocket(id),
@@ -143,6 +154,9 @@ export class Worker {
       cwd: exec.workingDir || config.workingDir || '/',
       cgroupProcs: this.cgroups.procsFiles(cgroupName(id)),
       security: securitySpec(security),
+      ...(exec.openStdin ? { stdin: true } : {}),
+      ...(exec.tty ? { tty: true } : {}),
+      ...(exec.openStdin || exec.tty ? { sockPath: this.layout.execSocket(exec.execId) } : {}),
     }, onOutput);
   }
 
@@ -199,13 +213,14 @@ export class Worker {
     return exit && view.started ? { exit, oomKilled } : null;
   }
 
-  /** Sends the log so far, and with `follow` what comes until the container exits. */
-  streamLogs(id: string, follow: boolean, running: boolean, onChunk: (chunk: LogChunk) => void): Promise<void> {
-    const paths = this.layout.container(id);
-    if (follow && running) {
-      return new Promise((resolve) => { watchContainer(paths, onChunk, () => resolve()); });
-    }
-    return new LogReader(paths.log).read().then((chunks) => chunks.forEach(onChunk));
+  /** A reader of the container's whole log, the rotated files first (`logs`). */
+  logReader(id: string): LogReader {
+    return new LogReader(this.layout.container(id).log, { history: true });
+  }
+
+  /** Follows the log from where `reader` is until the container exits; the reader is closed then. */
+  followLogs(id: string, reader: LogReader, onChunk: (chunk: LogChunk) => void): Promise<void> {
+    return new Promise((resolve) => { watchContainer(this.layout.container(id), onChunk, () => resolve(), reader); });
   }
 
   /** `export`: the merged root filesystem of `id` over its image's layers (bottom first), as a tar at `file`. */

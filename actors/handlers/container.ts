@@ -86,18 +86,20 @@ export class ContainerHandler {
         const container = resolveContainer(host, request.ref);
         const running = container.state.status === 'running' || container.state.status === 'stopping' || container.state.status === 'paused';
         const filter: LogFilter = { sinceMs: request.sinceMs, untilMs: request.untilMs, tail: request.tail };
+        const reader = host.worker.logReader(container.id);
         void (async () => {
-          // The history first, filtered and cut to the tail; then, following, what comes after it
-          // (the log only grows by whole lines, so the follow stream's first entries are the history).
-          const history: LogChunk[] = [];
-          await host.worker.streamLogs(container.id, false, running, (chunk) => history.push(chunk));
+          // The history (rotated files first) filtered and cut to the tail; then, following, what
+          // the same reader sees after it, so nothing is sent twice or lost across a rotation.
+          const history: LogChunk[] = await reader.read();
           for (const chunk of selectHistory(history, filter)) ctx.publish(request.inbox, chunk);
           if (!request.follow || !running) return;
-          let index = 0;
-          await host.worker.streamLogs(container.id, true, running, (chunk) => {
-            if (index++ >= history.length && inWindow(chunk, filter)) ctx.publish(request.inbox, chunk);
+          await host.worker.followLogs(container.id, reader, (chunk) => {
+            if (inWindow(chunk, filter)) ctx.publish(request.inbox, chunk);
           });
-        })().catch(() => {}).finally(() => ctx.publish(request.inbox, { eof: true }));
+        })().catch(() => {}).finally(() => {
+          void reader.close();
+          ctx.publish(request.inbox, { eof: true });
+        });
         return { id: container.id };
       }
       case 'container.rename': {
@@ -183,6 +185,8 @@ export class ContainerHandler {
       healthcheck: healthConfig(spec.health ?? {}, record.healthcheck),
       ...(spec.openStdin ? { openStdin: true } : {}),
       ...(spec.tty ? { tty: true } : {}),
+      ...(spec.logConfig ? { logConfig: spec.logConfig } : {}),
+      ...(spec.init ? { init: true } : {}),
     };
     const mounts = await prepareMounts(host, spec, id, ctx, record.volumes ?? []);
     if (mounts.length > 0) config.mounts = mounts;

@@ -1,7 +1,7 @@
 /**
  * `berth attach CONTAINER`: follow a running container's live output (over NATS) and, when it
  * was started with -i, forward this terminal's stdin through its shim (cli/shimAttach.ts),
- * with raw mode and window size when it has a tty. ctrl-p ctrl-q detaches; otherwise exits
+ * with raw mode and window size when it has a tty. ctrl-p ctrl-q (or --detach-keys) detaches; otherwise exits
  * with the container's exit code.
  */
 import { AnyEvent } from '../../events/all.js';
@@ -11,14 +11,18 @@ import { OutputChunk } from '../../events/requests.js';
 import { eventSubject, outputSubject } from '../../events/subjects.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 
-export default async function attach(container: string, _opts: Record<string, never>, globals: GlobalOptions): Promise<number> {
+export default async function attach(container: string, opts: { detachKeys?: string; stdin?: boolean }, globals: GlobalOptions): Promise<number> {
+  const detachKeys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
   const client = await connectClient(globals);
   try {
     const view = await client.request({ op: 'container.inspect', ref: container });
     if (view.status !== 'running') throw new ConflictError('You cannot attach to a stopped container, start it first');
     // raw at once: what is typed while attaching must not be echoed or line-buffered here
-    if (view.config.tty && view.config.openStdin && process.stdin.isTTY) process.stdin.setRawMode(true);
+    // --no-stdin: output (and the window size) only; ctrl-c leaves, the container runs on
+    const stdin = (view.config.openStdin ?? false) && opts.stdin !== false;
+    if (view.config.tty && stdin && process.stdin.isTTY) process.stdin.setRawMode(true);
     let exitCode: number | null = null;
     let outputDone = false;
     let detached = false;
@@ -49,10 +53,9 @@ export default async function attach(container: string, _opts: Record<string, ne
     });
     await client.nc.flush();
     const tty = view.config.tty ?? false;
-    const stdin = view.config.openStdin ?? false;
     let undo = () => {};
     const conn = stdin || tty ? await ShimConnection.connect(client.layout.shimSocket(view.id), 0) : null;
-    if (conn) undo = attachTerminal(conn, { stdin, tty }, () => { detached = true; finish(); });
+    if (conn) undo = attachTerminal(conn, { stdin, tty, detachKeys }, () => { detached = true; finish(); });
     // it may have exited between the inspect and the subscriptions
     const again = await client.request({ op: 'container.inspect', ref: view.id }).catch(() => null);
     if (!again || again.status !== 'running') {

@@ -1,7 +1,8 @@
 /**
  * `berth exec`: run a command in a running container, print its output as it comes and exit
  * with its exit code. The exec id is chosen here, so its output and events are followed
- * before it exists.
+ * before it exists. With -i/-t, stdin, the window size and ctrl-p ctrl-q go through the exec's
+ * attach socket as for `run -it` (cli/shimAttach.ts); the output still comes over NATS.
  */
 import { randomBytes } from 'node:crypto';
 import { AnyEvent } from '../../events/all.js';
@@ -11,9 +12,15 @@ import { OutputChunk } from '../../events/requests.js';
 import { eventFilter, execOutputSubject } from '../../events/subjects.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { parseEnv } from '../parse.js';
+import { attachTerminal, ShimConnection } from '../shimAttach.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 
 export interface ExecOptions {
   detach?: boolean;
+  interactive?: boolean;
+  tty?: boolean;
+  /** --detach-keys (cli/detachKeys.ts). */
+  detachKeys?: string;
   env: string[];
   workdir?: string;
   user?: string;
@@ -22,7 +29,18 @@ export interface ExecOptions {
 export default async function exec(container: string, command: string[], opts: ExecOptions, globals: GlobalOptions): Promise<number> {
   if (opts.workdir !== undefined && !opts.workdir.startsWith('/')) throw new ValidationError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
   const execId = randomBytes(32).toString('hex');
-  const request = { op: 'container.exec' as const, ref: container, exec: { execId, cmd: command, env: parseEnv(opts.env), workingDir: opts.workdir ?? '', user: opts.user ?? '' } };
+  const detachKeys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
+  const interactive = (opts.interactive ?? false) && !opts.detach;
+  const tty = opts.tty ?? false;
+  const request = {
+    op: 'container.exec' as const,
+    ref: container,
+    exec: {
+      execId, cmd: command, env: parseEnv(opts.env), workingDir: opts.workdir ?? '', user: opts.user ?? '',
+      ...(interactive ? { openStdin: true } : {}),
+      ...(tty ? { tty: true } : {}),
+    },
+  };
   const client = await connectClient(globals);
   try {
     if (opts.detach) {
@@ -57,13 +75,33 @@ export default async function exec(container: string, command: string[], opts: E
       },
     });
     await client.nc.flush();
+    let detached = false;
+    let undoTerminal = () => {};
+    let conn: ShimConnection | null = null;
+    // raw before the exec starts: what is typed early must not be echoed or line-buffered here
+    if (interactive && tty && process.stdin.isTTY) process.stdin.setRawMode(true);
     try {
       await client.request(request);
+      if (interactive || tty) {
+        conn = await ShimConnection.connect(client.layout.execSocket(execId));
+        if (conn) {
+          undoTerminal = attachTerminal(conn, { stdin: interactive, tty, detachKeys }, () => {
+            detached = true;
+            finish();
+          });
+        } else if (!died) {
+          process.stderr.write(`berth: no attach socket at ${client.layout.execSocket(execId)}: stdin and window size are not forwarded (they work only on the daemon's machine)\n`);
+        }
+      }
       await finished;
     } finally {
+      undoTerminal();
+      await conn?.close();
+      if (process.stdin.isTTY && process.stdin.isRaw) process.stdin.setRawMode(false);
       output.unsubscribe();
       events.unsubscribe();
     }
+    if (detached) return 0;
     const result = died as { exitCode: number; error?: string } | null;
     if (result?.error) {
       if (result.exitCode === 126 || result.exitCode === 127) throw new ExecError(result.error, result.exitCode);

@@ -52,7 +52,15 @@ export function containerJson(v: ContainerView): object {
       Memory: v.config.memoryBytes ?? 0,
       PidsLimit: v.config.pidsLimit ?? null,
       AutoRemove: v.config.autoRemove,
+      Init: v.config.init ?? null,
       RestartPolicy: { Name: v.config.restartPolicy?.name ?? 'no', MaximumRetryCount: v.config.restartPolicy?.maximumRetryCount ?? 0 },
+      LogConfig: {
+        Type: 'json-file',
+        Config: {
+          ...(v.config.logConfig?.maxSizeBytes ? { 'max-size': String(v.config.logConfig.maxSizeBytes) } : {}),
+          ...(v.config.logConfig?.maxFiles ? { 'max-file': String(v.config.logConfig.maxFiles) } : {}),
+        },
+      },
     },
   };
 }

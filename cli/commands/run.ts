@@ -15,8 +15,10 @@ import { normalizeReference } from '../../runtime/images/reference.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { parseMountFlags, parseVolumesFrom } from '../mounts.js';
 import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
+import { parseLogOpts } from '../logOptions.js';
 import { parseBytes, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 
 export interface RunOptions extends HostConfigFlags {
   rm?: boolean;
@@ -37,6 +39,12 @@ export interface RunOptions extends HostConfigFlags {
   /** -i: keep stdin open and forward it; -t: a pty (cli/shimAttach.ts). */
   interactive?: boolean;
   tty?: boolean;
+  /** --detach-keys (cli/detachKeys.ts). */
+  detachKeys?: string;
+  /** --init: berth-init as pid 1. */
+  init?: boolean;
+  /** --log-opt max-size=…, max-file=… (cli/logOptions.ts). */
+  logOpt?: string[];
 }
 
 export type RunFlags = RunOptions & HealthFlags;
@@ -59,6 +67,7 @@ export function createSpec(image: string, command: string[], opts: RunFlags): Cr
     }
     if (opts.rm && restartPolicy.name !== 'no') throw new ValidationError('Conflicting options: --restart and --rm');
   }
+  const logConfig = parseLogOpts(opts.logOpt ?? []);
   const memoryBytes = opts.memory === undefined ? undefined : parseBytes(opts.memory, '--memory');
   if (memoryBytes !== undefined && memoryBytes < 6 * 1024 * 1024) {
     throw new ValidationError('Minimum memory limit allowed is 6MB');
@@ -82,11 +91,14 @@ export function createSpec(image: string, command: string[], opts: RunFlags): Cr
     health: parseHealthFlags(opts),
     ...(opts.interactive ? { openStdin: true } : {}),
     ...(opts.tty ? { tty: true } : {}),
+    ...(logConfig ? { logConfig } : {}),
+    ...(opts.init ? { init: true } : {}),
   };
 }
 
 export default async function run(image: string, command: string[], opts: RunFlags, globals: GlobalOptions): Promise<number> {
   const spec = createSpec(image, command, opts);
+  const detachKeys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
   const id = spec.id!;
   const client = await connectClient(globals);
   try {
@@ -139,7 +151,7 @@ export default async function run(image: string, command: string[], opts: RunFla
       if (spec.openStdin || spec.tty) {
         conn = await ShimConnection.connect(client.layout.shimSocket(id));
         if (conn) {
-          undoTerminal = attachTerminal(conn, { stdin: spec.openStdin ?? false, tty: spec.tty ?? false }, () => {
+          undoTerminal = attachTerminal(conn, { stdin: spec.openStdin ?? false, tty: spec.tty ?? false, detachKeys }, () => {
             detached = true;
             finish();
           });

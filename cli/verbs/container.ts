@@ -11,6 +11,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--rm', 'remove the container when it exits')
     .option('-i, --interactive', 'keep stdin open and forward it to the container')
     .option('-t, --tty', 'allocate a pseudo-terminal (detach with ctrl-p ctrl-q)')
+    .option('--detach-keys <keys>', 'the key sequence that detaches, e.g. ctrl-a,d (default ctrl-p,ctrl-q)')
     .option('--name <name>', 'name the container')
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', collect, [])
     .option('-w, --workdir <dir>', 'working directory inside the container')
@@ -22,6 +23,8 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--mount <spec>', 'type=volume|bind|tmpfs,src=…,dst=…[,readonly,…] (repeatable)', collect, [])
     .option('--tmpfs <spec>', '/path[:size=…,mode=…] (repeatable)', collect, [])
     .option('--volumes-from <container[:ro|rw]>', 'mount the volumes of another container (repeatable)', collect, [])
+    .option('--init', 'run an init as pid 1 that reaps zombies and passes signals on')
+    .option('--log-opt <key=value>', 'json-file log option: max-size=10m, max-file=3 (repeatable)', collect, [])
     .option('--restart <policy>', 'no, on-failure[:max-retries], always or unless-stopped', 'no')
     .option('--health-cmd <command>', 'command to run to check health (run by /bin/sh -c)')
     .option('--health-interval <duration>', 'time between checks (e.g. 30s)')
@@ -38,7 +41,10 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('-i, --interactive', 'accepted for Docker\'s habits; stdin is not attached')
     .action(verb('start'));
   program.command('attach').description('Attach this terminal to a running container (detach with ctrl-p ctrl-q)')
-    .argument('<container>').action(verb('attach'));
+    .argument('<container>')
+    .option('--detach-keys <keys>', 'the key sequence that detaches, e.g. ctrl-a,d (default ctrl-p,ctrl-q)')
+    .option('--no-stdin', 'do not forward this terminal\'s stdin (ctrl-c leaves; the container runs on)')
+    .action(verb('attach'));
   program.command('restart').description('Restart containers (stop, then start)').argument('<containers...>')
     .option('-t, --time <seconds>', 'seconds to wait before killing', '10').action(verb('restart'));
   const ps = program.command('ps').description('List containers')
@@ -82,6 +88,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
   program.command('update').description('Change limits and the restart policy of containers, live').argument('<containers...>')
     .option('-m, --memory <bytes>', 'memory limit (e.g. 64m)')
     .option('--pids-limit <n>', 'maximum number of processes')
+    .option('--log-opt <key=value>', 'json-file log option: max-size=10m, max-file=3 (repeatable)', collect, [])
     .option('--restart <policy>', 'no, on-failure[:max-retries], always or unless-stopped')
     .action(verb('update'));
 }

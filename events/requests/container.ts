@@ -1,6 +1,6 @@
 /** Container requests (berth.cmd.<host>.container) and their results. */
 import { z } from 'zod';
-import { Resources, SecurityOptions } from '../hostConfig.js';
+import { LogConfig, Resources, SecurityOptions } from '../hostConfig.js';
 import { ContainerConfig, ContainerUpdated, RestartPolicy } from '../container.js';
 import { MountSpec } from '../mount.js';
 
@@ -29,6 +29,10 @@ export const CreateSpec = z.object({
   /** -i and -t. */
   openStdin: z.boolean().optional(),
   tty: z.boolean().optional(),
+  /** --init: a tiny init as pid 1. */
+  init: z.boolean().optional(),
+  /** --log-opt (cli/logOptions.ts). */
+  logConfig: LogConfig.optional(),
   /** --health-* flags; the image's HEALTHCHECK fills what they leave out. */
   health: z.object({
     cmd: z.string().optional(),

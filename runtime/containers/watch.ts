@@ -6,13 +6,9 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import type { ContainerPaths } from '../layout.js';
 import { isAlive } from '../processes.js';
+import { LogReader, type LogChunk } from './logReader.js';
 
-export interface LogChunk {
-  stream: 'stdout' | 'stderr';
-  data: string;
-  /** When the shim read it (RFC 3339 with nanoseconds), for logs --since/--until/-t. */
-  time?: string;
-}
+export type { LogChunk };
 
 export interface ExitStatus {
   exitCode: number;
@@ -43,69 +39,21 @@ async function orphanedExit(paths: ContainerPaths): Promise<ExitStatus | null> {
   return { exitCode: 255, signal: null, time: new Date().toISOString() };
 }
 
-/** Parses complete JSON lines; returns the chunks and the unparsed remainder. */
-export function parseLogLines(text: string): { chunks: LogChunk[]; rest: string } {
-  const chunks: LogChunk[] = [];
-  let start = 0;
-  for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
-    const line = text.slice(start, end);
-    start = end + 1;
-    if (!line) continue;
-    try {
-      const entry = JSON.parse(line) as { stream: 'stdout' | 'stderr'; log: string; time?: string };
-      chunks.push({ stream: entry.stream === 'stderr' ? 'stderr' : 'stdout', data: entry.log, ...(entry.time ? { time: entry.time } : {}) });
-    } catch {
-      // A torn line cannot happen with appends of whole lines; skip anything unreadable.
-    }
-  }
-  return { chunks, rest: text.slice(start) };
-}
-
-/** Reads the log from a byte offset onwards, chunk by chunk. */
-export class LogReader {
-  private offset = 0;
-  private rest = '';
-  constructor(private readonly file: string) {}
-
-  async read(): Promise<LogChunk[]> {
-    let handle: fsp.FileHandle;
-    try {
-      handle = await fsp.open(this.file, 'r');
-    } catch {
-      return [];
-    }
-    try {
-      const chunks: LogChunk[] = [];
-      const buffer = Buffer.alloc(64 * 1024);
-      for (;;) {
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
-        if (bytesRead === 0) break;
-        this.offset += bytesRead;
-        const parsed = parseLogLines(this.rest + buffer.toString('utf8', 0, bytesRead));
-        this.rest = parsed.rest;
-        chunks.push(...parsed.chunks);
-      }
-      return chunks;
-    } finally {
-      await handle.close();
-    }
-  }
-}
-
 export interface Watch {
   stop(): void;
 }
 
 /**
- * Streams the log to `onChunk` from `fromStart` (or the current end) and calls `onExit` once,
- * after the last output, when the exit file appears.
+ * Streams the log to `onChunk` (from the start of the current file, or from where `reader` is)
+ * and calls `onExit` once, after the last output, when the exit file appears. Stopping closes
+ * the reader.
  */
 export function watchContainer(
   paths: ContainerPaths,
   onChunk: (chunk: LogChunk) => void,
   onExit: (exit: ExitStatus) => void,
+  reader = new LogReader(paths.log),
 ): Watch {
-  const reader = new LogReader(paths.log);
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
@@ -139,6 +87,7 @@ export function watchContainer(
     stopped = true;
     clearInterval(poll);
     watcher?.close();
+    void reader.close();
   };
   wake();
   return { stop };

@@ -7,6 +7,13 @@
  *     "err <step> <errno> <message>"; then waits for X and exits with its code (128+signal).
  *  X  chdir, the same security settings as the container's init (security.c), execve.
  *     Failures come back over a close-on-exec socket as (step, errno, message).
+ *
+ *  With "tty" (exec -t) E opens a pty before it joins the namespaces (from the host's devpts, as
+ *  a container's shim does) and X makes the slave its stdio and controlling terminal; with
+ *  "stdin" (exec -i, no tty) X's stdin is a pipe. Either way E serves the attach socket at
+ *  "sockPath" (bound before the mount namespace is joined: protocol in sock.c) and pumps: the pty
+ *  to fd 1, the socket's stdin and resize frames to the pty or pipe, until X exits. Node removes
+ *  the socket file afterwards: E no longer sees the host's file system.
  */
 #include "shim.h"
 
@@ -17,7 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,10 +65,30 @@ int exec_main(void)
 	char msg[SYNC_MSG_MAX];
 	int nsfd[N_NS], sp[2];
 
+	signal(SIGPIPE, SIG_IGN); /* the pump writes to Node's pipe; X sets it back */
 	if (spec_read(SPEC_FD, &s, msg, sizeof msg) < 0)
 		return report("spec", EINVAL, msg);
 	if (!s.exec_pid)
 		return report("spec", EINVAL, "spec: execPid is required for exec");
+
+	/* step "stdio": the pty or stdin pipe and the attach socket, while the host's /dev and run
+	 * root are still ours */
+	int master = -1, slave = -1, in_p[2] = { -1, -1 }, listen_fd = -1;
+	if (s.tty) {
+		int unlock = 0;
+		master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0 ||
+		    (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+			return report("pty", errno, "open a pty");
+		struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+		ioctl(master, TIOCSWINSZ, &ws);
+	} else if (s.open_stdin && pipe2(in_p, O_CLOEXEC) < 0) {
+		return report("pipes", errno, "pipe");
+	}
+	if (s.sock_path && (listen_fd = sock_listen(s.sock_path)) < 0) {
+		snprintf(msg, sizeof msg, "listen on %s", s.sock_path);
+		return report("attach-socket", errno, msg);
+	}
 
 	/* step "namespaces": open them all while /proc is still the host's */
 	for (size_t i = 0; i < N_NS; i++) {
@@ -106,6 +135,16 @@ int exec_main(void)
 		const char **env = s.env;
 		close(sp[0]);
 		signal(SIGPIPE, SIG_DFL);
+		if (slave >= 0) {
+			/* a session of its own, the slave its controlling terminal and stdio */
+			if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+				sync_init_fail(sp[1], "tty", errno, "make the pty the controlling terminal");
+			for (int fd = 0; fd < 3; fd++)
+				if (dup2(slave, fd) < 0)
+					sync_init_fail(sp[1], "tty", errno, "dup2 the pty");
+		} else if (in_p[0] >= 0 && dup2(in_p[0], 0) < 0) {
+			sync_init_fail(sp[1], "stdin", errno, "dup2 the stdin pipe");
+		}
 		if (chdir(s.cwd) < 0)
 			sync_init_fail(sp[1], "chdir", errno, "chdir to %s", s.cwd);
 		umask(022);
@@ -113,6 +152,10 @@ int exec_main(void)
 		exec_command(&s, env, sp[1]);
 	}
 	close(sp[1]);
+	if (slave >= 0)
+		close(slave);
+	if (in_p[0] >= 0)
+		close(in_p[0]);
 	child_pid = pid;
 	signal(SIGTERM, forward);
 	signal(SIGINT, forward);
@@ -135,6 +178,14 @@ int exec_main(void)
 		int n = snprintf(line, sizeof line, "ok %ld\n", (long)pid);
 		write_all(SPEC_FD, line, (size_t)n);
 		close(SPEC_FD);
+	}
+	if (master >= 0 || in_p[1] >= 0 || listen_fd >= 0) {
+		int exit_fd = (int)syscall(SYS_pidfd_open, pid, 0);
+		if (exit_fd >= 0) {
+			struct pump pump = { NULL, listen_fd, master, -1, master >= 0 ? master : in_p[1], master, pid, exit_fd };
+			sock_pump(&pump);
+			close(exit_fd);
+		}
 	}
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)

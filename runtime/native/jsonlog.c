@@ -50,7 +50,7 @@ static size_t put(size_t o, const char *s)
 	return o + l;
 }
 
-static int emit(int log_fd, const char *stream, const char *ts, const unsigned char *p, size_t n)
+static int emit(struct logfile *log, const char *stream, const char *ts, const unsigned char *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
@@ -92,11 +92,11 @@ static int emit(int log_fd, const char *stream, const char *ts, const unsigned c
 		i++;
 	}
 	o = put(o, "\"}\n");
-	return write_all(log_fd, out, o);
+	return logfile_write(log, out, o);
 }
 
 /* data must be at most CHUNK_MAX bytes. final = flush any carried partial char. */
-int jsonlog_write(int log_fd, const char *stream, const unsigned char *data, size_t len,
+int jsonlog_write(struct logfile *log, const char *stream, const unsigned char *data, size_t len,
 		  struct jsonlog_carry *carry, int final)
 {
 	unsigned char buf[CHUNK_MAX + 4];
@@ -130,12 +130,12 @@ int jsonlog_write(int log_fd, const char *stream, const unsigned char *data, siz
 	size_t s = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (buf[i] == '\n') {
-			if (emit(log_fd, stream, ts, buf + s, i + 1 - s) < 0)
+			if (emit(log, stream, ts, buf + s, i + 1 - s) < 0)
 				rc = -1;
 			s = i + 1;
 		}
 	}
-	if (s < n && emit(log_fd, stream, ts, buf + s, n - s) < 0)
+	if (s < n && emit(log, stream, ts, buf + s, n - s) < 0)
 		rc = -1;
 	return rc;
 }

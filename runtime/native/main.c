@@ -98,8 +98,8 @@ static void run_shim(const struct spec *s)
 	int in_p[2] = { -1, -1 }, master = -1, slave = -1;
 	char msg[SYNC_MSG_MAX];
 
-	int log_fd = open(s->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (log_fd < 0) {
+	struct logfile log;
+	if (logfile_open(&log, s->log_path, s->log_max_size, s->log_max_files) < 0) {
 		snprintf(msg, sizeof msg, "open %s", s->log_path);
 		report_err("open-log", errno, msg);
 	}
@@ -149,7 +149,7 @@ static void run_shim(const struct spec *s)
 			close(err_p[0]);
 		if (in_p[1] >= 0 && in_p[1] != out_p[0])
 			close(in_p[1]);
-		close(log_fd);
+		close(log.fd);
 		close(report_fd);
 		init_run(&a);
 	}
@@ -219,7 +219,8 @@ static void run_shim(const struct spec *s)
 		report_fd = -1;
 	}
 
-	sock_pump(log_fd, listen_fd, out_p[0], err_p[0], in_p[1], master, (pid_t)pid);
+	struct pump pump = { &log, listen_fd, out_p[0], err_p[0], in_p[1], master, (pid_t)pid, -1 };
+	sock_pump(&pump);
 	if (s->sock_path) {
 		close(listen_fd);
 		unlink(s->sock_path);

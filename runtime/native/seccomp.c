@@ -1,4 +1,5 @@
-/* seccomp.c: a classic-BPF seccomp filter from the rules Node computed (a deny list).
+/* seccomp.c: a classic-BPF seccomp filter from the rules Node computed (a deny list), or a
+ * whole program Node compiled from a Docker profile (seccomp_load_program).
  *
  *   arch != x86_64            -> EPERM (no i386 entry point around the filter)
  *   nr has the x32 bit        -> EPERM
@@ -20,6 +21,17 @@
 #define X32_SYSCALL_BIT 0x40000000u
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + (i) * sizeof(__u64))
 #define RET(v) BPF_STMT(BPF_RET | BPF_K, (v))
+
+int seccomp_load_program(const struct bpf_instruction *prog, size_t n)
+{
+	_Static_assert(sizeof(struct bpf_instruction) == sizeof(struct sock_filter), "sock_filter layout");
+	struct sock_fprog fprog = { (unsigned short)n, (struct sock_filter *)(void *)prog };
+	if (n == 0 || n > BPF_MAXINSNS) {
+		errno = EINVAL;
+		return -1;
+	}
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0);
+}
 
 int seccomp_load(const struct seccomp_rule *rules, size_t n)
 {

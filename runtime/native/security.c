@@ -53,6 +53,25 @@ static int parse_u64(const char *s, uint64_t *out, char **end)
 	return 0;
 }
 
+/* "CODE JT JF K": one instruction of a compiled program */
+static int parse_bpf(struct security *sec, const char *v, char *errbuf, size_t errlen)
+{
+	unsigned code, jt, jf;
+	unsigned long k;
+	int end = 0;
+	if (sscanf(v, "%u %u %u %lu%n", &code, &jt, &jf, &k, &end) != 4 || v[end] || code > 0xffff ||
+	    jt > 0xff || jf > 0xff || k > 0xffffffffUL) {
+		snprintf(errbuf, errlen, "spec: invalid seccomp instruction \"%s\"", v);
+		return -1;
+	}
+	if (grow((void **)&sec->bpf, sec->n_bpf, sizeof *sec->bpf) < 0) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -1;
+	}
+	sec->bpf[sec->n_bpf++] = (struct bpf_instruction){ (uint16_t)code, (uint8_t)jt, (uint8_t)jf, (uint32_t)k };
+	return 1;
+}
+
 /* "deny E NR" | "mask E NR ARG MASK" | "only E NR ARG V1,V2,..." */
 static int parse_seccomp(struct security *sec, const char *v, char *errbuf, size_t errlen)
 {
@@ -147,6 +166,8 @@ int security_parse_key(struct security *sec, const char *k, const char *v, char 
 	if (!strcmp(k, "cgroupns")) { sec->host_cgroupns = !strcmp(v, "host"); return 1; }
 	if (!strcmp(k, "seccomp"))
 		return parse_seccomp(sec, v, errbuf, errlen);
+	if (!strcmp(k, "seccompBpf"))
+		return parse_bpf(sec, v, errbuf, errlen);
 	if (!strcmp(k, "rlimit"))
 		return parse_rlimit(sec, v, errbuf, errlen);
 	if (!strcmp(k, "maskedPath") || !strcmp(k, "readonlyPath")) {
@@ -237,8 +258,11 @@ void security_apply_process(const struct security *sec, int sfd, const char ***e
 	}
 	if (sec->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		sync_init_fail(sfd, "no-new-privs", errno, "prctl PR_SET_NO_NEW_PRIVS");
-	if (seccomp_load(sec->seccomp, sec->n_seccomp) < 0)
+	if (sec->n_bpf ? seccomp_load_program(sec->bpf, sec->n_bpf) < 0 : seccomp_load(sec->seccomp, sec->n_seccomp) < 0) {
+		if (sec->n_bpf)
+			sync_init_fail(sfd, "seccomp", errno, "load the seccomp profile (%zu instructions)", sec->n_bpf);
 		sync_init_fail(sfd, "seccomp", errno, "load the seccomp filter (%zu rules)", sec->n_seccomp);
+	}
 
 	if (setgroups(u.n_groups, u.groups) < 0)
 		sync_init_fail(sfd, "user", errno, "setgroups (%zu groups)", u.n_groups);

@@ -29,6 +29,10 @@ struct seccomp_rule {
 	size_t n_values;
 };
 
+/* one instruction of a classic-BPF program compiled in Node (runtime/security/seccompProfile.ts,
+ * for --security-opt seccomp=FILE); the layout of struct sock_filter */
+struct bpf_instruction { uint16_t code; uint8_t jt, jf; uint32_t k; };
+
 struct rlimit_rule { int resource; uint64_t soft, hard; };
 
 struct security {
@@ -37,6 +41,7 @@ struct security {
 	int no_new_privs;
 	const char *user;          /* "name|uid[:group|gid]"; NULL = root */
 	struct seccomp_rule *seccomp; size_t n_seccomp; /* none = no filter */
+	struct bpf_instruction *bpf; size_t n_bpf;     /* a whole program: used instead of the rules */
 	struct rlimit_rule *rlimits; size_t n_rlimits;
 	const char **masked; size_t n_masked;
 	const char **readonly; size_t n_readonly;
@@ -55,6 +60,8 @@ void security_apply_process(const struct security *sec, int sync_fd, const char 
 
 /* seccomp.c: loads the filter (no-op without rules); -1 with errno on failure */
 int seccomp_load(const struct seccomp_rule *rules, size_t n);
+/* seccomp.c: loads a compiled program as it is (the kernel checks it); -1 with errno */
+int seccomp_load_program(const struct bpf_instruction *prog, size_t n);
 
 /* user.c */
 #define USER_MAX_GROUPS 64

@@ -4,6 +4,7 @@
  *   init.c    in-container setup (runs in C, the container init)
  *   sync.c    parent <-> init handshake (named steps on both sides)
  *   jsonlog.c JSON-escaping log writer
+ *   logfile.c the log file and its rotation by size
  *   sock.c    the attach socket (framed protocol) and the output/stdin poll loop
  *   util.c    small helpers (atomic file write, time formatting, fd hygiene)
  */
@@ -27,6 +28,8 @@ struct spec {
 	const char *hostname;
 	const char **cgroup_procs; size_t n_cgroup_procs;
 	const char *log_path, *exit_path, *pid_path;
+	long long log_max_size;    /* "logMaxSize": rotate past this many bytes; 0: never */
+	int log_max_files;        /* "logMaxFiles": files kept, the current one included (default 1) */
 	const char **mounts; size_t n_mounts; /* mounts.c: "type\x1fsource\x1fdest\x1foptions" */
 	struct security security; /* security.h: capabilities, seccomp, user, paths */
 	long exec_pid;            /* exec mode: the container init to join */
@@ -58,9 +61,14 @@ int sync_parent_send_go(int fd);                       /* parent: tell init to g
 struct sync_result { int ok; char step[64]; int err; char msg[SYNC_MSG_MAX]; };
 int sync_parent_read_result(int fd, struct sync_result *r); /* parent: EOF w/o data = exec ok */
 
+/* logfile.c: the log file, rotated by size (Docker's json-file max-size / max-file) */
+struct logfile { int fd; const char *path; long long size, max_size; int max_files; };
+int logfile_open(struct logfile *l, const char *path, long long max_size, int max_files);
+int logfile_write(struct logfile *l, const void *record, size_t len); /* whole records only */
+
 /* jsonlog.c */
 struct jsonlog_carry { unsigned char buf[4]; size_t len; };
-int jsonlog_write(int log_fd, const char *stream, const unsigned char *data, size_t len,
+int jsonlog_write(struct logfile *log, const char *stream, const unsigned char *data, size_t len,
 		  struct jsonlog_carry *carry, int final);
 
 /* exec.c: `berth-shim exec`; the spec names the container init to join */
@@ -72,10 +80,20 @@ void mounts_setup(const struct spec *s, int sync_fd);
 
 /* sock.c: the attach socket (protocol in sock.c's header comment) */
 int sock_listen(const char *path);      /* bound, listening, 0600; -1 on error (errno) */
-/* the pump: pumps out_r/err_r (err_r -1 with a pty) into the log and to attached clients,
- * serves the socket, forwards stdin to in_w (pipe write end, pty master or -1); returns
- * when the output is closed. tty_master: the master for resize, or -1. */
-void sock_pump(int log_fd, int listen_fd, int out_r, int err_r, int in_w, int tty_master, pid_t pid);
+/* the pump: pumps out_r/err_r (err_r -1 with a pty) into the log (or, for an exec, to fds 1
+ * and 2) and to attached clients, serves the socket, forwards stdin to in_w (pipe write end, pty
+ * master or -1). A container's pump returns when the output is closed; an exec's when exit_fd
+ * (a pidfd) says the process exited, after draining what output is left. */
+struct pump {
+	struct logfile *log; /* the container's log; NULL: output to fds 1 and 2 (exec) */
+	int listen_fd;       /* the attach socket, or -1 */
+	int out_r, err_r;    /* output sources, -1 when none */
+	int in_w;            /* stdin: pipe write end, the pty master, or -1 */
+	int tty_master;      /* for resize, or -1 */
+	pid_t pid;           /* what 'k' signals */
+	int exit_fd;         /* exec: a pidfd of the process; -1 for a container */
+};
+void sock_pump(struct pump *p);
 
 /* util.c */
 int write_file_atomic(const char *path, const char *data, size_t len);

@@ -22,13 +22,18 @@
  * A client that sends an unknown type or an oversized frame is dropped. Output goes to a
  * client with MSG_DONTWAIT: a client too slow to take a chunk is dropped, so a client can
  * never stall the container's output. A client closing without 'c' (a detach) leaves stdin
- * open. Stdin is written blocking (a container that never reads a full stdin stalls the loop
- * until it exits or reads). When the container's output is closed the loop returns and every
- * client sees EOF.
+ * open. Stdin is written without blocking: what the container's pipe or pty does not take is
+ * kept (one frame at most), and until it is taken no client frame is read, so a container that
+ * does not read its stdin slows the clients down but never the output. When the container's
+ * output is closed the loop returns and every client sees EOF.
+ *
+ * An exec with -i/-t (exec.c) serves the same protocol on its own socket: its output goes to
+ * fd 1 instead of a log, and its loop ends when the process exits (a pidfd), not at EOF.
  */
 #include "shim.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -51,6 +56,9 @@ struct client {
 
 static struct client clients[MAX_CLIENTS];
 static unsigned char frame[3 + FRAME_MAX];
+/* stdin the container has not taken yet (its pipe or pty is full); while there is any, no
+ * client frame is read or handled, so a client is slowed down, never the output pumped */
+static struct { unsigned char buf[FRAME_MAX]; size_t len; } pending;
 
 int sock_listen(const char *path)
 {
@@ -102,17 +110,41 @@ static void broadcast(char type, const unsigned char *data, size_t n)
 	}
 }
 
-/* one complete frame from a client; returns -1 to drop the client */
+/* writes what stdin takes without blocking; keeps the rest in pending. A failure (EPIPE once
+ * the container closed its stdin) drops the bytes. */
+static void stdin_write(int in_w, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(in_w, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN)
+			break;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+	memcpy(pending.buf + pending.len, p, n); /* pending was empty: a frame always fits */
+	pending.len += n;
+}
+
+/* one complete frame from a client; returns -1 to drop the client, 2 to keep it for later
+ * (stdin is still full) */
 static int handle(unsigned char type, const unsigned char *p, size_t n, int *in_w, int tty_master, pid_t pid)
 {
 	switch (type) {
 	case 'a':
 		return 1;
 	case 'i':
+		if (pending.len > 0)
+			return 2;
 		if (*in_w >= 0 && n > 0)
-			write_all(*in_w, p, n); /* EPIPE once the container closed its stdin: dropped */
+			stdin_write(*in_w, p, n);
 		return 0;
 	case 'c':
+		if (pending.len > 0)
+			return 2;
 		if (*in_w >= 0 && tty_master < 0) {
 			close(*in_w);
 			*in_w = -1;
@@ -139,16 +171,9 @@ static int handle(unsigned char type, const unsigned char *p, size_t n, int *in_
 	}
 }
 
-static void serve(struct client *c, int *in_w, int tty_master, pid_t pid)
+/* handles the complete frames in a client's buffer, up to one that must wait for stdin */
+static void handle_frames(struct client *c, int *in_w, int tty_master, pid_t pid)
 {
-	ssize_t n = read(c->fd, c->buf + c->len, sizeof c->buf - c->len);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
-		drop(c);
-		return;
-	}
-	c->len += (size_t)n;
 	size_t off = 0;
 	while (c->len - off >= 3) {
 		unsigned char *f = c->buf + off;
@@ -164,6 +189,8 @@ static void serve(struct client *c, int *in_w, int tty_master, pid_t pid)
 			drop(c);
 			return;
 		}
+		if (r == 2)
+			break;
 		if (r == 1)
 			c->out = 1;
 		off += 3 + plen;
@@ -172,26 +199,108 @@ static void serve(struct client *c, int *in_w, int tty_master, pid_t pid)
 	c->len -= off;
 }
 
-void sock_pump(int log_fd, int listen_fd, int out_r, int err_r, int in_w, int tty_master, pid_t pid)
+static void serve(struct client *c, int *in_w, int tty_master, pid_t pid)
 {
-	static const char *names[2] = { "stdout", "stderr" };
-	static const char types[2] = { 'o', 'e' };
-	struct pollfd pfd[3 + MAX_CLIENTS];
+	ssize_t n = read(c->fd, c->buf + c->len, sizeof c->buf - c->len);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		drop(c);
+		return;
+	}
+	c->len += (size_t)n;
+	handle_frames(c, in_w, tty_master, pid);
+}
+
+/* stdin has room again: write what is pending, then the frames the clients still hold */
+static void stdin_ready(int *in_w, int tty_master, pid_t pid)
+{
+	unsigned char again[FRAME_MAX];
+	size_t n = pending.len;
+	memcpy(again, pending.buf, n);
+	pending.len = 0;
+	if (*in_w >= 0)
+		stdin_write(*in_w, again, n);
+	for (int i = 0; i < MAX_CLIENTS && pending.len == 0; i++)
+		if (clients[i].fd >= 0)
+			handle_frames(&clients[i], in_w, tty_master, pid);
+}
+
+static const char *const stream_names[2] = { "stdout", "stderr" };
+static const char stream_types[2] = { 'o', 'e' };
+
+/* one chunk of output from source i: to the log (or fd 1/2) and to attached clients */
+static void output(struct pump *p, int i, const unsigned char *buf, size_t n, struct jsonlog_carry *carry, int final)
+{
+	if (p->log)
+		/* a failing log write must not stall the container: keep draining */
+		jsonlog_write(p->log, stream_names[i], buf, n, carry, final);
+	else if (n > 0)
+		write_all(i + 1, buf, n);
+	if (n > 0)
+		broadcast(stream_types[i], buf, n);
+}
+
+/* the exec exited: read what its sources still hold without blocking (a background process may
+ * keep a pty open) */
+static void drain(struct pump *p, int *src, struct jsonlog_carry *carry)
+{
+	unsigned char buf[FRAME_MAX];
+	for (int i = 0; i < 2; i++) {
+		if (src[i] < 0)
+			continue;
+		fcntl(src[i], F_SETFL, fcntl(src[i], F_GETFL) | O_NONBLOCK);
+		ssize_t n;
+		while ((n = read(src[i], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+			if (n > 0)
+				output(p, i, buf, (size_t)n, &carry[i], 0);
+		output(p, i, buf, 0, &carry[i], 1);
+	}
+}
+
+static void accept_client(int listen_fd)
+{
+	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		if (clients[i].fd < 0) {
+			clients[i].fd = fd;
+			clients[i].out = 0;
+			clients[i].len = 0;
+			return;
+		}
+	}
+	close(fd);
+}
+
+void sock_pump(struct pump *p)
+{
+	enum { LISTEN = 2, EXITED = 3, STDIN = 4, CLIENTS = 5 };
+	struct pollfd pfd[CLIENTS + MAX_CLIENTS];
 	struct jsonlog_carry carry[2];
 	unsigned char buf[FRAME_MAX];
-	int src[2] = { out_r, err_r };
-	int open_n = (out_r >= 0) + (err_r >= 0);
+	int src[2] = { p->out_r, p->err_r };
+	int open_n = (src[0] >= 0) + (src[1] >= 0);
+	int in_w = p->in_w;
 
 	memset(carry, 0, sizeof carry);
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		clients[i].fd = -1;
-	while (open_n > 0) {
+	pending.len = 0;
+	if (in_w >= 0)
+		fcntl(in_w, F_SETFL, fcntl(in_w, F_GETFL) | O_NONBLOCK);
+	while (open_n > 0 || p->exit_fd >= 0) {
+		int waiting = pending.len > 0 && in_w >= 0;
 		pfd[0] = (struct pollfd){ src[0], POLLIN, 0 };
 		pfd[1] = (struct pollfd){ src[1], POLLIN, 0 };
-		pfd[2] = (struct pollfd){ listen_fd, POLLIN, 0 };
+		pfd[LISTEN] = (struct pollfd){ p->listen_fd, POLLIN, 0 };
+		pfd[EXITED] = (struct pollfd){ p->exit_fd, POLLIN, 0 };
+		pfd[STDIN] = (struct pollfd){ waiting ? in_w : -1, POLLOUT, 0 };
+		/* while stdin is full no client is read: a hang-up is seen once it drains */
 		for (int i = 0; i < MAX_CLIENTS; i++)
-			pfd[3 + i] = (struct pollfd){ clients[i].fd, POLLIN, 0 };
-		int r = poll(pfd, 3 + MAX_CLIENTS, -1);
+			pfd[CLIENTS + i] = (struct pollfd){ waiting ? -1 : clients[i].fd, POLLIN, 0 };
+		int r = poll(pfd, CLIENTS + MAX_CLIENTS, -1);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -204,41 +313,33 @@ void sock_pump(int log_fd, int listen_fd, int out_r, int err_r, int in_w, int tt
 			if (n < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
 			if (n <= 0) { /* EOF, or EIO from a pty master once every slave is closed */
-				jsonlog_write(log_fd, names[i], buf, 0, &carry[i], 1);
-				if (src[i] == in_w)
+				output(p, i, buf, 0, &carry[i], 1);
+				if (src[i] == in_w) {
 					in_w = -1;
+					pending.len = 0;
+				}
 				close(src[i]);
 				src[i] = -1;
 				open_n--;
 				continue;
 			}
-			/* a failing log write must not stall the container: keep draining */
-			jsonlog_write(log_fd, names[i], buf, (size_t)n, &carry[i], 0);
-			broadcast(types[i], buf, (size_t)n);
+			output(p, i, buf, (size_t)n, &carry[i], 0);
 		}
-		if (listen_fd >= 0 && (pfd[2].revents & POLLIN)) {
-			int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-			if (fd >= 0) {
-				int slot = -1;
-				for (int i = 0; i < MAX_CLIENTS && slot < 0; i++)
-					if (clients[i].fd < 0)
-						slot = i;
-				if (slot < 0) {
-					close(fd);
-				} else {
-					clients[slot].fd = fd;
-					clients[slot].out = 0;
-					clients[slot].len = 0;
-				}
-			}
+		if (p->exit_fd >= 0 && pfd[EXITED].revents) {
+			drain(p, src, carry);
+			break;
 		}
+		if (waiting && pfd[STDIN].revents)
+			stdin_ready(&in_w, p->tty_master, p->pid);
+		if (p->listen_fd >= 0 && (pfd[LISTEN].revents & POLLIN))
+			accept_client(p->listen_fd);
 		for (int i = 0; i < MAX_CLIENTS; i++)
-			if (clients[i].fd >= 0 && pfd[3 + i].fd == clients[i].fd && pfd[3 + i].revents)
-				serve(&clients[i], &in_w, tty_master, pid);
+			if (clients[i].fd >= 0 && pfd[CLIENTS + i].fd == clients[i].fd && pfd[CLIENTS + i].revents)
+				serve(&clients[i], &in_w, p->tty_master, p->pid);
 	}
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		if (clients[i].fd >= 0)
 			drop(&clients[i]);
-	if (in_w >= 0 && in_w != tty_master)
+	if (in_w >= 0 && in_w != p->tty_master)
 		close(in_w);
 }

@@ -122,6 +122,8 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 		else if (!strcmp(k, "logPath")) s->log_path = v;
 		else if (!strcmp(k, "exitPath")) s->exit_path = v;
 		else if (!strcmp(k, "pidPath")) s->pid_path = v;
+		else if (!strcmp(k, "logMaxSize")) s->log_max_size = strtoll(v, NULL, 10);
+		else if (!strcmp(k, "logMaxFiles")) s->log_max_files = (int)strtol(v, NULL, 10);
 		else if (!strcmp(k, "mounts")) s->mounts[s->n_mounts++] = v;
 		else if (!strcmp(k, "execPid")) s->exec_pid = strtol(v, NULL, 10);
 		else if (!strcmp(k, "stdin")) s->open_stdin = !strcmp(v, "1");
@@ -163,5 +165,7 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 		return -1;
 	if (!s->hostname)
 		s->hostname = "";
+	if (s->log_max_size < 0 || s->log_max_files < 0)
+		return err_out(errbuf, errlen, "%s", "spec: logMaxSize and logMaxFiles must not be negative");
 	return 0;
 }

@@ -3,6 +3,7 @@
  * spec goes on fd 3 like a container's; the process's stdout and stderr come back on pipes.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import type { Duplex, Readable } from 'node:stream';
 
 import { DEFAULT_SHIM_BINARY, parseShimReport, InitError } from './shim.js';
@@ -18,6 +19,12 @@ export interface ExecSpec {
   /** cgroup.procs files to join */
   cgroupProcs: string[];
   security: SecuritySpec;
+  /** -i: the process's stdin is a pipe fed through the attach socket (else /dev/null). */
+  stdin?: boolean;
+  /** -t: a pty as its stdio and controlling terminal. */
+  tty?: boolean;
+  /** The attach socket (protocol: runtime/native/sock.c); removed here when the exec ends. */
+  sockPath?: string;
 }
 
 /** The exec spec in the shim's key\0value\0 format. */
@@ -28,6 +35,9 @@ export function encodeExecSpec(spec: ExecSpec): Buffer {
   pairs.push(['cwd', spec.cwd || '/']);
   for (const file of spec.cgroupProcs) pairs.push(['cgroupProcs', file]);
   pairs.push(...securityPairs(spec.security));
+  if (spec.stdin) pairs.push(['stdin', '1']);
+  if (spec.tty) pairs.push(['tty', '1']);
+  if (spec.sockPath !== undefined) pairs.push(['sockPath', spec.sockPath]);
   if (spec.args.length === 0) throw new TypeError('ExecSpec.args must not be empty');
   for (const [key, value] of pairs) if (value.includes('\0')) throw new TypeError(`ExecSpec.${key} must not contain NUL bytes`);
   return Buffer.from(pairs.map(([k, v]) => `${k}\0${v}\0`).join(''), 'utf8');
@@ -74,6 +84,8 @@ export function startExec(
   const exited = new Promise<number>((resolve) => {
     child.on('error', (error) => { rejectStarted(new Error(`berth-shim exec: ${error.message}`)); resolve(125); });
     child.on('close', (code, signal) => {
+      // the exec left the host's mount namespace: its socket file is removed here
+      if (spec.sockPath) fs.rmSync(spec.sockPath, { force: true });
       if (!settle()) rejectStarted(new Error(`berth-shim exec ${signal ? `was killed by ${signal}` : `exited with code ${code}`} without reporting`));
       resolve(code ?? 128 + 9);
     });

@@ -13,6 +13,10 @@ t.test('the security part round-trips through the wire format', async (t) => {
   const security = securitySpec({ user: 'app:staff', readOnly: true, noNewPrivileges: true, ulimits: [{ name: 'nofile', soft: 10, hard: 20 }], network: 'host' });
   t.same(decodeShimSpec(encodeShimSpec({ ...base, security })), { ...base, security });
   t.same(decodeShimSpec(encodeShimSpec(base)), base, 'no security: no keys');
+  const profiled = securitySpec({ seccompProfile: { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] } }, { arch: 'amd64', kernel: '6.1' });
+  t.same(profiled.seccomp, [], 'a profile replaces the default rules');
+  t.equal(profiled.seccompBpf?.length, 9, 'with its compiled program');
+  t.same(decodeShimSpec(encodeShimSpec({ ...base, security: profiled })).security?.seccompBpf, profiled.seccompBpf, 'the program round-trips');
 });
 
 t.test('Docker\'s defaults', async (t) => {

@@ -10,6 +10,8 @@ export interface SecuritySpec {
   user?: string;
   /** seccomp rules as encodeSeccompRules writes them; none: no filter */
   seccomp?: string[];
+  /** a whole compiled program, "CODE JT JF K" per instruction (encodeBpf), used instead of the rules */
+  seccompBpf?: string[];
   /** "RESOURCE SOFT HARD" */
   rlimit?: string[];
   /** covered by /dev/null (files) or an empty read-only tmpfs (dirs) */
@@ -25,7 +27,7 @@ export interface SecuritySpec {
 
 const FLAGS = ['noNewPrivileges', 'readonlyRootfs', 'defaultHome'] as const;
 const STRINGS = ['capabilities', 'user', 'network', 'cgroupns'] as const;
-const LISTS = ['seccomp', 'rlimit', 'maskedPath', 'readonlyPath'] as const;
+const LISTS = ['seccomp', 'seccompBpf', 'rlimit', 'maskedPath', 'readonlyPath'] as const;
 /** Every wire key of the security part. */
 export const SECURITY_KEYS: ReadonlySet<string> = new Set([...FLAGS, ...STRINGS, ...LISTS]);
 

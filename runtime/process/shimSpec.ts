@@ -26,6 +26,10 @@ export interface ShimSpec {
   cgroupProcs: string[];
   /** JSON-lines log {"stream","time","log"}, appended */
   logPath: string;
+  /** Rotate the log once it would pass this many bytes (runtime/native/logfile.c); absent: never. */
+  logMaxSize?: number;
+  /** Log files kept with rotation, the current one included (ctr.log, ctr.log.1, ...); default 1. */
+  logMaxFiles?: number;
   /** {"exitCode":N,"signal":S|null,"time":"..."} written atomically on exit */
   exitPath: string;
   /** "<containerPid> <shimPid>\n" written atomically once started */
@@ -73,6 +77,12 @@ export function encodeShimSpec(spec: ShimSpec): Buffer {
   if (spec.stdin) parts.push('stdin', '1');
   if (spec.tty) parts.push('tty', '1');
   if (spec.sockPath !== undefined) parts.push('sockPath', checkString('sockPath', spec.sockPath));
+  for (const key of ['logMaxSize', 'logMaxFiles'] as const) {
+    const value = spec[key];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`ShimSpec.${key} must be a positive integer`);
+    parts.push(key, String(value));
+  }
   if (spec.args.length === 0) throw new TypeError('ShimSpec.args must not be empty');
   if (spec.lowerDirs.length === 0) throw new TypeError('ShimSpec.lowerDirs must not be empty');
   return Buffer.from(parts.map((p) => p + '\0').join(''), 'utf8');
@@ -92,6 +102,7 @@ export function decodeShimSpec(buf: Buffer): ShimSpec {
     else if ((SCALARS as readonly string[]).includes(k)) out[k] = v;
     else if (k === 'mounts') ((out.mounts ??= []) as string[]).push(v);
     else if (k === 'sockPath') out.sockPath = v;
+    else if (k === 'logMaxSize' || k === 'logMaxFiles') (out as Record<string, unknown>)[k] = Number(v);
     else if (k === 'stdin' || k === 'tty') (out as Record<string, unknown>)[k] = v === '1';
     else if (SECURITY_KEYS.has(k)) addSecurityPair(((out as Record<string, unknown>).security ??= {}) as SecuritySpec, k, v);
     else throw new Error(`unknown spec key ${JSON.stringify(k)}`);

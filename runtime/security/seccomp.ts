@@ -5,21 +5,10 @@
  */
 import { ValidationError } from '../../events/errors.js';
 import type { Capability } from './capabilities.js';
+import { SYSCALL_NUMBERS_X86_64 } from './syscallsX86_64.js';
 
-/** x86_64 syscall numbers (asm/unistd_64.h) of every syscall a rule names. */
-export const SYSCALLS_X86_64: Readonly<Record<string, number>> = {
-  syslog: 103, ptrace: 101, personality: 135, ustat: 136, sysfs: 139, vhangup: 153, pivot_root: 155,
-  _sysctl: 156, iopl: 172, ioperm: 173, acct: 163, settimeofday: 164, mount: 165, umount2: 166, swapon: 167,
-  swapoff: 168, reboot: 169, create_module: 174, init_module: 175, delete_module: 176, get_kernel_syms: 177,
-  query_module: 178, quotactl: 179, nfsservctl: 180, afs_syscall: 183, tuxcall: 184, security: 185,
-  lookup_dcookie: 212, clock_settime: 227, vserver: 236, mbind: 237, set_mempolicy: 238, get_mempolicy: 239,
-  kexec_load: 246, add_key: 248, request_key: 249, keyctl: 250, unshare: 272, move_pages: 279,
-  perf_event_open: 298, name_to_handle_at: 303, open_by_handle_at: 304, clock_adjtime: 305, setns: 308,
-  process_vm_readv: 310, process_vm_writev: 311, kcmp: 312, finit_module: 313, kexec_file_load: 320, bpf: 321,
-  userfaultfd: 323, io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427, open_tree: 428,
-  move_mount: 429, fsopen: 430, fsconfig: 431, fsmount: 432, fspick: 433, clone: 56, clone3: 435,
-  mount_setattr: 442, quotactl_fd: 443, set_mempolicy_home_node: 450, uselib: 134,
-};
+/** x86_64 syscall numbers (asm/unistd_64.h). */
+export const SYSCALLS_X86_64: Readonly<Record<string, number>> = SYSCALL_NUMBERS_X86_64;
 
 const EPERM = 1;
 const ENOSYS = 38;

@@ -42,6 +42,8 @@ t.test('exec: output, exit codes, env, workdir, user, the container\'s namespace
   t.equal(out.code, 3, 'the exec\'s exit code');
   t.equal(out.stdout, 'container 1\n/tmp\n');
   t.equal(out.stderr, 'err\n');
+  const split = await engine.berth(['exec', 'target', 'sh', '-c', "printf '\\303'; sleep 0.3; printf '\\251\\n'"]);
+  t.equal(split.stdout, '\u00e9\n', 'a character written in two halves arrives whole');
   t.equal((await engine.berth(['exec', 'target', 'nonexistent'])).code, 127, 'not found: 127');
   t.equal((await engine.berth(['exec', 'target', '/etc'])).code, 126, 'not executable: 126');
   const user = await engine.ok(['exec', '-u', 'nobody', 'target', 'id', '-u']);

@@ -43,6 +43,16 @@ t.test('stdin, tty and the attach socket path', async (t) => {
   t.notOk(encodeShimSpec({ ...spec, stdin: false, tty: false }).toString().includes('tty'), 'false: no pair');
 });
 
+t.test('log rotation limits', async (t) => {
+  const rotating: ShimSpec = { ...spec, logMaxSize: 10_000_000, logMaxFiles: 3 };
+  const strs = encodeShimSpec(rotating).toString('utf8').split('\0');
+  t.ok(strs.join('|').includes('logMaxSize|10000000|logMaxFiles|3'));
+  t.same(decodeShimSpec(encodeShimSpec(rotating)), rotating, 'round-trips');
+  t.notOk(encodeShimSpec(spec).toString().includes('logMax'), 'absent: no pair');
+  t.throws(() => encodeShimSpec({ ...spec, logMaxSize: 0 }), /logMaxSize/);
+  t.throws(() => encodeShimSpec({ ...spec, logMaxFiles: 1.5 }), /logMaxFiles/);
+});
+
 t.test('rejects NUL bytes and empty args', async (t) => {
   t.throws(() => encodeShimSpec({ ...spec, args: ['a\0b'] }), /NUL/);
   t.throws(() => encodeShimSpec({ ...spec, hostname: 'x\0' }), /hostname/);
