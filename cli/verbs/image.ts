@@ -15,6 +15,11 @@ export function registerImageVerbs(program: Command, verb: Verb): void {
     .option('--platform <platform>', 'os/arch[/variant] (default: this host\'s)').option('-q, --quiet', 'print only the reference')
     .action(verb('pull'));
   image.command('pull').argument('<reference>').option('--platform <platform>').option('-q, --quiet').action(verb('pull'));
+  const push = (cmd: Command) => cmd.argument('<reference>', 'NAME[:TAG]')
+    .option('-a, --all-tags', 'push every local tag of the repository').option('-q, --quiet', 'print only the references pushed')
+    .action(verb('push'));
+  push(program.command('push').description('Upload an image to a registry'));
+  push(image.command('push').description('Upload an image to a registry'));
   program.command('tag').description('Create a tag TARGET that refers to SOURCE').argument('<source>').argument('<target>').action(verb('tag'));
   image.command('tag').argument('<source>').argument('<target>').action(verb('tag'));
   program.command('load').description('Load images from a docker-archive or OCI layout').option('-i, --input <file>', 'the archive (tar) or OCI layout dir')
