@@ -7,6 +7,7 @@ import type { Host } from './host.js';
 import type { RequestContext } from './handlers/context.js';
 import { ContainerHandler } from './handlers/container.js';
 import { ContainerRuntimeHandler, RUNTIME_OPS } from './handlers/containerRuntime.js';
+import { ContainerCopyHandler, COPY_OPS } from './handlers/containerCopy.js';
 import { ImageHandler } from './handlers/image.js';
 import { VolumeHandler } from './handlers/volume.js';
 
@@ -16,12 +17,14 @@ export const VERSION = '0.1.0';
 export class RequestHandler {
   private readonly containers: ContainerHandler;
   private readonly runtime: ContainerRuntimeHandler;
+  private readonly copies: ContainerCopyHandler;
   private readonly images: ImageHandler;
   private readonly volumes: VolumeHandler;
 
   constructor(private readonly host: Host) {
     this.containers = new ContainerHandler(host);
     this.runtime = new ContainerRuntimeHandler(host);
+    this.copies = new ContainerCopyHandler(host);
     this.images = new ImageHandler(host);
     this.volumes = new VolumeHandler(host);
   }
@@ -32,6 +35,7 @@ export class RequestHandler {
         return Promise.resolve({ host: this.host.id, version: VERSION, pid: process.pid });
       default:
         if (request.op.startsWith('volume.')) return this.volumes.handle(request as Extract<Request, { op: `volume.${string}` }>, ctx);
+        if (COPY_OPS.has(request.op)) return this.copies.handle(request as Parameters<ContainerCopyHandler['handle']>[0]);
         if (RUNTIME_OPS.has(request.op)) return this.runtime.handle(request as Parameters<ContainerRuntimeHandler['handle']>[0], ctx);
         if (request.op.startsWith('container.')) return this.containers.handle(request as Extract<Request, { op: `container.${string}` }>, ctx);
         return this.images.handle(request as Extract<Request, { op: `image.${string}` }>, ctx);

@@ -10,7 +10,7 @@ import { parseSignal } from '../../runtime/signals.js';
 import type { ContainerEntity, Host } from '../host.js';
 import { generateName } from '../names.js';
 import { healthConfig } from '../container/health.js';
-import { liveContainers, liveImages, resolveContainer, resolveImage } from '../resolve.js';
+import { chainIdsOf, liveContainers, liveImages, resolveContainer, resolveImage } from '../resolve.js';
 import { containerView } from '../views.js';
 import { prepareMounts, recordVolumeUsers } from '../volume/attach.js';
 import type { RequestContext } from './context.js';
@@ -113,22 +113,14 @@ export class ContainerHandler {
       case 'container.export': {
         const container = resolveContainer(host, request.ref);
         if (!request.path.startsWith('/')) throw new ValidationError('export: the output path must be absolute');
-        await host.worker.exportRootfs(container.id, this.chainIdsOf(container), request.path);
+        await host.worker.exportRootfs(container.id, chainIdsOf(host, container), request.path);
         return { id: container.id };
       }
       case 'container.diff': {
         const container = resolveContainer(host, request.ref);
-        return { changes: await host.worker.diffRootfs(container.id, this.chainIdsOf(container)) };
+        return { changes: await host.worker.diffRootfs(container.id, chainIdsOf(host, container)) };
       }
     }
-  }
-
-  /** The layers under a container, bottom first; its image must still be there. */
-  private chainIdsOf(container: ContainerEntity): string[] {
-    const image = container.state.config?.image;
-    const record = image ? liveImages(this.host).find((i) => i.id === image)?.state.record : undefined;
-    if (!record) throw new BerthError(`the image of container ${container.id.slice(0, 12)} is gone; its filesystem cannot be read`);
-    return record.chainIds;
   }
 
   private async rename(container: ContainerEntity, name: string, ctx: RequestContext): Promise<void> {

@@ -75,6 +75,15 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .action(verb('wait'));
   program.command('export').description('Export a container\'s filesystem as a tar archive').argument('<container>')
     .option('-o, --output <file>', 'write to a file instead of stdout').action(verb('export'));
+  program.command('cp').description('Copy files and dirs between a container and the host')
+    .usage('[options] CONTAINER:SRC_PATH DEST_PATH|-\n       berth cp [options] SRC_PATH|- CONTAINER:DEST_PATH')
+    .argument('<source>', 'CONTAINER:PATH, a host path, or - (a tar on stdin)')
+    .argument('<destination>', 'CONTAINER:PATH, a host path, or - (a tar on stdout)')
+    .option('-a, --archive', 'keep the uid and gid of the files')
+    .option('-L, --follow-link', 'copy what a source symlink points to, not the link')
+    .option('-q, --quiet', 'do not print the summary on stderr')
+    .addHelpText('after', '\nExamples:\n  berth cp web:/etc/nginx/nginx.conf .\n  berth cp ./site/. web:/usr/share/nginx/html\n  berth cp web:/var/log - | tar -t')
+    .action(verb('cp'));
   program.command('diff').description('Show the files a container added (A), changed (C) or deleted (D)').argument('<container>')
     .action(verb('diff'));
   program.command('rename').description('Rename a container').argument('<container>').argument('<new-name>')

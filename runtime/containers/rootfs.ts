@@ -54,7 +54,7 @@ function removeUnder(tree: Tree, prefix: string): void {
 }
 
 /** Walks one dir in a stable order (names sorted), yielding relative paths and lstat. */
-async function walk(dir: string, visit: (rel: string, stat: fs.Stats) => boolean | void, rel = ''): Promise<void> {
+export async function walk(dir: string, visit: (rel: string, stat: fs.Stats) => boolean | void, rel = ''): Promise<void> {
   let names: string[];
   try {
     names = (await fsp.readdir(path.join(dir, rel))).sort();

@@ -5,6 +5,8 @@
  *   sync.c    parent <-> init handshake (named steps on both sides)
  *   jsonlog.c JSON-escaping log writer
  *   sock.c    the attach socket (framed protocol) and the output/stdin poll loop
+ *   exec.c    `berth-shim exec`: one more process in a running container
+ *   rootfs.c  `berth-shim rootfs`: a stopped container's root mounted in a held namespace (cp)
  *   util.c    small helpers (atomic file write, time formatting, fd hygiene)
  */
 #ifndef BERTH_SHIM_H
@@ -66,6 +68,11 @@ int jsonlog_write(int log_fd, const char *stream, const unsigned char *data, siz
 /* exec.c: `berth-shim exec`; the spec names the container init to join */
 int exec_main(void);
 
+/* rootfs.c: `berth-shim rootfs`; a stopped container's root mounted in a namespace held for cp */
+int rootfs_main(void);
+/* init.c: the overlay step alone (rootfs.c); reports on sync_fd and exits on failure */
+void init_mount_overlay(const struct spec *s, int sync_fd);
+
 /* mounts.c: volumes, binds and tmpfs, after the overlay root and before pivot_root;
  * reports (step "mount-volumes", errno, message) on sync_fd and exits on failure */
 void mounts_setup(const struct spec *s, int sync_fd);
@@ -78,6 +85,7 @@ int sock_listen(const char *path);      /* bound, listening, 0600; -1 on error (
 void sock_pump(int log_fd, int listen_fd, int out_r, int err_r, int in_w, int tty_master, pid_t pid);
 
 /* util.c */
+int report_spec_fd(const char *step, int err, const char *msg);
 int write_file_atomic(const char *path, const char *data, size_t len);
 void fmt_time_rfc3339nano(char *out, size_t outlen);
 int write_all(int fd, const void *buf, size_t len);
