@@ -9,6 +9,8 @@ import { ContainerHandler } from './handlers/container.js';
 import { ContainerRuntimeHandler, RUNTIME_OPS } from './handlers/containerRuntime.js';
 import { ContainerCopyHandler, COPY_OPS } from './handlers/containerCopy.js';
 import { ImageHandler } from './handlers/image.js';
+import { PruneHandler, PRUNE_OPS } from './handlers/prune.js';
+import { SystemHandler } from './handlers/system.js';
 import { VolumeHandler } from './handlers/volume.js';
 
 export type { RequestContext } from './handlers/context.js';
@@ -19,6 +21,8 @@ export class RequestHandler {
   private readonly runtime: ContainerRuntimeHandler;
   private readonly copies: ContainerCopyHandler;
   private readonly images: ImageHandler;
+  private readonly prunes: PruneHandler;
+  private readonly system: SystemHandler;
   private readonly volumes: VolumeHandler;
 
   constructor(private readonly host: Host) {
@@ -26,6 +30,8 @@ export class RequestHandler {
     this.runtime = new ContainerRuntimeHandler(host);
     this.copies = new ContainerCopyHandler(host);
     this.images = new ImageHandler(host);
+    this.prunes = new PruneHandler(host);
+    this.system = new SystemHandler(host, VERSION);
     this.volumes = new VolumeHandler(host);
   }
 
@@ -33,8 +39,12 @@ export class RequestHandler {
     switch (request.op) {
       case 'system.ping':
         return Promise.resolve({ host: this.host.id, version: VERSION, pid: process.pid });
+      case 'system.info':
+      case 'system.df':
+        return this.system.handle(request);
       default:
         if (request.op.startsWith('volume.')) return this.volumes.handle(request as Extract<Request, { op: `volume.${string}` }>, ctx);
+        if (PRUNE_OPS.has(request.op)) return this.prunes.handle(request as Parameters<PruneHandler['handle']>[0], ctx);
         if (COPY_OPS.has(request.op)) return this.copies.handle(request as Parameters<ContainerCopyHandler['handle']>[0]);
         if (RUNTIME_OPS.has(request.op)) return this.runtime.handle(request as Parameters<ContainerRuntimeHandler['handle']>[0], ctx);
         if (request.op.startsWith('container.')) return this.containers.handle(request as Extract<Request, { op: `container.${string}` }>, ctx);

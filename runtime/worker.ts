@@ -15,6 +15,8 @@ import { startShim, InitError } from './process/shim.js';
 import { importRootfs } from './images/importer.js';
 import { ImageStore } from './images/store.js';
 import { hexOf } from './images/digest.js';
+import { layerSize } from './images/layerStore.js';
+import { treeSize } from './diskUsage.js';
 import { exportRootfs, mergedTree, upperChanges, type Change } from './containers/rootfs.js';
 import type { ContainerPaths, Layout } from './layout.js';
 import { holdRootfs } from './process/rootfsHold.js';
@@ -51,7 +53,8 @@ export class Worker {
   readonly volumes: VolumeStore;
 
   constructor(
-    private readonly layout: Layout,
+    /** Where the data root and run root are. */
+    readonly layout: Layout,
     private readonly cgroups: CgroupManager,
   ) {
     this.volumes = new VolumeStore(layout);
@@ -254,6 +257,21 @@ export class Worker {
     } finally {
       await held.release();
     }
+  }
+
+  /** The cgroup version containers run under. */
+  get cgroupVersion(): '1' | '2' {
+    return this.cgroups.mode === 'v2' ? '2' : '1';
+  }
+
+  /** Bytes a container wrote (its upper dir). */
+  containerSize(id: string): Promise<number> {
+    return treeSize(this.layout.container(id).upper);
+  }
+
+  /** Bytes of an unpacked layer. */
+  layerSize(chainId: string): Promise<number> {
+    return layerSize(this.layout, chainId);
   }
 
   /** Registry and archive operations on the image store (runtime/images/store.ts). */

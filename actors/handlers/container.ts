@@ -23,6 +23,14 @@ const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 type ContainerRequest = Extract<Request, { op: `container.${string}` }>;
 
+/** Removes a container and waits until it is gone; its volumes are released (anonymous ones removed with `volumes`). */
+export async function removeContainer(host: Host, container: ContainerEntity, options: { force: boolean; volumes: boolean }, meta: { id: string; correlation: string }): Promise<void> {
+  if (options.volumes) host.volumes.removeAnonymousWith(container.id);
+  await container.execute({ type: 'Remove', force: options.force }, meta);
+  const removed = await container.waitFor((s) => s.status === 'removed', WAIT_MS);
+  await host.volumes.releaseContainer(removed, options.volumes);
+}
+
 export class ContainerHandler {
   /** Creates run one at a time on a host, so that name checks and creates do not interleave. */
   private creating: Promise<unknown> = Promise.resolve();
@@ -65,10 +73,7 @@ export class ContainerHandler {
       }
       case 'container.remove': {
         const container = resolveContainer(host, request.ref);
-        if (request.volumes) host.volumes.removeAnonymousWith(container.id);
-        await container.execute({ type: 'Remove', force: request.force }, meta('remove'));
-        const removed = await container.waitFor((s) => s.status === 'removed', WAIT_MS);
-        await host.volumes.releaseContainer(removed, request.volumes ?? false);
+        await removeContainer(host, container, { force: request.force, volumes: request.volumes ?? false }, meta('remove'));
         return { id: container.id };
       }
       case 'container.list':

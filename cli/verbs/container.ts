@@ -51,7 +51,11 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--no-trunc', 'do not truncate output')
     .addOption(new Option('--format <format>', 'table (default), json, or a Go template like \'{{.ID}} {{.Names}}\''))
     .action(verb('ps'));
-  if (program.name() === 'container') ps.alias('ls').alias('list');
+  if (program.name() === 'container') {
+    ps.alias('ls').alias('list');
+    program.command('prune').description('Remove every container that is not running')
+      .option('-f, --force', 'do not ask for confirmation').action(verb('containerPrune'));
+  }
   program.command('logs').description('Show a container\'s output').argument('<container>')
     .option('-f, --follow', 'follow the output')
     .option('--since <time>', 'from this time (RFC 3339, Unix time, or a duration like 10m)')

@@ -36,6 +36,9 @@ export function registerImageVerbs(program: Command, verb: Verb): void {
     .option('-u, --username <username>').option('-p, --password <password>').option('--password-stdin', 'read the password from stdin')
     .action(verb('login'));
   program.command('logout').description('Log out from a registry').argument('[server]').action(verb('logout'));
+  image.command('prune').description('Remove dangling images, or every image no container uses with -a')
+    .option('-a, --all', 'every image no container uses').option('-f, --force', 'do not ask for confirmation')
+    .action(verb('imagePrune'));
   program.command('rmi').description('Remove images').argument('<images...>')
     .option('-f, --force', 'remove even when a container uses it').action(verb('rmi'));
 }
