@@ -1,8 +1,11 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 /**
  * `berth`: the command line. It declares every verb and flag (commander parses them as Docker
  * does), loads only the module of the verb it runs, and turns every error into one line and
  * Docker's exit code.
+ *
+ * The `--` in the shebang ends node's own options: Node 20 otherwise takes a `--env-file` of
+ * ours (after the script) as its own and exits when the file is missing.
  */
 import { Command, CommanderError } from 'commander';
 import { BerthError } from '../events/errors.js';

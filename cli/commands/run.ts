@@ -17,6 +17,8 @@ import { parseMountFlags, parseVolumesFrom } from '../mounts.js';
 import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
 import { parseBytes, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
+import { writeCidFile } from '../cidFile.js';
+import { readFlagFiles } from '../flagFiles.js';
 
 export interface RunOptions extends HostConfigFlags {
   rm?: boolean;
@@ -37,12 +39,19 @@ export interface RunOptions extends HostConfigFlags {
   /** -i: keep stdin open and forward it; -t: a pty (cli/shimAttach.ts). */
   interactive?: boolean;
   tty?: boolean;
+  /** --env-file, --label-file (cli/flagFiles.ts) and --cidfile (cli/cidFile.ts). */
+  envFile?: string[];
+  labelFile?: string[];
+  cidfile?: string;
 }
 
 export type RunFlags = RunOptions & HealthFlags;
 
-/** Checks the flags and builds the create spec. Pure but for reading the environment for -e VAR. */
-export function createSpec(image: string, command: string[], opts: RunFlags): CreateSpec {
+/**
+ * Checks the flags and builds the create spec. Pure but for reading the environment for -e VAR;
+ * `files` are the entries of --env-file and --label-file, which the flags override.
+ */
+export function createSpec(image: string, command: string[], opts: RunFlags, files: { env: string[]; labels: string[] } = { env: [], labels: [] }): CreateSpec {
   normalizeReference(image);
   if (opts.workdir !== undefined && !opts.workdir.startsWith('/')) {
     throw new ValidationError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
@@ -68,13 +77,13 @@ export function createSpec(image: string, command: string[], opts: RunFlags): Cr
     name: opts.name,
     imageRef: image,
     cmd: command,
-    env: parseEnv(opts.env),
+    env: [...files.env, ...parseEnv(opts.env)],
     workingDir: opts.workdir,
     hostname: opts.hostname,
     memoryBytes,
     pidsLimit: opts.pidsLimit === undefined ? undefined : parsePositiveInt(opts.pidsLimit, '--pids-limit'),
     autoRemove: opts.rm ?? false,
-    labels: Object.fromEntries(parsePairs(opts.label, '--label')),
+    labels: Object.fromEntries(parsePairs([...files.labels, ...opts.label], '--label')),
     restartPolicy,
     mounts: parseMountFlags(opts),
     volumesFrom: (opts.volumesFrom ?? []).map(parseVolumesFrom),
@@ -86,12 +95,16 @@ export function createSpec(image: string, command: string[], opts: RunFlags): Cr
 }
 
 export default async function run(image: string, command: string[], opts: RunFlags, globals: GlobalOptions): Promise<number> {
-  const spec = createSpec(image, command, opts);
+  const spec = createSpec(image, command, opts, await readFlagFiles(opts));
   const id = spec.id!;
   const client = await connectClient(globals);
   try {
+    const cid = await writeCidFile(opts.cidfile, id);
     if (opts.detach) {
-      await client.request({ op: 'container.create', spec, start: true });
+      await client.request({ op: 'container.create', spec, start: true }).catch(async (error: unknown) => {
+        await cid.settle(client);
+        throw error;
+      });
       process.stdout.write(`${id}\n`);
       return 0;
     }
@@ -154,6 +167,7 @@ export default async function run(image: string, command: string[], opts: RunFla
       }
       output.unsubscribe();
       events.unsubscribe();
+      await cid.settle(client);
       throw error;
     }
     await finished;
