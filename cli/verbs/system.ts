@@ -28,6 +28,9 @@ export function registerSystemVerbs(program: Command, verb: Verb): void {
     .option('--volumes', 'prune anonymous volumes no container uses')
     .option('-f, --force', 'do not ask for confirmation')
     .action(verb('systemPrune'));
+  program.command('completion').description('Print the shell completion script')
+    .argument('<shell>', 'bash').addHelpText('after', '\nExample:\n  berth completion bash > /etc/bash_completion.d/berth')
+    .action(verb('completion'));
   program.command('version').description('Show the client\'s and the daemon\'s versions')
     .addOption(new Option('-f, --format <format>', 'text (default), json, or a Go template like \'{{.Server.Version}}\''))
     .action(verb('version'));
