@@ -74,6 +74,13 @@ t.test('a running container to the host, and tar streams both ways', async (t) =
   t.equal(await piped(['cp', '-', 'box:/tmp'], { stdin: tar }), 0);
   t.equal(await exec('box', 'cat /tmp/data/sub/two'), 'two\n', 'a tar on stdin is extracted into the dir');
   t.equal(await piped(['cp', '-', 'box:/tmp/note.txt'], { stdin: tar }), 125, 'a tar goes into a dir only');
+
+  const whole = host('root.tar');
+  t.equal(await piped(['cp', 'box:/', '-'], { stdout: whole }), 0);
+  const names = execFileSync('tar', ['-tf', whole], { maxBuffer: 64 << 20 }).toString().split('\n');
+  t.ok(names.includes('./bin/busybox') && names.includes('./data/sub/two'), 'the whole root');
+  t.ok(names.includes('./proc/'), 'the container\'s /proc mount point is there');
+  t.notOk(names.some((n) => n.startsWith('./proc/') && n !== './proc/'), 'but not what the kernel shows in it');
 });
 
 t.test('links pointing outside the root stay inside it, both ways', async (t) => {
