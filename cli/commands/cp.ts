@@ -5,14 +5,13 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { archiveInRoot } from '../../runtime/containers/copyArchive.js';
 import { extractInRoot } from '../../runtime/containers/copyExtract.js';
 import { copyDirection, copyTarget, parseCopyArg } from '../../runtime/containers/copyRules.js';
 import { connectClient, type Client, type GlobalOptions } from '../client.js';
 import { humanSize } from '../output.js';
+import { withRunRootFile } from '../runRootFile.js';
 
 interface CopyOptions {
   archive?: boolean;
@@ -54,16 +53,13 @@ export default async function cp(sourceArg: string, destinationArg: string, opts
   const destination = parseCopyArg(destinationArg);
   const direction = copyDirection(source, destination);
   const client = await connectClient(globals);
-  await fs.mkdir(client.layout.runRoot, { recursive: true });
-  const temp = path.join(client.layout.runRoot, `cp-${randomUUID()}.tar`);
   try {
-    const size = direction === 'from'
-      ? await copyFrom(client, source.container!, source.path, destination.path, temp, opts)
-      : await copyTo(client, source.path, destination.container!, destination.path, temp, opts);
+    const size = await withRunRootFile(client, 'cp', (temp) => (direction === 'from'
+      ? copyFrom(client, source.container!, source.path, destination.path, temp, opts)
+      : copyTo(client, source.path, destination.container!, destination.path, temp, opts)));
     if (!opts.quiet && destination.path !== '-') process.stderr.write(`Successfully copied ${humanSize(size)} to ${destinationArg}\n`);
     return 0;
   } finally {
-    await fs.rm(temp, { force: true });
     await client.close();
   }
 }

@@ -6,7 +6,7 @@ export function registerImageVerbs(program: Command, verb: Verb): void {
   program.command('images').description('List images').option('-q, --quiet', 'only ids')
     .addOption(new Option('--format <format>', 'table (default), json, or a Go template like \'{{.ID}}\'')).action(verb('images'));
   program.command('import').description('Import a root filesystem tarball as an image')
-    .argument('<file>').argument('[reference]').action(verb('import'));
+    .argument('<file>', 'a tar (plain or gzip), or - for one on stdin').argument('[reference]').action(verb('import'));
   const image = program.command('image').description('Manage images');
   image.command('import').argument('<file>').argument('[reference]').action(verb('import'));
   image.command('ls').option('-q, --quiet', 'only ids')
@@ -26,7 +26,7 @@ export function registerImageVerbs(program: Command, verb: Verb): void {
     .option('-q, --quiet').action(verb('load'));
   image.command('load').option('-i, --input <file>').option('-q, --quiet').action(verb('load'));
   program.command('save').description('Save images to a tar archive').argument('<images...>')
-    .option('-o, --output <file>', 'the archive to write').option('--format <format>', 'docker-archive (default) or oci-archive')
+    .option('-o, --output <file>', 'the archive to write (default: stdout, which must not be a terminal)').option('--format <format>', 'docker-archive (default) or oci-archive')
     .action(verb('save'));
   image.command('save').argument('<images...>').option('-o, --output <file>').option('--format <format>').action(verb('save'));
   program.command('history').description('Show the history of an image').argument('<image>')
