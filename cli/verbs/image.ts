@@ -1,16 +1,20 @@
 /** The image verbs and their flags. */
 import { Option, type Command } from 'commander';
-import type { Verb } from './verb.js';
+import { collect, type Verb } from './verb.js';
 
 export function registerImageVerbs(program: Command, verb: Verb): void {
-  program.command('images').description('List images').option('-q, --quiet', 'only ids')
+  const list = (cmd: Command) => cmd.option('-q, --quiet', 'only ids')
+    .option('-a, --all', 'accepted; there are no intermediate images')
+    .option('--digests', 'show digests')
+    .option('--no-trunc', 'do not truncate ids')
+    .option('-f, --filter <key=value>', 'dangling, reference, label, before, since (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'table (default), json, or a Go template like \'{{.ID}}\'')).action(verb('images'));
+  list(program.command('images').description('List images'));
   program.command('import').description('Import a root filesystem tarball as an image')
     .argument('<file>', 'a tar (plain or gzip), or - for one on stdin').argument('[reference]').action(verb('import'));
   const image = program.command('image').description('Manage images');
   image.command('import').argument('<file>').argument('[reference]').action(verb('import'));
-  image.command('ls').option('-q, --quiet', 'only ids')
-    .addOption(new Option('--format <format>', 'table (default), json, or a Go template like \'{{.ID}}\'')).action(verb('images'));
+  list(image.command('ls').alias('list').description('List images'));
   program.command('pull').description('Download an image from a registry').argument('<reference>', 'NAME[:TAG|@DIGEST]')
     .option('--platform <platform>', 'os/arch[/variant] (default: this host\'s)').option('-q, --quiet', 'print only the reference')
     .action(verb('pull'));
