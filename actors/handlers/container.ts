@@ -23,6 +23,17 @@ const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 type ContainerRequest = Extract<Request, { op: `container.${string}` }>;
 
+/** The stop signal a config keeps, by its name; an image's unknown one is dropped (SIGTERM then). */
+function stopSignalOf(signal: string | undefined): { stopSignal?: string } {
+  if (!signal) return {};
+  try {
+    const { name } = parseSignal(signal);
+    return name === 'SIGTERM' ? {} : { stopSignal: name };
+  } catch {
+    return {};
+  }
+}
+
 /** Removes a container and waits until it is gone; its volumes are released (anonymous ones removed with `volumes`). */
 export async function removeContainer(host: Host, container: ContainerEntity, options: { force: boolean; volumes: boolean }, meta: { id: string; correlation: string }): Promise<void> {
   if (options.volumes) host.volumes.removeAnonymousWith(container.id);
@@ -59,7 +70,7 @@ export class ContainerHandler {
         // applies to the process it starts instead of being lost.
         for (let attempt = 0; attempt < 3; attempt++) {
           await container.waitFor((s) => s.status !== 'starting', WAIT_MS);
-          await container.execute({ type: 'Stop', timeoutSeconds: request.timeoutSeconds }, meta(`stop${attempt || ''}`));
+          await container.execute({ type: 'Stop', timeoutSeconds: request.timeoutSeconds, ...(request.signal ? { signal: parseSignal(request.signal).name } : {}) }, meta(`stop${attempt || ''}`));
           if (container.state.status !== 'starting') break;
         }
         await container.waitFor((s) => s.status !== 'running' && s.status !== 'stopping' && s.status !== 'starting', request.timeoutSeconds * 1000 + WAIT_MS);
@@ -177,6 +188,7 @@ export class ContainerHandler {
       healthcheck: healthConfig(spec.health ?? {}, record.healthcheck),
       ...(spec.openStdin ? { openStdin: true } : {}),
       ...(spec.tty ? { tty: true } : {}),
+      ...stopSignalOf(spec.stopSignal ?? record.stopSignal),
     };
     const mounts = await prepareMounts(host, spec, id, ctx);
     if (mounts.length > 0) config.mounts = mounts;

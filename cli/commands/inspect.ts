@@ -39,6 +39,7 @@ export function containerJson(v: ContainerView): object {
       Image: v.config.imageRef,
       WorkingDir: v.config.workingDir,
       Labels: v.config.labels,
+      StopSignal: v.config.stopSignal ?? 'SIGTERM',
     },
     HostConfig: {
       Memory: v.config.memoryBytes ?? 0,

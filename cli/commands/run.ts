@@ -18,6 +18,7 @@ import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
 import { parseBytes, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
 import { writeCidFile } from '../cidFile.js';
+import { parseSignal } from '../../runtime/signals.js';
 import { readFlagFiles } from '../flagFiles.js';
 
 export interface RunOptions extends HostConfigFlags {
@@ -40,6 +41,7 @@ export interface RunOptions extends HostConfigFlags {
   interactive?: boolean;
   tty?: boolean;
   /** --env-file, --label-file (cli/flagFiles.ts) and --cidfile (cli/cidFile.ts). */
+  stopSignal?: string;
   envFile?: string[];
   labelFile?: string[];
   cidfile?: string;
@@ -91,6 +93,7 @@ export function createSpec(image: string, command: string[], opts: RunFlags, fil
     health: parseHealthFlags(opts),
     ...(opts.interactive ? { openStdin: true } : {}),
     ...(opts.tty ? { tty: true } : {}),
+    ...(opts.stopSignal !== undefined ? { stopSignal: parseSignal(opts.stopSignal).name } : {}),
   };
 }
 

@@ -18,6 +18,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--cidfile <file>', 'write the container id to this file (which must not exist)')
     .option('-w, --workdir <dir>', 'working directory inside the container')
     .option('--hostname <name>', 'container hostname')
+    .option('--stop-signal <signal>', 'the signal stop sends first (default: the image\'s, else SIGTERM)')
     .option('-m, --memory <bytes>', 'memory limit (e.g. 64m)')
     .option('--pids-limit <n>', 'maximum number of processes')
     .option('-l, --label <KEY=VALUE>', 'set a label (repeatable)', collect, [])
@@ -43,7 +44,8 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
   program.command('attach').description('Attach this terminal to a running container (detach with ctrl-p ctrl-q)')
     .argument('<container>').action(verb('attach'));
   program.command('restart').description('Restart containers (stop, then start)').argument('<containers...>')
-    .option('-t, --time <seconds>', 'seconds to wait before killing', '10').action(verb('restart'));
+    .option('-t, --time <seconds>', 'seconds to wait before killing', '10')
+    .option('-s, --signal <signal>', 'the signal to stop with (default: the container\'s stop signal)').action(verb('restart'));
   const ps = program.command('ps').description('List containers')
     .option('-a, --all', 'show all containers (default shows running)')
     .option('-q, --quiet', 'only ids')
@@ -66,8 +68,9 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('-n, --tail <n>', 'the last n lines, or all', 'all')
     .option('-t, --timestamps', 'show the time of each line')
     .action(verb('logs'));
-  program.command('stop').description('Stop containers (SIGTERM, then SIGKILL)').argument('<containers...>')
-    .option('-t, --time <seconds>', 'seconds to wait before killing', '10').action(verb('stop'));
+  program.command('stop').description('Stop containers (their stop signal, SIGTERM by default, then SIGKILL)').argument('<containers...>')
+    .option('-t, --time <seconds>', 'seconds to wait before killing', '10')
+    .option('-s, --signal <signal>', 'the signal to stop with (default: the container\'s stop signal)').action(verb('stop'));
   program.command('kill').description('Send a signal to containers').argument('<containers...>')
     .option('-s, --signal <signal>', 'the signal', 'KILL').action(verb('kill'));
   program.command('rm').description('Remove containers').argument('<containers...>')
