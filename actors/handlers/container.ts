@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerConfig } from '../../events/container.js';
 import { BerthError, ConflictError, ExecError, ValidationError } from '../../events/errors.js';
-import type { CreateSpec, Request } from '../../events/requests.js';
+import type { ContainerView, CreateSpec, Request } from '../../events/requests.js';
 import { parseSignal } from '../../runtime/signals.js';
 import type { ContainerEntity, Host } from '../host.js';
 import { generateName } from '../names.js';
@@ -87,14 +87,18 @@ export class ContainerHandler {
         await removeContainer(host, container, { force: request.force, volumes: request.volumes ?? false }, meta('remove'));
         return { id: container.id };
       }
-      case 'container.list':
-        return liveContainers(host)
+      case 'container.list': {
+        const views = liveContainers(host)
           .map((c) => c.state)
           .filter((s) => request.all || s.status === 'running' || s.status === 'stopping' || s.status === 'paused')
           .sort((a, b) => b.created - a.created)
           .map(containerView);
-      case 'container.inspect':
-        return containerView(resolveContainer(host, request.ref).state);
+        return request.size ? Promise.all(views.map((v) => this.withSizes(v))) : views;
+      }
+      case 'container.inspect': {
+        const view = containerView(resolveContainer(host, request.ref).state);
+        return request.size ? this.withSizes(view) : view;
+      }
       case 'container.logs': {
         const container = resolveContainer(host, request.ref);
         const running = container.state.status === 'running' || container.state.status === 'stopping' || container.state.status === 'paused';
@@ -196,6 +200,13 @@ export class ContainerHandler {
     await container.execute({ type: 'Create', config }, { id: `${ctx.id}.create`, correlation: ctx.id });
     await recordVolumeUsers(host, id, mounts, ctx);
     return container;
+  }
+
+  /** Docker's SizeRw (the upper dir) and SizeRootFs (that and the image's layers). */
+  private async withSizes(view: ContainerView): Promise<ContainerView> {
+    const sizeRw = await this.host.worker.containerSize(view.id);
+    const image = liveImages(this.host).find((i) => i.id === view.config.image)?.state.record?.size ?? 0;
+    return { ...view, sizeRw, sizeRootFs: sizeRw + image };
   }
 
   /** Starts a container and waits for the outcome; a failed start becomes the error it was. */

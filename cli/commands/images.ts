@@ -19,8 +19,8 @@ export interface ImagesOptions {
 /** The digest a row shows: the one recorded for its repository. */
 const digestOf = (v: ImageView, repository: string) => v.repoDigests?.find((d) => d.startsWith(`${repository}@`))?.split('@')[1] ?? '<none>';
 
-export default async function images(opts: ImagesOptions, globals: GlobalOptions): Promise<number> {
-  const keep = imageFilter(opts.filter ?? []);
+export default async function images(reference: string | undefined, opts: ImagesOptions, globals: GlobalOptions): Promise<number> {
+  const keep = imageFilter([...(opts.filter ?? []), ...(reference ? [`reference=${reference}`] : [])]);
   const client = await connectClient(globals);
   try {
     const views = await client.request({ op: 'image.list' });

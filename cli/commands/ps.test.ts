@@ -51,5 +51,7 @@ t.test('rows for templates', async (t) => {
   t.equal(row.RunningFor, 'About a minute ago');
   t.equal(row.Command, '"sh -c x"');
   t.equal(psRow(all[1]!, true).ID, all[1]!.id);
+  t.equal(row.Size, '', 'no size unless asked');
+  t.equal(psRow({ ...all[1]!, sizeRw: 2, sizeRootFs: 4_260_000 }, false).Size, '2B (virtual 4.26MB)');
   t.equal(psRow(all[3]!, false).State, 'created');
 });

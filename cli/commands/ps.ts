@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../../events/errors.js';
 import type { ContainerView } from '../../events/requests.js';
 import { normalizeReference } from '../../runtime/images/reference.js';
 import { connectClient, type GlobalOptions } from '../client.js';
-import { humanDuration, table, truncate } from '../output.js';
+import { humanDuration, humanSize, table, truncate } from '../output.js';
 import { parsePositiveInt } from '../parse.js';
 import { formatList } from '../template.js';
 import { combineFilters } from '../filters.js';
@@ -89,13 +89,17 @@ export function psRow(v: ContainerView, full: boolean, now = Date.now()): Record
     Ports: '',
     State: DOCKER_STATUS[v.status] ?? v.status,
     Status: statusText(v, now),
-    Size: '',
+    Size: sizeText(v),
     Labels: Object.entries(v.config.labels).map(([k, val]) => `${k}=${val}`).join(','),
     Mounts: (v.config.mounts ?? []).map((m) => (m.type === 'volume' ? m.source : m.destination)).join(','),
     Networks: '',
     Host: v.host,
   };
 }
+
+/** Docker's SIZE: "2B (virtual 4.26MB)"; empty unless asked for (-s). */
+export const sizeText = (v: ContainerView): string =>
+  (v.sizeRw === undefined ? '' : `${humanSize(v.sizeRw)} (virtual ${humanSize(v.sizeRootFs ?? v.sizeRw)})`);
 
 const HEADERS: Record<string, string> = { ID: 'CONTAINER ID', RunningFor: 'CREATED', CreatedAt: 'CREATED AT' };
 
@@ -122,6 +126,7 @@ export interface PsOptions {
   last?: string;
   latest?: boolean;
   filter?: string[];
+  size?: boolean;
 }
 
 export default async function ps(opts: PsOptions, globals: GlobalOptions): Promise<number> {
@@ -132,7 +137,7 @@ export default async function ps(opts: PsOptions, globals: GlobalOptions): Promi
     // -n and -l look at every container, as the status and exited filters do; before and since
     // name a container that may have stopped, so they read every one and show the running ones.
     const showAll = (opts.all ?? false) || needsAll || last !== undefined;
-    const everything = await client.request({ op: 'container.list', all: showAll || needsEverything });
+    const everything = await client.request({ op: 'container.list', all: showAll || needsEverything, size: opts.size ?? false });
     let views = everything.filter((v) => showAll || RUNNING.has(v.status)).filter((v) => keep(v, everything));
     if (last !== undefined) views = views.slice(0, last);
     const full = opts.trunc === false;
@@ -157,8 +162,9 @@ export default async function ps(opts: PsOptions, globals: GlobalOptions): Promi
         statusText(v, now),
         '',
         v.config.name,
+        ...(opts.size ? [sizeText(v)] : []),
       ]);
-      process.stdout.write(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], rows));
+      process.stdout.write(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES', ...(opts.size ? ['SIZE'] : [])], rows));
     }
     return 0;
   } finally {

@@ -52,7 +52,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('-n, --last <n>', 'show the n last created containers (all states)')
     .option('-l, --latest', 'show the latest created container (all states)')
     .option('-f, --filter <key=value>', 'id, name, label, status, exited, ancestor (repeatable)', collect, [])
-    .option('-s, --size', 'accepted; sizes are not shown yet')
+    .option('-s, --size', 'show the bytes each container wrote, and with its image\'s (virtual)')
     .option('--no-trunc', 'do not truncate output')
     .addOption(new Option('--format <format>', 'table (default), json, or a Go template like \'{{.ID}} {{.Names}}\''))
     .action(verb('ps'));
@@ -78,6 +78,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('-v, --volumes', 'remove the anonymous volumes of the container').action(verb('rm'));
   program.command('inspect').description('Show low-level information as JSON').argument('<names...>')
     .option('--type <type>', 'container, image or volume')
+    .option('-s, --size', 'a container\'s SizeRw and SizeRootFs too')
     .option('-f, --format <format>', 'json (default) or a Go template like \'{{.State.Status}}\'')
     .action(verb('inspect'));
   program.command('wait').description('Wait for containers to stop and print their exit codes').argument('<containers...>')

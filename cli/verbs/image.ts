@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { collect, type Verb } from './verb.js';
 
 export function registerImageVerbs(program: Command, verb: Verb): void {
-  const list = (cmd: Command) => cmd.option('-q, --quiet', 'only ids')
+  const list = (cmd: Command) => cmd.argument('[reference]', 'REPOSITORY[:TAG]: only these').option('-q, --quiet', 'only ids')
     .option('-a, --all', 'accepted; there are no intermediate images')
     .option('--digests', 'show digests')
     .option('--no-trunc', 'do not truncate ids')
@@ -43,6 +43,9 @@ export function registerImageVerbs(program: Command, verb: Verb): void {
   image.command('prune').description('Remove dangling images, or every image no container uses with -a')
     .option('-a, --all', 'every image no container uses').option('-f, --force', 'do not ask for confirmation')
     .action(verb('imagePrune'));
+  image.command('inspect').description('Show images as JSON').argument('<images...>')
+    .option('-f, --format <format>', 'json (default) or a Go template like \'{{.Id}}\'')
+    .addOption(new Option('--type <type>').default('image').hideHelp()).action(verb('inspect'));
   program.command('rmi').description('Remove images').argument('<images...>')
     .option('-f, --force', 'remove even when a container uses it').action(verb('rmi'));
 }

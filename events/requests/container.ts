@@ -58,6 +58,9 @@ export const ContainerView = z.object({
   finishedAt: z.number().nullable(),
   restartCount: z.number(),
   health: z.object({ status: z.string(), failingStreak: z.number() }).nullable(),
+  /** With `size` asked: bytes the container wrote (its upper dir), and those plus its image's. */
+  sizeRw: z.number().optional(),
+  sizeRootFs: z.number().optional(),
 });
 export type ContainerView = z.infer<typeof ContainerView>;
 
@@ -72,8 +75,9 @@ export const containerRequests = [
   z.object({ op: z.literal('container.kill'), ref: Ref, signal: z.string() }),
   /** `volumes` (rm -v): the container's anonymous volumes are removed with it. */
   z.object({ op: z.literal('container.remove'), ref: Ref, force: z.boolean(), volumes: z.boolean().optional() }),
-  z.object({ op: z.literal('container.list'), all: z.boolean() }),
-  z.object({ op: z.literal('container.inspect'), ref: Ref }),
+  /** `size`: fill in sizeRw and sizeRootFs (ps -s), which reads the disk. */
+  z.object({ op: z.literal('container.list'), all: z.boolean(), size: z.boolean().optional() }),
+  z.object({ op: z.literal('container.inspect'), ref: Ref, size: z.boolean().optional() }),
   /** since/until: ms since the epoch; tail: the last N entries of the history (logs --since/--until/--tail). */
   z.object({
     op: z.literal('container.logs'), ref: Ref, follow: z.boolean(), inbox: z.string(),

@@ -33,3 +33,20 @@ t.test('images: dangling and reference filters, --no-trunc, --digests', async (t
   t.equal(bad.code, 125);
   await engine.ok(['rmi', 'team/tool:1', dangling]);
 });
+
+t.test('ps -s and inspect -s: what the container wrote, and with its image', async (t) => {
+  await engine.ok(['run', '--name', 'writer', 'busybox', 'sh', '-c', 'dd if=/dev/zero of=/blob bs=1000 count=50 2>/dev/null']);
+  const table = await engine.ok(['ps', '-a', '-s']);
+  t.match(table, /NAMES +SIZE\n/);
+  t.match(table, /writer +50kB \(virtual [\d.]+MB\)\n/);
+  t.equal(await engine.ok(['ps', '-a', '--size', '--format', '{{.Size}}', '--filter', 'name=writer']), table.match(/50kB \(virtual [\d.]+MB\)/)![0] + '\n');
+  const [sized] = JSON.parse(await engine.ok(['inspect', '-s', 'writer']));
+  t.equal(sized.SizeRw, 50_000);
+  t.ok(sized.SizeRootFs > 50_000);
+  t.notOk('SizeRw' in (await engine.inspect('writer')), 'only when asked');
+  const [image] = JSON.parse(await engine.ok(['image', 'inspect', 'busybox']));
+  t.equal(image.Id, (await engine.ok(['images', '-q', '--no-trunc', 'busybox'])).trim(), 'image inspect, and images REPOSITORY');
+  const notImage = await engine.berth(['image', 'inspect', 'writer']);
+  t.equal(notImage.code, 1, 'a container is not an image');
+  await engine.ok(['rm', 'writer']);
+});
