@@ -27,7 +27,10 @@ export class ContainerCopyHandler {
       case 'container.copyFrom':
         return this.onRoot(container, (root) => copyOut(root, request.path, request.follow, request.file));
       case 'container.copyTo':
-        return this.onRoot(container, (root) => copyIn(root, request.path, request.file, request.source, request.owners));
+        return this.onRoot(container, (root) => copyIn(root, request.path, request.file, request.source, request.owners, {
+          root: container.state.config?.security?.readOnly ?? false,
+          mounts: container.state.config?.mounts ?? [],
+        }));
     }
   }
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { copyDirection, copyTarget, parseCopyArg, sourceName } from './copyRules.js';
+import { copyDirection, copyTarget, parseCopyArg, sourceName, writableAt } from './copyRules.js';
 import { placeEntry } from './copyExtract.js';
 
 t.test('CONTAINER:PATH or a host path, as Docker splits them', async (t) => {
@@ -45,4 +45,15 @@ t.test('archive entries are placed under the top, never above it', async (t) => 
   t.throws(() => placeEntry('../x', null), /outside the destination/);
   t.throws(() => placeEntry('a/../../x', null), /outside the destination/);
   t.throws(() => placeEntry('e/x', 'd'), /not under d/);
+});
+
+t.test('a read-only root or mount refuses a copy; the deepest mount decides', async (t) => {
+  const mounts = [{ destination: '/data', readOnly: false }, { destination: '/data/ro', readOnly: true }, { destination: '/conf', readOnly: true }];
+  t.equal(writableAt('/etc/x', false, mounts), true);
+  t.equal(writableAt('/etc/x', true, mounts), false, '--read-only');
+  t.equal(writableAt('/data/x', true, mounts), true, 'a writable volume on a read-only root');
+  t.equal(writableAt('/data/ro/x', false, mounts), false);
+  t.equal(writableAt('/conf', false, mounts), false);
+  t.equal(writableAt('/confx', true, mounts), false, 'a prefix is not a parent');
+  t.equal(writableAt('/confx', false, mounts), true);
 });

@@ -62,3 +62,14 @@ export function copyTarget(source: CopySource, dest: string, kind: DestinationKi
   if (kind === 'missing' || source.contentsOnly || source.name === '.') return dest;
   return path.posix.join(dest, source.name);
 }
+
+/**
+ * Whether a path (resolved, inside the container) may be written: the mount it is under decides
+ * (the deepest one), else the root filesystem's --read-only. Docker refuses such a copy too.
+ */
+export function writableAt(inside: string, readOnlyRoot: boolean, mounts: Array<{ destination: string; readOnly: boolean }>): boolean {
+  const under = mounts
+    .filter((m) => inside === m.destination || inside.startsWith(`${m.destination.replace(/\/$/, '')}/`))
+    .sort((a, b) => b.destination.length - a.destination.length)[0];
+  return under ? !under.readOnly : !readOnlyRoot;
+}

@@ -113,6 +113,15 @@ t.test('stopped and never-started containers, with their volumes; a paused one s
   t.equal(await fs.readFile(host('from-exited'), 'utf8'), 'a note\n', 'out of an exited container');
   await engine.ok(['rm', 'fresh']);
 
+  await engine.ok(['create', '--name', 'readonly', '--read-only', '-v', 'rwvol:/rw', '-v', `${host('site')}:/site:ro`, 'busybox', 'true']);
+  const refused = await engine.berth(['cp', host('note.txt'), 'readonly:/etc/']);
+  t.equal(refused.code, 125);
+  t.match(refused.stderr, /cannot copy to \/etc\/: it is read-only in the container/);
+  t.equal((await engine.berth(['cp', host('note.txt'), 'readonly:/site/'])).code, 125, 'a read-only bind');
+  await engine.ok(['cp', host('note.txt'), 'readonly:/rw/']);
+  t.equal(await engine.ok(['run', '--rm', '-v', 'rwvol:/v', 'busybox', 'cat', '/v/note.txt']), 'a note\n', 'a writable volume on a read-only root');
+  await engine.ok(['rm', 'readonly']);
+
   await engine.ok(['pause', 'box']);
   await engine.ok(['cp', 'box:/data/one', host('paused-one')]);
   t.equal((await engine.inspect('box')).State.Status, 'paused', 'a paused container is not thawed by cp');
