@@ -7,7 +7,10 @@ import type { Host } from './host.js';
 import type { RequestContext } from './handlers/context.js';
 import { ContainerHandler } from './handlers/container.js';
 import { ContainerRuntimeHandler, RUNTIME_OPS } from './handlers/containerRuntime.js';
+import { ContainerCopyHandler, COPY_OPS } from './handlers/containerCopy.js';
 import { ImageHandler } from './handlers/image.js';
+import { PruneHandler, PRUNE_OPS } from './handlers/prune.js';
+import { SystemHandler } from './handlers/system.js';
 import { VolumeHandler } from './handlers/volume.js';
 
 export type { RequestContext } from './handlers/context.js';
@@ -16,13 +19,19 @@ export const VERSION = '0.1.0';
 export class RequestHandler {
   private readonly containers: ContainerHandler;
   private readonly runtime: ContainerRuntimeHandler;
+  private readonly copies: ContainerCopyHandler;
   private readonly images: ImageHandler;
+  private readonly prunes: PruneHandler;
+  private readonly system: SystemHandler;
   private readonly volumes: VolumeHandler;
 
   constructor(private readonly host: Host) {
     this.containers = new ContainerHandler(host);
     this.runtime = new ContainerRuntimeHandler(host);
+    this.copies = new ContainerCopyHandler(host);
     this.images = new ImageHandler(host);
+    this.prunes = new PruneHandler(host);
+    this.system = new SystemHandler(host, VERSION);
     this.volumes = new VolumeHandler(host);
   }
 
@@ -30,8 +39,13 @@ export class RequestHandler {
     switch (request.op) {
       case 'system.ping':
         return Promise.resolve({ host: this.host.id, version: VERSION, pid: process.pid });
+      case 'system.info':
+      case 'system.df':
+        return this.system.handle(request);
       default:
         if (request.op.startsWith('volume.')) return this.volumes.handle(request as Extract<Request, { op: `volume.${string}` }>, ctx);
+        if (PRUNE_OPS.has(request.op)) return this.prunes.handle(request as Parameters<PruneHandler['handle']>[0], ctx);
+        if (COPY_OPS.has(request.op)) return this.copies.handle(request as Parameters<ContainerCopyHandler['handle']>[0]);
         if (RUNTIME_OPS.has(request.op)) return this.runtime.handle(request as Parameters<ContainerRuntimeHandler['handle']>[0], ctx);
         if (request.op.startsWith('container.')) return this.containers.handle(request as Extract<Request, { op: `container.${string}` }>, ctx);
         return this.images.handle(request as Extract<Request, { op: `image.${string}` }>, ctx);

@@ -1,5 +1,5 @@
 /** Finding entities the way Docker does: full id, name (or tag), or an unambiguous id prefix. */
-import { NotFoundError, ValidationError } from '../events/errors.js';
+import { BerthError, NotFoundError, ValidationError } from '../events/errors.js';
 import { normalizeReference, parseReference } from '../runtime/images/reference.js';
 import type { ContainerEntity, Host, ImageEntity } from './host.js';
 
@@ -59,4 +59,12 @@ export function resolveImage(host: Host, ref: string): ImageEntity {
   const tagged = imageByTag(host, normalized);
   if (tagged) return tagged;
   throw new NotFoundError(`Unable to find image '${normalized}' locally`);
+}
+
+/** The layers under a container, bottom first; its image must still be there. */
+export function chainIdsOf(host: Host, container: ContainerEntity): string[] {
+  const image = container.state.config?.image;
+  const record = image ? liveImages(host).find((i) => i.id === image)?.state.record : undefined;
+  if (!record) throw new BerthError(`the image of container ${container.id.slice(0, 12)} is gone; its filesystem cannot be read`);
+  return record.chainIds;
 }

@@ -24,12 +24,13 @@ export function serveRequests(nc: NatsConnection, host: Host): Subscription {
     }
     const known = recent.get(envelope.id);
     if (known) return known;
-    const reply = handler
-      .handle(envelope.request, {
+    // Through a promise, so that a handler that throws before its first await still answers.
+    const reply = Promise.resolve()
+      .then(() => handler.handle(envelope.request, {
         id: envelope.id,
         publish: (subject, chunk) => nc.publish(subject, encode(OutputChunk, chunk)),
         publishProgress: (subject, update) => nc.publish(subject, encode(PullProgress, update)),
-      })
+      }))
       .then((result): Reply => ({ ok: true, result }), (error: unknown): Reply => ({ ok: false, error: errorToWire(error) }));
     recent.set(envelope.id, reply);
     if (recent.size > REMEMBERED) recent.delete(recent.keys().next().value!);

@@ -1,53 +1,14 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 /**
- * `berth`: the command line. It declares every verb and flag (commander parses them as Docker
- * does), loads only the module of the verb it runs, and turns every error into one line and
- * Docker's exit code.
+ * `berth`: the command line. It parses the program (cli/program.ts: commander, as Docker's
+ * flags parse) and turns every error into one line and Docker's exit code.
+ *
+ * The `--` in the shebang ends node's own options: Node 20 otherwise takes a `--env-file` of
+ * ours (after the script) as its own and exits when the file is missing.
  */
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { BerthError } from '../events/errors.js';
-import type { GlobalOptions } from './client.js';
-import { registerContainerVerbs } from './verbs/container.js';
-import { registerRuntimeVerbs } from './verbs/runtime.js';
-import { registerImageVerbs } from './verbs/image.js';
-import { registerSystemVerbs } from './verbs/system.js';
-import { registerVolumeVerbs } from './verbs/volume.js';
-
-/** Runs a verb's module with the global flags merged in, and exits with the code it returns. */
-function verb(name: string) {
-  return async (...args: unknown[]) => {
-    const command = args[args.length - 1] as Command;
-    const globals = command.optsWithGlobals() as GlobalOptions;
-    const module = (await import(`./commands/${name}.js`)) as { default: (...a: unknown[]) => Promise<number | void> };
-    const code = await module.default(...args.slice(0, -2), command.opts(), globals);
-    process.exitCode = code ?? 0;
-  };
-}
-
-export function buildProgram(): Command {
-  const program = new Command('berth')
-    .description('An event-sourced container engine')
-    .version('0.1.0', '-v, --version')
-    .enablePositionalOptions()
-    .showSuggestionAfterError(false)
-    .exitOverride()
-    .configureOutput({ outputError: () => {} })
-    .option('--root <dir>', 'data root (BERTH_ROOT, default /var/lib/berth)')
-    .option('--run-root <dir>', 'run root (BERTH_RUN_ROOT, default /run/berth)')
-    .option('--nats <url>', 'an external NATS (BERTH_NATS_URL)')
-    .option('-H, --host <id>', 'the host to command (BERTH_HOST)');
-
-  registerContainerVerbs(program, verb);
-  registerRuntimeVerbs(program, verb);
-  // `berth container <verb>`: the same verbs and flags under Docker's management command.
-  const container = program.command('container').description('Manage containers').enablePositionalOptions();
-  registerContainerVerbs(container, verb);
-  registerRuntimeVerbs(container, verb);
-  registerImageVerbs(program, verb);
-  registerSystemVerbs(program, verb);
-  registerVolumeVerbs(program, verb);
-  return program;
-}
+import { buildProgram } from './program.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();

@@ -38,6 +38,7 @@ export function dockerAction(event: AnyEvent): DockerAction | null {
     case 'image.tagged': return as('tag', { name: event.data.tag });
     case 'image.untagged': return as('untag', { name: event.data.tag });
     case 'image.deleted': return as('delete');
+    case 'image.pushed': return as('push', { name: event.data.tag });
     case 'volume.created': return as('create', { driver: event.data.driver });
     case 'volume.mounted': return as('mount', { container: event.data.container, destination: event.data.destination });
     case 'volume.unmounted': return as('unmount', { container: event.data.container });

@@ -51,6 +51,8 @@ export const ContainerConfig = z.object({
   init: z.boolean().optional(),
   /** --log-opt max-size/max-file; absent: the log is never rotated. */
   logConfig: LogConfig.optional(),
+  /** What `stop` sends first (--stop-signal, else the image's StopSignal); absent: SIGTERM. */
+  stopSignal: z.string().optional(),
 });
 export type ContainerConfig = z.infer<typeof ContainerConfig>;
 
@@ -103,7 +105,8 @@ export type ContainerEvent = z.infer<typeof ContainerEvent>;
 export const ContainerCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Create'), config: ContainerConfig }),
   z.object({ type: z.literal('Start'), byRestartPolicy: z.boolean().optional() }),
-  z.object({ type: z.literal('Stop'), timeoutSeconds: z.number().min(0) }),
+  /** `signal` (stop -s) overrides the container's stop signal. */
+  z.object({ type: z.literal('Stop'), timeoutSeconds: z.number().min(0), signal: z.string().optional() }),
   z.object({ type: z.literal('Kill'), signal: z.string() }),
   z.object({ type: z.literal('Remove'), force: z.boolean() }),
   z.object({ type: z.literal('ReportStarted'), pid: z.number().int(), shimPid: z.number().int() }),

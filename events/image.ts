@@ -65,8 +65,10 @@ export const ImageLoaded = eventSchema('image.loaded', ImageRecord);
 export const ImageTagged = eventSchema('image.tagged', z.object({ tag: z.string() }));
 export const ImageUntagged = eventSchema('image.untagged', z.object({ tag: z.string() }));
 export const ImageDeleted = eventSchema('image.deleted', z.object({}));
+/** Sent to a registry as `tag`; the registry stored the manifest under `digest`. */
+export const ImagePushed = eventSchema('image.pushed', z.object({ tag: z.string(), digest: Digest }));
 
-export const ImageEvent = z.discriminatedUnion('type', [ImageImported, ImagePulled, ImageLoaded, ImageTagged, ImageUntagged, ImageDeleted]);
+export const ImageEvent = z.discriminatedUnion('type', [ImageImported, ImagePulled, ImageLoaded, ImageTagged, ImageUntagged, ImageDeleted, ImagePushed]);
 export type ImageEvent = z.infer<typeof ImageEvent>;
 
 export const ImageCommand = z.discriminatedUnion('type', [
@@ -76,5 +78,6 @@ export const ImageCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Tag'), tag: z.string() }),
   z.object({ type: z.literal('Untag'), tag: z.string() }),
   z.object({ type: z.literal('Delete') }),
+  z.object({ type: z.literal('RecordPush'), tag: z.string(), digest: Digest }),
 ]);
 export type ImageCommand = z.infer<typeof ImageCommand>;

@@ -16,8 +16,11 @@ import { initProcess } from './process/initProcess.js';
 import { importRootfs } from './images/importer.js';
 import { ImageStore } from './images/store.js';
 import { hexOf } from './images/digest.js';
+import { layerSize } from './images/layerStore.js';
+import { treeSize } from './diskUsage.js';
 import { exportRootfs, mergedTree, upperChanges, type Change } from './containers/rootfs.js';
-import type { Layout } from './layout.js';
+import type { ContainerPaths, Layout } from './layout.js';
+import { holdRootfs } from './process/rootfsHold.js';
 import { deviceRules, securitySpec } from './security/profile.js';
 import { shimMounts } from './volumes/shimMounts.js';
 import { VolumeStore } from './volumes/store.js';
@@ -52,18 +55,25 @@ export class Worker {
   readonly volumes: VolumeStore;
 
   constructor(
-    private readonly layout: Layout,
+    /** Where the data root and run root are. */
+    readonly layout: Layout,
     private readonly cgroups: CgroupManager,
   ) {
     this.volumes = new VolumeStore(layout);
   }
 
-  /** Creates the container's dirs and cgroup and starts it under a shim. */
-  async startContainer(id: string, config: ContainerConfig, chainIds: string[]): Promise<Started> {
+  /** The dirs the container's root is made of (a container never started has none yet). */
+  private async rootDirs(id: string): Promise<ContainerPaths> {
     const paths = this.layout.container(id);
     await Promise.all([paths.upper, paths.work, paths.merged].map((dir) => fs.mkdir(dir, { recursive: true, mode: 0o700 })));
     // the upper dir's mode is the container's / (the container dir above it stays 0700)
     await fs.chmod(paths.upper, 0o755);
+    return paths;
+  }
+
+  /** Creates the container's dirs and cgroup and starts it under a shim. */
+  async startContainer(id: string, config: ContainerConfig, chainIds: string[]): Promise<Started> {
+    const paths = await this.rootDirs(id);
     await Promise.all([paths.exit, paths.pid].map((file) => fs.rm(file, { force: true })));
     await fs.mkdir(this.layout.shimSocketsDir, { recursive: true, mode: 0o700 });
     const { procsFiles } = await this.cgroups.create(cgroupName(id), limitsOf(config));
@@ -232,6 +242,51 @@ export class Worker {
   async diffRootfs(id: string, chainIds: string[]): Promise<Change[]> {
     const lower = await mergedTree(chainIds.map((chain) => this.layout.layer(hexOf(chain))), null);
     return upperChanges(lower, this.layout.container(id).upper);
+  }
+
+  /**
+   * Runs `work` on a host path that reaches the container's root with its mounts: its init's
+   * /proc root while it runs (frozen meanwhile, unless paused already, so that nothing in it can
+   * swap a link under the copy), or a mount namespace of its own while it does not.
+   */
+  async withContainerRoot<T>(id: string, config: ContainerConfig, chainIds: string[], running: { pid: number; paused: boolean } | null, work: (root: string) => Promise<T>): Promise<T> {
+    if (running) {
+      if (!running.paused) await this.pause(id);
+      try {
+        return await work(`/proc/${running.pid}/root`);
+      } finally {
+        if (!running.paused) await this.unpause(id);
+      }
+    }
+    const paths = await this.rootDirs(id);
+    const held = await holdRootfs({
+      id, args: ['cp'], env: [], cwd: '/', hostname: '', cgroupProcs: [], logPath: paths.log, exitPath: paths.exit, pidPath: paths.pid,
+      lowerDirs: [...chainIds].reverse().map((chain) => this.layout.layer(hexOf(chain))),
+      upperDir: paths.upper, workDir: paths.work, mergedDir: paths.merged,
+      mounts: shimMounts(this.layout, config.mounts),
+    }).catch((error: unknown) => {
+      throw error instanceof InitError ? new BerthError(`cannot mount the root of container ${id.slice(0, 12)}: ${error.message}`, { cause: error }) : error;
+    });
+    try {
+      return await work(held.root);
+    } finally {
+      await held.release();
+    }
+  }
+
+  /** The cgroup version containers run under. */
+  get cgroupVersion(): '1' | '2' {
+    return this.cgroups.mode === 'v2' ? '2' : '1';
+  }
+
+  /** Bytes a container wrote (its upper dir). */
+  containerSize(id: string): Promise<number> {
+    return treeSize(this.layout.container(id).upper);
+  }
+
+  /** Bytes of an unpacked layer. */
+  layerSize(chainId: string): Promise<number> {
+    return layerSize(this.layout, chainId);
   }
 
   /** Registry and archive operations on the image store (runtime/images/store.ts). */

@@ -45,6 +45,13 @@ t.test('stop records stopping and a SIGTERM kill; the exit then records die and 
   t.same(types(given(created), { type: 'Stop', timeoutSeconds: 1 }), [], 'stopping a container that is not running is a no-op');
 });
 
+t.test('the stop signal: stop -s, else the container\'s (--stop-signal or the image\'s), else SIGTERM', async (t) => {
+  const withSignal: Draft<ContainerEvent> = { type: 'container.created', data: { ...config, stopSignal: 'SIGQUIT' } };
+  const running = given(withSignal, starting, started);
+  t.same(decideContainer(running, { type: 'Stop', timeoutSeconds: 5 })[1], { type: 'container.killed', data: { signal: 'SIGQUIT' } });
+  t.same(decideContainer(running, { type: 'Stop', timeoutSeconds: 5, signal: 'SIGUSR1' })[1], { type: 'container.killed', data: { signal: 'SIGUSR1' } });
+});
+
 t.test('a failed start ends in exited with the exec error code', async (t) => {
   const state = given(created, starting, { type: 'container.start_failed', data: { exitCode: 127, error: 'not found' } });
   t.equal(state.status, 'exited');

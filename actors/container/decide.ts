@@ -41,7 +41,7 @@ export function decideContainer(state: ContainerState, command: ContainerCommand
       if (status === 'running') {
         return [
           { type: 'container.stopping', data: { timeoutSeconds: command.timeoutSeconds } },
-          { type: 'container.killed', data: { signal: 'SIGTERM' } },
+          { type: 'container.killed', data: { signal: command.signal ?? state.config?.stopSignal ?? 'SIGTERM' } },
         ];
       }
       if (status === 'restarting') return [{ type: 'container.stopped', data: {} }];

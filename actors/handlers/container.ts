@@ -5,12 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerConfig } from '../../events/container.js';
 import { BerthError, ConflictError, ExecError, ValidationError } from '../../events/errors.js';
-import type { CreateSpec, Request } from '../../events/requests.js';
+import type { ContainerView, CreateSpec, Request } from '../../events/requests.js';
 import { parseSignal } from '../../runtime/signals.js';
 import type { ContainerEntity, Host } from '../host.js';
 import { generateName } from '../names.js';
 import { healthConfig } from '../container/health.js';
-import { liveContainers, liveImages, resolveContainer, resolveImage } from '../resolve.js';
+import { chainIdsOf, liveContainers, liveImages, resolveContainer, resolveImage } from '../resolve.js';
 import { containerView } from '../views.js';
 import { prepareMounts, recordVolumeUsers } from '../volume/attach.js';
 import type { RequestContext } from './context.js';
@@ -22,6 +22,25 @@ const WAIT_MS = 60_000;
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 type ContainerRequest = Extract<Request, { op: `container.${string}` }>;
+
+/** The stop signal a config keeps, by its name; an image's unknown one is dropped (SIGTERM then). */
+function stopSignalOf(signal: string | undefined): { stopSignal?: string } {
+  if (!signal) return {};
+  try {
+    const { name } = parseSignal(signal);
+    return name === 'SIGTERM' ? {} : { stopSignal: name };
+  } catch {
+    return {};
+  }
+}
+
+/** Removes a container and waits until it is gone; its volumes are released (anonymous ones removed with `volumes`). */
+export async function removeContainer(host: Host, container: ContainerEntity, options: { force: boolean; volumes: boolean }, meta: { id: string; correlation: string }): Promise<void> {
+  if (options.volumes) host.volumes.removeAnonymousWith(container.id);
+  await container.execute({ type: 'Remove', force: options.force }, meta);
+  const removed = await container.waitFor((s) => s.status === 'removed', WAIT_MS);
+  await host.volumes.releaseContainer(removed, options.volumes);
+}
 
 export class ContainerHandler {
   /** Creates run one at a time on a host, so that name checks and creates do not interleave. */
@@ -51,7 +70,7 @@ export class ContainerHandler {
         // applies to the process it starts instead of being lost.
         for (let attempt = 0; attempt < 3; attempt++) {
           await container.waitFor((s) => s.status !== 'starting', WAIT_MS);
-          await container.execute({ type: 'Stop', timeoutSeconds: request.timeoutSeconds }, meta(`stop${attempt || ''}`));
+          await container.execute({ type: 'Stop', timeoutSeconds: request.timeoutSeconds, ...(request.signal ? { signal: parseSignal(request.signal).name } : {}) }, meta(`stop${attempt || ''}`));
           if (container.state.status !== 'starting') break;
         }
         await container.waitFor((s) => s.status !== 'running' && s.status !== 'stopping' && s.status !== 'starting', request.timeoutSeconds * 1000 + WAIT_MS);
@@ -65,22 +84,22 @@ export class ContainerHandler {
       }
       case 'container.remove': {
         const container = resolveContainer(host, request.ref);
-        if (request.volumes) host.volumes.removeAnonymousWith(container.id);
-        await container.execute({ type: 'Remove', force: request.force }, meta('remove'));
-        const removed = await container.waitFor((s) => s.status === 'removed', WAIT_MS);
-        await host.volumes.releaseContainer(removed, request.volumes ?? false);
+        await removeContainer(host, container, { force: request.force, volumes: request.volumes ?? false }, meta('remove'));
         return { id: container.id };
       }
-      case 'container.list':
-        return liveContainers(host)
+      case 'container.list': {
+        const views = liveContainers(host)
           .map((c) => c.state)
           .filter((s) => request.all || s.status === 'running' || s.status === 'stopping' || s.status === 'paused')
           .sort((a, b) => b.created - a.created)
           .map(containerView);
+        return request.size ? Promise.all(views.map((v) => this.withSizes(v))) : views;
+      }
       case 'container.inspect': {
         const view = containerView(resolveContainer(host, request.ref).state);
         const volumes = (view.config.mounts ?? []).filter((m) => m.type === 'volume');
-        return { ...view, volumePaths: Object.fromEntries(volumes.map((m) => [m.source, host.worker.volumes.dataPath(m.source)])) };
+        const shown = { ...view, volumePaths: Object.fromEntries(volumes.map((m) => [m.source, host.worker.volumes.dataPath(m.source)])) };
+        return request.size ? this.withSizes(shown) : shown;
       }
       case 'container.logs': {
         const container = resolveContainer(host, request.ref);
@@ -118,22 +137,14 @@ export class ContainerHandler {
       case 'container.export': {
         const container = resolveContainer(host, request.ref);
         if (!request.path.startsWith('/')) throw new ValidationError('export: the output path must be absolute');
-        await host.worker.exportRootfs(container.id, this.chainIdsOf(container), request.path);
+        await host.worker.exportRootfs(container.id, chainIdsOf(host, container), request.path);
         return { id: container.id };
       }
       case 'container.diff': {
         const container = resolveContainer(host, request.ref);
-        return { changes: await host.worker.diffRootfs(container.id, this.chainIdsOf(container)) };
+        return { changes: await host.worker.diffRootfs(container.id, chainIdsOf(host, container)) };
       }
     }
-  }
-
-  /** The layers under a container, bottom first; its image must still be there. */
-  private chainIdsOf(container: ContainerEntity): string[] {
-    const image = container.state.config?.image;
-    const record = image ? liveImages(this.host).find((i) => i.id === image)?.state.record : undefined;
-    if (!record) throw new BerthError(`the image of container ${container.id.slice(0, 12)} is gone; its filesystem cannot be read`);
-    return record.chainIds;
   }
 
   private async rename(container: ContainerEntity, name: string, ctx: RequestContext): Promise<void> {
@@ -187,6 +198,7 @@ export class ContainerHandler {
       ...(spec.tty ? { tty: true } : {}),
       ...(spec.logConfig ? { logConfig: spec.logConfig } : {}),
       ...(spec.init ? { init: true } : {}),
+      ...stopSignalOf(spec.stopSignal ?? record.stopSignal),
     };
     const mounts = await prepareMounts(host, spec, id, ctx, record.volumes ?? []);
     if (mounts.length > 0) config.mounts = mounts;
@@ -194,6 +206,13 @@ export class ContainerHandler {
     await container.execute({ type: 'Create', config }, { id: `${ctx.id}.create`, correlation: ctx.id });
     await recordVolumeUsers(host, id, mounts, ctx);
     return container;
+  }
+
+  /** Docker's SizeRw (the upper dir) and SizeRootFs (that and the image's layers). */
+  private async withSizes(view: ContainerView): Promise<ContainerView> {
+    const sizeRw = await this.host.worker.containerSize(view.id);
+    const image = liveImages(this.host).find((i) => i.id === view.config.image)?.state.record?.size ?? 0;
+    return { ...view, sizeRw, sizeRootFs: sizeRw + image };
   }
 
   /** Starts a container and waits for the outcome; a failed start becomes the error it was. */

@@ -1,9 +1,9 @@
-/** Image requests: import, pull, tag, list, inspect, remove and registry logins, as commands to image actors. */
-import { BerthError, ConflictError, NotFoundError } from '../../events/errors.js';
+/** Image requests: import, pull, push, tag, list, inspect, remove and registry logins, as commands to image actors. */
+import { BerthError, ConflictError, NotFoundError, ValidationError } from '../../events/errors.js';
 import type { ImageRecord } from '../../events/image.js';
 import type { Request } from '../../events/requests.js';
 import type { PullProgress } from '../../events/requests.js';
-import { normalizeReference, parseReference } from '../../runtime/images/reference.js';
+import { normalizeReference, parseReference, splitReference } from '../../runtime/images/reference.js';
 import type { Host, ImageEntity } from '../host.js';
 import { imageByTag, liveContainers, liveImages, resolveImage } from '../resolve.js';
 import { imageView } from '../views.js';
@@ -72,6 +72,26 @@ export async function ensureImage(host: Host, ref: string, ctx: RequestContext):
   }
 }
 
+/** Pushes one tag, or every local tag of the repository, and records each push. */
+async function pushTags(host: Host, ref: string, allTags: boolean, ctx: RequestContext) {
+  const parsed = parseReference(ref);
+  if (parsed.digest) throw new ValidationError(`push ${ref}: push a tag, not a digest`);
+  const prefix = `${parsed.name}:`;
+  const tags = allTags
+    ? liveImages(host).flatMap((i) => i.state.tags).filter((t) => t.startsWith(prefix) && !t.slice(prefix.length).includes('/')).sort()
+    : [`${parsed.name}:${parsed.tag}`];
+  if (tags.length === 0) throw new NotFoundError(`An image does not exist locally with the repository name: ${parsed.name}`);
+  const pushes = [];
+  for (const tag of tags) {
+    const image = imageByTag(host, tag);
+    if (!image) throw new NotFoundError(`An image does not exist locally with the tag: ${tag}`);
+    const pushed = await host.worker.images.push(image.state.record!, tag);
+    await image.execute({ type: 'RecordPush', tag, digest: pushed.digest }, meta(ctx, `push.${tag}`));
+    pushes.push({ tag: splitReference(tag).tag, ...pushed });
+  }
+  return { repository: parsed.name, pushes };
+}
+
 export class ImageHandler {
   constructor(private readonly host: Host) {}
 
@@ -114,6 +134,8 @@ export class ImageHandler {
         await image.execute({ type: 'Tag', tag }, meta(ctx, 'tag'));
         return { id: image.id };
       }
+      case 'image.push':
+        return pushTags(host, request.ref, request.allTags, ctx);
       case 'image.login':
         return { registry: await host.worker.images.login(request.server, { username: request.username, password: request.password }) };
       case 'image.logout':

@@ -36,3 +36,15 @@ t.test('pulled and loaded images arrive like imported ones', async (t) => {
   t.same(decideImage(none, { type: 'Load', record }).map((d) => d.type), ['image.loaded']);
   t.same(decideImage(present(), { type: 'Pull', record: { ...record, tags: ['busybox:latest', 'busybox:1'] } }), [{ type: 'image.tagged', data: { tag: 'busybox:1' } }]);
 });
+
+t.test('a push is recorded as the repository\'s RepoDigest, replacing an older one', async (t) => {
+  const state = present();
+  const pushed = decideImage(state, { type: 'RecordPush', tag: 'reg:5000/app:v1', digest });
+  t.same(pushed, [{ type: 'image.pushed', data: { tag: 'reg:5000/app:v1', digest } }]);
+  const event = (d: string) => ({ type: 'image.pushed' as const, data: { tag: 'reg:5000/app:v2', digest: d }, id: 'e', host: 'h', kind: 'image' as const, entity: state.id, time: 0, causation: 'c', correlation: 'c', attributes: {} });
+  const once = evolveImage(state, event(digest));
+  t.same(once.record?.repoDigests, [`reg:5000/app@${digest}`]);
+  const other = `sha256:${'d'.repeat(64)}`;
+  t.same(evolveImage(once, event(other)).record?.repoDigests, [`reg:5000/app@${other}`], 'one per repository: the latest push');
+  t.throws(() => decideImage({ ...state, status: 'deleted' }, { type: 'RecordPush', tag: 'a:b', digest }), { name: 'NotFoundError' });
+});

@@ -23,6 +23,8 @@ export function decideImage(state: ImageState, command: ImageCommand): ImageDraf
       return state.tags.includes(command.tag) ? [] : [{ type: 'image.tagged', data: { tag: command.tag } }];
     case 'Untag':
       return state.tags.includes(command.tag) ? [{ type: 'image.untagged', data: { tag: command.tag } }] : [];
+    case 'RecordPush':
+      return [{ type: 'image.pushed', data: { tag: command.tag, digest: command.digest } }];
     case 'Delete':
       return [
         ...state.tags.map((tag): ImageDraft => ({ type: 'image.untagged', data: { tag } })),

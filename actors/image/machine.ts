@@ -29,6 +29,7 @@ export const imageMachine = setup({
       on: {
         'image.tagged': { actions: evolve },
         'image.untagged': { actions: evolve },
+        'image.pushed': { actions: evolve },
         'image.deleted': { target: 'deleted', actions: [evolve, 'deleteFiles'] },
       },
     },

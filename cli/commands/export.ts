@@ -4,12 +4,11 @@
  * it goes to stdout, which must not be a terminal.
  */
 import { createReadStream } from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '../../events/errors.js';
 import { connectClient, type GlobalOptions } from '../client.js';
+import { withRunRootFile } from '../runRootFile.js';
 
 export default async function exportContainer(container: string, opts: { output?: string }, globals: GlobalOptions): Promise<number> {
   if (!opts.output && process.stdout.isTTY) {
@@ -22,14 +21,10 @@ export default async function exportContainer(container: string, opts: { output?
       return 0;
     }
     // To stdout: the daemon writes under the run root, and the file is streamed out and removed.
-    await fs.mkdir(client.layout.runRoot, { recursive: true });
-    const temp = path.join(client.layout.runRoot, `export-${randomUUID()}.tar`);
-    try {
+    await withRunRootFile(client, 'export', async (temp) => {
       await client.request({ op: 'container.export', ref: container, path: temp }, 60 * 60_000);
       await pipeline(createReadStream(temp), process.stdout, { end: false });
-    } finally {
-      await fs.rm(temp, { force: true });
-    }
+    });
     return 0;
   } finally {
     await client.close();

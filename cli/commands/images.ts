@@ -1,30 +1,49 @@
 /** `berth images` / `berth image ls`. */
 import { splitReference } from '../../runtime/images/reference.js';
+import type { ImageView } from '../../events/requests.js';
 import { connectClient, type GlobalOptions } from '../client.js';
+import { imageFilter, type ImageRow } from '../imageFilter.js';
 import { humanDuration, humanSize, table } from '../output.js';
 import { formatList } from '../template.js';
 
-export default async function images(opts: { quiet?: boolean; format?: string }, globals: GlobalOptions): Promise<number> {
+export interface ImagesOptions {
+  quiet?: boolean;
+  format?: string;
+  /** Accepted: there are no intermediate images to show. */
+  all?: boolean;
+  digests?: boolean;
+  trunc?: boolean;
+  filter?: string[];
+}
+
+/** The digest a row shows: the one recorded for its repository. */
+const digestOf = (v: ImageView, repository: string) => v.repoDigests?.find((d) => d.startsWith(`${repository}@`))?.split('@')[1] ?? '<none>';
+
+export default async function images(reference: string | undefined, opts: ImagesOptions, globals: GlobalOptions): Promise<number> {
+  const keep = imageFilter([...(opts.filter ?? []), ...(reference ? [`reference=${reference}`] : [])]);
   const client = await connectClient(globals);
   try {
     const views = await client.request({ op: 'image.list' });
-    const rows = views.flatMap((v) => (v.tags.length ? v.tags : ['<none>:<none>']).map((tag) => ({ v, ...splitReference(tag) })));
-    if (opts.format && opts.format !== 'json' && opts.format !== 'table' && !opts.quiet) {
-      const now = Date.now();
-      process.stdout.write(formatList(opts.format, rows.map(({ v, repository, tag }) => ({
-        ID: v.id.slice(0, 12), Repository: repository, Tag: tag, Digest: v.repoDigests?.[0]?.split('@')[1] ?? '<none>',
+    const rows: ImageRow[] = views
+      .flatMap((v) => (v.tags.length ? v.tags : ['<none>:<none>']).map((tag) => ({ view: v, ...splitReference(tag) })))
+      .filter((row) => keep(row, views));
+    const id = (v: ImageView) => (opts.trunc === false ? `sha256:${v.id}` : v.id.slice(0, 12));
+    const now = Date.now();
+    if (opts.quiet) {
+      process.stdout.write([...new Set(rows.map((r) => id(r.view)))].map((i) => `${i}\n`).join(''));
+    } else if (opts.format === 'json') {
+      process.stdout.write(rows.map(({ view: v, repository, tag }) => `${JSON.stringify({
+        ID: id(v), Repository: repository, Tag: tag, Digest: digestOf(v, repository), CreatedAt: v.created, Size: humanSize(v.size), Host: v.host,
+      })}\n`).join(''));
+    } else if (opts.format && opts.format !== 'table') {
+      process.stdout.write(formatList(opts.format, rows.map(({ view: v, repository, tag }) => ({
+        ID: id(v), Repository: repository, Tag: tag, Digest: digestOf(v, repository),
         CreatedAt: v.created, CreatedSince: `${humanDuration(now - Date.parse(v.created))} ago`, Size: humanSize(v.size), Host: v.host,
       })), { ID: 'IMAGE ID', CreatedSince: 'CREATED' }));
-    } else if (opts.quiet) {
-      process.stdout.write([...new Set(views.map((v) => v.id.slice(0, 12)))].map((id) => `${id}\n`).join(''));
-    } else if (opts.format === 'json') {
-      process.stdout.write(rows.map(({ v, repository, tag }) => `${JSON.stringify({
-        ID: v.id.slice(0, 12), Repository: repository, Tag: tag, CreatedAt: v.created, Size: humanSize(v.size), Host: v.host,
-      })}\n`).join(''));
     } else {
-      const now = Date.now();
-      process.stdout.write(table(['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'], rows.map(({ v, repository, tag }) => [
-        repository, tag, v.id.slice(0, 12), `${humanDuration(now - Date.parse(v.created))} ago`, humanSize(v.size),
+      const header = ['REPOSITORY', 'TAG', ...(opts.digests ? ['DIGEST'] : []), 'IMAGE ID', 'CREATED', 'SIZE'];
+      process.stdout.write(table(header, rows.map(({ view: v, repository, tag }) => [
+        repository, tag, ...(opts.digests ? [digestOf(v, repository)] : []), id(v), `${humanDuration(now - Date.parse(v.created))} ago`, humanSize(v.size),
       ])));
     }
     return 0;

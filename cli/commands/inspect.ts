@@ -30,6 +30,7 @@ export function containerJson(v: ContainerView): object {
       FinishedAt: iso(v.finishedAt),
     },
     RestartCount: v.restartCount,
+    ...(v.sizeRw !== undefined ? { SizeRw: v.sizeRw, SizeRootFs: v.sizeRootFs } : {}),
     Image: `sha256:${v.config.image}`,
     Host: v.host,
     Config: {
@@ -39,6 +40,7 @@ export function containerJson(v: ContainerView): object {
       Image: v.config.imageRef,
       WorkingDir: v.config.workingDir,
       Labels: v.config.labels,
+      StopSignal: v.config.stopSignal ?? 'SIGTERM',
     },
     Mounts: (v.config.mounts ?? []).map((m) => ({
       Type: m.type,
@@ -86,11 +88,11 @@ export function imageJson(v: ImageView): object {
   };
 }
 
-async function inspectOne(client: Client, ref: string, type?: string): Promise<object> {
+async function inspectOne(client: Client, ref: string, type?: string, size?: boolean): Promise<object> {
   if (type === 'volume') return volumeJson(await client.request({ op: 'volume.inspect', name: ref }));
   if (type !== 'image') {
     try {
-      return containerJson(await client.request({ op: 'container.inspect', ref }));
+      return containerJson(await client.request({ op: 'container.inspect', ref, size }));
     } catch (error) {
       if (!(error instanceof NotFoundError) || type === 'container') throw error;
     }
@@ -103,7 +105,7 @@ async function inspectOne(client: Client, ref: string, type?: string): Promise<o
   }
 }
 
-export default async function inspect(names: string[], opts: { type?: string; format?: string }, globals: GlobalOptions): Promise<number> {
+export default async function inspect(names: string[], opts: { type?: string; format?: string; size?: boolean }, globals: GlobalOptions): Promise<number> {
   if (opts.type && opts.type !== 'container' && opts.type !== 'image' && opts.type !== 'volume') {
     throw new ValidationError(`"${opts.type}" is not a valid value for --type: use container, image or volume`);
   }
@@ -115,7 +117,7 @@ export default async function inspect(names: string[], opts: { type?: string; fo
       let code = 0;
       for (const name of names) {
         try {
-          process.stdout.write(`${render(template, await inspectOne(client, name, opts.type))}\n`);
+          process.stdout.write(`${render(template, await inspectOne(client, name, opts.type, opts.size))}\n`);
         } catch (error) {
           process.stderr.write(`berth: ${(error as Error).message}\n`);
           code = 1;
@@ -123,7 +125,7 @@ export default async function inspect(names: string[], opts: { type?: string; fo
       }
       return code;
     }
-    return await inspectEach(names, (name) => inspectOne(client, name, opts.type));
+    return await inspectEach(names, (name) => inspectOne(client, name, opts.type, opts.size));
   } finally {
     await client.close();
   }

@@ -8,12 +8,12 @@ const view = (id: string, name: string, status: string, extra: Partial<Container
   pid: null, exitCode: null, oomKilled: false, error: null, startedAt: null, finishedAt: null, restartCount: 0, health: null, ...extra,
 });
 const all = [
-  view('aaa', 'web', 'running', {}, { tier: 'web' }),
-  view('bbb', 'db', 'exited', { exitCode: 3 }, { tier: 'db' }),
-  view('ccc', 'job', 'created'),
-  view('ddd', 'boot', 'starting'),
+  view('aaa', 'web', 'running', { created: 1000 }, { tier: 'web' }),
+  view('bbb', 'db', 'exited', { exitCode: 3, created: 2000 }, { tier: 'db' }),
+  view('ccc', 'job', 'created', { created: 3000 }),
+  view('ddd', 'boot', 'starting', { created: 4000 }),
 ];
-const names = (filters: string[]) => all.filter(psFilter(filters).keep).map((v) => v.config.name);
+const names = (filters: string[]) => all.filter((v) => psFilter(filters).keep(v, all)).map((v) => v.config.name);
 
 t.test('filters', async (t) => {
   t.same(names([]), ['web', 'db', 'job', 'boot']);
@@ -28,6 +28,10 @@ t.test('filters', async (t) => {
   t.same(names(['ancestor=abab']), ['web', 'db', 'job', 'boot'], 'an image id prefix');
   t.same(names(['ancestor=alpine']), []);
   t.same(names(['label=tier', 'status=running']), ['web']);
+  t.same(names(['before=job']), ['web', 'db'], 'created before job');
+  t.same(names(['since=db']), ['job', 'boot']);
+  t.same(names(['since=aaa', 'before=ddd']), ['db', 'job'], 'by id prefix, both bounds');
+  t.throws(() => names(['before=nosuch']), /No such container: nosuch/);
   t.equal(psFilter(['name=x']).needsAll, false);
   t.equal(psFilter(['status=running']).needsAll, true);
   t.equal(psFilter(['exited=0']).needsAll, true);
@@ -39,7 +43,7 @@ t.test('filters', async (t) => {
 });
 
 t.test('rows for templates', async (t) => {
-  const row = psRow(all[1]!, false, 61_000);
+  const row = psRow(all[1]!, false, 62_000);
   t.equal(row.ID, 'bbb000000000');
   t.equal(row.Names, 'db');
   t.equal(row.State, 'exited');
@@ -47,5 +51,7 @@ t.test('rows for templates', async (t) => {
   t.equal(row.RunningFor, 'About a minute ago');
   t.equal(row.Command, '"sh -c x"');
   t.equal(psRow(all[1]!, true).ID, all[1]!.id);
+  t.equal(row.Size, '', 'no size unless asked');
+  t.equal(psRow({ ...all[1]!, sizeRw: 2, sizeRootFs: 4_260_000 }, false).Size, '2B (virtual 4.26MB)');
   t.equal(psRow(all[3]!, false).State, 'created');
 });

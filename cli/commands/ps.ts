@@ -1,12 +1,15 @@
 /** `berth ps`: list containers as a table, ids, or JSON lines. */
-import { ValidationError } from '../../events/errors.js';
+import { NotFoundError, ValidationError } from '../../events/errors.js';
 import type { ContainerView } from '../../events/requests.js';
 import { normalizeReference } from '../../runtime/images/reference.js';
 import { connectClient, type GlobalOptions } from '../client.js';
-import { humanDuration, table, truncate } from '../output.js';
+import { humanDuration, humanSize, table, truncate } from '../output.js';
 import { parsePositiveInt } from '../parse.js';
 import { formatList } from '../template.js';
+import { combineFilters } from '../filters.js';
 
+/** What `ps` without -a shows (as the daemon's list does). */
+const RUNNING = new Set(['running', 'stopping', 'paused']);
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 /** Our states that Docker does not have, as Docker's status filter sees them. */
 const DOCKER_STATUS: Record<string, string> = { starting: 'created', stopping: 'running' };
@@ -19,53 +22,58 @@ function sameImage(ref: string, wanted: string): boolean {
   }
 }
 
+/** The container a before=/since= filter names, among all of them (name, id or id prefix). */
+function reference(value: string, everything: ContainerView[]): ContainerView {
+  const found = everything.find((v) => v.config.name === value.replace(/^\//, '') || v.id === value)
+    ?? (/^[a-f0-9]+$/.test(value) ? everything.find((v) => v.id.startsWith(value)) : undefined);
+  if (!found) throw new NotFoundError(`No such container: ${value}`);
+  return found;
+}
+
+type Test = (view: ContainerView, everything: ContainerView[]) => boolean;
+
 /**
  * Docker's ps filters: id (prefix), name (regular expression), label=KEY[=VALUE],
- * status, exited=CODE, ancestor (reference or image id prefix). The same key given twice
+ * status, exited=CODE, ancestor (reference or image id prefix), before and since (created
+ * before or after the container named, which `everything` must hold). The same key given twice
  * matches either value; different keys must all match.
  */
-export function psFilter(filters: string[]): { keep: (view: ContainerView) => boolean; needsAll: boolean } {
-  const byKey = new Map<string, Array<(view: ContainerView) => boolean>>();
+export function psFilter(filters: string[]): { keep: Test; needsAll: boolean; needsEverything: boolean } {
   let needsAll = false;
-  for (const filter of filters) {
-    const eq = filter.indexOf('=');
-    if (eq <= 0) throw new ValidationError(`bad format of filter (expected name=value): ${filter}`);
-    const key = filter.slice(0, eq);
-    const value = filter.slice(eq + 1);
-    let test: (view: ContainerView) => boolean;
+  let needsEverything = false;
+  const keep = combineFilters(filters, (key, value): Test => {
     switch (key) {
-      case 'id': test = (v) => v.id.startsWith(value); break;
+      case 'id': return (v) => v.id.startsWith(value);
       case 'name': {
         let re: RegExp;
         try { re = new RegExp(value.replace(/^\//, '')); } catch { throw new ValidationError(`invalid filter 'name=${value}': not a regular expression`); }
-        test = (v) => re.test(v.config.name);
-        break;
+        return (v) => re.test(v.config.name);
       }
       case 'label': {
         const at = value.indexOf('=');
-        test = at === -1 ? (v) => value in v.config.labels : (v) => v.config.labels[value.slice(0, at)] === value.slice(at + 1);
-        break;
+        return at === -1 ? (v) => value in v.config.labels : (v) => v.config.labels[value.slice(0, at)] === value.slice(at + 1);
       }
       case 'status':
         if (!STATUSES.includes(value)) throw new ValidationError(`invalid filter 'status=${value}': use one of ${STATUSES.join(', ')}`);
-        test = (v) => (DOCKER_STATUS[v.status] ?? v.status) === value;
         needsAll = true;
-        break;
+        return (v) => (DOCKER_STATUS[v.status] ?? v.status) === value;
       case 'exited':
         if (!/^-?\d+$/.test(value)) throw new ValidationError(`invalid filter 'exited=${value}': use an exit code`);
-        test = (v) => v.status === 'exited' && (v.exitCode ?? 0) === Number(value);
         needsAll = true;
-        break;
+        return (v) => v.status === 'exited' && (v.exitCode ?? 0) === Number(value);
       case 'ancestor':
-        test = (v) => sameImage(v.config.imageRef, value) || (value.replace(/^sha256:/, '').length >= 4 && v.config.image.startsWith(value.replace(/^sha256:/, '')));
-        break;
+        return (v) => sameImage(v.config.imageRef, value) || (value.replace(/^sha256:/, '').length >= 4 && v.config.image.startsWith(value.replace(/^sha256:/, '')));
+      case 'before':
+        needsEverything = true;
+        return (v, everything) => v.created < reference(value, everything).created;
+      case 'since':
+        needsEverything = true;
+        return (v, everything) => v.created > reference(value, everything).created;
       default:
-        throw new ValidationError(`invalid filter '${key}': use id, name, label, status, exited or ancestor`);
+        throw new ValidationError(`invalid filter '${key}': use id, name, label, status, exited, ancestor, before or since`);
     }
-    byKey.set(key, [...(byKey.get(key) ?? []), test]);
-  }
-  const groups = [...byKey.values()];
-  return { keep: (view) => groups.every((tests) => tests.some((test) => test(view))), needsAll };
+  });
+  return { keep, needsAll, needsEverything };
 }
 
 /** One container as Docker's ps templates and JSON see it. */
@@ -81,13 +89,17 @@ export function psRow(v: ContainerView, full: boolean, now = Date.now()): Record
     Ports: '',
     State: DOCKER_STATUS[v.status] ?? v.status,
     Status: statusText(v, now),
-    Size: '',
+    Size: sizeText(v),
     Labels: Object.entries(v.config.labels).map(([k, val]) => `${k}=${val}`).join(','),
     Mounts: (v.config.mounts ?? []).map((m) => (m.type === 'volume' ? m.source : m.destination)).join(','),
     Networks: '',
     Host: v.host,
   };
 }
+
+/** Docker's SIZE: "2B (virtual 4.26MB)"; empty unless asked for (-s). */
+export const sizeText = (v: ContainerView): string =>
+  (v.sizeRw === undefined ? '' : `${humanSize(v.sizeRw)} (virtual ${humanSize(v.sizeRootFs ?? v.sizeRw)})`);
 
 const HEADERS: Record<string, string> = { ID: 'CONTAINER ID', RunningFor: 'CREATED', CreatedAt: 'CREATED AT' };
 
@@ -114,15 +126,19 @@ export interface PsOptions {
   last?: string;
   latest?: boolean;
   filter?: string[];
+  size?: boolean;
 }
 
 export default async function ps(opts: PsOptions, globals: GlobalOptions): Promise<number> {
-  const { keep, needsAll } = psFilter(opts.filter ?? []);
+  const { keep, needsAll, needsEverything } = psFilter(opts.filter ?? []);
   const last = opts.latest ? 1 : opts.last === undefined ? undefined : parsePositiveInt(opts.last, '--last');
   const client = await connectClient(globals);
   try {
-    // -n and -l look at every container, as the status and exited filters do.
-    let views = (await client.request({ op: 'container.list', all: (opts.all ?? false) || needsAll || last !== undefined })).filter(keep);
+    // -n and -l look at every container, as the status and exited filters do; before and since
+    // name a container that may have stopped, so they read every one and show the running ones.
+    const showAll = (opts.all ?? false) || needsAll || last !== undefined;
+    const everything = await client.request({ op: 'container.list', all: showAll || needsEverything, size: opts.size ?? false });
+    let views = everything.filter((v) => showAll || RUNNING.has(v.status)).filter((v) => keep(v, everything));
     if (last !== undefined) views = views.slice(0, last);
     const full = opts.trunc === false;
     if (opts.format && opts.format !== 'json' && opts.format !== 'table' && !opts.quiet) {
@@ -146,8 +162,9 @@ export default async function ps(opts: PsOptions, globals: GlobalOptions): Promi
         statusText(v, now),
         '',
         v.config.name,
+        ...(opts.size ? [sizeText(v)] : []),
       ]);
-      process.stdout.write(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], rows));
+      process.stdout.write(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES', ...(opts.size ? ['SIZE'] : [])], rows));
     }
     return 0;
   } finally {

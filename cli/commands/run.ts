@@ -19,6 +19,9 @@ import { parseLogOpts } from '../logOptions.js';
 import { parseBytes, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
+import { writeCidFile } from '../cidFile.js';
+import { parseSignal } from '../../runtime/signals.js';
+import { readFlagFiles } from '../flagFiles.js';
 
 export interface RunOptions extends HostConfigFlags {
   rm?: boolean;
@@ -45,12 +48,20 @@ export interface RunOptions extends HostConfigFlags {
   init?: boolean;
   /** --log-opt max-size=…, max-file=… (cli/logOptions.ts). */
   logOpt?: string[];
+  /** --env-file, --label-file (cli/flagFiles.ts) and --cidfile (cli/cidFile.ts). */
+  stopSignal?: string;
+  envFile?: string[];
+  labelFile?: string[];
+  cidfile?: string;
 }
 
 export type RunFlags = RunOptions & HealthFlags;
 
-/** Checks the flags and builds the create spec. Pure but for reading the environment for -e VAR. */
-export function createSpec(image: string, command: string[], opts: RunFlags): CreateSpec {
+/**
+ * Checks the flags and builds the create spec. Pure but for reading the environment for -e VAR;
+ * `files` are the entries of --env-file and --label-file, which the flags override.
+ */
+export function createSpec(image: string, command: string[], opts: RunFlags, files: { env: string[]; labels: string[] } = { env: [], labels: [] }): CreateSpec {
   normalizeReference(image);
   if (opts.workdir !== undefined && !opts.workdir.startsWith('/')) {
     throw new ValidationError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
@@ -77,13 +88,13 @@ export function createSpec(image: string, command: string[], opts: RunFlags): Cr
     name: opts.name,
     imageRef: image,
     cmd: command,
-    env: parseEnv(opts.env),
+    env: [...files.env, ...parseEnv(opts.env)],
     workingDir: opts.workdir,
     hostname: opts.hostname,
     memoryBytes,
     pidsLimit: opts.pidsLimit === undefined ? undefined : parsePositiveInt(opts.pidsLimit, '--pids-limit'),
     autoRemove: opts.rm ?? false,
-    labels: Object.fromEntries(parsePairs(opts.label, '--label')),
+    labels: Object.fromEntries(parsePairs([...files.labels, ...opts.label], '--label')),
     restartPolicy,
     mounts: parseMountFlags(opts),
     volumesFrom: (opts.volumesFrom ?? []).map(parseVolumesFrom),
@@ -93,17 +104,22 @@ export function createSpec(image: string, command: string[], opts: RunFlags): Cr
     ...(opts.tty ? { tty: true } : {}),
     ...(logConfig ? { logConfig } : {}),
     ...(opts.init ? { init: true } : {}),
+    ...(opts.stopSignal !== undefined ? { stopSignal: parseSignal(opts.stopSignal).name } : {}),
   };
 }
 
 export default async function run(image: string, command: string[], opts: RunFlags, globals: GlobalOptions): Promise<number> {
-  const spec = createSpec(image, command, opts);
+  const spec = createSpec(image, command, opts, await readFlagFiles(opts));
   const detachKeys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
   const id = spec.id!;
   const client = await connectClient(globals);
   try {
+    const cid = await writeCidFile(opts.cidfile, id);
     if (opts.detach) {
-      await client.request({ op: 'container.create', spec, start: true });
+      await client.request({ op: 'container.create', spec, start: true }).catch(async (error: unknown) => {
+        await cid.settle(client);
+        throw error;
+      });
       process.stdout.write(`${id}\n`);
       return 0;
     }
@@ -166,6 +182,7 @@ export default async function run(image: string, command: string[], opts: RunFla
       }
       output.unsubscribe();
       events.unsubscribe();
+      await cid.settle(client);
       throw error;
     }
     await finished;

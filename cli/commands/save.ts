@@ -1,15 +1,26 @@
-/** `berth save -o FILE IMAGE...`: images to a docker-archive (default) or an OCI layout tar. */
+/** `berth save [-o FILE] IMAGE...`: images to a docker-archive (default) or an OCI layout tar; to stdout without -o. */
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '../../events/errors.js';
 import { connectClient, type GlobalOptions } from '../client.js';
+import { withRunRootFile } from '../runRootFile.js';
+
+const SAVE_TIMEOUT_MS = 60 * 60_000;
 
 export default async function save(images: string[], opts: { output?: string; format?: string }, globals: GlobalOptions): Promise<number> {
-  if (!opts.output) throw new ValidationError('save: give the file with -o FILE (writing to stdout is not supported yet)');
+  if (!opts.output && process.stdout.isTTY) throw new ValidationError('cowardly refusing to save to a terminal. Use the -o flag or redirect');
   const format = opts.format ?? 'docker-archive';
   if (format !== 'docker-archive' && format !== 'oci-archive') throw new ValidationError(`save: unknown --format ${format}: use docker-archive or oci-archive`);
   const client = await connectClient(globals);
   try {
-    await client.request({ op: 'image.save', refs: images, path: path.resolve(opts.output), format }, 60 * 60_000);
+    if (opts.output) await client.request({ op: 'image.save', refs: images, path: path.resolve(opts.output), format }, SAVE_TIMEOUT_MS);
+    else {
+      await withRunRootFile(client, 'save', async (temp) => {
+        await client.request({ op: 'image.save', refs: images, path: temp, format }, SAVE_TIMEOUT_MS);
+        await pipeline(createReadStream(temp), process.stdout, { end: false });
+      });
+    }
     return 0;
   } finally {
     await client.close();

@@ -14,8 +14,12 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--detach-keys <keys>', 'the key sequence that detaches, e.g. ctrl-a,d (default ctrl-p,ctrl-q)')
     .option('--name <name>', 'name the container')
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', collect, [])
+    .option('--env-file <file>', 'read environment variables from a file of KEY=VALUE lines (repeatable)', collect, [])
+    .option('--label-file <file>', 'read labels from a file of KEY=VALUE lines (repeatable)', collect, [])
+    .option('--cidfile <file>', 'write the container id to this file (which must not exist)')
     .option('-w, --workdir <dir>', 'working directory inside the container')
     .option('--hostname <name>', 'container hostname')
+    .option('--stop-signal <signal>', 'the signal stop sends first (default: the image\'s, else SIGTERM)')
     .option('-m, --memory <bytes>', 'memory limit (e.g. 64m)')
     .option('--pids-limit <n>', 'maximum number of processes')
     .option('-l, --label <KEY=VALUE>', 'set a label (repeatable)', collect, [])
@@ -46,18 +50,23 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--no-stdin', 'do not forward this terminal\'s stdin (ctrl-c leaves; the container runs on)')
     .action(verb('attach'));
   program.command('restart').description('Restart containers (stop, then start)').argument('<containers...>')
-    .option('-t, --time <seconds>', 'seconds to wait before killing', '10').action(verb('restart'));
+    .option('-t, --time <seconds>', 'seconds to wait before killing', '10')
+    .option('-s, --signal <signal>', 'the signal to stop with (default: the container\'s stop signal)').action(verb('restart'));
   const ps = program.command('ps').description('List containers')
     .option('-a, --all', 'show all containers (default shows running)')
     .option('-q, --quiet', 'only ids')
     .option('-n, --last <n>', 'show the n last created containers (all states)')
     .option('-l, --latest', 'show the latest created container (all states)')
     .option('-f, --filter <key=value>', 'id, name, label, status, exited, ancestor (repeatable)', collect, [])
-    .option('-s, --size', 'accepted; sizes are not shown yet')
+    .option('-s, --size', 'show the bytes each container wrote, and with its image\'s (virtual)')
     .option('--no-trunc', 'do not truncate output')
     .addOption(new Option('--format <format>', 'table (default), json, or a Go template like \'{{.ID}} {{.Names}}\''))
     .action(verb('ps'));
-  if (program.name() === 'container') ps.alias('ls').alias('list');
+  if (program.name() === 'container') {
+    ps.alias('ls').alias('list');
+    program.command('prune').description('Remove every container that is not running')
+      .option('-f, --force', 'do not ask for confirmation').action(verb('containerPrune'));
+  }
   program.command('logs').description('Show a container\'s output').argument('<container>')
     .option('-f, --follow', 'follow the output')
     .option('--since <time>', 'from this time (RFC 3339, Unix time, or a duration like 10m)')
@@ -65,8 +74,9 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('-n, --tail <n>', 'the last n lines, or all', 'all')
     .option('-t, --timestamps', 'show the time of each line')
     .action(verb('logs'));
-  program.command('stop').description('Stop containers (SIGTERM, then SIGKILL)').argument('<containers...>')
-    .option('-t, --time <seconds>', 'seconds to wait before killing', '10').action(verb('stop'));
+  program.command('stop').description('Stop containers (their stop signal, SIGTERM by default, then SIGKILL)').argument('<containers...>')
+    .option('-t, --time <seconds>', 'seconds to wait before killing', '10')
+    .option('-s, --signal <signal>', 'the signal to stop with (default: the container\'s stop signal)').action(verb('stop'));
   program.command('kill').description('Send a signal to containers').argument('<containers...>')
     .option('-s, --signal <signal>', 'the signal', 'KILL').action(verb('kill'));
   program.command('rm').description('Remove containers').argument('<containers...>')
@@ -74,6 +84,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('-v, --volumes', 'remove the anonymous volumes of the container').action(verb('rm'));
   program.command('inspect').description('Show low-level information as JSON').argument('<names...>')
     .option('--type <type>', 'container, image or volume')
+    .option('-s, --size', 'a container\'s SizeRw and SizeRootFs too')
     .option('-f, --format <format>', 'json (default) or a Go template like \'{{.State.Status}}\'')
     .action(verb('inspect'));
   program.command('wait').description('Wait for containers to stop and print their exit codes').argument('<containers...>')
@@ -81,6 +92,15 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .action(verb('wait'));
   program.command('export').description('Export a container\'s filesystem as a tar archive').argument('<container>')
     .option('-o, --output <file>', 'write to a file instead of stdout').action(verb('export'));
+  program.command('cp').description('Copy files and dirs between a container and the host')
+    .usage('[options] CONTAINER:SRC_PATH DEST_PATH|-\n       berth cp [options] SRC_PATH|- CONTAINER:DEST_PATH')
+    .argument('<source>', 'CONTAINER:PATH, a host path, or - (a tar on stdin)')
+    .argument('<destination>', 'CONTAINER:PATH, a host path, or - (a tar on stdout)')
+    .option('-a, --archive', 'keep the uid and gid of the files')
+    .option('-L, --follow-link', 'copy what a source symlink points to, not the link')
+    .option('-q, --quiet', 'do not print the summary on stderr')
+    .addHelpText('after', '\nExamples:\n  berth cp web:/etc/nginx/nginx.conf .\n  berth cp ./site/. web:/usr/share/nginx/html\n  berth cp web:/var/log - | tar -t')
+    .action(verb('cp'));
   program.command('diff').description('Show the files a container added (A), changed (C) or deleted (D)').argument('<container>')
     .action(verb('diff'));
   program.command('rename').description('Rename a container').argument('<container>').argument('<new-name>')

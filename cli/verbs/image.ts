@@ -1,27 +1,36 @@
 /** The image verbs and their flags. */
 import { Option, type Command } from 'commander';
-import type { Verb } from './verb.js';
+import { collect, type Verb } from './verb.js';
 
 export function registerImageVerbs(program: Command, verb: Verb): void {
-  program.command('images').description('List images').option('-q, --quiet', 'only ids')
+  const list = (cmd: Command) => cmd.argument('[reference]', 'REPOSITORY[:TAG]: only these').option('-q, --quiet', 'only ids')
+    .option('-a, --all', 'accepted; there are no intermediate images')
+    .option('--digests', 'show digests')
+    .option('--no-trunc', 'do not truncate ids')
+    .option('-f, --filter <key=value>', 'dangling, reference, label, before, since (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'table (default), json, or a Go template like \'{{.ID}}\'')).action(verb('images'));
+  list(program.command('images').description('List images'));
   program.command('import').description('Import a root filesystem tarball as an image')
-    .argument('<file>').argument('[reference]').action(verb('import'));
+    .argument('<file>', 'a tar (plain or gzip), or - for one on stdin').argument('[reference]').action(verb('import'));
   const image = program.command('image').description('Manage images');
   image.command('import').argument('<file>').argument('[reference]').action(verb('import'));
-  image.command('ls').option('-q, --quiet', 'only ids')
-    .addOption(new Option('--format <format>', 'table (default), json, or a Go template like \'{{.ID}}\'')).action(verb('images'));
+  list(image.command('ls').alias('list').description('List images'));
   program.command('pull').description('Download an image from a registry').argument('<reference>', 'NAME[:TAG|@DIGEST]')
     .option('--platform <platform>', 'os/arch[/variant] (default: this host\'s)').option('-q, --quiet', 'print only the reference')
     .action(verb('pull'));
   image.command('pull').argument('<reference>').option('--platform <platform>').option('-q, --quiet').action(verb('pull'));
+  const push = (cmd: Command) => cmd.argument('<reference>', 'NAME[:TAG]')
+    .option('-a, --all-tags', 'push every local tag of the repository').option('-q, --quiet', 'print only the references pushed')
+    .action(verb('push'));
+  push(program.command('push').description('Upload an image to a registry'));
+  push(image.command('push').description('Upload an image to a registry'));
   program.command('tag').description('Create a tag TARGET that refers to SOURCE').argument('<source>').argument('<target>').action(verb('tag'));
   image.command('tag').argument('<source>').argument('<target>').action(verb('tag'));
   program.command('load').description('Load images from a docker-archive or OCI layout').option('-i, --input <file>', 'the archive (tar) or OCI layout dir')
     .option('-q, --quiet').action(verb('load'));
   image.command('load').option('-i, --input <file>').option('-q, --quiet').action(verb('load'));
   program.command('save').description('Save images to a tar archive').argument('<images...>')
-    .option('-o, --output <file>', 'the archive to write').option('--format <format>', 'docker-archive (default) or oci-archive')
+    .option('-o, --output <file>', 'the archive to write (default: stdout, which must not be a terminal)').option('--format <format>', 'docker-archive (default) or oci-archive')
     .action(verb('save'));
   image.command('save').argument('<images...>').option('-o, --output <file>').option('--format <format>').action(verb('save'));
   program.command('history').description('Show the history of an image').argument('<image>')
@@ -31,6 +40,12 @@ export function registerImageVerbs(program: Command, verb: Verb): void {
     .option('-u, --username <username>').option('-p, --password <password>').option('--password-stdin', 'read the password from stdin')
     .action(verb('login'));
   program.command('logout').description('Log out from a registry').argument('[server]').action(verb('logout'));
+  image.command('prune').description('Remove dangling images, or every image no container uses with -a')
+    .option('-a, --all', 'every image no container uses').option('-f, --force', 'do not ask for confirmation')
+    .action(verb('imagePrune'));
+  image.command('inspect').description('Show images as JSON').argument('<images...>')
+    .option('-f, --format <format>', 'json (default) or a Go template like \'{{.Id}}\'')
+    .addOption(new Option('--type <type>').default('image').hideHelp()).action(verb('inspect'));
   program.command('rmi').description('Remove images').argument('<images...>')
     .option('-f, --force', 'remove even when a container uses it').action(verb('rmi'));
 }

@@ -26,6 +26,8 @@ export const CreateSpec = z.object({
   mounts: z.array(MountSpec).optional(),
   /** --volumes-from: the containers whose volumes and binds this one mounts too ('': each keeps its mode). */
   volumesFrom: z.array(z.object({ container: z.string().min(1), mode: z.enum(['ro', 'rw', '']) })).optional(),
+  /** --stop-signal (a signal name as parseSignal gives it); else the image's. */
+  stopSignal: z.string().optional(),
   /** -i and -t. */
   openStdin: z.boolean().optional(),
   tty: z.boolean().optional(),
@@ -62,6 +64,9 @@ export const ContainerView = z.object({
   health: z.object({ status: z.string(), failingStreak: z.number() }).nullable(),
   /** inspect: where each of its volumes keeps its data on the host (volume name -> path). */
   volumePaths: z.record(z.string(), z.string()).optional(),
+  /** With `size` asked: bytes the container wrote (its upper dir), and those plus its image's. */
+  sizeRw: z.number().optional(),
+  sizeRootFs: z.number().optional(),
 });
 export type ContainerView = z.infer<typeof ContainerView>;
 
@@ -71,12 +76,14 @@ const Id = z.object({ id: z.string() });
 export const containerRequests = [
   z.object({ op: z.literal('container.create'), spec: CreateSpec, start: z.boolean() }),
   z.object({ op: z.literal('container.start'), ref: Ref }),
-  z.object({ op: z.literal('container.stop'), ref: Ref, timeoutSeconds: z.number().min(0) }),
+  /** `signal`: stop -s, instead of the container's stop signal. */
+  z.object({ op: z.literal('container.stop'), ref: Ref, timeoutSeconds: z.number().min(0), signal: z.string().optional() }),
   z.object({ op: z.literal('container.kill'), ref: Ref, signal: z.string() }),
   /** `volumes` (rm -v): the container's anonymous volumes are removed with it. */
   z.object({ op: z.literal('container.remove'), ref: Ref, force: z.boolean(), volumes: z.boolean().optional() }),
-  z.object({ op: z.literal('container.list'), all: z.boolean() }),
-  z.object({ op: z.literal('container.inspect'), ref: Ref }),
+  /** `size`: fill in sizeRw and sizeRootFs (ps -s), which reads the disk. */
+  z.object({ op: z.literal('container.list'), all: z.boolean(), size: z.boolean().optional() }),
+  z.object({ op: z.literal('container.inspect'), ref: Ref, size: z.boolean().optional() }),
   /** since/until: ms since the epoch; tail: the last N entries of the history (logs --since/--until/--tail). */
   z.object({
     op: z.literal('container.logs'), ref: Ref, follow: z.boolean(), inbox: z.string(),

@@ -45,6 +45,8 @@ export const imageRequests = [
   /** `progress`: an inbox that receives PullProgress messages while the layers come. */
   z.object({ op: z.literal('image.pull'), ref: Ref, platform: z.string().optional(), progress: z.string().optional() }),
   z.object({ op: z.literal('image.tag'), source: Ref, target: Ref }),
+  /** `allTags`: every local tag of the reference's repository. */
+  z.object({ op: z.literal('image.push'), ref: Ref, allTags: z.boolean() }),
   z.object({ op: z.literal('image.load'), path: z.string() }),
   z.object({ op: z.literal('image.save'), refs: z.array(Ref).min(1), path: z.string(), format: z.enum(['docker-archive', 'oci-archive']) }),
   z.object({ op: z.literal('image.login'), server: z.string().optional(), username: z.string().min(1), password: z.string().min(1) }),
@@ -58,6 +60,13 @@ export const imageResults = {
   'image.remove': Id,
   'image.pull': z.object({ id: z.string(), digest: z.string(), tags: z.array(z.string()), fetched: z.number(), reused: z.number(), already: z.boolean() }),
   'image.tag': Id,
+  'image.push': z.object({
+    repository: z.string(),
+    pushes: z.array(z.object({
+      tag: z.string(), digest: z.string(), size: z.number(),
+      layers: z.array(z.object({ digest: z.string(), size: z.number(), status: z.enum(['pushed', 'exists']) })),
+    })),
+  }),
   'image.save': z.object({ ids: z.array(z.string()) }),
   'image.load': z.object({ images: z.array(z.object({ id: z.string(), tags: z.array(z.string()) })) }),
   'image.login': z.object({ registry: z.string() }),

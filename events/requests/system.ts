@@ -1,8 +1,48 @@
 /** System requests (berth.cmd.<host>.system) and their results. */
 import { z } from 'zod';
 
-export const systemRequests = [z.object({ op: z.literal('system.ping') })] as const;
+/** What `berth info` shows (the CLI prints it with Docker's names). */
+export const InfoView = z.object({
+  id: z.string(),
+  name: z.string(),
+  serverVersion: z.string(),
+  containers: z.number(),
+  containersRunning: z.number(),
+  containersPaused: z.number(),
+  containersStopped: z.number(),
+  images: z.number(),
+  volumes: z.number(),
+  cgroupVersion: z.enum(['1', '2']),
+  kernelVersion: z.string(),
+  operatingSystem: z.string(),
+  architecture: z.string(),
+  cpus: z.number(),
+  memoryBytes: z.number(),
+  rootDir: z.string(),
+  runRoot: z.string(),
+  /** The daemon's pid. */
+  pid: z.number(),
+});
+export type InfoView = z.infer<typeof InfoView>;
+
+/** The facts `system df` sums up (cli/diskUsage.ts): shared layers are counted once. */
+export const DiskUsageView = z.object({
+  /** Bytes of each unpacked layer, by chain id. */
+  layers: z.record(z.string(), z.number()),
+  images: z.array(z.object({ id: z.string(), tags: z.array(z.string()), created: z.string(), chainIds: z.array(z.string()), containers: z.number() })),
+  containers: z.array(z.object({ id: z.string(), name: z.string(), image: z.string(), status: z.string(), created: z.number(), size: z.number() })),
+  volumes: z.array(z.object({ name: z.string(), size: z.number(), links: z.number() })),
+});
+export type DiskUsageView = z.infer<typeof DiskUsageView>;
+
+export const systemRequests = [
+  z.object({ op: z.literal('system.ping') }),
+  z.object({ op: z.literal('system.info') }),
+  z.object({ op: z.literal('system.df') }),
+] as const;
 
 export const systemResults = {
   'system.ping': z.object({ host: z.string(), version: z.string(), pid: z.number() }),
+  'system.info': InfoView,
+  'system.df': DiskUsageView,
 };

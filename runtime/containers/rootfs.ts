@@ -53,8 +53,8 @@ function removeUnder(tree: Tree, prefix: string): void {
   for (const key of tree.keys()) if (key.startsWith(`${prefix}/`)) tree.delete(key);
 }
 
-/** Walks one dir in a stable order (names sorted), yielding relative paths and lstat. */
-async function walk(dir: string, visit: (rel: string, stat: fs.Stats) => boolean | void, rel = ''): Promise<void> {
+/** Walks one dir in a stable order (names sorted), yielding relative paths and lstat; a visit answering false skips a dir's contents. */
+export async function walk(dir: string, visit: (rel: string, stat: fs.Stats) => boolean | void | Promise<boolean | void>, rel = ''): Promise<void> {
   let names: string[];
   try {
     names = (await fsp.readdir(path.join(dir, rel))).sort();
@@ -65,7 +65,7 @@ async function walk(dir: string, visit: (rel: string, stat: fs.Stats) => boolean
   for (const name of names) {
     const child = rel ? `${rel}/${name}` : name;
     const stat = await fsp.lstat(path.join(dir, child));
-    const descend = visit(child, stat);
+    const descend = await visit(child, stat);
     if (stat.isDirectory() && descend !== false) await walk(dir, visit, child);
   }
 }

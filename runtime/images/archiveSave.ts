@@ -7,26 +7,15 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { NotFoundError } from '../../events/errors.js';
 import type { ImageRecord } from '../../events/image.js';
 import type { Layout } from '../layout.js';
-import { hexOf, sha256 } from './digest.js';
+import { hexOf } from './digest.js';
+import { describeImage, layerFiles } from './imageManifest.js';
 import { fileCompression } from './layerStore.js';
 import { MediaType } from './manifest.js';
 import { TarWriter } from './tarWriter.js';
 
 export type SaveFormat = 'docker-archive' | 'oci-archive';
-
-/** The stored blob of each layer; an image from before blobs were recorded cannot be saved. */
-async function layerFiles(layout: Layout, record: ImageRecord): Promise<string[]> {
-  const blobs = record.layerBlobs ?? [];
-  if (blobs.length !== record.diffIds.length) throw new NotFoundError(`image ${record.configDigest.slice(7, 19)}: its layer blobs were not recorded, so it cannot be saved`);
-  return Promise.all(blobs.map(async (digest) => {
-    const file = layout.blob(hexOf(digest));
-    if (!(await fs.stat(file).catch(() => null))) throw new NotFoundError(`layer blob ${digest} is not in the store (pull the image again)`);
-    return file;
-  }));
-}
 
 /** An uncompressed view of a blob: its size (a first pass for gzip) and a stream of it. */
 async function uncompressed(file: string): Promise<{ size: number; open: () => NodeJS.ReadableStream }> {
@@ -63,29 +52,23 @@ async function saveDocker(layout: Layout, records: ImageRecord[], tar: TarWriter
 
 async function saveOci(layout: Layout, records: ImageRecord[], tar: TarWriter): Promise<void> {
   const written = new Set<string>();
-  const blob = async (digest: string, data?: Buffer): Promise<number> => {
-    const file = layout.blob(hexOf(digest));
-    const size = data ? data.length : (await fs.stat(file)).size;
-    if (written.has(digest)) return size;
+  const blob = async (digest: string, size: number, data: Buffer | string): Promise<void> => {
+    if (written.has(digest)) return;
     written.add(digest);
-    if (data) await tar.entry({ path: `blobs/sha256/${hexOf(digest)}`, type: 'file', mode: 0o644 }, data);
-    else await writeStream(tar, `blobs/sha256/${hexOf(digest)}`, size, createReadStream(file));
-    return size;
+    const path = `blobs/sha256/${hexOf(digest)}`;
+    if (typeof data !== 'string') await tar.entry({ path, type: 'file', mode: 0o644 }, data);
+    else await writeStream(tar, path, size, createReadStream(data));
   };
   await tar.entry({ path: 'oci-layout', type: 'file', mode: 0o644 }, Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })));
   await tar.entry({ path: 'blobs/', type: 'dir' });
   await tar.entry({ path: 'blobs/sha256/', type: 'dir' });
   const index = [];
   for (const record of records) {
-    const files = await layerFiles(layout, record);
-    const layers = [];
-    for (const [i, file] of files.entries()) {
-      const gzip = (await fileCompression(file)) === 'gzip';
-      layers.push({ mediaType: gzip ? MediaType.ociLayerGzip : MediaType.ociLayer, digest: record.layerBlobs![i]!, size: await blob(record.layerBlobs![i]!) });
-    }
-    const config = { mediaType: MediaType.ociConfig, digest: record.configDigest, size: await blob(record.configDigest) };
-    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers }));
-    const descriptor = { mediaType: MediaType.ociManifest, digest: sha256(manifest), size: await blob(sha256(manifest), manifest) };
+    const image = await describeImage(layout, record);
+    for (const layer of image.layers) await blob(layer.digest, layer.size, layer.file);
+    await blob(image.config.digest, image.config.size, image.config.file);
+    await blob(image.digest, image.manifest.length, image.manifest);
+    const descriptor = { mediaType: MediaType.ociManifest, digest: image.digest, size: image.manifest.length };
     const names = record.tags.length ? record.tags : [null];
     for (const name of names) {
       index.push(name ? { ...descriptor, annotations: { 'io.containerd.image.name': name, 'org.opencontainers.image.ref.name': name } } : descriptor);

@@ -12,6 +12,7 @@ import { createGunzip } from 'node:zlib';
 import type { Layout } from '../layout.js';
 import { ArchiveError } from './archiveError.js';
 import { HashingStream, hexOf } from './digest.js';
+import { treeSize } from '../diskUsage.js';
 import { unpackLayer, DEFAULT_LIMITS } from './unpack.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
@@ -95,17 +96,8 @@ export async function unpackStream(
 }
 
 /** Bytes of file content in an unpacked layer (for a layer unpacked by an earlier pull). */
-export async function layerSize(layout: Layout, chainId: string): Promise<number> {
-  let total = 0;
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile()) total += (await fs.lstat(full)).size;
-    }
-  };
-  await walk(layout.layer(hexOf(chainId)));
-  return total;
+export function layerSize(layout: Layout, chainId: string): Promise<number> {
+  return treeSize(layout.layer(hexOf(chainId)));
 }
 
 /** Checks a layer blob file against a diff id without unpacking it (for a layer the store already has). */

@@ -19,6 +19,12 @@ export class UnauthorizedError extends RegistryError {
   override name = 'UnauthorizedError';
 }
 
+/** A request's method and body (made afresh for each send). */
+export interface SendOptions {
+  method?: string;
+  body?: () => BodyInit | Promise<BodyInit>;
+}
+
 export interface RegistryOptions {
   /** Hosts (host or host:port) that may be reached over plain HTTP. */
   insecureRegistries: string[];
@@ -43,7 +49,7 @@ export class RegistryClient {
   }
 
   /** https://host, or http://host where allowed and HTTPS does not answer. */
-  private async baseUrl(): Promise<string> {
+  async baseUrl(): Promise<string> {
     if (this.base) return this.base;
     const secure = `https://${this.host}`;
     if (!insecureAllowed(this.host, this.options.insecureRegistries)) return (this.base = secure);
@@ -61,11 +67,19 @@ export class RegistryClient {
     return c ? `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` : null;
   }
 
-  /** A request with the scope's authorization; on a 401 it answers the challenge once and retries. */
-  async request(path: string, scope: string, headers: Record<string, string> = {}): Promise<Response> {
-    const url = `${await this.baseUrl()}${path}`;
-    const send = (authorization?: string) =>
-      fetch(url, { headers: { ...headers, ...(authorization ? { authorization } : {}) } }).catch((error: Error) => {
+  /**
+   * A request with the scope's authorization; on a 401 it answers the challenge once and retries.
+   * `path` is under the registry's base, or an absolute URL (an upload's Location). A body is a
+   * factory, so the retry sends it again.
+   */
+  async request(path: string, scope: string, headers: Record<string, string> = {}, init: SendOptions = {}): Promise<Response> {
+    const url = /^https?:\/\//.test(path) ? path : `${await this.baseUrl()}${path}`;
+    const send = async (authorization?: string) =>
+      fetch(url, {
+        method: init.method ?? 'GET',
+        headers: { ...headers, ...(authorization ? { authorization } : {}) },
+        ...(init.body ? { body: await init.body(), duplex: 'half' } : {}),
+      } as RequestInit).catch((error: Error) => {
         throw new RegistryError(`${this.registry}: ${error.message}${error.cause ? ` (${(error.cause as Error).message})` : ''}`, { cause: error });
       });
     let response = await send(this.authorizations.get(scope));

@@ -1,6 +1,6 @@
 /**
- * The image store's registry and archive operations, as the worker offers them: pull, login and
- * logout (credentials), and the archive formats (see archive*.ts).
+ * The image store's registry and archive operations, as the worker offers them: pull, push,
+ * login and logout (credentials), and the archive formats (see archive*.ts).
  */
 import type { ImageRecord } from '../../events/image.js';
 import type { Layout } from '../layout.js';
@@ -8,6 +8,7 @@ import { loadArchive } from './archiveLoad.js';
 import { saveImages, type SaveFormat } from './archiveSave.js';
 import { removeCredentials, storeCredentials, type Credentials } from './credentials.js';
 import { insecureFromEnv, pullImage, type Pulled, type PullOptions } from './pull.js';
+import { pushImage, type Pushed } from './push.js';
 import { hostPlatform, parsePlatform } from './manifest.js';
 import { RegistryClient } from './registryClient.js';
 import { DOCKER_HUB } from './reference.js';
@@ -21,6 +22,11 @@ export class ImageStore {
       insecureRegistries: insecureFromEnv(),
       progress,
     });
+  }
+
+  /** Sends a stored image to the registry `reference` names (a tag). */
+  push(record: ImageRecord, reference: string): Promise<Pushed> {
+    return pushImage(this.layout, record, reference, { insecureRegistries: insecureFromEnv() });
   }
 
   /** Every image of a docker-archive or OCI layout (tar or dir). */

@@ -33,19 +33,6 @@
 
 static volatile pid_t child_pid;
 
-static int report(const char *step, int err, const char *msg)
-{
-	char line[SYNC_MSG_MAX + 128];
-	int n = snprintf(line, sizeof line, "err %s %d %s", step, err, msg);
-	if (n < 0 || (size_t)n >= sizeof line - 1)
-		n = (int)sizeof line - 2;
-	for (int i = 0; i < n; i++)
-		if (line[i] == '\n')
-			line[i] = ' ';
-	line[n++] = '\n';
-	write_all(SPEC_FD, line, (size_t)n);
-	return 125;
-}
 
 static void forward(int sig)
 {
@@ -67,9 +54,9 @@ int exec_main(void)
 
 	signal(SIGPIPE, SIG_IGN); /* the pump writes to Node's pipe; X sets it back */
 	if (spec_read(SPEC_FD, &s, msg, sizeof msg) < 0)
-		return report("spec", EINVAL, msg);
+		return report_spec_fd("spec", EINVAL, msg);
 	if (!s.exec_pid)
-		return report("spec", EINVAL, "spec: execPid is required for exec");
+		return report_spec_fd("spec", EINVAL, "spec: execPid is required for exec");
 
 	/* step "stdio": the pty or stdin pipe and the attach socket, while the host's /dev and run
 	 * root are still ours */
@@ -99,7 +86,7 @@ int exec_main(void)
 		nsfd[i] = open(p, O_RDONLY | O_CLOEXEC);
 		if (nsfd[i] < 0) {
 			snprintf(msg, sizeof msg, "open %s (is the container running?)", p);
-			return report("namespaces", errno, msg);
+			return report_spec_fd("namespaces", errno, msg);
 		}
 		if (stat(p, &a) == 0 && stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
 			close(nsfd[i]); /* shared with us (--network host): nothing to join */
@@ -113,24 +100,24 @@ int exec_main(void)
 		int fd = open(s.cgroup_procs[i], O_WRONLY | O_CLOEXEC);
 		if (fd < 0 || write_all(fd, pidbuf, (size_t)n) < 0) {
 			snprintf(msg, sizeof msg, "write pid to %s", s.cgroup_procs[i]);
-			return report("cgroup", errno, msg);
+			return report_spec_fd("cgroup", errno, msg);
 		}
 		close(fd);
 	}
 	for (size_t i = 0; i < N_NS; i++) {
 		if (nsfd[i] >= 0 && setns(nsfd[i], namespaces[i].flag) < 0) {
 			snprintf(msg, sizeof msg, "setns into the %s namespace of pid %ld", namespaces[i].name, s.exec_pid);
-			return report("setns", errno, msg);
+			return report_spec_fd("setns", errno, msg);
 		}
 		if (nsfd[i] >= 0)
 			close(nsfd[i]);
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
-		return report("sync", errno, "socketpair");
+		return report_spec_fd("sync", errno, "socketpair");
 
 	pid_t pid = fork();
 	if (pid < 0)
-		return report("fork", errno, "fork into the container's pid namespace");
+		return report_spec_fd("fork", errno, "fork into the container's pid namespace");
 	if (pid == 0) {
 		const char **env = s.env;
 		close(sp[0]);
@@ -169,8 +156,8 @@ int exec_main(void)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 		if (rc < 0)
-			return report("sync", e, "read the exec result");
-		return report(r.step[0] ? r.step : "exec", r.err, r.msg);
+			return report_spec_fd("sync", e, "read the exec result");
+		return report_spec_fd(r.step[0] ? r.step : "exec", r.err, r.msg);
 	}
 	close(sp[0]);
 	{

@@ -75,6 +75,12 @@ static void step_overlay(const struct spec *s)
 	free(opts);
 }
 
+void init_mount_overlay(const struct spec *s, int sync_fd)
+{
+	sfd = sync_fd;
+	step_overlay(s);
+}
+
 static void step_loopback(void)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);

@@ -245,6 +245,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "exec"))
 		return exec_main();
+	if (argc > 1 && !strcmp(argv[1], "rootfs"))
+		return rootfs_main();
 
 	if (spec_read(SPEC_FD, &spec, err, sizeof err) < 0) {
 		dprintf(SPEC_FD, "err spec %d %s\n", EINVAL, err);

@@ -6,6 +6,8 @@
  *   jsonlog.c JSON-escaping log writer
  *   logfile.c the log file and its rotation by size
  *   sock.c    the attach socket (framed protocol) and the output/stdin poll loop
+ *   exec.c    `berth-shim exec`: one more process in a running container
+ *   rootfs.c  `berth-shim rootfs`: a stopped container's root mounted in a held namespace (cp)
  *   util.c    small helpers (atomic file write, time formatting, fd hygiene)
  */
 #ifndef BERTH_SHIM_H
@@ -74,6 +76,11 @@ int jsonlog_write(struct logfile *log, const char *stream, const unsigned char *
 /* exec.c: `berth-shim exec`; the spec names the container init to join */
 int exec_main(void);
 
+/* rootfs.c: `berth-shim rootfs`; a stopped container's root mounted in a namespace held for cp */
+int rootfs_main(void);
+/* init.c: the overlay step alone (rootfs.c); reports on sync_fd and exits on failure */
+void init_mount_overlay(const struct spec *s, int sync_fd);
+
 /* mounts.c: volumes, binds and tmpfs, after the overlay root and before pivot_root;
  * reports (step "mount-volumes", errno, message) on sync_fd and exits on failure */
 void mounts_setup(const struct spec *s, int sync_fd);
@@ -96,6 +103,7 @@ struct pump {
 void sock_pump(struct pump *p);
 
 /* util.c */
+int report_spec_fd(const char *step, int err, const char *msg);
 int write_file_atomic(const char *path, const char *data, size_t len);
 void fmt_time_rfc3339nano(char *out, size_t outlen);
 int write_all(int fd, const void *buf, size_t len);

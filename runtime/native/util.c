@@ -97,3 +97,18 @@ int mkdir_p(const char *path, mode_t mode)
 	}
 	return 0;
 }
+
+/* "err <step> <errno> <message>\n" on fd 3 (one line), for the modes that answer there; returns 125 */
+int report_spec_fd(const char *step, int err, const char *msg)
+{
+	char line[SYNC_MSG_MAX + 128];
+	int n = snprintf(line, sizeof line, "err %s %d %s", step, err, msg);
+	if (n < 0 || (size_t)n >= sizeof line - 1)
+		n = (int)sizeof line - 2;
+	for (int i = 0; i < n; i++)
+		if (line[i] == '\n')
+			line[i] = ' ';
+	line[n++] = '\n';
+	write_all(SPEC_FD, line, (size_t)n);
+	return 125;
+}

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import { treeSize } from '../diskUsage.js';
 import path from 'node:path';
 import type { Layout } from '../layout.js';
 
@@ -47,19 +48,10 @@ export class VolumeStore {
   }
 
   /** Bytes used by a volume's data (for `volume prune` and `system df`). */
-  async size(name: string): Promise<number> {
-    let total = 0;
-    const walk = async (dir: string): Promise<void> => {
-      const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-      for (const entry of entries) {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) await walk(full);
-        else total += (await fs.lstat(full).catch(() => ({ size: 0 }))).size;
-      }
-    };
-    await walk(this.layout.volume(name).data);
-    return total;
+  size(name: string): Promise<number> {
+    return treeSize(this.layout.volume(name).data);
   }
+
 
   /** The names of the volume dirs on disk. */
   async names(): Promise<string[]> {

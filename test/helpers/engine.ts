@@ -55,7 +55,8 @@ export class Engine {
   /** Runs the real CLI binary; resolves with its exit code and output. */
   berth(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], { env: { ...this.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // `--`: node's own option parsing stops there (it would take our --env-file as its own).
+      const child = spawn(process.execPath, ['--', CLI, ...args], { env: { ...this.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

@@ -1,0 +1,62 @@
+/** `berth info` / `berth system info`: the engine and the machine, as Docker prints them. */
+import type { InfoView } from '../../events/requests.js';
+import { connectClient, type GlobalOptions } from '../client.js';
+import { parseTemplate, render } from '../template.js';
+
+/** The info under Docker's names, for `--format json` and templates (`{{.ServerVersion}}`). */
+export function dockerInfo(info: InfoView): Record<string, unknown> {
+  return {
+    ID: info.id, Name: info.name, ServerVersion: info.serverVersion,
+    Containers: info.containers, ContainersRunning: info.containersRunning, ContainersPaused: info.containersPaused, ContainersStopped: info.containersStopped,
+    Images: info.images, Volumes: info.volumes,
+    Driver: 'overlay', LoggingDriver: 'json-file', CgroupDriver: 'cgroupfs', CgroupVersion: info.cgroupVersion,
+    KernelVersion: info.kernelVersion, OperatingSystem: info.operatingSystem, OSType: 'linux', Architecture: info.architecture,
+    NCPU: info.cpus, MemTotal: info.memoryBytes, DockerRootDir: info.rootDir, RunRoot: info.runRoot, Pid: info.pid,
+  };
+}
+
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2).replace(/\.?0+$/, '')}GiB`;
+
+export function infoText(info: InfoView): string {
+  return [
+    'Server:',
+    ` Containers: ${info.containers}`,
+    `  Running: ${info.containersRunning}`,
+    `  Paused: ${info.containersPaused}`,
+    `  Stopped: ${info.containersStopped}`,
+    ` Images: ${info.images}`,
+    ` Volumes: ${info.volumes}`,
+    ` Server Version: ${info.serverVersion}`,
+    ' Storage Driver: overlay',
+    ' Logging Driver: json-file',
+    ' Cgroup Driver: cgroupfs',
+    ` Cgroup Version: ${info.cgroupVersion}`,
+    ' Event Log: NATS JetStream',
+    ` Kernel Version: ${info.kernelVersion}`,
+    ` Operating System: ${info.operatingSystem}`,
+    ' OSType: linux',
+    ` Architecture: ${info.architecture}`,
+    ` CPUs: ${info.cpus}`,
+    ` Total Memory: ${gib(info.memoryBytes)}`,
+    ` Name: ${info.name}`,
+    ` ID: ${info.id}`,
+    ` Root Dir: ${info.rootDir}`,
+    ` Run Root: ${info.runRoot}`,
+    ` Daemon Pid: ${info.pid}`,
+    '',
+  ].join('\n');
+}
+
+export default async function info(opts: { format?: string }, globals: GlobalOptions): Promise<number> {
+  const template = opts.format && opts.format !== 'json' ? parseTemplate(opts.format) : null;
+  const client = await connectClient(globals);
+  try {
+    const view = await client.request({ op: 'system.info' });
+    if (opts.format === 'json') process.stdout.write(`${JSON.stringify(dockerInfo(view))}\n`);
+    else if (template) process.stdout.write(`${render(template, dockerInfo(view) as Parameters<typeof render>[1])}\n`);
+    else process.stdout.write(infoText(view));
+    return 0;
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,38 @@
+/** `system df`'s summary from the daemon's facts: shared layers counted once. Pure. */
+import type { DiskUsageView } from '../events/requests.js';
+
+export interface UsageRow {
+  type: 'Images' | 'Containers' | 'Local Volumes';
+  total: number;
+  active: number;
+  size: number;
+  reclaimable: number;
+}
+
+const RUNNING = new Set(['running', 'paused', 'stopping', 'restarting']);
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+export function usageRows(view: DiskUsageView): UsageRow[] {
+  const activeImages = view.images.filter((i) => i.containers > 0);
+  const inUse = new Set(activeImages.flatMap((i) => i.chainIds));
+  const layers = Object.entries(view.layers);
+  const running = view.containers.filter((c) => RUNNING.has(c.status));
+  const linked = view.volumes.filter((v) => v.links > 0);
+  return [
+    {
+      type: 'Images', total: view.images.length, active: activeImages.length,
+      size: sum(layers.map(([, size]) => size)), reclaimable: sum(layers.filter(([chain]) => !inUse.has(chain)).map(([, size]) => size)),
+    },
+    {
+      type: 'Containers', total: view.containers.length, active: running.length,
+      size: sum(view.containers.map((c) => c.size)), reclaimable: sum(view.containers.filter((c) => !RUNNING.has(c.status)).map((c) => c.size)),
+    },
+    {
+      type: 'Local Volumes', total: view.volumes.length, active: linked.length,
+      size: sum(view.volumes.map((v) => v.size)), reclaimable: sum(view.volumes.filter((v) => v.links === 0).map((v) => v.size)),
+    },
+  ];
+}
+
+/** Docker's "1.2MB (50%)". */
+export const percentOf = (part: number, whole: number): string => `${whole === 0 ? 0 : Math.round((part / whole) * 100)}%`;

@@ -1,0 +1,15 @@
+/** `--filter key=value` as Docker combines them: the same key twice matches either, different keys all. Pure. */
+import { ValidationError } from '../events/errors.js';
+
+/** Builds one predicate from the filters; `testFor` makes the test of one key=value (and checks it). */
+export function combineFilters<A extends unknown[]>(filters: string[], testFor: (key: string, value: string) => (...args: A) => boolean): (...args: A) => boolean {
+  const byKey = new Map<string, Array<(...args: A) => boolean>>();
+  for (const filter of filters) {
+    const eq = filter.indexOf('=');
+    if (eq <= 0) throw new ValidationError(`bad format of filter (expected name=value): ${filter}`);
+    const key = filter.slice(0, eq);
+    byKey.set(key, [...(byKey.get(key) ?? []), testFor(key, filter.slice(eq + 1))]);
+  }
+  const groups = [...byKey.values()];
+  return (...args) => groups.every((tests) => tests.some((test) => test(...args)));
+}

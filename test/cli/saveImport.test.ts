@@ -1,0 +1,53 @@
+/** save to stdout and import from stdin through the real CLI, each round-tripped into a run. */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { startEngine } from '../helpers/engine.js';
+import { tarBuffer } from '../../runtime/images/tarWriter.js';
+
+const engine = await startEngine(t);
+const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+
+async function piped(args: string[], io: { stdin?: string; stdout?: string }): Promise<{ code: number; stderr: string }> {
+  const input = io.stdin ? await fs.open(io.stdin, 'r') : null;
+  const output = io.stdout ? await fs.open(io.stdout, 'w') : null;
+  let stderr = '';
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, ['--', CLI, ...args], { env: engine.env, stdio: [input?.fd ?? 'ignore', output?.fd ?? 'pipe', 'pipe'] });
+    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout?.resume();
+    child.on('close', (c) => resolve(c ?? 1));
+  });
+  await input?.close();
+  await output?.close();
+  return { code, stderr };
+}
+
+t.test('save without -o writes the archive to stdout; it loads back and runs', async (t) => {
+  const archive = path.join(engine.dir, 'saved.tar');
+  const saved = await piped(['save', 'busybox'], { stdout: archive });
+  t.equal(saved.code, 0, saved.stderr);
+  t.match(execFileSync('tar', ['-tf', archive]).toString(), /^manifest\.json$/m);
+  const oci = path.join(engine.dir, 'saved-oci.tar');
+  t.equal((await piped(['image', 'save', '--format', 'oci-archive', 'busybox'], { stdout: oci })).code, 0);
+  t.match(execFileSync('tar', ['-tf', oci]).toString(), /^index\.json$/m);
+  await engine.ok(['rmi', 'busybox']);
+  t.equal(await engine.ok(['load', '-i', archive]), 'Loaded image: busybox:latest\n');
+  t.equal(await engine.ok(['run', '--rm', 'busybox', 'echo', 'loaded']), 'loaded\n');
+  t.same((await fs.readdir(engine.runRoot)).filter((n) => n.startsWith('save-')), [], 'the temp archive is gone');
+});
+
+t.test('import - reads the tarball from stdin', async (t) => {
+  const rootfs = path.join(engine.dir, 'extra.tar');
+  await fs.writeFile(rootfs, await tarBuffer([{ path: 'hello.txt', type: 'file', data: 'from stdin\n' }]));
+  const imported = await piped(['import', '-', 'fromstdin:v1'], { stdin: rootfs });
+  t.equal(imported.code, 0, imported.stderr);
+  const [image] = JSON.parse(await engine.ok(['inspect', 'fromstdin:v1']));
+  t.equal(image.RootFS.Layers.length, 1);
+  t.same((await fs.readdir(engine.runRoot)).filter((n) => n.startsWith('import-')), [], 'the temp archive is gone');
+  const missing = await engine.berth(['import', path.join(engine.dir, 'nope.tar')]);
+  t.equal(missing.code, 125);
+  t.match(missing.stderr, /no such file/);
+});
