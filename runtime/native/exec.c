@@ -66,15 +66,15 @@ int exec_main(void)
 		master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 		if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0 ||
 		    (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
-			return report("pty", errno, "open a pty");
+			return report_spec_fd("pty", errno, "open a pty");
 		struct winsize ws = { .ws_row = 24, .ws_col = 80 };
 		ioctl(master, TIOCSWINSZ, &ws);
 	} else if (s.open_stdin && pipe2(in_p, O_CLOEXEC) < 0) {
-		return report("pipes", errno, "pipe");
+		return report_spec_fd("pipes", errno, "pipe");
 	}
 	if (s.sock_path && (listen_fd = sock_listen(s.sock_path)) < 0) {
 		snprintf(msg, sizeof msg, "listen on %s", s.sock_path);
-		return report("attach-socket", errno, msg);
+		return report_spec_fd("attach-socket", errno, msg);
 	}
 
 	/* step "namespaces": open them all while /proc is still the host's */
