@@ -104,7 +104,8 @@ t.test('tty and stdin', async (t) => {
     t.ok(alive(inspect[0].State.Pid));
 
     const back = await runInPty([process.execPath, CLI, 'attach', 'shell'], engine.env, [
-      { sleepMs: 1500 },
+      { raw: true },
+      { sleepMs: 500 },
       { send: 'echo again-$((1+1))\r' },
       { expect: 'again-2' },
       { send: 'exit 7\r' },
@@ -128,7 +129,8 @@ t.test('tty and stdin', async (t) => {
     t.equal(r.code, 0, 'ctrl-p ctrl-q went to the shell; ctrl-a d detached');
     t.equal((await engine.inspect('keys')).State.Status, 'running');
     const back = await runInPty([process.execPath, CLI, 'attach', '--detach-keys', 'ctrl-x', 'keys'], engine.env, [
-      { sleepMs: 1500 },
+      { raw: true },
+      { sleepMs: 500 },
       { send: 'echo back-$((2+2))\r' },
       { expect: 'back-4' },
       { send: '\x18' },
