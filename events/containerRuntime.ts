@@ -21,6 +21,8 @@ export const ExecConfig = z.object({
   openStdin: z.boolean().optional(),
   /** -t: a pty, the process's controlling terminal; its output is one stream. */
   tty: z.boolean().optional(),
+  /** --privileged: every capability for this process (the container's seccomp rules then open what they guard). */
+  privileged: z.boolean().optional(),
 });
 export type ExecConfig = z.infer<typeof ExecConfig>;
 

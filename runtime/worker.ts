@@ -155,7 +155,12 @@ export class Worker {
 
   /** Runs one more process in the running container `id` (init pid `pid`), under its security settings. */
   exec(id: string, pid: number, config: ContainerConfig, exec: ExecConfig, onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void): RunningExec {
-    const security = { ...config.security, ...(exec.user ? { user: exec.user } : {}) };
+    const security = {
+      ...config.security,
+      ...(exec.user ? { user: exec.user } : {}),
+      // as Docker's exec --privileged: every capability, the container's other settings kept
+      ...(exec.privileged ? { capAdd: ['ALL'], capDrop: [] } : {}),
+    };
     const keys = new Set(exec.env.map((entry) => entry.split('=')[0]));
     return startExec({
       pid,

@@ -21,6 +21,7 @@ export interface ExecOptions {
   tty?: boolean;
   /** --detach-keys (cli/detachKeys.ts). */
   detachKeys?: string;
+  privileged?: boolean;
   env: string[];
   workdir?: string;
   user?: string;
@@ -39,6 +40,7 @@ export default async function exec(container: string, command: string[], opts: E
       execId, cmd: command, env: parseEnv(opts.env), workingDir: opts.workdir ?? '', user: opts.user ?? '',
       ...(interactive ? { openStdin: true } : {}),
       ...(tty ? { tty: true } : {}),
+      ...(opts.privileged ? { privileged: true } : {}),
     },
   };
   const client = await connectClient(globals);

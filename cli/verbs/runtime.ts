@@ -16,6 +16,7 @@ export function registerRuntimeVerbs(program: Command, verb: Verb): void {
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', collect, [])
     .option('-w, --workdir <dir>', 'working directory inside the container')
     .option('-u, --user <user>', 'name|uid[:group|gid]')
+    .option('--privileged', 'every capability for this process')
     .action(verb('exec'));
   program.command('stats').description('Show containers\' resource usage').argument('[containers...]')
     .option('--no-stream', 'print one reading and exit')

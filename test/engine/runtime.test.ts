@@ -42,6 +42,14 @@ t.test('exec: output, exit codes, env, workdir, user, the container\'s namespace
   t.equal(out.code, 3, 'the exec\'s exit code');
   t.equal(out.stdout, 'container 1\n/tmp\n');
   t.equal(out.stderr, 'err\n');
+  const capEff = async (args: string[]) => BigInt(`0x${(await engine.ok(['exec', ...args, 'target', 'grep', 'CapEff', '/proc/self/status'])).trim().split(/\s+/)[1]}`);
+  const SYS_ADMIN = 1n << 21n;
+  t.equal(await capEff([]) & SYS_ADMIN, 0n, 'an exec has the container\'s capabilities');
+  t.equal(await capEff(['--privileged']) & SYS_ADMIN, SYS_ADMIN, 'exec --privileged: every capability');
+  const refused = await engine.berth(['exec', 'target', 'sh', '-c', 'mkdir -p /tmp/m && mount -t tmpfs none /tmp/m']);
+  t.match(refused.stderr, /permission denied|Operation not permitted/, 'mount is refused');
+  const mounted = await engine.berth(['exec', '--privileged', 'target', 'sh', '-c', 'mount -t tmpfs none /tmp/m && grep -c " /tmp/m tmpfs" /proc/mounts && umount /tmp/m']);
+  t.equal(mounted.stdout, '1\n', `with --privileged the seccomp rules open mount too ${mounted.stderr}`);
   const split = await engine.berth(['exec', 'target', 'sh', '-c', "printf '\\303'; sleep 0.3; printf '\\251\\n'"]);
   t.equal(split.stdout, '\u00e9\n', 'a character written in two halves arrives whole');
   t.equal((await engine.berth(['exec', 'target', 'nonexistent'])).code, 127, 'not found: 127');

@@ -2,7 +2,8 @@
  * Drives a command through a real pseudo-terminal (python3's pty module): the command's stdin,
  * stdout and stderr are the slave, as in an interactive shell. A session is a list of steps:
  * send bytes, wait for a regular expression in the output, set the window size (the kernel
- * sends the command SIGWINCH), or wait for the exit. Resolves with the transcript and the code.
+ * sends the command SIGWINCH), wait until the command has put the terminal in raw mode, or wait
+ * for the exit. Resolves with the transcript and the code.
  */
 import { spawn } from 'node:child_process';
 
@@ -10,7 +11,9 @@ export type PtyStep =
   | { send: string }
   | { expect: string; timeoutMs?: number }
   | { resize: [rows: number, cols: number] }
-  | { sleepMs: number };
+  | { sleepMs: number }
+  /** until the command has put the terminal in raw mode (ECHO off): typing before that is echoed here */
+  | { raw: true; timeoutMs?: number };
 
 export interface PtyResult {
   /** the exit code, or null when it did not exit in time (it was then killed) */
@@ -48,6 +51,13 @@ for step in req['steps']:
         os.write(fd, step['send'].encode())
     elif 'resize' in step:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', step['resize'][0], step['resize'][1], 0, 0))
+    elif 'raw' in step:
+        end = time.time() + step.get('timeoutMs', 15000) / 1000
+        while termios.tcgetattr(fd)[3] & termios.ECHO and alive and time.time() < end:
+            alive = pump(0.05)
+        if termios.tcgetattr(fd)[3] & termios.ECHO:
+            failed = 'raw mode'
+            break
     elif 'sleepMs' in step:
         end = time.time() + step['sleepMs'] / 1000
         while alive and time.time() < end:

@@ -104,6 +104,7 @@ t.test('tty and stdin', async (t) => {
     t.ok(alive(inspect[0].State.Pid));
 
     const back = await runInPty([process.execPath, CLI, 'attach', 'shell'], engine.env, [
+      { raw: true },
       // A fresh prompt can only come from the container: the attach is through (and raw) then.
       { send: '\r' },
       { expect: '# ', timeoutMs: 60_000 },
@@ -130,6 +131,7 @@ t.test('tty and stdin', async (t) => {
     t.equal(r.code, 0, 'ctrl-p ctrl-q went to the shell; ctrl-a d detached');
     t.equal((await engine.inspect('keys')).State.Status, 'running');
     const back = await runInPty([process.execPath, CLI, 'attach', '--detach-keys', 'ctrl-x', 'keys'], engine.env, [
+      { raw: true },
       { send: '\r' },
       { expect: '# ', timeoutMs: 60_000 },
       { send: 'echo back-$((2+2))\r' },
