@@ -4,12 +4,12 @@ import { BerthError } from '../../events/errors.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { parseTemplate, render } from '../template.js';
 
+/** The version in berth's package.json, found upwards from this module (bundled into dist/cli/main.js or not). */
 async function clientVersion(): Promise<string> {
-  try {
-    const file = new URL('../../../package.json', import.meta.url);
-    return (JSON.parse(await fs.readFile(file, 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    const found = await fs.readFile(new URL('package.json', dir), 'utf8').then((text) => JSON.parse(text) as { name?: string; version?: string }, () => null);
+    if (found?.name === 'berth' && found.version) return found.version;
+    if (dir.pathname === '/') return 'unknown';
   }
 }
 
