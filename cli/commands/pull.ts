@@ -1,14 +1,36 @@
-/** `berth pull NAME[:TAG|@DIGEST]`: fetches an image from its registry, as Docker prints it. */
-import { parseReference } from '../../runtime/images/reference.js';
-import { connectClient, type GlobalOptions } from '../client.js';
+/** `berth pull NAME[:TAG|@DIGEST]` (or `-a NAME`): fetches images from their registry, as Docker prints it. */
+import { ValidationError } from '../../events/errors.js';
+import { hasExplicitTag, parseReference } from '../../runtime/images/reference.js';
+import { connectClient, type Client, type GlobalOptions } from '../client.js';
 
 const PULL_TIMEOUT_MS = 60 * 60_000;
 
-export default async function pull(reference: string, opts: { platform?: string; quiet?: boolean }, globals: GlobalOptions): Promise<number> {
+interface PullOptions {
+  platform?: string;
+  quiet?: boolean;
+  allTags?: boolean;
+}
+
+async function pullAll(client: Client, reference: string, opts: PullOptions): Promise<number> {
   const ref = parseReference(reference);
+  if (!opts.quiet) process.stdout.write(`Pulling every tag of ${ref.registry}/${ref.repository}\n`);
+  const { pulls } = await client.request({ op: 'image.pullTags', ref: reference, platform: opts.platform }, PULL_TIMEOUT_MS);
+  for (const pulled of pulls) {
+    process.stdout.write(opts.quiet ? `${ref.name}:${pulled.tag}\n` : `${pulled.tag}: ${pulled.already ? 'Image is up to date' : `Downloaded (${pulled.fetched} layers fetched)`}, digest ${pulled.digest}\n`);
+  }
+  if (!opts.quiet) process.stdout.write(`${ref.registry}/${ref.repository}\n`);
+  return 0;
+}
+
+export default async function pull(reference: string, opts: PullOptions, globals: GlobalOptions): Promise<number> {
+  const ref = parseReference(reference);
+  if (opts.allTags && (ref.digest || hasExplicitTag(reference))) {
+    throw new ValidationError('tag can\'t be used with --all-tags/-a');
+  }
   const shown = ref.digest ? `${ref.name}@${ref.digest}` : `${ref.name}:${ref.tag}`;
   const client = await connectClient(globals);
   try {
+    if (opts.allTags) return await pullAll(client, reference, opts);
     if (!opts.quiet) process.stdout.write(`${ref.digest ?? ref.tag}: Pulling from ${ref.repository}\n`);
     const result = await client.request({ op: 'image.pull', ref: reference, platform: opts.platform }, PULL_TIMEOUT_MS);
     if (opts.quiet) {

@@ -33,6 +33,8 @@ export const imageRequests = [
   /** `platform` is os/arch[/variant]; the host's by default. */
   z.object({ op: z.literal('image.pull'), ref: Ref, platform: z.string().optional() }),
   z.object({ op: z.literal('image.tag'), source: Ref, target: Ref }),
+  /** pull -a: every tag of the repository `ref` names. */
+  z.object({ op: z.literal('image.pullTags'), ref: Ref, platform: z.string().optional() }),
   /** `allTags`: every local tag of the reference's repository. */
   z.object({ op: z.literal('image.push'), ref: Ref, allTags: z.boolean() }),
   z.object({ op: z.literal('image.load'), path: z.string() }),
@@ -48,6 +50,7 @@ export const imageResults = {
   'image.remove': Id,
   'image.pull': z.object({ id: z.string(), digest: z.string(), tags: z.array(z.string()), fetched: z.number(), reused: z.number(), already: z.boolean() }),
   'image.tag': Id,
+  'image.pullTags': z.object({ pulls: z.array(z.object({ tag: z.string(), digest: z.string(), fetched: z.number(), already: z.boolean() })) }),
   'image.push': z.object({
     repository: z.string(),
     pushes: z.array(z.object({
