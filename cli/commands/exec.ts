@@ -11,10 +11,13 @@ import { OutputChunk } from '../../events/requests.js';
 import { eventFilter, execOutputSubject } from '../../events/subjects.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { parseEnv } from '../parse.js';
+import { readFlagFiles } from '../flagFiles.js';
 
 export interface ExecOptions {
   detach?: boolean;
   env: string[];
+  /** --env-file (cli/flagFiles.ts); -e overrides them. */
+  envFile?: string[];
   workdir?: string;
   user?: string;
 }
@@ -22,7 +25,8 @@ export interface ExecOptions {
 export default async function exec(container: string, command: string[], opts: ExecOptions, globals: GlobalOptions): Promise<number> {
   if (opts.workdir !== undefined && !opts.workdir.startsWith('/')) throw new ValidationError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
   const execId = randomBytes(32).toString('hex');
-  const request = { op: 'container.exec' as const, ref: container, exec: { execId, cmd: command, env: parseEnv(opts.env), workingDir: opts.workdir ?? '', user: opts.user ?? '' } };
+  const env = [...(await readFlagFiles({ envFile: opts.envFile })).env, ...parseEnv(opts.env)];
+  const request = { op: 'container.exec' as const, ref: container, exec: { execId, cmd: command, env, workingDir: opts.workdir ?? '', user: opts.user ?? '' } };
   const client = await connectClient(globals);
   try {
     if (opts.detach) {

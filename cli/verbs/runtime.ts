@@ -11,6 +11,7 @@ export function registerRuntimeVerbs(program: Command, verb: Verb): void {
     .passThroughOptions()
     .option('-d, --detach', 'run in the background')
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', collect, [])
+    .option('--env-file <file>', 'read environment variables from a file of KEY=VALUE lines (repeatable)', collect, [])
     .option('-w, --workdir <dir>', 'working directory inside the container')
     .option('-u, --user <user>', 'name|uid[:group|gid]')
     .action(verb('exec'));
