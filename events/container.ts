@@ -83,6 +83,8 @@ export const ContainerUpdated = eventSchema('container.updated', z.object({
   memoryBytes: z.number().int().positive().optional(),
   pidsLimit: z.number().int().positive().optional(),
   restartPolicy: RestartPolicy.optional(),
+  /** The resources named change; the others stay as they were. */
+  resources: Resources.optional(),
 }));
 /** The restart policy will start it again after `delayMs` (Docker's backoff). */
 export const ContainerRestarting = eventSchema(

@@ -34,8 +34,10 @@ export function evolveContainer(data: ContainerData, event: ContainerEvent): Con
       };
     case 'container.renamed':
       return { ...data, config: { ...data.config!, name: event.data.name } };
-    case 'container.updated':
-      return { ...data, config: { ...data.config!, ...event.data } };
+    case 'container.updated': {
+      const resources = event.data.resources ? { resources: { ...data.config!.resources, ...event.data.resources } } : {};
+      return { ...data, config: { ...data.config!, ...event.data, ...resources } };
+    }
     case 'container.removal_failed':
       return { ...data, error: event.data.error };
     case 'container.health_status':

@@ -3,7 +3,7 @@ import { BerthError, ConflictError, NotFoundError, ValidationError } from '../..
 import type { ImageRecord } from '../../events/image.js';
 import type { Request } from '../../events/requests.js';
 import type { PullProgress } from '../../events/requests.js';
-import { normalizeReference, parseReference, splitReference } from '../../runtime/images/reference.js';
+import { hasExplicitTag, normalizeReference, parseReference, splitReference } from '../../runtime/images/reference.js';
 import type { Host, ImageEntity } from '../host.js';
 import { imageByTag, liveContainers, liveImages, resolveImage } from '../resolve.js';
 import { imageView } from '../views.js';
@@ -133,6 +133,18 @@ export class ImageHandler {
         await moveTag(host, tag, `sha256:${image.id}`, ctx);
         await image.execute({ type: 'Tag', tag }, meta(ctx, 'tag'));
         return { id: image.id };
+      }
+      case 'image.pullTags': {
+        const parsed = parseReference(request.ref);
+        if (parsed.digest || hasExplicitTag(request.ref)) {
+          throw new ValidationError(`pull -a ${request.ref}: name a repository, without a tag or digest`);
+        }
+        const pulls = [];
+        for (const tag of (await host.worker.images.remoteTags(request.ref)).sort()) {
+          const pulled = await pullReference(host, `${parsed.name}:${tag}`, request.platform, ctx);
+          pulls.push({ tag, digest: pulled.digest, fetched: pulled.fetched, already: pulled.already });
+        }
+        return { pulls };
       }
       case 'image.push':
         return pushTags(host, request.ref, request.allTags, ctx);

@@ -9,6 +9,7 @@ import { eventFilter } from '../../events/subjects.js';
 import { ValidationError } from '../../events/errors.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { parsePairs, parseTime } from '../parse.js';
+import { parseTemplate, render } from '../template.js';
 
 export type Filters = Map<string, string[]>;
 
@@ -54,8 +55,13 @@ export function formatPlain(stored: StoredEvent, action: DockerAction): string {
 
 /** Docker's JSON record, plus host and seq. */
 export function formatJson(stored: StoredEvent, action: DockerAction): string {
+  return JSON.stringify(eventRecord(stored, action));
+}
+
+/** Docker's event record (what `--format json` prints and templates read: `{{.Actor.Attributes.name}}`). */
+export function eventRecord(stored: StoredEvent, action: DockerAction): Record<string, unknown> {
   const { event } = stored;
-  return JSON.stringify({
+  return {
     status: action.action,
     id: actorId(stored, action),
     from: action.attributes.image,
@@ -67,7 +73,7 @@ export function formatJson(stored: StoredEvent, action: DockerAction): string {
     timeNano: event.time * 1e6,
     host: event.host,
     seq: stored.seq,
-  });
+  };
 }
 
 export default async function events(
@@ -77,7 +83,7 @@ export default async function events(
   const now = Date.now();
   const since = opts.since === undefined ? undefined : parseTime(opts.since, '--since', now);
   const until = opts.until === undefined ? undefined : parseTime(opts.until, '--until', now);
-  if (opts.format && opts.format !== 'json' && opts.format !== 'plain') throw new ValidationError(`unknown --format ${opts.format}: use json`);
+  const template = opts.format && opts.format !== 'json' && opts.format !== 'plain' ? parseTemplate(opts.format) : null;
   const filters = parseFilters(opts.filter);
   const hosts = filters.get('host');
   const client = await connectClient(globals);
@@ -85,7 +91,9 @@ export default async function events(
   const print = (stored: StoredEvent) => {
     const action = dockerAction(stored.event);
     if (!action || !matches(stored, action, filters)) return;
-    process.stdout.write(`${opts.format === 'json' ? formatJson(stored, action) : formatPlain(stored, action)}\n`);
+    const line = template ? render(template, eventRecord(stored, action) as Parameters<typeof render>[1])
+      : opts.format === 'json' ? formatJson(stored, action) : formatPlain(stored, action);
+    process.stdout.write(`${line}\n`);
   };
   const filter = eventFilter(hosts?.length === 1 ? hosts[0] : '*');
   try {

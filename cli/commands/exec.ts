@@ -14,6 +14,7 @@ import { connectClient, type GlobalOptions } from '../client.js';
 import { parseEnv } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
+import { readFlagFiles } from '../flagFiles.js';
 
 export interface ExecOptions {
   detach?: boolean;
@@ -23,6 +24,8 @@ export interface ExecOptions {
   detachKeys?: string;
   privileged?: boolean;
   env: string[];
+  /** --env-file (cli/flagFiles.ts); -e overrides them. */
+  envFile?: string[];
   workdir?: string;
   user?: string;
 }
@@ -30,6 +33,7 @@ export interface ExecOptions {
 export default async function exec(container: string, command: string[], opts: ExecOptions, globals: GlobalOptions): Promise<number> {
   if (opts.workdir !== undefined && !opts.workdir.startsWith('/')) throw new ValidationError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
   const execId = randomBytes(32).toString('hex');
+  const env = [...(await readFlagFiles({ envFile: opts.envFile })).env, ...parseEnv(opts.env)];
   const detachKeys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
   const interactive = (opts.interactive ?? false) && !opts.detach;
   const tty = opts.tty ?? false;
@@ -37,7 +41,7 @@ export default async function exec(container: string, command: string[], opts: E
     op: 'container.exec' as const,
     ref: container,
     exec: {
-      execId, cmd: command, env: parseEnv(opts.env), workingDir: opts.workdir ?? '', user: opts.user ?? '',
+      execId, cmd: command, env, workingDir: opts.workdir ?? '', user: opts.user ?? '',
       ...(interactive ? { openStdin: true } : {}),
       ...(tty ? { tty: true } : {}),
       ...(opts.privileged ? { privileged: true } : {}),

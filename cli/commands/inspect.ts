@@ -53,6 +53,10 @@ export function containerJson(v: ContainerView): object {
     HostConfig: {
       Memory: v.config.memoryBytes ?? 0,
       PidsLimit: v.config.pidsLimit ?? null,
+      NanoCpus: Math.round((v.config.resources?.cpus ?? 0) * 1e9),
+      CpuShares: v.config.resources?.cpuShares ?? 0,
+      CpusetCpus: v.config.resources?.cpusetCpus ?? '',
+      BlkioWeight: v.config.resources?.blkioWeight ?? 0,
       AutoRemove: v.config.autoRemove,
       Init: v.config.init ?? null,
       RestartPolicy: { Name: v.config.restartPolicy?.name ?? 'no', MaximumRetryCount: v.config.restartPolicy?.maximumRetryCount ?? 0 },

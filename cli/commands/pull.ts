@@ -1,29 +1,51 @@
-/** `berth pull NAME[:TAG|@DIGEST]`: fetches an image from its registry, as Docker prints it. */
+/** `berth pull NAME[:TAG|@DIGEST]` (or `-a NAME`): fetches images from their registry, as Docker prints it. */
 import { createInbox } from '@nats-io/transport-node';
 import { decode } from '../../events/codec.js';
+import { ValidationError } from '../../events/errors.js';
 import { PullProgress } from '../../events/requests.js';
-import { parseReference } from '../../runtime/images/reference.js';
-import { connectClient, type GlobalOptions } from '../client.js';
+import { hasExplicitTag, parseReference } from '../../runtime/images/reference.js';
+import { connectClient, type Client, type GlobalOptions } from '../client.js';
 import { plainProgress, terminalProgress, type ProgressView } from '../pullProgress.js';
 
 const PULL_TIMEOUT_MS = 60 * 60_000;
 
-export default async function pull(reference: string, opts: { platform?: string; quiet?: boolean }, globals: GlobalOptions): Promise<number> {
+interface PullOptions {
+  platform?: string;
+  quiet?: boolean;
+  allTags?: boolean;
+}
+
+async function pullAll(client: Client, reference: string, opts: PullOptions): Promise<number> {
   const ref = parseReference(reference);
+  if (!opts.quiet) process.stdout.write(`Pulling every tag of ${ref.registry}/${ref.repository}\n`);
+  const { pulls } = await client.request({ op: 'image.pullTags', ref: reference, platform: opts.platform }, PULL_TIMEOUT_MS);
+  for (const pulled of pulls) {
+    process.stdout.write(opts.quiet ? `${ref.name}:${pulled.tag}\n` : `${pulled.tag}: ${pulled.already ? 'Image is up to date' : `Downloaded (${pulled.fetched} layers fetched)`}, digest ${pulled.digest}\n`);
+  }
+  if (!opts.quiet) process.stdout.write(`${ref.registry}/${ref.repository}\n`);
+  return 0;
+}
+
+export default async function pull(reference: string, opts: PullOptions, globals: GlobalOptions): Promise<number> {
+  const ref = parseReference(reference);
+  if (opts.allTags && (ref.digest || hasExplicitTag(reference))) {
+    throw new ValidationError('tag can\'t be used with --all-tags/-a');
+  }
   const shown = ref.digest ? `${ref.name}@${ref.digest}` : `${ref.name}:${ref.tag}`;
   const client = await connectClient(globals);
   try {
+    if (opts.allTags) return await pullAll(client, reference, opts);
     let view: ProgressView | null = null;
     let inbox: string | undefined;
     if (!opts.quiet) {
       process.stdout.write(`${ref.digest ?? ref.tag}: Pulling from ${ref.repository}\n`);
       view = process.stdout.isTTY ? terminalProgress(process.stdout) : plainProgress(process.stdout);
       inbox = createInbox();
-      const shown = view;
+      const progress = view;
       client.nc.subscribe(inbox, {
         callback: (error, msg) => {
           if (error) return;
-          try { shown.update(decode(PullProgress, msg.data)); } catch { /* a bad progress message is not worth failing a pull */ }
+          try { progress.update(decode(PullProgress, msg.data)); } catch { /* a bad progress message is not worth failing a pull */ }
         },
       });
       await client.nc.flush();

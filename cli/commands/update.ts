@@ -1,14 +1,20 @@
-/** `berth update [--memory] [--pids-limit] [--restart] CONTAINER...`: change limits and policy live. */
+/** `berth update [--memory] [--pids-limit] [--restart] [--cpus] [--cpu-shares] [--cpuset-cpus] [--blkio-weight] CONTAINER...`: change limits and policy live. */
 import { parseRestartPolicy } from '../../actors/container/restartPolicy.js';
 import { ValidationError } from '../../events/errors.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { parseBytes, parsePositiveInt } from '../parse.js';
+import { parseHostConfig } from '../hostConfigFlags.js';
 import { eachContainer } from './each.js';
 
 export interface UpdateOptions {
   memory?: string;
   pidsLimit?: string;
   restart?: string;
+  /** As run's (cli/hostConfigFlags.ts). */
+  cpus?: string;
+  cpuShares?: string;
+  cpusetCpus?: string;
+  blkioWeight?: string;
 }
 
 export function updateChanges(opts: UpdateOptions) {
@@ -24,6 +30,7 @@ export function updateChanges(opts: UpdateOptions) {
     memoryBytes: opts.memory === undefined ? undefined : parseBytes(opts.memory, '--memory'),
     pidsLimit: opts.pidsLimit === undefined ? undefined : parsePositiveInt(opts.pidsLimit, '--pids-limit'),
     restartPolicy,
+    resources: parseHostConfig({ cpus: opts.cpus, cpuShares: opts.cpuShares, cpusetCpus: opts.cpusetCpus, blkioWeight: opts.blkioWeight }, undefined).resources,
   };
   if (changes.memoryBytes !== undefined && changes.memoryBytes < 6 * 1024 * 1024) throw new ValidationError('Minimum memory limit allowed is 6MB');
   if (Object.values(changes).every((v) => v === undefined)) throw new ValidationError('you must provide one or more flags when using this command');

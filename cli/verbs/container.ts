@@ -110,5 +110,9 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--pids-limit <n>', 'maximum number of processes')
     .option('--log-opt <key=value>', 'json-file log option: max-size=10m, max-file=3 (repeatable)', collect, [])
     .option('--restart <policy>', 'no, on-failure[:max-retries], always or unless-stopped')
+    .option('--cpus <n>', 'CPU time as a number of CPUs (e.g. 0.5)')
+    .option('-c, --cpu-shares <n>', 'relative CPU weight')
+    .option('--cpuset-cpus <list>', 'the CPUs it may run on (0-1, 0,2)')
+    .option('--blkio-weight <n>', 'relative io weight, 10 to 1000')
     .action(verb('update'));
 }

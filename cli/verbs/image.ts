@@ -15,10 +15,12 @@ export function registerImageVerbs(program: Command, verb: Verb): void {
   const image = program.command('image').description('Manage images');
   image.command('import').argument('<file>').argument('[reference]').action(verb('import'));
   list(image.command('ls').alias('list').description('List images'));
-  program.command('pull').description('Download an image from a registry').argument('<reference>', 'NAME[:TAG|@DIGEST]')
+  const pull = (cmd: Command) => cmd.description('Download an image from a registry').argument('<reference>', 'NAME[:TAG|@DIGEST]')
     .option('--platform <platform>', 'os/arch[/variant] (default: this host\'s)').option('-q, --quiet', 'print only the reference')
+    .option('-a, --all-tags', 'every tag of the repository')
     .action(verb('pull'));
-  image.command('pull').argument('<reference>').option('--platform <platform>').option('-q, --quiet').action(verb('pull'));
+  pull(program.command('pull'));
+  pull(image.command('pull'));
   const push = (cmd: Command) => cmd.argument('<reference>', 'NAME[:TAG]')
     .option('-a, --all-tags', 'push every local tag of the repository').option('-q, --quiet', 'print only the references pushed')
     .action(verb('push'));

@@ -14,6 +14,7 @@ export function registerRuntimeVerbs(program: Command, verb: Verb): void {
     .option('-t, --tty', 'allocate a pseudo-terminal (detach with ctrl-p ctrl-q)')
     .option('--detach-keys <keys>', 'the key sequence that detaches, e.g. ctrl-a,d (default ctrl-p,ctrl-q)')
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', collect, [])
+    .option('--env-file <file>', 'read environment variables from a file of KEY=VALUE lines (repeatable)', collect, [])
     .option('-w, --workdir <dir>', 'working directory inside the container')
     .option('-u, --user <user>', 'name|uid[:group|gid]')
     .option('--privileged', 'every capability for this process')

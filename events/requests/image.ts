@@ -45,6 +45,8 @@ export const imageRequests = [
   /** `progress`: an inbox that receives PullProgress messages while the layers come. */
   z.object({ op: z.literal('image.pull'), ref: Ref, platform: z.string().optional(), progress: z.string().optional() }),
   z.object({ op: z.literal('image.tag'), source: Ref, target: Ref }),
+  /** pull -a: every tag of the repository `ref` names. */
+  z.object({ op: z.literal('image.pullTags'), ref: Ref, platform: z.string().optional() }),
   /** `allTags`: every local tag of the reference's repository. */
   z.object({ op: z.literal('image.push'), ref: Ref, allTags: z.boolean() }),
   z.object({ op: z.literal('image.load'), path: z.string() }),
@@ -60,6 +62,7 @@ export const imageResults = {
   'image.remove': Id,
   'image.pull': z.object({ id: z.string(), digest: z.string(), tags: z.array(z.string()), fetched: z.number(), reused: z.number(), already: z.boolean() }),
   'image.tag': Id,
+  'image.pullTags': z.object({ pulls: z.array(z.object({ tag: z.string(), digest: z.string(), fetched: z.number(), already: z.boolean() })) }),
   'image.push': z.object({
     repository: z.string(),
     pushes: z.array(z.object({

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { chainIds, sha256 } from './digest.js';
-import { normalizeReference, parseReference, registryEndpoint, splitReference } from './reference.js';
+import { hasExplicitTag, normalizeReference, parseReference, registryEndpoint, splitReference } from './reference.js';
 
 t.test('references', async (t) => {
   t.equal(normalizeReference('busybox'), 'busybox:latest');
@@ -33,4 +33,12 @@ t.test('remote references', async (t) => {
   t.throws(() => parseReference('Registry.example.com/App'), /lowercase/);
   t.equal(registryEndpoint('docker.io'), 'registry-1.docker.io');
   t.equal(registryEndpoint('127.0.0.1:5000'), '127.0.0.1:5000');
+});
+
+t.test('an explicit tag, or latest by default', async (t) => {
+  t.equal(hasExplicitTag('busybox'), false);
+  t.equal(hasExplicitTag('busybox:1'), true);
+  t.equal(hasExplicitTag('127.0.0.1:5000/team/app'), false, 'a registry port is not a tag');
+  t.equal(hasExplicitTag('127.0.0.1:5000/team/app:v2'), true);
+  t.equal(hasExplicitTag(`app@sha256:${'a'.repeat(64)}`), false);
 });

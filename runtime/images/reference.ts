@@ -50,6 +50,12 @@ export function parseReference(reference: string): RemoteReference {
   return { registry, repository, tag, digest, name };
 }
 
+/** Whether the reference names a tag itself ("app:v1"), rather than getting "latest" by default. */
+export function hasExplicitTag(reference: string): boolean {
+  const named = reference.split('@')[0]!;
+  return named.lastIndexOf(':') > named.lastIndexOf('/');
+}
+
 /** "busybox" -> "busybox:latest"; "docker.io/library/busybox" too. Throws ValidationError on a malformed reference or a digest. */
 export function normalizeReference(reference: string): string {
   const parsed = parseReference(reference);

@@ -143,6 +143,24 @@ export class RegistryClient {
     return { body, contentType: response.headers.get('content-type'), claimedDigest: response.headers.get('docker-content-digest') };
   }
 
+  /** Every tag of a repository (GET /v2/<name>/tags/list, following `Link: <...>; rel="next"` pages). */
+  async tags(repository: string): Promise<string[]> {
+    const tags: string[] = [];
+    let next: string | null = `/v2/${repository}/tags/list?n=1000`;
+    for (let page = 0; next && page < 1000; page++) {
+      const response = await this.request(next, `repository:${repository}:pull`, { accept: 'application/json' });
+      if (response.status === 404) {
+        await response.body?.cancel();
+        throw new NotFoundError(`repository ${this.registry}/${repository} not found`);
+      }
+      if (!response.ok) throw new RegistryError(`${this.registry}: tags of ${repository}: ${response.status} ${await response.text()}`);
+      tags.push(...(((await response.json()) as { tags?: string[] | null }).tags ?? []));
+      const link = /<([^>]+)>\s*;\s*rel="?next"?/.exec(response.headers.get('link') ?? '')?.[1];
+      next = link ? new URL(link, await this.baseUrl()).href : null;
+    }
+    return tags;
+  }
+
   /** A blob, from byte `offset` on (the answer is 206 when the registry honours the range). */
   async blob(repository: string, digest: string, offset = 0): Promise<Response> {
     const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};

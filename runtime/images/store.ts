@@ -6,12 +6,12 @@ import type { ImageRecord } from '../../events/image.js';
 import type { Layout } from '../layout.js';
 import { loadArchive } from './archiveLoad.js';
 import { saveImages, type SaveFormat } from './archiveSave.js';
-import { removeCredentials, storeCredentials, type Credentials } from './credentials.js';
+import { findCredentials, removeCredentials, storeCredentials, type Credentials } from './credentials.js';
 import { insecureFromEnv, pullImage, type Pulled, type PullOptions } from './pull.js';
 import { pushImage, type Pushed } from './push.js';
 import { hostPlatform, parsePlatform } from './manifest.js';
 import { RegistryClient } from './registryClient.js';
-import { DOCKER_HUB } from './reference.js';
+import { DOCKER_HUB, parseReference } from './reference.js';
 
 export class ImageStore {
   constructor(private readonly layout: Layout) {}
@@ -22,6 +22,13 @@ export class ImageStore {
       insecureRegistries: insecureFromEnv(),
       progress,
     });
+  }
+
+  /** The tags a repository has on its registry (pull -a). */
+  async remoteTags(reference: string): Promise<string[]> {
+    const ref = parseReference(reference);
+    const credentials = await findCredentials(this.layout.authFile, ref.registry);
+    return new RegistryClient(ref.registry, { insecureRegistries: insecureFromEnv(), credentials }).tags(ref.repository);
   }
 
   /** Sends a stored image to the registry `reference` names (a tag). */

@@ -55,6 +55,12 @@ t.test('push, read back by skopeo, pulled and run by a second engine; a second p
   await engine.ok(['tag', 'busybox', `${registry.host}/test/busybox:v2`]);
   t.equal(await engine.ok(['push', '-a', '-q', `${registry.host}/test/busybox`]), `${registry.host}/test/busybox:v1\n${registry.host}/test/busybox:v2\n`);
   t.equal((await skopeoInspect(`${registry.host}/test/busybox:v2`)).Digest, digest);
+  const all = await other.ok(['pull', '-a', `${registry.host}/test/busybox`]);
+  t.match(all, /^v1: Image is up to date, digest sha256:[a-f0-9]{64}\nv2: Downloaded \(0 layers fetched\)/m, 'pull -a: every tag, v1 already there');
+  t.equal(await other.ok(['images', '--format', '{{.Tag}}', `${registry.host}/test/busybox`]), 'v1\nv2\n');
+  const tagged = await other.berth(['pull', '-a', `${registry.host}/test/busybox:v1`]);
+  t.equal(tagged.code, 125);
+  t.match(tagged.stderr, /tag can't be used with --all-tags/);
 
   const byDigest = await engine.berth(['push', `${registry.host}/test/busybox@${digest}`]);
   t.equal(byDigest.code, 125);

@@ -14,6 +14,9 @@ t.test('--env-file: comments skipped, bare names from the environment, -e overri
     'sh', '-c', 'echo "$GREETING|$WHO|$FROM_HOST|${NOT_SET-unset}|$EXTRA"'], { env: { FROM_HOST: 'host value' } });
   t.equal(out.code, 0, out.stderr);
   t.equal(out.stdout, 'hello world|flag|host value|unset|2\n');
+  await engine.ok(['run', '-d', '--name', 'execenv', '-e', 'WHO=container', 'busybox', 'sleep', '1000']);
+  t.equal(await engine.ok(['exec', '--env-file', file('more.env'), 'execenv', 'sh', '-c', 'echo "$EXTRA|$WHO"']), '2|container\n', 'exec --env-file adds to the container\'s env');
+  await engine.ok(['rm', '-f', 'execenv']);
   const missing = await engine.berth(['run', '--rm', '--env-file', file('nope.env'), 'busybox', 'true']);
   t.equal(missing.code, 125);
   t.match(missing.stderr, /--env-file: cannot read .*nope\.env: no such file/);

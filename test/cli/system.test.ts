@@ -88,4 +88,6 @@ t.test('prune: asks first; removes stopped containers, dangling images and, with
 t.test('system events is events', async (t) => {
   const events = await engine.ok(['system', 'events', '--since', '10m', '--until', '0s', '--filter', 'event=destroy', '--format', 'json']);
   t.ok(events.split('\n').filter(Boolean).length >= 4, 'the pruned containers\' destroy events');
+  const templated = await engine.ok(['events', '--since', '10m', '--until', '0s', '--filter', 'event=destroy', '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}']);
+  t.ok(templated.split('\n').includes('container destroy done'), 'a template over Docker\'s record');
 });

@@ -97,6 +97,8 @@ t.test('stats and top read the cgroup', async (t) => {
   const table = await engine.ok(['stats', '--no-stream', 'busy']);
   t.match(table, /CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT/);
   t.match(table, new RegExp(`${id.slice(0, 12)}\\s+busy\\s+\\d+\\.\\d\\d%\\s+\\S+ / 64MiB`));
+  t.match(await engine.ok(['stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}} {{.MemUsage}}', 'busy']), /^busy \d+ [\d.]+[KMG]?i?B \/ /, 'a template');
+  t.match(await engine.ok(['stats', '--no-stream', '--format', 'table {{.Name}}\t{{.CPUPerc}}', 'busy']), /^NAME +CPU %\nbusy +[\d.]+%\n$/);
   const json = JSON.parse((await engine.ok(['stats', '--no-stream', '--format', 'json', 'busy'])).trim());
   t.ok(json.cpuPercent > 5, `a busy loop uses CPU (${json.cpuPercent.toFixed(1)}%)`);
   t.equal(json.pids, 1);
