@@ -9,6 +9,7 @@ import { ContainerHandler } from './handlers/container.js';
 import { ContainerRuntimeHandler, RUNTIME_OPS } from './handlers/containerRuntime.js';
 import { ImageHandler } from './handlers/image.js';
 import { VolumeHandler } from './handlers/volume.js';
+import type { NodeRecord } from './node.js';
 
 export type { RequestContext } from './handlers/context.js';
 export const VERSION = '0.1.0';
@@ -19,7 +20,7 @@ export class RequestHandler {
   private readonly images: ImageHandler;
   private readonly volumes: VolumeHandler;
 
-  constructor(private readonly host: Host) {
+  constructor(private readonly host: Host, private readonly node: NodeRecord) {
     this.containers = new ContainerHandler(host);
     this.runtime = new ContainerRuntimeHandler(host);
     this.images = new ImageHandler(host);
@@ -30,6 +31,10 @@ export class RequestHandler {
     switch (request.op) {
       case 'system.ping':
         return Promise.resolve({ host: this.host.id, version: VERSION, pid: process.pid });
+      case 'node.drain':
+      case 'node.activate':
+        return this.node.record(request.op === 'node.drain' ? 'node.drained' : 'node.activated', ctx.id)
+          .then((availability) => ({ host: this.host.id, availability }));
       default:
         if (request.op.startsWith('volume.')) return this.volumes.handle(request as Extract<Request, { op: `volume.${string}` }>, ctx);
         if (RUNTIME_OPS.has(request.op)) return this.runtime.handle(request as Parameters<ContainerRuntimeHandler['handle']>[0], ctx);

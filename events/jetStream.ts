@@ -49,6 +49,9 @@ export class JetStreamEventStore implements EventStore {
           msgID: event.id,
           headers: h,
           expect: { lastSubjectSequence: expected },
+          // A timeout or no responders while a stream leader is elected is retried; the
+          // msgID dedupes a retry whose first try was stored after all.
+          retries: 5,
         });
         expected = ack.seq;
         stored.push({ seq: ack.seq, event });

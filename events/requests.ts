@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { containerRequests, containerResults } from './requests/container.js';
 import { containerRuntimeRequests, containerRuntimeResults } from './requests/containerRuntime.js';
 import { imageRequests, imageResults } from './requests/image.js';
+import { nodeRequests, nodeResults } from './requests/node.js';
 import { systemRequests, systemResults } from './requests/system.js';
 import { volumeRequests, volumeResults } from './requests/volume.js';
 
@@ -15,7 +16,7 @@ export { StatsView } from './requests/containerRuntime.js';
 export { ImageView } from './requests/image.js';
 export { VolumeView } from './requests/volume.js';
 
-export const Request = z.discriminatedUnion('op', [...systemRequests, ...containerRequests, ...containerRuntimeRequests, ...imageRequests, ...volumeRequests]);
+export const Request = z.discriminatedUnion('op', [...systemRequests, ...containerRequests, ...containerRuntimeRequests, ...imageRequests, ...volumeRequests, ...nodeRequests]);
 export type Request = z.infer<typeof Request>;
 export type Op = Request['op'];
 
@@ -24,7 +25,7 @@ export const RequestEnvelope = z.object({ id: z.string().min(1), request: Reques
 export type RequestEnvelope = z.infer<typeof RequestEnvelope>;
 
 /** The result each op replies with. */
-export const Results = { ...systemResults, ...containerResults, ...containerRuntimeResults, ...imageResults, ...volumeResults } satisfies Record<Op, z.ZodType>;
+export const Results = { ...systemResults, ...containerResults, ...containerRuntimeResults, ...imageResults, ...volumeResults, ...nodeResults } satisfies Record<Op, z.ZodType>;
 export type Result<O extends Op> = z.infer<(typeof Results)[O]>;
 
 export const WireError = z.object({ name: z.string(), message: z.string(), exitCode: z.number().int() });
