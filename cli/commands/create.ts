@@ -1,10 +1,10 @@
 /** `berth create`: run's flags, one create request without start; prints the id. */
-import { connectClient, type GlobalOptions } from '../client.js';
+import { connectForCreate, type GlobalOptions } from '../client.js';
 import { createSpec, type RunFlags } from './run.js';
 
 export default async function create(image: string, command: string[], opts: RunFlags, globals: GlobalOptions): Promise<number> {
   const spec = createSpec(image, command, opts);
-  const client = await connectClient(globals);
+  const client = await connectForCreate(globals, opts.constraint ?? []);
   try {
     const created = await client.request({ op: 'container.create', spec, start: false });
     process.stdout.write(`${created.id}\n`);

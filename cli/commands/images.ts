@@ -23,8 +23,10 @@ export default async function images(opts: { quiet?: boolean; format?: string },
       })}\n`).join(''));
     } else {
       const now = Date.now();
-      process.stdout.write(table(['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'], rows.map(({ v, repository, tag }) => [
-        repository, tag, v.id.slice(0, 12), `${humanDuration(now - Date.parse(v.created))} ago`, humanSize(v.size),
+      // A cluster client lists every host's images: each row says whose.
+      const hostColumn = client.isBound ? [] : ['HOST'];
+      process.stdout.write(table([...hostColumn, 'REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'], rows.map(({ v, repository, tag }) => [
+        ...(client.isBound ? [] : [v.host]), repository, tag, v.id.slice(0, 12), `${humanDuration(now - Date.parse(v.created))} ago`, humanSize(v.size),
       ])));
     }
     return 0;

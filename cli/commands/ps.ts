@@ -68,12 +68,17 @@ export function psFilter(filters: string[]): { keep: (view: ContainerView) => bo
   return { keep: (view) => groups.every((tests) => tests.some((test) => test(view))), needsAll };
 }
 
+/** A container's name as ps shows it: `HOST/NAME` when the listing spans a cluster. */
+export function displayName(v: ContainerView, clustered: boolean): string {
+  return clustered ? `${v.host}/${v.config.name}` : v.config.name;
+}
+
 /** One container as Docker's ps templates and JSON see it. */
-export function psRow(v: ContainerView, full: boolean, now = Date.now()): Record<string, unknown> {
+export function psRow(v: ContainerView, full: boolean, now = Date.now(), clustered = false): Record<string, unknown> {
   const command = JSON.stringify(v.config.cmd.join(' '));
   return {
     ID: full ? v.id : v.id.slice(0, 12),
-    Names: v.config.name,
+    Names: displayName(v, clustered),
     Image: v.config.imageRef,
     Command: full ? command : truncate(command, 22),
     CreatedAt: new Date(v.created).toISOString(),
@@ -123,16 +128,19 @@ export default async function ps(opts: PsOptions, globals: GlobalOptions): Promi
   try {
     // -n and -l look at every container, as the status and exited filters do.
     let views = (await client.request({ op: 'container.list', all: (opts.all ?? false) || needsAll || last !== undefined })).filter(keep);
+    // Every host lists its own newest first; a cluster's lists are merged the same way.
+    if (!client.isBound) views.sort((a, b) => b.created - a.created);
     if (last !== undefined) views = views.slice(0, last);
     const full = opts.trunc === false;
+    const clustered = !client.isBound;
     if (opts.format && opts.format !== 'json' && opts.format !== 'table' && !opts.quiet) {
       const now = Date.now();
-      process.stdout.write(formatList(opts.format, views.map((v) => psRow(v, full, now)), HEADERS));
+      process.stdout.write(formatList(opts.format, views.map((v) => psRow(v, full, now, clustered)), HEADERS));
     } else if (opts.quiet) {
       process.stdout.write(views.map((v) => `${full ? v.id : v.id.slice(0, 12)}\n`).join(''));
     } else if (opts.format === 'json') {
       process.stdout.write(views.map((v) => `${JSON.stringify({
-        ID: full ? v.id : v.id.slice(0, 12), Names: v.config.name, Image: v.config.imageRef,
+        ID: full ? v.id : v.id.slice(0, 12), Names: displayName(v, clustered), Image: v.config.imageRef,
         Command: JSON.stringify(v.config.cmd.join(' ')), CreatedAt: new Date(v.created).toISOString(),
         State: v.status, Status: statusText(v), Host: v.host, Labels: v.config.labels,
       })}\n`).join(''));
@@ -145,7 +153,7 @@ export default async function ps(opts: PsOptions, globals: GlobalOptions): Promi
         `${humanDuration(now - v.created)} ago`,
         statusText(v, now),
         '',
-        v.config.name,
+        displayName(v, clustered),
       ]);
       process.stdout.write(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], rows));
     }

@@ -12,7 +12,7 @@ import type { RestartPolicy } from '../../events/container.js';
 import { parseRestartPolicy } from '../../actors/container/restartPolicy.js';
 import { parseHealthFlags, type HealthFlags } from '../healthFlags.js';
 import { normalizeReference } from '../../runtime/images/reference.js';
-import { connectClient, type GlobalOptions } from '../client.js';
+import { connectForCreate, type GlobalOptions } from '../client.js';
 import { parseMountFlags, parseVolumesFrom } from '../mounts.js';
 import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
 import { parseBytes, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
@@ -20,6 +20,8 @@ import { attachTerminal, ShimConnection } from '../shimAttach.js';
 
 export interface RunOptions extends HostConfigFlags {
   rm?: boolean;
+  /** --constraint key=value: where placement may put it in a cluster. */
+  constraint?: string[];
   detach?: boolean;
   name?: string;
   env: string[];
@@ -88,7 +90,7 @@ export function createSpec(image: string, command: string[], opts: RunFlags): Cr
 export default async function run(image: string, command: string[], opts: RunFlags, globals: GlobalOptions): Promise<number> {
   const spec = createSpec(image, command, opts);
   const id = spec.id!;
-  const client = await connectClient(globals);
+  const client = await connectForCreate(globals, opts.constraint ?? []);
   try {
     if (opts.detach) {
       await client.request({ op: 'container.create', spec, start: true });

@@ -12,6 +12,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('-i, --interactive', 'keep stdin open and forward it to the container')
     .option('-t, --tty', 'allocate a pseudo-terminal (detach with ctrl-p ctrl-q)')
     .option('--name <name>', 'name the container')
+    .option('--constraint <key=value>', 'in a cluster: place only on a host with this label, or host=NAME (repeatable)', collect, [])
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', collect, [])
     .option('-w, --workdir <dir>', 'working directory inside the container')
     .option('--hostname <name>', 'container hostname')

@@ -242,10 +242,14 @@ export class TestCluster {
     return result.stdout;
   }
 
-  /** Imports the busybox rootfs as `busybox` on every host. */
-  async importBusybox(): Promise<void> {
+  /** Imports the busybox rootfs as `busybox` on every host (one host at a time, or one cluster-wide import). */
+  async importBusybox(perHost = true): Promise<void> {
     const tar = path.join(this.dir, 'busybox.tar');
     await fs.access(tar).catch(() => makeBusyboxTar(tar));
+    if (!perHost) {
+      await this.ok(this.hosts[0].name, ['import', tar, 'busybox']);
+      return;
+    }
     for (const host of this.hosts) await this.ok(host.name, ['--host', host.name, 'import', tar, 'busybox']);
   }
 
