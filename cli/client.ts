@@ -18,7 +18,7 @@ import { connectNats, type NatsTarget } from '../runtime/nats/connect.js';
 import { readNatsInfo } from '../runtime/nats/embedded.js';
 import { splitHostRef } from './addressing.js';
 import { parseConstraints, placeContainer } from './placement.js';
-import { routeRequest } from './clusterRequests.js';
+import { locateContainer, routeRequest } from './clusterRequests.js';
 
 /** Flags every command takes. */
 export interface GlobalOptions {
@@ -67,11 +67,16 @@ export class Client {
   async request<O extends Op>(request: Extract<Request, { op: O }>, timeoutMs = 120_000): Promise<Result<O>> {
     if (!this.bound) return routeRequest(this, request, timeoutMs);
     if ('ref' in request && request.op.startsWith('container.')) {
-      const { host, ref } = splitHostRef(request.ref as string);
-      if (host && host !== this.bound) throw new ValidationError(`${request.ref as string} is on host ${host}, not on ${this.bound}`);
-      return this.send(this.bound, { ...request, ref } as typeof request, timeoutMs);
+      return this.send(this.bound, { ...request, ref: this.ownRef(request.ref as string) } as typeof request, timeoutMs);
     }
     return this.send(this.bound, request, timeoutMs);
+  }
+
+  /** A container ref for this client's host: `HOST/NAME` must name this host. */
+  ownRef(ref: string): string {
+    const split = splitHostRef(ref);
+    if (split.host && split.host !== this.host) throw new ValidationError(`${ref} is on host ${split.host}, not on ${this.host}`);
+    return split.ref;
   }
 
   /** One request to one host. */
@@ -180,6 +185,22 @@ export async function connectForCreate(globals: GlobalOptions, constraints: stri
   if (client.isBound) return client;
   try {
     return client.forHost(placeContainer(await client.hosts(), wanted));
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}
+
+/**
+ * The client of the host that holds a container, and the ref as that host knows it: for
+ * verbs that follow a host's subjects (logs, attach, exec), which need the host up front.
+ */
+export async function connectToContainer(globals: GlobalOptions, ref: string): Promise<{ client: Client; ref: string }> {
+  const client = await connectClient(globals);
+  try {
+    if (client.isBound) return { client, ref: client.ownRef(ref) };
+    const located = await locateContainer(client, ref, 30_000);
+    return { client: client.forHost(located.host), ref: located.ref };
   } catch (error) {
     await client.close();
     throw error;

@@ -40,6 +40,14 @@ export function outputSubject(host: string, container: string): string {
   return `berth.out.${host}.${container}`;
 }
 
+/**
+ * Where a `logs` request's lines go: berth.out.<host>.logs.<request>. Under the host's output
+ * subjects, so a host's credentials may publish there and a CLI's may read.
+ */
+export function logsSubject(host: string, request: string): string {
+  return `berth.out.${host}.logs.${request}`;
+}
+
 /** Where an exec's output is streamed live: berth.out.<host>.<container>.exec.<exec id>. */
 export function execOutputSubject(host: string, container: string, execId: string): string {
   return `berth.out.${host}.${container}.exec.${execId}`;

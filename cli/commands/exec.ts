@@ -9,7 +9,7 @@ import { decode } from '../../events/codec.js';
 import { BerthError, ExecError, ValidationError } from '../../events/errors.js';
 import { OutputChunk } from '../../events/requests.js';
 import { eventFilter, execOutputSubject } from '../../events/subjects.js';
-import { connectClient, type GlobalOptions } from '../client.js';
+import { connectToContainer, type GlobalOptions } from '../client.js';
 import { parseEnv } from '../parse.js';
 
 export interface ExecOptions {
@@ -22,8 +22,8 @@ export interface ExecOptions {
 export default async function exec(container: string, command: string[], opts: ExecOptions, globals: GlobalOptions): Promise<number> {
   if (opts.workdir !== undefined && !opts.workdir.startsWith('/')) throw new ValidationError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
   const execId = randomBytes(32).toString('hex');
-  const request = { op: 'container.exec' as const, ref: container, exec: { execId, cmd: command, env: parseEnv(opts.env), workingDir: opts.workdir ?? '', user: opts.user ?? '' } };
-  const client = await connectClient(globals);
+  const { client, ref } = await connectToContainer(globals, container);
+  const request = { op: 'container.exec' as const, ref, exec: { execId, cmd: command, env: parseEnv(opts.env), workingDir: opts.workdir ?? '', user: opts.user ?? '' } };
   try {
     if (opts.detach) {
       await client.request(request);

@@ -30,6 +30,13 @@ t.test('hosts, placement, addressing and cluster-wide views', async (t) => {
   t.equal(placed.code, 125);
   t.match(placed.stderr, /no ready host satisfies zone=c/);
 
+  // logs and exec find the host of a container named without one.
+  await cluster.ok('h1', ['run', '-d', '--name', 'talker', '--constraint', 'host=h2', 'busybox', 'sh', '-c', 'echo said; sleep 300']);
+  await until('talker\'s line logged', async () => (await cluster.ok('h3', ['logs', 'talker'])) === 'said\n');
+  t.equal(await cluster.ok('h3', ['exec', 'talker', 'echo', 'inside']), 'inside\n', 'exec on the host that holds it');
+  t.equal(await cluster.ok('h1', ['logs', 'h2/talker']), 'said\n');
+  await cluster.ok('h1', ['rm', '-f', 'talker']);
+
   // Drain: placement skips the host, and the drain survives a daemon restart.
   t.equal((await cluster.ok('h1', ['host', 'drain', 'h2'])).trim(), 'h2');
   await cluster.killDaemon('h2', 'SIGTERM');
@@ -60,7 +67,7 @@ t.test('hosts, placement, addressing and cluster-wide views', async (t) => {
   const history = async (...filters: string[]) => (await cluster.ok('h1', ['events', '--since', String(started), '--until', String(Math.ceil(Date.now() / 1000) + 1), '--format', 'json', ...filters.flatMap((f) => ['--filter', f])]))
     .trim().split('\n').map((l) => JSON.parse(l));
   const all = await history('type=container');
-  t.same(new Set(all.map((e) => e.host)), new Set(['h1', 'h3']), 'containers events from both hosts');
+  t.same([...new Set(all.map((e) => e.host))].sort(), ['h1', 'h2', 'h3'], 'container events from every host');
   t.ok(all.every((e, i) => i === 0 || e.seq > all[i - 1].seq), 'merged in stream order');
   const h3 = await history('host=h3', 'event=start');
   t.same(h3.map((e) => e.Actor.Attributes.name).sort(), ['b1', 'b2', 'fast', 'web']);
