@@ -12,7 +12,7 @@ import { createCgroupManager } from '../runtime/cgroups/detect.js';
 import type { Layout } from '../runtime/layout.js';
 import { connectNats, type NatsTarget } from '../runtime/nats/connect.js';
 import { ensureEmbeddedNats } from '../runtime/nats/embedded.js';
-import { clusterSizeOf, replicasFor, waitForJetStream, waitForStreamLeader } from '../runtime/nats/clusterSize.js';
+import { clusterSizeOf, replicasFor, untilAnswered, waitForJetStream, waitForStreamLeader } from '../runtime/nats/clusterSize.js';
 import { lockRoot } from '../runtime/daemonLock.js';
 import { Worker } from '../runtime/worker.js';
 import { Heartbeats, openHeartbeatBucket } from './heartbeats.js';
@@ -65,12 +65,12 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   phase('connected');
   await waitForJetStream(nc);
   const replicas = replicasFor(clusterSizeOf(nc.info));
-  await ensureEventStream(nc, replicas);
+  await untilAnswered('the events stream', () => ensureEventStream(nc, replicas));
   await waitForStreamLeader(nc, EVENTS_STREAM);
   phase(`stream (replicas ${replicas})`);
   const cgroups = await createCgroupManager();
   const worker = new Worker(layout, cgroups);
-  const snapshots = options.snapshots === false ? undefined : await KvSnapshotStore.open(nc, replicas);
+  const snapshots = options.snapshots === false ? undefined : await untilAnswered('the snapshot bucket', () => KvSnapshotStore.open(nc, replicas));
   if (snapshots) await waitForStreamLeader(nc, `KV_${SNAPSHOT_BUCKET}`);
   const store = new JetStreamEventStore(nc);
   const host = new Host(hostId, nc, store, worker, snapshots);
@@ -82,8 +82,9 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   await compact();
   const compaction = setInterval(compact, Math.min(retentionMs, 3600_000));
   compaction.unref();
-  const node = await NodeRecord.open(hostId, store);
-  const heartbeats = new Heartbeats(await openHeartbeatBucket(nc, replicas), {
+  const node = await untilAnswered('the node events', () => NodeRecord.open(hostId, store));
+  const heartbeatBucket = await untilAnswered('the heartbeat bucket', () => openHeartbeatBucket(nc, replicas));
+  const heartbeats = new Heartbeats(heartbeatBucket, {
     host: hostId,
     version: VERSION,
     labels: options.labels ?? {},

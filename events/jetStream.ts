@@ -19,9 +19,7 @@ export const TYPE_HEADER = 'Berth-Type';
 /** Creates the events stream if it is missing, with `replicas` copies; adopts it if present. */
 export async function ensureEventStream(nc: NatsConnection, replicas = 1): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  try {
-    await jsm.streams.info(EVENTS_STREAM);
-  } catch {
+  if (!(await streamExists(nc, EVENTS_STREAM))) {
     await jsm.streams.add({
       name: EVENTS_STREAM,
       subjects: [EVENTS_SUBJECTS],
@@ -29,6 +27,19 @@ export async function ensureEventStream(nc: NatsConnection, replicas = 1): Promi
       num_replicas: replicas,
       duplicate_window: 120 * 1e9,
     });
+  }
+}
+
+const STREAM_NOT_FOUND = 10059;
+
+/** Whether a stream exists; any other failure than "not found" (a timeout) is thrown. */
+export async function streamExists(nc: NatsConnection, name: string): Promise<boolean> {
+  try {
+    await (await jetstreamManager(nc)).streams.info(name);
+    return true;
+  } catch (error) {
+    if ((error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND) || /stream not found/i.test((error as Error).message)) return false;
+    throw error;
   }
 }
 

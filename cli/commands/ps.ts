@@ -3,11 +3,13 @@ import { ValidationError } from '../../events/errors.js';
 import type { ContainerView } from '../../events/requests.js';
 import { normalizeReference } from '../../runtime/images/reference.js';
 import { connectClient, type GlobalOptions } from '../client.js';
+import { lostContainerViews } from '../lostViews.js';
 import { humanDuration, table, truncate } from '../output.js';
 import { parsePositiveInt } from '../parse.js';
 import { formatList } from '../template.js';
 
-const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
+/** Docker's statuses, and `lost` (a container of a lost host, in a cluster). */
+const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead', 'lost'];
 /** Our states that Docker does not have, as Docker's status filter sees them. */
 const DOCKER_STATUS: Record<string, string> = { starting: 'created', stopping: 'running' };
 
@@ -107,6 +109,7 @@ export function statusText(view: ContainerView, now = Date.now()): string {
     case 'created': return 'Created';
     case 'restarting': return `Restarting (${view.exitCode ?? 0}) ${humanDuration(now - (view.finishedAt ?? now))} ago`;
     case 'removing': return 'Removal In Progress';
+    case 'lost': return `Lost (host ${view.host} is lost)`;
     default: return view.status.charAt(0).toUpperCase() + view.status.slice(1);
   }
 }
@@ -127,7 +130,11 @@ export default async function ps(opts: PsOptions, globals: GlobalOptions): Promi
   const client = await connectClient(globals);
   try {
     // -n and -l look at every container, as the status and exited filters do.
-    let views = (await client.request({ op: 'container.list', all: (opts.all ?? false) || needsAll || last !== undefined })).filter(keep);
+    const all = (opts.all ?? false) || needsAll || last !== undefined;
+    let views = await client.request({ op: 'container.list', all });
+    // A cluster's lost hosts cannot answer: their containers come from the log, as lost.
+    if (!client.isBound) views = [...views, ...(await lostContainerViews(client, all))];
+    views = views.filter(keep);
     // Every host lists its own newest first; a cluster's lists are merged the same way.
     if (!client.isBound) views.sort((a, b) => b.created - a.created);
     if (last !== undefined) views = views.slice(0, last);

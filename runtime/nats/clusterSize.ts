@@ -52,3 +52,22 @@ export async function waitForStreamLeader(nc: NatsConnection, stream: string, ti
   }
   throw new BerthError(`the stream ${stream} has no leader after ${timeoutMs / 1000} s`);
 }
+
+/**
+ * Runs a JetStream setup step (creating or adopting a stream or bucket) again while it times
+ * out: while a new cluster elects leaders, or three daemons create the same stream at once,
+ * an API call can go unanswered for a while.
+ */
+export async function untilAnswered<T>(what: string, step: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await step();
+    } catch (error) {
+      const message = (error as Error).message ?? '';
+      const transient = /timeout|no responders|not enabled|leader/i.test(message);
+      if (!transient || Date.now() > end) throw new BerthError(`${what}: ${message}`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}

@@ -36,6 +36,15 @@ export async function connectNats(target: NatsTarget, name: string, opts: { reco
       inboxPrefix: target.inboxPrefix,
       name,
       reconnect: opts.reconnect ?? true,
+      // One unreachable node of a cluster (a cut link drops packets, nothing refuses) must not
+      // hold a connection up for the default 20 s before the next URL is tried.
+      timeout: 5000,
+      // The URLs are tried in the order given: list the nearest node first (a daemon its own).
+      noRandomize: true,
+      // A connection to a node that went silent (a cut link) is noticed in about 15 s, and
+      // the client moves to another node of the list.
+      pingInterval: 5000,
+      maxPingOut: 3,
       maxReconnectAttempts: -1,
       waitOnFirstConnect: false,
     });

@@ -91,9 +91,10 @@ export class TestCluster {
     this.cliCreds = path.join(dir, 'nats', 'creds', 'admin.creds');
   }
 
-  /** Every node's client URL, comma-separated (what --nats takes). */
-  get urls(): string {
-    return this.hosts.map((h) => `nats://${h.address}:4222`).join(',');
+  /** Every node's client URL, comma-separated (what --nats takes), as a host lists them: its own node first, as docs/MULTIHOST.md advises. */
+  urlsFrom(name: string): string {
+    const own = this.host(name);
+    return [own, ...this.hosts.filter((h) => h !== own)].map((h) => `nats://${h.address}:4222`).join(',');
   }
 
   host(name: string): ClusterHost {
@@ -164,7 +165,7 @@ export class TestCluster {
     await fs.rm(path.join(host.runRoot, 'berthd.json'), { force: true });
     const log = await fs.open(path.join(host.dir, 'berthd.log'), 'a');
     const labels = host.labels.flatMap((l) => ['--label', l]);
-    const argv = [process.execPath, DAEMON, '--root', host.root, '--run-root', host.runRoot, '--nats', this.urls, '--creds', host.creds, '--host-id', name, ...labels, ...extra];
+    const argv = [process.execPath, DAEMON, '--root', host.root, '--run-root', host.runRoot, '--nats', this.urlsFrom(name), '--creds', host.creds, '--host-id', name, ...labels, ...extra];
     const env = { ...process.env };
     for (const key of ['BERTH_NATS_URL', 'BERTH_HOST', 'BERTH_NATS_CREDS', 'BERTH_ROOT', 'BERTH_RUN_ROOT']) delete env[key];
     host.daemon = inNetns(host.netns, argv, { env, stdio: ['ignore', log.fd, log.fd] });
@@ -194,7 +195,7 @@ export class TestCluster {
     const host = this.host(from);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      BERTH_NATS_URL: this.urls,
+      BERTH_NATS_URL: this.urlsFrom(from),
       BERTH_NATS_CREDS: this.cliCreds,
       // The CLI's own dirs: no daemon info there, so only --host or placement picks a host.
       BERTH_ROOT: path.join(this.dir, 'cli', from, 'root'),
@@ -211,7 +212,7 @@ export class TestCluster {
   /** A JetStream stream's info, read with the host's own credentials from its namespace. */
   async streamInfo(from: string, stream: string): Promise<any> {
     const host = this.host(from);
-    return JSON.parse(await this.runScript(host, [STREAM_INFO, this.urls, host.creds, stream], { INBOX_PREFIX: hostInboxPrefix(host.name) }));
+    return JSON.parse(await this.runScript(host, [STREAM_INFO, this.urlsFrom(from), host.creds, stream], { INBOX_PREFIX: hostInboxPrefix(host.name) }));
   }
 
   /**
@@ -222,7 +223,7 @@ export class TestCluster {
     const host = this.host(from);
     const creds = as === 'admin' ? this.cliCreds : this.host(as).creds;
     const inbox = as === 'admin' ? '' : hostInboxPrefix(as);
-    return JSON.parse(await this.runScript(host, [PROBE, this.urls, creds, inbox, operation, subject]));
+    return JSON.parse(await this.runScript(host, [PROBE, this.urlsFrom(from), creds, inbox, operation, subject]));
   }
 
   private async runScript(host: ClusterHost, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
