@@ -256,7 +256,7 @@ export class TestCluster {
 
   async destroy(): Promise<void> {
     for (const host of this.hosts) {
-      if (host.daemon?.pid && alive(host.daemon.pid) && host.nats?.pid && alive(host.nats.pid)) {
+      if (host.daemon?.pid && alive(host.daemon.pid)) {
         const ids = (await this.berth(host.name, ['--host', host.name, 'ps', '-aq', '--no-trunc'], { timeoutMs: 20_000 }).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean);
         if (ids.length) await this.berth(host.name, ['--host', host.name, 'rm', '-f', ...ids], { timeoutMs: 30_000 }).catch(() => {});
       }
