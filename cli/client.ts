@@ -116,7 +116,7 @@ async function tryConnect(layout: Layout, globals: GlobalOptions): Promise<Clien
   const named = globals.host ?? process.env.BERTH_HOST;
   const host = named ?? (external ? undefined : (await readDaemonInfo(layout))?.host);
   let target: NatsTarget | null = null;
-  if (external) target = { url: external, token: process.env.BERTH_NATS_TOKEN, credsFile: globals.creds ?? process.env.BERTH_NATS_CREDS };
+  if (external) target = { url: external, token: process.env.BERTH_NATS_TOKEN, credsFile: globals.creds ?? process.env.BERTH_NATS_CREDS, caFile: process.env.BERTH_NATS_CA };
   else {
     const nats = await readNatsInfo(layout);
     if (nats) target = { url: nats.url, token: nats.token };

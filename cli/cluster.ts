@@ -12,7 +12,7 @@ program.command('init')
   .option('--host <id>', 'a berth host that gets credentials (repeat)', collect, [])
   .option('--user <name>', 'a CLI user that gets credentials (repeat)', collect, [])
   .option('--store <dir>', 'each node\'s JetStream store dir ({node} is replaced)', '/var/lib/berth-nats/{node}')
-  .option('--tls <cert,key,ca>', 'TLS files (paths on the nodes) for clients and routes')
+  .option('--tls <cert,key,ca>', 'TLS files for clients and routes (paths on the nodes, {node} replaced; scripts/cluster-certs.sh makes them)')
   .action(async (opts: { dir: string; cluster: string; node: string[]; host: string[]; user: string[]; store: string; tls?: string }) => {
     const [cert, key, ca] = opts.tls?.split(',') ?? [];
     const plan = await initCluster({

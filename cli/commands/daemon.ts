@@ -13,7 +13,7 @@ export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; 
     hostId: opts.hostId ?? process.env.BERTH_HOST_ID,
     retentionMs,
     snapshots: opts.snapshots !== false && process.env.BERTH_SNAPSHOTS !== '0',
-    nats: url ? { url, token: process.env.BERTH_NATS_TOKEN, credsFile: opts.creds ?? process.env.BERTH_NATS_CREDS } : undefined,
+    nats: url ? { url, token: process.env.BERTH_NATS_TOKEN, credsFile: opts.creds ?? process.env.BERTH_NATS_CREDS, caFile: process.env.BERTH_NATS_CA } : undefined,
     labels: Object.fromEntries(parsePairs(opts.label ?? [], '--label')),
   });
   await new Promise<void>((resolve) => {

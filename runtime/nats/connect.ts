@@ -1,5 +1,6 @@
 /** Connecting to NATS: the embedded server (url and token from the run root) or an external one. */
 import fs from 'node:fs/promises';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { connect, credsAuthenticator, nkeyAuthenticator, type Authenticator, type NatsConnection } from '@nats-io/transport-node';
 import { BerthError } from '../../events/errors.js';
 import { parseCreds } from './cluster/credentials.js';
@@ -12,6 +13,8 @@ export interface NatsTarget {
   credsFile?: string;
   /** The inbox prefix (a daemon uses its own, which its credentials allow). */
   inboxPrefix?: string;
+  /** The CA that signed a TLS cluster's certificates (BERTH_NATS_CA; scripts/cluster-certs.sh). */
+  caFile?: string;
 }
 
 async function authenticatorOf(file: string): Promise<Authenticator> {
@@ -25,6 +28,17 @@ async function authenticatorOf(file: string): Promise<Authenticator> {
   return creds.kind === 'jwt' ? credsAuthenticator(creds.text) : nkeyAuthenticator(creds.seed);
 }
 
+/**
+ * The server name check of a TLS connection. nats.js upgrades a connection to an IP address
+ * without a server name, so Node checks the certificate against "localhost": for those the
+ * chain check against the cluster's own CA (always made) is what identifies a node. A DNS
+ * name is checked as usual.
+ */
+function serverIdentityCheck(servers: string[]): (host: string, cert: PeerCertificate) => Error | undefined {
+  const localhostListed = servers.some((s) => /\blocalhost\b/.test(s));
+  return (host, cert) => (host === 'localhost' && !localhostListed ? undefined : checkServerIdentity(host, cert));
+}
+
 export async function connectNats(target: NatsTarget, name: string, opts: { reconnect?: boolean } = {}): Promise<NatsConnection> {
   const servers = target.url.split(',').map((s) => s.trim()).filter(Boolean);
   const authenticator = target.credsFile ? await authenticatorOf(target.credsFile) : undefined;
@@ -34,6 +48,8 @@ export async function connectNats(target: NatsTarget, name: string, opts: { reco
       token: target.token,
       authenticator,
       inboxPrefix: target.inboxPrefix,
+      // nats.js hands the whole object to tls.connect; its type lists only its own fields.
+      tls: target.caFile ? ({ caFile: target.caFile, checkServerIdentity: serverIdentityCheck(servers) } as { caFile: string }) : undefined,
       name,
       reconnect: opts.reconnect ?? true,
       // One unreachable node of a cluster (a cut link drops packets, nothing refuses) must not

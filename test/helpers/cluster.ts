@@ -24,6 +24,8 @@ const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 const DAEMON = fileURLToPath(new URL('../../cli/daemon.js', import.meta.url));
 const STREAM_INFO = fileURLToPath(new URL('./streamInfo.js', import.meta.url));
 const PROBE = fileURLToPath(new URL('./natsProbe.js', import.meta.url));
+/** scripts/ at the repo root; this file compiles to dist/test/helpers/cluster.js */
+const SCRIPTS = fileURLToPath(new URL('../../../scripts/', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Teardown {
@@ -85,6 +87,8 @@ export class TestCluster {
   /** The CLI user's creds. */
   readonly cliCreds: string;
   private readonly namespaces: string[] = [];
+  /** The CA of a TLS cluster (scripts/cluster-certs.sh), given to every client as BERTH_NATS_CA. */
+  caFile: string | null = null;
 
   constructor(readonly dir: string, readonly tag: string, readonly subnet: string) {
     this.bridgeNetns = `${tag}-br`;
@@ -132,9 +136,26 @@ export class TestCluster {
     }
   }
 
+  /** Makes the TLS certificates with the repo's script, one per node for its veth address. */
+  async makeCertificates(): Promise<void> {
+    const dir = path.join(this.dir, 'certs');
+    await run('sh', [path.join(SCRIPTS, 'cluster-certs.sh'), dir, ...this.hosts.map((h) => `${h.name}=${h.address}`)]);
+    this.caFile = path.join(dir, 'ca.pem');
+  }
+
+  /** The environment of every NATS client the test starts. */
+  private natsEnv(): NodeJS.ProcessEnv {
+    const env = { ...process.env };
+    for (const key of ['BERTH_NATS_URL', 'BERTH_HOST', 'BERTH_NATS_CREDS', 'BERTH_NATS_CA', 'BERTH_ROOT', 'BERTH_RUN_ROOT', 'NODE_EXTRA_CA_CERTS']) delete env[key];
+    if (this.caFile) env.BERTH_NATS_CA = this.caFile;
+    return env;
+  }
+
   /** Writes the configs and creds with the repo's tooling (berth-cluster init). */
   async writeNatsConfig(): Promise<void> {
+    const certs = path.join(this.dir, 'certs');
     await initCluster({
+      tls: this.caFile ? { cert: path.join(certs, '{node}.pem'), key: path.join(certs, '{node}-key.pem'), ca: this.caFile } : undefined,
       dir: path.join(this.dir, 'nats'),
       cluster: this.tag,
       nodes: this.hosts.map((h) => `${h.name}=${h.address}`),
@@ -166,14 +187,12 @@ export class TestCluster {
     const log = await fs.open(path.join(host.dir, 'berthd.log'), 'a');
     const labels = host.labels.flatMap((l) => ['--label', l]);
     const argv = [process.execPath, DAEMON, '--root', host.root, '--run-root', host.runRoot, '--nats', this.urlsFrom(name), '--creds', host.creds, '--host-id', name, ...labels, ...extra];
-    const env = { ...process.env };
-    for (const key of ['BERTH_NATS_URL', 'BERTH_HOST', 'BERTH_NATS_CREDS', 'BERTH_ROOT', 'BERTH_RUN_ROOT']) delete env[key];
-    host.daemon = inNetns(host.netns, argv, { env, stdio: ['ignore', log.fd, log.fd] });
+    host.daemon = inNetns(host.netns, argv, { env: this.natsEnv(), stdio: ['ignore', log.fd, log.fd] });
     await log.close();
     const daemon = host.daemon;
     await until(`the daemon of ${name} ready`, async () => {
       if (daemon.exitCode !== null) throw new Error(`the daemon of ${name} exited: ${await fs.readFile(path.join(host.dir, 'berthd.log'), 'utf8')}`);
-      const info = await fs.readFile(path.join(host.runRoot, 'berthd.json'), 'utf8').then((s) => JSON.parse(s), () => null);
+      const info = await fs.readFile(path.join(host.runRoot, 'berthd.json'), 'utf8').then((s) => JSON.parse(s)).catch(() => null); // a partial file is "not yet"
       return info?.pid === daemon.pid;
     }, 60_000);
   }
@@ -194,7 +213,7 @@ export class TestCluster {
   berth(from: string, args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
     const host = this.host(from);
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...this.natsEnv(),
       BERTH_NATS_URL: this.urlsFrom(from),
       BERTH_NATS_CREDS: this.cliCreds,
       // The CLI's own dirs: no daemon info there, so only --host or placement picks a host.
@@ -203,9 +222,6 @@ export class TestCluster {
       BERTH_NO_AUTOSTART: '1',
       ...opts.env,
     };
-    delete env.BERTH_HOST;
-    delete env.NODE_EXTRA_CA_CERTS;
-    if (opts.env?.BERTH_HOST) env.BERTH_HOST = opts.env.BERTH_HOST;
     return runCaptured('nsenter', [`--net=/run/netns/${host.netns}`, '--', process.execPath, CLI, ...args], { env, timeoutMs: opts.timeoutMs, what: `berth ${args.join(' ')}` });
   }
 
@@ -227,7 +243,7 @@ export class TestCluster {
   }
 
   private async runScript(host: ClusterHost, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
-    const child = inNetns(host.netns, [process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = inNetns(host.netns, [process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...this.natsEnv(), ...env } });
     let out = '';
     let err = '';
     child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
@@ -269,13 +285,14 @@ export class TestCluster {
 }
 
 /** A three-host cluster for test `t`: network, nats-server nodes and (unless told) daemons. */
-export async function startCluster(t: Teardown, opts: { hosts?: number; daemons?: boolean; labels?: string[][] } = {}): Promise<TestCluster> {
+export async function startCluster(t: Teardown, opts: { hosts?: number; daemons?: boolean; labels?: string[][]; tls?: boolean } = {}): Promise<TestCluster> {
   const tag = `bt${randomBytes(3).toString('hex')}`;
   const subnet = `10.${200 + randomBytes(1)[0] % 50}.${randomBytes(1)[0]}`;
   const cluster = new TestCluster(await fs.mkdtemp(path.join(os.tmpdir(), 'berth-cluster-')), tag, subnet);
   t.teardown(() => cluster.destroy());
   await cluster.buildNetwork(opts.hosts ?? 3);
   cluster.hosts.forEach((host, i) => { host.labels = opts.labels?.[i] ?? []; });
+  if (opts.tls) await cluster.makeCertificates();
   await cluster.writeNatsConfig();
   for (const host of cluster.hosts) await cluster.startNats(host.name);
   if (opts.daemons ?? true) {

@@ -9,7 +9,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { connectNats } from '../../runtime/nats/connect.js';
 
 const [url, credsFile, inboxPrefix, operation, subject] = process.argv.slice(2);
-const nc = await connectNats({ url, credsFile, inboxPrefix: inboxPrefix || undefined }, 'test-probe', { reconnect: false });
+const nc = await connectNats({ url, credsFile, inboxPrefix: inboxPrefix || undefined, caFile: process.env.BERTH_NATS_CA }, 'test-probe', { reconnect: false });
 const errors: string[] = [];
 void (async () => {
   for await (const status of nc.status()) if (status.type === 'error') errors.push(String((status as { error?: Error }).error?.message ?? status.type));

@@ -6,7 +6,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connectNats } from '../../runtime/nats/connect.js';
 
 const [url, credsFile, stream] = process.argv.slice(2);
-const nc = await connectNats({ url, credsFile, inboxPrefix: process.env.INBOX_PREFIX }, 'test-stream-info', { reconnect: false });
+const nc = await connectNats({ url, credsFile, inboxPrefix: process.env.INBOX_PREFIX, caFile: process.env.BERTH_NATS_CA }, 'test-stream-info', { reconnect: false });
 try {
   const info = await (await jetstreamManager(nc)).streams.info(stream);
   process.stdout.write(`${JSON.stringify({ config: info.config, cluster: info.cluster, state: info.state })}\n`);

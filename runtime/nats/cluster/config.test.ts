@@ -32,6 +32,11 @@ t.test('a node routes to every other node, not to itself', async (t) => {
   t.throws(() => nodeConfig(plan, 'z', '/x'), /no node z/);
 });
 
+t.test('TLS files per node, {node} replaced', async (t) => {
+  const text = nodeConfig({ ...plan, tls: { cert: '/c/{node}.pem', key: '/c/{node}-key.pem', ca: '/c/ca.pem' } }, 'c', '/x');
+  t.equal(text.split('cert_file: "/c/c.pem", key_file: "/c/c-key.pem", ca_file: "/c/ca.pem"').length, 3, 'for clients and for routes');
+});
+
 t.test('a host publishes only its own subjects and takes only its own commands', async (t) => {
   const h1 = hostPermissions('h1');
   t.ok(h1.publish.includes('berth.evt.h1.>'));

@@ -30,7 +30,7 @@ export interface ClusterPlan {
   /** The user and password the routes authenticate with. */
   routeUser: string;
   routePassword: string;
-  /** Optional TLS for clients and routes (file paths on the node). */
+  /** Optional TLS for clients and routes: file paths on the node, `{node}` replaced by its name. */
   tls?: { cert: string; key: string; ca: string };
 }
 
@@ -54,9 +54,10 @@ function permissionsBlock(p: Permissions, indent: string): string {
   return lines.join('\n');
 }
 
-function tlsBlock(tls: ClusterPlan['tls'], indent: string): string[] {
+function tlsBlock(tls: ClusterPlan['tls'], node: string, indent: string): string[] {
   if (!tls) return [];
-  return [`${indent}tls: { cert_file: ${quote(tls.cert)}, key_file: ${quote(tls.key)}, ca_file: ${quote(tls.ca)}, verify: false, timeout: 5 }`];
+  const file = (template: string) => quote(template.replaceAll('{node}', node));
+  return [`${indent}tls: { cert_file: ${file(tls.cert)}, key_file: ${file(tls.key)}, ca_file: ${file(tls.ca)}, timeout: 5 }`];
 }
 
 /** The configuration of one node of the plan; `storeDir` is where its JetStream files go. */
@@ -77,13 +78,13 @@ export function nodeConfig(plan: ClusterPlan, nodeName: string, storeDir: string
     `server_name: ${quote(node.name)}`,
     `listen: ${quote(`${node.address}:${node.clientPort}`)}`,
     'max_payload: 8MB',
-    ...tlsBlock(plan.tls, ''),
+    ...tlsBlock(plan.tls, node.name, ''),
     `jetstream { store_dir: ${quote(storeDir)} }`,
     'cluster {',
     `  name: ${quote(plan.cluster)}`,
     `  listen: ${quote(`${node.address}:${node.clusterPort}`)}`,
     `  authorization { user: ${quote(plan.routeUser)}, password: ${quote(plan.routePassword)} }`,
-    ...tlsBlock(plan.tls, '  '),
+    ...tlsBlock(plan.tls, node.name, '  '),
     `  routes: ${list(routes)}`,
     '}',
     'accounts {',
