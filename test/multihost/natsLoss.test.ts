@@ -35,8 +35,15 @@ t.test('killing the events stream leader\'s node loses no acknowledged event', a
 
   const newLeader: string = (await cluster.streamInfo(workers[0], 'BERTH_EVENTS')).cluster.leader;
   t.not(newLeader, leader, `a new leader (${newLeader}) took over`);
-  const history = (await cluster.ok(workers[0], ['events', '--since', String(started), '--until', String(Math.ceil(Date.now() / 1000) + 1), '--format', 'json', '--filter', 'type=container']))
-    .trim().split('\n').map((l) => JSON.parse(l));
+  // A read may time out while JetStream settles after the loss: asked again until it answers.
+  const untilTime = String(Math.ceil(Date.now() / 1000) + 1);
+  let output = '';
+  await until('the history read', async () => {
+    const read = await cluster.berth(workers[0], ['events', '--since', String(started), '--until', untilTime, '--format', 'json', '--filter', 'type=container']);
+    output = read.stdout;
+    return read.code === 0;
+  }, 60_000);
+  const history = output.trim().split('\n').map((l) => JSON.parse(l));
   for (const name of finished) {
     const actions = history.filter((e) => e.Actor.Attributes.name === name).map((e) => e.Action);
     t.same(actions, ['create', 'start', 'die', 'destroy'], `${name}: its whole history is in the stream`);
@@ -44,8 +51,9 @@ t.test('killing the events stream leader\'s node loses no acknowledged event', a
 
   // The daemon whose node died moved to another node: it still heartbeats and runs containers.
   await until(`${leader} ready through another node`, async () => {
-    const hosts = (await cluster.ok(workers[0], ['host', 'ls', '--format', 'json'])).trim().split('\n').map((l) => JSON.parse(l));
-    return hosts.every((h) => h.State === 'ready');
+    const read = await cluster.berth(workers[0], ['host', 'ls', '--format', 'json']);
+    if (read.code !== 0) return false; // a read during the elections may time out
+    return read.stdout.trim().split('\n').map((l) => JSON.parse(l)).every((h) => h.State === 'ready');
   }, 60_000);
   t.equal(await cluster.ok(workers[0], ['--host', leader, 'run', '--rm', 'busybox', 'echo', 'still here']), 'still here\n', `${leader}'s daemon answers`);
 });
