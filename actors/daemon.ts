@@ -7,14 +7,18 @@ import os from 'node:os';
 import { ensureEventStream, JetStreamEventStore } from '../events/jetStream.js';
 import { KvSnapshotStore } from '../events/kvSnapshots.js';
 import { BerthError } from '../events/errors.js';
-import { SUBJECT_TOKEN } from '../events/subjects.js';
+import { EVENTS_STREAM, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, SUBJECT_TOKEN, hostInboxPrefix } from '../events/subjects.js';
 import { createCgroupManager } from '../runtime/cgroups/detect.js';
 import type { Layout } from '../runtime/layout.js';
 import { connectNats, type NatsTarget } from '../runtime/nats/connect.js';
 import { ensureEmbeddedNats } from '../runtime/nats/embedded.js';
+import { clusterSizeOf, replicasFor, untilAnswered, waitForJetStream, waitForStreamLeader } from '../runtime/nats/clusterSize.js';
 import { lockRoot } from '../runtime/daemonLock.js';
 import { Worker } from '../runtime/worker.js';
+import { Heartbeats, openHeartbeatBucket } from './heartbeats.js';
 import { Host } from './host.js';
+import { NodeRecord } from './node.js';
+import { VERSION } from './requests.js';
 import { serveRequests } from './server.js';
 
 export interface DaemonOptions {
@@ -26,6 +30,8 @@ export interface DaemonOptions {
   snapshots?: boolean;
   /** How long the history of removed containers is kept (ms); default 7 days. */
   retentionMs?: number;
+  /** `--label key=value`: what placement constraints match. */
+  labels?: Record<string, string>;
 }
 
 /** What `berthd.json` in the run root says once the daemon is ready. */
@@ -54,14 +60,20 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const hostId = await chooseHostId(layout, options.hostId);
   const target: NatsTarget = options.nats ?? (await ensureEmbeddedNats(layout));
   phase('nats up');
-  const nc = await connectNats(target, `berthd-${hostId}`);
+  // Its own inbox prefix: a host's credentials allow no other inboxes.
+  const nc = await connectNats({ ...target, inboxPrefix: options.nats ? hostInboxPrefix(hostId) : undefined }, `berthd-${hostId}`);
   phase('connected');
-  await ensureEventStream(nc);
-  phase('stream');
+  await waitForJetStream(nc);
+  const replicas = replicasFor(clusterSizeOf(nc.info));
+  await untilAnswered('the events stream', () => ensureEventStream(nc, replicas));
+  await waitForStreamLeader(nc, EVENTS_STREAM);
+  phase(`stream (replicas ${replicas})`);
   const cgroups = await createCgroupManager();
   const worker = new Worker(layout, cgroups);
-  const snapshots = options.snapshots === false ? undefined : await KvSnapshotStore.open(nc);
-  const host = new Host(hostId, nc, new JetStreamEventStore(nc), worker, snapshots);
+  const snapshots = options.snapshots === false ? undefined : await untilAnswered('the snapshot bucket', () => KvSnapshotStore.open(nc, replicas));
+  if (snapshots) await waitForStreamLeader(nc, `KV_${SNAPSHOT_BUCKET}`);
+  const store = new JetStreamEventStore(nc);
+  const host = new Host(hostId, nc, store, worker, snapshots);
   phase('snapshots open');
   const replayed = await host.start();
   phase('replayed and reconciled');
@@ -70,8 +82,18 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   await compact();
   const compaction = setInterval(compact, Math.min(retentionMs, 3600_000));
   compaction.unref();
-  const subscription = serveRequests(nc, host);
+  const node = await untilAnswered('the node events', () => NodeRecord.open(hostId, store));
+  const heartbeatBucket = await untilAnswered('the heartbeat bucket', () => openHeartbeatBucket(nc, replicas));
+  const heartbeats = new Heartbeats(heartbeatBucket, {
+    host: hostId,
+    version: VERSION,
+    labels: options.labels ?? {},
+    containersRunning: () => [...host.containers.values()].filter((c) => ['running', 'starting', 'paused'].includes(c.state.status)).length,
+  });
+  await waitForStreamLeader(nc, `KV_${HEARTBEAT_BUCKET}`);
+  const subscription = serveRequests(nc, host, node);
   await nc.flush();
+  await heartbeats.start();
   const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
   await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
   const ms = (performance.now() - started).toFixed(0);
@@ -79,6 +101,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   return {
     async stop() {
       clearInterval(compaction);
+      await heartbeats.stop(true);
       subscription.unsubscribe();
       await host.flushSnapshots().catch((error: Error) => console.error(`berthd: snapshots: ${error.message}`));
       host.stop();

@@ -38,6 +38,7 @@ export async function replay(source: ReplaySource): Promise<ReplayStats> {
   source.log?.(`snapshots loaded (${loaded.snapshots.length}, checkpoint ${loaded.checkpoint})`);
   const from = loaded.checkpoint > 0 ? { fromSeq: loaded.checkpoint + 1 } : {};
   for await (const stored of source.store.read(eventFilter(source.host), from)) {
+    if (stored.event.kind === 'node') continue; // the host's own availability: actors/node.ts
     const entity = source.entityFor(stored.event.kind, stored.event.entity);
     if (stored.seq <= entity.lastSeq) continue; // the snapshot already has it
     entity.replay(stored);

@@ -12,6 +12,7 @@ import { ImageHandler } from './handlers/image.js';
 import { PruneHandler, PRUNE_OPS } from './handlers/prune.js';
 import { SystemHandler } from './handlers/system.js';
 import { VolumeHandler } from './handlers/volume.js';
+import type { NodeRecord } from './node.js';
 
 export type { RequestContext } from './handlers/context.js';
 export const VERSION = '0.1.0';
@@ -25,7 +26,7 @@ export class RequestHandler {
   private readonly system: SystemHandler;
   private readonly volumes: VolumeHandler;
 
-  constructor(private readonly host: Host) {
+  constructor(private readonly host: Host, private readonly node: NodeRecord) {
     this.containers = new ContainerHandler(host);
     this.runtime = new ContainerRuntimeHandler(host);
     this.copies = new ContainerCopyHandler(host);
@@ -42,6 +43,10 @@ export class RequestHandler {
       case 'system.info':
       case 'system.df':
         return this.system.handle(request);
+      case 'node.drain':
+      case 'node.activate':
+        return this.node.record(request.op === 'node.drain' ? 'node.drained' : 'node.activated', ctx.id)
+          .then((availability) => ({ host: this.host.id, availability }));
       default:
         if (request.op.startsWith('volume.')) return this.volumes.handle(request as Extract<Request, { op: `volume.${string}` }>, ctx);
         if (PRUNE_OPS.has(request.op)) return this.prunes.handle(request as Parameters<PruneHandler['handle']>[0], ctx);

@@ -8,12 +8,13 @@ import { decode, encode } from '../events/codec.js';
 import { errorToWire } from '../events/errors.js';
 import { OutputChunk, PullProgress, Reply, RequestEnvelope } from '../events/requests.js';
 import type { Host } from './host.js';
+import type { NodeRecord } from './node.js';
 import { RequestHandler } from './requests.js';
 
 const REMEMBERED = 1000;
 
-export function serveRequests(nc: NatsConnection, host: Host): Subscription {
-  const handler = new RequestHandler(host);
+export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord): Subscription {
+  const handler = new RequestHandler(host, node);
   const recent = new Map<string, Promise<Reply>>();
   const answer = async (data: Uint8Array): Promise<Reply> => {
     let envelope: RequestEnvelope;

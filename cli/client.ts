@@ -7,38 +7,87 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decode, encode, check } from '../events/codec.js';
-import { BerthError, errorFromWire } from '../events/errors.js';
+import { BerthError, ValidationError, errorFromWire } from '../events/errors.js';
+import { readHostStatuses } from '../events/clusterState.js';
+import type { HostStatus } from '../events/hostStatus.js';
 import { Reply, RequestEnvelope, Results, type Op, type Request, type Result } from '../events/requests.js';
 import { commandSubject } from '../events/subjects.js';
 import type { DaemonInfo } from '../actors/daemon.js';
 import { layoutFrom, type Layout } from '../runtime/layout.js';
 import { connectNats, type NatsTarget } from '../runtime/nats/connect.js';
 import { readNatsInfo } from '../runtime/nats/embedded.js';
+import { splitHostRef } from './addressing.js';
+import { parseConstraints, placeContainer } from './placement.js';
+import { locateContainer, routeRequest } from './clusterRequests.js';
 
 /** Flags every command takes. */
 export interface GlobalOptions {
   root?: string;
   runRoot?: string;
   nats?: string;
+  /** Credentials for the external NATS (BERTH_NATS_CREDS). */
+  creds?: string;
   host?: string;
 }
 
 export class Client {
   constructor(
     readonly nc: NatsConnection,
-    /** The host requests go to. */
-    readonly host: string,
+    /** The host requests go to; null for a cluster client no host was named for. */
+    private readonly bound: string | null,
     readonly layout: Layout,
   ) {}
 
+  /** The host this client commands. */
+  get host(): string {
+    if (!this.bound) throw new ValidationError('this command needs a host in a cluster: name one with --host (or BERTH_HOST)');
+    return this.bound;
+  }
+
+  /** Whether a host was named (or found in the run root), rather than the whole cluster. */
+  get isBound(): boolean {
+    return this.bound !== null;
+  }
+
+  /** The same connection, commanding one host. */
+  forHost(host: string): Client {
+    return new Client(this.nc, host, this.layout);
+  }
+
+  /** Every host of the cluster with its state and capacity (events/clusterState.ts). */
+  hosts(): Promise<HostStatus[]> {
+    return readHostStatuses(this.nc);
+  }
+
+  /**
+   * Sends a request. A bound client sends it to its host (a `HOST/NAME` ref naming that host
+   * is accepted); a cluster client routes it (cli/clusterRequests.ts): to the host that holds
+   * the container named, or to every host for lists.
+   */
   async request<O extends Op>(request: Extract<Request, { op: O }>, timeoutMs = 120_000): Promise<Result<O>> {
+    if (!this.bound) return routeRequest(this, request, timeoutMs);
+    if ('ref' in request && request.op.startsWith('container.')) {
+      return this.send(this.bound, { ...request, ref: this.ownRef(request.ref as string) } as typeof request, timeoutMs);
+    }
+    return this.send(this.bound, request, timeoutMs);
+  }
+
+  /** A container ref for this client's host: `HOST/NAME` must name this host. */
+  ownRef(ref: string): string {
+    const split = splitHostRef(ref);
+    if (split.host && split.host !== this.host) throw new ValidationError(`${ref} is on host ${split.host}, not on ${this.host}`);
+    return split.ref;
+  }
+
+  /** One request to one host. */
+  async send<O extends Op>(host: string, request: Extract<Request, { op: O }>, timeoutMs = 120_000): Promise<Result<O>> {
     const kind = request.op.split('.')[0] as 'system' | 'container' | 'image';
     const envelope: RequestEnvelope = { id: randomUUID(), request };
     let answer;
     try {
-      answer = await this.nc.request(commandSubject(this.host, kind), encode(RequestEnvelope, envelope), { timeout: timeoutMs });
+      answer = await this.nc.request(commandSubject(host, kind), encode(RequestEnvelope, envelope), { timeout: timeoutMs });
     } catch (error) {
-      throw new BerthError(`no answer from the daemon of host ${this.host} (${(error as Error).message})`, { cause: error });
+      throw new BerthError(`no answer from the daemon of host ${host} (${(error as Error).message})`, { cause: error });
     }
     const reply = decode(Reply, answer.data);
     if (!reply.ok) throw errorFromWire(reply.error);
@@ -58,24 +107,29 @@ async function readDaemonInfo(layout: Layout): Promise<DaemonInfo | null> {
   }
 }
 
-/** Tries the daemon the run root names; null when it does not answer. */
+/**
+ * Tries the daemon the run root names; null when it does not answer. With an external NATS
+ * and no host named, the client is a cluster client: no host is pinged, requests are routed.
+ */
 async function tryConnect(layout: Layout, globals: GlobalOptions): Promise<Client | null> {
   const external = globals.nats ?? process.env.BERTH_NATS_URL;
-  const info = await readDaemonInfo(layout);
-  const host = globals.host ?? process.env.BERTH_HOST ?? info?.host;
+  const named = globals.host ?? process.env.BERTH_HOST;
+  const host = named ?? (external ? undefined : (await readDaemonInfo(layout))?.host);
   let target: NatsTarget | null = null;
-  if (external) target = { url: external, token: process.env.BERTH_NATS_TOKEN, credsFile: process.env.BERTH_NATS_CREDS };
+  if (external) target = { url: external, token: process.env.BERTH_NATS_TOKEN, credsFile: globals.creds ?? process.env.BERTH_NATS_CREDS, caFile: process.env.BERTH_NATS_CA };
   else {
     const nats = await readNatsInfo(layout);
     if (nats) target = { url: nats.url, token: nats.token };
   }
-  if (!target || !host) return null;
+  if (!target || (!host && !external)) return null;
   let nc: NatsConnection;
   try {
     nc = await connectNats(target, 'berth-cli', { reconnect: false });
-  } catch {
+  } catch (error) {
+    if (external) throw error;
     return null;
   }
+  if (!host) return new Client(nc, null, layout);
   const client = new Client(nc, host, layout);
   try {
     await client.request({ op: 'system.ping' }, 2000);
@@ -119,4 +173,36 @@ export async function connectClient(globals: GlobalOptions): Promise<Client> {
     if (ready) return ready;
   }
   throw new BerthError(`the daemon did not become ready; see ${layout.daemonLog}`);
+}
+
+/**
+ * The client `run` and `create` send to: the host named (or the local daemon's), or in a
+ * cluster the host the placement policy picks (cli/placement.ts).
+ */
+export async function connectForCreate(globals: GlobalOptions, constraints: string[]): Promise<Client> {
+  const wanted = parseConstraints(constraints);
+  const client = await connectClient(globals);
+  if (client.isBound) return client;
+  try {
+    return client.forHost(placeContainer(await client.hosts(), wanted));
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}
+
+/**
+ * The client of the host that holds a container, and the ref as that host knows it: for
+ * verbs that follow a host's subjects (logs, attach, exec), which need the host up front.
+ */
+export async function connectToContainer(globals: GlobalOptions, ref: string): Promise<{ client: Client; ref: string }> {
+  const client = await connectClient(globals);
+  try {
+    if (client.isBound) return { client, ref: client.ownRef(ref) };
+    const located = await locateContainer(client, ref, 30_000);
+    return { client: client.forHost(located.host), ref: located.ref };
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
 }

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import type { GlobalOptions } from './client.js';
 import { registerContainerVerbs } from './verbs/container.js';
 import { registerRuntimeVerbs } from './verbs/runtime.js';
+import { registerHostVerbs } from './verbs/host.js';
 import { registerImageVerbs } from './verbs/image.js';
 import { registerSystemVerbs } from './verbs/system.js';
 import { registerVolumeVerbs } from './verbs/volume.js';
@@ -32,7 +33,8 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: () => {} })
     .option('--root <dir>', 'data root (BERTH_ROOT, default /var/lib/berth)')
     .option('--run-root <dir>', 'run root (BERTH_RUN_ROOT, default /run/berth)')
-    .option('--nats <url>', 'an external NATS (BERTH_NATS_URL)')
+    .option('--nats <url>', 'an external NATS (BERTH_NATS_URL; comma-separated for a cluster)')
+    .option('--creds <file>', 'credentials for the external NATS (BERTH_NATS_CREDS)')
     .option('-H, --host <id>', 'the host to command (BERTH_HOST)');
 
   registerContainerVerbs(program, verb);
@@ -44,6 +46,7 @@ export function buildProgram(): Command {
   registerImageVerbs(program, verb);
   registerSystemVerbs(program, verb);
   registerVolumeVerbs(program, verb);
+  registerHostVerbs(program, verb);
   return program;
 }
 

@@ -43,6 +43,9 @@ export function dockerAction(event: AnyEvent): DockerAction | null {
     case 'volume.mounted': return as('mount', { container: event.data.container, destination: event.data.destination });
     case 'volume.unmounted': return as('unmount', { container: event.data.container });
     case 'volume.removed': return as('destroy');
+    case 'node.joined': return as('create');
+    case 'node.drained': return as('update', { availability: 'drain' });
+    case 'node.activated': return as('update', { availability: 'active' });
     case 'container.starting':
     case 'container.removal_failed':
     case 'container.restarting':

@@ -28,9 +28,7 @@ export const TYPE_HEADER = 'Berth-Type';
 /** Creates the events stream if it is missing, with `replicas` copies; adopts it if present. */
 export async function ensureEventStream(nc: NatsConnection, replicas = 1): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  try {
-    await jsm.streams.info(EVENTS_STREAM);
-  } catch {
+  if (!(await streamExists(nc, EVENTS_STREAM))) {
     await jsm.streams.add({
       name: EVENTS_STREAM,
       subjects: [EVENTS_SUBJECTS],
@@ -59,6 +57,19 @@ export async function* boundedMessages(consumer: Consumer): AsyncIterable<JsMsg>
   }
 }
 
+const STREAM_NOT_FOUND = 10059;
+
+/** Whether a stream exists; any other failure than "not found" (a timeout) is thrown. */
+export async function streamExists(nc: NatsConnection, name: string): Promise<boolean> {
+  try {
+    await (await jetstreamManager(nc)).streams.info(name);
+    return true;
+  } catch (error) {
+    if ((error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND) || /stream not found/i.test((error as Error).message)) return false;
+    throw error;
+  }
+}
+
 export class JetStreamEventStore implements EventStore {
   private readonly js: JetStreamClient;
   private jsm: Promise<JetStreamManager> | null = null;
@@ -77,6 +88,9 @@ export class JetStreamEventStore implements EventStore {
           msgID: event.id,
           headers: h,
           expect: { lastSubjectSequence: expected },
+          // A timeout or no responders while a stream leader is elected is retried; the
+          // msgID dedupes a retry whose first try was stored after all.
+          retries: 5,
         });
         expected = ack.seq;
         stored.push({ seq: ack.seq, event });

@@ -9,6 +9,7 @@ import { containerRuntimeRequests, containerRuntimeResults } from './requests/co
 import { containerCopyRequests, containerCopyResults } from './requests/containerCopy.js';
 import { pruneRequests, pruneResults } from './requests/prune.js';
 import { imageRequests, imageResults } from './requests/image.js';
+import { nodeRequests, nodeResults } from './requests/node.js';
 import { systemRequests, systemResults } from './requests/system.js';
 import { volumeRequests, volumeResults } from './requests/volume.js';
 
@@ -18,7 +19,7 @@ export { ImageView, PullProgress } from './requests/image.js';
 export { VolumeView } from './requests/volume.js';
 export { InfoView, DiskUsageView } from './requests/system.js';
 
-export const Request = z.discriminatedUnion('op', [...systemRequests, ...containerRequests, ...containerRuntimeRequests, ...containerCopyRequests, ...pruneRequests, ...imageRequests, ...volumeRequests]);
+export const Request = z.discriminatedUnion('op', [...systemRequests, ...containerRequests, ...containerRuntimeRequests, ...containerCopyRequests, ...pruneRequests, ...imageRequests, ...volumeRequests, ...nodeRequests]);
 export type Request = z.infer<typeof Request>;
 export type Op = Request['op'];
 
@@ -27,7 +28,7 @@ export const RequestEnvelope = z.object({ id: z.string().min(1), request: Reques
 export type RequestEnvelope = z.infer<typeof RequestEnvelope>;
 
 /** The result each op replies with. */
-export const Results = { ...systemResults, ...containerResults, ...containerRuntimeResults, ...containerCopyResults, ...pruneResults, ...imageResults, ...volumeResults } satisfies Record<Op, z.ZodType>;
+export const Results = { ...systemResults, ...containerResults, ...containerRuntimeResults, ...containerCopyResults, ...pruneResults, ...imageResults, ...volumeResults, ...nodeResults } satisfies Record<Op, z.ZodType>;
 export type Result<O extends Op> = z.infer<(typeof Results)[O]>;
 
 export const WireError = z.object({ name: z.string(), message: z.string(), exitCode: z.number().int() });

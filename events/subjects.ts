@@ -6,6 +6,17 @@ export const EVENTS_STREAM = 'BERTH_EVENTS';
 /** The KV bucket of entity snapshots and host checkpoints. */
 export const SNAPSHOT_BUCKET = 'berth_snapshots';
 
+/** The KV bucket of host heartbeats: key <host>, one value each, expiring after HOST_LOST_MS. */
+export const HEARTBEAT_BUCKET = 'berth_heartbeats';
+/** How often a daemon writes its heartbeat. */
+export const HEARTBEAT_INTERVAL_MS = 2000;
+/**
+ * The lost rule's threshold: the heartbeat bucket's max age. JetStream (the bucket's
+ * stream leader, replicated) expires a heartbeat this long after it was stored, so a host
+ * whose heartbeat is gone from the bucket is lost for every observer alike.
+ */
+export const HOST_LOST_MS = 6000;
+
 /** The subjects the events stream captures. */
 export const EVENTS_SUBJECTS = 'berth.evt.>';
 
@@ -29,9 +40,30 @@ export function outputSubject(host: string, container: string): string {
   return `berth.out.${host}.${container}`;
 }
 
+/**
+ * Where a `logs` request's lines go: berth.out.<host>.logs.<request>. Under the host's output
+ * subjects, so a host's credentials may publish there and a CLI's may read.
+ */
+export function logsSubject(host: string, request: string): string {
+  return `berth.out.${host}.logs.${request}`;
+}
+
 /** Where an exec's output is streamed live: berth.out.<host>.<container>.exec.<exec id>. */
 export function execOutputSubject(host: string, container: string, execId: string): string {
   return `berth.out.${host}.${container}.exec.${execId}`;
+}
+
+/** The one subject of a host's own node events (drain, activate): berth.evt.<host>.node.<host>. */
+export function nodeSubject(host: string): string {
+  return eventSubject(host, 'node', host);
+}
+
+/**
+ * A host's inbox prefix. A daemon connects with it, so its credentials subscribe only to its
+ * own inboxes (`_INBOX_<host>.>`) and never overhear another principal's replies.
+ */
+export function hostInboxPrefix(host: string): string {
+  return `_INBOX_${host}`;
 }
 
 /** Host ids and entity ids become subject tokens: only these characters are allowed. */

@@ -9,15 +9,15 @@ import { decode } from '../../events/codec.js';
 import { ConflictError } from '../../events/errors.js';
 import { OutputChunk } from '../../events/requests.js';
 import { eventSubject, outputSubject } from '../../events/subjects.js';
-import { connectClient, type GlobalOptions } from '../client.js';
+import { connectToContainer, type GlobalOptions } from '../client.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 
 export default async function attach(container: string, opts: { detachKeys?: string; stdin?: boolean }, globals: GlobalOptions): Promise<number> {
   const detachKeys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
-  const client = await connectClient(globals);
+  const { client, ref } = await connectToContainer(globals, container);
   try {
-    const view = await client.request({ op: 'container.inspect', ref: container });
+    const view = await client.request({ op: 'container.inspect', ref });
     if (view.status !== 'running') throw new ConflictError('You cannot attach to a stopped container, start it first');
     // raw at once: what is typed while attaching must not be echoed or line-buffered here
     // --no-stdin: output (and the window size) only; ctrl-c leaves, the container runs on

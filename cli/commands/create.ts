@@ -1,12 +1,12 @@
 /** `berth create`: run's flags, one create request without start; prints the id. */
-import { connectClient, type GlobalOptions } from '../client.js';
+import { connectForCreate, type GlobalOptions } from '../client.js';
 import { createSpec, type RunFlags } from './run.js';
 import { writeCidFile } from '../cidFile.js';
 import { readFlagFiles } from '../flagFiles.js';
 
 export default async function create(image: string, command: string[], opts: RunFlags, globals: GlobalOptions): Promise<number> {
   const spec = createSpec(image, command, opts, await readFlagFiles(opts));
-  const client = await connectClient(globals);
+  const client = await connectForCreate(globals, opts.constraint ?? []);
   try {
     const cid = await writeCidFile(opts.cidfile, spec.id!);
     const created = await client.request({ op: 'container.create', spec, start: false }).catch(async (error: unknown) => {

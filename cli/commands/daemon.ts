@@ -2,9 +2,9 @@
 import { runDaemon } from '../../actors/daemon.js';
 import { layoutFrom } from '../../runtime/layout.js';
 import type { GlobalOptions } from '../client.js';
-import { parseTime } from '../parse.js';
+import { parsePairs, parseTime } from '../parse.js';
 
-export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; retention?: string; snapshots?: boolean }): Promise<number> {
+export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; retention?: string; snapshots?: boolean; creds?: string; label?: string[] }): Promise<number> {
   const url = opts.nats ?? process.env.BERTH_NATS_URL;
   const retention = opts.retention ?? process.env.BERTH_RETENTION;
   const retentionMs = retention === undefined ? undefined : Date.now() - parseTime(retention, '--retention');
@@ -19,13 +19,14 @@ export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; 
     hostId: opts.hostId ?? process.env.BERTH_HOST_ID,
     retentionMs,
     snapshots: opts.snapshots !== false && process.env.BERTH_SNAPSHOTS !== '0',
-    nats: url ? { url, token: process.env.BERTH_NATS_TOKEN, credsFile: process.env.BERTH_NATS_CREDS } : undefined,
+    nats: url ? { url, token: process.env.BERTH_NATS_TOKEN, credsFile: opts.creds ?? process.env.BERTH_NATS_CREDS, caFile: process.env.BERTH_NATS_CA } : undefined,
+    labels: Object.fromEntries(parsePairs(opts.label ?? [], '--label')),
   });
   await stopAsked;
   await daemon.stop();
   return 0;
 }
 
-export default function daemon(opts: { hostId?: string }, globals: GlobalOptions): Promise<number> {
+export default function daemon(opts: { hostId?: string; creds?: string; label?: string[] }, globals: GlobalOptions): Promise<number> {
   return runDaemonFromCli({ ...globals, ...opts });
 }

@@ -10,7 +10,7 @@ import { decode } from '../../events/codec.js';
 import { BerthError, ExecError, ValidationError } from '../../events/errors.js';
 import { OutputChunk } from '../../events/requests.js';
 import { eventFilter, execOutputSubject } from '../../events/subjects.js';
-import { connectClient, type GlobalOptions } from '../client.js';
+import { connectToContainer, type GlobalOptions } from '../client.js';
 import { parseEnv } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
@@ -37,9 +37,10 @@ export default async function exec(container: string, command: string[], opts: E
   const detachKeys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
   const interactive = (opts.interactive ?? false) && !opts.detach;
   const tty = opts.tty ?? false;
+  const { client, ref } = await connectToContainer(globals, container);
   const request = {
     op: 'container.exec' as const,
-    ref: container,
+    ref,
     exec: {
       execId, cmd: command, env, workingDir: opts.workdir ?? '', user: opts.user ?? '',
       ...(interactive ? { openStdin: true } : {}),
@@ -47,7 +48,6 @@ export default async function exec(container: string, command: string[], opts: E
       ...(opts.privileged ? { privileged: true } : {}),
     },
   };
-  const client = await connectClient(globals);
   try {
     if (opts.detach) {
       await client.request(request);

@@ -41,9 +41,12 @@ export default async function images(reference: string | undefined, opts: Images
         CreatedAt: v.created, CreatedSince: `${humanDuration(now - Date.parse(v.created))} ago`, Size: humanSize(v.size), Host: v.host,
       })), { ID: 'IMAGE ID', CreatedSince: 'CREATED' }));
     } else {
-      const header = ['REPOSITORY', 'TAG', ...(opts.digests ? ['DIGEST'] : []), 'IMAGE ID', 'CREATED', 'SIZE'];
+      const now = Date.now();
+      // A cluster client lists every host's images: each row says whose.
+      const hostColumn = client.isBound ? [] : ['HOST'];
+      const header = [...hostColumn, 'REPOSITORY', 'TAG', ...(opts.digests ? ['DIGEST'] : []), 'IMAGE ID', 'CREATED', 'SIZE'];
       process.stdout.write(table(header, rows.map(({ view: v, repository, tag }) => [
-        repository, tag, ...(opts.digests ? [digestOf(v, repository)] : []), id(v), `${humanDuration(now - Date.parse(v.created))} ago`, humanSize(v.size),
+        ...(client.isBound ? [] : [v.host]), repository, tag, ...(opts.digests ? [digestOf(v, repository)] : []), id(v), `${humanDuration(now - Date.parse(v.created))} ago`, humanSize(v.size),
       ])));
     }
     return 0;

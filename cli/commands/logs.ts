@@ -1,10 +1,11 @@
 /** `berth logs`: the container's output so far, and with -f what follows until it exits. */
-import { createInbox } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
 import { decode } from '../../events/codec.js';
 import { OutputChunk } from '../../events/requests.js';
 import { ValidationError } from '../../events/errors.js';
-import { connectClient, type GlobalOptions } from '../client.js';
+import { connectToContainer, type GlobalOptions } from '../client.js';
 import { parseTime } from '../parse.js';
+import { logsSubject } from '../../events/subjects.js';
 
 export interface LogsOptions {
   follow?: boolean;
@@ -29,9 +30,9 @@ export function logsFilter(opts: LogsOptions, now = Date.now()): { sinceMs?: num
 
 export default async function logs(container: string, opts: LogsOptions, globals: GlobalOptions): Promise<number> {
   const filter = logsFilter(opts);
-  const client = await connectClient(globals);
+  const { client, ref } = await connectToContainer(globals, container);
   try {
-    const inbox = createInbox();
+    const inbox = logsSubject(client.host, randomUUID());
     let done: () => void = () => {};
     const ended = new Promise<void>((resolve) => { done = resolve; });
     const sub = client.nc.subscribe(inbox, {
@@ -44,7 +45,7 @@ export default async function logs(container: string, opts: LogsOptions, globals
       },
     });
     await client.nc.flush();
-    await client.request({ op: 'container.logs', ref: container, follow: opts.follow ?? false, inbox, ...filter });
+    await client.request({ op: 'container.logs', ref, follow: opts.follow ?? false, inbox, ...filter });
     await ended;
     sub.unsubscribe();
     return 0;

@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError } from '../../events/errors.js';
 import type { ContainerView } from '../../events/requests.js';
 import { normalizeReference } from '../../runtime/images/reference.js';
 import { connectClient, type GlobalOptions } from '../client.js';
+import { lostContainerViews } from '../lostViews.js';
 import { humanDuration, humanSize, table, truncate } from '../output.js';
 import { parsePositiveInt } from '../parse.js';
 import { formatList } from '../template.js';
@@ -10,7 +11,8 @@ import { combineFilters } from '../filters.js';
 
 /** What `ps` without -a shows (as the daemon's list does). */
 const RUNNING = new Set(['running', 'stopping', 'paused']);
-const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
+/** Docker's statuses, and `lost` (a container of a lost host, in a cluster). */
+const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead', 'lost'];
 /** Our states that Docker does not have, as Docker's status filter sees them. */
 const DOCKER_STATUS: Record<string, string> = { starting: 'created', stopping: 'running' };
 
@@ -76,12 +78,17 @@ export function psFilter(filters: string[]): { keep: Test; needsAll: boolean; ne
   return { keep, needsAll, needsEverything };
 }
 
+/** A container's name as ps shows it: `HOST/NAME` when the listing spans a cluster. */
+export function displayName(v: ContainerView, clustered: boolean): string {
+  return clustered ? `${v.host}/${v.config.name}` : v.config.name;
+}
+
 /** One container as Docker's ps templates and JSON see it. */
-export function psRow(v: ContainerView, full: boolean, now = Date.now()): Record<string, unknown> {
+export function psRow(v: ContainerView, full: boolean, now = Date.now(), clustered = false): Record<string, unknown> {
   const command = JSON.stringify(v.config.cmd.join(' '));
   return {
     ID: full ? v.id : v.id.slice(0, 12),
-    Names: v.config.name,
+    Names: displayName(v, clustered),
     Image: v.config.imageRef,
     Command: full ? command : truncate(command, 22),
     CreatedAt: new Date(v.created).toISOString(),
@@ -114,6 +121,7 @@ export function statusText(view: ContainerView, now = Date.now()): string {
     case 'created': return 'Created';
     case 'restarting': return `Restarting (${view.exitCode ?? 0}) ${humanDuration(now - (view.finishedAt ?? now))} ago`;
     case 'removing': return 'Removal In Progress';
+    case 'lost': return `Lost (host ${view.host} is lost)`;
     default: return view.status.charAt(0).toUpperCase() + view.status.slice(1);
   }
 }
@@ -138,17 +146,23 @@ export default async function ps(opts: PsOptions, globals: GlobalOptions): Promi
     // name a container that may have stopped, so they read every one and show the running ones.
     const showAll = (opts.all ?? false) || needsAll || last !== undefined;
     const everything = await client.request({ op: 'container.list', all: showAll || needsEverything, size: opts.size ?? false });
-    let views = everything.filter((v) => showAll || RUNNING.has(v.status)).filter((v) => keep(v, everything));
+    let views = everything.filter((v) => showAll || RUNNING.has(v.status));
+    // A cluster's lost hosts cannot answer: their containers come from the log, as lost.
+    if (!client.isBound) views = [...views, ...(await lostContainerViews(client, showAll))];
+    views = views.filter((v) => keep(v, everything));
+    // Every host lists its own newest first; a cluster's lists are merged the same way.
+    if (!client.isBound) views.sort((a, b) => b.created - a.created);
     if (last !== undefined) views = views.slice(0, last);
     const full = opts.trunc === false;
+    const clustered = !client.isBound;
     if (opts.format && opts.format !== 'json' && opts.format !== 'table' && !opts.quiet) {
       const now = Date.now();
-      process.stdout.write(formatList(opts.format, views.map((v) => psRow(v, full, now)), HEADERS));
+      process.stdout.write(formatList(opts.format, views.map((v) => psRow(v, full, now, clustered)), HEADERS));
     } else if (opts.quiet) {
       process.stdout.write(views.map((v) => `${full ? v.id : v.id.slice(0, 12)}\n`).join(''));
     } else if (opts.format === 'json') {
       process.stdout.write(views.map((v) => `${JSON.stringify({
-        ID: full ? v.id : v.id.slice(0, 12), Names: v.config.name, Image: v.config.imageRef,
+        ID: full ? v.id : v.id.slice(0, 12), Names: displayName(v, clustered), Image: v.config.imageRef,
         Command: JSON.stringify(v.config.cmd.join(' ')), CreatedAt: new Date(v.created).toISOString(),
         State: v.status, Status: statusText(v), Host: v.host, Labels: v.config.labels,
       })}\n`).join(''));
@@ -161,7 +175,7 @@ export default async function ps(opts: PsOptions, globals: GlobalOptions): Promi
         `${humanDuration(now - v.created)} ago`,
         statusText(v, now),
         '',
-        v.config.name,
+        displayName(v, clustered),
         ...(opts.size ? [sizeText(v)] : []),
       ]);
       process.stdout.write(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES', ...(opts.size ? ['SIZE'] : [])], rows));

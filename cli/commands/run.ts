@@ -12,7 +12,7 @@ import type { RestartPolicy } from '../../events/container.js';
 import { parseRestartPolicy } from '../../actors/container/restartPolicy.js';
 import { parseHealthFlags, type HealthFlags } from '../healthFlags.js';
 import { normalizeReference } from '../../runtime/images/reference.js';
-import { connectClient, type GlobalOptions } from '../client.js';
+import { connectForCreate, type GlobalOptions } from '../client.js';
 import { parseMountFlags, parseVolumesFrom } from '../mounts.js';
 import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
 import { parseLogOpts } from '../logOptions.js';
@@ -25,6 +25,8 @@ import { readFlagFiles } from '../flagFiles.js';
 
 export interface RunOptions extends HostConfigFlags {
   rm?: boolean;
+  /** --constraint key=value: where placement may put it in a cluster. */
+  constraint?: string[];
   detach?: boolean;
   name?: string;
   env: string[];
@@ -112,7 +114,7 @@ export default async function run(image: string, command: string[], opts: RunFla
   const spec = createSpec(image, command, opts, await readFlagFiles(opts));
   const detachKeys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
   const id = spec.id!;
-  const client = await connectClient(globals);
+  const client = await connectForCreate(globals, opts.constraint ?? []);
   try {
     const cid = await writeCidFile(opts.cidfile, id);
     if (opts.detach) {

@@ -13,6 +13,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('-t, --tty', 'allocate a pseudo-terminal (detach with ctrl-p ctrl-q)')
     .option('--detach-keys <keys>', 'the key sequence that detaches, e.g. ctrl-a,d (default ctrl-p,ctrl-q)')
     .option('--name <name>', 'name the container')
+    .option('--constraint <key=value>', 'in a cluster: place only on a host with this label, or host=NAME (repeatable)', collect, [])
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', collect, [])
     .option('--env-file <file>', 'read environment variables from a file of KEY=VALUE lines (repeatable)', collect, [])
     .option('--label-file <file>', 'read labels from a file of KEY=VALUE lines (repeatable)', collect, [])

@@ -36,6 +36,8 @@ export function registerSystemVerbs(program: Command, verb: Verb): void {
     .action(verb('version'));
   program.command('daemon').description('Run the berth daemon in the foreground')
     .option('--host-id <id>', 'this host\'s id (default: the hostname)')
+    .option('--creds <file>', 'credentials for the external NATS (BERTH_NATS_CREDS)')
+    .option('--label <key=value>', 'a label placement constraints match (repeatable)', collect, [])
     .option('--no-snapshots', 'replay the whole log at every start')
     .option('--retention <duration>', 'keep the history of removed containers this long (default 168h)')
     .action(verb('daemon'));

@@ -1,30 +1,66 @@
 /** Connecting to NATS: the embedded server (url and token from the run root) or an external one. */
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import fs from 'node:fs/promises';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import { connect, credsAuthenticator, nkeyAuthenticator, type Authenticator, type NatsConnection } from '@nats-io/transport-node';
 import { BerthError } from '../../events/errors.js';
+import { parseCreds } from './cluster/credentials.js';
 
 export interface NatsTarget {
   /** One or more comma-separated URLs. */
   url: string;
   token?: string;
-  /** A NATS credentials file (for clusters with per-principal users). */
+  /** A creds file: a NATS user JWT and seed, or a user nkey seed (berth-cluster writes those). */
   credsFile?: string;
+  /** The inbox prefix (a daemon uses its own, which its credentials allow). */
+  inboxPrefix?: string;
+  /** The CA that signed a TLS cluster's certificates (BERTH_NATS_CA; scripts/cluster-certs.sh). */
+  caFile?: string;
+}
+
+async function authenticatorOf(file: string): Promise<Authenticator> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new BerthError(`cannot read the credentials file ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  const creds = parseCreds(text, file);
+  return creds.kind === 'jwt' ? credsAuthenticator(creds.text) : nkeyAuthenticator(creds.seed);
+}
+
+/**
+ * The server name check of a TLS connection. nats.js upgrades a connection to an IP address
+ * without a server name, so Node checks the certificate against "localhost": for those the
+ * chain check against the cluster's own CA (always made) is what identifies a node. A DNS
+ * name is checked as usual.
+ */
+function serverIdentityCheck(servers: string[]): (host: string, cert: PeerCertificate) => Error | undefined {
+  const localhostListed = servers.some((s) => /\blocalhost\b/.test(s));
+  return (host, cert) => (host === 'localhost' && !localhostListed ? undefined : checkServerIdentity(host, cert));
 }
 
 export async function connectNats(target: NatsTarget, name: string, opts: { reconnect?: boolean } = {}): Promise<NatsConnection> {
   const servers = target.url.split(',').map((s) => s.trim()).filter(Boolean);
-  let authenticator;
-  if (target.credsFile) {
-    const { credsAuthenticator } = await import('@nats-io/transport-node');
-    const fs = await import('node:fs/promises');
-    authenticator = credsAuthenticator(await fs.readFile(target.credsFile));
-  }
+  const authenticator = target.credsFile ? await authenticatorOf(target.credsFile) : undefined;
   try {
     return await connect({
       servers,
       token: target.token,
       authenticator,
+      inboxPrefix: target.inboxPrefix,
+      // nats.js hands the whole object to tls.connect; its type lists only its own fields.
+      tls: target.caFile ? ({ caFile: target.caFile, checkServerIdentity: serverIdentityCheck(servers) } as { caFile: string }) : undefined,
       name,
       reconnect: opts.reconnect ?? true,
+      // One unreachable node of a cluster (a cut link drops packets, nothing refuses) must not
+      // hold a connection up for the default 20 s before the next URL is tried.
+      timeout: 5000,
+      // The URLs are tried in the order given: list the nearest node first (a daemon its own).
+      noRandomize: true,
+      // A connection to a node that went silent (a cut link) is noticed in about 15 s, and
+      // the client moves to another node of the list.
+      pingInterval: 5000,
+      maxPingOut: 3,
       maxReconnectAttempts: -1,
       waitOnFirstConnect: false,
     });

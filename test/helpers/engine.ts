@@ -54,23 +54,7 @@ export class Engine {
 
   /** Runs the real CLI binary; resolves with its exit code and output. */
   berth(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
-    return new Promise((resolve, reject) => {
-      // `--`: node's own option parsing stops there (it would take our --env-file as its own).
-      const child = spawn(process.execPath, ['--', CLI, ...args], { env: { ...this.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`berth ${args.join(' ')} timed out; stdout: ${stdout}; stderr: ${stderr}`));
-      }, opts.timeoutMs ?? 60_000);
-      child.on('error', reject);
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stdout, stderr });
-      });
-    });
+    return runCaptured(process.execPath, ['--', CLI, ...args], { env: { ...this.env, ...opts.env }, timeoutMs: opts.timeoutMs, what: `berth ${args.join(' ')}` });
   }
 
   /** Like berth(), but fails the test's expectations loudly when the command fails. */
@@ -146,6 +130,26 @@ export class Engine {
     }
     await fs.rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Runs a program with its output captured; killed (and the promise rejected) after the timeout. */
+export function runCaptured(file: string, argv: string[], opts: { env: NodeJS.ProcessEnv; timeoutMs?: number; what: string }): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, argv, { env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${opts.what} timed out; stdout: ${stdout}; stderr: ${stderr}`));
+    }, opts.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stdout, stderr });
+    });
+  });
 }
 
 /** Polls `check` every 100 ms until it holds; throws after `ms`. */

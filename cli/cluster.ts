@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+/** `berth-cluster`: writes the NATS configs and credentials of a berth cluster (docs/MULTIHOST.md). */
+import { Command } from 'commander';
+import { initCluster } from '../runtime/nats/cluster/init.js';
+import { collect } from './verbs/verb.js';
+
+const program = new Command('berth-cluster').description('Write the NATS configs and credentials of a berth cluster');
+program.command('init')
+  .requiredOption('--dir <dir>', 'where to write <node>.conf, creds/ and plan.json')
+  .option('--cluster <name>', 'the cluster name', 'berth')
+  .option('--node <name=address[:client[:cluster]]>', 'a nats-server node (repeat; 3 for a replicated log)', collect, [])
+  .option('--host <id>', 'a berth host that gets credentials (repeat)', collect, [])
+  .option('--user <name>', 'a CLI user that gets credentials (repeat)', collect, [])
+  .option('--store <dir>', 'each node\'s JetStream store dir ({node} is replaced)', '/var/lib/berth-nats/{node}')
+  .option('--tls <cert,key,ca>', 'TLS files for clients and routes (paths on the nodes, {node} replaced; scripts/cluster-certs.sh makes them)')
+  .action(async (opts: { dir: string; cluster: string; node: string[]; host: string[]; user: string[]; store: string; tls?: string }) => {
+    const [cert, key, ca] = opts.tls?.split(',') ?? [];
+    const plan = await initCluster({
+      dir: opts.dir,
+      cluster: opts.cluster,
+      nodes: opts.node,
+      hosts: opts.host,
+      users: opts.user,
+      storeDir: (node) => opts.store.replaceAll('{node}', node),
+      tls: opts.tls ? { cert, key, ca } : undefined,
+    });
+    process.stdout.write(`wrote ${plan.nodes.length} node configs and ${plan.principals.length} creds files in ${opts.dir}\n`);
+  });
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.stderr.write(`berth-cluster: ${(error as Error).message}\n`);
+  process.exitCode = 125;
+}

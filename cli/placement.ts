@@ -1,0 +1,34 @@
+/**
+ * Where `berth run` puts a container in a cluster, pure. The policy (docs/MULTIHOST.md):
+ * only `ready` hosts (not draining, not lost) whose labels satisfy every `--constraint
+ * key=value` (`host=NAME` names one); of those, the one with the most free memory, then the
+ * fewest running containers, then the first by name. Spreading by free memory puts each new
+ * container where the most room is left.
+ */
+import { ValidationError } from '../events/errors.js';
+import type { HostStatus } from '../events/hostStatus.js';
+import { parsePairs } from './parse.js';
+
+export function parseConstraints(entries: string[]): Array<[string, string]> {
+  return parsePairs(entries, '--constraint');
+}
+
+function satisfies(status: HostStatus, constraints: Array<[string, string]>): boolean {
+  const labels = status.heartbeat?.labels ?? {};
+  return constraints.every(([key, value]) => (key === 'host' ? status.host === value : labels[key] === value));
+}
+
+export function placeContainer(statuses: HostStatus[], constraints: Array<[string, string]>): string {
+  const candidates = statuses.filter((s) => s.state === 'ready' && satisfies(s, constraints));
+  if (candidates.length === 0) {
+    const wanted = constraints.map(([k, v]) => `${k}=${v}`).join(', ');
+    const ready = statuses.filter((s) => s.state === 'ready').map((s) => s.host);
+    throw new ValidationError(`no ready host${wanted ? ` satisfies ${wanted}` : ''} (ready: ${ready.join(', ') || 'none'})`);
+  }
+  candidates.sort((a, b) => {
+    const ca = a.heartbeat!.capacity;
+    const cb = b.heartbeat!.capacity;
+    return cb.memoryFree - ca.memoryFree || ca.containersRunning - cb.containersRunning || a.host.localeCompare(b.host);
+  });
+  return candidates[0].host;
+}

@@ -1,0 +1,28 @@
+/**
+ * The state of every host of a cluster, pure: a host exists once it has a node event; it is
+ * `lost` when the heartbeat bucket holds no heartbeat of it (JetStream expired it: the lost rule
+ * of docs/ARCHITECTURE.md), `draining` when its last node event is a drain, `ready` otherwise.
+ */
+import type { Heartbeat } from './heartbeat.js';
+import { availabilityAfter, type Availability, type NodeEvent } from './node.js';
+
+export type HostState = 'ready' | 'lost' | 'draining';
+
+export interface HostStatus {
+  host: string;
+  state: HostState;
+  availability: Availability;
+  /** The live heartbeat; absent for a lost host. */
+  heartbeat?: Heartbeat;
+}
+
+export function hostStatuses(lastNodeEvents: Map<string, NodeEvent['type']>, heartbeats: Heartbeat[]): HostStatus[] {
+  const live = new Map(heartbeats.map((h) => [h.host, h]));
+  const names = new Set([...lastNodeEvents.keys(), ...live.keys()]);
+  return [...names].sort().map((host) => {
+    const availability = availabilityAfter(lastNodeEvents.get(host));
+    const heartbeat = live.get(host);
+    const state: HostState = !heartbeat ? 'lost' : availability === 'drain' ? 'draining' : 'ready';
+    return { host, state, availability, heartbeat };
+  });
+}

@@ -1,0 +1,17 @@
+/** Node requests (berth.cmd.<host>.node): a host's availability for placement. */
+import { z } from 'zod';
+import { Availability } from '../node.js';
+
+export const nodeRequests = [
+  /** Stop placement on this host (`berth host drain`); recorded as `node.drained`. */
+  z.object({ op: z.literal('node.drain') }),
+  /** Allow placement again (`berth host activate`); recorded as `node.activated`. */
+  z.object({ op: z.literal('node.activate') }),
+] as const;
+
+const NodeResult = z.object({ host: z.string(), availability: Availability });
+
+export const nodeResults = {
+  'node.drain': NodeResult,
+  'node.activate': NodeResult,
+};

@@ -1,0 +1,83 @@
+/**
+ * Who may do what on a berth cluster's NATS: the subject permissions of each principal.
+ * Pure: the config writer turns them into nats-server's `permissions` blocks.
+ *
+ * - A host publishes only its own events, output, heartbeat and snapshot keys, and the
+ *   JetStream API calls the daemon makes; it subscribes only to its own commands and its own
+ *   inbox prefix (`_INBOX_<host>`), so it can neither command nor overhear another host.
+ * - A CLI user sends commands to any host and reads events, output and heartbeats.
+ * Replies to requests are allowed by `allow_responses`, never by a broad publish grant.
+ */
+import { EVENTS_STREAM, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, hostInboxPrefix } from '../../../events/subjects.js';
+
+export interface Permissions {
+  publish: string[];
+  subscribe: string[];
+  /** Whether the principal may answer the requests it receives. */
+  allowResponses: boolean;
+}
+
+/** The JetStream API calls a daemon makes (stream and bucket setup, reads, compaction). */
+function daemonJetStreamApi(): string[] {
+  const owned = [EVENTS_STREAM, `KV_${SNAPSHOT_BUCKET}`, `KV_${HEARTBEAT_BUCKET}`];
+  return [
+    '$JS.API.INFO',
+    ...owned.flatMap((stream) => [
+      `$JS.API.STREAM.INFO.${stream}`,
+      `$JS.API.STREAM.CREATE.${stream}`,
+      `$JS.API.STREAM.UPDATE.${stream}`,
+      `$JS.API.STREAM.MSG.GET.${stream}`,
+      `$JS.API.DIRECT.GET.${stream}.>`,
+      `$JS.API.DIRECT.GET.${stream}`,
+      `$JS.API.CONSUMER.CREATE.${stream}`,
+      `$JS.API.CONSUMER.CREATE.${stream}.>`,
+      `$JS.API.CONSUMER.INFO.${stream}.>`,
+      `$JS.API.CONSUMER.DELETE.${stream}.>`,
+      `$JS.API.CONSUMER.MSG.NEXT.${stream}.>`,
+    ]),
+    // Compaction purges a removed entity's subject; the snapshot bucket forgets its key.
+    `$JS.API.STREAM.PURGE.${EVENTS_STREAM}`,
+    `$JS.API.STREAM.PURGE.KV_${SNAPSHOT_BUCKET}`,
+    '$JS.FC.>',
+    '$JS.ACK.>',
+  ];
+}
+
+export function hostPermissions(host: string): Permissions {
+  return {
+    publish: [
+      `berth.evt.${host}.>`,
+      `berth.out.${host}.>`,
+      `$KV.${HEARTBEAT_BUCKET}.${host}`,
+      `$KV.${SNAPSHOT_BUCKET}.${host}.>`,
+      ...daemonJetStreamApi(),
+    ],
+    subscribe: [`berth.cmd.${host}.>`, `${hostInboxPrefix(host)}.>`],
+    allowResponses: true,
+  };
+}
+
+export function cliPermissions(): Permissions {
+  const read = [EVENTS_STREAM, `KV_${HEARTBEAT_BUCKET}`];
+  return {
+    publish: [
+      'berth.cmd.>',
+      '$JS.API.INFO',
+      ...read.flatMap((stream) => [
+        `$JS.API.STREAM.INFO.${stream}`,
+        `$JS.API.STREAM.MSG.GET.${stream}`,
+        `$JS.API.DIRECT.GET.${stream}`,
+        `$JS.API.DIRECT.GET.${stream}.>`,
+        `$JS.API.CONSUMER.CREATE.${stream}`,
+        `$JS.API.CONSUMER.CREATE.${stream}.>`,
+        `$JS.API.CONSUMER.INFO.${stream}.>`,
+        `$JS.API.CONSUMER.DELETE.${stream}.>`,
+        `$JS.API.CONSUMER.MSG.NEXT.${stream}.>`,
+      ]),
+      '$JS.FC.>',
+      '$JS.ACK.>',
+    ],
+    subscribe: ['_INBOX.>', 'berth.out.>', 'berth.evt.>'],
+    allowResponses: false,
+  };
+}

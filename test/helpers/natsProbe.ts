@@ -1,0 +1,43 @@
+/**
+ * Tries one NATS operation with given credentials and prints the outcome as JSON:
+ * `node natsProbe.js URLS CREDS INBOX_PREFIX (request|publish|subscribe|jspublish) SUBJECT`.
+ * The cluster tests run it inside a host's namespace to check what a principal may do.
+ */
+import { encode } from '../../events/codec.js';
+import { RequestEnvelope } from '../../events/requests.js';
+import { jetstream } from '@nats-io/jetstream';
+import { connectNats } from '../../runtime/nats/connect.js';
+
+const [url, credsFile, inboxPrefix, operation, subject] = process.argv.slice(2);
+const nc = await connectNats({ url, credsFile, inboxPrefix: inboxPrefix || undefined, caFile: process.env.BERTH_NATS_CA }, 'test-probe', { reconnect: false });
+const errors: string[] = [];
+void (async () => {
+  for await (const status of nc.status()) if (status.type === 'error') errors.push(String((status as { error?: Error }).error?.message ?? status.type));
+})();
+let outcome: { ok: boolean; error?: string };
+try {
+  const ping = encode(RequestEnvelope, { id: `probe-${Date.now()}`, request: { op: 'system.ping' } });
+  switch (operation) {
+    case 'request':
+      await nc.request(subject, ping, { timeout: 3000 });
+      break;
+    case 'jspublish':
+      await jetstream(nc).publish(subject, new Uint8Array([1]), { timeout: 3000 });
+      break;
+    case 'subscribe': {
+      const sub = nc.subscribe(subject);
+      await nc.flush();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const closed = await Promise.race([sub.closed.then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('open'), 300))]);
+      if (closed === 'closed' || errors.length) throw new Error(errors.join('; ') || 'subscription closed by the server');
+      break;
+    }
+    default:
+      throw new Error(`unknown operation ${operation}`);
+  }
+  outcome = { ok: true };
+} catch (error) {
+  outcome = { ok: false, error: `${(error as Error).message} ${((error as Error).cause as Error | undefined)?.message ?? ''}`.trim() };
+}
+process.stdout.write(`${JSON.stringify(outcome)}\n`);
+await nc.close().catch(() => {});
