@@ -17,7 +17,7 @@ import { hostInboxPrefix } from '../../events/subjects.js';
 import { initCluster } from '../../runtime/nats/cluster/init.js';
 import { isAlive as alive } from '../../runtime/processes.js';
 import { makeBusyboxTar } from './busybox.js';
-import { runCaptured, until, type Result } from './engine.js';
+import { cgroupDirsOf, runCaptured, until, type Result } from './engine.js';
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
@@ -278,6 +278,16 @@ export class TestCluster {
       }
     }
     for (const host of this.hosts) await endProcess(host.daemon);
+    // A host that could not answer (cut off, or its test failed half-way) keeps its containers:
+    // end them by the pids their shims recorded, and drop their cgroups.
+    for (const host of this.hosts) {
+      const containers = path.join(host.root, 'containers');
+      for (const id of await fs.readdir(containers).catch(() => [] as string[])) {
+        const recorded = (await fs.readFile(path.join(containers, id, 'pid'), 'utf8').catch(() => '')).trim().split(/\s+/).map(Number);
+        for (const pid of recorded) if (pid > 1) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+        for (const dir of await cgroupDirsOf(id)) await until(`${dir} to empty`, () => fs.rmdir(dir).then(() => true, () => false), 5000).catch(() => {});
+      }
+    }
     for (const host of this.hosts) await endProcess(host.nats);
     for (const netns of this.namespaces.reverse()) await ip('netns', 'del', netns).catch(() => {});
     await fs.rm(this.dir, { recursive: true, force: true });
