@@ -15,9 +15,20 @@ t.test('time window: since inclusive, until exclusive', async (t) => {
   t.ok(inWindow({ stream: 'stdout', data: 'x', time: 'garbage' }, { sinceMs: 1 }));
 });
 
-t.test('tail after the window', async (t) => {
-  t.equal(data(selectHistory(chunks, { tail: 2 })), 'cd');
-  t.equal(data(selectHistory(chunks, { tail: 0 })), '');
-  t.equal(data(selectHistory(chunks, { tail: 10 })), 'abcd');
-  t.equal(data(selectHistory(chunks, { tail: 1, untilMs: 30_000 })), 'b');
+t.test('tail after the window, in lines', async (t) => {
+  const lines = [at(10, 'a\n'), at(20, 'b\n'), at(30, 'c\n'), at(40, 'd\n')];
+  t.equal(data(selectHistory(lines, { tail: 2 })), 'c\nd\n');
+  t.equal(data(selectHistory(lines, { tail: 0 })), '');
+  t.equal(data(selectHistory(lines, { tail: 10 })), 'a\nb\nc\nd\n');
+  t.equal(data(selectHistory(lines, { tail: 1, untilMs: 30_000 })), 'b\n');
+});
+
+t.test('tail counts lines, not the reads they came in', async (t) => {
+  // What the shim may read under load: a line split across reads, several lines in one.
+  const reads = [at(10, 'line 1\nline'), at(11, ' 2\n'), at(12, 'line 3\nline 4\nli'), at(13, 'ne 5\n')];
+  t.equal(data(selectHistory(reads, { tail: 3 })), 'line 3\nline 4\nline 5\n');
+  t.equal(data(selectHistory(reads, { tail: 4 })), 'line 2\nline 3\nline 4\nline 5\n', 'a line split across reads comes whole');
+  t.equal(data(selectHistory(reads, { tail: 1 })), 'line 5\n');
+  t.equal(data(selectHistory([at(1, 'no newline at the end\nlast')], { tail: 1 })), 'last');
+  t.equal(data(selectHistory(reads, { tail: 9 })), data(reads));
 });
