@@ -72,3 +72,31 @@ t.test('a reader follows the log across rotations, as the shim makes them', asyn
   t.same(numbers(await plain.read()), [20], 'without history: the current file only');
   t.same(await new LogReader(path.join(dir, 'missing')).read(), [], 'no log yet');
 });
+
+t.test('lines written between the reader reaching the end and the rotation are not lost', async (t) => {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'berth-logreader-'));
+  t.teardown(() => fsp.rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'ctr.log');
+  const line = (n: number) => `${JSON.stringify({ stream: 'stdout', time: 't', log: `${n}\n` })}\n`;
+  await fsp.writeFile(file, line(1));
+  const reader = new LogReader(file);
+  t.teardown(() => reader.close());
+  t.same((await reader.read()).map((c) => c.data), ['1\n']);
+  // The shim writes and rotates just after the reader found the end of the file and before it
+  // looks at the path again: the interleaving that lost a whole file of lines in CI.
+  const proto = LogReader.prototype as unknown as { readToEnd(h: unknown): Promise<unknown[]> };
+  const readToEnd = proto.readToEnd;
+  let injected = false;
+  proto.readToEnd = async function (this: LogReader, handle: unknown) {
+    const chunks = await readToEnd.call(this, handle);
+    if (!injected) {
+      injected = true;
+      await fsp.appendFile(file, line(2) + line(3));
+      await fsp.rename(file, `${file}.1`);
+      await fsp.writeFile(file, line(4));
+    }
+    return chunks;
+  };
+  t.teardown(() => { proto.readToEnd = readToEnd; });
+  t.same((await reader.read()).map((c) => c.data), ['2\n', '3\n', '4\n'], 'the old file to its true end, then the new one');
+});

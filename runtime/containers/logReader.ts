@@ -2,8 +2,9 @@
  * Reads a container's JSON-lines log as the shim writes it, across rotations
  * (runtime/native/logfile.c): the shim renames ctr.log to ctr.log.1 (ctr.log.1 to ctr.log.2, ...)
  * and starts a new ctr.log, or with one file replaces it. The reader keeps the file it follows
- * open, so a rotation loses nothing: it reads the old file to its end, sees a new inode at the
- * path, and goes on with the file written after it (found by inode among the rotated ones), up
+ * open, so a rotation loses nothing: once it sees a new inode at the path it reads the old file
+ * to its end (again: lines may have come between its last read and the rename), and goes on with
+ * the file written after it (found by inode among the rotated ones), up
  * to the current one. Only a reader more than max-file rotations behind loses lines.
  */
 import fsp from 'node:fs/promises';
@@ -67,9 +68,12 @@ export class LogReader {
     for (;;) {
       if (!this.handle && !(await this.open(this.file))) return chunks;
       chunks.push(...(await this.readToEnd(this.handle!)));
-      // A new file at the path: the shim rotated this one, which is now read to its end.
+      // A new file at the path: the shim rotated this one. It may have written more to it
+      // between the read above and the rename; the shim writes only to the new file now, so
+      // a second read takes this one to its true end.
       const now = await fsp.stat(this.file).catch(() => null);
       if (!now || now.ino === this.inode) return chunks;
+      chunks.push(...(await this.readToEnd(this.handle!)));
       const old = this.inode;
       await this.close();
       if (!(await this.openAfter(old))) return chunks;
