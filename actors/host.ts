@@ -114,6 +114,7 @@ export class Host {
       const state = container.state;
       if (state.status === 'none' || state.status === 'removed') return;
       const repair = reconcileContainer(state, await this.worker.inspect(container.id));
+      if (repair.thaw) await this.worker.unpause(container.id).catch(() => {});
       if (repair.resume) this.effects.resume(state, repair.resume);
       for (const command of repair.commands) this.dispatch(container.id, command);
     }));

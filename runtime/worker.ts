@@ -38,6 +38,8 @@ export interface KernelView {
   started: Started | null;
   alive: boolean;
   exit: ExitStatus | null;
+  /** Its cgroup is frozen (paused, or left frozen by a daemon that died during a `cp`). */
+  frozen: boolean;
 }
 
 const CGROUP_PARENT = 'berth';
@@ -205,7 +207,8 @@ export class Worker {
     const text = await fs.readFile(paths.pid, 'utf8').catch(() => '');
     const [pid, shimPid] = text.trim().split(/\s+/).map(Number);
     const started = pid && shimPid ? { pid, shimPid } : null;
-    return { started, alive: started !== null && exit === null && isAlive(started.pid), exit };
+    const alive = started !== null && exit === null && isAlive(started.pid);
+    return { started, alive, exit, frozen: alive && (await this.cgroups.frozen(cgroupName(id)).catch(() => false)) };
   }
 
   /** Kills whatever still runs, deletes the cgroup and the container's dirs. Returns the exit, if the process had one. */

@@ -6,9 +6,9 @@ import { initialContainerData, type ContainerState, type ContainerStatus } from 
 const config = { autoRemove: false } as ContainerConfig;
 const state = (status: ContainerStatus, extra: Partial<ContainerState> = {}): ContainerState =>
   ({ ...initialContainerData({ id: 'a'.repeat(64), host: 'h' }), config, status, ...extra });
-const nothing = { started: null, alive: false, exit: null };
-const running = { started: { pid: 10, shimPid: 9 }, alive: true, exit: null };
-const exited = { started: { pid: 10, shimPid: 9 }, alive: false, exit: { exitCode: 7, signal: null, time: 't' } };
+const nothing = { started: null, alive: false, exit: null, frozen: false };
+const running = { started: { pid: 10, shimPid: 9 }, alive: true, exit: null, frozen: false };
+const exited = { started: { pid: 10, shimPid: 9 }, alive: false, exit: { exitCode: 7, signal: null, time: 't' }, frozen: false };
 
 t.test('a start cut short by the crash is finished or failed', async (t) => {
   t.same(reconcileContainer(state('starting'), running), { commands: [{ type: 'ReportStarted', pid: 10, shimPid: 9 }], resume: 'watch' });
@@ -21,6 +21,13 @@ t.test('a running container is watched again, or its end recorded', async (t) =>
   t.same(reconcileContainer(state('running'), exited), { commands: [], resume: 'watch' }, 'the watch reads the exit file');
   t.same(reconcileContainer(state('running'), nothing), { commands: [{ type: 'ReportExited', exitCode: 255, signal: null, oomKilled: false }], resume: null });
   t.same(reconcileContainer(state('stopping'), running), { commands: [{ type: 'Kill', signal: 'SIGKILL' }], resume: 'watch' });
+});
+
+t.test('a running container left frozen (a daemon killed during cp) is thawed; a paused one stays frozen', async (t) => {
+  const frozen = { ...running, frozen: true };
+  t.same(reconcileContainer(state('running'), frozen), { commands: [], resume: 'watch', thaw: true });
+  t.same(reconcileContainer(state('stopping'), frozen), { commands: [{ type: 'Kill', signal: 'SIGKILL' }], resume: 'watch', thaw: true });
+  t.same(reconcileContainer(state('paused'), frozen), { commands: [], resume: 'watch' });
 });
 
 t.test('removal resumes; exited --rm containers are removed; the rest stays', async (t) => {

@@ -12,6 +12,8 @@ import type { ContainerState } from './state.js';
 export interface Reconciliation {
   commands: ContainerCommand[];
   resume: 'watch' | 'remove' | 'restart' | 'cleanup' | null;
+  /** Thaw its cgroup: it is recorded running but the kernel has it frozen (a daemon killed during `cp`). */
+  thaw?: boolean;
 }
 
 /** Pure: the recorded state and the kernel's view in, the repair out. */
@@ -30,7 +32,10 @@ export function reconcileContainer(state: ContainerState, kernel: KernelView): R
     case 'stopping':
       if (kernel.exit) return { commands: [], resume: 'watch' };
       // A stop that the daemon's death interrupted ends the hard way.
-      if (kernel.alive) return { commands: state.status === 'stopping' ? [{ type: 'Kill', signal: 'SIGKILL' }] : [], resume: 'watch' };
+      if (kernel.alive) {
+        const commands: ContainerCommand[] = state.status === 'stopping' ? [{ type: 'Kill', signal: 'SIGKILL' }] : [];
+        return { commands, resume: 'watch', ...(kernel.frozen && state.status !== 'paused' ? { thaw: true } : {}) };
+      }
       // Neither a process nor an exit file (the machine rebooted): the exit code is unknown.
       return { commands: [exited(255, null)], resume: null };
     case 'removing':

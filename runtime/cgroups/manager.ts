@@ -49,6 +49,8 @@ export interface CgroupManager {
   freeze(name: string): Promise<void>;
   /** Thaws a frozen cgroup. */
   thaw(name: string): Promise<void>;
+  /** Whether the cgroup is frozen (or freezing); false when it does not exist. */
+  frozen(name: string): Promise<boolean>;
   /** Reads memory, CPU, pids and io counters. */
   stats(name: string): Promise<CgroupStats>;
   /** The pids in the cgroup (host pid namespace). */

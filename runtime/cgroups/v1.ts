@@ -101,6 +101,11 @@ export class CgroupV1Manager implements CgroupManager {
     await writeFile(join(this.need(name, 'freezer'), 'freezer.state'), 'THAWED');
   }
 
+  async frozen(name: string): Promise<boolean> {
+    const state = await readFile(join(this.need(name, 'freezer'), 'freezer.state'), 'utf8').catch(() => 'THAWED');
+    return state.trim() !== 'THAWED';
+  }
+
   stats(name: string): Promise<CgroupStats> {
     return readV1Stats(new Map(this.dirs(name)));
   }

@@ -99,6 +99,10 @@ export class CgroupV2Manager implements CgroupManager {
     await writeFile(join(this.dir(name), 'cgroup.freeze'), '0');
   }
 
+  async frozen(name: string): Promise<boolean> {
+    return (await readFile(join(this.dir(name), 'cgroup.freeze'), 'utf8').catch(() => '0')).trim() === '1';
+  }
+
   stats(name: string): Promise<CgroupStats> {
     return readV2Stats(this.dir(name));
   }

@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { alive, startEngine } from '../helpers/engine.js';
+import { alive, cgroupDirsOf, startEngine, until } from '../helpers/engine.js';
 
 const DAEMON = fileURLToPath(new URL('../../cli/daemon.js', import.meta.url));
 
@@ -84,4 +84,28 @@ t.test('a SIGTERM during start-up stops the daemon cleanly once it is up', async
   t.match(output, /ready: host testhost/, 'it finished starting first');
   t.notOk(await fs.access(path.join(engine.root, 'berthd.lock')).then(() => true, () => false), 'the lock is released');
   await engine.startDaemon();
+});
+
+t.test('a container the dead daemon left frozen (during a cp) is thawed at restart; a paused one stays paused', async (t) => {
+  const left = (await engine.ok(['run', '-d', 'busybox', 'sleep', '1000'])).trim();
+  const paused = (await engine.ok(['run', '-d', 'busybox', 'sleep', '1000'])).trim();
+  await engine.ok(['pause', paused]);
+  const freezer = async (id: string) => {
+    // v1: the freezer hierarchy; v2: the one cgroup dir
+    const dirs = await cgroupDirsOf(id);
+    const v1 = dirs.find((d) => d.startsWith('/sys/fs/cgroup/freezer/'));
+    return v1 ? path.join(v1, 'freezer.state') : path.join(dirs[0]!, 'cgroup.freeze');
+  };
+  const file = await freezer(left);
+  // What a daemon SIGKILLed inside `cp` leaves behind: the cgroup frozen, the log saying running.
+  await fs.writeFile(file, file.endsWith('freezer.state') ? 'FROZEN' : '1');
+  await until('the freeze', async () => /FROZEN|^1/.test((await fs.readFile(file, 'utf8')).trim()));
+  await engine.killDaemon('SIGKILL');
+  await engine.startDaemon();
+  await until('the thaw', async () => /THAWED|^0/.test((await fs.readFile(file, 'utf8')).trim()));
+  t.equal(JSON.parse(await engine.ok(['inspect', left]))[0].State.Status, 'running');
+  t.equal((await engine.ok(['exec', left, 'echo', 'answers'])).trim(), 'answers', 'it runs again');
+  t.match((await fs.readFile(await freezer(paused), 'utf8')).trim(), /FROZEN|^1/, 'the paused one is still frozen');
+  t.equal(JSON.parse(await engine.ok(['inspect', paused]))[0].State.Status, 'paused');
+  await engine.ok(['rm', '-f', left, paused]);
 });
