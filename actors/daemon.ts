@@ -107,7 +107,9 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
       host.stop();
       await worker.close();
       // Drain, but never hang on a broker that is gone.
+      const draining = performance.now();
       await Promise.race([nc.drain().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      if (process.env.BERTH_DEBUG) console.error(`berthd: drained in ${(performance.now() - draining).toFixed(0)} ms`);
       await nc.close().catch(() => {});
       await lock.release();
       const current = await fs.readFile(layout.daemonInfo, 'utf8').catch(() => '');
