@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
 
+import { EBPF, encodeDeviceFilter } from '../../runtime/cgroups/deviceFilter.js';
 import { CgroupV2Manager } from '../../runtime/cgroups/v2.js';
+import { DEFAULT_DEVFILTER_BINARY } from '../../runtime/cgroups/v2Devices.js';
 import { deviceRules } from '../../runtime/security/devices.js';
 
 const UNIFIED = '/sys/fs/cgroup/unified';
@@ -90,4 +92,18 @@ t.test('a cgroup the filter cannot be attached to: one clear line', async (t) =>
   const m = new CgroupV2Manager({ root });
   await t.rejects(m.create('berth/x', { devices: deviceRules() }),
     /^cgroup v2: cannot limit device access for \S+\/berth\/x: berth-devfilter: attach the device filter to the cgroup: .+ \(E[A-Z]+\)$/);
+});
+
+t.test('a program the verifier refuses: its reason in the one line', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-devfilter-bad-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  // "exit" alone: r0 was never set
+  const program = encodeDeviceFilter([{ code: EBPF.EXIT, dst: 0, src: 0, off: 0, imm: 0 }]);
+  const child = spawn(DEFAULT_DEVFILTER_BINARY, [dir], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const stderr: Buffer[] = [];
+  child.stderr.on('data', (b: Buffer) => stderr.push(b));
+  const code = new Promise((resolve) => child.on('close', resolve));
+  child.stdin.end(program);
+  t.equal(await code, 1);
+  t.match(Buffer.concat(stderr).toString(), /^berth-devfilter: load the device filter: Permission denied \(EACCES\): verifier: R0 !read_ok\n$/);
 });

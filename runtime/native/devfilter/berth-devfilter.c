@@ -65,8 +65,9 @@ static int load(size_t count)
 	attr.log_buf = (__u64)(unsigned long)verifier_log;
 	attr.log_size = sizeof(verifier_log);
 	attr.log_level = 1;
-	if (bpf(BPF_PROG_LOAD, &attr) < 0) errno = err;
-	return -1;
+	fd = (int)bpf(BPF_PROG_LOAD, &attr);
+	if (fd < 0) errno = err;
+	return fd;
 }
 
 int main(int argc, char **argv)
