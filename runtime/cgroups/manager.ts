@@ -2,6 +2,8 @@ import { readFile, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import type { DeviceRule } from './deviceRule.js';
+
 /** Resource limits applied when a container's cgroup is created. */
 export interface Limits {
   /** hard memory limit in bytes (no extra swap: v1 memsw = limit, v2 swap.max = 0) */
@@ -20,8 +22,9 @@ export interface Limits {
   cpusetCpus?: string;
   /** relative block io weight, 10..1000 */
   blkioWeight?: number;
-  /** device access: "a *:* rwm"-style rules, denies written before allows (v1 devices cgroup) */
-  devices?: { deny: string[]; allow: string[] };
+  /** the devices the tasks may use (runtime/security/devices.ts); every other one is refused:
+   *  v1 through the devices cgroup, v2 through a BPF device filter attached to the cgroup */
+  devices?: readonly DeviceRule[];
 }
 
 /** One reading of a cgroup's counters. */

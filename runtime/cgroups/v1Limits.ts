@@ -2,6 +2,7 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
+import { ALL_DEVICES, allowsEverything, formatDeviceRule } from './deviceRule.js';
 import type { Limits } from './manager.js';
 
 export const CFS_PERIOD_US = 100_000;
@@ -56,7 +57,11 @@ export async function applyV1Limits(dirOf: ReadonlyMap<string, string>, limits: 
   }
   if (limits.devices) {
     const dir = need(dirOf.get('devices'), 'devices', 'device access');
-    for (const rule of limits.devices.deny) await writeFile(join(dir, 'devices.deny'), rule);
-    for (const rule of limits.devices.allow) await writeFile(join(dir, 'devices.allow'), rule);
+    // "a" in devices.allow alone lets everything through; otherwise deny all, then allow each
+    if (allowsEverything(limits.devices)) await writeFile(join(dir, 'devices.allow'), formatDeviceRule(ALL_DEVICES));
+    else {
+      await writeFile(join(dir, 'devices.deny'), formatDeviceRule(ALL_DEVICES));
+      for (const rule of limits.devices) await writeFile(join(dir, 'devices.allow'), formatDeviceRule(rule));
+    }
   }
 }

@@ -3,6 +3,7 @@ import { dirname, join, relative } from 'node:path';
 
 import { checkCgroupName, checkLimits, isErrno, killAndRmdir, readPids, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits } from './manager.js';
 import { applyV2Limits, controllersFor } from './v2Limits.js';
+import { attachDeviceFilter } from './v2Devices.js';
 import { readV2Stats } from './v2Stats.js';
 
 async function fileExists(p: string): Promise<boolean> {
@@ -81,6 +82,7 @@ export class CgroupV2Manager implements CgroupManager {
     }
     if (limits.pidsLimit !== undefined) await writeFile(join(dir, 'pids.max'), String(limits.pidsLimit));
     await applyV2Limits(dir, limits);
+    if (limits.devices) await attachDeviceFilter(dir, limits.devices);
     return { procsFiles: [join(dir, 'cgroup.procs')] };
   }
 

@@ -1,4 +1,4 @@
-/** Writes the CPU, cpuset, swap, memory.high and io limits into a container's cgroup v2 dir. */
+/** Writes the CPU, cpuset, swap, memory.high and io limits into a container's cgroup v2 dir (devices: v2Devices.ts). */
 import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -47,5 +47,4 @@ export async function applyV2Limits(dir: string, limits: Limits): Promise<void> 
     else if (await exists(join(dir, 'io.bfq.weight'))) await writeFile(join(dir, 'io.bfq.weight'), String(limits.blkioWeight));
     else throw new Error('cgroup v2: this kernel has no io weight (neither io.weight nor io.bfq.weight); --blkio-weight cannot be applied');
   }
-  // Device rules need a BPF program attached to the cgroup on v2 (BPF_CGROUP_DEVICE): not built yet.
 }

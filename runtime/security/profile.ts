@@ -46,23 +46,3 @@ export function securitySpec(options: SecurityOptions = {}, host: HostFacts = ho
     cgroupns: 'private',
   };
 }
-
-/** A devices cgroup rule: type (a, b, c), major:minor (or *), access (rwm). */
-export type DeviceRule = string;
-
-/**
- * What the container may open: the nodes of its minimal /dev (null, zero, full, random,
- * urandom, tty, console, ptmx, pts) and mknod of anything (which it cannot then open), as
- * Docker allows. A privileged container may use every device.
- */
-export function deviceRules(options: SecurityOptions = {}): { deny: DeviceRule[]; allow: DeviceRule[] } {
-  if (options.privileged) return { deny: [], allow: ['a *:* rwm'] };
-  return {
-    deny: ['a *:* rwm'],
-    allow: [
-      'c *:* m', 'b *:* m',
-      'c 1:3 rwm', 'c 1:5 rwm', 'c 1:7 rwm', 'c 1:8 rwm', 'c 1:9 rwm',
-      'c 5:0 rwm', 'c 5:1 rwm', 'c 5:2 rwm', 'c 136:* rwm',
-    ],
-  };
-}

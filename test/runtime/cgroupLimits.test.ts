@@ -14,6 +14,7 @@ import { applyV1Limits } from '../../runtime/cgroups/v1Limits.js';
 import { applyV2Limits, sharesToWeight } from '../../runtime/cgroups/v2Limits.js';
 import { sumBlkio } from '../../runtime/cgroups/v1Stats.js';
 import { sumIoStat } from '../../runtime/cgroups/v2Stats.js';
+import { deviceRules } from '../../runtime/security/devices.js';
 
 async function fakeDir(t: { teardown(fn: () => unknown): void }, files: string[]): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-cgroupfs-'));
@@ -47,13 +48,18 @@ t.test('v1 writers: cfs quota, shares, cpuset, blkio, devices; memory.high has n
   const blkio = await fakeDir(t, ['blkio.bfq.weight']);
   const devices = await fakeDir(t, ['devices.deny', 'devices.allow']);
   const dirOf = new Map([['cpu', cpu], ['cpuset', cpuset], ['blkio', blkio], ['devices', devices]]);
-  await applyV1Limits(dirOf, { cpus: 0.25, cpuShares: 512, cpusetCpus: '1', blkioWeight: 500, devices: { deny: ['a *:* rwm'], allow: ['c 1:3 rwm'] } });
+  await applyV1Limits(dirOf, { cpus: 0.25, cpuShares: 512, cpusetCpus: '1', blkioWeight: 500, devices: [{ type: 'c', major: 1, minor: 3, access: 'rwm' }] });
   t.equal(await read(cpu, 'cpu.cfs_quota_us'), '25000');
   t.equal(await read(cpu, 'cpu.cfs_period_us'), '100000');
   t.equal(await read(cpu, 'cpu.shares'), '512');
   t.equal(await read(cpuset, 'cpuset.cpus'), '1');
   t.equal(await read(blkio, 'blkio.bfq.weight'), '500', 'bfq weight when blkio.weight is absent');
-  t.equal(await read(devices, 'devices.allow'), 'c 1:3 rwm');
+  t.equal(await read(devices, 'devices.deny'), 'a *:* rwm', 'every device denied first');
+  t.equal(await read(devices, 'devices.allow'), 'c 1:3 rwm', 'then the rules allowed');
+  const everything = await fakeDir(t, ['devices.deny', 'devices.allow']);
+  await applyV1Limits(new Map([['devices', everything]]), { devices: deviceRules({ privileged: true }) });
+  t.equal(await read(everything, 'devices.deny'), '', 'privileged: nothing denied');
+  t.equal(await read(everything, 'devices.allow'), 'a *:* rwm', 'privileged: every device allowed');
   await t.rejects(applyV1Limits(dirOf, { memoryHighBytes: 1 << 20 }), /cgroup v1 has no counterpart of memory.high/);
   await t.rejects(applyV1Limits(new Map([['blkio', await fakeDir(t, [])]]), { blkioWeight: 10 }), /no io weight/);
   await t.rejects(applyV1Limits(new Map(), { cpus: 1 }), /cpu hierarchy is not mounted/);

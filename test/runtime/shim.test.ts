@@ -7,7 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 
 import { createCgroupManager } from '../../runtime/cgroups/detect.js';
-import type { Limits } from '../../runtime/cgroups/manager.js';
+import type { CgroupManager, Limits } from '../../runtime/cgroups/manager.js';
+import { CgroupV2Manager } from '../../runtime/cgroups/v2.js';
+import { deviceRules } from '../../runtime/security/devices.js';
+import { securitySpec } from '../../runtime/security/profile.js';
 import { InitError, startShim } from '../../runtime/process/shim.js';
 import type { ShimSpec } from '../../runtime/process/shimSpec.js';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
@@ -54,16 +57,20 @@ const cgroups = createCgroupManager();
 /** per-run parent cgroup, removed at the end */
 const CGROUP_PARENT = `berth-test-${process.pid}`;
 t.teardown(() => cgroups.remove(CGROUP_PARENT));
+/** this machine's cgroup2 mount (hybrid): containers with cgroup v2 device filters */
+const UNIFIED = '/sys/fs/cgroup/unified';
+const unified = new CgroupV2Manager({ root: UNIFIED });
+t.teardown(() => unified.remove(CGROUP_PARENT));
 
 /** A container sandbox in its own temp dir; teardown kills what it started and removes everything. */
-async function box(t: Test, limits?: Limits): Promise<Box> {
+async function box(t: Test, limits?: Limits, manager: CgroupManager = cgroups): Promise<Box> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-shim-test-'));
   const id = randomBytes(32).toString('hex');
   const cgroupName = `${CGROUP_PARENT}/${id}`;
   const pids: number[] = [];
   await makeBusyboxRootfs(join(dir, 'rootfs'));
   for (const d of ['upper', 'work', 'merged']) await mkdir(join(dir, d));
-  const cgroupProcs = limits ? (await cgroups.create(cgroupName, limits)).procsFiles : [];
+  const cgroupProcs = limits ? (await manager.create(cgroupName, limits)).procsFiles : [];
 
   t.teardown(async () => {
     for (const pid of pids) {
@@ -74,7 +81,7 @@ async function box(t: Test, limits?: Limits): Promise<Box> {
       }
     }
     for (const pid of pids) await waitFor(`pid ${pid} to exit`, async () => ((await alive(pid)) ? undefined : true));
-    if (limits) await cgroups.remove(cgroupName);
+    if (limits) await manager.remove(cgroupName);
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -303,6 +310,23 @@ t.test('pids limit', async (t) => {
     const events = await readFile(join('/sys/fs/cgroup/pids', b.cgroupName, 'pids.events'), 'utf8');
     t.match(events, /^max [1-9]/m, 'pids.events counts rejected forks');
   }
+});
+
+t.test('cgroup v2: the BPF device filter holds a container to its minimal /dev', { skip: !existsSync(join(UNIFIED, 'cgroup.procs')) && 'no cgroup2 mount' }, async (t) => {
+  // the container joins a v2 cgroup only: its v1 devices cgroup stays the root one, so the filter alone decides
+  const script = 'mknod /tmp/kmsg c 1 11 && echo made; head -c 0 /tmp/kmsg 2>&1 && echo kmsg-opened; head -c 0 /dev/null && echo x > /dev/zero && echo dev-ok';
+  const confined = await box(t, { devices: deviceRules() }, unified);
+  await confined.start(['sh', '-c', script], { security: securitySpec() });
+  t.match(await confined.waitExit(), { exitCode: 0 });
+  const text = (await confined.log()).map((l) => l.log).join('');
+  t.match(text, /^made$/m, 'mknod is allowed, as in Docker');
+  t.match(text, /\/tmp\/kmsg'?: Operation not permitted/, 'but the node cannot be opened');
+  t.notMatch(text, /kmsg-opened/);
+  t.match(text, /^dev-ok$/m, '/dev/null and /dev/zero open');
+  const privileged = await box(t, { devices: deviceRules({ privileged: true }) }, unified);
+  await privileged.start(['sh', '-c', script], { security: securitySpec({ privileged: true }) });
+  t.match(await privileged.waitExit(), { exitCode: 0 });
+  t.match((await privileged.log()).map((l) => l.log).join(''), /^kmsg-opened$/m, 'privileged: the same node opens');
 });
 
 t.test('cleanup: after exit and cgroup remove nothing is left', async (t) => {
