@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Daemon memory: what the engine's resident processes hold with 0, then BENCH_DAEMON_COUNTS
- * (default "50 500") containers, created and not started, and then with BENCH_DAEMON_RUNNING
- * (default 50) containers running (`sleep 1000`; the created ones removed first).
+ * (default "50 500") containers, created and not started, and then, on a fresh daemon of the
+ * same engine (not to count what the created ones left on the heap), with BENCH_DAEMON_RUNNING
+ * (default 50) containers running (`sleep 1000`).
  *
  *   berth    a nats-server and daemon of its own (bench/berth.mjs); berthd and nats-server are
  *            read apart and summed (the event store is part of the engine). Containers are made
@@ -120,21 +121,21 @@ await runScenario(async () => {
     execFileSync('sh', [path.join(repo, 'scripts/busybox-image.sh'), tarball], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
 
-  const steps = [{ label: 'idle', containers: 0, state: 'none' }, ...counts.map((n) => ({ label: `${n} created`, containers: n, state: 'created' }))];
-  if (running > 0) steps.push({ label: `${running} running`, containers: running, state: 'running' });
-  const results = { berth: null, docker: null };
+  // Two daemons per engine: one for idle and the created steps, a fresh one for the running
+  // step (so that it does not count the heap the created ones left behind).
+  const createdSteps = [{ label: 'idle', containers: 0, state: 'none' }, ...counts.map((n) => ({ label: `${n} created`, containers: n, state: 'created' }))];
+  const runningSteps = running > 0 ? [{ label: `${running} running`, containers: running, state: 'running' }] : [];
+  const results = { berth: [], docker: null };
 
   /**
-   * Every step for one engine: `create(start)` makes one container (started or not) and
+   * The steps on one engine instance: `create(start)` makes one container (started or not) and
    * resolves with its id, `remove(id)` removes it; `processes` are the pids read.
    */
-  const measure = async (engine, processes, create, remove) => {
+  const measure = async (engine, steps, { processes, create, remove }) => {
     const ids = [];
-    const removeAll = () => pool(ids.length, (i) => remove(ids[i])).then(() => { ids.length = 0; });
     const measured = [];
     try {
       for (const step of steps) {
-        if (step.state === 'running') await removeAll();
         if (ids.length < step.containers) {
           log(`${engine}: ${step.containers - ids.length} containers to ${step.label}`);
           await pool(step.containers - ids.length, () => create(step.state === 'running').then((id) => { ids.push(id); }));
@@ -145,48 +146,58 @@ await runScenario(async () => {
       }
     } finally {
       // Also after a failure: a running container's monitor outlives its daemon.
-      await removeAll().catch((error) => log(`${engine}: removing the containers: ${error.message}`));
+      await pool(ids.length, (i) => remove(ids[i])).catch((error) => log(`${engine}: removing the containers: ${error.message}`));
     }
     return measured;
   };
 
   // ---- berth ----
-  const b = await startBerth(path.join(dir, 'b'), 'bench-memory', log);
-  const nc = await connect(b.nats.url, 'bench-memory');
-  try {
-    const [{ Client }, { layoutFrom }] = await Promise.all([loadDist('cli/client.js'), loadDist('runtime/layout.js')]);
-    const client = new Client(nc, b.host, layoutFrom({ root: b.root, runRoot: b.runRoot }));
-    results.berth = await measure('berth', { berthd: b.daemon.pid, 'nats-server': b.nats.child.pid },
-      (start) => client.request({
-        op: 'container.create', start,
-        spec: { id: randomBytes(32).toString('hex'), imageRef: 'busybox', cmd: start ? ['sleep', '1000'] : ['true'], env: [], autoRemove: false, labels: {} },
-      }).then((r) => r.id),
-      (id) => client.request({ op: 'container.remove', ref: id, force: true }));
-  } finally {
-    await nc.close();
-    await b.stop();
+  const [{ Client }, { layoutFrom }] = await Promise.all([loadDist('cli/client.js'), loadDist('runtime/layout.js')]);
+  for (const [name, steps] of [['b', createdSteps], ['br', runningSteps]]) {
+    if (steps.length === 0) continue;
+    const b = await startBerth(path.join(dir, name), `bench-memory-${name}`, log);
+    const nc = await connect(b.nats.url, 'bench-memory');
+    try {
+      const client = new Client(nc, b.host, layoutFrom({ root: b.root, runRoot: b.runRoot }));
+      results.berth.push(...await measure('berth', steps, {
+        processes: { berthd: b.daemon.pid, 'nats-server': b.nats.child.pid },
+        create: (start) => client.request({
+          op: 'container.create', start,
+          spec: { id: randomBytes(32).toString('hex'), imageRef: 'busybox', cmd: start ? ['sleep', '1000'] : ['true'], env: [], autoRemove: false, labels: {} },
+        }).then((r) => r.id),
+        remove: (id) => client.request({ op: 'container.remove', ref: id, force: true }),
+      }));
+    } finally {
+      await nc.close();
+      await b.stop();
+    }
   }
 
   // ---- docker ----
-  let docker = null;
-  try {
-    docker = startDocker(path.join(dir, 'dk'), tarball);
-  } catch (error) {
-    log(`docker: no dockerd of its own (${String(error.message).split('\n')[0]}); berth only`);
-  }
-  if (docker) {
+  for (const [name, steps] of [['dk', createdSteps], ['dr', runningSteps]]) {
+    if (steps.length === 0) continue;
+    let docker;
+    try {
+      docker = startDocker(path.join(dir, name), tarball);
+    } catch (error) {
+      log(`docker: no dockerd of its own (${String(error.message).split('\n')[0]}); without docker`);
+      continue;
+    }
     try {
       const containerd = childNamed(docker.pid, 'containerd');
       if (!containerd) throw new Error(`dockerd (pid ${docker.pid}) has no containerd child`);
-      results.docker = await measure('docker', { dockerd: docker.pid, containerd },
-        async (start) => {
+      results.docker ??= [];
+      results.docker.push(...await measure('docker', steps, {
+        processes: { dockerd: docker.pid, containerd },
+        create: async (start) => {
           const { Id } = await dockerApi(docker.socket, 'POST', '/containers/create', {
             Image: 'localhost/busybox', Cmd: start ? ['sleep', '1000'] : ['true'], HostConfig: { NetworkMode: 'none' },
           });
           if (start) await dockerApi(docker.socket, 'POST', `/containers/${Id}/start`);
           return Id;
         },
-        (id) => dockerApi(docker.socket, 'DELETE', `/containers/${id}?force=1`));
+        remove: (id) => dockerApi(docker.socket, 'DELETE', `/containers/${id}?force=1`),
+      }));
     } finally {
       docker.stop();
     }
@@ -198,7 +209,7 @@ await runScenario(async () => {
     startedAt,
     finishedAt: new Date().toISOString(),
     loadavg: { before: loadBefore, measuring: peak, after: load() },
-    settings: { counts, running, parallel, samplesPerStep, order: 'berth first (every step), then docker (every step); created containers are never started; the running step removes them first' },
+    settings: { counts, running, parallel, samplesPerStep, order: 'berth first (every step), then docker (every step); created containers are never started; the running step on a fresh daemon (and nats-server; dockerd and containerd) of its own' },
     commands: {
       berth: 'node dist/cli/daemon.js --root R --run-root RR --host-id bench-memory --nats URL, with nats-server -c nats.conf; containers: container.create requests (start: false; start: true with sleep 1000 for the running step)',
       docker: results.docker ? '/usr/sbin/dockerd of its own (bench/dockerd.sh) and the containerd it starts; containers: POST /v1.41/containers/create (Image localhost/busybox, NetworkMode none), then /start for the running step' : null,

@@ -394,7 +394,7 @@ await runScenario(async () => {
     },
     docker: docker.enabled ? { cli: docker.argv()[0], daemon: 'dockerd of the bench\'s own (bench/dockerd.sh)' } : null,
     podman: withPodman ? { args: podmanArgs, eventsLogger: 'events_logger = "file" (containers.conf from bench/peers.sh)' } : null,
-    timing: 'delivery: receive wall time (performance.timeOrigin + performance.now()) − the event\'s own time (berth: whole ms, so up to 1 ms high; podman: ns); end to end: process.hrtime from the spawn / request to the event received on the core NATS subscription (podman: on its events subscriber)',
+    timing: 'delivery: receive wall time (performance.timeOrigin + performance.now()) − the event\'s own time (berth: whole ms, so up to 1 ms high; podman and docker: ns); end to end: process.hrtime from the spawn / request to the event received on the core NATS subscription (podman, docker: on their events subscribers)',
     results,
     goal: {
       text: `median delivery latency under ${GOAL_MS} ms (state change → subscriber)`,

@@ -213,7 +213,7 @@ with 0, 50 and 500 containers (berth against dockerd + containerd).
 ${busy ? `- **The machine was busy when measuring began (1-min load ${busy} on ${facts.nproc} cores): every figure is inflated; rerun on a quiet machine.**\n` : ''}
 ### Results
 
-${measured.runs} runs of each, **interleaved** (berth, crun, runc, podman, references, then again …) after ${measured.warmup}
+${measured.runs} runs of each, **interleaved** (${engines.map((s) => s.name).join(", ")}, references, then again …) after ${measured.warmup}
 discarded warm-up rounds; each run timed with \`process.hrtime\` from just before \`spawn()\` to the child's exit
 (bench/startLatency.mjs). berth's daemon and nats-server were already running and warm.
 

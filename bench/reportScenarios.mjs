@@ -282,7 +282,7 @@ function eventLatency(s) {
   return `## Event latency
 
 From a state change to a subscriber receiving it: a container is started and killed ${s.settings.runs} times (after ${s.settings.warmup}
-discarded round${s.settings.warmup === 1 ? '' : 's'}), through berth's CLI and through its NATS request API${s.podman ? ', and through podman' : ''}; each event is received by
+discarded round${s.settings.warmup === 1 ? '' : 's'}), through berth's CLI and through its NATS request API${s.podman ? ', through podman' : ''}${s.docker ? ', through docker' : ''}; each event is received by
 several subscribers at once.
 
 ${header(s)}
@@ -469,11 +469,12 @@ function daemonMemory(s) {
     `${s.settings.running < Math.max(...s.settings.counts) ? ` ${Math.max(...s.settings.counts)} running containers on this shared 2-core machine were not attempted; the running step has ${s.settings.running}.` : ''}`);
   return `## Daemon memory with 0, ${s.settings.counts.join(' and ')} containers
 
-The resident memory of each engine's long-lived processes: idle, with ${s.settings.counts.join(' and ')} created containers, and with ${s.settings.running} running.
+The resident memory of each engine's long-lived processes: idle, with ${s.settings.counts.join(' and ')} created containers, and with ${s.settings.running} running
+(on a fresh daemon of the engine${/fresh/.test(s.settings.order) ? '' : ' — not in this run: the running step followed the removal of the created ones'}).
 
 ${header(s)}
-- ${s.commands.berth}.
-${s.commands.docker ? `- docker: ${s.commands.docker}.\n` : ''}- ${s.commands.podman}.
+- berth: ${s.commands.berth}.
+${s.commands.docker ? `- docker: ${s.commands.docker}.\n` : ''}- podman: ${s.commands.podman}.
 - Order: ${s.settings.order}; containers made ${s.settings.parallel} at a time. Measured: ${s.timing}.
 
 ${table.join('\n')}

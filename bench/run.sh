@@ -127,12 +127,12 @@ with_podman() {
 }
 
 event_latency() {
-  step "event-latency: berth (own nats-server and daemon) and podman"
+  step "event-latency: berth (own nats-server and daemon), podman and docker"
   with_podman "$BENCH/eventLatency.mjs" "$WORK/event-latency.json"
 }
 
 shim_memory() {
-  step "shim-memory: berth-shim and conmon per running container, berth exec and podman exec"
+  step "shim-memory: berth-shim, conmon and containerd-shim per running container; berth, podman and docker exec"
   with_podman "$BENCH/shimMemory.mjs" "$WORK/shim-memory.json"
 }
 
@@ -147,7 +147,7 @@ event_log() {
 }
 
 lifecycle() {
-  step "lifecycle: berth (the start-latency daemon) and podman"
+  step "lifecycle: berth (the start-latency daemon), podman and docker"
   export BERTH_ROOT=$WORK/berth/root BERTH_RUN_ROOT=$WORK/berth/run
   unset BERTH_NATS_URL BERTH_HOST
   node "$REPO/dist/cli/main.js" import "$WORK/busybox.tar" busybox >/dev/null
