@@ -443,18 +443,32 @@ function daemonMemory(s) {
   }
   const total = (steps, label) => steps?.find((x) => x.label === label)?.processes.total;
   const notes = [];
+  /** "+X MiB for the first 50 (~Y kB each), +… for the next 450 (…)": RSS growth between the created steps. */
+  const growth = (steps) => {
+    const created = steps.filter((x) => x.state !== 'running');
+    return created.slice(1).map((x, i) => {
+      const before = created[i];
+      const kb = x.processes.total.rssKb.median - before.processes.total.rssKb.median;
+      const n = x.containers - before.containers;
+      return `${kb >= 0 ? '+' : ''}${mib(kb)} MiB for the ${i === 0 ? 'first' : 'next'} ${n} (~${f(kb / n, 0)} kB each)`;
+    }).join(', ');
+  };
   const idle = s.results.berth[0].processes.total;
   const biggest = s.results.berth.filter((x) => x.state === 'created').at(-1);
+  const berthRunning = s.results.berth.find((x) => x.state === 'running');
   if (biggest) {
-    const per = (biggest.processes.total.rssKb.median - idle.rssKb.median) / biggest.containers;
-    notes.push(`- berth (daemon + nats-server): ${mib(idle.rssKb.median)} MiB RSS idle, ${mib(biggest.processes.total.rssKb.median)} MiB with ${biggest.containers} created containers` +
-      ` (~${f(per, 0)} kB more per container; RSS of a garbage-collected heap also depends on when V8 last collected).`);
+    notes.push(`- berth (daemon + nats-server): ${mib(idle.rssKb.median)} MiB RSS idle, ${mib(biggest.processes.total.rssKb.median)} MiB with ${biggest.containers} created` +
+      ` containers: ${growth(s.results.berth)}.` +
+      `${berthRunning ? ` With ${berthRunning.containers} running (fresh daemon): ${mib(berthRunning.processes.total.rssKb.median)} MiB.` : ''}` +
+      ' A V8 heap grows in steps and is collected when V8 decides, so RSS alone cannot tell what the daemon keeps per container from garbage' +
+      ' not yet collected; uneven growth between the steps is a reason to look with a heap snapshot, not a measured per-container cost.');
   }
   if (s.results.docker) {
     const dIdle = s.results.docker[0].processes.total;
     const dBig = biggest ? total(s.results.docker, biggest.label) : null;
     notes.push(`- docker (dockerd + containerd): ${mib(dIdle.rssKb.median)} MiB RSS idle` +
-      `${dBig ? `, ${mib(dBig.rssKb.median)} MiB with ${biggest.containers} created` : ''}. berth/docker, RSS: ` +
+      `${dBig ? `, ${mib(dBig.rssKb.median)} MiB with ${biggest.containers} created: ${growth(s.results.docker)}` : ''}.` +
+      ` berth/docker, RSS: ` +
       s.results.berth.map((x) => `${x.label} ${ratio(x.processes.total.rssKb.median, total(s.results.docker, x.label)?.rssKb.median)}`).join(', ') +
       '; PSS: ' + s.results.berth.map((x) => `${x.label} ${ratio(x.processes.total.pssKb.median, total(s.results.docker, x.label)?.pssKb.median)}`).join(', ') + '.');
   } else {
