@@ -4,6 +4,8 @@
 #   cleanup.sh begin WORK   notes which host paths and cgroups exist before the bench touches anything
 #   cleanup.sh end WORK     undoes everything the bench made: berth's daemon and nats-server (by pid),
 #                           the scenario scripts' children they noted and could not stop (by pid),
+#                           the bench's own dockerds (dockerd.sh stop: by pid, with their containerd,
+#                           shims and containers),
 #                           leftover containers, podman's storage, the cgroup controllers that
 #                           peers.sh moved to v1, mounts under WORK, host dirs the peers created
 #                           (only those absent at begin), and WORK itself
@@ -11,8 +13,10 @@
 # `end` is best effort and idempotent: run.sh calls it from its EXIT trap, so also on failure.
 set -uo pipefail
 
-# Host paths the peers create on first use (podman's caches and run dirs, the runtimes' state).
-HOST_PATHS=(/run/containers /run/libpod /run/crun /run/runc /var/lib/containers /var/lib/cni /etc/containers/networks "${XDG_CONFIG_HOME:-$HOME/.config}/containers")
+# Host paths the peers create on first use (podman's caches and run dirs, the runtimes' state;
+# dockerd's plugin dir and containerd's shim sockets, which ignore the exec root).
+HOST_PATHS=(/run/containers /run/libpod /run/crun /run/runc /var/lib/containers /var/lib/cni /etc/containers/networks "${XDG_CONFIG_HOME:-$HOME/.config}/containers"
+  /run/docker /run/containerd)
 # Top-level cgroups the engines create in every hierarchy. podman's is removed with what is
 # under it; berth's only when empty (other berth engines on this host may be using it).
 CGROUP_NAMES=(libpod_parent berth)
@@ -78,6 +82,16 @@ stop_noted() {
     fi
     rm -f "$file"
   done
+}
+
+# Every dockerd bench/dockerd.sh started (it notes their dirs), with what they left.
+stop_dockerds() {
+  local work=$1 dir
+  [ -f "$work/state/dockerd-dirs" ] || return 0
+  while read -r dir; do
+    BENCH_WORK=$work bash "$(dirname "$0")/dockerd.sh" stop "$dir"
+  done < "$work/state/dockerd-dirs"
+  rm -f "$work/state/dockerd-dirs"
 }
 
 stop_runtimes() {
@@ -173,6 +187,7 @@ end() {
   [ -d "$work" ] || return 0
   stop_noted "$work"
   stop_berth "$work"
+  stop_dockerds "$work"
   stop_runtimes "$work"
   reset_podman "$work"
   unmount_under "$work"

@@ -29,11 +29,17 @@
  * `podman run -d --network none localhost/busybox sleep 1000`, `podman kill ID` and an untimed
  * `podman rm -f ID`; delivery latency = receive time − the event's Time.
  *
+ * docker (when run.sh's dockerd is up, BENCH_DOCKER_HOST): a child
+ * `docker events --format '{{json .}}' --filter type=container` and, each round,
+ * `docker run -d --network none localhost/busybox sleep 1000`, `docker kill ID` and an untimed
+ * `docker rm -f ID`; delivery latency = receive time − the event's timeNano.
+ *
  *   node bench/eventLatency.mjs OUT.json      (BUSYBOX_TAR: an image tarball to use)
  */
 import path from 'node:path';
 import readline from 'node:readline';
 import { podmanPeer, run, startBerth } from './berth.mjs';
+import { dockerPeer } from './docker.mjs';
 import {
   connect, envInt, load, loadDist, mono, repo, runScenario, sleep, spawnTracked, stopChild, tempDir, wallNow, writeJson,
 } from './procs.mjs';
@@ -51,6 +57,7 @@ const log = (line) => process.stderr.write(`eventLatency: ${line}\n`);
 const peer = podmanPeer();
 const withPodman = peer.enabled;
 const podmanArgs = peer.args;
+const docker = dockerPeer();
 const r3 = (v) => Math.round(v * 1000) / 1000;
 
 /** What the subscribers received: one list per source, and waiters for what is still to come. */
@@ -119,7 +126,7 @@ await runScenario(async () => {
   const { nats, root, runRoot, host, env: berthEnv, berth, stop: stopBerth } = await startBerth(dir, 'bench-events', log);
 
   // Subscribers.
-  const inboxes = { nats: new Inbox(), jetstream: new Inbox(), cli: new Inbox(), podman: new Inbox() };
+  const inboxes = { nats: new Inbox(), jetstream: new Inbox(), cli: new Inbox(), podman: new Inbox(), docker: new Inbox() };
   const nc = await connect(nats.url, 'bench-events');
   const [{ decode }, { AnyEvent }, { jetstream, DeliverPolicy }, { Client }, { layoutFrom }] = await Promise.all([
     loadDist('events/codec.js'), loadDist('events/all.js'), import('@nats-io/jetstream'), loadDist('cli/client.js'), loadDist('runtime/layout.js'),
@@ -163,6 +170,13 @@ await runScenario(async () => {
   } else {
     log('podman: not configured (run through bench/run.sh, which prepares it with peers.sh); berth only');
   }
+  let dockerEvents = null;
+  if (docker.enabled) {
+    dockerEvents = lineSubscriber(docker.argv('events', '--format', '{{json .}}', '--filter', 'type=container'), docker.env, 'docker events', inboxes.docker,
+      (e) => ({ id: e.id ?? e.Actor?.ID, type: e.Action ?? e.status, time: e.timeNano / 1e6 }));
+  } else {
+    log('docker: no dockerd (BENCH_DOCKER_HOST; run through bench/run.sh); without docker');
+  }
 
   // Wait until every subscriber is live: start containers until each has seen one.
   const ready = async (what, live, makeOne) => {
@@ -185,6 +199,7 @@ await runScenario(async () => {
   // Containers still to remove (a failure half-way must not leave one running: the shim outlives the daemon).
   const berthIds = new Set();
   const podmanIds = new Set();
+  const dockerIds = new Set();
   const removeLeftovers = async () => {
     for (const id of berthIds) {
       await client.request({ op: 'container.remove', ref: id, force: true }).catch((error) => log(`removing berth container ${id}: ${error.message}`));
@@ -194,10 +209,14 @@ await runScenario(async () => {
       await run(podman('rm', '-f', '-t', '0', id), podmanEnv, 'podman rm').catch((error) => log(error.message));
       podmanIds.delete(id);
     }
+    for (const id of dockerIds) {
+      await run(docker.argv('rm', '-f', id), docker.env, 'docker rm').catch((error) => log(error.message));
+      dockerIds.delete(id);
+    }
   };
 
   const samples = {
-    delivery: { nats: { start: [], die: [] }, jetstream: { start: [], die: [] }, cli: { start: [] }, podman: { start: [], die: [] } },
+    delivery: { nats: { start: [], die: [] }, jetstream: { start: [], die: [] }, cli: { start: [] }, podman: { start: [], die: [] }, docker: { start: [], die: [] } },
     storedToReceived: { jetstream: [] },
     endToEnd: {
       'berth run -d (spawn) → start received': [],
@@ -206,8 +225,10 @@ await runScenario(async () => {
       'container.kill request → die received': [],
       'podman run -d (spawn) → start received': [],
       'podman kill (spawn) → died received': [],
+      'docker run -d (spawn) → start received': [],
+      'docker kill (spawn) → die received': [],
     },
-    commands: { 'berth run -d': [], 'berth kill': [], 'podman run -d': [], 'podman kill': [] },
+    commands: { 'berth run -d': [], 'berth kill': [], 'podman run -d': [], 'podman kill': [], 'docker run -d': [], 'docker kill': [] },
   };
   const isStart = (id) => (r) => r.id === id && r.type === 'container.started';
   const isDie = (id) => (r) => r.id === id && (r.type === 'container.died' || r.type === 'container.start_failed');
@@ -256,6 +277,7 @@ await runScenario(async () => {
     keep(e2e['container.kill request → die received'], got.recvMono - since, measured);
     await client.request({ op: 'container.remove', ref: id, force: true });
     berthIds.delete(id);
+    if (docker.enabled) await dockerRound(measured);
     if (!withPodman) return;
     // podman
     await jitter();
@@ -278,6 +300,28 @@ await runScenario(async () => {
     podmanIds.delete(pid);
   };
 
+  async function dockerRound(measured) {
+    const e2e = samples.endToEnd;
+    await jitter();
+    let since = mono();
+    const started = await run(docker.argv('run', '-d', '--network', 'none', 'localhost/busybox', 'sleep', '1000'), docker.env, 'docker run -d');
+    const id = started.stdout;
+    dockerIds.add(id);
+    keep(samples.commands['docker run -d'], started.ms, measured);
+    let got = await inboxes.docker.wait((r) => r.id === id && r.type === 'start', `docker start of ${id}`, since);
+    keep(samples.delivery.docker.start, latency(got), measured);
+    keep(e2e['docker run -d (spawn) → start received'], got.recvMono - started.t0, measured);
+    await jitter();
+    since = mono();
+    const killed = await run(docker.argv('kill', id), docker.env, 'docker kill');
+    keep(samples.commands['docker kill'], killed.ms, measured);
+    got = await inboxes.docker.wait((r) => r.id === id && r.type === 'die', `docker die of ${id}`, since);
+    keep(samples.delivery.docker.die, latency(got), measured);
+    keep(e2e['docker kill (spawn) → die received'], got.recvMono - killed.t0, measured);
+    await run(docker.argv('rm', '-f', id), docker.env, 'docker rm');
+    dockerIds.delete(id);
+  }
+
   let loadMeasured;
   let loadAfter;
   try {
@@ -290,6 +334,13 @@ await runScenario(async () => {
       await ready('podman', [inboxes.podman], async () => {
         const { stdout } = await run(podman('run', '-d', '--network', 'none', 'localhost/busybox', 'sleep', '1000'), podmanEnv, 'podman run -d');
         podmanIds.add(stdout);
+        return stdout;
+      });
+    }
+    if (docker.enabled) {
+      await ready('docker', [inboxes.docker], async () => {
+        const { stdout } = await run(docker.argv('run', '-d', '--network', 'none', 'localhost/busybox', 'sleep', '1000'), docker.env, 'docker run -d');
+        dockerIds.add(stdout);
         return stdout;
       });
     }
@@ -310,6 +361,7 @@ await runScenario(async () => {
   // Stop what we started: subscribers, then the daemon, then NATS.
   await stopChild(eventsCli.child);
   if (podmanEvents) await stopChild(podmanEvents.child);
+  if (dockerEvents) await stopChild(dockerEvents.child);
   messages.stop();
   await following.catch(() => {});
   await nc.close();
@@ -327,9 +379,9 @@ await runScenario(async () => {
     settings: {
       runs,
       warmup,
-      order: 'each round: berth CLI (run -d, kill), berth API (start, kill, remove), podman (run -d, kill, rm -f); a random 0-250 ms pause before each timed command',
+      order: 'each round: berth CLI (run -d, kill), berth API (start, kill, remove), docker (run -d, kill, rm -f), podman (run -d, kill, rm -f); a random 0-250 ms pause before each timed command',
     },
-    exampleLines: { berthEvents: eventsCli.example, podmanEvents: podmanEvents?.example ?? null },
+    exampleLines: { berthEvents: eventsCli.example, podmanEvents: podmanEvents?.example ?? null, dockerEvents: dockerEvents?.example ?? null },
     commands: {
       daemon: 'node dist/cli/daemon.js --root R --run-root RR --host-id bench-events --nats URL',
       nats: 'nats-server -c nats.conf (listen 127.0.0.1:<free port>, jetstream store_dir <temp>, max_payload 8MB)',
@@ -337,9 +389,12 @@ await runScenario(async () => {
       berth: ['berth run -d busybox sleep 1000', 'berth kill ID', 'container.start / container.kill / container.remove requests (dist/cli/client.js Client.request)'],
       podmanSubscriber: withPodman ? 'podman [--root … --runroot … --storage-driver …] events --format json' : null,
       podman: withPodman ? ['podman run -d --network none localhost/busybox sleep 1000', 'podman kill ID', 'podman rm -f -t 0 ID'] : null,
+      dockerSubscriber: docker.enabled ? 'docker events --format \'{{json .}}\' --filter type=container' : null,
+      docker: docker.enabled ? ['docker run -d --network none localhost/busybox sleep 1000', 'docker kill ID', 'docker rm -f ID'] : null,
     },
+    docker: docker.enabled ? { cli: docker.argv()[0], daemon: 'dockerd of the bench\'s own (bench/dockerd.sh)' } : null,
     podman: withPodman ? { args: podmanArgs, eventsLogger: 'events_logger = "file" (containers.conf from bench/peers.sh)' } : null,
-    timing: 'delivery: receive wall time (performance.timeOrigin + performance.now()) − the event\'s own time (berth: whole ms, so up to 1 ms high; podman: ns); end to end: process.hrtime from the spawn / request to the event received on the core NATS subscription (podman: on its events subscriber)',
+    timing: 'delivery: receive wall time (performance.timeOrigin + performance.now()) − the event\'s own time (berth: whole ms, so up to 1 ms high; podman and docker: ns); end to end: process.hrtime from the spawn / request to the event received on the core NATS subscription (podman, docker: on their events subscribers)',
     results,
     goal: {
       text: `median delivery latency under ${GOAL_MS} ms (state change → subscriber)`,

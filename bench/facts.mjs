@@ -52,6 +52,9 @@ const facts = {
     runc: firstLine('runc', ['--version']),
     podman: firstLine('podman', ['--version']),
     conmon: firstLine('conmon', ['--version']),
+    // Debian's docker.io by path (/usr/local/bin/docker here is another, daemon-less CLI).
+    dockerd: firstLine('/usr/sbin/dockerd', ['--version']),
+    containerd: firstLine('/usr/bin/containerd', ['--version']),
   },
   berth: {
     version: firstLine(process.execPath, [`${repo}dist/cli/main.js`, '--version'], { env: nodeEnv }),

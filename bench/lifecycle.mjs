@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Lifecycle, volumes and throughput, berth against podman, CLI included, on the same busybox
- * image (run.sh's start-latency daemon and peers.sh's podman):
+ * Lifecycle, volumes and throughput, berth against podman and docker, CLI included, on the same
+ * busybox image (run.sh's start-latency daemon, peers.sh's podman, and run.sh's dockerd when
+ * BENCH_DOCKER_HOST is set):
  *
  *   - create, start and rm of one container, each timed alone (`create busybox true`, `start ID`,
  *     then untimed `wait ID`, then `rm ID`);
@@ -10,7 +11,7 @@
  *     BENCH_BATCH_PARALLEL (default 10) at a time; then `stop -t 0` of all of them (2 × BENCH_BATCH)
  *     and `rm` of all, each one command.
  *
- * Engines alternate (berth, podman, berth, …): BENCH_WARMUP (default 3) discarded rounds, then
+ * Engines alternate (berth, podman, docker, berth, …): BENCH_WARMUP (default 3) discarded rounds, then
  * BENCH_RUNS (default 30) of the single operations and BENCH_BATCH_RUNS (default 3) of the batch.
  *
  *   BENCH_WORK=DIR BENCH_PODMAN_ARGS_JSON='[...]' CONTAINERS_CONF=... node bench/lifecycle.mjs OUT.json
@@ -20,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dockerPeer } from './docker.mjs';
 import { envInt as count } from './procs.mjs';
 import { summary } from './stats.mjs';
 
@@ -52,6 +54,12 @@ const engines = {
     runFlags: ['--network', 'none'],
   },
 };
+const docker = dockerPeer();
+if (docker.enabled) {
+  engines.docker = { argv: docker.argv(), env: docker.env, image: 'localhost/busybox', runFlags: ['--network', 'none'] };
+} else {
+  process.stderr.write('lifecycle: no dockerd (BENCH_DOCKER_HOST); berth and podman only\n');
+}
 
 /** Runs one engine command; resolves with its stdout and how long it took (ms). */
 function run(engine, args) {
@@ -104,7 +112,7 @@ async function batchRound(engine) {
   return { batchSerial: serial, batchConcurrent: concurrent, stopAll: stop.ms, rmAll: rm.ms };
 }
 
-const samples = { berth: {}, podman: {} };
+const samples = Object.fromEntries(Object.keys(engines).map((engine) => [engine, {}]));
 const keep = (engine, values) => {
   for (const [name, ms] of Object.entries(values)) (samples[engine][name] ??= []).push(ms);
 };
@@ -125,12 +133,15 @@ for (const engine of Object.keys(engines)) await run(engine, ['volume', 'rm', 'b
 
 const results = Object.fromEntries(Object.entries(samples).map(([engine, byName]) =>
   [engine, Object.fromEntries(Object.entries(byName).map(([name, values]) => [name, summary(values)]))]));
-const ratios = Object.fromEntries(Object.keys(results.berth).map((name) =>
-  [name, results.podman[name]?.median ? Math.round((results.berth[name].median / results.podman[name].median) * 100) / 100 : null]));
+const ratiosTo = (peer) => Object.fromEntries(Object.keys(results.berth).map((name) =>
+  [name, results[peer]?.[name]?.median ? Math.round((results.berth[name].median / results[peer][name].median) * 100) / 100 : null]));
+const ratios = ratiosTo('podman');
+const ratiosVsDocker = engines.docker ? ratiosTo('docker') : null;
 fs.writeFileSync(outFile, `${JSON.stringify({
   startedAt, finishedAt: new Date().toISOString(),
   loadavg: { before: loadBefore, measuring: loadMeasuring, after: os.loadavg() },
   runs, warmup, batchRuns, batch, parallel,
   podman: { driver: process.env.PODMAN_DRIVER ?? null, runtime: process.env.PODMAN_RUNTIME ?? null },
-  results, ratios,
+  docker: engines.docker ? { cli: engines.docker.argv[0], daemon: 'dockerd of the bench\'s own (bench/dockerd.sh), overlay2, runc' } : null,
+  results, ratios, ratiosVsDocker,
 }, null, 2)}\n`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The peers berth is measured against: crun, runc, podman and skopeo (plus docker-registry to pull from, hyperfine for ad hoc
-# use, and busybox-static for the image).
+# The peers berth is measured against: crun, runc, podman, skopeo and Debian's docker.io (dockerd, its
+# containerd and the docker CLI), plus docker-registry to pull from, hyperfine for ad hoc use, and
+# busybox-static for the image.
 #
 #   peers.sh install               apt-get installs the Debian packages that are missing
 #   peers.sh prepare WORK TAR      readies every peer inside WORK from the busybox tarball TAR
@@ -9,7 +10,7 @@
 # makes outside WORK, a marker in WORK/state/ that cleanup.sh reads to undo exactly that change.
 set -euo pipefail
 
-packages=(crun runc podman hyperfine busybox-static skopeo docker-registry)
+packages=(crun runc podman hyperfine busybox-static skopeo docker-registry docker.io)
 
 install() {
   local missing=() p
@@ -19,10 +20,26 @@ install() {
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "peers: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y -qq "${missing[@]}" >/dev/null; then
-    apt-get update -qq
-    apt-get install -y -qq "${missing[@]}" >/dev/null
+  apt_install "${missing[@]}"
+}
+
+apt_install() {
+  # No recommends: docker.io's (apparmor, cgroupfs-mount, needrestart) would change the host.
+  # And no service start: a packaged dockerd started here would take over iptables and make
+  # docker0; the bench starts a dockerd of its own (dockerd.sh). Debian's policy-rc.d hook
+  # (exit 101) forbids the start; one is put in place for the install if the host has none.
+  local policy=/usr/sbin/policy-rc.d made=0 status=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy"
+    chmod 755 "$policy"
+    made=1
   fi
+  if ! apt-get install -y -qq --no-install-recommends "$@" >/dev/null; then
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "$@" >/dev/null || status=$?
+  fi
+  if [ "$made" -eq 1 ]; then rm -f "$policy"; fi
+  return "$status"
 }
 
 # crun refuses a hybrid host while cgroup2 owns a controller ("cgroups in hybrid mode not

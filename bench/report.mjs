@@ -176,13 +176,15 @@ const scenarioMd = renderScenarios(scenarios);
 const md = `# berth benchmarks
 
 The benchmark suite, one section per scenario: **start latency** (\`run --rm … true\` of a busybox image, from the
-caller's spawn to the caller seeing the command exit, for berth and for crun, runc and podman on the same machine),
+caller's spawn to the caller seeing the command exit, for berth and for crun, runc, podman and docker on the same machine),
 **daemon ready time vs history**, the **event log**'s append and replay rates, **event latency** (state change →
-subscriber, berth and podman), and **shim memory** per running container (berth-shim against conmon) with exec latency.
+subscriber, berth, podman and docker), **lifecycle** steps with volume and tmpfs runs, **pulls**, **shim memory** per
+running container (berth-shim against conmon and containerd-shim-runc-v2) with exec latency, and **daemon memory**
+with 0, 50 and 500 containers (berth against dockerd + containerd).
 
 - Report written: ${results.generatedAt}; each section gives when it was measured and the load then.
 - Produced by: \`${command}\` (same as \`npm run bench\`), as root from the repository root: every scenario, or those named in
-  \`BENCH_SCENARIOS\` (any of \`start-latency daemon-ready event-log event-latency shim-memory\`, space-separated); a scenario not run keeps its
+  \`BENCH_SCENARIOS\` (any of \`start-latency daemon-ready event-log event-latency shim-memory lifecycle pull daemon-memory\`, space-separated); a scenario not run keeps its
   previous figures here and in bench/results.json. Each scenario but start latency also runs alone: \`node bench/<script>.mjs OUT.json\`.
 - berth ${currentFacts.berth.version}, repository HEAD ${currentFacts.berth.commit} (the working tree may differ)
 - NODE_EXTRA_CA_CERTS is **unset** for every berth (and reference node) invocation: the CLI needs no extra CA bundle,
@@ -201,6 +203,7 @@ subscriber, berth and podman), and **shim memory** per running container (berth-
 | crun | ${currentFacts.versions.crun} |
 | runc | ${currentFacts.versions.runc} |
 | podman | ${currentFacts.versions.podman} (${currentFacts.versions.conmon}; OCI runtime ${results.setup.podmanRuntime ?? 'n/a'}) |
+| docker | ${currentFacts.versions.dockerd ?? 'n/a'} (Debian docker.io: /usr/sbin/dockerd, /usr/bin/docker); ${currentFacts.versions.containerd ?? 'n/a'}; OCI runtime runc |
 
 ## Start latency
 
@@ -210,7 +213,7 @@ subscriber, berth and podman), and **shim memory** per running container (berth-
 ${busy ? `- **The machine was busy when measuring began (1-min load ${busy} on ${facts.nproc} cores): every figure is inflated; rerun on a quiet machine.**\n` : ''}
 ### Results
 
-${measured.runs} runs of each, **interleaved** (berth, crun, runc, podman, references, then again …) after ${measured.warmup}
+${measured.runs} runs of each, **interleaved** (${engines.map((s) => s.name).join(", ")}, references, then again …) after ${measured.warmup}
 discarded warm-up rounds; each run timed with \`process.hrtime\` from just before \`spawn()\` to the child's exit
 (bench/startLatency.mjs). berth's daemon and nats-server were already running and warm.
 
@@ -235,13 +238,18 @@ ${gaps.join('\n')}
 ### Setup, for a fair reading
 
 - One busybox rootfs tarball (\`scripts/busybox-image.sh\`, Debian's busybox-static) feeds every engine:
-  \`berth import\`, \`podman import … localhost/busybox\`, and an OCI bundle for crun and runc.
+  \`berth import\`, \`podman import … localhost/busybox\`, \`docker import … localhost/busybox\`, and an OCI bundle for crun and runc.
 - crun and runc: \`crun spec\` with args \`["true"]\`, no terminal; namespaces pid, network, ipc, uts, mount (as
   berth's shim); read-only shared rootfs; state under the bench's temp dir (\`--root\`); a unique id per run.
 - podman: own \`--root\`/\`--runroot\` under the temp dir, storage driver ${results.setup.podmanStorageDriver ?? 'n/a'},
   a containers.conf (CONTAINERS_CONF) with \`default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]\` (it would
   otherwise ask for 1048576, refused without CAP_SYS_RESOURCE), cgroupfs, file events, tmp dirs under the temp dir;
   \`--network none\`.
+- docker: Debian's docker.io by path (\`/usr/local/bin/docker\` on this machine is a separate upstream 28.2 CLI with no daemon),
+  a dockerd of the bench's own (bench/dockerd.sh): data root, exec root (with the containerd it starts), pid file, socket
+  and config under the temp dir, \`--iptables=false --ip6tables=false --bridge=none\`, no userland proxy,
+  \`--default-ulimit nofile=1024:20000\` (within the hard limit, no CAP_SYS_RESOURCE), cgroupfs on cgroup v1 under a
+  cgroup parent of the bench's own; the same tarball through \`docker import\`; \`--network none\`.
 - ${movedControllers.length
     ? `crun refuses a hybrid host while cgroup2 owns a controller, so the bench mounted ${movedControllers.join(', ')} as its own v1 hierarchy for the whole run (every engine saw the same host) and gave it back to cgroup2 at the end.`
     : 'No cgroup controller had to be moved for crun.'}

@@ -14,6 +14,7 @@ export const SCENARIOS = {
   pull: { key: 'pull', script: 'bench/pull.mjs', env: ['BENCH_PULL_RUNS', 'BENCH_PULL_LAYERS', 'BENCH_PULL_LAYER_MB'] },
   lifecycle: { key: 'lifecycle', script: 'bench/lifecycle.mjs', env: ['BENCH_RUNS', 'BENCH_WARMUP', 'BENCH_BATCH_RUNS', 'BENCH_BATCH', 'BENCH_BATCH_PARALLEL'] },
   'shim-memory': { key: 'shimMemory', script: 'bench/shimMemory.mjs', env: ['BENCH_SHIM_CONTAINERS', 'BENCH_EXEC_RUNS', 'BENCH_WARMUP'] },
+  'daemon-memory': { key: 'daemonMemory', script: 'bench/daemonMemory.mjs', env: ['BENCH_DAEMON_COUNTS', 'BENCH_DAEMON_RUNNING', 'BENCH_DAEMON_PARALLEL', 'BENCH_DAEMON_SAMPLES'] },
 };
 
 /** The scenarios' results: this run's (WORK/<name>.json) over the previous results.json's. */
@@ -235,6 +236,10 @@ function eventLatency(s) {
     delivery.push(row(['podman: `podman events --format json` (file events backend)', 'start', ...mmm(d.podman.start, 2), d.podman.start.n]));
     delivery.push(row(['podman: `podman events --format json` (file events backend)', 'died', ...mmm(d.podman.die, 2), d.podman.die.n]));
   }
+  if (d.docker?.start?.n) {
+    delivery.push(row(['docker: `docker events --format \'{{json .}}\'` (a child process)', 'start', ...mmm(d.docker.start, 2), d.docker.start.n]));
+    delivery.push(row(['docker: `docker events --format \'{{json .}}\'` (a child process)', 'die', ...mmm(d.docker.die, 2), d.docker.die.n]));
+  }
   const e2eRows = Object.entries(r.endToEnd).filter(([, v]) => v.n > 0);
   const e2e = [
     row(['from → to', 'median ms', 'min ms', 'max ms', 'n']),
@@ -257,6 +262,13 @@ function eventLatency(s) {
   } else {
     notes.push('- podman was not measured in this run (it needs bench/peers.sh\'s preparation: run the scenario through bench/run.sh).');
   }
+  if (d.docker?.start?.n) {
+    notes.push(`- docker: ${f(d.docker.start.median, 2)} ms (start) and ${f(d.docker.die.median, 2)} ms (die) from the event's timeNano to a \`docker events\` process` +
+      ` reading it, against ${f(d.cli.start.median, 2)} ms for a \`berth events\` process (berth/docker ${ratio(d.cli.start.median, d.docker.start.median)} on start)` +
+      `${d.podman?.start?.n ? ` and ${f(d.podman.start.median, 0)} ms for podman's` : ''}. dockerd streams its events to each subscriber over the open API connection.`);
+  } else {
+    notes.push('- docker was not measured in this run (it needs the dockerd bench/run.sh starts).');
+  }
   const startE2e = r.endToEnd['container.start request → start received'];
   notes.push(`- \`container.start\` request → start received (${f(startE2e.median, 1)} ms) is the daemon's whole start of the container:` +
     ' the \`starting\` append, rootfs and cgroups, the shim launch and its answer, then the \`started\` append; the event itself is in' +
@@ -270,13 +282,13 @@ function eventLatency(s) {
   return `## Event latency
 
 From a state change to a subscriber receiving it: a container is started and killed ${s.settings.runs} times (after ${s.settings.warmup}
-discarded round${s.settings.warmup === 1 ? '' : 's'}), through berth's CLI and through its NATS request API${s.podman ? ', and through podman' : ''}; each event is received by
+discarded round${s.settings.warmup === 1 ? '' : 's'}), through berth's CLI and through its NATS request API${s.podman ? ', through podman' : ''}${s.docker ? ', through docker' : ''}; each event is received by
 several subscribers at once.
 
 ${header(s)}
 - berth: \`${s.commands.daemon}\` with \`${s.commands.nats}\`; per round \`${s.commands.berth.join('`, `')}\`;
   subscribers in the bench process and \`${s.commands.berthSubscriber}\`.
-${s.podman ? `- podman: \`${s.commands.podmanSubscriber}\`; per round \`${s.commands.podman.join('`, `')}\` (${s.podman.eventsLogger}).\n` : ''}- Order: ${s.settings.order}.
+${s.podman ? `- podman: \`${s.commands.podmanSubscriber}\`; per round \`${s.commands.podman.join('`, `')}\` (${s.podman.eventsLogger}).\n` : ''}${s.docker ? `- docker (${s.docker.daemon}): \`${s.commands.dockerSubscriber}\`; per round \`${s.commands.docker.join('`, `')}\`.\n` : ''}- Order: ${s.settings.order}.
 - Timing: ${s.timing}.
 
 ${delivery.join('\n')}
@@ -300,23 +312,28 @@ function lifecycle(s) {
     stopAll: `\`stop -t 0\` of those ${2 * s.batch} (one command)`,
     rmAll: `\`rm\` of those ${2 * s.batch} (one command)`,
   };
+  const withDocker = Boolean(s.results.docker);
+  const cell = (v) => (v ? `${f(v.median)} (${f(v.min)}–${f(v.max)})` : 'n/a');
+  const x = (r) => (r === null || r === undefined ? 'n/a' : `${r}x`);
   const lines = [
     '## Lifecycle, volumes and throughput',
     '',
     header(s),
-    `- ${s.runs} interleaved rounds (berth, podman, …) of the single operations after ${s.warmup} warm-up rounds; ${s.batchRuns} of the batch.` +
-      ` podman ${s.podman.runtime ?? '?'} with the ${s.podman.driver ?? '?'} storage driver, \`--network none\`. Milliseconds, the CLI included.`,
+    `- ${s.runs} interleaved rounds (berth, podman${withDocker ? ', docker' : ''}, …) of the single operations after ${s.warmup} warm-up rounds; ${s.batchRuns} of the batch.` +
+      ` podman ${s.podman.runtime ?? '?'} with the ${s.podman.driver ?? '?'} storage driver, \`--network none\`` +
+      `${withDocker ? `; docker: ${s.docker.daemon}, \`--network none\`` : '; docker was not measured in this run'}. Milliseconds, the CLI included.`,
     '',
-    row(['operation', 'berth median (min–max)', 'podman median (min–max)', 'berth / podman']),
-    row(['---', '---', '---', '---']),
+    row(['operation', 'berth median (min–max)', 'podman median (min–max)', ...(withDocker ? ['docker median (min–max)'] : []), 'berth / podman', ...(withDocker ? ['berth / docker'] : [])]),
+    row(['---', '---', '---', ...(withDocker ? ['---'] : []), '---', ...(withDocker ? ['---'] : [])]),
   ];
   for (const [key, label] of Object.entries(names)) {
     const b = s.results.berth[key];
-    const p = s.results.podman[key];
     if (!b) continue;
-    lines.push(row([label, `${f(b.median)} (${f(b.min)}–${f(b.max)})`, p ? `${f(p.median)} (${f(p.min)}–${f(p.max)})` : 'n/a', s.ratios[key] === null ? 'n/a' : `${s.ratios[key]}x`]));
+    lines.push(row([label, cell(b), cell(s.results.podman[key]), ...(withDocker ? [cell(s.results.docker[key])] : []),
+      x(s.ratios[key]), ...(withDocker ? [x(s.ratiosVsDocker?.[key])] : [])]));
   }
-  lines.push('', `The goal for the ${s.batch}-container batch is at most 0.2× podman's: ${s.ratios.batchSerial}x one after another, ${s.ratios.batchConcurrent}x ${s.parallel} at a time.`, '');
+  lines.push('', `The goal for the ${s.batch}-container batch is at most 0.2× podman's: ${s.ratios.batchSerial}x one after another, ${s.ratios.batchConcurrent}x ${s.parallel} at a time.` +
+    `${withDocker ? ` Against docker: ${x(s.ratiosVsDocker?.batchSerial)} and ${x(s.ratiosVsDocker?.batchConcurrent)}.` : ''}`, '');
   return lines.join('\n');
 }
 
@@ -344,13 +361,14 @@ function pull(s) {
 // ---- shim memory and exec latency ----
 
 function shimMemory(s) {
-  const { berthShim, conmon } = s.memory;
+  const { berthShim, conmon, containerdShim } = s.memory;
   const memRow = (name, m) => row([name, m.rssKb.n, ...mmm(m.rssKb, 0), f(m.pssKb.median, 0), f(m.ussKb.median, 0)]);
   const memory = [
     row(['monitor (one per running container)', 'n', 'RSS median kB', 'min', 'max', 'PSS median kB', 'USS median kB']),
     row(['---', '---:', '---:', '---:', '---:', '---:', '---:']),
     memRow('berth-shim (static, `berth run -d busybox sleep 1000`)', berthShim),
     ...(conmon ? [memRow(`conmon (podman${s.podman?.runtime ? `, OCI runtime ${s.podman.runtime}` : ''})`, conmon)] : []),
+    ...(containerdShim ? [memRow('containerd-shim-runc-v2 (docker, OCI runtime runc)', containerdShim)] : []),
   ];
   const execRows = Object.entries(s.exec).filter(([, v]) => v.n > 0);
   const exec = [
@@ -372,6 +390,18 @@ function shimMemory(s) {
   } else {
     notes.push('- podman was not measured in this run (it needs bench/peers.sh\'s preparation: run the scenario through bench/run.sh).');
   }
+  if (containerdShim) {
+    notes.push(`- containerd-shim-runc-v2/berth-shim (docker's per-container monitor): RSS ${ratio(containerdShim.rssKb.median, berthShim.rssKb.median)},` +
+      ` PSS ${ratio(containerdShim.pssKb.median, berthShim.pssKb.median)}, USS ${ratio(containerdShim.ussKb.median, berthShim.ussKb.median)}` +
+      `${conmon ? ` (conmon: ${ratio(conmon.rssKb.median, berthShim.rssKb.median)}, ${ratio(conmon.pssKb.median, berthShim.pssKb.median)}, ${ratio(conmon.ussKb.median, berthShim.ussKb.median)})` : ''}.` +
+      ' The shim is a Go program (its runtime, a ttrpc server and goroutines), one per container; its binary\'s pages are shared between the shims as berth-shim\'s are.');
+  } else {
+    notes.push('- docker was not measured in this run (it needs the dockerd bench/run.sh starts).');
+  }
+  const dockerExec = s.exec['docker exec C true'];
+  if (berthExec?.n && dockerExec?.n) {
+    notes.push(`- \`docker exec\` ${f(dockerExec.median, 0)} ms: berth/docker ${ratio(berthExec?.median, dockerExec.median)}.`);
+  }
   if (berthExec?.n && podmanExec?.n) {
     notes.push(`- Exec: \`berth exec\` ${f(berthExec.median, 0)} ms against \`podman exec\` ${f(podmanExec.median, 0)} ms (${ratio(berthExec.median, podmanExec.median)}).` +
       ' Most of berth\'s is the CLI\'s Node start-up and module loading (see the start-latency section); the daemon\'s part is a spawn of' +
@@ -379,16 +409,89 @@ function shimMemory(s) {
   }
   return `## Shim memory and exec latency
 
-The monitor process each running container costs (berth-shim, podman's conmon), with ${s.settings.containers} containers running on each
+The monitor process each running container costs (berth-shim, podman's conmon, docker's containerd-shim-runc-v2), with ${s.settings.containers} containers running on each
 engine at once, and the latency of an exec into a running container, ${s.settings.execRuns} rounds after ${s.settings.warmup} discarded.
 
 ${header(s)}
-- berth: \`${s.commands.berth.join('`, `')}\`${s.commands.podman ? `; podman: \`${s.commands.podman.join('`, `')}\`` : ''}.
+- berth: \`${s.commands.berth.join('`, `')}\`${s.commands.podman ? `; podman: \`${s.commands.podman.join('`, `')}\`` : ''}${s.commands.docker ? `; docker: \`${s.commands.docker.join('`, `')}\`` : ''}.
 - Order: ${s.settings.order}. Measured: ${s.timing}.
 
 ${memory.join('\n')}
 
 ${exec.join('\n')}
+
+${notes.join('\n')}
+`;
+}
+
+// ---- daemon memory ----
+
+function daemonMemory(s) {
+  const mib = (kb) => f(kb / 1024, 1);
+  const cells = (m) => [`${mib(m.rssKb.median)} (${mib(m.rssKb.max)})`, `${mib(m.pssKb.median)} (${mib(m.pssKb.max)})`];
+  const engines = [['berth', s.results.berth], ['docker', s.results.docker]].filter(([, steps]) => steps);
+  const table = [
+    row(['engine', 'containers', 'process', 'RSS MiB median (max)', 'PSS MiB median (max)']),
+    row(['---', '---', '---', '---:', '---:']),
+  ];
+  for (const [engine, steps] of engines) {
+    for (const step of steps) {
+      for (const [name, m] of Object.entries(step.processes)) {
+        table.push(row([engine, step.label, name === 'total' ? '**total**' : name, ...cells(m)]));
+      }
+    }
+  }
+  const total = (steps, label) => steps?.find((x) => x.label === label)?.processes.total;
+  const notes = [];
+  /** "+X MiB for the first 50 (~Y kB each), +… for the next 450 (…)": RSS growth between the created steps. */
+  const growth = (steps) => {
+    const created = steps.filter((x) => x.state !== 'running');
+    return created.slice(1).map((x, i) => {
+      const before = created[i];
+      const kb = x.processes.total.rssKb.median - before.processes.total.rssKb.median;
+      const n = x.containers - before.containers;
+      return `${kb >= 0 ? '+' : ''}${mib(kb)} MiB for the ${i === 0 ? 'first' : 'next'} ${n} (~${f(kb / n, 0)} kB each)`;
+    }).join(', ');
+  };
+  const idle = s.results.berth[0].processes.total;
+  const biggest = s.results.berth.filter((x) => x.state === 'created').at(-1);
+  const berthRunning = s.results.berth.find((x) => x.state === 'running');
+  if (biggest) {
+    notes.push(`- berth (daemon + nats-server): ${mib(idle.rssKb.median)} MiB RSS idle, ${mib(biggest.processes.total.rssKb.median)} MiB with ${biggest.containers} created` +
+      ` containers: ${growth(s.results.berth)}.` +
+      `${berthRunning ? ` With ${berthRunning.containers} running (fresh daemon): ${mib(berthRunning.processes.total.rssKb.median)} MiB.` : ''}` +
+      ' A V8 heap grows in steps and is collected when V8 decides, so RSS alone cannot tell what the daemon keeps per container from garbage' +
+      ' not yet collected; uneven growth between the steps is a reason to look with a heap snapshot, not a measured per-container cost.');
+  }
+  if (s.results.docker) {
+    const dIdle = s.results.docker[0].processes.total;
+    const dBig = biggest ? total(s.results.docker, biggest.label) : null;
+    notes.push(`- docker (dockerd + containerd): ${mib(dIdle.rssKb.median)} MiB RSS idle` +
+      `${dBig ? `, ${mib(dBig.rssKb.median)} MiB with ${biggest.containers} created: ${growth(s.results.docker)}` : ''}.` +
+      ` berth/docker, RSS: ` +
+      s.results.berth.map((x) => `${x.label} ${ratio(x.processes.total.rssKb.median, total(s.results.docker, x.label)?.rssKb.median)}`).join(', ') +
+      '; PSS: ' + s.results.berth.map((x) => `${x.label} ${ratio(x.processes.total.pssKb.median, total(s.results.docker, x.label)?.pssKb.median)}`).join(', ') + '.');
+  } else {
+    notes.push('- docker was not measured in this run (its dockerd needs BENCH_WORK: run the scenario through bench/run.sh).');
+  }
+  notes.push('- PSS divides each shared page among the processes mapping it: berthd shares the node binary\'s pages with every other Node process' +
+    ' on the machine (the bench itself and whatever else runs), so its PSS falls as more of them run; dockerd\'s and containerd\'s pages are their own' +
+    ' Go binaries\' (dynamically linked, but mostly Go code that only another dockerd would share). RSS is what one daemon holds; PSS what it costs on this machine at that moment.');
+  notes.push('- podman has no daemon: between commands nothing of it stays resident; each running container costs a conmon (see the shim-memory section).');
+  notes.push('- Created means `create` only (never started): the daemons hold each container\'s record; running containers add a monitor process each' +
+    ' (berth-shim, containerd-shim-runc-v2), not counted here.' +
+    `${s.settings.running < Math.max(...s.settings.counts) ? ` ${Math.max(...s.settings.counts)} running containers on this shared 2-core machine were not attempted; the running step has ${s.settings.running}.` : ''}`);
+  return `## Daemon memory with 0, ${s.settings.counts.join(' and ')} containers
+
+The resident memory of each engine's long-lived processes: idle, with ${s.settings.counts.join(' and ')} created containers, and with ${s.settings.running} running
+(on a fresh daemon of the engine${/fresh/.test(s.settings.order) ? '' : ' — not in this run: the running step followed the removal of the created ones'}).
+
+${header(s)}
+- berth: ${s.commands.berth}.
+${s.commands.docker ? `- docker: ${s.commands.docker}.\n` : ''}- podman: ${s.commands.podman}.
+- Order: ${s.settings.order}; containers made ${s.settings.parallel} at a time. Measured: ${s.timing}.
+
+${table.join('\n')}
 
 ${notes.join('\n')}
 `;
@@ -403,6 +506,7 @@ export function renderScenarios(scenarios) {
   if (scenarios.lifecycle) parts.push(lifecycle(scenarios.lifecycle));
   if (scenarios.pull) parts.push(pull(scenarios.pull));
   if (scenarios.shimMemory) parts.push(shimMemory(scenarios.shimMemory));
+  if (scenarios.daemonMemory) parts.push(daemonMemory(scenarios.daemonMemory));
   return parts.join('\n');
 }
 
@@ -426,20 +530,29 @@ export function summaryLines(scenarios) {
   if (lat?.measuredInThisRun) {
     const d = lat.results.delivery;
     lines.push(`event-latency  nats start ${f(d.nats.start.median, 2)} ms, die ${f(d.nats.die.median, 2)} ms; berth events ${f(d.cli.start.median, 2)} ms` +
-      `${d.podman?.start?.n ? `; podman events start ${f(d.podman.start.median, 1)} ms, died ${f(d.podman.die.median, 1)} ms` : ''}`);
+      `${d.podman?.start?.n ? `; podman events start ${f(d.podman.start.median, 1)} ms, died ${f(d.podman.die.median, 1)} ms` : ''}` +
+      `${d.docker?.start?.n ? `; docker events start ${f(d.docker.start.median, 2)} ms, die ${f(d.docker.die.median, 2)} ms` : ''}`);
   }
   const pl = scenarios.pull;
   if (pl?.measuredInThisRun) lines.push(`pull           berth/podman cold ${pl.ratios.coldVsPodman}x, warm ${pl.ratios.warmVsPodman}x; berth/skopeo cold ${pl.ratios.coldVsSkopeo}x`);
   const lc = scenarios.lifecycle;
   if (lc?.measuredInThisRun) {
     lines.push(`lifecycle      berth/podman: ${Object.entries(lc.ratios).map(([name, r]) => `${name} ${r}x`).join(', ')}`);
+    if (lc.ratiosVsDocker) lines.push(`lifecycle      berth/docker: ${Object.entries(lc.ratiosVsDocker).map(([name, r]) => `${name} ${r}x`).join(', ')}`);
   }
   const sm = scenarios.shimMemory;
   if (sm?.measuredInThisRun) {
     const { berthShim, conmon } = sm.memory;
     lines.push(`shim-memory    berth-shim RSS ${f(berthShim.rssKb.median, 0)} kB (USS ${f(berthShim.ussKb.median, 0)})` +
-      `${conmon ? `, conmon RSS ${f(conmon.rssKb.median, 0)} kB (USS ${f(conmon.ussKb.median, 0)})` : ''}; exec ` +
+      `${conmon ? `, conmon RSS ${f(conmon.rssKb.median, 0)} kB (USS ${f(conmon.ussKb.median, 0)})` : ''}` +
+      `${sm.memory.containerdShim ? `, containerd-shim RSS ${f(sm.memory.containerdShim.rssKb.median, 0)} kB (USS ${f(sm.memory.containerdShim.ussKb.median, 0)})` : ''}; exec ` +
       Object.entries(sm.exec).filter(([, v]) => v.n).map(([name, v]) => `${name.split(' ')[0]} ${f(v.median, 0)} ms`).join(', '));
+  }
+  const dm = scenarios.daemonMemory;
+  if (dm?.measuredInThisRun) {
+    const mib = (kb) => f(kb / 1024, 1);
+    lines.push(`daemon-memory  RSS MiB, berth: ${dm.results.berth.map((x) => `${x.label} ${mib(x.processes.total.rssKb.median)}`).join(', ')}` +
+      `${dm.results.docker ? `; docker: ${dm.results.docker.map((x) => `${x.label} ${mib(x.processes.total.rssKb.median)}`).join(', ')}` : ''}`);
   }
   return lines;
 }

@@ -4,13 +4,21 @@
 #   bash bench/run.sh        (or: npm run bench)
 #
 # Scenarios (BENCH_SCENARIOS, space-separated; default all, in this order):
-#   start-latency   `berth run --rm busybox true` against crun, runc and podman (startLatency.mjs)
-#   event-latency   state change → subscriber, berth and podman (eventLatency.mjs)
+#   start-latency   `berth run --rm busybox true` against crun, runc, podman and docker (startLatency.mjs)
+#   event-latency   state change → subscriber, berth, podman and docker (eventLatency.mjs)
 #   daemon-ready    daemon ready time vs history, full replay and snapshots (daemonReady.mjs)
 #   event-log       JetStream append and replay rates (eventLog.mjs)
-#   shim-memory     berth-shim's memory per container against conmon's, and exec latency (shimMemory.mjs)
+#   shim-memory     berth-shim's memory per container against conmon's and containerd-shim-runc-v2's,
+#                   and exec latency (shimMemory.mjs)
 #   pull            cold and warm pulls from a local registry; berth, podman, skopeo (pull.mjs)
-#   lifecycle       create/start/rm, volume and tmpfs runs, a 50-container batch; berth and podman (lifecycle.mjs)
+#   lifecycle       create/start/rm, volume and tmpfs runs, a 50-container batch; berth, podman and
+#                   docker (lifecycle.mjs)
+#   daemon-memory   the daemons' RSS and PSS with 0, 50 and 500 containers; berth (with its
+#                   nats-server) and dockerd + containerd (daemonMemory.mjs)
+#
+# docker is Debian's docker.io (/usr/sbin/dockerd, /usr/bin/docker by path), a dockerd of the
+# bench's own (bench/dockerd.sh: own data and exec roots, no iptables, no bridge); if it cannot
+# start, the scenarios run without it and say so.
 #
 # Environment: BENCH_RUNS (measured runs of each start-latency command, default 30), BENCH_WARMUP
 # (discarded warm-up rounds, default 3), and each scenario script's own (see its header).
@@ -22,7 +30,7 @@ set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$BENCH")
 export BENCH_RUNS=${BENCH_RUNS:-30} BENCH_WARMUP=${BENCH_WARMUP:-3}
-ALL_SCENARIOS="start-latency event-latency daemon-ready event-log shim-memory lifecycle pull"
+ALL_SCENARIOS="start-latency event-latency daemon-ready event-log shim-memory lifecycle pull daemon-memory"
 SCENARIOS=${BENCH_SCENARIOS:-$ALL_SCENARIOS}
 for s in $SCENARIOS; do
   [[ " $ALL_SCENARIOS " == *" $s "* ]] || { echo "run.sh: unknown scenario '$s' in BENCH_SCENARIOS (use: $ALL_SCENARIOS)" >&2; exit 2; }
@@ -51,13 +59,13 @@ PREFIX=berth-bench-$$
 echo "$$" > "$WORK/state/id-prefix"
 
 step "scenarios: $SCENARIOS"
-if want start-latency || want event-latency || want shim-memory || want lifecycle || want pull; then
+if want start-latency || want event-latency || want shim-memory || want lifecycle || want pull || want daemon-memory; then
   step "peers: install"
   bash "$BENCH/peers.sh" install
 fi
 node "$BENCH/facts.mjs" > "$WORK/facts.json"   # before peers.sh changes the cgroup layout
 
-if want start-latency || want event-latency || want shim-memory || want lifecycle || want pull; then
+if want start-latency || want event-latency || want shim-memory || want lifecycle || want pull || want daemon-memory; then
   step "image: busybox tarball"
   sh "$REPO/scripts/busybox-image.sh" "$WORK/busybox.tar"
 
@@ -65,6 +73,18 @@ if want start-latency || want event-latency || want shim-memory || want lifecycl
   bash "$BENCH/peers.sh" prepare "$WORK" "$WORK/busybox.tar"
   # shellcheck source=/dev/null
   source "$WORK/peers.env"
+fi
+
+# One dockerd for the scenarios that compare with docker (daemon-memory starts its own).
+unset BENCH_DOCKER_HOST BENCH_DOCKER_CONFIG
+if want start-latency || want event-latency || want shim-memory || want lifecycle; then
+  step "peers: a dockerd of the bench's own"
+  if bash "$BENCH/dockerd.sh" start "$WORK/dk" "$WORK/busybox.tar" > "$WORK/docker.env"; then
+    # shellcheck source=/dev/null
+    source "$WORK/docker.env"
+  else
+    echo "run.sh: dockerd cannot run here (see above); the scenarios run without docker" >&2
+  fi
 fi
 
 # A scenario that fails is reported and left out; the others still run, and run.sh fails at the end.
@@ -94,7 +114,7 @@ start_latency() {
   node "$REPO/dist/cli/main.js" run --rm busybox true
 
   step "start-latency: $BENCH_WARMUP warm-up + $BENCH_RUNS runs of each, interleaved"
-  node "$BENCH/subjects.mjs" "$WORK" "$PREFIX" "$BUNDLE" -- "${PODMAN_ARGS[@]}" > "$WORK/subjects.json"
+  node "$BENCH/subjects.mjs" "$WORK" "$PREFIX" "$BUNDLE" -- "${PODMAN_ARGS[@]}" > "$WORK/subjects.json"   # docker: BENCH_DOCKER_HOST
   node "$BENCH/startLatency.mjs" "$WORK/subjects.json" "$WORK/samples.json"
   node "$BENCH/berthBreakdown.mjs" "$WORK/samples.json" "$WORK/breakdown.json"
 }
@@ -107,12 +127,12 @@ with_podman() {
 }
 
 event_latency() {
-  step "event-latency: berth (own nats-server and daemon) and podman"
+  step "event-latency: berth (own nats-server and daemon), podman and docker"
   with_podman "$BENCH/eventLatency.mjs" "$WORK/event-latency.json"
 }
 
 shim_memory() {
-  step "shim-memory: berth-shim and conmon per running container, berth exec and podman exec"
+  step "shim-memory: berth-shim, conmon and containerd-shim per running container; berth, podman and docker exec"
   with_podman "$BENCH/shimMemory.mjs" "$WORK/shim-memory.json"
 }
 
@@ -127,12 +147,17 @@ event_log() {
 }
 
 lifecycle() {
-  step "lifecycle: berth (the start-latency daemon) and podman"
+  step "lifecycle: berth (the start-latency daemon), podman and docker"
   export BERTH_ROOT=$WORK/berth/root BERTH_RUN_ROOT=$WORK/berth/run
   unset BERTH_NATS_URL BERTH_HOST
   node "$REPO/dist/cli/main.js" import "$WORK/busybox.tar" busybox >/dev/null
   BENCH_PODMAN_ARGS_JSON=$(node -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "${PODMAN_ARGS[@]}") \
     node "$BENCH/lifecycle.mjs" "$WORK/lifecycle.json"
+}
+
+daemon_memory() {
+  step "daemon-memory: berth's daemon (own nats-server) and a dockerd of its own, 0, 50, 500 containers"
+  BUSYBOX_TAR=$WORK/busybox.tar node "$BENCH/daemonMemory.mjs" "$WORK/daemon-memory.json"
 }
 
 pull() {
@@ -151,6 +176,7 @@ scenario event-log event_log
 scenario shim-memory shim_memory
 scenario lifecycle lifecycle
 scenario pull pull
+scenario daemon-memory daemon_memory
 
 step "report"
 node "$BENCH/report.mjs" "$WORK"

@@ -7,6 +7,7 @@
  * role "engine" rows are compared; role "reference" rows only explain where berth's time goes.
  * `{n}` in an argument becomes the run's sequence number (crun and runc need unique ids).
  * Every environment is the bench's own minus NODE_EXTRA_CA_CERTS (~80 ms per Node start).
+ * docker is measured when BENCH_DOCKER_HOST (and BENCH_DOCKER_CONFIG) name the bench's own dockerd (run.sh).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,14 @@ const subjects = [
     argv: ['podman', ...podmanArgs, 'run', '--rm', '--network', 'none', 'localhost/busybox', 'true'],
     env: { CONTAINERS_CONF: process.env.CONTAINERS_CONF },
   },
+  ...(process.env.BENCH_DOCKER_HOST ? [{
+    name: 'docker',
+    role: 'engine',
+    display: 'docker run --rm --network none localhost/busybox true',
+    note: 'Debian docker.io (/usr/bin/docker, /usr/sbin/dockerd of the bench\'s own, bench/dockerd.sh)',
+    argv: ['/usr/bin/docker', 'run', '--rm', '--network', 'none', 'localhost/busybox', 'true'],
+    env: { DOCKER_HOST: process.env.BENCH_DOCKER_HOST, DOCKER_CONFIG: process.env.BENCH_DOCKER_CONFIG },
+  }] : []),
   {
     name: 'node',
     role: 'reference',
