@@ -113,15 +113,29 @@ export class Host {
     await Promise.all([...this.containers.values()].map(async (container) => {
       const state = container.state;
       if (state.status === 'none' || state.status === 'removed') return;
-      const repair = reconcileContainer(state, await this.worker.inspect(container.id));
-      if (repair.thaw) await this.worker.unpause(container.id).catch(() => {});
-      if (repair.resume) this.effects.resume(state, repair.resume);
-      for (const command of repair.commands) this.dispatch(container.id, command);
+      await this.reconcile(container);
     }));
     if (process.env.BERTH_DEBUG) console.error('berthd: containers reconciled');
     await this.volumes.start();
     if (process.env.BERTH_DEBUG) console.error('berthd: volumes reconciled');
     return stats;
+  }
+
+  /** Makes one container's record true to the kernel (after replay); see reconcileContainer. */
+  private async reconcile(container: ContainerEntity): Promise<void> {
+    const state = container.state;
+    const repair = reconcileContainer(state, await this.worker.inspect(container.id));
+    if (repair.thaw) await this.worker.unpause(container.id).catch(() => {});
+    if (repair.resume === 'await-start') {
+      // In the background, so that one long copy-up does not hold up the daemon's start.
+      void (async () => {
+        while ((await this.worker.inspect(container.id)).settingUp) await new Promise((resolve) => setTimeout(resolve, 200));
+        if (this.live) await this.reconcile(container);
+      })().catch((error: Error) => console.error(`berthd: reconcile ${container.id.slice(0, 12)}: ${error.message}`));
+      return;
+    }
+    if (repair.resume) this.effects.resume(state, repair.resume);
+    for (const command of repair.commands) this.dispatch(container.id, command);
   }
 
   /**

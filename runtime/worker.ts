@@ -41,6 +41,16 @@ export interface KernelView {
   exit: ExitStatus | null;
   /** Its cgroup is frozen (paused, or left frozen by a daemon that died during a `cp`). */
   frozen: boolean;
+  /** No pid file yet, but its shim still sets it up (a long copy-up): the start may yet succeed. */
+  settingUp: boolean;
+}
+
+/** Whether the shim named in `<pid file>.starting` (main.c) still runs: a berth-shim of that pid. */
+async function shimSettingUp(pidFile: string): Promise<boolean> {
+  const shimPid = Number((await fs.readFile(`${pidFile}.starting`, 'utf8').catch(() => '')).trim());
+  if (!shimPid || !isAlive(shimPid)) return false;
+  // Not some other process that took the pid after a reboot.
+  return (await fs.readFile(`/proc/${shimPid}/comm`, 'utf8').catch(() => '')).trim() === 'berth-shim';
 }
 
 const CGROUP_PARENT = 'berth';
@@ -209,7 +219,8 @@ export class Worker {
     const [pid, shimPid] = text.trim().split(/\s+/).map(Number);
     const started = pid && shimPid ? { pid, shimPid } : null;
     const alive = started !== null && exit === null && isAlive(started.pid);
-    return { started, alive, exit, frozen: alive && (await this.cgroups.frozen(cgroupName(id)).catch(() => false)) };
+    const frozen = alive && (await this.cgroups.frozen(cgroupName(id)).catch(() => false));
+    return { started, alive, exit, frozen, settingUp: !started && !exit && (await shimSettingUp(paths.pid)) };
   }
 
   /** Kills whatever still runs, deletes the cgroup and the container's dirs. Returns the exit, if the process had one. */

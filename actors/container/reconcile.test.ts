@@ -6,14 +6,15 @@ import { initialContainerData, type ContainerState, type ContainerStatus } from 
 const config = { autoRemove: false } as ContainerConfig;
 const state = (status: ContainerStatus, extra: Partial<ContainerState> = {}): ContainerState =>
   ({ ...initialContainerData({ id: 'a'.repeat(64), host: 'h' }), config, status, ...extra });
-const nothing = { started: null, alive: false, exit: null, frozen: false };
-const running = { started: { pid: 10, shimPid: 9 }, alive: true, exit: null, frozen: false };
-const exited = { started: { pid: 10, shimPid: 9 }, alive: false, exit: { exitCode: 7, signal: null, time: 't' }, frozen: false };
+const nothing = { started: null, alive: false, exit: null, frozen: false, settingUp: false };
+const running = { started: { pid: 10, shimPid: 9 }, alive: true, exit: null, frozen: false, settingUp: false };
+const exited = { started: { pid: 10, shimPid: 9 }, alive: false, exit: { exitCode: 7, signal: null, time: 't' }, frozen: false, settingUp: false };
 
 t.test('a start cut short by the crash is finished or failed', async (t) => {
   t.same(reconcileContainer(state('starting'), running), { commands: [{ type: 'ReportStarted', pid: 10, shimPid: 9 }], resume: 'watch' });
   t.same(reconcileContainer(state('starting'), exited).commands, [{ type: 'ReportStarted', pid: 10, shimPid: 9 }], 'started, then the watch reports the exit');
   t.match(reconcileContainer(state('starting'), nothing), { commands: [{ type: 'ReportStartFailed', exitCode: 125 }], resume: 'cleanup' });
+  t.same(reconcileContainer(state('starting'), { ...nothing, settingUp: true }), { commands: [], resume: 'await-start' }, 'its shim is still setting it up: wait');
 });
 
 t.test('a running container is watched again, or its end recorded', async (t) => {

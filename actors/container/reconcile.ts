@@ -11,7 +11,7 @@ import type { ContainerState } from './state.js';
 /** What to do for one container: commands to dispatch, and which effect to re-arm. */
 export interface Reconciliation {
   commands: ContainerCommand[];
-  resume: 'watch' | 'remove' | 'restart' | 'cleanup' | null;
+  resume: 'watch' | 'remove' | 'restart' | 'cleanup' | 'await-start' | null;
   /** Thaw its cgroup: it is recorded running but the kernel has it frozen (a daemon killed during `cp`). */
   thaw?: boolean;
 }
@@ -26,6 +26,8 @@ export function reconcileContainer(state: ContainerState, kernel: KernelView): R
         const commands: ContainerCommand[] = [{ type: 'ReportStarted', ...kernel.started }];
         return { commands, resume: 'watch' };
       }
+      // The shim is still setting it up (a long copy-up): look again once it has a pid or has gone.
+      if (kernel.settingUp) return { commands: [], resume: 'await-start' };
       return { commands: [{ type: 'ReportStartFailed', exitCode: 125, error: 'the daemon stopped while the container was starting' }], resume: 'cleanup' };
     case 'running':
     case 'paused':

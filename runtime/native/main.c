@@ -98,6 +98,21 @@ static void run_shim(const struct spec *s)
 	int in_p[2] = { -1, -1 }, master = -1, slave = -1;
 	char msg[SYNC_MSG_MAX];
 
+	/* "<pid file>.starting" holds this shim's pid while the container is set up (a copy-up can
+	 * take long): a daemon restarted meanwhile waits for the pid file instead of failing the
+	 * start. Best effort, no fsync: after a reboot the shim is gone anyway. */
+	{
+		char path[4096], line[32];
+		if ((size_t)snprintf(path, sizeof path, "%s.starting", s->pid_path) < sizeof path) {
+			int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			if (fd >= 0) {
+				int n = snprintf(line, sizeof line, "%ld\n", (long)getpid());
+				if (write_all(fd, line, (size_t)n) < 0) { /* best effort */ }
+				close(fd);
+			}
+		}
+	}
+
 	struct logfile log;
 	if (logfile_open(&log, s->log_path, s->log_max_size, s->log_max_files) < 0) {
 		snprintf(msg, sizeof msg, "open %s", s->log_path);

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
-import { startEngine, until, type Engine } from '../helpers/engine.js';
+import { cgroupDirsOf, startEngine, until, type Engine } from '../helpers/engine.js';
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 const engine = await startEngine(t);
@@ -19,11 +19,12 @@ const volumes = path.join(engine.root, 'volumes');
 /** Starts a CLI command without waiting for it (its daemon is about to die). */
 const launch = (e: Engine, args: string[]) => spawn(process.execPath, [CLI, ...args], { env: e.env, stdio: 'ignore' });
 
-/** Polls `dir` until an entry matching `pattern` shows, then SIGKILLs the daemon; false if it never showed. */
-async function killWhenSeen(dir: string, pattern: RegExp, done: () => boolean): Promise<string | null> {
+/** Polls `dir` until an entry matching `pattern` shows, then runs `first` and SIGKILLs the daemon; null if it never showed. */
+async function killWhenSeen(dir: string, pattern: RegExp, done: () => boolean, first?: () => Promise<void>): Promise<string | null> {
   for (;;) {
     const seen = (await fs.readdir(dir).catch(() => [] as string[])).find((name) => pattern.test(name));
     if (seen) {
+      await first?.();
       await engine.killDaemon('SIGKILL');
       return seen;
     }
@@ -66,9 +67,22 @@ t.test('SIGKILL during a copy-up: the container comes up with the whole copy', a
 
   let exited = false;
   launch(engine, ['run', '-d', '--name', 'copier', '-v', 'fresh:/seed', 'seedy', 'sleep', '1000']).on('exit', () => { exited = true; });
-  const caught = await killWhenSeen(path.join(volumes, 'fresh'), /^\.copy-/, () => exited);
+  // The copy is held (its process stopped) until the restarted daemon is up, so the restart
+  // surely finds the start unfinished: it must wait for it, not fail it.
+  const held: number[] = [];
+  const caught = await killWhenSeen(path.join(volumes, 'fresh'), /^\.copy-/, () => exited, async () => {
+    const [id] = await fs.readdir(path.join(engine.root, 'containers'));
+    for (const dir of await cgroupDirsOf(id!)) {
+      for (const pid of (await fs.readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number)) {
+        if (!held.includes(pid)) { process.kill(pid, 'SIGSTOP'); held.push(pid); }
+      }
+    }
+  });
   t.ok(caught, `the daemon was killed while ${caught} was being filled`);
+  t.ok(held.length > 0, 'the copy was held');
   await engine.startDaemon();
+  t.equal((await engine.inspect('copier')).State.Status, 'starting', 'the restarted daemon waits for the unfinished start');
+  for (const pid of held) process.kill(pid, 'SIGCONT');
   await until('the container to run', async () => (await engine.inspect('copier').catch(() => null))?.State?.Status === 'running', 60_000);
   t.equal((await fs.readdir(path.join(volumes, 'fresh/_data'))).length, FILES, 'every file is in the volume');
   t.equal((await engine.ok(['exec', 'copier', 'sh', '-c', 'ls /seed | wc -l'])).trim(), String(FILES), 'and seen inside');
