@@ -4,6 +4,7 @@
  * busybox image (run.sh's start-latency daemon, peers.sh's podman, and run.sh's dockerd when
  * BENCH_DOCKER_HOST is set):
  *
+ *   - `version` and `ps` on the idle host (the CLI's own cost; docker's and berth's ask their daemon);
  *   - create, start and rm of one container, each timed alone (`create busybox true`, `start ID`,
  *     then untimed `wait ID`, then `rm ID`);
  *   - `run --rm -v benchvol:/data busybox true` and `run --rm --tmpfs /t busybox true`;
@@ -84,6 +85,9 @@ function run(engine, args) {
 /** One round of the single operations for an engine: their durations by name. */
 async function singles(engine) {
   const { image, runFlags } = engines[engine];
+  // The CLI alone on an idle host (no container left between rounds): `version` and `ps`.
+  const version = await run(engine, ['version']);
+  const ps = await run(engine, ['ps']);
   const created = await run(engine, ['create', ...runFlags, image, 'true']);
   const id = created.stdout.split('\n').pop();
   const started = await run(engine, ['start', id]);
@@ -91,7 +95,7 @@ async function singles(engine) {
   const removed = await run(engine, ['rm', id]);
   const volume = await run(engine, ['run', '--rm', ...runFlags, '-v', 'benchvol:/data', image, 'true']);
   const tmpfs = await run(engine, ['run', '--rm', ...runFlags, '--tmpfs', '/t', image, 'true']);
-  return { create: created.ms, start: started.ms, rm: removed.ms, volumeRun: volume.ms, tmpfsRun: tmpfs.ms };
+  return { version: version.ms, ps: ps.ms, create: created.ms, start: started.ms, rm: removed.ms, volumeRun: volume.ms, tmpfsRun: tmpfs.ms };
 }
 
 /** One batch round for an engine: total ms of each phase. */

@@ -302,6 +302,8 @@ ${notes.join('\n')}
 // ---- lifecycle, volumes and throughput ----
 function lifecycle(s) {
   const names = {
+    version: '`version` (idle host)',
+    ps: '`ps` (idle host)',
     create: '`create busybox true`',
     start: '`start ID`',
     rm: '`rm ID` (exited)',
