@@ -334,6 +334,11 @@ function lifecycle(s) {
     lines.push(row([label, cell(b), cell(s.results.podman[key]), ...(withDocker ? [cell(s.results.docker[key])] : []),
       x(s.ratios[key]), ...(withDocker ? [x(s.ratiosVsDocker?.[key])] : [])]));
   }
+  if (s.results.berth.version) {
+    lines.push('', '`version` and `ps` are the CLIs\' own cost: berth\'s is a Node process starting (an empty `node -e \'\'` alone took' +
+      ' 90–270 ms on this machine while it was this busy), loading the bundled CLI and connecting to NATS; podman and docker are Go' +
+      ' binaries. This is the start-up cost the start-latency section breaks down.');
+  }
   lines.push('', `The goal for the ${s.batch}-container batch is at most 0.2× podman's: ${s.ratios.batchSerial}x one after another, ${s.ratios.batchConcurrent}x ${s.parallel} at a time.` +
     `${withDocker ? ` Against docker: ${x(s.ratiosVsDocker?.batchSerial)} and ${x(s.ratiosVsDocker?.batchConcurrent)}.` : ''}`, '');
   return lines.join('\n');
