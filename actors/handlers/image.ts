@@ -19,8 +19,8 @@ async function moveTag(host: Host, tag: string, configDigest: string, ctx: Reque
   if (previous && `sha256:${previous.id}` !== configDigest) await previous.execute({ type: 'Untag', tag }, meta(ctx, `untag.${tag}`));
 }
 
-/** Records an image that entered the store (imported, pulled or loaded) and moves its tags to it. */
-export async function admitImage(host: Host, type: 'Import' | 'Pull' | 'Load', record: ImageRecord, ctx: RequestContext, step: string): Promise<ImageEntity> {
+/** Records an image that entered the store (imported, pulled, loaded or committed) and moves its tags to it. */
+export async function admitImage(host: Host, type: 'Import' | 'Pull' | 'Load' | 'Commit', record: ImageRecord, ctx: RequestContext, step: string): Promise<ImageEntity> {
   for (const tag of record.tags) await moveTag(host, tag, record.configDigest, ctx);
   const image = host.image(record.configDigest);
   await image.execute({ type, record }, meta(ctx, step));

@@ -1,7 +1,7 @@
 /** The container verbs and their flags, as Docker spells them. */
 import { Option, type Command } from 'commander';
 import { addHostConfigOptions } from './hostConfig.js';
-import { collect, type Verb } from './verb.js';
+import { boolFlag, collect, type Verb } from './verb.js';
 
 export function registerContainerVerbs(program: Command, verb: Verb): void {
   const run = (cmd: Command) => addHostConfigOptions(cmd)
@@ -19,6 +19,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--label-file <file>', 'read labels from a file of KEY=VALUE lines (repeatable)', collect, [])
     .option('--cidfile <file>', 'write the container id to this file (which must not exist)')
     .option('-w, --workdir <dir>', 'working directory inside the container')
+    .option('--entrypoint <command>', 'replace the image\'s ENTRYPOINT (\'\' clears it; the image\'s CMD is then not used)')
     .option('--hostname <name>', 'container hostname')
     .option('--stop-signal <signal>', 'the signal stop sends first (default: the image\'s, else SIGTERM)')
     .option('-m, --memory <bytes>', 'memory limit (e.g. 64m)')
@@ -104,6 +105,14 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .action(verb('cp'));
   program.command('diff').description('Show the files a container added (A), changed (C) or deleted (D)').argument('<container>')
     .action(verb('diff'));
+  program.command('commit').description('Create a new image from a container\'s changes; prints its id')
+    .argument('<container>').argument('[repository[:tag]]')
+    .option('-m, --message <text>', 'commit message (shown by history)')
+    .option('-a, --author <name>', 'author (e.g. "Jane Doe <jane@example.com>")')
+    .option('-c, --change <instruction>', 'apply a Dockerfile instruction: CMD, ENTRYPOINT, ENV, LABEL, EXPOSE, USER, WORKDIR, VOLUME, STOPSIGNAL (repeatable)', collect, [])
+    .addOption(new Option('-p, --pause [bool]', 'freeze the container while committing (--pause=false or --no-pause: do not)').argParser(boolFlag('--pause')).default(true))
+    .addOption(new Option('--no-pause').hideHelp())
+    .action(verb('commit'));
   program.command('rename').description('Rename a container').argument('<container>').argument('<new-name>')
     .action(verb('rename'));
   program.command('update').description('Change limits and the restart policy of containers, live').argument('<containers...>')

@@ -1,0 +1,37 @@
+/**
+ * `berth commit [-m MSG] [-a AUTHOR] [-c CHANGE]... [-p|--pause=false] CONTAINER [REPO[:TAG]]`:
+ * a new image from a container's changes; prints its id. The changes are checked here first, so
+ * a bad one fails (125) before anything is written. A missing container exits 1, as Docker's.
+ */
+import { NotFoundError } from '../../events/errors.js';
+import { parseChange } from '../../runtime/images/configChanges.js';
+import { normalizeReference } from '../../runtime/images/reference.js';
+import { connectClient, type GlobalOptions } from '../client.js';
+
+const COMMIT_TIMEOUT_MS = 60 * 60_000;
+
+export interface CommitOptions {
+  message?: string;
+  author?: string;
+  change: string[];
+  /** --pause[=bool] and -p; --no-pause is false. */
+  pause: boolean;
+}
+
+export default async function commit(container: string, reference: string | undefined, opts: CommitOptions, globals: GlobalOptions): Promise<number> {
+  for (const change of opts.change) parseChange(change);
+  if (reference !== undefined) normalizeReference(reference);
+  const client = await connectClient(globals);
+  try {
+    const { id } = await client.request({
+      op: 'container.commit', ref: container, reference, comment: opts.message, author: opts.author, changes: opts.change, pause: opts.pause,
+    }, COMMIT_TIMEOUT_MS);
+    process.stdout.write(`sha256:${id}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof NotFoundError && /^No such container/.test(error.message)) error.exitCode = 1;
+    throw error;
+  } finally {
+    await client.close();
+  }
+}
