@@ -16,7 +16,7 @@ import { volumeRequests, volumeResults } from './requests/volume.js';
 
 export { CreateSpec, ContainerView } from './requests/container.js';
 export { StatsView } from './requests/containerRuntime.js';
-export { ImageView, PullProgress } from './requests/image.js';
+export { ImageView, Progress } from './requests/image.js';
 export { VolumeView } from './requests/volume.js';
 export { InfoView, DiskUsageView } from './requests/system.js';
 

@@ -7,6 +7,7 @@ import type { Host } from '../host.js';
 import { chainIdsOf, liveImages, resolveContainer } from '../resolve.js';
 import type { RequestContext } from './context.js';
 import { admitImage } from './image.js';
+import { progressTo } from './progress.js';
 
 export const COMMIT_OPS: ReadonlySet<string> = new Set(['container.commit']);
 
@@ -35,7 +36,7 @@ export class ContainerCommitHandler {
       labels: config!.labels,
       stopSignal: config!.stopSignal,
     }, {
-      created: new Date().toISOString(), comment: request.comment, author: request.author, container: container.id, changes, tags,
+      created: new Date().toISOString(), comment: request.comment, author: request.author, container: container.id, changes, tags, progress: progressTo(ctx, request.progress),
     }, request.pause && RUNNING.has(status));
     const image = await admitImage(host, 'Commit', record, ctx, 'commit');
     return { id: image.id };

@@ -2,11 +2,14 @@
  * `berth commit [-m MSG] [-a AUTHOR] [-c CHANGE]... [-p|--pause=false] CONTAINER [REPO[:TAG]]`:
  * a new image from a container's changes; prints its id. The changes are checked here first, so
  * a bad one fails (125) before anything is written. A missing container exits 1, as Docker's.
+ * The layer's tar being written is a live line on stderr when it is a terminal.
  */
 import { NotFoundError } from '../../events/errors.js';
 import { parseChange } from '../../runtime/images/configChanges.js';
 import { normalizeReference } from '../../runtime/images/reference.js';
 import { connectClient, type GlobalOptions } from '../client.js';
+import { terminalOnly } from '../progress.js';
+import { followProgress } from '../progressInbox.js';
 
 const COMMIT_TIMEOUT_MS = 60 * 60_000;
 
@@ -23,9 +26,16 @@ export default async function commit(container: string, reference: string | unde
   if (reference !== undefined) normalizeReference(reference);
   const client = await connectClient(globals);
   try {
-    const { id } = await client.request({
-      op: 'container.commit', ref: container, reference, comment: opts.message, author: opts.author, changes: opts.change, pause: opts.pause,
-    }, COMMIT_TIMEOUT_MS);
+    const progress = await followProgress(client, terminalOnly(process.stderr));
+    let id;
+    try {
+      ({ id } = await client.request({
+        op: 'container.commit', ref: container, reference, comment: opts.message, author: opts.author, changes: opts.change, pause: opts.pause,
+        progress: progress.inbox,
+      }, COMMIT_TIMEOUT_MS));
+    } finally {
+      await progress.finish();
+    }
     process.stdout.write(`sha256:${id}\n`);
     return 0;
   } catch (error) {
