@@ -73,6 +73,8 @@ export function containerJson(v: ContainerView): object {
         Config: {
           ...(v.config.logConfig?.maxSizeBytes ? { 'max-size': String(v.config.logConfig.maxSizeBytes) } : {}),
           ...(v.config.logConfig?.maxFiles ? { 'max-file': String(v.config.logConfig.maxFiles) } : {}),
+          ...(v.config.logConfig?.labels ? { labels: v.config.logConfig.labels.join(',') } : {}),
+          ...(v.config.logConfig?.env ? { env: v.config.logConfig.env.join(',') } : {}),
         },
       },
     },

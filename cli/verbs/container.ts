@@ -30,7 +30,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--tmpfs <spec>', '/path[:size=…,mode=…] (repeatable)', collect, [])
     .option('--volumes-from <container[:ro|rw]>', 'mount the volumes of another container (repeatable)', collect, [])
     .option('--init', 'run an init as pid 1 that reaps zombies and passes signals on')
-    .option('--log-opt <key=value>', 'json-file log option: max-size=10m, max-file=3 (repeatable)', collect, [])
+    .option('--log-opt <key=value>', 'json-file log option: max-size=10m, max-file=3, labels=a,b, env=A,B (repeatable)', collect, [])
     .option('--restart <policy>', 'no, on-failure[:max-retries], always or unless-stopped', 'no')
     .option('--health-cmd <command>', 'command to run to check health (run by /bin/sh -c)')
     .option('--health-interval <duration>', 'time between checks (e.g. 30s)')
@@ -75,6 +75,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--until <time>', 'before this time (RFC 3339, Unix time, or a duration like 10m)')
     .option('-n, --tail <n>', 'the last n lines, or all', 'all')
     .option('-t, --timestamps', 'show the time of each line')
+    .option('--details', 'show the labels and env variables named by --log-opt labels=/env= with each line')
     .action(verb('logs'));
   program.command('stop').description('Stop containers (their stop signal, SIGTERM by default, then SIGKILL)').argument('<containers...>')
     .option('-t, --time <seconds>', 'seconds to wait before killing', '10')
@@ -113,6 +114,8 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .addOption(new Option('-p, --pause [bool]', 'freeze the container while committing (--pause=false or --no-pause: do not)').argParser(boolFlag('--pause')).default(true))
     .addOption(new Option('--no-pause').hideHelp())
     .action(verb('commit'));
+  program.command('port').description('List a container\'s published ports (none: berth does not publish ports)')
+    .argument('<container>').argument('[private-port[/proto]]').action(verb('port'));
   program.command('rename').description('Rename a container').argument('<container>').argument('<new-name>')
     .action(verb('rename'));
   program.command('update').description('Change limits and the restart policy of containers, live').argument('<containers...>')
