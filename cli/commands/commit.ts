@@ -4,10 +4,10 @@
  * a bad one fails (125) before anything is written. A missing container exits 1, as Docker's.
  * The layer's tar being written is a live line on stderr when it is a terminal.
  */
-import { NotFoundError } from '../../events/errors.js';
 import { parseChange } from '../../runtime/images/configChanges.js';
 import { normalizeReference } from '../../runtime/images/reference.js';
-import { connectClient, type GlobalOptions } from '../client.js';
+import type { GlobalOptions } from '../client.js';
+import { withClientMissingExits1 } from '../missingContainer.js';
 import { terminalOnly } from '../progress.js';
 import { followProgress } from '../progressInbox.js';
 
@@ -24,8 +24,7 @@ export interface CommitOptions {
 export default async function commit(container: string, reference: string | undefined, opts: CommitOptions, globals: GlobalOptions): Promise<number> {
   for (const change of opts.change) parseChange(change);
   if (reference !== undefined) normalizeReference(reference);
-  const client = await connectClient(globals);
-  try {
+  return withClientMissingExits1(globals, async (client) => {
     const progress = await followProgress(client, terminalOnly(process.stderr));
     let id;
     try {
@@ -38,10 +37,5 @@ export default async function commit(container: string, reference: string | unde
     }
     process.stdout.write(`sha256:${id}\n`);
     return 0;
-  } catch (error) {
-    if (error instanceof NotFoundError && /^No such container/.test(error.message)) error.exitCode = 1;
-    throw error;
-  } finally {
-    await client.close();
-  }
+  });
 }

@@ -3,16 +3,16 @@
  * none, so for a container it prints nothing (and names no mapping for a port it is asked about,
  * as Docker: exit 1); a missing container exits 1, as Docker's.
  */
-import { BerthError, NotFoundError, ValidationError } from '../../events/errors.js';
-import { connectClient, type GlobalOptions } from '../client.js';
+import { BerthError, ValidationError } from '../../events/errors.js';
+import type { GlobalOptions } from '../client.js';
+import { withClientMissingExits1 } from '../missingContainer.js';
 
 export default async function port(container: string, privatePort: string | undefined, _opts: object, globals: GlobalOptions): Promise<number> {
   const match = privatePort === undefined ? null : /^(\d+)(?:\/(tcp|udp|sctp))?$/.exec(privatePort);
   if (privatePort !== undefined && (!match || Number(match[1]) < 1 || Number(match[1]) > 65535)) {
     throw new ValidationError(`Invalid port: ${privatePort}`);
   }
-  const client = await connectClient(globals);
-  try {
+  return withClientMissingExits1(globals, async (client) => {
     const { config } = await client.request({ op: 'container.inspect', ref: container });
     if (match) {
       const error = new BerthError(`No public port '${match[1]}/${match[2] ?? 'tcp'}' published for ${config.name}`);
@@ -20,10 +20,5 @@ export default async function port(container: string, privatePort: string | unde
       throw error;
     }
     return 0;
-  } catch (error) {
-    if (error instanceof NotFoundError && /^No such container/.test(error.message)) error.exitCode = 1;
-    throw error;
-  } finally {
-    await client.close();
-  }
+  });
 }
