@@ -13,7 +13,7 @@ import { startExec, type RunningExec } from './process/exec.js';
 import { listProcesses, type ProcessRow } from './containers/top.js';
 import { startShim, InitError } from './process/shim.js';
 import { initProcess } from './process/initProcess.js';
-import { importRootfs } from './images/importer.js';
+import { importRootfs, type ImportOptions } from './images/importer.js';
 import { commitContainer, type CommitRequest } from './images/commit.js';
 import type { ContainerRunConfig } from './images/commitConfig.js';
 import { ImageStore } from './images/store.js';
@@ -313,8 +313,8 @@ export class Worker {
     return new ImageStore(this.layout);
   }
 
-  importImage(file: string, tags: string[]): Promise<ImageRecord> {
-    return importRootfs(this.layout, file, tags);
+  importImage(file: string, tags: string[], options: ImportOptions): Promise<ImageRecord> {
+    return importRootfs(this.layout, file, tags, options);
   }
 
   /** Deletes an image's config blob and the layers no other image uses. */

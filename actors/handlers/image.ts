@@ -3,6 +3,7 @@ import { BerthError, ConflictError, NotFoundError, ValidationError } from '../..
 import type { ImageRecord } from '../../events/image.js';
 import type { Request } from '../../events/requests.js';
 import { progressTo } from './progress.js';
+import { parseChange } from '../../runtime/images/configChanges.js';
 import { hasExplicitTag, normalizeReference, parseReference, splitReference } from '../../runtime/images/reference.js';
 import type { Host, ImageEntity } from '../host.js';
 import { imageByTag, liveContainers, liveImages, resolveImage } from '../resolve.js';
@@ -85,7 +86,8 @@ export class ImageHandler {
     switch (request.op) {
       case 'image.import': {
         const tags = request.ref ? [normalizeReference(request.ref)] : [];
-        const record = await host.worker.importImage(request.path, tags);
+        const changes = (request.changes ?? []).map(parseChange);
+        const record = await host.worker.importImage(request.path, tags, { changes, message: request.message });
         return { id: (await admitImage(host, 'Import', record, ctx, 'import')).id };
       }
       case 'image.load': {

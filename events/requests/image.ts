@@ -41,7 +41,8 @@ export const Progress = z.object({
 export type Progress = z.infer<typeof Progress>;
 
 export const imageRequests = [
-  z.object({ op: z.literal('image.import'), path: z.string(), ref: Ref.optional() }),
+  /** `changes`: --change lines as typed (runtime/images/configChanges.ts); `message`: the history comment. */
+  z.object({ op: z.literal('image.import'), path: z.string(), ref: Ref.optional(), changes: z.array(z.string()).optional(), message: z.string().optional() }),
   z.object({ op: z.literal('image.list') }),
   z.object({ op: z.literal('image.inspect'), ref: Ref }),
   z.object({ op: z.literal('image.remove'), ref: Ref, force: z.boolean() }),
