@@ -17,7 +17,7 @@ export interface CommitOptions {
   message?: string;
   author?: string;
   change: string[];
-  /** --pause[=bool] and -p; --no-pause is false. */
+  /** --pause[=bool] (default true); --no-pause is false; -p is accepted as --pause. */
   pause: boolean;
 }
 

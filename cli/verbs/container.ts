@@ -111,7 +111,8 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('-m, --message <text>', 'commit message (shown by history)')
     .option('-a, --author <name>', 'author (e.g. "Jane Doe <jane@example.com>")')
     .option('-c, --change <instruction>', 'apply a Dockerfile instruction: CMD, ENTRYPOINT, ENV, LABEL, EXPOSE, USER, WORKDIR, VOLUME, STOPSIGNAL (repeatable)', collect, [])
-    .addOption(new Option('-p, --pause [bool]', 'freeze the container while committing (--pause=false or --no-pause: do not)').argParser(boolFlag('--pause')).default(true))
+    .addOption(new Option('--pause [bool]', 'freeze the container while committing (the default; --pause=false or --no-pause: do not)').argParser(boolFlag('--pause')).default(true))
+    .option('-p', 'the same as --pause (so that `-p CONTAINER` does not read CONTAINER as its value)')
     .addOption(new Option('--no-pause').hideHelp())
     .action(verb('commit'));
   program.command('port').description('List a container\'s published ports (none: berth does not publish ports)')

@@ -68,7 +68,7 @@ t.test('--change CMD, ENV, WORKDIR take effect; a container with nothing changed
 t.test('a running container is committed frozen and runs on', async (t) => {
   const id = (await engine.ok(['run', '-d', 'busybox', 'sh', '-c', 'echo live > /live; sleep 300'])).trim();
   await until('the file is written', async () => (await engine.berth(['exec', id, 'cat', '/live'])).stdout === 'live\n');
-  await engine.ok(['commit', id, 'live']);
+  await engine.ok(['commit', '-p', id, 'live']);
   t.equal((await engine.inspect(id)).State.Status, 'running', 'thawed again');
   t.equal(await engine.ok(['run', '--rm', 'live', 'cat', '/live']), 'live\n');
   await engine.ok(['commit', '--pause=false', id, 'live:nopause']);
