@@ -78,7 +78,9 @@ export class Host {
         deleteFiles: ({ context }) => {
           const record = context.record;
           if (!record) return;
-          const inUse = new Set([...this.images.values()].filter((i) => i.state.status === 'present').flatMap((i) => i.state.record?.chainIds ?? []));
+          // This image may still read as present while its own transition runs: its layers are not "in use" by it.
+          const others = [...this.images.values()].filter((i) => i.id !== context.id && i.state.status === 'present');
+          const inUse = new Set(others.flatMap((i) => i.state.record?.chainIds ?? []));
           void worker.deleteImage(record, inUse).catch((error: Error) => console.error(`berthd: delete image: ${error.message}`));
         },
       },

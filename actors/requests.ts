@@ -8,6 +8,7 @@ import type { RequestContext } from './handlers/context.js';
 import { ContainerHandler } from './handlers/container.js';
 import { ContainerRuntimeHandler, RUNTIME_OPS } from './handlers/containerRuntime.js';
 import { ContainerCopyHandler, COPY_OPS } from './handlers/containerCopy.js';
+import { ContainerCommitHandler, COMMIT_OPS } from './handlers/containerCommit.js';
 import { ImageHandler } from './handlers/image.js';
 import { PruneHandler, PRUNE_OPS } from './handlers/prune.js';
 import { SystemHandler } from './handlers/system.js';
@@ -21,6 +22,7 @@ export class RequestHandler {
   private readonly containers: ContainerHandler;
   private readonly runtime: ContainerRuntimeHandler;
   private readonly copies: ContainerCopyHandler;
+  private readonly commits: ContainerCommitHandler;
   private readonly images: ImageHandler;
   private readonly prunes: PruneHandler;
   private readonly system: SystemHandler;
@@ -30,6 +32,7 @@ export class RequestHandler {
     this.containers = new ContainerHandler(host);
     this.runtime = new ContainerRuntimeHandler(host);
     this.copies = new ContainerCopyHandler(host);
+    this.commits = new ContainerCommitHandler(host);
     this.images = new ImageHandler(host);
     this.prunes = new PruneHandler(host);
     this.system = new SystemHandler(host, VERSION);
@@ -51,6 +54,7 @@ export class RequestHandler {
         if (request.op.startsWith('volume.')) return this.volumes.handle(request as Extract<Request, { op: `volume.${string}` }>, ctx);
         if (PRUNE_OPS.has(request.op)) return this.prunes.handle(request as Parameters<PruneHandler['handle']>[0], ctx);
         if (COPY_OPS.has(request.op)) return this.copies.handle(request as Parameters<ContainerCopyHandler['handle']>[0]);
+        if (COMMIT_OPS.has(request.op)) return this.commits.handle(request as Parameters<ContainerCommitHandler['handle']>[0], ctx);
         if (RUNTIME_OPS.has(request.op)) return this.runtime.handle(request as Parameters<ContainerRuntimeHandler['handle']>[0], ctx);
         if (request.op.startsWith('container.')) return this.containers.handle(request as Extract<Request, { op: `container.${string}` }>, ctx);
         return this.images.handle(request as Extract<Request, { op: `image.${string}` }>, ctx);

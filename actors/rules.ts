@@ -31,7 +31,7 @@ export const imageRules: KindRules<ImageState, ImageCommand> = {
   machine: imageMachine,
   decide: decideImage,
   attributes: (state, draft) => {
-    const arrival = draft.type === 'image.imported' || draft.type === 'image.pulled' || draft.type === 'image.loaded';
+    const arrival = draft.type === 'image.imported' || draft.type === 'image.pulled' || draft.type === 'image.loaded' || draft.type === 'image.committed';
     const tags = arrival ? (draft.data as ImageRecord).tags : state.tags;
     return tags[0] ? { name: tags[0] } : ({} as Record<string, string>);
   },

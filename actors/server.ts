@@ -6,7 +6,7 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decode, encode } from '../events/codec.js';
 import { errorToWire } from '../events/errors.js';
-import { OutputChunk, PullProgress, Reply, RequestEnvelope } from '../events/requests.js';
+import { OutputChunk, Progress, Reply, RequestEnvelope } from '../events/requests.js';
 import type { Host } from './host.js';
 import type { NodeRecord } from './node.js';
 import { RequestHandler } from './requests.js';
@@ -30,7 +30,7 @@ export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord):
       .then(() => handler.handle(envelope.request, {
         id: envelope.id,
         publish: (subject, chunk) => nc.publish(subject, encode(OutputChunk, chunk)),
-        publishProgress: (subject, update) => nc.publish(subject, encode(PullProgress, update)),
+        publishProgress: (subject, update) => nc.publish(subject, encode(Progress, update)),
       }))
       .then((result): Reply => ({ ok: true, result }), (error: unknown): Reply => ({ ok: false, error: errorToWire(error) }));
     recent.set(envelope.id, reply);

@@ -44,5 +44,6 @@ export function imageView(state: ImageState): ImageView {
     os: record.os,
     history: record.history,
     repoDigests: record.repoDigests,
+    author: record.author,
   };
 }

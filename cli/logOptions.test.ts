@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseHumanSize, parseLogOpts } from './logOptions.js';
+import { logDetails, parseHumanSize, parseLogOpts } from './logOptions.js';
 
 t.test('sizes are decimal, as Docker\'s FromHumanSize', async (t) => {
   t.equal(parseHumanSize('10m'), 10_000_000);
@@ -28,4 +28,13 @@ t.test('Docker\'s messages for bad options', async (t) => {
   t.throws(() => parseLogOpts(['compress=true']), /unknown log opt 'compress' for json-file log driver/);
   t.throws(() => parseLogOpts(['max-size']), /invalid log opt "max-size": use key=value/);
   t.throws(() => parseLogOpts(['=3']), /use key=value/);
+});
+
+t.test('labels and env, and what logs --details shows of them', async (t) => {
+  t.same(parseLogOpts(['labels=team,tier', 'env=REGION']), { labels: ['team', 'tier'], env: ['REGION'] });
+  t.equal(parseLogOpts(['labels=']), undefined, 'an empty list is no option');
+  const config = parseLogOpts(['labels=tier,team,absent', 'env=REGION,NOPE'])!;
+  t.equal(logDetails(config, { team: 'core', tier: 'web', other: 'x' }, ['PATH=/bin', 'REGION=eu=1']), 'REGION=eu=1,team=core,tier=web ');
+  t.equal(logDetails(undefined, { team: 'core' }, ['REGION=eu']), '', 'no options: nothing, as Docker');
+  t.equal(logDetails(config, {}, []), '', 'none of them set: nothing');
 });

@@ -13,7 +13,7 @@ export function parseHumanSize(text: string): number {
   return bytes;
 }
 
-/** max-size and max-file from `--log-opt key=value` entries; undefined when none is given. */
+/** max-size, max-file, labels and env from `--log-opt key=value` entries; undefined when none is given. */
 export function parseLogOpts(entries: readonly string[]): LogConfig | undefined {
   const config: LogConfig = {};
   for (const entry of entries) {
@@ -29,9 +29,28 @@ export function parseLogOpts(entries: readonly string[]): LogConfig | undefined 
       if (!/^-?\d+$/.test(value)) throw new ValidationError(`invalid value "${value}" for max-file: want a number of files`);
       if (Number(value) < 1) throw new ValidationError('max-file cannot be less than 1');
       config.maxFiles = Number(value);
+    } else if (key === 'labels' || key === 'env') {
+      const names = value.split(',').filter(Boolean);
+      if (names.length) config[key] = names;
     } else {
       throw new ValidationError(`unknown log opt '${key}' for json-file log driver`);
     }
   }
   return Object.keys(config).length ? config : undefined;
+}
+
+/**
+ * What `logs --details` prints before each line: the labels and env variables the log options
+ * name that the container has, as `key=value` joined by commas in key order, and a space; ''
+ * when there are none (as Docker without those options).
+ */
+export function logDetails(config: LogConfig | undefined, labels: Record<string, string>, env: string[]): string {
+  const attrs = new Map<string, string>();
+  for (const name of config?.labels ?? []) if (name in labels) attrs.set(name, labels[name]!);
+  for (const name of config?.env ?? []) {
+    const entry = env.find((e) => e.startsWith(`${name}=`));
+    if (entry !== undefined) attrs.set(name, entry.slice(name.length + 1));
+  }
+  if (attrs.size === 0) return '';
+  return `${[...attrs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join(',')} `;
 }

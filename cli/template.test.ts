@@ -50,3 +50,57 @@ t.test('errors are one line, as ValidationError', async (t) => {
   t.throws(() => parseTemplate('{{.a-b}}'), /invalid field/);
   t.throws(() => parseTemplate('{{}}'), /missing value/);
 });
+
+const mounts = { Mounts: [{ Source: '/a', RW: true }, { Source: '/b', RW: false }], Empty: [], Labels: { z: '26', a: '1' }, Name: 'web', On: true, Off: false };
+const out = (format: string, data: unknown = mounts) => render(parseTemplate(format), data);
+
+t.test('range over lists and maps, with else and variables', async (t) => {
+  t.equal(out('{{range .Mounts}}{{.Source}};{{end}}'), '/a;/b;', 'dot is each element');
+  t.equal(out('{{range .Empty}}x{{else}}none{{end}}'), 'none');
+  t.equal(out('{{range .Missing}}x{{end}}'), '', 'nothing to range over is nothing');
+  t.equal(out('{{range $k, $v := .Labels}}{{$k}}={{$v}} {{end}}'), 'a=1 z=26 ', 'maps in key order');
+  t.equal(out('{{range $i, $m := .Mounts}}{{$i}}:{{$m.Source}} {{end}}'), '0:/a 1:/b ');
+  t.equal(out('{{range $m := .Mounts}}{{$m.Source}}{{$.Name}} {{end}}'), '/aweb /bweb ', '$ is the whole value');
+  t.equal(out('{{range .Labels}}{{.}}{{end}}'), '126');
+  t.throws(() => out('{{range .Name}}x{{end}}'), /range can't iterate over web/);
+  t.throws(() => out('{{$nope}}'), /undefined variable "\$nope"/);
+});
+
+t.test('if, else if, else and with', async (t) => {
+  t.equal(out('{{if .On}}yes{{else}}no{{end}}'), 'yes');
+  t.equal(out('{{if .Off}}yes{{else}}no{{end}}'), 'no');
+  t.equal(out('{{if .Empty}}a{{else if .Mounts}}b{{else}}c{{end}}'), 'b');
+  t.equal(out('{{if .Empty}}a{{else if .Off}}b{{else}}c{{end}}'), 'c');
+  t.equal(out('{{if .Off}}a{{end}}'), '');
+  t.equal(out('{{range .Mounts}}{{.Source}}{{if not .RW}} (ro){{end}} {{end}}'), '/a /b (ro) ');
+  t.equal(out('{{if eq .Name "web"}}web!{{end}}{{if ne .Name "web"}}other{{end}}'), 'web!');
+  t.equal(out('{{if and .On .Off}}a{{else}}b{{end}}{{if or .Off .On}}c{{end}}'), 'bc');
+  t.equal(out('{{with .Labels}}{{.a}}{{else}}none{{end}} {{with .Empty}}x{{else}}none{{end}}'), '1 none', 'with sets dot');
+  t.equal(out('{{if .On}}{{range .Mounts}}{{if .RW}}{{.Source}}{{end}}{{end}}{{end}}'), '/a', 'nested');
+});
+
+t.test('json, join and pipes', async (t) => {
+  t.equal(out('{{json .}}', { A: [1, 'x'] }), '{"A":[1,"x"]}');
+  t.equal(out('{{json .Labels}}'), '{"z":"26","a":"1"}');
+  t.equal(out('{{join .Cmd ","}}', { Cmd: ['a', 'b', 'c'] }), 'a,b,c');
+  t.equal(out('{{.Name | upper}}'), 'WEB');
+  t.equal(out('{{.Labels | json}}'), '{"z":"26","a":"1"}');
+  t.equal(out('{{.Mounts | len}}'), '2');
+  t.equal(out('{{"a b" | upper | lower}}'), 'a b');
+});
+
+t.test('trim markers', async (t) => {
+  t.equal(out('{{range .Mounts}}\n  {{- .Source -}}\n{{end}}'), '/a/b');
+  t.equal(out('a  {{- "b" }}  c'), 'ab  c');
+});
+
+t.test('block errors are one line', async (t) => {
+  t.throws(() => parseTemplate('{{if .A}}x'), /unexpected EOF: \{\{if\}\} without \{\{end\}\}/);
+  t.throws(() => parseTemplate('{{range .A}}x{{else}}y'), /without \{\{end\}\}/);
+  t.throws(() => parseTemplate('x{{end}}'), /unexpected \{\{end\}\}/);
+  t.throws(() => parseTemplate('{{else}}'), /unexpected \{\{else\}\}/);
+  t.throws(() => parseTemplate('{{if .A}}a{{else}}b{{else}}c{{end}}'), /more than one \{\{else\}\}/);
+  t.throws(() => parseTemplate('{{.A | .B}}'), /can't pipe into non-function/);
+  t.throws(() => parseTemplate('{{.A | join}}'), /wrong number of args for join: want 2 got 1/);
+  t.throws(() => parseTemplate('{{.A |}}'), /missing command in pipeline/);
+});

@@ -35,6 +35,7 @@ export function dockerAction(event: AnyEvent): DockerAction | null {
     case 'image.imported': return as('import');
     case 'image.pulled': return as('pull');
     case 'image.loaded': return as('load');
+    case 'image.committed': return as('commit');
     case 'image.tagged': return as('tag', { name: event.data.tag });
     case 'image.untagged': return as('untag', { name: event.data.tag });
     case 'image.deleted': return as('delete');

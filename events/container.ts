@@ -23,6 +23,8 @@ export const ContainerConfig = z.object({
   imageRef: z.string(),
   /** The full argv. */
   cmd: z.array(z.string()).min(1),
+  /** The entrypoint part of `cmd` (the image's, or --entrypoint); absent in events written before it was recorded. */
+  entrypoint: z.array(z.string()).optional(),
   /** KEY=VALUE, image env first, then the user's. */
   env: z.array(z.string()),
   workingDir: z.string(),

@@ -102,5 +102,8 @@ export const LogConfig = z.object({
   maxSizeBytes: z.number().int().positive().optional(),
   /** max-file: files kept, the current one included (ctr.log, ctr.log.1, ...); 1 when absent. */
   maxFiles: z.number().int().positive().optional(),
+  /** labels= and env=: the container's labels and env variables `logs --details` shows with each line. */
+  labels: z.array(z.string()).optional(),
+  env: z.array(z.string()).optional(),
 });
 export type LogConfig = z.infer<typeof LogConfig>;

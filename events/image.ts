@@ -51,6 +51,8 @@ export const ImageRecord = z.object({
   architecture: z.string().optional(),
   os: z.string().optional(),
   history: z.array(HistoryEntry).optional(),
+  /** Who made it (`commit -a`). */
+  author: z.string().optional(),
   /** The stored blob of each layer (compressed or not), lowest first: what save and push send. */
   layerBlobs: z.array(Digest).optional(),
   /** name@sha256:<manifest digest>, for images that came from a registry. */
@@ -62,19 +64,22 @@ export const ImageImported = eventSchema('image.imported', ImageRecord);
 /** From a registry (Docker's `pull`) or an archive (`load`). */
 export const ImagePulled = eventSchema('image.pulled', ImageRecord);
 export const ImageLoaded = eventSchema('image.loaded', ImageRecord);
+/** Made from a container's changes (`commit`). */
+export const ImageCommitted = eventSchema('image.committed', ImageRecord);
 export const ImageTagged = eventSchema('image.tagged', z.object({ tag: z.string() }));
 export const ImageUntagged = eventSchema('image.untagged', z.object({ tag: z.string() }));
 export const ImageDeleted = eventSchema('image.deleted', z.object({}));
 /** Sent to a registry as `tag`; the registry stored the manifest under `digest`. */
 export const ImagePushed = eventSchema('image.pushed', z.object({ tag: z.string(), digest: Digest }));
 
-export const ImageEvent = z.discriminatedUnion('type', [ImageImported, ImagePulled, ImageLoaded, ImageTagged, ImageUntagged, ImageDeleted, ImagePushed]);
+export const ImageEvent = z.discriminatedUnion('type', [ImageImported, ImagePulled, ImageLoaded, ImageCommitted, ImageTagged, ImageUntagged, ImageDeleted, ImagePushed]);
 export type ImageEvent = z.infer<typeof ImageEvent>;
 
 export const ImageCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Import'), record: ImageRecord }),
   z.object({ type: z.literal('Pull'), record: ImageRecord }),
   z.object({ type: z.literal('Load'), record: ImageRecord }),
+  z.object({ type: z.literal('Commit'), record: ImageRecord }),
   z.object({ type: z.literal('Tag'), tag: z.string() }),
   z.object({ type: z.literal('Untag'), tag: z.string() }),
   z.object({ type: z.literal('Delete') }),

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { containerRequests, containerResults } from './requests/container.js';
 import { containerRuntimeRequests, containerRuntimeResults } from './requests/containerRuntime.js';
 import { containerCopyRequests, containerCopyResults } from './requests/containerCopy.js';
+import { containerCommitRequests, containerCommitResults } from './requests/containerCommit.js';
 import { pruneRequests, pruneResults } from './requests/prune.js';
 import { imageRequests, imageResults } from './requests/image.js';
 import { nodeRequests, nodeResults } from './requests/node.js';
@@ -15,11 +16,11 @@ import { volumeRequests, volumeResults } from './requests/volume.js';
 
 export { CreateSpec, ContainerView } from './requests/container.js';
 export { StatsView } from './requests/containerRuntime.js';
-export { ImageView, PullProgress } from './requests/image.js';
+export { ImageView, Progress } from './requests/image.js';
 export { VolumeView } from './requests/volume.js';
 export { InfoView, DiskUsageView } from './requests/system.js';
 
-export const Request = z.discriminatedUnion('op', [...systemRequests, ...containerRequests, ...containerRuntimeRequests, ...containerCopyRequests, ...pruneRequests, ...imageRequests, ...volumeRequests, ...nodeRequests]);
+export const Request = z.discriminatedUnion('op', [...systemRequests, ...containerRequests, ...containerRuntimeRequests, ...containerCopyRequests, ...containerCommitRequests, ...pruneRequests, ...imageRequests, ...volumeRequests, ...nodeRequests]);
 export type Request = z.infer<typeof Request>;
 export type Op = Request['op'];
 
@@ -28,7 +29,7 @@ export const RequestEnvelope = z.object({ id: z.string().min(1), request: Reques
 export type RequestEnvelope = z.infer<typeof RequestEnvelope>;
 
 /** The result each op replies with. */
-export const Results = { ...systemResults, ...containerResults, ...containerRuntimeResults, ...containerCopyResults, ...pruneResults, ...imageResults, ...volumeResults, ...nodeResults } satisfies Record<Op, z.ZodType>;
+export const Results = { ...systemResults, ...containerResults, ...containerRuntimeResults, ...containerCopyResults, ...containerCommitResults, ...pruneResults, ...imageResults, ...volumeResults, ...nodeResults } satisfies Record<Op, z.ZodType>;
 export type Result<O extends Op> = z.infer<(typeof Results)[O]>;
 
 export const WireError = z.object({ name: z.string(), message: z.string(), exitCode: z.number().int() });

@@ -13,7 +13,9 @@ import { startExec, type RunningExec } from './process/exec.js';
 import { listProcesses, type ProcessRow } from './containers/top.js';
 import { startShim, InitError } from './process/shim.js';
 import { initProcess } from './process/initProcess.js';
-import { importRootfs } from './images/importer.js';
+import { importRootfs, type ImportOptions } from './images/importer.js';
+import { commitContainer, type CommitRequest } from './images/commit.js';
+import type { ContainerRunConfig } from './images/commitConfig.js';
 import { ImageStore } from './images/store.js';
 import { hexOf } from './images/digest.js';
 import { layerSize } from './images/layerStore.js';
@@ -265,19 +267,31 @@ export class Worker {
   }
 
   /**
+   * `commit`: the upper dir of `id` as a new layer over `parent`, and the image config that
+   * records it; with `freeze` the container is frozen while the layer's tar is written.
+   */
+  commit(id: string, parent: ImageRecord, container: ContainerRunConfig, request: CommitRequest, freeze: boolean): Promise<ImageRecord> {
+    return commitContainer(this.layout, parent, this.layout.container(id).upper, container, request, (work) => this.whileFrozen(id, freeze, work));
+  }
+
+  /** Runs `work` with the container's cgroup frozen (when `freeze`), thawed again after. */
+  private async whileFrozen<T>(id: string, freeze: boolean, work: () => Promise<T>): Promise<T> {
+    if (!freeze) return work();
+    await this.pause(id);
+    try {
+      return await work();
+    } finally {
+      await this.unpause(id);
+    }
+  }
+
+  /**
    * Runs `work` on a host path that reaches the container's root with its mounts: its init's
    * /proc root while it runs (frozen meanwhile, unless paused already, so that nothing in it can
    * swap a link under the copy), or a mount namespace of its own while it does not.
    */
   async withContainerRoot<T>(id: string, config: ContainerConfig, chainIds: string[], running: { pid: number; paused: boolean } | null, work: (root: string) => Promise<T>): Promise<T> {
-    if (running) {
-      if (!running.paused) await this.pause(id);
-      try {
-        return await work(`/proc/${running.pid}/root`);
-      } finally {
-        if (!running.paused) await this.unpause(id);
-      }
-    }
+    if (running) return this.whileFrozen(id, !running.paused, () => work(`/proc/${running.pid}/root`));
     const paths = await this.rootDirs(id);
     const held = await holdRootfs({
       id, args: ['cp'], env: [], cwd: '/', hostname: '', cgroupProcs: [], logPath: paths.log, exitPath: paths.exit, pidPath: paths.pid,
@@ -314,8 +328,8 @@ export class Worker {
     return new ImageStore(this.layout);
   }
 
-  importImage(file: string, tags: string[]): Promise<ImageRecord> {
-    return importRootfs(this.layout, file, tags);
+  importImage(file: string, tags: string[], options: ImportOptions): Promise<ImageRecord> {
+    return importRootfs(this.layout, file, tags, options);
   }
 
   /** Deletes an image's config blob and the layers no other image uses. */

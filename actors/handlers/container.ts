@@ -172,7 +172,9 @@ export class ContainerHandler {
         throw new ConflictError(`Conflict. The container name "/${spec.name}" is already in use by container "${owner.id}". You have to remove (or rename) that container to be able to reuse that name.`);
       }
     }
-    const cmd = [...record.entrypoint, ...(spec.cmd.length > 0 ? spec.cmd : record.cmd)];
+    // Docker's rule: --entrypoint replaces the image's and drops its Cmd too.
+    const entrypoint = spec.entrypoint ?? record.entrypoint;
+    const cmd = [...entrypoint, ...(spec.cmd.length > 0 || spec.entrypoint !== undefined ? spec.cmd : record.cmd)];
     if (cmd.length === 0) throw new BerthError('No command specified');
     const id = spec.id ?? randomBytes(32).toString('hex');
     if (host.containers.get(id) && host.containers.get(id)!.state.status !== 'none') {
@@ -183,6 +185,7 @@ export class ContainerHandler {
       image: image.id,
       imageRef: spec.imageRef,
       cmd,
+      entrypoint,
       env: mergeEnv(record.env, spec.env),
       workingDir: spec.workingDir ?? record.workingDir,
       hostname: spec.hostname ?? id.slice(0, 12),

@@ -1,6 +1,6 @@
 /** What a request handler may use besides the host. */
 import type { OutputChunk } from '../../events/requests.js';
-import type { PullProgress } from '../../events/requests.js';
+import type { Progress } from '../../events/requests.js';
 
 export interface RequestContext {
   /** The request id: event ids derive from it. */
@@ -8,5 +8,5 @@ export interface RequestContext {
   /** Publishes an output chunk to a subject (the logs inbox). */
   publish(subject: string, chunk: OutputChunk): void;
   /** Publishes a pull's progress to the inbox its request named. */
-  publishProgress(subject: string, update: PullProgress): void;
+  publishProgress(subject: string, update: Progress): void;
 }

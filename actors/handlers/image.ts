@@ -2,7 +2,8 @@
 import { BerthError, ConflictError, NotFoundError, ValidationError } from '../../events/errors.js';
 import type { ImageRecord } from '../../events/image.js';
 import type { Request } from '../../events/requests.js';
-import type { PullProgress } from '../../events/requests.js';
+import { progressTo } from './progress.js';
+import { parseChange } from '../../runtime/images/configChanges.js';
 import { hasExplicitTag, normalizeReference, parseReference, splitReference } from '../../runtime/images/reference.js';
 import type { Host, ImageEntity } from '../host.js';
 import { imageByTag, liveContainers, liveImages, resolveImage } from '../resolve.js';
@@ -19,32 +20,17 @@ async function moveTag(host: Host, tag: string, configDigest: string, ctx: Reque
   if (previous && `sha256:${previous.id}` !== configDigest) await previous.execute({ type: 'Untag', tag }, meta(ctx, `untag.${tag}`));
 }
 
-/** Records an image that entered the store (imported, pulled or loaded) and moves its tags to it. */
-export async function admitImage(host: Host, type: 'Import' | 'Pull' | 'Load', record: ImageRecord, ctx: RequestContext, step: string): Promise<ImageEntity> {
+/** Records an image that entered the store (imported, pulled, loaded or committed) and moves its tags to it. */
+export async function admitImage(host: Host, type: 'Import' | 'Pull' | 'Load' | 'Commit', record: ImageRecord, ctx: RequestContext, step: string): Promise<ImageEntity> {
   for (const tag of record.tags) await moveTag(host, tag, record.configDigest, ctx);
   const image = host.image(record.configDigest);
   await image.execute({ type, record }, meta(ctx, step));
   return image;
 }
 
-/** How often a downloading layer's byte count is sent at most; a status change is sent at once. */
-const PROGRESS_EVERY_MS = 100;
-
-/** The pull's progress callback that publishes to `inbox`, byte counts throttled per layer. */
-function progressTo(ctx: RequestContext, inbox: string): (update: PullProgress) => void {
-  const last = new Map<string, { status: string; at: number }>();
-  return (update) => {
-    const now = Date.now();
-    const previous = last.get(update.layer);
-    if (previous?.status === update.status && update.bytes < update.total && now - previous.at < PROGRESS_EVERY_MS) return;
-    last.set(update.layer, { status: update.status, at: now });
-    ctx.publishProgress(inbox, update);
-  };
-}
-
 /** Pulls a reference and records the image; `already` when the store had it all. */
 export async function pullReference(host: Host, ref: string, platform: string | undefined, ctx: RequestContext, progressInbox?: string) {
-  const pulled = await host.worker.images.pull(ref, platform, progressInbox ? progressTo(ctx, progressInbox) : undefined);
+  const pulled = await host.worker.images.pull(ref, platform, progressTo(ctx, progressInbox));
   const known = host.images.get(pulled.record.configDigest.slice(7));
   const already = pulled.fetched === 0 && known?.state.status === 'present' && pulled.record.tags.every((t) => known.state.tags.includes(t));
   const image = await admitImage(host, 'Pull', pulled.record, ctx, 'pull');
@@ -73,7 +59,7 @@ export async function ensureImage(host: Host, ref: string, ctx: RequestContext):
 }
 
 /** Pushes one tag, or every local tag of the repository, and records each push. */
-async function pushTags(host: Host, ref: string, allTags: boolean, ctx: RequestContext) {
+async function pushTags(host: Host, ref: string, allTags: boolean, ctx: RequestContext, progressInbox?: string) {
   const parsed = parseReference(ref);
   if (parsed.digest) throw new ValidationError(`push ${ref}: push a tag, not a digest`);
   const prefix = `${parsed.name}:`;
@@ -85,7 +71,7 @@ async function pushTags(host: Host, ref: string, allTags: boolean, ctx: RequestC
   for (const tag of tags) {
     const image = imageByTag(host, tag);
     if (!image) throw new NotFoundError(`An image does not exist locally with the tag: ${tag}`);
-    const pushed = await host.worker.images.push(image.state.record!, tag);
+    const pushed = await host.worker.images.push(image.state.record!, tag, progressTo(ctx, progressInbox));
     await image.execute({ type: 'RecordPush', tag, digest: pushed.digest }, meta(ctx, `push.${tag}`));
     pushes.push({ tag: splitReference(tag).tag, ...pushed });
   }
@@ -100,11 +86,12 @@ export class ImageHandler {
     switch (request.op) {
       case 'image.import': {
         const tags = request.ref ? [normalizeReference(request.ref)] : [];
-        const record = await host.worker.importImage(request.path, tags);
+        const changes = (request.changes ?? []).map(parseChange);
+        const record = await host.worker.importImage(request.path, tags, { changes, message: request.message });
         return { id: (await admitImage(host, 'Import', record, ctx, 'import')).id };
       }
       case 'image.load': {
-        const records = await host.worker.images.load(request.path);
+        const records = await host.worker.images.load(request.path, progressTo(ctx, request.progress));
         const images = [];
         for (const [i, record] of records.entries()) {
           images.push({ id: (await admitImage(host, 'Load', record, ctx, `load.${i}`)).id, tags: record.tags });
@@ -122,7 +109,7 @@ export class ImageHandler {
           const previous = chosen.get(image.id);
           chosen.set(image.id, { ...image.state.record!, tags: [...new Set([...(previous?.tags ?? []), ...tags])] });
         }
-        await host.worker.images.save([...chosen.values()], request.path, request.format);
+        await host.worker.images.save([...chosen.values()], request.path, request.format, progressTo(ctx, request.progress));
         return { ids: [...chosen.keys()] };
       }
       case 'image.pull':
@@ -147,7 +134,7 @@ export class ImageHandler {
         return { pulls };
       }
       case 'image.push':
-        return pushTags(host, request.ref, request.allTags, ctx);
+        return pushTags(host, request.ref, request.allTags, ctx, request.progress);
       case 'image.login':
         return { registry: await host.worker.images.login(request.server, { username: request.username, password: request.password }) };
       case 'image.logout':

@@ -30,10 +30,12 @@ t.test('import, tag, untag and delete', async (t) => {
   t.throws(() => decideImage({ ...state, status: 'deleted' }, { type: 'Tag', tag: 'x:y' }), { name: 'NotFoundError' });
 });
 
-t.test('pulled and loaded images arrive like imported ones', async (t) => {
+t.test('pulled, loaded and committed images arrive like imported ones', async (t) => {
   const none = { ...initialImageData({ id: 'x', host: 'h' }), status: 'none' as const };
   t.same(decideImage(none, { type: 'Pull', record }).map((d) => d.type), ['image.pulled']);
   t.same(decideImage(none, { type: 'Load', record }).map((d) => d.type), ['image.loaded']);
+  t.same(decideImage(none, { type: 'Commit', record }).map((d) => d.type), ['image.committed']);
+  t.same(decideImage(present(), { type: 'Commit', record: { ...record, tags: ['busybox:latest', 'mine:1'] } }), [{ type: 'image.tagged', data: { tag: 'mine:1' } }]);
   t.same(decideImage(present(), { type: 'Pull', record: { ...record, tags: ['busybox:latest', 'busybox:1'] } }), [{ type: 'image.tagged', data: { tag: 'busybox:1' } }]);
 });
 

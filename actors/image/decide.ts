@@ -7,14 +7,14 @@ import type { ImageState } from './state.js';
 export type ImageDraft = Draft<ImageEvent>;
 
 export function decideImage(state: ImageState, command: ImageCommand): ImageDraft[] {
-  if (command.type === 'Import' || command.type === 'Pull' || command.type === 'Load') {
+  if (command.type === 'Import' || command.type === 'Pull' || command.type === 'Load' || command.type === 'Commit') {
     if (state.status === 'present') {
       // The same content again: only the tags it brings are news.
       return command.record.tags
         .filter((tag) => !state.tags.includes(tag))
         .map((tag) => ({ type: 'image.tagged', data: { tag } }));
     }
-    const type = ({ Import: 'image.imported', Pull: 'image.pulled', Load: 'image.loaded' } as const)[command.type];
+    const type = ({ Import: 'image.imported', Pull: 'image.pulled', Load: 'image.loaded', Commit: 'image.committed' } as const)[command.type];
     return [{ type, data: command.record }];
   }
   if (state.status !== 'present') throw new NotFoundError(`No such image: ${state.id.slice(0, 12)}`);

@@ -8,6 +8,7 @@ export function evolveImage(data: ImageData, event: ImageEvent): ImageData {
     case 'image.imported':
     case 'image.pulled':
     case 'image.loaded':
+    case 'image.committed':
       return { ...data, record: event.data, tags: [...new Set([...data.tags, ...event.data.tags])] };
     case 'image.tagged':
       return { ...data, tags: [...data.tags.filter((t) => t !== event.data.tag), event.data.tag] };

@@ -1,4 +1,4 @@
-/** The image statechart: none -> present -> deleted (and imported, pulled or loaded again). */
+/** The image statechart: none -> present -> deleted (and imported, pulled, loaded or committed again). */
 import { assign, setup } from 'xstate';
 import type { ImageEvent } from '../../events/image.js';
 import { evolveImage } from './evolve.js';
@@ -10,6 +10,7 @@ const arrivals = {
   'image.imported': { target: 'present', actions: evolve },
   'image.pulled': { target: 'present', actions: evolve },
   'image.loaded': { target: 'present', actions: evolve },
+  'image.committed': { target: 'present', actions: evolve },
 } as const;
 
 export const imageMachine = setup({

@@ -6,6 +6,14 @@ import { inspectEach } from './each.js';
 import { parseTemplate, render } from '../template.js';
 import { volumeJson } from './volumeInspect.js';
 
+/** Docker's Config.Entrypoint and Config.Cmd: the argv split where the recorded entrypoint ends. */
+function argvParts(config: ContainerView['config']): { Entrypoint: string[] | null; Cmd: string[] } {
+  const entrypoint = config.entrypoint ?? [];
+  return entrypoint.length && entrypoint.every((word, i) => config.cmd[i] === word)
+    ? { Entrypoint: entrypoint, Cmd: config.cmd.slice(entrypoint.length) }
+    : { Entrypoint: null, Cmd: config.cmd };
+}
+
 const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : '0001-01-01T00:00:00Z');
 
 export function containerJson(v: ContainerView): object {
@@ -36,7 +44,7 @@ export function containerJson(v: ContainerView): object {
     Config: {
       Hostname: v.config.hostname,
       Env: v.config.env,
-      Cmd: v.config.cmd,
+      ...argvParts(v.config),
       Image: v.config.imageRef,
       WorkingDir: v.config.workingDir,
       Labels: v.config.labels,
@@ -65,6 +73,8 @@ export function containerJson(v: ContainerView): object {
         Config: {
           ...(v.config.logConfig?.maxSizeBytes ? { 'max-size': String(v.config.logConfig.maxSizeBytes) } : {}),
           ...(v.config.logConfig?.maxFiles ? { 'max-file': String(v.config.logConfig.maxFiles) } : {}),
+          ...(v.config.logConfig?.labels ? { labels: v.config.logConfig.labels.join(',') } : {}),
+          ...(v.config.logConfig?.env ? { env: v.config.logConfig.env.join(',') } : {}),
         },
       },
     },
@@ -78,6 +88,7 @@ export function imageJson(v: ImageView): object {
     RepoDigests: v.repoDigests ?? [],
     Created: v.created,
     Size: v.size,
+    Author: v.author ?? '',
     Architecture: v.architecture ?? '',
     Os: v.os ?? '',
     Config: {

@@ -1,10 +1,11 @@
-/** `berth logs`: the container's output so far, and with -f what follows until it exits. */
+/** `berth logs`: the container's output so far, and with -f what follows until it exits; --details prefixes the log's attributes. */
 import { randomUUID } from 'node:crypto';
 import { decode } from '../../events/codec.js';
 import { OutputChunk } from '../../events/requests.js';
 import { ValidationError } from '../../events/errors.js';
 import { connectToContainer, type GlobalOptions } from '../client.js';
 import { parseTime } from '../parse.js';
+import { logDetails } from '../logOptions.js';
 import { logsSubject } from '../../events/subjects.js';
 
 export interface LogsOptions {
@@ -13,6 +14,8 @@ export interface LogsOptions {
   until?: string;
   tail?: string;
   timestamps?: boolean;
+  /** --details: the labels and env variables named by --log-opt labels=/env= before each line. */
+  details?: boolean;
 }
 
 /** --since, --until and --tail as the request carries them. Pure but for the clock. */
@@ -32,6 +35,11 @@ export default async function logs(container: string, opts: LogsOptions, globals
   const filter = logsFilter(opts);
   const { client, ref } = await connectToContainer(globals, container);
   try {
+    let details = '';
+    if (opts.details) {
+      const { config } = await client.request({ op: 'container.inspect', ref });
+      details = logDetails(config.logConfig, config.labels, config.env);
+    }
     const inbox = logsSubject(client.host, randomUUID());
     let done: () => void = () => {};
     const ended = new Promise<void>((resolve) => { done = resolve; });
@@ -40,7 +48,7 @@ export default async function logs(container: string, opts: LogsOptions, globals
         if (error) return;
         const chunk = decode(OutputChunk, msg.data);
         if (chunk.eof) { done(); return; }
-        const prefix = opts.timestamps && chunk.time ? `${chunk.time} ` : '';
+        const prefix = `${opts.timestamps && chunk.time ? `${chunk.time} ` : ''}${details}`;
         (chunk.stream === 'stderr' ? process.stderr : process.stdout).write(prefix + (chunk.data ?? ''));
       },
     });

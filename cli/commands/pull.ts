@@ -1,11 +1,9 @@
 /** `berth pull NAME[:TAG|@DIGEST]` (or `-a NAME`): fetches images from their registry, as Docker prints it. */
-import { createInbox } from '@nats-io/transport-node';
-import { decode } from '../../events/codec.js';
 import { ValidationError } from '../../events/errors.js';
-import { PullProgress } from '../../events/requests.js';
 import { hasExplicitTag, parseReference } from '../../runtime/images/reference.js';
 import { connectClient, type Client, type GlobalOptions } from '../client.js';
-import { plainProgress, terminalProgress, type ProgressView } from '../pullProgress.js';
+import { plainProgress, terminalProgress } from '../progress.js';
+import { followProgress } from '../progressInbox.js';
 
 const PULL_TIMEOUT_MS = 60 * 60_000;
 
@@ -35,27 +33,14 @@ export default async function pull(reference: string, opts: PullOptions, globals
   const client = await connectClient(globals);
   try {
     if (opts.allTags) return await pullAll(client, reference, opts);
-    let view: ProgressView | null = null;
-    let inbox: string | undefined;
-    if (!opts.quiet) {
-      process.stdout.write(`${ref.digest ?? ref.tag}: Pulling from ${ref.repository}\n`);
-      view = process.stdout.isTTY ? terminalProgress(process.stdout) : plainProgress(process.stdout);
-      inbox = createInbox();
-      const progress = view;
-      client.nc.subscribe(inbox, {
-        callback: (error, msg) => {
-          if (error) return;
-          try { progress.update(decode(PullProgress, msg.data)); } catch { /* a bad progress message is not worth failing a pull */ }
-        },
-      });
-      await client.nc.flush();
-    }
+    if (!opts.quiet) process.stdout.write(`${ref.digest ?? ref.tag}: Pulling from ${ref.repository}\n`);
+    const view = opts.quiet ? null : process.stdout.isTTY ? terminalProgress(process.stdout) : plainProgress(process.stdout);
+    const progress = await followProgress(client, view);
     let result;
     try {
-      result = await client.request({ op: 'image.pull', ref: reference, platform: opts.platform, progress: inbox }, PULL_TIMEOUT_MS);
-      await client.nc.flush(); // the last progress messages, sent before the reply, are in
+      result = await client.request({ op: 'image.pull', ref: reference, platform: opts.platform, progress: progress.inbox }, PULL_TIMEOUT_MS);
     } finally {
-      view?.stop();
+      await progress.finish();
     }
     if (opts.quiet) {
       process.stdout.write(`${shown}\n`);

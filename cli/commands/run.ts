@@ -52,6 +52,8 @@ export interface RunOptions extends HostConfigFlags {
   logOpt?: string[];
   /** --env-file, --label-file (cli/flagFiles.ts) and --cidfile (cli/cidFile.ts). */
   stopSignal?: string;
+  /** --entrypoint: replaces the image's ENTRYPOINT ('' clears it). */
+  entrypoint?: string;
   envFile?: string[];
   labelFile?: string[];
   cidfile?: string;
@@ -90,6 +92,7 @@ export function createSpec(image: string, command: string[], opts: RunFlags, fil
     name: opts.name,
     imageRef: image,
     cmd: command,
+    ...(opts.entrypoint !== undefined ? { entrypoint: opts.entrypoint === '' ? [] : [opts.entrypoint] } : {}),
     env: [...files.env, ...parseEnv(opts.env)],
     workingDir: opts.workdir,
     hostname: opts.hostname,

@@ -1,7 +1,7 @@
 /** The container verbs and their flags, as Docker spells them. */
 import { Option, type Command } from 'commander';
 import { addHostConfigOptions } from './hostConfig.js';
-import { collect, type Verb } from './verb.js';
+import { boolFlag, collect, type Verb } from './verb.js';
 
 export function registerContainerVerbs(program: Command, verb: Verb): void {
   const run = (cmd: Command) => addHostConfigOptions(cmd)
@@ -19,6 +19,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--label-file <file>', 'read labels from a file of KEY=VALUE lines (repeatable)', collect, [])
     .option('--cidfile <file>', 'write the container id to this file (which must not exist)')
     .option('-w, --workdir <dir>', 'working directory inside the container')
+    .option('--entrypoint <command>', 'replace the image\'s ENTRYPOINT (\'\' clears it; the image\'s CMD is then not used)')
     .option('--hostname <name>', 'container hostname')
     .option('--stop-signal <signal>', 'the signal stop sends first (default: the image\'s, else SIGTERM)')
     .option('-m, --memory <bytes>', 'memory limit (e.g. 64m)')
@@ -29,7 +30,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--tmpfs <spec>', '/path[:size=…,mode=…] (repeatable)', collect, [])
     .option('--volumes-from <container[:ro|rw]>', 'mount the volumes of another container (repeatable)', collect, [])
     .option('--init', 'run an init as pid 1 that reaps zombies and passes signals on')
-    .option('--log-opt <key=value>', 'json-file log option: max-size=10m, max-file=3 (repeatable)', collect, [])
+    .option('--log-opt <key=value>', 'json-file log option: max-size=10m, max-file=3, labels=a,b, env=A,B (repeatable)', collect, [])
     .option('--restart <policy>', 'no, on-failure[:max-retries], always or unless-stopped', 'no')
     .option('--health-cmd <command>', 'command to run to check health (run by /bin/sh -c)')
     .option('--health-interval <duration>', 'time between checks (e.g. 30s)')
@@ -74,6 +75,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('--until <time>', 'before this time (RFC 3339, Unix time, or a duration like 10m)')
     .option('-n, --tail <n>', 'the last n lines, or all', 'all')
     .option('-t, --timestamps', 'show the time of each line')
+    .option('--details', 'show the labels and env variables named by --log-opt labels=/env= with each line')
     .action(verb('logs'));
   program.command('stop').description('Stop containers (their stop signal, SIGTERM by default, then SIGKILL)').argument('<containers...>')
     .option('-t, --time <seconds>', 'seconds to wait before killing', '10')
@@ -104,6 +106,17 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .action(verb('cp'));
   program.command('diff').description('Show the files a container added (A), changed (C) or deleted (D)').argument('<container>')
     .action(verb('diff'));
+  program.command('commit').description('Create a new image from a container\'s changes; prints its id')
+    .argument('<container>').argument('[repository[:tag]]')
+    .option('-m, --message <text>', 'commit message (shown by history)')
+    .option('-a, --author <name>', 'author (e.g. "Jane Doe <jane@example.com>")')
+    .option('-c, --change <instruction>', 'apply a Dockerfile instruction: CMD, ENTRYPOINT, ENV, LABEL, EXPOSE, USER, WORKDIR, VOLUME, STOPSIGNAL (repeatable)', collect, [])
+    .addOption(new Option('--pause [bool]', 'freeze the container while committing (the default; --pause=false or --no-pause: do not)').argParser(boolFlag('--pause')).default(true))
+    .option('-p', 'the same as --pause (so that `-p CONTAINER` does not read CONTAINER as its value)')
+    .addOption(new Option('--no-pause').hideHelp())
+    .action(verb('commit'));
+  program.command('port').description('List a container\'s published ports (none: berth does not publish ports)')
+    .argument('<container>').argument('[private-port[/proto]]').action(verb('port'));
   program.command('rename').description('Rename a container').argument('<container>').argument('<new-name>')
     .action(verb('rename'));
   program.command('update').description('Change limits and the restart policy of containers, live').argument('<containers...>')

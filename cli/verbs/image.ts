@@ -10,10 +10,14 @@ export function registerImageVerbs(program: Command, verb: Verb): void {
     .option('-f, --filter <key=value>', 'dangling, reference, label, before, since (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'table (default), json, or a Go template like \'{{.ID}}\'')).action(verb('images'));
   list(program.command('images').description('List images'));
-  program.command('import').description('Import a root filesystem tarball as an image')
-    .argument('<file>', 'a tar (plain or gzip), or - for one on stdin').argument('[reference]').action(verb('import'));
+  const importer = (cmd: Command) => cmd.description('Import a root filesystem tarball as an image')
+    .argument('<file>', 'a tar (plain or gzip), or - for one on stdin').argument('[reference]')
+    .option('-c, --change <instruction>', 'apply a Dockerfile instruction: CMD, ENTRYPOINT, ENV, LABEL, EXPOSE, USER, WORKDIR, VOLUME, STOPSIGNAL (repeatable)', collect, [])
+    .option('-m, --message <text>', 'commit message (shown by history)')
+    .action(verb('import'));
+  importer(program.command('import'));
   const image = program.command('image').description('Manage images');
-  image.command('import').argument('<file>').argument('[reference]').action(verb('import'));
+  importer(image.command('import'));
   list(image.command('ls').alias('list').description('List images'));
   const pull = (cmd: Command) => cmd.description('Download an image from a registry').argument('<reference>', 'NAME[:TAG|@DIGEST]')
     .option('--platform <platform>', 'os/arch[/variant] (default: this host\'s)').option('-q, --quiet', 'print only the reference')

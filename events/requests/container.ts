@@ -12,6 +12,8 @@ export const CreateSpec = z.object({
   imageRef: z.string().min(1),
   /** Replaces the image's Cmd when non-empty. */
   cmd: z.array(z.string()),
+  /** --entrypoint: replaces the image's Entrypoint ([] clears it), and then the image's Cmd is not used. */
+  entrypoint: z.array(z.string()).optional(),
   env: z.array(z.string()),
   workingDir: z.string().optional(),
   hostname: z.string().optional(),

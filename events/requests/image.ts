@@ -17,7 +17,7 @@ export const ImageView = z.object({
   /** What the image config recorded besides (see ImageRecord). */
   ...ImageRecord.pick({
     user: true, labels: true, exposedPorts: true, volumes: true, stopSignal: true, healthcheck: true,
-    architecture: true, os: true, history: true, repoDigests: true,
+    architecture: true, os: true, history: true, repoDigests: true, author: true,
   }).shape,
 });
 export type ImageView = z.infer<typeof ImageView>;
@@ -25,32 +25,37 @@ export type ImageView = z.infer<typeof ImageView>;
 const Ref = z.string().min(1);
 const Id = z.object({ id: z.string() });
 
-/** One layer's progress in a pull, sent to the inbox the pull request names. */
-export const PullProgress = z.object({
-  /** The layer blob's digest. */
+/**
+ * One layer's progress, sent to the inbox a request names: a pull (waiting, exists, downloading,
+ * extracting, done), a push (waiting, exists, pushing, pushed), a load (loading, loaded), a save
+ * (saving, saved) or a commit (writing, written).
+ */
+export const Progress = z.object({
+  /** The layer's digest (blob or diff id), or for a commit the container's id. */
   layer: z.string(),
-  status: z.enum(['waiting', 'exists', 'downloading', 'extracting', 'done']),
-  /** Bytes of the blob received so far, and its size. */
+  status: z.enum(['waiting', 'exists', 'downloading', 'extracting', 'done', 'pushing', 'pushed', 'loading', 'loaded', 'saving', 'saved', 'writing', 'written']),
+  /** Bytes handled so far, and the layer's size (0: not known). */
   bytes: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
 });
-export type PullProgress = z.infer<typeof PullProgress>;
+export type Progress = z.infer<typeof Progress>;
 
 export const imageRequests = [
-  z.object({ op: z.literal('image.import'), path: z.string(), ref: Ref.optional() }),
+  /** `changes`: --change lines as typed (runtime/images/configChanges.ts); `message`: the history comment. */
+  z.object({ op: z.literal('image.import'), path: z.string(), ref: Ref.optional(), changes: z.array(z.string()).optional(), message: z.string().optional() }),
   z.object({ op: z.literal('image.list') }),
   z.object({ op: z.literal('image.inspect'), ref: Ref }),
   z.object({ op: z.literal('image.remove'), ref: Ref, force: z.boolean() }),
   /** `platform` is os/arch[/variant]; the host's by default. */
-  /** `progress`: an inbox that receives PullProgress messages while the layers come. */
+  /** `progress`: an inbox that receives Progress messages while the layers come. */
   z.object({ op: z.literal('image.pull'), ref: Ref, platform: z.string().optional(), progress: z.string().optional() }),
   z.object({ op: z.literal('image.tag'), source: Ref, target: Ref }),
   /** pull -a: every tag of the repository `ref` names. */
   z.object({ op: z.literal('image.pullTags'), ref: Ref, platform: z.string().optional() }),
-  /** `allTags`: every local tag of the reference's repository. */
-  z.object({ op: z.literal('image.push'), ref: Ref, allTags: z.boolean() }),
-  z.object({ op: z.literal('image.load'), path: z.string() }),
-  z.object({ op: z.literal('image.save'), refs: z.array(Ref).min(1), path: z.string(), format: z.enum(['docker-archive', 'oci-archive']) }),
+  /** `allTags`: every local tag of the reference's repository. `progress` (here, in load and save): an inbox for Progress messages. */
+  z.object({ op: z.literal('image.push'), ref: Ref, allTags: z.boolean(), progress: z.string().optional() }),
+  z.object({ op: z.literal('image.load'), path: z.string(), progress: z.string().optional() }),
+  z.object({ op: z.literal('image.save'), refs: z.array(Ref).min(1), path: z.string(), format: z.enum(['docker-archive', 'oci-archive']), progress: z.string().optional() }),
   z.object({ op: z.literal('image.login'), server: z.string().optional(), username: z.string().min(1), password: z.string().min(1) }),
   z.object({ op: z.literal('image.logout'), server: z.string().optional() }),
 ] as const;

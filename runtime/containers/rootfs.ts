@@ -119,7 +119,8 @@ export async function upperChanges(lower: Tree, upper: string): Promise<Change[]
     .map(([rel, kind]) => ({ kind, path: `/${rel}` }));
 }
 
-function fields(entry: TreeEntry): HeaderFields {
+/** The tar header of one entry (its type, mode, owner, time and device numbers from lstat). */
+export function headerOf(entry: TreeEntry): HeaderFields {
   const { stat } = entry;
   const base = { path: entry.path, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid, mtime: Math.floor(stat.mtimeMs / 1000) };
   if (stat.isDirectory()) return { ...base, type: 'dir' };
@@ -137,7 +138,7 @@ export async function writeTree(tree: Tree, out: Writable): Promise<void> {
   for (const rel of paths) {
     const entry = tree.get(rel)!;
     if (entry.stat.isSocket()) continue;
-    const header = fields(entry);
+    const header = headerOf(entry);
     if (header.type === 'dir') await writer.entry({ ...header, path: `${rel}/` });
     else if (header.type === 'symlink') await writer.entry({ ...header, linkpath: await fsp.readlink(entry.source) });
     else if (header.type === 'file') await writer.file(header, entry.source, entry.stat.size);

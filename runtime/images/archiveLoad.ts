@@ -22,6 +22,7 @@ import { exists, fileCompression, layerExists, layerSize, unpackBlobFile, verify
 import { hostPlatform, parseManifest, selectPlatform, type Descriptor } from './manifest.js';
 import { normalizeReference, parseReference } from './reference.js';
 import { unpackLayer } from './unpack.js';
+import type { ProgressReport } from './progress.js';
 
 const DockerManifest = z.array(z.object({ Config: z.string(), RepoTags: z.array(z.string()).nullish(), Layers: z.array(z.string()) }));
 const OciIndexFile = z.object({ manifests: z.array(z.object({ mediaType: z.string(), digest: z.string(), size: z.number(), annotations: z.record(z.string(), z.string()).optional() })) });
@@ -42,7 +43,7 @@ async function digestOfFile(file: string): Promise<string> {
 }
 
 /** Stores the config blob and unpacks the layers the store lacks; returns the record without tags. */
-async function admit(layout: Layout, configBytes: Buffer, layerFiles: string[]): Promise<Omit<ImageRecord, 'tags'>> {
+async function admit(layout: Layout, configBytes: Buffer, layerFiles: string[], progress?: ProgressReport): Promise<Omit<ImageRecord, 'tags'>> {
   const configDigest = sha256(configBytes);
   const base = recordFromConfig(configDigest, parseImageConfig(configBytes));
   if (base.diffIds.length !== layerFiles.length) throw new ArchiveError(`image ${configDigest}: ${layerFiles.length} layers for ${base.diffIds.length} diff ids`);
@@ -51,10 +52,17 @@ async function admit(layout: Layout, configBytes: Buffer, layerFiles: string[]):
   await fs.mkdir(layout.blobsDir, { recursive: true, mode: 0o700 });
   for (const [i, file] of layerFiles.entries()) {
     const chain = base.chainIds[i]!;
+    const total = progress ? (await fs.stat(file)).size : 0;
+    const report = (status: 'exists' | 'loading' | 'loaded', bytes: number) => progress?.({ layer: base.diffIds[i]!, status, bytes, total });
     if (await layerExists(layout, chain)) {
       await verifyDiffId(file, base.diffIds[i]!);
       size += await layerSize(layout, chain);
-    } else size += (await unpackBlobFile(layout, file, base.diffIds[i]!, () => chain)).size;
+      report('exists', total);
+    } else {
+      report('loading', 0);
+      size += (await unpackBlobFile(layout, file, base.diffIds[i]!, () => chain, progress ? (bytes) => report('loading', bytes) : undefined)).size;
+      report('loaded', total);
+    }
     // The layer checked out against its diff id: keep its blob for save.
     const digest = await digestOfFile(file);
     if (!(await exists(layout.blob(digest.slice(7))))) await fs.copyFile(file, layout.blob(digest.slice(7)));
@@ -64,7 +72,7 @@ async function admit(layout: Layout, configBytes: Buffer, layerFiles: string[]):
   return { ...base, size, layerBlobs };
 }
 
-async function loadDocker(layout: Layout, dir: string): Promise<ImageRecord[]> {
+async function loadDocker(layout: Layout, dir: string, progress?: ProgressReport): Promise<ImageRecord[]> {
   const parsed = DockerManifest.safeParse(JSON.parse(await fs.readFile(await inside(dir, 'manifest.json'), 'utf8')));
   if (!parsed.success) throw new ArchiveError('manifest.json is not a docker-archive manifest');
   const records: ImageRecord[] = [];
@@ -72,7 +80,7 @@ async function loadDocker(layout: Layout, dir: string): Promise<ImageRecord[]> {
     const config = await fs.readFile(await inside(dir, image.Config));
     const layers = await Promise.all(image.Layers.map((name) => inside(dir, name)));
     const tags = (image.RepoTags ?? []).map((tag) => normalizeReference(tag));
-    records.push({ ...(await admit(layout, config, layers)), tags });
+    records.push({ ...(await admit(layout, config, layers, progress)), tags });
   }
   return records;
 }
@@ -97,7 +105,7 @@ function ociTag(annotations: Record<string, string> | undefined): string[] {
   }
 }
 
-async function loadOci(layout: Layout, dir: string): Promise<ImageRecord[]> {
+async function loadOci(layout: Layout, dir: string, progress?: ProgressReport): Promise<ImageRecord[]> {
   const index = OciIndexFile.safeParse(JSON.parse(await fs.readFile(await inside(dir, 'index.json'), 'utf8')));
   if (!index.success) throw new ArchiveError('index.json is not an OCI index');
   const records: ImageRecord[] = [];
@@ -110,13 +118,13 @@ async function loadOci(layout: Layout, dir: string): Promise<ImageRecord[]> {
     if (parsed.kind !== 'manifest') throw new ArchiveError('an index inside an index is not supported');
     const config = await fs.readFile(await ociBlob(dir, parsed.manifest.config));
     const layers = await Promise.all(parsed.manifest.layers.map((layer) => ociBlob(dir, layer)));
-    records.push({ ...(await admit(layout, config, layers)), tags: ociTag(entry.annotations) });
+    records.push({ ...(await admit(layout, config, layers, progress)), tags: ociTag(entry.annotations) });
   }
   return records;
 }
 
 /** Loads every image of an archive (tar, possibly gzip, or an OCI layout dir). */
-export async function loadArchive(layout: Layout, file: string): Promise<ImageRecord[]> {
+export async function loadArchive(layout: Layout, file: string, progress?: ProgressReport): Promise<ImageRecord[]> {
   const stat = await fs.stat(file).catch(() => null);
   if (!stat) throw new NotFoundError(`load: ${file}: no such file`);
   let dir = file;
@@ -130,8 +138,8 @@ export async function loadArchive(layout: Layout, file: string): Promise<ImageRe
       await unpackLayer(stream, extracted);
       dir = extracted;
     }
-    if (await exists(path.join(dir, 'manifest.json'))) return await loadDocker(layout, dir);
-    if (await exists(path.join(dir, 'index.json'))) return await loadOci(layout, dir);
+    if (await exists(path.join(dir, 'manifest.json'))) return await loadDocker(layout, dir, progress);
+    if (await exists(path.join(dir, 'index.json'))) return await loadOci(layout, dir, progress);
     throw new ArchiveError(`load: ${file}: neither a docker-archive (manifest.json) nor an OCI layout (index.json)`);
   } finally {
     if (extracted) await fs.rm(extracted, { recursive: true, force: true });

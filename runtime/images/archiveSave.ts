@@ -14,6 +14,7 @@ import { describeImage, layerFiles } from './imageManifest.js';
 import { fileCompression } from './layerStore.js';
 import { MediaType } from './manifest.js';
 import { TarWriter } from './tarWriter.js';
+import { countingStream, type ProgressReport } from './progress.js';
 
 export type SaveFormat = 'docker-archive' | 'oci-archive';
 
@@ -30,7 +31,15 @@ async function writeStream(tar: TarWriter, path: string, size: number, stream: N
   await tar.stream({ path, type: 'file', mode: 0o644 }, size, stream);
 }
 
-async function saveDocker(layout: Layout, records: ImageRecord[], tar: TarWriter): Promise<void> {
+/** Writes one layer, reporting saving (bytes written) and saved under `layer`. */
+async function writeLayer(tar: TarWriter, path: string, size: number, stream: NodeJS.ReadableStream, layer: string, progress?: ProgressReport): Promise<void> {
+  if (!progress) return writeStream(tar, path, size, stream);
+  progress({ layer, status: 'saving', bytes: 0, total: size });
+  await writeStream(tar, path, size, pipeline(stream, countingStream((bytes) => progress({ layer, status: 'saving', bytes, total: size })), () => {}));
+  progress({ layer, status: 'saved', bytes: size, total: size });
+}
+
+async function saveDocker(layout: Layout, records: ImageRecord[], tar: TarWriter, progress?: ProgressReport): Promise<void> {
   const manifest = [];
   const written = new Set<string>();
   for (const record of records) {
@@ -43,20 +52,21 @@ async function saveDocker(layout: Layout, records: ImageRecord[], tar: TarWriter
       written.add(layers[i]!);
       const { size, open } = await uncompressed(file);
       await tar.entry({ path: `${hexOf(record.diffIds[i]!)}/`, type: 'dir' });
-      await writeStream(tar, layers[i]!, size, open());
+      await writeLayer(tar, layers[i]!, size, open(), record.diffIds[i]!, progress);
     }
     manifest.push({ Config: `${hexOf(record.configDigest)}.json`, RepoTags: record.tags, Layers: layers });
   }
   await tar.entry({ path: 'manifest.json', type: 'file', mode: 0o644 }, Buffer.from(JSON.stringify(manifest)));
 }
 
-async function saveOci(layout: Layout, records: ImageRecord[], tar: TarWriter): Promise<void> {
+async function saveOci(layout: Layout, records: ImageRecord[], tar: TarWriter, progress?: ProgressReport): Promise<void> {
   const written = new Set<string>();
-  const blob = async (digest: string, size: number, data: Buffer | string): Promise<void> => {
+  const blob = async (digest: string, size: number, data: Buffer | string, layer = false): Promise<void> => {
     if (written.has(digest)) return;
     written.add(digest);
     const path = `blobs/sha256/${hexOf(digest)}`;
     if (typeof data !== 'string') await tar.entry({ path, type: 'file', mode: 0o644 }, data);
+    else if (layer) await writeLayer(tar, path, size, createReadStream(data), digest, progress);
     else await writeStream(tar, path, size, createReadStream(data));
   };
   await tar.entry({ path: 'oci-layout', type: 'file', mode: 0o644 }, Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })));
@@ -65,7 +75,7 @@ async function saveOci(layout: Layout, records: ImageRecord[], tar: TarWriter): 
   const index = [];
   for (const record of records) {
     const image = await describeImage(layout, record);
-    for (const layer of image.layers) await blob(layer.digest, layer.size, layer.file);
+    for (const layer of image.layers) await blob(layer.digest, layer.size, layer.file, true);
     await blob(image.config.digest, image.config.size, image.config.file);
     await blob(image.digest, image.manifest.length, image.manifest);
     const descriptor = { mediaType: MediaType.ociManifest, digest: image.digest, size: image.manifest.length };
@@ -78,12 +88,12 @@ async function saveOci(layout: Layout, records: ImageRecord[], tar: TarWriter): 
 }
 
 /** Writes the images to `file` (through a temp file renamed at the end). */
-export async function saveImages(layout: Layout, records: ImageRecord[], file: string, format: SaveFormat): Promise<void> {
+export async function saveImages(layout: Layout, records: ImageRecord[], file: string, format: SaveFormat, progress?: ProgressReport): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
   const tar = new TarWriter(createWriteStream(tmp, { mode: 0o600 }));
   try {
-    if (format === 'oci-archive') await saveOci(layout, records, tar);
-    else await saveDocker(layout, records, tar);
+    if (format === 'oci-archive') await saveOci(layout, records, tar, progress);
+    else await saveDocker(layout, records, tar, progress);
     await tar.end();
     await fs.rename(tmp, file);
   } catch (error) {

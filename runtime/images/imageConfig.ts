@@ -12,6 +12,7 @@ const KeySet = z.record(z.string(), z.unknown()).nullish();
 
 export const ImageConfigBlob = z.object({
   created: z.string().optional(),
+  author: z.string().optional(),
   architecture: z.string().optional(),
   os: z.string().optional(),
   config: z.object({
@@ -60,6 +61,7 @@ export function recordFromConfig(configDigest: string, blob: ImageConfigBlob): O
     ...(c.StopSignal ? { stopSignal: c.StopSignal } : {}),
     ...(h?.Test ? { healthcheck: { test: h.Test, interval: h.Interval, timeout: h.Timeout, startPeriod: h.StartPeriod, retries: h.Retries } } : {}),
     architecture: blob.architecture,
+    ...(blob.author ? { author: blob.author } : {}),
     os: blob.os,
     history: (blob.history ?? []).map((e) => ({ created: e.created, createdBy: e.created_by, comment: e.comment, emptyLayer: e.empty_layer })),
   };

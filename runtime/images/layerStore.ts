@@ -12,6 +12,7 @@ import { createGunzip } from 'node:zlib';
 import type { Layout } from '../layout.js';
 import { ArchiveError } from './archiveError.js';
 import { HashingStream, hexOf } from './digest.js';
+import { countingStream } from './progress.js';
 import { treeSize } from '../diskUsage.js';
 import { unpackLayer, DEFAULT_LIMITS } from './unpack.js';
 
@@ -48,17 +49,20 @@ export interface UnpackedLayer {
 
 /**
  * Unpacks a layer blob file. `expectedDiffId`, when known (a pull or load), must match the
- * uncompressed digest; `chainIdOf` names the layer dir from the diff id.
+ * uncompressed digest; `chainIdOf` names the layer dir from the diff id; `onBytes` hears the
+ * blob's bytes read so far.
  */
 export async function unpackBlobFile(
   layout: Layout,
   file: string,
   expectedDiffId: string | null,
   chainIdOf: (diffId: string) => string,
+  onBytes?: (bytes: number) => void,
 ): Promise<UnpackedLayer> {
   const compression = await fileCompression(file);
   if (compression === 'zstd') throw new ArchiveError(`${path.basename(file)}: zstd layers need Node's zstd support (Node 22.15 or newer)`);
-  return unpackStream(layout, createReadStream(file), compression, expectedDiffId, chainIdOf);
+  const source = createReadStream(file);
+  return unpackStream(layout, onBytes ? pipeline(source, countingStream(onBytes), () => {}) : source, compression, expectedDiffId, chainIdOf);
 }
 
 export async function unpackStream(

@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs/promises';
 import type { ImageRecord } from '../../events/image.js';
-import type { PullProgress } from '../../events/requests/image.js';
+import type { Progress } from '../../events/requests/image.js';
+import type { ProgressReport } from './progress.js';
 import { ValidationError } from '../../events/errors.js';
 import type { Layout } from '../layout.js';
 import { fetchBlob } from './blobFetch.js';
@@ -25,7 +26,7 @@ export interface PullOptions {
   /** Registries that may be reached over plain HTTP besides loopback. */
   insecureRegistries: string[];
   /** Told each layer's status as it changes, and its bytes as they arrive. */
-  progress?: (update: PullProgress) => void;
+  progress?: ProgressReport;
 }
 
 export interface Pulled {
@@ -97,7 +98,7 @@ export async function pullImage(layout: Layout, reference: string, options: Pull
     throw new ValidationError(`image ${reference}: the manifest has ${manifest.layers.length} layers but the config ${base.diffIds.length} diff ids`);
   }
   let fetched = 0;
-  const report = (layer: { digest: string; size: number }, status: PullProgress['status'], bytes = 0) =>
+  const report = (layer: { digest: string; size: number }, status: Progress['status'], bytes = 0) =>
     options.progress?.({ layer: layer.digest, status, bytes, total: layer.size });
   for (const layer of manifest.layers) report(layer, 'waiting');
   const sizes = await inParallel(manifest.layers, CONCURRENT_LAYERS, async (layer, i) => {

@@ -5,7 +5,7 @@
  * (chunked, for blobs bigger than a chunk). The manifest goes last, under the tag.
  */
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import type { ImageRecord } from '../../events/image.js';
 import type { Layout } from '../layout.js';
 import { findCredentials } from './credentials.js';
@@ -13,6 +13,7 @@ import { describeImage } from './imageManifest.js';
 import { MediaType, type Descriptor } from './manifest.js';
 import { parseReference } from './reference.js';
 import { RegistryClient, RegistryError } from './registryClient.js';
+import { countingStream, type ProgressReport } from './progress.js';
 
 /** Blobs up to this size go in one PUT; bigger ones in PATCHes of this size. */
 export const DEFAULT_CHUNK_BYTES = 32 << 20;
@@ -20,6 +21,8 @@ export const DEFAULT_CHUNK_BYTES = 32 << 20;
 export interface PushOptions {
   insecureRegistries: string[];
   chunkBytes?: number;
+  /** Each layer: waiting, then exists, or pushing (bytes sent) and pushed. */
+  progress?: ProgressReport;
 }
 
 export interface PushedBlob {
@@ -39,8 +42,9 @@ export interface Pushed {
 
 type Blob = Descriptor & { file: string };
 
-const stream = (file: string, start = 0, end?: number) => () =>
-  Readable.toWeb(createReadStream(file, { start, end })) as unknown as BodyInit;
+/** A request body of the blob's bytes `start`..`end`, telling `sent` the blob's bytes sent so far. */
+const stream = (file: string, sent: (bytes: number) => void, start = 0, end?: number) => () =>
+  Readable.toWeb(pipeline(createReadStream(file, { start, end }), countingStream((bytes) => sent(start + bytes)), () => {})) as unknown as BodyInit;
 
 /** The upload URL a 202 answer names (relative to the registry, as docker-registry sends it). */
 function location(response: Response, base: string, what: string): URL {
@@ -54,7 +58,7 @@ async function failed(response: Response, what: string): Promise<RegistryError> 
   return new RegistryError(`${what}: the registry answered ${response.status}${body ? ` ${body}` : ''}`);
 }
 
-async function uploadBlob(client: RegistryClient, repository: string, scope: string, blob: Blob, chunkBytes: number): Promise<void> {
+async function uploadBlob(client: RegistryClient, repository: string, scope: string, blob: Blob, chunkBytes: number, sent: (bytes: number) => void): Promise<void> {
   const what = `pushing blob ${blob.digest}`;
   const base = await client.baseUrl();
   const opened = await client.request(`/v2/${repository}/blobs/uploads/`, scope, { 'content-length': '0' }, { method: 'POST' });
@@ -66,7 +70,7 @@ async function uploadBlob(client: RegistryClient, repository: string, scope: str
     for (let start = 0; start < blob.size; start += chunkBytes) {
       const end = Math.min(start + chunkBytes, blob.size) - 1;
       const patched = await client.request(url.href, scope, { ...octets, 'content-length': String(end - start + 1), 'content-range': `${start}-${end}` },
-        { method: 'PATCH', body: stream(blob.file, start, end) });
+        { method: 'PATCH', body: stream(blob.file, sent, start, end) });
       if (patched.status !== 202) throw await failed(patched, `${what} (bytes ${start}-${end})`);
       await patched.body?.cancel();
       url = location(patched, base, what);
@@ -75,17 +79,23 @@ async function uploadBlob(client: RegistryClient, repository: string, scope: str
   url.searchParams.set('digest', blob.digest);
   const whole = blob.size <= chunkBytes;
   const closed = await client.request(url.href, scope, { ...octets, 'content-length': String(whole ? blob.size : 0) },
-    { method: 'PUT', ...(whole && blob.size > 0 ? { body: stream(blob.file) } : {}) });
+    { method: 'PUT', ...(whole && blob.size > 0 ? { body: stream(blob.file, sent) } : {}) });
   if (closed.status !== 201) throw await failed(closed, what);
   await closed.body?.cancel();
 }
 
-async function pushBlob(client: RegistryClient, repository: string, scope: string, blob: Blob, chunkBytes: number): Promise<PushedBlob> {
+async function pushBlob(client: RegistryClient, repository: string, scope: string, blob: Blob, chunkBytes: number, progress?: ProgressReport): Promise<PushedBlob> {
+  const report = (status: 'exists' | 'pushing' | 'pushed', bytes: number) => progress?.({ layer: blob.digest, status, bytes, total: blob.size });
   const head = await client.request(`/v2/${repository}/blobs/${blob.digest}`, scope, {}, { method: 'HEAD' });
   await head.body?.cancel();
-  if (head.status === 200) return { digest: blob.digest, size: blob.size, status: 'exists' };
+  if (head.status === 200) {
+    report('exists', blob.size);
+    return { digest: blob.digest, size: blob.size, status: 'exists' };
+  }
   if (head.status !== 404) throw await failed(head, `checking blob ${blob.digest}`);
-  await uploadBlob(client, repository, scope, blob, chunkBytes);
+  report('pushing', 0);
+  await uploadBlob(client, repository, scope, blob, chunkBytes, (bytes) => report('pushing', bytes));
+  report('pushed', blob.size);
   return { digest: blob.digest, size: blob.size, status: 'pushed' };
 }
 
@@ -98,7 +108,8 @@ export async function pushImage(layout: Layout, record: ImageRecord, reference: 
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const image = await describeImage(layout, record);
   const layers: PushedBlob[] = [];
-  for (const layer of image.layers) layers.push(await pushBlob(client, ref.repository, scope, layer, chunkBytes));
+  for (const layer of image.layers) options.progress?.({ layer: layer.digest, status: 'waiting', bytes: 0, total: layer.size });
+  for (const layer of image.layers) layers.push(await pushBlob(client, ref.repository, scope, layer, chunkBytes, options.progress));
   await pushBlob(client, ref.repository, scope, image.config, chunkBytes);
   const tag = ref.tag ?? image.digest;
   const put = await client.request(`/v2/${ref.repository}/manifests/${tag}`, scope, { 'content-type': MediaType.ociManifest },

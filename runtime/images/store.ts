@@ -9,6 +9,7 @@ import { saveImages, type SaveFormat } from './archiveSave.js';
 import { findCredentials, removeCredentials, storeCredentials, type Credentials } from './credentials.js';
 import { insecureFromEnv, pullImage, type Pulled, type PullOptions } from './pull.js';
 import { pushImage, type Pushed } from './push.js';
+import type { ProgressReport } from './progress.js';
 import { hostPlatform, parsePlatform } from './manifest.js';
 import { RegistryClient } from './registryClient.js';
 import { DOCKER_HUB, parseReference } from './reference.js';
@@ -16,7 +17,7 @@ import { DOCKER_HUB, parseReference } from './reference.js';
 export class ImageStore {
   constructor(private readonly layout: Layout) {}
 
-  pull(reference: string, platform?: string, progress?: PullOptions['progress']): Promise<Pulled> {
+  pull(reference: string, platform?: string, progress?: ProgressReport): Promise<Pulled> {
     return pullImage(this.layout, reference, {
       platform: platform ? parsePlatform(platform) : hostPlatform(),
       insecureRegistries: insecureFromEnv(),
@@ -32,17 +33,17 @@ export class ImageStore {
   }
 
   /** Sends a stored image to the registry `reference` names (a tag). */
-  push(record: ImageRecord, reference: string): Promise<Pushed> {
-    return pushImage(this.layout, record, reference, { insecureRegistries: insecureFromEnv() });
+  push(record: ImageRecord, reference: string, progress?: ProgressReport): Promise<Pushed> {
+    return pushImage(this.layout, record, reference, { insecureRegistries: insecureFromEnv(), progress });
   }
 
   /** Every image of a docker-archive or OCI layout (tar or dir). */
-  load(file: string): Promise<ImageRecord[]> {
-    return loadArchive(this.layout, file);
+  load(file: string, progress?: ProgressReport): Promise<ImageRecord[]> {
+    return loadArchive(this.layout, file, progress);
   }
 
-  save(records: ImageRecord[], file: string, format: SaveFormat): Promise<void> {
-    return saveImages(this.layout, records, file, format);
+  save(records: ImageRecord[], file: string, format: SaveFormat, progress?: ProgressReport): Promise<void> {
+    return saveImages(this.layout, records, file, format, progress);
   }
 
   /** Checks the credentials against the registry, then keeps them. */

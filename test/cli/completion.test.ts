@@ -37,7 +37,7 @@ t.before(async () => {
 
 t.test('verbs, nested verbs and flags', async (t) => {
   t.same(await complete('berth', 'ru'), ['run']);
-  t.same(await complete('berth', 'container', 'p'), ['pause', 'prune', 'ps']);
+  t.same(await complete('berth', 'container', 'p'), ['pause', 'port', 'prune', 'ps']);
   t.same(await complete('berth', 'image', 'pu'), ['pull', 'push']);
   t.same(await complete('berth', 'system', ''), ['df', 'events', 'info', 'prune']);
   t.same(await complete('berth', 'run', '--env-f'), ['--env-file']);

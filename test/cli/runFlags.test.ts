@@ -58,3 +58,22 @@ t.test('--cidfile: the id is written; an existing file is refused; a failed crea
   t.equal(bad.code, 127);
   t.ok(await fs.readFile(notFound, 'utf8'), 'created but not started: the file stays, as Docker leaves it');
 });
+
+t.test('--entrypoint replaces the image\'s ENTRYPOINT (and its CMD); \'\' clears it', async (t) => {
+  await engine.ok(['create', '--name', 'entrysrc', 'busybox', 'true']);
+  await engine.ok(['commit', '-c', 'ENTRYPOINT ["echo", "from-image"]', '-c', 'CMD ["default"]', 'entrysrc', 'entryimg']);
+  // The CMD given after the ENTRYPOINT change stays.
+  t.equal(await engine.ok(['run', '--rm', 'entryimg']), 'from-image default\n');
+  t.equal(await engine.ok(['run', '--rm', 'entryimg', 'arg']), 'from-image arg\n');
+  t.equal(await engine.ok(['run', '--rm', '--entrypoint', '/bin/echo', 'entryimg', 'hi']), 'hi\n');
+  t.equal(await engine.ok(['run', '--rm', '--entrypoint', '/bin/echo', 'entryimg']), '\n', 'the image\'s CMD is not used');
+  t.equal(await engine.ok(['run', '--rm', '--entrypoint', '', 'entryimg', 'echo', 'cleared']), 'cleared\n');
+  const none = await engine.berth(['run', '--rm', '--entrypoint', '', 'entryimg']);
+  t.equal(none.code, 125);
+  t.match(none.stderr, /No command specified/);
+  await engine.ok(['create', '--name', 'entryctr', '--entrypoint', 'sh', 'entryimg', '-c', 'exit 3']);
+  const config = (await engine.inspect('entryctr')).Config;
+  t.same([config.Entrypoint, config.Cmd], [['sh'], ['-c', 'exit 3']]);
+  t.equal((await engine.berth(['start', '-a', 'entryctr'])).code, 3);
+  await engine.ok(['rm', 'entrysrc', 'entryctr']);
+});

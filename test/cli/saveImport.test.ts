@@ -51,3 +51,19 @@ t.test('import - reads the tarball from stdin', async (t) => {
   t.equal(missing.code, 125);
   t.match(missing.stderr, /no such file/);
 });
+
+t.test('import -c and -m shape the config and history', async (t) => {
+  const rootfs = path.join(engine.dir, 'busybox.tar');
+  const id = (await engine.ok(['image', 'import', '-c', 'ENV GREETING=imported', '-c', 'CMD ["sh", "-c", "echo $GREETING"]', '--change', 'WORKDIR /tmp',
+    '-m', 'from a tarball', rootfs, 'changedimport:v1'])).trim();
+  t.match(id, /^sha256:[a-f0-9]{64}$/);
+  t.equal(await engine.ok(['run', '--rm', 'changedimport:v1']), 'imported\n');
+  const [image] = JSON.parse(await engine.ok(['inspect', 'changedimport:v1']));
+  t.same([image.Config.Cmd, image.Config.WorkingDir], [['sh', '-c', 'echo $GREETING'], '/tmp']);
+  t.match(image.Config.Env, ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'GREETING=imported']);
+  t.match(await engine.ok(['history', 'changedimport:v1']), /from a tarball/);
+  const bad = await engine.berth(['import', '-c', 'FROM scratch', rootfs]);
+  t.equal(bad.code, 125);
+  t.equal(bad.stderr.split('\n').filter(Boolean).length, 1);
+  t.match(bad.stderr, /FROM is not a valid change command/);
+});

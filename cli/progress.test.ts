@@ -1,7 +1,7 @@
-/** The pull progress lines: sizes as Docker writes them, the live line, plain lines per status change. */
+/** The progress lines: sizes as Docker writes them, the live line, plain lines per status change. */
 import { PassThrough } from 'node:stream';
 import t from 'tap';
-import { humanBytes, liveLine, plainProgress } from './pullProgress.js';
+import { humanBytes, liveLine, plainProgress } from './progress.js';
 
 const layer = `sha256:${'ab'.repeat(32)}`;
 
@@ -14,6 +14,11 @@ t.test('a live line: a bar while downloading, the status otherwise', async (t) =
     'abababababab: Downloading [====>     ] 500kB/1.00MB  250kB/s');
   t.equal(liveLine({ layer, status: 'downloading', bytes: 0, total: 1_000_000 }, null, 4), 'abababababab: Downloading [    ] 0B/1.00MB');
   t.equal(liveLine({ layer, status: 'exists', bytes: 1, total: 1 }, null), 'abababababab: Already exists');
+  t.equal(liveLine({ layer, status: 'pushing', bytes: 250, total: 1000 }, null, 4), 'abababababab: Pushing [>   ] 250B/1.00kB');
+  t.equal(liveLine({ layer, status: 'loading', bytes: 1000, total: 1000 }, null, 4), 'abababababab: Loading layer [===>] 1.00kB/1.00kB');
+  t.equal(liveLine({ layer, status: 'writing', bytes: 2_500_000, total: 0 }, 1_000_000), 'abababababab: Writing layer 2.50MB  1.00MB/s', 'no total: the bytes so far, no bar');
+  t.same(['pushed', 'loaded', 'saved', 'written'].map((status) => liveLine({ layer, status: status as 'pushed', bytes: 1, total: 1 }, null)),
+    ['abababababab: Pushed', 'abababababab: Loaded', 'abababababab: Saved', 'abababababab: Written']);
 });
 
 t.test('plain lines: once per status change, none for byte counts', async (t) => {

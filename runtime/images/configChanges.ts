@@ -1,0 +1,195 @@
+/**
+ * `commit --change` (and `import --change`): Dockerfile-like instructions that change an image
+ * config (CMD, ENTRYPOINT, ENV, LABEL, EXPOSE, USER, WORKDIR, VOLUME, STOPSIGNAL), parsed and
+ * applied as Docker's builder would. Pure.
+ *
+ * CMD, ENTRYPOINT and VOLUME take a JSON array (exec form) or plain text: for CMD and ENTRYPOINT
+ * the shell form `/bin/sh -c TEXT`, for VOLUME whitespace-separated paths. ENV and LABEL take
+ * `k=v` pairs (quotes and backslashes as a shell reads them) or the old `KEY VALUE` form.
+ * Variables (`$VAR`) are not substituted.
+ */
+import path from 'node:path';
+import { ValidationError } from '../../events/errors.js';
+
+export type ConfigChange =
+  | { instruction: 'CMD' | 'ENTRYPOINT'; argv: string[] }
+  | { instruction: 'ENV' | 'LABEL'; pairs: Array<[string, string]> }
+  | { instruction: 'EXPOSE'; ports: string[] }
+  | { instruction: 'VOLUME'; paths: string[] }
+  | { instruction: 'USER' | 'WORKDIR' | 'STOPSIGNAL'; value: string };
+
+/** The `config` section of an image config blob, as far as changes reach it. */
+export interface ImageRunConfig {
+  Env?: string[] | null;
+  Cmd?: string[] | null;
+  Entrypoint?: string[] | null;
+  WorkingDir?: string | null;
+  User?: string | null;
+  Labels?: Record<string, string> | null;
+  ExposedPorts?: Record<string, unknown> | null;
+  Volumes?: Record<string, unknown> | null;
+  StopSignal?: string | null;
+  [key: string]: unknown;
+}
+
+const INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'LABEL', 'EXPOSE', 'USER', 'WORKDIR', 'VOLUME', 'STOPSIGNAL'] as const;
+
+function fail(line: string, why: string): never {
+  throw new ValidationError(`invalid --change "${line}": ${why}`);
+}
+
+/** Splits text into words as a shell would: whitespace between, quotes and backslashes kept out. */
+export function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let word: string | null = null;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else word += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = null;
+      else if (c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) word += text[++i];
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word ??= '';
+    } else if (c === '\\' && i + 1 < text.length) {
+      word = (word ?? '') + text[++i];
+    } else if (/\s/.test(c)) {
+      if (word !== null) words.push(word);
+      word = null;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (quote) throw new ValidationError(`unterminated ${quote} quote`);
+  if (word !== null) words.push(word);
+  return words;
+}
+
+/** A JSON array of strings, or null when the text is not one (then it is the plain form). */
+function jsonArray(text: string): string[] | null {
+  if (!text.startsWith('[')) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function pairsOf(line: string, instruction: 'ENV' | 'LABEL', rest: string): Array<[string, string]> {
+  const first = /^(\S+)/.exec(rest)![1]!;
+  if (!first.includes('=')) {
+    // The old form: KEY VALUE, the value being the rest of the line.
+    const value = rest.slice(first.length).trim();
+    if (instruction === 'ENV' && value === '') fail(line, 'ENV needs a value: ENV KEY=VALUE or ENV KEY VALUE');
+    return [[first, shellWords(value).join(' ')]];
+  }
+  let words: string[];
+  try {
+    words = shellWords(rest);
+  } catch (error) {
+    fail(line, (error as Error).message);
+  }
+  return words.map((word) => {
+    const eq = word.indexOf('=');
+    if (eq === -1) fail(line, `${word}: ${instruction} takes KEY=VALUE pairs`);
+    if (eq === 0) fail(line, `${instruction} names can not be blank`);
+    return [word.slice(0, eq), word.slice(eq + 1)];
+  });
+}
+
+function portsOf(line: string, rest: string): string[] {
+  const ports: string[] = [];
+  for (const word of rest.split(/\s+/)) {
+    const match = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(word);
+    const low = Number(match?.[1]);
+    const high = match?.[2] === undefined ? low : Number(match[2]);
+    if (!match || low < 1 || high > 65535 || high < low) fail(line, `invalid port ${word}`);
+    const proto = (match[3] ?? 'tcp').toLowerCase();
+    for (let port = low; port <= high; port++) ports.push(`${port}/${proto}`);
+  }
+  return ports;
+}
+
+/** Parses one `--change` value. */
+export function parseChange(line: string): ConfigChange {
+  const match = /^\s*(\S+)\s*([\s\S]*?)\s*$/.exec(line);
+  if (!match) fail(line, 'empty change');
+  const instruction = match[1]!.toUpperCase();
+  const rest = match[2]!;
+  if (!(INSTRUCTIONS as readonly string[]).includes(instruction)) {
+    fail(line, `${match[1]} is not a valid change command (use ${INSTRUCTIONS.join(', ')})`);
+  }
+  if (rest === '') fail(line, `${instruction} needs an argument`);
+  switch (instruction) {
+    case 'CMD':
+    case 'ENTRYPOINT':
+      return { instruction, argv: jsonArray(rest) ?? ['/bin/sh', '-c', rest] };
+    case 'ENV':
+    case 'LABEL':
+      return { instruction, pairs: pairsOf(line, instruction, rest) };
+    case 'EXPOSE':
+      return { instruction, ports: portsOf(line, rest) };
+    case 'VOLUME': {
+      const paths = jsonArray(rest) ?? rest.split(/\s+/);
+      if (paths.some((p) => p === '')) fail(line, 'VOLUME paths can not be empty');
+      return { instruction, paths };
+    }
+    default: {
+      const words = rest.split(/\s+/);
+      if (instruction !== 'WORKDIR' && words.length > 1) fail(line, `${instruction} takes one value`);
+      return { instruction: instruction as 'USER' | 'WORKDIR' | 'STOPSIGNAL', value: instruction === 'WORKDIR' ? rest : words[0]! };
+    }
+  }
+}
+
+/** Applies changes in order. An ENTRYPOINT drops the Cmd unless a CMD came before it (Docker's rule). */
+export function applyChanges(config: ImageRunConfig, changes: ConfigChange[]): ImageRunConfig {
+  const next: ImageRunConfig = { ...config };
+  let cmdSet = false;
+  for (const change of changes) {
+    switch (change.instruction) {
+      case 'CMD':
+        next.Cmd = change.argv;
+        cmdSet = true;
+        break;
+      case 'ENTRYPOINT':
+        next.Entrypoint = change.argv;
+        if (!cmdSet) next.Cmd = null;
+        break;
+      case 'ENV': {
+        const env = [...(next.Env ?? [])];
+        for (const [key, value] of change.pairs) {
+          const at = env.findIndex((entry) => entry === key || entry.startsWith(`${key}=`));
+          if (at === -1) env.push(`${key}=${value}`);
+          else env[at] = `${key}=${value}`;
+        }
+        next.Env = env;
+        break;
+      }
+      case 'LABEL':
+        next.Labels = { ...(next.Labels ?? {}), ...Object.fromEntries(change.pairs) };
+        break;
+      case 'EXPOSE':
+        next.ExposedPorts = { ...(next.ExposedPorts ?? {}), ...Object.fromEntries(change.ports.map((p) => [p, {}])) };
+        break;
+      case 'VOLUME':
+        next.Volumes = { ...(next.Volumes ?? {}), ...Object.fromEntries(change.paths.map((p) => [p, {}])) };
+        break;
+      case 'WORKDIR':
+        next.WorkingDir = path.posix.resolve(next.WorkingDir || '/', change.value);
+        break;
+      case 'USER':
+        next.User = change.value;
+        break;
+      case 'STOPSIGNAL':
+        next.StopSignal = change.value;
+        break;
+    }
+  }
+  return next;
+}
