@@ -5,11 +5,12 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decode } from './codec.js';
+import { FenceRecord, type StoredFence } from './fence.js';
 import { Heartbeat } from './heartbeat.js';
 import { hostStatuses, type HostStatus } from './hostStatus.js';
 import { isKvValue, readLastPerSubject } from './lastPerSubject.js';
 import { NodeEvent } from './node.js';
-import { EVENTS_STREAM, HEARTBEAT_BUCKET, eventFilter } from './subjects.js';
+import { EVENTS_STREAM, FENCE_BUCKET, HEARTBEAT_BUCKET, eventFilter } from './subjects.js';
 
 export async function readNodeEvents(nc: NatsConnection): Promise<Map<string, NodeEvent['type']>> {
   const last = new Map<string, NodeEvent['type']>();
@@ -38,7 +39,25 @@ export async function readHeartbeats(nc: NatsConnection): Promise<Heartbeat[]> {
   return found;
 }
 
+/** Every host's last fence record with its revision; none while the bucket does not exist yet. */
+export async function readFences(nc: NatsConnection): Promise<StoredFence[]> {
+  const found: StoredFence[] = [];
+  const exists = await readLastPerSubject(nc, `KV_${FENCE_BUCKET}`, `$KV.${FENCE_BUCKET}.>`).catch((error: Error) => {
+    if (/stream not found/i.test(error.message)) return null;
+    throw error;
+  });
+  for (const m of exists ?? []) {
+    if (!isKvValue(m)) continue;
+    try {
+      found.push({ record: decode(FenceRecord, m.data), revision: m.seq });
+    } catch {
+      // an unreadable record counts as none
+    }
+  }
+  return found;
+}
+
 export async function readHostStatuses(nc: NatsConnection): Promise<HostStatus[]> {
-  const [nodes, heartbeats] = await Promise.all([readNodeEvents(nc), readHeartbeats(nc)]);
-  return hostStatuses(nodes, heartbeats);
+  const [nodes, heartbeats, fences] = await Promise.all([readNodeEvents(nc), readHeartbeats(nc), readFences(nc)]);
+  return hostStatuses(nodes, heartbeats, fences);
 }
