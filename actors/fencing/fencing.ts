@@ -18,7 +18,7 @@ import type { HostStatus } from '../../events/hostStatus.js';
 import { HEARTBEAT_INTERVAL_MS } from '../../events/subjects.js';
 import { hexOf } from '../../runtime/images/digest.js';
 import type { Host } from '../host.js';
-import { liveContainers } from '../resolve.js';
+import { liveContainers, resolveImage } from '../resolve.js';
 import { readFence, writeFence } from './fenceStore.js';
 import { readContainerStates } from './lostStates.js';
 import { duplicatesToStop, planReplacements, replacementName, replacementsToCreate, shouldFence } from './plan.js';
@@ -78,6 +78,7 @@ export class Fencing {
         if (shouldFence(status, this.host.id)) await this.fence(status, statuses);
       }
       const fences = statuses.flatMap((s) => (s.fence ? [s.fence] : []));
+      if (process.env.BERTH_DEBUG) console.error(`berthd: fencing round: ${statuses.map((s) => `${s.host} ${s.state}${s.fence ? ` ${s.fence.record.state}@${s.fence.revision} ${JSON.stringify(s.fence.record.replacements.map((r) => [r.host, r.id.slice(0, 6), this.host.containers.has(r.id)]))}` : ''}`).join(', ')}`);
       for (const { replacement, fence } of replacementsToCreate(fences, this.host.id, (id) => this.host.containers.has(id))) {
         await this.createReplacement(replacement, fence);
       }
@@ -100,16 +101,26 @@ export class Fencing {
     console.error(`berthd: host ${lost.host} fenced at seq ${revision} by ${this.host.id}; rescheduled: ${where || 'none'}${plan.unplaced.length ? `; no ready host for ${plan.unplaced.length}` : ''}`);
   }
 
-  /** Creates and starts one replacement placed on this host. */
+  /**
+   * Creates and starts one replacement placed on this host: the same image id when this host
+   * has it, else the image its reference names here (an image imported on each host has an id
+   * per host: its config records when it was made).
+   */
   private async createReplacement(replacement: Replacement, fence: StoredFence): Promise<void> {
-    const image = this.host.images.get(hexOf(replacement.config.image));
-    if (image?.state.status !== 'present') {
-      if (!this.reported.has(replacement.id)) console.error(`berthd: cannot reschedule ${replacement.container.slice(0, 12)} here: image ${replacement.config.imageRef} is not on this host`);
-      this.reported.add(replacement.id);
-      return;
+    const { image: id, imageRef } = replacement.config;
+    const present = this.host.images.get(hexOf(id))?.state.status === 'present';
+    let image = id;
+    if (!present) {
+      try {
+        image = resolveImage(this.host, imageRef).id;
+      } catch {
+        if (!this.reported.has(replacement.id)) console.error(`berthd: cannot reschedule ${replacement.container.slice(0, 12)} here: image ${imageRef} is not on this host`);
+        this.reported.add(replacement.id);
+        return;
+      }
     }
     const taken = (name: string) => liveContainers(this.host).some((c) => c.state.config?.name === name);
-    const config = { ...replacement.config, name: replacementName(replacement.config.name, fence.record.host, taken) };
+    const config = { ...replacement.config, image, name: replacementName(replacement.config.name, fence.record.host, taken) };
     const entity = this.host.container(replacement.id);
     const meta = (step: string) => ({ id: `${replacement.id}.${step}`, correlation: `fence-${fence.record.host}-${fence.revision}` });
     try {
