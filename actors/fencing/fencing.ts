@@ -78,7 +78,7 @@ export class Fencing {
         if (shouldFence(status, this.host.id)) await this.fence(status, statuses);
       }
       const fences = statuses.flatMap((s) => (s.fence ? [s.fence] : []));
-      if (process.env.BERTH_DEBUG) console.error(`berthd: fencing round: ${statuses.map((s) => `${s.host} ${s.state}${s.fence ? ` ${s.fence.record.state}@${s.fence.revision} ${JSON.stringify(s.fence.record.replacements.map((r) => [r.host, r.id.slice(0, 6), this.host.containers.has(r.id)]))}` : ''}`).join(', ')}`);
+      if (process.env.BERTH_DEBUG) console.error(`berthd: fencing round: ${statuses.map((s) => `${s.host} ${s.state}${s.fence ? ` ${s.fence.record.state}@${s.fence.revision}` : ''}`).join(', ')}`);
       for (const { replacement, fence } of replacementsToCreate(fences, this.host.id, (id) => this.host.containers.has(id))) {
         await this.createReplacement(replacement, fence);
       }

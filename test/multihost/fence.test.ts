@@ -15,7 +15,7 @@ import { until } from '../helpers/engine.js';
 
 /** The live daemons' logs, for a failure's message. */
 async function daemonLogs(cluster: TestCluster): Promise<string> {
-  const logs = await Promise.all(['h1', 'h2'].map(async (h) => `${h}: ${(await fs.readFile(path.join(cluster.host(h).dir, 'berthd.log'), 'utf8').catch(() => '')).split('\n').filter((l) => !/fencing round|reading /.test(l)).slice(-25).join(' / ')}`));
+  const logs = await Promise.all(['h1', 'h2'].map(async (h) => `${h}: ${(await fs.readFile(path.join(cluster.host(h).dir, 'berthd.log'), 'utf8').catch(() => '')).split('\n').filter((l) => /fenc|resched/.test(l)).slice(-10).join(' / ')}`));
   return logs.join('; ');
 }
 
