@@ -6,6 +6,8 @@
  * can take minutes on this machine (a known problem, docs/ARCHITECTURE.md): those checks are
  * waited for and marked todo when it does not come, so the test does not depend on it.
  */
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import t from 'tap';
 import { isAlive } from '../../runtime/processes.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
@@ -13,9 +15,12 @@ import { until } from '../helpers/engine.js';
 
 const json = (out: string) => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
+let lastError = '';
+
 /** A read that may time out while JetStream elects new leaders after the cut: [] is "not yet". */
 async function psRows(cluster: TestCluster, from: string): Promise<string[]> {
-  const result = await cluster.berth(from, ['ps', '-a', '--format', '{{.Names}} {{.State}} {{.Status}}'], { timeoutMs: 20_000 }).catch(() => null);
+  const result = await cluster.berth(from, ['ps', '-a', '--format', '{{.Names}} {{.State}} {{.Status}}'], { timeoutMs: 30_000 }).catch((error: Error) => { lastError = error.message; return null; });
+  if (result && result.code !== 0) lastError = result.stderr;
   if (result?.code !== 0) return [];
   return result.stdout.trim().split('\n').map((r) => r.replace(/ (Up|Exited) .*$/, '')).sort();
 }
@@ -39,7 +44,10 @@ t.test('a cut-off host is fenced by the majority; healed, it stops its duplicate
   await until('web rescheduled and running on h1 or h2', async () => {
     rows = await psRows(cluster, 'h1');
     return rows.some((r) => /^h[12]\/web running$/.test(r));
-  }, 180_000).catch((error: Error) => { throw new Error(`${error.message}; ps: ${rows.join(' | ')}`); });
+  }, 180_000).catch(async (error: Error) => {
+    const logs = await Promise.all(['h1', 'h2'].map(async (h) => (await fs.readFile(path.join(cluster.host(h).dir, 'berthd.log'), 'utf8').catch(() => '')).split('\n').slice(-8).join(' / ')));
+    throw new Error(`${error.message}; ps: ${rows.join(' | ')}; last error: ${lastError}; logs: ${logs.join(' ;; ')}`);
+  });
   const newHost = rows.find((r) => /^h[12]\/web running$/.test(r))!.slice(0, 2);
   let moved: any[] = [];
   await until('the reschedule event readable', async () => (moved = await events(cluster, started, 'event=reschedule')).length > 0, 60_000);
