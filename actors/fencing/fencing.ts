@@ -70,6 +70,8 @@ export class Fencing {
     try {
       const own = await this.ownFence();
       if (own) await this.acknowledge(own);
+      // Cleared already (an acknowledgement whose answer was lost stored it after all).
+      else this.host.fence = null;
       const statuses = await readHostStatuses(this.nc);
       // Only a host whose heartbeat the majority stores acts for the cluster.
       const self = statuses.find((s) => s.host === this.host.id);
