@@ -78,11 +78,6 @@ export function nodeConfig(plan: ClusterPlan, nodeName: string, storeDir: string
     `server_name: ${quote(node.name)}`,
     `listen: ${quote(`${node.address}:${node.clientPort}`)}`,
     'max_payload: 8MB',
-    // A silent peer (a cut link leaves the TCP connection open) is dropped after about 15 s
-    // instead of the default minutes: its subscription interest (the queue members answering
-    // direct gets, a host's command subscription) then leaves the majority's nodes.
-    'ping_interval: "5s"',
-    'ping_max: 3',
     ...tlsBlock(plan.tls, node.name, ''),
     `jetstream { store_dir: ${quote(storeDir)} }`,
     'cluster {',
