@@ -1,6 +1,6 @@
 /**
  * Fencing and rescheduling, the effects (docs/MULTIHOST.md, "Fencing and rescheduling"). Every
- * interval each daemon, while its own heartbeat is in the replicated bucket:
+ * round (6 s) each daemon, while its own heartbeat is in the replicated bucket:
  * - reads its own fence record: if it was fenced, it refuses commands, stops the duplicates of
  *   the containers rescheduled elsewhere (a `container.fenced` event on each says why), waits
  *   for them to be down, then writes the record `cleared` and serves again;
@@ -15,7 +15,7 @@ import type { KV } from '@nats-io/kv';
 import { readHostStatuses } from '../../events/clusterState.js';
 import { HOST_LOST_REASON, fencedReason, type FenceRecord, type Replacement, type StoredFence } from '../../events/fence.js';
 import type { HostStatus } from '../../events/hostStatus.js';
-import { HEARTBEAT_INTERVAL_MS } from '../../events/subjects.js';
+import { HOST_LOST_MS } from '../../events/subjects.js';
 import { hexOf } from '../../runtime/images/digest.js';
 import type { Host } from '../host.js';
 import { liveContainers, resolveImage } from '../resolve.js';
@@ -23,6 +23,11 @@ import { readFence, writeFence } from './fenceStore.js';
 import { readContainerStates } from './lostStates.js';
 import { duplicatesToStop, planReplacements, replacementName, replacementsToCreate, shouldFence } from './plan.js';
 
+/**
+ * How often a round runs: each reads the host states (a few JetStream consumers), so not at
+ * every heartbeat; a lost host is fenced within about two lost thresholds.
+ */
+const ROUND_MS = HOST_LOST_MS;
 /** How long a duplicate may take to go down (its stop timeout, then SIGKILL). */
 const DOWN_WITHIN_MS = 60_000;
 const UP = new Set(['starting', 'running', 'paused', 'stopping']);
@@ -144,7 +149,7 @@ export class Fencing {
 
   start(): void {
     const tick = () => this.tick().catch((error: Error) => console.error(`berthd: fencing: ${error.message}`));
-    this.timer = setInterval(tick, HEARTBEAT_INTERVAL_MS);
+    this.timer = setInterval(tick, ROUND_MS);
     this.timer.unref();
   }
 
