@@ -39,13 +39,15 @@ export async function readHeartbeats(nc: NatsConnection): Promise<Heartbeat[]> {
   return found;
 }
 
-/** Every host's last fence record with its revision; none while the bucket does not exist yet. */
+/**
+ * Every host's last fence record with its revision. None when the bucket cannot be read (it
+ * does not exist yet, or its leader is being elected after a node was cut off), as for the
+ * heartbeats: host states then lack the fence, and every fence write still names the revision
+ * its writer read, so a missed record can cause no second fencing.
+ */
 export async function readFences(nc: NatsConnection): Promise<StoredFence[]> {
   const found: StoredFence[] = [];
-  const exists = await readLastPerSubject(nc, `KV_${FENCE_BUCKET}`, `$KV.${FENCE_BUCKET}.>`).catch((error: Error) => {
-    if (/stream not found/i.test(error.message)) return null;
-    throw error;
-  });
+  const exists = await readLastPerSubject(nc, `KV_${FENCE_BUCKET}`, `$KV.${FENCE_BUCKET}.>`).catch(() => null);
   for (const m of exists ?? []) {
     if (!isKvValue(m)) continue;
     try {
