@@ -147,8 +147,13 @@ export default async function ps(opts: PsOptions, globals: GlobalOptions): Promi
     const showAll = (opts.all ?? false) || needsAll || last !== undefined;
     const everything = await client.request({ op: 'container.list', all: showAll || needsEverything, size: opts.size ?? false });
     let views = everything.filter((v) => showAll || RUNNING.has(v.status));
-    // A cluster's lost hosts cannot answer: their containers come from the log, as lost.
-    if (!client.isBound) views = [...views, ...(await lostContainerViews(client, showAll))];
+    // A cluster's lost hosts cannot answer: their containers come from the log, as lost. A host
+    // read as lost that answered all the same (its heartbeat expired on a busy machine, or the
+    // read raced its return) shows what it answered, not its containers twice.
+    if (!client.isBound) {
+      const answered = new Set(everything.map((v) => v.id));
+      views = [...views, ...(await lostContainerViews(client, showAll)).filter((v) => !answered.has(v.id))];
+    }
     views = views.filter((v) => keep(v, everything));
     // Every host lists its own newest first; a cluster's lists are merged the same way.
     if (!client.isBound) views.sort((a, b) => b.created - a.created);
