@@ -40,14 +40,25 @@ export class Checkpointer {
   appended(entity: Entity<unknown, unknown>): void {
     this.dirty.add(entity);
     this.sinceCheckpoint++;
-    if (this.sinceCheckpoint >= (this.options.every ?? 200)) void this.flush();
+    if (this.sinceCheckpoint >= (this.options.every ?? 200)) this.flushLater();
     else this.arm();
   }
 
   private arm(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), this.options.idleMs ?? 2000);
+    this.timer = setTimeout(() => this.flushLater(), this.options.idleMs ?? 2000);
     this.timer.unref();
+  }
+
+  /**
+   * A flush nobody waits for: a failed write (a bucket without a leader for a while) is logged
+   * and tried again later, never an unhandled rejection that ends the daemon.
+   */
+  private flushLater(): void {
+    this.flush().catch((error: Error) => {
+      console.error(`berthd: snapshots: ${error.message}; trying again`);
+      this.arm();
+    });
   }
 
   /** Writes the snapshots of changed entities, then the checkpoint. Safe to call at any time. */
@@ -75,10 +86,16 @@ export class Checkpointer {
     this.dirty.clear();
     let max = this.checkpoint;
     for (const entity of entities) max = Math.max(max, entity.lastSeq);
-    for (const entity of changed) {
+    for (const [index, entity] of changed.entries()) {
       if (this.written.get(entity) === entity.lastSeq) continue;
       const { value, context } = entity.snapshotData();
-      await snapshots.save(host, { kind: entity.kind, entity: entity.id, seq: entity.lastSeq, value, context });
+      try {
+        await snapshots.save(host, { kind: entity.kind, entity: entity.id, seq: entity.lastSeq, value, context });
+      } catch (error) {
+        // Not written: still to write at the next flush.
+        for (const rest of changed.slice(index)) this.dirty.add(rest);
+        throw error;
+      }
       this.written.set(entity, entity.lastSeq);
     }
     if (max > this.checkpoint) {

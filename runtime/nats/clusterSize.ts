@@ -56,7 +56,8 @@ export async function waitForStreamLeader(nc: NatsConnection, stream: string, ti
 /**
  * Runs a JetStream setup step (creating or adopting a stream or bucket) again while it times
  * out: while a new cluster elects leaders, or three daemons create the same stream at once,
- * an API call can go unanswered for a while.
+ * an API call can go unanswered for a while; and while its nodes are still joining, the meta
+ * leader may know fewer peers than the replicas asked ("no suitable peers for placement").
  */
 export async function untilAnswered<T>(what: string, step: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -65,7 +66,7 @@ export async function untilAnswered<T>(what: string, step: () => Promise<T>, tim
       return await step();
     } catch (error) {
       const message = (error as Error).message ?? '';
-      const transient = /timeout|no responders|not enabled|leader/i.test(message);
+      const transient = /timeout|no responders|not enabled|leader|no suitable peers/i.test(message);
       if (!transient || Date.now() > end) throw new BerthError(`${what}: ${message}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
