@@ -335,9 +335,9 @@ function lifecycle(s) {
       x(s.ratios[key]), ...(withDocker ? [x(s.ratiosVsDocker?.[key])] : [])]));
   }
   if (s.results.berth.version) {
-    lines.push('', '`version` and `ps` are the CLIs\' own cost: berth\'s is a Node process starting (an empty `node -e \'\'` alone took' +
-      ' 90–270 ms on this machine while it was this busy), loading the bundled CLI and connecting to NATS; podman and docker are Go' +
-      ' binaries. This is the start-up cost the start-latency section breaks down.');
+    lines.push('', '`version` and `ps` are the CLIs\' own cost: berth\'s is a Node process starting, loading the bundled CLI and' +
+      ' connecting to NATS; podman and docker are Go binaries. The start-latency section measures the parts (a bare `node -e 0`' +
+      ' and the module loading, as references).');
   }
   lines.push('', `The goal for the ${s.batch}-container batch is at most 0.2× podman's: ${s.ratios.batchSerial}x one after another, ${s.ratios.batchConcurrent}x ${s.parallel} at a time.` +
     `${withDocker ? ` Against docker: ${x(s.ratiosVsDocker?.batchSerial)} and ${x(s.ratiosVsDocker?.batchConcurrent)}.` : ''}`, '');

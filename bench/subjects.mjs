@@ -71,9 +71,9 @@ const subjects = [
   {
     name: 'berth-modules',
     role: 'reference',
-    display: 'node --input-type=module -e "await import(\'dist/cli/commands/run.js\')"',
-    note: 'Node start-up plus loading every module `berth run` needs, no connection',
-    argv: [node, '--input-type=module', '-e', `await import(${JSON.stringify(path.join(repo, 'dist/cli/commands/run.js'))})`],
+    display: 'node dist/cli/main.js --version',
+    note: 'Node start-up plus loading the bundled CLI (every module `berth run` needs), no connection',
+    argv: [node, path.join(repo, 'dist/cli/main.js'), '--version'],
   },
 ];
 
