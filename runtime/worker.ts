@@ -213,22 +213,27 @@ export class Worker {
     return oom;
   }
 
-  /** What the kernel and the shim's files say about a container. */
+  /** What the kernel and the shim's files say about a container (reconciliation's view). */
   async inspect(id: string): Promise<KernelView> {
+    const { started, alive, exit } = await this.processOf(id);
+    const frozen = alive && (await this.cgroups.frozen(cgroupName(id)).catch(() => false));
+    return { started, alive, exit, frozen, settingUp: !started && !exit && (await shimSettingUp(this.layout.container(id).pid)) };
+  }
+
+  /** The container's process as the shim's pid and exit files say, and whether it still runs. */
+  private async processOf(id: string): Promise<Pick<KernelView, 'started' | 'alive' | 'exit'>> {
     const paths = this.layout.container(id);
     const exit = await readExit(paths);
     const text = await fs.readFile(paths.pid, 'utf8').catch(() => '');
     const [pid, shimPid] = text.trim().split(/\s+/).map(Number);
     const started = pid && shimPid ? { pid, shimPid } : null;
-    const alive = started !== null && exit === null && isAlive(started.pid);
-    const frozen = alive && (await this.cgroups.frozen(cgroupName(id)).catch(() => false));
-    return { started, alive, exit, frozen, settingUp: !started && !exit && (await shimSettingUp(paths.pid)) };
+    return { started, alive: started !== null && exit === null && isAlive(started.pid), exit };
   }
 
   /** Kills whatever still runs, deletes the cgroup and the container's dirs. Returns the exit, if the process had one. */
   async removeContainer(id: string): Promise<{ exit: ExitStatus; oomKilled: boolean } | null> {
     const paths = this.layout.container(id);
-    const view = await this.inspect(id);
+    const view = await this.processOf(id);
     const oomKilled = await this.cgroups.oomKilled(cgroupName(id)).catch(() => false);
     await this.cgroups.remove(cgroupName(id));
     let exit = view.exit;
