@@ -15,6 +15,8 @@ import { ensureEmbeddedNats } from '../runtime/nats/embedded.js';
 import { clusterSizeOf, replicasFor, untilAnswered, waitForJetStream, waitForStreamLeader } from '../runtime/nats/clusterSize.js';
 import { lockRoot } from '../runtime/daemonLock.js';
 import { Worker } from '../runtime/worker.js';
+import { Fencing } from './fencing/fencing.js';
+import { openFenceBucket } from './fencing/fenceStore.js';
 import { Heartbeats, openHeartbeatBucket } from './heartbeats.js';
 import { Host } from './host.js';
 import { NodeRecord } from './node.js';
@@ -75,8 +77,17 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const store = new JetStreamEventStore(nc);
   const host = new Host(hostId, nc, store, worker, snapshots);
   phase('snapshots open');
-  const replayed = await host.start();
+  // In a cluster, the host reads its fence record before it resumes (docs/MULTIHOST.md):
+  // the containers rescheduled elsewhere are held (not restarted) and stopped before it serves.
+  const fenceBucket = options.nats ? await untilAnswered('the fence bucket', () => openFenceBucket(nc, replicas)) : null;
+  const fencing = fenceBucket ? new Fencing(nc, fenceBucket, host) : null;
+  const ownFence = fencing ? await untilAnswered('the fence record', () => fencing.ownFence()) : null;
+  const replayed = await host.start(new Set(ownFence?.record.replacements.map((r) => r.container)));
   phase('replayed and reconciled');
+  if (fencing && ownFence) {
+    // Not acknowledged: the host refuses commands until a later round of fencing manages it.
+    await fencing.acknowledge(ownFence).catch((error: Error) => console.error(`berthd: fencing: ${error.message}`));
+  }
   const retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
   const compact = () => host.compact(retentionMs).catch((error: Error) => console.error(`berthd: compaction: ${error.message}`));
   await compact();
@@ -94,6 +105,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const subscription = serveRequests(nc, host, node);
   await nc.flush();
   await heartbeats.start();
+  fencing?.start();
   const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
   await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
   const ms = (performance.now() - started).toFixed(0);
@@ -101,6 +113,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   return {
     async stop() {
       clearInterval(compaction);
+      fencing?.stop();
       await heartbeats.stop(true);
       subscription.unsubscribe();
       await host.flushSnapshots().catch((error: Error) => console.error(`berthd: snapshots: ${error.message}`));

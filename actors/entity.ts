@@ -144,6 +144,13 @@ export class Entity<State, Command> {
       if (drafts.length === 0) return [];
       const time = Date.now();
       const before = this.state;
+      // An event decided together with the entity's creation carries the creation's attributes.
+      let attributes: Record<string, string> = {};
+      const attributesOf = (draft: { type: string; data: unknown }) => {
+        const own = this.rules.attributes(before, draft);
+        attributes = Object.keys(own).length > 0 ? own : attributes;
+        return attributes;
+      };
       const events = drafts.map((draft, index) => ({
         ...draft,
         id: `${meta.id}.${index}`,
@@ -153,7 +160,7 @@ export class Entity<State, Command> {
         time,
         causation: meta.id,
         correlation: meta.correlation,
-        attributes: this.rules.attributes(before, draft),
+        attributes: attributesOf(draft),
       })) as AnyEvent[];
       this.appending = true;
       try {

@@ -22,6 +22,7 @@ import { Checkpointer } from './checkpoints.js';
 import { replay, type ReplayStats } from './replay.js';
 import type { Kind } from '../events/envelope.js';
 import type { SnapshotStore } from '../events/snapshots.js';
+import type { StoredFence } from '../events/fence.js';
 import { containerRules, imageRules } from './rules.js';
 import { Volumes } from './volume/volumes.js';
 
@@ -35,6 +36,11 @@ export class Host {
   readonly volumes: Volumes;
   private readonly effects: ContainerEffects;
   private imageMachine = imageRules.machine;
+  /**
+   * Set while this host acknowledges its fencing (actors/fencing/fencing.ts): it stops its
+   * rescheduled duplicates, and the server refuses commands meanwhile.
+   */
+  fence: StoredFence | null = null;
   /** False during replay; once true, new entities start live with their effects. */
   private live = false;
 
@@ -102,8 +108,12 @@ export class Host {
     }
   }
 
-  /** Replays this host's history (pure, from snapshots and the log's tail), goes live, then reconciles with the kernel. */
-  async start(): Promise<ReplayStats> {
+  /**
+   * Replays this host's history (pure, from snapshots and the log's tail), goes live, then
+   * reconciles with the kernel. The containers in `hold` (rescheduled elsewhere while this host
+   * was fenced) are not started again by their policy: they are about to be stopped for good.
+   */
+  async start(hold: ReadonlySet<string> = new Set()): Promise<ReplayStats> {
     const stats = await replay({ host: this.id, store: this.store, snapshots: this.snapshots, entityFor: (kind, id) => this.entityFor(kind, id),
       log: process.env.BERTH_DEBUG ? (message) => console.error(`berthd: ${message}`) : undefined,
     });
@@ -115,7 +125,7 @@ export class Host {
     await Promise.all([...this.containers.values()].map(async (container) => {
       const state = container.state;
       if (state.status === 'none' || state.status === 'removed') return;
-      await this.reconcile(container);
+      await this.reconcile(container, hold);
     }));
     if (process.env.BERTH_DEBUG) console.error('berthd: containers reconciled');
     await this.volumes.start();
@@ -124,7 +134,7 @@ export class Host {
   }
 
   /** Makes one container's record true to the kernel (after replay); see reconcileContainer. */
-  private async reconcile(container: ContainerEntity): Promise<void> {
+  private async reconcile(container: ContainerEntity, hold: ReadonlySet<string>): Promise<void> {
     const state = container.state;
     const repair = reconcileContainer(state, await this.worker.inspect(container.id));
     if (repair.thaw) await this.worker.unpause(container.id).catch(() => {});
@@ -132,12 +142,14 @@ export class Host {
       // In the background, so that one long copy-up does not hold up the daemon's start.
       void (async () => {
         while ((await this.worker.inspect(container.id)).settingUp) await new Promise((resolve) => setTimeout(resolve, 200));
-        if (this.live) await this.reconcile(container);
+        if (this.live) await this.reconcile(container, hold);
       })().catch((error: Error) => console.error(`berthd: reconcile ${container.id.slice(0, 12)}: ${error.message}`));
       return;
     }
     if (repair.resume) this.effects.resume(state, repair.resume);
-    for (const command of repair.commands) this.dispatch(container.id, command);
+    for (const command of repair.commands) {
+      if (!(hold.has(container.id) && command.type === 'Start')) this.dispatch(container.id, command);
+    }
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decode, encode } from '../events/codec.js';
-import { errorToWire } from '../events/errors.js';
+import { BerthError, errorToWire } from '../events/errors.js';
 import { OutputChunk, Progress, Reply, RequestEnvelope } from '../events/requests.js';
 import type { Host } from './host.js';
 import type { NodeRecord } from './node.js';
@@ -22,6 +22,11 @@ export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord):
       envelope = decode(RequestEnvelope, data);
     } catch (error) {
       return { ok: false, error: errorToWire(error) };
+    }
+    // A fenced host serves nothing until it has stopped its duplicates and cleared its fence.
+    if (host.fence) {
+      const { by } = host.fence.record;
+      return { ok: false, error: errorToWire(new BerthError(`host ${host.id} is fenced (by ${by} at seq ${host.fence.revision}); it serves again once its rescheduled duplicates are stopped`)) };
     }
     const known = recent.get(envelope.id);
     if (known) return known;

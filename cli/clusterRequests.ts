@@ -5,7 +5,8 @@
  * - lists (containers, images, volumes) ask every live host and are joined;
  * - image import, load and pull go to every ready host, so placement finds the image anywhere;
  * - anything else needs a host named.
- * A lost host is not asked: its containers show as lost in `ps` (cli/commands/ps.ts).
+ * A lost host is not asked, nor a fenced one (it refuses until it has stopped its duplicates):
+ * their containers show as lost in `ps` (cli/commands/ps.ts).
  */
 import { ValidationError } from '../events/errors.js';
 import type { ContainerView, Op, Request, Result } from '../events/requests.js';
@@ -16,7 +17,7 @@ const JOINED = new Set<Op>(['container.list', 'image.list', 'volume.list']);
 const EVERY_READY_HOST = new Set<Op>(['image.import', 'image.load', 'image.pull']);
 
 async function liveHosts(client: Client, ready = false): Promise<string[]> {
-  const hosts = (await client.hosts()).filter((h) => (ready ? h.state === 'ready' : h.state !== 'lost')).map((h) => h.host);
+  const hosts = (await client.hosts()).filter((h) => (ready ? h.state === 'ready' : h.state !== 'lost' && h.state !== 'fenced')).map((h) => h.host);
   if (hosts.length === 0) throw new ValidationError(`no ${ready ? 'ready' : 'live'} host in the cluster`);
   return hosts;
 }

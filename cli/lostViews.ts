@@ -3,14 +3,17 @@
  * log last said of them (events/lostContainers.ts). A lost host cannot be asked, so these come
  * from the replicated events stream.
  */
+import type { FenceRecord } from '../events/fence.js';
 import type { LostContainer } from '../events/lostContainers.js';
 import { readLostContainers } from '../events/lostContainers.js';
 import type { ContainerView } from '../events/requests.js';
 import type { Client } from './client.js';
 
-/** Pure: a lost container as a view; only the fields the log holds are filled. */
-export function lostContainerView(lost: LostContainer): ContainerView {
+/** Pure: a lost container as a view; only the fields the log holds are filled. `fence`: its host's fencing, which may have rescheduled it. */
+export function lostContainerView(lost: LostContainer, fence?: FenceRecord): ContainerView {
+  const replacement = fence?.replacements.find((r) => r.container === lost.id);
   return {
+    ...(replacement ? { rescheduledTo: { host: replacement.host, id: replacement.id } } : {}),
     id: lost.id,
     host: lost.host,
     status: 'lost',
@@ -19,7 +22,7 @@ export function lostContainerView(lost: LostContainer): ContainerView {
     pid: null,
     exitCode: null,
     oomKilled: false,
-    error: `host ${lost.host} is lost; last recorded: ${lost.lastEvent}`,
+    error: `host ${lost.host} is lost; last recorded: ${lost.lastEvent}${replacement ? `; rescheduled to host ${replacement.host} as ${replacement.id}` : ''}`,
     startedAt: null,
     finishedAt: lost.time,
     restartCount: 0,
@@ -27,9 +30,11 @@ export function lostContainerView(lost: LostContainer): ContainerView {
   };
 }
 
-/** Every lost host's containers: those that were running, or all of them with `all`. */
+/** Every lost (or fenced) host's containers: those that were running, or all of them with `all`. */
 export async function lostContainerViews(client: Client, all: boolean): Promise<ContainerView[]> {
-  const lostHosts = (await client.hosts()).filter((h) => h.state === 'lost').map((h) => h.host);
-  const found = (await Promise.all(lostHosts.map((host) => readLostContainers(client.nc, host)))).flat();
-  return found.filter((c) => all || c.wasRunning).map(lostContainerView);
+  const lostHosts = (await client.hosts()).filter((h) => h.state === 'lost' || h.state === 'fenced');
+  const found = await Promise.all(lostHosts.map(async (h) => (await readLostContainers(client.nc, h.host))
+    .filter((c) => all || c.wasRunning)
+    .map((c) => lostContainerView(c, h.fence?.record.state === 'fenced' ? h.fence.record : undefined))));
+  return found.flat();
 }

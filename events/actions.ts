@@ -26,6 +26,9 @@ export function dockerAction(event: AnyEvent): DockerAction | null {
     case 'container.updated': return as('update');
     case 'container.health_status': return as(`health_status: ${event.data.status}`);
     case 'container.destroyed': return as('destroy');
+    // No Docker counterpart: berth's own actions for a cluster's fencing.
+    case 'container.rescheduled': return as('reschedule', { fromHost: event.data.host, fromContainer: event.data.container, reason: event.data.reason, fencedBy: event.data.fencedBy });
+    case 'container.fenced': return as('fence', { reason: event.data.reason, toHost: event.data.host, toContainer: event.data.container });
     case 'container.paused': return as('pause');
     case 'container.unpaused': return as('unpause');
     case 'container.oom': return as('oom');

@@ -93,6 +93,25 @@ export const ContainerRestarting = eventSchema(
   'container.restarting',
   z.object({ delayMs: z.number().int().nonnegative(), restartCount: z.number().int().positive() }),
 );
+/** Where a rescheduled container came from (docs/MULTIHOST.md, fencing): on the new container, after its created. */
+export const RescheduledFrom = z.object({
+  /** The fenced host and the container that ran there. */
+  host: z.string(),
+  container: z.string(),
+  reason: z.string(),
+  /** Who fenced that host, and the fence record's revision. */
+  fencedBy: z.string(),
+  fenceRevision: z.number().int(),
+});
+export type RescheduledFrom = z.infer<typeof RescheduledFrom>;
+export const ContainerRescheduled = eventSchema('container.rescheduled', RescheduledFrom);
+/** Its host was fenced and the container rescheduled elsewhere: it is stopped here for good. */
+export const ContainerFenced = eventSchema('container.fenced', z.object({
+  reason: z.string(),
+  /** The replacement: its host and container id. */
+  host: z.string(),
+  container: z.string(),
+}));
 export const ContainerRemoving = eventSchema('container.removing', z.object({}));
 export const ContainerDestroyed = eventSchema('container.destroyed', z.object({}));
 
@@ -101,13 +120,16 @@ export const ContainerEvent = z.discriminatedUnion('type', [
   ContainerStopping, ContainerDied, ContainerStopped, ContainerRestarting, ContainerRemoving, ContainerDestroyed,
   ...containerRuntimeEvents,
   ...healthEvents,
-  ContainerRenamed, ContainerUpdated, ContainerRemovalFailed,
+  ContainerRenamed, ContainerUpdated, ContainerRemovalFailed, ContainerRescheduled, ContainerFenced,
 ]);
 export type ContainerEvent = z.infer<typeof ContainerEvent>;
 
 /** Commands a container accepts. User commands come over the bus; Report* come from the worker. */
 export const ContainerCommand = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('Create'), config: ContainerConfig }),
+  /** `rescheduledFrom`: the replacement of a fenced host's container (records container.rescheduled). */
+  z.object({ type: z.literal('Create'), config: ContainerConfig, rescheduledFrom: RescheduledFrom.optional() }),
+  /** A returning host stops a container that was rescheduled elsewhere while it was fenced. */
+  z.object({ type: z.literal('Fence'), reason: z.string(), host: z.string(), container: z.string() }),
   z.object({ type: z.literal('Start'), byRestartPolicy: z.boolean().optional() }),
   /** `signal` (stop -s) overrides the container's stop signal. */
   z.object({ type: z.literal('Stop'), timeoutSeconds: z.number().min(0), signal: z.string().optional() }),

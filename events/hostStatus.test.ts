@@ -19,3 +19,10 @@ t.test('a host without a live heartbeat is lost; a drained one draining; else re
   t.equal(states[0].heartbeat?.capacity.cpus, 2);
   t.equal(states[3].heartbeat, undefined);
 });
+
+t.test('a host beating again before it acknowledged its fence is fenced, not ready; a lost one stays lost', async (t) => {
+  const nodes = new Map([['a', 'node.joined' as const], ['b', 'node.joined' as const], ['c', 'node.joined' as const]]);
+  const record = (host: string, state: 'fenced' | 'cleared') => ({ record: { host, state, by: 'x', time: 0, reason: 'host lost', replacements: [] }, revision: 9 });
+  const states = hostStatuses(nodes, [beat('a'), beat('b')], [record('a', 'fenced'), record('b', 'cleared'), record('c', 'fenced')]);
+  t.same(states.map((s) => [s.host, s.state, s.fence?.record.state]), [['a', 'fenced', 'fenced'], ['b', 'ready', 'cleared'], ['c', 'lost', 'fenced']]);
+});

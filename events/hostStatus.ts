@@ -1,12 +1,15 @@
 /**
  * The state of every host of a cluster, pure: a host exists once it has a node event; it is
  * `lost` when the heartbeat bucket holds no heartbeat of it (JetStream expired it: the lost rule
- * of docs/ARCHITECTURE.md), `draining` when its last node event is a drain, `ready` otherwise.
+ * of docs/ARCHITECTURE.md), `fenced` when it beats again but has not yet acknowledged its
+ * fencing (it is stopping its rescheduled duplicates), `draining` when its last node event is a
+ * drain, `ready` otherwise.
  */
+import type { StoredFence } from './fence.js';
 import type { Heartbeat } from './heartbeat.js';
 import { availabilityAfter, type Availability, type NodeEvent } from './node.js';
 
-export type HostState = 'ready' | 'lost' | 'draining';
+export type HostState = 'ready' | 'lost' | 'fenced' | 'draining';
 
 export interface HostStatus {
   host: string;
@@ -14,15 +17,19 @@ export interface HostStatus {
   availability: Availability;
   /** The live heartbeat; absent for a lost host. */
   heartbeat?: Heartbeat;
+  /** Its last fencing, acknowledged or not; absent when it was never fenced. */
+  fence?: StoredFence;
 }
 
-export function hostStatuses(lastNodeEvents: Map<string, NodeEvent['type']>, heartbeats: Heartbeat[]): HostStatus[] {
+export function hostStatuses(lastNodeEvents: Map<string, NodeEvent['type']>, heartbeats: Heartbeat[], fences: StoredFence[] = []): HostStatus[] {
   const live = new Map(heartbeats.map((h) => [h.host, h]));
+  const fenced = new Map(fences.map((f) => [f.record.host, f]));
   const names = new Set([...lastNodeEvents.keys(), ...live.keys()]);
   return [...names].sort().map((host) => {
     const availability = availabilityAfter(lastNodeEvents.get(host));
     const heartbeat = live.get(host);
-    const state: HostState = !heartbeat ? 'lost' : availability === 'drain' ? 'draining' : 'ready';
-    return { host, state, availability, heartbeat };
+    const fence = fenced.get(host);
+    const state: HostState = !heartbeat ? 'lost' : fence?.record.state === 'fenced' ? 'fenced' : availability === 'drain' ? 'draining' : 'ready';
+    return { host, state, availability, heartbeat, ...(fence ? { fence } : {}) };
   });
 }

@@ -13,13 +13,15 @@ export interface LastMessage {
   data: Uint8Array;
   /** A KV bucket's operation header (DEL, PURGE), when there is one. */
   operation: string | undefined;
+  /** Its stream sequence (a KV entry's revision). */
+  seq: number;
 }
 
 export async function readLastPerSubject(nc: NatsConnection, stream: string, filter: string): Promise<LastMessage[]> {
   const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: filter, deliver_policy: DeliverPolicy.LastPerSubject });
   const found = new Map<string, LastMessage>();
   for await (const m of boundedMessages(consumer)) {
-    found.set(m.subject, { subject: m.subject, data: m.data, operation: m.headers?.get('KV-Operation') || undefined });
+    found.set(m.subject, { subject: m.subject, data: m.data, operation: m.headers?.get('KV-Operation') || undefined, seq: m.seq });
   }
   const jsm = await jetstreamManager(nc);
   const subjects = Object.keys((await jsm.streams.info(stream, { subjects_filter: filter })).state.subjects ?? {});
@@ -27,7 +29,7 @@ export async function readLastPerSubject(nc: NatsConnection, stream: string, fil
   if (missed.length && process.env.BERTH_DEBUG) console.error(`berth: ${stream} ${filter}: the consumer missed ${missed.length} of ${subjects.length} subjects; fetched one by one`);
   for (const subject of missed) {
     const m = await jsm.streams.getMessage(stream, { last_by_subj: subject });
-    if (m) found.set(subject, { subject, data: m.data, operation: m.header?.get('KV-Operation') || undefined });
+    if (m) found.set(subject, { subject, data: m.data, operation: m.header?.get('KV-Operation') || undefined, seq: m.seq });
   }
   return [...found.values()];
 }

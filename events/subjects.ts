@@ -8,6 +8,8 @@ export const SNAPSHOT_BUCKET = 'berth_snapshots';
 
 /** The KV bucket of host heartbeats: key <host>, one value each, expiring after HOST_LOST_MS. */
 export const HEARTBEAT_BUCKET = 'berth_heartbeats';
+/** The KV bucket of fence records: key <host>, its last fencing (events/fence.ts). */
+export const FENCE_BUCKET = 'berth_fences';
 /** How often a daemon writes its heartbeat. */
 export const HEARTBEAT_INTERVAL_MS = 2000;
 /**

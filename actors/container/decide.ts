@@ -9,6 +9,7 @@ import { ConflictError, IllegalStateError, NotFoundError } from '../../events/er
 import { nextDelay, restartsAfterExit } from './restartPolicy.js';
 import type { ContainerState } from './state.js';
 import { decideRuntime, refusePaused } from './decideRuntime.js';
+import { decideFence } from './decideFence.js';
 
 export type ContainerDraft = Draft<ContainerEvent>;
 
@@ -21,13 +22,21 @@ export function decideContainer(state: ContainerState, command: ContainerCommand
   switch (command.type) {
     case 'Create':
       if (status !== 'none') throw new ConflictError(`container ${short(state)} already exists`);
-      return [{ type: 'container.created', data: command.config }];
+      return [
+        { type: 'container.created', data: command.config },
+        ...(command.rescheduledFrom ? [{ type: 'container.rescheduled' as const, data: command.rescheduledFrom }] : []),
+      ];
+    case 'Fence':
+      return decideFence(state, command);
     case 'Start':
       if (command.byRestartPolicy) {
         // The policy's timer: only a container still waiting for it starts; a stop or start in between wins.
         return status === 'restarting' ? [{ type: 'container.starting', data: { byRestartPolicy: true } }] : [];
       }
       if (status === 'running' || status === 'starting') return [];
+      if (state.fenced) {
+        throw new ConflictError(`container ${short(state)} was rescheduled to host ${state.fenced.host} as ${state.fenced.container.slice(0, 12)}; start that one`);
+      }
       if (status === 'created' || status === 'exited' || status === 'restarting') return [{ type: 'container.starting', data: {} }];
       throw new IllegalStateError(`cannot start container ${short(state)}: it is ${status}`);
     case 'ReportStarted':

@@ -42,6 +42,10 @@ export function evolveContainer(data: ContainerData, event: ContainerEvent): Con
       return { ...data, error: event.data.error };
     case 'container.health_status':
       return { ...data, health: { status: event.data.status, failingStreak: event.data.failingStreak } };
+    case 'container.fenced':
+      return { ...data, fenced: { host: event.data.host, container: event.data.container, reason: event.data.reason } };
+    case 'container.rescheduled':
+      return { ...data, rescheduledFrom: { host: event.data.host, container: event.data.container, reason: event.data.reason } };
     case 'container.destroyed':
       return { ...data, removedAt: event.time };
     case 'container.killed':

@@ -53,6 +53,8 @@ export const containerMachine = setup({
     'container.oom': { actions: evolve },
     'container.renamed': { actions: evolve },
     'container.updated': { actions: [evolve, 'applyLimits'] },
+    'container.fenced': { actions: evolve },
+    'container.rescheduled': { actions: evolve },
   },
   states: {
     none: { on: { 'container.created': { target: 'created', actions: evolve } } },

@@ -45,7 +45,8 @@ export function reconcileContainer(state: ContainerState, kernel: KernelView): R
     case 'exited':
       if (state.config?.autoRemove) return { commands: [{ type: 'Remove', force: false }], resume: null };
       // always and unless-stopped bring a container back when the daemon starts.
-      if (restartsWithDaemon(state.config?.restartPolicy, state.manuallyStopped)) return { commands: [{ type: 'Start' }], resume: null };
+      // A fenced container runs elsewhere now: never started again here.
+      if (!state.fenced && restartsWithDaemon(state.config?.restartPolicy, state.manuallyStopped)) return { commands: [{ type: 'Start' }], resume: null };
       return { commands: [], resume: null };
     case 'restarting':
       return { commands: [], resume: 'restart' };

@@ -36,6 +36,10 @@ export interface ContainerData {
   health: { status: HealthStatus; failingStreak: number } | null;
   /** When it was destroyed (ms since the epoch): its history is compacted after the retention period. */
   removedAt: number | null;
+  /** Set by container.fenced: rescheduled elsewhere (that host and container id) while its host was fenced. */
+  fenced?: { host: string; container: string; reason: string } | null;
+  /** Set by container.rescheduled: the fenced host's container this one replaces. */
+  rescheduledFrom?: { host: string; container: string; reason: string } | null;
 }
 
 /** What decide sees: the data plus the status. */
@@ -46,5 +50,6 @@ export function initialContainerData(input: { id: string; host: string }): Conta
     id: input.id, host: input.host, config: null, created: 0, pid: null, shimPid: null,
     exitCode: null, signal: null, oomKilled: false, error: null, startedAt: null, finishedAt: null,
     restartCount: 0, manuallyStopped: false, restartDueAt: null, restartDelayMs: 0, removedAt: null, health: null,
+    fenced: null, rescheduledFrom: null,
   };
 }

@@ -28,6 +28,7 @@ export default async function hostLs(opts: { quiet?: boolean; format?: string },
       process.stdout.write(statuses.map((s) => `${JSON.stringify({
         Host: s.host, State: s.state, Availability: s.availability,
         Capacity: s.heartbeat?.capacity ?? null, Labels: s.heartbeat?.labels ?? {}, Heartbeat: s.heartbeat ? new Date(s.heartbeat.time).toISOString() : null,
+        Fence: s.fence ? { State: s.fence.record.state, By: s.fence.record.by, Seq: s.fence.revision, Rescheduled: s.fence.record.replacements.length } : null,
       })}\n`).join(''));
     } else {
       process.stdout.write(table(['HOST', 'STATE', 'AVAILABILITY', 'CPUS', 'MEMORY FREE', 'RUNNING', 'LABELS'], statuses.map(hostRow)));

@@ -121,7 +121,7 @@ export function statusText(view: ContainerView, now = Date.now()): string {
     case 'created': return 'Created';
     case 'restarting': return `Restarting (${view.exitCode ?? 0}) ${humanDuration(now - (view.finishedAt ?? now))} ago`;
     case 'removing': return 'Removal In Progress';
-    case 'lost': return `Lost (host ${view.host} is lost)`;
+    case 'lost': return `Lost (host ${view.host} is lost${view.rescheduledTo ? `; rescheduled to ${view.rescheduledTo.host} as ${view.rescheduledTo.id.slice(0, 12)}` : ''})`;
     default: return view.status.charAt(0).toUpperCase() + view.status.slice(1);
   }
 }

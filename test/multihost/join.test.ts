@@ -7,7 +7,7 @@ import { startCluster } from '../helpers/cluster.js';
 
 t.test('three daemons join the cluster; stream and buckets have three replicas', async (t) => {
   const cluster = await startCluster(t);
-  for (const stream of ['BERTH_EVENTS', 'KV_berth_snapshots', 'KV_berth_heartbeats']) {
+  for (const stream of ['BERTH_EVENTS', 'KV_berth_snapshots', 'KV_berth_heartbeats', 'KV_berth_fences']) {
     const info = await cluster.streamInfo('h1', stream);
     t.equal(info.config.num_replicas, 3, `${stream} has three replicas`);
     t.equal((info.cluster.replicas ?? []).length, 2, `${stream} has a leader and two followers`);

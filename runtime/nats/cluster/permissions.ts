@@ -2,13 +2,13 @@
  * Who may do what on a berth cluster's NATS: the subject permissions of each principal.
  * Pure: the config writer turns them into nats-server's `permissions` blocks.
  *
- * - A host publishes only its own events, output, heartbeat and snapshot keys, and the
+ * - A host publishes only its own events, output, heartbeat and snapshot keys, any fence key, and the
  *   JetStream API calls the daemon makes; it subscribes only to its own commands and its own
  *   inbox prefix (`_INBOX_<host>`), so it can neither command nor overhear another host.
  * - A CLI user sends commands to any host and reads events, output and heartbeats.
  * Replies to requests are allowed by `allow_responses`, never by a broad publish grant.
  */
-import { EVENTS_STREAM, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, hostInboxPrefix } from '../../../events/subjects.js';
+import { EVENTS_STREAM, FENCE_BUCKET, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, hostInboxPrefix } from '../../../events/subjects.js';
 
 export interface Permissions {
   publish: string[];
@@ -19,7 +19,7 @@ export interface Permissions {
 
 /** The JetStream API calls a daemon makes (stream and bucket setup, reads, compaction). */
 function daemonJetStreamApi(): string[] {
-  const owned = [EVENTS_STREAM, `KV_${SNAPSHOT_BUCKET}`, `KV_${HEARTBEAT_BUCKET}`];
+  const owned = [EVENTS_STREAM, `KV_${SNAPSHOT_BUCKET}`, `KV_${HEARTBEAT_BUCKET}`, `KV_${FENCE_BUCKET}`];
   return [
     '$JS.API.INFO',
     ...owned.flatMap((stream) => [
@@ -50,6 +50,9 @@ export function hostPermissions(host: string): Permissions {
       `berth.out.${host}.>`,
       `$KV.${HEARTBEAT_BUCKET}.${host}`,
       `$KV.${SNAPSHOT_BUCKET}.${host}.>`,
+      // Any host's fence key: a live host fences a lost one, and a host clears its own
+      // (each write with optimistic concurrency: actors/fencing/fenceStore.ts).
+      `$KV.${FENCE_BUCKET}.*`,
       ...daemonJetStreamApi(),
     ],
     subscribe: [`berth.cmd.${host}.>`, `${hostInboxPrefix(host)}.>`],
@@ -58,7 +61,7 @@ export function hostPermissions(host: string): Permissions {
 }
 
 export function cliPermissions(): Permissions {
-  const read = [EVENTS_STREAM, `KV_${HEARTBEAT_BUCKET}`];
+  const read = [EVENTS_STREAM, `KV_${HEARTBEAT_BUCKET}`, `KV_${FENCE_BUCKET}`];
   return {
     publish: [
       'berth.cmd.>',

@@ -1,0 +1,160 @@
+/**
+ * Fencing and rescheduling, the effects (docs/MULTIHOST.md, "Fencing and rescheduling"). Every
+ * round (6 s) each daemon, while its own heartbeat is in the replicated bucket:
+ * - reads its own fence record: if it was fenced, it refuses commands, stops the duplicates of
+ *   the containers rescheduled elsewhere (a `container.fenced` event on each says why), waits
+ *   for them to be down, then writes the record `cleared` and serves again;
+ * - tries to fence each lost host that is not fenced yet: it plans the replacements (plan.ts)
+ *   and writes the record with optimistic concurrency (fenceStore.ts); one daemon wins;
+ * - creates and starts the replacements that a record places on this host and that it does
+ *   not hold yet (each with a `container.rescheduled` event saying where from and why).
+ */
+import { randomBytes } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { KV } from '@nats-io/kv';
+import { readHostStatuses } from '../../events/clusterState.js';
+import { HOST_LOST_REASON, fencedReason, type FenceRecord, type Replacement, type StoredFence } from '../../events/fence.js';
+import type { HostStatus } from '../../events/hostStatus.js';
+import { HOST_LOST_MS } from '../../events/subjects.js';
+import { hexOf } from '../../runtime/images/digest.js';
+import type { Host } from '../host.js';
+import { liveContainers, resolveImage } from '../resolve.js';
+import { readFence, writeFence } from './fenceStore.js';
+import { readContainerStates } from './lostStates.js';
+import { duplicatesToStop, planReplacements, replacementName, replacementsToCreate, shouldFence } from './plan.js';
+
+/**
+ * How often a round runs: each reads the host states (a few JetStream consumers), so not at
+ * every heartbeat; a lost host is fenced within about two lost thresholds.
+ */
+const ROUND_MS = HOST_LOST_MS;
+/** How long a duplicate may take to go down (its stop timeout, then SIGKILL). */
+const DOWN_WITHIN_MS = 60_000;
+const UP = new Set(['starting', 'running', 'paused', 'stopping']);
+
+export class Fencing {
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+  /** Replacements this host could not create (no image), reported once each. */
+  private readonly reported = new Set<string>();
+
+  constructor(private readonly nc: NatsConnection, private readonly kv: KV, private readonly host: Host) {}
+
+  /** This host's record, when it is fenced and has not acknowledged it yet. */
+  async ownFence(): Promise<StoredFence | null> {
+    const fence = await readFence(this.kv, this.host.id);
+    return fence?.record.state === 'fenced' ? fence : null;
+  }
+
+  /**
+   * The host learns it was fenced: commands are refused (Host.fence), the duplicates are
+   * stopped and recorded, and the record is written `cleared` at the revision read.
+   */
+  async acknowledge(fence: StoredFence): Promise<void> {
+    this.host.fence = fence;
+    const duplicates = duplicatesToStop(fence.record, [...this.host.containers.values()].map((c) => c.state));
+    await Promise.all(duplicates.map(async ({ id, replacement }) => {
+      const entity = this.host.container(id);
+      await entity.execute(
+        { type: 'Fence', reason: fencedReason(replacement), host: replacement.host, container: replacement.id },
+        { id: `fence-${fence.revision}-${id}`, correlation: `fence-${fence.revision}` },
+      );
+      await entity.waitFor((s) => !UP.has(s.status), DOWN_WITHIN_MS);
+    }));
+    const cleared: FenceRecord = { ...fence.record, state: 'cleared', clearedAt: Date.now() };
+    const revision = await writeFence(this.kv, cleared, fence.revision);
+    if (revision === null) throw new Error('the fence record changed while it was being acknowledged');
+    this.host.fence = null;
+    console.error(`berthd: fenced at seq ${fence.revision} by ${fence.record.by}: ${duplicates.length} duplicate(s) stopped; fence cleared at seq ${revision}`);
+  }
+
+  /** One round: the own record, the lost hosts, the replacements placed here. */
+  async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const own = await this.ownFence();
+      if (own) await this.acknowledge(own);
+      // Cleared already (an acknowledgement whose answer was lost stored it after all).
+      else this.host.fence = null;
+      const statuses = await readHostStatuses(this.nc);
+      // Only a host whose heartbeat the majority stores acts for the cluster.
+      const self = statuses.find((s) => s.host === this.host.id);
+      if (!self || self.state === 'lost' || self.state === 'fenced') return;
+      for (const status of statuses) {
+        if (shouldFence(status, this.host.id)) await this.fence(status, statuses);
+      }
+      const fences = statuses.flatMap((s) => (s.fence ? [s.fence] : []));
+      if (process.env.BERTH_DEBUG) console.error(`berthd: fencing round: ${statuses.map((s) => `${s.host} ${s.state}${s.fence ? ` ${s.fence.record.state}@${s.fence.revision}` : ''}`).join(', ')}`);
+      for (const { replacement, fence } of replacementsToCreate(fences, this.host.id, (id) => this.host.containers.has(id))) {
+        await this.createReplacement(replacement, fence);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Tries to fence a lost host with the plan of its replacements; logs whether this daemon won. */
+  private async fence(lost: HostStatus, statuses: HostStatus[]): Promise<void> {
+    const containers = await readContainerStates(this.host.store, lost.host);
+    const plan = planReplacements(containers, statuses.filter((s) => s.host !== lost.host), () => randomBytes(32).toString('hex'));
+    const record: FenceRecord = { host: lost.host, state: 'fenced', by: this.host.id, time: Date.now(), reason: HOST_LOST_REASON, replacements: plan.replacements };
+    const revision = await writeFence(this.kv, record, lost.fence?.revision ?? null);
+    if (revision === null) {
+      if (process.env.BERTH_DEBUG) console.error(`berthd: host ${lost.host} was fenced by another daemon first`);
+      return;
+    }
+    const where = plan.replacements.map((r) => `${r.container.slice(0, 12)} -> ${r.host}/${r.id.slice(0, 12)}`).join(', ');
+    console.error(`berthd: host ${lost.host} fenced at seq ${revision} by ${this.host.id}; rescheduled: ${where || 'none'}${plan.unplaced.length ? `; no ready host for ${plan.unplaced.length}` : ''}`);
+  }
+
+  /**
+   * Creates and starts one replacement placed on this host: the same image id when this host
+   * has it, else the image its reference names here (an image imported on each host has an id
+   * per host: its config records when it was made).
+   */
+  private async createReplacement(replacement: Replacement, fence: StoredFence): Promise<void> {
+    const { image: id, imageRef } = replacement.config;
+    const present = this.host.images.get(hexOf(id))?.state.status === 'present';
+    let image = id;
+    if (!present) {
+      try {
+        image = resolveImage(this.host, imageRef).id;
+      } catch {
+        if (!this.reported.has(replacement.id)) console.error(`berthd: cannot reschedule ${replacement.container.slice(0, 12)} here: image ${imageRef} is not on this host`);
+        this.reported.add(replacement.id);
+        return;
+      }
+    }
+    const taken = (name: string) => liveContainers(this.host).some((c) => c.state.config?.name === name);
+    const config = { ...replacement.config, image, name: replacementName(replacement.config.name, fence.record.host, taken) };
+    const entity = this.host.container(replacement.id);
+    const meta = (step: string) => ({ id: `${replacement.id}.${step}`, correlation: `fence-${fence.record.host}-${fence.revision}` });
+    try {
+      await entity.execute({
+        type: 'Create', config,
+        rescheduledFrom: { host: fence.record.host, container: replacement.container, reason: fence.record.reason, fencedBy: fence.record.by, fenceRevision: fence.revision },
+      }, meta('reschedule'));
+    } catch (error) {
+      // Not created: forgotten, so that the next round tries again.
+      if (entity.state.status === 'none') {
+        entity.stop();
+        this.host.containers.delete(replacement.id);
+      }
+      throw error;
+    }
+    await entity.execute({ type: 'Start' }, meta('start'));
+    console.error(`berthd: rescheduled ${fence.record.host}/${replacement.container.slice(0, 12)} here as ${replacement.id.slice(0, 12)} (${config.name})`);
+  }
+
+  start(): void {
+    const tick = () => this.tick().catch((error: Error) => console.error(`berthd: fencing: ${error.message}`));
+    this.timer = setInterval(tick, ROUND_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
