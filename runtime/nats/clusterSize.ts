@@ -66,7 +66,7 @@ export async function untilAnswered<T>(what: string, step: () => Promise<T>, tim
       return await step();
     } catch (error) {
       const message = (error as Error).message ?? '';
-      const transient = /timeout|no responders|not enabled|leader|no suitable peers/i.test(message);
+      const transient = /timeout|no responders|not enabled|leader|no suitable peers|stream not found/i.test(message);
       if (!transient || Date.now() > end) throw new BerthError(`${what}: ${message}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
