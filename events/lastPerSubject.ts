@@ -1,8 +1,13 @@
 /**
- * The last message of every subject under a filter in a stream: read through one ordered
- * consumer, then checked against the stream's own list of its subjects (NATS 2.9's pending
- * count, which ends the consumer's read, is a hint only), and any subject the consumer missed
- * is fetched by itself.
+ * The last message of every subject under a filter in a stream. The stream's leader lists the
+ * subjects under the filter; a few are fetched one by one from it, with no consumer at all;
+ * many are read through one ordered consumer, and any subject the consumer missed (NATS 2.9's
+ * pending count, which ends its read, is a hint only) is fetched by itself.
+ *
+ * The one-by-one path is the one the cluster's frequent reads take (hosts, heartbeats, fence
+ * records: a message a host). Creating a consumer needs JetStream's meta leader and a peer to
+ * place it on; after a node is cut off, that timed out round after round for minutes, while
+ * the stream's new leader answered gets within seconds.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, DeliverPolicy } from '@nats-io/jetstream';
@@ -17,21 +22,27 @@ export interface LastMessage {
   seq: number;
 }
 
+/** Up to this many subjects are fetched one by one; more are read through a consumer. */
+const ONE_BY_ONE = 64;
+
 export async function readLastPerSubject(nc: NatsConnection, stream: string, filter: string): Promise<LastMessage[]> {
-  const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: filter, deliver_policy: DeliverPolicy.LastPerSubject });
-  const found = new Map<string, LastMessage>();
-  for await (const m of boundedMessages(consumer)) {
-    found.set(m.subject, { subject: m.subject, data: m.data, operation: m.headers?.get('KV-Operation') || undefined, seq: m.seq });
-  }
   const jsm = await jetstreamManager(nc);
   const subjects = Object.keys((await jsm.streams.info(stream, { subjects_filter: filter })).state.subjects ?? {});
+  const found = new Map<string, LastMessage>();
+  if (subjects.length > ONE_BY_ONE) {
+    const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: filter, deliver_policy: DeliverPolicy.LastPerSubject });
+    for await (const m of boundedMessages(consumer)) {
+      found.set(m.subject, { subject: m.subject, data: m.data, operation: m.headers?.get('KV-Operation') || undefined, seq: m.seq });
+    }
+  }
   const missed = subjects.filter((subject) => !found.has(subject));
-  if (missed.length && process.env.BERTH_DEBUG) console.error(`berth: ${stream} ${filter}: the consumer missed ${missed.length} of ${subjects.length} subjects; fetched one by one`);
-  for (const subject of missed) {
+  if (subjects.length > ONE_BY_ONE && missed.length && process.env.BERTH_DEBUG) console.error(`berth: ${stream} ${filter}: the consumer missed ${missed.length} of ${subjects.length} subjects; fetched one by one`);
+  await Promise.all(missed.map(async (subject) => {
     const m = await jsm.streams.getMessage(stream, { last_by_subj: subject });
     if (m) found.set(subject, { subject, data: m.data, operation: m.header?.get('KV-Operation') || undefined, seq: m.seq });
-  }
-  return [...found.values()];
+  }));
+  // In stream order, as a consumer delivers them.
+  return [...found.values()].sort((a, b) => a.seq - b.seq);
 }
 
 /** Whether a KV message is a value (not a delete or purge marker). */

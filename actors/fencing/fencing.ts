@@ -35,6 +35,8 @@ const UP = new Set(['starting', 'running', 'paused', 'stopping']);
 export class Fencing {
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
+  /** What the round is doing, for an error's message. */
+  private step = '';
   /** Replacements this host could not create (no image), reported once each. */
   private readonly reported = new Set<string>();
 
@@ -73,20 +75,25 @@ export class Fencing {
     if (this.busy) return;
     this.busy = true;
     try {
+      this.step = 'reading its own fence';
       const own = await this.ownFence();
+      this.step = 'acknowledging its fence';
       if (own) await this.acknowledge(own);
       // Cleared already (an acknowledgement whose answer was lost stored it after all).
       else this.host.fence = null;
+      this.step = 'reading the host states';
       const statuses = await readHostStatuses(this.nc);
       // Only a host whose heartbeat the majority stores acts for the cluster.
       const self = statuses.find((s) => s.host === this.host.id);
       if (!self || self.state === 'lost' || self.state === 'fenced') return;
       for (const status of statuses) {
+        this.step = `fencing ${status.host}`;
         if (shouldFence(status, this.host.id)) await this.fence(status, statuses);
       }
       const fences = statuses.flatMap((s) => (s.fence ? [s.fence] : []));
       if (process.env.BERTH_DEBUG) console.error(`berthd: fencing round: ${statuses.map((s) => `${s.host} ${s.state}${s.fence ? ` ${s.fence.record.state}@${s.fence.revision}` : ''}`).join(', ')}`);
       for (const { replacement, fence } of replacementsToCreate(fences, this.host.id, (id) => this.host.containers.has(id))) {
+        this.step = `rescheduling ${replacement.container.slice(0, 12)}`;
         await this.createReplacement(replacement, fence);
       }
     } finally {
@@ -130,6 +137,7 @@ export class Fencing {
     const config = { ...replacement.config, image, name: replacementName(replacement.config.name, fence.record.host, taken) };
     const entity = this.host.container(replacement.id);
     const meta = (step: string) => ({ id: `${replacement.id}.${step}`, correlation: `fence-${fence.record.host}-${fence.revision}` });
+    this.step = `creating replacement ${replacement.id.slice(0, 12)}`;
     try {
       await entity.execute({
         type: 'Create', config,
@@ -143,12 +151,13 @@ export class Fencing {
       }
       throw error;
     }
+    this.step = `starting replacement ${replacement.id.slice(0, 12)}`;
     await entity.execute({ type: 'Start' }, meta('start'));
     console.error(`berthd: rescheduled ${fence.record.host}/${replacement.container.slice(0, 12)} here as ${replacement.id.slice(0, 12)} (${config.name})`);
   }
 
   start(): void {
-    const tick = () => this.tick().catch((error: Error) => console.error(`berthd: fencing: ${error.message}`));
+    const tick = () => this.tick().catch((error: Error) => console.error(`berthd: fencing, ${this.step}: ${error.message}`));
     this.timer = setInterval(tick, ROUND_MS);
     this.timer.unref();
   }

@@ -2,9 +2,11 @@
 import { runDaemon } from '../../actors/daemon.js';
 import { layoutFrom } from '../../runtime/layout.js';
 import type { GlobalOptions } from '../client.js';
+import { stampDaemonLog } from '../daemonLog.js';
 import { parsePairs, parseTime } from '../parse.js';
 
 export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; retention?: string; snapshots?: boolean; creds?: string; label?: string[] }): Promise<number> {
+  stampDaemonLog();
   const url = opts.nats ?? process.env.BERTH_NATS_URL;
   const retention = opts.retention ?? process.env.BERTH_RETENTION;
   const retentionMs = retention === undefined ? undefined : Date.now() - parseTime(retention, '--retention');

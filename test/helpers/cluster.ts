@@ -187,7 +187,8 @@ export class TestCluster {
     const log = await fs.open(path.join(host.dir, 'berthd.log'), 'a');
     const labels = host.labels.flatMap((l) => ['--label', l]);
     const argv = [process.execPath, DAEMON, '--root', host.root, '--run-root', host.runRoot, '--nats', this.urlsFrom(name), '--creds', host.creds, '--host-id', name, ...labels, ...extra];
-    host.daemon = inNetns(host.netns, argv, { env: this.natsEnv(), stdio: ['ignore', log.fd, log.fd] });
+    // BERTH_DEBUG: the daemons log their phases and fencing rounds, for a failure's message.
+    host.daemon = inNetns(host.netns, argv, { env: { ...this.natsEnv(), BERTH_DEBUG: '1' }, stdio: ['ignore', log.fd, log.fd] });
     await log.close();
     const daemon = host.daemon;
     await until(`the daemon of ${name} ready`, async () => {
@@ -290,6 +291,14 @@ export class TestCluster {
     }
     for (const host of this.hosts) await endProcess(host.nats);
     for (const netns of this.namespaces.reverse()) await ip('netns', 'del', netns).catch(() => {});
+    // BERTH_TEST_LOGS=DIR keeps every host's daemon and NATS logs, to study a failure.
+    if (process.env.BERTH_TEST_LOGS) {
+      const keep = path.join(process.env.BERTH_TEST_LOGS, `${path.basename(this.dir)}`);
+      for (const host of this.hosts) {
+        await fs.mkdir(path.join(keep, host.name), { recursive: true });
+        for (const log of ['berthd.log', 'nats.log']) await fs.copyFile(path.join(host.dir, log), path.join(keep, host.name, log)).catch(() => {});
+      }
+    }
     await fs.rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -53,10 +53,12 @@ t.test('a lost host is fenced, its always container rescheduled once; back, it s
   let rows: string[] = [];
   await until('web rescheduled and running on h1 or h2', async () => {
     rows = await psRows(cluster, 'h2');
-    return rows.some((r) => /^h[12]\/web running$/.test(r));
+    // In one read: a ps that missed the fence records shows the old copy lost without where it went.
+    return rows.some((r) => /^h[12]\/web running$/.test(r)) && rows.some((r) => r.startsWith('h3/web lost Lost (host h3 is lost; rescheduled to'));
   }, 120_000).catch(async (error: Error) => { throw new Error(`${error.message}; ps: ${rows.join(' | ')}; logs: ${await daemonLogs(cluster)}`); });
   const newHost = rows.find((r) => /^h[12]\/web running$/.test(r))!.slice(0, 2);
-  const h3 = (await hostLs(cluster, 'h1')).find((h) => h.Host === 'h3');
+  let h3: any;
+  await until('host ls answers', async () => (h3 = (await hostLs(cluster, 'h1')).find((h) => h.Host === 'h3')) !== undefined, 30_000);
   t.equal(h3?.State, 'lost', 'h3 reads lost');
   t.equal(h3?.Fence?.State, 'fenced', 'and fenced');
   t.ok(['h1', 'h2'].includes(h3?.Fence?.By), `fenced by a live daemon (${h3?.Fence?.By})`);
@@ -89,7 +91,12 @@ t.test('a lost host is fenced, its always container rescheduled once; back, it s
     return back?.State === 'ready' && back?.Fence?.State === 'cleared';
   }, 60_000);
   t.pass('h3 is ready and its fence acknowledged');
-  const after = await psRows(cluster, 'h1');
+  // Both hosts' rows in one read (a host that has not answered yet leaves its rows out).
+  let after: string[] = [];
+  await until('ps shows both hosts\' rows', async () => {
+    after = await psRows(cluster, 'h1');
+    return [`${newHost}/`, 'h3/'].every((h) => after.some((r) => r.startsWith(h)));
+  }, 30_000);
   t.same(after.filter((r) => r.includes('web') && r.includes('running')), [`${newHost}/web running`], 'exactly one running copy remains');
   t.ok(after.includes('h3/web exited'), 'the old one shows as exited');
   t.ok(after.includes('h3/plain running') && isAlive(plainPid), 'the container that was not rescheduled ran on and is seen again');

@@ -41,9 +41,11 @@ t.test('a cut-off host is fenced by the majority; healed, it stops its duplicate
 
   await cluster.setLink('h3', false);
   let rows: string[] = [];
-  await until('web rescheduled and running on h1 or h2', async () => {
+  // One read shows both: a ps that could not read the fence records (their stream's leader
+  // moving after the cut) shows the old copy lost without where it went, and is read again.
+  await until('web rescheduled and running on h1 or h2, the old copy lost', async () => {
     rows = await psRows(cluster, 'h1');
-    return rows.some((r) => /^h[12]\/web running$/.test(r));
+    return rows.some((r) => /^h[12]\/web running$/.test(r)) && rows.some((r) => r.startsWith('h3/web lost Lost (host h3 is lost; rescheduled to'));
   }, 180_000).catch(async (error: Error) => {
     const logs = await Promise.all(['h1', 'h2'].map(async (h) => (await fs.readFile(path.join(cluster.host(h).dir, 'berthd.log'), 'utf8').catch(() => '')).split('\n').slice(-8).join(' / ')));
     throw new Error(`${error.message}; ps: ${rows.join(' | ')}; last error: ${lastError}; logs: ${logs.join(' ;; ')}`);
@@ -67,7 +69,16 @@ t.test('a cut-off host is fenced by the majority; healed, it stops its duplicate
   await until('the fence event readable', async () => (fenced = await events(cluster, started, 'event=fence')).length > 0, 60_000);
   t.equal(fenced[0].Actor.ID, oldId, 'recorded on the old container');
   t.match(fenced[0].Actor.Attributes.reason, new RegExp(`^fenced: rescheduled to host ${newHost} as ${moved[0].Actor.ID.slice(0, 12)}$`), 'with why');
-  let running: string[] = [];
-  await until('ps answers', async () => (running = await psRows(cluster, 'h1')).length > 0, 60_000);
-  t.same(running.filter((r) => r.includes('web') && r.includes('running')), [`${newHost}/web running`], 'exactly one running copy');
+  // Read until every host answers ps (one that has not yet leaves its rows out); no read
+  // may show both copies running.
+  const runningCopies = (rows: string[]) => rows.filter((r) => r.includes('web') && r.includes('running'));
+  let both = false;
+  let copies: string[] = [];
+  await until('ps shows the new copy running', async () => {
+    copies = runningCopies(await psRows(cluster, 'h1'));
+    both ||= copies.length > 1;
+    return copies.length > 0;
+  }, 60_000);
+  t.notOk(both, 'no ps read showed two running copies');
+  t.same(copies, [`${newHost}/web running`], 'exactly one running copy');
 });
