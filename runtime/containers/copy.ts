@@ -2,7 +2,7 @@
  * `cp` on a container's root (a host path that reaches it, see Worker.withContainerRoot): out to
  * a tar file, and in from one, with Docker's rules for where things land (copyRules.ts).
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ConflictError, ValidationError } from '../../events/errors.js';
@@ -21,11 +21,15 @@ const NOTHING_READ_ONLY: ReadOnlyParts = { root: false, mounts: [] };
 /** Writes the archive of `inside` to `file` (through a temp file renamed at the end). */
 export async function copyOut(root: string, inside: string, follow: boolean, file: string): Promise<CopySource & { size: number }> {
   const temp = `${file}.partial-${process.pid}`;
+  // Opened before the archive starts: a write stream would open its file asynchronously, and a
+  // path not found fails sooner, so the removal below could come before the file existed.
+  const handle = await fs.open(temp, 'w', 0o600);
   try {
-    const source = await archiveInRoot(root, inside, follow, createWriteStream(temp, { mode: 0o600 }));
+    const source = await archiveInRoot(root, inside, follow, handle.createWriteStream());
     await fs.rename(temp, file);
     return source;
   } catch (error) {
+    await handle.close().catch(() => {}); // closed already when its stream was
     await fs.rm(temp, { force: true });
     throw error;
   }
