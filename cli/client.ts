@@ -14,11 +14,15 @@ import { Reply, RequestEnvelope, Results, type Op, type Request, type Result } f
 import { commandSubject } from '../events/subjects.js';
 import type { DaemonInfo } from '../actors/daemon.js';
 import { layoutFrom, type Layout } from '../runtime/layout.js';
+import { untilAnswered } from '../runtime/nats/clusterSize.js';
 import { connectNats, type NatsTarget } from '../runtime/nats/connect.js';
 import { readNatsInfo } from '../runtime/nats/embedded.js';
 import { splitHostRef } from './addressing.js';
 import { parseConstraints, placeContainer } from './placement.js';
 import { locateContainer, routeRequest } from './clusterRequests.js';
+
+/** How long a read of the cluster's replicated state is tried again while JetStream settles. */
+export const READ_RETRY_MS = 20_000;
 
 /** Flags every command takes. */
 export interface GlobalOptions {
@@ -54,9 +58,12 @@ export class Client {
     return new Client(this.nc, host, this.layout);
   }
 
-  /** Every host of the cluster with its state and capacity (events/clusterState.ts). */
+  /**
+   * Every host of the cluster with its state and capacity (events/clusterState.ts), read
+   * again while JetStream elects new leaders after a node was lost (up to READ_RETRY_MS).
+   */
   hosts(): Promise<HostStatus[]> {
-    return readHostStatuses(this.nc);
+    return untilAnswered('reading the cluster\'s hosts', () => readHostStatuses(this.nc), READ_RETRY_MS);
   }
 
   /**

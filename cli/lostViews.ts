@@ -7,7 +7,8 @@ import type { FenceRecord } from '../events/fence.js';
 import type { LostContainer } from '../events/lostContainers.js';
 import { readLostContainers } from '../events/lostContainers.js';
 import type { ContainerView } from '../events/requests.js';
-import type { Client } from './client.js';
+import { untilAnswered } from '../runtime/nats/clusterSize.js';
+import { READ_RETRY_MS, type Client } from './client.js';
 
 /** Pure: a lost container as a view; only the fields the log holds are filled. `fence`: its host's fencing, which may have rescheduled it. */
 export function lostContainerView(lost: LostContainer, fence?: FenceRecord): ContainerView {
@@ -33,7 +34,8 @@ export function lostContainerView(lost: LostContainer, fence?: FenceRecord): Con
 /** Every lost (or fenced) host's containers: those that were running, or all of them with `all`. */
 export async function lostContainerViews(client: Client, all: boolean): Promise<ContainerView[]> {
   const lostHosts = (await client.hosts()).filter((h) => h.state === 'lost' || h.state === 'fenced');
-  const found = await Promise.all(lostHosts.map(async (h) => (await readLostContainers(client.nc, h.host))
+  const read = (host: string) => untilAnswered(`reading the containers of host ${host}`, () => readLostContainers(client.nc, host), READ_RETRY_MS);
+  const found = await Promise.all(lostHosts.map(async (h) => (await read(h.host))
     .filter((c) => all || c.wasRunning)
     .map((c) => lostContainerView(c, h.fence?.record.state === 'fenced' ? h.fence.record : undefined))));
   return found.flat();

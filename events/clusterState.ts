@@ -8,7 +8,8 @@ import { decode } from './codec.js';
 import { FenceRecord, type StoredFence } from './fence.js';
 import { Heartbeat } from './heartbeat.js';
 import { hostStatuses, type HostStatus } from './hostStatus.js';
-import { isKvValue, readLastPerSubject } from './lastPerSubject.js';
+import { isStreamNotFound } from './jetStream.js';
+import { isKvValue, readLastPerSubject, type LastMessage } from './lastPerSubject.js';
 import { NodeEvent } from './node.js';
 import { EVENTS_STREAM, FENCE_BUCKET, HEARTBEAT_BUCKET, eventFilter } from './subjects.js';
 
@@ -25,11 +26,23 @@ export async function readNodeEvents(nc: NatsConnection): Promise<Map<string, No
   return last;
 }
 
+/**
+ * A bucket's last value of every key; none when the bucket does not exist yet. Any other
+ * failure (a timeout while its stream elects a leader) is thrown: an unreadable heartbeat
+ * bucket is not "every host lost", nor an unreadable fence bucket "nobody fenced".
+ */
+async function readBucket(nc: NatsConnection, bucket: string): Promise<LastMessage[]> {
+  try {
+    return (await readLastPerSubject(nc, `KV_${bucket}`, `$KV.${bucket}.>`)).filter(isKvValue);
+  } catch (error) {
+    if (isStreamNotFound(error)) return [];
+    throw error;
+  }
+}
+
 export async function readHeartbeats(nc: NatsConnection): Promise<Heartbeat[]> {
   const found: Heartbeat[] = [];
-  const exists = await readLastPerSubject(nc, `KV_${HEARTBEAT_BUCKET}`, `$KV.${HEARTBEAT_BUCKET}.>`).catch(() => null);
-  for (const m of exists ?? []) {
-    if (!isKvValue(m)) continue;
+  for (const m of await readBucket(nc, HEARTBEAT_BUCKET)) {
     try {
       found.push(decode(Heartbeat, m.data));
     } catch {
@@ -39,17 +52,10 @@ export async function readHeartbeats(nc: NatsConnection): Promise<Heartbeat[]> {
   return found;
 }
 
-/**
- * Every host's last fence record with its revision. None when the bucket cannot be read (it
- * does not exist yet, or its leader is being elected after a node was cut off), as for the
- * heartbeats: host states then lack the fence, and every fence write still names the revision
- * its writer read, so a missed record can cause no second fencing.
- */
+/** Every host's last fence record with its revision. */
 export async function readFences(nc: NatsConnection): Promise<StoredFence[]> {
   const found: StoredFence[] = [];
-  const exists = await readLastPerSubject(nc, `KV_${FENCE_BUCKET}`, `$KV.${FENCE_BUCKET}.>`).catch(() => null);
-  for (const m of exists ?? []) {
-    if (!isKvValue(m)) continue;
+  for (const m of await readBucket(nc, FENCE_BUCKET)) {
     try {
       found.push({ record: decode(FenceRecord, m.data), revision: m.seq });
     } catch {

@@ -59,13 +59,18 @@ export async function* boundedMessages(consumer: Consumer): AsyncIterable<JsMsg>
 
 const STREAM_NOT_FOUND = 10059;
 
+/** Whether a JetStream API call failed because its stream does not exist. */
+export function isStreamNotFound(error: unknown): boolean {
+  return (error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND) || /stream not found/i.test((error as Error)?.message ?? '');
+}
+
 /** Whether a stream exists; any other failure than "not found" (a timeout) is thrown. */
 export async function streamExists(nc: NatsConnection, name: string): Promise<boolean> {
   try {
     await (await jetstreamManager(nc)).streams.info(name);
     return true;
   } catch (error) {
-    if ((error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND) || /stream not found/i.test((error as Error).message)) return false;
+    if (isStreamNotFound(error)) return false;
     throw error;
   }
 }

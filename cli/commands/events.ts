@@ -7,7 +7,8 @@ import { dockerAction, type DockerAction } from '../../events/actions.js';
 import type { StoredEvent } from '../../events/store.js';
 import { eventFilter } from '../../events/subjects.js';
 import { ValidationError } from '../../events/errors.js';
-import { connectClient, type GlobalOptions } from '../client.js';
+import { untilAnswered } from '../../runtime/nats/clusterSize.js';
+import { READ_RETRY_MS, connectClient, type GlobalOptions } from '../client.js';
 import { parsePairs, parseTime } from '../parse.js';
 import { parseTemplate, render } from '../template.js';
 
@@ -100,10 +101,16 @@ export default async function events(
     if (until !== undefined) {
       // History only: read what exists, up to --until (waiting for it when it lies ahead).
       if (since !== undefined || until <= Date.now()) {
-        for await (const stored of store.read(filter, { since: since ?? 0 })) {
-          if (stored.event.time > until) break;
-          print(stored);
-        }
+        // Read again while JetStream settles after a node loss, from the event after the last
+        // one printed: none is printed twice or skipped.
+        let last = 0;
+        await untilAnswered('reading the events', async () => {
+          for await (const stored of store.read(filter, last ? { fromSeq: last + 1 } : { since: since ?? 0 })) {
+            if (stored.event.time > until) return;
+            print(stored);
+            last = stored.seq;
+          }
+        }, READ_RETRY_MS);
       }
       if (until > Date.now()) {
         const follower = await store.follow(filter, { since: Date.now() }, (stored) => { if (stored.event.time <= until) print(stored); });

@@ -54,10 +54,11 @@ export async function waitForStreamLeader(nc: NatsConnection, stream: string, ti
 }
 
 /**
- * Runs a JetStream setup step (creating or adopting a stream or bucket) again while it times
- * out: while a new cluster elects leaders, or three daemons create the same stream at once,
- * an API call can go unanswered for a while; and while its nodes are still joining, the meta
- * leader may know fewer peers than the replicas asked ("no suitable peers for placement").
+ * Runs a JetStream step (creating or adopting a stream or bucket, reading the cluster's state)
+ * again while it times out: while a new cluster elects leaders, or after a node is lost, or
+ * while three daemons create the same stream at once, an API call can go unanswered for a
+ * while or be refused as "temporarily unavailable"; and while its nodes are still joining, the
+ * meta leader may know fewer peers than the replicas asked ("no suitable peers for placement").
  */
 export async function untilAnswered<T>(what: string, step: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -66,7 +67,7 @@ export async function untilAnswered<T>(what: string, step: () => Promise<T>, tim
       return await step();
     } catch (error) {
       const message = (error as Error).message ?? '';
-      const transient = /timeout|no responders|not enabled|leader|no suitable peers|stream not found/i.test(message);
+      const transient = /timeout|no responders|not enabled|temporarily unavailable|leader|no suitable peers|stream not found/i.test(message);
       if (!transient || Date.now() > end) throw new BerthError(`${what}: ${message}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
