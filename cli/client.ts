@@ -14,7 +14,7 @@ import { Reply, RequestEnvelope, Results, type Op, type Request, type Result } f
 import { commandSubject } from '../events/subjects.js';
 import type { DaemonInfo } from '../actors/daemon.js';
 import { layoutFrom, type Layout } from '../runtime/layout.js';
-import { untilAnswered } from '../runtime/nats/clusterSize.js';
+import { untilAnswered } from '../runtime/nats/untilAnswered.js';
 import { connectNats, type NatsTarget } from '../runtime/nats/connect.js';
 import { readNatsInfo } from '../runtime/nats/embedded.js';
 import { splitHostRef } from './addressing.js';

@@ -7,7 +7,7 @@ import type { FenceRecord } from '../events/fence.js';
 import type { LostContainer } from '../events/lostContainers.js';
 import { readLostContainers } from '../events/lostContainers.js';
 import type { ContainerView } from '../events/requests.js';
-import { untilAnswered } from '../runtime/nats/clusterSize.js';
+import { untilAnswered } from '../runtime/nats/untilAnswered.js';
 import { READ_RETRY_MS, type Client } from './client.js';
 
 /** Pure: a lost container as a view; only the fields the log holds are filled. `fence`: its host's fencing, which may have rescheduled it. */

@@ -34,9 +34,11 @@ export async function readLastPerSubject(nc: NatsConnection, stream: string, fil
     for await (const m of boundedMessages(consumer)) {
       found.set(m.subject, { subject: m.subject, data: m.data, operation: m.headers?.get('KV-Operation') || undefined, seq: m.seq });
     }
+    const unread = subjects.filter((subject) => !found.has(subject)).length;
+    if (unread > 0 && process.env.BERTH_DEBUG) console.error(`berth: ${stream} ${filter}: the consumer missed ${unread} of ${subjects.length} subjects; fetched one by one`);
   }
+  // Every subject not read yet (all of them, when there are few) from the stream's leader.
   const missed = subjects.filter((subject) => !found.has(subject));
-  if (subjects.length > ONE_BY_ONE && missed.length && process.env.BERTH_DEBUG) console.error(`berth: ${stream} ${filter}: the consumer missed ${missed.length} of ${subjects.length} subjects; fetched one by one`);
   await Promise.all(missed.map(async (subject) => {
     const m = await jsm.streams.getMessage(stream, { last_by_subj: subject });
     if (m) found.set(subject, { subject, data: m.data, operation: m.header?.get('KV-Operation') || undefined, seq: m.seq });

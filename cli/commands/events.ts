@@ -7,7 +7,7 @@ import { dockerAction, type DockerAction } from '../../events/actions.js';
 import type { StoredEvent } from '../../events/store.js';
 import { eventFilter } from '../../events/subjects.js';
 import { ValidationError } from '../../events/errors.js';
-import { untilAnswered } from '../../runtime/nats/clusterSize.js';
+import { untilAnswered } from '../../runtime/nats/untilAnswered.js';
 import { READ_RETRY_MS, connectClient, type GlobalOptions } from '../client.js';
 import { parsePairs, parseTime } from '../parse.js';
 import { parseTemplate, render } from '../template.js';

@@ -1,5 +1,6 @@
 /**
- * How many servers the NATS cluster has, and waiting until its JetStream answers. The size
+ * How many servers the NATS cluster has, and waiting until its JetStream and a stream's leader
+ * answer (trying a call again while the cluster settles: untilAnswered.ts). The size
  * comes from the server's INFO: `connect_urls` lists the client URLs of the cluster's servers
  * (the server's own included); a server outside a cluster has none.
  */
@@ -51,25 +52,4 @@ export async function waitForStreamLeader(nc: NatsConnection, stream: string, ti
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new BerthError(`the stream ${stream} has no leader after ${timeoutMs / 1000} s`);
-}
-
-/**
- * Runs a JetStream step (creating or adopting a stream or bucket, reading the cluster's state)
- * again while it times out: while a new cluster elects leaders, or after a node is lost, or
- * while three daemons create the same stream at once, an API call can go unanswered for a
- * while or be refused as "temporarily unavailable"; and while its nodes are still joining, the
- * meta leader may know fewer peers than the replicas asked ("no suitable peers for placement").
- */
-export async function untilAnswered<T>(what: string, step: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await step();
-    } catch (error) {
-      const message = (error as Error).message ?? '';
-      const transient = /timeout|no responders|not enabled|temporarily unavailable|leader|no suitable peers|stream not found/i.test(message);
-      if (!transient || Date.now() > end) throw new BerthError(`${what}: ${message}`, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
 }
