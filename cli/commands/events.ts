@@ -100,10 +100,11 @@ export default async function events(
   try {
     if (until !== undefined) {
       // History only: read what exists, up to --until (waiting for it when it lies ahead).
-      if (since !== undefined || until <= Date.now()) {
-        // Read again while JetStream settles after a node loss, from the event after the last
-        // one printed: none is printed twice or skipped.
-        let last = 0;
+      // Reads are tried again while JetStream settles after a node loss, from the event after
+      // the last one printed: none is printed twice or skipped.
+      let last = 0;
+      const readStart = Date.now();
+      if (since !== undefined || until <= readStart) {
         await untilAnswered('reading the events', async () => {
           for await (const stored of store.read(filter, last ? { fromSeq: last + 1 } : { since: since ?? 0 })) {
             if (stored.event.time > until) return;
@@ -113,14 +114,18 @@ export default async function events(
         }, READ_RETRY_MS);
       }
       if (until > Date.now()) {
-        const follower = await store.follow(filter, { since: Date.now() }, (stored) => { if (stored.event.time <= until) print(stored); });
+        // Live from where the history ended: no event that arrived in between is missed.
+        const from = last ? { fromSeq: last + 1 } : { since: since ?? readStart };
+        const follower = await untilAnswered('following the events',
+          () => store.follow(filter, from, (stored) => { if (stored.event.time <= until) print(stored); }), READ_RETRY_MS);
         await new Promise((resolve) => setTimeout(resolve, until - Date.now()));
         await follower.stop();
       }
       return 0;
     }
     // Without --until: history from --since, then live, until interrupted.
-    const follower = await store.follow(filter, since === undefined ? { since: now } : { since }, print);
+    const follower = await untilAnswered('following the events',
+      () => store.follow(filter, since === undefined ? { since: now } : { since }, print), READ_RETRY_MS);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
