@@ -31,4 +31,5 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(process.argv);
+// Not awaited at the top level: the bundle is CommonJS (scripts/bundle.mjs), which has none.
+void main(process.argv);

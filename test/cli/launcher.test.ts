@@ -1,0 +1,43 @@
+/**
+ * The CLI's launcher (written by scripts/bundle.mjs): a copy of the built launcher and bundle in
+ * a temp dir runs, writes V8's code cache after its first command, keeps an accepted cache,
+ * and replaces one V8 refuses; the bundle holds no test code.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import t from 'tap';
+
+const run = promisify(execFile);
+const BUILT = fileURLToPath(new URL('../../cli/', import.meta.url));
+
+t.test('the code cache is written once, kept while accepted, replaced when refused', async (t) => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-launcher-'));
+  t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
+  for (const file of ['main.js', 'berth.cjs']) await fs.copyFile(path.join(BUILT, file), path.join(dir, file));
+  const cache = path.join(dir, 'berth.cjs.cache');
+  const help = async () => (await run(process.execPath, [path.join(dir, 'main.js'), '--help'])).stdout;
+
+  const first = await help();
+  t.match(first, /Usage: berth/, 'the bundle runs from the copy');
+  const written = await fs.stat(cache);
+  t.ok(written.size > 0, 'the first command wrote the cache');
+
+  t.equal(await help(), first, 'the same output from the cache');
+  t.equal((await fs.stat(cache)).ino, written.ino, 'an accepted cache is left as it is');
+
+  await fs.writeFile(cache, 'not a code cache');
+  t.equal(await help(), first, 'a refused cache is no harm');
+  const rewritten = await fs.stat(cache);
+  t.not(rewritten.ino, written.ino, 'and is replaced');
+  t.ok(rewritten.size > 100, 'by a real one');
+  t.same((await fs.readdir(dir)).sort(), ['berth.cjs', 'berth.cjs.cache', 'main.js'], 'no temp file left');
+});
+
+t.test('the bundle holds no test framework', async (t) => {
+  const bundle = await fs.readFile(path.join(BUILT, 'berth.cjs'), 'utf8');
+  t.notMatch(bundle, /tapmock|@tapjs/, 'tap stays out of the CLI');
+});
