@@ -150,14 +150,15 @@ gaps.push(`- **Start latency vs podman: ${x(ratios['berth/podman'])} (goal ≤ $
   ` The goal means a \`berth run --rm\` of at most ${f(podmanBudget)} ms here; it takes ${f(berth)} ms.**`);
 if (cliToCreate !== null && nodeStart !== null && modules !== null) {
   gaps.push(`- Most of it is the CLI before the daemon does anything: ${f(cliToCreate)} ms from spawn to the \`create\` event.` +
-    ` A bare \`node -e 0\` costs ${f(nodeStart)} ms, and loading the modules \`berth run\` imports (NATS client, zod schemas,` +
-    ` msgpackr, commander) costs ${f(modules - nodeStart)} ms more (${f(modules)} ms in all), before any connection;` +
+    ` A bare \`node -e 0\` costs ${f(nodeStart)} ms, and loading the bundled CLI (NATS client, zod schemas, msgpackr,` +
+    ` commander; one file, compiled from V8's code cache) costs ${f(modules - nodeStart)} ms more (${f(modules)} ms in all), before any connection;` +
     ` the remaining ~${f(Math.max(0, cliToCreate - modules))} ms are the NATS connect, the \`system.ping\` round trip,` +
     ' the subscriptions and flush, and the create request reaching the daemon.' +
     (modules > podmanBudget
       ? ` Loading the modules alone already exceeds the ${f(podmanBudget)} ms budget: a fresh Node process per command with this` +
-        ' module graph cannot meet the goal; it needs a far lighter CLI entry (bundled or lazy imports, no schema library on' +
-        ' the hot path, no ping round trip) or a V8 snapshot / compile cache.'
+        ' module graph cannot meet the goal, even bundled and from the code cache; what is left to try is a V8 start-up' +
+        ' snapshot of the loaded CLI (node --build-snapshot), no schema library on the hot path, no ping round trip, or a' +
+        ' resident client process.'
       : ''));
 }
 if (daemonSide !== null) {
