@@ -1,7 +1,7 @@
 /**
  * The CLI's launcher (written by scripts/bundle.mjs): a copy of the built launcher and bundle in
- * a temp dir runs, writes V8's code cache after its first command, keeps an accepted cache,
- * and replaces one V8 refuses; the bundle holds no test code.
+ * a temp dir runs, writes V8's code cache of a verb after the verb's first command, keeps an
+ * accepted cache, and replaces one V8 refuses; the bundle holds no test code.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -18,8 +18,8 @@ t.test('the code cache is written once, kept while accepted, replaced when refus
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-launcher-'));
   t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
   for (const file of ['main.js', 'berth.cjs']) await fs.copyFile(path.join(BUILT, file), path.join(dir, file));
-  const cache = path.join(dir, 'berth.cjs.cache');
-  const help = async () => (await run(process.execPath, [path.join(dir, 'main.js'), '--help'])).stdout;
+  const cache = path.join(dir, 'code-cache', 'other');
+  const help = async (...verb: string[]) => (await run(process.execPath, [path.join(dir, 'main.js'), ...verb, '--help'])).stdout;
 
   const first = await help();
   t.match(first, /Usage: berth/, 'the bundle runs from the copy');
@@ -34,7 +34,10 @@ t.test('the code cache is written once, kept while accepted, replaced when refus
   const rewritten = await fs.stat(cache);
   t.not(rewritten.ino, written.ino, 'and is replaced');
   t.ok(rewritten.size > 100, 'by a real one');
-  t.same((await fs.readdir(dir)).sort(), ['berth.cjs', 'berth.cjs.cache', 'main.js'], 'no temp file left');
+
+  t.match(await help('ps'), /Usage: berth ps/, 'a verb');
+  t.same((await fs.readdir(path.join(dir, 'code-cache'))).sort(), ['other', 'ps'], 'has a cache of its own, and no temp file is left');
+  t.equal((await fs.stat(cache)).ino, rewritten.ino, 'the other cache untouched');
 });
 
 t.test('the bundle holds no test framework', async (t) => {
