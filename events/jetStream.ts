@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { headers } from '@nats-io/transport-node';
 import {
   jetstream, jetstreamManager, DeliverPolicy, StorageType, JetStreamApiError,
-  type JetStreamClient, type JetStreamManager, type JsMsg, type MsgRequest, type Consumer, type OrderedConsumerOptions,
+  type JetStreamClient, type JetStreamManager, type JsMsg, type MsgRequest, type Consumer, type OrderedConsumerOptions, type StoredMsg,
 } from '@nats-io/jetstream';
 import { AnyEvent } from './all.js';
 import { decode, encode } from './codec.js';
@@ -58,6 +58,11 @@ export async function* boundedMessages(consumer: Consumer): AsyncIterable<JsMsg>
 }
 
 const STREAM_NOT_FOUND = 10059;
+
+/** Whether making or pulling from a consumer failed for want of the cluster's answer, not for a fault of the read. */
+export function noConsumerNow(error: unknown): boolean {
+  return /timeout|temporarily unavailable|no suitable peers/i.test((error as Error)?.message ?? '');
+}
 
 /** Whether a JetStream API call failed because its stream does not exist. */
 export function isStreamNotFound(error: unknown): boolean {
@@ -115,26 +120,73 @@ export class JetStreamEventStore implements EventStore {
    * they say "done", or when the consumer goes quiet, the server is asked directly for the next
    * message under the filter, and reading goes on from there if there is one. A wrong count can
    * therefore neither end a read early (a lost event) nor keep it waiting for ever.
+   *
+   * When no consumer can be made (after a NATS node is lost, making one times out for tens of
+   * seconds while the stream's new leader already answers gets), the rest is read message by
+   * message from the stream leader: slower, one request an event, but it answers.
    */
   async *read(filter: string, from: ReadFrom = {}): AsyncIterable<StoredEvent> {
     let last = from.fromSeq ? from.fromSeq - 1 : 0;
     let start = from;
     for (;;) {
-      for await (const m of boundedMessages(await this.consumer(filter, start))) {
-        last = m.seq;
-        const stored = toStored(m);
-        if (stored) yield stored;
+      try {
+        for await (const m of boundedMessages(await this.consumer(filter, start))) {
+          last = m.seq;
+          const stored = toStored(m.seq, m.data);
+          if (stored) yield stored;
+        }
+      } catch (error) {
+        if (!noConsumerNow(error)) throw error;
+        if (process.env.BERTH_DEBUG) console.error(`berth: reading ${filter}: no consumer (${(error as Error).message}); reading message by message`);
+        const first = last > 0 ? last + 1 : start.fromSeq ?? await this.firstSeqSince(filter, start.since ?? 0);
+        yield* this.readByGets(filter, first);
+        return;
       }
       // A read by time that found nothing has no sequence to check from.
       if (last === 0 && start.since !== undefined) return;
-      // STREAM.MSG.GET takes next_by_subj (with wildcards) since server 2.9; the client types
-      // offer it only for direct gets, which need allow_direct on the stream.
-      const query = { next_by_subj: filter, seq: last + 1 } as unknown as MsgRequest;
-      const next = await (await this.manager()).streams.getMessage(EVENTS_STREAM, query);
+      const next = await this.nextMessage(filter, last + 1);
       if (!next) return;
       if (process.env.BERTH_DEBUG) console.error(`berth: reading ${filter}: the server's count ended at seq ${last}, but seq ${next.seq} follows; reading on`);
       start = { fromSeq: next.seq };
     }
+  }
+
+  /** Everything under `filter` from sequence `first` to the end, one STREAM.MSG.GET each. */
+  async *readByGets(filter: string, first: number): AsyncIterable<StoredEvent> {
+    for (let seq = first; ;) {
+      const m = await this.nextMessage(filter, seq);
+      if (!m) return;
+      seq = m.seq + 1;
+      const stored = toStored(m.seq, m.data);
+      if (stored) yield stored;
+    }
+  }
+
+  /**
+   * The first sequence from which a read under `filter` meets only messages stored at or after
+   * `since` (ms): a binary search over the stream with gets, for reads by time without a
+   * consumer (JetStream's storage times rise with the sequence).
+   */
+  async firstSeqSince(filter: string, since: number): Promise<number> {
+    if (since <= 0) return 1;
+    const { state } = await (await this.manager()).streams.info(EVENTS_STREAM);
+    let low = state.first_seq;
+    let high = state.last_seq + 1;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      const m = await this.nextMessage(filter, middle);
+      if (!m || m.time.getTime() >= since) high = middle;
+      else low = m.seq + 1; // every sequence up to m.seq finds this same, older message first
+    }
+    return low;
+  }
+
+  /** The first message under `filter` at or after `seq`, from the stream leader; null when none. */
+  private async nextMessage(filter: string, seq: number): Promise<StoredMsg | null> {
+    // STREAM.MSG.GET takes next_by_subj (with wildcards) since server 2.9; the client types
+    // offer it only for direct gets, which need allow_direct on the stream.
+    const query = { next_by_subj: filter, seq } as unknown as MsgRequest;
+    return (await this.manager()).streams.getMessage(EVENTS_STREAM, query);
   }
 
   async follow(
@@ -172,7 +224,8 @@ export class JetStreamEventStore implements EventStore {
     await jsm.streams.purge(EVENTS_STREAM, { filter: eventSubject(host, kind, entity) });
   }
 
-  private consumer(filter: string, from: ReadFrom): Promise<Consumer> {
+  /** The ordered consumer a read or a follower pulls from (a test replaces it to fail). */
+  protected consumer(filter: string, from: ReadFrom): Promise<Consumer> {
     const options: Partial<OrderedConsumerOptions> = { filter_subjects: filter };
     if (from.fromSeq) {
       options.deliver_policy = DeliverPolicy.StartSequence;
@@ -187,9 +240,9 @@ export class JetStreamEventStore implements EventStore {
   }
 }
 
-function toStored(m: JsMsg): StoredEvent | null {
+function toStored(seq: number, data: Uint8Array): StoredEvent | null {
   try {
-    return { seq: m.seq, event: decode(AnyEvent, m.data) };
+    return { seq, event: decode(AnyEvent, data) };
   } catch {
     return null; // an invalid message is skipped, never fatal to a reader
   }

@@ -2,7 +2,7 @@
  * `berth events`: the history from the log (--since), then live events until --until or ^C.
  * Every host's events, in stream order, unless filtered.
  */
-import { JetStreamEventStore } from '../../events/jetStream.js';
+import { JetStreamEventStore, noConsumerNow } from '../../events/jetStream.js';
 import { dockerAction, type DockerAction } from '../../events/actions.js';
 import type { StoredEvent } from '../../events/store.js';
 import { eventFilter } from '../../events/subjects.js';
@@ -104,22 +104,28 @@ export default async function events(
       // the last one printed: none is printed twice or skipped.
       let last = 0;
       const readStart = Date.now();
-      if (since !== undefined || until <= readStart) {
-        await untilAnswered('reading the events', async () => {
-          for await (const stored of store.read(filter, last ? { fromSeq: last + 1 } : { since: since ?? 0 })) {
-            if (stored.event.time > until) return;
-            print(stored);
-            last = stored.seq;
-          }
-        }, READ_RETRY_MS);
-      }
+      const origin = since ?? (until <= readStart ? 0 : readStart);
+      const readToUntil = () => untilAnswered('reading the events', async () => {
+        for await (const stored of store.read(filter, last ? { fromSeq: last + 1 } : { since: origin })) {
+          if (stored.event.time > until) return;
+          print(stored);
+          last = stored.seq;
+        }
+      }, READ_RETRY_MS);
+      if (origin < readStart) await readToUntil();
       if (until > Date.now()) {
-        // Live from where the history ended: no event that arrived in between is missed.
-        const from = last ? { fromSeq: last + 1 } : { since: since ?? readStart };
-        const follower = await untilAnswered('following the events',
-          () => store.follow(filter, from, (stored) => { if (stored.event.time <= until) print(stored); }), READ_RETRY_MS);
+        // Live from where the history ended: no event that arrived in between is missed. When
+        // no consumer can be made (for a while after a NATS node is lost), the events are read
+        // once --until has passed instead.
+        const from = last ? { fromSeq: last + 1 } : { since: origin };
+        const follower = await store.follow(filter, from, (stored) => { if (stored.event.time <= until) print(stored); })
+          .catch((error: unknown) => {
+            if (noConsumerNow(error)) return null;
+            throw error;
+          });
         await new Promise((resolve) => setTimeout(resolve, until - Date.now()));
-        await follower.stop();
+        if (follower) await follower.stop();
+        else await readToUntil();
       }
       return 0;
     }

@@ -1,6 +1,7 @@
 /**
  * The EventStore against a real nats-server: a read ends where the log ends, not where the
- * server's pending count said it would when the read began.
+ * server's pending count said it would when the read began; a read for which no consumer can
+ * be made reads the same events message by message.
  */
 import t from 'tap';
 import type { ContainerCommand, ContainerConfig } from '../../events/container.js';
@@ -46,4 +47,53 @@ t.test('a read from a sequence starts there; an empty tail ends at once', async 
   for await (const stored of store.read(eventFilter('reader'), { fromSeq: all.at(-1)! + 1 })) none.push(stored.seq);
   t.same(none, []);
   for await (const stored of store.read(eventFilter('nobody'))) t.fail(`read ${stored.seq} of nobody`);
+});
+
+/** A store whose consumers cannot be made, as for a while after a NATS node is lost. */
+class NoConsumers extends JetStreamEventStore {
+  made = 0;
+  protected override consumer(): never {
+    this.made++;
+    throw new Error('timeout');
+  }
+}
+
+t.test('without consumers a read goes message by message, from a sequence or a time', async (t) => {
+  const nc = await nats.connect();
+  t.teardown(() => nc.close());
+  const fallback = new NoConsumers(nc);
+  const read = async (from: Parameters<typeof store.read>[1], reader = store) => {
+    const seqs: number[] = [];
+    for await (const stored of reader.read(eventFilter('reader'), from)) seqs.push(stored.seq);
+    return seqs;
+  };
+  const all = await read({});
+  t.same(await read({}, fallback), all, 'the whole history, in order, other hosts left out');
+  t.ok(fallback.made > 0, 'after the consumer failed');
+  t.same(await read({ fromSeq: all[2]! }, fallback), all.slice(2), 'from a sequence');
+
+  // By time: events stored before and after a moment; the read by gets starts at the first after.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const moment = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let i = 0; i < 4; i++) {
+    await create('reader');
+    await create('other');
+  }
+  const since = await read({ since: moment });
+  t.equal(since.length, 4, 'a consumer by time finds the four');
+  t.same(await read({ since: moment }, fallback), since, 'and so do gets');
+  t.same(await read({ since: Date.now() + 60_000 }, fallback), [], 'nothing after the end');
+  t.same(await read({ since: 1 }, fallback), await read({}), 'everything from the start of time');
+
+  const nothing: number[] = [];
+  for await (const stored of fallback.read(eventFilter('nobody'), { since: moment })) nothing.push(stored.seq);
+  t.same(nothing, [], 'a filter nothing matches');
+  await t.rejects(async () => {
+    for await (const stored of new (class extends JetStreamEventStore {
+      protected override consumer(): never {
+        throw new Error('permissions violation');
+      }
+    })(nc).read(eventFilter('reader'))) void stored;
+  }, /permissions violation/, 'another failure is not hidden');
 });
