@@ -152,7 +152,7 @@ export class JetStreamEventStore implements EventStore {
   }
 
   /** Everything under `filter` from sequence `first` to the end, one STREAM.MSG.GET each. */
-  async *readByGets(filter: string, first: number): AsyncIterable<StoredEvent> {
+  private async *readByGets(filter: string, first: number): AsyncIterable<StoredEvent> {
     for (let seq = first; ;) {
       const m = await this.nextMessage(filter, seq);
       if (!m) return;
@@ -167,7 +167,7 @@ export class JetStreamEventStore implements EventStore {
    * `since` (ms): a binary search over the stream with gets, for reads by time without a
    * consumer (JetStream's storage times rise with the sequence).
    */
-  async firstSeqSince(filter: string, since: number): Promise<number> {
+  private async firstSeqSince(filter: string, since: number): Promise<number> {
     if (since <= 0) return 1;
     const { state } = await (await this.manager()).streams.info(EVENTS_STREAM);
     let low = state.first_seq;
