@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { headers } from '@nats-io/transport-node';
 import {
   jetstream, jetstreamManager, DeliverPolicy, StorageType, JetStreamApiError,
-  type JetStreamClient, type JetStreamManager, type JsMsg, type MsgRequest, type Consumer, type OrderedConsumerOptions, type StoredMsg,
+  type JetStreamClient, type JetStreamManager, type JsMsg, type MsgRequest, type Consumer, type OrderedConsumerOptions, type StoredMsg, type PubAck,
 } from '@nats-io/jetstream';
 import { AnyEvent } from './all.js';
 import { decode, encode } from './codec.js';
@@ -13,6 +13,8 @@ import type { EventStore, ReadFrom, StoredEvent } from './store.js';
 import { EVENTS_STREAM, EVENTS_SUBJECTS, eventSubject } from './subjects.js';
 
 const WRONG_LAST_SEQUENCE = 10071;
+/** How long an append keeps trying while the events stream cannot store (publishPatiently). */
+const APPEND_PATIENCE_MS = 60_000;
 
 /**
  * How bounded reads pull: short pull expiry and heartbeats, so that a pull the server never
@@ -94,12 +96,10 @@ export class JetStreamEventStore implements EventStore {
       const h = headers();
       h.set(TYPE_HEADER, event.type);
       try {
-        const ack = await this.js.publish(eventSubject(event.host, event.kind, event.entity), encode(AnyEvent, event), {
+        const ack = await this.publishPatiently(event.type, eventSubject(event.host, event.kind, event.entity), encode(AnyEvent, event), {
           msgID: event.id,
           headers: h,
           expect: { lastSubjectSequence: expected },
-          // A timeout or no responders while a stream leader is elected is retried; the
-          // msgID dedupes a retry whose first try was stored after all.
           retries: 5,
         });
         expected = ack.seq;
@@ -112,6 +112,28 @@ export class JetStreamEventStore implements EventStore {
       }
     }
     return stored;
+  }
+
+  /**
+   * Publishes until the stream stores the event, for up to APPEND_PATIENCE_MS: while a stream
+   * leader is elected after a NATS node is lost, a publish times out or finds no responders
+   * for some seconds, longer than the client's own five quick tries. Giving up then would
+   * lose an event whose effect has happened (a container removed, its `destroyed` never
+   * stored) and that core subscribers may already have seen. The msgID dedupes a try whose
+   * predecessor was stored after all.
+   */
+  private async publishPatiently(type: string, ...args: Parameters<JetStreamClient['publish']>): Promise<PubAck> {
+    const end = Date.now() + APPEND_PATIENCE_MS;
+    for (;;) {
+      try {
+        return await this.js.publish(...args);
+      } catch (error) {
+        const message = (error as Error).message ?? '';
+        if (!/timeout|no responders|not enabled|temporarily unavailable/i.test(message) || Date.now() > end) throw error;
+        if (process.env.BERTH_DEBUG) console.error(`berth: appending ${type}: ${message}; trying again`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   }
 
   /**

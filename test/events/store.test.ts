@@ -5,8 +5,9 @@
  */
 import t from 'tap';
 import type { ContainerCommand, ContainerConfig } from '../../events/container.js';
-import { JetStreamEventStore } from '../../events/jetStream.js';
-import { eventFilter } from '../../events/subjects.js';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamEventStore, ensureEventStream } from '../../events/jetStream.js';
+import { EVENTS_STREAM, eventFilter } from '../../events/subjects.js';
 import type { ContainerState } from '../../actors/container/state.js';
 import { Entity } from '../../actors/entity.js';
 import { containerRules } from '../../actors/rules.js';
@@ -96,4 +97,19 @@ t.test('without consumers a read goes message by message, from a sequence or a t
       }
     })(nc).read(eventFilter('reader'))) void stored;
   }, /permissions violation/, 'another failure is not hidden');
+});
+
+t.test('an append waits while the stream cannot store, instead of losing the event', async (t) => {
+  const nc = await nats.connect();
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.delete(EVENTS_STREAM);
+  // No stream: a publish finds no responders, as while a new stream leader is elected. The
+  // client's own five tries give up within about a second; the stream is back after two.
+  const appended = create('patient');
+  setTimeout(() => void ensureEventStream(nc), 2000);
+  const events = await appended;
+  t.equal(events.length, 1, 'the event was appended once the stream was back');
+  const seqs: number[] = [];
+  for await (const stored of store.read(eventFilter('patient'))) seqs.push(stored.seq);
+  t.same(seqs, [1], 'and is the new stream\'s only event');
 });
