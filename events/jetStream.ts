@@ -8,6 +8,7 @@ import {
 import { AnyEvent } from './all.js';
 import { decode, encode } from './codec.js';
 import { ConcurrencyError } from './errors.js';
+import { isUnsettled, whileUnsettled } from './unsettled.js';
 import type { Kind } from './envelope.js';
 import type { EventStore, ReadFrom, StoredEvent } from './store.js';
 import { EVENTS_STREAM, EVENTS_SUBJECTS, eventSubject } from './subjects.js';
@@ -61,9 +62,9 @@ export async function* boundedMessages(consumer: Consumer): AsyncIterable<JsMsg>
 
 const STREAM_NOT_FOUND = 10059;
 
-/** Whether making or pulling from a consumer failed for want of the cluster's answer, not for a fault of the read. */
-export function noConsumerNow(error: unknown): boolean {
-  return /timeout|temporarily unavailable|no suitable peers/i.test((error as Error)?.message ?? '');
+/** Whether a write with an expected last sequence (an append, a KV create or update) lost to another writer. */
+export function isWrongLastSequence(error: unknown): boolean {
+  return error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE;
 }
 
 /** Whether a JetStream API call failed because its stream does not exist. */
@@ -105,7 +106,7 @@ export class JetStreamEventStore implements EventStore {
         expected = ack.seq;
         stored.push({ seq: ack.seq, event });
       } catch (error) {
-        if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) {
+        if (isWrongLastSequence(error)) {
           throw new ConcurrencyError(`${event.kind} ${event.entity.slice(0, 12)} was changed by another writer; try again`, { cause: error });
         }
         throw error;
@@ -122,18 +123,10 @@ export class JetStreamEventStore implements EventStore {
    * stored) and that core subscribers may already have seen. The msgID dedupes a try whose
    * predecessor was stored after all.
    */
-  private async publishPatiently(type: string, ...args: Parameters<JetStreamClient['publish']>): Promise<PubAck> {
-    const end = Date.now() + APPEND_PATIENCE_MS;
-    for (;;) {
-      try {
-        return await this.js.publish(...args);
-      } catch (error) {
-        const message = (error as Error).message ?? '';
-        if (!/timeout|no responders|not enabled|temporarily unavailable/i.test(message) || Date.now() > end) throw error;
-        if (process.env.BERTH_DEBUG) console.error(`berth: appending ${type}: ${message}; trying again`);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
+  private publishPatiently(type: string, ...args: Parameters<JetStreamClient['publish']>): Promise<PubAck> {
+    return whileUnsettled(() => this.js.publish(...args), APPEND_PATIENCE_MS, (error) => {
+      if (process.env.BERTH_DEBUG) console.error(`berth: appending ${type}: ${error.message}; trying again`);
+    });
   }
 
   /**
@@ -158,7 +151,7 @@ export class JetStreamEventStore implements EventStore {
           if (stored) yield stored;
         }
       } catch (error) {
-        if (!noConsumerNow(error)) throw error;
+        if (!isUnsettled(error)) throw error;
         if (process.env.BERTH_DEBUG) console.error(`berth: reading ${filter}: no consumer (${(error as Error).message}); reading message by message`);
         const first = last > 0 ? last + 1 : start.fromSeq ?? await this.firstSeqSince(filter, start.since ?? 0);
         yield* this.readByGets(filter, first);

@@ -63,8 +63,9 @@ import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 
 const VERBS = new Set(${JSON.stringify(verbs)});
-const here = dirname(fileURLToPath(import.meta.url));
-const file = join(here, 'berth.cjs');
+const url = new URL('./berth.cjs', import.meta.url);
+const file = fileURLToPath(url);
+const here = dirname(file);
 const cacheDir = join(here, 'code-cache');
 const cacheFile = join(cacheDir, process.argv.slice(2).find((word) => VERBS.has(word)) ?? 'other');
 let cachedData;
@@ -86,5 +87,5 @@ if (cachedData === undefined || script.cachedDataRejected) {
   });
 }
 const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(file), module, file, here, new URL('./berth.cjs', import.meta.url).href);
+script.runInThisContext()(module.exports, createRequire(file), module, file, here, url.href);
 `, { mode: 0o755 });

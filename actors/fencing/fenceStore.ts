@@ -6,14 +6,12 @@
  * lost the race.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
-import { JetStreamApiError } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { openBucket } from '../../events/buckets.js';
 import { decode, encode } from '../../events/codec.js';
 import { FenceRecord, type StoredFence } from '../../events/fence.js';
+import { isWrongLastSequence } from '../../events/jetStream.js';
 import { FENCE_BUCKET } from '../../events/subjects.js';
-
-const WRONG_LAST_SEQUENCE = 10071;
 
 export function openFenceBucket(nc: NatsConnection, replicas: number): Promise<KV> {
   return openBucket(nc, FENCE_BUCKET, { history: 1, replicas });
@@ -35,7 +33,7 @@ export async function writeFence(kv: KV, record: FenceRecord, expected: number |
   try {
     return expected === null ? await kv.create(record.host, data) : await kv.update(record.host, data, expected);
   } catch (error) {
-    if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) return null;
+    if (isWrongLastSequence(error)) return null;
     throw error;
   }
 }

@@ -24,8 +24,8 @@ import { readContainerStates } from './lostStates.js';
 import { duplicatesToStop, planReplacements, replacementName, replacementsToCreate, shouldFence } from './plan.js';
 
 /**
- * How often a round runs: each reads the host states (a few JetStream consumers), so not at
- * every heartbeat; a lost host is fenced within about two lost thresholds.
+ * How often a round runs: each reads the host states (three streams' last messages), so not
+ * at every heartbeat; a lost host is fenced within about two lost thresholds.
  */
 const ROUND_MS = HOST_LOST_MS;
 /** How long a duplicate may take to go down (its stop timeout, then SIGKILL). */

@@ -2,10 +2,11 @@
  * `berth events`: the history from the log (--since), then live events until --until or ^C.
  * Every host's events, in stream order, unless filtered.
  */
-import { JetStreamEventStore, noConsumerNow } from '../../events/jetStream.js';
+import { JetStreamEventStore } from '../../events/jetStream.js';
 import { dockerAction, type DockerAction } from '../../events/actions.js';
 import type { StoredEvent } from '../../events/store.js';
 import { eventFilter } from '../../events/subjects.js';
+import { isUnsettled } from '../../events/unsettled.js';
 import { ValidationError } from '../../events/errors.js';
 import { untilAnswered } from '../../runtime/nats/untilAnswered.js';
 import { READ_RETRY_MS, connectClient, type GlobalOptions } from '../client.js';
@@ -120,7 +121,7 @@ export default async function events(
         const from = last ? { fromSeq: last + 1 } : { since: origin };
         const follower = await store.follow(filter, from, (stored) => { if (stored.event.time <= until) print(stored); })
           .catch((error: unknown) => {
-            if (noConsumerNow(error)) return null;
+            if (isUnsettled(error)) return null;
             throw error;
           });
         await new Promise((resolve) => setTimeout(resolve, until - Date.now()));
