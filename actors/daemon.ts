@@ -4,20 +4,20 @@
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import { ensureEventStream, JetStreamEventStore } from '../events/jetStream.js';
-import { KvSnapshotStore } from '../events/kvSnapshots.js';
+import { ensureEventStream, JetStreamEventStore } from '../nats/store/jetStream.js';
+import { KvSnapshotStore } from '../nats/store/kvSnapshots.js';
 import { BerthError } from '../events/errors.js';
 import { EVENTS_STREAM, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, SUBJECT_TOKEN, hostInboxPrefix } from '../events/subjects.js';
 import { createCgroupManager } from '../runtime/cgroups/detect.js';
 import type { Layout } from '../runtime/layout.js';
-import { connectNats, type NatsTarget } from '../runtime/nats/connect.js';
-import { ensureEmbeddedNats } from '../runtime/nats/embedded.js';
-import { clusterSizeOf, replicasFor, waitForJetStream, waitForStreamLeader } from '../runtime/nats/clusterSize.js';
-import { untilAnswered } from '../runtime/nats/untilAnswered.js';
+import { connectNats, type NatsTarget } from '../nats/server/connect.js';
+import { ensureEmbeddedNats } from '../nats/server/embedded.js';
+import { clusterSizeOf, replicasFor, waitForJetStream, waitForStreamLeader } from '../nats/server/clusterSize.js';
+import { untilAnswered } from '../nats/server/untilAnswered.js';
 import { lockRoot } from '../runtime/daemonLock.js';
 import { Worker } from '../runtime/worker.js';
 import { Fencing } from './fencing/fencing.js';
-import { openFenceBucket } from './fencing/fenceStore.js';
+import { openFenceBucket } from '../nats/store/kvFences.js';
 import { Heartbeats, openHeartbeatBucket } from './heartbeats.js';
 import { Host } from './host.js';
 import { NodeRecord } from './node.js';

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
-import { openBucket } from '../events/buckets.js';
+import { openBucket } from '../nats/store/buckets.js';
 import { encode } from '../events/codec.js';
 import { Heartbeat } from '../events/heartbeat.js';
 import { HEARTBEAT_BUCKET, HEARTBEAT_INTERVAL_MS, HOST_LOST_MS } from '../events/subjects.js';

@@ -111,7 +111,7 @@ async function measureSize(containers, withEmpty) {
   const host = `bench-${containers}`;
   const nc = await connect(nats.url, 'bench-history');
   const [{ ensureEventStream, JetStreamEventStore }, { jetstreamManager }] = await Promise.all([
-    loadDist('events/jetStream.js'), import('@nats-io/jetstream'),
+    loadDist('nats/store/jetStream.js'), import('@nats-io/jetstream'),
   ]);
   await ensureEventStream(nc);
   log(`${containers} containers: writing the history of host ${host}`);

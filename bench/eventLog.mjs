@@ -47,7 +47,7 @@ const round = (v) => Math.round(v);
 
 const [{ ensureEventStream, JetStreamEventStore, TYPE_HEADER }, { AnyEvent }, { encode }, { eventFilter, eventSubject, EVENTS_STREAM },
   { Entity }, { containerRules }, { replay }, { jetstream, jetstreamManager }, { headers }] = await Promise.all([
-  loadDist('events/jetStream.js'), loadDist('events/all.js'), loadDist('events/codec.js'), loadDist('events/subjects.js'),
+  loadDist('nats/store/jetStream.js'), loadDist('events/all.js'), loadDist('events/codec.js'), loadDist('events/subjects.js'),
   loadDist('actors/entity.js'), loadDist('actors/rules.js'), loadDist('actors/replay.js'),
   import('@nats-io/jetstream'), import('@nats-io/transport-node'),
 ]);

@@ -185,7 +185,7 @@ function canConnect(port) {
 export async function startNats(dir) {
   fs.mkdirSync(dir, { recursive: true });
   const port = await freePort();
-  // The embedded server's config (runtime/nats/embedded.ts) without the token.
+  // The embedded server's config (nats/server/embedded.ts) without the token.
   const config = path.join(dir, 'nats.conf');
   fs.writeFileSync(config, `listen: "127.0.0.1:${port}"\njetstream { store_dir: "${path.join(dir, 'store')}" }\nmax_payload: 8MB\n`);
   const log = fs.openSync(path.join(dir, 'nats.log'), 'a');
@@ -201,7 +201,7 @@ export async function startNats(dir) {
 
 /** A NATS connection through berth's own connect (no reconnects: a bench never waits on a dead server). */
 export async function connect(url, name) {
-  const { connectNats } = await loadDist('runtime/nats/connect.js');
+  const { connectNats } = await loadDist('nats/server/connect.js');
   return connectNats({ url }, name, { reconnect: false });
 }
 

@@ -8,15 +8,15 @@ import fs from 'node:fs/promises';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decode, encode, check } from '../events/codec.js';
 import { BerthError, ValidationError, errorFromWire } from '../events/errors.js';
-import { readHostStatuses } from '../events/clusterState.js';
-import type { HostStatus } from '../events/hostStatus.js';
+import { readHostStatuses } from '../nats/store/clusterState.js';
+import type { HostStatus } from '../actors/hostStatus.js';
 import { Reply, RequestEnvelope, Results, type Op, type Request, type Result } from '../events/requests.js';
 import { commandSubject } from '../events/subjects.js';
 import type { DaemonInfo } from '../actors/daemon.js';
 import { layoutFrom, type Layout } from '../runtime/layout.js';
-import { untilAnswered } from '../runtime/nats/untilAnswered.js';
-import { connectNats, type NatsTarget } from '../runtime/nats/connect.js';
-import { readNatsInfo } from '../runtime/nats/embedded.js';
+import { untilAnswered } from '../nats/server/untilAnswered.js';
+import { connectNats, type NatsTarget } from '../nats/server/connect.js';
+import { readNatsInfo } from '../nats/server/embedded.js';
 import { splitHostRef } from './addressing.js';
 import { parseConstraints, placeContainer } from './placement.js';
 import { locateContainer, routeRequest } from './clusterRequests.js';
@@ -59,7 +59,7 @@ export class Client {
   }
 
   /**
-   * Every host of the cluster with its state and capacity (events/clusterState.ts), read
+   * Every host of the cluster with its state and capacity (nats/store/clusterState.ts), read
    * again while JetStream elects new leaders after a node was lost (up to READ_RETRY_MS).
    */
   hosts(): Promise<HostStatus[]> {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** `berth-cluster`: writes the NATS configs and credentials of a berth cluster (docs/MULTIHOST.md). */
 import { Command } from 'commander';
-import { initCluster } from '../runtime/nats/cluster/init.js';
+import { initCluster } from '../nats/cluster/init.js';
 import { collect } from './verbs/verb.js';
 
 const program = new Command('berth-cluster').description('Write the NATS configs and credentials of a berth cluster');

@@ -1,13 +1,13 @@
 /**
  * The containers of lost hosts, as `ps` shows them in a cluster: status `lost`, with what the
- * log last said of them (events/lostContainers.ts). A lost host cannot be asked, so these come
+ * log last said of them (nats/store/lostContainers.ts). A lost host cannot be asked, so these come
  * from the replicated events stream.
  */
 import type { FenceRecord } from '../events/fence.js';
-import type { LostContainer } from '../events/lostContainers.js';
-import { readLostContainers } from '../events/lostContainers.js';
+import type { LostContainer } from '../nats/store/lostContainers.js';
+import { readLostContainers } from '../nats/store/lostContainers.js';
 import type { ContainerView } from '../events/requests.js';
-import { untilAnswered } from '../runtime/nats/untilAnswered.js';
+import { untilAnswered } from '../nats/server/untilAnswered.js';
 import { READ_RETRY_MS, type Client } from './client.js';
 
 /** Pure: a lost container as a view; only the fields the log holds are filled. `fence`: its host's fencing, which may have rescheduled it. */

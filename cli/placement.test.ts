@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { HostStatus } from '../events/hostStatus.js';
+import type { HostStatus } from '../actors/hostStatus.js';
 import { parseConstraints, placeContainer } from './placement.js';
 import { hostOfContainer, hostsMatching, splitHostRef } from './addressing.js';
 import type { ContainerView } from '../events/requests.js';

@@ -6,7 +6,7 @@
  * container where the most room is left.
  */
 import { ValidationError } from '../events/errors.js';
-import type { HostStatus } from '../events/hostStatus.js';
+import type { HostStatus } from '../actors/hostStatus.js';
 import { parsePairs } from './parse.js';
 
 export function parseConstraints(entries: string[]): Array<[string, string]> {

@@ -5,21 +5,21 @@
  *   the containers rescheduled elsewhere (a `container.fenced` event on each says why), waits
  *   for them to be down, then writes the record `cleared` and serves again;
  * - tries to fence each lost host that is not fenced yet: it plans the replacements (plan.ts)
- *   and writes the record with optimistic concurrency (fenceStore.ts); one daemon wins;
+ *   and writes the record with optimistic concurrency (nats/store/kvFences.ts); one daemon wins;
  * - creates and starts the replacements that a record places on this host and that it does
  *   not hold yet (each with a `container.rescheduled` event saying where from and why).
  */
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
-import { readHostStatuses } from '../../events/clusterState.js';
+import { readHostStatuses } from '../../nats/store/clusterState.js';
 import { HOST_LOST_REASON, fencedReason, type FenceRecord, type Replacement, type StoredFence } from '../../events/fence.js';
-import type { HostStatus } from '../../events/hostStatus.js';
+import type { HostStatus } from '../hostStatus.js';
 import { HOST_LOST_MS } from '../../events/subjects.js';
 import { hexOf } from '../../runtime/images/digest.js';
 import type { Host } from '../host.js';
 import { liveContainers, resolveImage } from '../resolve.js';
-import { readFence, writeFence } from './fenceStore.js';
+import { readFence, writeFence } from '../../nats/store/kvFences.js';
 import { readContainerStates } from './lostStates.js';
 import { duplicatesToStop, planReplacements, replacementName, replacementsToCreate, shouldFence } from './plan.js';
 

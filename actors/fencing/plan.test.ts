@@ -2,7 +2,7 @@ import t from 'tap';
 import type { ContainerConfig } from '../../events/container.js';
 import type { FenceRecord, StoredFence } from '../../events/fence.js';
 import type { Heartbeat } from '../../events/heartbeat.js';
-import type { HostStatus } from '../../events/hostStatus.js';
+import type { HostStatus } from '../hostStatus.js';
 import { initialContainerData, type ContainerState, type ContainerStatus } from '../container/state.js';
 import { duplicatesToStop, planReplacements, replacementName, replacementsToCreate, reschedulable, shouldFence } from './plan.js';
 

@@ -5,7 +5,7 @@
  */
 import { placeContainer } from '../../cli/placement.js';
 import type { FenceRecord, Replacement, StoredFence } from '../../events/fence.js';
-import type { HostStatus } from '../../events/hostStatus.js';
+import type { HostStatus } from '../hostStatus.js';
 import type { ContainerState } from '../container/state.js';
 
 /** Whether `observer` should try to fence this host: lost, and not fenced already (a cleared record may be fenced again). */

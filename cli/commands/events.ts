@@ -2,13 +2,13 @@
  * `berth events`: the history from the log (--since), then live events until --until or ^C.
  * Every host's events, in stream order, unless filtered.
  */
-import { JetStreamEventStore } from '../../events/jetStream.js';
+import { JetStreamEventStore } from '../../nats/store/jetStream.js';
 import { dockerAction, type DockerAction } from '../../events/actions.js';
 import type { StoredEvent } from '../../events/store.js';
 import { eventFilter } from '../../events/subjects.js';
-import { isUnsettled } from '../../events/unsettled.js';
+import { isUnsettled } from '../../nats/server/unsettled.js';
 import { ValidationError } from '../../events/errors.js';
-import { untilAnswered } from '../../runtime/nats/untilAnswered.js';
+import { untilAnswered } from '../../nats/server/untilAnswered.js';
 import { READ_RETRY_MS, connectClient, type GlobalOptions } from '../client.js';
 import { parsePairs, parseTime } from '../parse.js';
 import { parseTemplate, render } from '../template.js';

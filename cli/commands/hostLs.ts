@@ -1,6 +1,6 @@
 /** `berth host ls`: every host of the cluster, its state and its capacity from its last heartbeat. */
 import { ValidationError } from '../../events/errors.js';
-import type { HostStatus } from '../../events/hostStatus.js';
+import type { HostStatus } from '../../actors/hostStatus.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { humanSize, table } from '../output.js';
 

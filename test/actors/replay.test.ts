@@ -4,8 +4,8 @@
  */
 import t from 'tap';
 import type { ContainerCommand, ContainerConfig } from '../../events/container.js';
-import { JetStreamEventStore } from '../../events/jetStream.js';
-import { KvSnapshotStore } from '../../events/kvSnapshots.js';
+import { JetStreamEventStore } from '../../nats/store/jetStream.js';
+import { KvSnapshotStore } from '../../nats/store/kvSnapshots.js';
 import { eventSubject } from '../../events/subjects.js';
 import type { ContainerState } from '../../actors/container/state.js';
 import { Checkpointer } from '../../actors/checkpoints.js';

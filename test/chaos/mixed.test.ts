@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { JetStreamEventStore } from '../../events/jetStream.js';
+import { JetStreamEventStore } from '../../nats/store/jetStream.js';
 import { eventFilter } from '../../events/subjects.js';
 import { connectEngine } from '../helpers/bus.js';
 import { alive, cgroupDirsOf, mountsMentioning, startEngine, until } from '../helpers/engine.js';

@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { JetStreamEventStore } from '../../events/jetStream.js';
+import { JetStreamEventStore } from '../../nats/store/jetStream.js';
 import type { StoredEvent } from '../../events/store.js';
 import { eventSubject } from '../../events/subjects.js';
-import { connectNats } from '../../runtime/nats/connect.js';
+import { connectNats } from '../../nats/server/connect.js';
 import { startEngine } from '../helpers/engine.js';
 
 const engine = await startEngine(t);

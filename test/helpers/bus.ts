@@ -6,8 +6,8 @@ import { decode, encode } from '../../events/codec.js';
 import { Reply, RequestEnvelope, type Request } from '../../events/requests.js';
 import { commandSubject } from '../../events/subjects.js';
 import { layoutFrom } from '../../runtime/layout.js';
-import { readNatsInfo } from '../../runtime/nats/embedded.js';
-import { connectNats } from '../../runtime/nats/connect.js';
+import { readNatsInfo } from '../../nats/server/embedded.js';
+import { connectNats } from '../../nats/server/connect.js';
 import type { Engine } from './engine.js';
 
 export async function connectEngine(engine: Engine, name = 'berth-test'): Promise<NatsConnection> {

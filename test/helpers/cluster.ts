@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { hostInboxPrefix } from '../../events/subjects.js';
-import { initCluster } from '../../runtime/nats/cluster/init.js';
+import { initCluster } from '../../nats/cluster/init.js';
 import { isAlive as alive } from '../../runtime/processes.js';
 import { makeBusyboxTar } from './busybox.js';
 import { cgroupDirsOf, runCaptured, until, type Result } from './engine.js';

@@ -5,8 +5,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ensureEventStream } from '../../events/jetStream.js';
-import { connectNats } from '../../runtime/nats/connect.js';
+import { ensureEventStream } from '../../nats/store/jetStream.js';
+import { connectNats } from '../../nats/server/connect.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;

@@ -6,7 +6,7 @@
 import { encode } from '../../events/codec.js';
 import { RequestEnvelope } from '../../events/requests.js';
 import { jetstream } from '@nats-io/jetstream';
-import { connectNats } from '../../runtime/nats/connect.js';
+import { connectNats } from '../../nats/server/connect.js';
 
 const [url, credsFile, inboxPrefix, operation, subject] = process.argv.slice(2);
 const nc = await connectNats({ url, credsFile, inboxPrefix: inboxPrefix || undefined, caFile: process.env.BERTH_NATS_CA }, 'test-probe', { reconnect: false });

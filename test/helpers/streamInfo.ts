@@ -4,8 +4,8 @@
  * the stream has a leader.
  */
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connectNats } from '../../runtime/nats/connect.js';
-import { untilAnswered } from '../../runtime/nats/untilAnswered.js';
+import { connectNats } from '../../nats/server/connect.js';
+import { untilAnswered } from '../../nats/server/untilAnswered.js';
 
 const [url, credsFile, stream] = process.argv.slice(2);
 const nc = await connectNats({ url, credsFile, inboxPrefix: process.env.INBOX_PREFIX, caFile: process.env.BERTH_NATS_CA }, 'test-stream-info', { reconnect: false });

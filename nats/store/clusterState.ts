@@ -4,14 +4,14 @@
  * same streams, so every observer sees the same hosts lost.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
-import { decode } from './codec.js';
-import { FenceRecord, type StoredFence } from './fence.js';
-import { Heartbeat } from './heartbeat.js';
-import { hostStatuses, type HostStatus } from './hostStatus.js';
+import { decode } from '../../events/codec.js';
+import { FenceRecord, type StoredFence } from '../../events/fence.js';
+import { Heartbeat } from '../../events/heartbeat.js';
+import { hostStatuses, type HostStatus } from '../../actors/hostStatus.js';
 import { isStreamNotFound } from './jetStream.js';
 import { isKvValue, readLastPerSubject, type LastMessage } from './lastPerSubject.js';
-import { NodeEvent } from './node.js';
-import { EVENTS_STREAM, FENCE_BUCKET, HEARTBEAT_BUCKET, eventFilter } from './subjects.js';
+import { NodeEvent } from '../../events/node.js';
+import { EVENTS_STREAM, FENCE_BUCKET, HEARTBEAT_BUCKET, eventFilter } from '../../events/subjects.js';
 
 export async function readNodeEvents(nc: NatsConnection): Promise<Map<string, NodeEvent['type']>> {
   const last = new Map<string, NodeEvent['type']>();

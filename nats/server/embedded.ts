@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import { BerthError } from '../../events/errors.js';
-import type { Layout } from '../layout.js';
-import { isAlive as alive } from '../processes.js';
+import type { Layout } from '../../runtime/layout.js';
+import { isAlive as alive } from '../../runtime/processes.js';
 
 export interface NatsInfo {
   url: string;

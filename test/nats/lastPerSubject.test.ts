@@ -6,7 +6,7 @@
 import t from 'tap';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { readLastPerSubject } from '../../events/lastPerSubject.js';
+import { readLastPerSubject } from '../../nats/store/lastPerSubject.js';
 import { startNats } from '../helpers/nats.js';
 
 const nats = await startNats(t);

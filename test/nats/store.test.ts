@@ -6,7 +6,7 @@
 import t from 'tap';
 import type { ContainerCommand, ContainerConfig } from '../../events/container.js';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { JetStreamEventStore, ensureEventStream } from '../../events/jetStream.js';
+import { JetStreamEventStore, ensureEventStream } from '../../nats/store/jetStream.js';
 import { EVENTS_STREAM, eventFilter } from '../../events/subjects.js';
 import type { ContainerState } from '../../actors/container/state.js';
 import { Entity } from '../../actors/entity.js';

@@ -5,10 +5,10 @@
  * and never as gone.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
-import { AnyEvent } from './all.js';
-import { decode } from './codec.js';
+import { AnyEvent } from '../../events/all.js';
+import { decode } from '../../events/codec.js';
 import { readLastPerSubject } from './lastPerSubject.js';
-import { EVENTS_STREAM, eventFilter } from './subjects.js';
+import { EVENTS_STREAM, eventFilter } from '../../events/subjects.js';
 
 export interface LostContainer {
   id: string;

@@ -2,7 +2,7 @@ import t from 'tap';
 import { nodeConfig, type ClusterPlan } from './config.js';
 import { parseNode } from './init.js';
 import { cliPermissions, hostPermissions } from './permissions.js';
-import { clusterSizeOf, replicasFor } from '../clusterSize.js';
+import { clusterSizeOf, replicasFor } from '../server/clusterSize.js';
 
 const plan: ClusterPlan = {
   cluster: 'c1',

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import { nkeys } from '@nats-io/transport-node';
-import { BerthError } from '../../../events/errors.js';
+import { BerthError } from '../../events/errors.js';
 
 const SEED = /\bSU[A-Z2-7]{56}\b/;
 

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { SUBJECT_TOKEN } from '../../../events/subjects.js';
-import { ValidationError } from '../../../events/errors.js';
+import { SUBJECT_TOKEN } from '../../events/subjects.js';
+import { ValidationError } from '../../events/errors.js';
 import { nodeConfig, type ClusterNode, type ClusterPlan, type Principal } from './config.js';
 import { createCredentials, writeCredsFile } from './credentials.js';
 import { cliPermissions, hostPermissions } from './permissions.js';

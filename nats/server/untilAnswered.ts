@@ -1,9 +1,9 @@
 /**
- * Trying a JetStream call again while the cluster settles (events/unsettled.ts), for callers
+ * Trying a JetStream call again while the cluster settles (unsettled.ts), for callers
  * that report the failure by what they were doing.
  */
 import { BerthError } from '../../events/errors.js';
-import { whileUnsettled } from '../../events/unsettled.js';
+import { whileUnsettled } from './unsettled.js';
 
 /**
  * Runs `step` again, every 500 ms, while it fails with one of those transient errors, for up

@@ -5,9 +5,9 @@
  * fencing (it is stopping its rescheduled duplicates), `draining` when its last node event is a
  * drain, `ready` otherwise.
  */
-import type { StoredFence } from './fence.js';
-import type { Heartbeat } from './heartbeat.js';
-import { availabilityAfter, type Availability, type NodeEvent } from './node.js';
+import type { StoredFence } from '../events/fence.js';
+import type { Heartbeat } from '../events/heartbeat.js';
+import { availabilityAfter, type Availability, type NodeEvent } from '../events/node.js';
 
 export type HostState = 'ready' | 'lost' | 'fenced' | 'draining';
 

@@ -4,10 +4,10 @@ import type { KV } from '@nats-io/kv';
 import { openBucket } from './buckets.js';
 import { isKvValue, readLastPerSubject } from './lastPerSubject.js';
 import { z } from 'zod';
-import { decode, encode } from './codec.js';
-import type { Kind } from './envelope.js';
-import { Snapshot, type SnapshotStore } from './snapshots.js';
-import { SNAPSHOT_BUCKET } from './subjects.js';
+import { decode, encode } from '../../events/codec.js';
+import type { Kind } from '../../events/envelope.js';
+import { Snapshot, type SnapshotStore } from '../../events/snapshots.js';
+import { SNAPSHOT_BUCKET } from '../../events/subjects.js';
 
 const Checkpoint = z.object({ seq: z.number().int().nonnegative() });
 const CHECKPOINT_KEY = '_checkpoint';

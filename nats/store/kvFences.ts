@@ -7,10 +7,10 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
-import { openBucket } from '../../events/buckets.js';
+import { openBucket } from './buckets.js';
 import { decode, encode } from '../../events/codec.js';
 import { FenceRecord, type StoredFence } from '../../events/fence.js';
-import { isWrongLastSequence } from '../../events/jetStream.js';
+import { isWrongLastSequence } from './jetStream.js';
 import { FENCE_BUCKET } from '../../events/subjects.js';
 
 export function openFenceBucket(nc: NatsConnection, replicas: number): Promise<KV> {

@@ -5,13 +5,13 @@ import {
   jetstream, jetstreamManager, DeliverPolicy, StorageType, JetStreamApiError,
   type JetStreamClient, type JetStreamManager, type JsMsg, type MsgRequest, type Consumer, type OrderedConsumerOptions, type StoredMsg, type PubAck,
 } from '@nats-io/jetstream';
-import { AnyEvent } from './all.js';
-import { decode, encode } from './codec.js';
-import { ConcurrencyError } from './errors.js';
-import { isUnsettled, whileUnsettled } from './unsettled.js';
-import type { Kind } from './envelope.js';
-import type { EventStore, ReadFrom, StoredEvent } from './store.js';
-import { EVENTS_STREAM, EVENTS_SUBJECTS, eventSubject } from './subjects.js';
+import { AnyEvent } from '../../events/all.js';
+import { decode, encode } from '../../events/codec.js';
+import { ConcurrencyError } from '../../events/errors.js';
+import { isUnsettled, whileUnsettled } from '../server/unsettled.js';
+import type { Kind } from '../../events/envelope.js';
+import type { EventStore, ReadFrom, StoredEvent } from '../../events/store.js';
+import { EVENTS_STREAM, EVENTS_SUBJECTS, eventSubject } from '../../events/subjects.js';
 
 const WRONG_LAST_SEQUENCE = 10071;
 /** How long an append keeps trying while the events stream cannot store (publishPatiently). */

@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { Heartbeat } from './heartbeat.js';
+import type { Heartbeat } from '../events/heartbeat.js';
 import { hostStatuses } from './hostStatus.js';
 
 const beat = (host: string): Heartbeat => ({

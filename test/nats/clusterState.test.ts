@@ -6,7 +6,7 @@
 import t from 'tap';
 import { Kvm } from '@nats-io/kv';
 import { encode } from '../../events/codec.js';
-import { readFences, readHeartbeats } from '../../events/clusterState.js';
+import { readFences, readHeartbeats } from '../../nats/store/clusterState.js';
 import { Heartbeat } from '../../events/heartbeat.js';
 import { HEARTBEAT_BUCKET } from '../../events/subjects.js';
 import { startNats } from '../helpers/nats.js';

@@ -8,7 +8,7 @@
  * - A CLI user sends commands to any host and reads events, output and heartbeats.
  * Replies to requests are allowed by `allow_responses`, never by a broad publish grant.
  */
-import { EVENTS_STREAM, FENCE_BUCKET, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, hostInboxPrefix } from '../../../events/subjects.js';
+import { EVENTS_STREAM, FENCE_BUCKET, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, hostInboxPrefix } from '../../events/subjects.js';
 
 export interface Permissions {
   publish: string[];

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { connect, credsAuthenticator, nkeyAuthenticator, type Authenticator, type NatsConnection } from '@nats-io/transport-node';
 import { BerthError } from '../../events/errors.js';
-import { parseCreds } from './cluster/credentials.js';
+import { parseCreds } from '../cluster/credentials.js';
 
 export interface NatsTarget {
   /** One or more comma-separated URLs. */

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import type { FenceRecord } from '../../events/fence.js';
-import { openFenceBucket, readFence, writeFence } from '../../actors/fencing/fenceStore.js';
+import { openFenceBucket, readFence, writeFence } from '../../nats/store/kvFences.js';
 import { startNats } from '../helpers/nats.js';
 
 const record = (by: string, state: FenceRecord['state'] = 'fenced'): FenceRecord => ({
