@@ -6,12 +6,12 @@
 import fs from 'node:fs/promises';
 import type { ContainerConfig } from '../events/container.js';
 import type { ImageRecord } from '../events/image.js';
-import { BerthError, ExecError } from '../events/errors.js';
+import { BerthError, ExecError, InitError } from '../events/errors.js';
 import type { CgroupManager, CgroupStats, Limits } from './cgroups/manager.js';
 import type { ExecConfig } from '../events/containerRuntime.js';
 import { startExec, type RunningExec } from './process/exec.js';
 import { listProcesses, type ProcessRow } from './containers/top.js';
-import { startShim, InitError } from './process/shim.js';
+import { startShim } from './process/shim.js';
 import { initProcess } from './process/initProcess.js';
 import { importRootfs, type ImportOptions } from './images/importer.js';
 import { commitContainer, type CommitRequest } from './images/commit.js';
@@ -124,10 +124,7 @@ export class Worker {
       });
     } catch (error) {
       await this.cgroups.remove(cgroupName(id)).catch(() => {});
-      if (error instanceof InitError) {
-        if (error.exitCode === 126 || error.exitCode === 127) throw new ExecError(error.message, error.exitCode);
-        throw new BerthError(error.message, { cause: error });
-      }
+      if (error instanceof InitError && (error.exitCode === 126 || error.exitCode === 127)) throw new ExecError(error.message, error.exitCode, { cause: error });
       throw error;
     }
   }

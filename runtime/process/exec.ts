@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type { Duplex, Readable } from 'node:stream';
 
-import { DEFAULT_SHIM_BINARY, parseShimReport, InitError } from './shim.js';
+import { InitError } from '../../events/errors.js';
+import { DEFAULT_SHIM_BINARY, parseShimReport } from './shim.js';
 import { securityPairs, type SecuritySpec } from './securitySpec.js';
 
 export interface ExecSpec {

@@ -6,7 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import type { Duplex, Writable } from 'node:stream';
-import { DEFAULT_SHIM_BINARY, InitError, parseShimReport } from './shim.js';
+import { InitError } from '../../events/errors.js';
+import { DEFAULT_SHIM_BINARY, parseShimReport } from './shim.js';
 import { encodeShimSpec, type ShimSpec } from './shimSpec.js';
 
 export interface HeldRootfs {
