@@ -47,6 +47,11 @@ export class ArchiveError extends ValidationError {
   override name = 'ArchiveError';
 }
 
+/** The host lacks what a request needs: a cgroup hierarchy, a controller, a kernel feature. */
+export class UnsupportedError extends BerthError {
+  override name = 'UnsupportedError';
+}
+
 /** Another writer moved the entity between our read and our append. */
 export class ConcurrencyError extends BerthError {
   override name = 'ConcurrencyError';
@@ -174,6 +179,7 @@ const decoders: Record<string, (wire: WireError) => BerthError> = {
   ValidationError: (wire) => new ValidationError(wire.message),
   ArchiveError: (wire) => new ArchiveError(wire.message),
   ConcurrencyError: (wire) => new ConcurrencyError(wire.message),
+  UnsupportedError: (wire) => new UnsupportedError(wire.message),
   ExecError: (wire) => (wire.exitCode === 126 || wire.exitCode === 127 ? new ExecError(wire.message, wire.exitCode) : new BerthError(wire.message)),
   RegistryError: (wire) => new RegistryError(wire.message),
   UnauthorizedError: (wire) => new UnauthorizedError(wire.message),

@@ -3,7 +3,7 @@ import { constants as osConstants } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
-import { errnoDescription, errnoName, InitError } from '../../events/errors.js';
+import { BerthError, errnoDescription, errnoName, InitError, SystemError } from '../../events/errors.js';
 import { encodeShimSpec, type ShimSpec } from './shimSpec.js';
 
 export type { ShimSpec } from './shimSpec.js';
@@ -43,7 +43,7 @@ export function parseShimReport(line: string): { pid: number; shimPid: number } 
     const errno = Number(err[2]);
     return new InitError(initMessage(step, errno, err[3]), { step, errno, exitCode: initExitCode(step, errno) });
   }
-  throw new Error(`berth-shim: unparseable report ${JSON.stringify(line)}`);
+  throw new BerthError(`berth-shim: unparseable report ${JSON.stringify(line)}`);
 }
 
 /**
@@ -77,7 +77,7 @@ export async function startShim(spec: ShimSpec, opts: { binary?: string } = {}):
     }
     child.on('close', (code, signal) => {
       if (spawnError) {
-        reject(new Error(`berth-shim: cannot run ${binary}: ${spawnError.message}`));
+        reject(SystemError.from(spawnError, { op: 'spawn', path: binary, message: `berth-shim: cannot run ${binary}: ${spawnError.message}` }));
         return;
       }
       const text = Buffer.concat(report).toString('utf8');
@@ -85,7 +85,7 @@ export async function startShim(spec: ShimSpec, opts: { binary?: string } = {}):
       if (nl < 0) {
         const err = Buffer.concat(stderr).toString('utf8').trim();
         const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        reject(new Error(`berth-shim ${how} without reporting a result${err ? `; stderr: ${err}` : ''}`));
+        reject(new BerthError(`berth-shim ${how} without reporting a result${err ? `; stderr: ${err}` : ''}`));
         return;
       }
       try {
