@@ -6,6 +6,7 @@
  */
 import type { SnapshotStore } from '../events/snapshots.js';
 import type { Entity } from './entity.js';
+import type { Logger } from '../log/logger.js';
 
 export interface CheckpointOptions {
   host: string;
@@ -14,6 +15,8 @@ export interface CheckpointOptions {
   entities(): Iterable<Entity<unknown, unknown>>;
   every?: number;
   idleMs?: number;
+  /** Where a failed write is logged. */
+  log: Logger;
 }
 
 export class Checkpointer {
@@ -56,7 +59,7 @@ export class Checkpointer {
    */
   private flushLater(): void {
     this.flush().catch((error: Error) => {
-      console.error(`berthd: snapshots: ${error.message}; trying again`);
+      this.options.log.warn('writing the snapshots failed; trying again', { error });
       this.arm();
     });
   }

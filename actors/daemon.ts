@@ -23,6 +23,8 @@ import { Host } from './host.js';
 import { NodeRecord } from './node.js';
 import { VERSION } from './requests.js';
 import { serveRequests } from './server.js';
+import type { Logger } from '../log/logger.js';
+import { processLogger } from '../log/settings.js';
 
 export interface DaemonOptions {
   layout: Layout;
@@ -35,6 +37,8 @@ export interface DaemonOptions {
   retentionMs?: number;
   /** `--label key=value`: what placement constraints match. */
   labels?: Record<string, string>;
+  /** Where the daemon logs (default: the process's logger, from the environment). */
+  log?: Logger;
 }
 
 /** What `berthd.json` in the run root says once the daemon is ready. */
@@ -57,7 +61,8 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const { layout } = options;
   await fs.mkdir(layout.root, { recursive: true, mode: 0o700 });
   await fs.mkdir(layout.runRoot, { recursive: true, mode: 0o700 });
-  const phase = (name: string) => { if (process.env.BERTH_DEBUG) console.error(`berthd: ${name} at ${(performance.now() - started).toFixed(0)} ms`); };
+  const log = options.log ?? processLogger();
+  const phase = (name: string, fields: Record<string, unknown> = {}) => log.debug(name, { ...fields, ms: Math.round(performance.now() - started) });
   const lock = await lockRoot(layout.root);
   phase('locked');
   const hostId = await chooseHostId(layout, options.hostId);
@@ -70,27 +75,27 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const replicas = replicasFor(clusterSizeOf(nc.info));
   await untilAnswered('the events stream', () => ensureEventStream(nc, replicas));
   await waitForStreamLeader(nc, EVENTS_STREAM);
-  phase(`stream (replicas ${replicas})`);
+  phase('stream', { replicas });
   const cgroups = await createCgroupManager();
-  const worker = new Worker(layout, cgroups);
+  const worker = new Worker(layout, cgroups, log);
   const snapshots = options.snapshots === false ? undefined : await untilAnswered('the snapshot bucket', () => KvSnapshotStore.open(nc, replicas));
   if (snapshots) await waitForStreamLeader(nc, `KV_${SNAPSHOT_BUCKET}`);
-  const store = new JetStreamEventStore(nc);
-  const host = new Host(hostId, nc, store, worker, snapshots);
+  const store = new JetStreamEventStore(nc, log);
+  const host = new Host(hostId, nc, store, worker, snapshots, log);
   phase('snapshots open');
   // In a cluster, the host reads its fence record before it resumes (docs/MULTIHOST.md):
   // the containers rescheduled elsewhere are held (not restarted) and stopped before it serves.
   const fenceBucket = options.nats ? await untilAnswered('the fence bucket', () => openFenceBucket(nc, replicas)) : null;
-  const fencing = fenceBucket ? new Fencing(nc, fenceBucket, host) : null;
+  const fencing = fenceBucket ? new Fencing(nc, fenceBucket, host, log) : null;
   const ownFence = fencing ? await untilAnswered('the fence record', () => fencing.ownFence()) : null;
   const replayed = await host.start(new Set(ownFence?.record.replacements.map((r) => r.container)));
   phase('replayed and reconciled');
   if (fencing && ownFence) {
     // Not acknowledged: the host refuses commands until a later round of fencing manages it.
-    await fencing.acknowledge(ownFence).catch((error: Error) => console.error(`berthd: fencing: ${error.message}`));
+    await fencing.acknowledge(ownFence).catch((error: Error) => log.error('fencing: acknowledging the fence failed', { error }));
   }
   const retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
-  const compact = () => host.compact(retentionMs).catch((error: Error) => console.error(`berthd: compaction: ${error.message}`));
+  const compact = () => host.compact(retentionMs).catch((error: Error) => log.error('compaction failed', { error }));
   await compact();
   const compaction = setInterval(compact, Math.min(retentionMs, 3600_000));
   compaction.unref();
@@ -100,6 +105,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
     host: hostId,
     version: VERSION,
     labels: options.labels ?? {},
+    log,
     containersRunning: () => [...host.containers.values()].filter((c) => ['running', 'starting', 'paused'].includes(c.state.status)).length,
   });
   await waitForStreamLeader(nc, `KV_${HEARTBEAT_BUCKET}`);
@@ -109,22 +115,22 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   fencing?.start();
   const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
   await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
-  const ms = (performance.now() - started).toFixed(0);
-  console.error(`berthd: ready: host ${hostId}, ${replayed.snapshots} snapshots and ${replayed.events} events replayed, cgroup ${cgroups.mode}, ${ms} ms`);
+  log.info('ready', { host: hostId, snapshots: replayed.snapshots, events: replayed.events, cgroup: cgroups.mode, ms: Math.round(performance.now() - started) });
   return {
     async stop() {
       clearInterval(compaction);
       fencing?.stop();
       await heartbeats.stop(true);
       subscription.unsubscribe();
-      await host.flushSnapshots().catch((error: Error) => console.error(`berthd: snapshots: ${error.message}`));
+      await host.flushSnapshots().catch((error: Error) => log.error('writing the snapshots failed', { error }));
       host.stop();
       await worker.close();
       // Drain, but never hang on a broker that is gone.
       const draining = performance.now();
-      await Promise.race([nc.drain().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);
-      if (process.env.BERTH_DEBUG) console.error(`berthd: drained in ${(performance.now() - draining).toFixed(0)} ms`);
-      await nc.close().catch(() => {});
+      // A broker that is gone cannot be drained: noted, and the stop goes on.
+      await Promise.race([nc.drain().catch((error: Error) => log.debug('drain failed', { error })), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      log.debug('drained', { ms: Math.round(performance.now() - draining) });
+      await nc.close().catch((error: Error) => log.debug('closing the NATS connection failed', { error }));
       await lock.release();
       const current = await fs.readFile(layout.daemonInfo, 'utf8').catch(() => '');
       if (current.includes(`"pid":${process.pid},`)) await fs.rm(layout.daemonInfo, { force: true });

@@ -6,7 +6,7 @@
 import { createActor, initialTransition, transition, type AnyActorRef, type AnyStateMachine } from 'xstate';
 import type { AnyEvent } from '../events/all.js';
 import type { Kind } from '../events/envelope.js';
-import { ConcurrencyError } from '../events/errors.js';
+import { BerthError, ConcurrencyError } from '../events/errors.js';
 import type { EventStore, StoredEvent } from '../events/store.js';
 import { eventSubject } from '../events/subjects.js';
 
@@ -123,7 +123,7 @@ export class Entity<State, Command> {
         cleanup();
         resolve(this.state);
       };
-      const timer = setTimeout(() => { cleanup(); reject(new Error(`timed out waiting for ${this.rules.kind} ${this.id.slice(0, 12)}`)); }, timeoutMs);
+      const timer = setTimeout(() => { cleanup(); reject(new BerthError(`timed out waiting for ${this.rules.kind} ${this.id.slice(0, 12)}`)); }, timeoutMs);
       const cleanup = () => { clearTimeout(timer); this.listeners.delete(check); };
       this.listeners.add(check);
       check();

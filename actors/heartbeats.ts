@@ -11,6 +11,7 @@ import { openBucket } from '../nats/store/buckets.js';
 import { encode } from '../events/codec.js';
 import { Heartbeat } from '../events/heartbeat.js';
 import { HEARTBEAT_BUCKET, HEARTBEAT_INTERVAL_MS, HOST_LOST_MS } from '../events/subjects.js';
+import type { Logger } from '../log/logger.js';
 
 /** MemAvailable from /proc/meminfo, in bytes (os.freemem() leaves out the page cache). */
 export function memAvailable(meminfo: string): number | null {
@@ -24,6 +25,8 @@ export interface HeartbeatSource {
   labels: Record<string, string>;
   /** Containers running or starting now. */
   containersRunning(): number;
+  /** Where a failed beat is logged. */
+  log: Logger;
 }
 
 export async function openHeartbeatBucket(nc: NatsConnection, replicas: number): Promise<KV> {
@@ -55,7 +58,7 @@ export class Heartbeats {
 
   /** Beats now and then every interval; a failed beat is logged and the next one tried. */
   async start(): Promise<void> {
-    const beat = () => this.beat().catch((error: Error) => console.error(`berthd: heartbeat: ${error.message}`));
+    const beat = () => this.beat().catch((error: Error) => this.source.log.warn('heartbeat failed', { error }));
     await beat();
     this.timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
     this.timer.unref();
@@ -65,6 +68,6 @@ export class Heartbeats {
   async stop(clean: boolean): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (clean) await this.kv.delete(this.source.host).catch(() => {});
+    if (clean) await this.kv.delete(this.source.host).catch((error: Error) => this.source.log.warn('deleting the heartbeat at stop failed', { error }));
   }
 }

@@ -14,7 +14,7 @@ import { execOutputSubject, outputSubject } from '../events/subjects.js';
 import { hexOf } from '../runtime/images/digest.js';
 import type { Worker } from '../runtime/worker.js';
 import { containerEffects, type ContainerEffects } from './container/effects.js';
-import { reconcileContainer } from './container/reconcile.js';
+import { cgroupVerdict, reconcileContainer } from './container/reconcile.js';
 import type { ContainerState } from './container/state.js';
 import type { ImageState } from './image/state.js';
 import { Entity, type CommandMeta, type EntityHooks } from './entity.js';
@@ -25,6 +25,7 @@ import type { SnapshotStore } from '../events/snapshots.js';
 import type { StoredFence } from '../events/fence.js';
 import { containerRules, imageRules } from './rules.js';
 import { Volumes } from './volume/volumes.js';
+import type { Logger } from '../log/logger.js';
 
 export type ContainerEntity = Entity<ContainerState, ContainerCommand>;
 export type ImageEntity = Entity<ImageState, ImageCommand>;
@@ -43,6 +44,9 @@ export class Host {
   fence: StoredFence | null = null;
   /** False during replay; once true, new entities start live with their effects. */
   private live = false;
+  /** The cgroup sweep running now, and whether another was asked for meanwhile. */
+  private sweeping: Promise<void> | null = null;
+  private sweepAgain = false;
 
   private readonly checkpoints: Checkpointer | null;
   /** Called by each entity after it appended events. */
@@ -53,13 +57,15 @@ export class Host {
     private readonly nc: NatsConnection,
     readonly store: EventStore,
     readonly worker: Worker,
-    private readonly snapshots?: SnapshotStore,
+    private readonly snapshots: SnapshotStore | undefined,
+    private readonly log: Logger,
   ) {
     this.checkpoints = snapshots
       ? new Checkpointer({
         host: id,
         snapshots,
         entities: () => this.entities(),
+        log,
       })
       : null;
     this.hooks = {
@@ -69,7 +75,7 @@ export class Host {
       },
     };
     this.volumes = new Volumes({
-      host: id, store, hooks: this.hooks, files: worker.volumes, containers: () => [...this.containers.values()],
+      host: id, store, hooks: this.hooks, files: worker.volumes, containers: () => [...this.containers.values()], log,
     });
     this.effects = containerEffects({
       worker,
@@ -78,6 +84,8 @@ export class Host {
       publishExecOutput: (entity, execId, chunk) => this.nc.publish(execOutputSubject(this.id, entity, execId), encode(OutputChunk, chunk)),
       imageChains: (imageId) => this.images.get(imageId)?.state.record?.chainIds ?? [],
       state: (entity) => this.containers.get(entity)?.state,
+      afterRemoval: () => void this.sweepCgroups(),
+      log,
     });
     this.imageMachine = imageRules.machine.provide({
       actions: {
@@ -87,7 +95,7 @@ export class Host {
           // This image may still read as present while its own transition runs: its layers are not "in use" by it.
           const others = [...this.images.values()].filter((i) => i.id !== context.id && i.state.status === 'present');
           const inUse = new Set(others.flatMap((i) => i.state.record?.chainIds ?? []));
-          void worker.deleteImage(record, inUse).catch((error: Error) => console.error(`berthd: delete image: ${error.message}`));
+          void worker.deleteImage(record, inUse).catch((error: Error) => log.error('deleting the image\'s files failed', { image: context.id.slice(0, 12), error }));
         },
       },
     });
@@ -104,7 +112,7 @@ export class Host {
       case 'container': return this.container(id) as Entity<unknown, unknown>;
       case 'image': return this.image(id) as Entity<unknown, unknown>;
       case 'volume': return this.volumes.entity(id) as Entity<unknown, unknown>;
-      default: throw new Error(`no entities of kind ${kind as string}`);
+      default: throw new Error(`no entities of kind ${kind as string}`); // a bug: Kind is checked at the boundary
     }
   }
 
@@ -115,9 +123,9 @@ export class Host {
    */
   async start(hold: ReadonlySet<string> = new Set()): Promise<ReplayStats> {
     const stats = await replay({ host: this.id, store: this.store, snapshots: this.snapshots, entityFor: (kind, id) => this.entityFor(kind, id),
-      log: process.env.BERTH_DEBUG ? (message) => console.error(`berthd: ${message}`) : undefined,
+      log: (message) => this.log.debug(message),
     });
-    if (process.env.BERTH_DEBUG) console.error(`berthd: replay done (${stats.snapshots} snapshots, ${stats.events} events)`);
+    this.log.debug('replay done', { snapshots: stats.snapshots, events: stats.events });
     this.checkpoints?.started(stats.checkpoint);
     this.live = true;
     for (const image of this.images.values()) image.start(this.imageMachine);
@@ -127,23 +135,43 @@ export class Host {
       if (state.status === 'none' || state.status === 'removed') return;
       await this.reconcile(container, hold);
     }));
-    if (process.env.BERTH_DEBUG) console.error('berthd: containers reconciled');
+    await this.sweepCgroups();
+    this.log.debug('containers reconciled');
     await this.volumes.start();
-    if (process.env.BERTH_DEBUG) console.error('berthd: volumes reconciled');
+    this.log.debug('volumes reconciled');
     return stats;
+  }
+
+  /**
+   * Removes the container cgroups no container here holds (cgroupVerdict): at start and after
+   * each removal, so a removal that failed is tried again. One sweep at a time; one asked for
+   * meanwhile runs after it.
+   */
+  sweepCgroups(): Promise<void> {
+    if (this.sweeping) {
+      this.sweepAgain = true;
+      return this.sweeping;
+    }
+    this.sweeping = (async () => {
+      do {
+        this.sweepAgain = false;
+        await this.worker.sweepCgroups((id) => cgroupVerdict(this.containers.get(id)?.state.status));
+      } while (this.sweepAgain);
+    })().finally(() => { this.sweeping = null; });
+    return this.sweeping;
   }
 
   /** Makes one container's record true to the kernel (after replay); see reconcileContainer. */
   private async reconcile(container: ContainerEntity, hold: ReadonlySet<string>): Promise<void> {
     const state = container.state;
     const repair = reconcileContainer(state, await this.worker.inspect(container.id));
-    if (repair.thaw) await this.worker.unpause(container.id).catch(() => {});
+    if (repair.thaw) await this.worker.unpause(container.id).catch((error: Error) => this.log.warn('thawing a container left frozen failed', { container: container.id.slice(0, 12), error }));
     if (repair.resume === 'await-start') {
       // In the background, so that one long copy-up does not hold up the daemon's start.
       void (async () => {
         while ((await this.worker.inspect(container.id)).settingUp) await new Promise((resolve) => setTimeout(resolve, 200));
         if (this.live) await this.reconcile(container, hold);
-      })().catch((error: Error) => console.error(`berthd: reconcile ${container.id.slice(0, 12)}: ${error.message}`));
+      })().catch((error: Error) => this.log.error('reconciling failed', { container: container.id.slice(0, 12), error }));
       return;
     }
     if (repair.resume) this.effects.resume(state, repair.resume);
@@ -210,7 +238,7 @@ export class Host {
   dispatch(id: string, command: ContainerCommand): void {
     const meta: CommandMeta = { id: randomUUID(), correlation: id };
     this.container(id).execute(command, meta).catch((error: Error) => {
-      console.error(`berthd: ${command.type} ${id.slice(0, 12)}: ${error.message}`);
+      this.log.warn('a command the host issued failed', { command: command.type, container: id.slice(0, 12), error });
     });
   }
 }

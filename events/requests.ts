@@ -13,6 +13,7 @@ import { imageRequests, imageResults } from './requests/image.js';
 import { nodeRequests, nodeResults } from './requests/node.js';
 import { systemRequests, systemResults } from './requests/system.js';
 import { volumeRequests, volumeResults } from './requests/volume.js';
+import { WireError } from './errors.js';
 
 export { CreateSpec, ContainerView } from './requests/container.js';
 export { StatsView } from './requests/containerRuntime.js';
@@ -32,7 +33,6 @@ export type RequestEnvelope = z.infer<typeof RequestEnvelope>;
 export const Results = { ...systemResults, ...containerResults, ...containerRuntimeResults, ...containerCopyResults, ...containerCommitResults, ...pruneResults, ...imageResults, ...volumeResults, ...nodeResults } satisfies Record<Op, z.ZodType>;
 export type Result<O extends Op> = z.infer<(typeof Results)[O]>;
 
-export const WireError = z.object({ name: z.string(), message: z.string(), exitCode: z.number().int() });
 
 export const Reply = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), result: z.unknown() }),

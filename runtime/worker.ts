@@ -6,12 +6,12 @@
 import fs from 'node:fs/promises';
 import type { ContainerConfig } from '../events/container.js';
 import type { ImageRecord } from '../events/image.js';
-import { BerthError, ExecError } from '../events/errors.js';
+import { BerthError, ExecError, InitError } from '../events/errors.js';
 import type { CgroupManager, CgroupStats, Limits } from './cgroups/manager.js';
 import type { ExecConfig } from '../events/containerRuntime.js';
 import { startExec, type RunningExec } from './process/exec.js';
 import { listProcesses, type ProcessRow } from './containers/top.js';
-import { startShim, InitError } from './process/shim.js';
+import { startShim } from './process/shim.js';
 import { initProcess } from './process/initProcess.js';
 import { importRootfs, type ImportOptions } from './images/importer.js';
 import { commitContainer, type CommitRequest } from './images/commit.js';
@@ -30,6 +30,8 @@ import { VolumeStore } from './volumes/store.js';
 import { readExit, watchContainer, type ExitStatus, type LogChunk, type Watch } from './containers/watch.js';
 import { LogReader } from './containers/logReader.js';
 import { isAlive } from './processes.js';
+import { removeLeftoverCgroups, type CgroupVerdict } from './cgroups/leftovers.js';
+import type { Logger } from '../log/logger.js';
 
 export interface Started {
   pid: number;
@@ -73,6 +75,8 @@ export class Worker {
     /** Where the data root and run root are. */
     readonly layout: Layout,
     private readonly cgroups: CgroupManager,
+    /** Where failures that no caller waits for are logged (a cgroup left behind). */
+    private readonly log: Logger,
   ) {
     this.volumes = new VolumeStore(layout);
   }
@@ -123,18 +127,15 @@ export class Worker {
         sockPath: this.layout.shimSocket(id),
       });
     } catch (error) {
-      await this.cgroups.remove(cgroupName(id)).catch(() => {});
-      if (error instanceof InitError) {
-        if (error.exitCode === 126 || error.exitCode === 127) throw new ExecError(error.message, error.exitCode);
-        throw new BerthError(error.message, { cause: error });
-      }
+      await this.cgroups.remove(cgroupName(id)).catch((removal: Error) => this.cgroupLeft(id, removal));
+      if (error instanceof InitError && (error.exitCode === 126 || error.exitCode === 127)) throw new ExecError(error.message, error.exitCode, { cause: error });
       throw error;
     }
   }
 
   /** At a clean shutdown: removes the parent cgroup when no container is left in it. */
   async close(): Promise<void> {
-    await this.cgroups.removeIfEmpty(CGROUP_PARENT).catch(() => {});
+    await this.cgroups.removeIfEmpty(CGROUP_PARENT).catch((error: Error) => this.log.warn('removing the parent cgroup failed', { cgroup: CGROUP_PARENT, error }));
   }
 
   /** Undoes a start that never finished: kills whatever is in its cgroup and deletes it. */
@@ -208,15 +209,40 @@ export class Worker {
 
   /** Reads the OOM flag and deletes the cgroup once the container has exited. */
   private async afterExit(id: string): Promise<boolean> {
-    const oom = await this.cgroups.oomKilled(cgroupName(id)).catch(() => false);
-    await this.cgroups.remove(cgroupName(id)).catch(() => {});
+    const oom = await this.oomKilled(id);
+    await this.cgroups.remove(cgroupName(id)).catch((error: Error) => this.cgroupLeft(id, error));
     return oom;
+  }
+
+  /** Whether the OOM killer struck; a failed read is logged and taken as no. */
+  private oomKilled(id: string): Promise<boolean> {
+    return this.cgroups.oomKilled(cgroupName(id)).catch((error: Error) => {
+      this.log.warn('reading the OOM flag failed; taken as not killed', { container: id.slice(0, 12), error });
+      return false;
+    });
+  }
+
+  /** A cgroup removal failed: logged with its errno; reconciliation tries it again (sweepCgroups). */
+  private cgroupLeft(id: string, error: Error): void {
+    this.log.warn('removing the container\'s cgroup failed; reconciliation tries again', { container: id.slice(0, 12), error });
+  }
+
+  /**
+   * Reconciliation of cgroups: removes every container cgroup that `verdict` does not keep (one
+   * a removal, a crash or a failed retry left). Returns the cgroups removed.
+   */
+  sweepCgroups(verdict: (id: string) => CgroupVerdict): Promise<string[]> {
+    return removeLeftoverCgroups(this.cgroups, CGROUP_PARENT, verdict, this.log);
   }
 
   /** What the kernel and the shim's files say about a container (reconciliation's view). */
   async inspect(id: string): Promise<KernelView> {
     const { started, alive, exit } = await this.processOf(id);
-    const frozen = alive && (await this.cgroups.frozen(cgroupName(id)).catch(() => false));
+    // frozen() reads a missing cgroup as not frozen; another failure is noted and read the same.
+    const frozen = alive && (await this.cgroups.frozen(cgroupName(id)).catch((error: Error) => {
+      this.log.warn('reading the freezer failed', { container: id.slice(0, 12), error });
+      return false;
+    }));
     return { started, alive, exit, frozen, settingUp: !started && !exit && (await shimSettingUp(this.layout.container(id).pid)) };
   }
 
@@ -234,7 +260,7 @@ export class Worker {
   async removeContainer(id: string): Promise<{ exit: ExitStatus; oomKilled: boolean } | null> {
     const paths = this.layout.container(id);
     const view = await this.processOf(id);
-    const oomKilled = await this.cgroups.oomKilled(cgroupName(id)).catch(() => false);
+    const oomKilled = await this.oomKilled(id);
     await this.cgroups.remove(cgroupName(id));
     let exit = view.exit;
     if (view.started && !exit) {

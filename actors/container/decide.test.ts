@@ -69,7 +69,7 @@ t.test('illegal commands are refused with a classified error and no events', asy
   const removed = given(created, removing, destroyed);
   t.equal(removed.status, 'removed');
   t.throws(() => decideContainer(removed, { type: 'Start' }), { name: 'NotFoundError' });
-  t.throws(() => decideContainer(given(created, removing), { type: 'Start' }), { name: 'IllegalStateError' });
+  t.throws(() => decideContainer(given(created, removing), { type: 'Start' }), { name: 'ConflictError' });
 });
 
 t.test('force removal of a running container records its death while removing', async (t) => {
@@ -112,7 +112,7 @@ t.test('a removal that fails leaves the container dead until it is removed again
   const dead = given(created, starting, started, died, { type: 'container.removing', data: {} }, { type: 'container.removal_failed', data: { error: 'removal failed: EBUSY' } });
   t.equal(dead.status, 'dead');
   t.equal(dead.error, 'removal failed: EBUSY');
-  t.throws(() => decideContainer(dead, { type: 'Start' }), { name: 'IllegalStateError' });
+  t.throws(() => decideContainer(dead, { type: 'Start' }), { name: 'ConflictError' });
   t.same(types(dead, { type: 'Remove', force: false }), ['container.removing'], 'rm tries again');
   t.same(types(given(created), { type: 'ReportRemovalFailed', error: 'x' }), [], 'a stale report changes nothing');
 });

@@ -5,7 +5,7 @@
 import type { ContainerCommand } from '../../events/container.js';
 import type { Draft } from '../../events/envelope.js';
 import type { ContainerEvent } from '../../events/container.js';
-import { ConflictError, IllegalStateError, NotFoundError } from '../../events/errors.js';
+import { ConflictError, NotFoundError } from '../../events/errors.js';
 import { nextDelay, restartsAfterExit } from './restartPolicy.js';
 import type { ContainerState } from './state.js';
 import { decideRuntime, refusePaused } from './decideRuntime.js';
@@ -38,7 +38,7 @@ export function decideContainer(state: ContainerState, command: ContainerCommand
         throw new ConflictError(`container ${short(state)} was rescheduled to host ${state.fenced.host} as ${state.fenced.container.slice(0, 12)}; start that one`);
       }
       if (status === 'created' || status === 'exited' || status === 'restarting') return [{ type: 'container.starting', data: {} }];
-      throw new IllegalStateError(`cannot start container ${short(state)}: it is ${status}`);
+      throw new ConflictError(`cannot start container ${short(state)}: it is ${status}`);
     case 'ReportStarted':
       return status === 'starting' ? [{ type: 'container.started', data: { pid: command.pid, shimPid: command.shimPid } }] : [];
     case 'ReportStartFailed':
@@ -54,7 +54,7 @@ export function decideContainer(state: ContainerState, command: ContainerCommand
         ];
       }
       if (status === 'restarting') return [{ type: 'container.stopped', data: {} }];
-      if (status === 'removing' || status === 'dead') throw new IllegalStateError(`cannot stop container ${short(state)}: it is ${status}`);
+      if (status === 'removing' || status === 'dead') throw new ConflictError(`cannot stop container ${short(state)}: it is ${status}`);
       return []; // stopping, or not running: Docker treats both as done
     case 'Kill':
       refusePaused(state, 'kill');
@@ -91,11 +91,11 @@ export function decideContainer(state: ContainerState, command: ContainerCommand
       if ((status !== 'running' && status !== 'paused') || state.health?.status === command.status) return [];
       return [{ type: 'container.health_status', data: { status: command.status, failingStreak: command.failingStreak, output: command.output } }];
     case 'Rename':
-      if (status === 'removing') throw new IllegalStateError(`cannot rename container ${short(state)}: it is being removed`);
+      if (status === 'removing') throw new ConflictError(`cannot rename container ${short(state)}: it is being removed`);
       if (command.name === state.config!.name) throw new ConflictError(`Renaming a container with the same name as its current name`);
       return [{ type: 'container.renamed', data: { name: command.name, oldName: state.config!.name } }];
     case 'Update': {
-      if (status === 'removing') throw new IllegalStateError(`cannot update container ${short(state)}: it is being removed`);
+      if (status === 'removing') throw new ConflictError(`cannot update container ${short(state)}: it is being removed`);
       if (state.config!.autoRemove && command.changes.restartPolicy && command.changes.restartPolicy.name !== 'no') {
         throw new ConflictError('Restart policy cannot be updated because AutoRemove is enabled for the container');
       }

@@ -14,6 +14,7 @@ import { containerMachine } from './machine.js';
 import { runtimeActions } from './runtimeEffects.js';
 import { HealthMonitors } from './healthMonitor.js';
 import type { ContainerData, ContainerState } from './state.js';
+import type { Logger } from '../../log/logger.js';
 
 export interface ContainerEffectDeps {
   worker: Worker;
@@ -29,6 +30,10 @@ export interface ContainerEffectDeps {
   publishExecOutput?(id: string, execId: string, chunk: OutputChunk): void;
   /** What the restart, stop and health timers run on (default: the system clock). */
   clock?: Clock;
+  /** Where the failures of effects nobody waits for are logged. */
+  log: Logger;
+  /** Called once a removal has ended, well or not (the host sweeps leftover cgroups). */
+  afterRemoval?(): void;
 }
 
 export interface ContainerEffects {
@@ -99,7 +104,7 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
       applyLimits: ({ context }) => {
         if (!context.pid || !context.config) return;
         deps.worker.updateLimits(context.id, context.config).catch((error: Error) =>
-          console.error(`berthd: update ${context.id.slice(0, 12)}: ${error.message}`));
+          deps.log.error('applying the new limits failed', { container: context.id.slice(0, 12), error }));
       },
     },
   });
@@ -124,10 +129,12 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
               deps.dispatch(context.id, { type: 'ReportExited', exitCode: ended.exit.exitCode, signal: ended.exit.signal, oomKilled: ended.oomKilled });
             }
             deps.dispatch(context.id, { type: 'ReportRemoved' });
+            deps.afterRemoval?.();
           },
           (error: unknown) => {
-            console.error(`berthd: remove ${context.id.slice(0, 12)}: ${(error as Error).message}`);
+            deps.log.error('removal failed', { container: context.id.slice(0, 12), error });
             deps.dispatch(context.id, { type: 'ReportRemovalFailed', error: `removal failed: ${(error as Error).message}` });
+            deps.afterRemoval?.();
           },
         );
   }
@@ -139,7 +146,7 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
       else if (what === 'restart') scheduleRestart(data);
       else if (what === 'remove') remove(data);
       // A start the crash cut short: whatever it left in the cgroup goes.
-      else void deps.worker.discardStart(data.id).catch((error: Error) => console.error(`berthd: cleanup ${data.id.slice(0, 12)}: ${error.message}`));
+      else void deps.worker.discardStart(data.id).catch((error: Error) => deps.log.error('cleaning up an unfinished start failed', { container: data.id.slice(0, 12), error }));
     },
     stopAll() {
       for (const w of watches.values()) w.stop();

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { ContainerConfig } from '../../events/container.js';
-import { reconcileContainer } from './reconcile.js';
+import { cgroupVerdict, reconcileContainer } from './reconcile.js';
 import { initialContainerData, type ContainerState, type ContainerStatus } from './state.js';
 
 const config = { autoRemove: false } as ContainerConfig;
@@ -36,4 +36,11 @@ t.test('removal resumes; exited --rm containers are removed; the rest stays', as
   t.same(reconcileContainer(state('exited', { config: { autoRemove: true } as ContainerConfig }), nothing), { commands: [{ type: 'Remove', force: false }], resume: null });
   t.same(reconcileContainer(state('exited'), nothing), { commands: [], resume: null });
   t.same(reconcileContainer(state('created'), nothing), { commands: [], resume: null });
+});
+
+t.test('given a container cgroup, then it is kept while its container may hold processes, removed once it holds none, and unknown without a container', async (t) => {
+  for (const status of ['starting', 'running', 'paused', 'stopping', 'restarting', 'removing'] as const) t.equal(cgroupVerdict(status), 'keep', status);
+  for (const status of ['created', 'exited', 'dead', 'removed'] as const) t.equal(cgroupVerdict(status), 'remove', status);
+  t.equal(cgroupVerdict(undefined), 'unknown', 'no container of that id');
+  t.equal(cgroupVerdict('none'), 'unknown', 'an entity never created');
 });

@@ -4,6 +4,7 @@
  * commands go through decide like any other.
  */
 import type { ContainerCommand } from '../../events/container.js';
+import type { CgroupVerdict } from '../../runtime/cgroups/leftovers.js';
 import type { KernelView } from '../../runtime/worker.js';
 import { restartsWithDaemon } from './restartPolicy.js';
 import type { ContainerState } from './state.js';
@@ -53,4 +54,17 @@ export function reconcileContainer(state: ContainerState, kernel: KernelView): R
     default:
       return { commands: [], resume: null };
   }
+}
+
+/** The statuses in which a container's cgroup may hold its processes (or is being removed by its own removal). */
+const HOLDS_CGROUP: ReadonlySet<ContainerState['status']> = new Set(['starting', 'running', 'paused', 'stopping', 'restarting', 'removing']);
+
+/**
+ * Pure: whether a cgroup named after a container id is kept, removed as a leftover (the host
+ * knows the container, and it holds no process: created, exited, dead or removed), or unknown
+ * to this host (no container of that id here: another engine's, or a history compacted away).
+ */
+export function cgroupVerdict(status: ContainerState['status'] | undefined): CgroupVerdict {
+  if (status === undefined || status === 'none') return 'unknown';
+  return HOLDS_CGROUP.has(status) ? 'keep' : 'remove';
 }

@@ -4,6 +4,7 @@
  * to 100 ms once a run lasted 10 seconds).
  */
 import type { RestartPolicy } from '../../events/container.js';
+import { ValidationError } from '../../events/errors.js';
 
 export const FIRST_DELAY_MS = 100;
 export const MAX_DELAY_MS = 60_000;
@@ -37,14 +38,14 @@ export function nextDelay(lastDelayMs: number, ranForMs: number): number {
 /** "on-failure:3" -> { on-failure, 3 }; throws a message for anything else. */
 export function parseRestartPolicy(text: string): RestartPolicy {
   const [name, count, extra] = text.split(':');
-  if (extra !== undefined) throw new Error(`invalid restart policy format: ${text}`);
+  if (extra !== undefined) throw new ValidationError(`invalid restart policy format: ${text}`);
   if (name === 'on-failure') {
-    if (count !== undefined && !/^\d+$/.test(count)) throw new Error(`maximum retry count must be an integer: ${text}`);
+    if (count !== undefined && !/^\d+$/.test(count)) throw new ValidationError(`maximum retry count must be an integer: ${text}`);
     return { name, maximumRetryCount: Number(count ?? 0) };
   }
   if (name === 'no' || name === 'always' || name === 'unless-stopped') {
-    if (count !== undefined) throw new Error(`maximum retry count cannot be used with restart policy '${name}'`);
+    if (count !== undefined) throw new ValidationError(`maximum retry count cannot be used with restart policy '${name}'`);
     return { name, maximumRetryCount: 0 };
   }
-  throw new Error(`invalid restart policy '${text}': use no, on-failure[:max-retries], always or unless-stopped`);
+  throw new ValidationError(`invalid restart policy '${text}': use no, on-failure[:max-retries], always or unless-stopped`);
 }

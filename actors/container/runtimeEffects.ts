@@ -9,10 +9,8 @@ import type { ContainerData } from './state.js';
 
 type Action = (args: { context: ContainerData; event: ContainerEvent }) => void;
 
-const warn = (what: string, id: string) => (error: Error) =>
-  console.error(`berthd: ${what} ${id.slice(0, 12)}: ${error.message}`);
-
 export function runtimeActions(deps: ContainerEffectDeps): { freezeProcess: Action; thawProcess: Action; startExec: Action } {
+  const warn = (what: string, id: string) => (error: Error) => deps.log.error(`${what} failed`, { container: id.slice(0, 12), error });
   return {
     freezeProcess: ({ context }) => void deps.worker.pause(context.id).catch(warn('pause', context.id)),
     thawProcess: ({ context }) => void deps.worker.unpause(context.id).catch(warn('unpause', context.id)),

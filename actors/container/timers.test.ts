@@ -4,6 +4,7 @@
  * it is asked and answers at once; the kernel side of each is tested end to end in test/engine.
  */
 import t from 'tap';
+import { createLogger } from '../../log/logger.js';
 import { createActor, SimulatedClock } from 'xstate';
 import type { ContainerCommand, ContainerConfig, ContainerEvent } from '../../events/container.js';
 import type { Draft } from '../../events/envelope.js';
@@ -31,7 +32,7 @@ function live(options: { config?: ContainerConfig; probeExit?: () => Promise<num
   let actor: ReturnType<typeof createActor<typeof effects.machine>>;
   const state = () => ({ ...actor.getSnapshot().context, status: actor.getSnapshot().value }) as ContainerState;
   const effects = containerEffects({
-    worker, clock, dispatch: (_id, command) => commands.push(command), publishOutput: () => {}, imageChains: () => [], state,
+    worker, clock, dispatch: (_id, command) => commands.push(command), publishOutput: () => {}, imageChains: () => [], state, log: createLogger(),
   });
   actor = createActor(effects.machine, { input: { id, host: 'h1' }, clock });
   actor.start();

@@ -19,6 +19,8 @@ import { HOST_LOST_MS } from '../../events/subjects.js';
 import { hexOf } from '../../runtime/images/digest.js';
 import type { Host } from '../host.js';
 import { liveContainers, resolveImage } from '../resolve.js';
+import { ConcurrencyError } from '../../events/errors.js';
+import type { Logger } from '../../log/logger.js';
 import { readFence, writeFence } from '../../nats/store/kvFences.js';
 import { readContainerStates } from './lostStates.js';
 import { duplicatesToStop, planReplacements, replacementName, replacementsToCreate, shouldFence } from './plan.js';
@@ -40,7 +42,7 @@ export class Fencing {
   /** Replacements this host could not create (no image), reported once each. */
   private readonly reported = new Set<string>();
 
-  constructor(private readonly nc: NatsConnection, private readonly kv: KV, private readonly host: Host) {}
+  constructor(private readonly nc: NatsConnection, private readonly kv: KV, private readonly host: Host, private readonly log: Logger) {}
 
   /** This host's record, when it is fenced and has not acknowledged it yet. */
   async ownFence(): Promise<StoredFence | null> {
@@ -65,9 +67,9 @@ export class Fencing {
     }));
     const cleared: FenceRecord = { ...fence.record, state: 'cleared', clearedAt: Date.now() };
     const revision = await writeFence(this.kv, cleared, fence.revision);
-    if (revision === null) throw new Error('the fence record changed while it was being acknowledged');
+    if (revision === null) throw new ConcurrencyError('the fence record changed while it was being acknowledged');
     this.host.fence = null;
-    console.error(`berthd: fenced at seq ${fence.revision} by ${fence.record.by}: ${duplicates.length} duplicate(s) stopped; fence cleared at seq ${revision}`);
+    this.log.warn('fenced: duplicates stopped, fence cleared', { seq: fence.revision, by: fence.record.by, duplicates: duplicates.length, cleared: revision });
   }
 
   /** One round: the own record, the lost hosts, the replacements placed here. */
@@ -91,7 +93,7 @@ export class Fencing {
         if (shouldFence(status, this.host.id)) await this.fence(status, statuses);
       }
       const fences = statuses.flatMap((s) => (s.fence ? [s.fence] : []));
-      if (process.env.BERTH_DEBUG) console.error(`berthd: fencing round: ${statuses.map((s) => `${s.host} ${s.state}${s.fence ? ` ${s.fence.record.state}@${s.fence.revision}` : ''}`).join(', ')}`);
+      if (this.log.enabled('debug')) this.log.debug('fencing round', { hosts: statuses.map((s) => `${s.host} ${s.state}${s.fence ? ` ${s.fence.record.state}@${s.fence.revision}` : ''}`).join(', ') });
       for (const { replacement, fence } of replacementsToCreate(fences, this.host.id, (id) => this.host.containers.has(id))) {
         this.step = `rescheduling ${replacement.container.slice(0, 12)}`;
         await this.createReplacement(replacement, fence);
@@ -108,11 +110,11 @@ export class Fencing {
     const record: FenceRecord = { host: lost.host, state: 'fenced', by: this.host.id, time: Date.now(), reason: HOST_LOST_REASON, replacements: plan.replacements };
     const revision = await writeFence(this.kv, record, lost.fence?.revision ?? null);
     if (revision === null) {
-      if (process.env.BERTH_DEBUG) console.error(`berthd: host ${lost.host} was fenced by another daemon first`);
+      this.log.debug('lost host was fenced by another daemon first', { host: lost.host });
       return;
     }
     const where = plan.replacements.map((r) => `${r.container.slice(0, 12)} -> ${r.host}/${r.id.slice(0, 12)}`).join(', ');
-    console.error(`berthd: host ${lost.host} fenced at seq ${revision} by ${this.host.id}; rescheduled: ${where || 'none'}${plan.unplaced.length ? `; no ready host for ${plan.unplaced.length}` : ''}`);
+    this.log.warn('lost host fenced', { host: lost.host, seq: revision, by: this.host.id, rescheduled: where || 'none', unplaced: plan.unplaced.length || undefined });
   }
 
   /**
@@ -128,7 +130,7 @@ export class Fencing {
       try {
         image = resolveImage(this.host, imageRef).id;
       } catch {
-        if (!this.reported.has(replacement.id)) console.error(`berthd: cannot reschedule ${replacement.container.slice(0, 12)} here: image ${imageRef} is not on this host`);
+        if (!this.reported.has(replacement.id)) this.log.warn('cannot reschedule here: the image is not on this host', { container: replacement.container.slice(0, 12), image: imageRef });
         this.reported.add(replacement.id);
         return;
       }
@@ -153,11 +155,11 @@ export class Fencing {
     }
     this.step = `starting replacement ${replacement.id.slice(0, 12)}`;
     await entity.execute({ type: 'Start' }, meta('start'));
-    console.error(`berthd: rescheduled ${fence.record.host}/${replacement.container.slice(0, 12)} here as ${replacement.id.slice(0, 12)} (${config.name})`);
+    this.log.info('rescheduled here', { from: `${fence.record.host}/${replacement.container.slice(0, 12)}`, container: replacement.id.slice(0, 12), name: config.name });
   }
 
   start(): void {
-    const tick = () => this.tick().catch((error: Error) => console.error(`berthd: fencing, ${this.step}: ${error.message}`));
+    const tick = () => this.tick().catch((error: Error) => this.log.error('fencing round failed', { step: this.step, error }));
     this.timer = setInterval(tick, ROUND_MS);
     this.timer.unref();
   }

@@ -13,6 +13,7 @@ import type { ContainerState } from '../container/state.js';
 import { Entity, type CommandMeta, type EntityHooks } from '../entity.js';
 import { volumeRules } from '../rules.js';
 import { volumeEntityId, type VolumeState } from './state.js';
+import type { Logger } from '../../log/logger.js';
 
 export type VolumeEntity = Entity<VolumeState, VolumeCommand>;
 
@@ -23,6 +24,7 @@ export interface VolumesDeps {
   files: VolumeStore;
   /** Every container of the host, live or not. */
   containers(): Array<{ id: string; state: ContainerState }>;
+  log: Logger;
 }
 
 /** The volume mounts of a container's config. */
@@ -47,7 +49,7 @@ export class Volumes {
           if (!name) return;
           // Only if the name was not created again in the meantime.
           if (this.entities.get(context.id)?.state.status === 'present') return;
-          void deps.files.remove(name).catch((error: Error) => console.error(`berthd: remove volume ${name}: ${error.message}`));
+          void deps.files.remove(name).catch((error: Error) => deps.log.error('removing the volume\'s files failed', { volume: name, error }));
         },
       },
     });
@@ -101,7 +103,7 @@ export class Volumes {
     for (const name of await this.deps.files.names()) {
       if (known.has(name)) continue;
       if (removed.has(name) || (await this.deps.files.size(name)) === 0) await this.deps.files.remove(name);
-      else console.error(`berthd: volume dir ${name} has data but no volume record; left in place`);
+      else this.deps.log.warn('volume dir has data but no volume record; left in place', { volume: name });
     }
     const containers = this.deps.containers();
     const users = new Map<string, Set<string>>();
@@ -157,7 +159,7 @@ export class Volumes {
     const meta: CommandMeta = { id: randomUUID(), correlation: volume.id };
     await volume.execute(command, meta).catch((error: Error) => {
       if (error instanceof NotFoundError) return; // removed meanwhile: nothing left to do
-      console.error(`berthd: volume ${volume.state.record?.name ?? volume.id}: ${command.type}: ${error.message}`);
+      this.deps.log.error('volume command failed', { volume: volume.state.record?.name ?? volume.id, command: command.type, error });
     });
   }
 }

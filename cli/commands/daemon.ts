@@ -2,11 +2,13 @@
 import { runDaemon } from '../../actors/daemon.js';
 import { layoutFrom } from '../../runtime/layout.js';
 import type { GlobalOptions } from '../client.js';
-import { stampDaemonLog } from '../daemonLog.js';
+import { createLogger } from '../../log/logger.js';
+import { loggerSettings, setProcessLogger } from '../../log/settings.js';
 import { parsePairs, parseTime } from '../parse.js';
 
-export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; retention?: string; snapshots?: boolean; creds?: string; label?: string[] }): Promise<number> {
-  stampDaemonLog();
+export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; retention?: string; snapshots?: boolean; creds?: string; label?: string[]; logLevel?: string }): Promise<number> {
+  const log = createLogger(loggerSettings(process.env, opts.logLevel));
+  setProcessLogger(log);
   const url = opts.nats ?? process.env.BERTH_NATS_URL;
   const retention = opts.retention ?? process.env.BERTH_RETENTION;
   const retentionMs = retention === undefined ? undefined : Date.now() - parseTime(retention, '--retention');
@@ -23,12 +25,13 @@ export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; 
     snapshots: opts.snapshots !== false && process.env.BERTH_SNAPSHOTS !== '0',
     nats: url ? { url, token: process.env.BERTH_NATS_TOKEN, credsFile: opts.creds ?? process.env.BERTH_NATS_CREDS, caFile: process.env.BERTH_NATS_CA } : undefined,
     labels: Object.fromEntries(parsePairs(opts.label ?? [], '--label')),
+    log,
   });
   await stopAsked;
   await daemon.stop();
   return 0;
 }
 
-export default function daemon(opts: { hostId?: string; creds?: string; label?: string[] }, globals: GlobalOptions): Promise<number> {
+export default function daemon(opts: { hostId?: string; creds?: string; label?: string[]; logLevel?: string }, globals: GlobalOptions): Promise<number> {
   return runDaemonFromCli({ ...globals, ...opts });
 }

@@ -40,5 +40,6 @@ export function registerSystemVerbs(program: Command, verb: Verb): void {
     .option('--label <key=value>', 'a label placement constraints match (repeatable)', collect, [])
     .option('--no-snapshots', 'replay the whole log at every start')
     .option('--retention <duration>', 'keep the history of removed containers this long (default 168h)')
+    .option('--log-level <level>', 'error, warn, info (default) or debug (BERTH_LOG_LEVEL)')
     .action(verb('daemon'));
 }

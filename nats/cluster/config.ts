@@ -4,6 +4,7 @@
  * the permissions of permissions.ts. Written for Debian's nats-server 2.9.
  */
 import type { Permissions } from './permissions.js';
+import { ValidationError } from '../../../events/errors.js';
 
 export interface ClusterNode {
   /** The server's name (unique in the cluster; JetStream's placement uses it). */
@@ -63,7 +64,7 @@ function tlsBlock(tls: ClusterPlan['tls'], node: string, indent: string): string
 /** The configuration of one node of the plan; `storeDir` is where its JetStream files go. */
 export function nodeConfig(plan: ClusterPlan, nodeName: string, storeDir: string): string {
   const node = plan.nodes.find((n) => n.name === nodeName);
-  if (!node) throw new Error(`no node ${nodeName} in the plan`);
+  if (!node) throw new ValidationError(`no node ${nodeName} in the plan`);
   const routes = plan.nodes
     .filter((n) => n.name !== node.name)
     .map((n) => `nats-route://${plan.routeUser}:${plan.routePassword}@${n.address}:${n.clusterPort}`);

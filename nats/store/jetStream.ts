@@ -12,6 +12,8 @@ import { isUnsettled, whileUnsettled } from '../server/unsettled.js';
 import type { Kind } from '../../events/envelope.js';
 import type { EventStore, ReadFrom, StoredEvent } from '../../events/store.js';
 import { EVENTS_STREAM, EVENTS_SUBJECTS, eventSubject } from '../../events/subjects.js';
+import type { Logger } from '../../log/logger.js';
+import { processLogger } from '../../log/settings.js';
 
 const WRONG_LAST_SEQUENCE = 10071;
 /** How long an append keeps trying while the events stream cannot store (publishPatiently). */
@@ -86,7 +88,7 @@ export async function streamExists(nc: NatsConnection, name: string): Promise<bo
 export class JetStreamEventStore implements EventStore {
   private readonly js: JetStreamClient;
   private jsm: Promise<JetStreamManager> | null = null;
-  constructor(private readonly nc: NatsConnection) {
+  constructor(private readonly nc: NatsConnection, private readonly log: Logger = processLogger()) {
     this.js = jetstream(nc);
   }
 
@@ -125,7 +127,7 @@ export class JetStreamEventStore implements EventStore {
    */
   private publishPatiently(type: string, ...args: Parameters<JetStreamClient['publish']>): Promise<PubAck> {
     return whileUnsettled(() => this.js.publish(...args), APPEND_PATIENCE_MS, (error) => {
-      if (process.env.BERTH_DEBUG) console.error(`berth: appending ${type}: ${error.message}; trying again`);
+      this.log.debug('appending: the stream cannot store yet; trying again', { type, error });
     });
   }
 
@@ -152,7 +154,7 @@ export class JetStreamEventStore implements EventStore {
         }
       } catch (error) {
         if (!isUnsettled(error)) throw error;
-        if (process.env.BERTH_DEBUG) console.error(`berth: reading ${filter}: no consumer (${(error as Error).message}); reading message by message`);
+        this.log.debug('reading: no consumer; reading message by message', { filter, error });
         const first = last > 0 ? last + 1 : start.fromSeq ?? await this.firstSeqSince(filter, start.since ?? 0);
         yield* this.readByGets(filter, first);
         return;
@@ -161,7 +163,7 @@ export class JetStreamEventStore implements EventStore {
       if (last === 0 && start.since !== undefined) return;
       const next = await this.nextMessage(filter, last + 1);
       if (!next) return;
-      if (process.env.BERTH_DEBUG) console.error(`berth: reading ${filter}: the server's count ended at seq ${last}, but seq ${next.seq} follows; reading on`);
+      this.log.debug('reading: the server\'s count ended early; reading on', { filter, last, next: next.seq });
       start = { fromSeq: next.seq };
     }
   }

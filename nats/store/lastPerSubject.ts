@@ -12,6 +12,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, DeliverPolicy } from '@nats-io/jetstream';
 import { boundedMessages } from './jetStream.js';
+import { processLogger } from '../log/settings.js';
 
 export interface LastMessage {
   subject: string;
@@ -35,7 +36,7 @@ export async function readLastPerSubject(nc: NatsConnection, stream: string, fil
       found.set(m.subject, { subject: m.subject, data: m.data, operation: m.headers?.get('KV-Operation') || undefined, seq: m.seq });
     }
     const unread = subjects.filter((subject) => !found.has(subject)).length;
-    if (unread > 0 && process.env.BERTH_DEBUG) console.error(`berth: ${stream} ${filter}: the consumer missed ${unread} of ${subjects.length} subjects; fetched one by one`);
+    if (unread > 0) processLogger().debug('last per subject: the consumer missed subjects; fetched one by one', { stream, filter, unread, subjects: subjects.length });
   }
   // Every subject not read yet (all of them, when there are few) from the stream's leader.
   const missed = subjects.filter((subject) => !found.has(subject));

@@ -12,6 +12,7 @@
  * both) is among the rule's, as in the v1 devices cgroup.
  */
 import type { DeviceRule } from './deviceRule.js';
+import { ValidationError } from '../../events/errors.js';
 
 /** One instruction, as struct bpf_insn. */
 export interface EbpfInstruction {
@@ -109,7 +110,7 @@ export function compileDeviceFilter(rules: readonly DeviceRule[]): EbpfInstructi
     if (matchesAll(rule)) return program;
   }
   program.push(insn(EBPF.ALU32_MOV_K, R0, 0, 0, 0), insn(EBPF.EXIT, 0, 0, 0, 0));
-  if (program.length > MAX_INSTRUCTIONS) throw new Error(`device filter: ${rules.length} rules make ${program.length} instructions, above the kernel's ${MAX_INSTRUCTIONS}`);
+  if (program.length > MAX_INSTRUCTIONS) throw new ValidationError(`device filter: ${rules.length} rules make ${program.length} instructions, above the kernel's ${MAX_INSTRUCTIONS}`);
   return program;
 }
 

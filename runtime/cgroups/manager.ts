@@ -1,7 +1,9 @@
-import { readFile, rmdir } from 'node:fs/promises';
+import { readdir, readFile, rmdir, stat } from 'node:fs/promises';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { SystemError, ValidationError } from '../../events/errors.js';
 import type { DeviceRule } from './deviceRule.js';
 
 /** Resource limits applied when a container's cgroup is created. */
@@ -61,8 +63,12 @@ export interface CgroupManager {
   /** Whether the kernel OOM killer killed a task in this cgroup. */
   oomKilled(name: string): Promise<boolean>;
   /** Idempotent: SIGKILLs every process still in the cgroup (bounded wait), then rmdirs it
-   *  in every hierarchy. */
+   *  in every hierarchy; each hierarchy is tried even when one fails (the first failure is
+   *  thrown, a SystemError with the dir and errno). */
   remove(name: string): Promise<void>;
+  /** The child cgroups of `parent` (as names like `berth/<id>`) in any hierarchy, each with the
+   *  time its dir last changed (its creation, for a leaf), the latest over the hierarchies. */
+  children(parent: string): Promise<Array<{ name: string; changedMs: number }>>;
   exists(name: string): Promise<boolean>;
   /** Removes an empty parent cgroup (like "berth") in every hierarchy; one still in use stays. */
   removeIfEmpty(name: string): Promise<void>;
@@ -72,7 +78,7 @@ export interface CgroupManager {
 export function checkCgroupName(name: string): string {
   const segs = name.split('/');
   if (!name || name.startsWith('/') || segs.some((s) => s === '' || s === '.' || s === '..')) {
-    throw new Error(`invalid cgroup name ${JSON.stringify(name)}: want a relative path like berth/<id>`);
+    throw new ValidationError(`invalid cgroup name ${JSON.stringify(name)}: want a relative path like berth/<id>`);
   }
   return name;
 }
@@ -80,17 +86,17 @@ export function checkCgroupName(name: string): string {
 export function checkLimits(limits: Limits): void {
   const { memoryBytes, pidsLimit, memorySwapBytes } = limits;
   if (memorySwapBytes !== undefined) {
-    if (memoryBytes === undefined) throw new Error('a swap limit (memorySwapBytes) needs a memory limit (memoryBytes)');
+    if (memoryBytes === undefined) throw new ValidationError('a swap limit (memorySwapBytes) needs a memory limit (memoryBytes)');
     if (memorySwapBytes !== -1 && memorySwapBytes < memoryBytes) {
-      throw new Error(`invalid swap limit ${memorySwapBytes}: it counts memory plus swap, so it must be at least the memory limit ${memoryBytes}`);
+      throw new ValidationError(`invalid swap limit ${memorySwapBytes}: it counts memory plus swap, so it must be at least the memory limit ${memoryBytes}`);
     }
   }
-  if (limits.cpus !== undefined && !(limits.cpus > 0)) throw new Error(`invalid cpus ${limits.cpus}: want a positive number`);
+  if (limits.cpus !== undefined && !(limits.cpus > 0)) throw new ValidationError(`invalid cpus ${limits.cpus}: want a positive number`);
   if (memoryBytes !== undefined && (!Number.isSafeInteger(memoryBytes) || memoryBytes <= 0)) {
-    throw new Error(`invalid memory limit ${memoryBytes}: want a positive integer number of bytes`);
+    throw new ValidationError(`invalid memory limit ${memoryBytes}: want a positive integer number of bytes`);
   }
   if (pidsLimit !== undefined && (!Number.isSafeInteger(pidsLimit) || pidsLimit <= 0)) {
-    throw new Error(`invalid pids limit ${pidsLimit}: want a positive integer`);
+    throw new ValidationError(`invalid pids limit ${pidsLimit}: want a positive integer`);
   }
 }
 
@@ -125,7 +131,7 @@ export async function readKeyed(path: string): Promise<Map<string, number>> {
 export async function waitUntil(what: string, done: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`cgroup: timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new SystemError(`cgroup: timed out waiting for ${what}`, { op: 'wait', errno: osConstants.errno.ETIMEDOUT });
     await sleep(5);
   }
 }
@@ -147,7 +153,9 @@ export async function readPids(dir: string): Promise<number[]> {
 
 /**
  * Kill every process in the cgroup dir (SIGKILL by pid, re-reading cgroup.procs until it is
- * empty) and rmdir it. Missing dir = nothing to do. Bounded: throws after timeoutMs.
+ * empty) and rmdir it. Missing dir = nothing to do. EBUSY (a task still exiting: a dying task
+ * keeps its cgroup populated until it is reaped, though cgroup.procs no longer lists it) is
+ * tried again. Bounded: throws a SystemError (rmdir, the dir, the errno) after timeoutMs.
  */
 export async function killAndRmdir(dir: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -157,7 +165,7 @@ export async function killAndRmdir(dir: string, timeoutMs = 10_000): Promise<voi
       try {
         process.kill(pid, 'SIGKILL');
       } catch (e) {
-        if (!isErrno(e, 'ESRCH')) throw e;
+        if (!isErrno(e, 'ESRCH')) throw SystemError.from(e, { op: 'kill', path: dir });
       }
     }
     if (pids.length === 0) {
@@ -167,14 +175,41 @@ export async function killAndRmdir(dir: string, timeoutMs = 10_000): Promise<voi
       } catch (e) {
         if (isErrno(e, 'ENOENT')) return;
         // EBUSY: a task is still exiting; retried below
-        if (!isErrno(e, 'EBUSY')) throw e;
+        if (!isErrno(e, 'EBUSY')) throw SystemError.from(e, { op: 'rmdir', path: dir });
       }
     }
     if (Date.now() > deadline) {
-      throw new Error(`cgroup ${dir}: still busy after ${timeoutMs} ms (pids: ${pids.join(' ') || 'none'})`);
+      throw new SystemError(`cgroup ${dir}: still busy after ${timeoutMs} ms (pids: ${pids.join(' ') || 'none'})`, { op: 'rmdir', path: dir, errno: osConstants.errno.EBUSY });
     }
     await sleep(pids.length ? 5 : 10);
   }
+}
+
+/** Runs `remove` on every dir, all of them even when some fail; then throws the first failure. */
+export async function removeEach(dirs: string[], remove: (dir: string) => Promise<void>): Promise<void> {
+  const failures: unknown[] = [];
+  for (const dir of dirs) await remove(dir).catch((error: unknown) => { failures.push(error); });
+  if (failures.length > 0) throw failures[0];
+}
+
+/** The subdirs of `dir` (child cgroups) with their mtimes; none when it does not exist. */
+export async function childDirs(dir: string): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return found;
+    throw SystemError.from(e, { op: 'readdir', path: dir });
+  }
+  for (const entry of entries.filter((e) => e.isDirectory())) {
+    const changed = await stat(join(dir, entry.name)).then((s) => s.mtimeMs, (e: unknown) => {
+      if (isErrno(e, 'ENOENT')) return null; // removed meanwhile
+      throw SystemError.from(e, { op: 'stat', path: join(dir, entry.name) });
+    });
+    if (changed !== null) found.set(entry.name, changed);
+  }
+  return found;
 }
 
 /** rmdir that leaves a cgroup with children or tasks (EBUSY) or none (ENOENT) alone. */
@@ -182,6 +217,6 @@ export async function rmdirIfEmpty(dir: string): Promise<void> {
   try {
     await rmdir(dir);
   } catch (e) {
-    if (!isErrno(e, 'EBUSY') && !isErrno(e, 'ENOENT') && !isErrno(e, 'ENOTEMPTY')) throw e;
+    if (!isErrno(e, 'EBUSY') && !isErrno(e, 'ENOENT') && !isErrno(e, 'ENOTEMPTY')) throw SystemError.from(e, { op: 'rmdir', path: dir });
   }
 }

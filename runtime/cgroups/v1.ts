@@ -2,7 +2,8 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { checkCgroupName, checkLimits, isErrno, killAndRmdir, readPids, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits } from './manager.js';
+import { UnsupportedError } from '../../events/errors.js';
+import { checkCgroupName, checkLimits, childDirs, isErrno, killAndRmdir, readPids, removeEach, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits } from './manager.js';
 import { applyV1Limits, inheritCpuset } from './v1Limits.js';
 import { readV1Stats } from './v1Stats.js';
 
@@ -43,7 +44,7 @@ export class CgroupV1Manager implements CgroupManager {
   async create(name: string, limits: Limits): Promise<{ procsFiles: string[] }> {
     checkLimits(limits);
     const dirs = this.dirs(name);
-    if (dirs.length === 0) throw new Error(`cgroup v1: no hierarchy of ${V1_CONTROLLERS.join(', ')} is mounted under ${this.root}`);
+    if (dirs.length === 0) throw new UnsupportedError(`cgroup v1: no hierarchy of ${V1_CONTROLLERS.join(', ')} is mounted under ${this.root}`);
     for (const [, dir] of dirs) await mkdir(dir, { recursive: true });
     const dirOf = new Map(dirs);
     const cpuset = dirOf.get('cpuset');
@@ -51,12 +52,12 @@ export class CgroupV1Manager implements CgroupManager {
 
     if (limits.memoryBytes !== undefined) {
       const dir = dirOf.get('memory');
-      if (!dir) throw new Error(`cgroup v1: cannot set memory limit (memoryBytes): memory hierarchy not mounted under ${this.root}`);
+      if (!dir) throw new UnsupportedError(`cgroup v1: cannot set memory limit (memoryBytes): memory hierarchy not mounted under ${this.root}`);
       await this.setMemory(dir, limits.memoryBytes, limits.memorySwapBytes);
     }
     if (limits.pidsLimit !== undefined) {
       const dir = dirOf.get('pids');
-      if (!dir) throw new Error(`cgroup v1: cannot set pids limit (pidsLimit): pids hierarchy not mounted under ${this.root}`);
+      if (!dir) throw new UnsupportedError(`cgroup v1: cannot set pids limit (pidsLimit): pids hierarchy not mounted under ${this.root}`);
       await writeFile(join(dir, 'pids.max'), String(limits.pidsLimit));
     }
     await applyV1Limits(dirOf, limits);
@@ -69,7 +70,7 @@ export class CgroupV1Manager implements CgroupManager {
     const memsw = join(dir, 'memory.memsw.limit_in_bytes');
     const hasMemsw = await fileExists(memsw);
     if (swapBytes !== undefined && !hasMemsw) {
-      throw new Error('cgroup v1: this kernel does not account swap (no memory.memsw.limit_in_bytes); --memory-swap cannot be applied');
+      throw new UnsupportedError('cgroup v1: this kernel does not account swap (no memory.memsw.limit_in_bytes); --memory-swap cannot be applied');
     }
     const total = String(swapBytes ?? bytes);
     try {
@@ -116,7 +117,7 @@ export class CgroupV1Manager implements CgroupManager {
 
   private need(name: string, controller: V1Controller): string {
     const dir = this.dirs(name).find(([c]) => c === controller)?.[1];
-    if (!dir) throw new Error(`cgroup v1: the ${controller} hierarchy is not mounted under ${this.root}`);
+    if (!dir) throw new UnsupportedError(`cgroup v1: the ${controller} hierarchy is not mounted under ${this.root}`);
     return dir;
   }
 
@@ -145,7 +146,17 @@ export class CgroupV1Manager implements CgroupManager {
         if (!isErrno(e, 'ENOENT')) throw e;
       }
     }
-    for (const [, dir] of dirs) await killAndRmdir(dir);
+    // Every hierarchy is tried, even after one failed: a removal that stopped at the first
+    // failure left the rest behind.
+    await removeEach(dirs.map(([, dir]) => dir), (dir) => killAndRmdir(dir));
+  }
+
+  async children(parent: string): Promise<Array<{ name: string; changedMs: number }>> {
+    const found = new Map<string, number>();
+    for (const [, dir] of this.dirs(parent)) {
+      for (const [child, changedMs] of await childDirs(dir)) found.set(child, Math.max(changedMs, found.get(child) ?? 0));
+    }
+    return [...found].map(([child, changedMs]) => ({ name: `${parent}/${child}`, changedMs }));
   }
 
   async exists(name: string): Promise<boolean> {

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 
 import { ALL_DEVICES, allowsEverything, formatDeviceRule } from './deviceRule.js';
 import type { Limits } from './manager.js';
+import { UnsupportedError } from '../../events/errors.js';
 
 export const CFS_PERIOD_US = 100_000;
 
@@ -12,7 +13,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 function need(dir: string | undefined, controller: string, what: string): string {
-  if (!dir) throw new Error(`cgroup v1: cannot set ${what}: the ${controller} hierarchy is not mounted`);
+  if (!dir) throw new UnsupportedError(`cgroup v1: cannot set ${what}: the ${controller} hierarchy is not mounted`);
   return dir;
 }
 
@@ -35,7 +36,7 @@ export async function inheritCpuset(mount: string, dir: string): Promise<void> {
 /** Applies what `limits` asks beyond memory and pids; `dirOf` maps a controller to the container's dir. */
 export async function applyV1Limits(dirOf: ReadonlyMap<string, string>, limits: Limits): Promise<void> {
   if (limits.memoryHighBytes !== undefined) {
-    throw new Error('cgroup v1 has no counterpart of memory.high (--memory-high); it needs cgroup v2');
+    throw new UnsupportedError('cgroup v1 has no counterpart of memory.high (--memory-high); it needs cgroup v2');
   }
   if (limits.cpus !== undefined) {
     const dir = need(dirOf.get('cpu'), 'cpu', 'a CPU quota (--cpus)');
@@ -52,7 +53,7 @@ export async function applyV1Limits(dirOf: ReadonlyMap<string, string>, limits: 
     const dir = need(dirOf.get('blkio'), 'blkio', 'an io weight (--blkio-weight)');
     const file = (await exists(join(dir, 'blkio.weight'))) ? 'blkio.weight'
       : (await exists(join(dir, 'blkio.bfq.weight'))) ? 'blkio.bfq.weight' : null;
-    if (!file) throw new Error('cgroup v1: this kernel has no io weight (neither blkio.weight nor blkio.bfq.weight); --blkio-weight cannot be applied');
+    if (!file) throw new UnsupportedError('cgroup v1: this kernel has no io weight (neither blkio.weight nor blkio.bfq.weight); --blkio-weight cannot be applied');
     await writeFile(join(dir, file), String(limits.blkioWeight));
   }
   if (limits.devices) {

@@ -1,7 +1,8 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
-import { checkCgroupName, checkLimits, isErrno, killAndRmdir, readPids, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits } from './manager.js';
+import { UnsupportedError } from '../../events/errors.js';
+import { checkCgroupName, checkLimits, childDirs, isErrno, killAndRmdir, readPids, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits } from './manager.js';
 import { applyV2Limits, controllersFor } from './v2Limits.js';
 import { attachDeviceFilter } from './v2Devices.js';
 import { readV2Stats } from './v2Stats.js';
@@ -65,14 +66,14 @@ export class CgroupV2Manager implements CgroupManager {
       const controller = LIMIT_CONTROLLER[key];
       const file = key === 'memoryBytes' ? 'memory.max' : 'pids.max';
       if (!(await this.enable(dir, controller)) || !(await fileExists(join(dir, file)))) {
-        throw new Error(
+        throw new UnsupportedError(
           `cgroup v2: cannot set ${controller} limit (${key}): the ${controller} controller is not available for ${dir}`,
         );
       }
     }
     for (const controller of controllersFor(limits)) {
       if (!(await this.enable(dir, controller))) {
-        throw new Error(`cgroup v2: the ${controller} controller is not available for ${dir}`);
+        throw new UnsupportedError(`cgroup v2: the ${controller} controller is not available for ${dir}`);
       }
     }
     if (limits.memoryBytes !== undefined) {
@@ -136,6 +137,10 @@ export class CgroupV2Manager implements CgroupManager {
       }
     }
     await killAndRmdir(dir);
+  }
+
+  async children(parent: string): Promise<Array<{ name: string; changedMs: number }>> {
+    return [...await childDirs(this.dir(parent))].map(([child, changedMs]) => ({ name: `${parent}/${child}`, changedMs }));
   }
 
   async exists(name: string): Promise<boolean> {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { DeviceRule } from './deviceRule.js';
 import { compileDeviceFilter, encodeDeviceFilter } from './deviceFilter.js';
+import { SystemError } from '../../events/errors.js';
 
 /** dist/native/berth-devfilter, next to dist/runtime/cgroups/v2Devices.js. */
 export const DEFAULT_DEVFILTER_BINARY = fileURLToPath(new URL('../../native/berth-devfilter', import.meta.url));
@@ -30,5 +31,5 @@ export async function attachDeviceFilter(dir: string, rules: readonly DeviceRule
     });
     child.stdin.end(program);
   });
-  if (failure) throw new Error(`cgroup v2: cannot limit device access for ${dir}: ${failure}`);
+  if (failure) throw new SystemError(`cgroup v2: cannot limit device access for ${dir}: ${failure}`, { op: 'attach device filter', path: dir });
 }

@@ -3,6 +3,7 @@ import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Limits } from './manager.js';
+import { UnsupportedError } from '../../events/errors.js';
 
 export const CPU_MAX_PERIOD_US = 100_000;
 
@@ -30,7 +31,7 @@ async function exists(path: string): Promise<boolean> {
 export async function applyV2Limits(dir: string, limits: Limits): Promise<void> {
   if (limits.memorySwapBytes !== undefined) {
     if (!(await exists(join(dir, 'memory.swap.max')))) {
-      throw new Error('cgroup v2: this kernel does not account swap (no memory.swap.max); --memory-swap cannot be applied');
+      throw new UnsupportedError('cgroup v2: this kernel does not account swap (no memory.swap.max); --memory-swap cannot be applied');
     }
     const swap = limits.memorySwapBytes === -1 ? 'max' : String(limits.memorySwapBytes - (limits.memoryBytes ?? 0));
     await writeFile(join(dir, 'memory.swap.max'), swap);
@@ -45,6 +46,6 @@ export async function applyV2Limits(dir: string, limits: Limits): Promise<void> 
   if (limits.blkioWeight !== undefined) {
     if (await exists(join(dir, 'io.weight'))) await writeFile(join(dir, 'io.weight'), `default ${limits.blkioWeight}`);
     else if (await exists(join(dir, 'io.bfq.weight'))) await writeFile(join(dir, 'io.bfq.weight'), String(limits.blkioWeight));
-    else throw new Error('cgroup v2: this kernel has no io weight (neither io.weight nor io.bfq.weight); --blkio-weight cannot be applied');
+    else throw new UnsupportedError('cgroup v2: this kernel has no io weight (neither io.weight nor io.bfq.weight); --blkio-weight cannot be applied');
   }
 }

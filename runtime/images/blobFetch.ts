@@ -9,11 +9,12 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Layout } from '../layout.js';
-import { ArchiveError } from './archiveError.js';
+import { ArchiveError } from '../../events/errors.js';
 import { hexOf } from './digest.js';
 import { exists } from './layerStore.js';
 import type { Descriptor } from './manifest.js';
-import { RegistryError, type RegistryClient } from './registryClient.js';
+import { RegistryError } from '../../events/errors.js';
+import type { RegistryClient } from './registryClient.js';
 
 const inFlight = new Map<string, Promise<string>>();
 

@@ -2,7 +2,7 @@
  * The pure rules of where an archive entry may go: its path as components inside the layer,
  * and what a whiteout means. Nothing here touches the disk.
  */
-import { ArchiveError } from './archiveError.js';
+import { ArchiveError } from '../../events/errors.js';
 
 const MAX_PATH = 4096;
 export const WHITEOUT_PREFIX = '.wh.';

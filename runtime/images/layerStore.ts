@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Layout } from '../layout.js';
-import { ArchiveError } from './archiveError.js';
+import { ArchiveError } from '../../events/errors.js';
 import { HashingStream, hexOf } from './digest.js';
 import { countingStream } from './progress.js';
 import { treeSize } from '../diskUsage.js';

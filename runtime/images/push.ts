@@ -12,7 +12,8 @@ import { findCredentials } from './credentials.js';
 import { describeImage } from './imageManifest.js';
 import { MediaType, type Descriptor } from './manifest.js';
 import { parseReference } from './reference.js';
-import { RegistryClient, RegistryError } from './registryClient.js';
+import { RegistryError } from '../../events/errors.js';
+import { RegistryClient } from './registryClient.js';
 import { countingStream, type ProgressReport } from './progress.js';
 
 /** Blobs up to this size go in one PUT; bigger ones in PATCHes of this size. */

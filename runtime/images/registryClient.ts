@@ -3,21 +3,11 @@
  * HTTP only for 127.0.0.0/8, localhost and named insecure registries), the Basic and Bearer
  * token flows on a 401, manifests by tag or digest, and blobs (with a Range to resume).
  */
-import { BerthError, NotFoundError } from '../../events/errors.js';
+import { BerthError, NotFoundError, RegistryError, UnauthorizedError } from '../../events/errors.js';
 import { parseChallenges, tokenUrl, type Challenge } from './authChallenge.js';
 import type { Credentials } from './credentials.js';
 import { MANIFEST_ACCEPT } from './manifest.js';
 import { registryEndpoint } from './reference.js';
-
-/** A registry that refused or failed a request. */
-export class RegistryError extends BerthError {
-  override name = 'RegistryError';
-}
-
-/** Credentials were missing or wrong. */
-export class UnauthorizedError extends RegistryError {
-  override name = 'UnauthorizedError';
-}
 
 /** A request's method and body (made afresh for each send). */
 export interface SendOptions {

@@ -6,7 +6,7 @@
  * ArchiveErrors with plain messages.
  */
 import { extract, type Header } from 'tar-stream';
-import { ArchiveError } from './archiveError.js';
+import { ArchiveError } from '../../events/errors.js';
 
 export type EntryType = 'file' | 'hardlink' | 'symlink' | 'char' | 'block' | 'dir' | 'fifo';
 

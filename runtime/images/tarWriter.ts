@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { pack, type Header, type Pack } from 'tar-stream';
 import type { EntryType } from './tarReader.js';
+import { BerthError } from '../../events/errors.js';
 
 export interface HeaderFields {
   path: string;
@@ -59,7 +60,7 @@ async function writeAll(sink: Sink, data: AsyncIterable<unknown> | Buffer[], siz
     if (bytes > size) break;
     if (!sink.write(chunk)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
   }
-  if (bytes !== size) throw new Error(`tar: ${path}: ${bytes > size ? 'more' : bytes} bytes where ${size} were announced`);
+  if (bytes !== size) throw new BerthError(`tar: ${path}: ${bytes > size ? 'more' : bytes} bytes where ${size} were announced`);
   sink.end(undefined);
 }
 

@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ArchiveError } from './archiveError.js';
+import { ArchiveError } from '../../events/errors.js';
 import { classifyWhiteout, entryComponents, xattrAllowed } from './entryPath.js';
 import { makeFifo, makeWhiteout, markOpaque, setXattr } from './specialFiles.js';
 import { readTar, type Body, type TarEntry, type TarLimits } from './tarReader.js';

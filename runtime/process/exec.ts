@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type { Duplex, Readable } from 'node:stream';
 
-import { DEFAULT_SHIM_BINARY, parseShimReport, InitError } from './shim.js';
+import { BerthError, InitError, SystemError } from '../../events/errors.js';
+import { DEFAULT_SHIM_BINARY, parseShimReport } from './shim.js';
 import { securityPairs, type SecuritySpec } from './securitySpec.js';
 
 export interface ExecSpec {
@@ -82,11 +83,11 @@ export function startExec(
   (child.stdout as Readable).on('data', (b: Buffer) => onOutput('stdout', b));
   (child.stderr as Readable).on('data', (b: Buffer) => onOutput('stderr', b));
   const exited = new Promise<number>((resolve) => {
-    child.on('error', (error) => { rejectStarted(new Error(`berth-shim exec: ${error.message}`)); resolve(125); });
+    child.on('error', (error) => { rejectStarted(SystemError.from(error, { op: 'spawn', message: `berth-shim exec: ${error.message}` }) as Error); resolve(125); });
     child.on('close', (code, signal) => {
       // the exec left the host's mount namespace: its socket file is removed here
       if (spec.sockPath) fs.rmSync(spec.sockPath, { force: true });
-      if (!settle()) rejectStarted(new Error(`berth-shim exec ${signal ? `was killed by ${signal}` : `exited with code ${code}`} without reporting`));
+      if (!settle()) rejectStarted(new BerthError(`berth-shim exec ${signal ? `was killed by ${signal}` : `exited with code ${code}`} without reporting`));
       resolve(code ?? 128 + 9);
     });
   });

@@ -6,7 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import type { Duplex, Writable } from 'node:stream';
-import { DEFAULT_SHIM_BINARY, InitError, parseShimReport } from './shim.js';
+import { BerthError, InitError, SystemError } from '../../events/errors.js';
+import { DEFAULT_SHIM_BINARY, parseShimReport } from './shim.js';
 import { encodeShimSpec, type ShimSpec } from './shimSpec.js';
 
 export interface HeldRootfs {
@@ -27,7 +28,7 @@ export function holdRootfs(spec: ShimSpec, opts: { binary?: string } = {}): Prom
   return new Promise<HeldRootfs>((resolve, reject) => {
     let report = '';
     let stderr = '';
-    child.on('error', (error) => reject(new Error(`berth-shim rootfs: ${error.message}`)));
+    child.on('error', (error) => reject(SystemError.from(error, { op: 'spawn', message: `berth-shim rootfs: ${error.message}` })));
     child.stderr?.on('data', (b: Buffer) => { stderr += b.toString(); });
     const fd3 = child.stdio[3] as Duplex;
     fd3.on('error', () => {});
@@ -44,6 +45,6 @@ export function holdRootfs(spec: ShimSpec, opts: { binary?: string } = {}): Prom
       }
     });
     fd3.end(payload);
-    void exited.then(() => reject(new Error(`berth-shim rootfs exited without reporting${stderr ? `: ${stderr.trim()}` : ''}`)));
+    void exited.then(() => reject(new BerthError(`berth-shim rootfs exited without reporting${stderr ? `: ${stderr.trim()}` : ''}`)));
   });
 }

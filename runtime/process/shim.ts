@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { getSystemErrorMap } from 'node:util';
 
+import { BerthError, errnoDescription, errnoName, InitError, SystemError } from '../../events/errors.js';
 import { encodeShimSpec, type ShimSpec } from './shimSpec.js';
 
 export type { ShimSpec } from './shimSpec.js';
@@ -14,52 +14,23 @@ export const DEFAULT_SHIM_BINARY = fileURLToPath(new URL('../../native/berth-shi
 /** Steps that run in the shim itself rather than in the container's init. */
 const SHIM_STEPS = new Set(['spec', 'shim', 'open-log', 'pipes', 'sync', 'clone', 'cgroup', 'pid-file', 'pty', 'attach-socket']);
 
-function errnoName(errno: number): string {
-  for (const [name, value] of Object.entries(osConstants.errno)) if (value === errno) return name;
-  return errno ? `errno ${errno}` : 'no errno';
+/** The message of a failed setup step: where (shim or init), the step, the detail, the errno. */
+function initMessage(step: string, errno: number, detail: string): string {
+  const where = SHIM_STEPS.has(step) ? 'shim' : 'init';
+  const prefix = step === 'exec' ? `${where}: ` : `${where}: ${step}: `;
+  const desc = errnoDescription(errno);
+  const addDesc = errno !== 0 && step !== 'spec' && desc !== undefined && !detail.endsWith('not found in $PATH');
+  const text = detail || step;
+  return `${prefix}${text}${addDesc ? `: ${desc}` : ''}${errno ? ` (${errnoName(errno)})` : ''}`;
 }
 
-function errnoDescription(errno: number): string | undefined {
-  // libuv keys the map by negative errno: [name, description]
-  return getSystemErrorMap().get(-errno)?.[1];
-}
-
-/**
- * The container could not be started: a named setup step failed (in the shim or in the
- * container's init before exec). exitCode follows Docker: 127 command not found,
- * 126 command not executable, 125 anything else.
- */
-export class InitError extends Error {
-  override readonly name = 'InitError';
-  /** errno name, e.g. 'ENOENT' */
-  readonly code: string;
-
-  constructor(
-    readonly step: string,
-    readonly errno: number,
-    readonly exitCode: 125 | 126 | 127,
-    readonly detail: string,
-  ) {
-    super(InitError.format(step, errno, detail));
-    this.code = errnoName(errno);
-  }
-
-  static format(step: string, errno: number, detail: string): string {
-    const where = SHIM_STEPS.has(step) ? 'shim' : 'init';
-    const prefix = step === 'exec' ? `${where}: ` : `${where}: ${step}: `;
-    const desc = errnoDescription(errno);
-    const addDesc = errno !== 0 && step !== 'spec' && desc !== undefined && !detail.endsWith('not found in $PATH');
-    const text = detail || step;
-    return `${prefix}${text}${addDesc ? `: ${desc}` : ''}${errno ? ` (${errnoName(errno)})` : ''}`;
-  }
-
-  static exitCodeFor(step: string, errno: number): 125 | 126 | 127 {
-    if (step !== 'exec') return 125;
-    const e = osConstants.errno;
-    if (errno === e.ENOENT) return 127;
-    if (errno === e.EACCES || errno === e.ENOEXEC || errno === e.EISDIR || errno === e.EPERM) return 126;
-    return 125;
-  }
+/** Docker's exit code for a failed step: 127 command not found, 126 not executable, 125 anything else. */
+function initExitCode(step: string, errno: number): 125 | 126 | 127 {
+  if (step !== 'exec') return 125;
+  const e = osConstants.errno;
+  if (errno === e.ENOENT) return 127;
+  if (errno === e.EACCES || errno === e.ENOEXEC || errno === e.EISDIR || errno === e.EPERM) return 126;
+  return 125;
 }
 
 /** Parse the shim's one-line report; exported for tests. */
@@ -70,9 +41,9 @@ export function parseShimReport(line: string): { pid: number; shimPid: number } 
   if (err) {
     const step = err[1];
     const errno = Number(err[2]);
-    return new InitError(step, errno, InitError.exitCodeFor(step, errno), err[3]);
+    return new InitError(initMessage(step, errno, err[3]), { step, errno, exitCode: initExitCode(step, errno) });
   }
-  throw new Error(`berth-shim: unparseable report ${JSON.stringify(line)}`);
+  throw new BerthError(`berth-shim: unparseable report ${JSON.stringify(line)}`);
 }
 
 /**
@@ -106,7 +77,7 @@ export async function startShim(spec: ShimSpec, opts: { binary?: string } = {}):
     }
     child.on('close', (code, signal) => {
       if (spawnError) {
-        reject(new Error(`berth-shim: cannot run ${binary}: ${spawnError.message}`));
+        reject(SystemError.from(spawnError, { op: 'spawn', path: binary, message: `berth-shim: cannot run ${binary}: ${spawnError.message}` }));
         return;
       }
       const text = Buffer.concat(report).toString('utf8');
@@ -114,7 +85,7 @@ export async function startShim(spec: ShimSpec, opts: { binary?: string } = {}):
       if (nl < 0) {
         const err = Buffer.concat(stderr).toString('utf8').trim();
         const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        reject(new Error(`berth-shim ${how} without reporting a result${err ? `; stderr: ${err}` : ''}`));
+        reject(new BerthError(`berth-shim ${how} without reporting a result${err ? `; stderr: ${err}` : ''}`));
         return;
       }
       try {

@@ -6,6 +6,7 @@
  * write side; the shim reads until EOF.
  */
 import { addSecurityPair, SECURITY_KEYS, securityPairs, type SecuritySpec } from './securitySpec.js';
+import { ValidationError } from '../../events/errors.js';
 
 export interface ShimSpec {
   /** container id, 64 hex chars */
@@ -91,8 +92,8 @@ export function encodeShimSpec(spec: ShimSpec): Buffer {
 /** Inverse of encodeShimSpec (for tests and debugging). */
 export function decodeShimSpec(buf: Buffer): ShimSpec {
   const strs = buf.toString('utf8').split('\0');
-  if (strs.pop() !== '') throw new Error('spec is not NUL-terminated');
-  if (strs.length % 2) throw new Error('spec has a key without a value');
+  if (strs.pop() !== '') throw new ValidationError('spec is not NUL-terminated');
+  if (strs.length % 2) throw new ValidationError('spec has a key without a value');
   const out: Record<string, string | string[]> = {};
   for (const k of ARRAYS) out[k] = [];
   for (let i = 0; i < strs.length; i += 2) {
@@ -105,7 +106,7 @@ export function decodeShimSpec(buf: Buffer): ShimSpec {
     else if (k === 'logMaxSize' || k === 'logMaxFiles') (out as Record<string, unknown>)[k] = Number(v);
     else if (k === 'stdin' || k === 'tty') (out as Record<string, unknown>)[k] = v === '1';
     else if (SECURITY_KEYS.has(k)) addSecurityPair(((out as Record<string, unknown>).security ??= {}) as SecuritySpec, k, v);
-    else throw new Error(`unknown spec key ${JSON.stringify(k)}`);
+    else throw new ValidationError(`unknown spec key ${JSON.stringify(k)}`);
   }
   return out as unknown as ShimSpec;
 }

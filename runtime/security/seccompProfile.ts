@@ -156,6 +156,7 @@ function assemble(items: Item[]): BpfInstruction[] {
     const offset = (label?: string) => {
       if (label === undefined) return 0;
       const to = at.get(label);
+      // A bug in the profile's own program, never input: every jump names one of its labels.
       if (to === undefined) throw new Error(`seccomp: no label ${label}`);
       return to - here - 1;
     };

@@ -3,6 +3,7 @@
  * writers on one entity are caught by the expected-sequence check; a resent command has one effect.
  */
 import t from 'tap';
+import { createLogger } from '../../log/logger.js';
 import type { ContainerCommand, ContainerConfig } from '../../events/container.js';
 import { JetStreamEventStore } from '../../nats/store/jetStream.js';
 import { KvSnapshotStore } from '../../nats/store/kvSnapshots.js';
@@ -65,7 +66,7 @@ t.test('replay from snapshots plus the tail gives exactly the state of a full re
   const live = new Map<string, Container>();
   const checkpointer = new Checkpointer({
     host, snapshots, entities: () => live.values() as Iterable<Entity<unknown, unknown>>,
-    every: 1_000_000, idleMs: 1_000_000,
+    every: 1_000_000, idleMs: 1_000_000, log: createLogger(),
   });
   for (let i = 0; i < 30; i++) live.set(hex(i), new Entity(containerRules, hex(i), host, store, { appended: (e) => checkpointer.appended(e) }));
   const steps = async (count: number) => {

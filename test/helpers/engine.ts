@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBusyboxTar } from './busybox.js';
 import { isAlive as alive } from '../../runtime/processes.js';
+import { V1_CONTROLLERS } from '../../runtime/cgroups/v1.js';
 export { alive };
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
@@ -170,10 +171,14 @@ export async function startEngine(t: Teardown, opts: { daemon?: boolean; image?:
   return engine;
 }
 
-/** Host cgroup dirs named after a container id, in any hierarchy. */
+/**
+ * Host cgroup dirs named after a container id, in any hierarchy: every v1 one berth uses (the
+ * leftovers found in blkio, devices, cpuset and cpuacct were the ones this list once left out,
+ * so the cleanup that used it removed the rest and left those), and cgroup2.
+ */
 export async function cgroupDirsOf(id: string): Promise<string[]> {
   const found: string[] = [];
-  for (const controller of ['memory', 'pids', 'cpu', 'freezer', 'unified']) {
+  for (const controller of [...V1_CONTROLLERS, 'unified']) {
     const dir = path.join('/sys/fs/cgroup', controller, 'berth', id);
     if (await fs.access(dir).then(() => true, () => false)) found.push(dir);
   }

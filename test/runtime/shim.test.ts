@@ -11,7 +11,8 @@ import type { CgroupManager, Limits } from '../../runtime/cgroups/manager.js';
 import { CgroupV2Manager } from '../../runtime/cgroups/v2.js';
 import { deviceRules } from '../../runtime/security/devices.js';
 import { securitySpec } from '../../runtime/security/profile.js';
-import { InitError, startShim } from '../../runtime/process/shim.js';
+import { InitError } from '../../events/errors.js';
+import { startShim } from '../../runtime/process/shim.js';
 import type { ShimSpec } from '../../runtime/process/shimSpec.js';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
 
