@@ -4,7 +4,7 @@
  * the permissions of permissions.ts. Written for Debian's nats-server 2.9.
  */
 import type { Permissions } from './permissions.js';
-import { ValidationError } from '../../../events/errors.js';
+import { ValidationError } from '../../events/errors.js';
 
 export interface ClusterNode {
   /** The server's name (unique in the cluster; JetStream's placement uses it). */

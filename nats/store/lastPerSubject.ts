@@ -12,7 +12,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, DeliverPolicy } from '@nats-io/jetstream';
 import { boundedMessages } from './jetStream.js';
-import { processLogger } from '../log/settings.js';
+import { processLogger } from '../../log/settings.js';
 
 export interface LastMessage {
   subject: string;
