@@ -17,6 +17,9 @@ import { ArchiveError } from '../../runtime/images/archiveError.js';
 import { unpackStream } from '../../runtime/images/layerStore.js';
 import { tarBuffer, type HeaderFields } from '../../runtime/images/tarWriter.js';
 import { check } from '../helpers/fuzz.js';
+import { gateFile, requiresRoot } from '../helpers/gates.js';
+
+gateFile(requiresRoot());
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-fuzz-unpack-'));
 t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
