@@ -14,6 +14,9 @@ import { Entity } from '../../actors/entity.js';
 import { replay } from '../../actors/replay.js';
 import { containerRules } from '../../actors/rules.js';
 import { startNats } from '../helpers/nats.js';
+import { gateFile, requiresNats } from '../helpers/gates.js';
+
+gateFile(requiresNats());
 
 const nats = await startNats(t);
 const nc = await nats.connect();

@@ -10,6 +10,9 @@ import path from 'node:path';
 import t from 'tap';
 import { alive, cgroupDirsOf, mountsMentioning, startEngine } from '../helpers/engine.js';
 import { cgroupHasProcesses, containers, settle } from '../helpers/chaos.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const rounds = Number(process.env.BERTH_CHAOS_ROUNDS ?? 20);
 const seed = Number(process.env.BERTH_CHAOS_SEED ?? Date.now() % 1_000_000);

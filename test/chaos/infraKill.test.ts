@@ -17,6 +17,9 @@ import { eventFilter } from '../../events/subjects.js';
 import { connectEngine } from '../helpers/bus.js';
 import { alive, cgroupDirsOf, mountsMentioning, startEngine, until } from '../helpers/engine.js';
 import { cgroupHasProcesses, containers, settle } from '../helpers/chaos.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const rounds = Number(process.env.BERTH_CHAOS_ROUNDS ?? 3);
 const seed = Number(process.env.BERTH_CHAOS_SEED ?? 4242);

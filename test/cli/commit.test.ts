@@ -3,6 +3,9 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 

@@ -1,6 +1,9 @@
 /** create, start [-a], restart, `container <verb>` and version, through the real CLI. */
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

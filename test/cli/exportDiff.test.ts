@@ -5,6 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));

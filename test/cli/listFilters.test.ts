@@ -4,6 +4,9 @@ import path from 'node:path';
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
 import { tarBuffer } from '../../runtime/images/tarWriter.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 

@@ -3,6 +3,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 const engine = await startEngine(t);

@@ -1,6 +1,9 @@
 /** `port` (nothing is published) and `logs --details` (--log-opt labels=/env=) through the real CLI. */
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 

@@ -10,6 +10,9 @@ import { startEngine, until } from '../helpers/engine.js';
 import { chainIds } from '../../runtime/images/digest.js';
 import { runInPty } from '../helpers/pty.js';
 import { startRegistry } from '../helpers/registry.js';
+import { gateFile, requiresEngine, requiresRegistry } from '../helpers/gates.js';
+
+gateFile(requiresEngine(), requiresRegistry());
 
 const engine = await startEngine(t);
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));

@@ -9,6 +9,9 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
 import { startRegistry } from '../helpers/registry.js';
+import { gateFile, requiresEngine, requiresRegistry } from '../helpers/gates.js';
+
+gateFile(requiresEngine(), requiresRegistry());
 
 const run = promisify(execFile);
 

@@ -4,6 +4,9 @@ import path from 'node:path';
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
 import { writeOciLayout } from '../helpers/registry.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 /** A shell that reports which signal ended it, by its output and exit code. */

@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
 import { tarBuffer } from '../../runtime/images/tarWriter.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));

@@ -2,6 +2,9 @@
 import fs from 'node:fs/promises';
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 const v2 = await fs.access('/sys/fs/cgroup/cgroup.controllers').then(() => true, () => false);

@@ -1,6 +1,9 @@
 /** Bad input gets one clear line and Docker's exit code; the daemon and the log stay healthy. */
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 

@@ -8,6 +8,9 @@ import type { StoredEvent } from '../../events/store.js';
 import { eventSubject } from '../../events/subjects.js';
 import { connectNats } from '../../nats/server/connect.js';
 import { startEngine } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 const CLI = new URL('../../cli/main.js', import.meta.url).pathname;

@@ -1,6 +1,9 @@
 /** Health checks: probes run inside the container, status changes are events, ps and inspect show them. */
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 const inspect = (name: string) => engine.inspect(name);

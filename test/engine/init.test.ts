@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
 import { runInPty } from '../helpers/pty.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 

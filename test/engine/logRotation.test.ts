@@ -9,6 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 const engine = await startEngine(t);

@@ -1,6 +1,9 @@
 /** Restart policies against the real engine, including across a daemon restart. */
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 

@@ -1,6 +1,9 @@
 /** Retention: the history of removed containers is compacted after the period; the rest stays. */
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 t.test('removed containers are compacted after the retention period, at the next start', async (t) => {
   const engine = await startEngine(t, { daemon: false, image: false });

@@ -1,6 +1,9 @@
 /** `berth run` and friends through the real CLI, daemon, nats-server and kernel. */
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 

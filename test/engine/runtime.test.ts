@@ -2,6 +2,9 @@
 import fs from 'node:fs/promises';
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,6 +7,9 @@ import path from 'node:path';
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
 import { SYSCALL_NUMBERS_X86_64 } from '../../runtime/security/syscallsX86_64.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 const profile = async (name: string, value: object) => {

@@ -4,6 +4,9 @@ import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
 import { makeHostileTar, parseHostile } from '../helpers/hostile.js';
 import { capabilityMask, DEFAULT_CAPABILITIES } from '../../runtime/security/capabilities.js';
+import { gateFile, requiresCompiler, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine(), requiresCompiler());
 
 const engine = await startEngine(t);
 await engine.ok(['import', await makeHostileTar(engine.dir), 'hostile']);

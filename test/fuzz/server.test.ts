@@ -12,6 +12,9 @@ import { commandSubject } from '../../events/subjects.js';
 import { alive, startEngine } from '../helpers/engine.js';
 import { connectEngine, send, sendRaw } from '../helpers/bus.js';
 import { check } from '../helpers/fuzz.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const HOST = 'testhost';
 const engine = await startEngine(t);

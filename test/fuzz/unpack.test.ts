@@ -16,6 +16,9 @@ import { ArchiveError, BerthError } from '../../events/errors.js';
 import { unpackStream } from '../../runtime/images/layerStore.js';
 import { tarBuffer, type HeaderFields } from '../../runtime/images/tarWriter.js';
 import { check } from '../helpers/fuzz.js';
+import { gateFile, requiresRoot } from '../helpers/gates.js';
+
+gateFile(requiresRoot());
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-fuzz-unpack-'));
 t.teardown(() => fs.rm(dir, { recursive: true, force: true }));

@@ -11,6 +11,9 @@ import { makeBusyboxTar } from '../helpers/busybox.js';
 import { startEngine } from '../helpers/engine.js';
 import { writeOciLayout } from '../helpers/registry.js';
 import { tarBuffer } from '../../runtime/images/tarWriter.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const run = promisify(execFile);
 

@@ -15,6 +15,9 @@ import { runInPty } from '../helpers/pty.js';
 import { startProxy } from '../helpers/registryProxy.js';
 import { sha256 } from '../../runtime/images/digest.js';
 import { tarBuffer } from '../../runtime/images/tarWriter.js';
+import { gateFile, requiresEngine, requiresRegistry } from '../helpers/gates.js';
+
+gateFile(requiresEngine(), requiresRegistry());
 
 const PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 

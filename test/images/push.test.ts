@@ -14,6 +14,9 @@ import { pullImage } from '../../runtime/images/pull.js';
 import { pushImage } from '../../runtime/images/push.js';
 import { hostPlatform } from '../../runtime/images/manifest.js';
 import { Layout } from '../../runtime/layout.js';
+import { gateFile, requiresRegistry } from '../helpers/gates.js';
+
+gateFile(requiresRegistry());
 
 t.test('a blob bigger than a chunk goes in PATCHes; pulled back it is the same layer', async (t) => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-push-'));

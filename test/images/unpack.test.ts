@@ -13,6 +13,9 @@ import { Layout } from '../../runtime/layout.js';
 import { chainIds, hexOf, sha256 } from '../../runtime/images/digest.js';
 import { unpackStream } from '../../runtime/images/layerStore.js';
 import { tarBuffer, type HeaderFields } from '../../runtime/images/tarWriter.js';
+import { gateFile, requiresProgram, requiresRoot } from '../helpers/gates.js';
+
+gateFile(requiresRoot(), requiresProgram('getfattr', 'apt-get install attr'));
 
 type Entry = HeaderFields & { data?: string };
 

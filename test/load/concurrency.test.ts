@@ -13,6 +13,9 @@ import type { Request } from '../../events/requests.js';
 import { alive, startEngine } from '../helpers/engine.js';
 import { connectEngine, rssOf, send } from '../helpers/bus.js';
 import { FUZZ_SEED } from '../helpers/fuzz.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const CLIENTS = Number(process.env.BERTH_LOAD_CLIENTS ?? 200);
 const SECONDS = Number(process.env.BERTH_LOAD_SECONDS ?? 20);

@@ -5,6 +5,9 @@
  */
 import t from 'tap';
 import { startCluster } from '../helpers/cluster.js';
+import { gateFile, requiresCluster } from '../helpers/gates.js';
+
+gateFile(requiresCluster());
 
 t.test('a host\'s credentials are refused for another host; the CLI user\'s are not', async (t) => {
   const cluster = await startCluster(t);

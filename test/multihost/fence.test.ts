@@ -12,6 +12,9 @@ import t from 'tap';
 import { isAlive } from '../../runtime/processes.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { until } from '../helpers/engine.js';
+import { gateFile, requiresCluster } from '../helpers/gates.js';
+
+gateFile(requiresCluster());
 
 /** The live daemons' logs, for a failure's message. */
 async function daemonLogs(cluster: TestCluster): Promise<string> {

@@ -12,6 +12,9 @@ import t from 'tap';
 import { isAlive } from '../../runtime/processes.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { until } from '../helpers/engine.js';
+import { gateFile, requiresCluster } from '../helpers/gates.js';
+
+gateFile(requiresCluster());
 
 const json = (out: string) => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 

@@ -4,6 +4,9 @@
  */
 import t from 'tap';
 import { startCluster } from '../helpers/cluster.js';
+import { gateFile, requiresCluster } from '../helpers/gates.js';
+
+gateFile(requiresCluster());
 
 t.test('three daemons join the cluster; stream and buckets have three replicas', async (t) => {
   const cluster = await startCluster(t);

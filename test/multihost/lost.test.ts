@@ -6,6 +6,9 @@
 import t from 'tap';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { until } from '../helpers/engine.js';
+import { gateFile, requiresCluster } from '../helpers/gates.js';
+
+gateFile(requiresCluster());
 
 async function stateOf(cluster: TestCluster, from: string, host: string): Promise<string | undefined> {
   // While JetStream elects new leaders after a cut, a read may time out: that is "not yet".

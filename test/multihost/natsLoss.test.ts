@@ -6,6 +6,9 @@
 import t from 'tap';
 import { startCluster } from '../helpers/cluster.js';
 import { until } from '../helpers/engine.js';
+import { gateFile, requiresCluster } from '../helpers/gates.js';
+
+gateFile(requiresCluster());
 
 t.test('killing the events stream leader\'s node loses no acknowledged event', async (t) => {
   const cluster = await startCluster(t);

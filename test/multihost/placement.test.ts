@@ -5,6 +5,9 @@
 import t from 'tap';
 import { startCluster } from '../helpers/cluster.js';
 import { until } from '../helpers/engine.js';
+import { gateFile, requiresCluster } from '../helpers/gates.js';
+
+gateFile(requiresCluster());
 
 t.test('hosts, placement, addressing and cluster-wide views', async (t) => {
   const started = Math.floor(Date.now() / 1000);

@@ -4,6 +4,9 @@
  */
 import t from 'tap';
 import { startCluster } from '../helpers/cluster.js';
+import { gateFile, requiresCluster } from '../helpers/gates.js';
+
+gateFile(requiresCluster());
 
 t.test('routes and clients over TLS with the script\'s certificates', async (t) => {
   const cluster = await startCluster(t, { tls: true });

@@ -10,6 +10,9 @@ import { readFences, readHeartbeats } from '../../nats/store/clusterState.js';
 import { Heartbeat } from '../../events/heartbeat.js';
 import { HEARTBEAT_BUCKET } from '../../events/subjects.js';
 import { startNats } from '../helpers/nats.js';
+import { gateFile, requiresNats } from '../helpers/gates.js';
+
+gateFile(requiresNats());
 
 const nats = await startNats(t);
 

@@ -7,6 +7,9 @@ import t from 'tap';
 import type { FenceRecord } from '../../events/fence.js';
 import { openFenceBucket, readFence, writeFence } from '../../nats/store/kvFences.js';
 import { startNats } from '../helpers/nats.js';
+import { gateFile, requiresNats } from '../helpers/gates.js';
+
+gateFile(requiresNats());
 
 const record = (by: string, state: FenceRecord['state'] = 'fenced'): FenceRecord => ({
   host: 'c', state, by, time: Date.now(), reason: 'host lost',

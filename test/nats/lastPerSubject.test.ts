@@ -8,6 +8,9 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { readLastPerSubject } from '../../nats/store/lastPerSubject.js';
 import { startNats } from '../helpers/nats.js';
+import { gateFile, requiresNats } from '../helpers/gates.js';
+
+gateFile(requiresNats());
 
 const nats = await startNats(t);
 const nc = await nats.connect();

@@ -12,6 +12,9 @@ import type { ContainerState } from '../../actors/container/state.js';
 import { Entity } from '../../actors/entity.js';
 import { containerRules } from '../../actors/rules.js';
 import { startNats } from '../helpers/nats.js';
+import { gateFile, requiresNats } from '../helpers/gates.js';
+
+gateFile(requiresNats());
 
 const nats = await startNats(t);
 const store = new JetStreamEventStore(await nats.connect());

@@ -15,6 +15,7 @@ import { applyV2Limits, sharesToWeight } from '../../runtime/cgroups/v2Limits.js
 import { sumBlkio } from '../../runtime/cgroups/v1Stats.js';
 import { sumIoStat } from '../../runtime/cgroups/v2Stats.js';
 import { deviceRules } from '../../runtime/security/devices.js';
+import { cgroupV2Mount, requires, requiresCgroupV2, requiresRoot } from '../helpers/gates.js';
 
 async function fakeDir(t: { teardown(fn: () => unknown): void }, files: string[]): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-cgroupfs-'));
@@ -70,9 +71,8 @@ t.test('io counters', async (t) => {
   t.same(sumIoStat('8:0 rbytes=100 wbytes=20 rios=1 wios=1\n8:16 rbytes=1 wbytes=2\n'), { read: 101, write: 22 });
 });
 
-const UNIFIED = '/sys/fs/cgroup/unified';
-t.test('v2 freeze and thaw on this machine\'s cgroup2 mount', { skip: !existsSync(join(UNIFIED, 'cgroup.procs')) && 'no cgroup2 mount' }, async (t) => {
-  const root = existsSync(join(UNIFIED, 'cgroup.procs')) ? UNIFIED : '/sys/fs/cgroup';
+t.test('v2 freeze and thaw on this machine\'s cgroup2 mount', requires(requiresRoot(), requiresCgroupV2()), async (t) => {
+  const root = cgroupV2Mount();
   const manager = new CgroupV2Manager({ root });
   const name = `berth-test-${process.pid}/freeze`;
   t.teardown(async () => {

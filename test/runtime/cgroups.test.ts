@@ -9,8 +9,9 @@ import t from 'tap';
 
 import { CgroupV1Manager, CgroupV2Manager, createCgroupManager, detectCgroupMode } from '../../runtime/cgroups/detect.js';
 import { makeBusyboxRootfs, makeBusyboxTar } from '../helpers/busybox.js';
+import { cgroupV2Mount, requires, requiresBusybox, requiresCgroupV1, requiresCgroupV2, requiresRoot } from '../helpers/gates.js';
 
-const UNIFIED = '/sys/fs/cgroup/unified';
+const UNIFIED = cgroupV2Mount();
 
 async function tempDir(t: { teardown(fn: () => unknown): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-cgroup-test-'));
@@ -41,7 +42,7 @@ async function gone(pid: number): Promise<boolean> {
   return false;
 }
 
-t.test('detection', async (t) => {
+t.test('detection', requiresCgroupV2(), async (t) => {
   t.equal(detectCgroupMode(UNIFIED), 'v2');
   t.equal(createCgroupManager({ root: UNIFIED }).mode, 'v2');
   const host = createCgroupManager();
@@ -57,7 +58,7 @@ t.test('invalid names and limits are rejected', async (t) => {
   await t.rejects(m.create('berth-test/x', { pidsLimit: 1.5 }), /invalid pids limit/);
 });
 
-t.test('v1 on the host: create, limits, place a pid, remove', { skip: detectCgroupMode() !== 'v1' && 'host is not cgroup v1' }, async (t) => {
+t.test('v1 on the host: create, limits, place a pid, remove', requires(requiresRoot(), requiresCgroupV1()), async (t) => {
   const m = new CgroupV1Manager();
   const parent = `berth-test-${process.pid}`;
   const name = `${parent}/${randomBytes(32).toString('hex')}`;
@@ -130,7 +131,7 @@ t.test('v1 against a fake cgroupfs: memsw only when present, oom_control parsing
   await t.rejects(new CgroupV1Manager({ root: join(root, 'nothing') }).create(name, {}), /no hierarchy/);
 });
 
-t.test('v2 on /sys/fs/cgroup/unified (no controllers): create, place a pid, remove', { skip: !existsSync(join(UNIFIED, 'cgroup.controllers')) && 'no cgroup2 mount' }, async (t) => {
+t.test('v2 on the cgroup2 mount (no controllers): create, place a pid, remove', requires(requiresRoot(), requiresCgroupV2()), async (t) => {
   const m = new CgroupV2Manager({ root: UNIFIED });
   const parent = `berth-test-${process.pid}`;
   const name = `${parent}/${randomBytes(32).toString('hex')}`;
@@ -195,7 +196,7 @@ t.test('v2 limit writes against a fake cgroupfs', async (t) => {
   t.equal(await m.oomKilled(name), true);
 });
 
-t.test('busybox helpers', async (t) => {
+t.test('busybox helpers', requiresBusybox(), async (t) => {
   const dir = await tempDir(t);
   await makeBusyboxRootfs(join(dir, 'rootfs'));
   const r = join(dir, 'rootfs');

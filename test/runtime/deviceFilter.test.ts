@@ -16,8 +16,11 @@ import { EBPF, encodeDeviceFilter } from '../../runtime/cgroups/deviceFilter.js'
 import { CgroupV2Manager } from '../../runtime/cgroups/v2.js';
 import { DEFAULT_DEVFILTER_BINARY } from '../../runtime/cgroups/v2Devices.js';
 import { deviceRules } from '../../runtime/security/devices.js';
+import { cgroupV2Mount, gateFile, requiresCgroupV2, requiresNativeBinaries, requiresRoot } from '../helpers/gates.js';
 
-const UNIFIED = '/sys/fs/cgroup/unified';
+gateFile(requiresRoot(), requiresNativeBinaries());
+
+const UNIFIED = cgroupV2Mount();
 const run = promisify(execFile);
 
 /** Opens each node (head -c 0) and says why not, one line each: "<path>|<error, or nothing>". */
@@ -50,7 +53,7 @@ async function probe(files: string[], procs?: string): Promise<Map<string, strin
   return answers;
 }
 
-t.test('a BPF device filter from the default rules', { skip: !existsSync(join(UNIFIED, 'cgroup.procs')) && 'no cgroup2 mount' }, async (t) => {
+t.test('a BPF device filter from the default rules', requiresCgroupV2(), async (t) => {
   const m = new CgroupV2Manager({ root: UNIFIED });
   const parent = `berth-test-devfilter-${process.pid}`;
   const name = `${parent}/${randomBytes(32).toString('hex')}`;

@@ -15,6 +15,9 @@ import { InitError } from '../../events/errors.js';
 import { startShim } from '../../runtime/process/shim.js';
 import type { ShimSpec } from '../../runtime/process/shimSpec.js';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
+import { cgroupV2Mount, gateFile, requiresBusybox, requiresCgroupV2, requiresNativeBinaries, requiresRoot } from '../helpers/gates.js';
+
+gateFile(requiresRoot(), requiresNativeBinaries(), requiresBusybox());
 
 /** the part of a tap Test the fixture needs */
 interface Test {
@@ -59,7 +62,7 @@ const cgroups = createCgroupManager();
 const CGROUP_PARENT = `berth-test-${process.pid}`;
 t.teardown(() => cgroups.remove(CGROUP_PARENT));
 /** this machine's cgroup2 mount (hybrid): containers with cgroup v2 device filters */
-const UNIFIED = '/sys/fs/cgroup/unified';
+const UNIFIED = cgroupV2Mount();
 const unified = new CgroupV2Manager({ root: UNIFIED });
 t.teardown(() => unified.remove(CGROUP_PARENT));
 
@@ -313,7 +316,7 @@ t.test('pids limit', async (t) => {
   }
 });
 
-t.test('cgroup v2: the BPF device filter holds a container to its minimal /dev', { skip: !existsSync(join(UNIFIED, 'cgroup.procs')) && 'no cgroup2 mount' }, async (t) => {
+t.test('cgroup v2: the BPF device filter holds a container to its minimal /dev', requiresCgroupV2(), async (t) => {
   // the container joins a v2 cgroup only: its v1 devices cgroup stays the root one, so the filter alone decides
   const script = 'mknod /tmp/kmsg c 1 11 && echo made; head -c 0 /tmp/kmsg 2>&1 && echo kmsg-opened; head -c 0 /dev/null && echo x > /dev/zero && echo dev-ok';
   const confined = await box(t, { devices: deviceRules() }, unified);

@@ -13,6 +13,9 @@ import { alive, startEngine, until, type Engine } from '../helpers/engine.js';
 import { runInPty } from '../helpers/pty.js';
 import { frame } from '../../cli/shimAttach.js';
 import { Layout } from '../../runtime/layout.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 type Tap = Pick<typeof t, 'equal' | 'match'>;
 

@@ -6,6 +6,9 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
 import { startEngine } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const run = promisify(execFile);
 const engine = await startEngine(t);

@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { makeBusyboxRootfs } from '../helpers/busybox.js';
 import { cgroupDirsOf, startEngine, until, type Engine } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 const engine = await startEngine(t);

@@ -1,6 +1,9 @@
 /** Every invalid mount spec gets Docker's message, exit code 125, and creates nothing. */
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 

@@ -9,6 +9,9 @@ import { makeBusyboxTar } from '../helpers/busybox.js';
 import { startEngine } from '../helpers/engine.js';
 import { pushLayout, startRegistry, writeOciLayout } from '../helpers/registry.js';
 import { tarBuffer } from '../../runtime/images/tarWriter.js';
+import { gateFile, requiresEngine, requiresRegistry } from '../helpers/gates.js';
+
+gateFile(requiresEngine(), requiresRegistry());
 
 const engine = await startEngine(t, { image: false });
 const registry = await startRegistry(t, path.join(engine.dir, 'reg'));

@@ -3,6 +3,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 const names = async (...flags: string[]) => (await engine.ok(['volume', 'ls', '-q', ...flags])).split('\n').filter(Boolean).sort();
