@@ -5,7 +5,7 @@
 import type { ContainerCommand } from '../../events/container.js';
 import type { Draft } from '../../events/envelope.js';
 import type { ContainerEvent } from '../../events/container.js';
-import { ConflictError, IllegalStateError, NotFoundError } from '../../events/errors.js';
+import { BerthError, ConflictError, IllegalStateError, NotFoundError } from '../../events/errors.js';
 import { nextDelay, restartsAfterExit } from './restartPolicy.js';
 import type { ContainerState } from './state.js';
 import { decideRuntime, refusePaused } from './decideRuntime.js';
@@ -22,6 +22,8 @@ export function decideContainer(state: ContainerState, command: ContainerCommand
   switch (command.type) {
     case 'Create':
       if (status !== 'none') throw new ConflictError(`container ${short(state)} already exists`);
+      // Neither the user nor the image gave a command (createConfig.ts merges the two).
+      if (command.config.cmd.length === 0) throw new BerthError('No command specified');
       return [
         { type: 'container.created', data: command.config },
         ...(command.rescheduledFrom ? [{ type: 'container.rescheduled' as const, data: command.rescheduledFrom }] : []),

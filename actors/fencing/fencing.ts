@@ -18,7 +18,8 @@ import type { HostStatus } from '../../events/hostStatus.js';
 import { HOST_LOST_MS } from '../../events/subjects.js';
 import { hexOf } from '../../runtime/images/digest.js';
 import type { Host } from '../host.js';
-import { liveContainers, resolveImage } from '../resolve.js';
+import { resolveImage } from '../resolve.js';
+import { createContainer } from '../container/create.js';
 import { readFence, writeFence } from './fenceStore.js';
 import { readContainerStates } from './lostStates.js';
 import { duplicatesToStop, planReplacements, replacementName, replacementsToCreate, shouldFence } from './plan.js';
@@ -133,24 +134,16 @@ export class Fencing {
         return;
       }
     }
-    const taken = (name: string) => liveContainers(this.host).some((c) => c.state.config?.name === name);
+    const taken = (name: string) => this.host.names.holder('container', name) !== null;
     const config = { ...replacement.config, image, name: replacementName(replacement.config.name, fence.record.host, taken) };
-    const entity = this.host.container(replacement.id);
     const meta = (step: string) => ({ id: `${replacement.id}.${step}`, correlation: `fence-${fence.record.host}-${fence.revision}` });
     this.step = `creating replacement ${replacement.id.slice(0, 12)}`;
-    try {
-      await entity.execute({
-        type: 'Create', config,
-        rescheduledFrom: { host: fence.record.host, container: replacement.container, reason: fence.record.reason, fencedBy: fence.record.by, fenceRevision: fence.revision },
-      }, meta('reschedule'));
-    } catch (error) {
-      // Not created: forgotten, so that the next round tries again.
-      if (entity.state.status === 'none') {
-        entity.stop();
-        this.host.containers.delete(replacement.id);
-      }
-      throw error;
-    }
+    // Through the one create path: the name is claimed, so no other creator gets it too. A
+    // replacement not created is forgotten there, and the next round tries again.
+    const entity = await createContainer(this.host, {
+      id: replacement.id, config,
+      rescheduledFrom: { host: fence.record.host, container: replacement.container, reason: fence.record.reason, fencedBy: fence.record.by, fenceRevision: fence.revision },
+    }, meta('reschedule'));
     this.step = `starting replacement ${replacement.id.slice(0, 12)}`;
     await entity.execute({ type: 'Start' }, meta('start'));
     console.error(`berthd: rescheduled ${fence.record.host}/${replacement.container.slice(0, 12)} here as ${replacement.id.slice(0, 12)} (${config.name})`);
