@@ -23,6 +23,7 @@ import { Host } from './host.js';
 import { NodeRecord } from './node.js';
 import { VERSION } from './requests.js';
 import { serveRequests } from './server.js';
+import { isUp } from '../events/containerStatus.js';
 
 export interface DaemonOptions {
   layout: Layout;
@@ -100,7 +101,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
     host: hostId,
     version: VERSION,
     labels: options.labels ?? {},
-    containersRunning: () => [...host.containers.values()].filter((c) => ['running', 'starting', 'paused'].includes(c.state.status)).length,
+    containersRunning: () => [...host.containers.values()].filter((c) => isUp(c.state.status)).length,
   });
   await waitForStreamLeader(nc, `KV_${HEARTBEAT_BUCKET}`);
   const subscription = serveRequests(nc, host, node);

@@ -26,6 +26,7 @@ import type { StoredFence } from '../events/fence.js';
 import { containerRules, imageRules } from './rules.js';
 import { Volumes } from './volume/volumes.js';
 import { Names } from './name/names.js';
+import { exists } from '../events/containerStatus.js';
 
 export type ContainerEntity = Entity<ContainerState, ContainerCommand>;
 export type ImageEntity = Entity<ImageState, ImageCommand>;
@@ -129,7 +130,7 @@ export class Host {
     for (const container of this.containers.values()) container.start(this.effects.machine);
     await Promise.all([...this.containers.values()].map(async (container) => {
       const state = container.state;
-      if (state.status === 'none' || state.status === 'removed') return;
+      if (!exists(state.status)) return;
       await this.reconcile(container, hold);
     }));
     if (process.env.BERTH_DEBUG) console.error('berthd: containers reconciled');

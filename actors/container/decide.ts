@@ -10,6 +10,7 @@ import { nextDelay, restartsAfterExit } from './restartPolicy.js';
 import type { ContainerState } from './state.js';
 import { decideRuntime, refusePaused } from './decideRuntime.js';
 import { decideFence } from './decideFence.js';
+import { hasProcess, isRunning, isUp } from '../../events/containerStatus.js';
 
 export type ContainerDraft = Draft<ContainerEvent>;
 
@@ -63,7 +64,7 @@ export function decideContainer(state: ContainerState, command: ContainerCommand
       if (status === 'running' || status === 'stopping') return [{ type: 'container.killed', data: { signal: command.signal } }];
       throw new ConflictError(`cannot kill container ${short(state)}: it is not running`);
     case 'ReportExited': {
-      if (status !== 'running' && status !== 'stopping' && status !== 'removing' && status !== 'paused') return [];
+      if (!hasProcess(status) && status !== 'removing') return [];
       if (status === 'removing' && state.pid === null) return [];
       const died: ContainerDraft = {
         type: 'container.died',
@@ -81,7 +82,7 @@ export function decideContainer(state: ContainerState, command: ContainerCommand
     }
     case 'Remove':
       if (status === 'removing') return [];
-      if ((status === 'running' || status === 'stopping' || status === 'starting' || status === 'restarting' || status === 'paused') && !command.force) {
+      if ((isUp(status) || isRunning(status)) && !command.force) {
         throw new ConflictError(
           `cannot remove container ${short(state)}: it is ${status}; stop it first or use rm -f`,
         );

@@ -23,6 +23,7 @@ import { createContainer } from '../container/create.js';
 import { readFence, writeFence } from './fenceStore.js';
 import { readContainerStates } from './lostStates.js';
 import { duplicatesToStop, planReplacements, replacementName, replacementsToCreate, shouldFence } from './plan.js';
+import { isUp } from '../../events/containerStatus.js';
 
 /**
  * How often a round runs: each reads the host states (three streams' last messages), so not
@@ -31,7 +32,6 @@ import { duplicatesToStop, planReplacements, replacementName, replacementsToCrea
 const ROUND_MS = HOST_LOST_MS;
 /** How long a duplicate may take to go down (its stop timeout, then SIGKILL). */
 const DOWN_WITHIN_MS = 60_000;
-const UP = new Set(['starting', 'running', 'paused', 'stopping']);
 
 export class Fencing {
   private timer: NodeJS.Timeout | null = null;
@@ -62,7 +62,7 @@ export class Fencing {
         { type: 'Fence', reason: fencedReason(replacement), host: replacement.host, container: replacement.id },
         { id: `fence-${fence.revision}-${id}`, correlation: `fence-${fence.revision}` },
       );
-      await entity.waitFor((s) => !UP.has(s.status), DOWN_WITHIN_MS);
+      await entity.waitFor((s) => !isUp(s.status), DOWN_WITHIN_MS);
     }));
     const cleared: FenceRecord = { ...fence.record, state: 'cleared', clearedAt: Date.now() };
     const revision = await writeFence(this.kv, cleared, fence.revision);

@@ -18,6 +18,7 @@ import type { RequestContext } from './context.js';
 import { ensureImage } from './image.js';
 import { inWindow, selectHistory, type LogFilter } from '../../runtime/containers/logFilter.js';
 import type { LogChunk } from '../../runtime/containers/watch.js';
+import { hasProcess, isRunning, isUp } from '../../events/containerStatus.js';
 
 const WAIT_MS = 60_000;
 /** How many generated names a create tries when others take them first. */
@@ -58,7 +59,7 @@ export class ContainerHandler {
           await container.execute({ type: 'Stop', timeoutSeconds: request.timeoutSeconds, ...(request.signal ? { signal: parseSignal(request.signal).name } : {}) }, meta(`stop${attempt || ''}`));
           if (container.state.status !== 'starting') break;
         }
-        await container.waitFor((s) => s.status !== 'running' && s.status !== 'stopping' && s.status !== 'starting', request.timeoutSeconds * 1000 + WAIT_MS);
+        await container.waitFor((s) => !isUp(s.status), request.timeoutSeconds * 1000 + WAIT_MS);
         return { id: container.id };
       }
       case 'container.kill': {
@@ -75,7 +76,7 @@ export class ContainerHandler {
       case 'container.list': {
         const views = liveContainers(host)
           .map((c) => c.state)
-          .filter((s) => request.all || s.status === 'running' || s.status === 'stopping' || s.status === 'paused')
+          .filter((s) => request.all || isRunning(s.status))
           .sort((a, b) => b.created - a.created)
           .map(containerView);
         return request.size ? Promise.all(views.map((v) => this.withSizes(v))) : views;
@@ -88,7 +89,7 @@ export class ContainerHandler {
       }
       case 'container.logs': {
         const container = resolveContainer(host, request.ref);
-        const running = container.state.status === 'running' || container.state.status === 'stopping' || container.state.status === 'paused';
+        const running = hasProcess(container.state.status);
         const filter: LogFilter = { sinceMs: request.sinceMs, untilMs: request.untilMs, tail: request.tail };
         const reader = host.worker.logReader(container.id);
         void (async () => {

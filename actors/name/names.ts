@@ -11,6 +11,7 @@ import type { ContainerState } from '../container/state.js';
 import { Entity, type CommandMeta, type EntityHooks } from '../entity.js';
 import { nameRules } from '../rules.js';
 import { nameEntityId, type NameState } from './state.js';
+import { exists } from '../../events/containerStatus.js';
 
 export type NameEntity = Entity<NameState, NameCommand>;
 
@@ -21,9 +22,6 @@ export interface NamesDeps {
   /** Every container of the host, live or not. */
   containers(): Array<{ id: string; state: ContainerState }>;
 }
-
-/** A container that exists (created, and not removed). */
-const exists = (state: ContainerState | undefined) => state !== undefined && state.status !== 'none' && state.status !== 'removed';
 
 export class Names {
   readonly entities = new Map<string, NameEntity>();
@@ -81,11 +79,11 @@ export class Names {
       const { status, namespace, name, owner } = entity.state;
       if (status !== 'claimed' || namespace !== 'container') continue;
       const state = containers.get(owner!);
-      if (!exists(state) || state!.config?.name !== name) await this.run(entity, { type: 'Release', owner: owner! });
+      if (!state || !exists(state.status) || state.config?.name !== name) await this.run(entity, { type: 'Release', owner: owner! });
     }
     for (const [id, state] of containers) {
       const name = state.config?.name;
-      if (!exists(state) || !name) continue;
+      if (!exists(state.status) || !name) continue;
       const entity = this.byName('container', name);
       if (entity.state.status === 'claimed' && entity.state.owner !== id) {
         console.error(`berthd: containers ${entity.state.owner!.slice(0, 12)} and ${id.slice(0, 12)} both carry the name ${name}; rename one`);
