@@ -25,6 +25,7 @@ import { VERSION } from './requests.js';
 import { serveRequests } from './server.js';
 import type { Logger } from '../log/logger.js';
 import { processLogger } from '../log/settings.js';
+import { isUp } from '../events/containerStatus.js';
 
 export interface DaemonOptions {
   layout: Layout;
@@ -106,7 +107,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
     version: VERSION,
     labels: options.labels ?? {},
     log,
-    containersRunning: () => [...host.containers.values()].filter((c) => ['running', 'starting', 'paused'].includes(c.state.status)).length,
+    containersRunning: () => [...host.containers.values()].filter((c) => isUp(c.state.status)).length,
   });
   await waitForStreamLeader(nc, `KV_${HEARTBEAT_BUCKET}`);
   const subscription = serveRequests(nc, host, node);

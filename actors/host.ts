@@ -26,6 +26,8 @@ import type { StoredFence } from '../events/fence.js';
 import { containerRules, imageRules } from './rules.js';
 import { Volumes } from './volume/volumes.js';
 import type { Logger } from '../log/logger.js';
+import { Names } from './name/names.js';
+import { exists } from '../events/containerStatus.js';
 
 export type ContainerEntity = Entity<ContainerState, ContainerCommand>;
 export type ImageEntity = Entity<ImageState, ImageCommand>;
@@ -35,6 +37,8 @@ export class Host {
   readonly images = new Map<string, ImageEntity>();
   /** Volume actors (actors/volume/volumes.ts). */
   readonly volumes: Volumes;
+  /** Name actors: who holds each container name (actors/name/names.ts). */
+  readonly names: Names;
   private readonly effects: ContainerEffects;
   private imageMachine = imageRules.machine;
   /**
@@ -71,12 +75,13 @@ export class Host {
     this.hooks = {
       appended: (entity) => {
         this.checkpoints?.appended(entity);
-        if (this.containers.get(entity.id) === entity) this.volumes.containerChanged(entity.state as ContainerState);
+        if (this.containers.get(entity.id) === entity) this.containerChanged(entity.state as ContainerState);
       },
     };
     this.volumes = new Volumes({
       host: id, store, hooks: this.hooks, files: worker.volumes, containers: () => [...this.containers.values()], log,
     });
+    this.names = new Names({ host: id, store, hooks: this.hooks, containers: () => [...this.containers.values()] });
     this.effects = containerEffects({
       worker,
       dispatch: (entity, command) => this.dispatch(entity, command),
@@ -103,7 +108,7 @@ export class Host {
 
   /** Every entity of this host, of every kind. */
   entities(): Array<Entity<unknown, unknown>> {
-    return [...this.containers.values(), ...this.images.values(), ...this.volumes.entities.values()] as Array<Entity<unknown, unknown>>;
+    return [...this.containers.values(), ...this.images.values(), ...this.volumes.entities.values(), ...this.names.entities.values()] as Array<Entity<unknown, unknown>>;
   }
 
   /** The entity of a kind and id, created on first use. */
@@ -112,6 +117,7 @@ export class Host {
       case 'container': return this.container(id) as Entity<unknown, unknown>;
       case 'image': return this.image(id) as Entity<unknown, unknown>;
       case 'volume': return this.volumes.entity(id) as Entity<unknown, unknown>;
+      case 'name': return this.names.entity(id) as Entity<unknown, unknown>;
       default: throw new Error(`no entities of kind ${kind as string}`); // a bug: Kind is checked at the boundary
     }
   }
@@ -132,13 +138,14 @@ export class Host {
     for (const container of this.containers.values()) container.start(this.effects.machine);
     await Promise.all([...this.containers.values()].map(async (container) => {
       const state = container.state;
-      if (state.status === 'none' || state.status === 'removed') return;
+      if (!exists(state.status)) return;
       await this.reconcile(container, hold);
     }));
     await this.sweepCgroups();
     this.log.debug('containers reconciled');
     await this.volumes.start();
     this.log.debug('volumes reconciled');
+    await this.names.start();
     return stats;
   }
 
@@ -185,18 +192,35 @@ export class Host {
    * the log (and their actors from memory). `berth events --since` works within the period.
    */
   async compact(retentionMs: number, now = Date.now()): Promise<number> {
+    const before = now - retentionMs;
+    const containers = await this.forget(this.containers, ({ status, removedAt }) => status === 'removed' && removedAt !== null && removedAt <= before);
+    // A name free for the period: its claims are history too.
+    const names = await this.forget(this.names.entities, ({ status, releasedAt }) => status === 'released' && releasedAt !== null && releasedAt <= before);
+    return containers + names;
+  }
+
+  /** Purges the history of the entities `gone` selects, forgets their snapshots and drops them from memory. */
+  private async forget<State>(entities: Map<string, Entity<State, unknown>>, gone: (state: State) => boolean): Promise<number> {
     let purged = 0;
-    for (const [id, container] of this.containers) {
-      const { status, removedAt } = container.state;
-      if (status !== 'removed' || removedAt === null || removedAt > now - retentionMs) continue;
-      await this.store.purge(this.id, 'container', id);
-      await this.snapshots?.forget(this.id, 'container', id);
-      container.stop();
-      this.checkpoints?.forget(container as Entity<unknown, unknown>);
-      this.containers.delete(id);
+    for (const [id, entity] of entities) {
+      if (!gone(entity.state)) continue;
+      await this.store.purge(this.id, entity.kind, id);
+      await this.snapshots?.forget(this.id, entity.kind, id);
+      entity.stop();
+      this.checkpoints?.forget(entity as Entity<unknown, unknown>);
+      entities.delete(id);
       purged++;
     }
     return purged;
+  }
+
+  /** After a container's events: a removed container releases its volumes and its name. */
+  private containerChanged(state: ContainerState): void {
+    this.volumes.containerChanged(state);
+    if (state.status !== 'removed' || !state.config) return;
+    const meta: CommandMeta = { id: randomUUID(), correlation: state.id };
+    this.names.release('container', state.config.name, state.id, meta)
+      .catch((error: Error) => console.error(`berthd: release the name ${state.config!.name}: ${error.message}`));
   }
 
   /** Writes every pending snapshot and the checkpoint (at a clean stop). */
@@ -210,6 +234,7 @@ export class Host {
     this.effects.stopAll();
     for (const entity of [...this.containers.values(), ...this.images.values()]) entity.stop();
     this.volumes.stop();
+    this.names.stop();
   }
 
   /** The container actor for an id, created (and live, once started) on first use. */

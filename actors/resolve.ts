@@ -2,8 +2,7 @@
 import { BerthError, NotFoundError, ValidationError } from '../events/errors.js';
 import { normalizeReference, parseReference } from '../runtime/images/reference.js';
 import type { ContainerEntity, Host, ImageEntity } from './host.js';
-
-const exists = (status: string) => status !== 'none' && status !== 'removed';
+import { exists } from '../events/containerStatus.js';
 
 export function liveContainers(host: Host): ContainerEntity[] {
   return [...host.containers.values()].filter((c) => exists(c.state.status));

@@ -11,6 +11,10 @@ import type { VolumeCommand, VolumeRecord } from '../events/volume.js';
 import { decideVolume } from './volume/decide.js';
 import { volumeMachine } from './volume/machine.js';
 import type { VolumeState } from './volume/state.js';
+import type { NameCommand } from '../events/name.js';
+import { decideName } from './name/decide.js';
+import { nameMachine } from './name/machine.js';
+import type { NameState } from './name/state.js';
 import type { KindRules } from './entity.js';
 
 export const containerRules: KindRules<ContainerState, ContainerCommand> = {
@@ -45,5 +49,15 @@ export const volumeRules: KindRules<VolumeState, VolumeCommand> = {
     const record = draft.type === 'volume.created' ? (draft.data as VolumeRecord) : state.record;
     if (!record) return {};
     return { name: record.name, driver: record.driver, ...Object.fromEntries(Object.entries(record.labels).filter(([key]) => key !== 'name' && key !== 'driver')) };
+  },
+};
+
+export const nameRules: KindRules<NameState, NameCommand> = {
+  kind: 'name',
+  machine: nameMachine,
+  decide: decideName,
+  attributes: (state, draft) => {
+    const name = (draft.data as { name?: string }).name ?? state.name;
+    return name ? { name } : ({} as Record<string, string>);
   },
 };

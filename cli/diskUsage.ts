@@ -1,5 +1,6 @@
 /** `system df`'s summary from the daemon's facts: shared layers counted once. Pure. */
 import type { DiskUsageView } from '../events/requests.js';
+import { isRunning } from '../events/containerStatus.js';
 
 export interface UsageRow {
   type: 'Images' | 'Containers' | 'Local Volumes';
@@ -9,14 +10,13 @@ export interface UsageRow {
   reclaimable: number;
 }
 
-const RUNNING = new Set(['running', 'paused', 'stopping', 'restarting']);
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 export function usageRows(view: DiskUsageView): UsageRow[] {
   const activeImages = view.images.filter((i) => i.containers > 0);
   const inUse = new Set(activeImages.flatMap((i) => i.chainIds));
   const layers = Object.entries(view.layers);
-  const running = view.containers.filter((c) => RUNNING.has(c.status));
+  const running = view.containers.filter((c) => isRunning(c.status));
   const linked = view.volumes.filter((v) => v.links > 0);
   return [
     {
@@ -25,7 +25,7 @@ export function usageRows(view: DiskUsageView): UsageRow[] {
     },
     {
       type: 'Containers', total: view.containers.length, active: running.length,
-      size: sum(view.containers.map((c) => c.size)), reclaimable: sum(view.containers.filter((c) => !RUNNING.has(c.status)).map((c) => c.size)),
+      size: sum(view.containers.map((c) => c.size)), reclaimable: sum(view.containers.filter((c) => !isRunning(c.status)).map((c) => c.size)),
     },
     {
       type: 'Local Volumes', total: view.volumes.length, active: linked.length,

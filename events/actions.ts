@@ -55,6 +55,9 @@ export function dockerAction(event: AnyEvent): DockerAction | null {
     case 'container.restarting':
     case 'container.stopping':
     case 'container.removing':
+    // A name's claims are bookkeeping: the container's own events say what happened.
+    case 'name.claimed':
+    case 'name.released':
       return null;
   }
 }

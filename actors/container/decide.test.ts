@@ -116,3 +116,8 @@ t.test('a removal that fails leaves the container dead until it is removed again
   t.same(types(dead, { type: 'Remove', force: false }), ['container.removing'], 'rm tries again');
   t.same(types(given(created), { type: 'ReportRemovalFailed', error: 'x' }), [], 'a stale report changes nothing');
 });
+
+t.test('given no container, when it is created with an empty command, then "No command specified" and nothing is written', async (t) => {
+  t.throws(() => decideContainer(given(), { type: 'Create', config: { ...config, cmd: [], entrypoint: [] } }), { message: 'No command specified' });
+  t.same(types(given(), { type: 'Create', config }), ['container.created']);
+});

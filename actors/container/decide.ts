@@ -5,11 +5,12 @@
 import type { ContainerCommand } from '../../events/container.js';
 import type { Draft } from '../../events/envelope.js';
 import type { ContainerEvent } from '../../events/container.js';
-import { ConflictError, NotFoundError } from '../../events/errors.js';
+import { BerthError, ConflictError, NotFoundError } from '../../events/errors.js';
 import { nextDelay, restartsAfterExit } from './restartPolicy.js';
 import type { ContainerState } from './state.js';
 import { decideRuntime, refusePaused } from './decideRuntime.js';
 import { decideFence } from './decideFence.js';
+import { hasProcess, isRunning, isUp } from '../../events/containerStatus.js';
 
 export type ContainerDraft = Draft<ContainerEvent>;
 
@@ -22,6 +23,8 @@ export function decideContainer(state: ContainerState, command: ContainerCommand
   switch (command.type) {
     case 'Create':
       if (status !== 'none') throw new ConflictError(`container ${short(state)} already exists`);
+      // Neither the user nor the image gave a command (createConfig.ts merges the two).
+      if (command.config.cmd.length === 0) throw new BerthError('No command specified');
       return [
         { type: 'container.created', data: command.config },
         ...(command.rescheduledFrom ? [{ type: 'container.rescheduled' as const, data: command.rescheduledFrom }] : []),
@@ -61,7 +64,7 @@ export function decideContainer(state: ContainerState, command: ContainerCommand
       if (status === 'running' || status === 'stopping') return [{ type: 'container.killed', data: { signal: command.signal } }];
       throw new ConflictError(`cannot kill container ${short(state)}: it is not running`);
     case 'ReportExited': {
-      if (status !== 'running' && status !== 'stopping' && status !== 'removing' && status !== 'paused') return [];
+      if (!hasProcess(status) && status !== 'removing') return [];
       if (status === 'removing' && state.pid === null) return [];
       const died: ContainerDraft = {
         type: 'container.died',
@@ -79,7 +82,7 @@ export function decideContainer(state: ContainerState, command: ContainerCommand
     }
     case 'Remove':
       if (status === 'removing') return [];
-      if ((status === 'running' || status === 'stopping' || status === 'starting' || status === 'restarting' || status === 'paused') && !command.force) {
+      if ((isUp(status) || isRunning(status)) && !command.force) {
         throw new ConflictError(
           `cannot remove container ${short(state)}: it is ${status}; stop it first or use rm -f`,
         );

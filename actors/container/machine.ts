@@ -7,6 +7,7 @@
 import { assign, setup } from 'xstate';
 import type { ContainerEvent } from '../../events/container.js';
 import { evolveContainer } from './evolve.js';
+import { STATUS_TAGS, type StatusTag } from '../../events/containerStatus.js';
 import { initialContainerData, type ContainerData } from './state.js';
 
 const evolve = { type: 'evolve' } as const;
@@ -16,6 +17,7 @@ export const containerMachine = setup({
     context: ContainerData;
     events: ContainerEvent;
     input: { id: string; host: string };
+    tags: StatusTag;
   },
   actions: {
     evolve: assign(({ context, event }) => evolveContainer(context, event)),
@@ -57,14 +59,16 @@ export const containerMachine = setup({
     'container.rescheduled': { actions: evolve },
   },
   states: {
-    none: { on: { 'container.created': { target: 'created', actions: evolve } } },
+    none: { tags: STATUS_TAGS.none, on: { 'container.created': { target: 'created', actions: evolve } } },
     created: {
+      tags: STATUS_TAGS.created,
       on: {
         'container.starting': { target: 'starting', actions: evolve },
         'container.removing': { target: 'removing', actions: evolve },
       },
     },
     starting: {
+      tags: STATUS_TAGS.starting,
       entry: 'startProcess',
       on: {
         'container.started': { target: 'running', actions: evolve },
@@ -73,6 +77,7 @@ export const containerMachine = setup({
       },
     },
     running: {
+      tags: STATUS_TAGS.running,
       entry: 'watchProcess',
       on: {
         'container.paused': { target: 'paused', actions: [evolve, 'freezeProcess'] },
@@ -85,6 +90,7 @@ export const containerMachine = setup({
       },
     },
     paused: {
+      tags: STATUS_TAGS.paused,
       on: {
         'container.unpaused': { target: 'running', actions: [evolve, 'thawProcess'] },
         'container.health_status': { actions: evolve },
@@ -93,6 +99,7 @@ export const containerMachine = setup({
       },
     },
     stopping: {
+      tags: STATUS_TAGS.stopping,
       entry: 'stopProcess',
       on: {
         'container.killed': { actions: [evolve, 'signalProcess'] },
@@ -101,6 +108,7 @@ export const containerMachine = setup({
       },
     },
     exited: {
+      tags: STATUS_TAGS.exited,
       entry: 'autoRemove',
       on: {
         'container.stopped': { actions: evolve },
@@ -110,6 +118,7 @@ export const containerMachine = setup({
       },
     },
     restarting: {
+      tags: STATUS_TAGS.restarting,
       entry: 'scheduleRestart',
       on: {
         'container.starting': { target: 'starting', actions: evolve },
@@ -118,6 +127,7 @@ export const containerMachine = setup({
       },
     },
     removing: {
+      tags: STATUS_TAGS.removing,
       entry: 'removeContainer',
       on: {
         'container.died': { actions: evolve },
@@ -125,8 +135,8 @@ export const containerMachine = setup({
         'container.removal_failed': { target: 'dead', actions: evolve },
       },
     },
-    removed: { type: 'final' },
-    dead: { on: { 'container.removing': { target: 'removing', actions: evolve } } },
+    removed: { tags: STATUS_TAGS.removed, type: 'final' },
+    dead: { tags: STATUS_TAGS.dead, on: { 'container.removing': { target: 'removing', actions: evolve } } },
   },
 });
 

@@ -2,8 +2,9 @@
 import type { ContainerConfig } from '../../events/container.js';
 import type { HealthStatus } from '../../events/health.js';
 
-export type ContainerStatus =
-  | 'none' | 'created' | 'starting' | 'running' | 'paused' | 'stopping' | 'exited' | 'restarting' | 'removing' | 'removed' | 'dead';
+import type { ContainerStatus } from '../../events/containerStatus.js';
+
+export type { ContainerStatus };
 
 export interface ContainerData {
   /** The container id (64 hex characters). */

@@ -18,12 +18,14 @@ import type { HostStatus } from '../hostStatus.js';
 import { HOST_LOST_MS } from '../../events/subjects.js';
 import { hexOf } from '../../runtime/images/digest.js';
 import type { Host } from '../host.js';
-import { liveContainers, resolveImage } from '../resolve.js';
 import { ConcurrencyError } from '../../events/errors.js';
 import type { Logger } from '../../log/logger.js';
 import { readFence, writeFence } from '../../nats/store/kvFences.js';
+import { resolveImage } from '../resolve.js';
+import { createContainer } from '../container/create.js';
 import { readContainerStates } from './lostStates.js';
 import { duplicatesToStop, planReplacements, replacementName, replacementsToCreate, shouldFence } from './plan.js';
+import { isUp } from '../../events/containerStatus.js';
 
 /**
  * How often a round runs: each reads the host states (three streams' last messages), so not
@@ -32,7 +34,6 @@ import { duplicatesToStop, planReplacements, replacementName, replacementsToCrea
 const ROUND_MS = HOST_LOST_MS;
 /** How long a duplicate may take to go down (its stop timeout, then SIGKILL). */
 const DOWN_WITHIN_MS = 60_000;
-const UP = new Set(['starting', 'running', 'paused', 'stopping']);
 
 export class Fencing {
   private timer: NodeJS.Timeout | null = null;
@@ -63,7 +64,7 @@ export class Fencing {
         { type: 'Fence', reason: fencedReason(replacement), host: replacement.host, container: replacement.id },
         { id: `fence-${fence.revision}-${id}`, correlation: `fence-${fence.revision}` },
       );
-      await entity.waitFor((s) => !UP.has(s.status), DOWN_WITHIN_MS);
+      await entity.waitFor((s) => !isUp(s.status), DOWN_WITHIN_MS);
     }));
     const cleared: FenceRecord = { ...fence.record, state: 'cleared', clearedAt: Date.now() };
     const revision = await writeFence(this.kv, cleared, fence.revision);
@@ -135,24 +136,16 @@ export class Fencing {
         return;
       }
     }
-    const taken = (name: string) => liveContainers(this.host).some((c) => c.state.config?.name === name);
+    const taken = (name: string) => this.host.names.holder('container', name) !== null;
     const config = { ...replacement.config, image, name: replacementName(replacement.config.name, fence.record.host, taken) };
-    const entity = this.host.container(replacement.id);
     const meta = (step: string) => ({ id: `${replacement.id}.${step}`, correlation: `fence-${fence.record.host}-${fence.revision}` });
     this.step = `creating replacement ${replacement.id.slice(0, 12)}`;
-    try {
-      await entity.execute({
-        type: 'Create', config,
-        rescheduledFrom: { host: fence.record.host, container: replacement.container, reason: fence.record.reason, fencedBy: fence.record.by, fenceRevision: fence.revision },
-      }, meta('reschedule'));
-    } catch (error) {
-      // Not created: forgotten, so that the next round tries again.
-      if (entity.state.status === 'none') {
-        entity.stop();
-        this.host.containers.delete(replacement.id);
-      }
-      throw error;
-    }
+    // Through the one create path: the name is claimed, so no other creator gets it too. A
+    // replacement not created is forgotten there, and the next round tries again.
+    const entity = await createContainer(this.host, {
+      id: replacement.id, config,
+      rescheduledFrom: { host: fence.record.host, container: replacement.container, reason: fence.record.reason, fencedBy: fence.record.by, fenceRevision: fence.revision },
+    }, meta('reschedule'));
     this.step = `starting replacement ${replacement.id.slice(0, 12)}`;
     await entity.execute({ type: 'Start' }, meta('start'));
     this.log.info('rescheduled here', { from: `${fence.record.host}/${replacement.container.slice(0, 12)}`, container: replacement.id.slice(0, 12), name: config.name });

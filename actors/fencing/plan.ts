@@ -7,13 +7,13 @@ import { placeContainer } from '../../cli/placement.js';
 import type { FenceRecord, Replacement, StoredFence } from '../../events/fence.js';
 import type { HostStatus } from '../hostStatus.js';
 import type { ContainerState } from '../container/state.js';
+import { isWanted } from '../../events/containerStatus.js';
 
 /** Whether `observer` should try to fence this host: lost, and not fenced already (a cleared record may be fenced again). */
 export function shouldFence(status: HostStatus, observer: string): boolean {
   return status.host !== observer && status.state === 'lost' && status.fence?.record.state !== 'fenced';
 }
 
-const WAS_RUNNING = new Set(['starting', 'running', 'paused', 'restarting']);
 
 /**
  * Whether a lost host's container is started elsewhere: it was running (or waiting for its
@@ -23,7 +23,7 @@ const WAS_RUNNING = new Set(['starting', 'running', 'paused', 'restarting']);
  */
 export function reschedulable(state: ContainerState): boolean {
   const policy = state.config?.restartPolicy?.name ?? 'no';
-  if (!WAS_RUNNING.has(state.status) || state.fenced) return false;
+  if (!isWanted(state.status) || state.fenced) return false;
   if (policy !== 'always' && !(policy === 'unless-stopped' && !state.manuallyStopped)) return false;
   return !(state.config?.mounts ?? []).some((m) => m.type !== 'tmpfs');
 }

@@ -3,13 +3,14 @@
  * this handler resolves names, fills in defaults and waits for the outcome the client asked for.
  */
 import { randomBytes } from 'node:crypto';
-import type { ContainerConfig } from '../../events/container.js';
 import { BerthError, ConflictError, ExecError, ValidationError } from '../../events/errors.js';
 import type { ContainerView, CreateSpec, Request } from '../../events/requests.js';
 import { parseSignal } from '../../runtime/signals.js';
 import type { ContainerEntity, Host } from '../host.js';
-import { generateName } from '../names.js';
-import { healthConfig } from '../container/health.js';
+import { generateName } from '../name/generateName.js';
+import { createContainer } from '../container/create.js';
+import { containerConfig } from '../container/createConfig.js';
+import { renameContainer } from '../container/rename.js';
 import { chainIdsOf, liveContainers, liveImages, resolveContainer, resolveImage } from '../resolve.js';
 import { containerView } from '../views.js';
 import { prepareMounts, recordVolumeUsers } from '../volume/attach.js';
@@ -17,22 +18,13 @@ import type { RequestContext } from './context.js';
 import { ensureImage } from './image.js';
 import { inWindow, selectHistory, type LogFilter } from '../../runtime/containers/logFilter.js';
 import type { LogChunk } from '../../runtime/containers/watch.js';
+import { hasProcess, isRunning, isUp } from '../../events/containerStatus.js';
 
 const WAIT_MS = 60_000;
-const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/** How many generated names a create tries when others take them first. */
+const GENERATED_NAME_TRIES = 5;
 
 type ContainerRequest = Extract<Request, { op: `container.${string}` }>;
-
-/** The stop signal a config keeps, by its name; an image's unknown one is dropped (SIGTERM then). */
-function stopSignalOf(signal: string | undefined): { stopSignal?: string } {
-  if (!signal) return {};
-  try {
-    const { name } = parseSignal(signal);
-    return name === 'SIGTERM' ? {} : { stopSignal: name };
-  } catch {
-    return {};
-  }
-}
 
 /** Removes a container and waits until it is gone; its volumes are released (anonymous ones removed with `volumes`). */
 export async function removeContainer(host: Host, container: ContainerEntity, options: { force: boolean; volumes: boolean }, meta: { id: string; correlation: string }): Promise<void> {
@@ -43,9 +35,6 @@ export async function removeContainer(host: Host, container: ContainerEntity, op
 }
 
 export class ContainerHandler {
-  /** Creates run one at a time on a host, so that name checks and creates do not interleave. */
-  private creating: Promise<unknown> = Promise.resolve();
-
   constructor(private readonly host: Host) {}
 
   async handle(request: ContainerRequest, ctx: RequestContext): Promise<unknown> {
@@ -53,11 +42,8 @@ export class ContainerHandler {
     const meta = (step: string) => ({ id: `${ctx.id}.${step}`, correlation: ctx.id });
     switch (request.op) {
       case 'container.create': {
-        // A missing image is pulled first, outside the one-at-a-time create queue.
         await ensureImage(host, request.spec.imageRef, ctx);
-        const run = this.creating.then(() => this.create(request.spec, ctx));
-        this.creating = run.catch(() => {});
-        const container = await run;
+        const container = await this.create(request.spec, ctx);
         if (request.start) await this.start(container, ctx);
         return { id: container.id, name: container.state.config!.name };
       }
@@ -73,7 +59,7 @@ export class ContainerHandler {
           await container.execute({ type: 'Stop', timeoutSeconds: request.timeoutSeconds, ...(request.signal ? { signal: parseSignal(request.signal).name } : {}) }, meta(`stop${attempt || ''}`));
           if (container.state.status !== 'starting') break;
         }
-        await container.waitFor((s) => s.status !== 'running' && s.status !== 'stopping' && s.status !== 'starting', request.timeoutSeconds * 1000 + WAIT_MS);
+        await container.waitFor((s) => !isUp(s.status), request.timeoutSeconds * 1000 + WAIT_MS);
         return { id: container.id };
       }
       case 'container.kill': {
@@ -90,7 +76,7 @@ export class ContainerHandler {
       case 'container.list': {
         const views = liveContainers(host)
           .map((c) => c.state)
-          .filter((s) => request.all || s.status === 'running' || s.status === 'stopping' || s.status === 'paused')
+          .filter((s) => request.all || isRunning(s.status))
           .sort((a, b) => b.created - a.created)
           .map(containerView);
         return request.size ? Promise.all(views.map((v) => this.withSizes(v))) : views;
@@ -103,7 +89,7 @@ export class ContainerHandler {
       }
       case 'container.logs': {
         const container = resolveContainer(host, request.ref);
-        const running = container.state.status === 'running' || container.state.status === 'stopping' || container.state.status === 'paused';
+        const running = hasProcess(container.state.status);
         const filter: LogFilter = { sinceMs: request.sinceMs, untilMs: request.untilMs, tail: request.tail };
         const reader = host.worker.logReader(container.id);
         void (async () => {
@@ -123,10 +109,7 @@ export class ContainerHandler {
       }
       case 'container.rename': {
         const container = resolveContainer(host, request.ref);
-        // Names are checked and changed one at a time, like creates.
-        const run = this.creating.then(() => this.rename(container, request.name, ctx));
-        this.creating = run.catch(() => {});
-        await run;
+        await renameContainer(host, container, request.name, meta('rename'));
         return { id: container.id };
       }
       case 'container.update': {
@@ -147,68 +130,33 @@ export class ContainerHandler {
     }
   }
 
-  private async rename(container: ContainerEntity, name: string, ctx: RequestContext): Promise<void> {
-    if (!NAME.test(name)) throw new ValidationError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-    const owner = liveContainers(this.host).find((c) => c.state.config?.name === name);
-    if (owner && owner !== container) {
-      throw new ConflictError(`Conflict. The container name "/${name}" is already in use by container "${owner.id}". You have to remove (or rename) that container to be able to reuse that name.`);
-    }
-    await container.execute({ type: 'Rename', name }, { id: `${ctx.id}.rename`, correlation: ctx.id });
-  }
-
+  /** Builds the config from the spec and the image, and creates through the one create path. */
   private async create(spec: CreateSpec, ctx: RequestContext): Promise<ContainerEntity> {
     const host = this.host;
     const resent = spec.id ? host.containers.get(spec.id) : undefined;
     if (resent?.hasHandled(`${ctx.id}.create`)) return resent; // the same request again: it was created
     const image = resolveImage(host, spec.imageRef);
     const record = image.state.record!;
-    const taken = (name: string) => liveContainers(host).some((c) => c.state.config?.name === name);
-    if (spec.name !== undefined) {
-      if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(spec.name)) {
-        throw new ValidationError(`Invalid container name (${spec.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-      }
-      const owner = liveContainers(host).find((c) => c.state.config?.name === spec.name);
-      if (owner) {
-        throw new ConflictError(`Conflict. The container name "/${spec.name}" is already in use by container "${owner.id}". You have to remove (or rename) that container to be able to reuse that name.`);
-      }
-    }
-    // Docker's rule: --entrypoint replaces the image's and drops its Cmd too.
-    const entrypoint = spec.entrypoint ?? record.entrypoint;
-    const cmd = [...entrypoint, ...(spec.cmd.length > 0 || spec.entrypoint !== undefined ? spec.cmd : record.cmd)];
-    if (cmd.length === 0) throw new BerthError('No command specified');
     const id = spec.id ?? randomBytes(32).toString('hex');
-    if (host.containers.get(id) && host.containers.get(id)!.state.status !== 'none') {
-      throw new ConflictError(`a container with id ${id.slice(0, 12)} already exists`);
+    const meta = { id: `${ctx.id}.create`, correlation: ctx.id };
+    const taken = (name: string) => host.names.holder('container', name) !== null;
+    for (let attempt = 1; ; attempt++) {
+      const name = spec.name ?? generateName(taken);
+      const config = containerConfig(spec, { id: image.id, record }, id, name);
+      let mounts: Awaited<ReturnType<typeof prepareMounts>> = [];
+      const prepare = async () => {
+        mounts = await prepareMounts(host, spec, id, ctx, record.volumes ?? []);
+        return mounts.length > 0 ? { ...config, mounts } : config;
+      };
+      try {
+        const container = await createContainer(host, { id, config, prepare }, { ...meta, id: attempt === 1 ? meta.id : `${meta.id}${attempt}` });
+        await recordVolumeUsers(host, id, mounts, ctx);
+        return container;
+      } catch (error) {
+        // A generated name another create took meanwhile: another one.
+        if (spec.name !== undefined || !(error instanceof ConflictError) || attempt >= GENERATED_NAME_TRIES || host.containers.get(id)) throw error;
+      }
     }
-    const config: ContainerConfig = {
-      name: spec.name ?? generateName(taken),
-      image: image.id,
-      imageRef: spec.imageRef,
-      cmd,
-      entrypoint,
-      env: mergeEnv(record.env, spec.env),
-      workingDir: spec.workingDir ?? record.workingDir,
-      hostname: spec.hostname ?? id.slice(0, 12),
-      memoryBytes: spec.memoryBytes,
-      pidsLimit: spec.pidsLimit,
-      autoRemove: spec.autoRemove,
-      labels: spec.labels,
-      ...(spec.security ? { security: spec.security } : {}),
-      ...(spec.resources ? { resources: spec.resources } : {}),
-      restartPolicy: spec.restartPolicy,
-      healthcheck: healthConfig(spec.health ?? {}, record.healthcheck),
-      ...(spec.openStdin ? { openStdin: true } : {}),
-      ...(spec.tty ? { tty: true } : {}),
-      ...(spec.logConfig ? { logConfig: spec.logConfig } : {}),
-      ...(spec.init ? { init: true } : {}),
-      ...stopSignalOf(spec.stopSignal ?? record.stopSignal),
-    };
-    const mounts = await prepareMounts(host, spec, id, ctx, record.volumes ?? []);
-    if (mounts.length > 0) config.mounts = mounts;
-    const container = host.container(id);
-    await container.execute({ type: 'Create', config }, { id: `${ctx.id}.create`, correlation: ctx.id });
-    await recordVolumeUsers(host, id, mounts, ctx);
-    return container;
   }
 
   /** Docker's SizeRw (the upper dir) and SizeRootFs (that and the image's layers). */
@@ -228,14 +176,4 @@ export class ContainerHandler {
       throw new BerthError(state.error);
     }
   }
-}
-
-/** Image env first; the user's KEY=VALUE replace the image's by key. */
-function mergeEnv(base: string[], overrides: string[]): string[] {
-  const env = new Map<string, string>();
-  for (const entry of [...base, ...overrides]) {
-    const eq = entry.indexOf('=');
-    env.set(eq === -1 ? entry : entry.slice(0, eq), entry);
-  }
-  return [...env.values()];
 }

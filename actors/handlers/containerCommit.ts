@@ -8,12 +8,11 @@ import { chainIdsOf, liveImages, resolveContainer } from '../resolve.js';
 import type { RequestContext } from './context.js';
 import { admitImage } from './image.js';
 import { progressTo } from './progress.js';
+import { hasProcess } from '../../events/containerStatus.js';
 
 export const COMMIT_OPS: ReadonlySet<string> = new Set(['container.commit']);
 
 type CommitRequest = Extract<Request, { op: 'container.commit' }>;
-
-const RUNNING = new Set(['running', 'stopping']);
 
 export class ContainerCommitHandler {
   constructor(private readonly host: Host) {}
@@ -37,7 +36,7 @@ export class ContainerCommitHandler {
       stopSignal: config!.stopSignal,
     }, {
       created: new Date().toISOString(), comment: request.comment, author: request.author, container: container.id, changes, tags, progress: progressTo(ctx, request.progress),
-    }, request.pause && RUNNING.has(status));
+    }, request.pause && hasProcess(status) && status !== 'paused');
     const image = await admitImage(host, 'Commit', record, ctx, 'commit');
     return { id: image.id };
   }

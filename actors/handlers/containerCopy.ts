@@ -4,12 +4,12 @@ import type { Request } from '../../events/requests.js';
 import { copyIn, copyOut } from '../../runtime/containers/copy.js';
 import type { ContainerEntity, Host } from '../host.js';
 import { chainIdsOf, resolveContainer } from '../resolve.js';
+import { hasProcess } from '../../events/containerStatus.js';
 
 export const COPY_OPS: ReadonlySet<string> = new Set(['container.copyFrom', 'container.copyTo']);
 
 type CopyRequest = Extract<Request, { op: 'container.copyFrom' | 'container.copyTo' }>;
 
-const RUNNING = new Set(['running', 'paused', 'stopping']);
 
 export class ContainerCopyHandler {
   constructor(private readonly host: Host) {}
@@ -17,7 +17,7 @@ export class ContainerCopyHandler {
   private onRoot<T>(container: ContainerEntity, work: (root: string) => Promise<T>): Promise<T> {
     const { status, pid, config } = container.state;
     if (status === 'removing' || status === 'starting') throw new ConflictError(`container ${container.id.slice(0, 12)} is ${status}; try again in a moment`);
-    const running = RUNNING.has(status) && pid ? { pid, paused: status === 'paused' } : null;
+    const running = hasProcess(status) && pid ? { pid, paused: status === 'paused' } : null;
     return this.host.worker.withContainerRoot(container.id, config!, chainIdsOf(this.host, container), running, work);
   }
 

@@ -9,12 +9,11 @@ import { ConflictError } from '../../events/errors.js';
 import type { Host } from '../host.js';
 import { liveContainers, resolveContainer } from '../resolve.js';
 import type { RequestContext } from './context.js';
+import { hasProcess } from '../../events/containerStatus.js';
 
 export const RUNTIME_OPS: ReadonlySet<string> = new Set(['container.pause', 'container.unpause', 'container.exec', 'container.stats', 'container.top']);
 
 type RuntimeRequest = Extract<Request, { op: 'container.pause' | 'container.unpause' | 'container.exec' | 'container.stats' | 'container.top' }>;
-
-const running = (status: string) => status === 'running' || status === 'paused' || status === 'stopping';
 
 export class ContainerRuntimeHandler {
   constructor(private readonly host: Host) {}
@@ -43,16 +42,16 @@ export class ContainerRuntimeHandler {
       }
       case 'container.top': {
         const container = resolveContainer(host, request.ref);
-        if (!running(container.state.status)) throw new ConflictError(`Container ${container.id.slice(0, 12)} is not running`);
+        if (!hasProcess(container.state.status)) throw new ConflictError(`Container ${container.id.slice(0, 12)} is not running`);
         return host.worker.top(container.id);
       }
       case 'container.stats': {
         const containers = request.refs.length
           ? request.refs.map((ref) => resolveContainer(host, ref))
-          : liveContainers(host).filter((c) => running(c.state.status));
+          : liveContainers(host).filter((c) => hasProcess(c.state.status));
         const views: StatsView[] = [];
         for (const container of containers) {
-          if (!running(container.state.status)) throw new ConflictError(`Container ${container.id.slice(0, 12)} is not running`);
+          if (!hasProcess(container.state.status)) throw new ConflictError(`Container ${container.id.slice(0, 12)} is not running`);
           const stats = await host.worker.stats(container.id);
           views.push({ id: container.id, name: container.state.config!.name, read: Date.now(), onlineCpus: os.cpus().length, ...stats });
         }

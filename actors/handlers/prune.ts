@@ -4,13 +4,13 @@ import type { Host } from '../host.js';
 import { liveContainers, liveImages } from '../resolve.js';
 import { removeContainer } from './container.js';
 import type { RequestContext } from './context.js';
+import { isStopped } from '../../events/containerStatus.js';
 
 export const PRUNE_OPS: ReadonlySet<string> = new Set(['container.prune', 'image.prune']);
 
 type PruneRequest = Extract<Request, { op: 'container.prune' | 'image.prune' }>;
 
 /** The states a prune removes: never run, or run and ended. */
-const STOPPED = new Set(['created', 'exited', 'dead']);
 
 export class PruneHandler {
   constructor(private readonly host: Host) {}
@@ -23,7 +23,7 @@ export class PruneHandler {
   private async containers(meta: (step: string) => { id: string; correlation: string }) {
     const removed: string[] = [];
     let reclaimedBytes = 0;
-    for (const container of liveContainers(this.host).filter((c) => STOPPED.has(c.state.status))) {
+    for (const container of liveContainers(this.host).filter((c) => isStopped(c.state.status))) {
       const size = await this.host.worker.containerSize(container.id);
       try {
         await removeContainer(this.host, container, { force: false, volumes: false }, meta(`prune.${container.id}`));

@@ -4,6 +4,7 @@ import type { DiskUsageView, InfoView } from '../../events/requests/system.js';
 import { hostFacts } from '../../runtime/hostFacts.js';
 import type { Host } from '../host.js';
 import { liveContainers, liveImages } from '../resolve.js';
+import { isRunning } from '../../events/containerStatus.js';
 
 type SystemRequest = Extract<Request, { op: 'system.info' | 'system.df' }>;
 
@@ -17,16 +18,17 @@ export class SystemHandler {
   private async info(): Promise<InfoView> {
     const host = this.host;
     const containers = liveContainers(host).map((c) => c.state.status);
-    const count = (...statuses: string[]) => containers.filter((s) => statuses.includes(s)).length;
+    const count = (which: (status: string) => boolean) => containers.filter(which).length;
     const facts = await hostFacts();
     return {
       id: host.id,
       name: facts.hostname,
       serverVersion: this.version,
       containers: containers.length,
-      containersRunning: count('running', 'stopping'),
-      containersPaused: count('paused'),
-      containersStopped: containers.length - count('running', 'stopping', 'paused'),
+      // Docker's: a paused container is counted as paused, not running.
+      containersRunning: count((s) => isRunning(s) && s !== 'paused'),
+      containersPaused: count((s) => s === 'paused'),
+      containersStopped: count((s) => !isRunning(s)),
       images: liveImages(host).length,
       volumes: host.volumes.present().length,
       cgroupVersion: host.worker.cgroupVersion,

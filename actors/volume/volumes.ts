@@ -14,6 +14,7 @@ import { Entity, type CommandMeta, type EntityHooks } from '../entity.js';
 import { volumeRules } from '../rules.js';
 import { volumeEntityId, type VolumeState } from './state.js';
 import type { Logger } from '../../log/logger.js';
+import { exists, isUp } from '../../events/containerStatus.js';
 
 export type VolumeEntity = Entity<VolumeState, VolumeCommand>;
 
@@ -31,8 +32,6 @@ export interface VolumesDeps {
 export function volumeMounts(state: ContainerState): MountSpec[] {
   return (state.config?.mounts ?? []).filter((mount) => mount.type === 'volume');
 }
-
-const live = (status: string) => status !== 'none' && status !== 'removed';
 
 export class Volumes {
   readonly entities = new Map<string, VolumeEntity>();
@@ -93,7 +92,7 @@ export class Volumes {
    */
   async reconcile(): Promise<void> {
     // A container that is starting (or started while the daemon was down) may be copying up.
-    const busy = this.deps.containers().filter((c) => c.state.status === 'starting' || c.state.status === 'running');
+    const busy = this.deps.containers().filter((c) => isUp(c.state.status));
     await this.deps.files.sweep(new Set(busy.flatMap((c) => volumeMounts(c.state).map((m) => m.source))));
     // A dir whose volume the log records as removed is a removal the crash cut short, and an
     // empty one no volume owns is a create cut short: both go. Data that no record explains is
@@ -107,7 +106,7 @@ export class Volumes {
     }
     const containers = this.deps.containers();
     const users = new Map<string, Set<string>>();
-    for (const container of containers.filter((c) => live(c.state.status))) {
+    for (const container of containers.filter((c) => exists(c.state.status))) {
       for (const mount of volumeMounts(container.state)) {
         const set = users.get(mount.source) ?? new Set<string>();
         set.add(container.id);

@@ -5,6 +5,7 @@ import { connectClient, type Client, type GlobalOptions } from '../client.js';
 import { inspectEach } from './each.js';
 import { parseTemplate, render } from '../template.js';
 import { volumeJson } from './volumeInspect.js';
+import { isRunning } from '../../events/containerStatus.js';
 
 /** Docker's Config.Entrypoint and Config.Cmd: the argv split where the recorded entrypoint ends. */
 function argvParts(config: ContainerView['config']): { Entrypoint: string[] | null; Cmd: string[] } {
@@ -25,7 +26,7 @@ export function containerJson(v: ContainerView): object {
     Args: v.config.cmd.slice(1),
     State: {
       Status: v.status,
-      Running: v.status === 'running' || v.status === 'stopping' || v.status === 'paused',
+      Running: isRunning(v.status),
       Paused: v.status === 'paused',
       Restarting: v.status === 'restarting',
       ...(v.health ? { Health: { Status: v.health.status, FailingStreak: v.health.failingStreak } } : {}),

@@ -8,9 +8,8 @@ import { humanDuration, humanSize, table, truncate } from '../output.js';
 import { parsePositiveInt } from '../parse.js';
 import { formatList } from '../template.js';
 import { combineFilters } from '../filters.js';
+import { isRunning } from '../../events/containerStatus.js';
 
-/** What `ps` without -a shows (as the daemon's list does). */
-const RUNNING = new Set(['running', 'stopping', 'paused']);
 /** Docker's statuses, and `lost` (a container of a lost host, in a cluster). */
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead', 'lost'];
 /** Our states that Docker does not have, as Docker's status filter sees them. */
@@ -146,7 +145,7 @@ export default async function ps(opts: PsOptions, globals: GlobalOptions): Promi
     // name a container that may have stopped, so they read every one and show the running ones.
     const showAll = (opts.all ?? false) || needsAll || last !== undefined;
     const everything = await client.request({ op: 'container.list', all: showAll || needsEverything, size: opts.size ?? false });
-    let views = everything.filter((v) => showAll || RUNNING.has(v.status));
+    let views = everything.filter((v) => showAll || isRunning(v.status));
     // A cluster's lost hosts cannot answer: their containers come from the log, as lost. A host
     // read as lost that answered all the same (its heartbeat expired on a busy machine, or the
     // read raced its return) shows what it answered, not its containers twice.

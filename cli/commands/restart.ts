@@ -2,6 +2,7 @@
 import { parseSignal } from '../../runtime/signals.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { eachContainer, parseNonNegative } from './each.js';
+import { isRunning } from '../../events/containerStatus.js';
 
 export default async function restart(containers: string[], opts: { time: string; signal?: string }, globals: GlobalOptions): Promise<number> {
   const timeoutSeconds = parseNonNegative(opts.time, '--time');
@@ -10,7 +11,7 @@ export default async function restart(containers: string[], opts: { time: string
   try {
     return await eachContainer(containers, async (ref) => {
       const view = await client.request({ op: 'container.inspect', ref });
-      if (view.status === 'running' || view.status === 'stopping' || view.status === 'paused' || view.status === 'restarting') {
+      if (isRunning(view.status)) {
         await client.request({ op: 'container.stop', ref: view.id, timeoutSeconds, signal }, (timeoutSeconds + 120) * 1000);
       }
       await client.request({ op: 'container.start', ref: view.id });

@@ -7,9 +7,9 @@ import { decode } from '../../events/codec.js';
 import { ValidationError } from '../../events/errors.js';
 import { eventSubject } from '../../events/subjects.js';
 import { connectClient, type Client, type GlobalOptions } from '../client.js';
+import { isUp } from '../../events/containerStatus.js';
 
 export type Condition = 'not-running' | 'next-exit' | 'removed';
-const ACTIVE = new Set(['running', 'starting', 'stopping']);
 
 async function waitOne(client: Client, ref: string, condition: Condition): Promise<number> {
   const view = await client.request({ op: 'container.inspect', ref });
@@ -32,7 +32,7 @@ async function waitOne(client: Client, ref: string, condition: Condition): Promi
     if (condition === 'not-running') {
       // Ask again now that we listen: it may have exited in between.
       const now = await client.request({ op: 'container.inspect', ref: view.id });
-      if (!ACTIVE.has(now.status)) return now.exitCode ?? 0;
+      if (!isUp(now.status)) return now.exitCode ?? 0;
     }
     return await reached;
   } finally {

@@ -12,7 +12,9 @@ import type { ContainerState } from '../../actors/container/state.js';
 import { Checkpointer } from '../../actors/checkpoints.js';
 import { Entity } from '../../actors/entity.js';
 import { replay } from '../../actors/replay.js';
-import { containerRules } from '../../actors/rules.js';
+import { containerRules, nameRules } from '../../actors/rules.js';
+import type { NameCommand } from '../../events/name.js';
+import { nameEntityId, type NameState } from '../../actors/name/state.js';
 import { startNats } from '../helpers/nats.js';
 import { gateFile, requiresNats } from '../helpers/gates.js';
 
@@ -130,4 +132,27 @@ t.test('a resent command has exactly one effect, also after a restart', async (t
   let count = 0;
   for await (const _ of store.read(eventSubject(host, 'container', id))) count++;
   t.equal(count, 2, 'created and starting, once each');
+});
+
+t.test('two creators racing for one name on two copies of its entity: exactly one claims it', async (t) => {
+  const host = 'namehost';
+  const id = nameEntityId('container', 'raced');
+  type Name = Entity<NameState, NameCommand>;
+  const claim = (owner: string): NameCommand => ({ type: 'Claim', namespace: 'container', name: 'raced', owner });
+  for (let round = 0; round < 5; round++) {
+    // Two writers that both see the name free (two daemons' views, or a stale one).
+    const a = new Entity(nameRules, id, host, store) as Name;
+    const b = new Entity(nameRules, id, host, store) as Name;
+    for (const entity of [a, b]) for await (const stored of store.read(eventSubject(host, 'name', id))) entity.replay(stored);
+    const outcomes = await Promise.allSettled([a.execute(claim(hex(100 + round)), meta()), b.execute(claim(hex(200 + round)), meta())]);
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    t.equal(won.length, 1, `round ${round}: one claim wins`);
+    t.match(outcomes.find((o) => o.status === 'rejected'), { reason: { name: 'ConflictError' } }, 'the other is a conflict');
+    t.equal(a.state.owner, b.state.owner, 'both copies agree on the holder');
+    const holder = a.state.owner!;
+    await a.execute({ type: 'Release', owner: holder }, meta());
+  }
+  const replayed = new Entity(nameRules, id, host, store) as Name;
+  for await (const stored of store.read(eventSubject(host, 'name', id))) replayed.replay(stored);
+  t.equal(replayed.state.status, 'released', 'replay gives the same state');
 });

@@ -1,0 +1,67 @@
+/**
+ * A create request's config, pure: the user's spec over the image's config, by Docker's rules
+ * (the entrypoint/cmd merge, env by key, the stop signal, the health check).
+ */
+import type { ContainerConfig } from '../../events/container.js';
+import type { ImageRecord } from '../../events/image.js';
+import type { CreateSpec } from '../../events/requests.js';
+import { parseSignal } from '../../runtime/signals.js';
+import { healthConfig } from './health.js';
+
+/**
+ * The argv and entrypoint: --entrypoint replaces the image's and drops its Cmd too; a Cmd
+ * given replaces the image's. An empty argv is decide's to refuse ("No command specified").
+ */
+export function commandLine(spec: Pick<CreateSpec, 'entrypoint' | 'cmd'>, image: Pick<ImageRecord, 'entrypoint' | 'cmd'>): { cmd: string[]; entrypoint: string[] } {
+  const entrypoint = spec.entrypoint ?? image.entrypoint;
+  const cmd = [...entrypoint, ...(spec.cmd.length > 0 || spec.entrypoint !== undefined ? spec.cmd : image.cmd)];
+  return { cmd, entrypoint };
+}
+
+/** Image env first; the user's KEY=VALUE replace the image's by key. */
+export function mergeEnv(base: string[], overrides: string[]): string[] {
+  const env = new Map<string, string>();
+  for (const entry of [...base, ...overrides]) {
+    const eq = entry.indexOf('=');
+    env.set(eq === -1 ? entry : entry.slice(0, eq), entry);
+  }
+  return [...env.values()];
+}
+
+/** The stop signal a config keeps, by its name; an image's unknown one is dropped (SIGTERM then). */
+export function stopSignalOf(signal: string | undefined): { stopSignal?: string } {
+  if (!signal) return {};
+  try {
+    const { name } = parseSignal(signal);
+    return name === 'SIGTERM' ? {} : { stopSignal: name };
+  } catch {
+    return {};
+  }
+}
+
+/** The config of a new container `id` named `name`, from the spec and the image (`imageId`, its record). */
+export function containerConfig(spec: CreateSpec, image: { id: string; record: ImageRecord }, id: string, name: string): ContainerConfig {
+  const { record } = image;
+  return {
+    name,
+    image: image.id,
+    imageRef: spec.imageRef,
+    ...commandLine(spec, record),
+    env: mergeEnv(record.env, spec.env),
+    workingDir: spec.workingDir ?? record.workingDir,
+    hostname: spec.hostname ?? id.slice(0, 12),
+    memoryBytes: spec.memoryBytes,
+    pidsLimit: spec.pidsLimit,
+    autoRemove: spec.autoRemove,
+    labels: spec.labels,
+    ...(spec.security ? { security: spec.security } : {}),
+    ...(spec.resources ? { resources: spec.resources } : {}),
+    restartPolicy: spec.restartPolicy,
+    healthcheck: healthConfig(spec.health ?? {}, record.healthcheck),
+    ...(spec.openStdin ? { openStdin: true } : {}),
+    ...(spec.tty ? { tty: true } : {}),
+    ...(spec.logConfig ? { logConfig: spec.logConfig } : {}),
+    ...(spec.init ? { init: true } : {}),
+    ...stopSignalOf(spec.stopSignal ?? record.stopSignal),
+  };
+}

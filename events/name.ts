@@ -1,0 +1,40 @@
+/**
+ * Name claims: the one declaration of the commands and events of a name entity. A name is
+ * unique on its host within its namespace (container names, image tags); each one is its own
+ * entity, berth.evt.<host>.name.<nameEntityId(namespace, name)>, whose events say which
+ * entity holds it.
+ */
+import { z } from 'zod';
+import { eventSchema } from './envelope.js';
+
+/** What the names of a namespace identify: containers by their names (tags and networks may follow). */
+export const NameNamespace = z.enum(['container']);
+export type NameNamespace = z.infer<typeof NameNamespace>;
+
+/** Which name, and who holds it. */
+export const NameClaim = z.object({
+  namespace: NameNamespace,
+  name: z.string().min(1),
+  /** The id of the entity that holds the name. */
+  owner: z.string().min(1),
+});
+export type NameClaim = z.infer<typeof NameClaim>;
+
+/** The name now belongs to `owner`. */
+export const NameClaimed = eventSchema('name.claimed', NameClaim);
+/** `owner` gave the name up (removed, renamed, or never created): it is free. */
+export const NameReleased = eventSchema('name.released', NameClaim);
+
+export const NameEvent = z.discriminatedUnion('type', [NameClaimed, NameReleased]);
+export type NameEvent = z.infer<typeof NameEvent>;
+
+export const NameCommand = z.discriminatedUnion('type', [
+  /**
+   * Claim the name for `owner`. `replacing`: the holder the caller knows to be gone (a removed
+   * container whose release is not recorded yet), from whom the name may be taken.
+   */
+  z.object({ type: z.literal('Claim'), namespace: NameNamespace, name: z.string(), owner: z.string().min(1), replacing: z.string().optional() }),
+  /** Give the name up, if `owner` holds it. */
+  z.object({ type: z.literal('Release'), owner: z.string().min(1) }),
+]);
+export type NameCommand = z.infer<typeof NameCommand>;
