@@ -202,6 +202,7 @@ export class ContainerHandler {
       ...(spec.logConfig ? { logConfig: spec.logConfig } : {}),
       ...(spec.init ? { init: true } : {}),
       ...stopSignalOf(spec.stopSignal ?? record.stopSignal),
+      ...(spec.constraints?.length ? { constraints: spec.constraints } : {}),
     };
     const mounts = await prepareMounts(host, spec, id, ctx, record.volumes ?? []);
     if (mounts.length > 0) config.mounts = mounts;
