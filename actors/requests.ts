@@ -2,6 +2,7 @@
  * What a host does with each request from the bus: it hands it to the handler of its kind
  * (actors/handlers/<kind>.ts). Requests are intent; the entity actors' decide owns every rule.
  */
+import type { HostStatus } from './hostStatus.js';
 import type { Request } from '../events/requests.js';
 import type { Host } from './host.js';
 import type { RequestContext } from './handlers/context.js';
@@ -14,6 +15,7 @@ import { PruneHandler, PRUNE_OPS } from './handlers/prune.js';
 import { SystemHandler } from './handlers/system.js';
 import { VolumeHandler } from './handlers/volume.js';
 import type { NodeRecord } from './node.js';
+import { placeContainer } from './placement.js';
 
 export type { RequestContext } from './handlers/context.js';
 export const VERSION = '0.1.0';
@@ -28,7 +30,8 @@ export class RequestHandler {
   private readonly system: SystemHandler;
   private readonly volumes: VolumeHandler;
 
-  constructor(private readonly host: Host, private readonly node: NodeRecord) {
+  /** `readHosts`: the cluster's hosts, which placement chooses from. */
+  constructor(private readonly host: Host, private readonly node: NodeRecord, private readonly readHosts: () => Promise<HostStatus[]>) {
     this.containers = new ContainerHandler(host);
     this.runtime = new ContainerRuntimeHandler(host);
     this.copies = new ContainerCopyHandler(host);
@@ -46,6 +49,8 @@ export class RequestHandler {
       case 'system.info':
       case 'system.df':
         return this.system.handle(request);
+      case 'system.place':
+        return this.readHosts().then((hosts) => ({ host: placeContainer(hosts, request.constraints) }));
       case 'node.drain':
       case 'node.activate':
         return this.node.record(request.op === 'node.drain' ? 'node.drained' : 'node.activated', ctx.id)

@@ -5,16 +5,20 @@
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decode, encode } from '../events/codec.js';
+import { readHostStatuses } from '../nats/store/clusterState.js';
 import { BerthError, errorToWire } from '../events/errors.js';
 import { OutputChunk, Progress, Reply, RequestEnvelope } from '../events/requests.js';
 import type { Host } from './host.js';
 import type { NodeRecord } from './node.js';
 import { RequestHandler } from './requests.js';
+import { untilAnswered } from '../nats/server/untilAnswered.js';
 
 const REMEMBERED = 1000;
+/** How long a read of the cluster's hosts (for placement) is tried again while JetStream settles. */
+const HOSTS_READ_MS = 20_000;
 
 export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord): Subscription {
-  const handler = new RequestHandler(host, node);
+  const handler = new RequestHandler(host, node, () => untilAnswered('reading the cluster\'s hosts', () => readHostStatuses(nc), HOSTS_READ_MS));
   const recent = new Map<string, Promise<Reply>>();
   const answer = async (data: Uint8Array): Promise<Reply> => {
     let envelope: RequestEnvelope;

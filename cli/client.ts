@@ -10,6 +10,7 @@ import { decode, encode, check } from '../events/codec.js';
 import { BerthError, ValidationError, errorFromWire } from '../events/errors.js';
 import { readHostStatuses } from '../nats/store/clusterState.js';
 import type { HostStatus } from '../actors/hostStatus.js';
+import type { PlacementConstraint } from '../events/container.js';
 import { Reply, RequestEnvelope, Results, type Op, type Request, type Result } from '../events/requests.js';
 import { commandSubject } from '../events/subjects.js';
 import type { DaemonInfo } from '../actors/daemon.js';
@@ -18,7 +19,6 @@ import { untilAnswered } from '../nats/server/untilAnswered.js';
 import { connectNats, type NatsTarget } from '../nats/server/connect.js';
 import { readNatsInfo } from '../nats/server/embedded.js';
 import { splitHostRef } from './addressing.js';
-import { parseConstraints, placeContainer } from './placement.js';
 import { locateContainer, routeRequest } from './clusterRequests.js';
 
 /** How long a read of the cluster's replicated state is tried again while JetStream settles. */
@@ -184,14 +184,13 @@ export async function connectClient(globals: GlobalOptions): Promise<Client> {
 
 /**
  * The client `run` and `create` send to: the host named (or the local daemon's), or in a
- * cluster the host the placement policy picks (cli/placement.ts).
+ * cluster the host a daemon's placement picks (system.place, actors/placement.ts).
  */
-export async function connectForCreate(globals: GlobalOptions, constraints: string[]): Promise<Client> {
-  const wanted = parseConstraints(constraints);
+export async function connectForCreate(globals: GlobalOptions, constraints: PlacementConstraint[]): Promise<Client> {
   const client = await connectClient(globals);
   if (client.isBound) return client;
   try {
-    return client.forHost(placeContainer(await client.hosts(), wanted));
+    return client.forHost((await client.request({ op: 'system.place', constraints })).host);
   } catch (error) {
     await client.close();
     throw error;

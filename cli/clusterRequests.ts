@@ -4,6 +4,7 @@
  *   else every live host's containers are looked at, cli/addressing.ts);
  * - lists (containers, images, volumes) ask every live host and are joined;
  * - image import, load and pull go to every ready host, so placement finds the image anywhere;
+ * - ping and placement go to any live host;
  * - anything else needs a host named.
  * A lost host is not asked, nor a fenced one (it refuses until it has stopped its duplicates):
  * their containers show as lost in `ps` (cli/commands/ps.ts).
@@ -60,6 +61,6 @@ export async function routeRequest<O extends Op>(client: Client, request: Extrac
     const results = await Promise.all((await liveHosts(client, true)).map((host) => client.send(host, request, timeoutMs)));
     return results[0];
   }
-  if (op === 'system.ping') return client.send((await liveHosts(client))[0], request, timeoutMs);
+  if (op === 'system.ping' || op === 'system.place') return client.send((await liveHosts(client))[0], request, timeoutMs);
   throw new ValidationError(`${op} needs a host in a cluster: name one with --host (or BERTH_HOST)`);
 }

@@ -1,4 +1,5 @@
 /** Parsing of flag values the way Docker reads them. Pure. */
+import type { PlacementConstraint } from '../events/container.js';
 import { ValidationError } from '../events/errors.js';
 
 const UNITS: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
@@ -36,6 +37,11 @@ export function parsePairs(entries: string[], flag: string): Array<[string, stri
     if (eq <= 0) throw new ValidationError(`invalid ${flag} "${entry}": use key=value`);
     return [entry.slice(0, eq), entry.slice(eq + 1)];
   });
+}
+
+/** --constraint key=value entries. */
+export function parseConstraints(entries: string[]): PlacementConstraint[] {
+  return parsePairs(entries, '--constraint').map(([key, value]) => ({ key, value }));
 }
 
 /** A Go-style duration as Docker's --health-* flags take it: 30s, 1m30s, 500ms. Returns ms. */

@@ -14,6 +14,13 @@ export const RestartPolicy = z.object({
 });
 export type RestartPolicy = z.infer<typeof RestartPolicy>;
 
+/**
+ * A placement constraint (`--constraint key=value`): the host must carry label key=value, or be
+ * the host named when the key is `host`. Recorded, so that rescheduling honours it too.
+ */
+export const PlacementConstraint = z.object({ key: z.string().min(1), value: z.string() });
+export type PlacementConstraint = z.infer<typeof PlacementConstraint>;
+
 /** What a container runs with, fixed at create. */
 export const ContainerConfig = z.object({
   /** The container's name, unique on its host. */
@@ -55,6 +62,8 @@ export const ContainerConfig = z.object({
   logConfig: LogConfig.optional(),
   /** What `stop` sends first (--stop-signal, else the image's StopSignal); absent: SIGTERM. */
   stopSignal: z.string().optional(),
+  /** Where placement (and rescheduling) may put it; absent in events written before they were recorded: anywhere. */
+  constraints: z.array(PlacementConstraint).optional(),
 });
 export type ContainerConfig = z.infer<typeof ContainerConfig>;
 

@@ -63,5 +63,6 @@ export function containerConfig(spec: CreateSpec, image: { id: string; record: I
     ...(spec.logConfig ? { logConfig: spec.logConfig } : {}),
     ...(spec.init ? { init: true } : {}),
     ...stopSignalOf(spec.stopSignal ?? record.stopSignal),
+    ...(spec.constraints?.length ? { constraints: spec.constraints } : {}),
   };
 }

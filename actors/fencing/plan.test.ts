@@ -15,8 +15,8 @@ const container = (id: string, status: ContainerStatus, cfg: ContainerConfig, mo
 const beat = (host: string, memoryFree: number, containersRunning = 0): Heartbeat => ({
   host, time: 0, pid: 1, version: '0.1.0', labels: {}, capacity: { cpus: 2, memoryTotal: 1000, memoryFree, containersRunning },
 });
-const ready = (host: string, memoryFree: number, containersRunning = 0): HostStatus =>
-  ({ host, state: 'ready', availability: 'active', heartbeat: beat(host, memoryFree, containersRunning) });
+const ready = (host: string, memoryFree: number, containersRunning = 0, labels: Record<string, string> = {}): HostStatus =>
+  ({ host, state: 'ready', availability: 'active', heartbeat: { ...beat(host, memoryFree, containersRunning), labels } });
 const record = (over: Partial<FenceRecord> = {}): FenceRecord => ({
   host: 'c', state: 'fenced', by: 'a', time: 1, reason: 'host lost', replacements: [], ...over,
 });
@@ -64,6 +64,22 @@ t.test('placement of the replacements: ready hosts only, spread as runs would be
   t.equal(statuses[0].heartbeat!.capacity.containersRunning, 0, 'the statuses given are not changed');
   const none = planReplacements([container('x', 'running', config('always'))], [statuses[2]], newId);
   t.same(none, { replacements: [], unplaced: ['x'] }, 'no ready host: unplaced');
+});
+
+t.test('a replacement keeps the constraints it was run with', async (t) => {
+  let n = 0;
+  const newId = () => `new${++n}`;
+  // given hosts a (the most room, zone x) and b (zone y), and a lost container run with --constraint zone=y
+  const statuses = [ready('a', 900, 0, { zone: 'x' }), ready('b', 100, 3, { zone: 'y' })];
+  const zoned = config('always', { constraints: [{ key: 'zone', value: 'y' }] });
+  // when its replacement is planned
+  const plan = planReplacements([container('x', 'running', zoned)], statuses, newId);
+  // then it goes to b, the only host satisfying it, though a has more room
+  t.same(plan.replacements.map((r) => [r.container, r.host]), [['x', 'b']]);
+  t.same(plan.replacements[0].config.constraints, [{ key: 'zone', value: 'y' }], 'and the constraints travel on with it');
+  // and a container pinned to the lost host (host=c) has nowhere to go
+  const pinned = planReplacements([container('p', 'running', config('always', { constraints: [{ key: 'host', value: 'c' }] }))], statuses, newId);
+  t.same(pinned, { replacements: [], unplaced: ['p'] });
 });
 
 t.test('the replacements a host must create, and their names', async (t) => {

@@ -3,11 +3,11 @@
  * whether a host is to be fenced, which of a lost host's containers are rescheduled and where,
  * which replacements a live host must create, and what a returning host must stop.
  */
-import { placeContainer } from '../../cli/placement.js';
 import type { FenceRecord, Replacement, StoredFence } from '../../events/fence.js';
 import type { HostStatus } from '../hostStatus.js';
 import type { ContainerState } from '../container/state.js';
 import { isWanted } from '../../events/containerStatus.js';
+import { placeContainer } from '../placement.js';
 
 /** Whether `observer` should try to fence this host: lost, and not fenced already (a cleared record may be fenced again). */
 export function shouldFence(status: HostStatus, observer: string): boolean {
@@ -36,8 +36,9 @@ export interface Plan {
 
 /**
  * Where each reschedulable container of the lost host goes: the placement policy of `run`
- * (cli/placement.ts) over the ready hosts, counting the containers placed before it, so several
- * spread as several runs would. `newId` names each replacement.
+ * (actors/placement.ts) over the ready hosts, with the constraints recorded in its config,
+ * counting the containers placed before it, so several spread as several runs would. `newId`
+ * names each replacement.
  */
 export function planReplacements(containers: ContainerState[], statuses: HostStatus[], newId: () => string): Plan {
   const hosts = statuses.map((s) => (s.heartbeat ? { ...s, heartbeat: { ...s.heartbeat, capacity: { ...s.heartbeat.capacity } } } : s));
@@ -46,7 +47,7 @@ export function planReplacements(containers: ContainerState[], statuses: HostSta
     if (!reschedulable(state)) continue;
     let host: string;
     try {
-      host = placeContainer(hosts, []);
+      host = placeContainer(hosts, state.config!.constraints ?? []);
     } catch {
       plan.unplaced.push(state.id);
       continue;

@@ -6,7 +6,7 @@ import { readFlagFiles } from '../flagFiles.js';
 
 export default async function create(image: string, command: string[], opts: RunFlags, globals: GlobalOptions): Promise<number> {
   const spec = createSpec(image, command, opts, await readFlagFiles(opts));
-  const client = await connectForCreate(globals, opts.constraint ?? []);
+  const client = await connectForCreate(globals, spec.constraints ?? []);
   try {
     const cid = await writeCidFile(opts.cidfile, spec.id!);
     const created = await client.request({ op: 'container.create', spec, start: false }).catch(async (error: unknown) => {

@@ -16,7 +16,7 @@ import { connectForCreate, type GlobalOptions } from '../client.js';
 import { parseMountFlags, parseVolumesFrom } from '../mounts.js';
 import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
 import { parseLogOpts } from '../logOptions.js';
-import { parseBytes, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
+import { parseBytes, parseConstraints, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 import { writeCidFile } from '../cidFile.js';
@@ -83,6 +83,7 @@ export function createSpec(image: string, command: string[], opts: RunFlags, fil
     if (opts.rm && restartPolicy.name !== 'no') throw new ValidationError('Conflicting options: --restart and --rm');
   }
   const logConfig = parseLogOpts(opts.logOpt ?? []);
+  const constraints = parseConstraints(opts.constraint ?? []);
   const memoryBytes = opts.memory === undefined ? undefined : parseBytes(opts.memory, '--memory');
   if (memoryBytes !== undefined && memoryBytes < 6 * 1024 * 1024) {
     throw new ValidationError('Minimum memory limit allowed is 6MB');
@@ -110,6 +111,7 @@ export function createSpec(image: string, command: string[], opts: RunFlags, fil
     ...(logConfig ? { logConfig } : {}),
     ...(opts.init ? { init: true } : {}),
     ...(opts.stopSignal !== undefined ? { stopSignal: parseSignal(opts.stopSignal).name } : {}),
+    ...(constraints.length ? { constraints } : {}),
   };
 }
 
@@ -117,7 +119,7 @@ export default async function run(image: string, command: string[], opts: RunFla
   const spec = createSpec(image, command, opts, await readFlagFiles(opts));
   const detachKeys = parseDetachKeys(opts.detachKeys ?? DEFAULT_DETACH_KEYS);
   const id = spec.id!;
-  const client = await connectForCreate(globals, opts.constraint ?? []);
+  const client = await connectForCreate(globals, spec.constraints ?? []);
   try {
     const cid = await writeCidFile(opts.cidfile, id);
     if (opts.detach) {

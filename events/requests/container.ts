@@ -1,7 +1,7 @@
 /** Container requests (berth.cmd.<host>.container) and their results. */
 import { z } from 'zod';
 import { LogConfig, Resources, SecurityOptions } from '../hostConfig.js';
-import { ContainerConfig, ContainerUpdated, RestartPolicy } from '../container.js';
+import { ContainerConfig, ContainerUpdated, PlacementConstraint, RestartPolicy } from '../container.js';
 import { MountSpec } from '../mount.js';
 
 /** What `run`/`create` asks for, before the host resolves the image. */
@@ -46,6 +46,8 @@ export const CreateSpec = z.object({
     retries: z.number().int().positive().optional(),
     none: z.boolean().optional(),
   }).optional(),
+  /** --constraint: recorded in the config, for rescheduling (placement itself happens before create). */
+  constraints: z.array(PlacementConstraint).optional(),
 });
 export type CreateSpec = z.infer<typeof CreateSpec>;
 

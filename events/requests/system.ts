@@ -1,5 +1,6 @@
 /** System requests (berth.cmd.<host>.system) and their results. */
 import { z } from 'zod';
+import { PlacementConstraint } from '../container.js';
 
 /** What `berth info` shows (the CLI prints it with Docker's names). */
 export const InfoView = z.object({
@@ -39,10 +40,13 @@ export const systemRequests = [
   z.object({ op: z.literal('system.ping') }),
   z.object({ op: z.literal('system.info') }),
   z.object({ op: z.literal('system.df') }),
+  /** Which host of the cluster a new container with these constraints goes to (actors/placement.ts). */
+  z.object({ op: z.literal('system.place'), constraints: z.array(PlacementConstraint) }),
 ] as const;
 
 export const systemResults = {
   'system.ping': z.object({ host: z.string(), version: z.string(), pid: z.number() }),
   'system.info': InfoView,
   'system.df': DiskUsageView,
+  'system.place': z.object({ host: z.string() }),
 };

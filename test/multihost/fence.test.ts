@@ -2,7 +2,8 @@
  * Fencing and rescheduling on real parts (docs/MULTIHOST.md): a `--restart always` container
  * of a host whose daemon is killed (its container keeps running: shims outlive the daemon)
  * is started on a live host once the lost host is fenced, exactly once although both live
- * daemons notice; a container without a policy stays lost. The daemon restarted reads its
+ * daemons notice, on a host its recorded constraints allow; a container without a policy stays
+ * lost, and so does one whose constraints only the lost host satisfies. The daemon restarted reads its
  * fence record before it serves, stops its duplicate (the process is gone, by its pid),
  * records why, clears the fence, and exactly one copy runs.
  */
@@ -42,10 +43,12 @@ async function events(cluster: TestCluster, started: number, ...filters: string[
 
 t.test('a lost host is fenced, its always container rescheduled once; back, it stops its duplicate', async (t) => {
   const started = Math.floor(Date.now() / 1000);
-  const cluster = await startCluster(t);
+  const cluster = await startCluster(t, { labels: [['zone=a'], ['zone=b'], ['zone=b']] });
   await cluster.importBusybox(false);
-  await cluster.ok('h1', ['run', '-d', '--name', 'web', '--restart', 'always', '--constraint', 'host=h3', 'busybox', 'sleep', '600']);
+  // web may run in zone b only: h3 now, and h2 (not h1) once h3 is lost
+  await cluster.ok('h1', ['--host', 'h3', 'run', '-d', '--name', 'web', '--restart', 'always', '--constraint', 'zone=b', 'busybox', 'sleep', '600']);
   await cluster.ok('h1', ['run', '-d', '--name', 'plain', '--constraint', 'host=h3', 'busybox', 'sleep', '600']);
+  await cluster.ok('h1', ['run', '-d', '--name', 'pinned', '--restart', 'always', '--constraint', 'host=h3', 'busybox', 'sleep', '600']);
   const [oldId, oldPid] = (await cluster.ok('h1', ['inspect', '--format', '{{.Id}} {{.State.Pid}}', 'h3/web'])).trim().split(' ');
   const plainPid = Number((await cluster.ok('h1', ['inspect', '--format', '{{.State.Pid}}', 'h3/plain'])).trim());
 
@@ -60,6 +63,7 @@ t.test('a lost host is fenced, its always container rescheduled once; back, it s
     return rows.some((r) => /^h[12]\/web running$/.test(r)) && rows.some((r) => r.startsWith('h3/web lost Lost (host h3 is lost; rescheduled to'));
   }, 120_000).catch(async (error: Error) => { throw new Error(`${error.message}; ps: ${rows.join(' | ')}; logs: ${await daemonLogs(cluster)}`); });
   const newHost = rows.find((r) => /^h[12]\/web running$/.test(r))!.slice(0, 2);
+  t.equal(newHost, 'h2', 'rescheduled where its constraint zone=b holds, though h1 was free too');
   let h3: any;
   await until('host ls answers', async () => (h3 = (await hostLs(cluster, 'h1')).find((h) => h.Host === 'h3')) !== undefined, 30_000);
   t.equal(h3?.State, 'lost', 'h3 reads lost');
@@ -76,6 +80,8 @@ t.test('a lost host is fenced, its always container rescheduled once; back, it s
   t.same(rows.filter((r) => r.includes('web')), [`${newHost}/web running`, `h3/web lost Lost (host h3 is lost; rescheduled to ${newHost} as ${newId.slice(0, 12)})`], 'ps: running on its new host, the old one lost and where it went');
   t.ok(rows.includes('h3/plain lost Lost (host h3 is lost)'), 'a container without a restart policy is not rescheduled and stays lost');
   t.equal(rows.filter((r) => r.includes('plain')).length, 1);
+  t.ok(rows.includes('h3/pinned lost Lost (host h3 is lost)'), 'a container constrained to the lost host (host=h3) stays lost');
+  t.equal(rows.filter((r) => r.includes('pinned')).length, 1);
 
   // The daemon comes back: before it serves, it stops its duplicate and says why.
   await cluster.startDaemon('h3');

@@ -38,7 +38,7 @@ t.test('a cut-off host is fenced by the majority; healed, it stops its duplicate
   const started = Math.floor(Date.now() / 1000);
   const cluster = await startCluster(t);
   await cluster.importBusybox(false);
-  await cluster.ok('h1', ['run', '-d', '--name', 'web', '--restart', 'always', '--constraint', 'host=h3', 'busybox', 'sleep', '600']);
+  await cluster.ok('h1', ['--host', 'h3', 'run', '-d', '--name', 'web', '--restart', 'always', 'busybox', 'sleep', '600']);
   const [oldId, oldPid] = (await cluster.ok('h1', ['inspect', '--format', '{{.Id}} {{.State.Pid}}', 'h3/web'])).trim().split(' ');
   const daemonPid = cluster.host('h3').daemon!.pid;
 
