@@ -133,7 +133,7 @@ export class Entity<State, Command> {
   /** Decides, appends and applies one command; commands to this entity run one at a time. */
   execute(command: Command, meta: CommandMeta): Promise<AnyEvent[]> {
     const run = this.mailbox.then(() => this.handle(command, meta));
-    this.mailbox = run.catch(() => {});
+    this.mailbox = run.catch(() => {}); // the caller gets the failure through `run`; the queue goes on
     return run;
   }
 

@@ -62,7 +62,8 @@ export class Host {
     readonly store: EventStore,
     readonly worker: Worker,
     private readonly snapshots: SnapshotStore | undefined,
-    private readonly log: Logger,
+    /** Where the host and its handlers log. */
+    readonly log: Logger,
   ) {
     this.checkpoints = snapshots
       ? new Checkpointer({

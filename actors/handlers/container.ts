@@ -101,7 +101,7 @@ export class ContainerHandler {
           await host.worker.followLogs(container.id, reader, (chunk) => {
             if (inWindow(chunk, filter)) ctx.publish(request.inbox, chunk);
           });
-        })().catch(() => {}).finally(() => {
+        })().catch((error: Error) => host.log.warn('sending the logs failed', { container: container.id.slice(0, 12), error })).finally(() => {
           void reader.close();
           ctx.publish(request.inbox, { eof: true });
         });

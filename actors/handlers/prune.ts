@@ -1,4 +1,5 @@
 /** `container prune` and `image prune` (and so `system prune`): commands to each entity that goes. */
+import { ConflictError, NotFoundError } from '../../events/errors.js';
 import type { Request } from '../../events/requests.js';
 import type { Host } from '../host.js';
 import { liveContainers, liveImages } from '../resolve.js';
@@ -27,8 +28,9 @@ export class PruneHandler {
       const size = await this.host.worker.containerSize(container.id);
       try {
         await removeContainer(this.host, container, { force: false, volumes: false }, meta(`prune.${container.id}`));
-      } catch {
-        continue; // started meanwhile
+      } catch (error) {
+        if (error instanceof ConflictError || error instanceof NotFoundError) continue; // started or removed meanwhile
+        throw error;
       }
       removed.push(container.id);
       reclaimedBytes += size;

@@ -1,6 +1,6 @@
 /** Volume requests: create, list, inspect, remove and prune, as commands to volume actors. */
 import { randomBytes } from 'node:crypto';
-import { NotFoundError, ValidationError } from '../../events/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../events/errors.js';
 import type { Request, VolumeView } from '../../events/requests.js';
 import { VOLUME_NAME } from '../../events/volume.js';
 import type { Host } from '../host.js';
@@ -79,8 +79,9 @@ export class VolumeHandler {
           const size = await host.worker.volumes.size(record!.name);
           try {
             await volume.execute({ type: 'Remove', force: false }, meta(`prune.${record!.name}`));
-          } catch {
-            continue; // a container took it meanwhile
+          } catch (error) {
+            if (error instanceof ConflictError || error instanceof NotFoundError) continue; // a container took it, or it went, meanwhile
+            throw error;
           }
           await host.worker.volumes.remove(record!.name);
           removed.push(record!.name);

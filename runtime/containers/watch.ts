@@ -7,6 +7,7 @@ import fsp from 'node:fs/promises';
 import type { ContainerPaths } from '../layout.js';
 import { isAlive } from '../processes.js';
 import { LogReader, type LogChunk } from './logReader.js';
+import { processLogger } from '../../log/settings.js';
 
 export type { LogChunk };
 
@@ -57,6 +58,8 @@ export function watchContainer(
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
+  /** A failing read is logged once, not at every poll, until a read succeeds again. */
+  let failing = false;
   const check = async (): Promise<void> => {
     for (const chunk of await reader.read()) if (!stopped) onChunk(chunk);
     const exit = (await readExit(paths)) ?? (await orphanedExit(paths));
@@ -69,7 +72,10 @@ export function watchContainer(
   const wake = (): void => {
     if (stopped) return;
     if (running) { again = true; return; }
-    running = check().catch(() => {}).finally(() => {
+    running = check().then(() => { failing = false; }, (error: Error) => {
+      if (!failing) processLogger().warn('watching the container failed; trying again', { dir: paths.dir, error });
+      failing = true;
+    }).finally(() => {
       running = null;
       if (again) { again = false; wake(); }
     });

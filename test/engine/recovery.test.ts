@@ -78,13 +78,13 @@ t.test('a SIGTERM during start-up stops the daemon cleanly once it is up', async
   let output = '';
   const locked = new Promise<void>((resolve) => daemon.stderr!.on('data', (d: Buffer) => {
     output += d.toString();
-    if (output.includes('locked at')) resolve();
+    if (output.includes('msg="locked"')) resolve();
   }));
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => daemon.once('exit', (code, signal) => resolve({ code, signal })));
   await locked; // the daemon's own code runs: from here on a SIGTERM is its to handle
   daemon.kill('SIGTERM');
   t.same(await exited, { code: 0, signal: null }, `a clean exit, not death by the signal: ${output}`);
-  t.match(output, /ready: host testhost/, 'it finished starting first');
+  t.match(output, /msg="ready" host=testhost/, 'it finished starting first');
   t.notOk(await fs.access(path.join(engine.root, 'berthd.lock')).then(() => true, () => false), 'the lock is released');
   await engine.startDaemon();
 });
