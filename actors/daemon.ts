@@ -17,8 +17,10 @@ import { untilAnswered } from '../nats/server/untilAnswered.js';
 import { lockRoot } from '../runtime/daemonLock.js';
 import { Worker } from '../runtime/worker.js';
 import { Fencing } from './fencing/fencing.js';
-import { openFenceBucket } from '../nats/store/kvFences.js';
-import { Heartbeats, openHeartbeatBucket } from './heartbeats.js';
+import { KvFenceStore } from '../nats/store/kvFences.js';
+import { KvHeartbeatStore } from '../nats/store/kvHeartbeats.js';
+import { NatsClusterState } from '../nats/store/clusterState.js';
+import { Heartbeats } from './heartbeats.js';
 import { Host } from './host.js';
 import { NodeRecord } from './node.js';
 import { VERSION } from './requests.js';
@@ -86,8 +88,8 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   phase('snapshots open');
   // In a cluster, the host reads its fence record before it resumes (docs/MULTIHOST.md):
   // the containers rescheduled elsewhere are held (not restarted) and stopped before it serves.
-  const fenceBucket = options.nats ? await untilAnswered('the fence bucket', () => openFenceBucket(nc, replicas)) : null;
-  const fencing = fenceBucket ? new Fencing(nc, fenceBucket, host, log) : null;
+  const fences = options.nats ? await untilAnswered('the fence bucket', () => KvFenceStore.open(nc, replicas)) : null;
+  const fencing = fences ? new Fencing(fences, new NatsClusterState(nc), host, log) : null;
   const ownFence = fencing ? await untilAnswered('the fence record', () => fencing.ownFence()) : null;
   const replayed = await host.start(new Set(ownFence?.record.replacements.map((r) => r.container)));
   phase('replayed and reconciled');
@@ -101,8 +103,8 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const compaction = setInterval(compact, Math.min(retentionMs, 3600_000));
   compaction.unref();
   const node = await untilAnswered('the node events', () => NodeRecord.open(hostId, store));
-  const heartbeatBucket = await untilAnswered('the heartbeat bucket', () => openHeartbeatBucket(nc, replicas));
-  const heartbeats = new Heartbeats(heartbeatBucket, {
+  const heartbeatStore = await untilAnswered('the heartbeat bucket', () => KvHeartbeatStore.open(nc, replicas));
+  const heartbeats = new Heartbeats(heartbeatStore, {
     host: hostId,
     version: VERSION,
     labels: options.labels ?? {},

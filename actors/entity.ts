@@ -6,8 +6,8 @@
 import { createActor, initialTransition, transition, type AnyActorRef, type AnyStateMachine } from 'xstate';
 import type { AnyEvent } from '../events/all.js';
 import type { Kind } from '../events/envelope.js';
-import { BerthError, ConcurrencyError } from '../events/errors.js';
-import type { EventStore, StoredEvent } from '../events/store.js';
+import { BerthError, ConcurrencyError, ConflictError } from '../events/errors.js';
+import { describeInvalid, type EventStore, type InvalidEvent, type StoredEvent } from '../events/store.js';
 import { eventSubject } from '../events/subjects.js';
 
 /** What a kind contributes: its machine and its rules. */
@@ -28,6 +28,12 @@ export interface CommandMeta {
 }
 
 const MAX_RETRIES = 3;
+/**
+ * What a broken entity still accepts: its removal, and the reports of what the kernel did (a
+ * removal's own reports among them). Its state past the invalid event is unknown, so nothing
+ * else is decided on it.
+ */
+const ALLOWED_WHEN_BROKEN = /^(Remove|Delete|Report[A-Za-z]*)$/;
 /** How many recent command ids an entity remembers, so that a resent command has one effect. */
 const REMEMBERED_COMMANDS = 64;
 
@@ -48,6 +54,12 @@ export class Entity<State, Command> {
   private readonly handled = new Set<string>();
   /** True while an append is in flight: the host takes no checkpoint then. */
   appending = false;
+  /**
+   * The first invalid message found in the entity's history, if any: the entity is broken, its
+   * state no longer known to be the fold of its events. It refuses every command but its
+   * removal (ALLOWED_WHEN_BROKEN) and says why.
+   */
+  broken: InvalidEvent | null = null;
 
   constructor(
     private readonly rules: KindRules<State, Command>,
@@ -69,6 +81,21 @@ export class Entity<State, Command> {
     this.snapshot = transition(this.rules.machine, this.snapshot, stored.event)[0];
     this.lastSeq = stored.seq;
     this.remember(stored.event.causation);
+  }
+
+  /**
+   * An invalid message in the entity's history (a replay or a catch-up met it): the entity is
+   * broken from now on; its sequence counts, so that an append (a removal) expects the
+   * subject's real last sequence.
+   */
+  markInvalid(invalid: InvalidEvent): void {
+    this.broken ??= invalid;
+    this.lastSeq = Math.max(this.lastSeq, invalid.seq);
+  }
+
+  /** Why the entity refuses commands, when it is broken. */
+  brokenMessage(): string | null {
+    return this.broken ? `${this.rules.kind} ${this.id.slice(0, 12)} is unavailable: ${describeInvalid(this.broken)}; only its removal is allowed` : null;
   }
 
   /** Replay from a snapshot: the state as of event `seq`. */
@@ -140,6 +167,7 @@ export class Entity<State, Command> {
   private async handle(command: Command, meta: CommandMeta): Promise<AnyEvent[]> {
     if (this.handled.has(meta.id)) return []; // a resent command: it had its effect already
     for (let attempt = 0; ; attempt++) {
+      this.refuseIfBroken(command);
       const drafts = this.rules.decide(this.state, command);
       if (drafts.length === 0) return [];
       const time = Date.now();
@@ -177,6 +205,12 @@ export class Entity<State, Command> {
     }
   }
 
+  private refuseIfBroken(command: Command): void {
+    const message = this.brokenMessage();
+    const { type } = command as { type: string };
+    if (message && !ALLOWED_WHEN_BROKEN.test(type) && (this.state as { status?: string }).status !== 'removed') throw new ConflictError(message);
+  }
+
   /** Applies an event that is already in the log to the live actor. */
   private apply(stored: StoredEvent): void {
     this.lastSeq = stored.seq;
@@ -187,7 +221,8 @@ export class Entity<State, Command> {
 
   /** Reads what another writer appended since our last event. */
   private async catchUp(): Promise<void> {
-    for await (const stored of this.store.read(eventSubject(this.host, this.rules.kind, this.id), { fromSeq: this.lastSeq + 1 })) {
+    const subject = eventSubject(this.host, this.rules.kind, this.id);
+    for await (const stored of this.store.read(subject, { fromSeq: this.lastSeq + 1 }, (invalid) => this.markInvalid(invalid))) {
       this.apply(stored);
     }
   }

@@ -1,16 +1,13 @@
 /**
- * The daemon's heartbeat: every HEARTBEAT_INTERVAL_MS it puts its capacity under its own key
- * of the heartbeat bucket. The bucket's max age is the lost threshold, so when the puts stop,
- * JetStream expires the key and the host reads as lost everywhere.
+ * The daemon's heartbeat: every HEARTBEAT_INTERVAL_MS it puts its capacity in the heartbeat
+ * store (events/heartbeatStore.ts). A heartbeat expires after the lost threshold, so when the
+ * puts stop, the host reads as lost everywhere.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import type { NatsConnection } from '@nats-io/transport-node';
-import type { KV } from '@nats-io/kv';
-import { openBucket } from '../nats/store/buckets.js';
-import { encode } from '../events/codec.js';
-import { Heartbeat } from '../events/heartbeat.js';
-import { HEARTBEAT_BUCKET, HEARTBEAT_INTERVAL_MS, HOST_LOST_MS } from '../events/subjects.js';
+import type { Heartbeat } from '../events/heartbeat.js';
+import type { HeartbeatStore } from '../events/heartbeatStore.js';
+import { HEARTBEAT_INTERVAL_MS } from '../events/subjects.js';
 import type { Logger } from '../log/logger.js';
 
 /** MemAvailable from /proc/meminfo, in bytes (os.freemem() leaves out the page cache). */
@@ -29,14 +26,10 @@ export interface HeartbeatSource {
   log: Logger;
 }
 
-export async function openHeartbeatBucket(nc: NatsConnection, replicas: number): Promise<KV> {
-  return openBucket(nc, HEARTBEAT_BUCKET, { history: 1, replicas, ttl: HOST_LOST_MS });
-}
-
 export class Heartbeats {
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly kv: KV, private readonly source: HeartbeatSource) {}
+  constructor(private readonly store: HeartbeatStore, private readonly source: HeartbeatSource) {}
 
   async beat(): Promise<void> {
     const meminfo = await fs.readFile('/proc/meminfo', 'utf8').catch(() => '');
@@ -53,7 +46,7 @@ export class Heartbeats {
       },
       labels: this.source.labels,
     };
-    await this.kv.put(this.source.host, encode(Heartbeat, heartbeat));
+    await this.store.put(heartbeat);
   }
 
   /** Beats now and then every interval; a failed beat is logged and the next one tried. */
@@ -68,6 +61,6 @@ export class Heartbeats {
   async stop(clean: boolean): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (clean) await this.kv.delete(this.source.host).catch((error: Error) => this.source.log.warn('deleting the heartbeat at stop failed', { error }));
+    if (clean) await this.store.delete(this.source.host).catch((error: Error) => this.source.log.warn('deleting the heartbeat at stop failed', { error }));
   }
 }

@@ -4,10 +4,10 @@
  * entities in parallel).
  */
 import { randomUUID } from 'node:crypto';
-import type { NatsConnection } from '@nats-io/transport-node';
 import type { ContainerCommand } from '../events/container.js';
 import type { ImageCommand } from '../events/image.js';
 import type { EventStore } from '../events/store.js';
+import type { Publisher } from '../events/publisher.js';
 import { encode } from '../events/codec.js';
 import { OutputChunk } from '../events/requests.js';
 import { execOutputSubject, outputSubject } from '../events/subjects.js';
@@ -58,7 +58,7 @@ export class Host {
 
   constructor(
     readonly id: string,
-    private readonly nc: NatsConnection,
+    private readonly nc: Publisher,
     readonly store: EventStore,
     readonly worker: Worker,
     private readonly snapshots: SnapshotStore | undefined,
@@ -131,8 +131,13 @@ export class Host {
   async start(hold: ReadonlySet<string> = new Set()): Promise<ReplayStats> {
     const stats = await replay({ host: this.id, store: this.store, snapshots: this.snapshots, entityFor: (kind, id) => this.entityFor(kind, id),
       log: (message) => this.log.debug(message),
+      report: (message) => this.log.error(message),
     });
     this.log.debug('replay done', { snapshots: stats.snapshots, events: stats.events });
+    for (const entity of this.entities()) {
+      const broken = entity.brokenMessage();
+      if (broken && (entity.state as { status: string }).status !== 'removed') this.log.error(broken);
+    }
     this.checkpoints?.started(stats.checkpoint);
     this.live = true;
     for (const image of this.images.values()) image.start(this.imageMachine);

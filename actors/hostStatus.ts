@@ -5,6 +5,7 @@
  * fencing (it is stopping its rescheduled duplicates), `draining` when its last node event is a
  * drain, `ready` otherwise.
  */
+import type { ClusterStateReader } from '../events/clusterState.js';
 import type { StoredFence } from '../events/fence.js';
 import type { Heartbeat } from '../events/heartbeat.js';
 import { availabilityAfter, type Availability, type NodeEvent } from '../events/node.js';
@@ -32,4 +33,10 @@ export function hostStatuses(lastNodeEvents: Map<string, NodeEvent['type']>, hea
     const state: HostState = !heartbeat ? 'lost' : fence?.record.state === 'fenced' ? 'fenced' : availability === 'drain' ? 'draining' : 'ready';
     return { host, state, availability, heartbeat, ...(fence ? { fence } : {}) };
   });
+}
+
+/** Every host's state as the cluster's replicated state says now. */
+export async function readHostStatuses(cluster: ClusterStateReader): Promise<HostStatus[]> {
+  const [nodes, heartbeats, fences] = await Promise.all([cluster.nodeEvents(), cluster.heartbeats(), cluster.fences()]);
+  return hostStatuses(nodes, heartbeats, fences);
 }

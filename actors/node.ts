@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyEvent } from '../events/all.js';
 import { availabilityAfter, type Availability, type NodeEvent } from '../events/node.js';
-import type { EventStore } from '../events/store.js';
+import { describeInvalid, type EventStore } from '../events/store.js';
 import { nodeSubject } from '../events/subjects.js';
 
 export class NodeRecord {
@@ -17,7 +17,10 @@ export class NodeRecord {
 
   static async open(host: string, store: EventStore): Promise<NodeRecord> {
     const record = new NodeRecord(host, store);
-    for await (const stored of store.read(nodeSubject(host))) {
+    for await (const stored of store.read(nodeSubject(host), {}, (invalid) => {
+      record.lastSeq = invalid.seq; // the next append expects the subject's real last sequence
+      console.error(`berthd: node record: ${describeInvalid(invalid)}; ignored`);
+    })) {
       record.lastSeq = stored.seq;
       record.last = stored.event.type as NodeEvent['type'];
     }

@@ -3,9 +3,9 @@
  * follow the host's checkpoint (skipping those a snapshot already reflects). Without snapshots
  * it is a full replay. It folds through the machines' pure transition() and runs no effect.
  */
-import type { Kind } from '../events/envelope.js';
+import { Kind } from '../events/envelope.js';
 import type { SnapshotStore } from '../events/snapshots.js';
-import type { EventStore } from '../events/store.js';
+import { describeInvalid, type EventStore, type InvalidEvent } from '../events/store.js';
 import { eventFilter } from '../events/subjects.js';
 import type { Entity } from './entity.js';
 
@@ -18,6 +18,8 @@ export interface ReplaySource {
   entityFor(kind: Kind, id: string): Entity<unknown, unknown>;
   /** Reports progress (start-up phases in the daemon's debug log). */
   log?(message: string): void;
+  /** Reports an invalid message that names no entity of this host (one that does breaks its entity: Entity.broken). */
+  report(message: string): void;
 }
 
 export interface ReplayStats {
@@ -37,7 +39,7 @@ export async function replay(source: ReplaySource): Promise<ReplayStats> {
   let events = 0;
   source.log?.(`snapshots loaded (${loaded.snapshots.length}, checkpoint ${loaded.checkpoint})`);
   const from = loaded.checkpoint > 0 ? { fromSeq: loaded.checkpoint + 1 } : {};
-  for await (const stored of source.store.read(eventFilter(source.host), from)) {
+  for await (const stored of source.store.read(eventFilter(source.host), from, (invalid) => brokenBy(source, invalid))) {
     if (stored.event.kind === 'node') continue; // the host's own availability: actors/node.ts
     const entity = source.entityFor(stored.event.kind, stored.event.entity);
     if (stored.seq <= entity.lastSeq) continue; // the snapshot already has it
@@ -45,4 +47,18 @@ export async function replay(source: ReplaySource): Promise<ReplayStats> {
     events++;
   }
   return { snapshots: loaded.snapshots.length, events, checkpoint: loaded.checkpoint };
+}
+
+/**
+ * An invalid message on an entity's subject stops that entity (Entity.markInvalid) and no
+ * other: the replay goes on. It is never skipped without a word.
+ */
+function brokenBy(source: ReplaySource, invalid: InvalidEvent): void {
+  const [, , , kind, entity] = invalid.subject.split('.');
+  const parsed = Kind.safeParse(kind);
+  if (!parsed.success || parsed.data === 'node' || !entity) {
+    source.report(`${describeInvalid(invalid)}; it names no entity of this host`);
+    return;
+  }
+  source.entityFor(parsed.data, entity).markInvalid(invalid);
 }

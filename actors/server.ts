@@ -5,7 +5,8 @@
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decode, encode } from '../events/codec.js';
-import { readHostStatuses } from '../nats/store/clusterState.js';
+import { NatsClusterState } from '../nats/store/clusterState.js';
+import { readHostStatuses } from './hostStatus.js';
 import { BerthError, errorToWire } from '../events/errors.js';
 import { OutputChunk, Progress, Reply, RequestEnvelope } from '../events/requests.js';
 import type { Host } from './host.js';
@@ -18,7 +19,7 @@ const REMEMBERED = 1000;
 const HOSTS_READ_MS = 20_000;
 
 export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord): Subscription {
-  const handler = new RequestHandler(host, node, () => untilAnswered('reading the cluster\'s hosts', () => readHostStatuses(nc), HOSTS_READ_MS));
+  const handler = new RequestHandler(host, node, () => untilAnswered('reading the cluster\'s hosts', () => readHostStatuses(new NatsClusterState(nc)), HOSTS_READ_MS));
   const recent = new Map<string, Promise<Reply>>();
   const answer = async (data: Uint8Array): Promise<Reply> => {
     let envelope: RequestEnvelope;

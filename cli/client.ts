@@ -8,8 +8,8 @@ import fs from 'node:fs/promises';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decode, encode, check } from '../events/codec.js';
 import { BerthError, ValidationError, errorFromWire } from '../events/errors.js';
-import { readHostStatuses } from '../nats/store/clusterState.js';
-import type { HostStatus } from '../actors/hostStatus.js';
+import { NatsClusterState } from '../nats/store/clusterState.js';
+import { readHostStatuses, type HostStatus } from '../actors/hostStatus.js';
 import type { PlacementConstraint } from '../events/container.js';
 import { Reply, RequestEnvelope, Results, type Op, type Request, type Result } from '../events/requests.js';
 import { commandSubject } from '../events/subjects.js';
@@ -63,7 +63,7 @@ export class Client {
    * again while JetStream elects new leaders after a node was lost (up to READ_RETRY_MS).
    */
   hosts(): Promise<HostStatus[]> {
-    return untilAnswered('reading the cluster\'s hosts', () => readHostStatuses(this.nc), READ_RETRY_MS);
+    return untilAnswered('reading the cluster\'s hosts', () => readHostStatuses(new NatsClusterState(this.nc)), READ_RETRY_MS);
   }
 
   /**

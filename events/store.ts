@@ -1,12 +1,55 @@
-/** The contract of the event log. jetStream.ts implements it over NATS JetStream. */
-import type { AnyEvent } from './all.js';
+/**
+ * The contract of the event log. nats/store/jetStream.ts implements it over NATS JetStream,
+ * memory/eventStore.ts in memory; test/conformance/eventStore.ts holds both to it.
+ */
+import { AnyEvent } from './all.js';
+import { decode } from './codec.js';
 import type { Kind } from './envelope.js';
+import { ValidationError } from './errors.js';
 
 /** An event as the log holds it, with its stream sequence. */
 export interface StoredEvent {
   /** The stream sequence: a total order over every host's events. */
   seq: number;
   event: AnyEvent;
+}
+
+/**
+ * A message in the log that is not a valid event (it fails to decode or to validate). A reader
+ * never skips one silently: it is handed to the caller, who decides what it stops.
+ */
+export interface InvalidEvent {
+  subject: string;
+  seq: number;
+  /** What is wrong with it (the codec's ValidationError). */
+  error: Error;
+}
+
+/** One line naming an invalid message's subject, sequence and problem. */
+export function describeInvalid(invalid: InvalidEvent): string {
+  return `the event at seq ${invalid.seq} on ${invalid.subject} is invalid (${invalid.error.message})`;
+}
+
+/** A stored message as an event; an invalid one goes to `onInvalid` (which may throw) and gives null. */
+export function decodeStored(subject: string, seq: number, data: Uint8Array, onInvalid: (invalid: InvalidEvent) => void): StoredEvent | null {
+  let event: AnyEvent;
+  try {
+    event = decode(AnyEvent, data);
+  } catch (error) {
+    onInvalid({ subject, seq, error: error as Error });
+    return null;
+  }
+  return { seq, event };
+}
+
+/** A read whose caller takes no invalid message stops there, naming it. */
+export function throwInvalid(invalid: InvalidEvent): never {
+  throw new ValidationError(describeInvalid(invalid), { cause: invalid.error });
+}
+
+/** A follower whose caller takes no invalid message reports it and goes on. */
+export function reportInvalid(invalid: InvalidEvent): void {
+  console.error(`berth: skipped: ${describeInvalid(invalid)}`);
 }
 
 /** Where to start reading. */
@@ -24,10 +67,14 @@ export interface EventStore {
    * and writes nothing. Each event's id is its dedupe key, so a retried append is harmless.
    */
   append(events: AnyEvent[], expectedLastSeq: number): Promise<StoredEvent[]>;
-  /** Every event under `filter` that exists now, in stream order; ends at the current end. */
-  read(filter: string, from?: ReadFrom): AsyncIterable<StoredEvent>;
+  /**
+   * Every event under `filter` that exists now, in stream order; ends at the current end. An
+   * invalid message goes to `onInvalid` and the read goes on; without `onInvalid` the read
+   * throws a ValidationError naming it.
+   */
+  read(filter: string, from?: ReadFrom, onInvalid?: (invalid: InvalidEvent) => void): AsyncIterable<StoredEvent>;
   /** Deletes one entity's whole history (compaction of removed entities after the retention period). */
   purge(host: string, kind: Kind, entity: string): Promise<void>;
   /** Every event under `filter` from `from` on, then live ones, until `stop()`; invalid messages go to onInvalid. */
-  follow(filter: string, from: ReadFrom, onEvent: (stored: StoredEvent) => void, onInvalid?: (error: Error) => void): Promise<{ stop(): Promise<void> }>;
+  follow(filter: string, from: ReadFrom, onEvent: (stored: StoredEvent) => void, onInvalid?: (invalid: InvalidEvent) => void): Promise<{ stop(): Promise<void> }>;
 }

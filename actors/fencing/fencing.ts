@@ -5,22 +5,20 @@
  *   the containers rescheduled elsewhere (a `container.fenced` event on each says why), waits
  *   for them to be down, then writes the record `cleared` and serves again;
  * - tries to fence each lost host that is not fenced yet: it plans the replacements (plan.ts)
- *   and writes the record with optimistic concurrency (nats/store/kvFences.ts); one daemon wins;
+ *   and writes the record with optimistic concurrency (events/fenceStore.ts); one daemon wins;
  * - creates and starts the replacements that a record places on this host and that it does
  *   not hold yet (each with a `container.rescheduled` event saying where from and why).
  */
 import { randomBytes } from 'node:crypto';
-import type { NatsConnection } from '@nats-io/transport-node';
-import type { KV } from '@nats-io/kv';
-import { readHostStatuses } from '../../nats/store/clusterState.js';
+import type { ClusterStateReader } from '../../events/clusterState.js';
+import type { FenceStore } from '../../events/fenceStore.js';
 import { HOST_LOST_REASON, fencedReason, type FenceRecord, type Replacement, type StoredFence } from '../../events/fence.js';
-import type { HostStatus } from '../hostStatus.js';
+import { readHostStatuses, type HostStatus } from '../hostStatus.js';
 import { HOST_LOST_MS } from '../../events/subjects.js';
 import { hexOf } from '../../runtime/images/digest.js';
 import type { Host } from '../host.js';
 import { ConcurrencyError } from '../../events/errors.js';
 import type { Logger } from '../../log/logger.js';
-import { readFence, writeFence } from '../../nats/store/kvFences.js';
 import { resolveImage } from '../resolve.js';
 import { createContainer } from '../container/create.js';
 import { readContainerStates } from './lostStates.js';
@@ -43,11 +41,11 @@ export class Fencing {
   /** Replacements this host could not create (no image), reported once each. */
   private readonly reported = new Set<string>();
 
-  constructor(private readonly nc: NatsConnection, private readonly kv: KV, private readonly host: Host, private readonly log: Logger) {}
+  constructor(private readonly fences: FenceStore, private readonly cluster: ClusterStateReader, private readonly host: Host, private readonly log: Logger) {}
 
   /** This host's record, when it is fenced and has not acknowledged it yet. */
   async ownFence(): Promise<StoredFence | null> {
-    const fence = await readFence(this.kv, this.host.id);
+    const fence = await this.fences.read(this.host.id);
     return fence?.record.state === 'fenced' ? fence : null;
   }
 
@@ -67,7 +65,7 @@ export class Fencing {
       await entity.waitFor((s) => !isUp(s.status), DOWN_WITHIN_MS);
     }));
     const cleared: FenceRecord = { ...fence.record, state: 'cleared', clearedAt: Date.now() };
-    const revision = await writeFence(this.kv, cleared, fence.revision);
+    const revision = await this.fences.write(cleared, fence.revision);
     if (revision === null) throw new ConcurrencyError('the fence record changed while it was being acknowledged');
     this.host.fence = null;
     this.log.warn('fenced: duplicates stopped, fence cleared', { seq: fence.revision, by: fence.record.by, duplicates: duplicates.length, cleared: revision });
@@ -85,7 +83,7 @@ export class Fencing {
       // Cleared already (an acknowledgement whose answer was lost stored it after all).
       else this.host.fence = null;
       this.step = 'reading the host states';
-      const statuses = await readHostStatuses(this.nc);
+      const statuses = await readHostStatuses(this.cluster);
       // Only a host whose heartbeat the majority stores acts for the cluster.
       const self = statuses.find((s) => s.host === this.host.id);
       if (!self || self.state === 'lost' || self.state === 'fenced') return;
@@ -109,7 +107,7 @@ export class Fencing {
     const containers = await readContainerStates(this.host.store, lost.host);
     const plan = planReplacements(containers, statuses.filter((s) => s.host !== lost.host), () => randomBytes(32).toString('hex'));
     const record: FenceRecord = { host: lost.host, state: 'fenced', by: this.host.id, time: Date.now(), reason: HOST_LOST_REASON, replacements: plan.replacements };
-    const revision = await writeFence(this.kv, record, lost.fence?.revision ?? null);
+    const revision = await this.fences.write(record, lost.fence?.revision ?? null);
     if (revision === null) {
       this.log.debug('lost host was fenced by another daemon first', { host: lost.host });
       return;

@@ -6,7 +6,7 @@
 import { initialTransition, transition } from 'xstate';
 import type { AnyEvent } from '../../events/all.js';
 import type { ContainerEvent } from '../../events/container.js';
-import type { EventStore } from '../../events/store.js';
+import { describeInvalid, type EventStore } from '../../events/store.js';
 import { eventFilter } from '../../events/subjects.js';
 import { containerMachine } from '../container/machine.js';
 import type { ContainerState } from '../container/state.js';
@@ -22,8 +22,16 @@ export function foldContainers(events: AnyEvent[]): ContainerState[] {
   return [...snapshots.values()].map((s) => ({ ...s.context, status: s.value as ContainerState['status'] }));
 }
 
+/**
+ * A container with an invalid event in its history is left out (its state cannot be known, so
+ * it is not rescheduled), and said so.
+ */
 export async function readContainerStates(store: EventStore, host: string): Promise<ContainerState[]> {
   const events: AnyEvent[] = [];
-  for await (const stored of store.read(eventFilter(host, 'container'))) events.push(stored.event);
-  return foldContainers(events);
+  const unknown = new Set<string>();
+  for await (const stored of store.read(eventFilter(host, 'container'), {}, (invalid) => {
+    unknown.add(invalid.subject.split('.').at(-1)!);
+    console.error(`berthd: host ${host}: ${describeInvalid(invalid)}; that container is not rescheduled`);
+  })) events.push(stored.event);
+  return foldContainers(events.filter((event) => !unknown.has(event.entity)));
 }

@@ -82,7 +82,8 @@ export class ContainerHandler {
         return request.size ? Promise.all(views.map((v) => this.withSizes(v))) : views;
       }
       case 'container.inspect': {
-        const view = containerView(resolveContainer(host, request.ref).state);
+        const container = resolveContainer(host, request.ref);
+        const view = { ...containerView(container.state), error: container.brokenMessage() ?? container.state.error };
         const volumes = (view.config.mounts ?? []).filter((m) => m.type === 'volume');
         const shown = { ...view, volumePaths: Object.fromEntries(volumes.map((m) => [m.source, host.worker.volumes.dataPath(m.source)])) };
         return request.size ? this.withSizes(shown) : shown;

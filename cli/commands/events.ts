@@ -4,7 +4,7 @@
  */
 import { JetStreamEventStore } from '../../nats/store/jetStream.js';
 import { dockerAction, type DockerAction } from '../../events/actions.js';
-import type { StoredEvent } from '../../events/store.js';
+import { reportInvalid, type StoredEvent } from '../../events/store.js';
 import { eventFilter } from '../../events/subjects.js';
 import { isUnsettled } from '../../nats/server/unsettled.js';
 import { ValidationError } from '../../events/errors.js';
@@ -107,7 +107,7 @@ export default async function events(
       const readStart = Date.now();
       const origin = since ?? (until <= readStart ? 0 : readStart);
       const readToUntil = () => untilAnswered('reading the events', async () => {
-        for await (const stored of store.read(filter, last ? { fromSeq: last + 1 } : { since: origin })) {
+        for await (const stored of store.read(filter, last ? { fromSeq: last + 1 } : { since: origin }, reportInvalid)) {
           if (stored.event.time > until) return;
           print(stored);
           last = stored.seq;

@@ -1,13 +1,14 @@
 /**
- * Reading the cluster's hosts from JetStream's replicated state: the last node event of every
- * host (events stream) and the live heartbeats (heartbeat bucket). Every observer reads the
- * same streams, so every observer sees the same hosts lost.
+ * The ClusterStateReader (events/clusterState.ts) over JetStream's replicated state: the last
+ * node event of every host (events stream), the live heartbeats (heartbeat bucket) and the
+ * fence records (fence bucket). Every observer reads the same streams, so every observer sees
+ * the same hosts lost. Reading opens no bucket: a bucket not created yet holds nothing.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decode } from '../../events/codec.js';
 import { FenceRecord, type StoredFence } from '../../events/fence.js';
 import { Heartbeat } from '../../events/heartbeat.js';
-import { hostStatuses, type HostStatus } from '../../actors/hostStatus.js';
+import type { ClusterStateReader } from '../../events/clusterState.js';
 import { isStreamNotFound } from './jetStream.js';
 import { isKvValue, readLastPerSubject, type LastMessage } from './lastPerSubject.js';
 import { NodeEvent } from '../../events/node.js';
@@ -65,7 +66,15 @@ export async function readFences(nc: NatsConnection): Promise<StoredFence[]> {
   return found;
 }
 
-export async function readHostStatuses(nc: NatsConnection): Promise<HostStatus[]> {
-  const [nodes, heartbeats, fences] = await Promise.all([readNodeEvents(nc), readHeartbeats(nc), readFences(nc)]);
-  return hostStatuses(nodes, heartbeats, fences);
+export class NatsClusterState implements ClusterStateReader {
+  constructor(private readonly nc: NatsConnection) {}
+  nodeEvents(): Promise<Map<string, NodeEvent['type']>> {
+    return readNodeEvents(this.nc);
+  }
+  heartbeats(): Promise<Heartbeat[]> {
+    return readHeartbeats(this.nc);
+  }
+  fences(): Promise<StoredFence[]> {
+    return readFences(this.nc);
+  }
 }

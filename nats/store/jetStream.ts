@@ -6,11 +6,11 @@ import {
   type JetStreamClient, type JetStreamManager, type JsMsg, type MsgRequest, type Consumer, type OrderedConsumerOptions, type StoredMsg, type PubAck,
 } from '@nats-io/jetstream';
 import { AnyEvent } from '../../events/all.js';
-import { decode, encode } from '../../events/codec.js';
+import { encode } from '../../events/codec.js';
 import { ConcurrencyError } from '../../events/errors.js';
 import { isUnsettled, whileUnsettled } from '../server/unsettled.js';
 import type { Kind } from '../../events/envelope.js';
-import type { EventStore, ReadFrom, StoredEvent } from '../../events/store.js';
+import { decodeStored, reportInvalid, throwInvalid, type EventStore, type InvalidEvent, type ReadFrom, type StoredEvent } from '../../events/store.js';
 import { EVENTS_STREAM, EVENTS_SUBJECTS, eventSubject } from '../../events/subjects.js';
 import type { Logger } from '../../log/logger.js';
 import { processLogger } from '../../log/settings.js';
@@ -142,21 +142,21 @@ export class JetStreamEventStore implements EventStore {
    * seconds while the stream's new leader already answers gets), the rest is read message by
    * message from the stream leader: slower, one request an event, but it answers.
    */
-  async *read(filter: string, from: ReadFrom = {}): AsyncIterable<StoredEvent> {
+  async *read(filter: string, from: ReadFrom = {}, onInvalid: (invalid: InvalidEvent) => void = throwInvalid): AsyncIterable<StoredEvent> {
     let last = from.fromSeq ? from.fromSeq - 1 : 0;
     let start = from;
     for (;;) {
       try {
         for await (const m of boundedMessages(await this.consumer(filter, start))) {
           last = m.seq;
-          const stored = toStored(m.seq, m.data);
+          const stored = decodeStored(m.subject, m.seq, m.data, onInvalid);
           if (stored) yield stored;
         }
       } catch (error) {
         if (!isUnsettled(error)) throw error;
         this.log.debug('reading: no consumer; reading message by message', { filter, error });
         const first = last > 0 ? last + 1 : start.fromSeq ?? await this.firstSeqSince(filter, start.since ?? 0);
-        yield* this.readByGets(filter, first);
+        yield* this.readByGets(filter, first, onInvalid);
         return;
       }
       // A read by time that found nothing has no sequence to check from.
@@ -169,12 +169,12 @@ export class JetStreamEventStore implements EventStore {
   }
 
   /** Everything under `filter` from sequence `first` to the end, one STREAM.MSG.GET each. */
-  private async *readByGets(filter: string, first: number): AsyncIterable<StoredEvent> {
+  private async *readByGets(filter: string, first: number, onInvalid: (invalid: InvalidEvent) => void): AsyncIterable<StoredEvent> {
     for (let seq = first; ;) {
       const m = await this.nextMessage(filter, seq);
       if (!m) return;
       seq = m.seq + 1;
-      const stored = toStored(m.seq, m.data);
+      const stored = decodeStored(m.subject, m.seq, m.data, onInvalid);
       if (stored) yield stored;
     }
   }
@@ -210,17 +210,14 @@ export class JetStreamEventStore implements EventStore {
     filter: string,
     from: ReadFrom,
     onEvent: (stored: StoredEvent) => void,
-    onInvalid: (error: Error) => void = () => {},
+    onInvalid: (invalid: InvalidEvent) => void = reportInvalid,
   ): Promise<{ stop(): Promise<void> }> {
     const consumer = await this.consumer(filter, from);
     const messages = await consumer.consume();
     const done = (async () => {
       for await (const m of messages) {
-        try {
-          onEvent({ seq: m.seq, event: decode(AnyEvent, m.data) });
-        } catch (error) {
-          onInvalid(error as Error);
-        }
+        const stored = decodeStored(m.subject, m.seq, m.data, onInvalid);
+        if (stored) onEvent(stored);
       }
     })();
     return {
@@ -254,14 +251,6 @@ export class JetStreamEventStore implements EventStore {
       options.deliver_policy = DeliverPolicy.All;
     }
     return this.js.consumers.get(EVENTS_STREAM, options);
-  }
-}
-
-function toStored(seq: number, data: Uint8Array): StoredEvent | null {
-  try {
-    return { seq, event: decode(AnyEvent, data) };
-  } catch {
-    return null; // an invalid message is skipped, never fatal to a reader
   }
 }
 

@@ -61,6 +61,7 @@ async function fold(host: string, withSnapshots: boolean): Promise<Map<string, C
       if (!entities.has(id)) entities.set(id, new Entity(containerRules, id, host, store));
       return entities.get(id)! as Entity<unknown, unknown>;
     },
+    report: (message) => { throw new Error(`unexpected: ${message}`); },
   });
   return new Map([...entities].map(([id, e]) => [id, e.state]));
 }
