@@ -6,6 +6,7 @@ import t from 'tap';
 import { extract } from 'tar-stream';
 import { Writable } from 'node:stream';
 import { mergedTree, upperChanges, writeTree } from './rootfs.js';
+import { requiresRoot } from '../../test/helpers/gates.js';
 
 async function layer(root: string, name: string, build: (dir: string) => Promise<void>): Promise<string> {
   const dir = path.join(root, name);
@@ -16,7 +17,7 @@ async function layer(root: string, name: string, build: (dir: string) => Promise
 const whiteout = (file: string) => execFileSync('mknod', [file, 'c', '0', '0']);
 const opaque = (dir: string) => execFileSync('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', dir]);
 
-t.test('merge and diff with whiteouts and opaque dirs', async (t) => {
+t.test('merge and diff with whiteouts and opaque dirs', requiresRoot(), async (t) => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-rootfs-'));
   t.teardown(() => fs.rm(root, { recursive: true, force: true }));
   const base = await layer(root, 'base', async (d) => {

@@ -54,9 +54,9 @@ int exec_main(void)
 
 	signal(SIGPIPE, SIG_IGN); /* the pump writes to Node's pipe; X sets it back */
 	if (spec_read(SPEC_FD, &s, msg, sizeof msg) < 0)
-		return report_spec_fd("spec", EINVAL, msg);
+		return report_spec_fd(STEP_SPEC, EINVAL, msg);
 	if (!s.exec_pid)
-		return report_spec_fd("spec", EINVAL, "spec: execPid is required for exec");
+		return report_spec_fd(STEP_SPEC, EINVAL, "spec: execPid is required for exec");
 
 	/* step "stdio": the pty or stdin pipe and the attach socket, while the host's /dev and run
 	 * root are still ours */
@@ -66,15 +66,15 @@ int exec_main(void)
 		master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 		if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0 ||
 		    (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
-			return report_spec_fd("pty", errno, "open a pty");
+			return report_spec_fd(STEP_PTY, errno, "open a pty");
 		struct winsize ws = { .ws_row = 24, .ws_col = 80 };
 		ioctl(master, TIOCSWINSZ, &ws);
 	} else if (s.open_stdin && pipe2(in_p, O_CLOEXEC) < 0) {
-		return report_spec_fd("pipes", errno, "pipe");
+		return report_spec_fd(STEP_PIPES, errno, "pipe");
 	}
 	if (s.sock_path && (listen_fd = sock_listen(s.sock_path)) < 0) {
 		snprintf(msg, sizeof msg, "listen on %s", s.sock_path);
-		return report_spec_fd("attach-socket", errno, msg);
+		return report_spec_fd(STEP_ATTACH_SOCKET, errno, msg);
 	}
 
 	/* step "namespaces": open them all while /proc is still the host's */
@@ -86,7 +86,7 @@ int exec_main(void)
 		nsfd[i] = open(p, O_RDONLY | O_CLOEXEC);
 		if (nsfd[i] < 0) {
 			snprintf(msg, sizeof msg, "open %s (is the container running?)", p);
-			return report_spec_fd("namespaces", errno, msg);
+			return report_spec_fd(STEP_NAMESPACES, errno, msg);
 		}
 		if (stat(p, &a) == 0 && stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
 			close(nsfd[i]); /* shared with us (--network host): nothing to join */
@@ -100,24 +100,24 @@ int exec_main(void)
 		int fd = open(s.cgroup_procs[i], O_WRONLY | O_CLOEXEC);
 		if (fd < 0 || write_all(fd, pidbuf, (size_t)n) < 0) {
 			snprintf(msg, sizeof msg, "write pid to %s", s.cgroup_procs[i]);
-			return report_spec_fd("cgroup", errno, msg);
+			return report_spec_fd(STEP_CGROUP, errno, msg);
 		}
 		close(fd);
 	}
 	for (size_t i = 0; i < N_NS; i++) {
 		if (nsfd[i] >= 0 && setns(nsfd[i], namespaces[i].flag) < 0) {
 			snprintf(msg, sizeof msg, "setns into the %s namespace of pid %ld", namespaces[i].name, s.exec_pid);
-			return report_spec_fd("setns", errno, msg);
+			return report_spec_fd(STEP_SETNS, errno, msg);
 		}
 		if (nsfd[i] >= 0)
 			close(nsfd[i]);
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
-		return report_spec_fd("sync", errno, "socketpair");
+		return report_spec_fd(STEP_SYNC, errno, "socketpair");
 
 	pid_t pid = fork();
 	if (pid < 0)
-		return report_spec_fd("fork", errno, "fork into the container's pid namespace");
+		return report_spec_fd(STEP_FORK, errno, "fork into the container's pid namespace");
 	if (pid == 0) {
 		const char **env = s.env;
 		close(sp[0]);
@@ -125,15 +125,15 @@ int exec_main(void)
 		if (slave >= 0) {
 			/* a session of its own, the slave its controlling terminal and stdio */
 			if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
-				sync_init_fail(sp[1], "tty", errno, "make the pty the controlling terminal");
+				sync_init_fail(sp[1], STEP_TTY, errno, "make the pty the controlling terminal");
 			for (int fd = 0; fd < 3; fd++)
 				if (dup2(slave, fd) < 0)
-					sync_init_fail(sp[1], "tty", errno, "dup2 the pty");
+					sync_init_fail(sp[1], STEP_TTY, errno, "dup2 the pty");
 		} else if (in_p[0] >= 0 && dup2(in_p[0], 0) < 0) {
-			sync_init_fail(sp[1], "stdin", errno, "dup2 the stdin pipe");
+			sync_init_fail(sp[1], STEP_STDIN, errno, "dup2 the stdin pipe");
 		}
 		if (chdir(s.cwd) < 0)
-			sync_init_fail(sp[1], "chdir", errno, "chdir to %s", s.cwd);
+			sync_init_fail(sp[1], STEP_CHDIR, errno, "chdir to %s", s.cwd);
 		umask(022);
 		security_apply_process(&s.security, sp[1], &env);
 		exec_command(&s, env, sp[1]);
@@ -156,8 +156,8 @@ int exec_main(void)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 		if (rc < 0)
-			return report_spec_fd("sync", e, "read the exec result");
-		return report_spec_fd(r.step[0] ? r.step : "exec", r.err, r.msg);
+			return report_spec_fd(STEP_SYNC, e, "read the exec result");
+		return report_spec_fd(r.step[0] ? r.step : STEP_EXEC, r.err, r.msg);
 	}
 	close(sp[0]);
 	{

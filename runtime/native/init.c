@@ -62,16 +62,16 @@ static void step_overlay(const struct spec *s)
 		cap += strlen(s->lower_dirs[i]) + 1;
 	char *opts = malloc(cap);
 	if (!opts)
-		FAIL("mount-overlay", "out of memory");
+		FAIL(STEP_MOUNT_OVERLAY, "out of memory");
 	size_t o = (size_t)sprintf(opts, "lowerdir=");
 	for (size_t i = 0; i < s->n_lower; i++)
 		o += (size_t)sprintf(opts + o, "%s%s", i ? ":" : "", s->lower_dirs[i]);
 	sprintf(opts + o, ",upperdir=%s,workdir=%s", s->upper_dir, s->work_dir);
 	if (strlen(opts) >= 4096) {
 		errno = E2BIG;
-		FAIL("mount-overlay", "overlay mount options exceed one page (%zu layers)", s->n_lower);
+		FAIL(STEP_MOUNT_OVERLAY, "overlay mount options exceed one page (%zu layers)", s->n_lower);
 	}
-	do_mount("mount-overlay", "overlay", s->merged_dir, "overlay", 0, opts);
+	do_mount(STEP_MOUNT_OVERLAY, "overlay", s->merged_dir, "overlay", 0, opts);
 	free(opts);
 }
 
@@ -85,15 +85,15 @@ static void step_loopback(void)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		FAIL("loopback", "socket");
+		FAIL(STEP_LOOPBACK, "socket");
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof ifr);
 	strcpy(ifr.ifr_name, "lo");
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-		FAIL("loopback", "SIOCGIFFLAGS lo");
+		FAIL(STEP_LOOPBACK, "SIOCGIFFLAGS lo");
 	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-		FAIL("loopback", "SIOCSIFFLAGS lo up");
+		FAIL(STEP_LOOPBACK, "SIOCSIFFLAGS lo up");
 	close(fd);
 }
 
@@ -109,44 +109,44 @@ static void step_dev(const char *root)
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 		{ "ptmx", "pts/ptmx" },
 	};
-	path_join(dev, sizeof dev, root, "/dev", "mount-dev");
-	ensure_dir("mount-dev", dev, 0755);
-	do_mount("mount-dev", "tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+	path_join(dev, sizeof dev, root, "/dev", STEP_MOUNT_DEV);
+	ensure_dir(STEP_MOUNT_DEV, dev, 0755);
+	do_mount(STEP_MOUNT_DEV, "tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
 	for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
-		path_join3(p, sizeof p, dev, nodes[i].name, "mknod");
+		path_join3(p, sizeof p, dev, nodes[i].name, STEP_MKNOD);
 		if (mknod(p, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0)
-			FAIL("mknod", "mknod %s", p);
+			FAIL(STEP_MKNOD, "mknod %s", p);
 		if (chmod(p, 0666) < 0)
-			FAIL("mknod", "chmod %s", p);
+			FAIL(STEP_MKNOD, "chmod %s", p);
 	}
 	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
-		path_join3(p, sizeof p, dev, links[i].name, "dev-symlinks");
+		path_join3(p, sizeof p, dev, links[i].name, STEP_DEV_SYMLINKS);
 		if (symlink(links[i].target, p) < 0)
-			FAIL("dev-symlinks", "symlink %s -> %s", p, links[i].target);
+			FAIL(STEP_DEV_SYMLINKS, "symlink %s -> %s", p, links[i].target);
 	}
-	path_join(p, sizeof p, dev, "/pts", "mount-devpts");
-	ensure_dir("mount-devpts", p, 0755);
-	do_mount("mount-devpts", "devpts", p, "devpts", MS_NOSUID | MS_NOEXEC,
+	path_join(p, sizeof p, dev, "/pts", STEP_MOUNT_DEVPTS);
+	ensure_dir(STEP_MOUNT_DEVPTS, p, 0755);
+	do_mount(STEP_MOUNT_DEVPTS, "devpts", p, "devpts", MS_NOSUID | MS_NOEXEC,
 		 "newinstance,ptmxmode=0666,mode=0620,gid=5");
-	path_join(p, sizeof p, dev, "/shm", "mount-shm");
-	ensure_dir("mount-shm", p, 01777);
-	do_mount("mount-shm", "shm", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	path_join(p, sizeof p, dev, "/shm", STEP_MOUNT_SHM);
+	ensure_dir(STEP_MOUNT_SHM, p, 01777);
+	do_mount(STEP_MOUNT_SHM, "shm", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		 "mode=1777,size=65536k");
-	path_join(p, sizeof p, dev, "/mqueue", "mount-mqueue");
-	ensure_dir("mount-mqueue", p, 0755);
-	do_mount("mount-mqueue", "mqueue", p, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	path_join(p, sizeof p, dev, "/mqueue", STEP_MOUNT_MQUEUE);
+	ensure_dir(STEP_MOUNT_MQUEUE, p, 0755);
+	do_mount(STEP_MOUNT_MQUEUE, "mqueue", p, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 
 static void step_pivot(const char *root)
 {
 	if (chdir(root) < 0)
-		FAIL("pivot-root", "chdir %s", root);
+		FAIL(STEP_PIVOT_ROOT, "chdir %s", root);
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		FAIL("pivot-root", "pivot_root %s", root);
+		FAIL(STEP_PIVOT_ROOT, "pivot_root %s", root);
 	if (umount2(".", MNT_DETACH) < 0)
-		FAIL("pivot-root", "umount old root");
+		FAIL(STEP_PIVOT_ROOT, "umount old root");
 	if (chdir("/") < 0)
-		FAIL("pivot-root", "chdir /");
+		FAIL(STEP_PIVOT_ROOT, "chdir /");
 }
 
 static const char *env_path(const struct spec *s)
@@ -165,7 +165,7 @@ static void step_exec(const struct spec *s, const char **env)
 
 	if (strchr(file, '/')) {
 		execve(file, argv, envp);
-		FAIL("exec", "exec: \"%s\"", file);
+		FAIL(STEP_EXEC, "exec: \"%s\"", file);
 	}
 	const char *path = env_path(s);
 	int seen_eacces = 0;
@@ -190,7 +190,7 @@ static void step_exec(const struct spec *s, const char **env)
 		case ETIMEDOUT:
 			break;
 		default:
-			FAIL("exec", "exec: \"%s\"", full);
+			FAIL(STEP_EXEC, "exec: \"%s\"", full);
 		}
 		if (!colon)
 			break;
@@ -198,8 +198,8 @@ static void step_exec(const struct spec *s, const char **env)
 	}
 	errno = seen_eacces ? EACCES : ENOENT;
 	if (seen_eacces)
-		FAIL("exec", "exec: \"%s\"", file);
-	FAIL("exec", "exec: \"%s\": executable file not found in $PATH", file);
+		FAIL(STEP_EXEC, "exec: \"%s\"", file);
+	FAIL(STEP_EXEC, "exec: \"%s\": executable file not found in $PATH", file);
 }
 
 void exec_command(const struct spec *s, const char **env, int sync_fd)
@@ -228,50 +228,50 @@ void init_run(const struct init_args *a)
 		sigprocmask(SIG_SETMASK, &all, NULL);
 	}
 	if (setsid() < 0)
-		FAIL("setsid", "setsid");
+		FAIL(STEP_SETSID, "setsid");
 	/* the parent has put us in our cgroup by now: it becomes the root of our view */
 	if (!s->security.host_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
-		FAIL("cgroupns", "unshare a private cgroup namespace");
+		FAIL(STEP_CGROUPNS, "unshare a private cgroup namespace");
 	umask(0); /* device nodes and dirs get exactly the modes asked for */
 
-	do_mount("mount-private", NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	do_mount(STEP_MOUNT_PRIVATE, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 	step_overlay(s);
 	if (!s->security.host_network)
 		step_loopback();
 
-	path_join(p, sizeof p, s->merged_dir, "/proc", "mount-proc");
-	ensure_dir("mount-proc", p, 0555);
-	do_mount("mount-proc", "proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	path_join(p, sizeof p, s->merged_dir, "/proc", STEP_MOUNT_PROC);
+	ensure_dir(STEP_MOUNT_PROC, p, 0555);
+	do_mount(STEP_MOUNT_PROC, "proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 
 	step_dev(s->merged_dir);
 
-	path_join(p, sizeof p, s->merged_dir, "/sys", "mount-sys");
-	ensure_dir("mount-sys", p, 0555);
-	do_mount("mount-sys", "sysfs", p, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	path_join(p, sizeof p, s->merged_dir, "/sys", STEP_MOUNT_SYS);
+	ensure_dir(STEP_MOUNT_SYS, p, 0555);
+	do_mount(STEP_MOUNT_SYS, "sysfs", p, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 
 	mounts_setup(s, sfd); /* mounts.c: volumes, binds, tmpfs */
 	step_pivot(s->merged_dir);
 
 	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
-		FAIL("sethostname", "sethostname \"%s\"", s->hostname);
+		FAIL(STEP_SETHOSTNAME, "sethostname \"%s\"", s->hostname);
 
 	if (mkdir_p(s->cwd, 0755) < 0)
-		FAIL("chdir", "mkdir -p %s", s->cwd);
+		FAIL(STEP_CHDIR, "mkdir -p %s", s->cwd);
 	if (chdir(s->cwd) < 0)
-		FAIL("chdir", "chdir %s", s->cwd);
+		FAIL(STEP_CHDIR, "chdir %s", s->cwd);
 
 	{
 		int in = a->in_fd;
 		if (in < 0) {
 			in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 			if (in < 0)
-				FAIL("stdio", "open /dev/null");
+				FAIL(STEP_STDIO, "open /dev/null");
 		}
 		if (dup2(in, 0) < 0 || dup2(a->out_fd, 1) < 0 || dup2(a->err_fd, 2) < 0)
-			FAIL("stdio", "dup2");
+			FAIL(STEP_STDIO, "dup2");
 		/* the pty slave becomes the controlling terminal of our session (setsid above) */
 		if (s->tty && ioctl(0, TIOCSCTTY, 0) < 0)
-			FAIL("tty", "set the controlling terminal");
+			FAIL(STEP_TTY, "set the controlling terminal");
 		/* in, out_fd, err_fd are close-on-exec */
 	}
 	paths_mask(&s->security, sfd);

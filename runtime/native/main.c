@@ -116,11 +116,11 @@ static void run_shim(const struct spec *s)
 	struct logfile log;
 	if (logfile_open(&log, s->log_path, s->log_max_size, s->log_max_files) < 0) {
 		snprintf(msg, sizeof msg, "open %s", s->log_path);
-		report_err("open-log", errno, msg);
+		report_err(STEP_OPEN_LOG, errno, msg);
 	}
 	if (pipe2(out_p, O_CLOEXEC) < 0 || pipe2(err_p, O_CLOEXEC) < 0) {
 		snprintf(msg, sizeof msg, "pipe");
-		report_err("pipes", errno, msg);
+		report_err(STEP_PIPES, errno, msg);
 	}
 	if (s->tty) {
 		/* the master stays here; the init makes the slave its stdio and controlling tty */
@@ -129,7 +129,7 @@ static void run_shim(const struct spec *s)
 		if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0 ||
 		    (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
 			snprintf(msg, sizeof msg, "open a pty");
-			report_err("pty", errno, msg);
+			report_err(STEP_PTY, errno, msg);
 		}
 		/* a usable size until the client sends its own */
 		struct winsize ws = { .ws_row = 24, .ws_col = 80 };
@@ -142,11 +142,11 @@ static void run_shim(const struct spec *s)
 		err_p[0] = -1;
 	} else if (s->open_stdin && pipe2(in_p, O_CLOEXEC) < 0) {
 		snprintf(msg, sizeof msg, "pipe");
-		report_err("pipes", errno, msg);
+		report_err(STEP_PIPES, errno, msg);
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync_p) < 0) {
 		snprintf(msg, sizeof msg, "socketpair");
-		report_err("sync", errno, msg);
+		report_err(STEP_SYNC, errno, msg);
 	}
 
 	/* fork-like clone (no CLONE_VM, no new stack) into fresh namespaces */
@@ -154,7 +154,7 @@ static void run_shim(const struct spec *s)
 				      (s->security.host_network ? 0 : CLONE_NEWNET) | SIGCHLD, NULL, NULL, NULL, 0);
 	if (pid < 0) {
 		snprintf(msg, sizeof msg, "clone into new namespaces");
-		report_err("clone", errno, msg);
+		report_err(STEP_CLONE, errno, msg);
 	}
 	if (pid == 0) {
 		struct init_args a = { s, sync_p[1], out_p[1], err_p[1], in_p[0] };
@@ -184,7 +184,7 @@ static void run_shim(const struct spec *s)
 			int e = errno;
 			snprintf(msg, sizeof msg, "write pid to %s", s->cgroup_procs[i]);
 			kill_and_reap((pid_t)pid);
-			report_err("cgroup", e, msg);
+			report_err(STEP_CGROUP, e, msg);
 		}
 		close(fd);
 	}
@@ -192,19 +192,19 @@ static void run_shim(const struct spec *s)
 		int e = errno;
 		snprintf(msg, sizeof msg, "send go to init");
 		kill_and_reap((pid_t)pid);
-		report_err("sync", e, msg);
+		report_err(STEP_SYNC, e, msg);
 	}
 	struct sync_result r;
 	if (sync_parent_read_result(sync_p[0], &r) < 0) {
 		int e = errno;
 		snprintf(msg, sizeof msg, "read init result");
 		kill_and_reap((pid_t)pid);
-		report_err("sync", e, msg);
+		report_err(STEP_SYNC, e, msg);
 	}
 	close(sync_p[0]);
 	if (!r.ok) {
 		kill_and_reap((pid_t)pid);
-		report_err(r.step[0] ? r.step : "init", r.err, r.msg);
+		report_err(r.step[0] ? r.step : STEP_INIT, r.err, r.msg);
 	}
 
 	int listen_fd = -1;
@@ -214,7 +214,7 @@ static void run_shim(const struct spec *s)
 			int e = errno;
 			snprintf(msg, sizeof msg, "listen on %s", s->sock_path);
 			kill_and_reap((pid_t)pid);
-			report_err("attach-socket", e, msg);
+			report_err(STEP_ATTACH_SOCKET, e, msg);
 		}
 	}
 	{
@@ -226,7 +226,7 @@ static void run_shim(const struct spec *s)
 			kill_and_reap((pid_t)pid);
 			if (s->sock_path)
 				unlink(s->sock_path);
-			report_err("pid-file", e, msg);
+			report_err(STEP_PID_FILE, e, msg);
 		}
 		n = snprintf(line, sizeof line, "ok %ld %ld\n", pid, (long)getpid());
 		write_all(report_fd, line, (size_t)n);

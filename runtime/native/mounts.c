@@ -32,7 +32,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define STEP "mount-volumes"
+#define STEP STEP_MOUNT_VOLUMES
 #define SEP '\x1f'
 
 static int sfd;

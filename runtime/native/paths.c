@@ -35,13 +35,13 @@ void paths_mask(const struct security *sec, int sfd)
 		if (stat(p, &st) < 0) {
 			if (errno == ENOENT || errno == ENOTDIR)
 				continue;
-			sync_init_fail(sfd, "masked-paths", errno, "stat %s", p);
+			sync_init_fail(sfd, STEP_MASKED_PATHS, errno, "stat %s", p);
 		}
 		int r = S_ISDIR(st.st_mode)
 			? mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555")
 			: mount("/dev/null", p, NULL, MS_BIND, NULL);
 		if (r < 0)
-			sync_init_fail(sfd, "masked-paths", errno, "mask %s", p);
+			sync_init_fail(sfd, STEP_MASKED_PATHS, errno, "mask %s", p);
 	}
 }
 
@@ -52,11 +52,11 @@ void paths_readonly(const struct security *sec, int sfd)
 		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0) {
 			if (errno == ENOENT || errno == ENOTDIR)
 				continue;
-			sync_init_fail(sfd, "readonly-paths", errno, "bind %s", p);
+			sync_init_fail(sfd, STEP_READONLY_PATHS, errno, "bind %s", p);
 		}
 		unsigned long keep = mount_flags_of(p);
 		if (mount(p, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)
-			sync_init_fail(sfd, "readonly-paths", errno, "remount %s read-only", p);
+			sync_init_fail(sfd, STEP_READONLY_PATHS, errno, "remount %s read-only", p);
 	}
 }
 
@@ -65,5 +65,5 @@ void paths_readonly_root(const struct security *sec, int sfd)
 	if (!sec->readonly_rootfs)
 		return;
 	if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | mount_flags_of("/"), NULL) < 0)
-		sync_init_fail(sfd, "readonly-rootfs", errno, "remount / read-only");
+		sync_init_fail(sfd, STEP_READONLY_ROOTFS, errno, "remount / read-only");
 }

@@ -27,16 +27,16 @@ int rootfs_main(void)
 	int sp[2];
 
 	if (spec_read(SPEC_FD, &s, msg, sizeof msg) < 0)
-		return report_spec_fd("spec", EINVAL, msg);
+		return report_spec_fd(STEP_SPEC, EINVAL, msg);
 	if (unshare(CLONE_NEWNS) < 0)
-		return report_spec_fd("unshare", errno, "unshare the mount namespace");
+		return report_spec_fd(STEP_UNSHARE, errno, "unshare the mount namespace");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return report_spec_fd("private", errno, "make / private");
+		return report_spec_fd(STEP_PRIVATE, errno, "make / private");
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
-		return report_spec_fd("sync", errno, "socketpair");
+		return report_spec_fd(STEP_SYNC, errno, "socketpair");
 	pid_t pid = fork();
 	if (pid < 0)
-		return report_spec_fd("fork", errno, "fork");
+		return report_spec_fd(STEP_FORK, errno, "fork");
 	if (pid == 0) {
 		close(sp[0]);
 		init_mount_overlay(&s, sp[1]);
@@ -50,11 +50,11 @@ int rootfs_main(void)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (rc < 0)
-		return report_spec_fd("sync", errno, "read the mount result");
+		return report_spec_fd(STEP_SYNC, errno, "read the mount result");
 	if (!r.ok)
-		return report_spec_fd(r.step[0] ? r.step : "mount", r.err, r.msg);
+		return report_spec_fd(r.step[0] ? r.step : STEP_MOUNT, r.err, r.msg);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return report_spec_fd("mount", 0, "the mounting process failed");
+		return report_spec_fd(STEP_MOUNT, 0, "the mounting process failed");
 	{
 		char line[32];
 		int n = snprintf(line, sizeof line, "ok %ld\n", (long)getpid());

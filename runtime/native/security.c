@@ -143,7 +143,7 @@ static int parse_rlimit(struct security *sec, const char *v, char *errbuf, size_
 int security_parse_key(struct security *sec, const char *k, const char *v, char *errbuf, size_t errlen)
 {
 	char *end;
-	if (!strcmp(k, "capabilities")) {
+	if (!strcmp(k, SPEC_KEY_CAPABILITIES)) {
 		if (parse_u64(v, &sec->caps, &end) < 0 || *end) {
 			snprintf(errbuf, errlen, "spec: invalid capabilities \"%s\"", v);
 			return -1;
@@ -151,11 +151,11 @@ int security_parse_key(struct security *sec, const char *k, const char *v, char 
 		sec->has_caps = 1;
 		return 1;
 	}
-	if (!strcmp(k, "noNewPrivileges")) { sec->no_new_privs = !strcmp(v, "1"); return 1; }
-	if (!strcmp(k, "readonlyRootfs")) { sec->readonly_rootfs = !strcmp(v, "1"); return 1; }
-	if (!strcmp(k, "defaultHome")) { sec->default_home = !strcmp(v, "1"); return 1; }
-	if (!strcmp(k, "user")) { sec->user = *v ? v : NULL; return 1; }
-	if (!strcmp(k, "network")) {
+	if (!strcmp(k, SPEC_KEY_NO_NEW_PRIVILEGES)) { sec->no_new_privs = !strcmp(v, "1"); return 1; }
+	if (!strcmp(k, SPEC_KEY_READONLY_ROOTFS)) { sec->readonly_rootfs = !strcmp(v, "1"); return 1; }
+	if (!strcmp(k, SPEC_KEY_DEFAULT_HOME)) { sec->default_home = !strcmp(v, "1"); return 1; }
+	if (!strcmp(k, SPEC_KEY_USER)) { sec->user = *v ? v : NULL; return 1; }
+	if (!strcmp(k, SPEC_KEY_NETWORK)) {
 		if (strcmp(v, "none") && strcmp(v, "host")) {
 			snprintf(errbuf, errlen, "spec: network \"%s\" is not none or host", v);
 			return -1;
@@ -163,14 +163,14 @@ int security_parse_key(struct security *sec, const char *k, const char *v, char 
 		sec->host_network = !strcmp(v, "host");
 		return 1;
 	}
-	if (!strcmp(k, "cgroupns")) { sec->host_cgroupns = !strcmp(v, "host"); return 1; }
-	if (!strcmp(k, "seccomp"))
+	if (!strcmp(k, SPEC_KEY_CGROUPNS)) { sec->host_cgroupns = !strcmp(v, "host"); return 1; }
+	if (!strcmp(k, SPEC_KEY_SECCOMP))
 		return parse_seccomp(sec, v, errbuf, errlen);
-	if (!strcmp(k, "seccompBpf"))
+	if (!strcmp(k, SPEC_KEY_SECCOMP_BPF))
 		return parse_bpf(sec, v, errbuf, errlen);
-	if (!strcmp(k, "rlimit"))
+	if (!strcmp(k, SPEC_KEY_RLIMIT))
 		return parse_rlimit(sec, v, errbuf, errlen);
-	if (!strcmp(k, "maskedPath") || !strcmp(k, "readonlyPath")) {
+	if (!strcmp(k, SPEC_KEY_MASKED_PATH) || !strcmp(k, SPEC_KEY_READONLY_PATH)) {
 		if (v[0] != '/') {
 			snprintf(errbuf, errlen, "spec: %s \"%s\" is not absolute", k, v);
 			return -1;
@@ -217,7 +217,7 @@ static void add_home(const char ***envp, const char *home, int sfd)
 	const char **env = calloc(n + 2, sizeof(char *));
 	char *h = malloc(strlen(home) + 6);
 	if (!env || !h)
-		sync_init_fail(sfd, "user", ENOMEM, "out of memory");
+		sync_init_fail(sfd, STEP_USER, ENOMEM, "out of memory");
 	memcpy(env, *envp, n * sizeof(char *));
 	sprintf(h, "HOME=%s", home);
 	env[n] = h;
@@ -233,11 +233,11 @@ void security_apply_process(const struct security *sec, int sfd, const char ***e
 		const struct rlimit_rule *r = &sec->rlimits[i];
 		struct rlimit rl = { (rlim_t)r->soft, (rlim_t)r->hard };
 		if (setrlimit(r->resource, &rl) < 0)
-			sync_init_fail(sfd, "rlimit", errno, "setrlimit %d to %llu:%llu", r->resource,
+			sync_init_fail(sfd, STEP_RLIMIT, errno, "setrlimit %d to %llu:%llu", r->resource,
 				       (unsigned long long)r->soft, (unsigned long long)r->hard);
 	}
 	if (user_resolve(sec->user, &u, msg, sizeof msg) < 0)
-		sync_init_fail(sfd, "user", errno, "%s", msg);
+		sync_init_fail(sfd, STEP_USER, errno, "%s", msg);
 	if (sec->default_home)
 		add_home(envp, u.home, sfd);
 
@@ -253,29 +253,29 @@ void security_apply_process(const struct security *sec, int sfd, const char ***e
 			if (caps & (1ULL << c))
 				continue;
 			if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
-				sync_init_fail(sfd, "capabilities", errno, "drop capability %d from the bounding set", c);
+				sync_init_fail(sfd, STEP_CAPABILITIES, errno, "drop capability %d from the bounding set", c);
 		}
 	}
 	if (sec->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		sync_init_fail(sfd, "no-new-privs", errno, "prctl PR_SET_NO_NEW_PRIVS");
+		sync_init_fail(sfd, STEP_NO_NEW_PRIVS, errno, "prctl PR_SET_NO_NEW_PRIVS");
 	if (sec->n_bpf ? seccomp_load_program(sec->bpf, sec->n_bpf) < 0 : seccomp_load(sec->seccomp, sec->n_seccomp) < 0) {
 		if (sec->n_bpf)
-			sync_init_fail(sfd, "seccomp", errno, "load the seccomp profile (%zu instructions)", sec->n_bpf);
-		sync_init_fail(sfd, "seccomp", errno, "load the seccomp filter (%zu rules)", sec->n_seccomp);
+			sync_init_fail(sfd, STEP_SECCOMP, errno, "load the seccomp profile (%zu instructions)", sec->n_bpf);
+		sync_init_fail(sfd, STEP_SECCOMP, errno, "load the seccomp filter (%zu rules)", sec->n_seccomp);
 	}
 
 	if (setgroups(u.n_groups, u.groups) < 0)
-		sync_init_fail(sfd, "user", errno, "setgroups (%zu groups)", u.n_groups);
+		sync_init_fail(sfd, STEP_USER, errno, "setgroups (%zu groups)", u.n_groups);
 	if (setresgid(u.gid, u.gid, u.gid) < 0)
-		sync_init_fail(sfd, "user", errno, "setgid %u", (unsigned)u.gid);
+		sync_init_fail(sfd, STEP_USER, errno, "setgid %u", (unsigned)u.gid);
 	if (setresuid(u.uid, u.uid, u.uid) < 0)
-		sync_init_fail(sfd, "user", errno, "setuid %u", (unsigned)u.uid);
+		sync_init_fail(sfd, STEP_USER, errno, "setuid %u", (unsigned)u.uid);
 
 	if (sec->has_caps) {
 		uint64_t set = u.uid == 0 ? caps : 0;
 		if (set_caps(set, set, 0) < 0)
-			sync_init_fail(sfd, "capabilities", errno, "capset 0x%llx", (unsigned long long)set);
+			sync_init_fail(sfd, STEP_CAPABILITIES, errno, "capset 0x%llx", (unsigned long long)set);
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-			sync_init_fail(sfd, "capabilities", errno, "clear the ambient set");
+			sync_init_fail(sfd, STEP_CAPABILITIES, errno, "clear the ambient set");
 	}
 }

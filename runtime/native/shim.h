@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "security.h"
+#include "shim_protocol.h" /* generated: spec keys and step names (runtime/process/shimProtocol.ts) */
 
 #define SPEC_FD 3
 

@@ -96,11 +96,11 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 		}
 	}
 	memset(s, 0, sizeof(*s));
-	s->lower_dirs = alloc_arr(count_key(buf, len, "lowerDirs"));
-	s->args = alloc_arr(count_key(buf, len, "args"));
-	s->env = alloc_arr(count_key(buf, len, "env"));
-	s->cgroup_procs = alloc_arr(count_key(buf, len, "cgroupProcs"));
-	s->mounts = alloc_arr(count_key(buf, len, "mounts"));
+	s->lower_dirs = alloc_arr(count_key(buf, len, SPEC_KEY_LOWER_DIRS));
+	s->args = alloc_arr(count_key(buf, len, SPEC_KEY_ARGS));
+	s->env = alloc_arr(count_key(buf, len, SPEC_KEY_ENV));
+	s->cgroup_procs = alloc_arr(count_key(buf, len, SPEC_KEY_CGROUP_PROCS));
+	s->mounts = alloc_arr(count_key(buf, len, SPEC_KEY_MOUNTS));
 	if (!s->lower_dirs || !s->args || !s->env || !s->cgroup_procs)
 		return err_out(errbuf, errlen, "%s", "out of memory");
 
@@ -109,26 +109,26 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 		const char *k = buf + off;
 		const char *v = k + strlen(k) + 1;
 		off = (size_t)(v - buf) + strlen(v) + 1;
-		if (!strcmp(k, "id")) s->id = v;
-		else if (!strcmp(k, "lowerDirs")) s->lower_dirs[s->n_lower++] = v;
-		else if (!strcmp(k, "upperDir")) s->upper_dir = v;
-		else if (!strcmp(k, "workDir")) s->work_dir = v;
-		else if (!strcmp(k, "mergedDir")) s->merged_dir = v;
-		else if (!strcmp(k, "args")) s->args[s->n_args++] = v;
-		else if (!strcmp(k, "env")) s->env[s->n_env++] = v;
-		else if (!strcmp(k, "cwd")) s->cwd = v;
-		else if (!strcmp(k, "hostname")) s->hostname = v;
-		else if (!strcmp(k, "cgroupProcs")) s->cgroup_procs[s->n_cgroup_procs++] = v;
-		else if (!strcmp(k, "logPath")) s->log_path = v;
-		else if (!strcmp(k, "exitPath")) s->exit_path = v;
-		else if (!strcmp(k, "pidPath")) s->pid_path = v;
-		else if (!strcmp(k, "logMaxSize")) s->log_max_size = strtoll(v, NULL, 10);
-		else if (!strcmp(k, "logMaxFiles")) s->log_max_files = (int)strtol(v, NULL, 10);
-		else if (!strcmp(k, "mounts")) s->mounts[s->n_mounts++] = v;
-		else if (!strcmp(k, "execPid")) s->exec_pid = strtol(v, NULL, 10);
-		else if (!strcmp(k, "stdin")) s->open_stdin = !strcmp(v, "1");
-		else if (!strcmp(k, "tty")) s->tty = !strcmp(v, "1");
-		else if (!strcmp(k, "sockPath")) s->sock_path = v;
+		if (!strcmp(k, SPEC_KEY_ID)) s->id = v;
+		else if (!strcmp(k, SPEC_KEY_LOWER_DIRS)) s->lower_dirs[s->n_lower++] = v;
+		else if (!strcmp(k, SPEC_KEY_UPPER_DIR)) s->upper_dir = v;
+		else if (!strcmp(k, SPEC_KEY_WORK_DIR)) s->work_dir = v;
+		else if (!strcmp(k, SPEC_KEY_MERGED_DIR)) s->merged_dir = v;
+		else if (!strcmp(k, SPEC_KEY_ARGS)) s->args[s->n_args++] = v;
+		else if (!strcmp(k, SPEC_KEY_ENV)) s->env[s->n_env++] = v;
+		else if (!strcmp(k, SPEC_KEY_CWD)) s->cwd = v;
+		else if (!strcmp(k, SPEC_KEY_HOSTNAME)) s->hostname = v;
+		else if (!strcmp(k, SPEC_KEY_CGROUP_PROCS)) s->cgroup_procs[s->n_cgroup_procs++] = v;
+		else if (!strcmp(k, SPEC_KEY_LOG_PATH)) s->log_path = v;
+		else if (!strcmp(k, SPEC_KEY_EXIT_PATH)) s->exit_path = v;
+		else if (!strcmp(k, SPEC_KEY_PID_PATH)) s->pid_path = v;
+		else if (!strcmp(k, SPEC_KEY_LOG_MAX_SIZE)) s->log_max_size = strtoll(v, NULL, 10);
+		else if (!strcmp(k, SPEC_KEY_LOG_MAX_FILES)) s->log_max_files = (int)strtol(v, NULL, 10);
+		else if (!strcmp(k, SPEC_KEY_MOUNTS)) s->mounts[s->n_mounts++] = v;
+		else if (!strcmp(k, SPEC_KEY_EXEC_PID)) s->exec_pid = strtol(v, NULL, 10);
+		else if (!strcmp(k, SPEC_KEY_STDIN)) s->open_stdin = !strcmp(v, "1");
+		else if (!strcmp(k, SPEC_KEY_TTY)) s->tty = !strcmp(v, "1");
+		else if (!strcmp(k, SPEC_KEY_SOCK_PATH)) s->sock_path = v;
 		else {
 			int r = security_parse_key(&s->security, k, v, errbuf, errlen);
 			if (r < 0)
@@ -144,12 +144,12 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 	}
 #define REQ_ABS(f, name) \
 	if (!s->f || s->f[0] != '/') return err_out(errbuf, errlen, "spec: %s must be an absolute path", name)
-	REQ_ABS(upper_dir, "upperDir");
-	REQ_ABS(work_dir, "workDir");
-	REQ_ABS(merged_dir, "mergedDir");
-	REQ_ABS(log_path, "logPath");
-	REQ_ABS(exit_path, "exitPath");
-	REQ_ABS(pid_path, "pidPath");
+	REQ_ABS(upper_dir, SPEC_KEY_UPPER_DIR);
+	REQ_ABS(work_dir, SPEC_KEY_WORK_DIR);
+	REQ_ABS(merged_dir, SPEC_KEY_MERGED_DIR);
+	REQ_ABS(log_path, SPEC_KEY_LOG_PATH);
+	REQ_ABS(exit_path, SPEC_KEY_EXIT_PATH);
+	REQ_ABS(pid_path, SPEC_KEY_PID_PATH);
 #undef REQ_ABS
 	if (!s->id || !*s->id)
 		return err_out(errbuf, errlen, "%s", "spec: id is required");

@@ -9,6 +9,7 @@ import type { Duplex, Readable } from 'node:stream';
 import { BerthError, InitError, SystemError } from '../../events/errors.js';
 import { DEFAULT_SHIM_BINARY, parseShimReport } from './shim.js';
 import { securityPairs, type SecuritySpec } from './securitySpec.js';
+import type { SpecKey } from './shimProtocol.js';
 
 export interface ExecSpec {
   /** host pid of the container's init, whose namespaces the process joins */
@@ -30,7 +31,7 @@ export interface ExecSpec {
 
 /** The exec spec in the shim's key\0value\0 format. */
 export function encodeExecSpec(spec: ExecSpec): Buffer {
-  const pairs: Array<[string, string]> = [['execPid', String(spec.pid)]];
+  const pairs: Array<[SpecKey, string]> = [['execPid', String(spec.pid)]];
   for (const arg of spec.args) pairs.push(['args', arg]);
   for (const entry of spec.env) pairs.push(['env', entry]);
   pairs.push(['cwd', spec.cwd || '/']);

@@ -1,7 +1,10 @@
 /**
  * The security part of the shim's spec (runtime/native/security.h reads it), shared by a
- * container's start and by exec. Wire keys are the field names; arrays repeat the key.
+ * container's start and by exec. Wire keys are the field names; arrays repeat the key. The keys
+ * are declared in shimProtocol.ts, with the C side generated from there.
  */
+import { SECURITY_FLAG_KEYS, SECURITY_LIST_KEYS, SECURITY_STRING_KEYS, type SpecKey } from './shimProtocol.js';
+
 export interface SecuritySpec {
   /** Bit mask of capability numbers ("0x..."): the bounding set, and effective/permitted for uid 0. Absent: unchanged. */
   capabilities?: string;
@@ -25,16 +28,16 @@ export interface SecuritySpec {
   cgroupns?: 'private' | 'host';
 }
 
-const FLAGS = ['noNewPrivileges', 'readonlyRootfs', 'defaultHome'] as const;
-const STRINGS = ['capabilities', 'user', 'network', 'cgroupns'] as const;
-const LISTS = ['seccomp', 'seccompBpf', 'rlimit', 'maskedPath', 'readonlyPath'] as const;
+const FLAGS = SECURITY_FLAG_KEYS satisfies ReadonlyArray<keyof SecuritySpec>;
+const STRINGS = SECURITY_STRING_KEYS satisfies ReadonlyArray<keyof SecuritySpec>;
+const LISTS = SECURITY_LIST_KEYS satisfies ReadonlyArray<keyof SecuritySpec>;
 /** Every wire key of the security part. */
 export const SECURITY_KEYS: ReadonlySet<string> = new Set([...FLAGS, ...STRINGS, ...LISTS]);
 
 /** The key/value pairs of a security spec, in a fixed order. */
-export function securityPairs(sec: SecuritySpec | undefined): Array<[string, string]> {
+export function securityPairs(sec: SecuritySpec | undefined): Array<[SpecKey, string]> {
   if (!sec) return [];
-  const pairs: Array<[string, string]> = [];
+  const pairs: Array<[SpecKey, string]> = [];
   for (const key of STRINGS) if (sec[key] !== undefined) pairs.push([key, sec[key]!]);
   for (const key of FLAGS) if (sec[key] !== undefined) pairs.push([key, sec[key] ? '1' : '0']);
   for (const key of LISTS) for (const value of sec[key] ?? []) pairs.push([key, value]);

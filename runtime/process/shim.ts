@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 import { BerthError, errnoDescription, errnoName, InitError, SystemError } from '../../events/errors.js';
+import { SHIM_STEPS as SHIM_STEP_NAMES } from './shimProtocol.js';
 import { encodeShimSpec, type ShimSpec } from './shimSpec.js';
 
 export type { ShimSpec } from './shimSpec.js';
@@ -11,8 +12,8 @@ export type { ShimSpec } from './shimSpec.js';
 /** Default location of the shim: dist/native/berth-shim, next to dist/runtime/process/shim.js. */
 export const DEFAULT_SHIM_BINARY = fileURLToPath(new URL('../../native/berth-shim', import.meta.url));
 
-/** Steps that run in the shim itself rather than in the container's init. */
-const SHIM_STEPS = new Set(['spec', 'shim', 'open-log', 'pipes', 'sync', 'clone', 'cgroup', 'pid-file', 'pty', 'attach-socket']);
+/** Steps that run in the shim itself rather than in the container's init (declared in shimProtocol.ts). */
+const SHIM_STEPS: ReadonlySet<string> = new Set(SHIM_STEP_NAMES);
 
 /** The message of a failed setup step: where (shim or init), the step, the detail, the errno. */
 function initMessage(step: string, errno: number, detail: string): string {

@@ -7,6 +7,7 @@
  */
 import { addSecurityPair, SECURITY_KEYS, securityPairs, type SecuritySpec } from './securitySpec.js';
 import { ValidationError } from '../../events/errors.js';
+import type { SpecKey } from './shimProtocol.js';
 
 export interface ShimSpec {
   /** container id, 64 hex chars */
@@ -47,8 +48,10 @@ export interface ShimSpec {
   sockPath?: string;
 }
 
-const SCALARS = ['id', 'upperDir', 'workDir', 'mergedDir', 'cwd', 'hostname', 'logPath', 'exitPath', 'pidPath'] as const;
-const ARRAYS = ['lowerDirs', 'args', 'env', 'cgroupProcs'] as const;
+/** The wire keys are the field names, each declared in shimProtocol.ts (the C side is generated from there). */
+type Declared<K extends keyof ShimSpec> = K extends SpecKey ? K : never;
+const SCALARS = ['id', 'upperDir', 'workDir', 'mergedDir', 'cwd', 'hostname', 'logPath', 'exitPath', 'pidPath'] as const satisfies ReadonlyArray<Declared<keyof ShimSpec>>;
+const ARRAYS = ['lowerDirs', 'args', 'env', 'cgroupProcs'] as const satisfies ReadonlyArray<Declared<keyof ShimSpec>>;
 /** field order on the wire (arrays keep element order) */
 const ORDER: ReadonlyArray<keyof ShimSpec> = [
   'id', 'lowerDirs', 'upperDir', 'workDir', 'mergedDir', 'args', 'env', 'cwd', 'hostname',
