@@ -11,7 +11,9 @@ import { EVENTS_STREAM, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, SUBJECT_TOKEN, hostIn
 import { createCgroupManager } from '../runtime/cgroups/detect.js';
 import type { Layout } from '../runtime/layout.js';
 import { connectNats, type NatsTarget } from '../runtime/nats/connect.js';
-import { ensureEmbeddedNats } from '../runtime/nats/embedded.js';
+import { embeddedTarget, ensureEmbeddedNats } from '../runtime/nats/embedded.js';
+import { followReachability } from '../runtime/nats/reachability.js';
+import { superviseEmbeddedNats } from '../runtime/nats/supervisor.js';
 import { clusterSizeOf, replicasFor, waitForJetStream, waitForStreamLeader } from '../runtime/nats/clusterSize.js';
 import { untilAnswered } from '../runtime/nats/untilAnswered.js';
 import { lockRoot } from '../runtime/daemonLock.js';
@@ -61,10 +63,14 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const lock = await lockRoot(layout.root);
   phase('locked');
   const hostId = await chooseHostId(layout, options.hostId);
-  const target: NatsTarget = options.nats ?? (await ensureEmbeddedNats(layout));
+  const embedded = options.nats ? null : await ensureEmbeddedNats(layout);
+  const target: NatsTarget = options.nats ?? embeddedTarget(embedded!);
   phase('nats up');
   // Its own inbox prefix: a host's credentials allow no other inboxes.
   const nc = await connectNats({ ...target, inboxPrefix: options.nats ? hostInboxPrefix(hostId) : undefined }, `berthd-${hostId}`);
+  const connection = followReachability(nc);
+  // The embedded server is started again when it dies (the certificate stays pinned).
+  const supervisor = embedded ? superviseEmbeddedNats(layout, embedded, (line) => console.error(`berthd: ${line}`)) : null;
   phase('connected');
   await waitForJetStream(nc);
   const replicas = replicasFor(clusterSizeOf(nc.info));
@@ -113,16 +119,20 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   console.error(`berthd: ready: host ${hostId}, ${replayed.snapshots} snapshots and ${replayed.events} events replayed, cgroup ${cgroups.mode}, ${ms} ms`);
   return {
     async stop() {
+      supervisor?.stop();
       clearInterval(compaction);
       fencing?.stop();
-      await heartbeats.stop(true);
+      // With NATS down, nothing that needs it is waited for: each call would time out in turn.
+      const reachable = connection.reachable;
+      if (!reachable) console.error('berthd: NATS is unreachable; stopping without removing the heartbeat or writing snapshots');
+      await heartbeats.stop(reachable);
       subscription.unsubscribe();
-      await host.flushSnapshots().catch((error: Error) => console.error(`berthd: snapshots: ${error.message}`));
+      if (reachable) await host.flushSnapshots().catch((error: Error) => console.error(`berthd: snapshots: ${error.message}`));
       host.stop();
       await worker.close();
       // Drain, but never hang on a broker that is gone.
       const draining = performance.now();
-      await Promise.race([nc.drain().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      if (reachable) await Promise.race([nc.drain().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000))]);
       if (process.env.BERTH_DEBUG) console.error(`berthd: drained in ${(performance.now() - draining).toFixed(0)} ms`);
       await nc.close().catch(() => {});
       await lock.release();
