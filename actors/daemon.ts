@@ -96,9 +96,15 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
     await fencing.acknowledge(ownFence).catch((error: Error) => console.error(`berthd: fencing: ${error.message}`));
   }
   const retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
-  const compact = () => host.compact(retentionMs).catch((error: Error) => console.error(`berthd: compaction: ${error.message}`));
+  let compaction: NodeJS.Timeout | undefined;
+  const compact = () => host.compact(retentionMs).catch((error: Error) => {
+    if (!/permission/i.test(error.message)) return console.error(`berthd: compaction: ${error.message}`);
+    // A host's cluster credentials may not purge (runtime/nats/cluster/permissions.ts).
+    console.error('berthd: compaction: these credentials may not purge the event log (the operator\'s may); the history of removed containers is kept');
+    clearInterval(compaction);
+  });
   await compact();
-  const compaction = setInterval(compact, Math.min(retentionMs, 3600_000));
+  compaction = setInterval(compact, Math.min(retentionMs, 3600_000));
   compaction.unref();
   const node = await untilAnswered('the node events', () => NodeRecord.open(hostId, store));
   const heartbeatBucket = await untilAnswered('the heartbeat bucket', () => openHeartbeatBucket(nc, replicas));

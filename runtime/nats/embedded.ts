@@ -26,13 +26,29 @@ export interface NatsInfo {
 
 const NATS_SERVER = process.env.BERTH_NATS_SERVER ?? 'nats-server';
 
-export async function readNatsInfo(layout: Layout): Promise<NatsInfo | null> {
+async function readRecorded(layout: Layout): Promise<Partial<NatsInfo> | null> {
   try {
-    const info = JSON.parse(await fs.readFile(layout.natsInfo, 'utf8')) as NatsInfo;
-    // An info file of an older berth, without a certificate, names a server no client may trust.
-    return typeof info.certificate === 'string' ? info : null;
+    return JSON.parse(await fs.readFile(layout.natsInfo, 'utf8')) as Partial<NatsInfo>;
   } catch {
     return null;
+  }
+}
+
+export async function readNatsInfo(layout: Layout): Promise<NatsInfo | null> {
+  const info = await readRecorded(layout);
+  // An info file of an older berth, without a certificate, names a server no client may trust.
+  return typeof info?.certificate === 'string' ? (info as NatsInfo) : null;
+}
+
+/** Ends a server an older berth started without TLS, so that its store is not opened twice. */
+async function endServerWithoutTls(layout: Layout): Promise<void> {
+  const recorded = await readRecorded(layout);
+  const pid = recorded?.pid;
+  if (!pid || typeof recorded.certificate === 'string' || !isEmbeddedServer(layout, pid)) return;
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    if (!isAlive(pid)) return;
+    process.kill(pid, signal);
+    for (let i = 0; i < 400 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
@@ -100,6 +116,7 @@ async function spawnServer(layout: Layout, info: Omit<NatsInfo, 'pid'>): Promise
 export async function ensureEmbeddedNats(layout: Layout): Promise<NatsInfo> {
   const existing = await readNatsInfo(layout);
   if (existing && isEmbeddedServer(layout, existing.pid)) return existing;
+  await endServerWithoutTls(layout);
   await fs.mkdir(layout.runRoot, { recursive: true, mode: 0o700 });
   await fs.mkdir(layout.natsStoreDir, { recursive: true, mode: 0o700 });
   const certificate = await ensureServerCertificate(layout.runRoot);
