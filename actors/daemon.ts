@@ -11,7 +11,9 @@ import { EVENTS_STREAM, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, SUBJECT_TOKEN, hostIn
 import { createCgroupManager } from '../runtime/cgroups/detect.js';
 import type { Layout } from '../runtime/layout.js';
 import { connectNats, type NatsTarget } from '../nats/server/connect.js';
-import { ensureEmbeddedNats } from '../nats/server/embedded.js';
+import { embeddedTarget, ensureEmbeddedNats } from '../nats/server/embedded.js';
+import { followReachability } from '../nats/server/reachability.js';
+import { superviseEmbeddedNats } from '../nats/server/supervisor.js';
 import { clusterSizeOf, replicasFor, waitForJetStream, waitForStreamLeader } from '../nats/server/clusterSize.js';
 import { untilAnswered } from '../nats/server/untilAnswered.js';
 import { lockRoot } from '../runtime/daemonLock.js';
@@ -69,10 +71,14 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const lock = await lockRoot(layout.root);
   phase('locked');
   const hostId = await chooseHostId(layout, options.hostId);
-  const target: NatsTarget = options.nats ?? (await ensureEmbeddedNats(layout));
+  const embedded = options.nats ? null : await ensureEmbeddedNats(layout);
+  const target: NatsTarget = options.nats ?? embeddedTarget(embedded!);
   phase('nats up');
   // Its own inbox prefix: a host's credentials allow no other inboxes.
   const nc = await connectNats({ ...target, inboxPrefix: options.nats ? hostInboxPrefix(hostId) : undefined }, `berthd-${hostId}`);
+  const connection = followReachability(nc);
+  // The embedded server is started again when it dies (the certificate stays pinned).
+  const supervisor = embedded ? superviseEmbeddedNats(layout, embedded, (line) => log.warn(line)) : null;
   phase('connected');
   await waitForJetStream(nc);
   const replicas = replicasFor(clusterSizeOf(nc.info));
@@ -98,9 +104,15 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
     await fencing.acknowledge(ownFence).catch((error: Error) => log.error('fencing: acknowledging the fence failed', { error }));
   }
   const retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
-  const compact = () => host.compact(retentionMs).catch((error: Error) => log.error('compaction failed', { error }));
+  let compaction: NodeJS.Timeout | undefined;
+  const compact = () => host.compact(retentionMs).catch((error: Error) => {
+    if (!/permission/i.test(error.message)) return log.error('compaction failed', { error });
+    // A host's cluster credentials may not purge (nats/cluster/permissions.ts).
+    log.warn('compaction: these credentials may not purge the event log (the operator\'s may); the history of removed containers is kept');
+    clearInterval(compaction);
+  });
   await compact();
-  const compaction = setInterval(compact, Math.min(retentionMs, 3600_000));
+  compaction = setInterval(compact, Math.min(retentionMs, 3600_000));
   compaction.unref();
   const node = await untilAnswered('the node events', () => NodeRecord.open(hostId, store));
   const heartbeatStore = await untilAnswered('the heartbeat bucket', () => KvHeartbeatStore.open(nc, replicas));
@@ -121,17 +133,21 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   log.info('ready', { host: hostId, snapshots: replayed.snapshots, events: replayed.events, cgroup: cgroups.mode, ms: Math.round(performance.now() - started) });
   return {
     async stop() {
+      supervisor?.stop();
       clearInterval(compaction);
       fencing?.stop();
-      await heartbeats.stop(true);
+      // With NATS down, nothing that needs it is waited for: each call would time out in turn.
+      const reachable = connection.reachable;
+      if (!reachable) log.warn('NATS is unreachable; stopping without removing the heartbeat or writing snapshots');
+      await heartbeats.stop(reachable);
       subscription.unsubscribe();
-      await host.flushSnapshots().catch((error: Error) => log.error('writing the snapshots failed', { error }));
+      if (reachable) await host.flushSnapshots().catch((error: Error) => log.error('writing the snapshots failed', { error }));
       host.stop();
       await worker.close();
       // Drain, but never hang on a broker that is gone.
       const draining = performance.now();
       // A broker that is gone cannot be drained: noted, and the stop goes on.
-      await Promise.race([nc.drain().catch((error: Error) => log.debug('drain failed', { error })), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      if (reachable) await Promise.race([nc.drain().catch((error: Error) => log.debug('drain failed', { error })), new Promise((resolve) => setTimeout(resolve, 2000))]);
       log.debug('drained', { ms: Math.round(performance.now() - draining) });
       await nc.close().catch((error: Error) => log.debug('closing the NATS connection failed', { error }));
       await lock.release();

@@ -17,7 +17,8 @@ import type { DaemonInfo } from '../actors/daemon.js';
 import { layoutFrom, type Layout } from '../runtime/layout.js';
 import { untilAnswered } from '../nats/server/untilAnswered.js';
 import { connectNats, type NatsTarget } from '../nats/server/connect.js';
-import { readNatsInfo } from '../nats/server/embedded.js';
+import { embeddedTarget, readNatsInfo } from '../nats/server/embedded.js';
+import { isAlive } from '../runtime/processes.js';
 import { splitHostRef } from './addressing.js';
 import { locateContainer, routeRequest } from './clusterRequests.js';
 
@@ -126,7 +127,7 @@ async function tryConnect(layout: Layout, globals: GlobalOptions): Promise<Clien
   if (external) target = { url: external, token: process.env.BERTH_NATS_TOKEN, credsFile: globals.creds ?? process.env.BERTH_NATS_CREDS, caFile: process.env.BERTH_NATS_CA };
   else {
     const nats = await readNatsInfo(layout);
-    if (nats) target = { url: nats.url, token: nats.token };
+    if (nats) target = embeddedTarget(nats);
   }
   if (!target || (!host && !external)) return null;
   let nc: NatsConnection;
@@ -172,8 +173,14 @@ export async function connectClient(globals: GlobalOptions): Promise<Client> {
   if (process.env.BERTH_NO_AUTOSTART === '1') {
     throw new BerthError(`no berth daemon is running for ${layout.root}; start one with berth daemon`);
   }
-  const pid = await startDaemon(layout);
-  process.stderr.write(`berth: no daemon was running; started one in the background (pid ${pid}, log ${layout.daemonLog})\n`);
+  // A daemon that is alive but not answering (its nats-server starting again) is waited for:
+  // a second one would only fail on the lock.
+  const running = await readDaemonInfo(layout);
+  if (running && isAlive(running.pid)) process.stderr.write(`berth: the daemon (pid ${running.pid}) is not answering yet; waiting\n`);
+  else {
+    const pid = await startDaemon(layout);
+    process.stderr.write(`berth: no daemon was running; started one in the background (pid ${pid}, log ${layout.daemonLog})\n`);
+  }
   for (let i = 0; i < 300; i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const ready = await tryConnect(layout, globals);

@@ -2,6 +2,7 @@
 /** `berth-cluster`: writes the NATS configs and credentials of a berth cluster (docs/MULTIHOST.md). */
 import { Command } from 'commander';
 import { initCluster } from '../nats/cluster/init.js';
+import { setupCluster } from '../nats/cluster/setup.js';
 import { collect } from './verbs/verb.js';
 
 const program = new Command('berth-cluster').description('Write the NATS configs and credentials of a berth cluster');
@@ -25,6 +26,14 @@ program.command('init')
       tls: opts.tls ? { cert, key, ca } : undefined,
     });
     process.stdout.write(`wrote ${plan.nodes.length} node configs and ${plan.principals.length} creds files in ${opts.dir}\n`);
+  });
+program.command('setup')
+  .description('create the events stream and the buckets (the operator\'s step; hosts only adopt them)')
+  .requiredOption('--nats <urls>', 'the cluster\'s client URLs, comma-separated')
+  .requiredOption('--creds <file>', 'the operator\'s creds (creds/operator.creds)')
+  .action(async (opts: { nats: string; creds: string }) => {
+    const { replicas } = await setupCluster({ url: opts.nats, credsFile: opts.creds, caFile: process.env.BERTH_NATS_CA });
+    process.stdout.write(`the events stream and buckets are ready (${replicas} replicas)\n`);
   });
 try {
   await program.parseAsync(process.argv);

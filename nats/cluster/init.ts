@@ -1,7 +1,7 @@
 /**
  * `berth-cluster init`: writes everything a berth cluster's NATS needs into one dir: a config
  * per node (`<node>.conf`), a creds file per host and per CLI user (`creds/<name>.creds`,
- * 0600) and `plan.json` (the plan with public keys only, to write the configs again).
+ * 0600), the operator's (`creds/operator.creds`, 0600: keep it off the hosts) and `plan.json` (the plan with public keys only, to write the configs again).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -10,7 +10,10 @@ import { SUBJECT_TOKEN } from '../../events/subjects.js';
 import { ValidationError } from '../../events/errors.js';
 import { nodeConfig, type ClusterNode, type ClusterPlan, type Principal } from './config.js';
 import { createCredentials, writeCredsFile } from './credentials.js';
-import { cliPermissions, hostPermissions } from './permissions.js';
+import { cliPermissions, hostPermissions, operatorPermissions } from './permissions.js';
+
+/** The name of the operator's creds file (`creds/operator.creds`). */
+export const OPERATOR = 'operator';
 
 export interface InitOptions {
   dir: string;
@@ -34,6 +37,7 @@ export function parseNode(spec: string): ClusterNode {
 export async function initCluster(options: InitOptions): Promise<ClusterPlan> {
   for (const name of [...options.hosts, ...options.users]) {
     if (!SUBJECT_TOKEN.test(name)) throw new ValidationError(`invalid principal name "${name}": use letters, digits, '-' and '_'`);
+    if (name === OPERATOR) throw new ValidationError(`"${OPERATOR}" is the cluster's operator: name hosts and users otherwise`);
   }
   const nodes = options.nodes.map(parseNode);
   await fs.mkdir(path.join(options.dir, 'creds'), { recursive: true, mode: 0o700 });
@@ -45,6 +49,7 @@ export async function initCluster(options: InitOptions): Promise<ClusterPlan> {
   };
   for (const host of options.hosts) await add(host, hostPermissions(host));
   for (const user of options.users) await add(user, cliPermissions());
+  await add(OPERATOR, operatorPermissions());
   const plan: ClusterPlan = {
     cluster: options.cluster,
     nodes,

@@ -3,8 +3,14 @@
  * Pure: the config writer turns them into nats-server's `permissions` blocks.
  *
  * - A host publishes only its own events, output, heartbeat and snapshot keys, any fence key, and the
- *   JetStream API calls the daemon makes; it subscribes only to its own commands and its own
- *   inbox prefix (`_INBOX_<host>`), so it can neither command nor overhear another host.
+ *   JetStream API calls that read (stream info, message gets, consumers); it subscribes only to its
+ *   own commands and its own inbox prefix (`_INBOX_<host>`), so it can neither command nor overhear
+ *   another host. It administers nothing: no stream or bucket is created, updated, deleted or
+ *   purged with a host's credentials (JetStream grants are per stream, not per subject, so a purge
+ *   grant would let a host purge every host's history). Its snapshot keys it forgets itself: a KV
+ *   purge is a publish with a roll-up header on its own key.
+ * - The operator (`berth-cluster setup`, or a daemon started with its creds) creates the stream and
+ *   the buckets and purges; its creds are an administrator's and stay off the hosts.
  * - A CLI user sends commands to any host and reads events, output and heartbeats.
  * Replies to requests are allowed by `allow_responses`, never by a broad publish grant.
  */
@@ -17,15 +23,13 @@ export interface Permissions {
   allowResponses: boolean;
 }
 
-/** The JetStream API calls a daemon makes (stream and bucket setup, reads, compaction). */
+/** The JetStream API calls a host's daemon makes: reads only (it adopts the stream and buckets). */
 function daemonJetStreamApi(): string[] {
   const owned = [EVENTS_STREAM, `KV_${SNAPSHOT_BUCKET}`, `KV_${HEARTBEAT_BUCKET}`, `KV_${FENCE_BUCKET}`];
   return [
     '$JS.API.INFO',
     ...owned.flatMap((stream) => [
       `$JS.API.STREAM.INFO.${stream}`,
-      `$JS.API.STREAM.CREATE.${stream}`,
-      `$JS.API.STREAM.UPDATE.${stream}`,
       `$JS.API.STREAM.MSG.GET.${stream}`,
       `$JS.API.DIRECT.GET.${stream}.>`,
       `$JS.API.DIRECT.GET.${stream}`,
@@ -35,9 +39,6 @@ function daemonJetStreamApi(): string[] {
       `$JS.API.CONSUMER.DELETE.${stream}.>`,
       `$JS.API.CONSUMER.MSG.NEXT.${stream}.>`,
     ]),
-    // Compaction purges a removed entity's subject; the snapshot bucket forgets its key.
-    `$JS.API.STREAM.PURGE.${EVENTS_STREAM}`,
-    `$JS.API.STREAM.PURGE.KV_${SNAPSHOT_BUCKET}`,
     '$JS.FC.>',
     '$JS.ACK.>',
   ];
@@ -83,4 +84,9 @@ export function cliPermissions(): Permissions {
     subscribe: ['_INBOX.>', 'berth.out.>', 'berth.evt.>'],
     allowResponses: false,
   };
+}
+
+/** The cluster's administrator: everything, the stream and buckets' creation and purges included. */
+export function operatorPermissions(): Permissions {
+  return { publish: ['>'], subscribe: ['>'], allowResponses: true };
 }

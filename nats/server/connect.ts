@@ -1,5 +1,6 @@
 /** Connecting to NATS: the embedded server (url and token from the run root) or an external one. */
 import fs from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { connect, credsAuthenticator, nkeyAuthenticator, type Authenticator, type NatsConnection } from '@nats-io/transport-node';
 import { BerthError } from '../../events/errors.js';
@@ -15,6 +16,12 @@ export interface NatsTarget {
   inboxPrefix?: string;
   /** The CA that signed a TLS cluster's certificates (BERTH_NATS_CA; scripts/cluster-certs.sh). */
   caFile?: string;
+  /**
+   * The embedded server's own certificate, PEM (runtime/nats/serverCertificate.ts): the only
+   * server this client talks to. The TLS handshake must verify against exactly this
+   * certificate before CONNECT, and with it the token, is sent.
+   */
+  pinnedCertificate?: string;
 }
 
 async function authenticatorOf(file: string): Promise<Authenticator> {
@@ -39,6 +46,20 @@ function serverIdentityCheck(servers: string[]): (host: string, cert: PeerCertif
   return (host, cert) => (host === 'localhost' && !localhostListed ? undefined : checkServerIdentity(host, cert));
 }
 
+/** TLS options that accept exactly one certificate, whatever name or address it is reached at. */
+function pinnedTls(pem: string): { ca: string; checkServerIdentity: (host: string, cert: PeerCertificate) => Error | undefined } {
+  const fingerprint = new X509Certificate(pem).fingerprint256;
+  return {
+    ca: pem,
+    checkServerIdentity: (_host, cert) => (cert.fingerprint256 === fingerprint ? undefined : new BerthError('the NATS server is not the embedded nats-server: its certificate differs')),
+  };
+}
+
+function tlsOptions(target: NatsTarget, servers: string[]): object | undefined {
+  if (target.pinnedCertificate) return pinnedTls(target.pinnedCertificate);
+  return target.caFile ? { caFile: target.caFile, checkServerIdentity: serverIdentityCheck(servers) } : undefined;
+}
+
 export async function connectNats(target: NatsTarget, name: string, opts: { reconnect?: boolean } = {}): Promise<NatsConnection> {
   const servers = target.url.split(',').map((s) => s.trim()).filter(Boolean);
   const authenticator = target.credsFile ? await authenticatorOf(target.credsFile) : undefined;
@@ -49,7 +70,10 @@ export async function connectNats(target: NatsTarget, name: string, opts: { reco
       authenticator,
       inboxPrefix: target.inboxPrefix,
       // nats.js hands the whole object to tls.connect; its type lists only its own fields.
-      tls: target.caFile ? ({ caFile: target.caFile, checkServerIdentity: serverIdentityCheck(servers) } as { caFile: string }) : undefined,
+      // With TLS asked for, a server that offers none is refused before anything is sent.
+      tls: tlsOptions(target, servers) as { caFile: string } | undefined,
+      // A pinned server never hands out other addresses to try.
+      ignoreClusterUpdates: target.pinnedCertificate !== undefined,
       name,
       reconnect: opts.reconnect ?? true,
       // One unreachable node of a cluster (a cut link drops packets, nothing refuses) must not

@@ -1,32 +1,71 @@
 /**
  * The embedded broker: Debian's nats-server, started by the daemon on 127.0.0.1 with a free
- * port, a random token in a 0600 file, JetStream on file storage under the data root. It is
- * detached, so it outlives a daemon crash, and the next daemon reuses it.
+ * port, a random token in a 0600 file, TLS with a certificate of its own (pinned by every
+ * client: runtime/nats/serverCertificate.ts), JetStream on file storage under the data root.
+ * It is detached, so it outlives a daemon crash, and the next daemon reuses it; a daemon that
+ * sees it die starts it again with the same port, token, certificate and store.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import { BerthError } from '../../events/errors.js';
 import type { Layout } from '../../runtime/layout.js';
-import { isAlive as alive } from '../../runtime/processes.js';
+import { isAlive } from '../../runtime/processes.js';
+import { connectNats, type NatsTarget } from './connect.js';
+import { ensureServerCertificate } from './serverCertificate.js';
 
 export interface NatsInfo {
   url: string;
   token: string;
   pid: number;
+  /** The server's certificate, PEM: a client talks to the server that proves to hold its key. */
+  certificate: string;
 }
 
 const NATS_SERVER = process.env.BERTH_NATS_SERVER ?? 'nats-server';
 
-export async function readNatsInfo(layout: Layout): Promise<NatsInfo | null> {
+async function readRecorded(layout: Layout): Promise<Partial<NatsInfo> | null> {
   try {
-    return JSON.parse(await fs.readFile(layout.natsInfo, 'utf8')) as NatsInfo;
+    return JSON.parse(await fs.readFile(layout.natsInfo, 'utf8')) as Partial<NatsInfo>;
   } catch {
     return null;
   }
 }
 
+export async function readNatsInfo(layout: Layout): Promise<NatsInfo | null> {
+  const info = await readRecorded(layout);
+  // An info file of an older berth, without a certificate, names a server no client may trust.
+  return typeof info?.certificate === 'string' ? (info as NatsInfo) : null;
+}
+
+/** Ends a server an older berth started without TLS, so that its store is not opened twice. */
+async function endServerWithoutTls(layout: Layout): Promise<void> {
+  const recorded = await readRecorded(layout);
+  const pid = recorded?.pid;
+  if (!pid || typeof recorded.certificate === 'string' || !isEmbeddedServer(layout, pid)) return;
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    if (!isAlive(pid)) return;
+    process.kill(pid, signal);
+    for (let i = 0; i < 400 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** How a client reaches the embedded server: its url, its token, its pinned certificate. */
+export function embeddedTarget(info: NatsInfo): NatsTarget {
+  return { url: info.url, token: info.token, pinnedCertificate: info.certificate };
+}
+
+/** Whether `pid` is this run root's nats-server (not a dead one's pid reused by another process). */
+export function isEmbeddedServer(layout: Layout, pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(layout.natsConfig);
+  } catch {
+    return false;
+  }
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,43 +79,69 @@ function freePort(): Promise<number> {
   });
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
+/** Whether the server answers as itself: a TLS handshake against the pinned certificate, then CONNECT. */
+async function answers(info: NatsInfo): Promise<boolean> {
+  try {
+    const nc = await connectNats(embeddedTarget(info), 'berthd-probe', { reconnect: false });
+    await nc.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts nats-server on the config the run root holds and waits until it answers; null if it does not. */
+async function spawnServer(layout: Layout, info: Omit<NatsInfo, 'pid'>): Promise<NatsInfo | null> {
+  const log = await fs.open(`${layout.natsStoreDir}.log`, 'a', 0o600);
+  const child = spawn(NATS_SERVER, ['-c', layout.natsConfig], { detached: true, stdio: ['ignore', log.fd, log.fd] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (error) => reject(new BerthError(`cannot start nats-server (${error.message}); install Debian's nats-server package`)));
+    });
+  } finally {
+    await log.close();
+  }
+  child.unref();
+  const started: NatsInfo = { ...info, pid: child.pid! };
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null || child.signalCode !== null) return null;
+    if (await answers(started)) return started;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return null;
 }
 
 /** Returns the running embedded server, starting one when there is none. */
 export async function ensureEmbeddedNats(layout: Layout): Promise<NatsInfo> {
   const existing = await readNatsInfo(layout);
-  if (existing && alive(existing.pid) && (await canConnect(Number(new URL(existing.url).port)))) return existing;
+  if (existing && isEmbeddedServer(layout, existing.pid)) return existing;
+  await endServerWithoutTls(layout);
   await fs.mkdir(layout.runRoot, { recursive: true, mode: 0o700 });
   await fs.mkdir(layout.natsStoreDir, { recursive: true, mode: 0o700 });
+  const certificate = await ensureServerCertificate(layout.runRoot);
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
   const config = [
     `listen: "127.0.0.1:${port}"`,
     `authorization { token: "${token}" }`,
+    `tls { cert_file: "${certificate.certFile}", key_file: "${certificate.keyFile}" }`,
     `jetstream { store_dir: "${layout.natsStoreDir}" }`,
     `max_payload: 8MB`,
   ].join('\n');
   await fs.writeFile(layout.natsConfig, config, { mode: 0o600 });
-  const log = await fs.open(`${layout.natsStoreDir}.log`, 'a', 0o600);
-  const child = spawn(NATS_SERVER, ['-c', layout.natsConfig], { detached: true, stdio: ['ignore', log.fd, log.fd] });
-  await new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', (error) => reject(new BerthError(`cannot start nats-server (${error.message}); install Debian's nats-server package`)));
-  });
-  child.unref();
-  await log.close();
-  for (let i = 0; i < 200 && !(await canConnect(port)); i++) {
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  if (!(await canConnect(port))) throw new BerthError(`nats-server did not start; see ${layout.natsStoreDir}.log`);
-  const info: NatsInfo = { url: `nats://127.0.0.1:${port}`, token, pid: child.pid! };
+  const info = await spawnServer(layout, { url: `nats://127.0.0.1:${port}`, token, certificate: certificate.pem });
+  if (!info) throw new BerthError(`nats-server did not start; see ${layout.natsStoreDir}.log`);
   await fs.writeFile(layout.natsInfo, JSON.stringify(info), { mode: 0o600 });
+  return info;
+}
+
+/**
+ * Starts the embedded server again after it died: the same config (port, token, certificate)
+ * and store. Null while it cannot (the port is held by another process, say): try again later.
+ */
+export async function restartEmbeddedNats(layout: Layout, previous: NatsInfo): Promise<NatsInfo | null> {
+  const info = await spawnServer(layout, { url: previous.url, token: previous.token, certificate: previous.certificate });
+  if (info) await fs.writeFile(layout.natsInfo, JSON.stringify(info), { mode: 0o600 });
   return info;
 }

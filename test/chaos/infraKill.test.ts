@@ -1,8 +1,8 @@
 /**
  * Chaos, short form, for the infrastructure under the daemon: while containers are run, stopped
  * and removed, the harness SIGKILLs (by pid) either a container's shim or the nats-server. A
- * killed nats-server is brought back the way an operator would: the daemon is restarted, which
- * starts a new server on the same JetStream store. After every round the log must match the
+ * killed nats-server is brought back by the daemon itself, on the same JetStream store
+ * (runtime/nats/supervisor.ts). After every round the log must match the
  * kernel (a container recorded running has its process; any other has an empty cgroup; no
  * container dir without a record), and at the end, after rm -f of everything, no cgroup, mount,
  * dir, container process or shim is left, and no event is duplicated. BERTH_CHAOS_ROUNDS
@@ -95,9 +95,11 @@ t.test(`${rounds} rounds of SIGKILL of a shim or the nats-server`, async (t) => 
       t.comment(`round ${round}: SIGKILL nats-server ${nats}`);
       if (nats) { try { process.kill(nats, 'SIGKILL'); kills.nats++; } catch { /* gone */ } }
       for (const child of inFlight) await exited(child, 15_000);
-      // The daemon does not bring a dead server back; a restart does (same store, new server).
-      await engine.killDaemon('SIGKILL');
-      await engine.startDaemon();
+      // The daemon brings the dead server back itself: same store, same address.
+      await until('the nats-server started again by the daemon', async () => {
+        const now = await engine.natsPid();
+        return now !== null && now !== nats && alive(now);
+      }, 60_000);
     }
     const state = await settle(engine);
     for (const c of state) {

@@ -1,12 +1,10 @@
 /** The event log holds each lifecycle in order, and `berth events` replays and follows it. */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import t from 'tap';
 import { JetStreamEventStore } from '../../nats/store/jetStream.js';
 import type { StoredEvent } from '../../events/store.js';
 import { eventSubject } from '../../events/subjects.js';
-import { connectNats } from '../../nats/server/connect.js';
+import { connectEngine } from '../helpers/bus.js';
 import { startEngine } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
 
@@ -24,8 +22,7 @@ t.test('the log holds a run --rm lifecycle in order, once each', async (t) => {
     if ((await engine.berth(['inspect', '--type', 'container', id])).code !== 0) break;
     await new Promise((r) => setTimeout(r, 25));
   }
-  const nats = JSON.parse(await fs.readFile(path.join(engine.runRoot, 'nats.json'), 'utf8'));
-  const nc = await connectNats({ url: nats.url, token: nats.token }, 'test', { reconnect: false });
+  const nc = await connectEngine(engine);
   t.teardown(() => nc.close());
   const store = new JetStreamEventStore(nc);
   const stored: StoredEvent[] = [];

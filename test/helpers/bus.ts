@@ -6,14 +6,14 @@ import { decode, encode } from '../../events/codec.js';
 import { Reply, RequestEnvelope, type Request } from '../../events/requests.js';
 import { commandSubject } from '../../events/subjects.js';
 import { layoutFrom } from '../../runtime/layout.js';
-import { readNatsInfo } from '../../nats/server/embedded.js';
+import { embeddedTarget, readNatsInfo } from '../../nats/server/embedded.js';
 import { connectNats } from '../../nats/server/connect.js';
 import type { Engine } from './engine.js';
 
 export async function connectEngine(engine: Engine, name = 'berth-test'): Promise<NatsConnection> {
   const info = await readNatsInfo(layoutFrom({ root: engine.root, runRoot: engine.runRoot }));
   if (!info) throw new Error('the engine has no nats-server');
-  return connectNats({ url: info.url, token: info.token }, name, { reconnect: false });
+  return connectNats(embeddedTarget(info), name, { reconnect: false });
 }
 
 export type Outcome = { kind: 'reply'; reply: Reply } | { kind: 'no-answer'; message: string };

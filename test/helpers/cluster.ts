@@ -24,6 +24,7 @@ const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 const DAEMON = fileURLToPath(new URL('../../cli/daemon.js', import.meta.url));
 const STREAM_INFO = fileURLToPath(new URL('./streamInfo.js', import.meta.url));
 const PROBE = fileURLToPath(new URL('./natsProbe.js', import.meta.url));
+const CLUSTER_CLI = fileURLToPath(new URL('../../cli/cluster.js', import.meta.url));
 /** scripts/ at the repo root; this file compiles to dist/test/helpers/cluster.js */
 const SCRIPTS = fileURLToPath(new URL('../../../scripts/', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -86,6 +87,8 @@ export class TestCluster {
   readonly bridgeNetns: string;
   /** The CLI user's creds. */
   readonly cliCreds: string;
+  /** The operator's creds (stream and bucket administration). */
+  readonly operatorCreds: string;
   private readonly namespaces: string[] = [];
   /** The CA of a TLS cluster (scripts/cluster-certs.sh), given to every client as BERTH_NATS_CA. */
   caFile: string | null = null;
@@ -93,6 +96,7 @@ export class TestCluster {
   constructor(readonly dir: string, readonly tag: string, readonly subnet: string) {
     this.bridgeNetns = `${tag}-br`;
     this.cliCreds = path.join(dir, 'nats', 'creds', 'admin.creds');
+    this.operatorCreds = path.join(dir, 'nats', 'creds', 'operator.creds');
   }
 
   /** Every node's client URL, comma-separated (what --nats takes), as a host lists them: its own node first, as docs/MULTIHOST.md advises. */
@@ -165,6 +169,12 @@ export class TestCluster {
     });
   }
 
+  /** The operator's step (berth-cluster setup): the stream and buckets the hosts adopt. */
+  async setupStreams(): Promise<void> {
+    const first = this.hosts[0];
+    await this.runScript(first, [CLUSTER_CLI, 'setup', '--nats', this.urlsFrom(first.name), '--creds', this.operatorCreds]);
+  }
+
   async startNats(name: string): Promise<void> {
     const host = this.host(name);
     await fs.mkdir(host.dir, { recursive: true });
@@ -234,13 +244,15 @@ export class TestCluster {
 
   /**
    * Tries one NATS operation (request, publish through JetStream, subscribe) from a host's
-   * namespace as a principal: a host's own creds (with its inbox prefix) or the CLI user's.
+   * namespace as a principal: a host's own creds (with its inbox prefix), the CLI user's or the operator's.
    */
-  async probe(from: string, as: string, operation: 'request' | 'jspublish' | 'subscribe', subject: string): Promise<{ ok: boolean; error?: string }> {
+  async probe(from: string, as: string, operation: 'request' | 'jspublish' | 'subscribe' | 'jsapi', subject: string, body?: object): Promise<{ ok: boolean; error?: string }> {
     const host = this.host(from);
-    const creds = as === 'admin' ? this.cliCreds : this.host(as).creds;
-    const inbox = as === 'admin' ? '' : hostInboxPrefix(as);
-    return JSON.parse(await this.runScript(host, [PROBE, this.urlsFrom(from), creds, inbox, operation, subject]));
+    const principal = as === 'admin' || as === 'operator';
+    const creds = as === 'admin' ? this.cliCreds : as === 'operator' ? this.operatorCreds : this.host(as).creds;
+    const inbox = principal ? '' : hostInboxPrefix(as);
+    const extra = body === undefined ? [] : [JSON.stringify(body)];
+    return JSON.parse(await this.runScript(host, [PROBE, this.urlsFrom(from), creds, inbox, operation, subject, ...extra]));
   }
 
   private async runScript(host: ClusterHost, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
@@ -314,6 +326,7 @@ export async function startCluster(t: Teardown, opts: { hosts?: number; daemons?
   if (opts.tls) await cluster.makeCertificates();
   await cluster.writeNatsConfig();
   for (const host of cluster.hosts) await cluster.startNats(host.name);
+  await cluster.setupStreams();
   if (opts.daemons ?? true) {
     // In parallel: each waits for JetStream to elect its meta leader.
     await Promise.all(cluster.hosts.map((host) => cluster.startDaemon(host.name)));

@@ -1,6 +1,7 @@
 /**
  * Tries one NATS operation with given credentials and prints the outcome as JSON:
- * `node natsProbe.js URLS CREDS INBOX_PREFIX (request|publish|subscribe|jspublish) SUBJECT`.
+ * `node natsProbe.js URLS CREDS INBOX_PREFIX (request|subscribe|jspublish|jsapi) SUBJECT [BODY]`;
+ * `jsapi` sends BODY (JSON) to a JetStream API subject and fails on the API's error too.
  * The cluster tests run it inside a host's namespace to check what a principal may do.
  */
 import { encode } from '../../events/codec.js';
@@ -8,7 +9,7 @@ import { RequestEnvelope } from '../../events/requests.js';
 import { jetstream } from '@nats-io/jetstream';
 import { connectNats } from '../../nats/server/connect.js';
 
-const [url, credsFile, inboxPrefix, operation, subject] = process.argv.slice(2);
+const [url, credsFile, inboxPrefix, operation, subject, body] = process.argv.slice(2);
 const nc = await connectNats({ url, credsFile, inboxPrefix: inboxPrefix || undefined, caFile: process.env.BERTH_NATS_CA }, 'test-probe', { reconnect: false });
 const errors: string[] = [];
 void (async () => {
@@ -21,6 +22,11 @@ try {
     case 'request':
       await nc.request(subject, ping, { timeout: 3000 });
       break;
+    case 'jsapi': {
+      const reply = JSON.parse(new TextDecoder().decode((await nc.request(subject, new TextEncoder().encode(body ?? ''), { timeout: 3000 })).data));
+      if (reply.error) throw new Error(`JetStream API error ${reply.error.err_code}: ${reply.error.description}`);
+      break;
+    }
     case 'jspublish':
       await jetstream(nc).publish(subject, new Uint8Array([1]), { timeout: 3000 });
       break;

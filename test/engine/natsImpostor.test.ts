@@ -1,0 +1,56 @@
+/**
+ * Only the embedded nats-server gets the token. After it dies, an unprivileged process binds
+ * its port and passes for it: once plainly, once offering TLS with a certificate of its own.
+ * Neither the daemon (its client reconnecting, its supervisor's restart probes) nor the CLI
+ * sends it CONNECT or the token, and a SIGTERM to the daemon while NATS is down ends it quickly.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import t from 'tap';
+import { layoutFrom } from '../../runtime/layout.js';
+import { readNatsInfo } from '../../nats/server/embedded.js';
+import { alive, startEngine, until } from '../helpers/engine.js';
+import { startImpostor, type Impostor } from '../helpers/natsImpostor.js';
+
+t.test('an impostor on the dead nats-server\'s port gets no CONNECT and no token', async (t) => {
+  const engine = await startEngine(t, { image: false });
+  const info = (await readNatsInfo(layoutFrom({ root: engine.root, runRoot: engine.runRoot })))!;
+  const port = Number(new URL(info.url).port);
+  t.equal((await fs.stat(path.join(engine.runRoot, 'nats-key.pem'))).mode & 0o777, 0o600, 'the server\'s key is 0600');
+  const daemon = engine.daemon!;
+  const daemonPid = daemon.pid!;
+  const impostors: Impostor[] = [];
+  t.teardown(() => { try { process.kill(daemonPid, 'SIGCONT'); } catch { /* gone */ } });
+
+  for (const kind of ['plain', 'tls'] as const) {
+    // Stopped, the daemon cannot start its server again before the impostor binds the port.
+    process.kill(daemonPid, 'SIGSTOP');
+    await impostors.at(-1)?.stop();
+    const nats = (await engine.natsPid())!;
+    if (alive(nats)) process.kill(nats, 'SIGKILL');
+    await until('the nats-server gone', async () => !alive(nats));
+    const impostor = await startImpostor(t, port, kind);
+    impostors.push(impostor);
+
+    const cli = await engine.berth(['ps']);
+    t.not(cli.code, 0, `${kind}: the CLI refuses the impostor`);
+    t.equal(cli.stderr.trim().split('\n').length, 1, `${kind}: with one line: ${cli.stderr.trim()}`);
+    t.ok(impostor.connections >= 1, `${kind}: the CLI did connect to it`);
+
+    process.kill(daemonPid, 'SIGCONT');
+    const before = impostor.connections;
+    await until(`${kind}: the daemon trying the impostor twice`, async () => impostor.connections >= before + 2, 60_000);
+  }
+
+  // NATS is down (the port is held): a SIGTERM still ends the daemon, and cleanly.
+  const exited = new Promise<number | null>((resolve) => daemon.once('exit', (code) => resolve(code)));
+  process.kill(daemonPid, 'SIGTERM');
+  await until('the daemon ended by SIGTERM while NATS is down', async () => !alive(daemonPid), 20_000);
+  t.equal(await exited, 0, 'the daemon exits 0');
+
+  for (const [index, impostor] of impostors.entries()) {
+    const text = impostor.received.join('');
+    t.notMatch(text, /CONNECT/, `impostor ${index + 1}: no CONNECT was sent (${impostor.connections} connections)`);
+    t.notOk(text.includes(info.token), `impostor ${index + 1}: the token was never sent`);
+  }
+});
