@@ -11,6 +11,10 @@ import type { VolumeCommand, VolumeRecord } from '../events/volume.js';
 import { decideVolume } from './volume/decide.js';
 import { volumeMachine } from './volume/machine.js';
 import type { VolumeState } from './volume/state.js';
+import type { NetworkCommand, NetworkRecord } from '../events/network.js';
+import { decideNetwork } from './network/decide.js';
+import { networkMachine } from './network/machine.js';
+import type { NetworkState } from './network/state.js';
 import type { KindRules } from './entity.js';
 
 export const containerRules: KindRules<ContainerState, ContainerCommand> = {
@@ -45,5 +49,15 @@ export const volumeRules: KindRules<VolumeState, VolumeCommand> = {
     const record = draft.type === 'volume.created' ? (draft.data as VolumeRecord) : state.record;
     if (!record) return {};
     return { name: record.name, driver: record.driver, ...Object.fromEntries(Object.entries(record.labels).filter(([key]) => key !== 'name' && key !== 'driver')) };
+  },
+};
+
+export const networkRules: KindRules<NetworkState, NetworkCommand> = {
+  kind: 'network',
+  machine: networkMachine,
+  decide: decideNetwork,
+  attributes: (state, draft) => {
+    const record = draft.type === 'network.created' ? (draft.data as NetworkRecord) : state.record;
+    return record ? { name: record.name, driver: record.driver } : ({} as Record<string, string>);
   },
 };

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { ContainerEvent } from './container.js';
 import { ImageEvent } from './image.js';
+import { NetworkEvent } from './network.js';
 import { NodeEvent } from './node.js';
 import { VolumeEvent } from './volume.js';
 
-export const AnyEvent = z.discriminatedUnion('type', [...ContainerEvent.options, ...ImageEvent.options, ...VolumeEvent.options, ...NodeEvent.options]);
+export const AnyEvent = z.discriminatedUnion('type', [...ContainerEvent.options, ...ImageEvent.options, ...VolumeEvent.options, ...NetworkEvent.options, ...NodeEvent.options]);
 export type AnyEvent = z.infer<typeof AnyEvent>;
