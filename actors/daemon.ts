@@ -35,6 +35,8 @@ export interface DaemonOptions {
   retentionMs?: number;
   /** `--label key=value`: what placement constraints match. */
   labels?: Record<string, string>;
+  /** Docker's --bridge: 'none' makes no default `bridge` network (run without --network gets none). */
+  bridge?: string;
 }
 
 /** What `berthd.json` in the run root says once the daemon is ready. */
@@ -76,7 +78,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const snapshots = options.snapshots === false ? undefined : await untilAnswered('the snapshot bucket', () => KvSnapshotStore.open(nc, replicas));
   if (snapshots) await waitForStreamLeader(nc, `KV_${SNAPSHOT_BUCKET}`);
   const store = new JetStreamEventStore(nc);
-  const host = new Host(hostId, nc, store, worker, snapshots);
+  const host = new Host(hostId, nc, store, worker, snapshots, { defaultBridge: options.bridge !== 'none' });
   phase('snapshots open');
   // In a cluster, the host reads its fence record before it resumes (docs/MULTIHOST.md):
   // the containers rescheduled elsewhere are held (not restarted) and stopped before it serves.

@@ -25,6 +25,15 @@ import type { SnapshotStore } from '../events/snapshots.js';
 import type { StoredFence } from '../events/fence.js';
 import { containerRules, imageRules } from './rules.js';
 import { Volumes } from './volume/volumes.js';
+import { Networks } from './network/networks.js';
+import type { NetworkKernel } from '../runtime/network/kernel.js';
+import { LinuxNetworkKernel } from '../runtime/network/linuxNetworkKernel.js';
+
+/** The host's networking: the kernel behind it, and whether Docker's default `bridge` exists (not with --bridge none). */
+export interface HostNetworkOptions {
+  kernel?: NetworkKernel;
+  defaultBridge: boolean;
+}
 
 export type ContainerEntity = Entity<ContainerState, ContainerCommand>;
 export type ImageEntity = Entity<ImageState, ImageCommand>;
@@ -34,6 +43,8 @@ export class Host {
   readonly images = new Map<string, ImageEntity>();
   /** Volume actors (actors/volume/volumes.ts). */
   readonly volumes: Volumes;
+  /** Network actors (actors/network/networks.ts). */
+  readonly networks: Networks;
   private readonly effects: ContainerEffects;
   private imageMachine = imageRules.machine;
   /**
@@ -54,6 +65,7 @@ export class Host {
     readonly store: EventStore,
     readonly worker: Worker,
     private readonly snapshots?: SnapshotStore,
+    network: HostNetworkOptions = { defaultBridge: false },
   ) {
     this.checkpoints = snapshots
       ? new Checkpointer({
@@ -65,14 +77,22 @@ export class Host {
     this.hooks = {
       appended: (entity) => {
         this.checkpoints?.appended(entity);
-        if (this.containers.get(entity.id) === entity) this.volumes.containerChanged(entity.state as ContainerState);
+        if (this.containers.get(entity.id) === entity) {
+          this.volumes.containerChanged(entity.state as ContainerState);
+          this.networks.containerChanged(entity.state as ContainerState);
+        }
       },
     };
     this.volumes = new Volumes({
       host: id, store, hooks: this.hooks, files: worker.volumes, containers: () => [...this.containers.values()],
     });
+    this.networks = new Networks({
+      host: id, store, hooks: this.hooks, kernel: network.kernel ?? new LinuxNetworkKernel(), defaultBridge: network.defaultBridge,
+      containers: () => [...this.containers.values()],
+    });
     this.effects = containerEffects({
       worker,
+      networkOf: (data) => this.networks.containerNetwork(data, (container) => this.containers.get(container)?.state.pid ?? null),
       dispatch: (entity, command) => this.dispatch(entity, command),
       publishOutput: (entity, chunk) => this.nc.publish(outputSubject(this.id, entity), encode(OutputChunk, chunk)),
       publishExecOutput: (entity, execId, chunk) => this.nc.publish(execOutputSubject(this.id, entity, execId), encode(OutputChunk, chunk)),
@@ -95,7 +115,7 @@ export class Host {
 
   /** Every entity of this host, of every kind. */
   entities(): Array<Entity<unknown, unknown>> {
-    return [...this.containers.values(), ...this.images.values(), ...this.volumes.entities.values()] as Array<Entity<unknown, unknown>>;
+    return [...this.containers.values(), ...this.images.values(), ...this.volumes.entities.values(), ...this.networks.entities.values()] as Array<Entity<unknown, unknown>>;
   }
 
   /** The entity of a kind and id, created on first use. */
@@ -104,6 +124,7 @@ export class Host {
       case 'container': return this.container(id) as Entity<unknown, unknown>;
       case 'image': return this.image(id) as Entity<unknown, unknown>;
       case 'volume': return this.volumes.entity(id) as Entity<unknown, unknown>;
+      case 'network': return this.networks.entity(id) as Entity<unknown, unknown>;
       default: throw new Error(`no entities of kind ${kind as string}`);
     }
   }
@@ -122,6 +143,9 @@ export class Host {
     this.live = true;
     for (const image of this.images.values()) image.start(this.imageMachine);
     for (const container of this.containers.values()) container.start(this.effects.machine);
+    // Bridges and rules before any container restarts onto them.
+    await this.networks.start();
+    if (process.env.BERTH_DEBUG) console.error('berthd: networks reconciled');
     await Promise.all([...this.containers.values()].map(async (container) => {
       const state = container.state;
       if (state.status === 'none' || state.status === 'removed') return;
@@ -182,6 +206,7 @@ export class Host {
     this.effects.stopAll();
     for (const entity of [...this.containers.values(), ...this.images.values()]) entity.stop();
     this.volumes.stop();
+    this.networks.stop();
   }
 
   /** The container actor for an id, created (and live, once started) on first use. */

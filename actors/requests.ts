@@ -13,6 +13,7 @@ import { ImageHandler } from './handlers/image.js';
 import { PruneHandler, PRUNE_OPS } from './handlers/prune.js';
 import { SystemHandler } from './handlers/system.js';
 import { VolumeHandler } from './handlers/volume.js';
+import { NetworkHandler } from './handlers/network.js';
 import type { NodeRecord } from './node.js';
 
 export type { RequestContext } from './handlers/context.js';
@@ -27,6 +28,7 @@ export class RequestHandler {
   private readonly prunes: PruneHandler;
   private readonly system: SystemHandler;
   private readonly volumes: VolumeHandler;
+  private readonly networks: NetworkHandler;
 
   constructor(private readonly host: Host, private readonly node: NodeRecord) {
     this.containers = new ContainerHandler(host);
@@ -37,6 +39,7 @@ export class RequestHandler {
     this.prunes = new PruneHandler(host);
     this.system = new SystemHandler(host, VERSION);
     this.volumes = new VolumeHandler(host);
+    this.networks = new NetworkHandler(host);
   }
 
   handle(request: Request, ctx: RequestContext): Promise<unknown> {
@@ -51,6 +54,7 @@ export class RequestHandler {
         return this.node.record(request.op === 'node.drain' ? 'node.drained' : 'node.activated', ctx.id)
           .then((availability) => ({ host: this.host.id, availability }));
       default:
+        if (request.op.startsWith('network.')) return this.networks.handle(request as Extract<Request, { op: `network.${string}` }>, ctx);
         if (request.op.startsWith('volume.')) return this.volumes.handle(request as Extract<Request, { op: `volume.${string}` }>, ctx);
         if (PRUNE_OPS.has(request.op)) return this.prunes.handle(request as Parameters<PruneHandler['handle']>[0], ctx);
         if (COPY_OPS.has(request.op)) return this.copies.handle(request as Parameters<ContainerCopyHandler['handle']>[0]);

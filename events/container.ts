@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { eventSchema } from './envelope.js';
 import { MountSpec } from './mount.js';
+import { Networking } from './networking.js';
 import { LogConfig, Resources, SecurityOptions } from './hostConfig.js';
 import { containerRuntimeCommands, containerRuntimeEvents } from './containerRuntime.js';
 import { HealthConfig, healthCommands, healthEvents } from './health.js';
@@ -55,6 +56,8 @@ export const ContainerConfig = z.object({
   logConfig: LogConfig.optional(),
   /** What `stop` sends first (--stop-signal, else the image's StopSignal); absent: SIGTERM. */
   stopSignal: z.string().optional(),
+  /** Networks or another container's netns (events/networking.ts); absent: security.network alone. */
+  networking: Networking.optional(),
 });
 export type ContainerConfig = z.infer<typeof ContainerConfig>;
 

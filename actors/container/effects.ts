@@ -7,6 +7,7 @@ import type { ContainerCommand } from '../../events/container.js';
 import type { OutputChunk } from '../../events/requests.js';
 import { BerthError } from '../../events/errors.js';
 import type { Worker } from '../../runtime/worker.js';
+import type { ContainerNetwork } from '../../runtime/network/containerNetwork.js';
 import type { Watch } from '../../runtime/containers/watch.js';
 import { parseSignal } from '../../runtime/signals.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -29,6 +30,8 @@ export interface ContainerEffectDeps {
   publishExecOutput?(id: string, execId: string, chunk: OutputChunk): void;
   /** What the restart, stop and health timers run on (default: the system clock). */
   clock?: Clock;
+  /** The container's interfaces and name files (actors/network/networks.ts); undefined: no network set-up. */
+  networkOf?(data: ContainerData): Promise<ContainerNetwork | undefined>;
 }
 
 export interface ContainerEffects {
@@ -66,7 +69,7 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
     actions: {
       startProcess: ({ context }) => {
         const config = context.config!;
-        deps.worker.startContainer(context.id, config, deps.imageChains(config.image)).then(
+        Promise.resolve(deps.networkOf?.(context)).then((network) => deps.worker.startContainer(context.id, config, deps.imageChains(config.image), network)).then(
           (started) => deps.dispatch(context.id, { type: 'ReportStarted', ...started }),
           (error: unknown) => deps.dispatch(context.id, {
             type: 'ReportStartFailed',

@@ -13,6 +13,7 @@ import { healthConfig } from '../container/health.js';
 import { chainIdsOf, liveContainers, liveImages, resolveContainer, resolveImage } from '../resolve.js';
 import { containerView } from '../views.js';
 import { prepareMounts, recordVolumeUsers } from '../volume/attach.js';
+import { leaseAddresses, releaseAddresses, resolveNetworking } from '../network/attach.js';
 import type { RequestContext } from './context.js';
 import { ensureImage } from './image.js';
 import { inWindow, selectHistory, type LogFilter } from '../../runtime/containers/logFilter.js';
@@ -203,10 +204,14 @@ export class ContainerHandler {
       ...(spec.init ? { init: true } : {}),
       ...stopSignalOf(spec.stopSignal ?? record.stopSignal),
     };
+    const networking = resolveNetworking(host, spec);
+    if (networking) config.networking = networking;
     const mounts = await prepareMounts(host, spec, id, ctx, record.volumes ?? []);
     if (mounts.length > 0) config.mounts = mounts;
     const container = host.container(id);
-    await container.execute({ type: 'Create', config }, { id: `${ctx.id}.create`, correlation: ctx.id });
+    await leaseAddresses(host, id, config.name, networking, ctx.id);
+    await container.execute({ type: 'Create', config }, { id: `${ctx.id}.create`, correlation: ctx.id })
+      .catch(async (error: unknown) => { await releaseAddresses(host, id, networking, ctx.id); throw error; });
     await recordVolumeUsers(host, id, mounts, ctx);
     return container;
   }

@@ -5,7 +5,7 @@ import type { GlobalOptions } from '../client.js';
 import { stampDaemonLog } from '../daemonLog.js';
 import { parsePairs, parseTime } from '../parse.js';
 
-export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; retention?: string; snapshots?: boolean; creds?: string; label?: string[] }): Promise<number> {
+export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; retention?: string; snapshots?: boolean; creds?: string; label?: string[]; bridge?: string }): Promise<number> {
   stampDaemonLog();
   const url = opts.nats ?? process.env.BERTH_NATS_URL;
   const retention = opts.retention ?? process.env.BERTH_RETENTION;
@@ -23,12 +23,13 @@ export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; 
     snapshots: opts.snapshots !== false && process.env.BERTH_SNAPSHOTS !== '0',
     nats: url ? { url, token: process.env.BERTH_NATS_TOKEN, credsFile: opts.creds ?? process.env.BERTH_NATS_CREDS, caFile: process.env.BERTH_NATS_CA } : undefined,
     labels: Object.fromEntries(parsePairs(opts.label ?? [], '--label')),
+    bridge: opts.bridge ?? process.env.BERTH_BRIDGE,
   });
   await stopAsked;
   await daemon.stop();
   return 0;
 }
 
-export default function daemon(opts: { hostId?: string; creds?: string; label?: string[] }, globals: GlobalOptions): Promise<number> {
+export default function daemon(opts: { hostId?: string; creds?: string; label?: string[]; bridge?: string }, globals: GlobalOptions): Promise<number> {
   return runDaemonFromCli({ ...globals, ...opts });
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { LogConfig, Resources, SecurityOptions } from '../hostConfig.js';
 import { ContainerConfig, ContainerUpdated, RestartPolicy } from '../container.js';
 import { MountSpec } from '../mount.js';
+import { NetworkingSpec } from '../networking.js';
 
 /** What `run`/`create` asks for, before the host resolves the image. */
 export const CreateSpec = z.object({
@@ -46,6 +47,8 @@ export const CreateSpec = z.object({
     retries: z.number().int().positive().optional(),
     none: z.boolean().optional(),
   }).optional(),
+  /** --network and the flags that go with it (events/networking.ts). */
+  networking: NetworkingSpec.optional(),
 });
 export type CreateSpec = z.infer<typeof CreateSpec>;
 

@@ -101,7 +101,8 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 	s->env = alloc_arr(count_key(buf, len, "env"));
 	s->cgroup_procs = alloc_arr(count_key(buf, len, "cgroupProcs"));
 	s->mounts = alloc_arr(count_key(buf, len, "mounts"));
-	if (!s->lower_dirs || !s->args || !s->env || !s->cgroup_procs)
+	s->networks = alloc_arr(count_key(buf, len, "networks"));
+	if (!s->lower_dirs || !s->args || !s->env || !s->cgroup_procs || !s->networks)
 		return err_out(errbuf, errlen, "%s", "out of memory");
 
 	size_t off = 0;
@@ -129,6 +130,8 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 		else if (!strcmp(k, "stdin")) s->open_stdin = !strcmp(v, "1");
 		else if (!strcmp(k, "tty")) s->tty = !strcmp(v, "1");
 		else if (!strcmp(k, "sockPath")) s->sock_path = v;
+		else if (!strcmp(k, "networks")) s->networks[s->n_networks++] = v;
+		else if (!strcmp(k, "joinNetns")) s->join_netns = v;
 		else {
 			int r = security_parse_key(&s->security, k, v, errbuf, errlen);
 			if (r < 0)
