@@ -13,6 +13,7 @@ import { healthConfig } from '../container/health.js';
 import { chainIdsOf, liveContainers, liveImages, resolveContainer, resolveImage } from '../resolve.js';
 import { containerView } from '../views.js';
 import { prepareMounts, recordVolumeUsers } from '../volume/attach.js';
+import { containerNetworks } from './network.js';
 import { leaseAddresses, releaseAddresses, resolveNetworking } from '../network/attach.js';
 import type { RequestContext } from './context.js';
 import { ensureImage } from './image.js';
@@ -99,7 +100,7 @@ export class ContainerHandler {
       case 'container.inspect': {
         const view = containerView(resolveContainer(host, request.ref).state);
         const volumes = (view.config.mounts ?? []).filter((m) => m.type === 'volume');
-        const shown = { ...view, volumePaths: Object.fromEntries(volumes.map((m) => [m.source, host.worker.volumes.dataPath(m.source)])) };
+        const shown = { ...view, volumePaths: Object.fromEntries(volumes.map((m) => [m.source, host.worker.volumes.dataPath(m.source)])), networks: containerNetworks(host, view.id) };
         return request.size ? this.withSizes(shown) : shown;
       }
       case 'container.logs': {

@@ -1,7 +1,7 @@
 /** Network requests: create, list, inspect, remove, prune, connect and disconnect, as commands to network actors. */
 import { ValidationError } from '../../events/errors.js';
 import { NETWORK_NAME } from '../../events/network.js';
-import type { NetworkView, Request } from '../../events/requests.js';
+import type { ContainerView, NetworkView, Request } from '../../events/requests.js';
 import type { Host } from '../host.js';
 import { macFor } from '../network/addresses.js';
 import type { NetworkState } from '../network/state.js';
@@ -20,6 +20,18 @@ export function networkView(state: NetworkState): NetworkView {
     labels: record.labels, options: record.options,
     endpoints: Object.values(state.endpoints).map((e) => ({ container: e.container, name: e.containerName, address: e.address, prefix, mac: macFor(e.address), aliases: e.aliases })),
   };
+}
+
+/** The networks a container is on, with its lease on each, for inspect. */
+export function containerNetworks(host: Host, container: string): NonNullable<ContainerView['networks']> {
+  return host.networks.joined(container).map((network) => {
+    const record = network.state.record!;
+    const endpoint = network.state.endpoints[container];
+    return {
+      name: record.name, networkId: record.networkId, address: endpoint.address, prefix: Number(record.subnet.split('/')[1]),
+      gateway: record.gateway, mac: macFor(endpoint.address), aliases: endpoint.aliases,
+    };
+  });
 }
 
 export class NetworkHandler {
@@ -71,13 +83,17 @@ export class NetworkHandler {
         if (network.state.record!.predefined && (request.aliases.length > 0 || request.ip)) {
           throw new ValidationError('network-scoped alias and user specified IP address are supported only for containers in user defined networks');
         }
-        await network.execute({ type: 'Connect', container: container.id, containerName: container.state.config!.name, aliases: request.aliases, ...(request.ip ? { address: request.ip } : {}) }, meta('connect'));
+        const connected = await network.execute({ type: 'Connect', container: container.id, containerName: container.state.config!.name, aliases: request.aliases, ...(request.ip ? { address: request.ip } : {}) }, meta('connect'));
+        const pid = container.state.status === 'running' ? container.state.pid : null;
+        // Live, as Docker does; a stopped container gets the interface at its next start.
+        if (pid && connected.length > 0 && container.state.config!.networking?.mode !== 'container') await networks.plug(container.id, pid, network);
         return { name: network.state.record!.name };
       }
       case 'network.disconnect': {
         const network = networks.resolve(request.ref);
         const container = resolveContainer(this.host, request.container);
         await network.execute({ type: 'Disconnect', container: container.id }, meta('disconnect'));
+        if (container.state.status === 'running') await networks.unplug(container.id, network);
         return { name: network.state.record!.name };
       }
     }

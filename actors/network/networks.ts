@@ -9,7 +9,7 @@ import type { EventStore } from '../../events/store.js';
 import type { NetworkCommand, NetworkRecord } from '../../events/network.js';
 import { BerthError, NotFoundError } from '../../events/errors.js';
 import type { NetworkKernel, KernelNetwork } from '../../runtime/network/kernel.js';
-import { hostInterfaceName, type ContainerNetwork } from '../../runtime/network/containerNetwork.js';
+import { hostInterfaceName, shimEntries, type ContainerInterface, type ContainerNetwork } from '../../runtime/network/containerNetwork.js';
 import type { ContainerData, ContainerState } from '../container/state.js';
 import { Entity, type EntityHooks } from '../entity.js';
 import { networkRules } from '../rules.js';
@@ -36,6 +36,7 @@ export interface NetworksDeps {
 }
 
 const kernelNetwork = (record: NetworkRecord): KernelNetwork => ({ bridge: record.bridge, subnet: record.subnet, gateway: record.gateway, internal: record.internal });
+const NO_NAMES = { hostname: '', addresses: [], extraHosts: [], dns: [], dnsSearch: [], dnsOptions: [] };
 const gone = (status: string) => status === 'none' || status === 'removed';
 
 export class Networks {
@@ -158,6 +159,27 @@ export class Networks {
     }
   }
 
+  private containerInterface(container: string, network: NetworkEntity, index: number): ContainerInterface {
+    const record = network.state.record!;
+    const address = network.state.endpoints[container].address;
+    return {
+      bridge: record.bridge, hostIf: hostInterfaceName(container, record.networkId), ifname: `eth${index}`, address,
+      prefix: Number(record.subnet.split('/')[1]), gateway: index === 0 && !record.internal ? record.gateway : '', mac: macFor(address),
+    };
+  }
+
+  /** network connect of a running container: its new interface, added live (no default route: eth0 keeps it). */
+  async plug(container: string, pid: number, network: NetworkEntity): Promise<void> {
+    const index = this.joined(container).indexOf(network);
+    await this.kernelWork;
+    await this.deps.kernel.plug(pid, shimEntries({ interfaces: [{ ...this.containerInterface(container, network, index), gateway: '' }], names: NO_NAMES }));
+  }
+
+  /** network disconnect of a running container: its interface on the network, deleted live. */
+  unplug(container: string, network: NetworkEntity): Promise<void> {
+    return this.deps.kernel.unplug(hostInterfaceName(container, network.state.record!.networkId));
+  }
+
   /** The networks a container is on, the one it was created with first, then by name. */
   joined(container: string): NetworkEntity[] {
     const first = this.deps.containers().find((c) => c.id === container)?.state.config?.networking?.networks[0]?.network;
@@ -177,14 +199,7 @@ export class Networks {
       return { interfaces: [], joinPid: pid, names };
     }
     await this.kernelWork;
-    const interfaces = this.joined(data.id).map((network, index) => {
-      const record = network.state.record!;
-      const endpoint = network.state.endpoints[data.id];
-      return {
-        bridge: record.bridge, hostIf: hostInterfaceName(data.id, index), ifname: `eth${index}`, address: endpoint.address,
-        prefix: Number(record.subnet.split('/')[1]), gateway: index === 0 && !record.internal ? record.gateway : '', mac: macFor(endpoint.address),
-      };
-    });
+    const interfaces = this.joined(data.id).map((network, index) => this.containerInterface(data.id, network, index));
     names.addresses = interfaces.map((i) => i.address);
     return { interfaces, names };
   }

@@ -72,6 +72,10 @@ export const ContainerView = z.object({
   /** With `size` asked: bytes the container wrote (its upper dir), and those plus its image's. */
   sizeRw: z.number().optional(),
   sizeRootFs: z.number().optional(),
+  /** inspect: the networks it is on, with its lease on each (cli/networkSettings.ts shows them as Docker does). */
+  networks: z.array(z.object({
+    name: z.string(), networkId: z.string(), address: z.string(), prefix: z.number(), gateway: z.string(), mac: z.string(), aliases: z.array(z.string()),
+  })).optional(),
   /** A lost host's container started elsewhere by fencing (cli/lostViews.ts): where, and as which id. */
   rescheduledTo: z.object({ host: z.string(), id: z.string() }).optional(),
 });

@@ -277,6 +277,8 @@ int main(int argc, char **argv)
 		return exec_main();
 	if (argc > 1 && !strcmp(argv[1], "rootfs"))
 		return rootfs_main();
+	if (argc > 1 && !strcmp(argv[1], "network"))
+		return network_main(argc, argv);
 
 	if (spec_read(SPEC_FD, &spec, err, sizeof err) < 0) {
 		dprintf(SPEC_FD, "err spec %d %s\n", EINVAL, err);

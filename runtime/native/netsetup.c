@@ -283,3 +283,24 @@ fail: {
 	return -1;
 }
 }
+
+/* `berth-shim network PID ENTRY...`: plugs interfaces into a running container's netns
+ * (network connect); prints nothing and exits 0, or prints the error and exits 1. */
+int network_main(int argc, char **argv)
+{
+	struct spec s;
+	char msg[SYNC_MSG_MAX];
+	memset(&s, 0, sizeof s);
+	if (argc < 4) {
+		fprintf(stderr, "usage: berth-shim network PID ENTRY...\n");
+		return 2;
+	}
+	long pid = strtol(argv[2], NULL, 10);
+	s.networks = (const char **)(argv + 3);
+	s.n_networks = (size_t)(argc - 3);
+	if (pid <= 0 || net_setup(&s, pid, msg, sizeof msg) < 0) {
+		fprintf(stderr, "%s: %s\n", pid <= 0 ? "bad pid" : msg, strerror(errno));
+		return 1;
+	}
+	return 0;
+}

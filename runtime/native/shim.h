@@ -44,6 +44,8 @@ struct spec {
 
 /* netsetup.c: the container's veths, addresses and route; -1 with errno and msg on failure */
 int net_setup(const struct spec *s, long pid, char *msg, size_t msglen);
+/* netsetup.c: `berth-shim network PID ENTRY...` */
+int network_main(int argc, char **argv);
 
 /* spec.c: read all of fd into memory and parse; on error fills errbuf, returns -1 */
 int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen);

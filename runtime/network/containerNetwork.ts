@@ -33,9 +33,9 @@ export function shimEntries(network: ContainerNetwork): string[] {
   return network.interfaces.map((i) => [i.bridge, i.hostIf, i.ifname, i.address, String(i.prefix), i.gateway, i.mac].join(SEPARATOR));
 }
 
-/** The host end of a container's veth: 15 characters at most (IFNAMSIZ). */
-export function hostInterfaceName(containerId: string, index: number): string {
-  return `vb${containerId.slice(0, 12)}${index.toString(36)}`;
+/** The host end of a container's veth on a network: 15 characters at most (IFNAMSIZ). */
+export function hostInterfaceName(containerId: string, networkId: string): string {
+  return `vb${containerId.slice(0, 8)}${networkId.slice(0, 5)}`;
 }
 
 /** Writes hosts, hostname and resolv.conf into `dir`; returns the shim mount entries for them. */

@@ -26,4 +26,8 @@ export interface NetworkKernel {
   deleteBridge(bridge: string): Promise<void>;
   /** Replaces berth's nftables table, atomically, with the rules of these networks. */
   applyFirewall(networks: KernelNetwork[]): Promise<void>;
+  /** Adds interfaces (shim `networks` entries) to a running container's netns (network connect). */
+  plug(pid: number, entries: string[]): Promise<void>;
+  /** Deletes a veth by its host end, and so its peer in the container (network disconnect). */
+  unplug(hostInterface: string): Promise<void>;
 }

@@ -4,21 +4,26 @@ import fs from 'node:fs/promises';
 import { BerthError } from '../../events/errors.js';
 import type { KernelNetwork, NetworkKernel } from './kernel.js';
 import { nftRuleset, TABLE } from './nftRuleset.js';
+import { DEFAULT_SHIM_BINARY } from '../process/shim.js';
 
 /** Runs a program with `input` on stdin; resolves with stdout, rejects with its stderr's first line. */
 function run(program: string, args: string[], input = ''): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { stdio: [input === '' ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (data: Buffer) => { stdout += data.toString(); });
-    child.stderr.on('data', (data: Buffer) => { stderr += data.toString(); });
+    child.stdout!.on('data', (data: Buffer) => { stdout += data.toString(); });
+    child.stderr!.on('data', (data: Buffer) => { stderr += data.toString(); });
     child.on('error', (error) => reject(new BerthError(`${program}: ${error.message}`, { cause: error })));
     child.on('close', (code) => {
       if (code === 0) resolve(stdout);
       else reject(new BerthError(`${program} ${args.join(' ')}: ${stderr.trim().split('\n')[0] || `exit ${code}`}`));
     });
-    child.stdin.end(input);
+    if (child.stdin) {
+      // A program that exits before reading (a failed check) closes the pipe: its exit code tells.
+      child.stdin.on('error', () => {});
+      child.stdin.end(input);
+    }
   });
 }
 
@@ -65,6 +70,14 @@ export class LinuxNetworkKernel implements NetworkKernel {
 
   async applyFirewall(networks: KernelNetwork[]): Promise<void> {
     await run('nft', ['-f', '-'], nftRuleset(networks));
+  }
+
+  async plug(pid: number, entries: string[]): Promise<void> {
+    await run(DEFAULT_SHIM_BINARY, ['network', String(pid), ...entries]);
+  }
+
+  async unplug(hostInterface: string): Promise<void> {
+    if (await linkExists(hostInterface)) await run('ip', ['link', 'del', hostInterface]);
   }
 }
 

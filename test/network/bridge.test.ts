@@ -101,6 +101,24 @@ t.test('--network none and host keep working, and container:NAME shares a netns'
   await engine.ok(['run', '-d', '--name', 'first', 'busybox', 'sleep', '600']);
   const address = /inet (172\.17\.0\.\d+)/.exec(await engine.ok(['exec', 'first', 'ip', '-4', 'addr', 'show', 'eth0']))![1];
   t.match(await engine.ok(['run', '--rm', '--network', 'container:first', 'busybox', 'ip', '-4', 'addr', 'show', 'eth0']), new RegExp(`inet ${address.replaceAll('.', '\\.')}/`));
+
+  // connect and disconnect a running container, live; inspect shows both networks as Docker does.
+  await engine.ok(['network', 'create', '--subnet', '10.88.0.0/24', 'side']);
+  await engine.ok(['network', 'create', 'unused']);
+  await engine.ok(['network', 'connect', '--alias', 'first-side', 'side', 'first']);
+  t.match(await engine.ok(['exec', 'first', 'ip', '-4', 'addr', 'show', 'eth1']), /inet 10\.88\.0\.2\/24/, 'a second interface, live');
+  const settings = (await engine.inspect('first')).NetworkSettings;
+  t.same(Object.keys(settings.Networks).sort(), ['bridge', 'side']);
+  t.equal(settings.IPAddress, address);
+  t.equal(settings.Networks.side.IPAddress, '10.88.0.2');
+  t.same(settings.Networks.side.Aliases, ['first-side']);
+  t.equal(settings.Networks.side.MacAddress, '02:42:0a:58:00:02');
+  t.equal((await engine.inspect('first')).HostConfig.NetworkMode, 'bridge');
+  t.match(await engine.ok(['network', 'prune', '-f']), /^unused$/m, 'prune removes the unused network');
+  t.match(await engine.ok(['network', 'ls']), /side/, 'and keeps the one in use');
+  await engine.ok(['network', 'disconnect', 'side', 'first']);
+  t.notMatch(await engine.ok(['exec', 'first', 'ip', 'link']), /eth1/, 'disconnected, live');
+  await engine.ok(['network', 'rm', 'side']);
 });
 
 t.test('the host is left alone', async (t) => {
