@@ -3,10 +3,13 @@
  * bridge and berth's table gone): leases match the containers that exist, links match the
  * containers that run, and the bridge and rules are rebuilt from the log. In a namespace of the test.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
 import { NetworkNamespace } from '../helpers/netns.js';
+
+const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
 t.test('SIGKILL during set-up, then a reboot', async (t) => {
   const inner = NetworkNamespace.create(t);
@@ -15,10 +18,13 @@ t.test('SIGKILL during set-up, then a reboot', async (t) => {
   const endpoints = async () => Object.entries(JSON.parse(await engine.ok(['network', 'inspect', 'web']))[0].Containers as Record<string, { IPv4Address: string }>);
 
   // Five runs in flight; the daemon dies once the first lease is in the log.
-  const runs = Array.from({ length: 5 }, (_, i) => engine.berth(['run', '-d', '--name', `r${i}`, '--network', 'web', 'busybox', 'sleep', '600']));
+  // The CLIs are ended by pid with their daemon: none of them may finish its run after the restart.
+  const runs = Array.from({ length: 5 }, (_, i) => spawn(inner.prefix[0], [...inner.prefix.slice(1), process.execPath, CLI, 'run', '-d', '--name', `r${i}`, '--network', 'web', 'busybox', 'sleep', '600'], { env: engine.env, stdio: 'ignore' }));
+  const exited = runs.map((child) => new Promise((resolve) => child.on('exit', resolve)));
   await until('a first lease', async () => (await endpoints()).length > 0, 60_000);
   await engine.killDaemon('SIGKILL');
-  await Promise.all(runs);
+  for (const child of runs) child.kill('SIGKILL');
+  await Promise.all(exited);
   await engine.startDaemon();
 
   const containers = (await engine.ok(['ps', '-aq', '--no-trunc'])).split('\n').filter(Boolean);
@@ -27,7 +33,7 @@ t.test('SIGKILL during set-up, then a reboot', async (t) => {
   t.equal(new Set(leased.map(([, e]) => e.IPv4Address)).size, leased.length, 'no address leased twice');
   for (const container of containers) t.ok(leased.some(([c]) => c === container), `${container.slice(0, 12)} has its lease`);
   const running = (await engine.ok(['ps', '-q', '--no-trunc'])).split('\n').filter(Boolean);
-  const veths = [...inner.ip('-o', 'link', 'show').matchAll(/\d+: vb([0-9a-f]{12})\d/g)].map((m) => m[1]);
+  const veths = [...inner.ip('-o', 'link', 'show').matchAll(/\d+: vb([0-9a-f]{8})[0-9a-f]{5}/g)].map((m) => m[1]);
   t.same(veths.filter((prefix) => !running.some((c) => c.startsWith(prefix))), [], 'no veth of a container that does not run');
   t.match(await engine.ok(['run', '--rm', '--network', 'web', 'busybox', 'ip', '-4', 'addr', 'show', 'eth0']), /inet 10\.66\.0\.\d+\/24/, 'and a new container joins');
 
