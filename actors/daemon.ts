@@ -44,6 +44,8 @@ export interface DaemonOptions {
   labels?: Record<string, string>;
   /** Where the daemon logs (default: the process's logger, from the environment). */
   log?: Logger;
+  /** Docker's --bridge: 'none' makes no default `bridge` network (run without --network gets none). */
+  bridge?: string;
 }
 
 /** What `berthd.json` in the run root says once the daemon is ready. */
@@ -90,7 +92,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const snapshots = options.snapshots === false ? undefined : await untilAnswered('the snapshot bucket', () => KvSnapshotStore.open(nc, replicas));
   if (snapshots) await waitForStreamLeader(nc, `KV_${SNAPSHOT_BUCKET}`);
   const store = new JetStreamEventStore(nc, log);
-  const host = new Host(hostId, nc, store, worker, snapshots, log);
+  const host = new Host(hostId, nc, store, worker, snapshots, log, { defaultBridge: options.bridge !== 'none' });
   phase('snapshots open');
   // In a cluster, the host reads its fence record before it resumes (docs/MULTIHOST.md):
   // the containers rescheduled elsewhere are held (not restarted) and stopped before it serves.

@@ -28,6 +28,15 @@ import { Volumes } from './volume/volumes.js';
 import type { Logger } from '../log/logger.js';
 import { Names } from './name/names.js';
 import { exists } from '../events/containerStatus.js';
+import { Networks } from './network/networks.js';
+import type { NetworkKernel } from '../runtime/network/kernel.js';
+import { LinuxNetworkKernel } from '../runtime/network/linuxNetworkKernel.js';
+
+/** The host's networking: the kernel behind it, and whether Docker's default `bridge` exists (not with --bridge none). */
+export interface HostNetworkOptions {
+  kernel?: NetworkKernel;
+  defaultBridge: boolean;
+}
 
 export type ContainerEntity = Entity<ContainerState, ContainerCommand>;
 export type ImageEntity = Entity<ImageState, ImageCommand>;
@@ -39,6 +48,8 @@ export class Host {
   readonly volumes: Volumes;
   /** Name actors: who holds each container name (actors/name/names.ts). */
   readonly names: Names;
+  /** Network actors (actors/network/networks.ts). */
+  readonly networks: Networks;
   private readonly effects: ContainerEffects;
   private imageMachine = imageRules.machine;
   /**
@@ -64,6 +75,7 @@ export class Host {
     private readonly snapshots: SnapshotStore | undefined,
     /** Where the host and its handlers log. */
     readonly log: Logger,
+    network: HostNetworkOptions = { defaultBridge: false },
   ) {
     this.checkpoints = snapshots
       ? new Checkpointer({
@@ -77,14 +89,23 @@ export class Host {
       appended: (entity) => {
         this.checkpoints?.appended(entity);
         if (this.containers.get(entity.id) === entity) this.containerChanged(entity.state as ContainerState);
+        if (this.containers.get(entity.id) === entity) {
+          this.volumes.containerChanged(entity.state as ContainerState);
+          this.networks.containerChanged(entity.state as ContainerState);
+        }
       },
     };
     this.volumes = new Volumes({
       host: id, store, hooks: this.hooks, files: worker.volumes, containers: () => [...this.containers.values()], log,
     });
     this.names = new Names({ host: id, store, hooks: this.hooks, containers: () => [...this.containers.values()] });
+    this.networks = new Networks({
+      host: id, store, hooks: this.hooks, kernel: network.kernel ?? new LinuxNetworkKernel(), defaultBridge: network.defaultBridge,
+      containers: () => [...this.containers.values()],
+    });
     this.effects = containerEffects({
       worker,
+      networkOf: (data) => this.networks.containerNetwork(data, (container) => this.containers.get(container)?.state.pid ?? null),
       dispatch: (entity, command) => this.dispatch(entity, command),
       publishOutput: (entity, chunk) => this.nc.publish(outputSubject(this.id, entity), encode(OutputChunk, chunk)),
       publishExecOutput: (entity, execId, chunk) => this.nc.publish(execOutputSubject(this.id, entity, execId), encode(OutputChunk, chunk)),
@@ -109,7 +130,7 @@ export class Host {
 
   /** Every entity of this host, of every kind. */
   entities(): Array<Entity<unknown, unknown>> {
-    return [...this.containers.values(), ...this.images.values(), ...this.volumes.entities.values(), ...this.names.entities.values()] as Array<Entity<unknown, unknown>>;
+    return [...this.containers.values(), ...this.images.values(), ...this.volumes.entities.values(), ...this.names.entities.values(), ...this.networks.entities.values()] as Array<Entity<unknown, unknown>>;
   }
 
   /** The entity of a kind and id, created on first use. */
@@ -119,6 +140,7 @@ export class Host {
       case 'image': return this.image(id) as Entity<unknown, unknown>;
       case 'volume': return this.volumes.entity(id) as Entity<unknown, unknown>;
       case 'name': return this.names.entity(id) as Entity<unknown, unknown>;
+      case 'network': return this.networks.entity(id) as Entity<unknown, unknown>;
       default: throw new Error(`no entities of kind ${kind as string}`); // a bug: Kind is checked at the boundary
     }
   }
@@ -142,6 +164,9 @@ export class Host {
     this.live = true;
     for (const image of this.images.values()) image.start(this.imageMachine);
     for (const container of this.containers.values()) container.start(this.effects.machine);
+    // Bridges and rules before any container restarts onto them.
+    await this.networks.start();
+    this.log.debug('networks reconciled');
     await Promise.all([...this.containers.values()].map(async (container) => {
       const state = container.state;
       if (!exists(state.status)) return;
@@ -226,7 +251,7 @@ export class Host {
     if (state.status !== 'removed' || !state.config) return;
     const meta: CommandMeta = { id: randomUUID(), correlation: state.id };
     this.names.release('container', state.config.name, state.id, meta)
-      .catch((error: Error) => console.error(`berthd: release the name ${state.config!.name}: ${error.message}`));
+      .catch((error: Error) => this.log.error('releasing a container name failed', { name: state.config!.name, error }));
   }
 
   /** Writes every pending snapshot and the checkpoint (at a clean stop). */
@@ -241,6 +266,7 @@ export class Host {
     for (const entity of [...this.containers.values(), ...this.images.values()]) entity.stop();
     this.volumes.stop();
     this.names.stop();
+    this.networks.stop();
   }
 
   /** The container actor for an id, created (and live, once started) on first use. */

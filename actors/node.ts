@@ -8,6 +8,7 @@ import type { AnyEvent } from '../events/all.js';
 import { availabilityAfter, type Availability, type NodeEvent } from '../events/node.js';
 import { describeInvalid, type EventStore } from '../events/store.js';
 import { nodeSubject } from '../events/subjects.js';
+import { processLogger } from '../log/settings.js';
 
 export class NodeRecord {
   private lastSeq = 0;
@@ -19,7 +20,7 @@ export class NodeRecord {
     const record = new NodeRecord(host, store);
     for await (const stored of store.read(nodeSubject(host), {}, (invalid) => {
       record.lastSeq = invalid.seq; // the next append expects the subject's real last sequence
-      console.error(`berthd: node record: ${describeInvalid(invalid)}; ignored`);
+      processLogger().error('an invalid node record is ignored', { problem: describeInvalid(invalid) });
     })) {
       record.lastSeq = stored.seq;
       record.last = stored.event.type as NodeEvent['type'];

@@ -14,6 +14,7 @@ import { ImageHandler } from './handlers/image.js';
 import { PruneHandler, PRUNE_OPS } from './handlers/prune.js';
 import { SystemHandler } from './handlers/system.js';
 import { VolumeHandler } from './handlers/volume.js';
+import { NetworkHandler } from './handlers/network.js';
 import type { NodeRecord } from './node.js';
 import { placeContainer } from './placement.js';
 
@@ -29,6 +30,7 @@ export class RequestHandler {
   private readonly prunes: PruneHandler;
   private readonly system: SystemHandler;
   private readonly volumes: VolumeHandler;
+  private readonly networks: NetworkHandler;
 
   /** `readHosts`: the cluster's hosts, which placement chooses from. */
   constructor(private readonly host: Host, private readonly node: NodeRecord, private readonly readHosts: () => Promise<HostStatus[]>) {
@@ -40,6 +42,7 @@ export class RequestHandler {
     this.prunes = new PruneHandler(host);
     this.system = new SystemHandler(host, VERSION);
     this.volumes = new VolumeHandler(host);
+    this.networks = new NetworkHandler(host);
   }
 
   handle(request: Request, ctx: RequestContext): Promise<unknown> {
@@ -56,6 +59,7 @@ export class RequestHandler {
         return this.node.record(request.op === 'node.drain' ? 'node.drained' : 'node.activated', ctx.id)
           .then((availability) => ({ host: this.host.id, availability }));
       default:
+        if (request.op.startsWith('network.')) return this.networks.handle(request as Extract<Request, { op: `network.${string}` }>, ctx);
         if (request.op.startsWith('volume.')) return this.volumes.handle(request as Extract<Request, { op: `volume.${string}` }>, ctx);
         if (PRUNE_OPS.has(request.op)) return this.prunes.handle(request as Parameters<PruneHandler['handle']>[0], ctx);
         if (COPY_OPS.has(request.op)) return this.copies.handle(request as Parameters<ContainerCopyHandler['handle']>[0]);

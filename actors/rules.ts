@@ -15,6 +15,10 @@ import type { NameCommand } from '../events/name.js';
 import { decideName } from './name/decide.js';
 import { nameMachine } from './name/machine.js';
 import type { NameState } from './name/state.js';
+import type { NetworkCommand, NetworkRecord } from '../events/network.js';
+import { decideNetwork } from './network/decide.js';
+import { networkMachine } from './network/machine.js';
+import type { NetworkState } from './network/state.js';
 import type { KindRules } from './entity.js';
 
 export const containerRules: KindRules<ContainerState, ContainerCommand> = {
@@ -59,5 +63,15 @@ export const nameRules: KindRules<NameState, NameCommand> = {
   attributes: (state, draft) => {
     const name = (draft.data as { name?: string }).name ?? state.name;
     return name ? { name } : ({} as Record<string, string>);
+  },
+};
+
+export const networkRules: KindRules<NetworkState, NetworkCommand> = {
+  kind: 'network',
+  machine: networkMachine,
+  decide: decideNetwork,
+  attributes: (state, draft) => {
+    const record = draft.type === 'network.created' ? (draft.data as NetworkRecord) : state.record;
+    return record ? { name: record.name, driver: record.driver } : ({} as Record<string, string>);
   },
 };

@@ -88,9 +88,6 @@ export function parseHostConfig(flags: HostConfigFlags, memoryBytes: number | un
   const capDrop = flags.capDrop ?? [];
   const ulimit = flags.ulimit ?? [];
   for (const cap of [...capAdd, ...capDrop]) normalizeCapability(cap);
-  if (flags.network !== undefined && flags.network !== 'none' && flags.network !== 'host') {
-    throw new ValidationError(`invalid --network "${flags.network}": berth has none (a private loopback) and host`);
-  }
   if (flags.user !== undefined && !/^[^:\s]+(:[^:\s]+)?$/.test(flags.user)) {
     throw new ValidationError(`invalid --user "${flags.user}": use name|uid[:group|gid]`);
   }
@@ -102,7 +99,8 @@ export function parseHostConfig(flags: HostConfigFlags, memoryBytes: number | un
     ...(flags.readOnly ? { readOnly: true } : {}),
     ...(flags.user !== undefined ? { user: flags.user } : {}),
     ...(ulimit.length ? { ulimits: parseUlimits(ulimit) } : {}),
-    ...(flags.network !== undefined ? { network: flags.network as 'none' | 'host' } : {}),
+    // Networks and container:NAME are cli/networkFlags.ts's.
+    ...(flags.network === 'none' || flags.network === 'host' ? { network: flags.network } : {}),
   };
   let memorySwapBytes: number | undefined;
   if (flags.memorySwap !== undefined) {

@@ -11,6 +11,7 @@ import { registerHostVerbs } from './verbs/host.js';
 import { registerImageVerbs } from './verbs/image.js';
 import { registerSystemVerbs } from './verbs/system.js';
 import { registerVolumeVerbs } from './verbs/volume.js';
+import { registerNetworkVerbs } from './verbs/network.js';
 
 /** Runs a verb's module with the global flags merged in, and exits with the code it returns. */
 function verb(name: string) {
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerImageVerbs(program, verb);
   registerSystemVerbs(program, verb);
   registerVolumeVerbs(program, verb);
+  registerNetworkVerbs(program, verb);
   registerHostVerbs(program, verb);
   return program;
 }

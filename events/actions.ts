@@ -47,6 +47,10 @@ export function dockerAction(event: AnyEvent): DockerAction | null {
     case 'volume.mounted': return as('mount', { container: event.data.container, destination: event.data.destination });
     case 'volume.unmounted': return as('unmount', { container: event.data.container });
     case 'volume.removed': return as('destroy');
+    case 'network.created': return as('create', { type: event.data.driver });
+    case 'network.connected': return as('connect', { container: event.data.container });
+    case 'network.disconnected': return as('disconnect', { container: event.data.container });
+    case 'network.removed': return as('destroy');
     case 'node.joined': return as('create');
     case 'node.drained': return as('update', { availability: 'drain' });
     case 'node.activated': return as('update', { availability: 'active' });

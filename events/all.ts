@@ -6,5 +6,7 @@ import { NameEvent } from './name.js';
 import { NodeEvent } from './node.js';
 import { VolumeEvent } from './volume.js';
 
-export const AnyEvent = z.discriminatedUnion('type', [...ContainerEvent.options, ...ImageEvent.options, ...VolumeEvent.options, ...NodeEvent.options, ...NameEvent.options]);
+import { NetworkEvent } from './network.js';
+
+export const AnyEvent = z.discriminatedUnion('type', [...ContainerEvent.options, ...ImageEvent.options, ...VolumeEvent.options, ...NetworkEvent.options, ...NodeEvent.options, ...NameEvent.options]);
 export type AnyEvent = z.infer<typeof AnyEvent>;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { eventSchema } from './envelope.js';
 import { MountSpec } from './mount.js';
+import { Networking } from './networking.js';
 import { LogConfig, Resources, SecurityOptions } from './hostConfig.js';
 import { containerRuntimeCommands, containerRuntimeEvents } from './containerRuntime.js';
 import { HealthConfig, healthCommands, healthEvents } from './health.js';
@@ -64,6 +65,8 @@ export const ContainerConfig = z.object({
   stopSignal: z.string().optional(),
   /** Where placement (and rescheduling) may put it; absent in events written before they were recorded: anywhere. */
   constraints: z.array(PlacementConstraint).optional(),
+  /** Networks or another container's netns (events/networking.ts); absent: security.network alone. */
+  networking: Networking.optional(),
 });
 export type ContainerConfig = z.infer<typeof ContainerConfig>;
 

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 /** The kinds of entity that have events. */
-export const Kind = z.enum(['container', 'image', 'volume', 'node', 'name']);
+export const Kind = z.enum(['container', 'image', 'volume', 'network', 'node', 'name']);
 export type Kind = z.infer<typeof Kind>;
 
 /** The fields every event carries besides its type and data. */

@@ -32,6 +32,7 @@ import { LogReader } from './containers/logReader.js';
 import { isAlive } from './processes.js';
 import { removeLeftoverCgroups, type CgroupVerdict } from './cgroups/leftovers.js';
 import type { Logger } from '../log/logger.js';
+import { shimEntries, writeNameFiles, type ContainerNetwork } from './network/containerNetwork.js';
 
 export interface Started {
   pid: number;
@@ -91,12 +92,13 @@ export class Worker {
   }
 
   /** Creates the container's dirs and cgroup and starts it under a shim. */
-  async startContainer(id: string, config: ContainerConfig, chainIds: string[]): Promise<Started> {
+  async startContainer(id: string, config: ContainerConfig, chainIds: string[], network?: ContainerNetwork): Promise<Started> {
     const paths = await this.rootDirs(id);
     await Promise.all([paths.exit, paths.pid].map((file) => fs.rm(file, { force: true })));
     await fs.mkdir(this.layout.shimSocketsDir, { recursive: true, mode: 0o700 });
     const { procsFiles } = await this.cgroups.create(cgroupName(id), limitsOf(config));
     const mounts = shimMounts(this.layout, config.mounts);
+    if (network) mounts.unshift(...await writeNameFiles(paths.dir, network));
     let args = config.cmd;
     if (config.init) {
       const init = initProcess(config.cmd);
@@ -125,6 +127,8 @@ export class Worker {
         stdin: config.openStdin ?? false,
         tty: config.tty ?? false,
         sockPath: this.layout.shimSocket(id),
+        ...(network && network.joinPid === undefined ? { networks: shimEntries(network) } : {}),
+        ...(network?.joinPid !== undefined ? { joinNetns: `/proc/${network.joinPid}/ns/net` } : {}),
       });
     } catch (error) {
       await this.cgroups.remove(cgroupName(id)).catch((removal: Error) => this.cgroupLeft(id, removal));

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(nats-server busybox-static gcc make libc6-dev iproute2 util-linux openssl tar ca-certificates attr docker-registry skopeo apache2-utils)
+packages=(nats-server busybox-static gcc make libc6-dev iproute2 nftables util-linux openssl tar ca-certificates attr docker-registry skopeo apache2-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

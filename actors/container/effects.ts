@@ -7,6 +7,7 @@ import type { ContainerCommand } from '../../events/container.js';
 import type { OutputChunk } from '../../events/requests.js';
 import { BerthError } from '../../events/errors.js';
 import type { Worker } from '../../runtime/worker.js';
+import type { ContainerNetwork } from '../../runtime/network/containerNetwork.js';
 import type { Watch } from '../../runtime/containers/watch.js';
 import { parseSignal } from '../../runtime/signals.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -34,6 +35,8 @@ export interface ContainerEffectDeps {
   log: Logger;
   /** Called once a removal has ended, well or not (the host sweeps leftover cgroups). */
   afterRemoval?(): void;
+  /** The container's interfaces and name files (actors/network/networks.ts); undefined: no network set-up. */
+  networkOf?(data: ContainerData): Promise<ContainerNetwork | undefined>;
 }
 
 export interface ContainerEffects {
@@ -71,7 +74,7 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
     actions: {
       startProcess: ({ context }) => {
         const config = context.config!;
-        deps.worker.startContainer(context.id, config, deps.imageChains(config.image)).then(
+        Promise.resolve(deps.networkOf?.(context)).then((network) => deps.worker.startContainer(context.id, config, deps.imageChains(config.image), network)).then(
           (started) => deps.dispatch(context.id, { type: 'ReportStarted', ...started }),
           (error: unknown) => deps.dispatch(context.id, {
             type: 'ReportStartFailed',

@@ -10,6 +10,7 @@ import { describeInvalid, type EventStore } from '../../events/store.js';
 import { eventFilter } from '../../events/subjects.js';
 import { containerMachine } from '../container/machine.js';
 import type { ContainerState } from '../container/state.js';
+import { processLogger } from '../../log/settings.js';
 
 /** Pure: events (of any containers, in stream order) in, each container's state out. */
 export function foldContainers(events: AnyEvent[]): ContainerState[] {
@@ -31,7 +32,7 @@ export async function readContainerStates(store: EventStore, host: string): Prom
   const unknown = new Set<string>();
   for await (const stored of store.read(eventFilter(host, 'container'), {}, (invalid) => {
     unknown.add(invalid.subject.split('.').at(-1)!);
-    console.error(`berthd: host ${host}: ${describeInvalid(invalid)}; that container is not rescheduled`);
+    processLogger().error('an invalid event: that container is not rescheduled', { host, problem: describeInvalid(invalid) });
   })) events.push(stored.event);
   return foldContainers(events.filter((event) => !unknown.has(event.entity)));
 }

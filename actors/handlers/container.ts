@@ -14,6 +14,8 @@ import { renameContainer } from '../container/rename.js';
 import { chainIdsOf, liveContainers, liveImages, resolveContainer, resolveImage } from '../resolve.js';
 import { containerView } from '../views.js';
 import { prepareMounts, recordVolumeUsers } from '../volume/attach.js';
+import { containerNetworks } from './network.js';
+import { leaseAddresses, releaseAddresses, resolveNetworking } from '../network/attach.js';
 import type { RequestContext } from './context.js';
 import { ensureImage } from './image.js';
 import { inWindow, selectHistory, type LogFilter } from '../../runtime/containers/logFilter.js';
@@ -85,7 +87,7 @@ export class ContainerHandler {
         const container = resolveContainer(host, request.ref);
         const view = { ...containerView(container.state), error: container.brokenMessage() ?? container.state.error };
         const volumes = (view.config.mounts ?? []).filter((m) => m.type === 'volume');
-        const shown = { ...view, volumePaths: Object.fromEntries(volumes.map((m) => [m.source, host.worker.volumes.dataPath(m.source)])) };
+        const shown = { ...view, volumePaths: Object.fromEntries(volumes.map((m) => [m.source, host.worker.volumes.dataPath(m.source)])), networks: containerNetworks(host, view.id) };
         return request.size ? this.withSizes(shown) : shown;
       }
       case 'container.logs': {
@@ -141,12 +143,19 @@ export class ContainerHandler {
     const id = spec.id ?? randomBytes(32).toString('hex');
     const meta = { id: `${ctx.id}.create`, correlation: ctx.id };
     const taken = (name: string) => host.names.holder('container', name) !== null;
+    const networking = resolveNetworking(host, spec);
     for (let attempt = 1; ; attempt++) {
       const name = spec.name ?? generateName(taken);
-      const config = containerConfig(spec, { id: image.id, record }, id, name);
+      const config = { ...containerConfig(spec, { id: image.id, record }, id, name), ...(networking ? { networking } : {}) };
+      const attemptId = attempt === 1 ? ctx.id : `${ctx.id}.${attempt}`;
       let mounts: Awaited<ReturnType<typeof prepareMounts>> = [];
+      let leased = false;
+      // Between the name's claim and the create: the volumes, then the addresses (leased on
+      // their networks, and given back when the create fails).
       const prepare = async () => {
         mounts = await prepareMounts(host, spec, id, ctx, record.volumes ?? []);
+        leased = true;
+        await leaseAddresses(host, id, name, networking, attemptId);
         return mounts.length > 0 ? { ...config, mounts } : config;
       };
       try {
@@ -154,6 +163,7 @@ export class ContainerHandler {
         await recordVolumeUsers(host, id, mounts, ctx);
         return container;
       } catch (error) {
+        if (leased) await releaseAddresses(host, id, networking, attemptId);
         // A generated name another create took meanwhile: another one.
         if (spec.name !== undefined || !(error instanceof ConflictError) || attempt >= GENERATED_NAME_TRIES || host.containers.get(id)) throw error;
       }

@@ -12,6 +12,7 @@ import { Entity, type CommandMeta, type EntityHooks } from '../entity.js';
 import { nameRules } from '../rules.js';
 import { nameEntityId, type NameState } from './state.js';
 import { exists } from '../../events/containerStatus.js';
+import { processLogger } from '../../log/settings.js';
 
 export type NameEntity = Entity<NameState, NameCommand>;
 
@@ -86,7 +87,7 @@ export class Names {
       if (!exists(state.status) || !name) continue;
       const entity = this.byName('container', name);
       if (entity.state.status === 'claimed' && entity.state.owner !== id) {
-        console.error(`berthd: containers ${entity.state.owner!.slice(0, 12)} and ${id.slice(0, 12)} both carry the name ${name}; rename one`);
+        processLogger().warn('two containers carry one name; rename one', { name, containers: `${entity.state.owner!.slice(0, 12)},${id.slice(0, 12)}` });
         continue;
       }
       await this.run(entity, { type: 'Claim', namespace: 'container', name, owner: id });
@@ -97,7 +98,7 @@ export class Names {
   private async run(entity: NameEntity, command: NameCommand): Promise<void> {
     const meta: CommandMeta = { id: randomUUID(), correlation: entity.id };
     await entity.execute(command, meta).catch((error: Error) => {
-      console.error(`berthd: name ${entity.state.name ?? entity.id.slice(0, 12)}: ${command.type}: ${error.message}`);
+      processLogger().error('a name command failed', { name: entity.state.name ?? entity.id.slice(0, 12), command: command.type, error });
     });
   }
 }

@@ -6,7 +6,7 @@ import { createLogger } from '../../log/logger.js';
 import { loggerSettings, setProcessLogger } from '../../log/settings.js';
 import { parsePairs, parseTime } from '../parse.js';
 
-export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; retention?: string; snapshots?: boolean; creds?: string; label?: string[]; logLevel?: string }): Promise<number> {
+export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; retention?: string; snapshots?: boolean; creds?: string; label?: string[]; logLevel?: string; bridge?: string }): Promise<number> {
   const log = createLogger(loggerSettings(process.env, opts.logLevel));
   setProcessLogger(log);
   const url = opts.nats ?? process.env.BERTH_NATS_URL;
@@ -26,12 +26,13 @@ export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; 
     nats: url ? { url, token: process.env.BERTH_NATS_TOKEN, credsFile: opts.creds ?? process.env.BERTH_NATS_CREDS, caFile: process.env.BERTH_NATS_CA } : undefined,
     labels: Object.fromEntries(parsePairs(opts.label ?? [], '--label')),
     log,
+    bridge: opts.bridge ?? process.env.BERTH_BRIDGE,
   });
   await stopAsked;
   await daemon.stop();
   return 0;
 }
 
-export default function daemon(opts: { hostId?: string; creds?: string; label?: string[]; logLevel?: string }, globals: GlobalOptions): Promise<number> {
+export default function daemon(opts: { hostId?: string; creds?: string; label?: string[]; logLevel?: string; bridge?: string }, globals: GlobalOptions): Promise<number> {
   return runDaemonFromCli({ ...globals, ...opts });
 }

@@ -6,6 +6,7 @@ import { inspectEach } from './each.js';
 import { parseTemplate, render } from '../template.js';
 import { volumeJson } from './volumeInspect.js';
 import { isRunning } from '../../events/containerStatus.js';
+import { networkMode, networkSettingsJson } from '../networkSettings.js';
 
 /** Docker's Config.Entrypoint and Config.Cmd: the argv split where the recorded entrypoint ends. */
 function argvParts(config: ContainerView['config']): { Entrypoint: string[] | null; Cmd: string[] } {
@@ -59,7 +60,9 @@ export function containerJson(v: ContainerView): object {
       RW: !m.readOnly,
       Propagation: m.type === 'bind' ? m.propagation ?? 'rprivate' : '',
     })),
+    ...networkSettingsJson(v),
     HostConfig: {
+      NetworkMode: networkMode(v),
       Memory: v.config.memoryBytes ?? 0,
       PidsLimit: v.config.pidsLimit ?? null,
       NanoCpus: Math.round((v.config.resources?.cpus ?? 0) * 1e9),

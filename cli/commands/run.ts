@@ -15,6 +15,7 @@ import { normalizeReference } from '../../runtime/images/reference.js';
 import { connectForCreate, type GlobalOptions } from '../client.js';
 import { parseMountFlags, parseVolumesFrom } from '../mounts.js';
 import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
+import { parseNetworkFlags, type NetworkFlags } from '../networkFlags.js';
 import { parseLogOpts } from '../logOptions.js';
 import { parseBytes, parseConstraints, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
@@ -59,7 +60,7 @@ export interface RunOptions extends HostConfigFlags {
   cidfile?: string;
 }
 
-export type RunFlags = RunOptions & HealthFlags;
+export type RunFlags = RunOptions & HealthFlags & NetworkFlags;
 
 /**
  * Checks the flags and builds the create spec. Pure but for reading the environment for -e VAR;
@@ -105,6 +106,7 @@ export function createSpec(image: string, command: string[], opts: RunFlags, fil
     mounts: parseMountFlags(opts),
     volumesFrom: (opts.volumesFrom ?? []).map(parseVolumesFrom),
     ...parseHostConfig(opts, memoryBytes),
+    ...parseNetworkFlags(opts),
     health: parseHealthFlags(opts),
     ...(opts.interactive ? { openStdin: true } : {}),
     ...(opts.tty ? { tty: true } : {}),

@@ -1,10 +1,11 @@
 /** The container verbs and their flags, as Docker spells them. */
 import { Option, type Command } from 'commander';
 import { addHostConfigOptions } from './hostConfig.js';
+import { addNetworkOptions } from '../networkFlags.js';
 import { boolFlag, collect, type Verb } from './verb.js';
 
 export function registerContainerVerbs(program: Command, verb: Verb): void {
-  const run = (cmd: Command) => addHostConfigOptions(cmd)
+  const run = (cmd: Command) => addNetworkOptions(addHostConfigOptions(cmd))
     .argument('<image>')
     .argument('[command...]')
     .passThroughOptions()

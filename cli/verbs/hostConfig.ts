@@ -11,7 +11,7 @@ export function addHostConfigOptions(cmd: Command): Command {
     .option('--read-only', 'mount the root filesystem read-only')
     .option('-u, --user <user>', 'name|uid[:group|gid] to run as, from the image\'s /etc/passwd and /etc/group')
     .option('--ulimit <name=soft[:hard]>', 'a resource limit, e.g. nofile=1024:2048 (repeatable)', collect, [])
-    .option('--network <mode>', 'none (a private loopback, the default) or host')
+    .option('--network <network>', 'a network\'s name, bridge (the default), none, host or container:NAME')
     .option('--cpus <n>', 'CPU time as a number of CPUs, e.g. 0.5')
     .option('-c, --cpu-shares <n>', 'relative CPU weight')
     .option('--cpuset-cpus <list>', 'CPUs allowed, e.g. 0-1 or 0,2')

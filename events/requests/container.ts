@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { LogConfig, Resources, SecurityOptions } from '../hostConfig.js';
 import { ContainerConfig, ContainerUpdated, PlacementConstraint, RestartPolicy } from '../container.js';
 import { MountSpec } from '../mount.js';
+import { NetworkingSpec } from '../networking.js';
 
 /** What `run`/`create` asks for, before the host resolves the image. */
 export const CreateSpec = z.object({
@@ -48,6 +49,8 @@ export const CreateSpec = z.object({
   }).optional(),
   /** --constraint: recorded in the config, for rescheduling (placement itself happens before create). */
   constraints: z.array(PlacementConstraint).optional(),
+  /** --network and the flags that go with it (events/networking.ts). */
+  networking: NetworkingSpec.optional(),
 });
 export type CreateSpec = z.infer<typeof CreateSpec>;
 
@@ -71,6 +74,10 @@ export const ContainerView = z.object({
   /** With `size` asked: bytes the container wrote (its upper dir), and those plus its image's. */
   sizeRw: z.number().optional(),
   sizeRootFs: z.number().optional(),
+  /** inspect: the networks it is on, with its lease on each (cli/networkSettings.ts shows them as Docker does). */
+  networks: z.array(z.object({
+    name: z.string(), networkId: z.string(), address: z.string(), prefix: z.number(), gateway: z.string(), mac: z.string(), aliases: z.array(z.string()),
+  })).optional(),
   /** A lost host's container started elsewhere by fencing (cli/lostViews.ts): where, and as which id. */
   rescheduledTo: z.object({ host: z.string(), id: z.string() }).optional(),
 });

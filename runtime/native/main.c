@@ -149,9 +149,18 @@ static void run_shim(const struct spec *s)
 		report_err(STEP_SYNC, errno, msg);
 	}
 
+	/* --network container:X: the shim enters that netns, and the container is cloned into it */
+	if (s->join_netns) {
+		int ns = open(s->join_netns, O_RDONLY | O_CLOEXEC);
+		if (ns < 0 || setns(ns, CLONE_NEWNET) < 0) {
+			snprintf(msg, sizeof msg, "join the network namespace %s", s->join_netns);
+			report_err("network", errno, msg);
+		}
+		close(ns);
+	}
 	/* fork-like clone (no CLONE_VM, no new stack) into fresh namespaces */
 	long pid = syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
-				      (s->security.host_network ? 0 : CLONE_NEWNET) | SIGCHLD, NULL, NULL, NULL, 0);
+				      (s->security.host_network || s->join_netns ? 0 : CLONE_NEWNET) | SIGCHLD, NULL, NULL, NULL, 0);
 	if (pid < 0) {
 		snprintf(msg, sizeof msg, "clone into new namespaces");
 		report_err(STEP_CLONE, errno, msg);
@@ -187,6 +196,12 @@ static void run_shim(const struct spec *s)
 			report_err(STEP_CGROUP, e, msg);
 		}
 		close(fd);
+	}
+	/* step "network": veths, addresses and the route, before init may run anything */
+	if (s->n_networks > 0 && net_setup(s, pid, msg, sizeof msg) < 0) {
+		int e = errno;
+		kill_and_reap((pid_t)pid);
+		report_err("network", e, msg);
 	}
 	if (sync_parent_send_go(sync_p[0]) < 0) {
 		int e = errno;
@@ -262,6 +277,8 @@ int main(int argc, char **argv)
 		return exec_main();
 	if (argc > 1 && !strcmp(argv[1], "rootfs"))
 		return rootfs_main();
+	if (argc > 1 && !strcmp(argv[1], "network"))
+		return network_main(argc, argv);
 
 	if (spec_read(SPEC_FD, &spec, err, sizeof err) < 0) {
 		dprintf(SPEC_FD, "err spec %d %s\n", EINVAL, err);

@@ -39,7 +39,14 @@ struct spec {
 	int open_stdin;           /* "stdin" 1: the init's stdin is a pipe the shim feeds from attach */
 	int tty;                  /* "tty" 1: a pty; the init gets the slave as controlling terminal */
 	const char *sock_path;    /* "sockPath": the attach socket (sock.c); absent: none */
+	const char **networks; size_t n_networks; /* netsetup.c: one veth per entry */
+	const char *join_netns;   /* "joinNetns": a netns file to enter instead of a new netns */
 };
+
+/* netsetup.c: the container's veths, addresses and route; -1 with errno and msg on failure */
+int net_setup(const struct spec *s, long pid, char *msg, size_t msglen);
+/* netsetup.c: `berth-shim network PID ENTRY...` */
+int network_main(int argc, char **argv);
 
 /* spec.c: read all of fd into memory and parse; on error fills errbuf, returns -1 */
 int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen);

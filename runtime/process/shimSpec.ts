@@ -46,6 +46,10 @@ export interface ShimSpec {
   tty?: boolean;
   /** The attach socket the shim serves (runtime/native/sock.c; Layout.shimSocket). */
   sockPath?: string;
+  /** One veth each (runtime/native/netsetup.c; runtime/network/shimEntries.ts), set up before the process runs. */
+  networks?: string[];
+  /** --network container:X: the netns file the container joins instead of a new one. */
+  joinNetns?: string;
 }
 
 /** The wire keys are the field names, each declared in shimProtocol.ts (the C side is generated from there). */
@@ -81,6 +85,8 @@ export function encodeShimSpec(spec: ShimSpec): Buffer {
   if (spec.stdin) parts.push('stdin', '1');
   if (spec.tty) parts.push('tty', '1');
   if (spec.sockPath !== undefined) parts.push('sockPath', checkString('sockPath', spec.sockPath));
+  for (const entry of spec.networks ?? []) parts.push('networks', checkString('networks[]', entry));
+  if (spec.joinNetns !== undefined) parts.push('joinNetns', checkString('joinNetns', spec.joinNetns));
   for (const key of ['logMaxSize', 'logMaxFiles'] as const) {
     const value = spec[key];
     if (value === undefined) continue;
@@ -106,6 +112,8 @@ export function decodeShimSpec(buf: Buffer): ShimSpec {
     else if ((SCALARS as readonly string[]).includes(k)) out[k] = v;
     else if (k === 'mounts') ((out.mounts ??= []) as string[]).push(v);
     else if (k === 'sockPath') out.sockPath = v;
+    else if (k === 'networks') ((out.networks ??= []) as string[]).push(v);
+    else if (k === 'joinNetns') out.joinNetns = v;
     else if (k === 'logMaxSize' || k === 'logMaxFiles') (out as Record<string, unknown>)[k] = Number(v);
     else if (k === 'stdin' || k === 'tty') (out as Record<string, unknown>)[k] = v === '1';
     else if (SECURITY_KEYS.has(k)) addSecurityPair(((out as Record<string, unknown>).security ??= {}) as SecuritySpec, k, v);

@@ -40,6 +40,11 @@ async function waitGone(pid: number, ms = 5000): Promise<boolean> {
 export class Engine {
   daemon: ChildProcess | null = null;
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * Runs the daemon and the CLI inside a network namespace (test/helpers/netns.ts) with the
+   * default bridge network; without it the daemon gets `--bridge none` and makes no links.
+   */
+  netns: string[] | null = null;
 
   constructor(readonly dir: string) {
     this.env = { ...process.env, BERTH_ROOT: this.root, BERTH_RUN_ROOT: this.runRoot };
@@ -55,7 +60,8 @@ export class Engine {
 
   /** Runs the real CLI binary; resolves with its exit code and output. */
   berth(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
-    return runCaptured(process.execPath, ['--', CLI, ...args], { env: { ...this.env, ...opts.env }, timeoutMs: opts.timeoutMs, what: `berth ${args.join(' ')}` });
+    const [file, ...prefix] = [...(this.netns ?? []), process.execPath];
+    return runCaptured(file, [...prefix, '--', CLI, ...args], { env: { ...this.env, ...opts.env }, timeoutMs: opts.timeoutMs, what: `berth ${args.join(' ')}` });
   }
 
   /** Like berth(), but fails the test's expectations loudly when the command fails. */
@@ -76,7 +82,9 @@ export class Engine {
     const log = await fs.open(path.join(this.dir, 'berthd.log'), 'a');
     await fs.rm(path.join(this.runRoot, 'berthd.json'), { force: true });
     // BERTH_DEBUG: the daemon logs its start-up phases, so a start that fails shows where it stopped.
-    this.daemon = spawn(process.execPath, [DAEMON, '--host-id', 'testhost'], { env: { ...this.env, BERTH_DEBUG: '1' }, stdio: ['ignore', log.fd, log.fd] });
+    const [file, ...prefix] = [...(this.netns ?? []), process.execPath];
+    const bridge = this.netns ? [] : ['--bridge', 'none'];
+    this.daemon = spawn(file, [...prefix, DAEMON, '--host-id', 'testhost', ...bridge], { env: { ...this.env, BERTH_DEBUG: '1' }, stdio: ['ignore', log.fd, log.fd] });
     await log.close();
     // Generous: a loaded CI machine can take seconds to replay and reconcile.
     for (let i = 0; i < 1500; i++) {
@@ -163,8 +171,9 @@ export async function until(what: string, check: () => Promise<boolean>, ms = 20
 }
 
 /** A fresh engine for test `t`, destroyed in its teardown. */
-export async function startEngine(t: Teardown, opts: { daemon?: boolean; image?: boolean } = {}): Promise<Engine> {
+export async function startEngine(t: Teardown, opts: { daemon?: boolean; image?: boolean; netns?: string[] } = {}): Promise<Engine> {
   const engine = new Engine(await fs.mkdtemp(path.join(os.tmpdir(), 'berth-test-')));
+  engine.netns = opts.netns ?? null;
   t.teardown(() => engine.destroy());
   if (opts.daemon ?? true) await engine.startDaemon();
   if (opts.image ?? true) await engine.importBusybox();

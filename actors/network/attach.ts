@@ -1,0 +1,46 @@
+/**
+ * A new container's networking: what its --network and companion flags resolve to (Docker's
+ * rules), and its leases, taken before the container is created so that a refused address
+ * creates nothing. A crash between the two leaves a lease of a container that does not exist,
+ * which the next start releases (Networks.start).
+ */
+import { ValidationError } from '../../events/errors.js';
+import type { Networking } from '../../events/networking.js';
+import type { CreateSpec } from '../../events/requests.js';
+import type { Host } from '../host.js';
+import { resolveContainer } from '../resolve.js';
+import { DEFAULT_NETWORK } from './networks.js';
+
+/** The config's networking for a create spec; undefined: none or host (security.network). */
+export function resolveNetworking(host: Host, spec: CreateSpec): Networking | undefined {
+  const flags = spec.networking;
+  const requested = flags?.network ?? (spec.security?.network ? undefined : host.networks.defaultBridge ? DEFAULT_NETWORK : undefined);
+  if (requested === undefined || spec.security?.network) return undefined;
+  const common = { extraHosts: flags?.extraHosts ?? [], dns: flags?.dns ?? [], dnsSearch: flags?.dnsSearch ?? [], dnsOptions: flags?.dnsOptions ?? [] };
+  if (requested.startsWith('container:')) {
+    if (flags?.ip || flags?.aliases.length) throw new ValidationError('conflicting options: --ip and --network-alias cannot be used with --network container:');
+    return { mode: 'container', networks: [], container: resolveContainer(host, requested.slice('container:'.length)).id, ...common };
+  }
+  const network = host.networks.resolve(requested);
+  const record = network.state.record!;
+  if (record.predefined && flags?.aliases.length) throw new ValidationError('network-scoped alias is supported only for containers in user defined networks');
+  if (record.predefined && flags?.ip) throw new ValidationError('user specified IP address is supported on user defined networks only');
+  return { mode: 'networks', networks: [{ network: record.name, aliases: flags?.aliases ?? [], ...(flags?.ip ? { ip: flags.ip } : {}) }], ...common };
+}
+
+/** Leases the container's addresses (one connect per network). */
+export async function leaseAddresses(host: Host, id: string, name: string, networking: Networking | undefined, requestId: string): Promise<void> {
+  for (const attachment of networking?.networks ?? []) {
+    await host.networks.byName(attachment.network).execute(
+      { type: 'Connect', container: id, containerName: name, aliases: attachment.aliases, ...(attachment.ip ? { address: attachment.ip } : {}) },
+      { id: `${requestId}.connect.${attachment.network}`, correlation: requestId },
+    );
+  }
+}
+
+/** Undoes leaseAddresses for a create that failed. */
+export async function releaseAddresses(host: Host, id: string, networking: Networking | undefined, requestId: string): Promise<void> {
+  for (const attachment of networking?.networks ?? []) {
+    await host.networks.byName(attachment.network).execute({ type: 'Disconnect', container: id }, { id: `${requestId}.release.${attachment.network}`, correlation: requestId }).catch(() => {});
+  }
+}

@@ -1,0 +1,84 @@
+/** decide: the only place network rules live, address management (IPAM) among them. */
+import type { Draft } from '../../events/envelope.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../events/errors.js';
+import type { NetworkCommand, NetworkEvent, NetworkRecord } from '../../events/network.js';
+import { firstHost, formatAddress, isHostAddress, parseAddress, parseSubnet, subnetSize } from './addresses.js';
+import type { NetworkState } from './state.js';
+
+export type NetworkDraft = Draft<NetworkEvent>;
+
+export function decideNetwork(state: NetworkState, command: NetworkCommand): NetworkDraft[] {
+  if (command.type === 'Create') {
+    if (state.status === 'present') throw new ConflictError(`network with name ${command.record.name} already exists`);
+    checkRecord(command.record);
+    return [{ type: 'network.created', data: command.record }];
+  }
+  const name = state.record?.name ?? state.id;
+  if (state.status !== 'present') {
+    if (command.type === 'Disconnect') return [];
+    throw new NotFoundError(`network ${name} not found`);
+  }
+  const record = state.record!;
+  switch (command.type) {
+    case 'Connect': {
+      const existing = state.endpoints[command.container];
+      if (existing) {
+        if (command.address !== undefined && command.address !== existing.address) {
+          throw new ConflictError(`endpoint with name ${command.containerName} already exists in network ${name}`);
+        }
+        return []; // already connected: a retried connect
+      }
+      const address = command.address !== undefined ? requested(state, command.address) : lowestFree(state);
+      return [{ type: 'network.connected', data: { container: command.container, containerName: command.containerName, address, aliases: command.aliases } }];
+    }
+    case 'Disconnect': {
+      const endpoint = state.endpoints[command.container];
+      return endpoint ? [{ type: 'network.disconnected', data: { container: command.container, address: endpoint.address } }] : [];
+    }
+    case 'Remove': {
+      if (record.predefined) throw new ValidationError(`${name} is a pre-defined network and cannot be removed`);
+      if (Object.keys(state.endpoints).length > 0) {
+        throw new ConflictError(`error while removing network: network ${name} id ${record.networkId} has active endpoints`);
+      }
+      return [{ type: 'network.removed', data: {} }];
+    }
+  }
+}
+
+function checkRecord(record: NetworkRecord): void {
+  const subnet = parseSubnet(record.subnet);
+  if (!subnet || subnet.prefix > 30) throw new ValidationError(`invalid subnet ${record.subnet}: an IPv4 CIDR of /30 or wider`);
+  const gateway = parseAddress(record.gateway);
+  if (gateway === null || !isHostAddress(subnet, gateway)) {
+    throw new ValidationError(`no matching subnet for gateway ${record.gateway}`);
+  }
+}
+
+function taken(state: NetworkState): Set<number> {
+  const used = new Set(Object.values(state.endpoints).map((endpoint) => parseAddress(endpoint.address)!));
+  used.add(parseAddress(state.record!.gateway)!);
+  return used;
+}
+
+/** `--ip`: the address asked for, if it is in the subnet and free. */
+function requested(state: NetworkState, text: string): string {
+  const subnet = parseSubnet(state.record!.subnet)!;
+  const address = parseAddress(text);
+  if (address === null) throw new ValidationError(`invalid IPv4 address: ${text}`);
+  if (!isHostAddress(subnet, address)) {
+    throw new ValidationError(`invalid address ${text}: it does not belong to any of this network's subnets (${state.record!.subnet})`);
+  }
+  if (taken(state).has(address)) throw new ConflictError(`Address already in use: ${text} on network ${state.record!.name}`);
+  return text;
+}
+
+/** The lowest free host address of the subnet. */
+function lowestFree(state: NetworkState): string {
+  const subnet = parseSubnet(state.record!.subnet)!;
+  const used = taken(state);
+  const end = subnet.base + subnetSize(subnet);
+  for (let address = firstHost(subnet); address < end; address++) {
+    if (!used.has(address) && isHostAddress(subnet, address)) return formatAddress(address);
+  }
+  throw new ConflictError(`no available IPv4 addresses on this network's address pools: ${state.record!.name} (${state.record!.subnet})`);
+}

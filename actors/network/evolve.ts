@@ -1,0 +1,18 @@
+/** evolve: the network's data after one event. Pure; used live and in replay. */
+import type { NetworkEvent } from '../../events/network.js';
+import type { NetworkData } from './state.js';
+
+export function evolveNetwork(data: NetworkData, event: NetworkEvent): NetworkData {
+  switch (event.type) {
+    case 'network.created':
+      return { ...data, record: event.data, created: event.time, endpoints: {} };
+    case 'network.connected':
+      return { ...data, endpoints: { ...data.endpoints, [event.data.container]: event.data } };
+    case 'network.disconnected': {
+      const { [event.data.container]: _gone, ...endpoints } = data.endpoints;
+      return { ...data, endpoints };
+    }
+    case 'network.removed':
+      return { ...data, endpoints: {} };
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The host's networks: their entity actors (keyed by entity id, found by name), the live machine
+ * whose effects make the kernel's bridges and berth's nft table match the networks, the default
+ * `bridge` network, the release of a removed container's leases, and what a container's start
+ * needs (its interfaces and name files).
+ */
+import { randomBytes } from 'node:crypto';
+import type { EventStore } from '../../events/store.js';
+import type { NetworkCommand, NetworkRecord } from '../../events/network.js';
+import { BerthError, NotFoundError } from '../../events/errors.js';
+import type { NetworkKernel, KernelNetwork } from '../../runtime/network/kernel.js';
+import { hostInterfaceName, shimEntries, type ContainerInterface, type ContainerNetwork } from '../../runtime/network/containerNetwork.js';
+import type { ContainerData, ContainerState } from '../container/state.js';
+import { Entity, type EntityHooks } from '../entity.js';
+import { networkRules } from '../rules.js';
+import { macFor } from './addresses.js';
+import { chooseSubnet } from './subnets.js';
+import { networkEntityId, type NetworkState } from './state.js';
+import { processLogger } from '../../log/settings.js';
+
+export type NetworkEntity = Entity<NetworkState, NetworkCommand>;
+
+/** Docker's default network. */
+export const DEFAULT_NETWORK = 'bridge';
+/** Its bridge link (Docker's docker0). */
+export const DEFAULT_BRIDGE = 'berth0';
+
+export interface NetworksDeps {
+  host: string;
+  store: EventStore;
+  hooks: EntityHooks;
+  kernel: NetworkKernel;
+  /** False with `--bridge none`: no default network, and `run` without --network gets none. */
+  defaultBridge: boolean;
+  /** Every container of the host, live or not. */
+  containers(): Array<{ id: string; state: ContainerState }>;
+}
+
+const kernelNetwork = (record: NetworkRecord): KernelNetwork => ({ bridge: record.bridge, subnet: record.subnet, gateway: record.gateway, internal: record.internal });
+const NO_NAMES = { hostname: '', addresses: [], extraHosts: [], dns: [], dnsSearch: [], dnsOptions: [] };
+const gone = (status: string) => status === 'none' || status === 'removed';
+
+export class Networks {
+  readonly entities = new Map<string, NetworkEntity>();
+  private readonly machine;
+  private started = false;
+  /** The kernel work in flight, one change after another. */
+  private kernelWork: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: NetworksDeps) {
+    this.machine = networkRules.machine.provide({
+      actions: {
+        applyNetwork: () => { void this.syncKernel().catch(() => {}); },
+        deleteNetwork: ({ context }) => { void this.syncKernel(context.record?.bridge).catch(() => {}); },
+      },
+    });
+  }
+
+  get defaultBridge(): boolean {
+    return this.deps.defaultBridge;
+  }
+
+  entity(id: string): NetworkEntity {
+    let entity = this.entities.get(id);
+    if (!entity) {
+      entity = new Entity(networkRules, id, this.deps.host, this.deps.store, this.deps.hooks);
+      this.entities.set(id, entity);
+      if (this.started) entity.start(this.machine);
+    }
+    return entity;
+  }
+
+  byName(name: string): NetworkEntity {
+    return this.entity(networkEntityId(name));
+  }
+
+  present(): NetworkEntity[] {
+    return [...this.entities.values()].filter((n) => n.state.status === 'present');
+  }
+
+  /** By name, full id or a unique prefix of the id. */
+  resolve(ref: string): NetworkEntity {
+    const byName = this.byName(ref);
+    if (byName.state.status === 'present') return byName;
+    const matches = this.present().filter((n) => n.state.record!.networkId.startsWith(ref));
+    if (matches.length === 1) return matches[0];
+    throw new NotFoundError(`network ${ref} not found`);
+  }
+
+  /**
+   * Makes the kernel match the log: the bridge of each network, the nft table, and (`removed`)
+   * a removed network's bridge gone. Changes run one after another; each applies the whole state.
+   */
+  syncKernel(removed?: string): Promise<void> {
+    const run = this.kernelWork.then(async () => {
+      const records = this.present().map((n) => n.state.record!);
+      if (removed && !records.some((r) => r.bridge === removed)) await this.deps.kernel.deleteBridge(removed);
+      if (records.length > 0) await this.deps.kernel.enableForwarding();
+      for (const record of records) await this.deps.kernel.ensureBridge(kernelNetwork(record));
+      await this.deps.kernel.applyFirewall(records.map(kernelNetwork));
+    });
+    this.kernelWork = run.catch((error: Error) => processLogger().error('network set-up failed', { error }));
+    return run;
+  }
+
+  /** A new record for `network create` (or the default network): the subnet chosen if not given. */
+  async newRecord(input: { name: string; subnet?: string; gateway?: string; internal: boolean; labels: Record<string, string>; options: Record<string, string>; predefined?: boolean }): Promise<NetworkRecord> {
+    const networkId = randomBytes(32).toString('hex');
+    let subnet = input.subnet;
+    if (!subnet) {
+      const inUse = [...await this.deps.kernel.addressesInUse(), ...this.present().map((n) => n.state.record!.subnet)];
+      subnet = chooseSubnet(inUse) ?? undefined;
+      if (!subnet) throw new BerthError('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
+    }
+    const [base] = subnet.split('/');
+    const gateway = input.gateway ?? base.replace(/\d+$/, (last) => String(Number(last) + 1));
+    return {
+      name: input.name, networkId, driver: 'bridge', subnet, gateway,
+      bridge: input.predefined ? DEFAULT_BRIDGE : `br-${networkId.slice(0, 12)}`,
+      internal: input.internal, labels: input.labels, options: input.options, predefined: input.predefined ?? false,
+    };
+  }
+
+  /** Goes live: the default network made if it is missing, the kernel made to match, leftover leases released. */
+  async start(): Promise<void> {
+    this.started = true;
+    for (const entity of this.entities.values()) entity.start(this.machine);
+    if (this.deps.defaultBridge) {
+      const bridge = this.byName(DEFAULT_NETWORK);
+      if (bridge.state.status !== 'present') {
+        const record = await this.newRecord({ name: DEFAULT_NETWORK, internal: false, labels: {}, options: {}, predefined: true });
+        await bridge.execute({ type: 'Create', record }, { id: `${this.deps.host}.default-network.${record.networkId.slice(0, 12)}`, correlation: 'start' });
+      }
+    }
+    await this.syncKernel();
+    const containers = new Map(this.deps.containers().map((c) => [c.id, c.state]));
+    for (const network of this.present()) {
+      for (const container of Object.keys(network.state.endpoints)) {
+        const state = containers.get(container);
+        if (!state || gone(state.status)) await this.release(network, container);
+      }
+    }
+  }
+
+  stop(): void {
+    for (const entity of this.entities.values()) entity.stop();
+  }
+
+  private release(network: NetworkEntity, container: string): Promise<unknown> {
+    return network.execute({ type: 'Disconnect', container }, { id: `release.${network.id.slice(0, 12)}.${container}`, correlation: container });
+  }
+
+  /** A container was removed: its leases are freed. */
+  containerChanged(state: ContainerState): void {
+    if (state.status !== 'removed') return;
+    for (const network of this.present()) {
+      if (network.state.endpoints[state.id]) {
+        void this.release(network, state.id).catch((error: Error) => processLogger().error('releasing a container\'s addresses failed', { container: state.id.slice(0, 12), error }));
+      }
+    }
+  }
+
+  private containerInterface(container: string, network: NetworkEntity, index: number): ContainerInterface {
+    const record = network.state.record!;
+    const address = network.state.endpoints[container].address;
+    return {
+      bridge: record.bridge, hostIf: hostInterfaceName(container, record.networkId), ifname: `eth${index}`, address,
+      prefix: Number(record.subnet.split('/')[1]), gateway: index === 0 && !record.internal ? record.gateway : '', mac: macFor(address),
+    };
+  }
+
+  /** network connect of a running container: its new interface, added live (no default route: eth0 keeps it). */
+  async plug(container: string, pid: number, network: NetworkEntity): Promise<void> {
+    const index = this.joined(container).indexOf(network);
+    await this.kernelWork;
+    await this.deps.kernel.plug(pid, shimEntries({ interfaces: [{ ...this.containerInterface(container, network, index), gateway: '' }], names: NO_NAMES }));
+  }
+
+  /** network disconnect of a running container: its interface on the network, deleted live. */
+  unplug(container: string, network: NetworkEntity): Promise<void> {
+    return this.deps.kernel.unplug(hostInterfaceName(container, network.state.record!.networkId));
+  }
+
+  /** The networks a container is on, the one it was created with first, then by name. */
+  joined(container: string): NetworkEntity[] {
+    const first = this.deps.containers().find((c) => c.id === container)?.state.config?.networking?.networks[0]?.network;
+    return this.present().filter((n) => n.state.endpoints[container])
+      .sort((a, b) => Number(b.state.record!.name === first) - Number(a.state.record!.name === first) || a.state.record!.name.localeCompare(b.state.record!.name));
+  }
+
+  /** What the container's start needs; undefined when it has no network set-up (none, host). */
+  async containerNetwork(data: ContainerData, pidOf: (container: string) => number | null): Promise<ContainerNetwork | undefined> {
+    const config = data.config!;
+    const networking = config.networking;
+    if (!networking) return undefined;
+    const names = { hostname: config.hostname, addresses: [] as string[], extraHosts: networking.extraHosts, dns: networking.dns, dnsSearch: networking.dnsSearch, dnsOptions: networking.dnsOptions };
+    if (networking.mode === 'container') {
+      const pid = pidOf(networking.container!);
+      if (!pid) throw new BerthError(`cannot join network of a non running container: ${networking.container!.slice(0, 12)}`);
+      return { interfaces: [], joinPid: pid, names };
+    }
+    await this.kernelWork;
+    const interfaces = this.joined(data.id).map((network, index) => this.containerInterface(data.id, network, index));
+    names.addresses = interfaces.map((i) => i.address);
+    return { interfaces, names };
+  }
+}

@@ -1,0 +1,54 @@
+/** `run`/`create`'s network flags, as Docker spells them: --network (declared with the host config flags) and its companions. */
+import type { Command } from 'commander';
+import { ValidationError } from '../events/errors.js';
+import type { NetworkingSpec } from '../events/networking.js';
+import { collect } from './verbs/verb.js';
+
+export interface NetworkFlags {
+  network?: string;
+  ip?: string;
+  networkAlias?: string[];
+  addHost?: string[];
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOption?: string[];
+}
+
+export function addNetworkOptions(cmd: Command): Command {
+  return cmd
+    .option('--ip <address>', 'the IPv4 address on the (user-defined) network')
+    .option('--network-alias <name>', 'a network-scoped alias (repeatable)', collect, [])
+    .option('--add-host <host:ip>', 'a line in /etc/hosts (repeatable)', collect, [])
+    .option('--dns <address>', 'a nameserver (repeatable)', collect, [])
+    .option('--dns-search <domain>', 'a search domain (repeatable)', collect, [])
+    .option('--dns-option <option>', 'a resolv.conf option (repeatable)', collect, []);
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** The networking of a create spec; none and host stay security options (cli/hostConfigFlags.ts). */
+export function parseNetworkFlags(flags: NetworkFlags): { networking?: NetworkingSpec } {
+  const network = flags.network === 'none' || flags.network === 'host' ? undefined : flags.network;
+  if (network === '') throw new ValidationError('invalid --network "": give a network name, bridge, none, host or container:NAME');
+  for (const entry of flags.addHost ?? []) {
+    const colon = entry.indexOf(':');
+    if (colon <= 0 || !IPV4.test(entry.slice(colon + 1))) throw new ValidationError(`invalid argument "${entry}" for "--add-host" flag: invalid IP address in add-host: "${entry.slice(colon + 1)}"`);
+  }
+  if (flags.ip !== undefined && !IPV4.test(flags.ip)) throw new ValidationError(`invalid argument "${flags.ip}" for "--ip" flag: invalid IPv4 address`);
+  for (const server of flags.dns ?? []) {
+    if (!IPV4.test(server)) throw new ValidationError(`invalid argument "${server}" for "--dns" flag: not an IPv4 address`);
+  }
+  const special = flags.network === 'none' || flags.network === 'host';
+  if (special && (flags.ip || flags.networkAlias?.length)) throw new ValidationError(`conflicting options: --ip and --network-alias need a network, not ${flags.network}`);
+  const spec: NetworkingSpec = {
+    ...(network ? { network } : {}),
+    ...(flags.ip ? { ip: flags.ip } : {}),
+    aliases: flags.networkAlias ?? [],
+    extraHosts: flags.addHost ?? [],
+    dns: flags.dns ?? [],
+    dnsSearch: flags.dnsSearch ?? [],
+    dnsOptions: flags.dnsOption ?? [],
+  };
+  const asked = network || spec.ip || spec.aliases.length || spec.extraHosts.length || spec.dns.length || spec.dnsSearch.length || spec.dnsOptions.length;
+  return asked && !special ? { networking: spec } : {};
+}

@@ -1,0 +1,62 @@
+/** Network commands and events: the one declaration of each. An endpoint's address is its lease. */
+import { z } from 'zod';
+import { eventSchema } from './envelope.js';
+
+/** Docker's rule for network names. */
+export const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/** What a network is, fixed when it is created. */
+export const NetworkRecord = z.object({
+  /** The network's name, unique on its host. */
+  name: z.string().regex(NETWORK_NAME),
+  /** Docker's network id: 64 random hex, new for each creation of a name. */
+  networkId: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The only driver berth has. */
+  driver: z.literal('bridge'),
+  /** IPv4 subnet in CIDR form, e.g. 172.18.0.0/16. */
+  subnet: z.string(),
+  /** The bridge's own address in the subnet, the containers' default route. */
+  gateway: z.string(),
+  /** The host link (bridge) the containers' veths join. */
+  bridge: z.string(),
+  /** No route out: no masquerade, no forwarding to other links. */
+  internal: z.boolean(),
+  labels: z.record(z.string(), z.string()),
+  /** -o key=value, recorded as given. */
+  options: z.record(z.string(), z.string()),
+  /** Docker's default `bridge` network: no name resolution, cannot be removed by the user. */
+  predefined: z.boolean(),
+});
+export type NetworkRecord = z.infer<typeof NetworkRecord>;
+
+/** A container's place on a network. */
+export const Endpoint = z.object({
+  container: z.string(),
+  /** The container's name when it connected, the first name others resolve it by. */
+  containerName: z.string(),
+  /** The leased IPv4 address (no prefix). */
+  address: z.string(),
+  /** --network-alias / connect --alias names. */
+  aliases: z.array(z.string()),
+});
+export type Endpoint = z.infer<typeof Endpoint>;
+
+export const NetworkCreated = eventSchema('network.created', NetworkRecord);
+/** The container joined the network, and its address is leased to it until it disconnects. */
+export const NetworkConnected = eventSchema('network.connected', Endpoint);
+/** The container left the network (disconnect, or its removal): its address is free again. */
+export const NetworkDisconnected = eventSchema('network.disconnected', z.object({ container: z.string(), address: z.string() }));
+export const NetworkRemoved = eventSchema('network.removed', z.object({}));
+
+export const NetworkEvent = z.discriminatedUnion('type', [NetworkCreated, NetworkConnected, NetworkDisconnected, NetworkRemoved]);
+export type NetworkEvent = z.infer<typeof NetworkEvent>;
+
+export const NetworkCommand = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('Create'), record: NetworkRecord }),
+  /** Leases `address` if given (--ip), else the lowest free one. */
+  z.object({ type: z.literal('Connect'), container: z.string(), containerName: z.string(), address: z.string().optional(), aliases: z.array(z.string()) }),
+  z.object({ type: z.literal('Disconnect'), container: z.string() }),
+  /** Refused while containers are connected, and for the predefined network. */
+  z.object({ type: z.literal('Remove') }),
+]);
+export type NetworkCommand = z.infer<typeof NetworkCommand>;

@@ -1,0 +1,36 @@
+/** A container's networking: what `run --network ...` asks for, and what its config records. */
+import { z } from 'zod';
+
+/** As the client sends it (cli/networkFlags.ts). */
+export const NetworkingSpec = z.object({
+  /** --network: a network's name, bridge, none, host or container:NAME; absent: the daemon's default. */
+  network: z.string().min(1).optional(),
+  /** --ip on the first network. */
+  ip: z.string().optional(),
+  /** --network-alias on the first network. */
+  aliases: z.array(z.string()),
+  /** --add-host HOST:IP. */
+  extraHosts: z.array(z.string()),
+  dns: z.array(z.string()),
+  dnsSearch: z.array(z.string()),
+  dnsOptions: z.array(z.string()),
+});
+export type NetworkingSpec = z.infer<typeof NetworkingSpec>;
+
+/** One network the container is on; its address is the network's lease (events/network.ts). */
+export const NetworkAttachment = z.object({ network: z.string(), aliases: z.array(z.string()), ip: z.string().optional() });
+export type NetworkAttachment = z.infer<typeof NetworkAttachment>;
+
+/** As the container's config records it. */
+export const Networking = z.object({
+  /** networks: the attachments below; container: another container's netns. (none/host: security.network.) */
+  mode: z.enum(['networks', 'container']),
+  networks: z.array(NetworkAttachment),
+  /** mode container: the id of the container whose netns is joined. */
+  container: z.string().optional(),
+  extraHosts: z.array(z.string()),
+  dns: z.array(z.string()),
+  dnsSearch: z.array(z.string()),
+  dnsOptions: z.array(z.string()),
+});
+export type Networking = z.infer<typeof Networking>;

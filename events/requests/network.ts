@@ -1,0 +1,62 @@
+/** Network requests (berth.cmd.<host>.network) and their results. */
+import { z } from 'zod';
+
+/** One container on a network, as `network inspect` shows it. */
+export const EndpointView = z.object({
+  container: z.string(),
+  name: z.string(),
+  address: z.string(),
+  prefix: z.number(),
+  mac: z.string(),
+  aliases: z.array(z.string()),
+});
+
+/** What `network ls` and `network inspect` show. */
+export const NetworkView = z.object({
+  name: z.string(),
+  id: z.string(),
+  host: z.string(),
+  driver: z.string(),
+  created: z.number(),
+  subnet: z.string(),
+  gateway: z.string(),
+  bridge: z.string(),
+  internal: z.boolean(),
+  labels: z.record(z.string(), z.string()),
+  options: z.record(z.string(), z.string()),
+  endpoints: z.array(EndpointView),
+});
+export type NetworkView = z.infer<typeof NetworkView>;
+
+const Name = z.string().min(1);
+
+export const networkRequests = [
+  z.object({
+    op: z.literal('network.create'),
+    name: Name,
+    driver: z.string(),
+    subnet: z.string().optional(),
+    gateway: z.string().optional(),
+    internal: z.boolean(),
+    labels: z.record(z.string(), z.string()),
+    options: z.record(z.string(), z.string()),
+  }),
+  z.object({ op: z.literal('network.list') }),
+  /** By name, or by a prefix of its id. */
+  z.object({ op: z.literal('network.inspect'), ref: Name }),
+  z.object({ op: z.literal('network.remove'), ref: Name }),
+  /** Removes every user-defined network no container is on; `labels` filter (k or k=v). */
+  z.object({ op: z.literal('network.prune'), labels: z.array(z.string()) }),
+  z.object({ op: z.literal('network.connect'), ref: Name, container: Name, aliases: z.array(z.string()), ip: z.string().optional() }),
+  z.object({ op: z.literal('network.disconnect'), ref: Name, container: Name, force: z.boolean() }),
+] as const;
+
+export const networkResults = {
+  'network.create': NetworkView,
+  'network.list': z.array(NetworkView),
+  'network.inspect': NetworkView,
+  'network.remove': z.object({ name: z.string() }),
+  'network.prune': z.object({ removed: z.array(z.string()) }),
+  'network.connect': z.object({ name: z.string() }),
+  'network.disconnect': z.object({ name: z.string() }),
+};

@@ -1,0 +1,57 @@
+/**
+ * What a container's start needs from its networks: the interfaces the shim makes, the netns it
+ * joins instead (--network container:X), and the name files bind-mounted over /etc.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { hostsFile, resolvConf, type NameSettings } from './containerFiles.js';
+
+export interface ContainerInterface {
+  bridge: string;
+  /** The host end of the veth. */
+  hostIf: string;
+  /** The container end: eth0, eth1, ... */
+  ifname: string;
+  address: string;
+  prefix: number;
+  /** The default route's gateway; empty for every interface but the first. */
+  gateway: string;
+  mac: string;
+}
+
+export interface ContainerNetwork {
+  interfaces: ContainerInterface[];
+  /** The pid whose netns the container joins. */
+  joinPid?: number;
+  names: NameSettings;
+}
+
+const SEPARATOR = '\x1f';
+
+/** The shim's `networks` entries (runtime/native/netsetup.c). */
+export function shimEntries(network: ContainerNetwork): string[] {
+  return network.interfaces.map((i) => [i.bridge, i.hostIf, i.ifname, i.address, String(i.prefix), i.gateway, i.mac].join(SEPARATOR));
+}
+
+/** The host end of a container's veth on a network: 15 characters at most (IFNAMSIZ). */
+export function hostInterfaceName(containerId: string, networkId: string): string {
+  return `vb${containerId.slice(0, 8)}${networkId.slice(0, 5)}`;
+}
+
+/** Writes hosts, hostname and resolv.conf into `dir`; returns the shim mount entries for them. */
+export async function writeNameFiles(dir: string, network: ContainerNetwork): Promise<string[]> {
+  const hostResolv = await fs.readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  const files = {
+    hosts: hostsFile(network.names),
+    hostname: `${network.names.hostname}\n`,
+    'resolv.conf': resolvConf(hostResolv, network.names),
+  };
+  const entries: string[] = [];
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    await fs.writeFile(`${file}.tmp`, content);
+    await fs.rename(`${file}.tmp`, file);
+    entries.push(['bind', file, `/etc/${name}`, 'rprivate'].join(SEPARATOR));
+  }
+  return entries;
+}

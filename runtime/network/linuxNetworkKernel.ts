@@ -1,0 +1,84 @@
+/** NetworkKernel on Linux: `ip` for bridges and routes, `nft -f` for the table, /proc/sys for sysctls. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import { BerthError } from '../../events/errors.js';
+import type { KernelNetwork, NetworkKernel } from './kernel.js';
+import { nftRuleset, TABLE } from './nftRuleset.js';
+import { DEFAULT_SHIM_BINARY } from '../process/shim.js';
+
+/** Runs a program with `input` on stdin; resolves with stdout, rejects with its stderr's first line. */
+function run(program: string, args: string[], input = ''): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { stdio: [input === '' ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (data: Buffer) => { stdout += data.toString(); });
+    child.stderr!.on('data', (data: Buffer) => { stderr += data.toString(); });
+    child.on('error', (error) => reject(new BerthError(`${program}: ${error.message}`, { cause: error })));
+    child.on('close', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new BerthError(`${program} ${args.join(' ')}: ${stderr.trim().split('\n')[0] || `exit ${code}`}`));
+    });
+    if (child.stdin) {
+      // A program that exits before reading (a failed check) closes the pipe: its exit code tells.
+      child.stdin.on('error', () => {});
+      child.stdin.end(input);
+    }
+  });
+}
+
+async function linkExists(name: string): Promise<boolean> {
+  return run('ip', ['-j', 'link', 'show', 'dev', name]).then(() => true, () => false);
+}
+
+async function sysctl(key: string, value: string): Promise<void> {
+  await fs.writeFile(`/proc/sys/${key.replaceAll('.', '/')}`, value);
+}
+
+export class LinuxNetworkKernel implements NetworkKernel {
+  async addressesInUse(): Promise<string[]> {
+    const routes = JSON.parse(await run('ip', ['-j', '-4', 'route', 'show', 'table', 'all'])) as Array<{ dst?: string }>;
+    const addresses = JSON.parse(await run('ip', ['-j', '-4', 'addr', 'show'])) as Array<{ addr_info?: Array<{ local: string; prefixlen: number }> }>;
+    const resolvers = (await fs.readFile('/etc/resolv.conf', 'utf8').catch(() => ''))
+      .split('\n').map((line) => /^\s*nameserver\s+(\S+)/.exec(line)?.[1]).filter((server): server is string => server !== undefined);
+    return [
+      ...routes.map((route) => route.dst ?? '').filter((dst) => dst !== '' && dst !== 'default'),
+      ...addresses.flatMap((link) => (link.addr_info ?? []).map((info) => `${info.local}/${info.prefixlen}`)),
+      ...resolvers,
+    ];
+  }
+
+  async enableForwarding(): Promise<void> {
+    await sysctl('net.ipv4.ip_forward', '1');
+  }
+
+  async ensureBridge(network: KernelNetwork): Promise<void> {
+    const prefix = network.subnet.split('/')[1];
+    const commands = [
+      ...(await linkExists(network.bridge)) ? [] : [`link add ${network.bridge} type bridge`],
+      `addr replace ${network.gateway}/${prefix} dev ${network.bridge}`,
+      `link set ${network.bridge} up`,
+    ];
+    await run('ip', ['-batch', '-'], commands.join('\n') + '\n');
+    // A port published on 127.0.0.1 is DNATed to the bridge: loopback sources must route there.
+    await sysctl(`net.ipv4.conf.${network.bridge}.route_localnet`, '1');
+  }
+
+  async deleteBridge(bridge: string): Promise<void> {
+    if (await linkExists(bridge)) await run('ip', ['link', 'del', bridge]);
+  }
+
+  async applyFirewall(networks: KernelNetwork[]): Promise<void> {
+    await run('nft', ['-f', '-'], nftRuleset(networks));
+  }
+
+  async plug(pid: number, entries: string[]): Promise<void> {
+    await run(DEFAULT_SHIM_BINARY, ['network', String(pid), ...entries]);
+  }
+
+  async unplug(hostInterface: string): Promise<void> {
+    if (await linkExists(hostInterface)) await run('ip', ['link', 'del', hostInterface]);
+  }
+}
+
+export { TABLE };

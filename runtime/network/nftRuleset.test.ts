@@ -1,0 +1,27 @@
+import t from 'tap';
+import { nftRuleset } from './nftRuleset.js';
+import { hostsFile, resolvConf } from './containerFiles.js';
+
+const web = { bridge: 'br-web', subnet: '10.1.0.0/24', gateway: '10.1.0.1', internal: false };
+const db = { bridge: 'br-db', subnet: '10.2.0.0/24', gateway: '10.2.0.1', internal: true };
+
+t.test('one table, replaced whole', async (t) => {
+  t.equal(nftRuleset([]), 'table inet berth\ndelete table inet berth\n', 'no network: the table is gone');
+  const rules = nftRuleset([web, db]);
+  t.match(rules, /^table inet berth\ndelete table inet berth\ntable inet berth \{/, 'declared, deleted and made again in one transaction');
+  t.match(rules, /ip saddr 10\.1\.0\.0\/24 oifname != "br-web" masquerade/);
+  t.notMatch(rules, /10\.2\.0\.0\/24/, 'an internal network is not masqueraded');
+  t.match(rules, /iifname "br-web" oifname \{ "br-db" \} drop/, 'networks are kept apart');
+  t.match(rules, /iifname "br-db" oifname != "br-db" drop/, 'an internal network talks only within its bridge');
+  t.notMatch(rules, /iptables|docker|podman/i);
+});
+
+t.test("Docker's name files", async (t) => {
+  const names = { hostname: 'web1', addresses: ['172.17.0.2'], extraHosts: ['db:10.0.0.5'], dns: [], dnsSearch: [], dnsOptions: [] };
+  t.match(hostsFile(names), /^127\.0\.0\.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n/);
+  t.match(hostsFile(names), /10\.0\.0\.5\tdb\n172\.17\.0\.2\tweb1\n$/);
+  const host = 'search example.org\nnameserver 127.0.0.53\nnameserver 10.255.255.53\noptions edns0\n';
+  t.equal(resolvConf(host, names), 'search example.org\nnameserver 10.255.255.53\noptions edns0\n', 'loopback resolvers dropped');
+  t.equal(resolvConf('nameserver 127.0.0.1\n', names), 'nameserver 8.8.8.8\nnameserver 8.8.4.4\n', "Google's when none is left");
+  t.equal(resolvConf(host, { ...names, dns: ['10.9.9.9'], dnsSearch: ['a.b'], dnsOptions: ['ndots:2'] }), 'search a.b\nnameserver 10.9.9.9\noptions ndots:2\n');
+});

@@ -1,0 +1,45 @@
+/**
+ * berth's one nftables table (`inet berth`) for a set of networks, as an `nft -f` script that
+ * replaces the whole table in one transaction: a table left behind by a crash is replaced, and a
+ * removed network's rules go with the next apply. Docker's and podman's tables are never touched
+ * and never relied on. Pure.
+ *
+ * Like netavark: masquerade what leaves a network's subnet for another link, keep networks apart,
+ * and an internal network talks only within its bridge.
+ */
+import type { KernelNetwork } from './kernel.js';
+
+export const TABLE = 'inet berth';
+
+const quote = (name: string) => JSON.stringify(name);
+
+export function nftRuleset(networks: KernelNetwork[]): string {
+  const lines = [`table ${TABLE}`, `delete table ${TABLE}`];
+  if (networks.length === 0) return lines.join('\n') + '\n';
+  const forward: string[] = [];
+  const postrouting: string[] = [];
+  for (const network of networks) {
+    const bridge = quote(network.bridge);
+    const others = networks.filter((other) => other.bridge !== network.bridge).map((other) => quote(other.bridge));
+    if (network.internal) {
+      forward.push(`iifname ${bridge} oifname != ${bridge} drop`, `oifname ${bridge} iifname != ${bridge} drop`);
+      continue;
+    }
+    if (others.length > 0) forward.push(`iifname ${bridge} oifname { ${others.join(', ')} } drop`);
+    forward.push(`oifname ${bridge} ct state established,related accept`, `iifname ${bridge} accept`);
+    postrouting.push(`ip saddr ${network.subnet} oifname != ${bridge} masquerade`);
+  }
+  lines.push(
+    `table ${TABLE} {`,
+    '  chain forward {',
+    '    type filter hook forward priority filter; policy accept;',
+    ...forward.map((rule) => `    ${rule}`),
+    '  }',
+    '  chain postrouting {',
+    '    type nat hook postrouting priority srcnat; policy accept;',
+    ...postrouting.map((rule) => `    ${rule}`),
+    '  }',
+    '}',
+  );
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,128 @@
+/**
+ * Bridge networks through the real parts, the whole engine inside a network namespace the test
+ * makes (and a second one as the outside world): the default bridge, user networks, leases,
+ * NAT out, and refusals. The host's links, rules and ip_forward are checked unchanged after.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import t from 'tap';
+import { startEngine, until } from '../helpers/engine.js';
+import { NetworkNamespace } from '../helpers/netns.js';
+
+const hostLinks = () => execFileSync('ip', ['-o', 'link', 'show']).toString().split('\n').map((line) => line.split(':')[1]?.trim().split('@')[0]).filter(Boolean).sort();
+const hostTables = () => execFileSync('nft', ['list', 'tables']).toString();
+const hostForwarding = () => fs.readFile('/proc/sys/net/ipv4/ip_forward', 'utf8');
+
+const before = { links: hostLinks(), tables: hostTables(), forwarding: await hostForwarding() };
+
+t.test('the default bridge, user networks, NAT out', async (t) => {
+  const inner = NetworkNamespace.create(t);
+  const world = inner.outside(t);
+  const engine = await startEngine(t, { netns: inner.prefix });
+
+  // The default bridge: berth0 on a subnet clear of the namespace's routes (10.200.0.0/24).
+  const bridge = JSON.parse(await engine.ok(['network', 'inspect', 'bridge']))[0];
+  t.equal(bridge.IPAM.Config[0].Subnet, '172.17.0.0/16');
+  t.match(inner.ip('-4', 'addr', 'show', 'dev', 'berth0'), /inet 172\.17\.0\.1\/16/);
+  t.equal(execFileSync('nsenter', [...inner.prefix.slice(1), 'cat', '/proc/sys/net/ipv4/ip_forward']).toString().trim(), '1', 'ip_forward in the namespace');
+  t.match(inner.ip('route'), /172\.17\.0\.0\/16 dev berth0/);
+
+  // run without --network joins bridge: eth0 with its lease, a default route, Docker's files.
+  const shown = await engine.ok(['run', '--rm', '--hostname', 'web1', '--add-host', 'db.local:10.1.2.3', '--dns', '10.9.9.9', 'busybox', 'sh', '-c',
+    'ip -4 addr show eth0; ip route; cat /etc/hostname /etc/hosts /etc/resolv.conf']);
+  t.match(shown, /inet 172\.17\.0\.2\/16/, 'the first lease');
+  t.match(shown, /default via 172\.17\.0\.1 dev eth0/);
+  t.match(shown, /^web1$/m);
+  t.match(shown, /^10\.1\.2\.3\tdb\.local$/m, '--add-host');
+  t.match(shown, /^172\.17\.0\.2\tweb1$/m, 'its own name in /etc/hosts');
+  t.match(shown, /^nameserver 10\.9\.9\.9$/m, '--dns');
+  t.notMatch(shown, /nameserver 127\./);
+
+  // NAT: a connection out reaches the outside namespace from the namespace's own address.
+  const listener = spawn('ip', ['netns', 'exec', world.namespace.name, process.execPath, '-e',
+    "require('net').createServer((s) => { console.log(s.remoteAddress); s.end('pong\\n'); }).listen(9000, () => console.log('ready'))"]);
+  t.teardown(() => { listener.kill('SIGKILL'); });
+  let heard = '';
+  listener.stdout.on('data', (data: Buffer) => { heard += data.toString(); });
+  await until('the outside listener', async () => heard.includes('ready'));
+  t.match(await engine.ok(['run', '--rm', 'busybox', 'sh', '-c', `echo ping | nc -w 5 ${world.address} 9000`]), /pong/, 'out through NAT');
+  await until('the source address', async () => heard.split('\n').length > 2);
+  t.match(heard, /10\.200\.0\.1/, 'masqueraded to the namespace address');
+  t.notMatch(heard, /172\.17\./);
+
+  // A user network: its own bridge, --ip, container to container.
+  const id = (await engine.ok(['network', 'create', '--subnet', '10.77.0.0/24', '--label', 'team=a', 'web'])).trim();
+  t.match(id, /^[0-9a-f]{64}$/);
+  t.match(inner.ip('-4', 'addr', 'show', 'dev', `br-${id.slice(0, 12)}`), /10\.77\.0\.1\/24/);
+  await engine.ok(['run', '-d', '--name', 'srv', '--network', 'web', '--ip', '10.77.0.50', 'busybox', 'sh', '-c', 'while true; do echo hello | nc -l -p 7000; done']);
+  t.match(await engine.ok(['run', '--rm', '--network', 'web', 'busybox', 'sh', '-c', 'nc -w 5 10.77.0.50 7000 </dev/null']), /hello/, 'one container reaches another on the network');
+  const refused = await engine.berth(['run', '--rm', '--network', 'web', '--ip', '10.77.0.50', 'busybox', 'true']);
+  t.equal(refused.code, 125, 'an address in use is refused');
+  t.match(refused.stderr, /Address already in use: 10\.77\.0\.50/);
+  t.equal(refused.stderr.trim().split('\n').length, 1, 'in one line');
+
+  // network rm of a network in use is refused; removing the container frees it.
+  const inUse = await engine.berth(['network', 'rm', 'web']);
+  t.equal(inUse.code, 1);
+  t.match(inUse.stderr, /has active endpoints/);
+  const ls = await engine.ok(['network', 'ls']);
+  t.match(ls, /bridge\s+bridge/);
+  t.match(ls, /web\s+bridge/);
+  await engine.ok(['rm', '-f', 'srv']);
+  await until('the lease released', async () => Object.keys(JSON.parse(await engine.ok(['network', 'inspect', 'web']))[0].Containers).length === 0);
+  await engine.ok(['network', 'rm', 'web']);
+  t.throws(() => inner.ip('link', 'show', `br-${id.slice(0, 12)}`), 'the bridge is gone');
+  t.notMatch(execFileSync('nsenter', [...inner.prefix.slice(1), 'nft', 'list', 'table', 'inet', 'berth']).toString(), /10\.77\.0\.0/, 'and its rules');
+  t.equal((await engine.berth(['network', 'rm', 'bridge'])).code, 1, 'the default network cannot be removed');
+});
+
+t.test('50 containers created at once get 50 distinct addresses', async (t) => {
+  const inner = NetworkNamespace.create(t);
+  const engine = await startEngine(t, { netns: inner.prefix });
+  await engine.ok(['network', 'create', 'many']);
+  // Eight CLIs at a time keep 50 creates in flight together without starving a 2-core machine.
+  let next = 0;
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    while (next < 50) {
+      const i = next++;
+      await engine.ok(['create', '--name', `c${i}`, '--network', 'many', 'busybox', 'true']);
+    }
+  }));
+  const containers = Object.values(JSON.parse(await engine.ok(['network', 'inspect', 'many']))[0].Containers) as Array<{ IPv4Address: string }>;
+  t.equal(containers.length, 50);
+  t.equal(new Set(containers.map((c) => c.IPv4Address)).size, 50, 'no address leased twice');
+});
+
+t.test('--network none and host keep working, and container:NAME shares a netns', async (t) => {
+  const inner = NetworkNamespace.create(t);
+  const engine = await startEngine(t, { netns: inner.prefix });
+  t.notMatch(await engine.ok(['run', '--rm', '--network', 'none', 'busybox', 'ip', 'link']), /eth0/);
+  t.match(await engine.ok(['run', '--rm', '--network', 'host', 'busybox', 'ip', 'link']), /berth0/, "the daemon's namespace");
+  await engine.ok(['run', '-d', '--name', 'first', 'busybox', 'sleep', '600']);
+  const address = /inet (172\.17\.0\.\d+)/.exec(await engine.ok(['exec', 'first', 'ip', '-4', 'addr', 'show', 'eth0']))![1];
+  t.match(await engine.ok(['run', '--rm', '--network', 'container:first', 'busybox', 'ip', '-4', 'addr', 'show', 'eth0']), new RegExp(`inet ${address.replaceAll('.', '\\.')}/`));
+
+  // connect and disconnect a running container, live; inspect shows both networks as Docker does.
+  await engine.ok(['network', 'create', '--subnet', '10.88.0.0/24', 'side']);
+  await engine.ok(['network', 'create', 'unused']);
+  await engine.ok(['network', 'connect', '--alias', 'first-side', 'side', 'first']);
+  t.match(await engine.ok(['exec', 'first', 'ip', '-4', 'addr', 'show', 'eth1']), /inet 10\.88\.0\.2\/24/, 'a second interface, live');
+  const settings = (await engine.inspect('first')).NetworkSettings;
+  t.same(Object.keys(settings.Networks).sort(), ['bridge', 'side']);
+  t.equal(settings.IPAddress, address);
+  t.equal(settings.Networks.side.IPAddress, '10.88.0.2');
+  t.same(settings.Networks.side.Aliases, ['first-side']);
+  t.equal(settings.Networks.side.MacAddress, '02:42:0a:58:00:02');
+  t.equal((await engine.inspect('first')).HostConfig.NetworkMode, 'bridge');
+  t.match(await engine.ok(['network', 'prune', '-f']), /^unused$/m, 'prune removes the unused network');
+  t.match(await engine.ok(['network', 'ls']), /side/, 'and keeps the one in use');
+  await engine.ok(['network', 'disconnect', 'side', 'first']);
+  t.notMatch(await engine.ok(['exec', 'first', 'ip', 'link']), /eth1/, 'disconnected, live');
+  await engine.ok(['network', 'rm', 'side']);
+});
+
+t.test('the host is left alone', async (t) => {
+  t.same(hostLinks().filter((l) => !before.links.includes(l) && /^(berth0|br-|vb)/.test(l)), [], 'no link of ours on the host');
+  t.equal(hostTables(), before.tables, "the host's nft tables unchanged");
+  t.equal(await hostForwarding(), before.forwarding, "the host's ip_forward unchanged");
+});
