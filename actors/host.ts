@@ -12,7 +12,7 @@ import { encode } from '../events/codec.js';
 import { OutputChunk } from '../events/requests.js';
 import { execOutputSubject, outputSubject } from '../events/subjects.js';
 import { hexOf } from '../runtime/images/digest.js';
-import type { Worker } from '../runtime/worker.js';
+import type { WorkerContract } from '../runtime/workerContract.js';
 import { containerEffects, type ContainerEffects } from './container/effects.js';
 import { cgroupVerdict, reconcileContainer } from './container/reconcile.js';
 import type { ContainerState } from './container/state.js';
@@ -71,7 +71,7 @@ export class Host {
     readonly id: string,
     private readonly nc: Publisher,
     readonly store: EventStore,
-    readonly worker: Worker,
+    readonly worker: WorkerContract,
     private readonly snapshots: SnapshotStore | undefined,
     /** Where the host and its handlers log. */
     readonly log: Logger,

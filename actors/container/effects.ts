@@ -6,7 +6,7 @@
 import type { ContainerCommand } from '../../events/container.js';
 import type { OutputChunk } from '../../events/requests.js';
 import { BerthError } from '../../events/errors.js';
-import type { Worker } from '../../runtime/worker.js';
+import type { WorkerContract } from '../../runtime/workerContract.js';
 import type { ContainerNetwork } from '../../runtime/network/containerNetwork.js';
 import type { Watch } from '../../runtime/containers/watch.js';
 import { parseSignal } from '../../runtime/signals.js';
@@ -18,7 +18,7 @@ import type { ContainerData, ContainerState } from './state.js';
 import type { Logger } from '../../log/logger.js';
 
 export interface ContainerEffectDeps {
-  worker: Worker;
+  worker: WorkerContract;
   /** Queues a command for a container (with a fresh command id). */
   dispatch(id: string, command: ContainerCommand): void;
   /** Streams output to whoever follows the container live. */

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ContainerCommand } from '../../events/container.js';
-import type { Worker } from '../../runtime/worker.js';
+import type { WorkerContract } from '../../runtime/workerContract.js';
 import { systemClock, type Clock } from '../clock.js';
 import { afterProbe, probeCommand, type HealthState } from './health.js';
 import type { ContainerData } from './state.js';
@@ -16,7 +16,7 @@ export class HealthMonitors {
   private readonly timers = new Map<string, unknown>();
 
   constructor(
-    private readonly worker: Worker,
+    private readonly worker: WorkerContract,
     private readonly dispatch: (id: string, command: ContainerCommand) => void,
     private readonly clock: Clock = systemClock,
   ) {}

@@ -21,7 +21,7 @@ export async function readNodeEvents(nc: NatsConnection): Promise<Map<string, No
       const event = decode(NodeEvent, m.data);
       last.set(event.host, event.type);
     } catch {
-      // not a node event we know: skipped, as every reader skips invalid messages
+      // not a node event we know: that host counts as having none (the node record itself reports it)
     }
   }
   return last;

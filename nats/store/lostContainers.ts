@@ -49,7 +49,7 @@ export async function readLostContainers(nc: NatsConnection, host: string): Prom
       const lost = lostContainerOf(decode(AnyEvent, m.data));
       if (lost) found.push(lost);
     } catch {
-      // an unreadable event is skipped, as every reader does
+      // an unreadable last event: the container cannot be shown (its host breaks it when it replays)
     }
   }
   return found;
