@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { copyOut } from './copy.js';
+import { waitFor } from '../../test/helpers/waitFor.js';
 
 t.test('a failed copy out leaves no temp file; a good one leaves its archive', async (t) => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-copy-'));
@@ -21,7 +22,8 @@ t.test('a failed copy out leaves no temp file; a good one leaves its archive', a
   // Many at once, so that some opens are still queued when their copy fails.
   const failures = await Promise.all(Array.from({ length: 200 }, (_, i) => copyOut(root, '/nope', false, path.join(out, `${i}.tar`)).then(() => null, (e: Error) => e)));
   t.ok(failures.every((e) => e && /nope/.test(e.message)), 'each failed, naming the path');
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // The last failures may still be removing their temp files when their promises settle.
+  await waitFor(async () => (await fs.readdir(out)).length === 0, { what: 'the failed copies\' temp files to go', timeoutMs: 5000 }).catch(() => {});
   t.same(await fs.readdir(out), [], 'no temp file is left');
   const source = await copyOut(root, '/here', false, path.join(out, 'here.tar'));
   t.equal(source.name, 'here');

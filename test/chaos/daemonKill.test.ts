@@ -44,6 +44,7 @@ t.test(`${rounds} rounds of SIGKILL during create, start, stop and rm`, async (t
       else if (choice < 0.85) inFlight.push(launch(['rm', '-f', target.id]));
       else inFlight.push(launch(['run', '--rm', 'busybox', 'true']));
     }
+    // Not synchronisation: the subject. A random, seeded moment to strike at.
     await sleep(Math.floor(random() * 400));
     await engine.killDaemon('SIGKILL');
     for (const child of inFlight) if (child.pid && alive(child.pid)) child.kill('SIGKILL');

@@ -83,12 +83,14 @@ t.test(`${rounds} rounds of SIGKILL of a shim or the nats-server`, async (t) => 
       if (c) {
         const shim = await parentOf(c.pid);
         const stopping = random() < 0.5 ? launch(['stop', '-t', '1', c.id]) : null;
+        // Not synchronisation: the subject. A random, seeded moment to strike at.
         await sleep(Math.floor(random() * 300));
         t.comment(`round ${round}: SIGKILL shim ${shim} of ${c.id.slice(0, 12)}${stopping ? ' during a stop' : ''}`);
         if (shim > 1) { try { process.kill(shim, 'SIGKILL'); kills.shim++; } catch { /* already gone */ } }
         if (stopping) await exited(stopping, 5_000); // a stop of a container whose shim died never completes (see below)
       }
     } else {
+      // Not synchronisation: the subject. A random, seeded moment to strike at.
       await sleep(Math.floor(random() * 600));
       await record();
       const nats = await engine.natsPid();

@@ -102,6 +102,7 @@ t.test(`${rounds} rounds of lifecycles with volumes and exec while the daemon, a
     const wanted = Math.floor(random() * (inFlight.length + 1));
     for (const p of inFlight) void p.then(() => { finished++; });
     await until('commands to finish', async () => finished >= wanted, 120_000);
+    // Not synchronisation: the subject. A random, seeded moment to strike at.
     await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 500)));
     const victim = pick(['daemon', 'daemon', 'shim', 'nats'] as const);
     for (const c of running) { processes.add(c.pid); const shim = await parentOf(c.pid); if (shim > 1) processes.add(shim); }

@@ -2,11 +2,11 @@
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
+import { waitFor } from '../helpers/waitFor.js';
 
 gateFile(requiresEngine());
 
 const engine = await startEngine(t);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 t.test('create prints the id and leaves the container created; start runs it', async (t) => {
   const id = (await engine.ok(['create', '--name', 'made', '-e', 'A=1', 'busybox', 'sh', '-c', 'echo made $A'])).trim();
@@ -32,7 +32,9 @@ t.test('start -a follows only the new run\'s output and exits with its code', as
   t.equal(first.code, 4);
   t.equal(first.stdout, 'out\n');
   t.equal(first.stderr, 'err\n');
-  await sleep(20);
+  // The second start -a shows output from its own start time on: let the clock pass the first run's end.
+  const firstEnded = Date.parse((await engine.inspect('twice')).State.FinishedAt);
+  await waitFor(() => Date.now() > firstEnded, { what: 'the clock to pass the first run\'s end' });
   const second = await engine.berth(['start', '-a', 'twice']);
   t.equal(second.code, 4);
   t.equal(second.stdout, 'out\n', 'the first run\'s output is not shown again');

@@ -3,25 +3,29 @@ import { spawn } from 'node:child_process';
 import t from 'tap';
 import { JetStreamEventStore } from '../../nats/store/jetStream.js';
 import type { StoredEvent } from '../../events/store.js';
-import { eventSubject } from '../../events/subjects.js';
 import { connectEngine } from '../helpers/bus.js';
 import { startEngine } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { EVENTS_STREAM, eventSubject } from '../../events/subjects.js';
+import { waitFor } from '../helpers/waitFor.js';
 
 gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 const CLI = new URL('../../cli/main.js', import.meta.url).pathname;
 
+async function connect(t: { teardown(fn: () => unknown): void }) {
+  const nc = await connectEngine(engine);
+  t.teardown(() => nc.close());
+  return nc;
+}
+
 const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
 
 t.test('the log holds a run --rm lifecycle in order, once each', async (t) => {
   const id = (await engine.ok(['run', '-d', '--rm', 'busybox', 'sh', '-c', 'exit 5'])).trim();
-  // wait for its removal
-  for (let i = 0; i < 200; i++) {
-    if ((await engine.berth(['inspect', '--type', 'container', id])).code !== 0) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await waitFor(async () => (await engine.berth(['inspect', '--type', 'container', id])).code !== 0, { what: 'the container\'s removal' });
   const nc = await connectEngine(engine);
   t.teardown(() => nc.close());
   const store = new JetStreamEventStore(nc);
@@ -45,8 +49,8 @@ t.test('the log holds a run --rm lifecycle in order, once each', async (t) => {
 });
 
 t.test('--since and --until bound the history; filters select', async (t) => {
-  const before = Date.now();
-  await new Promise((r) => setTimeout(r, 20));
+  const now = Date.now();
+  const before = await waitFor(() => Date.now() > now && Date.now(), { what: 'the clock to pass the events so far' });
   await engine.ok(['run', '--rm', '--name', 'windowed', 'busybox', 'true']);
   const after = Date.now();
   const inside = jsonLines(await engine.ok(['events', '--since', `${before / 1000}`, '--until', `${after / 1000}`, '--format', 'json']));
@@ -63,12 +67,16 @@ t.test('--since and --until bound the history; filters select', async (t) => {
 });
 
 t.test('without --until, events follows live ones', async (t) => {
+  // The follower reads from the moment it starts, through a consumer on the events stream.
+  const jsm = await jetstreamManager(await connect(t));
+  const consumers = async () => (await jsm.streams.info(EVENTS_STREAM)).state.consumer_count;
+  const consumersBefore = await consumers();
   const follower = spawn(process.execPath, [CLI, 'events', '--format', 'json', '--filter', 'event=start'], { env: engine.env });
   let out = '';
   follower.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  await new Promise((r) => setTimeout(r, 500));
+  await waitFor(async () => (await consumers()) > consumersBefore, { what: 'berth events to follow the stream' });
   await engine.ok(['run', '--rm', '--name', 'live-one', 'busybox', 'true']);
-  for (let i = 0; i < 200 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 20));
+  await waitFor(() => out.includes('\n'), { what: 'the follower to print the start' });
   follower.kill('SIGTERM');
   const code = await new Promise((resolve) => follower.on('close', resolve));
   t.equal(code, 0);

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { alive, cgroupDirsOf, startEngine, until } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
+import { waitFor } from '../helpers/waitFor.js';
 
 gateFile(requiresEngine());
 
@@ -36,11 +37,9 @@ t.test('SIGKILL and restart rebuild every container and image', async (t) => {
   await engine.killDaemon('SIGKILL');
   t.ok(alive(steadyPid), 'the container outlives its daemon');
   process.kill(doomedPid, 'SIGTERM');
-  for (let i = 0; i < 200 && alive(doomedPid); i++) await new Promise((r) => setTimeout(r, 20));
+  await waitFor(() => !alive(doomedPid), { what: 'dies-while-down to exit while the daemon is down' });
   await engine.startDaemon();
-  for (let i = 0; i < 200 && JSON.parse(await engine.ok(['inspect', 'dies-while-down']))[0].State.Status !== 'exited'; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(async () => (await engine.inspect('dies-while-down')).State.Status === 'exited', { what: 'the new daemon to see dies-while-down exited' });
 
   const after = await states();
   t.same(after, [

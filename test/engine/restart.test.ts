@@ -2,6 +2,8 @@
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
+import { waitFor } from '../helpers/waitFor.js';
+import { cgroupHasProcesses } from '../helpers/chaos.js';
 
 gateFile(requiresEngine());
 
@@ -15,6 +17,7 @@ t.test('on-failure:2 runs a failing container three times, then gives up', async
     const s = await inspect('flaky');
     return s.RestartCount === 2 && s.State.Status === 'exited';
   });
+  // Not synchronisation: the subject. Nothing may restart it in the second after the maximum.
   await new Promise((r) => setTimeout(r, 1000));
   const state = await inspect('flaky');
   t.equal(state.State.Status, 'exited', 'it stays down after the maximum');
@@ -32,6 +35,7 @@ t.test('always restarts after an exit, a stop is final, and the daemon brings it
   await engine.ok(['run', '-d', '--name', 'keeper', '--restart', 'always', 'busybox', 'sh', '-c', 'sleep 0.3; exit 0']);
   await until('a restart', async () => (await inspect('keeper')).RestartCount >= 1);
   await engine.ok(['stop', '-t', '0', 'keeper']);
+  // Not synchronisation: the subject. The policy must not undo the stop within this time.
   await new Promise((r) => setTimeout(r, 800));
   const stopped = await inspect('keeper');
   t.equal(stopped.State.Running, false, 'a manual stop is not undone by the policy');
@@ -41,8 +45,10 @@ t.test('always restarts after an exit, a stop is final, and the daemon brings it
   await engine.ok(['stop', '-t', '0', 'stays-down']);
   await engine.ok(['run', '-d', '--name', 'comes-back', '--restart', 'unless-stopped', 'busybox', 'sh', '-c', 'sleep 0.2; exit 1']);
 
+  const comesBack = (await inspect('comes-back')).Id;
   await engine.killDaemon('SIGKILL');
-  await new Promise((r) => setTimeout(r, 500));
+  // comes-back exits while no daemon runs; the new daemon must notice and restart it.
+  await waitFor(async () => !(await cgroupHasProcesses(comesBack)), { what: 'comes-back to exit while the daemon is down' });
   await engine.startDaemon();
   await until('keeper back after the daemon restart', async () => (await inspect('keeper')).State.Status === 'running' || (await inspect('keeper')).RestartCount > 0);
   t.ok(['running', 'restarting', 'starting'].includes((await inspect('keeper')).State.Status) || (await inspect('keeper')).RestartCount > 0, 'always: started again by the new daemon');
@@ -69,6 +75,8 @@ t.test('wait conditions', async (t) => {
   await until('the last run to end', async () => (await inspect('waited')).State.Status === 'exited');
   t.equal((await engine.ok(['wait', 'waited'])).trim(), '9', 'not-running returns at once for an exited container');
   const removed = engine.berth(['wait', '--condition', 'removed', 'waited']);
+  // Left as it was: wait's subscription cannot be seen from outside (the embedded nats-server
+  // has no monitoring port), so this gives the CLI time to subscribe before the removal.
   await new Promise((r) => setTimeout(r, 300));
   await engine.ok(['rm', 'waited']);
   t.equal((await removed).stdout.trim(), '9');

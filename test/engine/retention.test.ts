@@ -2,6 +2,7 @@
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
+import { waitFor } from '../helpers/waitFor.js';
 
 gateFile(requiresEngine());
 
@@ -16,9 +17,11 @@ t.test('removed containers are compacted after the retention period, at the next
     .trim().split('\n').map((l) => JSON.parse(l).Actor.Attributes.name));
   t.ok((await names()).has('old'), 'within the period, its history is there');
   // The same daemon restarted with a period the removal is older than: it compacts at start.
+  const removedAt = Math.max(...(await engine.ok(['events', '--since', '0', '--until', '0s', '--format', 'json', '--filter', 'container=old']))
+    .trim().split('\n').map((l) => JSON.parse(l).timeNano / 1e6));
   await engine.killDaemon('SIGTERM');
   engine.env.BERTH_RETENTION = '1s';
-  await new Promise((r) => setTimeout(r, 1500));
+  await waitFor(() => Date.now() > removedAt + 1000, { what: 'the removal to be older than the 1 s period' });
   await engine.startDaemon();
   const after = await names();
   t.notOk(after.has('old'), 'after it, compacted');

@@ -1,7 +1,9 @@
 /** `berth run` and friends through the real CLI, daemon, nats-server and kernel. */
+import fs from 'node:fs/promises';
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
+import { waitFor } from '../helpers/waitFor.js';
 
 gateFile(requiresEngine());
 
@@ -65,7 +67,9 @@ t.test('detached run, ps, logs, stop and rm', async (t) => {
 
 t.test('kill sends the signal, and wait reports the exit code', async (t) => {
   const id = (await engine.ok(['run', '-d', 'busybox', 'sh', '-c', 'trap "exit 42" TERM; while true; do sleep 0.1; done'])).trim();
-  await new Promise((r) => setTimeout(r, 300));
+  // The trap is set once the loop runs: its first `sleep 0.1` is a child of the container's sh.
+  const pid = (await engine.inspect(id)).State.Pid;
+  await waitFor(async () => (await fs.readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim() !== '', { what: 'the container\'s loop to start, its trap set' });
   const waiting = engine.berth(['wait', id]);
   await engine.ok(['kill', '-s', 'TERM', id]);
   const waited = await waiting;

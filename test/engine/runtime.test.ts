@@ -3,11 +3,11 @@ import fs from 'node:fs/promises';
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
+import { waitFor } from '../helpers/waitFor.js';
 
 gateFile(requiresEngine());
 
 const engine = await startEngine(t);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const counter = 'i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done';
 const count = async (ref: string) => Number((await engine.ok(['exec', ref, 'cat', '/tmp/count'])).trim());
 
@@ -31,7 +31,8 @@ t.test('pause stops a counter, unpause resumes it', async (t) => {
   await until('the counter to move after unpause', async () => (await count('counter')) > before, 60_000);
   await engine.ok(['pause', 'counter']);
   const frozen = Number((await fs.readFile(file, 'utf8')).trim());
-  await sleep(500);
+  // Not synchronisation: the subject. A paused counter must not move in this time.
+  await new Promise((resolve) => setTimeout(resolve, 500));
   t.equal(Number((await fs.readFile(file, 'utf8')).trim()), frozen, 'and stands still while paused');
   await engine.ok(['rm', '-f', 'counter']);
   const events = await engine.ok(['events', '--since', '1m', '--until', '0s', '--filter', 'container=counter']);
@@ -96,7 +97,8 @@ t.test('exec latency, median of 20', async (t) => {
 
 t.test('stats and top read the cgroup', async (t) => {
   const id = (await engine.ok(['run', '-d', '--name', 'busy', '-m', '64m', '--pids-limit', '50', 'busybox', 'sh', '-c', 'while true; do :; done'])).trim();
-  await sleep(500);
+  await waitFor(async () => Number(await fs.readFile(`/sys/fs/cgroup/cpuacct/berth/${id}/cpuacct.usage`, 'utf8')) > 0,
+    { what: 'the busy loop to use CPU' });
   const table = await engine.ok(['stats', '--no-stream', 'busy']);
   t.match(table, /CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT/);
   t.match(table, new RegExp(`${id.slice(0, 12)}\\s+busy\\s+\\d+\\.\\d\\d%\\s+\\S+ / 64MiB`));

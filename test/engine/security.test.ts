@@ -5,6 +5,7 @@ import { startEngine } from '../helpers/engine.js';
 import { makeHostileTar, parseHostile } from '../helpers/hostile.js';
 import { capabilityMask, DEFAULT_CAPABILITIES } from '../../runtime/security/capabilities.js';
 import { gateFile, requiresCompiler, requiresEngine } from '../helpers/gates.js';
+import { waitFor } from '../helpers/waitFor.js';
 
 gateFile(requiresEngine(), requiresCompiler());
 
@@ -93,7 +94,8 @@ t.test('limits cannot be raised from inside', async (t) => {
 
 t.test('a fork bomb meets the pids limit, and the host stays responsive', async (t) => {
   const id = (await engine.ok(['run', '-d', '--pids-limit', '64', 'hostile', 'sh', '-c', 'b() { b | b & }; b; sleep 1000'])).trim();
-  await new Promise((r) => setTimeout(r, 1500));
+  const meetsLimit = async () => /^max [1-9]/m.test(await fs.readFile(`/sys/fs/cgroup/pids/berth/${id}/pids.events`, 'utf8'));
+  await waitFor(meetsLimit, { what: 'the fork bomb to meet the pids limit', timeoutMs: 60_000 });
   const started = Date.now();
   const hostCheck = await engine.ok(['run', '--rm', 'hostile', 'echo', 'alive']);
   t.equal(hostCheck, 'alive\n', 'another container still runs');

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { makeBusyboxTar } from './busybox.js';
 import { isAlive as alive } from '../../runtime/processes.js';
 import { V1_CONTROLLERS } from '../../runtime/cgroups/v1.js';
+import { waitFor } from './waitFor.js';
 export { alive };
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
@@ -161,13 +162,9 @@ export function runCaptured(file: string, argv: string[], opts: { env: NodeJS.Pr
   });
 }
 
-/** Polls `check` every 100 ms until it holds; throws after `ms`. */
+/** Polls `check` every 100 ms until it holds; throws after `ms` (waitFor with the arguments of old). */
 export async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  for (const end = Date.now() + ms; Date.now() < end;) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  await waitFor(check, { what, timeoutMs: ms, intervalMs: 100 });
 }
 
 /** A fresh engine for test `t`, destroyed in its teardown. */

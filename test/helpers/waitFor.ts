@@ -17,14 +17,17 @@ export interface WaitOptions {
   intervalMs?: number;
 }
 
-export async function waitFor<T>(predicate: () => T | Promise<T>, opts: WaitOptions): Promise<NonNullable<T>> {
+/** What a predicate returns once it holds. */
+export type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
+
+export async function waitFor<T>(predicate: () => T | Promise<T>, opts: WaitOptions): Promise<Truthy<T>> {
   const { what, timeoutMs = 20_000, intervalMs = 20 } = opts;
   const end = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
       const value = await predicate();
-      if (value) return value as NonNullable<T>;
+      if (value) return value as Truthy<T>;
     } catch (error) {
       lastError = error;
     }

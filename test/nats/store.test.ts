@@ -13,6 +13,7 @@ import { Entity } from '../../actors/entity.js';
 import { containerRules } from '../../actors/rules.js';
 import { startNats } from '../helpers/nats.js';
 import { gateFile, requiresNats } from '../helpers/gates.js';
+import { waitFor } from '../helpers/waitFor.js';
 
 gateFile(requiresNats());
 
@@ -53,9 +54,10 @@ t.test('without consumers a read goes message by message, from a sequence or a t
   t.same(await read({ fromSeq: all[2]! }, fallback), all.slice(2), 'from a sequence');
 
   // By time: events stored before and after a moment; the read by gets starts at the first after.
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  const moment = Date.now();
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // Event times are in ms: a moment strictly after the events so far, and events strictly after it.
+  const last = Date.now();
+  const moment = await waitFor(() => Date.now() > last && Date.now(), { what: 'the clock to pass the last event' });
+  await waitFor(() => Date.now() > moment, { what: 'the clock to pass the moment' });
   for (let i = 0; i < 4; i++) {
     await create('reader');
     await create('other');
@@ -85,6 +87,7 @@ t.test('an append waits while the stream cannot store, instead of losing the eve
   // No stream: a publish finds no responders, as while a new stream leader is elected. The
   // client's own five tries give up within about a second; the stream is back after two.
   const appended = create('patient');
+  // Not synchronisation: the subject. The stream stays away for two seconds.
   setTimeout(() => void ensureEventStream(nc), 2000);
   const events = await appended;
   t.equal(events.length, 1, 'the event was appended once the stream was back');

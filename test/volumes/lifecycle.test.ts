@@ -4,18 +4,12 @@ import path from 'node:path';
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
+import { waitFor } from '../helpers/waitFor.js';
 
 gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 const names = async (...flags: string[]) => (await engine.ok(['volume', 'ls', '-q', ...flags])).split('\n').filter(Boolean).sort();
-const waitFor = async (check: () => Promise<boolean>, what: string) => {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 t.test('create, ls, inspect and rm', async (t) => {
   t.equal(await engine.ok(['volume', 'create', '--label', 'team=db', '--label', 'tier', 'pg.data']), 'pg.data\n');
@@ -80,7 +74,7 @@ t.test('write, remove the container, reuse: the data is kept; --rm never removes
 t.test('--rm and rm -v remove anonymous volumes, plain rm does not', async (t) => {
   const before = await names();
   await engine.ok(['run', '--rm', '-v', '/scratch', 'busybox', 'sh', '-c', 'echo x > /scratch/x']);
-  await waitFor(async () => (await names()).length === before.length, '--rm to remove its anonymous volume');
+  await waitFor(async () => (await names()).length === before.length, { what: '--rm to remove its anonymous volume', timeoutMs: 5000 });
   t.same(await names(), before, '--rm removed it');
   const id = (await engine.ok(['run', '-d', '-v', '/scratch', 'busybox', 'true'])).trim();
   await engine.ok(['wait', id]);
