@@ -26,6 +26,7 @@ import type { StoredFence } from '../events/fence.js';
 import { containerRules, imageRules } from './rules.js';
 import { Volumes } from './volume/volumes.js';
 import { Names } from './name/names.js';
+import { reconcileTags } from './image/tags.js';
 import { exists } from '../events/containerStatus.js';
 
 export type ContainerEntity = Entity<ContainerState, ContainerCommand>;
@@ -137,6 +138,7 @@ export class Host {
     await this.volumes.start();
     if (process.env.BERTH_DEBUG) console.error('berthd: volumes reconciled');
     await this.names.start();
+    await reconcileTags(this, () => ({ id: randomUUID(), correlation: 'reconcile' }));
     return stats;
   }
 
