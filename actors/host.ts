@@ -27,6 +27,7 @@ import { containerRules, imageRules } from './rules.js';
 import { Volumes } from './volume/volumes.js';
 import type { Logger } from '../log/logger.js';
 import { Names } from './name/names.js';
+import { reconcileTags } from './image/tags.js';
 import { exists } from '../events/containerStatus.js';
 import { Networks } from './network/networks.js';
 import type { NetworkKernel } from '../runtime/network/kernel.js';
@@ -177,6 +178,7 @@ export class Host {
     await this.volumes.start();
     this.log.debug('volumes reconciled');
     await this.names.start();
+    await reconcileTags(this, () => ({ id: randomUUID(), correlation: 'reconcile' }));
     return stats;
   }
 

@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import { eventSchema } from './envelope.js';
 
-/** What the names of a namespace identify: containers by their names (tags and networks may follow). */
-export const NameNamespace = z.enum(['container']);
+/** What the names of a namespace identify: containers by their names, images by their tags (networks may follow). */
+export const NameNamespace = z.enum(['container', 'tag']);
 export type NameNamespace = z.infer<typeof NameNamespace>;
 
 /** Which name, and who holds it. */
@@ -31,7 +31,8 @@ export type NameEvent = z.infer<typeof NameEvent>;
 export const NameCommand = z.discriminatedUnion('type', [
   /**
    * Claim the name for `owner`. `replacing`: the holder the caller knows to be gone (a removed
-   * container whose release is not recorded yet), from whom the name may be taken.
+   * container whose release is not recorded yet), from whom the name may be taken. A tag moves
+   * to its new image without it.
    */
   z.object({ type: z.literal('Claim'), namespace: NameNamespace, name: z.string(), owner: z.string().min(1), replacing: z.string().optional() }),
   /** Give the name up, if `owner` holds it. */

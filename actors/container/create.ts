@@ -34,14 +34,16 @@ export async function createContainer(host: Host, creation: Creation, meta: Comm
   // The entity exists from here on (status none), so no other creator takes its name as gone.
   const container = host.container(id);
   let config = creation.config;
-  await claimContainerName(host, config.name, id, meta);
   try {
+    await claimContainerName(host, config.name, id, meta);
     if (creation.prepare) config = await creation.prepare(config);
     await container.execute({ type: 'Create', config, ...(creation.rescheduledFrom ? { rescheduledFrom: creation.rescheduledFrom } : {}) }, meta);
   } catch (error) {
-    // Not created (or the id was taken already): the name goes back, and an empty entity is forgotten.
+    // Not created (the name taken, or the id): a name claimed goes back (a release by one who
+    // does not hold it changes nothing), and an empty entity is forgotten.
     if (container.state.config?.name !== config.name) {
-      await host.names.release('container', config.name, id, { id: `${meta.id}.unname`, correlation: meta.correlation });
+      await host.names.release('container', config.name, id, { id: `${meta.id}.unname`, correlation: meta.correlation })
+        .catch((release: Error) => console.error(`berthd: give back the name ${config.name}: ${release.message}`));
     }
     if (container.state.status === 'none') {
       container.stop();

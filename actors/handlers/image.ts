@@ -8,23 +8,20 @@ import { hasExplicitTag, normalizeReference, parseReference, splitReference } fr
 import type { Host, ImageEntity } from '../host.js';
 import { imageByTag, liveContainers, liveImages, resolveImage } from '../resolve.js';
 import { imageView } from '../views.js';
+import { claimTag, deleteImage, releaseTag, settleTag } from '../image/tags.js';
 import type { RequestContext } from './context.js';
 
 type ImageRequest = Extract<Request, { op: `image.${string}` }>;
 
 const meta = (ctx: RequestContext, step: string) => ({ id: `${ctx.id}.${step}`, correlation: ctx.id });
 
-/** A tag names one image: an image arriving with it takes it from the old one. */
-async function moveTag(host: Host, tag: string, configDigest: string, ctx: RequestContext): Promise<void> {
-  const previous = imageByTag(host, tag);
-  if (previous && `sha256:${previous.id}` !== configDigest) await previous.execute({ type: 'Untag', tag }, meta(ctx, `untag.${tag}`));
-}
-
 /** Records an image that entered the store (imported, pulled, loaded or committed) and moves its tags to it. */
 export async function admitImage(host: Host, type: 'Import' | 'Pull' | 'Load' | 'Commit', record: ImageRecord, ctx: RequestContext, step: string): Promise<ImageEntity> {
-  for (const tag of record.tags) await moveTag(host, tag, record.configDigest, ctx);
   const image = host.image(record.configDigest);
-  await image.execute({ type, record }, meta(ctx, step));
+  const at = meta(ctx, step);
+  for (const tag of record.tags) await claimTag(host, tag, image.id, at);
+  await image.execute({ type, record }, at);
+  for (const tag of record.tags) await settleTag(host, tag, at);
   return image;
 }
 
@@ -117,8 +114,9 @@ export class ImageHandler {
       case 'image.tag': {
         const image = resolveImage(host, request.source);
         const tag = normalizeReference(request.target);
-        await moveTag(host, tag, `sha256:${image.id}`, ctx);
+        await claimTag(host, tag, image.id, meta(ctx, 'tag'));
         await image.execute({ type: 'Tag', tag }, meta(ctx, 'tag'));
+        await settleTag(host, tag, meta(ctx, 'tag'));
         return { id: image.id };
       }
       case 'image.pullTags': {
@@ -149,13 +147,14 @@ export class ImageHandler {
         try { tag = normalizeReference(request.ref); } catch { /* an id */ }
         if (tag && image.state.tags.includes(tag) && image.state.tags.length > 1) {
           await image.execute({ type: 'Untag', tag }, meta(ctx, 'untag'));
+          await releaseTag(host, tag, image.id, meta(ctx, 'untag'));
           return { id: image.id };
         }
         const user = liveContainers(host).find((c) => c.state.config?.image === image.id);
         if (user && !request.force) {
           throw new ConflictError(`unable to remove image ${request.ref}: container ${user.id.slice(0, 12)} uses it (remove the container, or use -f)`);
         }
-        await image.execute({ type: 'Delete' }, meta(ctx, 'delete'));
+        await deleteImage(host, image, meta(ctx, 'delete'));
         return { id: image.id };
       }
     }

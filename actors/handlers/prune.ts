@@ -6,6 +6,7 @@ import { liveContainers, liveImages } from '../resolve.js';
 import { removeContainer } from './container.js';
 import type { RequestContext } from './context.js';
 import { isStopped } from '../../events/containerStatus.js';
+import { deleteImage } from '../image/tags.js';
 
 export const PRUNE_OPS: ReadonlySet<string> = new Set(['container.prune', 'image.prune']);
 
@@ -47,7 +48,7 @@ export class PruneHandler {
     const deleted: string[] = [];
     for (const image of chosen) {
       const tags = image.state.tags;
-      await image.execute({ type: 'Delete' }, meta(`prune.${image.id}`));
+      await deleteImage(this.host, image, meta(`prune.${image.id}`));
       untagged.push(...tags);
       deleted.push(`sha256:${image.id}`);
     }

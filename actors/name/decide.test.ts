@@ -98,3 +98,11 @@ t.test('entity ids are subject tokens, one per namespace and name', async (t) =>
   t.match(nameEntityId('container', 'a.b'), /^[0-9a-f]{64}$/);
   t.not(nameEntityId('container', 'a'), nameEntityId('container', 'b'));
 });
+
+t.test('given a tag held by image a, when image b claims it, then it moves: a releases, b claims', async (t) => {
+  const tag = (owner: string): NameCommand => ({ type: 'Claim', namespace: 'tag', name: 'busybox:latest', owner });
+  const held = then(given(), tag(a));
+  t.same(decideName(held, tag(b)).map((d) => [d.type, d.data.owner]), [['name.released', a], ['name.claimed', b]]);
+  t.equal(then(held, tag(b)).owner, b);
+  t.same(decideName(held, tag(a)), [], 'the same image again: nothing new');
+});

@@ -1,6 +1,7 @@
 /**
- * decide: the only place name rules live. A name is held by one owner at a time: a claim by
- * anyone else is a conflict, unless the caller knows the holder is gone (`replacing`).
+ * decide: the only place name rules live. A name is held by one owner at a time. A container
+ * name claimed by another is a conflict, unless the caller knows the holder is gone
+ * (`replacing`); a tag moves to the image that claims it (Docker's tag and pull).
  */
 import type { Draft } from '../../events/envelope.js';
 import { ConflictError, ValidationError } from '../../events/errors.js';
@@ -8,6 +9,9 @@ import type { NameCommand, NameEvent, NameNamespace } from '../../events/name.js
 import type { NameState } from './state.js';
 
 export type NameDraft = Draft<NameEvent>;
+
+/** The namespaces whose names move to a new claimant instead of refusing it. */
+const MOVES: ReadonlySet<NameNamespace> = new Set(['tag']);
 
 /** Docker's rule for container names. */
 export const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -30,9 +34,9 @@ export function decideName(state: NameState, command: NameCommand): NameDraft[] 
       checkName(namespace, name);
       if (state.status !== 'claimed') return [{ type: 'name.claimed', data: { namespace, name, owner } }];
       if (state.owner === owner) return []; // claimed already: a resent claim has one effect
-      if (replacing === undefined || state.owner !== replacing) throw inUse(namespace, name, state.owner!);
+      if (!MOVES.has(namespace) && (replacing === undefined || state.owner !== replacing)) throw inUse(namespace, name, state.owner!);
       return [
-        { type: 'name.released', data: { namespace, name, owner: state.owner } },
+        { type: 'name.released', data: { namespace, name, owner: state.owner! } },
         { type: 'name.claimed', data: { namespace, name, owner } },
       ];
     }

@@ -9,7 +9,7 @@ const engine = await startEngine(t);
 const namesOf = async () => (await engine.ok(['ps', '-a', '--format', '{{.Names}}'])).trim().split('\n').filter(Boolean).sort();
 
 t.test('many creates racing for one name: exactly one container, the rest a clear conflict', async (t) => {
-  const racers = 8;
+  const racers = 5;
   const results = await Promise.all(Array.from({ length: racers }, () => engine.berth(['create', '--name', 'raced', 'busybox', 'true'])));
   const won = results.filter((r) => r.code === 0);
   const lost = results.filter((r) => r.code !== 0);
@@ -64,4 +64,23 @@ t.test('names held and freed survive a daemon restart', async (t) => {
     await engine.ok(['rm', 'first']);
   }
   await engine.ok(['rm', 'second', 'third']);
+});
+
+t.test('two images racing for one tag: it ends on exactly one of them', async (t) => {
+  await engine.importBusybox('second');
+  const first = (await engine.inspect('busybox')).Id;
+  const second = (await engine.inspect('second')).Id;
+  t.not(first, second, 'two images');
+  for (let round = 0; round < 3; round++) {
+    await Promise.all([engine.ok(['tag', first, 'raced:tag']), engine.ok(['tag', second, 'raced:tag'])]);
+    const carriers = [first, second];
+    const tags = await Promise.all(carriers.map(async (id) => (await engine.inspect(id)).RepoTags as string[]));
+    t.equal(tags.filter((list) => list.includes('raced:tag')).length, 1, `round ${round}: one image carries the tag`);
+    t.equal((await engine.inspect('raced:tag')).Id, carriers[tags.findIndex((list) => list.includes('raced:tag'))], 'and the tag names that one');
+  }
+  await engine.ok(['rmi', 'raced:tag']);
+  await engine.ok(['tag', first, 'raced:tag']);
+  t.same((await engine.inspect(first)).RepoTags.includes('raced:tag'), true, 'an untagged name can be claimed again');
+  await engine.ok(['rmi', 'raced:tag']);
+  await engine.ok(['rmi', 'second']);
 });
