@@ -3,11 +3,9 @@
  * until it exits (or print its id with -d). Exits with the container's exit code.
  */
 import { randomBytes } from 'node:crypto';
-import { decode } from '../../events/codec.js';
-import { AnyEvent } from '../../events/all.js';
 import { ValidationError } from '../../events/errors.js';
-import { OutputChunk, type CreateSpec } from '../../events/requests.js';
-import { eventSubject, outputSubject } from '../../events/subjects.js';
+import type { CreateSpec } from '../../events/requests.js';
+import { followContainer } from '../../client/followContainer.js';
 import type { RestartPolicy } from '../../events/container.js';
 import { parseRestartPolicy } from '../../actors/container/restartPolicy.js';
 import { parseHealthFlags, type HealthFlags } from '../healthFlags.js';
@@ -22,6 +20,10 @@ import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 import { writeCidFile } from '../cidFile.js';
 import { parseSignal } from '../../runtime/signals.js';
 import { readFlagFiles } from '../flagFiles.js';
+import { printOutput } from '../output.js';
+
+/** How long a run whose start failed under --rm waits for the removal under way. */
+const REMOVAL_WAIT_MS = 5000;
 
 export interface RunOptions extends HostConfigFlags {
   rm?: boolean;
@@ -131,40 +133,12 @@ export default async function run(image: string, command: string[], opts: RunFla
       return 0;
     }
     // Follow before the container exists, so that no output or event is missed.
-    let exitCode: number | null = null;
-    let outputDone = false;
-    let created = false;
-    let removed = false;
-    let finish: () => void = () => {};
-    const finished = new Promise<void>((resolve) => { finish = resolve; });
-    const check = () => {
-      if (exitCode !== null && outputDone && (removed || !spec.autoRemove)) finish();
-    };
-    const output = client.nc.subscribe(outputSubject(client.host, id), {
-      callback: (error, msg) => {
-        if (error) return;
-        const chunk = decode(OutputChunk, msg.data);
-        if (chunk.eof) { outputDone = true; check(); return; }
-        (chunk.stream === 'stderr' ? process.stderr : process.stdout).write(chunk.data ?? '');
-      },
-    });
-    const events = client.nc.subscribe(eventSubject(client.host, 'container', id), {
-      callback: (error, msg) => {
-        if (error) return;
-        const event = decode(AnyEvent, msg.data);
-        if (event.type === 'container.created') created = true;
-        if (event.type === 'container.died') exitCode = event.data.exitCode;
-        if (event.type === 'container.destroyed') removed = true;
-        check();
-      },
-    });
-    await client.nc.flush();
+    const follow = await followContainer(client.nc, { host: client.host, container: id, untilRemoved: spec.autoRemove }, printOutput);
     const forward = (signal: NodeJS.Signals) => {
       void client.request({ op: 'container.kill', ref: id, signal }).catch(() => {});
     };
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
-    let detached = false;
     let undoTerminal = () => {};
     // raw before the container starts: what is typed early must not be echoed or line-buffered here
     if (spec.openStdin && spec.tty && process.stdin.isTTY) process.stdin.setRawMode(true);
@@ -174,35 +148,26 @@ export default async function run(image: string, command: string[], opts: RunFla
       if (spec.openStdin || spec.tty) {
         conn = await ShimConnection.connect(client.layout.shimSocket(id));
         if (conn) {
-          undoTerminal = attachTerminal(conn, { stdin: spec.openStdin ?? false, tty: spec.tty ?? false, detachKeys }, () => {
-            detached = true;
-            finish();
-          });
-        } else if (exitCode === null) {
+          undoTerminal = attachTerminal(conn, { stdin: spec.openStdin ?? false, tty: spec.tty ?? false, detachKeys }, () => follow.detach());
+        } else if (!follow.hasExited) {
           process.stderr.write(`berth: no attach socket at ${client.layout.shimSocket(id)}: stdin and window size are not forwarded (they work only on the daemon's machine)\n`);
         }
       }
     } catch (error) {
       // A start that failed under --rm: the removal is under way; let it finish first.
-      if (created && spec.autoRemove) {
-        for (let i = 0; i < 250 && !removed; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      output.unsubscribe();
-      events.unsubscribe();
+      if (follow.created && spec.autoRemove) await Promise.race([follow.removal, new Promise((resolve) => setTimeout(resolve, REMOVAL_WAIT_MS))]);
+      follow.close();
       await cid.settle(client);
       throw error;
     }
-    await finished;
+    const end = await follow.ended;
     undoTerminal();
     await conn?.close();
     process.off('SIGINT', forward);
     process.off('SIGTERM', forward);
-    if (detached) {
-      output.unsubscribe();
-      events.unsubscribe();
-      return 0;
-    }
-    return exitCode ?? 125;
+    follow.close();
+    if (end.detached) return 0;
+    return end.exitCode ?? 125;
   } finally {
     if (process.stdin.isTTY && process.stdin.isRaw) process.stdin.setRawMode(false);
     await client.close();

@@ -71,7 +71,7 @@ export const ContainerView = z.object({
   /** With `size` asked: bytes the container wrote (its upper dir), and those plus its image's. */
   sizeRw: z.number().optional(),
   sizeRootFs: z.number().optional(),
-  /** A lost host's container started elsewhere by fencing (cli/lostViews.ts): where, and as which id. */
+  /** A lost host's container started elsewhere by fencing (client/lostContainers.ts): where, and as which id. */
   rescheduledTo: z.object({ host: z.string(), id: z.string() }).optional(),
 });
 export type ContainerView = z.infer<typeof ContainerView>;

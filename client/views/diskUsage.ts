@@ -1,5 +1,5 @@
 /** `system df`'s summary from the daemon's facts: shared layers counted once. Pure. */
-import type { DiskUsageView } from '../events/requests.js';
+import type { DiskUsageView } from '../../events/requests.js';
 
 export interface UsageRow {
   type: 'Images' | 'Containers' | 'Local Volumes';
