@@ -2,19 +2,15 @@
  * `berth run`: create and start in one request, then follow the container's output and events
  * until it exits (or print its id with -d). Exits with the container's exit code.
  */
-import { randomBytes } from 'node:crypto';
-import { ValidationError } from '../../events/errors.js';
 import type { CreateSpec } from '../../events/requests.js';
 import { followContainer } from '../../client/followContainer.js';
-import type { RestartPolicy } from '../../events/container.js';
-import { parseRestartPolicy } from '../../actors/container/restartPolicy.js';
+import { buildCreateRequest, type CreateOptions } from '../../client/createOptions.js';
 import { parseHealthFlags, type HealthFlags } from '../healthFlags.js';
-import { normalizeReference } from '../../runtime/images/reference.js';
 import { connectForCreate, type GlobalOptions } from '../client.js';
-import { parseMountFlags, parseVolumesFrom } from '../mounts.js';
+import { parseMountFlags, parseVolumesFrom } from '../../client/mounts.js';
 import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
 import { parseLogOpts } from '../logOptions.js';
-import { parseBytes, parseConstraints, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
+import { parseBytes, parseConstraints, parseEnv, parsePairs, parsePositiveInt, parseRestartPolicy } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 import { writeCidFile } from '../cidFile.js';
@@ -37,7 +33,7 @@ export interface RunOptions extends HostConfigFlags {
   memory?: string;
   pidsLimit?: string;
   label: string[];
-  /** -v, --mount, --tmpfs and --volumes-from (cli/mounts.ts). */
+  /** -v, --mount, --tmpfs and --volumes-from (client/mounts.ts). */
   volume?: string[];
   mount?: string[];
   tmpfs?: string[];
@@ -64,57 +60,41 @@ export interface RunOptions extends HostConfigFlags {
 export type RunFlags = RunOptions & HealthFlags;
 
 /**
- * Checks the flags and builds the create spec. Pure but for reading the environment for -e VAR;
- * `files` are the entries of --env-file and --label-file, which the flags override.
+ * The flags as typed create options (client/createOptions.ts). Pure but for reading the
+ * environment for -e VAR; `files` are the entries of --env-file and --label-file, which the
+ * flags override.
  */
-export function createSpec(image: string, command: string[], opts: RunFlags, files: { env: string[]; labels: string[] } = { env: [], labels: [] }): CreateSpec {
-  normalizeReference(image);
-  if (opts.workdir !== undefined && !opts.workdir.startsWith('/')) {
-    throw new ValidationError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
-  }
-  if (opts.name !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(opts.name)) {
-    throw new ValidationError(`Invalid container name (${opts.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-  }
-  let restartPolicy: RestartPolicy | undefined;
-  if (opts.restart !== undefined) {
-    try {
-      restartPolicy = parseRestartPolicy(opts.restart);
-    } catch (error) {
-      throw new ValidationError((error as Error).message);
-    }
-    if (opts.rm && restartPolicy.name !== 'no') throw new ValidationError('Conflicting options: --restart and --rm');
-  }
-  const logConfig = parseLogOpts(opts.logOpt ?? []);
-  const constraints = parseConstraints(opts.constraint ?? []);
+export function createOptions(image: string, command: string[], opts: RunFlags, files: { env: string[]; labels: string[] } = { env: [], labels: [] }): CreateOptions {
   const memoryBytes = opts.memory === undefined ? undefined : parseBytes(opts.memory, '--memory');
-  if (memoryBytes !== undefined && memoryBytes < 6 * 1024 * 1024) {
-    throw new ValidationError('Minimum memory limit allowed is 6MB');
-  }
   return {
-    id: randomBytes(32).toString('hex'),
-    name: opts.name,
-    imageRef: image,
+    image,
     cmd: command,
     ...(opts.entrypoint !== undefined ? { entrypoint: opts.entrypoint === '' ? [] : [opts.entrypoint] } : {}),
+    name: opts.name,
     env: [...files.env, ...parseEnv(opts.env)],
+    labels: Object.fromEntries(parsePairs([...files.labels, ...opts.label], '--label')),
     workingDir: opts.workdir,
     hostname: opts.hostname,
+    ...(opts.interactive ? { openStdin: true } : {}),
+    ...(opts.tty ? { tty: true } : {}),
+    ...(opts.stopSignal !== undefined ? { stopSignal: parseSignal(opts.stopSignal).name } : {}),
+    health: parseHealthFlags(opts),
     memoryBytes,
     pidsLimit: opts.pidsLimit === undefined ? undefined : parsePositiveInt(opts.pidsLimit, '--pids-limit'),
     autoRemove: opts.rm ?? false,
-    labels: Object.fromEntries(parsePairs([...files.labels, ...opts.label], '--label')),
-    restartPolicy,
+    restartPolicy: opts.restart === undefined ? undefined : parseRestartPolicy(opts.restart),
     mounts: parseMountFlags(opts),
     volumesFrom: (opts.volumesFrom ?? []).map(parseVolumesFrom),
     ...parseHostConfig(opts, memoryBytes),
-    health: parseHealthFlags(opts),
-    ...(opts.interactive ? { openStdin: true } : {}),
-    ...(opts.tty ? { tty: true } : {}),
-    ...(logConfig ? { logConfig } : {}),
+    logConfig: parseLogOpts(opts.logOpt ?? []),
     ...(opts.init ? { init: true } : {}),
-    ...(opts.stopSignal !== undefined ? { stopSignal: parseSignal(opts.stopSignal).name } : {}),
-    ...(constraints.length ? { constraints } : {}),
+    constraints: parseConstraints(opts.constraint ?? []),
   };
+}
+
+/** The create request of `run` and `create`: the flags as options, checked. */
+export function createSpec(image: string, command: string[], opts: RunFlags, files?: { env: string[]; labels: string[] }): CreateSpec {
+  return buildCreateRequest(createOptions(image, command, opts, files));
 }
 
 export default async function run(image: string, command: string[], opts: RunFlags, globals: GlobalOptions): Promise<number> {

@@ -24,7 +24,7 @@ export const CreateSpec = z.object({
   security: SecurityOptions.optional(),
   resources: Resources.optional(),
   restartPolicy: RestartPolicy.optional(),
-  /** -v, --mount and --tmpfs as parsed (cli/mounts.ts); an anonymous volume has source ''. */
+  /** -v, --mount and --tmpfs as parsed (client/mounts.ts); an anonymous volume has source ''. */
   mounts: z.array(MountSpec).optional(),
   /** --volumes-from: the containers whose volumes and binds this one mounts too ('': each keeps its mode). */
   volumesFrom: z.array(z.object({ container: z.string().min(1), mode: z.enum(['ro', 'rw', '']) })).optional(),
