@@ -1,11 +1,11 @@
 /** `--cidfile`: the container id written to a file that must not exist yet, as Docker does. */
 import fs from 'node:fs/promises';
 import { ValidationError } from '../events/errors.js';
-import type { Client } from './client.js';
+import type { EngineClient } from './client.js';
 
 export interface CidFile {
   /** After a failed request: removes the file unless the container exists after all. */
-  settle(client: Client): Promise<void>;
+  settle(client: EngineClient): Promise<void>;
 }
 
 /** Creates `file` with the id (chosen by the CLI before the request); refuses an existing file. */

@@ -2,7 +2,7 @@
 import { NotFoundError, ValidationError } from '../events/errors.js';
 import type { ImageView } from '../events/requests.js';
 import { normalizeReference } from '../runtime/images/reference.js';
-import { combineFilters } from './filters.js';
+import { combineFilters } from '../client/views/filters.js';
 
 /** One row of `images`: an image under one of its tags (or none). */
 export interface ImageRow {

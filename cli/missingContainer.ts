@@ -3,10 +3,10 @@
  * where berth's older verbs exit 125: `commit` and `port`.
  */
 import { NotFoundError } from '../events/errors.js';
-import { connectClient, type Client, type GlobalOptions } from './client.js';
+import { connectClient, type EngineClient, type GlobalOptions } from './client.js';
 
 /** Runs `work` with a client (closed after); a "No such container" error exits 1. */
-export async function withClientMissingExits1<T>(globals: GlobalOptions, work: (client: Client) => Promise<T>): Promise<T> {
+export async function withClientMissingExits1<T>(globals: GlobalOptions, work: (client: EngineClient) => Promise<T>): Promise<T> {
   const client = await connectClient(globals);
   try {
     return await work(client);

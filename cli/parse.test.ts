@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseBytes, parseEnv, parsePairs, parsePositiveInt, parseTime } from './parse.js';
+import { parseBytes, parseConstraints, parseEnv, parsePairs, parsePositiveInt, parseRestartPolicy, parseTime } from './parse.js';
 import { createSpec } from './commands/run.js';
 import { matches, parseFilters } from './commands/events.js';
 import type { StoredEvent } from '../events/store.js';
@@ -60,4 +60,17 @@ t.test('event filters', async (t) => {
   t.ok(ok('image=busybox', 'host=h1', 'label=tier=front', 'label=tier'));
   t.notOk(ok('label=tier=back'));
   t.throws(() => parseFilters(['colour=red']), /invalid filter 'colour'/);
+});
+
+t.test('constraints are key=value', async (t) => {
+  t.same(parseConstraints(['zone=y', 'host=a']), [{ key: 'zone', value: 'y' }, { key: 'host', value: 'a' }]);
+  t.throws(() => parseConstraints(['zone']), /invalid --constraint "zone": use key=value/);
+});
+
+t.test('policy syntax', async (t) => {
+  t.same(parseRestartPolicy('on-failure:3'), { name: 'on-failure', maximumRetryCount: 3 });
+  t.same(parseRestartPolicy('always'), { name: 'always', maximumRetryCount: 0 });
+  t.throws(() => parseRestartPolicy('always:3'), /cannot be used/);
+  t.throws(() => parseRestartPolicy('sometimes'), /invalid restart policy/);
+  t.throws(() => parseRestartPolicy('on-failure:x'), /must be an integer/);
 });

@@ -1,5 +1,5 @@
 /** Parsing of flag values the way Docker reads them. Pure. */
-import type { PlacementConstraint } from '../events/container.js';
+import type { PlacementConstraint, RestartPolicy } from '../events/container.js';
 import { ValidationError } from '../events/errors.js';
 
 const UNITS: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
@@ -42,6 +42,21 @@ export function parsePairs(entries: string[], flag: string): Array<[string, stri
 /** --constraint key=value entries. */
 export function parseConstraints(entries: string[]): PlacementConstraint[] {
   return parsePairs(entries, '--constraint').map(([key, value]) => ({ key, value }));
+}
+
+/** --restart: "on-failure:3" -> { on-failure, 3 }; a ValidationError for anything else. */
+export function parseRestartPolicy(text: string): RestartPolicy {
+  const [name, count, extra] = text.split(':');
+  if (extra !== undefined) throw new ValidationError(`invalid restart policy format: ${text}`);
+  if (name === 'on-failure') {
+    if (count !== undefined && !/^\d+$/.test(count)) throw new ValidationError(`maximum retry count must be an integer: ${text}`);
+    return { name, maximumRetryCount: Number(count ?? 0) };
+  }
+  if (name === 'no' || name === 'always' || name === 'unless-stopped') {
+    if (count !== undefined) throw new ValidationError(`maximum retry count cannot be used with restart policy '${name}'`);
+    return { name, maximumRetryCount: 0 };
+  }
+  throw new ValidationError(`invalid restart policy '${text}': use no, on-failure[:max-retries], always or unless-stopped`);
 }
 
 /** A Go-style duration as Docker's --health-* flags take it: 30s, 1m30s, 500ms. Returns ms. */

@@ -5,7 +5,7 @@
 import { createInbox } from '@nats-io/transport-node';
 import { decode } from '../events/codec.js';
 import { Progress } from '../events/requests.js';
-import type { Client } from './client.js';
+import type { EngineClient } from './client.js';
 import type { ProgressView } from './progress.js';
 
 export interface ProgressFollower {
@@ -15,7 +15,7 @@ export interface ProgressFollower {
   finish(): Promise<void>;
 }
 
-export async function followProgress(client: Client, view: ProgressView | null): Promise<ProgressFollower> {
+export async function followProgress(client: EngineClient, view: ProgressView | null): Promise<ProgressFollower> {
   if (!view) return { inbox: undefined, finish: async () => {} };
   const inbox = createInbox();
   const subscription = client.nc.subscribe(inbox, {

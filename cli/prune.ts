@@ -1,6 +1,6 @@
 /** The prune verbs' shared parts: the confirmation and Docker's report. */
 import { createInterface } from 'node:readline';
-import type { Client } from './client.js';
+import type { EngineClient } from './client.js';
 import { humanSize } from './output.js';
 
 /**
@@ -19,13 +19,13 @@ export async function confirm(warning: string, force: boolean | undefined): Prom
   return /^y(es)?$/i.test(answer.trim());
 }
 
-export async function pruneContainers(client: Client): Promise<number> {
+export async function pruneContainers(client: EngineClient): Promise<number> {
   const { removed, reclaimedBytes } = await client.request({ op: 'container.prune' });
   if (removed.length) process.stdout.write(`Deleted Containers:\n${removed.map((id) => `${id}\n`).join('')}\n`);
   return reclaimedBytes;
 }
 
-export async function pruneImages(client: Client, all: boolean): Promise<number> {
+export async function pruneImages(client: EngineClient, all: boolean): Promise<number> {
   const { untagged, deleted, reclaimedBytes } = await client.request({ op: 'image.prune', all });
   if (deleted.length) {
     process.stdout.write(`Deleted Images:\n${untagged.map((tag) => `untagged: ${tag}\n`).join('')}${deleted.map((id) => `deleted: ${id}\n`).join('')}\n`);
@@ -34,7 +34,7 @@ export async function pruneImages(client: Client, all: boolean): Promise<number>
 }
 
 /** Unused anonymous volumes, as `volume prune` without -a. */
-export async function pruneVolumes(client: Client): Promise<number> {
+export async function pruneVolumes(client: EngineClient): Promise<number> {
   const { removed, reclaimedBytes } = await client.request({ op: 'volume.prune', all: false, labels: [] });
   if (removed.length) process.stdout.write(`Deleted Volumes:\n${removed.map((name) => `${name}\n`).join('')}\n`);
   return reclaimedBytes;

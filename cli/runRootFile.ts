@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Client } from './client.js';
+import type { EngineClient } from './client.js';
 
-export async function withRunRootFile<T>(client: Client, prefix: string, work: (file: string) => Promise<T>): Promise<T> {
+export async function withRunRootFile<T>(client: EngineClient, prefix: string, work: (file: string) => Promise<T>): Promise<T> {
   await fs.mkdir(client.layout.runRoot, { recursive: true });
   const file = path.join(client.layout.runRoot, `${prefix}-${randomUUID()}.tar`);
   try {

@@ -4,7 +4,7 @@ import type { ContainerConfig, ContainerEvent, RestartPolicy } from '../../event
 import type { Draft } from '../../events/envelope.js';
 import { decideContainer } from './decide.js';
 import { containerMachine } from './machine.js';
-import { nextDelay, parseRestartPolicy, restartsAfterExit, restartsWithDaemon } from './restartPolicy.js';
+import { nextDelay, restartsAfterExit, restartsWithDaemon } from './restartPolicy.js';
 import type { ContainerState } from './state.js';
 
 const policy = (name: RestartPolicy['name'], maximumRetryCount = 0): RestartPolicy => ({ name, maximumRetryCount });
@@ -31,14 +31,6 @@ t.test("Docker's backoff: 100 ms doubling, capped, reset after 10 s of uptime", 
   t.equal(nextDelay(51_200, 10), 60_000);
   t.equal(nextDelay(60_000, 10), 60_000);
   t.equal(nextDelay(6_400, 10_000), 100);
-});
-
-t.test('policy syntax', async (t) => {
-  t.same(parseRestartPolicy('on-failure:3'), policy('on-failure', 3));
-  t.same(parseRestartPolicy('always'), policy('always'));
-  t.throws(() => parseRestartPolicy('always:3'), /cannot be used/);
-  t.throws(() => parseRestartPolicy('sometimes'), /invalid restart policy/);
-  t.throws(() => parseRestartPolicy('on-failure:x'), /must be an integer/);
 });
 
 const config = (restartPolicy: RestartPolicy): ContainerConfig => ({

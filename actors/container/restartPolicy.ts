@@ -35,17 +35,3 @@ export function nextDelay(lastDelayMs: number, ranForMs: number): number {
   return Math.min(lastDelayMs * 2, MAX_DELAY_MS);
 }
 
-/** "on-failure:3" -> { on-failure, 3 }; throws a message for anything else. */
-export function parseRestartPolicy(text: string): RestartPolicy {
-  const [name, count, extra] = text.split(':');
-  if (extra !== undefined) throw new ValidationError(`invalid restart policy format: ${text}`);
-  if (name === 'on-failure') {
-    if (count !== undefined && !/^\d+$/.test(count)) throw new ValidationError(`maximum retry count must be an integer: ${text}`);
-    return { name, maximumRetryCount: Number(count ?? 0) };
-  }
-  if (name === 'no' || name === 'always' || name === 'unless-stopped') {
-    if (count !== undefined) throw new ValidationError(`maximum retry count cannot be used with restart policy '${name}'`);
-    return { name, maximumRetryCount: 0 };
-  }
-  throw new ValidationError(`invalid restart policy '${text}': use no, on-failure[:max-retries], always or unless-stopped`);
-}

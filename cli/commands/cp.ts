@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { archiveInRoot } from '../../runtime/containers/copyArchive.js';
 import { extractInRoot } from '../../runtime/containers/copyExtract.js';
 import { copyDirection, copyTarget, parseCopyArg } from '../../runtime/containers/copyRules.js';
-import { connectClient, type Client, type GlobalOptions } from '../client.js';
+import { connectClient, type EngineClient, type GlobalOptions } from '../client.js';
 import { humanSize } from '../output.js';
 import { withRunRootFile } from '../runRootFile.js';
 
@@ -29,7 +29,7 @@ async function hostKind(dest: string): Promise<'dir' | 'file' | 'missing'> {
   return !stat ? 'missing' : stat.isDirectory() ? 'dir' : 'file';
 }
 
-async function copyFrom(client: Client, container: string, inside: string, dest: string, temp: string, opts: CopyOptions): Promise<number> {
+async function copyFrom(client: EngineClient, container: string, inside: string, dest: string, temp: string, opts: CopyOptions): Promise<number> {
   const source = await client.request({ op: 'container.copyFrom', ref: container, path: inside, follow: opts.followLink ?? false, file: temp }, COPY_TIMEOUT_MS);
   if (dest === '-') {
     await pipeline(createReadStream(temp), process.stdout, { end: false });
@@ -39,7 +39,7 @@ async function copyFrom(client: Client, container: string, inside: string, dest:
   return extractInRoot('/', createReadStream(temp), { base: target, top: source.name, owners: opts.archive ?? false });
 }
 
-async function copyTo(client: Client, source: string, container: string, inside: string, temp: string, opts: CopyOptions): Promise<number> {
+async function copyTo(client: EngineClient, source: string, container: string, inside: string, temp: string, opts: CopyOptions): Promise<number> {
   let described = null;
   if (source === '-') await pipeline(process.stdin, createWriteStream(temp, { mode: 0o600 }));
   else described = await archiveInRoot('/', absolute(source), opts.followLink ?? false, createWriteStream(temp, { mode: 0o600 }));

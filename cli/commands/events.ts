@@ -9,9 +9,11 @@ import { eventFilter } from '../../events/subjects.js';
 import { isUnsettled } from '../../nats/server/unsettled.js';
 import { ValidationError } from '../../events/errors.js';
 import { untilAnswered } from '../../nats/server/untilAnswered.js';
-import { READ_RETRY_MS, connectClient, type GlobalOptions } from '../client.js';
+import { READ_RETRY_MS } from '../../client/bus.js';
+import { connectClient, type GlobalOptions } from '../client.js';
 import { parsePairs, parseTime } from '../parse.js';
 import { parseTemplate, render } from '../template.js';
+import { actorId, eventRecord } from '../../client/views/events.js';
 
 export type Filters = Map<string, string[]>;
 
@@ -42,11 +44,6 @@ export function matches(stored: StoredEvent, action: DockerAction, filters: Filt
     });
 }
 
-/** Docker names a volume by its name (our entity id is a hash of it, for the subject). */
-function actorId(stored: StoredEvent, action: DockerAction): string {
-  return stored.event.kind === 'volume' ? (action.attributes.name ?? stored.event.entity) : stored.event.entity;
-}
-
 /** Docker's one-line form: time, type, action, id and attributes. */
 export function formatPlain(stored: StoredEvent, action: DockerAction): string {
   const { event } = stored;
@@ -58,24 +55,6 @@ export function formatPlain(stored: StoredEvent, action: DockerAction): string {
 /** Docker's JSON record, plus host and seq. */
 export function formatJson(stored: StoredEvent, action: DockerAction): string {
   return JSON.stringify(eventRecord(stored, action));
-}
-
-/** Docker's event record (what `--format json` prints and templates read: `{{.Actor.Attributes.name}}`). */
-export function eventRecord(stored: StoredEvent, action: DockerAction): Record<string, unknown> {
-  const { event } = stored;
-  return {
-    status: action.action,
-    id: actorId(stored, action),
-    from: action.attributes.image,
-    Type: action.type,
-    Action: action.action,
-    Actor: { ID: actorId(stored, action), Attributes: action.attributes },
-    scope: 'local',
-    time: Math.floor(event.time / 1000),
-    timeNano: event.time * 1e6,
-    host: event.host,
-    seq: stored.seq,
-  };
 }
 
 export default async function events(

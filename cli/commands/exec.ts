@@ -5,16 +5,14 @@
  * attach socket as for `run -it` (cli/shimAttach.ts); the output still comes over NATS.
  */
 import { randomBytes } from 'node:crypto';
-import { AnyEvent } from '../../events/all.js';
-import { decode } from '../../events/codec.js';
 import { BerthError, ExecError, ValidationError } from '../../events/errors.js';
-import { OutputChunk } from '../../events/requests.js';
-import { eventFilter, execOutputSubject } from '../../events/subjects.js';
+import { followContainer, OUTPUT_GRACE_MS } from '../../client/followContainer.js';
 import { connectToContainer, type GlobalOptions } from '../client.js';
 import { parseEnv } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 import { readFlagFiles } from '../flagFiles.js';
+import { printOutput } from '../output.js';
 
 export interface ExecOptions {
   detach?: boolean;
@@ -53,67 +51,35 @@ export default async function exec(container: string, command: string[], opts: E
       await client.request(request);
       return 0;
     }
-    let died: { exitCode: number; error?: string } | null = null;
-    let outputDone = false;
-    let finish: () => void = () => {};
-    const finished = new Promise<void>((resolve) => { finish = resolve; });
-    const check = () => {
-      if (died && (outputDone || died.error)) finish();
-    };
-    const output = client.nc.subscribe(execOutputSubject(client.host, '*', execId), {
-      callback: (error, msg) => {
-        if (error) return;
-        const chunk = decode(OutputChunk, msg.data);
-        if (chunk.eof) { outputDone = true; check(); return; }
-        (chunk.stream === 'stderr' ? process.stderr : process.stdout).write(chunk.data ?? '');
-      },
-    });
-    const events = client.nc.subscribe(eventFilter(client.host, 'container'), {
-      callback: (error, msg) => {
-        if (error) return;
-        const event = decode(AnyEvent, msg.data);
-        if (event.type === 'container.exec_died' && event.data.execId === execId) {
-          died = event.data;
-          // a moment for output still in flight
-          setTimeout(() => { outputDone = true; check(); }, 2000).unref();
-          check();
-        }
-      },
-    });
-    await client.nc.flush();
-    let detached = false;
+    const follow = await followContainer(client.nc, { host: client.host, container: ref, execId, outputGraceMs: OUTPUT_GRACE_MS }, printOutput);
     let undoTerminal = () => {};
     let conn: ShimConnection | null = null;
     // raw before the exec starts: what is typed early must not be echoed or line-buffered here
     if (interactive && tty && process.stdin.isTTY) process.stdin.setRawMode(true);
+    let end;
     try {
       await client.request(request);
       if (interactive || tty) {
         conn = await ShimConnection.connect(client.layout.execSocket(execId));
         if (conn) {
-          undoTerminal = attachTerminal(conn, { stdin: interactive, tty, detachKeys }, () => {
-            detached = true;
-            finish();
-          });
-        } else if (!died) {
+          undoTerminal = attachTerminal(conn, { stdin: interactive, tty, detachKeys }, () => follow.detach());
+        } else if (!follow.hasExited) {
           process.stderr.write(`berth: no attach socket at ${client.layout.execSocket(execId)}: stdin and window size are not forwarded (they work only on the daemon's machine)\n`);
         }
       }
-      await finished;
+      end = await follow.ended;
     } finally {
       undoTerminal();
       await conn?.close();
       if (process.stdin.isTTY && process.stdin.isRaw) process.stdin.setRawMode(false);
-      output.unsubscribe();
-      events.unsubscribe();
+      follow.close();
     }
-    if (detached) return 0;
-    const result = died as { exitCode: number; error?: string } | null;
-    if (result?.error) {
-      if (result.exitCode === 126 || result.exitCode === 127) throw new ExecError(result.error, result.exitCode);
-      throw new BerthError(result.error);
+    if (end.detached) return 0;
+    if (end.error) {
+      if (end.exitCode === 126 || end.exitCode === 127) throw new ExecError(end.error, end.exitCode);
+      throw new BerthError(end.error);
     }
-    return result?.exitCode ?? 125;
+    return end.exitCode ?? 125;
   } finally {
     await client.close();
   }

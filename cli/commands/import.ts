@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { NotFoundError } from '../../events/errors.js';
 import { normalizeReference } from '../../runtime/images/reference.js';
 import { parseChange } from '../../runtime/images/configChanges.js';
-import { connectClient, type Client, type GlobalOptions } from '../client.js';
+import { connectClient, type EngineClient, type GlobalOptions } from '../client.js';
 import { withRunRootFile } from '../runRootFile.js';
 
 interface ImportOptions {
@@ -14,7 +14,7 @@ interface ImportOptions {
   message?: string;
 }
 
-async function importFile(client: Client, file: string, ref: string | undefined, opts: ImportOptions): Promise<string> {
+async function importFile(client: EngineClient, file: string, ref: string | undefined, opts: ImportOptions): Promise<string> {
   return (await client.request({ op: 'image.import', path: file, ref, changes: opts.change, message: opts.message }, 60 * 60_000)).id;
 }
 

@@ -2,18 +2,7 @@
 import type { InfoView } from '../../events/requests.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { parseTemplate, render } from '../template.js';
-
-/** The info under Docker's names, for `--format json` and templates (`{{.ServerVersion}}`). */
-export function dockerInfo(info: InfoView): Record<string, unknown> {
-  return {
-    ID: info.id, Name: info.name, ServerVersion: info.serverVersion,
-    Containers: info.containers, ContainersRunning: info.containersRunning, ContainersPaused: info.containersPaused, ContainersStopped: info.containersStopped,
-    Images: info.images, Volumes: info.volumes,
-    Driver: 'overlay', LoggingDriver: 'json-file', CgroupDriver: 'cgroupfs', CgroupVersion: info.cgroupVersion,
-    KernelVersion: info.kernelVersion, OperatingSystem: info.operatingSystem, OSType: 'linux', Architecture: info.architecture,
-    NCPU: info.cpus, MemTotal: info.memoryBytes, DockerRootDir: info.rootDir, RunRoot: info.runRoot, Pid: info.pid,
-  };
-}
+import { dockerInfo } from '../../client/views/info.js';
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2).replace(/\.?0+$/, '')}GiB`;
 

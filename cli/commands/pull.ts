@@ -1,7 +1,7 @@
 /** `berth pull NAME[:TAG|@DIGEST]` (or `-a NAME`): fetches images from their registry, as Docker prints it. */
 import { ValidationError } from '../../events/errors.js';
 import { hasExplicitTag, parseReference } from '../../runtime/images/reference.js';
-import { connectClient, type Client, type GlobalOptions } from '../client.js';
+import { connectClient, type EngineClient, type GlobalOptions } from '../client.js';
 import { plainProgress, terminalProgress } from '../progress.js';
 import { followProgress } from '../progressInbox.js';
 
@@ -13,7 +13,7 @@ interface PullOptions {
   allTags?: boolean;
 }
 
-async function pullAll(client: Client, reference: string, opts: PullOptions): Promise<number> {
+async function pullAll(client: EngineClient, reference: string, opts: PullOptions): Promise<number> {
   const ref = parseReference(reference);
   if (!opts.quiet) process.stdout.write(`Pulling every tag of ${ref.registry}/${ref.repository}\n`);
   const { pulls } = await client.request({ op: 'image.pullTags', ref: reference, platform: opts.platform }, PULL_TIMEOUT_MS);

@@ -2,27 +2,25 @@
  * `berth run`: create and start in one request, then follow the container's output and events
  * until it exits (or print its id with -d). Exits with the container's exit code.
  */
-import { randomBytes } from 'node:crypto';
-import { decode } from '../../events/codec.js';
-import { AnyEvent } from '../../events/all.js';
-import { ValidationError } from '../../events/errors.js';
-import { OutputChunk, type CreateSpec } from '../../events/requests.js';
-import { eventSubject, outputSubject } from '../../events/subjects.js';
-import type { RestartPolicy } from '../../events/container.js';
-import { parseRestartPolicy } from '../../actors/container/restartPolicy.js';
+import type { CreateSpec } from '../../events/requests.js';
+import { followContainer } from '../../client/followContainer.js';
+import { buildCreateRequest, type CreateOptions } from '../../client/createOptions.js';
 import { parseHealthFlags, type HealthFlags } from '../healthFlags.js';
-import { normalizeReference } from '../../runtime/images/reference.js';
-import { connectForCreate, type GlobalOptions } from '../client.js';
-import { parseMountFlags, parseVolumesFrom } from '../mounts.js';
-import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
 import { parseNetworkFlags, type NetworkFlags } from '../networkFlags.js';
+import { connectForCreate, type GlobalOptions } from '../client.js';
+import { parseMountFlags, parseVolumesFrom } from '../../client/mounts.js';
+import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
 import { parseLogOpts } from '../logOptions.js';
-import { parseBytes, parseConstraints, parseEnv, parsePairs, parsePositiveInt } from '../parse.js';
+import { parseBytes, parseConstraints, parseEnv, parsePairs, parsePositiveInt, parseRestartPolicy } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 import { writeCidFile } from '../cidFile.js';
 import { parseSignal } from '../../runtime/signals.js';
 import { readFlagFiles } from '../flagFiles.js';
+import { printOutput } from '../output.js';
+
+/** How long a run whose start failed under --rm waits for the removal under way. */
+const REMOVAL_WAIT_MS = 5000;
 
 export interface RunOptions extends HostConfigFlags {
   rm?: boolean;
@@ -36,7 +34,7 @@ export interface RunOptions extends HostConfigFlags {
   memory?: string;
   pidsLimit?: string;
   label: string[];
-  /** -v, --mount, --tmpfs and --volumes-from (cli/mounts.ts). */
+  /** -v, --mount, --tmpfs and --volumes-from (client/mounts.ts). */
   volume?: string[];
   mount?: string[];
   tmpfs?: string[];
@@ -63,58 +61,42 @@ export interface RunOptions extends HostConfigFlags {
 export type RunFlags = RunOptions & HealthFlags & NetworkFlags;
 
 /**
- * Checks the flags and builds the create spec. Pure but for reading the environment for -e VAR;
- * `files` are the entries of --env-file and --label-file, which the flags override.
+ * The flags as typed create options (client/createOptions.ts). Pure but for reading the
+ * environment for -e VAR; `files` are the entries of --env-file and --label-file, which the
+ * flags override.
  */
-export function createSpec(image: string, command: string[], opts: RunFlags, files: { env: string[]; labels: string[] } = { env: [], labels: [] }): CreateSpec {
-  normalizeReference(image);
-  if (opts.workdir !== undefined && !opts.workdir.startsWith('/')) {
-    throw new ValidationError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
-  }
-  if (opts.name !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(opts.name)) {
-    throw new ValidationError(`Invalid container name (${opts.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-  }
-  let restartPolicy: RestartPolicy | undefined;
-  if (opts.restart !== undefined) {
-    try {
-      restartPolicy = parseRestartPolicy(opts.restart);
-    } catch (error) {
-      throw new ValidationError((error as Error).message);
-    }
-    if (opts.rm && restartPolicy.name !== 'no') throw new ValidationError('Conflicting options: --restart and --rm');
-  }
-  const logConfig = parseLogOpts(opts.logOpt ?? []);
-  const constraints = parseConstraints(opts.constraint ?? []);
+export function createOptions(image: string, command: string[], opts: RunFlags, files: { env: string[]; labels: string[] } = { env: [], labels: [] }): CreateOptions {
   const memoryBytes = opts.memory === undefined ? undefined : parseBytes(opts.memory, '--memory');
-  if (memoryBytes !== undefined && memoryBytes < 6 * 1024 * 1024) {
-    throw new ValidationError('Minimum memory limit allowed is 6MB');
-  }
   return {
-    id: randomBytes(32).toString('hex'),
-    name: opts.name,
-    imageRef: image,
+    image,
     cmd: command,
     ...(opts.entrypoint !== undefined ? { entrypoint: opts.entrypoint === '' ? [] : [opts.entrypoint] } : {}),
+    name: opts.name,
     env: [...files.env, ...parseEnv(opts.env)],
+    labels: Object.fromEntries(parsePairs([...files.labels, ...opts.label], '--label')),
     workingDir: opts.workdir,
     hostname: opts.hostname,
+    ...(opts.interactive ? { openStdin: true } : {}),
+    ...(opts.tty ? { tty: true } : {}),
+    ...(opts.stopSignal !== undefined ? { stopSignal: parseSignal(opts.stopSignal).name } : {}),
+    health: parseHealthFlags(opts),
     memoryBytes,
     pidsLimit: opts.pidsLimit === undefined ? undefined : parsePositiveInt(opts.pidsLimit, '--pids-limit'),
     autoRemove: opts.rm ?? false,
-    labels: Object.fromEntries(parsePairs([...files.labels, ...opts.label], '--label')),
-    restartPolicy,
+    restartPolicy: opts.restart === undefined ? undefined : parseRestartPolicy(opts.restart),
     mounts: parseMountFlags(opts),
     volumesFrom: (opts.volumesFrom ?? []).map(parseVolumesFrom),
     ...parseHostConfig(opts, memoryBytes),
-    ...parseNetworkFlags(opts),
-    health: parseHealthFlags(opts),
-    ...(opts.interactive ? { openStdin: true } : {}),
-    ...(opts.tty ? { tty: true } : {}),
-    ...(logConfig ? { logConfig } : {}),
+    logConfig: parseLogOpts(opts.logOpt ?? []),
     ...(opts.init ? { init: true } : {}),
-    ...(opts.stopSignal !== undefined ? { stopSignal: parseSignal(opts.stopSignal).name } : {}),
-    ...(constraints.length ? { constraints } : {}),
+    constraints: parseConstraints(opts.constraint ?? []),
+    ...parseNetworkFlags(opts),
   };
+}
+
+/** The create request of `run` and `create`: the flags as options, checked. */
+export function createSpec(image: string, command: string[], opts: RunFlags, files?: { env: string[]; labels: string[] }): CreateSpec {
+  return buildCreateRequest(createOptions(image, command, opts, files));
 }
 
 export default async function run(image: string, command: string[], opts: RunFlags, globals: GlobalOptions): Promise<number> {
@@ -133,40 +115,12 @@ export default async function run(image: string, command: string[], opts: RunFla
       return 0;
     }
     // Follow before the container exists, so that no output or event is missed.
-    let exitCode: number | null = null;
-    let outputDone = false;
-    let created = false;
-    let removed = false;
-    let finish: () => void = () => {};
-    const finished = new Promise<void>((resolve) => { finish = resolve; });
-    const check = () => {
-      if (exitCode !== null && outputDone && (removed || !spec.autoRemove)) finish();
-    };
-    const output = client.nc.subscribe(outputSubject(client.host, id), {
-      callback: (error, msg) => {
-        if (error) return;
-        const chunk = decode(OutputChunk, msg.data);
-        if (chunk.eof) { outputDone = true; check(); return; }
-        (chunk.stream === 'stderr' ? process.stderr : process.stdout).write(chunk.data ?? '');
-      },
-    });
-    const events = client.nc.subscribe(eventSubject(client.host, 'container', id), {
-      callback: (error, msg) => {
-        if (error) return;
-        const event = decode(AnyEvent, msg.data);
-        if (event.type === 'container.created') created = true;
-        if (event.type === 'container.died') exitCode = event.data.exitCode;
-        if (event.type === 'container.destroyed') removed = true;
-        check();
-      },
-    });
-    await client.nc.flush();
+    const follow = await followContainer(client.nc, { host: client.host, container: id, untilRemoved: spec.autoRemove }, printOutput);
     const forward = (signal: NodeJS.Signals) => {
       void client.request({ op: 'container.kill', ref: id, signal }).catch(() => {});
     };
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
-    let detached = false;
     let undoTerminal = () => {};
     // raw before the container starts: what is typed early must not be echoed or line-buffered here
     if (spec.openStdin && spec.tty && process.stdin.isTTY) process.stdin.setRawMode(true);
@@ -176,35 +130,26 @@ export default async function run(image: string, command: string[], opts: RunFla
       if (spec.openStdin || spec.tty) {
         conn = await ShimConnection.connect(client.layout.shimSocket(id));
         if (conn) {
-          undoTerminal = attachTerminal(conn, { stdin: spec.openStdin ?? false, tty: spec.tty ?? false, detachKeys }, () => {
-            detached = true;
-            finish();
-          });
-        } else if (exitCode === null) {
+          undoTerminal = attachTerminal(conn, { stdin: spec.openStdin ?? false, tty: spec.tty ?? false, detachKeys }, () => follow.detach());
+        } else if (!follow.hasExited) {
           process.stderr.write(`berth: no attach socket at ${client.layout.shimSocket(id)}: stdin and window size are not forwarded (they work only on the daemon's machine)\n`);
         }
       }
     } catch (error) {
       // A start that failed under --rm: the removal is under way; let it finish first.
-      if (created && spec.autoRemove) {
-        for (let i = 0; i < 250 && !removed; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      output.unsubscribe();
-      events.unsubscribe();
+      if (follow.created && spec.autoRemove) await Promise.race([follow.removal, new Promise((resolve) => setTimeout(resolve, REMOVAL_WAIT_MS))]);
+      follow.close();
       await cid.settle(client);
       throw error;
     }
-    await finished;
+    const end = await follow.ended;
     undoTerminal();
     await conn?.close();
     process.off('SIGINT', forward);
     process.off('SIGTERM', forward);
-    if (detached) {
-      output.unsubscribe();
-      events.unsubscribe();
-      return 0;
-    }
-    return exitCode ?? 125;
+    follow.close();
+    if (end.detached) return 0;
+    return end.exitCode ?? 125;
   } finally {
     if (process.stdin.isTTY && process.stdin.isRaw) process.stdin.setRawMode(false);
     await client.close();

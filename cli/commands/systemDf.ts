@@ -1,6 +1,6 @@
 /** `berth system df [-v] [--format]`: disk used by images, containers and volumes. */
 import { connectClient, type GlobalOptions } from '../client.js';
-import { percentOf, usageRows } from '../diskUsage.js';
+import { percentOf, usageRows } from '../../client/views/diskUsage.js';
 import { humanSize, table } from '../output.js';
 import { formatList } from '../template.js';
 

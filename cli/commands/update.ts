@@ -1,8 +1,7 @@
 /** `berth update [--memory] [--pids-limit] [--restart] [--cpus] [--cpu-shares] [--cpuset-cpus] [--blkio-weight] CONTAINER...`: change limits and policy live. */
-import { parseRestartPolicy } from '../../actors/container/restartPolicy.js';
 import { ValidationError } from '../../events/errors.js';
 import { connectClient, type GlobalOptions } from '../client.js';
-import { parseBytes, parsePositiveInt } from '../parse.js';
+import { parseBytes, parsePositiveInt, parseRestartPolicy } from '../parse.js';
 import { parseHostConfig } from '../hostConfigFlags.js';
 import { eachContainer } from './each.js';
 
@@ -18,14 +17,7 @@ export interface UpdateOptions {
 }
 
 export function updateChanges(opts: UpdateOptions) {
-  let restartPolicy;
-  if (opts.restart !== undefined) {
-    try {
-      restartPolicy = parseRestartPolicy(opts.restart);
-    } catch (error) {
-      throw new ValidationError((error as Error).message);
-    }
-  }
+  const restartPolicy = opts.restart === undefined ? undefined : parseRestartPolicy(opts.restart);
   const changes = {
     memoryBytes: opts.memory === undefined ? undefined : parseBytes(opts.memory, '--memory'),
     pidsLimit: opts.pidsLimit === undefined ? undefined : parsePositiveInt(opts.pidsLimit, '--pids-limit'),

@@ -1,21 +1,7 @@
 /** `berth volume inspect`: Docker-shaped JSON. */
-import type { VolumeView } from '../../events/requests.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { inspectEach } from './each.js';
-
-export function volumeJson(v: VolumeView): object {
-  return {
-    CreatedAt: new Date(v.created).toISOString(),
-    Driver: v.driver,
-    Labels: v.anonymous ? { ...v.labels, 'com.docker.volume.anonymous': '' } : v.labels,
-    Mountpoint: v.mountpoint,
-    Name: v.name,
-    Options: v.options,
-    Scope: 'local',
-    Host: v.host,
-    UsedBy: v.users,
-  };
-}
+import { volumeJson } from '../../client/views/volume.js';
 
 export default async function volumeInspect(names: string[], _opts: object, globals: GlobalOptions): Promise<number> {
   const client = await connectClient(globals);

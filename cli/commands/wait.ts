@@ -6,12 +6,12 @@ import { AnyEvent } from '../../events/all.js';
 import { decode } from '../../events/codec.js';
 import { ValidationError } from '../../events/errors.js';
 import { eventSubject } from '../../events/subjects.js';
-import { connectClient, type Client, type GlobalOptions } from '../client.js';
+import { connectClient, type EngineClient, type GlobalOptions } from '../client.js';
 import { isUp } from '../../events/containerStatus.js';
 
 export type Condition = 'not-running' | 'next-exit' | 'removed';
 
-async function waitOne(client: Client, ref: string, condition: Condition): Promise<number> {
+async function waitOne(client: EngineClient, ref: string, condition: Condition): Promise<number> {
   const view = await client.request({ op: 'container.inspect', ref });
   let lastCode = view.exitCode ?? 0;
   let resolveWait: (code: number) => void = () => {};

@@ -25,7 +25,7 @@ export const CreateSpec = z.object({
   security: SecurityOptions.optional(),
   resources: Resources.optional(),
   restartPolicy: RestartPolicy.optional(),
-  /** -v, --mount and --tmpfs as parsed (cli/mounts.ts); an anonymous volume has source ''. */
+  /** -v, --mount and --tmpfs as parsed (client/mounts.ts); an anonymous volume has source ''. */
   mounts: z.array(MountSpec).optional(),
   /** --volumes-from: the containers whose volumes and binds this one mounts too ('': each keeps its mode). */
   volumesFrom: z.array(z.object({ container: z.string().min(1), mode: z.enum(['ro', 'rw', '']) })).optional(),
@@ -74,11 +74,11 @@ export const ContainerView = z.object({
   /** With `size` asked: bytes the container wrote (its upper dir), and those plus its image's. */
   sizeRw: z.number().optional(),
   sizeRootFs: z.number().optional(),
-  /** inspect: the networks it is on, with its lease on each (cli/networkSettings.ts shows them as Docker does). */
+  /** inspect: the networks it is on, with its lease on each (client/views/networkSettings.ts shows them as Docker does). */
   networks: z.array(z.object({
     name: z.string(), networkId: z.string(), address: z.string(), prefix: z.number(), gateway: z.string(), mac: z.string(), aliases: z.array(z.string()),
   })).optional(),
-  /** A lost host's container started elsewhere by fencing (cli/lostViews.ts): where, and as which id. */
+  /** A lost host's container started elsewhere by fencing (client/lostContainers.ts): where, and as which id. */
   rescheduledTo: z.object({ host: z.string(), id: z.string() }).optional(),
 });
 export type ContainerView = z.infer<typeof ContainerView>;

@@ -1,5 +1,5 @@
 /** A container's NetworkSettings and NetworkMode, as `docker inspect` shows them. Pure. */
-import type { ContainerView } from '../events/requests.js';
+import type { ContainerView } from '../../events/requests.js';
 
 export function networkMode(v: ContainerView): string {
   const networking = v.config.networking;

@@ -1,6 +1,6 @@
 /** `system df`'s summary from the daemon's facts: shared layers counted once. Pure. */
-import type { DiskUsageView } from '../events/requests.js';
-import { isRunning } from '../events/containerStatus.js';
+import type { DiskUsageView } from '../../events/requests.js';
+import { isRunning } from '../../events/containerStatus.js';
 
 export interface UsageRow {
   type: 'Images' | 'Containers' | 'Local Volumes';

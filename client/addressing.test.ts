@@ -1,12 +1,6 @@
 import t from 'tap';
-import { parseConstraints } from './parse.js';
 import { hostOfContainer, hostsMatching, splitHostRef } from './addressing.js';
 import type { ContainerView } from '../events/requests.js';
-
-t.test('constraints are key=value', async (t) => {
-  t.same(parseConstraints(['zone=y', 'host=a']), [{ key: 'zone', value: 'y' }, { key: 'host', value: 'a' }]);
-  t.throws(() => parseConstraints(['zone']), /invalid --constraint "zone": use key=value/);
-});
 
 const view = (hostName: string, id: string, name: string) => ({ id, host: hostName, config: { name } }) as unknown as ContainerView;
 

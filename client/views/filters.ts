@@ -1,5 +1,5 @@
 /** `--filter key=value` as Docker combines them: the same key twice matches either, different keys all. Pure. */
-import { ValidationError } from '../events/errors.js';
+import { ValidationError } from '../../events/errors.js';
 
 /** Builds one predicate from the filters; `testFor` makes the test of one key=value (and checks it). */
 export function combineFilters<A extends unknown[]>(filters: string[], testFor: (key: string, value: string) => (...args: A) => boolean): (...args: A) => boolean {

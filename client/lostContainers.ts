@@ -8,7 +8,8 @@ import type { LostContainer } from '../nats/store/lostContainers.js';
 import { readLostContainers } from '../nats/store/lostContainers.js';
 import type { ContainerView } from '../events/requests.js';
 import { untilAnswered } from '../nats/server/untilAnswered.js';
-import { READ_RETRY_MS, type Client } from './client.js';
+import { READ_RETRY_MS } from './bus.js';
+import type { EngineClient } from './engineClient.js';
 
 /** Pure: a lost container as a view; only the fields the log holds are filled. `fence`: its host's fencing, which may have rescheduled it. */
 export function lostContainerView(lost: LostContainer, fence?: FenceRecord): ContainerView {
@@ -32,7 +33,7 @@ export function lostContainerView(lost: LostContainer, fence?: FenceRecord): Con
 }
 
 /** Every lost (or fenced) host's containers: those that were running, or all of them with `all`. */
-export async function lostContainerViews(client: Client, all: boolean): Promise<ContainerView[]> {
+export async function lostContainerViews(client: EngineClient, all: boolean): Promise<ContainerView[]> {
   const lostHosts = (await client.hosts()).filter((h) => h.state === 'lost' || h.state === 'fenced');
   const read = (host: string) => untilAnswered(`reading the containers of host ${host}`, () => readLostContainers(client.nc, host), READ_RETRY_MS);
   const found = await Promise.all(lostHosts.map(async (h) => (await read(h.host))

@@ -1,7 +1,8 @@
 /**
  * The mount flags of `run`, parsed exactly as Docker parses them, with Docker's error
- * messages: -v/--volume, --mount, --tmpfs and --volumes-from. Pure: the checks that need the
- * host's file system (does a bind source exist) are the daemon's.
+ * messages: -v/--volume, --mount, --tmpfs and --volumes-from. The Engine API takes the same
+ * strings (HostConfig.Binds, Tmpfs, VolumesFrom), so they are parsed here for both. Pure: the
+ * checks that need the host's file system (does a bind source exist) are the daemon's.
  */
 import path from 'node:path';
 import { ValidationError } from '../events/errors.js';

@@ -1,0 +1,148 @@
+/**
+ * Following a container (or one exec in it) to its end: its live output and its events, from
+ * before it starts, until it has exited and its output is done (and, for `--rm`, until it is
+ * removed). `run`, `start -a`, `attach` and `exec` print what it hands over; an API server can
+ * write the same to an HTTP stream.
+ */
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { AnyEvent } from '../events/all.js';
+import { decode } from '../events/codec.js';
+import { OutputChunk } from '../events/requests.js';
+import { eventFilter, eventSubject, execOutputSubject, outputSubject } from '../events/subjects.js';
+
+export interface FollowTarget {
+  host: string;
+  /** The container's id (chosen by the client before create, so nothing of it is missed). */
+  container: string;
+  /** Follow this exec instead of the container's main process. */
+  execId?: string;
+  /** Also wait for the container's removal (run --rm). */
+  untilRemoved?: boolean;
+  /** Skip output written before this time (ms): the log replays earlier runs (start -a). */
+  outputSince?: number;
+  /**
+   * How long output may still come after the exit before it is taken as done (attach, exec:
+   * the end of output is published before the exit, but may be lost); absent: wait for it.
+   */
+  outputGraceMs?: number;
+}
+
+/** The usual grace for output after an exit (attach, exec). */
+export const OUTPUT_GRACE_MS = 2000;
+
+/** One piece of output, as the container wrote it. */
+export type OutputHandler = (stream: 'stdout' | 'stderr', data: string) => void;
+
+export interface ContainerEnd {
+  /** null when the follow was ended early (detach) before the exit was seen. */
+  exitCode: number | null;
+  /** Why an exec could not start (its code is then 125, 126 or 127). */
+  error?: string;
+  /** Ended by detach() rather than by the container. */
+  detached: boolean;
+}
+
+export class ContainerFollow {
+  private exitCode: number | null = null;
+  private error: string | undefined;
+  private outputDone = false;
+  private detachedEarly = false;
+  private removedFlag = false;
+  private createdFlag = false;
+  private finish: () => void = () => {};
+  private removedSignal: () => void = () => {};
+  private readonly subscriptions: Subscription[] = [];
+  /** Settles when the container (or exec) has ended, or on detach(). */
+  readonly ended: Promise<ContainerEnd>;
+  /** Settles once the container's removal is seen. */
+  readonly removal: Promise<void>;
+
+  constructor(private readonly target: FollowTarget) {
+    this.ended = new Promise<void>((resolve) => { this.finish = resolve; })
+      .then(() => ({ exitCode: this.exitCode, ...(this.error ? { error: this.error } : {}), detached: this.detachedEarly }));
+    this.removal = new Promise<void>((resolve) => { this.removedSignal = resolve; });
+  }
+
+  /** Whether its creation was seen (for a run whose start failed under --rm). */
+  get created(): boolean {
+    return this.createdFlag;
+  }
+
+  /** Whether its exit was seen. */
+  get hasExited(): boolean {
+    return this.exitCode !== null;
+  }
+
+  /** Ends the follow now: the container runs on (ctrl-p ctrl-q). */
+  detach(): void {
+    this.detachedEarly = true;
+    this.finish();
+  }
+
+  /** What an inspect says when the container had already exited before the follow began (null: unknown, 0 unless its exit was seen). */
+  exited(exitCode: number | null): void {
+    this.exitCode = exitCode ?? this.exitCode ?? 0;
+    this.outputDone = true;
+    this.check();
+  }
+
+  close(): void {
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+  }
+
+  /** Subscribes to the output and the events; resolves once the server has them. */
+  async subscribe(nc: NatsConnection, onOutput: OutputHandler): Promise<void> {
+    const { host, container, execId } = this.target;
+    this.subscriptions.push(nc.subscribe(execId ? execOutputSubject(host, '*', execId) : outputSubject(host, container), {
+      callback: (error, msg) => {
+        if (error) return;
+        const chunk = decode(OutputChunk, msg.data);
+        if (chunk.eof) { this.outputDone = true; this.check(); return; }
+        if (this.target.outputSince !== undefined && chunk.time && Date.parse(chunk.time) < this.target.outputSince) return;
+        onOutput(chunk.stream ?? 'stdout', chunk.data ?? '');
+      },
+    }));
+    this.subscriptions.push(nc.subscribe(execId ? eventFilter(host, 'container') : eventSubject(host, 'container', container), {
+      callback: (error, msg) => {
+        if (error) return;
+        this.onEvent(decode(AnyEvent, msg.data));
+      },
+    }));
+    await nc.flush();
+  }
+
+  private onEvent(event: AnyEvent): void {
+    const { execId } = this.target;
+    if (execId) {
+      if (event.type !== 'container.exec_died' || event.data.execId !== execId) return;
+      this.exitCode = event.data.exitCode;
+      this.error = event.data.error;
+      this.afterExit();
+      return;
+    }
+    if (event.type === 'container.created') this.createdFlag = true;
+    if (event.type === 'container.destroyed') { this.removedFlag = true; this.removedSignal(); }
+    if (event.type === 'container.died') { this.exitCode = event.data.exitCode; this.afterExit(); }
+    this.check();
+  }
+
+  private afterExit(): void {
+    const grace = this.target.outputGraceMs;
+    if (grace !== undefined) setTimeout(() => { this.outputDone = true; this.check(); }, grace).unref();
+    this.check();
+  }
+
+  private check(): void {
+    if (this.exitCode === null) return;
+    if (!this.outputDone && !this.error) return;
+    if (this.target.untilRemoved && !this.removedFlag) return;
+    this.finish();
+  }
+}
+
+/** Starts following: subscribed (and flushed) before it returns, so the caller may then start the container. */
+export async function followContainer(nc: NatsConnection, target: FollowTarget, onOutput: OutputHandler): Promise<ContainerFollow> {
+  const follow = new ContainerFollow(target);
+  await follow.subscribe(nc, onOutput);
+  return follow;
+}

@@ -1,0 +1,14 @@
+/** `info`'s facts under Docker's names. Pure. */
+import type { InfoView } from '../../events/requests.js';
+
+/** The info under Docker's names, for `--format json` and templates (`{{.ServerVersion}}`). */
+export function dockerInfo(info: InfoView): Record<string, unknown> {
+  return {
+    ID: info.id, Name: info.name, ServerVersion: info.serverVersion,
+    Containers: info.containers, ContainersRunning: info.containersRunning, ContainersPaused: info.containersPaused, ContainersStopped: info.containersStopped,
+    Images: info.images, Volumes: info.volumes,
+    Driver: 'overlay', LoggingDriver: 'json-file', CgroupDriver: 'cgroupfs', CgroupVersion: info.cgroupVersion,
+    KernelVersion: info.kernelVersion, OperatingSystem: info.operatingSystem, OSType: 'linux', Architecture: info.architecture,
+    NCPU: info.cpus, MemTotal: info.memoryBytes, DockerRootDir: info.rootDir, RunRoot: info.runRoot, Pid: info.pid,
+  };
+}

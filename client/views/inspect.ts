@@ -1,0 +1,103 @@
+/** `inspect`'s Docker-shaped JSON of a container and of an image. Pure. */
+import type { ContainerView, ImageView } from '../../events/requests.js';
+import { isRunning } from '../../events/containerStatus.js';
+import { networkMode, networkSettingsJson } from './networkSettings.js';
+
+/** Docker's Config.Entrypoint and Config.Cmd: the argv split where the recorded entrypoint ends. */
+function argvParts(config: ContainerView['config']): { Entrypoint: string[] | null; Cmd: string[] } {
+  const entrypoint = config.entrypoint ?? [];
+  return entrypoint.length && entrypoint.every((word, i) => config.cmd[i] === word)
+    ? { Entrypoint: entrypoint, Cmd: config.cmd.slice(entrypoint.length) }
+    : { Entrypoint: null, Cmd: config.cmd };
+}
+
+const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : '0001-01-01T00:00:00Z');
+
+export function containerJson(v: ContainerView): object {
+  return {
+    Id: v.id,
+    Name: `/${v.config.name}`,
+    Created: iso(v.created),
+    Path: v.config.cmd[0],
+    Args: v.config.cmd.slice(1),
+    State: {
+      Status: v.status,
+      Running: isRunning(v.status),
+      Paused: v.status === 'paused',
+      Restarting: v.status === 'restarting',
+      ...(v.health ? { Health: { Status: v.health.status, FailingStreak: v.health.failingStreak } } : {}),
+      OOMKilled: v.oomKilled,
+      Dead: v.status === 'dead',
+      Pid: v.pid ?? 0,
+      ExitCode: v.exitCode ?? 0,
+      Error: v.error ?? '',
+      StartedAt: iso(v.startedAt),
+      FinishedAt: iso(v.finishedAt),
+    },
+    RestartCount: v.restartCount,
+    ...(v.sizeRw !== undefined ? { SizeRw: v.sizeRw, SizeRootFs: v.sizeRootFs } : {}),
+    Image: `sha256:${v.config.image}`,
+    Host: v.host,
+    Config: {
+      Hostname: v.config.hostname,
+      Env: v.config.env,
+      ...argvParts(v.config),
+      Image: v.config.imageRef,
+      WorkingDir: v.config.workingDir,
+      Labels: v.config.labels,
+      StopSignal: v.config.stopSignal ?? 'SIGTERM',
+    },
+    Mounts: (v.config.mounts ?? []).map((m) => ({
+      Type: m.type,
+      ...(m.type === 'volume' ? { Name: m.source, Source: v.volumePaths?.[m.source] ?? '', Driver: 'local' } : { Source: m.source }),
+      Destination: m.destination,
+      Mode: m.type === 'volume' ? 'z' : '',
+      RW: !m.readOnly,
+      Propagation: m.type === 'bind' ? m.propagation ?? 'rprivate' : '',
+    })),
+    ...networkSettingsJson(v),
+    HostConfig: {
+      NetworkMode: networkMode(v),
+      Memory: v.config.memoryBytes ?? 0,
+      PidsLimit: v.config.pidsLimit ?? null,
+      NanoCpus: Math.round((v.config.resources?.cpus ?? 0) * 1e9),
+      CpuShares: v.config.resources?.cpuShares ?? 0,
+      CpusetCpus: v.config.resources?.cpusetCpus ?? '',
+      BlkioWeight: v.config.resources?.blkioWeight ?? 0,
+      AutoRemove: v.config.autoRemove,
+      Init: v.config.init ?? null,
+      RestartPolicy: { Name: v.config.restartPolicy?.name ?? 'no', MaximumRetryCount: v.config.restartPolicy?.maximumRetryCount ?? 0 },
+      LogConfig: {
+        Type: 'json-file',
+        Config: {
+          ...(v.config.logConfig?.maxSizeBytes ? { 'max-size': String(v.config.logConfig.maxSizeBytes) } : {}),
+          ...(v.config.logConfig?.maxFiles ? { 'max-file': String(v.config.logConfig.maxFiles) } : {}),
+          ...(v.config.logConfig?.labels ? { labels: v.config.logConfig.labels.join(',') } : {}),
+          ...(v.config.logConfig?.env ? { env: v.config.logConfig.env.join(',') } : {}),
+        },
+      },
+    },
+  };
+}
+
+export function imageJson(v: ImageView): object {
+  return {
+    Id: `sha256:${v.id}`,
+    RepoTags: v.tags,
+    RepoDigests: v.repoDigests ?? [],
+    Created: v.created,
+    Size: v.size,
+    Author: v.author ?? '',
+    Architecture: v.architecture ?? '',
+    Os: v.os ?? '',
+    Config: {
+      Env: v.env, Cmd: v.cmd.length ? v.cmd : null, Entrypoint: v.entrypoint.length ? v.entrypoint : null, WorkingDir: v.workingDir,
+      User: v.user ?? '', Labels: v.labels ?? null, StopSignal: v.stopSignal,
+      ExposedPorts: v.exposedPorts?.length ? Object.fromEntries(v.exposedPorts.map((p) => [p, {}])) : undefined,
+      Volumes: v.volumes?.length ? Object.fromEntries(v.volumes.map((p) => [p, {}])) : null,
+      Healthcheck: v.healthcheck ? { Test: v.healthcheck.test, Interval: v.healthcheck.interval, Timeout: v.healthcheck.timeout, StartPeriod: v.healthcheck.startPeriod, Retries: v.healthcheck.retries } : undefined,
+    },
+    RootFS: { Type: 'layers', Layers: v.diffIds },
+    Host: v.host,
+  };
+}
