@@ -54,7 +54,8 @@ export function containerConfig(spec: CreateSpec, image: { id: string; record: I
     pidsLimit: spec.pidsLimit,
     autoRemove: spec.autoRemove,
     labels: spec.labels,
-    ...(spec.security ? { security: spec.security } : {}),
+    // The image's User applies unless -u names one (the shim refuses ids that would wrap).
+    ...(spec.security || record.user ? { security: { ...spec.security, ...(spec.security?.user || !record.user ? {} : { user: record.user }) } } : {}),
     ...(spec.resources ? { resources: spec.resources } : {}),
     restartPolicy: spec.restartPolicy,
     healthcheck: healthConfig(spec.health ?? {}, record.healthcheck),

@@ -43,6 +43,9 @@ export default async function logs(container: string, opts: LogsOptions, globals
     const inbox = logsSubject(client.host, randomUUID());
     let done: () => void = () => {};
     const ended = new Promise<void>((resolve) => { done = resolve; });
+    // A reader that stops (`logs … | head`) ends the command quietly, as other tools do, not with EPIPE's stack trace.
+    const readerGone = (error: NodeJS.ErrnoException) => { if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') done(); else throw error; };
+    process.stdout.on('error', readerGone);
     const sub = client.nc.subscribe(inbox, {
       callback: (error, msg) => {
         if (error) return;

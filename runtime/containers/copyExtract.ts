@@ -1,15 +1,19 @@
 /**
  * `cp` into a root: a tar's entries written under a path, every parent resolved inside the root
- * (runtime/containers/inRoot.ts), the final component never followed (an existing link is
- * replaced, not written through), files opened O_EXCL|O_NOFOLLOW. Entries with `..` are refused.
+ * (runtime/containers/inRoot.ts) and then opened one component at a time without following a
+ * link (openDir.ts), and the entry made in that open dir: the final component is never followed
+ * (an existing link is replaced, not written through), files are opened O_EXCL|O_NOFOLLOW, and
+ * modes, owners and times are set on the open file or on the entry itself. So a link another
+ * container swaps in meanwhile fails the copy; it never leads outside the root. Entries with
+ * `..` are refused.
  */
 import { constants } from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError, ValidationError } from '../../events/errors.js';
 import { readTar, type TarEntry } from '../images/tarReader.js';
 import { DEFAULT_LIMITS } from '../images/unpack.js';
 import { resolveInRoot } from './inRoot.js';
+import { openDirIn, OpenDir } from './openDir.js';
 
 export interface ExtractOptions {
   /** Where the archive goes, inside the root. */
@@ -30,55 +34,91 @@ export function placeEntry(entryPath: string, top: string | null): string {
   throw new ValidationError(`archive entry ${entryPath} is not under ${top}; refused`);
 }
 
-async function writeEntry(root: string, inside: string, entry: TarEntry, body: AsyncIterable<Buffer>, options: ExtractOptions, top: boolean, dirTimes: Map<string, number>): Promise<void> {
+/** The open dir that is to hold `inside` (made when missing, below the top entry), and the name in it. */
+async function parentOf(root: OpenDir, inside: string, top: boolean): Promise<{ dir: OpenDir; name: string; resolved: string }> {
+  if (inside === '/') return { dir: await root.openDir('.'), name: '.', resolved: '/' };
   const parentInside = path.posix.dirname(inside);
   const parent = await resolveInRoot(root, parentInside, true);
-  if (!parent.stat) {
-    if (top) throw new NotFoundError(`no such directory: ${parentInside}`);
-    await fs.mkdir(parent.host, { recursive: true, mode: 0o755 });
-  } else if (!parent.stat.isDirectory()) throw new ValidationError(`${parentInside} is not a directory`);
-  const final = inside === '/' ? root : path.join(parent.host, path.posix.basename(inside));
-  const existing = await fs.lstat(final).catch(() => null);
-  if (entry.type === 'dir') {
-    if (existing && !existing.isDirectory()) throw new ValidationError(`cannot overwrite non-directory ${inside} with a directory`);
-    if (!existing) await fs.mkdir(final, { mode: 0o700 });
-    await fs.chmod(final, entry.mode & 0o7777);
-  } else {
-    if (existing?.isDirectory()) throw new ValidationError(`cannot overwrite directory ${inside} with a non-directory`);
-    if (existing) await fs.unlink(final);
-    if (entry.type === 'file') {
-      const file = await fs.open(final, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-      try {
-        for await (const chunk of body) await file.write(chunk);
-        await file.chmod(entry.mode & 0o7777);
-      } finally {
-        await file.close();
-      }
-    } else if (entry.type === 'symlink') await fs.symlink(entry.linkpath, final);
-    else if (entry.type === 'hardlink') {
-      const target = await resolveInRoot(root, path.posix.join(options.base, placeEntry(entry.linkpath, options.top)), false);
-      if (!target.stat?.isFile()) throw new ValidationError(`hard link ${entry.path}: ${entry.linkpath} is not a file of the archive`);
-      await fs.link(target.host, final);
-    } else return; // devices and fifos are not copied
+  if (!parent.stat && top) throw new NotFoundError(`no such directory: ${parentInside}`);
+  if (parent.stat && !parent.stat.isDirectory()) throw new ValidationError(`${parentInside} is not a directory`);
+  const name = path.posix.basename(inside);
+  return { dir: await openDirIn(root, parent.inside, true), name, resolved: path.posix.join(parent.inside, name) };
+}
+
+async function writeFile(dir: OpenDir, name: string, entry: TarEntry, body: AsyncIterable<Buffer>, owners: boolean): Promise<void> {
+  const file = await dir.openFile(name, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  try {
+    for await (const chunk of body) await file.write(chunk);
+    if (owners) await file.chown(entry.uid, entry.gid); // first: a chown clears set-id bits
+    await file.chmod(entry.mode & 0o7777);
+    await file.utimes(entry.mtime, entry.mtime);
+  } finally {
+    await file.close();
   }
-  if (options.owners) await fs.lchown(final, entry.uid, entry.gid);
-  if (entry.type === 'dir') dirTimes.set(final, entry.mtime);
-  else await fs.lutimes(final, entry.mtime, entry.mtime);
+}
+
+async function writeEntry(root: OpenDir, inside: string, entry: TarEntry, body: AsyncIterable<Buffer>, options: ExtractOptions, top: boolean, dirTimes: Map<string, number>): Promise<void> {
+  const { dir, name, resolved } = await parentOf(root, inside, top);
+  try {
+    const existing = await dir.lstat(name);
+    if (entry.type === 'dir') {
+      if (existing && !existing.isDirectory()) throw new ValidationError(`cannot overwrite non-directory ${inside} with a directory`);
+      if (!existing) await dir.mkdir(name, 0o700);
+      const made = await dir.openDir(name);
+      try {
+        if (options.owners) await made.chown(entry.uid, entry.gid);
+        await made.chmod(entry.mode & 0o7777);
+      } finally {
+        await made.close();
+      }
+      dirTimes.set(resolved, entry.mtime);
+      return;
+    }
+    if (existing?.isDirectory()) throw new ValidationError(`cannot overwrite directory ${inside} with a non-directory`);
+    if (existing) await dir.unlink(name);
+    if (entry.type === 'file') return await writeFile(dir, name, entry, body, options.owners);
+    if (entry.type === 'symlink') await dir.symlink(entry.linkpath, name);
+    else if (entry.type === 'hardlink') {
+      const targetInside = path.posix.join(options.base, placeEntry(entry.linkpath, options.top));
+      const target = await resolveInRoot(root, targetInside, false);
+      if (!target.stat?.isFile()) throw new ValidationError(`hard link ${entry.path}: ${entry.linkpath} is not a file of the archive`);
+      const from = await openDirIn(root, path.posix.dirname(target.inside));
+      await dir.link(from, path.posix.basename(target.inside), name).finally(() => from.close());
+    } else return; // devices and fifos are not copied
+    if (options.owners) await dir.lchown(name, entry.uid, entry.gid);
+    await dir.lutimes(name, entry.mtime);
+  } finally {
+    await dir.close();
+  }
+}
+
+/** Sets a dir's times last: writing its children moved them. A dir that is not there as one any more is left. */
+async function setDirTime(root: OpenDir, inside: string, mtime: number): Promise<void> {
+  const dir = await openDirIn(root, inside).catch(() => null);
+  if (!dir) return;
+  try {
+    await dir.utimes(mtime);
+  } finally {
+    await dir.close();
+  }
 }
 
 /** Extracts `source` (a tar) under `options.base` in `root`; returns the bytes of file content written. */
 export async function extractInRoot(root: string, source: AsyncIterable<Uint8Array>, options: ExtractOptions): Promise<number> {
-  const dirTimes = new Map<string, number>();
-  let size = 0;
-  for await (const { entry, body } of readTar(source, DEFAULT_LIMITS)) {
-    const rel = placeEntry(entry.path, options.top);
-    const inside = path.posix.resolve('/', options.base, rel);
-    // The top entry's parent must exist (Docker's rule); below it, missing dirs are made.
-    await writeEntry(root, inside, entry, body, options, options.top !== null && rel === '.', dirTimes);
-    if (entry.type === 'file') size += entry.size;
+  const rootDir = await OpenDir.open(root);
+  try {
+    const dirTimes = new Map<string, number>();
+    let size = 0;
+    for await (const { entry, body } of readTar(source, DEFAULT_LIMITS)) {
+      const rel = placeEntry(entry.path, options.top);
+      const inside = path.posix.resolve('/', options.base, rel);
+      // The top entry's parent must exist (Docker's rule); below it, missing dirs are made.
+      await writeEntry(rootDir, inside, entry, body, options, options.top !== null && rel === '.', dirTimes);
+      if (entry.type === 'file') size += entry.size;
+    }
+    for (const [inside, mtime] of dirTimes) await setDirTime(rootDir, inside, mtime);
+    return size;
+  } finally {
+    await rootDir.close();
   }
-  // Dirs last: writing their children moved their times.
-  for (const [dir, mtime] of dirTimes) await fs.utimes(dir, mtime, mtime);
-  return size;
 }
-

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { resolveInRoot } from './inRoot.js';
+import { OpenDir } from './openDir.js';
 
 t.test('links resolve inside the root, and .. stops at it', async (t) => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-inroot-'));
@@ -15,16 +16,18 @@ t.test('links resolve inside the root, and .. stops at it', async (t) => {
   await fs.symlink('loop1', path.join(root, 'loop2'));
   await fs.symlink('passwd', path.join(root, 'etc', 'link'));
 
-  const viaAbs = await resolveInRoot(root, '/abs/passwd', false);
-  t.equal(viaAbs.host, path.join(root, 'etc', 'passwd'), 'an absolute link starts at the root, not the host\'s /');
-  t.equal(viaAbs.inside, '/etc/passwd');
-  t.equal((await resolveInRoot(root, 'up/passwd', false)).inside, '/etc/passwd', 'a relative link cannot climb out');
-  t.equal((await resolveInRoot(root, '/../../etc/passwd', false)).inside, '/etc/passwd');
-  t.ok((await resolveInRoot(root, '/etc/link', false)).stat?.isSymbolicLink(), 'the final link is not followed unless asked');
-  t.equal((await resolveInRoot(root, '/etc/link', true)).inside, '/etc/passwd');
-  const missing = await resolveInRoot(root, '/abs/new/../file', false);
+  const dir = await OpenDir.open(root);
+  t.teardown(() => dir.close());
+  const viaAbs = await resolveInRoot(dir, '/abs/passwd', false);
+  t.equal(viaAbs.inside, '/etc/passwd', 'an absolute link starts at the root, not the host\'s /');
+  t.equal(viaAbs.stat?.size, 7);
+  t.equal((await resolveInRoot(dir, 'up/passwd', false)).inside, '/etc/passwd', 'a relative link cannot climb out');
+  t.equal((await resolveInRoot(dir, '/../../etc/passwd', false)).inside, '/etc/passwd');
+  t.ok((await resolveInRoot(dir, '/etc/link', false)).stat?.isSymbolicLink(), 'the final link is not followed unless asked');
+  t.equal((await resolveInRoot(dir, '/etc/link', true)).inside, '/etc/passwd');
+  const missing = await resolveInRoot(dir, '/abs/new/../file', false);
   t.same([missing.inside, missing.stat], ['/etc/file', null], 'a missing part ends the lookup; the rest is joined');
-  t.ok((await resolveInRoot(root, '/', false)).stat?.isDirectory());
-  await t.rejects(resolveInRoot(root, '/loop1/x', false), /too many levels of symbolic links/);
-  await t.rejects(resolveInRoot(root, '/etc/passwd/x', false), /is not a directory/);
+  t.ok((await resolveInRoot(dir, '/', false)).stat?.isDirectory());
+  await t.rejects(resolveInRoot(dir, '/loop1/x', false), /too many levels of symbolic links/);
+  await t.rejects(resolveInRoot(dir, '/etc/passwd/x', false), /is not a directory/);
 });

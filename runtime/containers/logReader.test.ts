@@ -100,3 +100,14 @@ t.test('lines written between the reader reaching the end and the rotation are n
   t.teardown(() => { proto.readToEnd = readToEnd; });
   t.same((await reader.read()).map((c) => c.data), ['2\n', '3\n', '4\n'], 'the old file to its true end, then the new one');
 });
+
+t.test('a 300k-line log reads whole (no spread of its chunks into one call)', async (t) => {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'berth-logreader-'));
+  t.teardown(() => fsp.rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'ctr.log');
+  const line = `${JSON.stringify({ stream: 'stdout', time: 't', log: 'x\n' })}\n`;
+  await fsp.writeFile(file, line.repeat(300_000));
+  const reader = new LogReader(file, { history: true });
+  t.teardown(() => reader.close());
+  t.equal((await reader.read()).length, 300_000);
+});

@@ -46,6 +46,11 @@ export function rotatedNumbers(names: readonly string[], base: string): number[]
   return numbers.sort((a, b) => b - a);
 }
 
+/** Appends `more` to `chunks` one by one: a spread of a 300k-line log passes V8's argument limit. */
+function append(chunks: LogChunk[], more: LogChunk[]): void {
+  for (const chunk of more) chunks.push(chunk);
+}
+
 /** Follows one log: `read()` returns what was written since the last call. */
 export class LogReader {
   private handle: fsp.FileHandle | null = null;
@@ -57,6 +62,7 @@ export class LogReader {
   /** `history`: the first read starts with the rotated files, oldest first (`logs`). */
   constructor(private readonly file: string, private readonly options: { history?: boolean } = {}) {}
 
+  /** Everything written since the last read (the whole log, history included, the first time). */
   async read(): Promise<LogChunk[]> {
     const chunks: LogChunk[] = [];
     if (!this.started) {
@@ -67,13 +73,13 @@ export class LogReader {
     }
     for (;;) {
       if (!this.handle && !(await this.open(this.file))) return chunks;
-      chunks.push(...(await this.readToEnd(this.handle!)));
+      append(chunks, await this.readToEnd(this.handle!));
       // A new file at the path: the shim rotated this one. It may have written more to it
       // between the read above and the rename; the shim writes only to the new file now, so
       // a second read takes this one to its true end.
       const now = await fsp.stat(this.file).catch(() => null);
       if (!now || now.ino === this.inode) return chunks;
-      chunks.push(...(await this.readToEnd(this.handle!)));
+      append(chunks, await this.readToEnd(this.handle!));
       const old = this.inode;
       await this.close();
       if (!(await this.openAfter(old))) return chunks;
@@ -139,7 +145,7 @@ export class LogReader {
       this.offset += bytesRead;
       const parsed = parseLogLines(this.rest + buffer.toString('utf8', 0, bytesRead));
       this.rest = parsed.rest;
-      chunks.push(...parsed.chunks);
+      append(chunks, parsed.chunks);
     }
   }
 }

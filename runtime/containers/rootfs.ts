@@ -5,23 +5,26 @@
  *
  * Whiteouts as the unpacker and overlayfs write them: a 0/0 char device hides the path below;
  * a dir with trusted.overlay.opaque=y hides everything below it in lower layers. Symlinks are
- * never followed: every entry is lstat'ed and read from the layer it belongs to.
+ * never followed: the walk goes down through open dirs (runtime/containers/openDir.ts), and an
+ * entry is read from the layer it belongs to through its dir opened again the same way
+ * (treeReader.ts), so a running container swapping a dir or file for a link to a host path
+ * meanwhile gets that entry left out, never the host file read.
  */
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import fsp from 'node:fs/promises';
+import type fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Writable } from 'node:stream';
 import { TarWriter, type HeaderFields } from '../images/tarWriter.js';
+import { writeAtomically } from '../atomicFile.js';
+import { isSwapped, OpenDir } from './openDir.js';
+import { TreeReader, type EntryPlace } from './treeReader.js';
 
 const run = promisify(execFile);
 
-export interface TreeEntry {
+export interface TreeEntry extends EntryPlace {
   /** The path inside the root, without a leading slash ('etc/passwd'). */
   path: string;
-  /** The file on disk that holds it. */
-  source: string;
   stat: fs.Stats;
 }
 
@@ -53,20 +56,45 @@ function removeUnder(tree: Tree, prefix: string): void {
   for (const key of tree.keys()) if (key.startsWith(`${prefix}/`)) tree.delete(key);
 }
 
-/** Walks one dir in a stable order (names sorted), yielding relative paths and lstat; a visit answering false skips a dir's contents. */
-export async function walk(dir: string, visit: (rel: string, stat: fs.Stats) => boolean | void | Promise<boolean | void>, rel = ''): Promise<void> {
-  let names: string[];
-  try {
-    names = (await fsp.readdir(path.join(dir, rel))).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && rel === '') return;
-    throw error;
-  }
-  for (const name of names) {
+/** Called for each entry of a walk: its path relative to the top, its lstat, and a path that reaches it through its parent's open dir. */
+export type Visit = (rel: string, stat: fs.Stats, at: string) => boolean | void | Promise<boolean | void>;
+
+/** Walks the open `dir` as walk() does. */
+export async function walkDir(dir: OpenDir, visit: Visit, rel = ''): Promise<void> {
+  for (const name of await dir.names()) {
     const child = rel ? `${rel}/${name}` : name;
-    const stat = await fsp.lstat(path.join(dir, child));
-    const descend = await visit(child, stat);
-    if (stat.isDirectory() && descend !== false) await walk(dir, visit, child);
+    const stat = await dir.lstat(name);
+    if (!stat) continue; // gone meanwhile
+    const descend = await visit(child, stat, dir.at(name));
+    if (!stat.isDirectory() || descend === false) continue;
+    const sub = await dir.openDir(name).catch((error: unknown) => {
+      if (isSwapped(error)) return null; // a link or a file now: its contents are not walked
+      throw error;
+    });
+    if (!sub) continue;
+    try {
+      await walkDir(sub, visit, child);
+    } finally {
+      await sub.close();
+    }
+  }
+}
+
+/**
+ * Walks `dir` (a path the caller trusts) in a stable order (names sorted), yielding relative
+ * paths and lstat; a visit answering false skips a dir's contents. Every dir below is entered
+ * through its parent's open dir, never following a link.
+ */
+export async function walk(dir: string, visit: Visit): Promise<void> {
+  const top = await OpenDir.open(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (!top) return;
+  try {
+    await walkDir(top, visit);
+  } finally {
+    await top.close();
   }
 }
 
@@ -81,7 +109,7 @@ export async function applyLayer(tree: Tree, dir: string, opaque?: Set<string>):
     }
     const previous = tree.get(rel);
     if (!stat.isDirectory() || (previous && !previous.stat.isDirectory()) || opaques.has(rel)) removeUnder(tree, rel);
-    tree.set(rel, { path: rel, source: path.join(dir, rel), stat });
+    tree.set(rel, { path: rel, base: dir, rel, stat });
   });
 }
 
@@ -131,18 +159,41 @@ export function headerOf(entry: TreeEntry): HeaderFields {
   return { ...base, type: 'file' };
 }
 
+/**
+ * Adds one entry to `writer`, its content or link target read through `reader`; false when it
+ * changed since it was walked (and is left out) or is a socket.
+ */
+export async function addEntry(writer: TarWriter, reader: TreeReader, entry: TreeEntry, header: HeaderFields): Promise<boolean> {
+  if (entry.stat.isSocket()) return false;
+  if (header.type === 'dir') await writer.entry({ ...header, path: `${header.path}/` });
+  else if (header.type === 'symlink') {
+    const linkpath = await reader.readlink(entry);
+    if (linkpath === null) return false;
+    await writer.entry({ ...header, linkpath });
+  } else if (header.type === 'file') {
+    const handle = await reader.open(entry);
+    if (!handle) return false;
+    try {
+      await writer.file(header, handle, (await handle.stat()).size);
+    } finally {
+      await handle.close();
+    }
+  } else await writer.entry(header);
+  return true;
+}
+
 /** Writes the merged tree as a tar to `out` (parents before children; sockets are skipped). */
 export async function writeTree(tree: Tree, out: Writable): Promise<void> {
   const writer = new TarWriter(out);
-  const paths = [...tree.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const rel of paths) {
-    const entry = tree.get(rel)!;
-    if (entry.stat.isSocket()) continue;
-    const header = headerOf(entry);
-    if (header.type === 'dir') await writer.entry({ ...header, path: `${rel}/` });
-    else if (header.type === 'symlink') await writer.entry({ ...header, linkpath: await fsp.readlink(entry.source) });
-    else if (header.type === 'file') await writer.file(header, entry.source, entry.stat.size);
-    else await writer.entry(header);
+  const reader = new TreeReader();
+  try {
+    const paths = [...tree.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const rel of paths) {
+      const entry = tree.get(rel)!;
+      await addEntry(writer, reader, entry, { ...headerOf(entry), path: rel });
+    }
+  } finally {
+    await reader.close();
   }
   await writer.end();
 }
@@ -150,12 +201,5 @@ export async function writeTree(tree: Tree, out: Writable): Promise<void> {
 /** `export`: the container's flattened root filesystem as a tar at `file` (written, then renamed). */
 export async function exportRootfs(lowerDirs: string[], upper: string, file: string): Promise<void> {
   const tree = await mergedTree(lowerDirs, upper);
-  const temp = `${file}.partial-${process.pid}`;
-  try {
-    await writeTree(tree, fs.createWriteStream(temp, { mode: 0o600 }));
-    await fsp.rename(temp, file);
-  } catch (error) {
-    await fsp.rm(temp, { force: true });
-    throw error;
-  }
+  await writeAtomically(file, (out) => writeTree(tree, out));
 }

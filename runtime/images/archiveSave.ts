@@ -3,7 +3,7 @@
  * with uncompressed layers: what `docker load` reads) or an OCI image layout (blobs as stored,
  * a manifest per image, index.json naming each tag). Streams; nothing is staged on disk.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -14,6 +14,7 @@ import { describeImage, layerFiles } from './imageManifest.js';
 import { fileCompression } from './layerStore.js';
 import { MediaType } from './manifest.js';
 import { TarWriter } from './tarWriter.js';
+import { writeAtomically } from '../atomicFile.js';
 import { countingStream, type ProgressReport } from './progress.js';
 
 export type SaveFormat = 'docker-archive' | 'oci-archive';
@@ -89,15 +90,10 @@ async function saveOci(layout: Layout, records: ImageRecord[], tar: TarWriter, p
 
 /** Writes the images to `file` (through a temp file renamed at the end). */
 export async function saveImages(layout: Layout, records: ImageRecord[], file: string, format: SaveFormat, progress?: ProgressReport): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const tar = new TarWriter(createWriteStream(tmp, { mode: 0o600 }));
-  try {
+  await writeAtomically(file, async (out) => {
+    const tar = new TarWriter(out);
     if (format === 'oci-archive') await saveOci(layout, records, tar, progress);
     else await saveDocker(layout, records, tar, progress);
     await tar.end();
-    await fs.rename(tmp, file);
-  } catch (error) {
-    await fs.rm(tmp, { force: true });
-    throw error;
-  }
+  });
 }

@@ -2,7 +2,7 @@
  * Writing tar with tar-stream's pack: a writer that streams files and buffers into one archive
  * with backpressure (save and export), and whole archives in memory (tests build hostile ones).
  */
-import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { pack, type Header, type Pack } from 'tar-stream';
 import type { EntryType } from './tarReader.js';
@@ -64,6 +64,24 @@ async function writeAll(sink: Sink, data: AsyncIterable<unknown> | Buffer[], siz
   sink.end(undefined);
 }
 
+const CHUNK = 256 * 1024;
+
+/** `size` bytes of `handle` from its start: what it has, then zeros. */
+async function* exactly(handle: FileHandle, size: number): AsyncGenerator<Buffer> {
+  let offset = 0;
+  let ended = false;
+  while (offset < size) {
+    const buffer = Buffer.alloc(Math.min(CHUNK, size - offset));
+    const bytes = ended ? buffer.length : (await handle.read(buffer, 0, buffer.length, offset)).bytesRead;
+    if (bytes === 0) {
+      ended = true;
+      continue;
+    }
+    offset += bytes;
+    yield bytes === buffer.length ? buffer : buffer.subarray(0, bytes);
+  }
+}
+
 /** Streams entries into `out`, honouring backpressure. */
 export class TarWriter {
   private readonly archive = pack();
@@ -82,9 +100,13 @@ export class TarWriter {
     });
   }
 
-  /** A regular file whose content comes from disk; `size` must be its size. */
-  file(fields: HeaderFields, source: string, size: number): Promise<void> {
-    return this.stream(fields, size, createReadStream(source));
+  /**
+   * A regular file, read from an open handle (never a path, which a link could redirect): its
+   * first `size` bytes, padded with zeros if it shrank meanwhile (as GNU tar does), so that a
+   * file a running container changes cannot break the archive.
+   */
+  file(fields: HeaderFields, handle: FileHandle, size: number): Promise<void> {
+    return this.stream(fields, size, exactly(handle, size));
   }
 
   /** A regular file whose content is a stream of exactly `size` bytes. */

@@ -6,6 +6,7 @@
  *   per rule, one block:      deny       jeq nr; ret errno
  *                             deny-mask  jeq nr; ld arg; jset mask -> errno, else allow
  *                             only       jeq nr; ld arg; jeq v1..vn -> allow, else errno
+ *                             deny-eq    jeq nr; ld arg; jeq v1..vn -> errno, else allow
  *   default                   allow
  */
 #include "shim.h"
@@ -72,14 +73,18 @@ int seccomp_load(const struct seccomp_rule *rules, size_t n)
 			f[k++] = (struct sock_filter)RET(deny);
 			f[k++] = (struct sock_filter)RET(SECCOMP_RET_ALLOW);
 			break;
-		case SECCOMP_ONLY: {
+		case SECCOMP_ONLY:
+		case SECCOMP_DENY_EQ: {
+			/* the argument against each value: a match jumps over the first return to the second */
+			__u32 matched = r->kind == SECCOMP_ONLY ? SECCOMP_RET_ALLOW : deny;
+			__u32 unmatched = r->kind == SECCOMP_ONLY ? deny : SECCOMP_RET_ALLOW;
 			size_t m = r->n_values;
 			f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, r->nr, 0, (__u8)(m + 3));
 			f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(r->arg));
-			for (size_t j = 0; j < m; j++) /* match: jump to the allow after the deny */
+			for (size_t j = 0; j < m; j++)
 				f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, r->values[j], (__u8)(m - j), 0);
-			f[k++] = (struct sock_filter)RET(deny);
-			f[k++] = (struct sock_filter)RET(SECCOMP_RET_ALLOW);
+			f[k++] = (struct sock_filter)RET(unmatched);
+			f[k++] = (struct sock_filter)RET(matched);
 			break;
 		}
 		}

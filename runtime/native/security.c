@@ -72,7 +72,7 @@ static int parse_bpf(struct security *sec, const char *v, char *errbuf, size_t e
 	return 1;
 }
 
-/* "deny E NR" | "mask E NR ARG MASK" | "only E NR ARG V1,V2,..." */
+/* "deny E NR" | "mask E NR ARG MASK" | "only E NR ARG V1,V2,..." | "denyeq E NR ARG V1,V2,..." */
 static int parse_seccomp(struct security *sec, const char *v, char *errbuf, size_t errlen)
 {
 	struct seccomp_rule r;
@@ -86,9 +86,9 @@ static int parse_seccomp(struct security *sec, const char *v, char *errbuf, size
 	r.nr = nr;
 	if (!strcmp(kind, "deny")) {
 		r.kind = SECCOMP_DENY;
-	} else if (!strcmp(kind, "mask") || !strcmp(kind, "only")) {
+	} else if (!strcmp(kind, "mask") || !strcmp(kind, "only") || !strcmp(kind, "denyeq")) {
 		int off2 = 0;
-		r.kind = kind[0] == 'm' ? SECCOMP_DENY_MASK : SECCOMP_ONLY;
+		r.kind = kind[0] == 'm' ? SECCOMP_DENY_MASK : kind[0] == 'o' ? SECCOMP_ONLY : SECCOMP_DENY_EQ;
 		if (sscanf(v + off, " %u %n", &arg, &off2) != 1 || arg > 5)
 			goto bad;
 		r.arg = arg;

@@ -18,6 +18,7 @@ enum seccomp_kind {
 	SECCOMP_DENY,      /* the syscall is refused */
 	SECCOMP_DENY_MASK, /* refused when (arg & value) != 0 (low 32 bits of the argument) */
 	SECCOMP_ONLY,      /* refused unless the argument is one of values (low 32 bits) */
+	SECCOMP_DENY_EQ,   /* refused when the argument is one of values (low 32 bits) */
 };
 #define SECCOMP_MAX_VALUES 8
 struct seccomp_rule {

@@ -18,6 +18,26 @@ static int is_number(const char *s)
 	return 1;
 }
 
+/* the largest uid or gid: (uid_t)-1 means "no change" to the kernel, and a bigger number would
+ * wrap (4294967296 is 0, root) */
+#define ID_MAX 4294967294ULL
+
+/* a uid or gid as digits; -1 when it is not one or above ID_MAX */
+static int parse_id(const char *s, unsigned long long *id)
+{
+	if (!is_number(s) || strlen(s) > 10)
+		return -1;
+	*id = strtoull(s, NULL, 10);
+	return *id > ID_MAX ? -1 : 0;
+}
+
+static int out_of_range(const char *what, const char *value, char *msg, size_t msglen)
+{
+	errno = EINVAL;
+	snprintf(msg, msglen, "invalid %s \"%s\": ids range from 0 to %llu", what, value, ID_MAX);
+	return -1;
+}
+
 /* splits a colon-separated line in place; returns the field count */
 static size_t fields(char *line, char **out, size_t max)
 {
@@ -73,18 +93,27 @@ int user_resolve(const char *spec, struct exec_user *out, char *msg, size_t msgl
 			have_group = *group != '\0';
 		}
 	}
+	unsigned long long id, gid;
 	int numeric = is_number(user);
+	if (numeric && parse_id(user, &id) < 0)
+		return out_of_range("user", user, msg, msglen);
 	if (numeric)
-		out->uid = (uid_t)strtoul(user, NULL, 10);
+		out->uid = (uid_t)id;
+	if (have_group && is_number(group) && parse_id(group, &gid) < 0)
+		return out_of_range("group", group, msg, msglen);
 	fp = fopen("/etc/passwd", "re");
 	while (fp && fgets(line, sizeof line, fp)) {
 		if (fields(line, f, 8) < 7)
 			continue;
-		if (numeric ? (uid_t)strtoul(f[2], NULL, 10) != out->uid || !is_number(f[2]) : strcmp(f[0], user))
+		if (numeric ? parse_id(f[2], &id) < 0 || (uid_t)id != out->uid : strcmp(f[0], user))
 			continue;
+		if (parse_id(f[2], &id) < 0 || parse_id(f[3], &gid) < 0) {
+			fclose(fp);
+			return out_of_range("passwd entry for user", f[0], msg, msglen);
+		}
 		found = 1;
-		out->uid = (uid_t)strtoul(f[2], NULL, 10);
-		out->gid = (gid_t)strtoul(f[3], NULL, 10);
+		out->uid = (uid_t)id;
+		out->gid = (gid_t)gid;
 		snprintf(name, sizeof name, "%s", f[0]);
 		snprintf(out->home, sizeof out->home, "%s", f[5]);
 		break;
@@ -97,18 +126,20 @@ int user_resolve(const char *spec, struct exec_user *out, char *msg, size_t msgl
 		return -1;
 	}
 	if (have_group && is_number(group))
-		out->gid = (gid_t)strtoul(group, NULL, 10);
+		out->gid = (gid_t)strtoull(group, NULL, 10);
 	int group_found = !have_group || is_number(group);
 	fp = fopen("/etc/group", "re");
 	while (fp && fgets(line, sizeof line, fp)) {
 		if (fields(line, f, 8) < 4)
 			continue;
+		if (parse_id(f[2], &gid) < 0)
+			continue; /* a group whose gid would wrap is no group */
 		if (have_group && !group_found && !strcmp(f[0], group)) {
-			out->gid = (gid_t)strtoul(f[2], NULL, 10);
+			out->gid = (gid_t)gid;
 			group_found = 1;
 		}
 		if (*name && in_list(f[3], name) && out->n_groups < USER_MAX_GROUPS - 1)
-			out->groups[out->n_groups++] = (gid_t)strtoul(f[2], NULL, 10);
+			out->groups[out->n_groups++] = (gid_t)gid;
 	}
 	if (fp)
 		fclose(fp);

@@ -34,12 +34,15 @@ t.test('the default rules refuse what Docker refuses, and capabilities open what
   t.match(rules.find((r) => r.syscall === 'clone'), { kind: 'mask', arg: 0 }, 'clone with namespace flags');
   t.match(rules.find((r) => r.syscall === 'clone3'), { kind: 'deny', errno: 38 }, 'clone3 is ENOSYS so that libc falls back');
   t.match(rules.find((r) => r.syscall === 'personality'), { kind: 'only', values: [0, 8, 0x20000, 0x20008, 0xffffffff] });
+  t.match(rules.find((r) => r.syscall === 'socket'), { kind: 'denyValues', arg: 0, values: [40] }, 'socket(AF_VSOCK) is refused, as in Docker');
+  t.match(defaultSeccompRules([...DEFAULT_CAPABILITIES, 'SYS_ADMIN', 'NET_ADMIN']).find((r) => r.syscall === 'socket'), { values: [40] }, 'whatever the capabilities');
 });
 
 t.test('encoding: one line per rule, numbers from the table', async (t) => {
   t.same(encodeSeccompRules([{ kind: 'deny', syscall: 'mount', errno: 1 }], 'x64'), ['deny 1 165']);
   t.same(encodeSeccompRules([{ kind: 'mask', syscall: 'clone', errno: 1, arg: 0, mask: 0x7e020080 }], 'x64'), ['mask 1 56 0 2114060416']);
   t.same(encodeSeccompRules([{ kind: 'only', syscall: 'personality', errno: 1, arg: 0, values: [0, 0xffffffff] }], 'x64'), ['only 1 135 0 0,4294967295']);
+  t.same(encodeSeccompRules([{ kind: 'denyValues', syscall: 'socket', errno: 1, arg: 0, values: [40] }], 'x64'), ['denyeq 1 41 0 40']);
   t.throws(() => encodeSeccompRules([{ kind: 'deny', syscall: 'nope', errno: 1 }], 'x64'), /unknown syscall/);
   t.throws(() => encodeSeccompRules([{ kind: 'deny', syscall: 'mount', errno: 1 }, { kind: 'deny', syscall: 'mount', errno: 1 }], 'x64'), /more than one/);
   t.throws(() => encodeSeccompRules(defaultSeccompRules(DEFAULT_CAPABILITIES), 'arm64'), /x86_64 only/);

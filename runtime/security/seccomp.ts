@@ -14,6 +14,8 @@ const EPERM = 1;
 const ENOSYS = 38;
 /** CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET|NEWTIME */
 export const CLONE_NAMESPACE_FLAGS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000 | 0x00000080;
+/** Socket families Docker's default profile refuses: AF_VSOCK (40), a way to the host or hypervisor that no network namespace fences. */
+export const DENIED_SOCKET_FAMILIES = [40];
 /** personality(2) values Docker allows: PER_LINUX, UNAME26, PER_LINUX32, PER_LINUX32|UNAME26, query. */
 export const ALLOWED_PERSONALITIES = [0x0, 0x8, 0x20000, 0x20008, 0xffffffff];
 
@@ -49,7 +51,8 @@ const GUARDED: ReadonlyArray<[readonly Capability[], readonly string[]]> = [
 export type SeccompRule =
   | { kind: 'deny'; syscall: string; errno: number }
   | { kind: 'mask'; syscall: string; errno: number; arg: number; mask: number }
-  | { kind: 'only'; syscall: string; errno: number; arg: number; values: number[] };
+  | { kind: 'only'; syscall: string; errno: number; arg: number; values: number[] }
+  | { kind: 'denyValues'; syscall: string; errno: number; arg: number; values: number[] };
 
 /** The default profile's rules for a container holding `caps`. */
 export function defaultSeccompRules(caps: readonly Capability[]): SeccompRule[] {
@@ -65,10 +68,11 @@ export function defaultSeccompRules(caps: readonly Capability[]): SeccompRule[] 
     rules.push({ kind: 'deny', syscall: 'clone3', errno: ENOSYS });
   }
   rules.push({ kind: 'only', syscall: 'personality', errno: EPERM, arg: 0, values: ALLOWED_PERSONALITIES });
+  rules.push({ kind: 'denyValues', syscall: 'socket', errno: EPERM, arg: 0, values: DENIED_SOCKET_FAMILIES });
   return rules;
 }
 
-/** The rules as the shim's spec lines: "deny E NR", "mask E NR ARG MASK", "only E NR ARG V1,V2". */
+/** The rules as the shim's spec lines: "deny E NR", "mask E NR ARG MASK", "only E NR ARG V1,V2", "denyeq E NR ARG V1,V2". */
 export function encodeSeccompRules(rules: readonly SeccompRule[], arch: string = process.arch): string[] {
   if (rules.length > 0 && arch !== 'x64') {
     throw new ValidationError(`the default seccomp profile is built for x86_64 only (this is ${arch}); use --security-opt seccomp=unconfined`);
@@ -83,6 +87,7 @@ export function encodeSeccompRules(rules: readonly SeccompRule[], arch: string =
       case 'deny': return `deny ${rule.errno} ${nr}`;
       case 'mask': return `mask ${rule.errno} ${nr} ${rule.arg} ${rule.mask >>> 0}`;
       case 'only': return `only ${rule.errno} ${nr} ${rule.arg} ${rule.values.map((v) => v >>> 0).join(',')}`;
+      case 'denyValues': return `denyeq ${rule.errno} ${nr} ${rule.arg} ${rule.values.map((v) => v >>> 0).join(',')}`;
     }
   });
 }

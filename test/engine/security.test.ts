@@ -52,6 +52,9 @@ t.test('a hostile root process is held in', async (t) => {
   t.equal(r.mknod, 'ok', 'mknod is allowed, as in Docker');
   t.equal(r.open_mknod, 'EPERM', 'but the device cgroup refuses to open the node');
   t.equal(r.chroot, 'ok', 'chroot is allowed (SYS_CHROOT)');
+  t.equal(r.vsock, 'EPERM', 'socket(AF_VSOCK) is refused, as in Docker');
+  const none = parseHostile((await engine.ok(['run', '--rm', '--network', 'none', '--cap-add', 'NET_ADMIN', 'hostile', '/hostile'])));
+  t.equal(none.vsock, 'EPERM', 'with --network none and NET_ADMIN too');
   const node = 'mknod /tmp/kmsg c 1 11 && head -c 0 /tmp/kmsg 2>&1 && echo opened';
   t.match(await engine.ok(['run', '--rm', 'hostile', 'sh', '-c', `${node}; true`]), /Operation not permitted/, 'a node made with mknod cannot be opened');
   t.equal(await engine.ok(['run', '--rm', '--privileged', 'hostile', 'sh', '-c', node]), 'opened\n', '--privileged may open devices');
@@ -118,6 +121,18 @@ t.test('--read-only, -u, --network host', async (t) => {
   const unknown = await engine.berth(['run', '--rm', '-u', 'nobody-here', 'hostile', 'true']);
   t.equal(unknown.code, 125);
   t.match(unknown.stderr, /unable to find user nobody-here/);
+  // A uid or gid past 2^32-2 would wrap (4294967296 is 0: root): refused, by flag or by image.
+  for (const user of ['4294967296', '4294967295', '0:4294967296', '99999999999999999999']) {
+    const wrapped = await engine.berth(['run', '--rm', '-u', user, 'hostile', 'id', '-u']);
+    t.equal(wrapped.code, 125, `-u ${user} is refused`);
+    t.match(wrapped.stderr, /ids range from 0 to 4294967294/);
+    t.equal(wrapped.stdout, '', 'and nothing ran');
+  }
+  t.equal(await engine.ok(['run', '--rm', '-u', '4294967294', 'hostile', 'id', '-u']), '4294967294\n', 'the largest id runs');
+  await engine.ok(['import', '--change', 'USER 4294967296', await makeHostileTar(engine.dir), 'wrapped-user']);
+  const byImage = await engine.berth(['run', '--rm', 'wrapped-user', 'id', '-u']);
+  t.equal(byImage.code, 125, 'an image whose User wraps is refused');
+  t.match(byImage.stderr, /ids range from 0 to 4294967294/);
   const host = await engine.ok(['run', '--rm', '--network', 'host', 'hostile', 'sh', '-c', 'ls /sys/class/net | wc -l']);
   const hostCount = (await fs.readdir('/sys/class/net')).length;
   t.equal(Number(host.trim()), hostCount, '--network host sees the host\'s interfaces');
