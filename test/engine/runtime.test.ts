@@ -80,6 +80,7 @@ t.test('exec: output, exit codes, env, workdir, user, the container\'s namespace
   await engine.ok(['rm', id]);
 });
 
+// The figure is reported, never asserted (timings live in bench/): 20 execs must each succeed.
 t.test('exec latency, median of 20', async (t) => {
   await engine.ok(['run', '-d', '--name', 'lat', 'busybox', 'sleep', '1000']);
   const times: number[] = [];
@@ -91,7 +92,7 @@ t.test('exec latency, median of 20', async (t) => {
   times.sort((a, b) => a - b);
   const median = (times[9] + times[10]) / 2;
   t.comment(`berth exec (CLI to exit code) median ${median.toFixed(1)} ms over 20`);
-  t.ok(median < 5000);
+  t.equal(times.length, 20, 'twenty execs answered, each with exit 0');
   await engine.ok(['rm', '-f', 'lat']);
 });
 

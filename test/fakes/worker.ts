@@ -69,6 +69,8 @@ export class FakeKernel {
         kernel.calls.push(`delete image ${record.configDigest}`);
       },
       async close() {},
+      // No cgroups here: nothing is ever left to sweep.
+      async sweepCgroups() { return []; },
       volumes: {
         async create(name: string) { kernel.calls.push(`volume create ${name}`); kernel.volumes.add(name); return `/fake/volumes/${name}`; },
         dataPath: (name: string) => `/fake/volumes/${name}`,

@@ -4,7 +4,7 @@
  * learn of it, keeps its copy running (the documented gap). When the link heals, the same
  * daemon reads its fence record, stops its duplicate and clears the fence. The healing itself
  * can take minutes on this machine (a known problem, docs/ARCHITECTURE.md): those checks are
- * waited for and marked todo when it does not come, so the test does not depend on it.
+ * waited for and skipped with that reason (counted and printed by CI) when it does not come.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -64,9 +64,12 @@ t.test('a cut-off host is fenced by the majority; healed, it stops its duplicate
 
   await cluster.setLink('h3', true);
   const stopped = await until('the duplicate stopped once the link is back', async () => !isAlive(Number(oldPid)), 150_000).then(() => true, () => false);
-  const todo = (ok: boolean) => ({ todo: ok ? false : 'known problem: a healed host can take minutes to come back' });
-  t.ok(stopped, 'the healed host stopped its duplicate (its process is gone, by pid)', todo(stopped));
-  if (!stopped) return;
+  // Slow healing is skipped with its reason, which CI counts and prints, never passed.
+  if (!stopped) {
+    t.pass('the healed host stopped its duplicate', { skip: 'not within 150 s; known problem (issue 23): a healed host can take minutes to come back' });
+    return;
+  }
+  t.pass('the healed host stopped its duplicate (its process is gone, by pid)');
   t.equal(cluster.host('h3').daemon!.pid, daemonPid, 'the same daemon, reconnected, learned it was fenced');
   let fenced: any[] = [];
   await until('the fence event readable', async () => (fenced = await events(cluster, started, 'event=fence')).length > 0, 60_000);
