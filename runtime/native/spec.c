@@ -101,13 +101,7 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 	s->env = alloc_arr(count_key(buf, len, SPEC_KEY_ENV));
 	s->cgroup_procs = alloc_arr(count_key(buf, len, SPEC_KEY_CGROUP_PROCS));
 	s->mounts = alloc_arr(count_key(buf, len, SPEC_KEY_MOUNTS));
-	if (!s->lower_dirs || !s->args || !s->env || !s->cgroup_procs)
-	s->lower_dirs = alloc_arr(count_key(buf, len, "lowerDirs"));
-	s->args = alloc_arr(count_key(buf, len, "args"));
-	s->env = alloc_arr(count_key(buf, len, "env"));
-	s->cgroup_procs = alloc_arr(count_key(buf, len, "cgroupProcs"));
-	s->mounts = alloc_arr(count_key(buf, len, "mounts"));
-	s->networks = alloc_arr(count_key(buf, len, "networks"));
+	s->networks = alloc_arr(count_key(buf, len, SPEC_KEY_NETWORKS));
 	if (!s->lower_dirs || !s->args || !s->env || !s->cgroup_procs || !s->networks)
 		return err_out(errbuf, errlen, "%s", "out of memory");
 
@@ -136,28 +130,8 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 		else if (!strcmp(k, SPEC_KEY_STDIN)) s->open_stdin = !strcmp(v, "1");
 		else if (!strcmp(k, SPEC_KEY_TTY)) s->tty = !strcmp(v, "1");
 		else if (!strcmp(k, SPEC_KEY_SOCK_PATH)) s->sock_path = v;
-		if (!strcmp(k, "id")) s->id = v;
-		else if (!strcmp(k, "lowerDirs")) s->lower_dirs[s->n_lower++] = v;
-		else if (!strcmp(k, "upperDir")) s->upper_dir = v;
-		else if (!strcmp(k, "workDir")) s->work_dir = v;
-		else if (!strcmp(k, "mergedDir")) s->merged_dir = v;
-		else if (!strcmp(k, "args")) s->args[s->n_args++] = v;
-		else if (!strcmp(k, "env")) s->env[s->n_env++] = v;
-		else if (!strcmp(k, "cwd")) s->cwd = v;
-		else if (!strcmp(k, "hostname")) s->hostname = v;
-		else if (!strcmp(k, "cgroupProcs")) s->cgroup_procs[s->n_cgroup_procs++] = v;
-		else if (!strcmp(k, "logPath")) s->log_path = v;
-		else if (!strcmp(k, "exitPath")) s->exit_path = v;
-		else if (!strcmp(k, "pidPath")) s->pid_path = v;
-		else if (!strcmp(k, "logMaxSize")) s->log_max_size = strtoll(v, NULL, 10);
-		else if (!strcmp(k, "logMaxFiles")) s->log_max_files = (int)strtol(v, NULL, 10);
-		else if (!strcmp(k, "mounts")) s->mounts[s->n_mounts++] = v;
-		else if (!strcmp(k, "execPid")) s->exec_pid = strtol(v, NULL, 10);
-		else if (!strcmp(k, "stdin")) s->open_stdin = !strcmp(v, "1");
-		else if (!strcmp(k, "tty")) s->tty = !strcmp(v, "1");
-		else if (!strcmp(k, "sockPath")) s->sock_path = v;
-		else if (!strcmp(k, "networks")) s->networks[s->n_networks++] = v;
-		else if (!strcmp(k, "joinNetns")) s->join_netns = v;
+		else if (!strcmp(k, SPEC_KEY_NETWORKS)) s->networks[s->n_networks++] = v;
+		else if (!strcmp(k, SPEC_KEY_JOIN_NETNS)) s->join_netns = v;
 		else {
 			int r = security_parse_key(&s->security, k, v, errbuf, errlen);
 			if (r < 0)
