@@ -59,13 +59,14 @@ export async function connectClient(globals: GlobalOptions): Promise<EngineClien
   if (target.external) {
     throw new BerthError('cannot reach a berth daemon over the given NATS url; is berthd running with --nats?');
   }
-  if (process.env.BERTH_NO_AUTOSTART === '1') {
+  // A daemon that is alive but not answering (its nats-server starting again) is waited for,
+  // with or without autostart: a second one would only fail on the lock.
+  const running = await readDaemonInfo(layout);
+  const alive = running !== null && isAlive(running.pid);
+  if (!alive && process.env.BERTH_NO_AUTOSTART === '1') {
     throw new BerthError(`no berth daemon is running for ${layout.root}; start one with berth daemon`);
   }
-  // A daemon that is alive but not answering (its nats-server starting again) is waited for:
-  // a second one would only fail on the lock.
-  const running = await readDaemonInfo(layout);
-  if (running && isAlive(running.pid)) process.stderr.write(`berth: the daemon (pid ${running.pid}) is not answering yet; waiting\n`);
+  if (alive) process.stderr.write(`berth: the daemon (pid ${running.pid}) is not answering yet; waiting\n`);
   else {
     const pid = await startDaemon(layout);
     process.stderr.write(`berth: no daemon was running; started one in the background (pid ${pid}, log ${layout.daemonLog})\n`);
