@@ -54,6 +54,9 @@ export class Engine {
     delete this.env.BERTH_HOST;
     // A CLI call while a test has the daemon down must fail, not start a second daemon.
     this.env.BERTH_NO_AUTOSTART = '1';
+    // Any daemon of this engine (a CLI's autostart, a test's own spawn) makes no bridge in the
+    // host's namespace; a networking engine (netns) runs its daemon without it (startDaemon).
+    this.env.BERTH_BRIDGE = 'none';
   }
 
   get root(): string { return path.join(this.dir, 'root'); }
@@ -85,7 +88,9 @@ export class Engine {
     // BERTH_DEBUG: the daemon logs its start-up phases, so a start that fails shows where it stopped.
     const [file, ...prefix] = [...(this.netns ?? []), process.execPath];
     const bridge = this.netns ? [] : ['--bridge', 'none'];
-    this.daemon = spawn(file, [...prefix, DAEMON, '--host-id', 'testhost', ...bridge], { env: { ...this.env, BERTH_DEBUG: '1' }, stdio: ['ignore', log.fd, log.fd] });
+    const env: NodeJS.ProcessEnv = { ...this.env, BERTH_DEBUG: '1' };
+    if (this.netns) delete env.BERTH_BRIDGE;
+    this.daemon = spawn(file, [...prefix, DAEMON, '--host-id', 'testhost', ...bridge], { env, stdio: ['ignore', log.fd, log.fd] });
     await log.close();
     // Generous: a loaded CI machine can take seconds to replay and reconcile.
     for (let i = 0; i < 1500; i++) {
