@@ -23,16 +23,15 @@ export interface Permissions {
   allowResponses: boolean;
 }
 
-/** The JetStream API calls a host's daemon makes: reads only (it adopts the stream and buckets). */
-function daemonJetStreamApi(): string[] {
-  const owned = [EVENTS_STREAM, `KV_${SNAPSHOT_BUCKET}`, `KV_${HEARTBEAT_BUCKET}`, `KV_${FENCE_BUCKET}`];
+/** The JetStream API calls that read these streams (info, message gets, consumers), and nothing that administers them. */
+function jetStreamReads(streams: string[]): string[] {
   return [
     '$JS.API.INFO',
-    ...owned.flatMap((stream) => [
+    ...streams.flatMap((stream) => [
       `$JS.API.STREAM.INFO.${stream}`,
       `$JS.API.STREAM.MSG.GET.${stream}`,
-      `$JS.API.DIRECT.GET.${stream}.>`,
       `$JS.API.DIRECT.GET.${stream}`,
+      `$JS.API.DIRECT.GET.${stream}.>`,
       `$JS.API.CONSUMER.CREATE.${stream}`,
       `$JS.API.CONSUMER.CREATE.${stream}.>`,
       `$JS.API.CONSUMER.INFO.${stream}.>`,
@@ -52,9 +51,10 @@ export function hostPermissions(host: string): Permissions {
       `$KV.${HEARTBEAT_BUCKET}.${host}`,
       `$KV.${SNAPSHOT_BUCKET}.${host}.>`,
       // Any host's fence key: a live host fences a lost one, and a host clears its own
-      // (each write with optimistic concurrency: actors/fencing/fenceStore.ts).
+      // (each write with optimistic concurrency: nats/store/kvFences.ts).
       `$KV.${FENCE_BUCKET}.*`,
-      ...daemonJetStreamApi(),
+      // Reads only: a host adopts the stream and buckets.
+      ...jetStreamReads([EVENTS_STREAM, `KV_${SNAPSHOT_BUCKET}`, `KV_${HEARTBEAT_BUCKET}`, `KV_${FENCE_BUCKET}`]),
     ],
     subscribe: [`berth.cmd.${host}.>`, `${hostInboxPrefix(host)}.>`],
     allowResponses: true,
@@ -62,25 +62,8 @@ export function hostPermissions(host: string): Permissions {
 }
 
 export function cliPermissions(): Permissions {
-  const read = [EVENTS_STREAM, `KV_${HEARTBEAT_BUCKET}`, `KV_${FENCE_BUCKET}`];
   return {
-    publish: [
-      'berth.cmd.>',
-      '$JS.API.INFO',
-      ...read.flatMap((stream) => [
-        `$JS.API.STREAM.INFO.${stream}`,
-        `$JS.API.STREAM.MSG.GET.${stream}`,
-        `$JS.API.DIRECT.GET.${stream}`,
-        `$JS.API.DIRECT.GET.${stream}.>`,
-        `$JS.API.CONSUMER.CREATE.${stream}`,
-        `$JS.API.CONSUMER.CREATE.${stream}.>`,
-        `$JS.API.CONSUMER.INFO.${stream}.>`,
-        `$JS.API.CONSUMER.DELETE.${stream}.>`,
-        `$JS.API.CONSUMER.MSG.NEXT.${stream}.>`,
-      ]),
-      '$JS.FC.>',
-      '$JS.ACK.>',
-    ],
+    publish: ['berth.cmd.>', ...jetStreamReads([EVENTS_STREAM, `KV_${HEARTBEAT_BUCKET}`, `KV_${FENCE_BUCKET}`])],
     subscribe: ['_INBOX.>', 'berth.out.>', 'berth.evt.>'],
     allowResponses: false,
   };
