@@ -66,8 +66,7 @@ export async function connectClient(globals: GlobalOptions): Promise<EngineClien
   if (!alive && process.env.BERTH_NO_AUTOSTART === '1') {
     throw new BerthError(`no berth daemon is running for ${layout.root}; start one with berth daemon`);
   }
-  if (alive) process.stderr.write(`berth: the daemon (pid ${running.pid}) is not answering yet; waiting\n`);
-  else {
+  if (!alive) {
     const pid = await startDaemon(layout);
     process.stderr.write(`berth: no daemon was running; started one in the background (pid ${pid}, log ${layout.daemonLog})\n`);
   }
@@ -76,7 +75,9 @@ export async function connectClient(globals: GlobalOptions): Promise<EngineClien
     const ready = await connectEngine(target);
     if (ready) return ready;
   }
-  throw new BerthError(`the daemon did not become ready; see ${layout.daemonLog}`);
+  throw new BerthError(alive
+    ? `the daemon (pid ${running.pid}) is running but does not answer; see ${layout.daemonLog}`
+    : `the daemon did not become ready; see ${layout.daemonLog}`);
 }
 
 /** Closes the client when `pick` fails, so that no connection is left open. */
