@@ -4,17 +4,25 @@
  * Neither the daemon (its client reconnecting, its supervisor's restart probes) nor the CLI
  * sends it CONNECT or the token, and a SIGTERM to the daemon while NATS is down ends it quickly.
  */
+import { readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { layoutFrom } from '../../runtime/layout.js';
-import { readNatsInfo } from '../../nats/server/embedded.js';
+import { isEmbeddedServer, readNatsInfo } from '../../nats/server/embedded.js';
+import type { Layout } from '../../runtime/layout.js';
 import { alive, startEngine, until } from '../helpers/engine.js';
 import { startImpostor, type Impostor } from '../helpers/natsImpostor.js';
 
+/** The pids of the nats-servers started with this engine's config. */
+function embeddedServers(layout: Layout): number[] {
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => isEmbeddedServer(layout, pid));
+}
+
 t.test('an impostor on the dead nats-server\'s port gets no CONNECT and no token', async (t) => {
   const engine = await startEngine(t, { image: false });
-  const info = (await readNatsInfo(layoutFrom({ root: engine.root, runRoot: engine.runRoot })))!;
+  const layout = layoutFrom({ root: engine.root, runRoot: engine.runRoot });
+  const info = (await readNatsInfo(layout))!;
   const port = Number(new URL(info.url).port);
   t.equal((await fs.stat(path.join(engine.runRoot, 'nats-key.pem'))).mode & 0o777, 0o600, 'the server\'s key is 0600');
   const daemon = engine.daemon!;
@@ -26,9 +34,11 @@ t.test('an impostor on the dead nats-server\'s port gets no CONNECT and no token
     // Stopped, the daemon cannot start its server again before the impostor binds the port.
     process.kill(daemonPid, 'SIGSTOP');
     await impostors.at(-1)?.stop();
-    const nats = (await engine.natsPid())!;
-    if (alive(nats)) process.kill(nats, 'SIGKILL');
-    await until('the nats-server gone', async () => !alive(nats));
+    // Every nats-server of this engine, not only the one nats.json names: one the supervisor
+    // spawned just before the SIGSTOP is recorded only once it is up, and it would take the port.
+    const servers = embeddedServers(layout);
+    for (const pid of servers) process.kill(pid, 'SIGKILL');
+    await until('the nats-servers gone', async () => servers.every((pid) => !alive(pid)) && embeddedServers(layout).length === 0);
     const impostor = await startImpostor(t, port, kind);
     impostors.push(impostor);
 
