@@ -2,6 +2,7 @@
  * The daemon: joins (or starts) NATS, makes sure the event stream exists, rebuilds this host's
  * actors from the log, reconciles them with the kernel, and serves requests until told to stop.
  */
+import { SecretBox } from '../runtime/secrets/secretBox.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import { ensureEventStream, JetStreamEventStore } from '../nats/store/jetStream.js';
@@ -88,7 +89,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   await waitForStreamLeader(nc, EVENTS_STREAM);
   phase('stream', { replicas });
   const cgroups = await createCgroupManager();
-  const worker = new Worker(layout, cgroups, log);
+  const worker = new Worker(layout, cgroups, log, await SecretBox.open(layout.secretKeyFile));
   const snapshots = options.snapshots === false ? undefined : await untilAnswered('the snapshot bucket', () => KvSnapshotStore.open(nc, replicas));
   if (snapshots) await waitForStreamLeader(nc, `KV_${SNAPSHOT_BUCKET}`);
   const store = new JetStreamEventStore(nc, log);

@@ -2,13 +2,31 @@
 import type { ContainerView, ImageView } from '../events/requests.js';
 import type { ContainerState } from './container/state.js';
 import type { ImageState } from './image/state.js';
+import type { ContainerConfig } from '../events/container.js';
+import { openEnv } from '../runtime/secrets/env.js';
+import type { SecretBox } from '../runtime/secrets/secretBox.js';
 
-export function containerView(state: ContainerState): ContainerView {
+/**
+ * The config as the client that asked sees it: the env whole, its sealed part opened (the
+ * client may read it; other hosts may not: the reply goes to its inbox alone). A part this
+ * host cannot open (its key lost) is left out, and the clear part shown.
+ */
+function clientConfig(config: ContainerConfig, secrets: SecretBox): ContainerConfig {
+  const { sealedEnv, ...clear } = config;
+  if (!sealedEnv) return config;
+  try {
+    return { ...clear, env: openEnv(secrets, config) };
+  } catch {
+    return clear;
+  }
+}
+
+export function containerView(state: ContainerState, secrets: SecretBox): ContainerView {
   return {
     id: state.id,
     host: state.host,
     status: state.status,
-    config: state.config!,
+    config: clientConfig(state.config!, secrets),
     created: state.created,
     pid: state.pid,
     exitCode: state.exitCode,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { eventSchema } from './envelope.js';
 import { MountSpec } from './mount.js';
+import { Sealed } from './sealed.js';
 import { Networking } from './networking.js';
 import { LogConfig, Resources, SecurityOptions } from './hostConfig.js';
 import { containerRuntimeCommands, containerRuntimeEvents } from './containerRuntime.js';
@@ -33,8 +34,13 @@ export const ContainerConfig = z.object({
   cmd: z.array(z.string()).min(1),
   /** The entrypoint part of `cmd` (the image's, or --entrypoint); absent in events written before it was recorded. */
   entrypoint: z.array(z.string()).optional(),
-  /** KEY=VALUE, image env first, then the user's. */
+  /**
+   * KEY=VALUE in the clear: the image's env (in events written before sealing, the user's
+   * entries merged over it).
+   */
   env: z.array(z.string()),
+  /** The user's entries (-e, --env-file), sealed to the host (events/sealed.ts), merged over `env` by key. */
+  sealedEnv: Sealed.optional(),
   workingDir: z.string(),
   hostname: z.string(),
   /** Limits; absent means the engine default. */

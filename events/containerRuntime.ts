@@ -5,14 +5,17 @@
  */
 import { z } from 'zod';
 import { eventSchema } from './envelope.js';
+import { Sealed } from './sealed.js';
 
 /** What `berth exec` runs; fixed when the exec is created. */
 export const ExecConfig = z.object({
   /** 64 hex, chosen by the client so that it can follow the exec before it exists. */
   execId: z.string().regex(/^[a-f0-9]{64}$/),
   cmd: z.array(z.string()).min(1),
-  /** KEY=VALUE added to the container's environment. */
+  /** KEY=VALUE added to the container's environment (the host seals them before recording: `sealedEnv`, and this is then empty). */
   env: z.array(z.string()),
+  /** `env` sealed to the host (events/sealed.ts). */
+  sealedEnv: Sealed.optional(),
   /** Absolute; empty means the container's working dir. */
   workingDir: z.string(),
   /** name|uid[:group|gid]; empty means the container's user. */

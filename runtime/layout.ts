@@ -30,6 +30,8 @@ export class Layout {
   get authFile(): string { return path.join(this.root, 'auth', 'config.json'); }
   /** The daemon's own log when the CLI starts it in the background. */
   get daemonLog(): string { return path.join(this.root, 'berthd.log'); }
+  /** 0600, never copied anywhere: the key that seals the secrets events carry (runtime/secrets/secretBox.ts). */
+  get secretKeyFile(): string { return path.join(this.root, 'secrets', 'host.key'); }
   /** The host id chosen at first start, kept across restarts. */
   get hostIdFile(): string { return path.join(this.root, 'host-id'); }
 

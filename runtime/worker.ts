@@ -3,6 +3,8 @@
  * object whose operations take and return plain data. Each operation is idempotent, so a
  * retry after a crash is safe. Namespaces are entered only by the native shim.
  */
+import { SecretBox } from './secrets/secretBox.js';
+import { mergeEnv, openEnv } from './secrets/env.js';
 import fs from 'node:fs/promises';
 import type { ContainerConfig } from '../events/container.js';
 import type { ImageRecord } from '../events/image.js';
@@ -78,6 +80,8 @@ export class Worker {
     private readonly cgroups: CgroupManager,
     /** Where failures that no caller waits for are logged (a cgroup left behind). */
     private readonly log: Logger,
+    /** Opens the environment sealed to this host (runtime/secrets/secretBox.ts). */
+    readonly secrets: SecretBox,
   ) {
     this.volumes = new VolumeStore(layout);
   }
@@ -113,7 +117,7 @@ export class Worker {
         workDir: paths.work,
         mergedDir: paths.merged,
         args,
-        env: config.env,
+        env: openEnv(this.secrets, config),
         cwd: config.workingDir || '/',
         hostname: config.hostname,
         cgroupProcs: procsFiles,
@@ -181,11 +185,10 @@ export class Worker {
       // as Docker's exec --privileged: every capability, the container's other settings kept
       ...(exec.privileged ? { capAdd: ['ALL'], capDrop: [] } : {}),
     };
-    const keys = new Set(exec.env.map((entry) => entry.split('=')[0]));
     return startExec({
       pid,
       args: exec.cmd,
-      env: [...config.env.filter((entry) => !keys.has(entry.split('=')[0])), ...exec.env],
+      env: mergeEnv(openEnv(this.secrets, config), openEnv(this.secrets, exec)),
       cwd: exec.workingDir || config.workingDir || '/',
       cgroupProcs: this.cgroups.procsFiles(cgroupName(id)),
       security: securitySpec(security),

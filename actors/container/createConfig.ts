@@ -6,6 +6,7 @@ import type { ContainerConfig } from '../../events/container.js';
 import type { ImageRecord } from '../../events/image.js';
 import type { CreateSpec } from '../../events/requests.js';
 import { parseSignal } from '../../runtime/signals.js';
+import type { Sealed } from '../../events/sealed.js';
 import { healthConfig } from './health.js';
 
 /**
@@ -18,15 +19,7 @@ export function commandLine(spec: Pick<CreateSpec, 'entrypoint' | 'cmd'>, image:
   return { cmd, entrypoint };
 }
 
-/** Image env first; the user's KEY=VALUE replace the image's by key. */
-export function mergeEnv(base: string[], overrides: string[]): string[] {
-  const env = new Map<string, string>();
-  for (const entry of [...base, ...overrides]) {
-    const eq = entry.indexOf('=');
-    env.set(eq === -1 ? entry : entry.slice(0, eq), entry);
-  }
-  return [...env.values()];
-}
+export { mergeEnv } from '../../runtime/secrets/env.js';
 
 /** The stop signal a config keeps, by its name; an image's unknown one is dropped (SIGTERM then). */
 export function stopSignalOf(signal: string | undefined): { stopSignal?: string } {
@@ -39,15 +32,20 @@ export function stopSignalOf(signal: string | undefined): { stopSignal?: string 
   }
 }
 
-/** The config of a new container `id` named `name`, from the spec and the image (`imageId`, its record). */
-export function containerConfig(spec: CreateSpec, image: { id: string; record: ImageRecord }, id: string, name: string): ContainerConfig {
+/**
+ * The config of a new container `id` named `name`, from the spec and the image (`imageId`, its
+ * record). The image's env is recorded in the clear; the user's entries only as `seal` makes
+ * them (sealed to the host: runtime/secrets/env.ts), since events travel to every host.
+ */
+export function containerConfig(spec: CreateSpec, image: { id: string; record: ImageRecord }, id: string, name: string, seal: (entries: string[]) => { sealedEnv?: Sealed }): ContainerConfig {
   const { record } = image;
   return {
     name,
     image: image.id,
     imageRef: spec.imageRef,
     ...commandLine(spec, record),
-    env: mergeEnv(record.env, spec.env),
+    env: record.env,
+    ...seal(spec.env),
     workingDir: spec.workingDir ?? record.workingDir,
     hostname: spec.hostname ?? id.slice(0, 12),
     memoryBytes: spec.memoryBytes,

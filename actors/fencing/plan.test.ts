@@ -41,6 +41,8 @@ t.test('which containers are rescheduled', async (t) => {
   t.notOk(reschedulable(container('1', 'running', config('always'), { fenced: { host: 'a', container: 'x', reason: 'r' } })), 'rescheduled before');
   t.notOk(reschedulable(container('1', 'running', config('always', { mounts: [{ type: 'volume', source: 'data', destination: '/data', readOnly: false }] }))), 'a volume: its data is on the lost host');
   t.ok(reschedulable(container('1', 'running', config('always', { mounts: [{ type: 'tmpfs', source: '', destination: '/tmp', readOnly: false }] }))), 'tmpfs is fine');
+  t.notOk(reschedulable(container('1', 'running', config('always', { sealedEnv: { key: 'k', iv: '', data: '', tag: '' } }))), 'secrets sealed to the lost host: no other host can open them');
+  t.ok(reschedulable(container('1', 'running', config('always', { env: ['PATH=/bin'] }))), 'the image\'s env in the clear is fine');
 });
 
 t.test('placement of the replacements: ready hosts only, spread as runs would be', async (t) => {

@@ -18,12 +18,14 @@ export function shouldFence(status: HostStatus, observer: string): boolean {
 /**
  * Whether a lost host's container is started elsewhere: it was running (or waiting for its
  * policy's restart) when its host was lost, its policy is `always` or `unless-stopped` (and
- * it was not stopped by a user), it was not itself fenced before, and it has no volume or bind
- * mount (their data is on the lost host's disk; tmpfs mounts are fine).
+ * it was not stopped by a user), it was not itself fenced before, it has no volume or bind
+ * mount (their data is on the lost host's disk; tmpfs mounts are fine), and it carries no
+ * secrets: its -e values are sealed to the lost host's key, which no other host holds, so no
+ * other host could start it with them (and no fence record, which every host reads, carries them).
  */
 export function reschedulable(state: ContainerState): boolean {
   const policy = state.config?.restartPolicy?.name ?? 'no';
-  if (!isWanted(state.status) || state.fenced) return false;
+  if (!isWanted(state.status) || state.fenced || state.config?.sealedEnv) return false;
   if (policy !== 'always' && !(policy === 'unless-stopped' && !state.manuallyStopped)) return false;
   return !(state.config?.mounts ?? []).some((m) => m.type !== 'tmpfs');
 }

@@ -2,6 +2,7 @@
  * Container requests: each becomes commands to container actors, whose decide owns every rule;
  * this handler resolves names, fills in defaults and waits for the outcome the client asked for.
  */
+import { sealEnv } from '../../runtime/secrets/env.js';
 import { randomBytes } from 'node:crypto';
 import { BerthError, ConflictError, ExecError, ValidationError } from '../../events/errors.js';
 import type { ContainerView, CreateSpec, Request } from '../../events/requests.js';
@@ -80,12 +81,12 @@ export class ContainerHandler {
           .map((c) => c.state)
           .filter((s) => request.all || isRunning(s.status))
           .sort((a, b) => b.created - a.created)
-          .map(containerView);
+          .map((c) => containerView(c, host.worker.secrets));
         return request.size ? Promise.all(views.map((v) => this.withSizes(v))) : views;
       }
       case 'container.inspect': {
         const container = resolveContainer(host, request.ref);
-        const view = { ...containerView(container.state), error: container.brokenMessage() ?? container.state.error };
+        const view = { ...containerView(container.state, host.worker.secrets), error: container.brokenMessage() ?? container.state.error };
         const volumes = (view.config.mounts ?? []).filter((m) => m.type === 'volume');
         const shown = { ...view, volumePaths: Object.fromEntries(volumes.map((m) => [m.source, host.worker.volumes.dataPath(m.source)])), networks: containerNetworks(host, view.id) };
         return request.size ? this.withSizes(shown) : shown;
@@ -146,7 +147,7 @@ export class ContainerHandler {
     const networking = resolveNetworking(host, spec);
     for (let attempt = 1; ; attempt++) {
       const name = spec.name ?? generateName(taken);
-      const config = { ...containerConfig(spec, { id: image.id, record }, id, name), ...(networking ? { networking } : {}) };
+      const config = { ...containerConfig(spec, { id: image.id, record }, id, name, (entries) => sealEnv(host.worker.secrets, entries)), ...(networking ? { networking } : {}) };
       const attemptId = attempt === 1 ? ctx.id : `${ctx.id}.${attempt}`;
       let mounts: Awaited<ReturnType<typeof prepareMounts>> = [];
       let leased = false;

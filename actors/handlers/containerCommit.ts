@@ -1,4 +1,5 @@
 /** `commit`: the container's upper dir becomes a layer over its image, recorded as a new image. */
+import { openEnv } from '../../runtime/secrets/env.js';
 import { ConflictError } from '../../events/errors.js';
 import type { Request } from '../../events/requests.js';
 import { parseChange } from '../../runtime/images/configChanges.js';
@@ -29,7 +30,7 @@ export class ContainerCommitHandler {
     const record = await host.worker.commit(container.id, parent, {
       cmd: config!.cmd,
       entrypoint: config!.entrypoint,
-      env: config!.env,
+      env: openEnv(host.worker.secrets, config!),
       workingDir: config!.workingDir,
       user: config!.security?.user,
       labels: config!.labels,

@@ -2,6 +2,7 @@
  * Pause, unpause, exec, stats and top: each becomes commands to a container actor (whose
  * decide owns the rules), or reads the kernel through the worker.
  */
+import { sealEnv } from '../../runtime/secrets/env.js';
 import os from 'node:os';
 import type { Request } from '../../events/requests.js';
 import type { StatsView } from '../../events/requests/containerRuntime.js';
@@ -37,7 +38,9 @@ export class ContainerRuntimeHandler {
       }
       case 'container.exec': {
         const container = resolveContainer(host, request.ref);
-        await container.execute({ type: 'Exec', exec: request.exec }, meta('exec'));
+        // Its -e values are recorded sealed to this host: the exec_created event travels to every host.
+        const exec = { ...request.exec, env: [], ...sealEnv(host.worker.secrets, request.exec.env) };
+        await container.execute({ type: 'Exec', exec }, meta('exec'));
         return { id: container.id };
       }
       case 'container.top': {

@@ -3,6 +3,7 @@
  * a map, volumes are names in a set. It records what it was asked; a member it does not fake
  * throws, naming itself, so a test never passes through a path it did not mean to.
  */
+import { SecretBox } from '../../runtime/secrets/secretBox.js';
 import type { ContainerConfig } from '../../events/container.js';
 import type { ExitStatus } from '../../runtime/containers/watch.js';
 import type { KernelView, Started } from '../../runtime/worker.js';
@@ -71,6 +72,7 @@ export class FakeKernel {
       async close() {},
       // No cgroups here: nothing is ever left to sweep.
       async sweepCgroups() { return []; },
+      secrets: SecretBox.ephemeral(),
       volumes: {
         async create(name: string) { kernel.calls.push(`volume create ${name}`); kernel.volumes.add(name); return `/fake/volumes/${name}`; },
         dataPath: (name: string) => `/fake/volumes/${name}`,

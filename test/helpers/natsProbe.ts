@@ -1,12 +1,15 @@
 /**
  * Tries one NATS operation with given credentials and prints the outcome as JSON:
  * `node natsProbe.js URLS CREDS INBOX_PREFIX (request|subscribe|jspublish|jsapi) SUBJECT [BODY]`;
- * `jsapi` sends BODY (JSON) to a JetStream API subject and fails on the API's error too.
+ * `jsapi` sends BODY (JSON) to a JetStream API subject and fails on the API's error too;
+ * `scan` reads every message of the stream SUBJECT names (by sequence, as any reader may) and
+ * counts those whose subject starts with BODY's `prefix` and those holding BODY's `needle`
+ * anywhere in their bytes.
  * The cluster tests run it inside a host's namespace to check what a principal may do.
  */
 import { encode } from '../../events/codec.js';
 import { RequestEnvelope } from '../../events/requests.js';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connectNats } from '../../nats/server/connect.js';
 
 const [url, credsFile, inboxPrefix, operation, subject, body] = process.argv.slice(2);
@@ -15,7 +18,8 @@ const errors: string[] = [];
 void (async () => {
   for await (const status of nc.status()) if (status.type === 'error') errors.push(String((status as { error?: Error }).error?.message ?? status.type));
 })();
-let outcome: { ok: boolean; error?: string };
+let outcome: { ok: boolean; error?: string; messages?: number; matching?: number; found?: number };
+let counts: { messages: number; matching: number; found: number } | undefined;
 try {
   const ping = encode(RequestEnvelope, { id: `probe-${Date.now()}`, request: { op: 'system.ping' } });
   switch (operation) {
@@ -38,10 +42,24 @@ try {
       if (closed === 'closed' || errors.length) throw new Error(errors.join('; ') || 'subscription closed by the server');
       break;
     }
+    case 'scan': {
+      const { prefix, needle } = JSON.parse(body ?? '{}') as { prefix: string; needle: string };
+      const jsm = await jetstreamManager(nc);
+      const { state } = await jsm.streams.info(subject);
+      counts = { messages: 0, matching: 0, found: 0 };
+      for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
+        const m = await jsm.streams.getMessage(subject, { seq }).catch(() => null); // deleted
+        if (!m) continue;
+        counts.messages += 1;
+        if (m.subject.startsWith(prefix)) counts.matching += 1;
+        if (Buffer.from(m.data).includes(needle)) counts.found += 1;
+      }
+      break;
+    }
     default:
       throw new Error(`unknown operation ${operation}`);
   }
-  outcome = { ok: true };
+  outcome = { ok: true, ...counts };
 } catch (error) {
   outcome = { ok: false, error: `${(error as Error).message} ${((error as Error).cause as Error | undefined)?.message ?? ''}`.trim() };
 }
