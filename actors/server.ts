@@ -3,7 +3,7 @@
  * to the RequestHandler and replies with the result or a classified error. A resent request
  * (same id) gets the first answer again and has no second effect.
  */
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decode, encode } from '../events/codec.js';
 import { NatsClusterState } from '../nats/store/clusterState.js';
 import { readHostStatuses } from './hostStatus.js';
@@ -13,20 +13,35 @@ import type { Host } from './host.js';
 import type { NodeRecord } from './node.js';
 import { RequestHandler } from './requests.js';
 import { untilAnswered } from '../nats/server/untilAnswered.js';
+import { ReplyParts } from './replyParts.js';
+import type { Logger } from '../log/logger.js';
+
+/** Pure: a reply that could not be encoded or sent, as a short error reply. */
+function failedReply(what: string, error: unknown): Reply {
+  return { ok: false, error: errorToWire(new BerthError(`${what}: ${(error as Error).message}`, { cause: error })) };
+}
 
 const REMEMBERED = 1000;
+/** Room left in a message for the reply's own envelope and NATS's headers. */
+const ENVELOPE_BYTES = 64 * 1024;
+/** What a Reply adds around a part's bytes (msgpack map, `ok`, `result`, the bin header): 20-odd bytes, with room. */
+const PART_ENVELOPE_BYTES = 1024;
 /** How long a read of the cluster's hosts (for placement) is tried again while JetStream settles. */
 const HOSTS_READ_MS = 20_000;
 
-export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord): Subscription {
+export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord, log: Logger = host.log): Subscription {
   const handler = new RequestHandler(host, node, () => untilAnswered('reading the cluster\'s hosts', () => readHostStatuses(new NatsClusterState(nc)), HOSTS_READ_MS));
   const recent = new Map<string, Promise<Reply>>();
-  const answer = async (data: Uint8Array): Promise<Reply> => {
-    let envelope: RequestEnvelope;
-    try {
-      envelope = decode(RequestEnvelope, data);
-    } catch (error) {
-      return { ok: false, error: errorToWire(error) };
+  const large = new ReplyParts();
+  const answer = async (envelope: RequestEnvelope | Error): Promise<Reply> => {
+    if (envelope instanceof Error) return { ok: false, error: errorToWire(envelope) };
+    const { request } = envelope;
+    if (request.op === 'system.reply_part') {
+      try {
+        return { ok: true, result: large.part(request.of, request.part) };
+      } catch (error) {
+        return { ok: false, error: errorToWire(error) };
+      }
     }
     // A fenced host serves nothing until it has stopped its duplicates and cleared its fence.
     if (host.fence) {
@@ -37,7 +52,7 @@ export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord):
     if (known) return known;
     // Through a promise, so that a handler that throws before its first await still answers.
     const reply = Promise.resolve()
-      .then(() => handler.handle(envelope.request, {
+      .then(() => handler.handle(request, {
         id: envelope.id,
         publish: (subject, chunk) => nc.publish(subject, encode(OutputChunk, chunk)),
         publishProgress: (subject, update) => nc.publish(subject, encode(Progress, update)),
@@ -47,11 +62,48 @@ export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord):
     if (recent.size > REMEMBERED) recent.delete(recent.keys().next().value!);
     return reply;
   };
+  /**
+   * Encodes and sends a reply; one larger than a message may be is kept in parts (ReplyParts).
+   * Nothing here throws: a reply that cannot be encoded or sent becomes an error reply, and
+   * one that cannot be sent either is logged. No reply takes the daemon down.
+   */
+  const respond = (msg: Msg, id: string | null, reply: Reply): void => {
+    let data: Uint8Array;
+    try {
+      data = encode(Reply, reply);
+    } catch (error) {
+      data = encode(Reply, failedReply('the reply could not be encoded', error));
+    }
+    const limit = (nc.info?.max_payload ?? 1024 * 1024) - ENVELOPE_BYTES;
+    if (data.length > limit) {
+      // A part's own envelope is a few bytes: parts of limit - PART_ENVELOPE_BYTES always fit.
+      data = encode(Reply, id ? large.keep(id, data, limit - PART_ENVELOPE_BYTES) : failedReply('the reply is too large', new Error(`${data.length} bytes`)));
+    }
+    try {
+      msg.respond(data);
+    } catch (error) {
+      try {
+        msg.respond(encode(Reply, failedReply('the reply could not be sent', error)));
+      } catch (again) {
+        log.error('a reply could not be sent', { bytes: data.length, error: again as Error });
+      }
+    }
+  };
   return nc.subscribe(`berth.cmd.${host.id}.*`, {
     queue: `berthd.${host.id}`,
     callback: (error, msg) => {
       if (error) return;
-      void answer(msg.data).then((reply) => msg.respond(encode(Reply, reply)));
+      let envelope: RequestEnvelope | Error;
+      try {
+        envelope = decode(RequestEnvelope, msg.data);
+      } catch (invalid) {
+        envelope = invalid as Error;
+      }
+      // A part is never split again (its size leaves room for its envelope).
+      const id = envelope instanceof Error || envelope.request.op === 'system.reply_part' ? null : envelope.id;
+      void answer(envelope)
+        .catch((failure: unknown) => failedReply('the request failed', failure))
+        .then((reply) => respond(msg, id, reply));
     },
   });
 }

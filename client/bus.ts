@@ -31,17 +31,40 @@ export abstract class Bus {
 
   /** One request to one host. */
   async send<O extends Op>(host: string, request: Extract<Request, { op: O }>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Result<O>> {
-    const kind = request.op.split('.')[0] as 'system' | 'container' | 'image';
-    const envelope: RequestEnvelope = { id: randomUUID(), request };
+    const id = randomUUID();
+    let reply = await this.exchange(host, { id, request }, timeoutMs);
+    if (reply.ok === 'chunked') reply = await this.fetchParts(host, id, reply, timeoutMs);
+    if (reply.ok === false) throw errorFromWire(reply.error);
+    if (reply.ok !== true) throw new BerthError(`the daemon of host ${host} split a large reply's parts again`);
+    return check(Results[request.op], reply.result, `reply to ${request.op}`) as Result<O>;
+  }
+
+  private async exchange(host: string, envelope: RequestEnvelope, timeoutMs: number): Promise<Reply> {
+    const kind = envelope.request.op.split('.')[0] as 'system' | 'container' | 'image';
     let answer;
     try {
       answer = await this.nc.request(commandSubject(host, kind), encode(RequestEnvelope, envelope), { timeout: timeoutMs });
     } catch (error) {
       throw new BerthError(`no answer from the daemon of host ${host} (${(error as Error).message})`, { cause: error });
     }
-    const reply = decode(Reply, answer.data);
-    if (!reply.ok) throw errorFromWire(reply.error);
-    return check(Results[request.op], reply.result, `reply to ${request.op}`) as Result<O>;
+    return decode(Reply, answer.data);
+  }
+
+  /** A reply larger than one message: its parts fetched one by one (actors/replyParts.ts), joined and decoded. */
+  private async fetchParts(host: string, of: string, chunked: Extract<Reply, { ok: 'chunked' }>, timeoutMs: number): Promise<Reply> {
+    const joined = new Uint8Array(chunked.bytes);
+    let at = 0;
+    for (let part = 0; part < chunked.parts; part++) {
+      const reply = await this.exchange(host, { id: randomUUID(), request: { op: 'system.reply_part', of, part } }, timeoutMs);
+      if (reply.ok === false) throw errorFromWire(reply.error);
+      if (reply.ok !== true) throw new BerthError(`the daemon of host ${host} split a part of a large reply again`);
+      const data = check(Results['system.reply_part'], reply.result, 'a part of a large reply');
+      if (at + data.length > joined.length) throw new BerthError(`the parts of a large reply from host ${host} are longer than announced`);
+      joined.set(data, at);
+      at += data.length;
+    }
+    if (at !== joined.length) throw new BerthError(`the parts of a large reply from host ${host} are shorter than announced`);
+    return decode(Reply, joined);
   }
 
   close(): Promise<void> {

@@ -39,6 +39,11 @@ export type Result<O extends Op> = z.infer<(typeof Results)[O]>;
 export const Reply = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), result: z.unknown() }),
   z.object({ ok: z.literal(false), error: WireError }),
+  /**
+   * The encoded reply is larger than one message may be: the client fetches its `parts`
+   * (`system.reply_part`), joins their `bytes` and decodes them as a Reply.
+   */
+  z.object({ ok: z.literal('chunked'), parts: z.number().int().positive(), bytes: z.number().int().positive() }),
 ]);
 export type Reply = z.infer<typeof Reply>;
 

@@ -42,6 +42,11 @@ export const systemRequests = [
   z.object({ op: z.literal('system.df') }),
   /** Which host of the cluster a new container with these constraints goes to (actors/placement.ts). */
   z.object({ op: z.literal('system.place'), constraints: z.array(PlacementConstraint) }),
+  /**
+   * One part of a reply too large for one message (Reply `ok: 'chunked'`): `of` is the id of
+   * the request it answers, `part` counts from 0. The host keeps the parts for a minute.
+   */
+  z.object({ op: z.literal('system.reply_part'), of: z.string(), part: z.number().int().nonnegative() }),
 ] as const;
 
 export const systemResults = {
@@ -49,4 +54,5 @@ export const systemResults = {
   'system.info': InfoView,
   'system.df': DiskUsageView,
   'system.place': z.object({ host: z.string() }),
+  'system.reply_part': z.instanceof(Uint8Array),
 };
