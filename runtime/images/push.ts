@@ -4,6 +4,7 @@
  * one PUT with the whole blob (monolithic) or PATCHes of `chunkBytes` each and a closing PUT
  * (chunked, for blobs bigger than a chunk). The manifest goes last, under the tag.
  */
+import { errorText } from './boundedBody.js';
 import { createReadStream } from 'node:fs';
 import { pipeline, Readable } from 'node:stream';
 import type { ImageRecord } from '../../events/image.js';
@@ -55,7 +56,7 @@ function location(response: Response, base: string, what: string): URL {
 }
 
 async function failed(response: Response, what: string): Promise<RegistryError> {
-  const body = (await response.text().catch(() => '')).trim().slice(0, 300);
+  const body = await errorText(response);
   return new RegistryError(`${what}: the registry answered ${response.status}${body ? ` ${body}` : ''}`);
 }
 

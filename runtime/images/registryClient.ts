@@ -7,6 +7,7 @@ import { BerthError, NotFoundError, RegistryError, UnauthorizedError } from '../
 import { parseChallenges, tokenUrl, type Challenge } from './authChallenge.js';
 import type { Credentials } from './credentials.js';
 import { MANIFEST_ACCEPT } from './manifest.js';
+import { MANIFEST_LIMIT, errorText, readBounded } from './boundedBody.js';
 import { registryEndpoint } from './reference.js';
 
 /** A request's method and body (made afresh for each send). */
@@ -107,7 +108,7 @@ export class RegistryClient {
       throw new UnauthorizedError(`${this.registry}: unauthorized: ${basic ? 'incorrect username or password' : 'authentication required (berth login)'}`);
     }
     if (!response.ok) throw new RegistryError(`${this.registry}: token server answered ${response.status}`);
-    const body = (await response.json()) as { token?: string; access_token?: string };
+    const body = JSON.parse((await readBounded(response, MANIFEST_LIMIT, `${this.registry}: token server`)).toString('utf8')) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
     if (!token) throw new RegistryError(`${this.registry}: the token server sent no token`);
     return token;
@@ -127,9 +128,8 @@ export class RegistryClient {
       await response.body?.cancel();
       throw new NotFoundError(`manifest for ${this.registry}/${repository}:${reference} not found: manifest unknown`);
     }
-    if (!response.ok) throw new RegistryError(`${this.registry}: manifest ${repository}:${reference}: ${response.status} ${await response.text()}`);
-    const body = Buffer.from(await response.arrayBuffer());
-    if (body.length > 4 << 20) throw new RegistryError(`${this.registry}: a ${body.length}-byte manifest is absurd`);
+    if (!response.ok) throw new RegistryError(`${this.registry}: manifest ${repository}:${reference}: ${response.status} ${await errorText(response)}`);
+    const body = await readBounded(response, MANIFEST_LIMIT, `${this.registry}: manifest ${repository}:${reference}`);
     return { body, contentType: response.headers.get('content-type'), claimedDigest: response.headers.get('docker-content-digest') };
   }
 
@@ -143,8 +143,9 @@ export class RegistryClient {
         await response.body?.cancel();
         throw new NotFoundError(`repository ${this.registry}/${repository} not found`);
       }
-      if (!response.ok) throw new RegistryError(`${this.registry}: tags of ${repository}: ${response.status} ${await response.text()}`);
-      tags.push(...(((await response.json()) as { tags?: string[] | null }).tags ?? []));
+      if (!response.ok) throw new RegistryError(`${this.registry}: tags of ${repository}: ${response.status} ${await errorText(response)}`);
+      const page = JSON.parse((await readBounded(response, MANIFEST_LIMIT, `${this.registry}: tags of ${repository}`)).toString('utf8')) as { tags?: string[] | null };
+      tags.push(...(page.tags ?? []));
       const link = /<([^>]+)>\s*;\s*rel="?next"?/.exec(response.headers.get('link') ?? '')?.[1];
       next = link ? new URL(link, await this.baseUrl()).href : null;
     }
@@ -156,7 +157,7 @@ export class RegistryClient {
     const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
     const response = await this.request(`/v2/${repository}/blobs/${digest}`, `repository:${repository}:pull`, headers);
     if (response.status === 404) throw new NotFoundError(`blob ${digest} not found in ${this.registry}/${repository}`);
-    if (!response.ok && response.status !== 416) throw new RegistryError(`${this.registry}: blob ${digest}: ${response.status}`);
+    if (!response.ok && response.status !== 416) throw new RegistryError(`${this.registry}: blob ${digest}: ${response.status} ${await errorText(response)}`.trim());
     return response;
   }
 }
