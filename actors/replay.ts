@@ -4,9 +4,9 @@
  * it is a full replay. It folds through the machines' pure transition() and runs no effect.
  */
 import { Kind } from '../events/envelope.js';
-import type { SnapshotStore } from '../events/snapshots.js';
+import type { SnapshotStore, UnreadableSnapshot } from '../events/snapshots.js';
 import { describeInvalid, type EventStore, type InvalidEvent } from '../events/store.js';
-import { eventFilter } from '../events/subjects.js';
+import { eventFilter, eventSubject } from '../events/subjects.js';
 import type { Entity } from './entity.js';
 
 export interface ReplaySource {
@@ -33,10 +33,26 @@ export interface ReplayStats {
 
 export async function replay(source: ReplaySource): Promise<ReplayStats> {
   const loaded = source.snapshots ? await source.snapshots.load(source.host) : { checkpoint: 0, snapshots: [] };
+  const unusable: UnreadableSnapshot[] = [...(loaded.unreadable ?? [])];
   for (const snapshot of loaded.snapshots) {
-    source.entityFor(snapshot.kind, snapshot.entity).restore(snapshot.value, snapshot.context, snapshot.seq);
+    try {
+      source.entityFor(snapshot.kind, snapshot.entity).restore(snapshot.value, snapshot.context, snapshot.seq);
+    } catch (error) {
+      // An unknown state name (a snapshot of another version, or damaged): its events instead.
+      unusable.push({ kind: snapshot.kind, entity: snapshot.entity, problem: `state "${snapshot.value}": ${(error as Error).message}` });
+    }
   }
   let events = 0;
+  // An entity whose snapshot is unusable is rebuilt from all its events, before the log past
+  // the checkpoint (which then skips what it folded): never forgotten, and said so.
+  for (const { kind, entity, problem } of unusable) {
+    source.report(`the snapshot of ${kind} ${entity.slice(0, 12)} is unusable (${problem}); it is rebuilt from its events`);
+    const rebuilt = source.entityFor(kind, entity);
+    for await (const stored of source.store.read(eventSubject(source.host, kind, entity), {}, (invalid) => brokenBy(source, invalid))) {
+      rebuilt.replay(stored);
+      events++;
+    }
+  }
   source.log?.(`snapshots loaded (${loaded.snapshots.length}, checkpoint ${loaded.checkpoint})`);
   const from = loaded.checkpoint > 0 ? { fromSeq: loaded.checkpoint + 1 } : {};
   for await (const stored of source.store.read(eventFilter(source.host), from, (invalid) => brokenBy(source, invalid))) {

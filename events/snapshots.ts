@@ -17,9 +17,20 @@ export const Snapshot = z.object({
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
+/** A snapshot key whose value does not decode: replay rebuilds that entity from all its events. */
+export interface UnreadableSnapshot {
+  kind: Kind;
+  entity: string;
+  problem: string;
+}
+
 export interface SnapshotStore {
-  /** The host's checkpoint (0 when none) and every snapshot it has. */
-  load(host: string): Promise<{ checkpoint: number; snapshots: Snapshot[] }>;
+  /**
+   * The host's checkpoint (0 when none) and every snapshot it has; `unreadable`, the entities
+   * whose snapshot does not decode (never dropped without a word: their events before the
+   * checkpoint are in no usable snapshot).
+   */
+  load(host: string): Promise<{ checkpoint: number; snapshots: Snapshot[]; unreadable?: UnreadableSnapshot[] }>;
   save(host: string, snapshot: Snapshot): Promise<void>;
   /** Forgets an entity (one that is removed). */
   forget(host: string, kind: Kind, entity: string): Promise<void>;

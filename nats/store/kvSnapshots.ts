@@ -5,8 +5,8 @@ import { openBucket } from './buckets.js';
 import { isKvValue, readLastPerSubject } from './lastPerSubject.js';
 import { z } from 'zod';
 import { decode, encode } from '../../events/codec.js';
-import type { Kind } from '../../events/envelope.js';
-import { Snapshot, type SnapshotStore } from '../../events/snapshots.js';
+import { Kind } from '../../events/envelope.js';
+import { Snapshot, type SnapshotStore, type UnreadableSnapshot } from '../../events/snapshots.js';
 import { SNAPSHOT_BUCKET } from '../../events/subjects.js';
 
 const Checkpoint = z.object({ seq: z.number().int().nonnegative() });
@@ -22,19 +22,34 @@ export class KvSnapshotStore implements SnapshotStore {
   }
 
   /** The last value of every key of this host, and the host's checkpoint (see readLastPerSubject). */
-  async load(host: string): Promise<{ checkpoint: number; snapshots: Snapshot[] }> {
+  async load(host: string): Promise<{ checkpoint: number; snapshots: Snapshot[]; unreadable?: UnreadableSnapshot[] }> {
     const snapshots: Snapshot[] = [];
+    const unreadable: UnreadableSnapshot[] = [];
     let checkpoint = 0;
-    for (const m of await readLastPerSubject(this.nc, `KV_${SNAPSHOT_BUCKET}`, `$KV.${SNAPSHOT_BUCKET}.${host}.>`)) {
+    let checkpointUnreadable = false;
+    const prefix = `$KV.${SNAPSHOT_BUCKET}.${host}.`;
+    for (const m of await readLastPerSubject(this.nc, `KV_${SNAPSHOT_BUCKET}`, `${prefix}>`)) {
       if (!isKvValue(m)) continue;
+      if (m.subject.endsWith(`.${CHECKPOINT_KEY}`)) {
+        try {
+          checkpoint = decode(Checkpoint, m.data).seq;
+        } catch {
+          checkpointUnreadable = true;
+        }
+        continue;
+      }
       try {
-        if (m.subject.endsWith(`.${CHECKPOINT_KEY}`)) checkpoint = decode(Checkpoint, m.data).seq;
-        else snapshots.push(decode(Snapshot, m.data));
-      } catch {
-        // An unreadable snapshot is ignored: that entity is rebuilt from the log instead.
+        snapshots.push(decode(Snapshot, m.data));
+      } catch (error) {
+        // That entity is rebuilt from all its events (actors/replay.ts), never forgotten.
+        const [kind, entity] = m.subject.slice(prefix.length).split('.');
+        const parsed = Kind.safeParse(kind);
+        if (parsed.success && entity) unreadable.push({ kind: parsed.data, entity, problem: (error as Error).message });
       }
     }
-    return { checkpoint, snapshots };
+    // An unreadable checkpoint: the whole log is read again (every snapshot is still used).
+    if (checkpointUnreadable) checkpoint = 0;
+    return { checkpoint, snapshots, ...(unreadable.length ? { unreadable } : {}) };
   }
 
   async save(host: string, snapshot: Snapshot): Promise<void> {
