@@ -1,6 +1,8 @@
 /** The create spec over the image's config, given/when/then. */
 import t from 'tap';
-import { commandLine, mergeEnv, stopSignalOf } from './createConfig.js';
+import { DEFAULT_PIDS_LIMIT, commandLine, containerConfig, mergeEnv, stopSignalOf } from './createConfig.js';
+import type { ImageRecord } from '../../events/image.js';
+import type { CreateSpec } from '../../events/requests.js';
 
 const image = { entrypoint: ['/entry'], cmd: ['--serve'] };
 
@@ -24,4 +26,13 @@ t.test('stop signal: by name, SIGTERM and unknown ones dropped', async (t) => {
   t.same(stopSignalOf('SIGTERM'), {});
   t.same(stopSignalOf('SIGNOPE'), {});
   t.same(stopSignalOf(undefined), {});
+});
+
+t.test('given no --pids-limit, when the config is made, then podman\'s default 2048 is recorded; a given one is kept', async (t) => {
+  const image = { id: 'a'.repeat(64), record: { env: ['PATH=/bin'], cmd: ['sh'], entrypoint: [], workingDir: '' } as unknown as ImageRecord };
+  const spec = { imageRef: 'busybox', cmd: [], env: [], labels: {}, autoRemove: false } as unknown as CreateSpec;
+  const none = () => ({});
+  t.equal(containerConfig(spec, image, 'b'.repeat(64), 'x', none).pidsLimit, DEFAULT_PIDS_LIMIT);
+  t.equal(DEFAULT_PIDS_LIMIT, 2048);
+  t.equal(containerConfig({ ...spec, pidsLimit: 10 }, image, 'b'.repeat(64), 'x', none).pidsLimit, 10);
 });

@@ -21,6 +21,13 @@ export function commandLine(spec: Pick<CreateSpec, 'entrypoint' | 'cmd'>, image:
 
 export { mergeEnv } from '../../runtime/secrets/env.js';
 
+/**
+ * The pids limit of a container created without --pids-limit: podman's default (its
+ * containers.conf pids_limit = 2048), so a fork bomb stops there; Docker has none. Recorded in
+ * the config, so inspect shows it and update changes it.
+ */
+export const DEFAULT_PIDS_LIMIT = 2048;
+
 /** The stop signal a config keeps, by its name; an image's unknown one is dropped (SIGTERM then). */
 export function stopSignalOf(signal: string | undefined): { stopSignal?: string } {
   if (!signal) return {};
@@ -49,7 +56,7 @@ export function containerConfig(spec: CreateSpec, image: { id: string; record: I
     workingDir: spec.workingDir ?? record.workingDir,
     hostname: spec.hostname ?? id.slice(0, 12),
     memoryBytes: spec.memoryBytes,
-    pidsLimit: spec.pidsLimit,
+    pidsLimit: spec.pidsLimit ?? DEFAULT_PIDS_LIMIT,
     autoRemove: spec.autoRemove,
     labels: spec.labels,
     // The image's User applies unless -u names one (the shim refuses ids that would wrap).

@@ -64,6 +64,15 @@ t.test('the pids limit stops forks beyond it', async (t) => {
   t.equal(roomy.stdout, 'survived\n');
 });
 
+t.test('without --pids-limit, podman\'s default 2048 applies', async (t) => {
+  const id = (await engine.ok(['run', '-d', 'busybox', 'sleep', '1000'])).trim();
+  t.teardown(() => engine.berth(['rm', '-f', id]));
+  t.equal((await engine.ok(['inspect', '--format', '{{.HostConfig.PidsLimit}}', id])).trim(), '2048', 'inspect shows it');
+  const pids = (await cgroupDirsOf(id)).find((dir) => dir.includes('/pids/'));
+  t.ok(pids, 'the container has a pids cgroup');
+  t.equal((await fs.readFile(path.join(pids!, 'pids.max'), 'utf8')).trim(), '2048', 'and the kernel enforces it');
+});
+
 t.test('--rm leaves no mount, cgroup or directory behind', async (t) => {
   const id = (await engine.ok(['run', '-d', '--rm', '-m', '32m', 'busybox', 'sleep', '1000'])).trim();
   t.not((await cgroupDirsOf(id)).length, 0, 'a running container has its cgroup');
