@@ -33,6 +33,6 @@ export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; 
   return 0;
 }
 
-export default function daemon(opts: { hostId?: string; creds?: string; label?: string[]; logLevel?: string; bridge?: string }, globals: GlobalOptions): Promise<number> {
+export default function daemon(opts: GlobalOptions & { hostId?: string; label?: string[]; logLevel?: string; bridge?: string }, globals: GlobalOptions): Promise<number> {
   return runDaemonFromCli({ ...globals, ...opts });
 }

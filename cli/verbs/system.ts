@@ -34,7 +34,12 @@ export function registerSystemVerbs(program: Command, verb: Verb): void {
   program.command('version').description('Show the client\'s and the daemon\'s versions')
     .addOption(new Option('-f, --format <format>', 'text (default), json, or a Go template like \'{{.Server.Version}}\''))
     .action(verb('version'));
+  // The global options are taken after `daemon` too (`berth daemon --root X`, as README and
+  // docs/MULTIHOST.md write them); given here, they win over the ones before the verb.
   program.command('daemon').description('Run the berth daemon in the foreground')
+    .option('--root <dir>', 'data root (BERTH_ROOT, default /var/lib/berth)')
+    .option('--run-root <dir>', 'run root (BERTH_RUN_ROOT, default /run/berth)')
+    .option('--nats <url>', 'an external NATS (BERTH_NATS_URL; comma-separated for a cluster)')
     .option('--host-id <id>', 'this host\'s id (default: the hostname)')
     .option('--creds <file>', 'credentials for the external NATS (BERTH_NATS_CREDS)')
     .option('--label <key=value>', 'a label placement constraints match (repeatable)', collect, [])
