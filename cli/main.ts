@@ -10,7 +10,19 @@ import { CommanderError } from 'commander';
 import { BerthError } from '../events/errors.js';
 import { buildProgram } from './program.js';
 
+/**
+ * A reader that stops (`run … | head`, `logs … | head`): the command ends quietly, as other
+ * tools do, instead of with EPIPE's stack trace (Node ignores SIGPIPE, so the write fails).
+ */
+function exitQuietlyWhenReaderGone(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') process.exit(0);
+    throw error;
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  exitQuietlyWhenReaderGone(process.stdout);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

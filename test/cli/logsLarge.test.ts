@@ -1,5 +1,5 @@
 /**
- * `logs … | head` ends quietly when head stops reading. (A 300k-line log is read whole by
+ * `logs … | head` and `run … | head` end quietly when head stops reading. (A 300k-line log is read whole by
  * runtime/containers/logReader.test.ts; through the engine, a container printing 300k lines
  * took the daemon down here, a separate fault.)
  */
@@ -24,4 +24,10 @@ t.test('a 20k-line log, whole and through head', async (t) => {
   const piped = await run('sh', ['-c', `"${process.execPath}" "${CLI}" logs many | head -n 2; echo "status \${PIPESTATUS:-done}"`], { env: engine.env, timeout: 300_000 });
   t.equal(piped.stdout, '1\n2\nstatus done\n');
   t.notMatch(piped.stderr, /EPIPE|Error|at /, 'no stack trace when head stops reading');
+});
+
+t.test('run … | head ends quietly when head stops reading', async (t) => {
+  const piped = await run('sh', ['-c', `"${process.execPath}" "${CLI}" run --rm busybox seq 200000 | head -n 2; echo "status \${PIPESTATUS:-done}"`], { env: engine.env, timeout: 300_000 });
+  t.equal(piped.stdout, '1\n2\nstatus done\n');
+  t.notMatch(piped.stderr, /EPIPE|Error|at /, `no stack trace when head stops reading (${piped.stderr.slice(0, 300)})`);
 });
