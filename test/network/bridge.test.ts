@@ -15,10 +15,13 @@ const hostForwarding = () => fs.readFile('/proc/sys/net/ipv4/ip_forward', 'utf8'
 
 const before = { links: hostLinks(), tables: hostTables(), forwarding: await hostForwarding() };
 
+// The first and the third subtest share one engine (in order: the first expects the first lease),
+// which saves a namespace, a daemon with its nats-server and an image import.
+const inner = NetworkNamespace.create(t);
+const engine = await startEngine(t, { netns: inner.prefix });
+
 t.test('the default bridge, user networks, NAT out', async (t) => {
-  const inner = NetworkNamespace.create(t);
   const world = inner.outside(t);
-  const engine = await startEngine(t, { netns: inner.prefix });
 
   // The default bridge: berth0 on a subnet clear of the namespace's routes (10.200.0.0/24).
   const bridge = JSON.parse(await engine.ok(['network', 'inspect', 'bridge']))[0];
@@ -77,8 +80,8 @@ t.test('the default bridge, user networks, NAT out', async (t) => {
 });
 
 t.test('50 containers created at once get 50 distinct addresses', async (t) => {
-  const inner = NetworkNamespace.create(t);
-  const engine = await startEngine(t, { netns: inner.prefix });
+  const ownNamespace = NetworkNamespace.create(t);
+  const engine = await startEngine(t, { netns: ownNamespace.prefix });
   await engine.ok(['network', 'create', 'many']);
   // Eight CLIs at a time keep 50 creates in flight together without starving a 2-core machine.
   let next = 0;
@@ -94,8 +97,6 @@ t.test('50 containers created at once get 50 distinct addresses', async (t) => {
 });
 
 t.test('--network none and host keep working, and container:NAME shares a netns', async (t) => {
-  const inner = NetworkNamespace.create(t);
-  const engine = await startEngine(t, { netns: inner.prefix });
   t.notMatch(await engine.ok(['run', '--rm', '--network', 'none', 'busybox', 'ip', 'link']), /eth0/);
   t.match(await engine.ok(['run', '--rm', '--network', 'host', 'busybox', 'ip', 'link']), /berth0/, "the daemon's namespace");
   await engine.ok(['run', '-d', '--name', 'first', 'busybox', 'sleep', '600']);
@@ -119,6 +120,7 @@ t.test('--network none and host keep working, and container:NAME shares a netns'
   await engine.ok(['network', 'disconnect', 'side', 'first']);
   t.notMatch(await engine.ok(['exec', 'first', 'ip', 'link']), /eth1/, 'disconnected, live');
   await engine.ok(['network', 'rm', 'side']);
+  await engine.ok(['rm', '-f', 'first']);
 });
 
 t.test('the host is left alone', async (t) => {
