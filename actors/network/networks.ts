@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EventStore } from '../../events/store.js';
 import type { NetworkCommand, NetworkRecord } from '../../events/network.js';
-import { BerthError, NotFoundError } from '../../events/errors.js';
+import { BerthError, ConflictError, NotFoundError } from '../../events/errors.js';
 import type { NetworkKernel, KernelNetwork } from '../../runtime/network/kernel.js';
 import { hostInterfaceName, shimEntries, type ContainerInterface, type ContainerNetwork } from '../../runtime/network/containerNetwork.js';
 import type { ContainerData, ContainerState } from '../container/state.js';
@@ -18,6 +18,7 @@ import { chooseSubnet } from './subnets.js';
 import { networkEntityId, type NetworkState } from './state.js';
 import { processLogger } from '../../log/settings.js';
 import { forwarded, publishedPorts, Publishing } from './publishing.js';
+import { hostAddress } from './ports.js';
 
 export type NetworkEntity = Entity<NetworkState, NetworkCommand>;
 
@@ -230,8 +231,13 @@ export class Networks {
     await this.kernelWork;
     const interfaces = this.joined(data.id).map((network, index) => this.containerInterface(data.id, network, index));
     names.addresses = interfaces.map((i) => i.address);
-    // Its published ports are forwarded before its process runs.
-    if (networking.ports?.length) await this.syncPorts(data.id);
+    // Its published ports are forwarded before its process runs, unless a process of the host took one meanwhile.
+    if (networking.ports?.length) {
+      for (const port of networking.ports) {
+        if (await this.deps.kernel.portInUse(port)) throw new ConflictError(`Bind for ${hostAddress(port)} failed: address already in use`);
+      }
+      await this.syncPorts(data.id);
+    }
     return { interfaces, names };
   }
 }

@@ -125,6 +125,13 @@ t.test('published ports', async (t) => {
   await engine.ok(['stop', '-t', '1', 'web']);
   t.notMatch(table(inner), /dport 8080/, 'stop removes the rules');
   t.equal(await engine.ok(['port', 'web']), '', 'and port shows none');
+  const squatter = spawn('nsenter', [`--net=${inner.path}`, process.execPath, '-e', "require('net').createServer().listen(8080, () => console.log('ready'))"]);
+  await new Promise((resolve) => squatter.stdout.once('data', resolve));
+  const refusedStart = await engine.berth(['start', 'web']);
+  t.same([refusedStart.code, refusedStart.stderr.trim()], [1, 'berth: Bind for 0.0.0.0:8080 failed: address already in use'], "a port a process took while it was stopped: the start is refused (exit 1, as Docker's start)");
+  squatter.kill('SIGKILL');
+  await new Promise((resolve) => squatter.once('exit', resolve));
+  t.notMatch(table(inner), /dport 8080/, 'and no rule is left');
   await engine.ok(['start', 'web']);
   t.match(await connect(inner, '127.0.0.1', 8080), /hello web/, 'start brings them back');
 
