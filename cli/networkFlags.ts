@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../events/errors.js';
 import type { NetworkingSpec } from '../events/networking.js';
+import { parsePublishFlags } from '../client/ports.js';
 import { collect } from './verbs/verb.js';
 
 export interface NetworkFlags {
@@ -12,6 +13,8 @@ export interface NetworkFlags {
   dns?: string[];
   dnsSearch?: string[];
   dnsOption?: string[];
+  publish?: string[];
+  publishAll?: boolean;
 }
 
 export function addNetworkOptions(cmd: Command): Command {
@@ -21,7 +24,9 @@ export function addNetworkOptions(cmd: Command): Command {
     .option('--add-host <host:ip>', 'a line in /etc/hosts (repeatable)', collect, [])
     .option('--dns <address>', 'a nameserver (repeatable)', collect, [])
     .option('--dns-search <domain>', 'a search domain (repeatable)', collect, [])
-    .option('--dns-option <option>', 'a resolv.conf option (repeatable)', collect, []);
+    .option('--dns-option <option>', 'a resolv.conf option (repeatable)', collect, [])
+    .option('-p, --publish <[ip:][host:]port[/proto]>', 'publish a container port on the host (repeatable; ranges: 8000-8010:80-90)', collect, [])
+    .option('-P, --publish-all', "publish every port the image exposes, each on a free host port");
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -40,6 +45,7 @@ export function parseNetworkFlags(flags: NetworkFlags): { networking?: Networkin
   }
   const special = flags.network === 'none' || flags.network === 'host';
   if (special && (flags.ip || flags.networkAlias?.length)) throw new ValidationError(`conflicting options: --ip and --network-alias need a network, not ${flags.network}`);
+  const ports = parsePublishFlags(flags.publish ?? []);
   const spec: NetworkingSpec = {
     ...(network ? { network } : {}),
     ...(flags.ip ? { ip: flags.ip } : {}),
@@ -48,7 +54,9 @@ export function parseNetworkFlags(flags: NetworkFlags): { networking?: Networkin
     dns: flags.dns ?? [],
     dnsSearch: flags.dnsSearch ?? [],
     dnsOptions: flags.dnsOption ?? [],
+    ...(ports.length ? { ports } : {}),
+    ...(flags.publishAll ? { publishAll: true } : {}),
   };
-  const asked = network || spec.ip || spec.aliases.length || spec.extraHosts.length || spec.dns.length || spec.dnsSearch.length || spec.dnsOptions.length;
+  const asked = network || spec.ip || spec.aliases.length || spec.extraHosts.length || spec.dns.length || spec.dnsSearch.length || spec.dnsOptions.length || ports.length || flags.publishAll;
   return asked && !special ? { networking: spec } : {};
 }

@@ -1,5 +1,6 @@
 /** A container's networking: what `run --network ...` asks for, and what its config records. */
 import { z } from 'zod';
+import { PortRequest, PublishedPort } from './ports.js';
 
 /** As the client sends it (cli/networkFlags.ts). */
 export const NetworkingSpec = z.object({
@@ -14,6 +15,10 @@ export const NetworkingSpec = z.object({
   dns: z.array(z.string()),
   dnsSearch: z.array(z.string()),
   dnsOptions: z.array(z.string()),
+  /** -p: the ports to publish. */
+  ports: z.array(PortRequest).optional(),
+  /** -P: every port the image exposes, each on a free host port. */
+  publishAll: z.boolean().optional(),
 });
 export type NetworkingSpec = z.infer<typeof NetworkingSpec>;
 
@@ -32,5 +37,9 @@ export const Networking = z.object({
   dns: z.array(z.string()),
   dnsSearch: z.array(z.string()),
   dnsOptions: z.array(z.string()),
+  /** The published ports, host ports chosen (actors/network/ports.ts). */
+  ports: z.array(PublishedPort).optional(),
+  /** -P was given (HostConfig.PublishAllPorts). */
+  publishAll: z.boolean().optional(),
 });
 export type Networking = z.infer<typeof Networking>;

@@ -16,7 +16,7 @@ import { chainIdsOf, liveContainers, liveImages, resolveContainer, resolveImage 
 import { containerView } from '../views.js';
 import { prepareMounts, recordVolumeUsers } from '../volume/attach.js';
 import { containerNetworks } from './network.js';
-import { leaseAddresses, releaseAddresses, resolveNetworking } from '../network/attach.js';
+import { leaseAddresses, releaseAddresses, reservePorts, resolveNetworking } from '../network/attach.js';
 import type { RequestContext } from './context.js';
 import { ensureImage } from './image.js';
 import { inWindow, selectHistory, type LogFilter } from '../../runtime/containers/logFilter.js';
@@ -28,6 +28,15 @@ const WAIT_MS = 60_000;
 const GENERATED_NAME_TRIES = 5;
 
 type ContainerRequest = Extract<Request, { op: `container.${string}` }>;
+
+/** What a create has resolved before it claims a name. */
+interface CreateInput {
+  id: string;
+  imageId: string;
+  record: NonNullable<ReturnType<typeof resolveImage>['state']['record']>;
+  networking: Awaited<ReturnType<typeof reservePorts>>;
+  meta: { id: string; correlation: string };
+}
 
 /** Removes a container and waits until it is gone; its volumes are released (anonymous ones removed with `volumes`). */
 export async function removeContainer(host: Host, container: ContainerEntity, options: { force: boolean; volumes: boolean }, meta: { id: string; correlation: string }): Promise<void> {
@@ -143,11 +152,22 @@ export class ContainerHandler {
     const record = image.state.record!;
     const id = spec.id ?? randomBytes(32).toString('hex');
     const meta = { id: `${ctx.id}.create`, correlation: ctx.id };
+    const networking = await reservePorts(host, id, spec, resolveNetworking(host, spec), record.exposedPorts ?? []);
+    try {
+      return await this.createNamed(spec, ctx, { id, record, imageId: image.id, networking, meta });
+    } finally {
+      host.networks.publishing.release(id);
+    }
+  }
+
+  /** The create itself, tried again under another generated name when one is taken meanwhile. */
+  private async createNamed(spec: CreateSpec, ctx: RequestContext, input: CreateInput): Promise<ContainerEntity> {
+    const host = this.host;
+    const { id, record, networking, meta } = input;
     const taken = (name: string) => host.names.holder('container', name) !== null;
-    const networking = resolveNetworking(host, spec);
     for (let attempt = 1; ; attempt++) {
       const name = spec.name ?? generateName(taken);
-      const config = { ...containerConfig(spec, { id: image.id, record }, id, name, (entries) => sealEnv(host.worker.secrets, entries)), ...(networking ? { networking } : {}) };
+      const config = { ...containerConfig(spec, { id: input.imageId, record }, id, name, (entries) => sealEnv(host.worker.secrets, entries)), ...(networking ? { networking } : {}) };
       const attemptId = attempt === 1 ? ctx.id : `${ctx.id}.${attempt}`;
       let mounts: Awaited<ReturnType<typeof prepareMounts>> = [];
       let leased = false;

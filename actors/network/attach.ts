@@ -10,6 +10,7 @@ import type { CreateSpec } from '../../events/requests.js';
 import type { Host } from '../host.js';
 import { resolveContainer } from '../resolve.js';
 import { DEFAULT_NETWORK } from './networks.js';
+import { exposedRequests } from './ports.js';
 
 /** The config's networking for a create spec; undefined: none or host (security.network). */
 export function resolveNetworking(host: Host, spec: CreateSpec): Networking | undefined {
@@ -18,6 +19,7 @@ export function resolveNetworking(host: Host, spec: CreateSpec): Networking | un
   if (requested === undefined || spec.security?.network) return undefined;
   const common = { extraHosts: flags?.extraHosts ?? [], dns: flags?.dns ?? [], dnsSearch: flags?.dnsSearch ?? [], dnsOptions: flags?.dnsOptions ?? [] };
   if (requested.startsWith('container:')) {
+    if (flags?.ports?.length || flags?.publishAll) throw new ValidationError('conflicting options: port publishing and the container type network mode');
     if (flags?.ip || flags?.aliases.length) throw new ValidationError('conflicting options: --ip and --network-alias cannot be used with --network container:');
     return { mode: 'container', networks: [], container: resolveContainer(host, requested.slice('container:'.length)).id, ...common };
   }
@@ -26,6 +28,18 @@ export function resolveNetworking(host: Host, spec: CreateSpec): Networking | un
   if (record.predefined && flags?.aliases.length) throw new ValidationError('network-scoped alias is supported only for containers in user defined networks');
   if (record.predefined && flags?.ip) throw new ValidationError('user specified IP address is supported on user defined networks only');
   return { mode: 'networks', networks: [{ network: record.name, aliases: flags?.aliases ?? [], ...(flags?.ip ? { ip: flags.ip } : {}) }], ...common };
+}
+
+/**
+ * The host ports of a new container's -p and -P (the image's EXPOSE), reserved until
+ * `host.networks.publishing.release(id)`; the networking with them recorded.
+ */
+export async function reservePorts(host: Host, id: string, spec: CreateSpec, networking: Networking | undefined, exposed: string[]): Promise<Networking | undefined> {
+  const requests = spec.networking?.ports ?? [];
+  const publishAll = spec.networking?.publishAll ?? false;
+  if (!networking || networking.mode !== 'networks' || (requests.length === 0 && !publishAll)) return networking;
+  const ports = await host.networks.publishing.reserve(id, requests, publishAll ? exposedRequests(exposed, requests) : []);
+  return { ...networking, ports, ...(publishAll ? { publishAll } : {}) };
 }
 
 /** Leases the container's addresses (one connect per network). */

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EventStore } from '../../events/store.js';
 import type { NetworkCommand, NetworkRecord } from '../../events/network.js';
-import { BerthError, NotFoundError } from '../../events/errors.js';
+import { BerthError, ConflictError, NotFoundError } from '../../events/errors.js';
 import type { NetworkKernel, KernelNetwork } from '../../runtime/network/kernel.js';
 import { hostInterfaceName, shimEntries, type ContainerInterface, type ContainerNetwork } from '../../runtime/network/containerNetwork.js';
 import type { ContainerData, ContainerState } from '../container/state.js';
@@ -17,6 +17,8 @@ import { macFor } from './addresses.js';
 import { chooseSubnet } from './subnets.js';
 import { networkEntityId, type NetworkState } from './state.js';
 import { processLogger } from '../../log/settings.js';
+import { forwarded, publishedPorts, Publishing } from './publishing.js';
+import { hostAddress } from './ports.js';
 
 export type NetworkEntity = Entity<NetworkState, NetworkCommand>;
 
@@ -46,8 +48,13 @@ export class Networks {
   private started = false;
   /** The kernel work in flight, one change after another. */
   private kernelWork: Promise<void> = Promise.resolve();
+  /** Published ports: reservations, and the forwards of the table. */
+  readonly publishing: Publishing;
+  /** The containers whose forwards the last table applied held. */
+  private forwardedNow = new Set<string>();
 
   constructor(private readonly deps: NetworksDeps) {
+    this.publishing = new Publishing({ kernel: deps.kernel, containers: deps.containers });
     this.machine = networkRules.machine.provide({
       actions: {
         applyNetwork: () => { void this.syncKernel().catch(() => {}); },
@@ -92,15 +99,32 @@ export class Networks {
    * a removed network's bridge gone. Changes run one after another; each applies the whole state.
    */
   syncKernel(removed?: string): Promise<void> {
-    const run = this.kernelWork.then(async () => {
+    return this.queueKernel(async () => {
       const records = this.present().map((n) => n.state.record!);
       if (removed && !records.some((r) => r.bridge === removed)) await this.deps.kernel.deleteBridge(removed);
       if (records.length > 0) await this.deps.kernel.enableForwarding();
       for (const record of records) await this.deps.kernel.ensureBridge(kernelNetwork(record));
-      await this.deps.kernel.applyFirewall(records.map(kernelNetwork));
+      await this.applyFirewall();
     });
+  }
+
+  /** The table alone applied again (one `nft -f`): a container's published ports came or went; `starting` counts as up. */
+  syncPorts(starting?: string): Promise<void> {
+    return this.queueKernel(() => this.applyFirewall(starting));
+  }
+
+  private queueKernel(work: () => Promise<void>): Promise<void> {
+    const run = this.kernelWork.then(work);
     this.kernelWork = run.catch((error: Error) => processLogger().error('network set-up failed', { error }));
     return run;
+  }
+
+  private async applyFirewall(starting?: string): Promise<void> {
+    const forwards = this.publishing.forwards((container) => this.joined(container)[0]?.state.endpoints[container]?.address, starting);
+    const started = performance.now();
+    await this.deps.kernel.applyFirewall(this.present().map((n) => kernelNetwork(n.state.record!)), forwards.map((f) => f.forward));
+    this.forwardedNow = new Set(forwards.map((f) => f.container));
+    processLogger().debug('firewall applied', { forwards: forwards.length, ms: Math.round((performance.now() - started) * 10) / 10 });
   }
 
   /** A new record for `network create` (or the default network): the subnet chosen if not given. */
@@ -150,8 +174,13 @@ export class Networks {
     return network.execute({ type: 'Disconnect', container }, { id: `release.${network.id.slice(0, 12)}.${container}`, correlation: container });
   }
 
-  /** A container was removed: its leases are freed. */
+  /** A container's process came up or went down (its forwards follow), or it was removed (its leases are freed). */
   containerChanged(state: ContainerState): void {
+    if (publishedPorts(state).length > 0 && this.started) {
+      const up = forwarded(state);
+      // 'starting' adds its own forwards before its process runs (containerNetwork).
+      if (up !== this.forwardedNow.has(state.id) && state.status !== 'starting') void this.syncPorts().catch(() => {});
+    }
     if (state.status !== 'removed') return;
     for (const network of this.present()) {
       if (network.state.endpoints[state.id]) {
@@ -202,6 +231,13 @@ export class Networks {
     await this.kernelWork;
     const interfaces = this.joined(data.id).map((network, index) => this.containerInterface(data.id, network, index));
     names.addresses = interfaces.map((i) => i.address);
+    // Its published ports are forwarded before its process runs, unless a process of the host took one meanwhile.
+    if (networking.ports?.length) {
+      for (const port of networking.ports) {
+        if (await this.deps.kernel.portInUse(port)) throw new ConflictError(`Bind for ${hostAddress(port)} failed: address already in use`);
+      }
+      await this.syncPorts(data.id);
+    }
     return { interfaces, names };
   }
 }

@@ -1,9 +1,10 @@
 /**
- * `berth port CONTAINER [PRIVATE_PORT[/PROTO]]`: the container's published ports. berth publishes
- * none, so for a container it prints nothing (and names no mapping for a port it is asked about,
- * as Docker: exit 1); a missing container exits 1, as Docker's.
+ * `berth port CONTAINER [PRIVATE_PORT[/PROTO]]`: the container's published ports as Docker prints
+ * them ('80/tcp -> 0.0.0.0:8080'; with a port, its host addresses alone). A port with no mapping
+ * exits 1 naming it, and so does a missing container, as Docker's.
  */
 import { BerthError, ValidationError } from '../../events/errors.js';
+import { livePorts, portLines } from '../../client/views/ports.js';
 import type { GlobalOptions } from '../client.js';
 import { withClientMissingExits1 } from '../missingContainer.js';
 
@@ -13,12 +14,19 @@ export default async function port(container: string, privatePort: string | unde
     throw new ValidationError(`Invalid port: ${privatePort}`);
   }
   return withClientMissingExits1(globals, async (client) => {
-    const { config } = await client.request({ op: 'container.inspect', ref: container });
-    if (match) {
-      const error = new BerthError(`No public port '${match[1]}/${match[2] ?? 'tcp'}' published for ${config.name}`);
+    const view = await client.request({ op: 'container.inspect', ref: container });
+    if (!match) {
+      process.stdout.write(portLines(view).map((line) => `${line}\n`).join(''));
+      return 0;
+    }
+    const protocol = match[2] ?? 'tcp';
+    const mapped = livePorts(view).filter((p) => p.containerPort === Number(match[1]) && p.protocol === protocol);
+    if (mapped.length === 0) {
+      const error = new BerthError(`No public port '${match[1]}/${protocol}' published for ${view.config.name}`);
       error.exitCode = 1;
       throw error;
     }
+    process.stdout.write(mapped.map((p) => `${p.hostIp || '0.0.0.0'}:${p.hostPort}\n`).join(''));
     return 0;
   });
 }

@@ -1,6 +1,7 @@
 /** `berth ps`: list containers as a table, ids, or JSON lines. */
 import { isRunning } from '../../events/containerStatus.js';
 import { displayName, psFilter, psRow, sizeText, statusText } from '../../client/views/ps.js';
+import { psPorts } from '../../client/views/ports.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { humanDuration, table, truncate } from '../output.js';
 import { parsePositiveInt } from '../parse.js';
@@ -49,7 +50,7 @@ export default async function ps(opts: PsOptions, globals: GlobalOptions): Promi
       process.stdout.write(views.map((v) => `${JSON.stringify({
         ID: full ? v.id : v.id.slice(0, 12), Names: displayName(v, clustered), Image: v.config.imageRef,
         Command: JSON.stringify(v.config.cmd.join(' ')), CreatedAt: new Date(v.created).toISOString(),
-        State: v.status, Status: statusText(v), Host: v.host, Labels: v.config.labels,
+        State: v.status, Status: statusText(v), Ports: psPorts(v), Host: v.host, Labels: v.config.labels,
       })}\n`).join(''));
     } else {
       const now = Date.now();
@@ -59,7 +60,7 @@ export default async function ps(opts: PsOptions, globals: GlobalOptions): Promi
         full ? JSON.stringify(v.config.cmd.join(' ')) : truncate(JSON.stringify(v.config.cmd.join(' ')), 22),
         `${humanDuration(now - v.created)} ago`,
         statusText(v, now),
-        '',
+        psPorts(v),
         displayName(v, clustered),
         ...(opts.size ? [sizeText(v)] : []),
       ]);

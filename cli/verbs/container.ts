@@ -116,7 +116,7 @@ export function registerContainerVerbs(program: Command, verb: Verb): void {
     .option('-p', 'the same as --pause (so that `-p CONTAINER` does not read CONTAINER as its value)')
     .addOption(new Option('--no-pause').hideHelp())
     .action(verb('commit'));
-  program.command('port').description('List a container\'s published ports (none: berth does not publish ports)')
+  program.command('port').description('List a container\'s published ports')
     .argument('<container>').argument('[private-port[/proto]]').action(verb('port'));
   program.command('rename').description('Rename a container').argument('<container>').argument('<new-name>')
     .action(verb('rename'));

@@ -2,6 +2,7 @@
 import type { ContainerView, ImageView } from '../../events/requests.js';
 import { isRunning } from '../../events/containerStatus.js';
 import { networkMode, networkSettingsJson } from './networkSettings.js';
+import { portBindingsJson } from './ports.js';
 
 /** Docker's Config.Entrypoint and Config.Cmd: the argv split where the recorded entrypoint ends. */
 function argvParts(config: ContainerView['config']): { Entrypoint: string[] | null; Cmd: string[] } {
@@ -58,6 +59,7 @@ export function containerJson(v: ContainerView): object {
     ...networkSettingsJson(v),
     HostConfig: {
       NetworkMode: networkMode(v),
+      ...portBindingsJson(v),
       Memory: v.config.memoryBytes ?? 0,
       PidsLimit: v.config.pidsLimit ?? null,
       NanoCpus: Math.round((v.config.resources?.cpus ?? 0) * 1e9),

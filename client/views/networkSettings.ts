@@ -1,5 +1,6 @@
 /** A container's NetworkSettings and NetworkMode, as `docker inspect` shows them. Pure. */
 import type { ContainerView } from '../../events/requests.js';
+import { portsJson } from './ports.js';
 
 export function networkMode(v: ContainerView): string {
   const networking = v.config.networking;
@@ -16,7 +17,7 @@ export function networkSettingsJson(v: ContainerView): { NetworkSettings: object
       Bridge: '',
       SandboxID: '',
       SandboxKey: v.pid ? `/proc/${v.pid}/ns/net` : '',
-      Ports: {},
+      Ports: portsJson(v),
       Gateway: first?.gateway ?? '',
       IPAddress: first?.address ?? '',
       IPPrefixLen: first?.prefix ?? 0,

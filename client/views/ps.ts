@@ -3,6 +3,7 @@
  * and JSON see it (names, STATUS text, SIZE). Pure.
  */
 import { NotFoundError, ValidationError } from '../../events/errors.js';
+import { psPorts } from './ports.js';
 import type { ContainerView } from '../../events/requests.js';
 import { normalizeReference } from '../../runtime/images/reference.js';
 import { combineFilters } from './filters.js';
@@ -91,7 +92,7 @@ export function psRow(v: ContainerView, full: boolean, now = Date.now(), cluster
     Command: full ? command : truncate(command, 22),
     CreatedAt: new Date(v.created).toISOString(),
     RunningFor: `${humanDuration(now - v.created)} ago`,
-    Ports: '',
+    Ports: psPorts(v),
     State: DOCKER_STATUS[v.status] ?? v.status,
     Status: statusText(v, now),
     Size: sizeText(v),

@@ -4,7 +4,8 @@
  * Each "networks" spec entry is "bridge\x1fhostIf\x1fifname\x1faddress\x1fprefix\x1fgateway\x1fmac":
  * a veth pair whose peer is created straight in the container's netns (no move), its host end
  * joined to the bridge and up; then, inside the netns, lo and the peer up, the address, and a
- * default route via the gateway (an entry with an empty gateway gets none). Netlink only: one
+ * default route via the gateway (an entry with an empty gateway gets none). The host end is in
+ * hairpin mode, so that a container reaches its own published port through the host. Netlink only: one
  * socket per namespace, no `ip` spawns. A host end left behind by a crash is deleted first. */
 #include "shim.h"
 
@@ -139,6 +140,24 @@ static int veth_create(int fd, const struct net_entry *e, long pid, unsigned bri
 	return nl_talk(fd, &m);
 }
 
+/* hairpin mode on a bridge port: with br_netfilter, a container's packet DNATed to its own
+ * published port is bridged back out the port it came in on, which the bridge drops otherwise
+ * (Docker sets it too when it runs without its userland proxy) */
+static int bridge_port_hairpin(int fd, const char *name)
+{
+	unsigned index = if_nametoindex(name);
+	if (!index)
+		return -1;
+	struct ifinfomsg info = { .ifi_family = AF_BRIDGE, .ifi_index = (int)index };
+	struct nl_msg m;
+	nl_init(&m, RTM_SETLINK, 0, &info, sizeof info);
+	struct rtattr *protinfo = nl_attr(&m, IFLA_PROTINFO | NLA_F_NESTED, NULL, 0);
+	unsigned char on = 1;
+	nl_attr(&m, IFLA_BRPORT_MODE, &on, sizeof on);
+	nl_nest_end(&m, protinfo);
+	return nl_talk(fd, &m);
+}
+
 static int link_up(int fd, unsigned index)
 {
 	struct ifinfomsg info = { .ifi_family = AF_UNSPEC, .ifi_index = (int)index, .ifi_flags = IFF_UP, .ifi_change = IFF_UP };
@@ -230,6 +249,8 @@ int net_setup(const struct spec *s, long pid, char *msg, size_t msglen)
 			FAIL("delete the leftover link %s", e->host_if);
 		if (veth_create(fd, e, pid, bridge) < 0)
 			FAIL("create veth %s in bridge %s", e->host_if, e->bridge);
+		if (bridge_port_hairpin(fd, e->host_if) < 0)
+			FAIL("set hairpin mode on %s", e->host_if);
 	}
 	close(fd);
 	fd = -1;

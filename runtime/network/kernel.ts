@@ -4,6 +4,11 @@
  * shim (runtime/native/netsetup.c). linuxNetworkKernel.ts implements it with `ip` and `nft`.
  */
 
+import type { PortForward } from './nftPorts.js';
+import type { ProbedPort } from './portProbe.js';
+
+export type { PortForward, ProbedPort };
+
 /** One network as the kernel sees it. */
 export interface KernelNetwork {
   /** The bridge link. */
@@ -24,8 +29,10 @@ export interface NetworkKernel {
   ensureBridge(network: KernelNetwork): Promise<void>;
   /** The bridge is gone (and every veth in it); absent is fine. */
   deleteBridge(bridge: string): Promise<void>;
-  /** Replaces berth's nftables table, atomically, with the rules of these networks. */
-  applyFirewall(networks: KernelNetwork[]): Promise<void>;
+  /** Replaces berth's nftables table, atomically, with the rules of these networks and published ports. */
+  applyFirewall(networks: KernelNetwork[], forwards: PortForward[]): Promise<void>;
+  /** Whether a process of the host holds this port (found by binding it). */
+  portInUse(port: ProbedPort): Promise<boolean>;
   /** Adds interfaces (shim `networks` entries) to a running container's netns (network connect). */
   plug(pid: number, entries: string[]): Promise<void>;
   /** Deletes a veth by its host end, and so its peer in the container (network disconnect). */

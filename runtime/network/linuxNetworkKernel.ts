@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { BerthError } from '../../events/errors.js';
-import type { KernelNetwork, NetworkKernel } from './kernel.js';
+import type { KernelNetwork, NetworkKernel, PortForward, ProbedPort } from './kernel.js';
+import { portInUse } from './portProbe.js';
 import { nftRuleset, TABLE } from './nftRuleset.js';
 import { DEFAULT_SHIM_BINARY } from '../process/shim.js';
 
@@ -68,8 +69,12 @@ export class LinuxNetworkKernel implements NetworkKernel {
     if (await linkExists(bridge)) await run('ip', ['link', 'del', bridge]);
   }
 
-  async applyFirewall(networks: KernelNetwork[]): Promise<void> {
-    await run('nft', ['-f', '-'], nftRuleset(networks));
+  async applyFirewall(networks: KernelNetwork[], forwards: PortForward[]): Promise<void> {
+    await run('nft', ['-f', '-'], nftRuleset(networks, forwards));
+  }
+
+  portInUse(port: ProbedPort): Promise<boolean> {
+    return portInUse(port);
   }
 
   async plug(pid: number, entries: string[]): Promise<void> {

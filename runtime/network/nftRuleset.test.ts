@@ -25,3 +25,20 @@ t.test("Docker's name files", async (t) => {
   t.equal(resolvConf('nameserver 127.0.0.1\n', names), 'nameserver 8.8.8.8\nnameserver 8.8.4.4\n', "Google's when none is left");
   t.equal(resolvConf(host, { ...names, dns: ['10.9.9.9'], dnsSearch: ['a.b'], dnsOptions: ['ndots:2'] }), 'search a.b\nnameserver 10.9.9.9\noptions ndots:2\n');
 });
+
+t.test('published ports', async (t) => {
+  const forwards = [
+    { hostIp: '', hostPort: 8080, protocol: 'tcp' as const, address: '10.1.0.2', containerPort: 80 },
+    { hostIp: '127.0.0.1', hostPort: 5353, protocol: 'udp' as const, address: '10.1.0.3', containerPort: 53 },
+  ];
+  t.notMatch(nftRuleset([web]), /dnat|chain published/, 'none published: no nat chains');
+  const rules = nftRuleset([web, db], forwards);
+  t.match(rules, /meta nfproto ipv4 tcp dport 8080 dnat ip to 10\.1\.0\.2:80/, 'every address');
+  t.match(rules, /ip daddr 127\.0\.0\.1 udp dport 5353 dnat ip to 10\.1\.0\.3:53/, 'one address');
+  t.match(rules, /type nat hook prerouting priority dstnat;[^}]*fib daddr type local jump published/, 'from outside and from containers');
+  t.match(rules, /type nat hook output priority -100;[^}]*fib daddr type local jump published/, "the host's own traffic");
+  t.match(rules, /iifname != "lo" ip daddr 127\.0\.0\.0\/8 counter drop/, 'loopback addresses only from lo');
+  t.match(rules, /oifname "br-web" ip saddr 127\.0\.0\.0\/8 masquerade/);
+  t.match(rules, /oifname "br-web" ip saddr 10\.1\.0\.0\/24 ct status dnat masquerade/, 'hairpin');
+  t.match(rules, /chain forward \{\n[^\n]*\n    ct status dnat accept/, 'DNATed traffic passes first');
+});

@@ -8,16 +8,18 @@
  * and an internal network talks only within its bridge.
  */
 import type { KernelNetwork } from './kernel.js';
+import { publishRules, type PortForward } from './nftPorts.js';
 
 export const TABLE = 'inet berth';
 
 const quote = (name: string) => JSON.stringify(name);
 
-export function nftRuleset(networks: KernelNetwork[]): string {
+export function nftRuleset(networks: KernelNetwork[], forwards: PortForward[] = []): string {
   const lines = [`table ${TABLE}`, `delete table ${TABLE}`];
   if (networks.length === 0) return lines.join('\n') + '\n';
-  const forward: string[] = [];
-  const postrouting: string[] = [];
+  const published = publishRules(forwards, networks);
+  const forward: string[] = [...published.forward];
+  const postrouting: string[] = [...published.postrouting];
   for (const network of networks) {
     const bridge = quote(network.bridge);
     const others = networks.filter((other) => other.bridge !== network.bridge).map((other) => quote(other.bridge));
@@ -31,6 +33,7 @@ export function nftRuleset(networks: KernelNetwork[]): string {
   }
   lines.push(
     `table ${TABLE} {`,
+    ...published.chains,
     '  chain forward {',
     '    type filter hook forward priority filter; policy accept;',
     ...forward.map((rule) => `    ${rule}`),

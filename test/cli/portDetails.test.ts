@@ -1,4 +1,4 @@
-/** `port` (nothing is published) and `logs --details` (--log-opt labels=/env=) through the real CLI. */
+/** `port` (a container without published ports) and `logs --details` (--log-opt labels=/env=) through the real CLI. */
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
@@ -7,7 +7,7 @@ gateFile(requiresEngine());
 
 const engine = await startEngine(t);
 
-t.test('port: nothing for a container, errors as Docker\'s', async (t) => {
+t.test('port: nothing for a container without published ports, errors as Docker\'s', async (t) => {
   await engine.ok(['create', '--name', 'ported', 'busybox', 'true']);
   const listed = await engine.berth(['port', 'ported']);
   t.same([listed.code, listed.stdout, listed.stderr], [0, '', '']);

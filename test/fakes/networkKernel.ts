@@ -3,18 +3,22 @@
  * the networks of the last firewall it was given, so unit tests of the host never run `ip` or
  * `nft` in the namespace the test runs in.
  */
-import type { KernelNetwork, NetworkKernel } from '../../runtime/network/kernel.js';
+import type { KernelNetwork, NetworkKernel, PortForward, ProbedPort } from '../../runtime/network/kernel.js';
 
 export class FakeNetworkKernel implements NetworkKernel {
   readonly bridges = new Set<string>();
   firewall: KernelNetwork[] = [];
+  forwards: PortForward[] = [];
+  /** Ports a test says a process of the host holds. */
+  readonly bound: ProbedPort[] = [];
   forwarding = false;
 
   async addressesInUse(): Promise<string[]> { return []; }
   async enableForwarding(): Promise<void> { this.forwarding = true; }
   async ensureBridge(network: KernelNetwork): Promise<void> { this.bridges.add(network.bridge); }
   async deleteBridge(bridge: string): Promise<void> { this.bridges.delete(bridge); }
-  async applyFirewall(networks: KernelNetwork[]): Promise<void> { this.firewall = networks; }
+  async applyFirewall(networks: KernelNetwork[], forwards: PortForward[]): Promise<void> { this.firewall = networks; this.forwards = forwards; }
+  async portInUse(port: ProbedPort): Promise<boolean> { return this.bound.some((b) => b.hostPort === port.hostPort && b.protocol === port.protocol); }
   async plug(): Promise<void> {}
   async unplug(): Promise<void> {}
 }

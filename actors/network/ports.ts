@@ -1,0 +1,73 @@
+/**
+ * decide for published ports: which host port each request gets. Pure. A port is taken when
+ * another container of the host publishes it (on an overlapping address, same protocol), or when
+ * the host's kernel said it is bound (`busy`, found by binding it). `-p CTR` and -P take the
+ * lowest free port of Docker's ephemeral range; a host range takes its lowest free port.
+ */
+import { ConflictError } from '../../events/errors.js';
+import { portKey, type PortRequest, type PublishedPort } from '../../events/ports.js';
+
+/** Docker's ephemeral range (its default when /proc gives none): 32768-60999. */
+export const EPHEMERAL_PORTS: readonly [number, number] = [32768, 60999];
+
+/** A host port on an address: what two publications must not share. */
+export interface HostPort {
+  hostIp: string;
+  hostPort: number;
+  protocol: string;
+}
+
+/** Whether two host ports clash: same protocol and port, and one address covers the other. */
+export function clashes(a: HostPort, b: HostPort): boolean {
+  return a.protocol === b.protocol && a.hostPort === b.hostPort && (a.hostIp === '' || b.hostIp === '' || a.hostIp === b.hostIp);
+}
+
+/** Docker's text for a host port: 0.0.0.0:8080. */
+export function hostAddress(port: { hostIp: string; hostPort: number | string }): string {
+  return `${port.hostIp || '0.0.0.0'}:${port.hostPort}`;
+}
+
+/** -P's requests: each exposed port ('80/tcp', '53/udp', '8080') not already asked for, on a free port. */
+export function exposedRequests(exposed: string[], requests: PortRequest[]): PortRequest[] {
+  const asked = new Set(requests.map(portKey));
+  return exposed.flatMap((entry) => {
+    const [port, protocol = 'tcp'] = entry.split('/');
+    const request: PortRequest = { containerPort: Number(port), protocol: protocol === 'udp' ? 'udp' : 'tcp', hostIp: '', hostPort: '' };
+    if (!(request.containerPort >= 1 && request.containerPort <= 65535) || !['tcp', 'udp'].includes(protocol) || asked.has(portKey(request))) return [];
+    asked.add(portKey(request));
+    return [request];
+  });
+}
+
+export interface PortsInput {
+  requests: PortRequest[];
+  /** Requests from -P (marked `exposed` in the result). */
+  exposed: PortRequest[];
+  /** Ports other containers publish (and reservations in flight). */
+  reserved: HostPort[];
+  /** Ports the host's kernel has bound. */
+  busy: HostPort[];
+  range?: readonly [number, number];
+}
+
+export function decidePorts(input: PortsInput): PublishedPort[] {
+  const range = input.range ?? EPHEMERAL_PORTS;
+  const chosen: PublishedPort[] = [];
+  const all = [...input.requests.map((r) => ({ r, exposed: false })), ...input.exposed.map((r) => ({ r, exposed: true }))];
+  for (const { r, exposed } of all) {
+    const free = (hostPort: number, reservedOnly = false) => {
+      const candidate = { hostIp: r.hostIp, hostPort, protocol: r.protocol };
+      return ![...input.reserved, ...chosen, ...(reservedOnly ? [] : input.busy)].some((taken) => clashes(candidate, taken));
+    };
+    const [low, high = low] = r.hostPort === '' ? range : r.hostPort.split('-').map(Number);
+    let hostPort: number | undefined;
+    for (let port = low; port <= high && hostPort === undefined; port++) if (free(port)) hostPort = port;
+    if (hostPort === undefined) {
+      if (r.hostPort === '') throw new ConflictError(`no free host port for ${portKey(r)} in ${range[0]}-${range[1]}`);
+      const inUse = low === high && free(low, true);
+      throw new ConflictError(`Bind for ${hostAddress({ hostIp: r.hostIp, hostPort: r.hostPort })} failed: ${inUse ? 'address already in use' : 'port is already allocated'}`);
+    }
+    chosen.push({ containerPort: r.containerPort, protocol: r.protocol, hostIp: r.hostIp, hostPort, requested: r.hostPort, ...(exposed ? { exposed: true } : {}) });
+  }
+  return chosen;
+}

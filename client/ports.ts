@@ -1,0 +1,67 @@
+/**
+ * `-p`/`--publish` as Docker reads it (go-connections' nat.ParsePortSpec): `[[IP:][HOST]:]CTR[/PROTO]`,
+ * where HOST and CTR may be ranges. A container range maps one to one onto a host range of the
+ * same length; one container port with a host range takes a free port of the range. Pure.
+ */
+import { ValidationError } from '../events/errors.js';
+import type { PortProtocol, PortRequest } from '../events/ports.js';
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const PROTOCOLS = ['tcp', 'udp'];
+
+/** 'N' or 'N-M' as [start, end], or null (Docker's nat.ParsePortRange; 0 only when `zero`). */
+function parseRange(text: string, zero: boolean): [number, number] | null {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(text);
+  if (!match) return null;
+  const start = Number(match[1]);
+  const end = match[2] === undefined ? start : Number(match[2]);
+  if (end > 65535 || end < start || (start === 0 && !(zero && end === 0))) return null;
+  return [start, end];
+}
+
+function validIp(ip: string): boolean {
+  const match = IPV4.exec(ip);
+  return match !== null && match.slice(1).every((byte) => Number(byte) <= 255);
+}
+
+/** One -p value as the mappings it asks for. */
+export function parsePublish(raw: string): PortRequest[] {
+  const parts = raw.split(':');
+  const containerPart = parts[parts.length - 1];
+  const hostPort = parts.length >= 2 ? parts[parts.length - 2] : '';
+  const ip = parts.length >= 3 ? parts.slice(0, -2).join(':') : '';
+  const [portText, protoText] = containerPart.split('/', 2);
+  const protocol = (protoText === undefined || protoText === '' ? 'tcp' : protoText.toLowerCase());
+  if (ip.startsWith('[') || ip.includes(':')) throw new ValidationError(`invalid IP address: ${ip}: berth publishes on IPv4 addresses only`);
+  if (ip !== '' && !validIp(ip)) throw new ValidationError(`invalid IP address: ${ip}`);
+  if (portText === '') throw new ValidationError(`no port specified: ${raw}<empty>`);
+  const container = parseRange(portText, false);
+  if (!container) throw new ValidationError(`invalid containerPort: ${portText}`);
+  const host = hostPort === '' ? null : parseRange(hostPort, true);
+  if (hostPort !== '' && !host) throw new ValidationError(`invalid hostPort: ${hostPort}`);
+  const containerCount = container[1] - container[0];
+  if (host && containerCount !== host[1] - host[0] && containerCount !== 0) {
+    throw new ValidationError(`invalid ranges specified for container and host Ports: ${portText} and ${hostPort}`);
+  }
+  if (!PROTOCOLS.includes(protocol)) throw new ValidationError(`invalid proto: ${protocol}`);
+  const hostIp = ip === '0.0.0.0' ? '' : ip;
+  const requests: PortRequest[] = [];
+  for (let port = container[0]; port <= container[1]; port++) {
+    let hostText = '';
+    if (host && containerCount === 0) hostText = host[0] === 0 ? '' : hostPort;
+    else if (host) hostText = String(host[0] + port - container[0]);
+    requests.push({ containerPort: port, protocol: protocol as PortProtocol, hostIp, hostPort: hostText });
+  }
+  return requests;
+}
+
+/** Every -p value, in order; a container port given twice with the same host side counts once. */
+export function parsePublishFlags(values: string[]): PortRequest[] {
+  const seen = new Set<string>();
+  return values.flatMap(parsePublish).filter((request) => {
+    const key = JSON.stringify(request);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,49 @@
+/** A container's published ports as Docker shows them: inspect's Ports and PortBindings, ps's PORTS, `port`'s lines. Pure. */
+import { hasStatusTag } from '../../events/containerStatus.js';
+import { portKey, type PublishedPort } from '../../events/ports.js';
+import type { ContainerView } from '../../events/requests.js';
+
+const hostIpOf = (port: PublishedPort) => port.hostIp || '0.0.0.0';
+
+function ordered(ports: PublishedPort[]): PublishedPort[] {
+  return [...ports].sort((a, b) => a.protocol.localeCompare(b.protocol) || a.containerPort - b.containerPort || hostIpOf(a).localeCompare(hostIpOf(b)) || a.hostPort - b.hostPort);
+}
+
+/** The mappings in force: Docker keeps them only while the container runs. */
+export function livePorts(v: ContainerView): PublishedPort[] {
+  return hasStatusTag(v.status, 'process') ? ordered(v.config.networking?.ports ?? []) : [];
+}
+
+/** NetworkSettings.Ports: '80/tcp' → [{HostIp, HostPort}]. */
+export function portsJson(v: ContainerView): Record<string, Array<{ HostIp: string; HostPort: string }>> {
+  const json: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const port of livePorts(v)) (json[portKey(port)] ??= []).push({ HostIp: hostIpOf(port), HostPort: String(port.hostPort) });
+  return json;
+}
+
+/** HostConfig.PortBindings (as asked, -P's left out) and PublishAllPorts. */
+export function portBindingsJson(v: ContainerView): { PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>>; PublishAllPorts: boolean } {
+  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const port of v.config.networking?.ports ?? []) {
+    if (!port.exposed) (bindings[portKey(port)] ??= []).push({ HostIp: port.hostIp, HostPort: port.requested });
+  }
+  return { PortBindings: bindings, PublishAllPorts: v.config.networking?.publishAll ?? false };
+}
+
+/** `port`'s lines: '80/tcp -> 0.0.0.0:8080'. */
+export function portLines(v: ContainerView): string[] {
+  return livePorts(v).map((port) => `${portKey(port)} -> ${hostIpOf(port)}:${port.hostPort}`);
+}
+
+/** ps's PORTS: '0.0.0.0:8080->80/tcp', consecutive ports shown as ranges ('0.0.0.0:8000-8002->80-82/tcp'). */
+export function psPorts(v: ContainerView): string {
+  const groups: Array<{ first: PublishedPort; last: PublishedPort }> = [];
+  for (const port of livePorts(v)) {
+    const group = groups.at(-1);
+    if (group && group.last.protocol === port.protocol && hostIpOf(group.last) === hostIpOf(port)
+      && port.containerPort === group.last.containerPort + 1 && port.hostPort === group.last.hostPort + 1) group.last = port;
+    else groups.push({ first: port, last: port });
+  }
+  const range = (a: number, b: number) => (a === b ? String(a) : `${a}-${b}`);
+  return groups.map(({ first, last }) => `${hostIpOf(first)}:${range(first.hostPort, last.hostPort)}->${range(first.containerPort, last.containerPort)}/${first.protocol}`).join(', ');
+}

@@ -1,0 +1,35 @@
+/** Published ports: what `-p` asks for, and what a container's config records once a host port is chosen. */
+import { z } from 'zod';
+
+export const PortProtocol = z.enum(['tcp', 'udp']);
+export type PortProtocol = z.infer<typeof PortProtocol>;
+
+/** One `-p` mapping as asked (client/ports.ts parses it). */
+export const PortRequest = z.object({
+  containerPort: z.number().int().min(1).max(65535),
+  protocol: PortProtocol,
+  /** The host address it is published on; '': every address (Docker's 0.0.0.0). */
+  hostIp: z.string(),
+  /** As given: '' (a free port), 'N', or 'N-M' (a free port of that range). */
+  hostPort: z.string(),
+});
+export type PortRequest = z.infer<typeof PortRequest>;
+
+/** One published port as the config records it: the request and the host port chosen for it. */
+export const PublishedPort = z.object({
+  containerPort: PortRequest.shape.containerPort,
+  protocol: PortProtocol,
+  hostIp: z.string(),
+  /** The host port, chosen at create and kept while the container exists. */
+  hostPort: z.number().int().min(1).max(65535),
+  /** The host port as asked (HostConfig.PortBindings' HostPort). */
+  requested: z.string(),
+  /** Published by -P for the image's EXPOSE (not in HostConfig.PortBindings, as Docker). */
+  exposed: z.boolean().optional(),
+});
+export type PublishedPort = z.infer<typeof PublishedPort>;
+
+/** Docker's key of a container port: '80/tcp'. */
+export function portKey(port: { containerPort: number; protocol: string }): string {
+  return `${port.containerPort}/${port.protocol}`;
+}
