@@ -15,6 +15,8 @@ import { Entity, type EntityHooks } from '../entity.js';
 import { networkRules } from '../rules.js';
 import { macFor } from './addresses.js';
 import { chooseSubnet } from './subnets.js';
+import { EmbeddedDns, type ResolverFactory } from './embeddedDns.js';
+import { resolveName } from './nameRecords.js';
 import { networkEntityId, type NetworkState } from './state.js';
 import { processLogger } from '../../log/settings.js';
 
@@ -34,6 +36,8 @@ export interface NetworksDeps {
   defaultBridge: boolean;
   /** Every container of the host, live or not. */
   containers(): Array<{ id: string; state: ContainerState }>;
+  /** The embedded DNS's resolvers (default: in the daemon, runtime/network/dns/server.ts). */
+  resolvers?: ResolverFactory;
 }
 
 const kernelNetwork = (record: NetworkRecord): KernelNetwork => ({ bridge: record.bridge, subnet: record.subnet, gateway: record.gateway, internal: record.internal });
@@ -44,10 +48,20 @@ export class Networks {
   readonly entities = new Map<string, NetworkEntity>();
   private readonly machine;
   private started = false;
+  /** The resolvers on the user networks' gateways. */
+  private readonly dns: EmbeddedDns;
   /** The kernel work in flight, one change after another. */
   private kernelWork: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: NetworksDeps) {
+    this.dns = new EmbeddedDns((query, hostResolvers) => {
+      const containers = new Map(this.deps.containers().map((c) => [c.id, c.state]));
+      const named = (id: string) => {
+        const state = containers.get(id);
+        return state?.config ? { name: state.config.name, status: state.status, dns: state.config.networking?.dns ?? [] } : undefined;
+      };
+      return resolveName(query, this.present().map((n) => n.state), named, hostResolvers);
+    }, deps.resolvers);
     this.machine = networkRules.machine.provide({
       actions: {
         applyNetwork: () => { void this.syncKernel().catch(() => {}); },
@@ -98,6 +112,7 @@ export class Networks {
       if (records.length > 0) await this.deps.kernel.enableForwarding();
       for (const record of records) await this.deps.kernel.ensureBridge(kernelNetwork(record));
       await this.deps.kernel.applyFirewall(records.map(kernelNetwork));
+      await this.dns.sync(records);
     });
     this.kernelWork = run.catch((error: Error) => processLogger().error('network set-up failed', { error }));
     return run;
@@ -143,6 +158,7 @@ export class Networks {
   }
 
   stop(): void {
+    this.dns.stop();
     for (const entity of this.entities.values()) entity.stop();
   }
 
@@ -188,20 +204,32 @@ export class Networks {
       .sort((a, b) => Number(b.state.record!.name === first) - Number(a.state.record!.name === first) || a.state.record!.name.localeCompare(b.state.record!.name));
   }
 
+  /**
+   * --add-host NAME:host-gateway: Docker's host-gateway is the default bridge's gateway, the
+   * host's address on it; without a default bridge, that of the container's first network.
+   */
+  private withHostGateway(entry: string, container: string): string {
+    if (!entry.endsWith(':host-gateway')) return entry;
+    const network = this.byName(DEFAULT_NETWORK).state.status === 'present' ? this.byName(DEFAULT_NETWORK) : this.joined(container)[0];
+    return network ? entry.replace(/:host-gateway$/, `:${network.state.record!.gateway}`) : entry;
+  }
+
   /** What the container's start needs; undefined when it has no network set-up (none, host). */
   async containerNetwork(data: ContainerData, pidOf: (container: string) => number | null): Promise<ContainerNetwork | undefined> {
     const config = data.config!;
     const networking = config.networking;
     if (!networking) return undefined;
-    const names = { hostname: config.hostname, addresses: [] as string[], extraHosts: networking.extraHosts, dns: networking.dns, dnsSearch: networking.dnsSearch, dnsOptions: networking.dnsOptions };
+    const names = { hostname: config.hostname, addresses: [] as string[], extraHosts: networking.extraHosts.map((entry) => this.withHostGateway(entry, data.id)), dns: networking.dns, dnsSearch: networking.dnsSearch, dnsOptions: networking.dnsOptions };
     if (networking.mode === 'container') {
       const pid = pidOf(networking.container!);
       if (!pid) throw new BerthError(`cannot join network of a non running container: ${networking.container!.slice(0, 12)}`);
       return { interfaces: [], joinPid: pid, names };
     }
     await this.kernelWork;
-    const interfaces = this.joined(data.id).map((network, index) => this.containerInterface(data.id, network, index));
+    const joined = this.joined(data.id);
+    const interfaces = joined.map((network, index) => this.containerInterface(data.id, network, index));
     names.addresses = interfaces.map((i) => i.address);
-    return { interfaces, names };
+    const user = joined.find((network) => !network.state.record!.predefined);
+    return { interfaces, names: { ...names, ...(user ? { resolver: user.state.record!.gateway } : {}) } };
   }
 }
