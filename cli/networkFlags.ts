@@ -21,7 +21,7 @@ export function addNetworkOptions(cmd: Command): Command {
   return cmd
     .option('--ip <address>', 'the IPv4 address on the (user-defined) network')
     .option('--network-alias <name>', 'a network-scoped alias (repeatable)', collect, [])
-    .option('--add-host <host:ip>', 'a line in /etc/hosts (repeatable)', collect, [])
+    .option('--add-host <host:ip>', 'a line in /etc/hosts, IP or host-gateway (repeatable)', collect, [])
     .option('--dns <address>', 'a nameserver (repeatable)', collect, [])
     .option('--dns-search <domain>', 'a search domain (repeatable)', collect, [])
     .option('--dns-option <option>', 'a resolv.conf option (repeatable)', collect, [])
@@ -30,6 +30,8 @@ export function addNetworkOptions(cmd: Command): Command {
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+/** Docker's --add-host value for the host's address as the containers reach it. */
+const HOST_GATEWAY = 'host-gateway';
 
 /** The networking of a create spec; none and host stay security options (cli/hostConfigFlags.ts). */
 export function parseNetworkFlags(flags: NetworkFlags): { networking?: NetworkingSpec } {
@@ -37,7 +39,7 @@ export function parseNetworkFlags(flags: NetworkFlags): { networking?: Networkin
   if (network === '') throw new ValidationError('invalid --network "": give a network name, bridge, none, host or container:NAME');
   for (const entry of flags.addHost ?? []) {
     const colon = entry.indexOf(':');
-    if (colon <= 0 || !IPV4.test(entry.slice(colon + 1))) throw new ValidationError(`invalid argument "${entry}" for "--add-host" flag: invalid IP address in add-host: "${entry.slice(colon + 1)}"`);
+    if (colon <= 0 || !(IPV4.test(entry.slice(colon + 1)) || entry.slice(colon + 1) === HOST_GATEWAY)) throw new ValidationError(`invalid argument "${entry}" for "--add-host" flag: invalid IP address in add-host: "${entry.slice(colon + 1)}"`);
   }
   if (flags.ip !== undefined && !IPV4.test(flags.ip)) throw new ValidationError(`invalid argument "${flags.ip}" for "--ip" flag: invalid IPv4 address`);
   for (const server of flags.dns ?? []) {

@@ -34,7 +34,8 @@ import { LogReader } from './containers/logReader.js';
 import { isAlive } from './processes.js';
 import { removeLeftoverCgroups, type CgroupVerdict } from './cgroups/leftovers.js';
 import type { Logger } from '../log/logger.js';
-import { shimEntries, writeNameFiles, type ContainerNetwork } from './network/containerNetwork.js';
+import { rewriteHostsFile, shimEntries, writeNameFiles, type ContainerNetwork } from './network/containerNetwork.js';
+import type { NameSettings } from './network/containerFiles.js';
 
 export interface Started {
   pid: number;
@@ -142,6 +143,11 @@ export class Worker {
   }
 
   /** At a clean shutdown: removes the parent cgroup when no container is left in it. */
+  /** A running container's /etc/hosts, rewritten after a live network connect or disconnect. */
+  async rewriteHosts(id: string, names: NameSettings): Promise<void> {
+    await rewriteHostsFile(this.layout.container(id).dir, names);
+  }
+
   async close(): Promise<void> {
     await this.cgroups.removeIfEmpty(CGROUP_PARENT).catch((error: Error) => this.log.warn('removing the parent cgroup failed', { cgroup: CGROUP_PARENT, error }));
   }

@@ -37,6 +37,13 @@ export function containerNetworks(host: Host, container: string): NonNullable<Co
 export class NetworkHandler {
   constructor(private readonly host: Host) {}
 
+  /** As Docker does, /etc/hosts of a running container lists its addresses after a connect or disconnect. */
+  private async rewriteHosts(container: string): Promise<void> {
+    const entity = this.host.containers.get(container)!;
+    const network = await this.host.networks.containerNetwork(entity.state, () => null).catch(() => undefined);
+    if (network) await this.host.worker.rewriteHosts(container, network.names);
+  }
+
   async handle(request: NetworkRequest, ctx: RequestContext): Promise<unknown> {
     const networks = this.host.networks;
     const meta = (step: string) => ({ id: `${ctx.id}.${step}`, correlation: ctx.id });
@@ -86,14 +93,20 @@ export class NetworkHandler {
         const connected = await network.execute({ type: 'Connect', container: container.id, containerName: container.state.config!.name, aliases: request.aliases, ...(request.ip ? { address: request.ip } : {}) }, meta('connect'));
         const pid = container.state.status === 'running' ? container.state.pid : null;
         // Live, as Docker does; a stopped container gets the interface at its next start.
-        if (pid && connected.length > 0 && container.state.config!.networking?.mode !== 'container') await networks.plug(container.id, pid, network);
+        if (pid && connected.length > 0 && container.state.config!.networking?.mode !== 'container') {
+          await networks.plug(container.id, pid, network);
+          await this.rewriteHosts(container.id);
+        }
         return { name: network.state.record!.name };
       }
       case 'network.disconnect': {
         const network = networks.resolve(request.ref);
         const container = resolveContainer(this.host, request.container);
         await network.execute({ type: 'Disconnect', container: container.id }, meta('disconnect'));
-        if (container.state.status === 'running') await networks.unplug(container.id, network);
+        if (container.state.status === 'running') {
+          await networks.unplug(container.id, network);
+          await this.rewriteHosts(container.id);
+        }
         return { name: network.state.record!.name };
       }
     }

@@ -15,6 +15,8 @@ import { Entity, type EntityHooks } from '../entity.js';
 import { networkRules } from '../rules.js';
 import { macFor } from './addresses.js';
 import { chooseSubnet } from './subnets.js';
+import { EmbeddedDns, type ResolverFactory } from './embeddedDns.js';
+import { resolveName } from './nameRecords.js';
 import { networkEntityId, type NetworkState } from './state.js';
 import { processLogger } from '../../log/settings.js';
 import { forwarded, publishedPorts, Publishing } from './publishing.js';
@@ -36,6 +38,8 @@ export interface NetworksDeps {
   defaultBridge: boolean;
   /** Every container of the host, live or not. */
   containers(): Array<{ id: string; state: ContainerState }>;
+  /** The embedded DNS's resolvers (default: in the daemon, runtime/network/dns/server.ts). */
+  resolvers?: ResolverFactory;
 }
 
 const kernelNetwork = (record: NetworkRecord): KernelNetwork => ({ bridge: record.bridge, subnet: record.subnet, gateway: record.gateway, internal: record.internal });
@@ -46,6 +50,8 @@ export class Networks {
   readonly entities = new Map<string, NetworkEntity>();
   private readonly machine;
   private started = false;
+  /** The resolvers on the user networks' gateways. */
+  private readonly dns: EmbeddedDns;
   /** The kernel work in flight, one change after another. */
   private kernelWork: Promise<void> = Promise.resolve();
   /** Published ports: reservations, and the forwards of the table. */
@@ -55,6 +61,14 @@ export class Networks {
 
   constructor(private readonly deps: NetworksDeps) {
     this.publishing = new Publishing({ kernel: deps.kernel, containers: deps.containers });
+    this.dns = new EmbeddedDns((query, hostResolvers) => {
+      const containers = new Map(this.deps.containers().map((c) => [c.id, c.state]));
+      const named = (id: string) => {
+        const state = containers.get(id);
+        return state?.config ? { name: state.config.name, status: state.status, dns: state.config.networking?.dns ?? [] } : undefined;
+      };
+      return resolveName(query, this.present().map((n) => n.state), named, hostResolvers);
+    }, deps.resolvers);
     this.machine = networkRules.machine.provide({
       actions: {
         applyNetwork: () => { void this.syncKernel().catch(() => {}); },
@@ -105,6 +119,7 @@ export class Networks {
       if (records.length > 0) await this.deps.kernel.enableForwarding();
       for (const record of records) await this.deps.kernel.ensureBridge(kernelNetwork(record));
       await this.applyFirewall();
+      await this.dns.sync(records);
     });
   }
 
@@ -167,6 +182,7 @@ export class Networks {
   }
 
   stop(): void {
+    this.dns.stop();
     for (const entity of this.entities.values()) entity.stop();
   }
 
@@ -217,19 +233,30 @@ export class Networks {
       .sort((a, b) => Number(b.state.record!.name === first) - Number(a.state.record!.name === first) || a.state.record!.name.localeCompare(b.state.record!.name));
   }
 
+  /**
+   * --add-host NAME:host-gateway: Docker's host-gateway is the default bridge's gateway, the
+   * host's address on it; without a default bridge, that of the container's first network.
+   */
+  private withHostGateway(entry: string, container: string): string {
+    if (!entry.endsWith(':host-gateway')) return entry;
+    const network = this.byName(DEFAULT_NETWORK).state.status === 'present' ? this.byName(DEFAULT_NETWORK) : this.joined(container)[0];
+    return network ? entry.replace(/:host-gateway$/, `:${network.state.record!.gateway}`) : entry;
+  }
+
   /** What the container's start needs; undefined when it has no network set-up (none, host). */
   async containerNetwork(data: ContainerData, pidOf: (container: string) => number | null): Promise<ContainerNetwork | undefined> {
     const config = data.config!;
     const networking = config.networking;
     if (!networking) return undefined;
-    const names = { hostname: config.hostname, addresses: [] as string[], extraHosts: networking.extraHosts, dns: networking.dns, dnsSearch: networking.dnsSearch, dnsOptions: networking.dnsOptions };
+    const names = { hostname: config.hostname, addresses: [] as string[], extraHosts: networking.extraHosts.map((entry) => this.withHostGateway(entry, data.id)), dns: networking.dns, dnsSearch: networking.dnsSearch, dnsOptions: networking.dnsOptions };
     if (networking.mode === 'container') {
       const pid = pidOf(networking.container!);
       if (!pid) throw new BerthError(`cannot join network of a non running container: ${networking.container!.slice(0, 12)}`);
       return { interfaces: [], joinPid: pid, names };
     }
     await this.kernelWork;
-    const interfaces = this.joined(data.id).map((network, index) => this.containerInterface(data.id, network, index));
+    const joined = this.joined(data.id);
+    const interfaces = joined.map((network, index) => this.containerInterface(data.id, network, index));
     names.addresses = interfaces.map((i) => i.address);
     // Its published ports are forwarded before its process runs, unless a process of the host took one meanwhile.
     if (networking.ports?.length) {
@@ -238,6 +265,7 @@ export class Networks {
       }
       await this.syncPorts(data.id);
     }
-    return { interfaces, names };
+    const user = joined.find((network) => !network.state.record!.predefined);
+    return { interfaces, names: { ...names, ...(user ? { resolver: user.state.record!.gateway } : {}) } };
   }
 }

@@ -1,4 +1,5 @@
 /** A networked container's /etc/hosts, /etc/hostname and /etc/resolv.conf, as Docker writes them. Pure. */
+import { resolvConfField } from './hostResolvers.js';
 
 export interface NameSettings {
   hostname: string;
@@ -9,6 +10,8 @@ export interface NameSettings {
   dns: string[];
   dnsSearch: string[];
   dnsOptions: string[];
+  /** On a user network: the embedded resolver's address (the network's gateway). */
+  resolver?: string;
 }
 
 export function hostsFile(settings: NameSettings): string {
@@ -31,16 +34,18 @@ export function hostsFile(settings: NameSettings): string {
 /**
  * Docker's rule: the host's resolv.conf without its loopback nameservers (unreachable from the
  * container's netns; Google's when none is left), with --dns, --dns-search and --dns-option
- * replacing the nameservers, search domains and options.
+ * replacing the nameservers, search domains and options. On a user network the one nameserver is
+ * the embedded resolver (`resolver`), which relays other names to --dns or the host's resolvers.
  */
 export function resolvConf(hostResolvConf: string, settings: NameSettings): string {
-  const lines = hostResolvConf.split('\n');
-  const field = (name: string) => lines.map((line) => line.trim()).filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}\t`))
-    .flatMap((line) => line.split(/\s+/).slice(1));
+  const field = (name: string) => resolvConfField(hostResolvConf, name);
   let servers = settings.dns.length > 0 ? settings.dns : field('nameserver').filter((server) => !/^127\./.test(server) && server !== '::1');
   if (servers.length === 0) servers = ['8.8.8.8', '8.8.4.4'];
+  if (settings.resolver) servers = [settings.resolver];
   const search = settings.dnsSearch.length > 0 ? settings.dnsSearch : field('search');
-  const options = settings.dnsOptions.length > 0 ? settings.dnsOptions : field('options');
+  const options = [...settings.dnsOptions.length > 0 ? settings.dnsOptions : field('options')];
+  // Docker's embedded DNS: names without a dot are not tried against the search domains first.
+  if (settings.resolver && !options.some((option) => option.startsWith('ndots:'))) options.push('ndots:0');
   return [
     ...(search.length > 0 ? [`search ${search.join(' ')}`] : []),
     ...servers.map((server) => `nameserver ${server}`),

@@ -5,6 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { hostsFile, resolvConf, type NameSettings } from './containerFiles.js';
+import { readHostResolvConf } from './hostResolvers.js';
 
 export interface ContainerInterface {
   bridge: string;
@@ -40,7 +41,7 @@ export function hostInterfaceName(containerId: string, networkId: string): strin
 
 /** Writes hosts, hostname and resolv.conf into `dir`; returns the shim mount entries for them. */
 export async function writeNameFiles(dir: string, network: ContainerNetwork): Promise<string[]> {
-  const hostResolv = await fs.readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  const hostResolv = await readHostResolvConf();
   const files = {
     hosts: hostsFile(network.names),
     hostname: `${network.names.hostname}\n`,
@@ -54,4 +55,13 @@ export async function writeNameFiles(dir: string, network: ContainerNetwork): Pr
     entries.push(['bind', file, `/etc/${name}`, 'rprivate'].join(SEPARATOR));
   }
   return entries;
+}
+
+/**
+ * A running container's /etc/hosts after a live connect or disconnect, written in place: the
+ * file is bind-mounted, and a rename would leave the container reading the old inode.
+ */
+export async function rewriteHostsFile(dir: string, names: NameSettings): Promise<void> {
+  const file = path.join(dir, 'hosts');
+  if (await fs.access(file).then(() => true, () => false)) await fs.writeFile(file, hostsFile(names));
 }

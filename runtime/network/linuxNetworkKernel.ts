@@ -5,6 +5,7 @@ import { BerthError } from '../../events/errors.js';
 import type { KernelNetwork, NetworkKernel, PortForward, ProbedPort } from './kernel.js';
 import { portInUse } from './portProbe.js';
 import { nftRuleset, TABLE } from './nftRuleset.js';
+import { readHostResolvConf, resolvConfField } from './hostResolvers.js';
 import { DEFAULT_SHIM_BINARY } from '../process/shim.js';
 
 /** Runs a program with `input` on stdin; resolves with stdout, rejects with its stderr's first line. */
@@ -40,8 +41,7 @@ export class LinuxNetworkKernel implements NetworkKernel {
   async addressesInUse(): Promise<string[]> {
     const routes = JSON.parse(await run('ip', ['-j', '-4', 'route', 'show', 'table', 'all'])) as Array<{ dst?: string }>;
     const addresses = JSON.parse(await run('ip', ['-j', '-4', 'addr', 'show'])) as Array<{ addr_info?: Array<{ local: string; prefixlen: number }> }>;
-    const resolvers = (await fs.readFile('/etc/resolv.conf', 'utf8').catch(() => ''))
-      .split('\n').map((line) => /^\s*nameserver\s+(\S+)/.exec(line)?.[1]).filter((server): server is string => server !== undefined);
+    const resolvers = resolvConfField(await readHostResolvConf(), 'nameserver');
     return [
       ...routes.map((route) => route.dst ?? '').filter((dst) => dst !== '' && dst !== 'default'),
       ...addresses.flatMap((link) => (link.addr_info ?? []).map((info) => `${info.local}/${info.prefixlen}`)),

@@ -24,6 +24,8 @@ t.test("Docker's name files", async (t) => {
   t.equal(resolvConf(host, names), 'search example.org\nnameserver 10.255.255.53\noptions edns0\n', 'loopback resolvers dropped');
   t.equal(resolvConf('nameserver 127.0.0.1\n', names), 'nameserver 8.8.8.8\nnameserver 8.8.4.4\n', "Google's when none is left");
   t.equal(resolvConf(host, { ...names, dns: ['10.9.9.9'], dnsSearch: ['a.b'], dnsOptions: ['ndots:2'] }), 'search a.b\nnameserver 10.9.9.9\noptions ndots:2\n');
+  t.equal(resolvConf(host, { ...names, dns: ['10.9.9.9'], resolver: '10.1.0.1' }), 'search example.org\nnameserver 10.1.0.1\noptions edns0 ndots:0\n', 'a user network: the embedded resolver only, ndots:0 as Docker writes it');
+  t.equal(resolvConf(host, { ...names, resolver: '10.1.0.1', dnsOptions: ['ndots:3'] }), 'search example.org\nnameserver 10.1.0.1\noptions ndots:3\n');
 });
 
 t.test('published ports', async (t) => {

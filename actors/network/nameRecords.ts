@@ -1,0 +1,77 @@
+/**
+ * Docker's embedded DNS rules, for the resolver on a user network's gateway: a container asking
+ * finds, on every user network it shares with them, the containers that are up by name, by short
+ * id (12 hex) and by their aliases, each also as NAME.NETWORK, and their addresses' names (PTR).
+ * Any other name goes to the asker's --dns servers, else the host's; an internal network forwards
+ * nothing; an asker that is no container of the network learns no name. Pure: the records are the networks' endpoints (the log) and the containers' states.
+ */
+import { hasStatusTag } from '../../events/containerStatus.js';
+import type { Resolution } from '../../runtime/network/dns/server.js';
+import { TYPE_A, TYPE_PTR } from '../../runtime/network/dns/message.js';
+import type { NetworkState } from './state.js';
+
+/** What the rules need of a container. */
+export interface NamedContainer {
+  /** Its current name (after renames). */
+  name: string;
+  status: string;
+  /** --dns: its own upstream resolvers. */
+  dns: string[];
+}
+
+export interface NameQuery {
+  /** The resolver's address: a user network's gateway. */
+  listen: string;
+  /** The asker's address. */
+  client: string;
+  /** Lower case, no trailing dot. */
+  name: string;
+  type: number;
+}
+
+const REVERSE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.in-addr\.arpa$/;
+
+export function resolveName(
+  query: NameQuery,
+  networks: NetworkState[],
+  containers: (id: string) => NamedContainer | undefined,
+  hostResolvers: string[],
+): Resolution {
+  const users = networks.filter((network) => network.status === 'present' && !network.record!.predefined);
+  const network = users.find((candidate) => candidate.record!.gateway === query.listen);
+  if (!network) return { kind: 'refused' };
+  const asker = Object.values(network.endpoints).find((endpoint) => endpoint.address === query.client)?.container;
+  // Only a container of the network learns names (the gateway is reachable from elsewhere too).
+  const scope = asker ? users.filter((candidate) => candidate.endpoints[asker]) : [];
+  const up = (id: string) => {
+    const container = containers(id);
+    return container && hasStatusTag(container.status, 'up') ? container : undefined;
+  };
+
+  const reverse = REVERSE.exec(query.name);
+  if (reverse && query.type === TYPE_PTR) {
+    const address = reverse.slice(1, 5).reverse().join('.');
+    for (const candidate of scope) {
+      const endpoint = Object.values(candidate.endpoints).find((e) => e.address === address);
+      const container = endpoint && up(endpoint.container);
+      if (container) return { kind: 'local', answers: [{ type: TYPE_PTR, name: `${container.name}.${candidate.record!.name}` }] };
+    }
+  } else {
+    const addresses: string[] = [];
+    for (const candidate of scope) {
+      const suffix = `.${candidate.record!.name.toLowerCase()}`;
+      const bare = query.name.endsWith(suffix) ? query.name.slice(0, -suffix.length) : null;
+      const named = (name: string) => { const lower = name.toLowerCase(); return lower === query.name || lower === bare; };
+      for (const endpoint of Object.values(candidate.endpoints)) {
+        if (addresses.includes(endpoint.address)) continue;
+        const shortId = endpoint.container.slice(0, 12);
+        if (!named(shortId) && !endpoint.aliases.some(named) && !(containers(endpoint.container) && named(containers(endpoint.container)!.name))) continue;
+        if (up(endpoint.container)) addresses.push(endpoint.address);
+      }
+    }
+    if (addresses.length > 0) return { kind: 'local', answers: addresses.map((address) => ({ type: TYPE_A, address })) };
+  }
+  if (network.record!.internal) return { kind: 'refused' };
+  const own = asker ? containers(asker)?.dns ?? [] : [];
+  return { kind: 'forward', servers: own.length > 0 ? own : hostResolvers };
+}
