@@ -144,9 +144,10 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   await nc.flush();
   await heartbeats.start();
   fencing?.start();
+  // Serving the API before the daemon says it is ready: a client that sees berthd.json finds the socket.
+  const dockerApi = await startDockerApiFor(options, hostId, log);
   const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
   await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
-  const dockerApi = await startDockerApiFor(options, hostId, log);
   log.info('ready', { host: hostId, snapshots: replayed.snapshots, events: replayed.events, cgroup: cgroups.mode, ms: Math.round(performance.now() - started) });
   return {
     async stop() {

@@ -5,7 +5,6 @@ import { followContainer } from '../../client/followContainer.js';
 import { dockerStats } from '../../client/views/stats.js';
 import { parseWaitCondition, waitForContainer } from '../../client/waitContainer.js';
 import { decode } from '../../events/codec.js';
-import { isUp } from '../../events/containerStatus.js';
 import { OutputChunk, type StatsView } from '../../events/requests.js';
 import { logsSubject } from '../../events/subjects.js';
 import { param, queryBool, sendJson, type ApiRequest } from '../http.js';
@@ -34,8 +33,8 @@ async function attach(request: ApiRequest, res: ServerResponse, { client }: ApiC
   });
   out = openStream(request, res, tty ? RAW_STREAM : MULTIPLEXED_STREAM);
   for (const bytes of pending) out.write(bytes);
-  const now = await client.request({ op: 'container.inspect', ref: view.id });
-  if (!queryBool(request.query, 'stream', true) || (!isUp(now.status) && now.status !== 'created')) follow.exited(now.exitCode);
+  // As Docker: a stopped container's attach waits for its next start (start -a attaches first).
+  if (!queryBool(request.query, 'stream', true)) follow.exited(view.exitCode);
   await Promise.race([follow.ended, clientGone(request, res)]);
   follow.close();
   out.end();

@@ -1,5 +1,6 @@
 /** The real docker CLI 28 against berth's Engine API socket. */
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
 import { docker, dockerOk, dockerSocket } from '../helpers/docker.js';
@@ -105,4 +106,41 @@ t.test('docker events shows what happened, from berth\'s log', async (t) => {
   const until = Math.floor(Date.now() / 1000) + 1;
   const out = await dockerOk(engine, ['events', '--since', String(since), '--until', String(until), '--filter', 'container=evt', '--format', '{{.Action}}']);
   t.same(out.trim().split('\n'), ['create', 'start', 'die', 'destroy']);
+});
+
+t.test('docker run without -d attaches, and the exit code comes from wait', async (t) => {
+  const ran = await docker(engine, ['run', '--name', 'kept', 'busybox', 'sh', '-c', 'echo a; sleep 0.2; echo b >&2; exit 2']);
+  t.equal(ran.stdout, 'a\n');
+  t.equal(ran.stderr, 'b\n');
+  t.equal(ran.code, 2);
+  t.equal(await dockerOk(engine, ['ps', '-a', '--format', '{{.Names}} {{.State}}']), 'kept exited\n');
+  await dockerOk(engine, ['rm', 'kept']);
+});
+
+t.test('docker stats --no-stream reads a running container', async (t) => {
+  await dockerOk(engine, ['run', '-d', '--name', 'busy', 'busybox', 'sleep', '1000']);
+  const out = await dockerOk(engine, ['stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}}', 'busy']);
+  t.equal(out, 'busy 1\n');
+  await dockerOk(engine, ['pause', 'busy']);
+  t.equal(await dockerOk(engine, ['inspect', '-f', '{{.State.Paused}}', 'busy']), 'true\n');
+  await dockerOk(engine, ['unpause', 'busy']);
+  await dockerOk(engine, ['rename', 'busy', 'busier']);
+  t.match(await dockerOk(engine, ['top', 'busier']), /sleep 1000/);
+  await dockerOk(engine, ['rm', '-f', 'busier']);
+});
+
+t.test('--docker-socket moves the socket, and \'\' turns it off', async (t) => {
+  const moved = path.join(engine.dir, 'elsewhere', 'api.sock');
+  await engine.killDaemon('SIGTERM');
+  await t.rejects(fs.stat(dockerSocket(engine)), { code: 'ENOENT' }, 'removed at stop');
+  engine.daemonArgs = ['--docker-socket', moved];
+  await engine.startDaemon();
+  t.ok((await fs.stat(moved)).isSocket());
+  await t.rejects(fs.stat(dockerSocket(engine)), { code: 'ENOENT' });
+  await engine.killDaemon('SIGTERM');
+  engine.daemonArgs = ['--docker-socket', ''];
+  await engine.startDaemon();
+  await t.rejects(fs.stat(moved), { code: 'ENOENT' });
+  await t.rejects(fs.stat(dockerSocket(engine)), { code: 'ENOENT' });
+  t.equal((await engine.ok(['ps', '-aq'])), '', 'the daemon itself serves');
 });
