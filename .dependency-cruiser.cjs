@@ -9,6 +9,8 @@
  *   actors/   the rules and the daemon. Uses events/, log/, runtime/, nats/.
  *   client/   the engine client (the CLI's and the API server's). Uses events/, nats/, runtime/,
  *             and one pure rule of actors/ (hostStatus.ts: a host's state from the log).
+ *   api/      the Docker Engine API server, beside cli/: on the client layer as the CLI is. Uses
+ *             client/ and events/ only; the daemon (actors/daemon.ts) starts it.
  *   cli/      flags and printing. Uses client/, events/, runtime/; the daemon's entry point only
  *             from cli/commands/daemon.ts.
  * Tests (*.test.ts, test/) may use anything; production code never uses test/.
@@ -29,10 +31,16 @@ module.exports = {
     rule('memory-is-an-implementation', 'memory/ implements the contracts', '^memory/', '^(log|runtime|nats|actors|client|cli|test)/'),
     rule('actors-never-reach-up', 'the daemon never imports its clients', '^actors/', '^(memory|client|cli|test)/'),
     rule('client-below-cli', 'client/ serves the CLI and the API server alike; of actors/ it reads one pure rule', '^client/', '^(memory|cli|test|actors)/', '^actors/hostStatus\\.ts$'),
-    rule('cli-through-client', 'the CLI reaches the engine through client/ (of actors/, the pure host rule and the entry point below)', '^cli/', '^(memory|test|actors)/', '^actors/(hostStatus|daemon)\\.ts$'),
-    // Known exceptions, each a CLI program of its own or a gap named in docs/ARCHITECTURE.md:
-    // berth-cluster writes NATS configs (cli/cluster.ts), and `events` still reads the log itself.
-    { ...rule('cli-exceptions-only', 'cluster setup and events only', '^cli/', '^nats/'), from: { path: '^cli/', pathNot: '^cli/(cluster|commands/events)\\.ts$' } },
+    rule('cli-through-client', 'the CLI reaches the engine through client/ (of actors/, the pure host rule and the entry point below)', '^cli/', '^(memory|test|actors|api)/', '^actors/(hostStatus|daemon)\\.ts$'),
+    rule('api-through-client', 'the API server reaches the engine through client/, as the CLI does', '^api/', '^(memory|runtime|nats|actors|cli|test)/'),
+    {
+      name: 'api-started-by-daemon', severity: 'error',
+      comment: 'only the daemon starts the API server',
+      from: { path: '^(actors|runtime|nats|memory|events|log|client)/', pathNot: '^actors/daemon\\.ts$|\\.test\\.ts$' },
+      to: { path: '^api/' },
+    },
+    // The known exception, a CLI program of its own: berth-cluster writes NATS configs (cli/cluster.ts).
+    { ...rule('cli-exceptions-only', 'cluster setup only', '^cli/', '^nats/'), from: { path: '^cli/', pathNot: '^cli/cluster\\.ts$' } },
     {
       name: 'daemon-entry-point', severity: 'error',
       comment: 'only `berth daemon` / berthd starts the daemon',

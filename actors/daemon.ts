@@ -31,6 +31,7 @@ import { serveRequests } from './server.js';
 import type { Logger } from '../log/logger.js';
 import { processLogger } from '../log/settings.js';
 import { isUp } from '../events/containerStatus.js';
+import { startDockerApi, type DockerApi } from '../api/index.js';
 
 export interface DaemonOptions {
   layout: Layout;
@@ -47,6 +48,8 @@ export interface DaemonOptions {
   log?: Logger;
   /** Docker's --bridge: 'none' makes no default `bridge` network (run without --network gets none). */
   bridge?: string;
+  /** The Docker Engine API's socket; absent: `<run root>/docker.sock`; '': none. */
+  dockerSocket?: string;
 }
 
 /** What `berthd.json` in the run root says once the daemon is ready. */
@@ -62,6 +65,17 @@ async function chooseHostId(layout: Layout, wanted?: string): Promise<string> {
   if (!SUBJECT_TOKEN.test(id)) throw new BerthError(`invalid host id "${id}": use letters, digits, '-' and '_'`);
   if (id !== stored) await fs.writeFile(layout.hostIdFile, `${id}\n`);
   return id;
+}
+
+/**
+ * The Docker Engine API on its socket, over a client of this daemon as the CLI makes it (in a
+ * cluster, the cluster client: the socket routes like the CLI without --host).
+ */
+async function startDockerApiFor(options: DaemonOptions, hostId: string, log: Logger): Promise<DockerApi | null> {
+  const socketPath = options.dockerSocket ?? options.layout.dockerSocket;
+  if (socketPath === '') return null;
+  const external = options.nats ? { ...options.nats, inboxPrefix: hostInboxPrefix(hostId) } : undefined;
+  return startDockerApi({ socketPath, target: { layout: options.layout, external, host: external ? undefined : hostId, name: `berthd-${hostId}-api` }, log });
 }
 
 export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promise<void> }> {
@@ -131,11 +145,14 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   await nc.flush();
   await heartbeats.start();
   fencing?.start();
+  // Serving the API before the daemon says it is ready: a client that sees berthd.json finds the socket.
+  const dockerApi = await startDockerApiFor(options, hostId, log);
   const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
   await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
   log.info('ready', { host: hostId, snapshots: replayed.snapshots, events: replayed.events, cgroup: cgroups.mode, ms: Math.round(performance.now() - started) });
   return {
     async stop() {
+      await dockerApi?.close().catch((error: Error) => log.warn('closing the docker API failed', { error }));
       supervisor?.stop();
       clearInterval(compaction);
       fencing?.stop();

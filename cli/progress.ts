@@ -39,10 +39,8 @@ export function liveLine(update: Progress, bytesPerSecond: number | null, width 
   return `${id}: ${label} ${bar} ${humanBytes(update.bytes)}/${humanBytes(update.total)}${speed}`;
 }
 
-export interface ProgressView {
-  update(update: Progress): void;
-  stop(): void;
-}
+export type { ProgressView } from '../client/progressInbox.js';
+import type { ProgressView } from '../client/progressInbox.js';
 
 /** Plain lines, one per status change of a layer. */
 export function plainProgress(out: NodeJS.WritableStream): ProgressView {

@@ -21,6 +21,8 @@ export interface EngineTarget {
   host?: string;
   /** The name the connection shows in the server's monitoring. */
   name?: string;
+  /** Reconnect when the connection drops (a long-lived client: the API server); a command fails instead. */
+  reconnect?: boolean;
 }
 
 /** How long a daemon has to answer the ping that tells it is up. */
@@ -55,7 +57,7 @@ export async function connectEngine(target: EngineTarget): Promise<EngineClient 
   if (!nats || (!host && !external)) return null;
   let nc: NatsConnection;
   try {
-    nc = await connectNats(nats, target.name ?? 'berth-client', { reconnect: false });
+    nc = await connectNats(nats, target.name ?? 'berth-client', { reconnect: target.reconnect ?? false });
   } catch (error) {
     if (external) throw error;
     return null;

@@ -40,6 +40,8 @@ export class Layout {
   get natsConfig(): string { return path.join(this.runRoot, 'nats.conf'); }
   /** Written once the daemon is ready: its pid, host id and the NATS url it uses. */
   get daemonInfo(): string { return path.join(this.runRoot, 'berthd.json'); }
+  /** The Docker Engine API's socket (api/), served by the daemon. */
+  get dockerSocket(): string { return path.join(this.runRoot, 'docker.sock'); }
 
   /** The dir of the shims' attach sockets (under the run root: a socket path must fit in 108 bytes). */
   get shimSocketsDir(): string { return path.join(this.runRoot, 'shims'); }

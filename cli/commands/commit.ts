@@ -9,7 +9,7 @@ import { normalizeReference } from '../../runtime/images/reference.js';
 import type { GlobalOptions } from '../client.js';
 import { withClientMissingExits1 } from '../missingContainer.js';
 import { terminalOnly } from '../progress.js';
-import { followProgress } from '../progressInbox.js';
+import { followProgress } from '../../client/progressInbox.js';
 
 const COMMIT_TIMEOUT_MS = 60 * 60_000;
 

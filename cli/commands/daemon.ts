@@ -6,7 +6,7 @@ import { createLogger } from '../../log/logger.js';
 import { loggerSettings, setProcessLogger } from '../../log/settings.js';
 import { parsePairs, parseTime } from '../parse.js';
 
-export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; retention?: string; snapshots?: boolean; creds?: string; label?: string[]; logLevel?: string; bridge?: string }): Promise<number> {
+export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; retention?: string; snapshots?: boolean; creds?: string; label?: string[]; logLevel?: string; bridge?: string; dockerSocket?: string }): Promise<number> {
   const log = createLogger(loggerSettings(process.env, opts.logLevel));
   setProcessLogger(log);
   const url = opts.nats ?? process.env.BERTH_NATS_URL;
@@ -27,6 +27,7 @@ export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; 
     labels: Object.fromEntries(parsePairs(opts.label ?? [], '--label')),
     log,
     bridge: opts.bridge ?? process.env.BERTH_BRIDGE,
+    dockerSocket: opts.dockerSocket,
   });
   await stopAsked;
   await daemon.stop();

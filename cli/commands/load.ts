@@ -4,7 +4,7 @@ import path from 'node:path';
 import { NotFoundError, ValidationError } from '../../events/errors.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { terminalOnly } from '../progress.js';
-import { followProgress } from '../progressInbox.js';
+import { followProgress } from '../../client/progressInbox.js';
 
 export default async function load(opts: { input?: string; quiet?: boolean }, globals: GlobalOptions): Promise<number> {
   if (!opts.input) throw new ValidationError('load: give the archive with -i FILE (reading stdin is not supported yet)');

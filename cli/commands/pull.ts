@@ -3,7 +3,7 @@ import { ValidationError } from '../../events/errors.js';
 import { hasExplicitTag, parseReference } from '../../runtime/images/reference.js';
 import { connectClient, type EngineClient, type GlobalOptions } from '../client.js';
 import { plainProgress, terminalProgress } from '../progress.js';
-import { followProgress } from '../progressInbox.js';
+import { followProgress } from '../../client/progressInbox.js';
 
 const PULL_TIMEOUT_MS = 60 * 60_000;
 

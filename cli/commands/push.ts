@@ -1,7 +1,7 @@
 /** `berth push NAME[:TAG]`: sends an image to its registry, and prints what went as Docker does (live lines per layer on a terminal). */
 import { connectClient, type GlobalOptions } from '../client.js';
 import { terminalOnly } from '../progress.js';
-import { followProgress } from '../progressInbox.js';
+import { followProgress } from '../../client/progressInbox.js';
 
 const PUSH_TIMEOUT_MS = 60 * 60_000;
 

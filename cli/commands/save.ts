@@ -7,7 +7,7 @@ import { ValidationError } from '../../events/errors.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { withRunRootFile } from '../runRootFile.js';
 import { terminalOnly } from '../progress.js';
-import { followProgress } from '../progressInbox.js';
+import { followProgress } from '../../client/progressInbox.js';
 
 const SAVE_TIMEOUT_MS = 60 * 60_000;
 

@@ -45,6 +45,7 @@ export function registerSystemVerbs(program: Command, verb: Verb): void {
     .option('--label <key=value>', 'a label placement constraints match (repeatable)', collect, [])
     .option('--no-snapshots', 'replay the whole log at every start')
     .option('--bridge <name>', 'none: no default bridge network; run without --network gets none (BERTH_BRIDGE)')
+    .option('--docker-socket <path>', 'the Docker Engine API socket (default <run root>/docker.sock; \'\' turns it off)')
     .option('--retention <duration>', 'keep the history of removed containers this long (default 168h)')
     .option('--log-level <level>', 'error, warn, info (default) or debug (BERTH_LOG_LEVEL)')
     .action(verb('daemon'));

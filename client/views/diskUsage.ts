@@ -36,3 +36,20 @@ export function usageRows(view: DiskUsageView): UsageRow[] {
 
 /** Docker's "1.2MB (50%)". */
 export const percentOf = (part: number, whole: number): string => `${whole === 0 ? 0 : Math.round((part / whole) * 100)}%`;
+
+/** The Engine API's `/system/df`: layers counted once, each image, container and volume with its size. */
+export function dockerDiskUsage(view: DiskUsageView): Record<string, unknown> {
+  const layerSize = (chains: string[]) => sum(chains.map((chain) => view.layers[chain] ?? 0));
+  return {
+    LayersSize: sum(Object.values(view.layers)),
+    Images: view.images.map((i) => ({
+      Id: `sha256:${i.id}`, ParentId: '', RepoTags: i.tags, RepoDigests: [], Created: Math.floor(Date.parse(i.created) / 1000) || 0,
+      Size: layerSize(i.chainIds), SharedSize: -1, VirtualSize: layerSize(i.chainIds), Labels: {}, Containers: i.containers,
+    })),
+    Containers: view.containers.map((c) => ({
+      Id: c.id, Names: [`/${c.name}`], Image: c.image, Created: Math.floor(c.created / 1000), State: c.status, SizeRw: c.size, Labels: {}, Mounts: [],
+    })),
+    Volumes: view.volumes.map((v) => ({ Name: v.name, Driver: 'local', Scope: 'local', UsageData: { Size: v.size, RefCount: v.links } })),
+    BuildCache: [],
+  };
+}

@@ -13,7 +13,7 @@ import { humanDuration, humanSize, truncate } from './human.js';
 /** Docker's statuses, and `lost` (a container of a lost host, in a cluster). */
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead', 'lost'];
 /** Our states that Docker does not have, as Docker's status filter sees them. */
-const DOCKER_STATUS: Record<string, string> = { starting: 'created', stopping: 'running' };
+export const DOCKER_STATUS: Record<string, string> = { starting: 'created', stopping: 'running' };
 
 function sameImage(ref: string, wanted: string): boolean {
   try {

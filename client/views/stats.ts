@@ -33,3 +33,35 @@ export function statsRow(now: StatsView, before?: StatsView): Record<string, str
     PIDs: String(now.pids),
   };
 }
+
+/**
+ * Docker's stats JSON (`GET /containers/{id}/stats`) of a reading and the one before: the
+ * system CPU time is the wall time across every CPU, so that Docker's formula (CPU delta over
+ * system delta, times the CPUs) gives the same share as cpuPercent.
+ */
+export function dockerStats(now: StatsView, before: StatsView | undefined): Record<string, unknown> {
+  const cpu = (s: StatsView | undefined) => ({
+    cpu_usage: { total_usage: s?.cpuUsageNs ?? 0, usage_in_kernelmode: 0, usage_in_usermode: s?.cpuUsageNs ?? 0 },
+    system_cpu_usage: s ? s.read * 1e6 * s.onlineCpus : 0,
+    online_cpus: s?.onlineCpus ?? 0,
+    throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 },
+  });
+  return {
+    name: `/${now.name}`,
+    id: now.id,
+    read: new Date(now.read).toISOString(),
+    preread: before ? new Date(before.read).toISOString() : '0001-01-01T00:00:00Z',
+    pids_stats: { current: now.pids, ...(now.pidsLimit ? { limit: now.pidsLimit } : {}) },
+    blkio_stats: {
+      io_service_bytes_recursive: [
+        { major: 0, minor: 0, op: 'read', value: now.ioReadBytes },
+        { major: 0, minor: 0, op: 'write', value: now.ioWriteBytes },
+      ],
+    },
+    num_procs: 0,
+    storage_stats: {},
+    cpu_stats: cpu(now),
+    precpu_stats: cpu(before),
+    memory_stats: { usage: now.memoryUsage, limit: now.memoryLimit ?? 0, stats: {} },
+  };
+}

@@ -46,6 +46,8 @@ export class Engine {
    * default bridge network; without it the daemon gets `--bridge none` and makes no links.
    */
   netns: string[] | null = null;
+  /** More arguments for the daemon (`--docker-socket PATH`). */
+  daemonArgs: string[] = [];
 
   constructor(readonly dir: string) {
     this.env = { ...process.env, BERTH_ROOT: this.root, BERTH_RUN_ROOT: this.runRoot };
@@ -90,7 +92,7 @@ export class Engine {
     const bridge = this.netns ? [] : ['--bridge', 'none'];
     const env: NodeJS.ProcessEnv = { ...this.env, BERTH_DEBUG: '1' };
     if (this.netns) delete env.BERTH_BRIDGE;
-    this.daemon = spawn(file, [...prefix, DAEMON, '--host-id', 'testhost', ...bridge], { env, stdio: ['ignore', log.fd, log.fd] });
+    this.daemon = spawn(file, [...prefix, DAEMON, '--host-id', 'testhost', ...bridge, ...this.daemonArgs], { env, stdio: ['ignore', log.fd, log.fd] });
     await log.close();
     // Generous: a loaded CI machine can take seconds to replay and reconcile.
     for (let i = 0; i < 1500; i++) {

@@ -1,12 +1,17 @@
 /**
  * The one way a command follows a long request's progress: a fresh inbox the request names, whose
- * Progress messages the daemon sends as layers move, drawn by a view (cli/progress.ts).
+ * Progress messages the daemon sends as layers move, handed to a view (the CLI's bars, the API's JSON stream).
  */
 import { createInbox } from '@nats-io/transport-node';
 import { decode } from '../events/codec.js';
 import { Progress } from '../events/requests.js';
-import type { EngineClient } from './client.js';
-import type { ProgressView } from './progress.js';
+import type { EngineClient } from './engineClient.js';
+
+/** What receives the progress: each update, then the end. */
+export interface ProgressView {
+  update(update: Progress): void;
+  stop(): void;
+}
 
 export interface ProgressFollower {
   /** The inbox to name in the request; undefined without a view (nothing is sent then). */

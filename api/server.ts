@@ -1,0 +1,85 @@
+/**
+ * The Docker Engine API server: HTTP on a unix socket (no TCP listener), over the same engine
+ * client as the CLI (client/), so `docker ps` and `berth ps` agree and every request leaves the
+ * same events. Attach and exec start upgrade the connection (`Upgrade: tcp`, 101).
+ */
+import http, { type IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import fs from 'node:fs/promises';
+import { connectEngine, type EngineTarget } from '../client/connect.js';
+import type { EngineClient } from '../client/engineClient.js';
+import { BerthError } from '../events/errors.js';
+import type { ApiContext, Logger } from './context.js';
+import { ExecRegistry } from './execRegistry.js';
+import { ApiRouter } from './router.js';
+import { prepareSocketPath, restrictSocket } from './socket.js';
+
+export interface DockerApiOptions {
+  /** The socket's path. */
+  socketPath: string;
+  /** The engine the requests go to, reached as the CLI reaches it (the daemon's own host, or its cluster). */
+  target: EngineTarget;
+  log: Logger;
+}
+
+export interface DockerApi {
+  readonly socketPath: string;
+  close(): Promise<void>;
+}
+
+/** Requests that go on longer than this without a byte are ended (a slow client cannot hold a socket forever). */
+const HEADERS_TIMEOUT_MS = 60_000;
+
+export async function startDockerApi(options: DockerApiOptions): Promise<DockerApi> {
+  const client = await connectEngine({ ...options.target, reconnect: true });
+  if (!client) throw new BerthError('the docker API could not reach the daemon');
+  try {
+    return await serve(options, client);
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}
+
+async function serve(options: DockerApiOptions, client: EngineClient): Promise<DockerApi> {
+  const router = new ApiRouter();
+  const context: ApiContext = { client, execs: new ExecRegistry(), log: options.log };
+  const connections = new Set<Duplex>();
+  const server = http.createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 0 }, (req, res) => {
+    void router.serve({ req }, res, context);
+  });
+  server.on('connection', (socket: Duplex) => {
+    connections.add(socket);
+    socket.on('close', () => connections.delete(socket));
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as never);
+    res.shouldKeepAlive = false;
+    void router.serve({ req, upgrade: { socket, head } }, res, context);
+  });
+  server.on('clientError', (_error, socket: Duplex) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  await prepareSocketPath(options.socketPath);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.socketPath, () => { server.off('error', reject); resolve(); });
+  });
+  await restrictSocket(options.socketPath);
+  server.on('error', (error) => options.log.warn('docker API server error', { error: error.message }));
+  options.log.info('docker API listening', { socket: options.socketPath });
+  return {
+    socketPath: options.socketPath,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of connections) socket.destroy();
+      await closed;
+      context.execs.clear();
+      await fs.rm(options.socketPath, { force: true });
+      await client.close().catch(() => {});
+    },
+  };
+}

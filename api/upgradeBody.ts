@@ -1,0 +1,33 @@
+/**
+ * The body of a request that upgrades its connection (exec start's JSON): Node hands over the
+ * raw connection with what followed the headers; the rest of Content-Length is read from it.
+ */
+import type { IncomingMessage } from 'node:http';
+import { HttpError } from './http.js';
+import type { ApiRequest } from './http.js';
+
+export function readUpgradeBody(req: IncomingMessage, upgrade: NonNullable<ApiRequest['upgrade']>, limit: number): Promise<Buffer> {
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (!Number.isInteger(length) || length < 0) return Promise.reject(new HttpError(400, 'invalid Content-Length'));
+  if (length > limit) return Promise.reject(new HttpError(413, `request body too large: ${length} bytes, at most ${limit}`));
+  const { socket, head } = upgrade;
+  if (head.length >= length) return Promise.resolve(head.subarray(0, length));
+  return new Promise((resolve, reject) => {
+    const chunks = [head];
+    let size = head.length;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= length) {
+        cleanup();
+        socket.pause();
+        resolve(Buffer.concat(chunks).subarray(0, length));
+      }
+    };
+    const onEnd = () => { cleanup(); reject(new HttpError(400, 'the connection ended inside the request body')); };
+    const cleanup = () => { socket.off('data', onData); socket.off('end', onEnd); socket.off('error', onEnd); };
+    socket.on('data', onData);
+    socket.once('end', onEnd);
+    socket.once('error', onEnd);
+  });
+}

@@ -1,0 +1,40 @@
+/** `network inspect`'s Docker-shaped JSON (and the API's network list). Pure. */
+import { createHash } from 'node:crypto';
+import type { NetworkView } from '../../events/requests.js';
+
+export function networkJson(n: NetworkView): Record<string, unknown> {
+  return {
+    Name: n.name,
+    Id: n.id,
+    Created: new Date(n.created).toISOString(),
+    Scope: 'local',
+    Driver: n.driver,
+    EnableIPv6: false,
+    IPAM: { Driver: 'default', Options: {}, Config: n.subnet ? [{ Subnet: n.subnet, Gateway: n.gateway }] : [] },
+    Internal: n.internal,
+    Attachable: false,
+    Ingress: false,
+    ConfigFrom: { Network: '' },
+    ConfigOnly: false,
+    Containers: Object.fromEntries(n.endpoints.map((e) => [e.container, {
+      Name: e.name, EndpointID: '', MacAddress: e.mac, IPv4Address: `${e.address}/${e.prefix}`, IPv6Address: '',
+    }])),
+    Options: { ...n.options, ...(n.bridge ? { 'com.docker.network.bridge.name': n.bridge } : {}) },
+    Labels: n.labels,
+    Host: n.host,
+  };
+}
+
+/**
+ * Docker's built-in `host` and `none` networks, which berth has as network modes rather than
+ * as network entities (security.network): listed and inspected as Docker shows them, unless
+ * the daemon lists them itself. The id is fixed per host, as Docker's is per daemon.
+ */
+export function builtinNetworks(listed: NetworkView[], host: string): NetworkView[] {
+  const builtin = (name: 'host' | 'none'): NetworkView => ({
+    name, id: createHash('sha256').update(`${host}/${name}`).digest('hex'), host, driver: name === 'host' ? 'host' : 'null',
+    created: 0, subnet: '', gateway: '', bridge: '', internal: false, labels: {}, options: {}, endpoints: [],
+  });
+  const names = new Set(listed.map((n) => n.name));
+  return [...listed, ...(['host', 'none'] as const).filter((n) => !names.has(n)).map(builtin)];
+}
