@@ -4,7 +4,7 @@
  * commit's upper dir does. Docker's rules: a dir source copies its contents; a file goes into
  * the destination when that ends with `/` or is a dir in the image, else becomes it; several
  * sources need a dir destination; owners are 0:0 from the context (kept from a stage), or
- * `--chown`'s; `--chmod` sets every mode; mtimes are kept. ADD unpacks a local tar archive
+ * `--chown`'s (dirs the image lacks are made with it too, as BuildKit does); `--chmod` sets every mode; mtimes are kept. ADD unpacks a local tar archive
  * (plain or gzip) into the destination. Links are never followed in the sources; in the
  * destination's parents a link of the image is followed inside the image, as the kernel would.
  */
@@ -53,9 +53,10 @@ async function resolveParents(lower: LowerView, rel: string): Promise<string> {
 }
 
 class Stager {
-  constructor(private readonly staging: string, private readonly lower: LowerView) {}
+  /** `created`: the owner of dirs the image lacks (--chown's, as BuildKit makes them; else root). */
+  constructor(private readonly staging: string, private readonly lower: LowerView, private readonly created: { uid: number; gid: number }) {}
 
-  /** Makes the parents of `rel` in the staging dir, each with the image's metadata (or 0755 root). */
+  /** Makes the parents of `rel` in the staging dir, each with the image's metadata (or 0755, owned by `created`). */
   async parents(rel: string): Promise<void> {
     const parts = rel.split('/');
     for (let depth = 1; depth < parts.length; depth++) {
@@ -68,7 +69,7 @@ class Stager {
       await fs.mkdir(there);
       const source = image?.stat.isDirectory() ? image.stat : null;
       await fs.chmod(there, source ? source.mode & 0o7777 : 0o755);
-      await fs.lchown(there, source?.uid ?? 0, source?.gid ?? 0);
+      await fs.lchown(there, source?.uid ?? this.created.uid, source?.gid ?? this.created.gid);
       if (source) await fs.utimes(there, source.atime, source.mtime);
     }
   }
@@ -142,7 +143,7 @@ async function addArchive(stager: Stager, file: string, destRel: string, scratch
  */
 export async function stageCopy(staging: string, scratch: string, root: SourceRoot, layers: string[], work: CopyWork, owner: { uid: number; gid: number } | null): Promise<void> {
   const lower = new LowerView(layers);
-  const stager = new Stager(staging, lower);
+  const stager = new Stager(staging, lower, owner ?? { uid: 0, gid: 0 });
   const mode = work.chmod !== undefined ? parseMode(work.chmod) : undefined;
   const ownerOf = (entry: TreeEntry): Placement => ({
     ...(owner ?? (root.keepOwners ? { uid: entry.stat.uid, gid: entry.stat.gid } : { uid: 0, gid: 0 })),

@@ -61,3 +61,93 @@ t.test('RUN writes a file, COPY of files and a dir with .dockerignore, and the i
   t.same(layerEntries(inspected.RootFS.Layers[2]), ['app/', 'app/hello.txt']);
   t.same(layerEntries(inspected.RootFS.Layers[3]), ['app/', 'app/src/', 'app/src/a.txt', 'app/src/keep/', 'app/src/keep/b.txt']);
 });
+
+t.test('multi-stage with COPY --from, ENV and ARG substitution, WORKDIR and USER, --target, --build-arg, --label, -f, -q', async (t) => {
+  const dir = await context('multi', {
+    'docker/build.Dockerfile': [
+      'ARG BASE=busybox',
+      'FROM ${BASE} AS builder',
+      'ARG GREETING=hello',
+      'ENV OUT=/out WHO=${GREETING:-nobody}',
+      'WORKDIR $OUT',
+      'RUN echo "$WHO from $(pwd)" > made.txt && chown 1000:1000 made.txt',
+      'FROM builder AS unused',
+      'RUN exit 9',
+      'FROM ${BASE}',
+      'COPY --from=builder /out/made.txt /final/',
+      'COPY --chown=1000:1000 data.txt /home/app/',
+      'USER 1000',
+      'WORKDIR /home/app',
+      'RUN id -u > uid.txt 2>&1 || true',
+      'CMD cat /final/made.txt /home/app/data.txt',
+    ].join('\n'),
+    'data.txt': 'data\n',
+  });
+  const result = await engine.berth(['build', '-q', '-f', path.join(dir, 'docker/build.Dockerfile'), '--build-arg', 'GREETING=howdy', '--label', 'team=core', '-t', 'multi', dir]);
+  t.equal(result.code, 0, result.stderr);
+  t.match(result.stdout, /^sha256:[a-f0-9]{64}\n$/, '-q prints only the id');
+  t.equal(result.stderr, '', '-q prints no progress');
+  t.equal(await engine.ok(['run', '--rm', 'multi']), 'howdy from /out\ndata\n', 'the unused stage (exit 9) was not built');
+  t.equal(await engine.ok(['run', '--rm', 'multi', 'sh', '-c', 'stat -c "%u:%g %n" /final/made.txt /home/app/data.txt; id -u; cat uid.txt']),
+    '1000:1000 /final/made.txt\n1000:1000 /home/app/data.txt\n1000\n1000\n', 'owners from the stage and --chown; USER for RUN and the image');
+  const inspected = await engine.inspect('multi');
+  t.same(inspected.Config.Labels, { team: 'core' });
+  t.equal(inspected.Config.User, '1000');
+  t.equal(inspected.Id, result.stdout.trim());
+
+  const target = await engine.berth(['build', '-q', '-f', path.join(dir, 'docker/build.Dockerfile'), '--target', 'builder', '-t', 'multi:builder', dir]);
+  t.equal(target.code, 0, target.stderr);
+  t.equal(await engine.ok(['run', '--rm', 'multi:builder', 'sh', '-c', 'pwd; cat made.txt; echo $WHO']), '/out\nhello from /out\nhello\n', '--target stops at that stage; the ARG default applies');
+});
+
+t.test('the cache: a rebuild is CACHED at every step; a changed file reruns from its step; --no-cache reruns all', async (t) => {
+  const dir = await context('cache', {
+    Dockerfile: ['FROM busybox', 'RUN echo one > /one', 'COPY file.txt /file.txt', 'RUN cat /file.txt > /copy', 'ENV DONE=yes'].join('\n'),
+    'file.txt': 'v1\n',
+  });
+  const first = await engine.berth(['build', '--progress', 'plain', '-t', 'cached', dir]);
+  t.equal(first.code, 0, first.stderr);
+  t.notMatch(first.stderr, /CACHED/);
+  const again = await engine.berth(['build', '-t', 'cached', dir]);
+  t.equal(again.code, 0, again.stderr);
+  t.equal(again.stderr.match(/CACHED/g)?.length, 3, 'every layer step from the cache');
+  t.equal((await engine.inspect('cached')).Id, (await engine.inspect('cached')).Id);
+  const firstId = /writing image (sha256:[a-f0-9]{64})/.exec(first.stderr)![1];
+  t.equal(/writing image (sha256:[a-f0-9]{64})/.exec(again.stderr)![1], firstId, 'the same image');
+
+  // The mtime alone does not count; the content does.
+  const future = new Date(Date.now() + 3600_000);
+  await fs.utimes(path.join(dir, 'file.txt'), future, future);
+  t.equal((await engine.berth(['build', dir])).stderr.match(/CACHED/g)?.length, 3, 'a touched file is still cached');
+  await fs.writeFile(path.join(dir, 'file.txt'), 'v2\n');
+  const changed = await engine.berth(['build', '-t', 'cached', dir]);
+  t.equal(changed.code, 0, changed.stderr);
+  t.equal(changed.stderr.match(/CACHED/g)?.length, 1, 'only the RUN before the COPY is cached');
+  t.equal(await engine.ok(['run', '--rm', 'cached', 'cat', '/copy']), 'v2\n');
+
+  const none = await engine.berth(['build', '--no-cache', dir]);
+  t.equal(none.code, 0, none.stderr);
+  t.notMatch(none.stderr, /CACHED/);
+});
+
+t.test('a failing RUN: its exit code and line, exit 1, no image tagged, no container left', async (t) => {
+  const dir = await context('failing', { Dockerfile: ['FROM busybox', 'RUN echo before', 'RUN echo oops >&2; exit 3'].join('\n') });
+  const result = await engine.berth(['build', '-t', 'failing', dir]);
+  t.equal(result.code, 1);
+  t.match(result.stderr, /#\d+ [0-9.]+ oops/, 'the failing step\'s output is shown');
+  t.match(result.stderr, /ERROR: failed to solve: Dockerfile:3: RUN: process "\/bin\/sh -c echo oops >&2; exit 3" did not complete successfully: exit code: 3\n$/);
+  t.equal((await engine.berth(['inspect', 'failing'])).code, 1, 'no image tagged');
+  t.equal((await engine.ok(['ps', '-aq'])).trim(), '', 'no container left');
+
+  const bad = await context('bad', { Dockerfile: 'FROM busybox\nFOO bar\n' });
+  const parse = await engine.berth(['build', bad]);
+  t.equal(parse.code, 1);
+  t.equal(parse.stderr, 'ERROR: failed to solve: dockerfile parse error on line 2: unknown instruction: FOO\n');
+  const missing = await engine.berth(['build', path.join(engine.dir, 'nowhere')]);
+  t.equal(missing.code, 1);
+  t.match(missing.stderr, /^ERROR: unable to prepare context: path ".*nowhere" not found\n$/);
+  const noSource = await context('nosource', { Dockerfile: 'FROM busybox\nCOPY absent /x\n' });
+  const absent = await engine.berth(['build', noSource]);
+  t.equal(absent.code, 1);
+  t.match(absent.stderr, /"\/absent": not found/);
+});
