@@ -63,7 +63,8 @@ export class HostBuildEffects implements BuildEffects {
       env: work.env,
       workingDir: work.workingDir,
       autoRemove: false,
-      labels: {},
+      // Marks the build's containers, so that one a crash leaves behind can be told apart.
+      labels: { 'berth.build': this.ctx.id },
       // A RUN runs as the stage's USER, root when none (never the base image's own User).
       security: { user: work.user || '0', ...(special ? { network: network as 'none' | 'host' } : {}) },
       ...(!special || this.options.extraHosts?.length

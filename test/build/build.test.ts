@@ -151,3 +151,23 @@ t.test('a failing RUN: its exit code and line, exit 1, no image tagged, no conta
   t.equal(absent.code, 1);
   t.match(absent.stderr, /"\/absent": not found/);
 });
+
+t.test('ADD unpacks a local tar; the history records each step as Docker does', async (t) => {
+  const dir = await context('add', {
+    Dockerfile: ['FROM busybox', 'LABEL stage=add', 'ADD files.tar.gz /opt/', 'ADD plain.txt /opt/plain.txt', 'ENTRYPOINT ["cat"]', 'CMD ["/opt/inner/x.txt"]'].join('\n'),
+    'plain.txt': 'plain\n',
+  });
+  await fs.mkdir(path.join(engine.dir, 'tarsrc/inner'), { recursive: true });
+  await fs.writeFile(path.join(engine.dir, 'tarsrc/inner/x.txt'), 'from the tar\n');
+  execFileSync('tar', ['-czf', path.join(dir, 'files.tar.gz'), '--owner=7', '--group=8', '-C', path.join(engine.dir, 'tarsrc'), 'inner']);
+  const result = await engine.berth(['build', '-t', 'added', dir]);
+  t.equal(result.code, 0, result.stderr);
+  t.equal(await engine.ok(['run', '--rm', 'added']), 'from the tar\n', 'ENTRYPOINT and CMD as exec forms');
+  t.equal(await engine.ok(['run', '--rm', '--entrypoint', 'stat', 'added', '-c', '%u:%g', '/opt/inner/x.txt']), '7:8\n', 'owners from the tar');
+  t.equal(await engine.ok(['run', '--rm', 'added', '/opt/plain.txt']), 'plain\n');
+  const history = await engine.ok(['history', '--no-trunc', '--format', '{{.CreatedBy}}|{{.Size}}', 'added']).catch(() => engine.ok(['history', '--no-trunc', 'added']));
+  t.match(history, /CMD \["\/opt\/inner\/x.txt"\]/);
+  t.match(history, /ENTRYPOINT \["cat"\]/);
+  t.match(history, /ADD files.tar.gz \/opt\//);
+  t.match(history, /LABEL stage=add/);
+});
