@@ -11,6 +11,7 @@ import { ContainerRuntimeHandler, RUNTIME_OPS } from './handlers/containerRuntim
 import { ContainerCopyHandler, COPY_OPS } from './handlers/containerCopy.js';
 import { ContainerCommitHandler, COMMIT_OPS } from './handlers/containerCommit.js';
 import { ImageHandler } from './handlers/image.js';
+import { BuildHandler, BUILD_OPS } from './handlers/build.js';
 import { PruneHandler, PRUNE_OPS } from './handlers/prune.js';
 import { SystemHandler } from './handlers/system.js';
 import { VolumeHandler } from './handlers/volume.js';
@@ -27,6 +28,7 @@ export class RequestHandler {
   private readonly copies: ContainerCopyHandler;
   private readonly commits: ContainerCommitHandler;
   private readonly images: ImageHandler;
+  private readonly builds: BuildHandler;
   private readonly prunes: PruneHandler;
   private readonly system: SystemHandler;
   private readonly volumes: VolumeHandler;
@@ -39,6 +41,7 @@ export class RequestHandler {
     this.copies = new ContainerCopyHandler(host);
     this.commits = new ContainerCommitHandler(host);
     this.images = new ImageHandler(host);
+    this.builds = new BuildHandler(host);
     this.prunes = new PruneHandler(host);
     this.system = new SystemHandler(host, VERSION);
     this.volumes = new VolumeHandler(host);
@@ -63,6 +66,7 @@ export class RequestHandler {
         if (request.op.startsWith('volume.')) return this.volumes.handle(request as Extract<Request, { op: `volume.${string}` }>, ctx);
         if (PRUNE_OPS.has(request.op)) return this.prunes.handle(request as Parameters<PruneHandler['handle']>[0], ctx);
         if (COPY_OPS.has(request.op)) return this.copies.handle(request as Parameters<ContainerCopyHandler['handle']>[0]);
+        if (BUILD_OPS.has(request.op)) return this.builds.handle(request as Parameters<BuildHandler['handle']>[0], ctx);
         if (COMMIT_OPS.has(request.op)) return this.commits.handle(request as Parameters<ContainerCommitHandler['handle']>[0], ctx);
         if (RUNTIME_OPS.has(request.op)) return this.runtime.handle(request as Parameters<ContainerRuntimeHandler['handle']>[0], ctx);
         if (request.op.startsWith('container.')) return this.containers.handle(request as Extract<Request, { op: `container.${string}` }>, ctx);

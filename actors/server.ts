@@ -8,7 +8,7 @@ import { decode, encode } from '../events/codec.js';
 import { NatsClusterState } from '../nats/store/clusterState.js';
 import { readHostStatuses } from './hostStatus.js';
 import { BerthError, errorToWire } from '../events/errors.js';
-import { OutputChunk, Progress, Reply, RequestEnvelope } from '../events/requests.js';
+import { BuildEvent, OutputChunk, Progress, Reply, RequestEnvelope } from '../events/requests.js';
 import type { Host } from './host.js';
 import type { NodeRecord } from './node.js';
 import { RequestHandler } from './requests.js';
@@ -56,6 +56,7 @@ export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord, 
         id: envelope.id,
         publish: (subject, chunk) => nc.publish(subject, encode(OutputChunk, chunk)),
         publishProgress: (subject, update) => nc.publish(subject, encode(Progress, update)),
+        publishBuild: (subject, event) => nc.publish(subject, encode(BuildEvent, event)),
       }))
       .then((result): Reply => ({ ok: true, result }), (error: unknown): Reply => ({ ok: false, error: errorToWire(error) }));
     recent.set(envelope.id, reply);

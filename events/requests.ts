@@ -15,15 +15,17 @@ import { systemRequests, systemResults } from './requests/system.js';
 import { volumeRequests, volumeResults } from './requests/volume.js';
 import { WireError } from './errors.js';
 import { networkRequests, networkResults } from './requests/network.js';
+import { buildRequests, buildResults } from './requests/build.js';
 
 export { CreateSpec, ContainerView } from './requests/container.js';
 export { StatsView } from './requests/containerRuntime.js';
 export { ImageView, Progress } from './requests/image.js';
 export { VolumeView } from './requests/volume.js';
 export { NetworkView } from './requests/network.js';
+export { BuildEvent, BuildOptions } from './requests/build.js';
 export { InfoView, DiskUsageView } from './requests/system.js';
 
-export const Request = z.discriminatedUnion('op', [...systemRequests, ...containerRequests, ...containerRuntimeRequests, ...containerCopyRequests, ...containerCommitRequests, ...pruneRequests, ...imageRequests, ...volumeRequests, ...networkRequests, ...nodeRequests]);
+export const Request = z.discriminatedUnion('op', [...systemRequests, ...containerRequests, ...containerRuntimeRequests, ...containerCopyRequests, ...containerCommitRequests, ...pruneRequests, ...imageRequests, ...volumeRequests, ...networkRequests, ...nodeRequests, ...buildRequests]);
 export type Request = z.infer<typeof Request>;
 export type Op = Request['op'];
 
@@ -32,7 +34,7 @@ export const RequestEnvelope = z.object({ id: z.string().min(1), request: Reques
 export type RequestEnvelope = z.infer<typeof RequestEnvelope>;
 
 /** The result each op replies with. */
-export const Results = { ...systemResults, ...containerResults, ...containerRuntimeResults, ...containerCopyResults, ...containerCommitResults, ...pruneResults, ...imageResults, ...volumeResults, ...networkResults, ...nodeResults } satisfies Record<Op, z.ZodType>;
+export const Results = { ...systemResults, ...containerResults, ...containerRuntimeResults, ...containerCopyResults, ...containerCommitResults, ...pruneResults, ...imageResults, ...volumeResults, ...networkResults, ...nodeResults, ...buildResults } satisfies Record<Op, z.ZodType>;
 export type Result<O extends Op> = z.infer<(typeof Results)[O]>;
 
 

@@ -19,6 +19,7 @@ import { importRootfs, type ImportOptions } from './images/importer.js';
 import { commitContainer, type CommitRequest } from './images/commit.js';
 import type { ContainerRunConfig } from './images/commitConfig.js';
 import { ImageStore } from './images/store.js';
+import { BuildStore } from './build/buildStore.js';
 import { hexOf } from './images/digest.js';
 import { layerSize } from './images/layerStore.js';
 import { treeSize } from './diskUsage.js';
@@ -370,6 +371,11 @@ export class Worker {
   /** Registry and archive operations on the image store (runtime/images/store.ts). */
   get images(): ImageStore {
     return new ImageStore(this.layout);
+  }
+
+  /** The builder's store operations (runtime/build/buildStore.ts). */
+  get builds(): BuildStore {
+    return new BuildStore(this.layout);
   }
 
   importImage(file: string, tags: string[], options: ImportOptions): Promise<ImageRecord> {

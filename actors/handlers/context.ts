@@ -1,6 +1,6 @@
 /** What a request handler may use besides the host. */
 import type { OutputChunk } from '../../events/requests.js';
-import type { Progress } from '../../events/requests.js';
+import type { BuildEvent, Progress } from '../../events/requests.js';
 
 export interface RequestContext {
   /** The request id: event ids derive from it. */
@@ -9,4 +9,6 @@ export interface RequestContext {
   publish(subject: string, chunk: OutputChunk): void;
   /** Publishes a pull's progress to the inbox its request named. */
   publishProgress(subject: string, update: Progress): void;
+  /** Publishes a build's event to the inbox its request named. */
+  publishBuild?(subject: string, event: BuildEvent): void;
 }

@@ -52,6 +52,22 @@ export function registerImageVerbs(program: Command, verb: Verb): void {
   image.command('inspect').description('Show images as JSON').argument('<images...>')
     .option('-f, --format <format>', 'json (default) or a Go template like \'{{.Id}}\'')
     .addOption(new Option('--type <type>').default('image').hideHelp()).action(verb('inspect'));
+  const build = (cmd: Command) => cmd.description('Build an image from a Dockerfile').argument('<context>', 'a directory, or - for a tar (or a Dockerfile) on stdin')
+    .option('-t, --tag <name>', 'name:tag for the image (repeatable)', collect, [])
+    .option('-f, --file <file>', 'the Dockerfile (default: PATH/Dockerfile; - for stdin)')
+    .option('--build-arg <key=value>', 'a build-time variable (repeatable; KEY alone takes it from the environment)', collect, [])
+    .option('--target <stage>', 'the stage to build')
+    .option('--no-cache', 'do not use the cache')
+    .option('--label <key=value>', 'a label for the image (repeatable)', collect, [])
+    .option('--network <mode>', 'the RUN steps\' network: none (default), host, or a network\'s name')
+    .option('-q, --quiet', 'print only the image id')
+    .option('--iidfile <file>', 'write the image id to the file')
+    .option('--progress <mode>', 'auto, plain, tty or quiet (all print BuildKit\'s plain lines for now)')
+    .option('--platform <platform>', 'the host\'s platform only')
+    .option('--add-host <host:ip>', 'an /etc/hosts line for the RUN steps (repeatable)', collect, [])
+    .action(verb('build'));
+  build(program.command('build'));
+  build(image.command('build'));
   program.command('rmi').description('Remove images').argument('<images...>')
     .option('-f, --force', 'remove even when a container uses it').action(verb('rmi'));
 }

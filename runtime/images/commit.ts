@@ -23,25 +23,34 @@ export type CommitRequest = Omit<CommitMeta, 'diffId'> & {
   progress?: ProgressReport;
 };
 
-/** The layer of `upper` in the store: its diff id and size, or null when the upper dir is empty. */
-async function storeUpperLayer(layout: Layout, parent: ImageRecord, upper: string, request: CommitRequest, freeze: <T>(work: () => Promise<T>) => Promise<T>): Promise<{ diffId: string; size: number } | null> {
-  const report = (status: 'writing' | 'written', bytes: number) => request.progress?.({ layer: request.container, status, bytes, total: 0 });
+/**
+ * The layer of `upper` (an overlay upper dir, or any dir laid out as one) over the layers
+ * `parentDiffIds`, in the store: its diff id and size, or null when the dir is empty. `report`
+ * hears the tar's bytes as it is written; `freeze` runs the writing (commit freezes the container).
+ */
+export async function storeUpperLayer(
+  layout: Layout,
+  parentDiffIds: string[],
+  upper: string,
+  report?: (status: 'writing' | 'written', bytes: number) => void,
+  freeze: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
+): Promise<{ diffId: string; size: number } | null> {
   await fs.mkdir(layout.blobsDir, { recursive: true, mode: 0o700 });
   const tmpBlob = path.join(layout.blobsDir, `.tmp-${randomBytes(8).toString('hex')}`);
   try {
     const handle = await fs.open(tmpBlob, 'wx', 0o600);
     const file = handle.createWriteStream();
     let out: Writable = file;
-    if (request.progress) {
+    if (report) {
       const counter = countingStream((bytes) => report('writing', bytes));
       pipeline(counter, file, () => {});
       out = counter;
     }
     const entries = await freeze(() => writeUpperLayer(upper, out));
     if (!file.closed) await once(file, 'close');
-    report('written', file.bytesWritten);
+    report?.('written', file.bytesWritten);
     if (entries === 0) return null;
-    const { diffId, size } = await unpackBlobFile(layout, tmpBlob, null, (d) => chainIds([...parent.diffIds, d]).at(-1)!);
+    const { diffId, size } = await unpackBlobFile(layout, tmpBlob, null, (d) => chainIds([...parentDiffIds, d]).at(-1)!);
     await fs.rename(tmpBlob, layout.blob(hexOf(diffId)));
     return { diffId, size };
   } finally {
@@ -62,7 +71,8 @@ export async function commitContainer(
   freeze: <T>(work: () => Promise<T>) => Promise<T>,
 ): Promise<ImageRecord> {
   const parentBlob = JSON.parse(await fs.readFile(layout.blob(hexOf(parent.configDigest)), 'utf8'));
-  const layer = await storeUpperLayer(layout, parent, upper, request, freeze);
+  const report = request.progress && ((status: 'writing' | 'written', bytes: number) => request.progress?.({ layer: request.container, status, bytes, total: 0 }));
+  const layer = await storeUpperLayer(layout, parent.diffIds, upper, report || undefined, freeze);
   const { tags: _tags, progress: _progress, ...meta } = request;
   const blob = commitConfig(parentBlob, parent, container, { ...meta, diffId: layer?.diffId ?? null });
   const bytes = JSON.stringify(blob);
