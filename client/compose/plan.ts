@@ -6,6 +6,7 @@
  * services no longer in the file are orphans. Services come in start order, each with the
  * dependencies it waits for.
  */
+import { hasStatusTag } from '../../events/containerStatus.js';
 import { configHash, containerName, LABEL } from './labels.js';
 import type { DependencyCondition, Network, Project, Volume } from './model.js';
 import { startOrder, withDependencies } from './order.js';
@@ -70,7 +71,7 @@ function planService(project: Project, name: string, existing: ExistingContainer
     const changed = container.labels[LABEL.configHash] !== hash;
     if (!options.noRecreate && (options.forceRecreate || changed)) {
       steps.push({ kind: 'recreate', number: numberOf(container), name: containerName(project, service, numberOf(container)), container });
-    } else if (container.status === 'running' || container.status === 'restarting') {
+    } else if (hasStatusTag(container.status, 'wanted')) {
       steps.push({ kind: 'keep', container });
     } else {
       steps.push({ kind: 'start', container });
