@@ -136,4 +136,24 @@ services:
   t.equal(up.code, 1);
   t.match(up.stderr, /service "init" didn't complete successfully: exit 3/);
   t.notMatch(await engine.ok(['ps', '-a', '--format', '{{.Names}}']), /fail-app/, 'app was never created');
+
+  // up without -d prints each container's output after its name, and ends when they have all exited.
+  await fs.writeFile(file, `
+services:
+  one:
+    image: busybox
+    network_mode: none
+    command: sh -c 'echo first line; echo second line'
+  two:
+    image: busybox
+    network_mode: none
+    command: echo from two
+    depends_on:
+      one: {condition: service_completed_successfully}
+`);
+  const attached = await engine.berth(['compose', '-f', file, '-p', 'attach', 'up'], { timeoutMs: 60_000 });
+  t.equal(attached.code, 0, attached.stderr);
+  t.match(attached.stdout, /^Attaching to one-1, two-1$/m);
+  t.match(attached.stdout, /^one-1 {2}\| first line\none-1 {2}\| second line$/m);
+  t.match(attached.stdout, /^two-1 {2}\| from two$/m);
 });
