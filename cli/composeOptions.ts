@@ -25,7 +25,7 @@ export function loadFromFlags(flags: ComposeFlags): Project {
 
 /** Compose's progress lines on stderr: ` Container app-web-1  Started`. */
 export function printProgress(kind: string, name: string, state: string): void {
-  process.stderr.write(` ${kind} ${name}  ${state}\n`);
+  process.stderr.write(kind === 'Warning' ? `WARN[0000] ${name}\n` : ` ${kind} ${name}  ${state}\n`);
 }
 
 /** The project's containers (not one-off ones) of the services named (all when none), as the engine lists them. */

@@ -1,7 +1,7 @@
 /** `berth compose down [-v] [--remove-orphans] [-t N]`: the project's containers stopped and removed (dependents first), then its networks, and with -v its volumes. */
 import { NotFoundError } from '../../events/errors.js';
 import { planDown } from '../../client/compose/plan.js';
-import { existingContainer, removeContainer } from '../../client/compose/up.js';
+import { existingContainer, orphanWarning, removeContainer } from '../../client/compose/up.js';
 import { connectClient } from '../client.js';
 import { loadFromFlags, printProgress, type ComposeFlags } from '../composeOptions.js';
 
@@ -11,7 +11,7 @@ export default async function composeDown(opts: { volumes?: boolean; removeOrpha
   try {
     const views = await client.request({ op: 'container.list', all: true });
     const plan = planDown(project, views.map(existingContainer), { volumes: opts.volumes ?? false, removeOrphans: opts.removeOrphans ?? false });
-    if (plan.orphans.length) process.emitWarning(`Found orphan containers (${plan.orphans.map((orphan) => orphan.name).join(', ')}) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
+    if (plan.orphans.length) printProgress('Warning', orphanWarning(plan.orphans), '');
     const timeout = opts.timeout === undefined ? undefined : Number(opts.timeout);
     for (const container of plan.containers) await removeContainer(client, project, container, printProgress, opts.volumes ?? false, timeout);
     const gone = (error: unknown) => { if (!(error instanceof NotFoundError)) throw error; };

@@ -16,8 +16,13 @@ import { extraNetworks, serviceCreateOptions } from './toCreate.js';
 import { waitCondition } from './waitCondition.js';
 import { stopTimeoutSeconds } from './stop.js';
 
-/** Progress as Compose prints it: ` Container app-web-1  Started`. */
-export type Progress = (kind: 'Network' | 'Volume' | 'Container' | 'Image', name: string, state: string) => void;
+/** Progress as Compose prints it: ` Container app-web-1  Started`; `Warning`: one line of advice (the name is the text). */
+export type Progress = (kind: 'Network' | 'Volume' | 'Container' | 'Image' | 'Warning', name: string, state: string) => void;
+
+/** Compose's advice when a project has containers of services no longer in its files. */
+export function orphanWarning(orphans: ExistingContainer[]): string {
+  return `Found orphan containers (${orphans.map((orphan) => orphan.name).join(', ')}) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`;
+}
 
 /** What a plan needs to know of the engine: the containers, networks and volumes that exist. */
 export async function engineState(client: EngineClient): Promise<{ containers: ExistingContainer[]; networks: string[]; volumes: string[] }> {
@@ -96,9 +101,11 @@ export async function executeUp(client: EngineClient, project: Project, plan: Up
     progress('Volume', volume.name, 'Created');
   }
   await ensureImages(client, project, plan, progress);
+  const publishing = plan.services.filter((entry) => project.services[entry.service].ports.length).map((entry) => entry.service);
+  if (publishing.length) progress('Warning', `published ports are not supported by this engine yet; the ports of ${publishing.join(', ')} are not published`, '');
   if (plan.removeOrphans) for (const orphan of plan.orphans) await removeContainer(client, project, orphan, progress);
   else if (plan.orphans.length) {
-    process.emitWarning(`Found orphan containers (${plan.orphans.map((orphan) => orphan.name).join(', ')}) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
+    progress('Warning', orphanWarning(plan.orphans), '');
   }
   const containers = new Map<string, Array<{ id: string; name: string }>>();
   for (const entry of plan.services) {
@@ -109,7 +116,7 @@ export async function executeUp(client: EngineClient, project: Project, plan: Up
           await waitCondition(client, container, dependency.service, dependency.condition);
         } catch (error) {
           if (dependency.required) throw error;
-          process.emitWarning(`optional dependency "${dependency.service}" failed: ${(error as Error).message}`);
+          progress('Warning', `optional dependency "${dependency.service}" failed: ${(error as Error).message}`, '');
           continue;
         }
         if (dependency.condition === 'service_healthy') progress('Container', container.name, 'Healthy');
