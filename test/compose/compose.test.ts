@@ -87,6 +87,14 @@ t.test('a two-service project: up, ps, logs, exec, run, up again, a change, down
   const ls = await engine.berth(['compose', 'ls']);
   t.match(ls.stdout, /^demo\s+running\(2\)\s+/m);
 
+  // stop and start: every container, dependents stopped first.
+  const stop = await compose('stop');
+  t.equal(stop.code, 0, stop.stderr);
+  t.ok(stop.stderr.indexOf('demo-web-1  Stopped') < stop.stderr.indexOf('demo-db-1  Stopped'), 'web stops before db');
+  t.match((await compose('ps', '-a')).stdout, /^demo-db-1\s.*Exited/m);
+  t.equal((await compose('start')).code, 0);
+  t.match((await compose('ps')).stdout, /^demo-web-1\s.*Up/m);
+
   // up again: nothing changes.
   const ids = async () => (await engine.ok(['ps', '-aq', '--no-trunc'])).split('\n').filter(Boolean).sort();
   const before = await ids();
@@ -99,8 +107,9 @@ t.test('a two-service project: up, ps, logs, exec, run, up again, a change, down
   const anonymousBefore = web.Mounts.find((mount: { Destination: string }) => mount.Destination === '/cache').Name;
   const dbId = (await engine.inspect('demo-db-1')).Id;
   await fs.writeFile(file, composeFile('changed'));
-  const changed = await compose('up', '-d');
+  const changed = await compose('up', '-d', '--wait');
   t.equal(changed.code, 0, changed.stderr);
+  t.match(changed.stderr, /Container demo-db-1 {2}Healthy/, '--wait waits for the healthcheck');
   t.match(changed.stderr, /Container demo-web-1 {2}Recreated/);
   t.equal((await engine.inspect('demo-db-1')).Id, dbId, 'db is left alone');
   const recreated = await engine.inspect('demo-web-1');
