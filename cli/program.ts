@@ -12,6 +12,7 @@ import { registerImageVerbs } from './verbs/image.js';
 import { registerSystemVerbs } from './verbs/system.js';
 import { registerVolumeVerbs } from './verbs/volume.js';
 import { registerNetworkVerbs } from './verbs/network.js';
+import { registerComposeVerbs } from './verbs/compose.js';
 
 /** Runs a verb's module with the global flags merged in, and exits with the code it returns. */
 function verb(name: string) {
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   registerVolumeVerbs(program, verb);
   registerNetworkVerbs(program, verb);
   registerHostVerbs(program, verb);
+  registerComposeVerbs(program, verb);
   return program;
 }
 

@@ -1,0 +1,63 @@
+import t from 'tap';
+import { buildCreateRequest } from '../createOptions.js';
+import type { Project, Service } from './model.js';
+import { extraNetworks, serviceCreateOptions } from './toCreate.js';
+import { parseGoDuration } from './duration.js';
+
+const base: Service = {
+  name: 'web', image: 'busybox', environment: {}, ports: [], expose: [], volumes: [], tmpfs: [], networks: { default: null }, depends_on: {}, labels: {},
+  cap_add: [], cap_drop: [], ulimits: {}, extra_hosts: [], dns: [], dns_search: [], dns_opt: [], profiles: [], scale: 1, placement: [],
+};
+const project = (service: Service): Project => ({
+  name: 'app', workingDir: '/p', files: ['/p/compose.yaml'], disabled: [], services: { [service.name]: service },
+  networks: { default: { name: 'app_default', external: false, labels: {}, driver_opts: {} }, back: { name: 'app_back', external: false, labels: {}, driver_opts: {} } },
+  volumes: { data: { name: 'app_data', external: false, labels: {}, driver_opts: {} } },
+});
+
+t.test('a service\'s keys become the container\'s Config and HostConfig', async (t) => {
+  const service: Service = {
+    ...base, command: ['httpd', '-f'], entrypoint: null, environment: { A: '1', UNSET: null }, user: '1000:1000', working_dir: '/srv', hostname: 'h',
+    init: true, read_only: true, cap_add: ['NET_ADMIN'], cap_drop: ['ALL'], stop_signal: 'SIGQUIT', restart: 'on-failure:3',
+    ulimits: { nofile: { soft: 1024, hard: 2048 } }, extra_hosts: ['db:10.0.0.2'], dns: ['10.0.0.53'], mem_limit: 64 * 1024 * 1024, pids_limit: 50,
+    healthcheck: { test: ['CMD', 'wget', '-q', 'http://x/a b'], interval: '1m30s', retries: 3 },
+    volumes: [{ type: 'volume', source: 'data', target: '/data', read_only: true }, { type: 'volume', target: '/cache' }, { type: 'bind', source: '/p/conf', target: '/conf', bind: { create_host_path: true } }],
+    tmpfs: ['/run:size=1m'],
+    networks: { default: null, back: { aliases: ['api'] } },
+  };
+  const spec = buildCreateRequest(serviceCreateOptions(project(service), service, { name: 'app-web-1', number: 1, anonymousVolumes: { '/cache': 'abc' } }));
+  t.match(spec, {
+    name: 'app-web-1', imageRef: 'busybox', cmd: ['httpd', '-f'], entrypoint: [], env: ['A=1'], workingDir: '/srv', hostname: 'h', init: true,
+    stopSignal: 'SIGQUIT', restartPolicy: { name: 'on-failure', maximumRetryCount: 3 }, memoryBytes: 64 * 1024 * 1024, pidsLimit: 50,
+    security: { capAdd: ['NET_ADMIN'], capDrop: ['ALL'], readOnly: true, user: '1000:1000', ulimits: [{ name: 'nofile', soft: 1024, hard: 2048 }] },
+    health: { cmd: "wget -q 'http://x/a b'", intervalMs: 90_000, retries: 3 },
+    networking: { network: 'app_default', aliases: ['web'], extraHosts: ['db:10.0.0.2'], dns: ['10.0.0.53'] },
+  });
+  t.match(spec.labels, { 'com.docker.compose.project': 'app', 'com.docker.compose.service': 'web', 'com.docker.compose.container-number': '1', 'com.docker.compose.oneoff': 'False' });
+  t.match(spec.mounts, [
+    { type: 'volume', source: 'app_data', destination: '/data', readOnly: true },
+    { type: 'volume', source: 'abc', destination: '/cache', anonymous: true },
+    { type: 'bind', source: '/p/conf', destination: '/conf', createSource: true },
+    { type: 'tmpfs', destination: '/run', tmpfsSize: 1024 * 1024 },
+  ]);
+  t.same(extraNetworks(project(service), service), [{ name: 'app_back', aliases: ['web', 'api'] }]);
+});
+
+t.test('network_mode and the healthcheck\'s forms', async (t) => {
+  const none = { ...base, network_mode: 'none', networks: undefined, healthcheck: { disable: true } };
+  const spec = buildCreateRequest(serviceCreateOptions(project(none), none, { name: 'n', number: 1 }));
+  t.equal(spec.security?.network, 'none');
+  t.equal(spec.networking, undefined);
+  t.same(spec.health, { none: true });
+  const shared = { ...base, network_mode: 'service:db', networks: undefined, healthcheck: { test: ['CMD-SHELL', 'test -f /ready'] } };
+  const joined = buildCreateRequest(serviceCreateOptions(project(shared), shared, { name: 'n', number: 1 }));
+  t.equal(joined.networking?.network, 'container:app-db-1');
+  t.same(joined.health, { cmd: 'test -f /ready' });
+  t.throws(() => serviceCreateOptions(project(base), { ...base, restart: 'sometimes' }, { name: 'n', number: 1 }), /invalid restart policy: sometimes/);
+});
+
+t.test('Go durations', async (t) => {
+  t.equal(parseGoDuration('1m30s', 'x'), 90_000);
+  t.equal(parseGoDuration('300ms', 'x'), 300);
+  t.equal(parseGoDuration('1.5s', 'x'), 1500);
+  t.throws(() => parseGoDuration('10', 'services.web.stop_grace_period'), /services.web.stop_grace_period: invalid duration "10"/);
+});

@@ -1,0 +1,157 @@
+/**
+ * `compose up` carried out through the engine client: the plan's networks and volumes, the
+ * images that are missing pulled, then each service in start order, after waiting for the
+ * dependencies it names, its containers kept, started, created or recreated (a recreated
+ * container gets its predecessor's anonymous volumes), and the orphans removed when asked.
+ */
+import { NotFoundError } from '../../events/errors.js';
+import type { ContainerView } from '../../events/requests.js';
+import { buildCreateRequest } from '../createOptions.js';
+import type { EngineClient } from '../engineClient.js';
+import { ComposeError } from './errors.js';
+import { LABEL, resourceLabels } from './labels.js';
+import type { Project } from './model.js';
+import type { ExistingContainer, UpPlan } from './plan.js';
+import { extraNetworks, serviceCreateOptions } from './toCreate.js';
+import { waitCondition } from './waitCondition.js';
+import { stopTimeoutSeconds } from './stop.js';
+
+/** Progress as Compose prints it: ` Container app-web-1  Started`; `Warning`: one line of advice (the name is the text). */
+export type Progress = (kind: 'Network' | 'Volume' | 'Container' | 'Image' | 'Warning', name: string, state: string) => void;
+
+/** Compose's advice when a project has containers of services no longer in its files. */
+export function orphanWarning(orphans: ExistingContainer[]): string {
+  return `Found orphan containers (${orphans.map((orphan) => orphan.name).join(', ')}) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`;
+}
+
+/** What a plan needs to know of the engine: the containers, networks and volumes that exist. */
+export async function engineState(client: EngineClient): Promise<{ containers: ExistingContainer[]; networks: string[]; volumes: string[] }> {
+  const [containers, networks, volumes] = await Promise.all([
+    client.request({ op: 'container.list', all: true }),
+    client.request({ op: 'network.list' }),
+    client.request({ op: 'volume.list' }),
+  ]);
+  return { containers: containers.map(existingContainer), networks: networks.map((network) => network.name), volumes: volumes.map((volume) => volume.name) };
+}
+
+export function existingContainer(view: ContainerView): ExistingContainer {
+  return { id: view.id, name: view.config.name, labels: view.config.labels, status: view.status };
+}
+
+async function ensureImages(client: EngineClient, project: Project, plan: UpPlan, progress: Progress): Promise<void> {
+  const images = new Set(plan.services.filter((entry) => entry.steps.some((step) => step.kind === 'create' || step.kind === 'recreate'))
+    .flatMap((entry) => (project.services[entry.service].image ? [project.services[entry.service].image!] : [])));
+  for (const image of images) {
+    try {
+      await client.request({ op: 'image.inspect', ref: image });
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      progress('Image', image, 'Pulling');
+      await client.request({ op: 'image.pull', ref: image }, 10 * 60_000).catch((cause: unknown) => {
+        throw new ComposeError(`pull access denied or failed for ${image}: ${cause instanceof Error ? cause.message : String(cause)}`, 18, { cause });
+      });
+      progress('Image', image, 'Pulled');
+    }
+  }
+}
+
+/** Creates (and starts) one container of a service; joins its other networks before the start. */
+async function createContainer(client: EngineClient, project: Project, service: string, placement: { name: string; number: number; anonymousVolumes?: Record<string, string> }): Promise<{ id: string; name: string }> {
+  const spec = buildCreateRequest(serviceCreateOptions(project, project.services[service], placement));
+  const others = extraNetworks(project, project.services[service]);
+  const created = await client.request({ op: 'container.create', spec, start: others.length === 0 });
+  for (const network of others) {
+    await client.request({ op: 'network.connect', ref: network.name, container: created.id, aliases: network.aliases, ...(network.ip ? { ip: network.ip } : {}) });
+  }
+  if (others.length) await client.request({ op: 'container.start', ref: created.id });
+  return { id: created.id, name: created.name };
+}
+
+/** The anonymous volumes of a container, by destination, to mount again in its replacement. */
+async function anonymousVolumes(client: EngineClient, id: string): Promise<Record<string, string>> {
+  const view = await client.request({ op: 'container.inspect', ref: id });
+  return Object.fromEntries((view.config.mounts ?? []).filter((mount) => mount.type === 'volume' && mount.anonymous).map((mount) => [mount.destination, mount.source]));
+}
+
+/** Stops (its grace period, or `timeoutSeconds`) and removes a container; `volumes`: its anonymous volumes too. */
+export async function removeContainer(client: EngineClient, project: Project, container: ExistingContainer, progress: Progress, volumes = false, timeoutSeconds?: number): Promise<void> {
+  const service = project.services[container.labels[LABEL.service] ?? ''];
+  progress('Container', container.name, 'Stopping');
+  // A volume mounted again by a recreate is anonymous in the file's sense though named in the
+  // container's: with -v, every anonymous volume it had goes with it.
+  const anonymous = volumes ? Object.values(await anonymousVolumes(client, container.id).catch(() => ({}))) : [];
+  await client.request({ op: 'container.stop', ref: container.id, timeoutSeconds: stopTimeoutSeconds(service, timeoutSeconds) }, 5 * 60_000).catch(() => {});
+  await client.request({ op: 'container.remove', ref: container.id, force: true, volumes });
+  for (const name of anonymous) await client.request({ op: 'volume.remove', name, force: false }).catch((error: unknown) => { if (!(error instanceof NotFoundError)) throw error; });
+  progress('Container', container.name, 'Removed');
+}
+
+/** Carries out the plan; returns the containers of every service it touched, by service. */
+export async function executeUp(client: EngineClient, project: Project, plan: UpPlan, progress: Progress): Promise<Map<string, Array<{ id: string; name: string }>>> {
+  for (const { key, network } of plan.networks) {
+    await client.request({
+      op: 'network.create', name: network.name, driver: network.driver ?? 'bridge', internal: network.internal ?? false,
+      labels: resourceLabels(project, 'network', key, network.labels), options: network.driver_opts,
+      ...(network.ipam?.subnet ? { subnet: network.ipam.subnet } : {}), ...(network.ipam?.gateway ? { gateway: network.ipam.gateway } : {}),
+    });
+    progress('Network', network.name, 'Created');
+  }
+  for (const { key, volume } of plan.volumes) {
+    await client.request({ op: 'volume.create', name: volume.name, labels: resourceLabels(project, 'volume', key, volume.labels), options: volume.driver_opts });
+    progress('Volume', volume.name, 'Created');
+  }
+  await ensureImages(client, project, plan, progress);
+  const publishing = plan.services.filter((entry) => project.services[entry.service].ports.length).map((entry) => entry.service);
+  if (publishing.length) progress('Warning', `published ports are not supported by this engine yet; the ports of ${publishing.join(', ')} are not published`, '');
+  if (plan.removeOrphans) for (const orphan of plan.orphans) await removeContainer(client, project, orphan, progress);
+  else if (plan.orphans.length) {
+    progress('Warning', orphanWarning(plan.orphans), '');
+  }
+  const containers = new Map<string, Array<{ id: string; name: string }>>();
+  for (const entry of plan.services) {
+    for (const dependency of entry.waitFor) {
+      for (const container of containers.get(dependency.service) ?? []) {
+        if (dependency.condition !== 'service_started') progress('Container', container.name, 'Waiting');
+        try {
+          await waitCondition(client, container, dependency.service, dependency.condition);
+        } catch (error) {
+          if (dependency.required) throw error;
+          progress('Warning', `optional dependency "${dependency.service}" failed: ${(error as Error).message}`, '');
+          continue;
+        }
+        if (dependency.condition === 'service_healthy') progress('Container', container.name, 'Healthy');
+        if (dependency.condition === 'service_completed_successfully') progress('Container', container.name, 'Exited');
+      }
+    }
+    const mine: Array<{ id: string; name: string }> = [];
+    for (const step of entry.steps) {
+      switch (step.kind) {
+        case 'keep':
+          mine.push(step.container);
+          progress('Container', step.container.name, 'Running');
+          break;
+        case 'start':
+          await client.request({ op: 'container.start', ref: step.container.id });
+          mine.push(step.container);
+          progress('Container', step.container.name, 'Started');
+          break;
+        case 'remove':
+          await removeContainer(client, project, step.container, progress);
+          break;
+        case 'create':
+          mine.push(await createContainer(client, project, entry.service, step));
+          progress('Container', step.name, 'Started');
+          break;
+        case 'recreate': {
+          const volumes = await anonymousVolumes(client, step.container.id);
+          await removeContainer(client, project, step.container, () => {});
+          mine.push(await createContainer(client, project, entry.service, { ...step, anonymousVolumes: volumes }));
+          progress('Container', step.name, 'Recreated');
+          break;
+        }
+      }
+    }
+    containers.set(entry.service, mine);
+  }
+  return containers;
+}
