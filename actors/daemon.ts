@@ -23,7 +23,7 @@ import { KvFenceStore } from '../nats/store/kvFences.js';
 import { KvHeartbeatStore } from '../nats/store/kvHeartbeats.js';
 import { NatsClusterState } from '../nats/store/clusterState.js';
 import { Heartbeats } from './heartbeats.js';
-import { Host } from './host.js';
+import { Host, type HostSettings } from './host.js';
 import { NodeRecord } from './node.js';
 import { VERSION } from './requests.js';
 import { serveRequests } from './server.js';
@@ -46,6 +46,25 @@ export interface DaemonOptions {
   log?: Logger;
   /** Docker's --bridge: 'none' makes no default `bridge` network (run without --network gets none). */
   bridge?: string;
+  /** The settings the handlers read: default log options, the config file and each setting's source. */
+  settings?: HostSettings;
+  /** HOST:PORT where Prometheus' /metrics is served; none when absent. */
+  metricsAddr?: string;
+  /** The unix socket of the Docker Engine API (daemon.json's docker-socket). */
+  dockerSocket?: string;
+}
+
+/** What SIGHUP changes in a running daemon (the rest takes a restart). */
+export interface ReloadableSettings {
+  labels: Record<string, string>;
+  settings: HostSettings;
+}
+
+/** A running daemon. */
+export interface RunningDaemon {
+  /** Applies what can change live: the placement labels, the default log options, the sources `info` shows. */
+  reload(next: ReloadableSettings): void;
+  stop(): Promise<void>;
 }
 
 /** What `berthd.json` in the run root says once the daemon is ready. */
@@ -63,7 +82,7 @@ async function chooseHostId(layout: Layout, wanted?: string): Promise<string> {
   return id;
 }
 
-export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promise<void> }> {
+export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const started = performance.now();
   const { layout } = options;
   await fs.mkdir(layout.root, { recursive: true, mode: 0o700 });
@@ -93,6 +112,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   if (snapshots) await waitForStreamLeader(nc, `KV_${SNAPSHOT_BUCKET}`);
   const store = new JetStreamEventStore(nc, log);
   const host = new Host(hostId, nc, store, worker, snapshots, log, { defaultBridge: options.bridge !== 'none' });
+  if (options.settings) host.settings = options.settings;
   phase('snapshots open');
   // In a cluster, the host reads its fence record before it resumes (docs/MULTIHOST.md):
   // the containers rescheduled elsewhere are held (not restarted) and stopped before it serves.
@@ -118,13 +138,14 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   compaction.unref();
   const node = await untilAnswered('the node events', () => NodeRecord.open(hostId, store));
   const heartbeatStore = await untilAnswered('the heartbeat bucket', () => KvHeartbeatStore.open(nc, replicas));
-  const heartbeats = new Heartbeats(heartbeatStore, {
+  const beating = {
     host: hostId,
     version: VERSION,
     labels: options.labels ?? {},
     log,
     containersRunning: () => [...host.containers.values()].filter((c) => isUp(c.state.status)).length,
-  });
+  };
+  const heartbeats = new Heartbeats(heartbeatStore, beating);
   await waitForStreamLeader(nc, `KV_${HEARTBEAT_BUCKET}`);
   const subscription = serveRequests(nc, host, node);
   await nc.flush();
@@ -134,6 +155,11 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
   log.info('ready', { host: hostId, snapshots: replayed.snapshots, events: replayed.events, cgroup: cgroups.mode, ms: Math.round(performance.now() - started) });
   return {
+    reload(next) {
+      // The next heartbeat carries the labels; new containers take the log options.
+      beating.labels = next.labels;
+      host.settings = next.settings;
+    },
     async stop() {
       supervisor?.stop();
       clearInterval(compaction);

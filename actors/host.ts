@@ -26,6 +26,8 @@ import type { StoredFence } from '../events/fence.js';
 import { containerRules, imageRules } from './rules.js';
 import { Volumes } from './volume/volumes.js';
 import type { Logger } from '../log/logger.js';
+import type { LogConfig } from '../events/hostConfig.js';
+import type { SettingSource } from '../events/requests/system.js';
 import { Names } from './name/names.js';
 import { reconcileTags } from './image/tags.js';
 import { exists } from '../events/containerStatus.js';
@@ -37,6 +39,16 @@ import { LinuxNetworkKernel } from '../runtime/network/linuxNetworkKernel.js';
 export interface HostNetworkOptions {
   kernel?: NetworkKernel;
   defaultBridge: boolean;
+}
+
+/** The daemon's settings the handlers read; SIGHUP replaces the reloadable ones (actors/daemon.ts). */
+export interface HostSettings {
+  /** The default log options of a container created without its own (daemon.json's log-opts). */
+  logConfig?: LogConfig;
+  /** The config file the daemon read, null when none. */
+  configFile: string | null;
+  /** Where each setting came from, by its daemon.json key (`berth info`). */
+  sources: Record<string, SettingSource>;
 }
 
 export type ContainerEntity = Entity<ContainerState, ContainerCommand>;
@@ -58,6 +70,8 @@ export class Host {
    * rescheduled duplicates, and the server refuses commands meanwhile.
    */
   fence: StoredFence | null = null;
+  /** The daemon's settings the handlers read (HostSettings). */
+  settings: HostSettings = { configFile: null, sources: {} };
   /** False during replay; once true, new entities start live with their effects. */
   private live = false;
   /** The cgroup sweep running now, and whether another was asked for meanwhile. */

@@ -146,7 +146,8 @@ export class ContainerHandler {
     const networking = resolveNetworking(host, spec);
     for (let attempt = 1; ; attempt++) {
       const name = spec.name ?? generateName(taken);
-      const config = { ...containerConfig(spec, { id: image.id, record }, id, name), ...(networking ? { networking } : {}) };
+      const logConfig = spec.logConfig ?? host.settings.logConfig;
+      const config = { ...containerConfig({ ...spec, ...(logConfig ? { logConfig } : {}) }, { id: image.id, record }, id, name), ...(networking ? { networking } : {}) };
       const attemptId = attempt === 1 ? ctx.id : `${ctx.id}.${attempt}`;
       let mounts: Awaited<ReturnType<typeof prepareMounts>> = [];
       let leased = false;

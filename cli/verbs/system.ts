@@ -1,4 +1,5 @@
 /** events, daemon and the other system verbs. */
+import { addDaemonOptions } from '../daemonConfig/flags.js';
 import { Option, type Command } from 'commander';
 import { collect, type Verb } from './verb.js';
 
@@ -34,13 +35,6 @@ export function registerSystemVerbs(program: Command, verb: Verb): void {
   program.command('version').description('Show the client\'s and the daemon\'s versions')
     .addOption(new Option('-f, --format <format>', 'text (default), json, or a Go template like \'{{.Server.Version}}\''))
     .action(verb('version'));
-  program.command('daemon').description('Run the berth daemon in the foreground')
-    .option('--host-id <id>', 'this host\'s id (default: the hostname)')
-    .option('--creds <file>', 'credentials for the external NATS (BERTH_NATS_CREDS)')
-    .option('--label <key=value>', 'a label placement constraints match (repeatable)', collect, [])
-    .option('--no-snapshots', 'replay the whole log at every start')
-    .option('--bridge <name>', 'none: no default bridge network; run without --network gets none (BERTH_BRIDGE)')
-    .option('--retention <duration>', 'keep the history of removed containers this long (default 168h)')
-    .option('--log-level <level>', 'error, warn, info (default) or debug (BERTH_LOG_LEVEL)')
+  addDaemonOptions(program.command('daemon').description('Run the berth daemon in the foreground'))
     .action(verb('daemon'));
 }

@@ -15,7 +15,8 @@ import { waitFor } from './waitFor.js';
 export { alive };
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
-const DAEMON = fileURLToPath(new URL('../../cli/daemon.js', import.meta.url));
+/** The daemon's entry point (berthd), for a test that runs it itself. */
+export const DAEMON = fileURLToPath(new URL('../../cli/daemon.js', import.meta.url));
 
 export interface Result {
   code: number;
@@ -46,6 +47,8 @@ export class Engine {
    * default bridge network; without it the daemon gets `--bridge none` and makes no links.
    */
   netns: string[] | null = null;
+  /** More flags for the daemon (a config file, --metrics-addr). */
+  daemonArgs: string[] = [];
 
   constructor(readonly dir: string) {
     this.env = { ...process.env, BERTH_ROOT: this.root, BERTH_RUN_ROOT: this.runRoot };
@@ -90,7 +93,7 @@ export class Engine {
     const bridge = this.netns ? [] : ['--bridge', 'none'];
     const env: NodeJS.ProcessEnv = { ...this.env, BERTH_DEBUG: '1' };
     if (this.netns) delete env.BERTH_BRIDGE;
-    this.daemon = spawn(file, [...prefix, DAEMON, '--host-id', 'testhost', ...bridge], { env, stdio: ['ignore', log.fd, log.fd] });
+    this.daemon = spawn(file, [...prefix, DAEMON, '--host-id', 'testhost', ...bridge, ...this.daemonArgs], { env, stdio: ['ignore', log.fd, log.fd] });
     await log.close();
     // Generous: a loaded CI machine can take seconds to replay and reconcile.
     for (let i = 0; i < 1500; i++) {
@@ -173,9 +176,10 @@ export async function until(what: string, check: () => Promise<boolean>, ms = 20
 }
 
 /** A fresh engine for test `t`, destroyed in its teardown. */
-export async function startEngine(t: Teardown, opts: { daemon?: boolean; image?: boolean; netns?: string[] } = {}): Promise<Engine> {
+export async function startEngine(t: Teardown, opts: { daemon?: boolean; image?: boolean; netns?: string[]; daemonArgs?: string[] } = {}): Promise<Engine> {
   const engine = new Engine(await fs.mkdtemp(path.join(os.tmpdir(), 'berth-test-')));
   engine.netns = opts.netns ?? null;
+  engine.daemonArgs = opts.daemonArgs ?? [];
   t.teardown(() => engine.destroy());
   if (opts.daemon ?? true) await engine.startDaemon();
   if (opts.image ?? true) await engine.importBusybox();
