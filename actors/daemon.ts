@@ -30,6 +30,9 @@ import { serveRequests } from './server.js';
 import type { Logger } from '../log/logger.js';
 import { processLogger } from '../log/settings.js';
 import { isUp } from '../events/containerStatus.js';
+import { EngineMetrics } from './metrics/engineMetrics.js';
+import { MeasuredEventStore } from './metrics/measuredStore.js';
+import { serveMetrics } from './metrics/server.js';
 
 export interface DaemonOptions {
   layout: Layout;
@@ -91,6 +94,9 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   const phase = (name: string, fields: Record<string, unknown> = {}) => log.debug(name, { ...fields, ms: Math.round(performance.now() - started) });
   const lock = await lockRoot(layout.root);
   phase('locked');
+  // Listening first: an address in use or malformed stops the start before anything runs.
+  const metrics = options.metricsAddr ? new EngineMetrics() : null;
+  const metricsServer = metrics ? await serveMetrics(metrics, options.metricsAddr!, log) : null;
   const hostId = await chooseHostId(layout, options.hostId);
   const embedded = options.nats ? null : await ensureEmbeddedNats(layout);
   const target: NatsTarget = options.nats ?? embeddedTarget(embedded!);
@@ -110,9 +116,10 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   const worker = new Worker(layout, cgroups, log);
   const snapshots = options.snapshots === false ? undefined : await untilAnswered('the snapshot bucket', () => KvSnapshotStore.open(nc, replicas));
   if (snapshots) await waitForStreamLeader(nc, `KV_${SNAPSHOT_BUCKET}`);
-  const store = new JetStreamEventStore(nc, log);
+  const store = metrics ? new MeasuredEventStore(new JetStreamEventStore(nc, log), metrics) : new JetStreamEventStore(nc, log);
   const host = new Host(hostId, nc, store, worker, snapshots, log, { defaultBridge: options.bridge !== 'none' });
   if (options.settings) host.settings = options.settings;
+  metrics?.watch(host);
   phase('snapshots open');
   // In a cluster, the host reads its fence record before it resumes (docs/MULTIHOST.md):
   // the containers rescheduled elsewhere are held (not restarted) and stopped before it serves.
@@ -147,12 +154,13 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   };
   const heartbeats = new Heartbeats(heartbeatStore, beating);
   await waitForStreamLeader(nc, `KV_${HEARTBEAT_BUCKET}`);
-  const subscription = serveRequests(nc, host, node);
+  const subscription = serveRequests(nc, host, node, metrics);
   await nc.flush();
   await heartbeats.start();
   fencing?.start();
   const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
   await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
+  if (metricsServer) log.info('serving metrics', { address: `${metricsServer.address.address}:${metricsServer.address.port}` });
   log.info('ready', { host: hostId, snapshots: replayed.snapshots, events: replayed.events, cgroup: cgroups.mode, ms: Math.round(performance.now() - started) });
   return {
     reload(next) {
@@ -161,6 +169,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
       host.settings = next.settings;
     },
     async stop() {
+      await metricsServer?.close();
       supervisor?.stop();
       clearInterval(compaction);
       fencing?.stop();

@@ -70,6 +70,8 @@ export class Host {
    * rescheduled duplicates, and the server refuses commands meanwhile.
    */
   fence: StoredFence | null = null;
+  /** Reconciliations since the start: containers checked against the kernel, commands they needed (metrics). */
+  readonly reconciles = { containers: 0, commands: 0 };
   /** The daemon's settings the handlers read (HostSettings). */
   settings: HostSettings = { configFile: null, sources: {} };
   /** False during replay; once true, new entities start live with their effects. */
@@ -215,10 +217,17 @@ export class Host {
     return this.sweeping;
   }
 
+  /** When the snapshots were last written (ms since the epoch); null before the first write or without snapshots. */
+  get snapshotsWrittenAt(): number | null {
+    return this.checkpoints?.writtenAt ?? null;
+  }
+
   /** Makes one container's record true to the kernel (after replay); see reconcileContainer. */
   private async reconcile(container: ContainerEntity, hold: ReadonlySet<string>): Promise<void> {
     const state = container.state;
     const repair = reconcileContainer(state, await this.worker.inspect(container.id));
+    this.reconciles.containers++;
+    this.reconciles.commands += repair.commands.length;
     if (repair.thaw) await this.worker.unpause(container.id).catch((error: Error) => this.log.warn('thawing a container left frozen failed', { container: container.id.slice(0, 12), error }));
     if (repair.resume === 'await-start') {
       // In the background, so that one long copy-up does not hold up the daemon's start.

@@ -4,11 +4,11 @@
 # demo and test image), a C toolchain (the native shim), iproute2, util-linux (nsenter) and
 # openssl for the multi-host tests, and tar; attr (setfattr marks
 # opaque dirs when layers are unpacked); docker-registry, skopeo and apache2-utils (htpasswd) for
-# the registry tests.
+# the registry tests; prometheus for promtool (test/engine/metrics.test.ts checks the daemon's /metrics).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(nats-server busybox-static gcc make libc6-dev iproute2 nftables util-linux openssl tar ca-certificates attr docker-registry skopeo apache2-utils)
+packages=(nats-server busybox-static gcc make libc6-dev iproute2 nftables util-linux openssl tar ca-certificates attr docker-registry skopeo apache2-utils prometheus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
