@@ -17,6 +17,7 @@ import { superviseEmbeddedNats } from '../nats/server/supervisor.js';
 import { clusterSizeOf, replicasFor, waitForJetStream, waitForStreamLeader } from '../nats/server/clusterSize.js';
 import { untilAnswered } from '../nats/server/untilAnswered.js';
 import { lockRoot } from '../runtime/daemonLock.js';
+import { notifyReady } from '../runtime/systemdNotify.js';
 import { Worker } from '../runtime/worker.js';
 import { Fencing } from './fencing/fencing.js';
 import { KvFenceStore } from '../nats/store/kvFences.js';
@@ -161,6 +162,9 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
   await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
   if (metricsServer) log.info('serving metrics', { address: `${metricsServer.address.address}:${metricsServer.address.port}` });
+  // Under systemd (Type=notify): `systemctl start` returns now. A failure is logged, not fatal:
+  // systemd then ends the start itself at its timeout.
+  await notifyReady(`serving host ${hostId}`).catch((error: Error) => log.error('readiness not told to systemd', { error }));
   log.info('ready', { host: hostId, snapshots: replayed.snapshots, events: replayed.events, cgroup: cgroups.mode, ms: Math.round(performance.now() - started) });
   return {
     reload(next) {
