@@ -26,6 +26,8 @@ export class Checkpointer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private checkpoint = 0;
+  /** When the last snapshot write ended (ms since the epoch); null before the first. */
+  writtenAt: number | null = null;
 
   constructor(private readonly options: CheckpointOptions) {}
 
@@ -105,5 +107,6 @@ export class Checkpointer {
       await snapshots.saveCheckpoint(host, max);
       this.checkpoint = max;
     }
+    this.writtenAt = Date.now();
   }
 }

@@ -18,13 +18,14 @@ import { superviseEmbeddedNats } from '../nats/server/supervisor.js';
 import { clusterSizeOf, replicasFor, waitForJetStream, waitForStreamLeader } from '../nats/server/clusterSize.js';
 import { untilAnswered } from '../nats/server/untilAnswered.js';
 import { lockRoot } from '../runtime/daemonLock.js';
+import { notifyReady } from '../runtime/systemdNotify.js';
 import { Worker } from '../runtime/worker.js';
 import { Fencing } from './fencing/fencing.js';
 import { KvFenceStore } from '../nats/store/kvFences.js';
 import { KvHeartbeatStore } from '../nats/store/kvHeartbeats.js';
 import { NatsClusterState } from '../nats/store/clusterState.js';
 import { Heartbeats } from './heartbeats.js';
-import { Host } from './host.js';
+import { Host, type HostSettings } from './host.js';
 import { NodeRecord } from './node.js';
 import { VERSION } from './requests.js';
 import { serveRequests } from './server.js';
@@ -32,6 +33,9 @@ import type { Logger } from '../log/logger.js';
 import { processLogger } from '../log/settings.js';
 import { isUp } from '../events/containerStatus.js';
 import { startDockerApi, type DockerApi } from '../api/index.js';
+import { EngineMetrics } from './metrics/engineMetrics.js';
+import { MeasuredEventStore } from './metrics/measuredStore.js';
+import { serveMetrics } from './metrics/server.js';
 
 export interface DaemonOptions {
   layout: Layout;
@@ -48,8 +52,25 @@ export interface DaemonOptions {
   log?: Logger;
   /** Docker's --bridge: 'none' makes no default `bridge` network (run without --network gets none). */
   bridge?: string;
-  /** The Docker Engine API's socket; absent: `<run root>/docker.sock`; '': none. */
+  /** The settings the handlers read: default log options, the config file and each setting's source. */
+  settings?: HostSettings;
+  /** HOST:PORT where Prometheus' /metrics is served; none when absent. */
+  metricsAddr?: string;
+  /** The Docker Engine API's socket (daemon.json's docker-socket); absent: `<run root>/docker.sock`; '': none. */
   dockerSocket?: string;
+}
+
+/** What SIGHUP changes in a running daemon (the rest takes a restart). */
+export interface ReloadableSettings {
+  labels: Record<string, string>;
+  settings: HostSettings;
+}
+
+/** A running daemon. */
+export interface RunningDaemon {
+  /** Applies what can change live: the placement labels, the default log options, the sources `info` shows. */
+  reload(next: ReloadableSettings): void;
+  stop(): Promise<void>;
 }
 
 /** What `berthd.json` in the run root says once the daemon is ready. */
@@ -78,7 +99,7 @@ async function startDockerApiFor(options: DaemonOptions, hostId: string, log: Lo
   return startDockerApi({ socketPath, target: { layout: options.layout, external, host: external ? undefined : hostId, name: `berthd-${hostId}-api` }, log });
 }
 
-export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promise<void> }> {
+export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const started = performance.now();
   const { layout } = options;
   await fs.mkdir(layout.root, { recursive: true, mode: 0o700 });
@@ -87,6 +108,9 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const phase = (name: string, fields: Record<string, unknown> = {}) => log.debug(name, { ...fields, ms: Math.round(performance.now() - started) });
   const lock = await lockRoot(layout.root);
   phase('locked');
+  // Listening first: an address in use or malformed stops the start before anything runs.
+  const metrics = options.metricsAddr ? new EngineMetrics() : null;
+  const metricsServer = metrics ? await serveMetrics(metrics, options.metricsAddr!, log) : null;
   const hostId = await chooseHostId(layout, options.hostId);
   const embedded = options.nats ? null : await ensureEmbeddedNats(layout);
   const target: NatsTarget = options.nats ?? embeddedTarget(embedded!);
@@ -106,8 +130,10 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const worker = new Worker(layout, cgroups, log, await SecretBox.open(layout.secretKeyFile));
   const snapshots = options.snapshots === false ? undefined : await untilAnswered('the snapshot bucket', () => KvSnapshotStore.open(nc, replicas));
   if (snapshots) await waitForStreamLeader(nc, `KV_${SNAPSHOT_BUCKET}`);
-  const store = new JetStreamEventStore(nc, log);
+  const store = metrics ? new MeasuredEventStore(new JetStreamEventStore(nc, log), metrics) : new JetStreamEventStore(nc, log);
   const host = new Host(hostId, nc, store, worker, snapshots, log, { defaultBridge: options.bridge !== 'none' });
+  if (options.settings) host.settings = options.settings;
+  metrics?.watch(host);
   phase('snapshots open');
   // In a cluster, the host reads its fence record before it resumes (docs/MULTIHOST.md):
   // the containers rescheduled elsewhere are held (not restarted) and stopped before it serves.
@@ -133,15 +159,16 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   compaction.unref();
   const node = await untilAnswered('the node events', () => NodeRecord.open(hostId, store));
   const heartbeatStore = await untilAnswered('the heartbeat bucket', () => KvHeartbeatStore.open(nc, replicas));
-  const heartbeats = new Heartbeats(heartbeatStore, {
+  const beating = {
     host: hostId,
     version: VERSION,
     labels: options.labels ?? {},
     log,
     containersRunning: () => [...host.containers.values()].filter((c) => isUp(c.state.status)).length,
-  });
+  };
+  const heartbeats = new Heartbeats(heartbeatStore, beating);
   await waitForStreamLeader(nc, `KV_${HEARTBEAT_BUCKET}`);
-  const subscription = serveRequests(nc, host, node);
+  const subscription = serveRequests(nc, host, node, metrics);
   await nc.flush();
   await heartbeats.start();
   fencing?.start();
@@ -149,10 +176,20 @@ export async function runDaemon(options: DaemonOptions): Promise<{ stop(): Promi
   const dockerApi = await startDockerApiFor(options, hostId, log);
   const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
   await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
+  if (metricsServer) log.info('serving metrics', { address: `${metricsServer.address.address}:${metricsServer.address.port}` });
+  // Under systemd (Type=notify): `systemctl start` returns now. A failure is logged, not fatal:
+  // systemd then ends the start itself at its timeout.
+  await notifyReady(`serving host ${hostId}`).catch((error: Error) => log.error('readiness not told to systemd', { error }));
   log.info('ready', { host: hostId, snapshots: replayed.snapshots, events: replayed.events, cgroup: cgroups.mode, ms: Math.round(performance.now() - started) });
   return {
+    reload(next) {
+      // The next heartbeat carries the labels; new containers take the log options.
+      beating.labels = next.labels;
+      host.settings = next.settings;
+    },
     async stop() {
       await dockerApi?.close().catch((error: Error) => log.warn('closing the docker API failed', { error }));
+      await metricsServer?.close();
       supervisor?.stop();
       clearInterval(compaction);
       fencing?.stop();

@@ -26,6 +26,8 @@ import type { StoredFence } from '../events/fence.js';
 import { containerRules, imageRules } from './rules.js';
 import { Volumes } from './volume/volumes.js';
 import type { Logger } from '../log/logger.js';
+import type { LogConfig } from '../events/hostConfig.js';
+import type { SettingSource } from '../events/requests/system.js';
 import { Names } from './name/names.js';
 import { reconcileTags } from './image/tags.js';
 import { exists } from '../events/containerStatus.js';
@@ -37,6 +39,16 @@ import { LinuxNetworkKernel } from '../runtime/network/linuxNetworkKernel.js';
 export interface HostNetworkOptions {
   kernel?: NetworkKernel;
   defaultBridge: boolean;
+}
+
+/** The daemon's settings the handlers read; SIGHUP replaces the reloadable ones (actors/daemon.ts). */
+export interface HostSettings {
+  /** The default log options of a container created without its own (daemon.json's log-opts). */
+  logConfig?: LogConfig;
+  /** The config file the daemon read, null when none. */
+  configFile: string | null;
+  /** Where each setting came from, by its daemon.json key (`berth info`). */
+  sources: Record<string, SettingSource>;
 }
 
 export type ContainerEntity = Entity<ContainerState, ContainerCommand>;
@@ -58,6 +70,10 @@ export class Host {
    * rescheduled duplicates, and the server refuses commands meanwhile.
    */
   fence: StoredFence | null = null;
+  /** Reconciliations since the start: containers checked against the kernel, commands they needed (metrics). */
+  readonly reconciles = { containers: 0, commands: 0 };
+  /** The daemon's settings the handlers read (HostSettings). */
+  settings: HostSettings = { configFile: null, sources: {} };
   /** False during replay; once true, new entities start live with their effects. */
   private live = false;
   /** The cgroup sweep running now, and whether another was asked for meanwhile. */
@@ -201,10 +217,17 @@ export class Host {
     return this.sweeping;
   }
 
+  /** When the snapshots were last written (ms since the epoch); null before the first write or without snapshots. */
+  get snapshotsWrittenAt(): number | null {
+    return this.checkpoints?.writtenAt ?? null;
+  }
+
   /** Makes one container's record true to the kernel (after replay); see reconcileContainer. */
   private async reconcile(container: ContainerEntity, hold: ReadonlySet<string>): Promise<void> {
     const state = container.state;
     const repair = reconcileContainer(state, await this.worker.inspect(container.id));
+    this.reconciles.containers++;
+    this.reconciles.commands += repair.commands.length;
     if (repair.thaw) await this.worker.unpause(container.id).catch((error: Error) => this.log.warn('thawing a container left frozen failed', { container: container.id.slice(0, 12), error }));
     if (repair.resume === 'await-start') {
       // In the background, so that one long copy-up does not hold up the daemon's start.

@@ -29,7 +29,12 @@ const PART_ENVELOPE_BYTES = 1024;
 /** How long a read of the cluster's hosts (for placement) is tried again while JetStream settles. */
 const HOSTS_READ_MS = 20_000;
 
-export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord, log: Logger = host.log): Subscription {
+/** What is told of each request handled (the metrics' container actions). */
+export interface RequestObserver {
+  handled(op: string, seconds: number): void;
+}
+
+export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord, observer?: RequestObserver | null, log: Logger = host.log): Subscription {
   const handler = new RequestHandler(host, node, () => untilAnswered('reading the cluster\'s hosts', () => readHostStatuses(new NatsClusterState(nc)), HOSTS_READ_MS));
   const recent = new Map<string, Promise<Reply>>();
   const large = new ReplyParts();
@@ -51,6 +56,7 @@ export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord, 
     const known = recent.get(envelope.id);
     if (known) return known;
     // Through a promise, so that a handler that throws before its first await still answers.
+    const started = performance.now();
     const reply = Promise.resolve()
       .then(() => handler.handle(request, {
         id: envelope.id,
@@ -58,7 +64,8 @@ export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord, 
         publishProgress: (subject, update) => nc.publish(subject, encode(Progress, update)),
         publishBuild: (subject, event) => nc.publish(subject, encode(BuildEvent, event)),
       }))
-      .then((result): Reply => ({ ok: true, result }), (error: unknown): Reply => ({ ok: false, error: errorToWire(error) }));
+      .then((result): Reply => ({ ok: true, result }), (error: unknown): Reply => ({ ok: false, error: errorToWire(error) }))
+      .finally(() => observer?.handled(request.op, (performance.now() - started) / 1000));
     recent.set(envelope.id, reply);
     if (recent.size > REMEMBERED) recent.delete(recent.keys().next().value!);
     return reply;

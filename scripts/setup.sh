@@ -4,11 +4,12 @@
 # demo and test image), a C toolchain (the native shim), iproute2, util-linux (nsenter) and
 # openssl for the multi-host tests, and tar; attr (setfattr marks
 # opaque dirs when layers are unpacked); docker-registry, skopeo and apache2-utils (htpasswd) for
-# the registry tests.
+# the registry tests; prometheus for promtool (test/engine/metrics.test.ts checks the daemon's /metrics);
+# systemd (systemd-analyze, systemd-notify) and python3 for test/engine/systemd.test.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(nats-server busybox-static gcc make libc6-dev iproute2 nftables util-linux openssl tar ca-certificates attr docker-registry skopeo apache2-utils)
+packages=(nats-server busybox-static gcc make libc6-dev iproute2 nftables util-linux openssl tar ca-certificates attr docker-registry skopeo apache2-utils prometheus systemd python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -36,3 +37,14 @@ ln -sf "$PWD/dist/cli/main.js" /usr/local/bin/berth
 ln -sf "$PWD/dist/cli/daemon.js" /usr/local/bin/berthd
 chmod +x dist/cli/main.js dist/cli/daemon.js
 echo "setup: berth is built and on the PATH ($(command -v berth))" >&2
+
+# berthd.service where systemd is PID 1 (sd_booted's test): enabled for the next boot, not started
+# here; `systemctl start berthd` starts it (docs/OPERATIONS.md).
+if [ -d /run/systemd/system ]; then
+  install -m 0644 scripts/systemd/berthd.service /etc/systemd/system/berthd.service
+  systemctl daemon-reload
+  systemctl enable berthd.service >/dev/null 2>&1
+  echo "setup: berthd.service installed and enabled (systemctl start berthd)" >&2
+else
+  echo "setup: systemd is not PID 1 here; berthd.service not installed (scripts/systemd/berthd.service)" >&2
+fi

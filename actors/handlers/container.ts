@@ -167,7 +167,8 @@ export class ContainerHandler {
     const taken = (name: string) => host.names.holder('container', name) !== null;
     for (let attempt = 1; ; attempt++) {
       const name = spec.name ?? generateName(taken);
-      const config = { ...containerConfig(spec, { id: input.imageId, record }, id, name, (entries) => sealEnv(host.worker.secrets, entries)), ...(networking ? { networking } : {}) };
+      const logConfig = spec.logConfig ?? host.settings.logConfig;
+      const config = { ...containerConfig({ ...spec, ...(logConfig ? { logConfig } : {}) }, { id: input.imageId, record }, id, name, (entries) => sealEnv(host.worker.secrets, entries)), ...(networking ? { networking } : {}) };
       const attemptId = attempt === 1 ? ctx.id : `${ctx.id}.${attempt}`;
       let mounts: Awaited<ReturnType<typeof prepareMounts>> = [];
       let leased = false;

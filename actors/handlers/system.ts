@@ -40,6 +40,8 @@ export class SystemHandler {
       rootDir: host.worker.layout.root,
       runRoot: host.worker.layout.runRoot,
       pid: process.pid,
+      configFile: host.settings.configFile,
+      settingSources: host.settings.sources,
     };
   }
 

@@ -1,39 +1,85 @@
-/** `berth daemon` / `berthd`: run the daemon in the foreground until SIGTERM or SIGINT. */
-import { runDaemon } from '../../actors/daemon.js';
-import { layoutFrom } from '../../runtime/layout.js';
+/**
+ * `berth daemon` / `berthd`: run the daemon in the foreground until SIGTERM or SIGINT. Its
+ * settings come from the flags, the environment and the config file (cli/daemonConfig); SIGHUP
+ * reads the file again and applies what can change live.
+ */
+import { runDaemon, type RunningDaemon } from '../../actors/daemon.js';
+import { Layout, DEFAULT_ROOT, DEFAULT_RUN_ROOT } from '../../runtime/layout.js';
+import path from 'node:path';
 import type { GlobalOptions } from '../client.js';
-import { createLogger } from '../../log/logger.js';
+import { createLogger, type Logger } from '../../log/logger.js';
 import { loggerSettings, setProcessLogger } from '../../log/settings.js';
-import { parsePairs, parseTime } from '../parse.js';
+import { parseTime } from '../parse.js';
+import { loadDaemonFile } from '../daemonConfig/load.js';
+import { mergeSettings, notReloadable, RELOADABLE, type DaemonFlags, type MergedSettings } from '../daemonConfig/settings.js';
 
-export async function runDaemonFromCli(opts: GlobalOptions & { hostId?: string; retention?: string; snapshots?: boolean; creds?: string; label?: string[]; logLevel?: string; bridge?: string; dockerSocket?: string }): Promise<number> {
-  const log = createLogger(loggerSettings(process.env, opts.logLevel));
+/** What the handlers read of the merged settings. */
+const hostSettings = (configFile: string | null, merged: MergedSettings) => ({ configFile, sources: merged.sources, logConfig: merged.settings['log-opts'] });
+
+/** SIGHUP: the file again; the labels and log options are applied, the rest is logged as kept. */
+async function reload(flags: DaemonFlags, current: MergedSettings, daemon: RunningDaemon, log: Logger): Promise<MergedSettings> {
+  let loaded;
+  try {
+    loaded = await loadDaemonFile(flags.configFile);
+  } catch (error) {
+    log.error('reload: the config file is kept as it was', { error });
+    return current;
+  }
+  const next = mergeSettings(flags, process.env, loaded.file);
+  const kept = notReloadable(current.settings, next.settings);
+  if (kept.length) log.warn('reload: these settings change only at a restart; kept as they were', { settings: kept.join(',') });
+  const merged: MergedSettings = {
+    settings: { ...current.settings, labels: next.settings.labels, 'log-opts': next.settings['log-opts'] },
+    sources: { ...current.sources, ...Object.fromEntries(RELOADABLE.map((key) => [key, next.sources[key]])) },
+  };
+  daemon.reload({ labels: merged.settings.labels, settings: hostSettings(loaded.path, merged) });
+  log.info('reloaded', { file: loaded.path ?? 'none', labels: Object.entries(merged.settings.labels).map(([k, v]) => `${k}=${v}`).join(','), 'log-opts': JSON.stringify(merged.settings['log-opts'] ?? {}) });
+  return merged;
+}
+
+export async function runDaemonFromCli(flags: DaemonFlags): Promise<number> {
+  const loaded = await loadDaemonFile(flags.configFile);
+  let merged = mergeSettings(flags, process.env, loaded.file);
+  const { settings } = merged;
+  const log = createLogger(loggerSettings(process.env, settings['log-level']));
   setProcessLogger(log);
-  const url = opts.nats ?? process.env.BERTH_NATS_URL;
-  const retention = opts.retention ?? process.env.BERTH_RETENTION;
-  const retentionMs = retention === undefined ? undefined : Date.now() - parseTime(retention, '--retention');
+  const retentionMs = settings.retention === undefined ? undefined : Date.now() - parseTime(settings.retention, 'retention');
   // Listening from the start: a SIGTERM during start-up stops the daemon once it is up, cleanly,
-  // instead of killing it half-way (Node's default for an unhandled SIGTERM).
+  // instead of killing it half-way (Node's default for an unhandled SIGTERM); a SIGHUP then is
+  // applied once it is up, instead of ending it (Node's default).
   const stopAsked = new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
-  const daemon = await runDaemon({
-    layout: layoutFrom(opts),
-    hostId: opts.hostId ?? process.env.BERTH_HOST_ID,
+  let daemon: RunningDaemon | null = null;
+  let reloading = Promise.resolve();
+  let hangups = 0;
+  const onHangup = () => {
+    hangups++;
+    if (daemon) reloading = reloading.then(async () => { merged = await reload(flags, merged, daemon!, log); });
+  };
+  process.on('SIGHUP', onHangup);
+  daemon = await runDaemon({
+    layout: new Layout(path.resolve(settings['data-root'] ?? DEFAULT_ROOT), path.resolve(settings['exec-root'] ?? DEFAULT_RUN_ROOT)),
+    hostId: settings['host-id'],
     retentionMs,
-    snapshots: opts.snapshots !== false && process.env.BERTH_SNAPSHOTS !== '0',
-    nats: url ? { url, token: process.env.BERTH_NATS_TOKEN, credsFile: opts.creds ?? process.env.BERTH_NATS_CREDS, caFile: process.env.BERTH_NATS_CA } : undefined,
-    labels: Object.fromEntries(parsePairs(opts.label ?? [], '--label')),
+    snapshots: settings.snapshots,
+    nats: settings.nats ? { url: settings.nats, token: process.env.BERTH_NATS_TOKEN, credsFile: settings.creds, caFile: process.env.BERTH_NATS_CA } : undefined,
+    labels: settings.labels,
     log,
-    bridge: opts.bridge ?? process.env.BERTH_BRIDGE,
-    dockerSocket: opts.dockerSocket,
+    bridge: settings.bridge,
+    settings: hostSettings(loaded.path, merged),
+    metricsAddr: settings['metrics-addr'],
+    dockerSocket: settings['docker-socket'],
   });
+  if (hangups > 0) onHangup();
   await stopAsked;
+  process.off('SIGHUP', onHangup);
+  await reloading;
   await daemon.stop();
   return 0;
 }
 
-export default function daemon(opts: GlobalOptions & { hostId?: string; label?: string[]; logLevel?: string; bridge?: string }, globals: GlobalOptions): Promise<number> {
+export default function daemon(opts: DaemonFlags, globals: GlobalOptions): Promise<number> {
   return runDaemonFromCli({ ...globals, ...opts });
 }

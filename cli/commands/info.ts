@@ -6,6 +6,12 @@ import { dockerInfo } from '../../client/views/info.js';
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2).replace(/\.?0+$/, '')}GiB`;
 
+/** `data-root=flag bridge=env labels=file`: the settings not left at their default, by source. */
+export function settingSources(sources: Record<string, string>): string {
+  const given = Object.entries(sources).filter(([, source]) => source !== 'default');
+  return given.length ? given.map(([key, source]) => `${key}=${source}`).join(' ') : 'defaults';
+}
+
 export function infoText(info: InfoView): string {
   return [
     'Server:',
@@ -32,6 +38,8 @@ export function infoText(info: InfoView): string {
     ` Root Dir: ${info.rootDir}`,
     ` Run Root: ${info.runRoot}`,
     ` Daemon Pid: ${info.pid}`,
+    ` Config File: ${info.configFile ?? 'none'}`,
+    ` Settings From: ${settingSources(info.settingSources)}`,
     '',
   ].join('\n');
 }

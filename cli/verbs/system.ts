@@ -1,4 +1,5 @@
 /** events, daemon and the other system verbs. */
+import { addDaemonOptions } from '../daemonConfig/flags.js';
 import { Option, type Command } from 'commander';
 import { collect, type Verb } from './verb.js';
 
@@ -36,17 +37,9 @@ export function registerSystemVerbs(program: Command, verb: Verb): void {
     .action(verb('version'));
   // The global options are taken after `daemon` too (`berth daemon --root X`, as README and
   // docs/MULTIHOST.md write them); given here, they win over the ones before the verb.
-  program.command('daemon').description('Run the berth daemon in the foreground')
+  addDaemonOptions(program.command('daemon').description('Run the berth daemon in the foreground')
     .option('--root <dir>', 'data root (BERTH_ROOT, default /var/lib/berth)')
     .option('--run-root <dir>', 'run root (BERTH_RUN_ROOT, default /run/berth)')
-    .option('--nats <url>', 'an external NATS (BERTH_NATS_URL; comma-separated for a cluster)')
-    .option('--host-id <id>', 'this host\'s id (default: the hostname)')
-    .option('--creds <file>', 'credentials for the external NATS (BERTH_NATS_CREDS)')
-    .option('--label <key=value>', 'a label placement constraints match (repeatable)', collect, [])
-    .option('--no-snapshots', 'replay the whole log at every start')
-    .option('--bridge <name>', 'none: no default bridge network; run without --network gets none (BERTH_BRIDGE)')
-    .option('--docker-socket <path>', 'the Docker Engine API socket (default <run root>/docker.sock; \'\' turns it off)')
-    .option('--retention <duration>', 'keep the history of removed containers this long (default 168h)')
-    .option('--log-level <level>', 'error, warn, info (default) or debug (BERTH_LOG_LEVEL)')
+    .option('--nats <url>', 'an external NATS (BERTH_NATS_URL; comma-separated for a cluster)'))
     .action(verb('daemon'));
 }

@@ -10,5 +10,7 @@ export function dockerInfo(info: InfoView): Record<string, unknown> {
     Driver: 'overlay', LoggingDriver: 'json-file', CgroupDriver: 'cgroupfs', CgroupVersion: info.cgroupVersion,
     KernelVersion: info.kernelVersion, OperatingSystem: info.operatingSystem, OSType: 'linux', Architecture: info.architecture,
     NCPU: info.cpus, MemTotal: info.memoryBytes, DockerRootDir: info.rootDir, RunRoot: info.runRoot, Pid: info.pid,
+    // berth's own: the daemon's config file and where each setting came from (flag, env, file, default).
+    ConfigFile: info.configFile, SettingSources: info.settingSources,
   };
 }

@@ -46,8 +46,11 @@ t.test('info: Docker\'s names', async (t) => {
     id: 'h1', name: 'box', serverVersion: '0.1.0', containers: 3, containersRunning: 1, containersPaused: 1, containersStopped: 1,
     images: 2, volumes: 0, cgroupVersion: '1', kernelVersion: '6.1', operatingSystem: 'Debian', architecture: 'x86_64',
     cpus: 2, memoryBytes: 4096, rootDir: '/var/lib/berth', runRoot: '/run/berth', pid: 7,
+    configFile: '/etc/berth/daemon.json', settingSources: { 'data-root': 'file', labels: 'flag' },
   };
   t.match(dockerInfo(info), { ID: 'h1', ContainersRunning: 1, NCPU: 2, MemTotal: 4096, CgroupVersion: '1', DockerRootDir: '/var/lib/berth' });
+  t.same(dockerInfo(info).ConfigFile, '/etc/berth/daemon.json');
+  t.same(dockerInfo(info).SettingSources, { 'data-root': 'file', labels: 'flag' });
 });
 
 t.test('stats: CPU % between two readings, sizes as Docker prints them', async (t) => {

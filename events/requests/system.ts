@@ -2,6 +2,10 @@
 import { z } from 'zod';
 import { PlacementConstraint } from '../container.js';
 
+/** Where one of the daemon's settings came from: a flag wins, then the environment, then the config file. */
+export const SettingSource = z.enum(['flag', 'env', 'file', 'default']);
+export type SettingSource = z.infer<typeof SettingSource>;
+
 /** What `berth info` shows (the CLI prints it with Docker's names). */
 export const InfoView = z.object({
   id: z.string(),
@@ -23,6 +27,10 @@ export const InfoView = z.object({
   runRoot: z.string(),
   /** The daemon's pid. */
   pid: z.number(),
+  /** The config file the daemon read (null: none, the default /etc/berth/daemon.json being absent). */
+  configFile: z.string().nullable(),
+  /** Where each setting came from, by its daemon.json key. */
+  settingSources: z.record(z.string(), SettingSource),
 });
 export type InfoView = z.infer<typeof InfoView>;
 

@@ -35,6 +35,10 @@ export interface CgroupStats {
   memoryUsage: number;
   /** the limit, null when unlimited */
   memoryLimit: number | null;
+  /** bytes charged, the page cache included (v1 usage_in_bytes, v2 memory.current) */
+  memoryCurrent: number;
+  /** tasks the kernel's OOM killer killed in this cgroup (v1 memory.oom_control, v2 memory.events oom_kill) */
+  oomKills: number;
   /** total CPU time used, in nanoseconds */
   cpuUsageNs: number;
   pids: number;
@@ -125,6 +129,11 @@ export async function readKeyed(path: string): Promise<Map<string, number>> {
     if (!isErrno(e, 'ENOENT')) throw e;
   }
   return map;
+}
+
+/** The `oom_kill N` count of memory.oom_control (v1) or memory.events (v2); 0 when absent. */
+export async function readOomKills(path: string): Promise<number> {
+  return (await readKeyed(path)).get('oom_kill') ?? 0;
 }
 
 /** Polls until `done` or throws after timeoutMs (freezing takes a moment). */

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { UnsupportedError } from '../../events/errors.js';
-import { checkCgroupName, checkLimits, childDirs, isErrno, killAndRmdir, readPids, removeEach, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits } from './manager.js';
+import { checkCgroupName, checkLimits, childDirs, isErrno, killAndRmdir, readPids, removeEach, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits, readOomKills } from './manager.js';
 import { applyV1Limits, inheritCpuset } from './v1Limits.js';
 import { readV1Stats } from './v1Stats.js';
 
@@ -123,17 +123,9 @@ export class CgroupV1Manager implements CgroupManager {
 
   async oomKilled(name: string): Promise<boolean> {
     const dir = this.dirs(name).find(([c]) => c === 'memory')?.[1];
-    if (!dir) return false;
-    let text: string;
-    try {
-      text = await readFile(join(dir, 'memory.oom_control'), 'utf8');
-    } catch (e) {
-      if (isErrno(e, 'ENOENT')) return false;
-      throw e;
-    }
-    const line = text.split('\n').find((l) => l.startsWith('oom_kill '));
-    return line !== undefined && Number(line.slice('oom_kill '.length)) > 0;
+    return dir !== undefined && (await readOomKills(join(dir, 'memory.oom_control'))) > 0;
   }
+
 
   async remove(name: string): Promise<void> {
     const dirs = this.dirs(name);

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { isErrno, readKeyed, readNumber, type CgroupStats } from './manager.js';
+import { isErrno, readKeyed, readNumber, readOomKills, type CgroupStats } from './manager.js';
 
 /** v1 reports "no limit" as a page-rounded LONG_MAX. */
 const UNLIMITED = 2 ** 62;
@@ -44,6 +44,8 @@ export async function readV1Stats(dirOf: ReadonlyMap<string, string>): Promise<C
   return {
     memoryUsage: Math.max(0, usage - inactive),
     memoryLimit: limit === null || limit >= UNLIMITED ? null : limit,
+    memoryCurrent: usage,
+    oomKills: dirOf.has('memory') ? await readOomKills(at('memory', 'memory.oom_control')!) : 0,
     cpuUsageNs: (await num(at('cpuacct', 'cpuacct.usage'))) ?? 0,
     pids: (await num(at('pids', 'pids.current'))) ?? 0,
     pidsLimit,

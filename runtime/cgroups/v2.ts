@@ -2,7 +2,7 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
 import { UnsupportedError } from '../../events/errors.js';
-import { checkCgroupName, checkLimits, childDirs, isErrno, killAndRmdir, readPids, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits } from './manager.js';
+import { checkCgroupName, checkLimits, childDirs, isErrno, killAndRmdir, readPids, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits, readOomKills } from './manager.js';
 import { applyV2Limits, controllersFor } from './v2Limits.js';
 import { attachDeviceFilter } from './v2Devices.js';
 import { readV2Stats } from './v2Stats.js';
@@ -115,16 +115,9 @@ export class CgroupV2Manager implements CgroupManager {
   }
 
   async oomKilled(name: string): Promise<boolean> {
-    let text: string;
-    try {
-      text = await readFile(join(this.dir(name), 'memory.events'), 'utf8');
-    } catch (e) {
-      if (isErrno(e, 'ENOENT')) return false;
-      throw e;
-    }
-    const line = text.split('\n').find((l) => l.startsWith('oom_kill '));
-    return line !== undefined && Number(line.slice('oom_kill '.length)) > 0;
+    return (await readOomKills(join(this.dir(name), 'memory.events'))) > 0;
   }
+
 
   async remove(name: string): Promise<void> {
     const dir = this.dir(name);

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { isErrno, readKeyed, readNumber, type CgroupStats } from './manager.js';
+import { isErrno, readKeyed, readNumber, readOomKills, type CgroupStats } from './manager.js';
 
 /** Sums rbytes= and wbytes= over the devices of io.stat. */
 export function sumIoStat(text: string): { read: number; write: number } {
@@ -29,6 +29,8 @@ export async function readV2Stats(dir: string): Promise<CgroupStats> {
   return {
     memoryUsage: Math.max(0, current - (memory.get('inactive_file') ?? 0)),
     memoryLimit: await readNumber(join(dir, 'memory.max')),
+    memoryCurrent: current,
+    oomKills: await readOomKills(join(dir, 'memory.events')),
     cpuUsageNs: (cpu.get('usage_usec') ?? 0) * 1000,
     pids: (await readNumber(join(dir, 'pids.current'))) ?? 0,
     pidsLimit: await readNumber(join(dir, 'pids.max')),

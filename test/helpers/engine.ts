@@ -15,7 +15,8 @@ import { waitFor } from './waitFor.js';
 export { alive };
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
-const DAEMON = fileURLToPath(new URL('../../cli/daemon.js', import.meta.url));
+/** The daemon's entry point (berthd), for a test that runs it itself. */
+export const DAEMON = fileURLToPath(new URL('../../cli/daemon.js', import.meta.url));
 
 export interface Result {
   code: number;
@@ -46,7 +47,7 @@ export class Engine {
    * default bridge network; without it the daemon gets `--bridge none` and makes no links.
    */
   netns: string[] | null = null;
-  /** More arguments for the daemon (`--docker-socket PATH`). */
+  /** More flags for the daemon (--docker-socket PATH, a config file, --metrics-addr). */
   daemonArgs: string[] = [];
 
   constructor(readonly dir: string) {
@@ -175,9 +176,10 @@ export async function until(what: string, check: () => Promise<boolean>, ms = 20
 }
 
 /** A fresh engine for test `t`, destroyed in its teardown. */
-export async function startEngine(t: Teardown, opts: { daemon?: boolean; image?: boolean; netns?: string[] } = {}): Promise<Engine> {
+export async function startEngine(t: Teardown, opts: { daemon?: boolean; image?: boolean; netns?: string[]; daemonArgs?: string[] } = {}): Promise<Engine> {
   const engine = new Engine(await fs.mkdtemp(path.join(os.tmpdir(), 'berth-test-')));
   engine.netns = opts.netns ?? null;
+  engine.daemonArgs = opts.daemonArgs ?? [];
   t.teardown(() => engine.destroy());
   if (opts.daemon ?? true) await engine.startDaemon();
   if (opts.image ?? true) await engine.importBusybox();

@@ -1,0 +1,24 @@
+/**
+ * The daemon's flags, declared once for `berthd` and `berth daemon` alike (the data root, the
+ * run root and --nats are the CLI's global flags, so berthd adds them itself). Each one has a
+ * daemon.json key (cli/daemonConfig/schema.ts); a flag given wins over the file.
+ */
+import type { Command } from 'commander';
+import { collect } from '../verbs/verb.js';
+
+export const DEFAULT_CONFIG_FILE = '/etc/berth/daemon.json';
+
+export function addDaemonOptions(command: Command): Command {
+  return command
+    .option('--config-file <path>', `the daemon's config file (default ${DEFAULT_CONFIG_FILE}; an absent default is no settings)`)
+    .option('--host-id <id>', 'this host\'s id (BERTH_HOST_ID; default: the hostname)')
+    .option('--creds <file>', 'credentials for the external NATS (BERTH_NATS_CREDS; berth-cluster writes them)')
+    .option('--label <key=value>', 'a label placement constraints match (repeatable)', collect, [])
+    .option('--no-snapshots', 'replay the whole log at every start (BERTH_SNAPSHOTS=0)')
+    .option('--bridge <name>', 'none: no default bridge network; run without --network gets none (BERTH_BRIDGE)')
+    .option('--retention <duration>', 'keep the history of removed containers this long (BERTH_RETENTION, default 168h)')
+    .option('--log-level <level>', 'error, warn, info (default) or debug (BERTH_LOG_LEVEL; BERTH_DEBUG=1 is debug)')
+    .option('--log-opt <key=value>', 'default log options of new containers: max-size, max-file, labels, env (repeatable)', collect, [])
+    .option('--docker-socket <path>', 'the Docker Engine API socket (default <run root>/docker.sock; \'\' turns it off)')
+    .option('--metrics-addr <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (off by default)');
+}

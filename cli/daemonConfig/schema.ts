@@ -1,0 +1,58 @@
+/**
+ * `/etc/berth/daemon.json`: the daemon's settings in a file, in the spirit of Docker's
+ * daemon.json. Keys take Docker's names where Docker has the setting (data-root, exec-root,
+ * labels, log-level, bridge, log-driver, log-opts, metrics-addr) and the flag's name otherwise.
+ * Strict: an unknown key or a bad value refuses the whole file. Pure.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { SUBJECT_TOKEN } from '../../events/subjects.js';
+import { LEVELS } from '../../log/logger.js';
+import { parseLogOpts } from '../logOptions.js';
+import { parsePairs, parseTime } from '../parse.js';
+
+/** Whether `check` accepts the value; its error message becomes the issue's. */
+const accepted = (check: (value: string) => unknown) => (value: string, ctx: z.RefinementCtx) => {
+  try {
+    check(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+};
+
+const absolutePath = z.string().refine((p) => path.isAbsolute(p), 'want an absolute path');
+
+export const DaemonFile = z.strictObject({
+  'data-root': absolutePath.optional(),
+  'exec-root': absolutePath.optional(),
+  /** The external NATS to join instead of the embedded one. */
+  nats: z.url().optional(),
+  /** Credentials for the external NATS (a .creds file). */
+  creds: absolutePath.optional(),
+  'host-id': z.string().regex(SUBJECT_TOKEN, 'use letters, digits, \'-\' and \'_\'').optional(),
+  /** Docker's form: ["key=value", ...]. */
+  labels: z.array(z.string().superRefine(accepted((entry) => parsePairs([entry], 'label')))).optional(),
+  'log-level': z.enum([...LEVELS, 'warning']).optional(),
+  bridge: z.string().min(1).optional(),
+  /** The only driver berth has today. */
+  'log-driver': z.literal('json-file').optional(),
+  /** Docker's form: {"max-size": "10m", "max-file": "3"}; the default of containers without --log-opt. */
+  'log-opts': z.record(z.string(), z.string()).superRefine((opts, ctx) => accepted(() => parseLogOpts(Object.entries(opts).map(([k, v]) => `${k}=${v}`)))('', ctx)).optional(),
+  snapshots: z.boolean().optional(),
+  /** How long the history of removed containers is kept: a duration like 168h. */
+  retention: z.string().superRefine(accepted((d) => parseTime(d, 'retention'))).optional(),
+  /** HOST:PORT where /metrics is served (off when absent). */
+  'metrics-addr': z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'use HOST:PORT').optional(),
+  /** The unix socket of the Docker Engine API. */
+  'docker-socket': absolutePath.optional(),
+});
+export type DaemonFile = z.infer<typeof DaemonFile>;
+
+/** One line naming what is wrong, as dockerd says it ("the following directives don't match..."). */
+export function describeProblem(error: z.ZodError): string {
+  const unknown = error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys : []));
+  if (unknown.length) return `the following directives don't match any configuration option: ${unknown.join(', ')}`;
+  const issue = error.issues[0]!;
+  const key = issue.path.length ? issue.path.map(String).join('.') : '(the file)';
+  return `invalid value for ${JSON.stringify(key)}: ${issue.message}`;
+}

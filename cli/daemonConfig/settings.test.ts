@@ -1,0 +1,74 @@
+import t from 'tap';
+import { DaemonFile, describeProblem } from './schema.js';
+import { mergeSettings, notReloadable } from './settings.js';
+
+const file = (json: unknown) => DaemonFile.parse(json);
+const problem = (json: unknown) => {
+  const parsed = DaemonFile.safeParse(json);
+  return parsed.success ? null : describeProblem(parsed.error);
+};
+
+t.test('a flag wins over the environment, which wins over the file', async (t) => {
+  const f = file({ 'data-root': '/srv/berth', 'host-id': 'fromfile', bridge: 'br-file', labels: ['zone=a'] });
+  const { settings, sources } = mergeSettings({ hostId: 'fromflag' }, { BERTH_BRIDGE: 'none' }, f);
+  t.equal(settings['host-id'], 'fromflag');
+  t.equal(sources['host-id'], 'flag');
+  t.equal(settings.bridge, 'none');
+  t.equal(sources.bridge, 'env');
+  t.equal(settings['data-root'], '/srv/berth');
+  t.equal(sources['data-root'], 'file');
+  t.same(settings.labels, { zone: 'a' });
+  t.equal(sources.labels, 'file');
+  t.equal(settings['exec-root'], undefined);
+  t.equal(sources['exec-root'], 'default');
+});
+
+t.test('an empty flag list or an empty variable counts as not given', async (t) => {
+  const { settings, sources } = mergeSettings({ label: [], logOpt: [] }, { BERTH_ROOT: '' }, file({ 'data-root': '/d', labels: ['a=1'], 'log-opts': { 'max-size': '1k' } }));
+  t.same(settings.labels, { a: '1' });
+  t.equal(sources['data-root'], 'file');
+  t.same(settings['log-opts'], { maxSizeBytes: 1000 });
+  t.equal(sources['log-opts'], 'file');
+});
+
+t.test('labels and log options from flags replace the file\'s whole', async (t) => {
+  const { settings, sources } = mergeSettings({ label: ['zone=b'], logOpt: ['max-file=2'] }, {}, file({ labels: ['zone=a', 'disk=ssd'], 'log-opts': { 'max-size': '1k' } }));
+  t.same(settings.labels, { zone: 'b' });
+  t.same(settings['log-opts'], { maxFiles: 2 });
+  t.equal(sources.labels, 'flag');
+  t.equal(sources['log-opts'], 'flag');
+});
+
+t.test('snapshots: --no-snapshots, BERTH_SNAPSHOTS=0, then the file, then on', async (t) => {
+  t.equal(mergeSettings({ snapshots: true }, {}, file({ snapshots: false })).settings.snapshots, false, 'commander\'s default true is not a flag given');
+  t.equal(mergeSettings({ snapshots: false }, {}, file({ snapshots: true })).sources.snapshots, 'flag');
+  t.equal(mergeSettings({}, { BERTH_SNAPSHOTS: '0' }, file({})).sources.snapshots, 'env');
+  t.equal(mergeSettings({}, {}, file({})).settings.snapshots, true);
+});
+
+t.test('the log level: BERTH_DEBUG counts as the environment\'s debug', async (t) => {
+  t.equal(mergeSettings({}, { BERTH_DEBUG: '1' }, file({ 'log-level': 'warn' })).settings['log-level'], 'debug');
+  t.equal(mergeSettings({}, { BERTH_DEBUG: '0' }, file({ 'log-level': 'warn' })).settings['log-level'], 'warn');
+});
+
+t.test('the file is strict: one line naming the key', async (t) => {
+  t.equal(problem({ 'data-root': '/d', debug: true, 'storage-driver': 'x' }), 'the following directives don\'t match any configuration option: debug, storage-driver');
+  t.match(problem({ 'log-level': 'loud' }), /^invalid value for "log-level": /);
+  t.match(problem({ 'data-root': 'relative/dir' }), /^invalid value for "data-root": want an absolute path$/);
+  t.match(problem({ 'host-id': 'a.b' }), /^invalid value for "host-id": use letters/);
+  t.match(problem({ labels: ['novalue'] }), /^invalid value for "labels.0": invalid label "novalue"/);
+  t.match(problem({ 'log-opts': { 'max-size': 'huge' } }), /^invalid value for "log-opts": invalid size/);
+  t.match(problem({ 'log-opts': { compress: 'true' } }), /^invalid value for "log-opts": unknown log opt 'compress'/);
+  t.match(problem({ 'metrics-addr': '9323' }), /^invalid value for "metrics-addr": use HOST:PORT$/);
+  t.match(problem({ retention: 'forever' }), /^invalid value for "retention": invalid value "forever"/);
+  t.match(problem({ snapshots: 'yes' }), /^invalid value for "snapshots": /);
+  t.match(problem([]), /^invalid value for "\(the file\)": /);
+  t.equal(problem({ 'metrics-addr': '127.0.0.1:9323', 'log-driver': 'json-file', nats: 'nats://10.0.0.1:4222', retention: '24h' }), null);
+});
+
+t.test('a reload tells the settings it cannot change live', async (t) => {
+  const before = mergeSettings({}, {}, file({ 'data-root': '/a', labels: ['x=1'] })).settings;
+  const after = mergeSettings({}, {}, file({ 'data-root': '/b', labels: ['x=2'], 'log-opts': { 'max-file': '3' } })).settings;
+  t.same(notReloadable(before, after), ['data-root']);
+  t.same(notReloadable(before, before), []);
+});
