@@ -119,6 +119,7 @@ export class Host {
     this.networks = new Networks({
       host: id, store, hooks: this.hooks, kernel: network.kernel ?? new LinuxNetworkKernel(), defaultBridge: network.defaultBridge,
       containers: () => [...this.containers.values()],
+      container: (id) => this.containers.get(id),
     });
     this.effects = containerEffects({
       worker,

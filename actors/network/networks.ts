@@ -38,6 +38,8 @@ export interface NetworksDeps {
   defaultBridge: boolean;
   /** Every container of the host, live or not. */
   containers(): Array<{ id: string; state: ContainerState }>;
+  /** One container of the host by id (a map lookup: the DNS asks at every query). */
+  container(id: string): { state: ContainerState } | undefined;
   /** The embedded DNS's resolvers (default: in the daemon, runtime/network/dns/server.ts). */
   resolvers?: ResolverFactory;
 }
@@ -62,9 +64,8 @@ export class Networks {
   constructor(private readonly deps: NetworksDeps) {
     this.publishing = new Publishing({ kernel: deps.kernel, containers: deps.containers });
     this.dns = new EmbeddedDns((query, hostResolvers) => {
-      const containers = new Map(this.deps.containers().map((c) => [c.id, c.state]));
       const named = (id: string) => {
-        const state = containers.get(id);
+        const state = this.deps.container(id)?.state;
         return state?.config ? { name: state.config.name, status: state.status, dns: state.config.networking?.dns ?? [] } : undefined;
       };
       return resolveName(query, this.present().map((n) => n.state), named, hostResolvers);
@@ -228,7 +229,7 @@ export class Networks {
 
   /** The networks a container is on, the one it was created with first, then by name. */
   joined(container: string): NetworkEntity[] {
-    const first = this.deps.containers().find((c) => c.id === container)?.state.config?.networking?.networks[0]?.network;
+    const first = this.deps.container(container)?.state.config?.networking?.networks[0]?.network;
     return this.present().filter((n) => n.state.endpoints[container])
       .sort((a, b) => Number(b.state.record!.name === first) - Number(a.state.record!.name === first) || a.state.record!.name.localeCompare(b.state.record!.name));
   }

@@ -4,6 +4,7 @@
  * comments, the escape directive, flags. Words stay unexpanded here: their meaning (which
  * expand, and with what) is the planner's and the stage state's. Pure.
  */
+import { jsonArray } from '../images/configChanges.js';
 import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
 import { ValidationError } from '../../events/errors.js';
 import { splitPairs, splitWords } from './shellLex.js';
@@ -43,17 +44,6 @@ const KNOWN = new Set(['FROM', 'ARG', 'ENV', 'LABEL', 'RUN', 'CMD', 'ENTRYPOINT'
 /** A parse error as BuildKit words it. */
 export function parseError(line: number, message: string): ValidationError {
   return new ValidationError(`dockerfile parse error on line ${line}: ${message}`);
-}
-
-/** A JSON array of strings, or null when the text is not one (then it is the shell form). */
-function jsonArray(text: string): string[] | null {
-  if (!text.startsWith('[')) return null;
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : null;
-  } catch {
-    return null;
-  }
 }
 
 export function commandForm(text: string): CommandForm {

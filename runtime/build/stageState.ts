@@ -4,6 +4,7 @@
  * OnBuild), the ARGs in scope, and the history; and what each instruction asks of the
  * executor (a RUN, a COPY or ADD) with its words expanded as BuildKit expands them. Pure.
  */
+import { goDurationMs } from '../../events/goDuration.js';
 import path from 'node:path';
 import { ValidationError } from '../../events/errors.js';
 import type { ImageRunConfig } from '../images/configChanges.js';
@@ -192,7 +193,7 @@ export function applyInstruction(state: StageState, instruction: Instruction, ct
       const test = instruction.command.form === 'exec' ? ['CMD', ...instruction.command.argv] : ['CMD-SHELL', instruction.command.command];
       const durations = Object.fromEntries((['interval', 'timeout', 'start-period'] as const)
         .filter((flag) => instruction.flags[flag] !== undefined)
-        .map((flag) => [flag === 'start-period' ? 'StartPeriod' : flag[0]!.toUpperCase() + flag.slice(1), parseDuration(instruction.flags[flag]!, flag)]));
+        .map((flag) => [flag === 'start-period' ? 'StartPeriod' : flag[0]!.toUpperCase() + flag.slice(1), healthDurationNs(instruction.flags[flag]!, flag)]));
       const retries = instruction.flags.retries !== undefined ? { Retries: Number(instruction.flags.retries) } : {};
       return { state: set(state, { Healthcheck: { Test: test, ...durations, ...retries } }, `HEALTHCHECK &{${JSON.stringify(test)}}`, ctx) };
     }
@@ -213,10 +214,9 @@ export function applyInstruction(state: StageState, instruction: Instruction, ct
   }
 }
 
-/** Go's durations as HEALTHCHECK takes them (`30s`, `1m30s`, `500ms`), in nanoseconds. */
-export function parseDuration(text: string, flag: string): number {
-  const units: Record<string, number> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-  const parts = [...text.matchAll(/([0-9.]+)(ns|us|ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new ValidationError(`invalid value for --${flag}: time: invalid duration "${text}"`);
-  return Math.round(parts.reduce((sum, [, n, unit]) => sum + Number(n) * units[unit!]!, 0));
+/** A HEALTHCHECK duration flag (`30s`, `1m30s`) in nanoseconds, as the image config holds it. */
+function healthDurationNs(text: string, flag: string): number {
+  const ms = goDurationMs(text);
+  if (ms === null) throw new ValidationError(`invalid value for --${flag}: time: invalid duration "${text}"`);
+  return Math.round(ms * 1e6);
 }

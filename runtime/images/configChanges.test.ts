@@ -1,5 +1,6 @@
 import t from 'tap';
-import { applyChanges, parseChange, shellWords } from './configChanges.js';
+import { applyChanges, parseChange } from './configChanges.js';
+import { shellWords } from '../../events/shellWords.js';
 
 t.test('CMD and ENTRYPOINT: exec form or shell form', async (t) => {
   t.same(parseChange('CMD ["echo", "hi there"]'), { instruction: 'CMD', argv: ['echo', 'hi there'] });

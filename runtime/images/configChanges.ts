@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import { ValidationError } from '../../events/errors.js';
+import { shellWords } from '../../events/shellWords.js';
 
 export type ConfigChange =
   | { instruction: 'CMD' | 'ENTRYPOINT'; argv: string[] }
@@ -38,39 +39,8 @@ function fail(line: string, why: string): never {
   throw new ValidationError(`invalid --change "${line}": ${why}`);
 }
 
-/** Splits text into words as a shell would: whitespace between, quotes and backslashes kept out. */
-export function shellWords(text: string): string[] {
-  const words: string[] = [];
-  let word: string | null = null;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote === "'") {
-      if (c === "'") quote = null;
-      else word += c;
-    } else if (quote === '"') {
-      if (c === '"') quote = null;
-      else if (c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) word += text[++i];
-      else word += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      word ??= '';
-    } else if (c === '\\' && i + 1 < text.length) {
-      word = (word ?? '') + text[++i];
-    } else if (/\s/.test(c)) {
-      if (word !== null) words.push(word);
-      word = null;
-    } else {
-      word = (word ?? '') + c;
-    }
-  }
-  if (quote) throw new ValidationError(`unterminated ${quote} quote`);
-  if (word !== null) words.push(word);
-  return words;
-}
-
-/** A JSON array of strings, or null when the text is not one (then it is the plain form). */
-function jsonArray(text: string): string[] | null {
+/** A JSON array of strings, or null when the text is not one (then it is the shell form). */
+export function jsonArray(text: string): string[] | null {
   if (!text.startsWith('[')) return null;
   try {
     const value: unknown = JSON.parse(text);
