@@ -69,6 +69,24 @@ export function registerComposeVerbs(program: Command, verb: Verb): void {
     .action(verb('composeRun'));
   compose.command('pull').description('Pull the services\' images').argument('[services...]')
     .action(verb('composePull'));
+  compose.command('kill').description('Send a signal to the services\' running containers').argument('[services...]')
+    .option('-s, --signal <signal>', 'the signal', 'SIGKILL')
+    .action(verb('composeKill'));
+  compose.command('rm').description('Remove the services\' stopped containers').argument('[services...]')
+    .option('-f, --force', 'do not ask')
+    .option('-s, --stop', 'stop the containers first')
+    .option('-v, --volumes', 'remove their anonymous volumes too')
+    .action(verb('composeRm'));
+  compose.command('port').description('Print the host address a service\'s port is published on').argument('<service>').argument('<private_port>')
+    .option('--index <n>', 'the container number of the service', '1')
+    .option('--protocol <protocol>', 'tcp or udp', 'tcp')
+    .action(verb('composePort'));
+  compose.command('images').description('List the images the project\'s containers run').argument('[services...]')
+    .option('-q, --quiet', 'only ids')
+    .option('--format <format>', 'table (default) or json')
+    .action(verb('composeImages'));
+  compose.command('top').description('Show the processes of the services\' running containers').argument('[services...]')
+    .action(verb('composeTop'));
   compose.command('ls').description('List the compose projects')
     .option('-a, --all', 'stopped projects too')
     .option('-q, --quiet', 'only names')

@@ -1,8 +1,8 @@
 /**
  * `berth compose` publishing ports, the engine inside a network namespace the test makes: a
  * busybox httpd service whose ports are given in the short syntax (an address, a range) and the
- * long one, answering on the published ports from the engine's namespace; `compose ps` and
- * `berth port` show the mappings; `down` takes them away. The host's links are checked unchanged.
+ * long one, answering on the published ports from the engine's namespace; `compose ps`,
+ * `compose port` and `berth port` show the mappings; `down` takes them away. The host's links are checked unchanged.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -66,6 +66,11 @@ services:
   t.match(ps.stdout, /0\.0\.0\.0:18090-18091->90-91\/tcp/, 'a range shown as one');
   const json = JSON.parse((await compose('ps', '--format', 'json')).stdout.trim().split('\n')[0]);
   t.match(json.Ports, /0\.0\.0\.0:18081->81\/tcp/);
+  t.equal((await compose('port', 'web', '80')).stdout, '127.0.0.1:18080\n', 'compose port');
+  t.equal((await compose('port', '--protocol', 'udp', 'web', '53')).stdout, '0.0.0.0:5353\n');
+  const unpublished = await compose('port', 'web', '99');
+  t.equal(unpublished.code, 1, 'a port not published');
+  t.match(unpublished.stderr, /no port 99\/tcp for container pub-web-1/);
   const inspected = await engine.inspect('pub-web-1');
   t.same(inspected.HostConfig.PortBindings['80/tcp'], [{ HostIp: '127.0.0.1', HostPort: '18080' }]);
 
