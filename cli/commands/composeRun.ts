@@ -1,5 +1,5 @@
 /**
- * `berth compose run [--rm] [-d] [--no-deps] [-e K=V] SERVICE [COMMAND...]`: a one-off container
+ * `berth compose run [--rm] [-d] [--no-deps] [-e K=V] [-p PORT] [--service-ports] SERVICE [COMMAND...]`: a one-off container
  * of the service (`<project>-<service>-run-<id>`, labelled oneoff), after its dependencies are
  * up; prints its output and exits with its code.
  */
@@ -11,12 +11,13 @@ import { planUp } from '../../client/compose/plan.js';
 import { engineState, executeUp } from '../../client/compose/up.js';
 import { waitCondition } from '../../client/compose/waitCondition.js';
 import { serviceCreateOptions } from '../../client/compose/toCreate.js';
+import { parsePortShort } from '../../client/compose/shortSyntax.js';
 import { connectClient } from '../client.js';
 import { loadFromFlags, printProgress, type ComposeFlags } from '../composeOptions.js';
 import { printOutput } from '../output.js';
 import { parseEnv } from '../parse.js';
 
-export default async function composeRun(service: string, command: string[], opts: { rm?: boolean; detach?: boolean; deps?: boolean; env: string[]; name?: string }, flags: ComposeFlags): Promise<number> {
+export default async function composeRun(service: string, command: string[], opts: { rm?: boolean; detach?: boolean; deps?: boolean; env: string[]; name?: string; publish?: string[]; servicePorts?: boolean }, flags: ComposeFlags): Promise<number> {
   const project = loadFromFlags(flags);
   const definition = project.services[service];
   if (!definition) throw new ComposeError(`no such service: ${service}`);
@@ -31,7 +32,9 @@ export default async function composeRun(service: string, command: string[], opt
       }
     }
     const suffix = randomBytes(6).toString('hex');
-    const options = serviceCreateOptions(project, { ...definition, environment: { ...definition.environment, ...Object.fromEntries(parseEnv(opts.env).map((entry) => entry.split(/=(.*)/s).slice(0, 2))) } }, {
+    // Compose publishes the service's ports for a one-off container only with --service-ports.
+    const ports = opts.servicePorts ? definition.ports : (opts.publish ?? []).flatMap((entry) => parsePortShort(entry, '--publish'));
+    const options = serviceCreateOptions(project, { ...definition, ports, environment: { ...definition.environment, ...Object.fromEntries(parseEnv(opts.env).map((entry) => entry.split(/=(.*)/s).slice(0, 2))) } }, {
       name: opts.name ?? `${project.name}-${service}-run-${suffix}`, number: 1, oneoff: true, autoRemove: opts.rm ?? false,
       ...(command.length ? { command } : {}),
     });

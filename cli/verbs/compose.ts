@@ -58,6 +58,8 @@ export function registerComposeVerbs(program: Command, verb: Verb): void {
     .option('--no-deps', 'do not start the services it depends on')
     .option('-e, --env <KEY=VALUE>', 'set a variable (repeatable)', collect, [])
     .option('--name <name>', 'the container\'s name')
+    .option('-p, --publish <[ip:][host:]port[/proto]>', 'publish a container port on the host (repeatable)', collect, [])
+    .option('--service-ports', 'publish the service\'s ports')
     .passThroughOptions()
     .action(verb('composeRun'));
   compose.command('pull').description('Pull the services\' images').argument('[services...]')

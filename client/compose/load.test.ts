@@ -8,7 +8,7 @@ import { parseDotEnv } from './dotenv.js';
 import { loadProject, projectNameFromDirectory, type LoadOptions } from './load.js';
 import { renderConfig } from './config.js';
 import { splitShellWords } from './shellWords.js';
-import { parsePortShort, parseVolumeShort } from './shortSyntax.js';
+import { parsePortShort, parseVolumeShort, publishSpec } from './shortSyntax.js';
 
 function project(files: Record<string, string>, over: Partial<LoadOptions> = {}, dirName = 'My App') {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-compose-'));
@@ -46,6 +46,13 @@ t.test('short syntaxes', async (t) => {
   t.same(parsePortShort('127.0.0.1:8080:80/udp', 'p'), [{ target: 80, published: '8080', host_ip: '127.0.0.1', protocol: 'udp', mode: 'ingress' }]);
   t.same(parsePortShort('9000-9001:90-91', 'p').map((port) => [port.published, port.target]), [['9000', 90], ['9001', 91]]);
   t.same(parsePortShort(3000, 'p'), [{ target: 3000, protocol: 'tcp', mode: 'ingress' }]);
+  t.same(parsePortShort('8000-8002:80', 'p'), [{ target: 80, published: '8000-8002', protocol: 'tcp', mode: 'ingress' }], 'one port, a free one of a host range');
+  t.same(parsePortShort('127.0.0.1::80', 'p'), [{ target: 80, host_ip: '127.0.0.1', protocol: 'tcp', mode: 'ingress' }]);
+  t.same(parsePortShort(publishSpec({ target: 80, published: 8080, host_ip: '127.0.0.1', protocol: 'udp' }), 'p'), [{ target: 80, published: '8080', host_ip: '127.0.0.1', protocol: 'udp', mode: 'ingress' }], 'the long form');
+  t.same(parsePortShort(publishSpec({ target: 80 }), 'p'), [{ target: 80, protocol: 'tcp', mode: 'ingress' }]);
+  t.throws(() => parsePortShort('80:abc', 'services.web.ports[0]'), { name: 'ComposeParseError', message: 'services.web.ports[0]: invalid containerPort: abc' }, "-p's message, with where");
+  t.throws(() => parsePortShort('8000-8001:80-82', 'p'), /invalid ranges specified for container and host Ports/);
+  t.throws(() => parsePortShort('80/sctp', 'p'), /invalid proto: sctp/);
   t.same(parseVolumeShort('data:/data:ro', 'v', '/p'), { type: 'volume', source: 'data', target: '/data', read_only: true });
   t.same(parseVolumeShort('./conf:/etc/conf', 'v', '/p'), { type: 'bind', source: '/p/conf', target: '/etc/conf', bind: { create_host_path: true } });
   t.same(parseVolumeShort('/cache', 'v', '/p'), { type: 'volume', target: '/cache' });

@@ -9,7 +9,7 @@ import type { Lookup } from './interpolate.js';
 import type { Dependency, Network, Project, Service, ServiceNetwork, ServiceVolume, Volume } from './model.js';
 import type { RawFile, RawService } from './schema.js';
 import { splitShellWords } from './shellWords.js';
-import { parsePortShort, parseSize, parseVolumeShort, resolveHostPath } from './shortSyntax.js';
+import { parsePortShort, parseSize, publishSpec, parseVolumeShort, resolveHostPath } from './shortSyntax.js';
 
 export interface NormalizeContext {
   name: string;
@@ -119,9 +119,9 @@ function service(name: string, raw: RawService, context: NormalizeContext): Serv
     ...(raw.command !== undefined ? { command: command(raw.command, `${where}.command`) } : {}),
     ...(raw.entrypoint !== undefined ? { entrypoint: command(raw.entrypoint, `${where}.entrypoint`) } : {}),
     environment: environment(raw, context),
-    ports: (raw.ports ?? []).flatMap((entry, index) => typeof entry === 'object'
-      ? [{ target: Number(entry.target), ...(entry.published !== undefined ? { published: String(entry.published) } : {}), ...(entry.host_ip ? { host_ip: entry.host_ip } : {}), protocol: entry.protocol ?? 'tcp', mode: entry.mode === 'host' ? 'host' as const : 'ingress' as const }]
-      : parsePortShort(entry, `${where}.ports[${index}]`)),
+    ports: (raw.ports ?? []).flatMap((entry, index) => (typeof entry === 'object'
+      ? parsePortShort(publishSpec(entry), `${where}.ports[${index}]`).map((port) => ({ ...port, mode: entry.mode === 'host' ? 'host' as const : 'ingress' as const }))
+      : parsePortShort(entry, `${where}.ports[${index}]`))),
     expose: (raw.expose ?? []).map(String),
     volumes: volumes(raw, where, context),
     tmpfs: list(raw.tmpfs),

@@ -1,45 +1,38 @@
 /**
  * Compose's short forms expanded to the long ones: ports (`[IP:][HOST:]CONTAINER[/PROTO]`,
- * ranges included), volumes (`[SOURCE:]TARGET[:MODE]`), byte sizes (`512m`). Pure.
+ * ranges included, read by `-p`'s parser), volumes (`[SOURCE:]TARGET[:MODE]`), byte sizes (`512m`). Pure.
  */
 import path from 'node:path';
 import { ComposeParseError } from './errors.js';
 import type { ServicePort, ServiceVolume } from './model.js';
+import { ValidationError } from '../../events/errors.js';
+import type { PortRequest } from '../../events/ports.js';
+import { parsePublish } from '../ports.js';
 
-function range(text: string, where: string): [number, number] {
-  const match = /^(\d+)(?:-(\d+))?$/.exec(text);
-  if (!match) throw new ComposeParseError(`${where}: invalid port "${text}"`);
-  const start = Number(match[1]);
-  const end = match[2] === undefined ? start : Number(match[2]);
-  if (start < 1 || end > 65535 || end < start) throw new ComposeParseError(`${where}: invalid port range "${text}"`);
-  return [start, end];
+/** A port as `-p`/`--publish` spells it, `[IP:][PUBLISHED]:TARGET/PROTOCOL`, for the one parser of client/ports.ts. */
+export function publishSpec(port: { target: number | string; published?: string | number; host_ip?: string; protocol?: string }): string {
+  const host = port.host_ip ? `${port.host_ip}:${port.published ?? ''}:` : port.published !== undefined && port.published !== '' ? `${port.published}:` : '';
+  return `${host}${port.target}/${port.protocol ?? 'tcp'}`;
 }
 
-/** One entry of `ports:` in its short form, as the long entries it stands for. */
+/**
+ * One entry of `ports:` (its short form, or the long one as `publishSpec` spells it) as the
+ * long entries it stands for, read by `berth run -p`'s parser so that both take the same values.
+ */
 export function parsePortShort(entry: string | number, where: string): ServicePort[] {
-  const text = String(entry);
-  const [spec, protocol = 'tcp'] = text.split('/');
-  let hostIp: string | undefined;
-  let rest = spec;
-  // [::1]:8080:80 or an address before the two port parts
-  const bracketed = /^\[([^\]]+)\]:(.*)$/.exec(rest);
-  if (bracketed) { hostIp = bracketed[1]; rest = bracketed[2]; }
-  const parts = rest.split(':');
-  if (!bracketed && parts.length > 2) { hostIp = parts.slice(0, -2).join(':'); parts.splice(0, parts.length - 2); }
-  const [start, end] = range(parts.at(-1)!, where);
-  const published = parts.length === 2 && parts[0] !== '' ? parts[0] : undefined;
-  const hostRange = published === undefined ? undefined : range(published, where);
-  if (hostRange && hostRange[1] - hostRange[0] !== end - start && end !== start) {
-    throw new ComposeParseError(`${where}: port ranges don't match in length`);
+  let requests: PortRequest[];
+  try {
+    requests = parsePublish(String(entry));
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ComposeParseError(`${where}: ${error.message}`, { cause: error });
+    throw error;
   }
-  const ports: ServicePort[] = [];
-  for (let port = start; port <= end; port++) {
-    const offset = port - start;
-    const publishedPort = hostRange === undefined ? undefined
-      : end === start ? published : String(hostRange[0] + offset);
-    ports.push({ target: port, ...(publishedPort !== undefined ? { published: publishedPort } : {}), ...(hostIp ? { host_ip: hostIp } : {}), protocol, mode: 'ingress' });
-  }
-  return ports;
+  return requests.map((request) => ({
+    target: request.containerPort,
+    ...(request.hostPort !== '' ? { published: request.hostPort } : {}),
+    ...(request.hostIp !== '' ? { host_ip: request.hostIp } : {}),
+    protocol: request.protocol, mode: 'ingress',
+  }));
 }
 
 const VOLUME_MODES = new Set(['ro', 'rw', 'z', 'Z', 'nocopy', 'private', 'rprivate', 'slave', 'rslave', 'shared', 'rshared', 'cached', 'delegated', 'consistent']);

@@ -55,6 +55,27 @@ t.test('network_mode and the healthcheck\'s forms', async (t) => {
   t.throws(() => serviceCreateOptions(project(base), { ...base, restart: 'sometimes' }, { name: 'n', number: 1 }), /invalid restart policy: sometimes/);
 });
 
+t.test('ports: as -p would publish them; none on another container\'s network', async (t) => {
+  const web: Service = { ...base, ports: [
+    { target: 80, published: '8080', host_ip: '127.0.0.1', protocol: 'tcp', mode: 'ingress' },
+    { target: 53, published: '5353', protocol: 'udp', mode: 'ingress' },
+    { target: 9000, protocol: 'tcp', mode: 'ingress' },
+  ] };
+  const spec = buildCreateRequest(serviceCreateOptions(project(web), web, { name: 'app-web-1', number: 1 }));
+  t.same(spec.networking?.ports, [
+    { containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: '8080' },
+    { containerPort: 53, protocol: 'udp', hostIp: '', hostPort: '5353' },
+    { containerPort: 9000, protocol: 'tcp', hostIp: '', hostPort: '' },
+  ]);
+  t.equal(spec.networking?.network, 'app_default');
+  const plain = buildCreateRequest(serviceCreateOptions(project(base), base, { name: 'app-web-1', number: 1 }));
+  t.equal(plain.networking?.ports, undefined, 'no ports: none asked');
+  const host = { ...web, network_mode: 'host', networks: undefined };
+  t.equal(buildCreateRequest(serviceCreateOptions(project(host), host, { name: 'n', number: 1 })).networking, undefined, 'discarded on the host\'s network, as Docker does');
+  const joined = { ...web, network_mode: 'service:db', networks: undefined };
+  t.throws(() => serviceCreateOptions(project(joined), joined, { name: 'n', number: 1 }), /conflicting options: port publishing and the container type network mode/);
+});
+
 t.test('Go durations', async (t) => {
   t.equal(parseGoDuration('1m30s', 'x'), 90_000);
   t.equal(parseGoDuration('300ms', 'x'), 300);

@@ -6,9 +6,11 @@ import type { RestartPolicy } from '../../events/container.js';
 import type { MountSpec } from '../../events/mount.js';
 import type { CreateOptions } from '../createOptions.js';
 import { parseTmpfsFlag } from '../mounts.js';
+import { parsePublishFlags } from '../ports.js';
 import { ComposeError } from './errors.js';
 import { containerLabels } from './labels.js';
 import type { Project, Service } from './model.js';
+import { publishSpec } from './shortSyntax.js';
 import { parseGoDuration } from './duration.js';
 
 function restartPolicy(text: string, service: string): RestartPolicy {
@@ -56,9 +58,15 @@ function mounts(project: Project, service: Service, anonymous: Record<string, st
 }
 
 function networking(project: Project, service: Service): Pick<CreateOptions, 'networking'> & { network?: 'none' | 'host' } {
-  const common = { extraHosts: service.extra_hosts, dns: service.dns, dnsSearch: service.dns_search, dnsOptions: service.dns_opt };
+  const ports = parsePublishFlags(service.ports.map(publishSpec));
+  const common = { extraHosts: service.extra_hosts, dns: service.dns, dnsSearch: service.dns_search, dnsOptions: service.dns_opt, ...(ports.length ? { ports } : {}) };
   const mode = service.network_mode;
+  // Docker discards the ports of a container on the host's network or none, and refuses them
+  // on another container's.
   if (mode === 'none' || mode === 'host') return { network: mode };
+  if (mode !== undefined && ports.length && /^(container|service):/.test(mode)) {
+    throw new ComposeError(`service ${service.name}: conflicting options: port publishing and the container type network mode (${mode})`);
+  }
   if (mode !== undefined) {
     const [kind, target] = mode.split(/:(.*)/);
     if (kind === 'container') return { networking: { network: `container:${target}`, aliases: [], ...common } };

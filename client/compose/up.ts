@@ -101,8 +101,6 @@ export async function executeUp(client: EngineClient, project: Project, plan: Up
     progress('Volume', volume.name, 'Created');
   }
   await ensureImages(client, project, plan, progress);
-  const publishing = plan.services.filter((entry) => project.services[entry.service].ports.length).map((entry) => entry.service);
-  if (publishing.length) progress('Warning', `published ports are not supported by this engine yet; the ports of ${publishing.join(', ')} are not published`, '');
   if (plan.removeOrphans) for (const orphan of plan.orphans) await removeContainer(client, project, orphan, progress);
   else if (plan.orphans.length) {
     progress('Warning', orphanWarning(plan.orphans), '');

@@ -5,27 +5,20 @@
  * removing the networks. Name resolution between containers comes with the dns work; here the
  * aliases are checked as inspect shows them. The host's links are checked unchanged after.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import t from 'tap';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
+import { composeProject, hostLinks } from '../helpers/compose.js';
 import { startEngine } from '../helpers/engine.js';
 import { NetworkNamespace } from '../helpers/netns.js';
 
 gateFile(requiresEngine());
 
-const hostLinks = () => execFileSync('ip', ['-o', 'link', 'show']).toString().split('\n').map((line) => line.split(':')[1]?.trim().split('@')[0]).filter(Boolean).sort();
 const before = hostLinks();
 
 t.test('networks: <project>_default and declared ones, service names as aliases, removed by down', async (t) => {
   const inner = NetworkNamespace.create(t);
   const engine = await startEngine(t, { netns: inner.prefix });
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-compose-'));
-  t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
-  const file = path.join(dir, 'compose.yaml');
-  await fs.writeFile(file, `
+  const { compose } = await composeProject(t, engine, 'net', `
 services:
   api:
     image: busybox
@@ -44,7 +37,6 @@ networks:
   back:
     labels: {purpose: test}
 `);
-  const compose = (...args: string[]) => engine.berth(['compose', '-f', file, '-p', 'net', ...args], { timeoutMs: 120_000 });
   const up = await compose('up', '-d');
   t.equal(up.code, 0, up.stderr);
   t.match(up.stderr, / Network net_default {2}Created/);
