@@ -59,7 +59,7 @@ function isTar(head: Buffer): boolean {
 }
 
 /** The context stream and where the Dockerfile comes from. */
-async function prepareContext(contextArg: string, flags: BuildFlags): Promise<{ context: Readable; dockerfile?: string; dockerfileText?: string }> {
+export async function prepareContext(contextArg: string, flags: Pick<BuildFlags, 'file'>): Promise<{ context: Readable; dockerfile?: string; dockerfileText?: string }> {
   if (contextArg === '-') {
     if (flags.file === '-') throw new UsageError('invalid argument: can\'t use stdin for both build context and dockerfile');
     const input = await readAll(process.stdin);

@@ -8,11 +8,12 @@ import { followContainer } from '../../client/followContainer.js';
 import { buildCreateRequest } from '../../client/createOptions.js';
 import { ComposeError } from '../../client/compose/errors.js';
 import { planUp } from '../../client/compose/plan.js';
-import { engineState, executeUp } from '../../client/compose/up.js';
+import { engineState, ensureImages, executeUp } from '../../client/compose/up.js';
 import { waitCondition } from '../../client/compose/waitCondition.js';
 import { serviceCreateOptions } from '../../client/compose/toCreate.js';
 import { parsePortShort } from '../../client/compose/shortSyntax.js';
 import { connectClient } from '../client.js';
+import { composeBuilder } from '../composeBuilder.js';
 import { loadFromFlags, printProgress, type ComposeFlags } from '../composeOptions.js';
 import { printOutput } from '../output.js';
 import { parseEnv } from '../parse.js';
@@ -22,11 +23,12 @@ export default async function composeRun(service: string, command: string[], opt
   const definition = project.services[service];
   if (!definition) throw new ComposeError(`no such service: ${service}`);
   const client = await connectClient(flags);
+  const builder = composeBuilder(client);
   try {
     const dependencies = Object.keys(definition.depends_on);
     if (opts.deps !== false && dependencies.length) {
       const plan = planUp(project, await engineState(client), { services: dependencies, forceRecreate: false, noRecreate: false, removeOrphans: false, scale: {} });
-      const started = await executeUp(client, project, plan, printProgress);
+      const started = await executeUp(client, project, plan, printProgress, { builder });
       for (const [name, dependency] of Object.entries(definition.depends_on)) {
         for (const container of started.get(name) ?? []) await waitCondition(client, container, name, dependency.condition);
       }

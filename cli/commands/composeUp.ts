@@ -1,6 +1,6 @@
 /**
  * `berth compose up`: the project brought to what its files say (client/compose/plan.ts and
- * up.ts). With -d it returns once the containers are started (with --wait, once they are
+ * up.ts), services with `build:` built when their image is missing (always, with --build). With -d it returns once the containers are started (with --wait, once they are
  * running and healthy); without, it prints their output, each line after its container's name,
  * until they have all exited, and Ctrl-C stops them.
  */
@@ -10,6 +10,7 @@ import { engineState, executeUp } from '../../client/compose/up.js';
 import { waitCondition } from '../../client/compose/waitCondition.js';
 import { stopTimeoutSeconds } from '../../client/compose/stop.js';
 import { connectClient } from '../client.js';
+import { composeBuilder } from '../composeBuilder.js';
 import { LogPrinter, logName } from '../composeLogPrinter.js';
 import { loadFromFlags, printProgress, type ComposeFlags } from '../composeOptions.js';
 import { streamLogs } from '../composeStream.js';
@@ -42,7 +43,7 @@ export default async function composeUp(services: string[], opts: UpFlags, flags
     const plan = planUp(project, await engineState(client), {
       services, forceRecreate: opts.forceRecreate ?? false, noRecreate: opts.noRecreate ?? false, removeOrphans: opts.removeOrphans ?? false, scale,
     });
-    const containers = await executeUp(client, project, plan, printProgress);
+    const containers = await executeUp(client, project, plan, printProgress, { builder: composeBuilder(client), always: opts.build ?? false });
     if (opts.wait) {
       for (const [service, list] of containers) {
         const condition = project.services[service].healthcheck && !project.services[service].healthcheck?.disable ? 'service_healthy' : 'service_started';

@@ -21,7 +21,12 @@ export function registerComposeVerbs(program: Command, verb: Verb): void {
     .option('--no-recreate', 'never recreate existing containers')
     .option('--remove-orphans', 'remove the containers of services not in the files')
     .option('--scale <SERVICE=N>', 'run N containers of SERVICE (repeatable)', collect, [])
+    .option('--build', 'build the images before starting the containers')
     .action(verb('composeUp'));
+  compose.command('build').description('Build the services\' images').argument('[services...]')
+    .option('--no-cache', 'do not use the build cache')
+    .option('-q, --quiet', 'print nothing')
+    .action(verb('composeBuild'));
   compose.command('down').description('Stop and remove the containers and networks, and with -v the volumes')
     .option('-v, --volumes', 'remove the named volumes and the containers\' anonymous volumes')
     .option('--remove-orphans', 'remove the containers of services not in the files')

@@ -51,7 +51,8 @@ export interface Healthcheck {
 export interface Service {
   name: string;
   image?: string;
-  build?: { context: string; dockerfile?: string; args?: Record<string, string>; target?: string };
+  /** Built by berth's builder: the context (absolute, or a URL), the Dockerfile relative to it, and the build's options. */
+  build?: { context: string; dockerfile?: string; args?: Record<string, string>; target?: string; labels?: Record<string, string>; network?: string };
   command?: string[] | null;
   entrypoint?: string[] | null;
   environment: Record<string, string | null>;

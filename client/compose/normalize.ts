@@ -37,6 +37,8 @@ export function toMapping(value: ListOrDict | undefined): Record<string, string 
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, item === null ? null : String(item)]));
 }
 
+/** labels: a list or a mapping, as a mapping ('' for a key without a value). */
+const labelMapping = (value: ListOrDict | undefined): Record<string, string> => Object.fromEntries(Object.entries(toMapping(value)).map(([key, item]) => [key, item ?? '']));
 const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 const command = (value: string | string[] | null | undefined, where: string) => (value === undefined ? undefined : value === null ? null : Array.isArray(value) ? value : splitShellWords(value, where));
 
@@ -115,6 +117,8 @@ function service(name: string, raw: RawService, context: NormalizeContext): Serv
       ...(build.dockerfile ? { dockerfile: build.dockerfile } : {}),
       ...(build.args ? { args: Object.fromEntries(Object.entries(toMapping(build.args)).map(([key, value]) => [key, value ?? context.lookup(key) ?? ''])) } : {}),
       ...(build.target ? { target: build.target } : {}),
+      ...(build.labels ? { labels: labelMapping(build.labels) } : {}),
+      ...(build.network ? { network: build.network } : {}),
     } } : {}),
     ...(raw.command !== undefined ? { command: command(raw.command, `${where}.command`) } : {}),
     ...(raw.entrypoint !== undefined ? { entrypoint: command(raw.entrypoint, `${where}.entrypoint`) } : {}),
@@ -136,7 +140,7 @@ function service(name: string, raw: RawService, context: NormalizeContext): Serv
     ...(raw.restart !== undefined ? { restart: raw.restart } : {}),
     ...(raw.container_name !== undefined ? { container_name: raw.container_name } : {}),
     ...(raw.hostname !== undefined ? { hostname: raw.hostname } : {}),
-    labels: Object.fromEntries(Object.entries(toMapping(raw.labels)).map(([key, value]) => [key, value ?? ''])),
+    labels: labelMapping(raw.labels),
     ...(raw.user !== undefined ? { user: String(raw.user) } : {}),
     ...(raw.working_dir !== undefined ? { working_dir: raw.working_dir } : {}),
     ...(raw.init !== undefined ? { init: raw.init } : {}),
@@ -191,7 +195,7 @@ export function normalize(file: RawFile, context: NormalizeContext): Project {
       external: isExternal,
       ...(raw?.driver ? { driver: raw.driver } : {}),
       ...(raw?.internal ? { internal: true } : {}),
-      labels: Object.fromEntries(Object.entries(toMapping(raw?.labels)).map(([k, v]) => [k, v ?? ''])),
+      labels: labelMapping(raw?.labels),
       driver_opts: Object.fromEntries(Object.entries(raw?.driver_opts ?? {}).map(([k, v]) => [k, String(v)])),
       ...(subnet && (subnet.subnet || subnet.gateway) ? { ipam: { ...(subnet.subnet ? { subnet: subnet.subnet } : {}), ...(subnet.gateway ? { gateway: subnet.gateway } : {}) } } : {}),
     };
@@ -204,7 +208,7 @@ export function normalize(file: RawFile, context: NormalizeContext): Project {
       name: externalName ?? raw?.name ?? (isExternal ? key : `${context.name}_${key}`),
       external: isExternal,
       ...(raw?.driver ? { driver: raw.driver } : {}),
-      labels: Object.fromEntries(Object.entries(toMapping(raw?.labels)).map(([k, v]) => [k, v ?? ''])),
+      labels: labelMapping(raw?.labels),
       driver_opts: Object.fromEntries(Object.entries(raw?.driver_opts ?? {}).map(([k, v]) => [k, String(v)])),
     };
   }

@@ -18,6 +18,8 @@ export interface ExistingContainer {
   labels: Record<string, string>;
   /** running, exited, created, paused, restarting... */
   status: string;
+  /** The id of the image it runs. */
+  image?: string;
 }
 
 export interface UpOptions {

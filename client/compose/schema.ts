@@ -27,7 +27,7 @@ const stringList = z.array(z.string());
 
 export const ServiceSchema = z.object({
   image: z.string().optional(),
-  build: z.union([z.string(), z.object({ context: z.string().optional(), dockerfile: z.string().optional(), args: listOrDict.optional(), target: z.string().optional() }).loose()]).optional(),
+  build: z.union([z.string(), z.object({ context: z.string().optional(), dockerfile: z.string().optional(), args: listOrDict.optional(), target: z.string().optional(), labels: listOrDict.optional(), network: z.string().optional() }).loose()]).optional(),
   command: stringOrList.nullable().optional(),
   entrypoint: stringOrList.nullable().optional(),
   environment: listOrDict.optional(),

@@ -8,6 +8,7 @@ import type { CreateOptions } from '../createOptions.js';
 import { parseTmpfsFlag } from '../mounts.js';
 import { parsePublishFlags } from '../ports.js';
 import { ComposeError } from './errors.js';
+import { serviceImage } from './build.js';
 import { containerLabels } from './labels.js';
 import type { Project, Service } from './model.js';
 import { publishSpec } from './shortSyntax.js';
@@ -105,7 +106,6 @@ export interface ContainerPlacement {
 
 /** The create options of one container of a service. */
 export function serviceCreateOptions(project: Project, service: Service, placement: ContainerPlacement): CreateOptions {
-  if (!service.image) throw new ComposeError(`service "${service.name}" has no image: building it (build:) is not supported by berth compose yet`);
   const { network, ...net } = networking(project, service);
   const security = {
     ...(service.cap_add.length ? { capAdd: service.cap_add } : {}),
@@ -117,7 +117,7 @@ export function serviceCreateOptions(project: Project, service: Service, placeme
     ...(network ? { network } : {}),
   };
   return {
-    image: service.image,
+    image: serviceImage(project, service),
     cmd: placement.command ?? service.command ?? [],
     ...(service.entrypoint !== undefined ? { entrypoint: service.entrypoint ?? [] } : {}),
     name: placement.name,

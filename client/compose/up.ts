@@ -1,6 +1,6 @@
 /**
  * `compose up` carried out through the engine client: the plan's networks and volumes, the
- * images that are missing pulled, then each service in start order, after waiting for the
+ * images that are missing built (`build:`) or pulled, then each service in start order, after waiting for the
  * dependencies it names, its containers kept, started, created or recreated (a recreated
  * container gets its predecessor's anonymous volumes), and the orphans removed when asked.
  */
@@ -9,9 +9,10 @@ import type { ContainerView } from '../../events/requests.js';
 import { buildCreateRequest } from '../createOptions.js';
 import type { EngineClient } from '../engineClient.js';
 import { ComposeError } from './errors.js';
-import { LABEL, resourceLabels } from './labels.js';
+import { runBuild, serviceBuild, serviceImage, type ServiceBuilder } from './build.js';
+import { containerName, LABEL, resourceLabels } from './labels.js';
 import type { Project } from './model.js';
-import type { ExistingContainer, UpPlan } from './plan.js';
+import type { ContainerStep, ExistingContainer, UpPlan } from './plan.js';
 import { extraNetworks, serviceCreateOptions } from './toCreate.js';
 import { waitCondition } from './waitCondition.js';
 import { stopTimeoutSeconds } from './stop.js';
@@ -35,24 +36,60 @@ export async function engineState(client: EngineClient): Promise<{ containers: E
 }
 
 export function existingContainer(view: ContainerView): ExistingContainer {
-  return { id: view.id, name: view.config.name, labels: view.config.labels, status: view.status };
+  return { id: view.id, name: view.config.name, labels: view.config.labels, status: view.status, image: view.config.image };
 }
 
-async function ensureImages(client: EngineClient, project: Project, plan: UpPlan, progress: Progress): Promise<void> {
-  const images = new Set(plan.services.filter((entry) => entry.steps.some((step) => step.kind === 'create' || step.kind === 'recreate'))
-    .flatMap((entry) => (project.services[entry.service].image ? [project.services[entry.service].image!] : [])));
-  for (const image of images) {
-    try {
-      await client.request({ op: 'image.inspect', ref: image });
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      progress('Image', image, 'Pulling');
-      await client.request({ op: 'image.pull', ref: image }, 10 * 60_000).catch((cause: unknown) => {
-        throw new ComposeError(`pull access denied or failed for ${image}: ${cause instanceof Error ? cause.message : String(cause)}`, 18, { cause });
-      });
-      progress('Image', image, 'Pulled');
-    }
+/** How `up` treats services with `build:`: the builder, and whether to build them even when their image exists (--build). */
+export interface UpBuilds {
+  builder?: ServiceBuilder;
+  always?: boolean;
+}
+
+async function imageExists(client: EngineClient, image: string): Promise<boolean> {
+  try {
+    await client.request({ op: 'image.inspect', ref: image });
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
   }
+}
+
+/**
+ * The images of the services that get new containers (`creating`): those with `build:` built
+ * when missing (or always, with --build, for every one of `planned` with `build:`), the others
+ * pulled when missing. Returns the ids of the images built, by service.
+ */
+export async function ensureImages(client: EngineClient, project: Project, services: { creating: string[]; planned: string[] }, progress: Progress, builds: UpBuilds): Promise<Map<string, string>> {
+  const creating = new Set(services.creating);
+  const built = new Map<string, string>();
+  for (const name of services.planned) {
+    const service = project.services[name];
+    if (!service.build || !(builds.always || creating.has(name))) continue;
+    const image = serviceImage(project, service);
+    if (!builds.always && await imageExists(client, image)) continue;
+    if (!builds.builder) throw new ComposeError(`service ${name} needs its image built, and this client cannot build`, 17);
+    progress('Image', image, 'Building');
+    built.set(name, await runBuild(builds.builder, serviceBuild(project, service)));
+    progress('Image', image, 'Built');
+  }
+  const pulls = new Set([...creating].filter((name) => !project.services[name].build).map((name) => serviceImage(project, project.services[name])));
+  for (const image of pulls) {
+    if (await imageExists(client, image)) continue;
+    progress('Image', image, 'Pulling');
+    await client.request({ op: 'image.pull', ref: image }, 10 * 60_000).catch((cause: unknown) => {
+      throw new ComposeError(`pull access denied or failed for ${image}: ${cause instanceof Error ? cause.message : String(cause)}`, 18, { cause });
+    });
+    progress('Image', image, 'Pulled');
+  }
+  return built;
+}
+
+/** A kept or started container whose service's image was just built anew is recreated on it. */
+function onNewImage(step: ContainerStep, built: string | undefined, project: Project, service: string): ContainerStep {
+  if ((step.kind !== 'keep' && step.kind !== 'start') || built === undefined || step.container.image === undefined || step.container.image === built) return step;
+  const number = Number(step.container.labels[LABEL.number] ?? 1);
+  return { kind: 'recreate', number, name: containerName(project, project.services[service], number), container: step.container };
 }
 
 /** Creates (and starts) one container of a service; joins its other networks before the start. */
@@ -87,7 +124,7 @@ export async function removeContainer(client: EngineClient, project: Project, co
 }
 
 /** Carries out the plan; returns the containers of every service it touched, by service. */
-export async function executeUp(client: EngineClient, project: Project, plan: UpPlan, progress: Progress): Promise<Map<string, Array<{ id: string; name: string }>>> {
+export async function executeUp(client: EngineClient, project: Project, plan: UpPlan, progress: Progress, builds: UpBuilds = {}): Promise<Map<string, Array<{ id: string; name: string }>>> {
   for (const { key, network } of plan.networks) {
     await client.request({
       op: 'network.create', name: network.name, driver: network.driver ?? 'bridge', internal: network.internal ?? false,
@@ -100,7 +137,10 @@ export async function executeUp(client: EngineClient, project: Project, plan: Up
     await client.request({ op: 'volume.create', name: volume.name, labels: resourceLabels(project, 'volume', key, volume.labels), options: volume.driver_opts });
     progress('Volume', volume.name, 'Created');
   }
-  await ensureImages(client, project, plan, progress);
+  const built = await ensureImages(client, project, {
+    creating: plan.services.filter((entry) => entry.steps.some((step) => step.kind === 'create' || step.kind === 'recreate')).map((entry) => entry.service),
+    planned: plan.services.map((entry) => entry.service),
+  }, progress, builds);
   if (plan.removeOrphans) for (const orphan of plan.orphans) await removeContainer(client, project, orphan, progress);
   else if (plan.orphans.length) {
     progress('Warning', orphanWarning(plan.orphans), '');
@@ -122,7 +162,7 @@ export async function executeUp(client: EngineClient, project: Project, plan: Up
       }
     }
     const mine: Array<{ id: string; name: string }> = [];
-    for (const step of entry.steps) {
+    for (const step of entry.steps.map((planned) => onNewImage(planned, built.get(entry.service), project, entry.service))) {
       switch (step.kind) {
         case 'keep':
           mine.push(step.container);
