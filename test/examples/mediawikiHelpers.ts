@@ -92,12 +92,15 @@ export async function projectState(engine: Engine, netns: NetworkNamespace): Pro
  */
 export async function wipeRunState(engine: Engine, netns: NetworkNamespace): Promise<void> {
   const ids = lines(await engine.ok(['ps', '-aq', '--no-trunc']));
+  // A container's shim is the parent of its main process.
+  const shims: number[] = [];
+  for (const id of ids) {
+    const pid = (await engine.inspect(id)).State.Pid as number;
+    const parent = pid > 0 ? Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]) : 0;
+    if (parent > 1 && commandLine(parent).includes('berth-shim')) shims.push(parent);
+  }
   const nats = await engine.natsPid();
   await engine.killDaemon('SIGKILL');
-  const shims = (await fs.readdir('/proc')).filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => {
-    const command = commandLine(pid);
-    return command.includes('berth-shim') && command.includes(engine.dir);
-  });
   const victims = [...shims, ...(nats ? [nats] : [])];
   for (const id of ids) victims.push(...(await cgroupPids(id)));
   for (const pid of victims) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
