@@ -5,11 +5,12 @@
 # openssl for the multi-host tests, and tar; attr (setfattr marks
 # opaque dirs when layers are unpacked); docker-registry, skopeo and apache2-utils (htpasswd) for
 # the registry tests; prometheus for promtool (test/engine/metrics.test.ts checks the daemon's /metrics);
-# systemd (systemd-analyze, systemd-notify) and python3 for test/engine/systemd.test.ts.
+# systemd (systemd-analyze, systemd-notify) and python3 for test/engine/systemd.test.ts; mmdebstrap
+# (examples/mediawiki's Debian base image) and curl for test/examples/mediawiki.test.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(nats-server busybox-static gcc make libc6-dev iproute2 nftables util-linux openssl tar ca-certificates attr docker-registry skopeo apache2-utils prometheus systemd python3)
+packages=(nats-server busybox-static gcc make libc6-dev iproute2 nftables util-linux openssl tar ca-certificates attr docker-registry skopeo apache2-utils prometheus systemd python3 mmdebstrap curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
