@@ -204,7 +204,10 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
       // Drain, but never hang on a broker that is gone.
       const draining = performance.now();
       // A broker that is gone cannot be drained: noted, and the stop goes on.
-      if (reachable) await Promise.race([nc.drain().catch((error: Error) => log.debug('drain failed', { error })), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      // The timer is cleared once the drain is done: left running, it kept the process 2 s past its stop.
+      let giveUp: NodeJS.Timeout | undefined;
+      if (reachable) await Promise.race([nc.drain().catch((error: Error) => log.debug('drain failed', { error })), new Promise((resolve) => { giveUp = setTimeout(resolve, 2000); })]);
+      clearTimeout(giveUp);
       log.debug('drained', { ms: Math.round(performance.now() - draining) });
       await nc.close().catch((error: Error) => log.debug('closing the NATS connection failed', { error }));
       await lock.release();
