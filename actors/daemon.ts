@@ -11,6 +11,7 @@ import { BerthError } from '../events/errors.js';
 import { EVENTS_STREAM, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, SUBJECT_TOKEN, hostInboxPrefix } from '../events/subjects.js';
 import { createCgroupManager } from '../runtime/cgroups/detect.js';
 import type { Layout } from '../runtime/layout.js';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, type NatsTarget } from '../nats/server/connect.js';
 import { embeddedTarget, ensureEmbeddedNats } from '../nats/server/embedded.js';
 import { followReachability } from '../nats/server/reachability.js';
@@ -89,14 +90,13 @@ async function chooseHostId(layout: Layout, wanted?: string): Promise<string> {
 }
 
 /**
- * The Docker Engine API on its socket, over a client of this daemon as the CLI makes it (in a
- * cluster, the cluster client: the socket routes like the CLI without --host).
+ * The Docker Engine API on its socket, over the daemon's own connection as the CLI would reach
+ * this daemon (in a cluster, as the cluster client: the socket routes like the CLI without --host).
  */
-async function startDockerApiFor(options: DaemonOptions, hostId: string, log: Logger): Promise<DockerApi | null> {
+async function startDockerApiFor(options: DaemonOptions, nc: NatsConnection, hostId: string, log: Logger): Promise<DockerApi | null> {
   const socketPath = options.dockerSocket ?? options.layout.dockerSocket;
   if (socketPath === '') return null;
-  const external = options.nats ? { ...options.nats, inboxPrefix: hostInboxPrefix(hostId) } : undefined;
-  return startDockerApi({ socketPath, target: { layout: options.layout, external, host: external ? undefined : hostId, name: `berthd-${hostId}-api` }, log });
+  return startDockerApi({ socketPath, engine: { nc, layout: options.layout, host: options.nats ? undefined : hostId }, log });
 }
 
 export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> {
@@ -173,7 +173,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   await heartbeats.start();
   fencing?.start();
   // Serving the API before the daemon says it is ready: a client that sees berthd.json finds the socket.
-  const dockerApi = await startDockerApiFor(options, hostId, log);
+  const dockerApi = await startDockerApiFor(options, nc, hostId, log);
   const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
   await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
   if (metricsServer) log.info('serving metrics', { address: `${metricsServer.address.address}:${metricsServer.address.port}` });
