@@ -11,6 +11,7 @@ import { BerthError } from '../events/errors.js';
 import { EVENTS_STREAM, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, SUBJECT_TOKEN, hostInboxPrefix } from '../events/subjects.js';
 import { createCgroupManager } from '../runtime/cgroups/detect.js';
 import type { Layout } from '../runtime/layout.js';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, type NatsTarget } from '../nats/server/connect.js';
 import { embeddedTarget, ensureEmbeddedNats } from '../nats/server/embedded.js';
 import { followReachability } from '../nats/server/reachability.js';
@@ -89,14 +90,13 @@ async function chooseHostId(layout: Layout, wanted?: string): Promise<string> {
 }
 
 /**
- * The Docker Engine API on its socket, over a client of this daemon as the CLI makes it (in a
- * cluster, the cluster client: the socket routes like the CLI without --host).
+ * The Docker Engine API on its socket, over the daemon's own connection as the CLI would reach
+ * this daemon (in a cluster, as the cluster client: the socket routes like the CLI without --host).
  */
-async function startDockerApiFor(options: DaemonOptions, hostId: string, log: Logger): Promise<DockerApi | null> {
+async function startDockerApiFor(options: DaemonOptions, nc: NatsConnection, hostId: string, log: Logger): Promise<DockerApi | null> {
   const socketPath = options.dockerSocket ?? options.layout.dockerSocket;
   if (socketPath === '') return null;
-  const external = options.nats ? { ...options.nats, inboxPrefix: hostInboxPrefix(hostId) } : undefined;
-  return startDockerApi({ socketPath, target: { layout: options.layout, external, host: external ? undefined : hostId, name: `berthd-${hostId}-api` }, log });
+  return startDockerApi({ socketPath, engine: { nc, layout: options.layout, host: options.nats ? undefined : hostId }, log });
 }
 
 export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> {
@@ -173,7 +173,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   await heartbeats.start();
   fencing?.start();
   // Serving the API before the daemon says it is ready: a client that sees berthd.json finds the socket.
-  const dockerApi = await startDockerApiFor(options, hostId, log);
+  const dockerApi = await startDockerApiFor(options, nc, hostId, log);
   const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
   await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
   if (metricsServer) log.info('serving metrics', { address: `${metricsServer.address.address}:${metricsServer.address.port}` });
@@ -204,7 +204,10 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
       // Drain, but never hang on a broker that is gone.
       const draining = performance.now();
       // A broker that is gone cannot be drained: noted, and the stop goes on.
-      if (reachable) await Promise.race([nc.drain().catch((error: Error) => log.debug('drain failed', { error })), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      // The timer is cleared once the drain is done: left running, it kept the process 2 s past its stop.
+      let giveUp: NodeJS.Timeout | undefined;
+      if (reachable) await Promise.race([nc.drain().catch((error: Error) => log.debug('drain failed', { error })), new Promise((resolve) => { giveUp = setTimeout(resolve, 2000); })]);
+      clearTimeout(giveUp);
       log.debug('drained', { ms: Math.round(performance.now() - draining) });
       await nc.close().catch((error: Error) => log.debug('closing the NATS connection failed', { error }));
       await lock.release();

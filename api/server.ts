@@ -6,9 +6,8 @@
 import http, { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import fs from 'node:fs/promises';
-import { connectEngine, type EngineTarget } from '../client/connect.js';
+import { engineClientOver } from '../client/connect.js';
 import type { EngineClient } from '../client/engineClient.js';
-import { BerthError } from '../events/errors.js';
 import type { ApiContext, Logger } from './context.js';
 import { ExecRegistry } from './execRegistry.js';
 import { ApiRouter } from './router.js';
@@ -17,8 +16,12 @@ import { prepareSocketPath, restrictSocket } from './socket.js';
 export interface DockerApiOptions {
   /** The socket's path. */
   socketPath: string;
-  /** The engine the requests go to, reached as the CLI reaches it (the daemon's own host, or its cluster). */
-  target: EngineTarget;
+  /**
+   * The engine the requests go to, over the daemon's own NATS connection (a second one cost
+   * the daemon's start its connect and a ping): the daemon's host, or, with no host, its
+   * cluster, routed as the CLI without --host routes. The connection stays the daemon's to close.
+   */
+  engine: { nc: EngineClient['nc']; layout: EngineClient['layout']; host?: string };
   log: Logger;
 }
 
@@ -30,15 +33,9 @@ export interface DockerApi {
 /** Requests that go on longer than this without a byte are ended (a slow client cannot hold a socket forever). */
 const HEADERS_TIMEOUT_MS = 60_000;
 
-export async function startDockerApi(options: DockerApiOptions): Promise<DockerApi> {
-  const client = await connectEngine({ ...options.target, reconnect: true });
-  if (!client) throw new BerthError('the docker API could not reach the daemon');
-  try {
-    return await serve(options, client);
-  } catch (error) {
-    await client.close();
-    throw error;
-  }
+export function startDockerApi(options: DockerApiOptions): Promise<DockerApi> {
+  const { nc, layout, host } = options.engine;
+  return serve(options, engineClientOver(nc, layout, host));
 }
 
 async function serve(options: DockerApiOptions, client: EngineClient): Promise<DockerApi> {
@@ -79,7 +76,6 @@ async function serve(options: DockerApiOptions, client: EngineClient): Promise<D
       await closed;
       context.execs.clear();
       await fs.rm(options.socketPath, { force: true });
-      await client.close().catch(() => {});
     },
   };
 }

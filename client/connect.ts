@@ -43,6 +43,14 @@ async function localHost(layout: Layout): Promise<string | null> {
 }
 
 /**
+ * The client over a connection already open (the daemon's own, for its API server): of one
+ * host, or without a host the whole cluster's. Its connection stays its owner's to close.
+ */
+export function engineClientOver(nc: NatsConnection, layout: Layout, host?: string): EngineClient {
+  return host ? new HostClient(nc, host, layout) : new ClusterClient(nc, layout);
+}
+
+/**
  * The client the target configures; null when the local daemon (or the host named) does not
  * answer. A failure to reach an external NATS is thrown: there is no daemon to start then.
  */
@@ -62,8 +70,8 @@ export async function connectEngine(target: EngineTarget): Promise<EngineClient 
     if (external) throw error;
     return null;
   }
-  if (!host) return new ClusterClient(nc, layout);
-  const client = new HostClient(nc, host, layout);
+  const client = engineClientOver(nc, layout, host ?? undefined);
+  if (!host) return client;
   try {
     await client.request({ op: 'system.ping' }, PING_TIMEOUT_MS);
     return client;

@@ -137,7 +137,10 @@ export default async function run(image: string, command: string[], opts: RunFla
       }
     } catch (error) {
       // A start that failed under --rm: the removal is under way; let it finish first.
-      if (follow.created && spec.autoRemove) await Promise.race([follow.removal, new Promise((resolve) => setTimeout(resolve, REMOVAL_WAIT_MS))]);
+      // The timer is cleared once the removal is seen: left running, it kept the command 5 s past it.
+      let giveUp: NodeJS.Timeout | undefined;
+      if (follow.created && spec.autoRemove) await Promise.race([follow.removal, new Promise((resolve) => { giveUp = setTimeout(resolve, REMOVAL_WAIT_MS); })]);
+      clearTimeout(giveUp);
       follow.close();
       await cid.settle(client);
       throw error;

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBusyboxTar } from './busybox.js';
+import { withoutTapHooks } from './childEnv.js';
 import { isAlive as alive } from '../../runtime/processes.js';
 import { V1_CONTROLLERS } from '../../runtime/cgroups/v1.js';
 import { waitFor } from './waitFor.js';
@@ -51,7 +52,7 @@ export class Engine {
   daemonArgs: string[] = [];
 
   constructor(readonly dir: string) {
-    this.env = { ...process.env, BERTH_ROOT: this.root, BERTH_RUN_ROOT: this.runRoot };
+    this.env = { ...withoutTapHooks(process.env), BERTH_ROOT: this.root, BERTH_RUN_ROOT: this.runRoot };
     delete this.env.NODE_EXTRA_CA_CERTS;
     delete this.env.BERTH_NATS_URL;
     delete this.env.BERTH_HOST;
