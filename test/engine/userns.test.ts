@@ -97,6 +97,21 @@ t.test('files the container makes in a volume are the mapped uid\'s on the host'
   t.same([passwd.uid, passwd.gid], [UID, GID]);
 });
 
+t.test('cp into a remapped container gives the files to its root; stop and start keep the mapping', async (t) => {
+  const id = (await engine.ok(['run', '-d', '-v', 'kept:/kept', 'busybox', 'sleep', '300'])).trim();
+  const file = path.join(engine.dir, 'copied');
+  await fs.writeFile(file, 'copied\n');
+  await engine.ok(['cp', file, `${id}:/copied`]);
+  t.equal((await engine.ok(['exec', id, 'stat', '-c', '%u %g', '/copied'])).trim(), '0 0', 'root\'s inside');
+  const copied = await fs.stat(path.join(engine.root, 'containers', id, 'upper', 'copied'));
+  t.same([copied.uid, copied.gid], [UID, GID], 'the mapped root\'s on the host');
+  await engine.ok(['exec', id, 'sh', '-c', 'echo before > /kept/f']);
+  await engine.ok(['stop', '-t', '1', id]);
+  await engine.ok(['start', id]);
+  t.equal((await engine.ok(['exec', id, 'sh', '-c', 'cat /kept/f /copied && echo after >> /kept/f && cat /proc/self/uid_map'])).replace(/ +/g, ' '), `before\ncopied\n 0 ${UID} 65536\n`);
+  await engine.ok(['rm', '-f', id]);
+});
+
 t.test('what only host root may hold needs --userns=host', async (t) => {
   const privileged = await engine.berth(['run', '--rm', '--privileged', 'busybox', 'true']);
   t.equal(privileged.code, 125);
