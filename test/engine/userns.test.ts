@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { startEngine } from '../helpers/engine.js';
+import { DAEMON, runCaptured, startEngine } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
 
 gateFile(requiresEngine());
@@ -120,4 +120,13 @@ t.test('what only host root may hold needs --userns=host', async (t) => {
   const bad = await engine.berth(['run', '--rm', '--userns', 'private', 'busybox', 'true']);
   t.equal(bad.code, 125);
   t.match(bad.stderr, /invalid --userns "private"/);
+});
+
+t.test('a remap user without ranges: the daemon refuses to start, with one line', async (t) => {
+  const dir = path.join(engine.dir, 'other');
+  const result = await runCaptured(process.execPath, [DAEMON, '--bridge', 'none', '--userns-remap', 'nosuchuser'], {
+    env: { ...engine.env, BERTH_ROOT: path.join(dir, 'root'), BERTH_RUN_ROOT: path.join(dir, 'run') }, what: 'berthd --userns-remap nosuchuser',
+  });
+  t.equal(result.code, 1);
+  t.match(result.stderr, /no subordinate uid range for nosuchuser in \/etc\/subuid/);
 });
