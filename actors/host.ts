@@ -3,6 +3,7 @@
  * reconciles them with the kernel, and routes commands to them (one at a time per entity,
  * entities in parallel).
  */
+import type { UserNamespace } from '../events/userNamespace.js';
 import { randomUUID } from 'node:crypto';
 import type { ContainerCommand } from '../events/container.js';
 import type { ImageCommand } from '../events/image.js';
@@ -47,6 +48,8 @@ export interface HostSettings {
   logConfig?: LogConfig;
   /** The config file the daemon read, null when none. */
   configFile: string | null;
+  /** --userns-remap: the range every container gets unless created with --userns=host (not reloadable). */
+  userns?: UserNamespace;
   /** Where each setting came from, by its daemon.json key (`berth info`). */
   sources: Record<string, SettingSource>;
 }

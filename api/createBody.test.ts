@@ -9,7 +9,7 @@ t.test('a docker CLI body becomes the CLI\'s create options', async (t) => {
     Healthcheck: { Test: ['CMD-SHELL', 'true'], Interval: 2e9, Retries: 3 },
     HostConfig: {
       Binds: ['data:/data:ro'], AutoRemove: true, Memory: 64 * 1024 * 1024, NetworkMode: 'none', CapAdd: ['NET_ADMIN'],
-      RestartPolicy: { Name: '' }, Tmpfs: { '/run': 'size=1m' }, Init: true, LogConfig: { Type: 'json-file', Config: { 'max-size': '1m' } },
+      RestartPolicy: { Name: '' }, Tmpfs: { '/run': 'size=1m' }, Init: true, UsernsMode: 'host', LogConfig: { Type: 'json-file', Config: { 'max-size': '1m' } },
     },
   }, '/web');
   t.match(options, {
@@ -22,7 +22,7 @@ t.test('a docker CLI body becomes the CLI\'s create options', async (t) => {
     ['volume', 'data', '/data', true], ['volume', '', '/anon', false], ['tmpfs', '', '/run', false],
   ]);
   t.equal(options.networking, undefined, 'none is a security option');
-  t.match(buildCreateRequest(options), { imageRef: 'busybox', autoRemove: true });
+  t.match(buildCreateRequest(options), { imageRef: 'busybox', autoRemove: true, usernsMode: 'host' });
 });
 
 t.test('networks: the mode or the endpoint named, with aliases and address', async (t) => {

@@ -42,6 +42,8 @@ const HostConfigBody = z.object({
   NetworkMode: z.string().nullish(),
   Privileged: z.boolean().nullish(),
   ReadonlyRootfs: z.boolean().nullish(),
+  /** host opts out of the daemon's --userns-remap. */
+  UsernsMode: z.enum(['host', '']).nullish(),
   CapAdd: strings,
   CapDrop: strings,
   SecurityOpt: strings,
@@ -201,6 +203,7 @@ export function createOptionsFromBody(raw: unknown, name: string | undefined): C
       },
     } : {}),
     ...(host.Init ? { init: true } : {}),
+    ...(host.UsernsMode ? { usernsMode: host.UsernsMode } : {}),
     constraints: [],
     networking: networking(body),
   };

@@ -21,6 +21,15 @@ export interface HostConfigFlags {
   memorySwap?: string;
   blkioWeight?: string;
   memoryHigh?: string;
+  /** --userns: host opts out of the daemon's --userns-remap. */
+  userns?: string;
+}
+
+/** --userns as Docker takes it: host, or '' for the daemon's setting. */
+export function parseUsernsMode(value: string | undefined): { usernsMode?: 'host' | '' } {
+  if (value === undefined) return {};
+  if (value !== 'host' && value !== '') throw new ValidationError(`invalid --userns "${value}": use host, or '' for the daemon's --userns-remap`);
+  return { usernsMode: value };
 }
 
 /** Reads a file named on the command line (seccomp=FILE); a parameter so that parsing stays testable. */

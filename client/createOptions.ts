@@ -65,6 +65,8 @@ export interface CreateOptions {
   constraints: PlacementConstraint[];
   /** --network and the flags that go with it: networks, addresses, aliases, names and resolvers. */
   networking?: NetworkingSpec;
+  /** HostConfig.UsernsMode: 'host' opts out of the daemon's --userns-remap. */
+  usernsMode?: 'host' | '';
 }
 
 /** The create request for these options, after Docker's checks (one clear message each). */
@@ -108,5 +110,6 @@ export function buildCreateRequest(options: CreateOptions): CreateSpec {
     ...(options.stopSignal !== undefined ? { stopSignal: options.stopSignal } : {}),
     ...(options.constraints.length ? { constraints: options.constraints } : {}),
     ...(options.networking ? { networking: options.networking } : {}),
+    ...(options.usernsMode !== undefined ? { usernsMode: options.usernsMode } : {}),
   };
 }

@@ -1,5 +1,6 @@
 /** Container commands and events: the one declaration of each. */
 import { z } from 'zod';
+import { UserNamespace } from './userNamespace.js';
 import { eventSchema } from './envelope.js';
 import { MountSpec } from './mount.js';
 import { Sealed } from './sealed.js';
@@ -73,6 +74,8 @@ export const ContainerConfig = z.object({
   constraints: z.array(PlacementConstraint).optional(),
   /** Networks or another container's netns (events/networking.ts); absent: security.network alone. */
   networking: Networking.optional(),
+  /** --userns-remap: the container's user namespace (events/userNamespace.ts); absent: the host's. */
+  userns: UserNamespace.optional(),
 });
 export type ContainerConfig = z.infer<typeof ContainerConfig>;
 

@@ -3,6 +3,7 @@
  * object whose operations take and return plain data. Each operation is idempotent, so a
  * retry after a crash is safe. Namespaces are entered only by the native shim.
  */
+import { mapText } from '../events/userNamespace.js';
 import { SecretBox } from './secrets/secretBox.js';
 import { mergeEnv, openEnv } from './secrets/env.js';
 import fs from 'node:fs/promises';
@@ -135,6 +136,7 @@ export class Worker {
         sockPath: this.layout.shimSocket(id),
         ...(network && network.joinPid === undefined ? { networks: shimEntries(network) } : {}),
         ...(network?.joinPid !== undefined ? { joinNetns: `/proc/${network.joinPid}/ns/net` } : {}),
+        ...(config.userns ? { uidMap: mapText(config.userns.uidMap), gidMap: mapText(config.userns.gidMap) } : {}),
       });
     } catch (error) {
       await this.cgroups.remove(cgroupName(id)).catch((removal: Error) => this.cgroupLeft(id, removal));

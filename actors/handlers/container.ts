@@ -2,6 +2,7 @@
  * Container requests: each becomes commands to container actors, whose decide owns every rule;
  * this handler resolves names, fills in defaults and waits for the outcome the client asked for.
  */
+import { containerUserNamespace } from '../container/userNamespace.js';
 import { sealEnv } from '../../runtime/secrets/env.js';
 import { randomBytes } from 'node:crypto';
 import { BerthError, ConflictError, ExecError, ValidationError } from '../../events/errors.js';
@@ -168,7 +169,8 @@ export class ContainerHandler {
     for (let attempt = 1; ; attempt++) {
       const name = spec.name ?? generateName(taken);
       const logConfig = spec.logConfig ?? host.settings.logConfig;
-      const config = { ...containerConfig({ ...spec, ...(logConfig ? { logConfig } : {}) }, { id: input.imageId, record }, id, name, (entries) => sealEnv(host.worker.secrets, entries)), ...(networking ? { networking } : {}) };
+      const userns = containerUserNamespace(spec, host.settings.userns);
+      const config = { ...containerConfig({ ...spec, ...(logConfig ? { logConfig } : {}) }, { id: input.imageId, record }, id, name, (entries) => sealEnv(host.worker.secrets, entries)), ...(networking ? { networking } : {}), ...(userns ? { userns } : {}) };
       const attemptId = attempt === 1 ? ctx.id : `${ctx.id}.${attempt}`;
       let mounts: Awaited<ReturnType<typeof prepareMounts>> = [];
       let leased = false;

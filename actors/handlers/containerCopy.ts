@@ -30,7 +30,7 @@ export class ContainerCopyHandler {
         return this.onRoot(container, (root) => copyIn(root, request.path, request.file, request.source, request.owners, {
           root: container.state.config?.security?.readOnly ?? false,
           mounts: container.state.config?.mounts ?? [],
-        }));
+        }, container.state.config?.userns));
     }
   }
 }

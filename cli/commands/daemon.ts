@@ -10,14 +10,26 @@ import type { GlobalOptions } from '../client.js';
 import { createLogger, type Logger } from '../../log/logger.js';
 import { loggerSettings, setProcessLogger } from '../../log/settings.js';
 import { parseTime } from '../parse.js';
-import { loadDaemonFile } from '../daemonConfig/load.js';
+import { DaemonConfigError, loadDaemonFile } from '../daemonConfig/load.js';
+import { resolveRemap } from '../../runtime/userns/subordinateIds.js';
+import type { UserNamespace } from '../../events/userNamespace.js';
 import { mergeSettings, notReloadable, RELOADABLE, type DaemonFlags, type MergedSettings } from '../daemonConfig/settings.js';
 
-/** What the handlers read of the merged settings. */
-const hostSettings = (configFile: string | null, merged: MergedSettings) => ({ configFile, sources: merged.sources, logConfig: merged.settings['log-opts'] });
+/** What the handlers read of the merged settings (the remap range as resolved at start). */
+const hostSettings = (configFile: string | null, merged: MergedSettings, userns: UserNamespace | undefined) => ({ configFile, sources: merged.sources, logConfig: merged.settings['log-opts'], ...(userns ? { userns } : {}) });
+
+/** --userns-remap's ranges from /etc/subuid and /etc/subgid; the daemon refuses to start without them. */
+async function remapRange(value: string | undefined): Promise<UserNamespace | undefined> {
+  if (value === undefined) return undefined;
+  try {
+    return await resolveRemap(value);
+  } catch (error) {
+    throw new DaemonConfigError((error as Error).message, { cause: error });
+  }
+}
 
 /** SIGHUP: the file again; the labels and log options are applied, the rest is logged as kept. */
-async function reload(flags: DaemonFlags, current: MergedSettings, daemon: RunningDaemon, log: Logger): Promise<MergedSettings> {
+async function reload(flags: DaemonFlags, current: MergedSettings, daemon: RunningDaemon, log: Logger, userns: UserNamespace | undefined): Promise<MergedSettings> {
   let loaded;
   try {
     loaded = await loadDaemonFile(flags.configFile);
@@ -32,7 +44,7 @@ async function reload(flags: DaemonFlags, current: MergedSettings, daemon: Runni
     settings: { ...current.settings, labels: next.settings.labels, 'log-opts': next.settings['log-opts'] },
     sources: { ...current.sources, ...Object.fromEntries(RELOADABLE.map((key) => [key, next.sources[key]])) },
   };
-  daemon.reload({ labels: merged.settings.labels, settings: hostSettings(loaded.path, merged) });
+  daemon.reload({ labels: merged.settings.labels, settings: hostSettings(loaded.path, merged, userns) });
   log.info('reloaded', { file: loaded.path ?? 'none', labels: Object.entries(merged.settings.labels).map(([k, v]) => `${k}=${v}`).join(','), 'log-opts': JSON.stringify(merged.settings['log-opts'] ?? {}) });
   return merged;
 }
@@ -41,6 +53,7 @@ export async function runDaemonFromCli(flags: DaemonFlags): Promise<number> {
   const loaded = await loadDaemonFile(flags.configFile);
   let merged = mergeSettings(flags, process.env, loaded.file);
   const { settings } = merged;
+  const userns = await remapRange(settings['userns-remap']);
   const log = createLogger(loggerSettings(process.env, settings['log-level']));
   setProcessLogger(log);
   const retentionMs = settings.retention === undefined ? undefined : Date.now() - parseTime(settings.retention, 'retention');
@@ -56,7 +69,7 @@ export async function runDaemonFromCli(flags: DaemonFlags): Promise<number> {
   let hangups = 0;
   const onHangup = () => {
     hangups++;
-    if (daemon) reloading = reloading.then(async () => { merged = await reload(flags, merged, daemon!, log); });
+    if (daemon) reloading = reloading.then(async () => { merged = await reload(flags, merged, daemon!, log, userns); });
   };
   process.on('SIGHUP', onHangup);
   daemon = await runDaemon({
@@ -68,7 +81,7 @@ export async function runDaemonFromCli(flags: DaemonFlags): Promise<number> {
     labels: settings.labels,
     log,
     bridge: settings.bridge,
-    settings: hostSettings(loaded.path, merged),
+    settings: hostSettings(loaded.path, merged, userns),
     metricsAddr: settings['metrics-addr'],
     dockerSocket: settings['docker-socket'],
   });

@@ -9,7 +9,7 @@ import { parseHealthFlags, type HealthFlags } from '../healthFlags.js';
 import { parseNetworkFlags, type NetworkFlags } from '../networkFlags.js';
 import { connectForCreate, type GlobalOptions } from '../client.js';
 import { parseMountFlags, parseVolumesFrom } from '../../client/mounts.js';
-import { parseHostConfig, type HostConfigFlags } from '../hostConfigFlags.js';
+import { parseHostConfig, parseUsernsMode, type HostConfigFlags } from '../hostConfigFlags.js';
 import { parseLogOpts } from '../logOptions.js';
 import { parseBytes, parseConstraints, parseEnv, parsePairs, parsePositiveInt, parseRestartPolicy } from '../parse.js';
 import { attachTerminal, ShimConnection } from '../shimAttach.js';
@@ -87,6 +87,7 @@ export function createOptions(image: string, command: string[], opts: RunFlags, 
     mounts: parseMountFlags(opts),
     volumesFrom: (opts.volumesFrom ?? []).map(parseVolumesFrom),
     ...parseHostConfig(opts, memoryBytes),
+    ...parseUsernsMode(opts.userns),
     logConfig: parseLogOpts(opts.logOpt ?? []),
     ...(opts.init ? { init: true } : {}),
     constraints: parseConstraints(opts.constraint ?? []),

@@ -43,6 +43,8 @@ export const DaemonFile = z.strictObject({
   retention: z.string().superRefine(accepted((d) => parseTime(d, 'retention'))).optional(),
   /** HOST:PORT where /metrics is served (off when absent). */
   'metrics-addr': z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'use HOST:PORT').optional(),
+  /** Docker's userns-remap: default, USER or USER:GROUP (ranges from /etc/subuid and /etc/subgid). */
+  'userns-remap': z.string().regex(/^[^:\s]+(:[^:\s]+)?$/, 'use default, USER or USER:GROUP').optional(),
   /** The unix socket of the Docker Engine API. */
   'docker-socket': absolutePath.optional(),
 });

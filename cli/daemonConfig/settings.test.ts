@@ -51,6 +51,15 @@ t.test('the log level: BERTH_DEBUG counts as the environment\'s debug', async (t
   t.equal(mergeSettings({}, { BERTH_DEBUG: '0' }, file({ 'log-level': 'warn' })).settings['log-level'], 'warn');
 });
 
+t.test('userns-remap: Docker\'s key in the file, --userns-remap wins', async (t) => {
+  t.equal(mergeSettings({}, {}, file({ 'userns-remap': 'default' })).settings['userns-remap'], 'default');
+  const { settings, sources } = mergeSettings({ usernsRemap: 'alice:staff' }, {}, file({ 'userns-remap': 'default' }));
+  t.equal(settings['userns-remap'], 'alice:staff');
+  t.equal(sources['userns-remap'], 'flag');
+  t.equal(mergeSettings({}, {}, file({})).sources['userns-remap'], 'default');
+  t.match(problem({ 'userns-remap': 'a:b:c' }), /^invalid value for "userns-remap": use default, USER or USER:GROUP$/);
+});
+
 t.test('the file is strict: one line naming the key', async (t) => {
   t.equal(problem({ 'data-root': '/d', debug: true, 'storage-driver': 'x' }), 'the following directives don\'t match any configuration option: debug, storage-driver');
   t.match(problem({ 'log-level': 'loud' }), /^invalid value for "log-level": /);

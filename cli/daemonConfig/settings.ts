@@ -25,6 +25,7 @@ export interface DaemonFlags {
   retention?: string;
   metricsAddr?: string;
   dockerSocket?: string;
+  usernsRemap?: string;
   configFile?: string;
 }
 
@@ -44,6 +45,8 @@ export interface DaemonSettings {
   retention?: string;
   'metrics-addr'?: string;
   'docker-socket'?: string;
+  /** default, USER or USER:GROUP: containers run in a user namespace mapped to its subordinate ranges. */
+  'userns-remap'?: string;
 }
 
 export type SettingKey = keyof DaemonSettings;
@@ -86,6 +89,7 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
     snapshots: pick(flags.snapshots === false ? false : undefined, env.BERTH_SNAPSHOTS === '0' ? false : undefined, file.snapshots),
     retention: pick(flags.retention, env.BERTH_RETENTION, file.retention),
     'metrics-addr': pick(flags.metricsAddr, undefined, file['metrics-addr']),
+    'userns-remap': pick(flags.usernsRemap, undefined, file['userns-remap']),
     // '' is a value here: `--docker-socket ''` turns the socket off.
     'docker-socket': flags.dockerSocket !== undefined ? { value: flags.dockerSocket, source: 'flag' as const } : pick(undefined, undefined, file['docker-socket']),
   };
@@ -102,6 +106,7 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
     snapshots: picks.snapshots.value ?? true,
     retention: picks.retention.value,
     'metrics-addr': picks['metrics-addr'].value,
+    'userns-remap': picks['userns-remap'].value,
     'docker-socket': picks['docker-socket'].value,
   };
   const sources = Object.fromEntries(Object.entries(picks).map(([key, p]) => [key, p.source])) as Record<SettingKey, SettingSource>;

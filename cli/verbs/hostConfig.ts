@@ -8,6 +8,7 @@ export function addHostConfigOptions(cmd: Command): Command {
     .option('--cap-drop <capability>', 'drop a Linux capability (repeatable; ALL for every one)', collect, [])
     .option('--privileged', 'every capability and device, no seccomp filter, no masked paths')
     .option('--security-opt <option>', 'no-new-privileges[:true|false], seccomp=unconfined|FILE (a Docker profile) (repeatable)', collect, [])
+    .option('--userns <mode>', 'host: no user namespace, though the daemon runs with --userns-remap')
     .option('--read-only', 'mount the root filesystem read-only')
     .option('-u, --user <user>', 'name|uid[:group|gid] to run as, from the image\'s /etc/passwd and /etc/group')
     .option('--ulimit <name=soft[:hard]>', 'a resource limit, e.g. nofile=1024:2048 (repeatable)', collect, [])

@@ -51,6 +51,8 @@ export const CreateSpec = z.object({
   constraints: z.array(PlacementConstraint).optional(),
   /** --network and the flags that go with it (events/networking.ts). */
   networking: NetworkingSpec.optional(),
+  /** --userns: 'host' opts out of the daemon's --userns-remap; '' (or absent) takes it. */
+  usernsMode: z.enum(['host', '']).optional(),
 });
 export type CreateSpec = z.infer<typeof CreateSpec>;
 

@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { ConflictError, ValidationError } from '../../events/errors.js';
+import type { UserNamespace } from '../../events/userNamespace.js';
 import { writeAtomically } from '../atomicFile.js';
 import { archiveInRoot } from './copyArchive.js';
 import { extractInRoot } from './copyExtract.js';
@@ -29,7 +30,7 @@ export function copyOut(root: string, inside: string, follow: boolean, file: str
  * copied host path); null for a plain tar (`cp - CONTAINER:DIR`), whose entries go below `dest`,
  * which must be a dir. Returns where it went and the bytes written.
  */
-export async function copyIn(root: string, dest: string, file: string, source: CopySource | null, owners: boolean, readOnly: ReadOnlyParts = NOTHING_READ_ONLY): Promise<{ target: string; size: number }> {
+export async function copyIn(root: string, dest: string, file: string, source: CopySource | null, owners: boolean, readOnly: ReadOnlyParts = NOTHING_READ_ONLY, idMap?: UserNamespace): Promise<{ target: string; size: number }> {
   const rootDir = await OpenDir.open(root);
   const resolved = await resolveInRoot(rootDir, dest, true).finally(() => rootDir.close());
   if (!writableAt(resolved.inside, readOnly.root, readOnly.mounts)) {
@@ -38,6 +39,6 @@ export async function copyIn(root: string, dest: string, file: string, source: C
   const kind = !resolved.stat ? 'missing' : resolved.stat.isDirectory() ? 'dir' : 'file';
   if (!source && kind !== 'dir') throw new ValidationError(`destination ${dest} must be a directory`);
   const target = source ? copyTarget(source, dest, kind) : dest;
-  const size = await extractInRoot(root, createReadStream(file), { base: path.posix.resolve('/', target), top: source ? source.name : null, owners });
+  const size = await extractInRoot(root, createReadStream(file), { base: path.posix.resolve('/', target), top: source ? source.name : null, owners, ...(idMap ? { idMap } : {}) });
   return { target, size };
 }

@@ -10,6 +10,7 @@
 import { constants } from 'node:fs';
 import path from 'node:path';
 import { NotFoundError, ValidationError } from '../../events/errors.js';
+import { hostIdOf, type UserNamespace } from '../../events/userNamespace.js';
 import { readTar, type TarEntry } from '../images/tarReader.js';
 import { DEFAULT_LIMITS } from '../images/unpack.js';
 import { resolveInRoot } from './inRoot.js';
@@ -22,6 +23,15 @@ export interface ExtractOptions {
   top: string | null;
   /** Keep the archive's uid and gid (cp -a); else files belong to whoever extracts. */
   owners: boolean;
+  /** --userns-remap: ids are the container's, so they go through its mapping, and "whoever extracts" is its root. */
+  idMap?: UserNamespace;
+}
+
+/** The host uid and gid an entry gets; null: left as made (the extracting host root's). */
+function ownerOf(entry: TarEntry, options: ExtractOptions): [number, number] | null {
+  if (!options.idMap) return options.owners ? [entry.uid, entry.gid] : null;
+  const [uid, gid] = options.owners ? [entry.uid, entry.gid] : [0, 0];
+  return [hostIdOf(options.idMap.uidMap, uid), hostIdOf(options.idMap.gidMap, gid)];
 }
 
 /** The entry's path relative to `base` ('.' for base itself), or an error for one outside. */
@@ -45,11 +55,11 @@ async function parentOf(root: OpenDir, inside: string, top: boolean): Promise<{ 
   return { dir: await openDirIn(root, parent.inside, true), name, resolved: path.posix.join(parent.inside, name) };
 }
 
-async function writeFile(dir: OpenDir, name: string, entry: TarEntry, body: AsyncIterable<Buffer>, owners: boolean): Promise<void> {
+async function writeFile(dir: OpenDir, name: string, entry: TarEntry, body: AsyncIterable<Buffer>, owner: [number, number] | null): Promise<void> {
   const file = await dir.openFile(name, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   try {
     for await (const chunk of body) await file.write(chunk);
-    if (owners) await file.chown(entry.uid, entry.gid); // first: a chown clears set-id bits
+    if (owner) await file.chown(...owner); // first: a chown clears set-id bits
     await file.chmod(entry.mode & 0o7777);
     await file.utimes(entry.mtime, entry.mtime);
   } finally {
@@ -59,6 +69,7 @@ async function writeFile(dir: OpenDir, name: string, entry: TarEntry, body: Asyn
 
 async function writeEntry(root: OpenDir, inside: string, entry: TarEntry, body: AsyncIterable<Buffer>, options: ExtractOptions, top: boolean, dirTimes: Map<string, number>): Promise<void> {
   const { dir, name, resolved } = await parentOf(root, inside, top);
+  const owner = ownerOf(entry, options);
   try {
     const existing = await dir.lstat(name);
     if (entry.type === 'dir') {
@@ -66,7 +77,7 @@ async function writeEntry(root: OpenDir, inside: string, entry: TarEntry, body: 
       if (!existing) await dir.mkdir(name, 0o700);
       const made = await dir.openDir(name);
       try {
-        if (options.owners) await made.chown(entry.uid, entry.gid);
+        if (owner) await made.chown(...owner);
         await made.chmod(entry.mode & 0o7777);
       } finally {
         await made.close();
@@ -76,7 +87,7 @@ async function writeEntry(root: OpenDir, inside: string, entry: TarEntry, body: 
     }
     if (existing?.isDirectory()) throw new ValidationError(`cannot overwrite directory ${inside} with a non-directory`);
     if (existing) await dir.unlink(name);
-    if (entry.type === 'file') return await writeFile(dir, name, entry, body, options.owners);
+    if (entry.type === 'file') return await writeFile(dir, name, entry, body, owner);
     if (entry.type === 'symlink') await dir.symlink(entry.linkpath, name);
     else if (entry.type === 'hardlink') {
       const targetInside = path.posix.join(options.base, placeEntry(entry.linkpath, options.top));
@@ -85,7 +96,7 @@ async function writeEntry(root: OpenDir, inside: string, entry: TarEntry, body: 
       const from = await openDirIn(root, path.posix.dirname(target.inside));
       await dir.link(from, path.posix.basename(target.inside), name).finally(() => from.close());
     } else return; // devices and fifos are not copied
-    if (options.owners) await dir.lchown(name, entry.uid, entry.gid);
+    if (owner) await dir.lchown(name, ...owner);
     await dir.lutimes(name, entry.mtime);
   } finally {
     await dir.close();

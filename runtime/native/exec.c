@@ -40,8 +40,9 @@ static void forward(int sig)
 		kill(child_pid, sig);
 }
 
+/* the user namespace first: joined, it gives the rights to join the others it owns */
 static const struct { const char *name; int flag; } namespaces[] = {
-	{ "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
+	{ "user", CLONE_NEWUSER }, { "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
 	{ "net", CLONE_NEWNET }, { "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
 };
 #define N_NS (sizeof namespaces / sizeof namespaces[0])
@@ -50,7 +51,7 @@ int exec_main(void)
 {
 	struct spec s;
 	char msg[SYNC_MSG_MAX];
-	int nsfd[N_NS], sp[2];
+	int nsfd[N_NS], sp[2], nsfd_user_joined = 0;
 
 	signal(SIGPIPE, SIG_IGN); /* the pump writes to Node's pipe; X sets it back */
 	if (spec_read(SPEC_FD, &s, msg, sizeof msg) < 0)
@@ -105,6 +106,8 @@ int exec_main(void)
 		close(fd);
 	}
 	for (size_t i = 0; i < N_NS; i++) {
+		if (nsfd[i] >= 0 && namespaces[i].flag == CLONE_NEWUSER)
+			nsfd_user_joined = 1;
 		if (nsfd[i] >= 0 && setns(nsfd[i], namespaces[i].flag) < 0) {
 			snprintf(msg, sizeof msg, "setns into the %s namespace of pid %ld", namespaces[i].name, s.exec_pid);
 			return report_spec_fd(STEP_SETNS, errno, msg);
@@ -114,6 +117,9 @@ int exec_main(void)
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
 		return report_spec_fd(STEP_SYNC, errno, "socketpair");
+	/* in the container's user namespace (--userns-remap): its root, as the container's init */
+	if (nsfd_user_joined && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		return report_spec_fd(STEP_USERNS, errno, "become the user namespace's root");
 
 	pid_t pid = fork();
 	if (pid < 0)

@@ -55,22 +55,31 @@ static void ensure_dir(const char *step, const char *path, mode_t mode)
 		FAIL(step, "mkdir %s", path);
 }
 
-static void step_overlay(const struct spec *s)
+char *overlay_options(const struct spec *s)
 {
 	size_t cap = 64 + strlen(s->upper_dir) + strlen(s->work_dir);
 	for (size_t i = 0; i < s->n_lower; i++)
 		cap += strlen(s->lower_dirs[i]) + 1;
 	char *opts = malloc(cap);
 	if (!opts)
-		FAIL(STEP_MOUNT_OVERLAY, "out of memory");
+		return NULL;
 	size_t o = (size_t)sprintf(opts, "lowerdir=");
 	for (size_t i = 0; i < s->n_lower; i++)
 		o += (size_t)sprintf(opts + o, "%s%s", i ? ":" : "", s->lower_dirs[i]);
 	sprintf(opts + o, ",upperdir=%s,workdir=%s", s->upper_dir, s->work_dir);
 	if (strlen(opts) >= 4096) {
+		free(opts);
 		errno = E2BIG;
-		FAIL(STEP_MOUNT_OVERLAY, "overlay mount options exceed one page (%zu layers)", s->n_lower);
+		return NULL;
 	}
+	return opts;
+}
+
+static void step_overlay(const struct spec *s)
+{
+	char *opts = overlay_options(s);
+	if (!opts)
+		FAIL(STEP_MOUNT_OVERLAY, "overlay mount options (%zu layers; one page at most)", s->n_lower);
 	do_mount(STEP_MOUNT_OVERLAY, "overlay", s->merged_dir, "overlay", 0, opts);
 	free(opts);
 }
@@ -97,7 +106,7 @@ static void step_loopback(void)
 	close(fd);
 }
 
-static void step_dev(const char *root)
+static void step_dev(const char *root, int userns)
 {
 	char dev[4096], p[4096];
 	static const struct { const char *name; unsigned maj, min; } nodes[] = {
@@ -114,6 +123,11 @@ static void step_dev(const char *root)
 	do_mount(STEP_MOUNT_DEV, "tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
 	for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
 		path_join3(p, sizeof p, dev, nodes[i].name, STEP_MKNOD);
+		if (userns) { /* no mknod in a user namespace: binds of the host's nodes */
+			if (userns_bind_dev_node(nodes[i].name, p) < 0)
+				FAIL(STEP_MKNOD, "bind /dev/%s on %s", nodes[i].name, p);
+			continue;
+		}
 		if (mknod(p, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0)
 			FAIL(STEP_MKNOD, "mknod %s", p);
 		if (chmod(p, 0666) < 0)
@@ -217,6 +231,24 @@ void init_run(const struct init_args *a)
 
 	if (sync_init_wait_go(sfd) < 0)
 		_exit(125); /* parent went away or refused: nothing to report to */
+	/* In a user namespace: still host root's uid here (unmapped), so the owner of the host's
+	 * root-owned 0700 dirs on the way to the root and to mount sources, which the namespace's
+	 * root could not pass. The root becomes the cwd and every bind source a detached mount
+	 * now; then the init becomes the namespace's root, before it makes any file. */
+	const char *root = s->merged_dir;
+	if (s->uid_map) {
+		if (chdir(s->merged_dir) < 0)
+			FAIL(STEP_USERNS, "chdir %s", s->merged_dir);
+		/* the overlay came with the mount namespace, so it is locked and pivot_root refuses
+		 * it: a clone of it, over it, becomes the root instead */
+		int tree = (int)syscall(SYS_open_tree, AT_FDCWD, ".", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (tree < 0 || syscall(SYS_move_mount, tree, "", AT_FDCWD, ".", MOVE_MOUNT_F_EMPTY_PATH) < 0 || fchdir(tree) < 0)
+			FAIL(STEP_USERNS, "bind the root %s over itself", s->merged_dir);
+		close(tree);
+		root = ".";
+		mounts_open_sources(s, sfd);
+		userns_become_root(sfd);
+	}
 
 	/* undo the shim's signal dispositions: ignored signals stay ignored across exec */
 	{
@@ -235,22 +267,30 @@ void init_run(const struct init_args *a)
 	umask(0); /* device nodes and dirs get exactly the modes asked for */
 
 	do_mount(STEP_MOUNT_PRIVATE, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-	step_overlay(s);
+	if (!s->uid_map) /* with a user namespace the shim mounted it, on idmapped layers (userns.c) */
+		step_overlay(s);
 	if (!s->security.host_network)
 		step_loopback();
 
-	path_join(p, sizeof p, s->merged_dir, "/proc", STEP_MOUNT_PROC);
+	path_join(p, sizeof p, root, "/proc", STEP_MOUNT_PROC);
 	ensure_dir(STEP_MOUNT_PROC, p, 0555);
 	do_mount(STEP_MOUNT_PROC, "proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 
-	step_dev(s->merged_dir);
+	step_dev(root, s->uid_map != NULL);
 
-	path_join(p, sizeof p, s->merged_dir, "/sys", STEP_MOUNT_SYS);
+	path_join(p, sizeof p, root, "/sys", STEP_MOUNT_SYS);
 	ensure_dir(STEP_MOUNT_SYS, p, 0555);
-	do_mount(STEP_MOUNT_SYS, "sysfs", p, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	/* in a user namespace sysfs mounts only over a network namespace it owns; in another's
+	 * (--network container:X) the host's /sys is bound read-only instead */
+	if (mount("sysfs", p, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		if (!s->uid_map || errno != EPERM)
+			FAIL(STEP_MOUNT_SYS, "mount sysfs on %s", p);
+		do_mount(STEP_MOUNT_SYS, "/sys", p, NULL, MS_BIND | MS_REC, NULL);
+		do_mount(STEP_MOUNT_SYS, NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	}
 
-	mounts_setup(s, sfd); /* mounts.c: volumes, binds, tmpfs */
-	step_pivot(s->merged_dir);
+	mounts_setup(s, root, sfd); /* mounts.c: volumes, binds, tmpfs */
+	step_pivot(root);
 
 	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
 		FAIL(STEP_SETHOSTNAME, "sethostname \"%s\"", s->hostname);

@@ -158,8 +158,11 @@ static void run_shim(const struct spec *s)
 		}
 		close(ns);
 	}
+	/* --userns-remap: the root on idmapped layers and the volumes, with host root's rights */
+	if (s->uid_map && userns_prepare_root(s, msg, sizeof msg) < 0)
+		report_err(STEP_USERNS, errno, msg);
 	/* fork-like clone (no CLONE_VM, no new stack) into fresh namespaces */
-	long pid = syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+	long pid = syscall(SYS_clone, (s->uid_map ? CLONE_NEWUSER : 0) | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
 				      (s->security.host_network || s->join_netns ? 0 : CLONE_NEWNET) | SIGCHLD, NULL, NULL, NULL, 0);
 	if (pid < 0) {
 		snprintf(msg, sizeof msg, "clone into new namespaces");
@@ -184,6 +187,12 @@ static void run_shim(const struct spec *s)
 	if (in_p[0] >= 0 && in_p[0] != out_p[1])
 		close(in_p[0]);
 
+	/* step "userns": the maps, written from outside before init may run anything */
+	if (s->uid_map && userns_write_maps(s, pid, msg, sizeof msg) < 0) {
+		int e = errno;
+		kill_and_reap((pid_t)pid);
+		report_err(STEP_USERNS, e, msg);
+	}
 	/* step "cgroup": the pid goes into every cgroup before init may run anything */
 	for (size_t i = 0; i < s->n_cgroup_procs; i++) {
 		char pidbuf[32];

@@ -3,7 +3,7 @@
  *
  * Each spec "mounts" entry is one string: type \x1f source \x1f destination \x1f options, where
  * type is "bind" (volumes are binds of their _data dir) or "tmpfs", and options is a comma list
- * of: ro, copy, nosuid, nodev, noexec, a propagation (private, rprivate, slave, rslave, shared,
+ * of: ro, copy, volume (the source is a volume's _data dir), nosuid, nodev, noexec, a propagation (private, rprivate, slave, rslave, shared,
  * rshared), size=BYTES, mode=OCTAL.
  *
  * Safety:
@@ -41,7 +41,7 @@ static int sfd;
 struct mount_entry {
 	char *type, *source, *dest, *options;
 	char *opts; /* the options, split in place (size= and mode= point into it) */
-	int readonly, copy;
+	int readonly, copy, volume;
 	unsigned long propagation; /* MS_PRIVATE / MS_SLAVE / MS_SHARED; 0: rprivate */
 	int recursive_propagation;
 	unsigned long long attrs;   /* MOUNT_ATTR_NOSUID ... */
@@ -86,6 +86,7 @@ static void parse_entry(const char *raw, struct mount_entry *m)
 		const char *p = o[0] == 'r' && strcmp(o, "ro") ? o + 1 : o;
 		if (!strcmp(o, "ro")) m->readonly = 1;
 		else if (!strcmp(o, "copy")) m->copy = 1;
+		else if (!strcmp(o, "volume")) m->volume = 1;
 		else if (!strcmp(o, "nosuid")) m->attrs |= MOUNT_ATTR_NOSUID;
 		else if (!strcmp(o, "nodev")) m->attrs |= MOUNT_ATTR_NODEV;
 		else if (!strcmp(o, "noexec")) m->attrs |= MOUNT_ATTR_NOEXEC;
@@ -323,8 +324,13 @@ static void copy_up(int rootfd, const struct mount_entry *m)
 
 /* ---- the mounts ---- */
 
-static int detached_bind(const struct mount_entry *m)
+/* mounts_open_sources: the detached bind of each entry (-1: none), by entry index */
+static int *opened;
+
+static int detached_bind(const struct mount_entry *m, size_t index)
 {
+	if (opened && opened[index] >= 0)
+		return opened[index];
 	int tree = (int)open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
 		FAIL("bind %s", m->source);
@@ -349,17 +355,17 @@ static int detached_tmpfs(const struct mount_entry *m)
 	return mnt;
 }
 
-static void mount_one(int rootfd, const char *raw)
+static void mount_one(const struct spec *s, int rootfd, size_t index)
 {
 	struct mount_entry m;
-	parse_entry(raw, &m);
+	parse_entry(s->mounts[index], &m);
 	int bind = !strcmp(m.type, "bind");
 	struct stat st;
-	if (bind && stat(m.source, &st) < 0)
+	if (bind && opened && opened[index] >= 0 ? fstat(opened[index], &st) < 0 : bind && stat(m.source, &st) < 0)
 		FAIL("bind source %s", m.source);
-	if (m.copy)
+	if (m.copy && !s->uid_map) /* in a user namespace the shim did it (mounts_prepare_volumes) */
 		copy_up(rootfd, &m);
-	int mnt = bind ? detached_bind(&m) : detached_tmpfs(&m);
+	int mnt = bind ? detached_bind(&m, index) : detached_tmpfs(&m);
 	/* read-only and the other flags go on the whole tree: a submount of a read-only bind is
 	 * read-only too. Everything starts private; a propagation asked for comes on top. */
 	struct mount_attr attr = { .attr_set = m.attrs | (m.readonly ? MOUNT_ATTR_RDONLY : 0),
@@ -380,15 +386,57 @@ static void mount_one(int rootfd, const char *raw)
 	free(m.opts);
 }
 
-void mounts_setup(const struct spec *s, int sync_fd)
+void mounts_open_sources(const struct spec *s, int sync_fd)
+{
+	sfd = sync_fd;
+	opened = calloc(s->n_mounts + 1, sizeof *opened);
+	if (!opened)
+		FAIL("out of memory");
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		struct mount_entry m;
+		parse_entry(s->mounts[i], &m);
+		opened[i] = -1;
+		if (!strcmp(m.type, "bind"))
+			opened[i] = detached_bind(&m, i);
+		free(m.type);
+		free(m.opts);
+	}
+}
+
+void mounts_setup(const struct spec *s, const char *root, int sync_fd)
 {
 	sfd = sync_fd;
 	if (s->n_mounts == 0)
 		return;
+	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		FAIL("open %s", root);
+	for (size_t i = 0; i < s->n_mounts; i++)
+		mount_one(s, rootfd, i);
+	close(rootfd);
+}
+
+void mounts_prepare_volumes(const struct spec *s, int sync_fd, uid_t uid, gid_t gid)
+{
+	sfd = sync_fd;
 	int rootfd = open(s->merged_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		FAIL("open %s", s->merged_dir);
-	for (size_t i = 0; i < s->n_mounts; i++)
-		mount_one(rootfd, s->mounts[i]);
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		struct mount_entry m;
+		parse_entry(s->mounts[i], &m);
+		if (m.volume) {
+			if (m.copy)
+				copy_up(rootfd, &m);
+			/* a volume nothing filled is still host root's: the container's root gets it */
+			struct stat st;
+			if (stat(m.source, &st) < 0)
+				FAIL("stat %s", m.source);
+			if (st.st_uid == 0 && st.st_gid == 0 && chown(m.source, uid, gid) < 0)
+				FAIL("give %s to the container's root", m.source);
+		}
+		free(m.type);
+		free(m.opts);
+	}
 	close(rootfd);
 }

@@ -40,7 +40,7 @@ int rootfs_main(void)
 	if (pid == 0) {
 		close(sp[0]);
 		init_mount_overlay(&s, sp[1]);
-		mounts_setup(&s, sp[1]);
+		mounts_setup(&s, s.merged_dir, sp[1]);
 		_exit(0);
 	}
 	close(sp[1]);

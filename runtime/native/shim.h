@@ -41,6 +41,7 @@ struct spec {
 	const char *sock_path;    /* "sockPath": the attach socket (sock.c); absent: none */
 	const char **networks; size_t n_networks; /* netsetup.c: one veth per entry */
 	const char *join_netns;   /* "joinNetns": a netns file to enter instead of a new netns */
+	const char *uid_map, *gid_map; /* "uidMap"/"gidMap": "inside outside count" lines; set: a user namespace (userns.c) */
 };
 
 /* netsetup.c: the container's veths, addresses and route; -1 with errno and msg on failure */
@@ -86,12 +87,17 @@ int exec_main(void);
 
 /* rootfs.c: `berth-shim rootfs`; a stopped container's root mounted in a namespace held for cp */
 int rootfs_main(void);
+/* init.c: "lowerdir=...,upperdir=...,workdir=..." (malloc'd); NULL with errno E2BIG past a page */
+char *overlay_options(const struct spec *s);
 /* init.c: the overlay step alone (rootfs.c); reports on sync_fd and exits on failure */
 void init_mount_overlay(const struct spec *s, int sync_fd);
 
 /* mounts.c: volumes, binds and tmpfs, after the overlay root and before pivot_root;
  * reports (step "mount-volumes", errno, message) on sync_fd and exits on failure */
-void mounts_setup(const struct spec *s, int sync_fd);
+void mounts_setup(const struct spec *s, const char *root, int sync_fd);
+/* mounts.c: every bind source as a detached mount, opened now (the init in a user namespace,
+ * while it may still pass the host's dirs); mounts_setup then uses them */
+void mounts_open_sources(const struct spec *s, int sync_fd);
 
 /* sock.c: the attach socket (protocol in sock.c's header comment) */
 int sock_listen(const char *path);      /* bound, listening, 0600; -1 on error (errno) */
@@ -109,6 +115,15 @@ struct pump {
 	int exit_fd;         /* exec: a pidfd of the process; -1 for a container */
 };
 void sock_pump(struct pump *p);
+
+/* userns.c: a container in a user namespace of its own (--userns-remap); see its header */
+int userns_prepare_root(const struct spec *s, char *msg, size_t msglen);  /* S, before clone */
+int userns_write_maps(const struct spec *s, long pid, char *msg, size_t msglen); /* S, after clone */
+void userns_become_root(int sync_fd); /* the init or an exec: root of the namespace, before any file work */
+int userns_bind_dev_node(const char *node, const char *target); /* /dev/null etc. as binds of the host's */
+/* mounts.c: in S's private mount namespace, a forked process: fills empty volumes from the root
+ * (copy-up) and gives each volume's root dir to the container's root (uid, gid) */
+void mounts_prepare_volumes(const struct spec *s, int sync_fd, uid_t uid, gid_t gid);
 
 /* util.c */
 int report_spec_fd(const char *step, int err, const char *msg);

@@ -132,6 +132,8 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 		else if (!strcmp(k, SPEC_KEY_SOCK_PATH)) s->sock_path = v;
 		else if (!strcmp(k, SPEC_KEY_NETWORKS)) s->networks[s->n_networks++] = v;
 		else if (!strcmp(k, SPEC_KEY_JOIN_NETNS)) s->join_netns = v;
+		else if (!strcmp(k, SPEC_KEY_UID_MAP)) s->uid_map = v;
+		else if (!strcmp(k, SPEC_KEY_GID_MAP)) s->gid_map = v;
 		else {
 			int r = security_parse_key(&s->security, k, v, errbuf, errlen);
 			if (r < 0)
@@ -168,6 +170,8 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 		return -1;
 	if (!s->hostname)
 		s->hostname = "";
+	if (!s->uid_map != !s->gid_map)
+		return err_out(errbuf, errlen, "%s", "spec: uidMap and gidMap go together");
 	if (s->log_max_size < 0 || s->log_max_files < 0)
 		return err_out(errbuf, errlen, "%s", "spec: logMaxSize and logMaxFiles must not be negative");
 	return 0;

@@ -12,7 +12,7 @@
 export const CONTAINER_KEYS = [
   'id', 'lowerDirs', 'upperDir', 'workDir', 'mergedDir', 'args', 'env', 'cwd', 'hostname', 'cgroupProcs',
   'logPath', 'logMaxSize', 'logMaxFiles', 'exitPath', 'pidPath', 'mounts', 'stdin', 'tty', 'sockPath',
-  'networks', 'joinNetns',
+  'networks', 'joinNetns', 'uidMap', 'gidMap',
 ] as const;
 
 /** The exec-mode key: the pid of the container init an exec joins. */
@@ -28,7 +28,7 @@ export type SpecKey = (typeof SPEC_KEYS)[number];
 
 /** Steps that run in the shim itself: a failure there reads "shim: STEP: …". */
 export const SHIM_STEPS = [
-  'spec', 'shim', 'open-log', 'pipes', 'sync', 'clone', 'cgroup', 'pid-file', 'pty', 'attach-socket',
+  'spec', 'shim', 'open-log', 'pipes', 'sync', 'clone', 'cgroup', 'pid-file', 'pty', 'attach-socket', 'userns',
 ] as const;
 
 /** Steps of the container's init (and of an exec's or a rootfs's setup): "init: STEP: …". */

@@ -50,6 +50,9 @@ export interface ShimSpec {
   networks?: string[];
   /** --network container:X: the netns file the container joins instead of a new one. */
   joinNetns?: string;
+  /** --userns-remap: the user namespace's uid_map and gid_map ("inside outside count" lines), written by the shim (runtime/native/userns.c). */
+  uidMap?: string;
+  gidMap?: string;
 }
 
 /** The wire keys are the field names, each declared in shimProtocol.ts (the C side is generated from there). */
@@ -87,6 +90,7 @@ export function encodeShimSpec(spec: ShimSpec): Buffer {
   if (spec.sockPath !== undefined) parts.push('sockPath', checkString('sockPath', spec.sockPath));
   for (const entry of spec.networks ?? []) parts.push('networks', checkString('networks[]', entry));
   if (spec.joinNetns !== undefined) parts.push('joinNetns', checkString('joinNetns', spec.joinNetns));
+  for (const key of ['uidMap', 'gidMap'] as const) if (spec[key] !== undefined) parts.push(key, checkString(key, spec[key]));
   for (const key of ['logMaxSize', 'logMaxFiles'] as const) {
     const value = spec[key];
     if (value === undefined) continue;
@@ -113,7 +117,7 @@ export function decodeShimSpec(buf: Buffer): ShimSpec {
     else if (k === 'mounts') ((out.mounts ??= []) as string[]).push(v);
     else if (k === 'sockPath') out.sockPath = v;
     else if (k === 'networks') ((out.networks ??= []) as string[]).push(v);
-    else if (k === 'joinNetns') out.joinNetns = v;
+    else if (k === 'joinNetns' || k === 'uidMap' || k === 'gidMap') out[k] = v;
     else if (k === 'logMaxSize' || k === 'logMaxFiles') (out as Record<string, unknown>)[k] = Number(v);
     else if (k === 'stdin' || k === 'tty') (out as Record<string, unknown>)[k] = v === '1';
     else if (SECURITY_KEYS.has(k)) addSecurityPair(((out as Record<string, unknown>).security ??= {}) as SecuritySpec, k, v);

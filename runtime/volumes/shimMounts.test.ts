@@ -6,8 +6,8 @@ const layout = new Layout('/var/lib/berth', '/run/berth');
 const US = '\x1f';
 
 t.test('each kind of mount as the shim reads it', async (t) => {
-  t.equal(shimMountEntry(layout, { type: 'volume', source: 'data', destination: '/d', readOnly: false }), ['bind', '/var/lib/berth/volumes/data/_data', '/d', 'copy'].join(US));
-  t.equal(shimMountEntry(layout, { type: 'volume', source: 'data', destination: '/d', readOnly: true, noCopy: true }), ['bind', '/var/lib/berth/volumes/data/_data', '/d', 'ro'].join(US));
+  t.equal(shimMountEntry(layout, { type: 'volume', source: 'data', destination: '/d', readOnly: false }), ['bind', '/var/lib/berth/volumes/data/_data', '/d', 'volume,copy'].join(US));
+  t.equal(shimMountEntry(layout, { type: 'volume', source: 'data', destination: '/d', readOnly: true, noCopy: true }), ['bind', '/var/lib/berth/volumes/data/_data', '/d', 'ro,volume'].join(US));
   t.equal(shimMountEntry(layout, { type: 'bind', source: '/h', destination: '/b', readOnly: true, propagation: 'rshared' }), ['bind', '/h', '/b', 'ro,rshared'].join(US));
   t.equal(shimMountEntry(layout, { type: 'bind', source: '/h', destination: '/b', readOnly: false }), ['bind', '/h', '/b', 'rprivate'].join(US));
   t.equal(shimMountEntry(layout, { type: 'tmpfs', source: '', destination: '/t', readOnly: false, tmpfsSize: 1048576, tmpfsMode: 0o1770, tmpfsFlags: ['nosuid', 'nodev', 'exec'] }),

@@ -21,6 +21,7 @@ export function shimMountEntry(layout: Layout, mount: MountSpec): string {
   let source = mount.source;
   if (mount.type === 'volume') {
     source = layout.volume(mount.source).data;
+    options.push('volume');
     if (!mount.noCopy) options.push('copy');
   } else if (mount.type === 'bind') {
     options.push(mount.propagation ?? 'rprivate');
