@@ -66,6 +66,8 @@ export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord, 
       }))
       .then((result): Reply => ({ ok: true, result }), (error: unknown): Reply => ({ ok: false, error: errorToWire(error) }))
       .finally(() => observer?.handled(request.op, (performance.now() - started) / 1000));
+    // Pings have no effect to remember, and a waiting client sends one a second (client/survivingRequest.ts).
+    if (request.op === 'system.ping') return reply;
     recent.set(envelope.id, reply);
     if (recent.size > REMEMBERED) recent.delete(recent.keys().next().value!);
     return reply;

@@ -12,6 +12,7 @@ import { Reply, RequestEnvelope, Results, type Op, type Request, type Result } f
 import { commandSubject } from '../events/subjects.js';
 import type { Layout } from '../runtime/layout.js';
 import { untilAnswered } from '../nats/server/untilAnswered.js';
+import { isNoRespondersError, requestSurvivingRestart, SURVIVAL_TIMING, type Liveness } from './survivingRequest.js';
 
 /** How long a read of the cluster's replicated state is tried again while JetStream settles. */
 export const READ_RETRY_MS = 20_000;
@@ -41,13 +42,24 @@ export abstract class Bus {
 
   private async exchange(host: string, envelope: RequestEnvelope, timeoutMs: number): Promise<Reply> {
     const kind = envelope.request.op.split('.')[0] as 'system' | 'container' | 'image';
-    let answer;
-    try {
-      answer = await this.nc.request(commandSubject(host, kind), encode(RequestEnvelope, envelope), { timeout: timeoutMs });
-    } catch (error) {
-      throw new BerthError(`no answer from the daemon of host ${host} (${(error as Error).message})`, { cause: error });
-    }
+    const answer = await requestSurvivingRestart(this.nc, {
+      subject: commandSubject(host, kind),
+      data: encode(RequestEnvelope, envelope),
+      probe: () => this.probe(host),
+      daemon: `the daemon of host ${host}`,
+    }, { ...SURVIVAL_TIMING, timeoutMs });
     return decode(Reply, answer.data);
+  }
+
+  /** Pings a host's daemon: answered, no subscriber (gone), or no answer within a second. */
+  private async probe(host: string): Promise<Liveness> {
+    const ping: RequestEnvelope = { id: randomUUID(), request: { op: 'system.ping' } };
+    try {
+      await this.nc.request(commandSubject(host, 'system'), encode(RequestEnvelope, ping), { timeout: SURVIVAL_TIMING.probeMs });
+      return 'alive';
+    } catch (error) {
+      return isNoRespondersError(error) ? 'gone' : 'silent';
+    }
   }
 
   /** A reply larger than one message: its parts fetched one by one (actors/replyParts.ts), joined and decoded. */

@@ -103,16 +103,19 @@ export class Worker {
     const paths = await this.rootDirs(id);
     await Promise.all([paths.exit, paths.pid].map((file) => fs.rm(file, { force: true })));
     await fs.mkdir(this.layout.shimSocketsDir, { recursive: true, mode: 0o700 });
-    const { procsFiles } = await this.cgroups.create(cgroupName(id), limitsOf(config));
-    const mounts = shimMounts(this.layout, config.mounts);
-    if (network) mounts.unshift(...await writeNameFiles(paths.dir, network));
-    let args = config.cmd;
-    if (config.init) {
-      const init = initProcess(config.cmd);
-      args = init.args;
-      mounts.push(init.mount);
-    }
+    // Everything from the cgroup's creation on is undone on failure: a limit the kernel refuses
+    // (an offline --cpuset-cpus, a --memory below the usage) fails after the dirs are made, and
+    // those dirs were left behind in every v1 hierarchy.
     try {
+      const { procsFiles } = await this.cgroups.create(cgroupName(id), limitsOf(config));
+      const mounts = shimMounts(this.layout, config.mounts);
+      if (network) mounts.unshift(...await writeNameFiles(paths.dir, network));
+      let args = config.cmd;
+      if (config.init) {
+        const init = initProcess(config.cmd);
+        args = init.args;
+        mounts.push(init.mount);
+      }
       return await startShim({
         id,
         lowerDirs: [...chainIds].reverse().map((chain) => this.layout.layer(hexOf(chain))),

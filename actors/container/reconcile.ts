@@ -17,6 +17,14 @@ export interface Reconciliation {
   thaw?: boolean;
 }
 
+/** Why reconciliation failed a start that the daemon's death cut short. */
+export const INTERRUPTED_START = 'the daemon stopped while the container was starting';
+
+/** Pure: whether the container's last start failed only because the daemon died during it. */
+export function startWasInterrupted(state: ContainerState): boolean {
+  return state.status === 'exited' && state.error === INTERRUPTED_START;
+}
+
 /** Pure: the recorded state and the kernel's view in, the repair out. */
 export function reconcileContainer(state: ContainerState, kernel: KernelView): Reconciliation {
   const exited = (code: number, signal: number | null): ContainerCommand =>
@@ -29,7 +37,7 @@ export function reconcileContainer(state: ContainerState, kernel: KernelView): R
       }
       // The shim is still setting it up (a long copy-up): look again once it has a pid or has gone.
       if (kernel.settingUp) return { commands: [], resume: 'await-start' };
-      return { commands: [{ type: 'ReportStartFailed', exitCode: 125, error: 'the daemon stopped while the container was starting' }], resume: 'cleanup' };
+      return { commands: [{ type: 'ReportStartFailed', exitCode: 125, error: INTERRUPTED_START }], resume: 'cleanup' };
     case 'running':
     case 'paused':
     case 'stopping':

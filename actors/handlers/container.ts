@@ -13,6 +13,7 @@ import { generateName } from '../name/generateName.js';
 import { createContainer } from '../container/create.js';
 import { containerConfig } from '../container/createConfig.js';
 import { renameContainer } from '../container/rename.js';
+import { startWasInterrupted } from '../container/reconcile.js';
 import { chainIdsOf, liveContainers, liveImages, resolveContainer, resolveImage } from '../resolve.js';
 import { containerView } from '../views.js';
 import { prepareMounts, recordVolumeUsers } from '../volume/attach.js';
@@ -25,6 +26,8 @@ import type { LogChunk } from '../../runtime/containers/watch.js';
 import { hasProcess, isRunning, isUp } from '../../events/containerStatus.js';
 
 const WAIT_MS = 60_000;
+/** How many times one request starts a container whose start a daemon's death cut short. */
+const START_RESENDS = 3;
 /** How many generated names a create tries when others take them first. */
 const GENERATED_NAME_TRIES = 5;
 
@@ -203,7 +206,11 @@ export class ContainerHandler {
 
   /** Starts a container and waits for the outcome; a failed start becomes the error it was. */
   private async start(container: ContainerEntity, ctx: RequestContext): Promise<void> {
-    await container.execute({ type: 'Start' }, { id: `${ctx.id}.start`, correlation: ctx.id });
+    // A resent request (client/survivingRequest.ts) whose start the daemon's death cut short,
+    // and reconciliation failed: started again, under the next id, as its sender expects.
+    let id = `${ctx.id}.start`;
+    for (let attempt = 2; attempt <= START_RESENDS && container.hasHandled(id) && startWasInterrupted(container.state); attempt++) id = `${ctx.id}.start${attempt}`;
+    await container.execute({ type: 'Start' }, { id, correlation: ctx.id });
     const state = await container.waitFor((s) => s.status !== 'starting', WAIT_MS);
     if (state.error && (state.status === 'exited' || state.status === 'removing' || state.status === 'removed')) {
       const code = state.exitCode;

@@ -2,9 +2,9 @@
  * Fencing after a cut link (docs/MULTIHOST.md): the majority fences the cut-off host and
  * starts its `--restart always` container elsewhere, while the cut-off host, which cannot
  * learn of it, keeps its copy running (the documented gap). When the link heals, the same
- * daemon reads its fence record, stops its duplicate and clears the fence. The healing itself
- * can take minutes on this machine (a known problem, docs/ARCHITECTURE.md): those checks are
- * waited for and skipped with that reason (counted and printed by CI) when it does not come.
+ * daemon reads its fence record, stops its duplicate and clears the fence (measured 24 s after
+ * the link's return: leader elections, a fencing round, the stop's grace period), a plain
+ * assertion with a 60 s bound.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -43,6 +43,7 @@ t.test('a cut-off host is fenced by the majority; healed, it stops its duplicate
   const daemonPid = cluster.host('h3').daemon!.pid;
 
   await cluster.setLink('h3', false);
+  const cut = performance.now();
   let rows: string[] = [];
   // One read shows both: a ps that could not read the fence records (their stream's leader
   // moving after the cut) shows the old copy lost without where it went, and is read again.
@@ -62,13 +63,12 @@ t.test('a cut-off host is fenced by the majority; healed, it stops its duplicate
   t.ok(rows.some((r) => r.startsWith('h3/web lost Lost (host h3 is lost; rescheduled to')), 'the old one shows as lost and where it went');
   t.ok(isAlive(Number(oldPid)), 'the cut-off host still runs its copy: it cannot learn it was fenced (the documented gap)');
 
+  t.comment(`the link was cut for ${Math.round((performance.now() - cut) / 1000)} s`);
   await cluster.setLink('h3', true);
-  const stopped = await until('the duplicate stopped once the link is back', async () => !isAlive(Number(oldPid)), 150_000).then(() => true, () => false);
-  // Slow healing is skipped with its reason, which CI counts and prints, never passed.
-  if (!stopped) {
-    t.pass('the healed host stopped its duplicate', { skip: 'not within 150 s; known problem (issue 23): a healed host can take minutes to come back' });
-    return;
-  }
+  const healing = performance.now();
+  t.comment(`link healed at ${new Date().toISOString()}`);
+  await until('the duplicate stopped once the link is back', async () => !isAlive(Number(oldPid)), 60_000);
+  t.comment(`the healed host stopped its duplicate ${Math.round(performance.now() - healing)} ms after the link healed`);
   t.pass('the healed host stopped its duplicate (its process is gone, by pid)');
   t.equal(cluster.host('h3').daemon!.pid, daemonPid, 'the same daemon, reconnected, learned it was fenced');
   let fenced: any[] = [];

@@ -39,6 +39,7 @@ t.test('a killed daemon and a cut link: lost for every observer, containers lost
 
   const pid = cluster.host('h3').daemon!.pid;
   await cluster.setLink('h3', false);
+  const cut = performance.now();
   await until('h3 lost once cut off', async () => (await stateOf(cluster, 'h1', 'h3')) === 'lost', 30_000);
   // Reads may time out for a while after the cut, as JetStream elects new stream leaders.
   await until('h3 lost as seen from h2 too', async () => (await stateOf(cluster, 'h2', 'h3')) === 'lost', 60_000);
@@ -51,22 +52,20 @@ t.test('a killed daemon and a cut link: lost for every observer, containers lost
     return rows.length > 0;
   }, 90_000).catch((error: Error) => { throw new Error(`${error.message}; last: ${lastError}`); });
   t.same(rows, expected, 'the cut-off host\'s container shows as lost');
+  // BERTH_CUT_HOLD_MS keeps the link cut longer, to measure healing after a long cut.
+  await new Promise((resolve) => setTimeout(resolve, Number(process.env.BERTH_CUT_HOLD_MS ?? 0)));
+  t.comment(`the link was cut for ${Math.round((performance.now() - cut) / 1000)} s`);
   await cluster.setLink('h3', true);
-  // Known problem (docs/ARCHITECTURE.md): after the link heals, h3 can take minutes to read ready
-  // and to answer commands again on this 2-core machine (three nodes re-electing). Waited for,
-  // and skipped with that reason only when it does not happen in time.
-  const healed = await until('h3 ready once the link is back', async () => (await stateOf(cluster, 'h1', 'h3')) === 'ready', 150_000).then(() => true, () => false);
-  // Slow healing is skipped with its reason, which CI counts and prints, never passed.
-  const slow = 'known problem (issue 23): a healed host can take minutes to come back';
-  if (!healed) {
-    t.pass('h3 reads ready again once the link is back', { skip: `not within 150 s; ${slow}` });
-    return;
-  }
+  const healing = performance.now();
+  t.comment(`link healed at ${new Date().toISOString()}`);
+  // Measured 10-26 s here (docs/ARCHITECTURE.md, "Known problems"): the routes come back at
+  // once; JetStream then elects the meta and stream leaders again, which the returning node's
+  // higher Raft term forces. 60 s is the bound; slower is a failure, not a skip.
+  await until('h3 ready once the link is back', async () => (await stateOf(cluster, 'h1', 'h3')) === 'ready', 60_000);
+  t.comment(`h3 read ready ${Math.round(performance.now() - healing)} ms after the link healed`);
   t.pass('h3 reads ready again once the link is back');
   t.equal(cluster.host('h3').daemon!.pid, pid, 'the same daemon reconnected by itself');
-  // Its heartbeat is back first; its command subscription reaches the other nodes with the route.
-  const answered = await until('h3 answers commands again', async () => (await cluster.berth('h2', ['inspect', '--format', '{{.State.Status}}', 'keep'])).stdout.trim() === 'running', 150_000)
-    .then(() => true, () => false);
-  if (answered) t.pass('the cut-off host answers again and its container still runs');
-  else t.pass('the cut-off host answers again and its container still runs', { skip: `not within 150 s; ${slow}` });
+  await until('h3 answers commands again', async () => (await cluster.berth('h2', ['inspect', '--format', '{{.State.Status}}', 'keep'])).stdout.trim() === 'running', 60_000);
+  t.comment(`h3 answered commands ${Math.round(performance.now() - healing)} ms after the link healed`);
+  t.pass('the cut-off host answers again and its container still runs');
 });
