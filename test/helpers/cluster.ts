@@ -17,6 +17,7 @@ import { hostInboxPrefix } from '../../events/subjects.js';
 import { initCluster } from '../../nats/cluster/init.js';
 import { isAlive as alive } from '../../runtime/processes.js';
 import { makeBusyboxTar } from './busybox.js';
+import { withoutTapHooks } from './childEnv.js';
 import { cgroupDirsOf, runCaptured, until, type Result } from './engine.js';
 
 const run = promisify(execFile);
@@ -149,7 +150,7 @@ export class TestCluster {
 
   /** The environment of every NATS client the test starts. */
   private natsEnv(): NodeJS.ProcessEnv {
-    const env = { ...process.env };
+    const env = withoutTapHooks({ ...process.env });
     for (const key of ['BERTH_NATS_URL', 'BERTH_HOST', 'BERTH_NATS_CREDS', 'BERTH_NATS_CA', 'BERTH_ROOT', 'BERTH_RUN_ROOT', 'NODE_EXTRA_CA_CERTS']) delete env[key];
     if (this.caFile) env.BERTH_NATS_CA = this.caFile;
     return env;
