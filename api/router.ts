@@ -8,6 +8,8 @@ import type { ApiContext } from './context.js';
 import { HttpError, sendError, type ApiRequest } from './http.js';
 import type { Handler, Method, Route } from './routes.js';
 import { negotiate, splitVersion } from './versions.js';
+import { archiveRoutes } from './routes/archive.js';
+import { buildRoutes } from './routes/build.js';
 import { containerRoutes } from './routes/containers.js';
 import { containerStreamRoutes } from './routes/containerStreams.js';
 import { execRoutes } from './routes/exec.js';
@@ -17,7 +19,7 @@ import { systemRoutes } from './routes/system.js';
 import { volumeRoutes } from './routes/volumes.js';
 
 const ALL_ROUTES: Route[] = [
-  ...systemRoutes, ...containerRoutes, ...containerStreamRoutes, ...execRoutes, ...imageRoutes, ...volumeRoutes, ...networkRoutes,
+  ...systemRoutes, ...containerRoutes, ...containerStreamRoutes, ...execRoutes, ...imageRoutes, ...volumeRoutes, ...networkRoutes, ...buildRoutes, ...archiveRoutes,
 ];
 
 export class ApiRouter {

@@ -40,9 +40,21 @@ export async function prepareSocketPath(socketPath: string): Promise<void> {
   await fs.rm(socketPath, { force: true });
 }
 
-/** Root and the `berth` group (where it exists) may connect; no one else. */
+/**
+ * Root and the `berth` group (where it exists) may connect; no one else. The socket's directory
+ * (the run root, 0700) then lets the group pass through to it (0710, group berth) without
+ * listing or reading anything there; a directory another group owns is left as it is.
+ */
 export async function restrictSocket(socketPath: string): Promise<void> {
   await fs.chmod(socketPath, SOCKET_MODE);
   const gid = await groupId(SOCKET_GROUP);
   await fs.chown(socketPath, 0, gid ?? 0);
+  if (gid !== null) await letGroupThrough(path.dirname(socketPath), gid);
+}
+
+async function letGroupThrough(dir: string, gid: number): Promise<void> {
+  const stat = await fs.stat(dir);
+  if (stat.uid !== 0 || (stat.gid !== 0 && stat.gid !== gid)) return;
+  if (stat.gid !== gid) await fs.chown(dir, 0, gid);
+  if (!(stat.mode & 0o010)) await fs.chmod(dir, (stat.mode & 0o7777) | 0o010);
 }

@@ -7,7 +7,12 @@ import { parseWaitCondition, waitForContainer } from '../../client/waitContainer
 import { decode } from '../../events/codec.js';
 import { OutputChunk, type StatsView } from '../../events/requests.js';
 import { logsSubject } from '../../events/subjects.js';
-import { param, queryBool, sendJson, type ApiRequest } from '../http.js';
+import { isRunning } from '../../events/containerStatus.js';
+import { ConflictError } from '../../events/errors.js';
+import { AttachInput } from '../attachInput.js';
+import { MAX_JSON_BODY, param, queryBool, sendEmpty, sendJson, type ApiRequest } from '../http.js';
+import { readUpgradeBody } from '../upgradeBody.js';
+import { resizeTerminal } from '../resize.js';
 import type { Route } from '../routes.js';
 import { outputBytes } from '../stdcopy.js';
 import { MULTIPLEXED_STREAM, RAW_STREAM, openJsonStream, openStream, whenClientGone } from '../stream.js';
@@ -26,18 +31,34 @@ async function attach(request: ApiRequest, res: ServerResponse, { client }: ApiC
   let out: NodeJS.WritableStream | null = null;
   const pending: Buffer[] = [];
   // Subscribed before the 101 goes out: the client starts the container once it has it.
-  const follow = await followContainer(client.nc, { host: view.host, container: view.id }, (stream, data) => {
+  // Only what is written from now on: the output subject replays earlier runs (a second start -a).
+  const follow = await followContainer(client.nc, { host: view.host, container: view.id, outputSince: Date.now() - 5 }, (stream, data) => {
     if (!wanted[stream]) return;
     const bytes = outputBytes(stream, data, tty);
     if (out) out.write(bytes); else pending.push(bytes);
   });
   out = openStream(request, res, tty ? RAW_STREAM : MULTIPLEXED_STREAM);
   for (const bytes of pending) out.write(bytes);
+  // stdin goes to the shim once it answers (a container attached before its start has none yet).
+  // A request body (dockerode sends its options as one) is not stdin: stdin is what follows it.
+  const stdin = request.upgrade && queryBool(request.query, 'stdin') && view.config.openStdin
+    ? (await readUpgradeBody(request.req, request.upgrade, MAX_JSON_BODY)).rest
+    : null;
+  const input = request.upgrade && stdin ? new AttachInput(client.layout.shimSocket(view.id), request.upgrade.socket, stdin, tty) : null;
   // As Docker: a stopped container's attach waits for its next start (start -a attaches first).
   if (!queryBool(request.query, 'stream', true)) follow.exited(view.exitCode);
   await Promise.race([follow.ended, clientGone(request, res)]);
   follow.close();
+  await input?.close();
   out.end();
+}
+
+/** `resize` of a container's terminal (h, w): through its shim, as `berth run -t` does. */
+async function resize(request: ApiRequest, res: ServerResponse, { client }: ApiContext): Promise<void> {
+  const view = await client.request({ op: 'container.inspect', ref: param(request, 'id') });
+  if (!isRunning(view.status)) throw new ConflictError(`cannot resize a stopped container: ${view.id}`);
+  await resizeTerminal(client.layout.shimSocket(view.id), request.query);
+  sendEmpty(res, 200);
 }
 
 async function logs(request: ApiRequest, res: ServerResponse, { client }: ApiContext): Promise<void> {
@@ -128,6 +149,7 @@ async function stats(request: ApiRequest, res: ServerResponse, { client }: ApiCo
 
 export const containerStreamRoutes: Route[] = [
   ['POST', '/containers/:id/attach', attach],
+  ['POST', '/containers/:id/resize', resize],
   ['GET', '/containers/:id/logs', logs],
   ['POST', '/containers/:id/wait', wait],
   ['GET', '/containers/:id/stats', stats],

@@ -11,6 +11,8 @@ import type { Route } from '../routes.js';
 import { outputBytes } from '../stdcopy.js';
 import { MULTIPLEXED_STREAM, RAW_STREAM, openStream, whenClientGone } from '../stream.js';
 import { readUpgradeBody } from '../upgradeBody.js';
+import { AttachInput } from '../attachInput.js';
+import { resizeTerminal } from '../resize.js';
 
 const ExecBody = z.object({
   Cmd: z.array(z.string()).min(1, 'No exec command specified'),
@@ -35,6 +37,7 @@ async function create(request: ApiRequest, res: ServerResponse, { client, execs 
     attachStdout: body.AttachStdout ?? true, attachStderr: body.AttachStderr ?? true,
     config: {
       execId: id, cmd: body.Cmd, env: body.Env ?? [], workingDir: body.WorkingDir ?? '', user: body.User ?? '',
+      ...(body.AttachStdin ? { openStdin: true } : {}),
       ...(body.Tty ? { tty: true } : {}), ...(body.Privileged ? { privileged: true } : {}),
     },
   });
@@ -45,7 +48,7 @@ async function start(request: ApiRequest, res: ServerResponse, { client, execs }
   const entry = execs.get(param(request, 'id'));
   if (!entry) throw new NotFoundError(`No such exec instance: ${param(request, 'id')}`);
   if (entry.started) throw new ConflictError(`Exec ${entry.id} has already been started`);
-  const raw = request.upgrade ? await readUpgradeBody(request.req, request.upgrade, MAX_JSON_BODY) : await readBody(request.req);
+  const { body: raw, rest } = request.upgrade ? await readUpgradeBody(request.req, request.upgrade, MAX_JSON_BODY) : { body: await readBody(request.req), rest: Buffer.alloc(0) };
   const body = checkBody(z.object({ Detach: z.boolean().nullish(), Tty: z.boolean().nullish() }).passthrough(), parseJson(raw));
   entry.started = true;
   const exec = { op: 'container.exec' as const, ref: entry.container, exec: entry.config };
@@ -77,6 +80,9 @@ async function start(request: ApiRequest, res: ServerResponse, { client, execs }
   entry.running = true;
   out = openStream(request, res, tty ? RAW_STREAM : MULTIPLEXED_STREAM);
   for (const bytes of pending) out.write(bytes);
+  const input = request.upgrade && entry.config.openStdin
+    ? new AttachInput(client.layout.execSocket(entry.id), request.upgrade.socket, rest, tty)
+    : null;
   const gone = new Promise<void>((resolve) => whenClientGone(request, res, resolve));
   const end = await Promise.race([follow.ended, gone.then(() => null)]);
   if (end) {
@@ -87,10 +93,18 @@ async function start(request: ApiRequest, res: ServerResponse, { client, execs }
     void follow.ended.then((late) => { entry.exitCode = late.exitCode; entry.running = false; });
   }
   follow.close();
+  await input?.close();
   out.end();
 }
 
 export const execRoutes: Route[] = [
+  ['POST', '/exec/:id/resize', async (request, res, { client, execs }) => {
+    const entry = execs.get(param(request, 'id'));
+    if (!entry) throw new NotFoundError(`No such exec instance: ${param(request, 'id')}`);
+    if (!entry.running) throw new ConflictError(`exec ${entry.id} is not running`);
+    await resizeTerminal(client.layout.execSocket(entry.id), request.query);
+    sendEmpty(res, 200);
+  }],
   ['POST', '/containers/:id/exec', create],
   ['POST', '/exec/:id/start', start],
   ['GET', '/exec/:id/json', async (request, res, { execs }) => {
@@ -98,7 +112,7 @@ export const execRoutes: Route[] = [
     if (!entry) throw new NotFoundError(`No such exec instance: ${param(request, 'id')}`);
     sendJson(res, 200, {
       ID: entry.id, ContainerID: entry.container, Running: entry.running, ExitCode: entry.exitCode, Pid: entry.pid,
-      OpenStdin: false, OpenStdout: entry.attachStdout, OpenStderr: entry.attachStderr, CanRemove: false, DetachKeys: '',
+      OpenStdin: entry.config.openStdin ?? false, OpenStdout: entry.attachStdout, OpenStderr: entry.attachStderr, CanRemove: false, DetachKeys: '',
       ProcessConfig: {
         tty: entry.config.tty ?? false, entrypoint: entry.config.cmd[0], arguments: entry.config.cmd.slice(1),
         privileged: entry.config.privileged ?? false, user: entry.config.user,

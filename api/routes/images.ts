@@ -18,10 +18,9 @@ import { filterStrings, filterValues } from '../filters.js';
 import { HttpError, queryBool, sendJson, type ApiRequest } from '../http.js';
 import type { Route } from '../routes.js';
 import { openJsonStream } from '../stream.js';
+import { sendFile, withBodyFile } from '../files.js';
 
 const LONG_MS = 60 * 60_000;
-/** The largest image tarball accepted by load and import. */
-const MAX_ARCHIVE_BYTES = 64 * 1024 ** 3;
 
 const PROGRESS_WORDS: Record<Progress['status'], string> = {
   waiting: 'Waiting', exists: 'Already exists', downloading: 'Downloading', extracting: 'Extracting', done: 'Pull complete',
@@ -36,30 +35,6 @@ function progressLine(update: Progress): Record<string, unknown> {
     id: update.layer.replace(/^sha256:/, '').slice(0, 12),
     ...(update.total ? { progressDetail: { current: update.bytes, total: update.total } } : { progressDetail: {} }),
   };
-}
-
-/** A request body written to a file under the data root's tmp dir, for the daemon to read; removed after. */
-async function withBodyFile<T>(request: ApiRequest, context: ApiContext, use: (file: string) => Promise<T>): Promise<T> {
-  const file = path.join(context.client.layout.tmpDir, `api-upload-${randomUUID()}.tar`);
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const declared = Number(request.req.headers['content-length'] ?? 0);
-  if (declared > MAX_ARCHIVE_BYTES) throw new HttpError(413, `archive too large: ${declared} bytes`);
-  try {
-    await pipeline(request.req, fs.createWriteStream(file, { mode: 0o600 }));
-    return await use(file);
-  } finally {
-    await fs.promises.rm(file, { force: true });
-  }
-}
-
-/** Streams a file the daemon wrote, then removes it. */
-async function sendFile(res: ServerResponse, file: string, contentType: string): Promise<void> {
-  try {
-    res.writeHead(200, { 'Content-Type': contentType });
-    await pipeline(fs.createReadStream(file), res);
-  } finally {
-    await fs.promises.rm(file, { force: true });
-  }
 }
 
 async function pull(request: ApiRequest, res: ServerResponse, context: ApiContext): Promise<void> {

@@ -1,8 +1,8 @@
-/** `/_ping`, `/version`, `/info`, `/system/df`, `/events` and the `/build` that is not there yet. */
+/** `/_ping`, `/version`, `/info`, `/system/df` and `/events`. */
 import os from 'node:os';
 import type { ServerResponse } from 'node:http';
 import { dockerAction } from '../../events/actions.js';
-import { UnsupportedError, ValidationError } from '../../events/errors.js';
+import { ValidationError } from '../../events/errors.js';
 import type { StoredEvent } from '../../events/store.js';
 import { streamEvents } from '../../client/eventLog.js';
 import { eventFilters, matchesEvent } from '../../client/views/eventFilter.js';
@@ -90,7 +90,4 @@ export const systemRoutes: Route[] = [
     sendJson(res, 200, dockerDiskUsage(await client.request({ op: 'system.df' })));
   }],
   ['GET', '/events', events],
-  ['POST', '/build', async () => {
-    throw new UnsupportedError('berth has no builder yet: POST /build is not implemented');
-  }],
 ];

@@ -1,13 +1,14 @@
 /**
  * `berth attach CONTAINER`: follow a running container's live output (over NATS) and, when it
- * was started with -i, forward this terminal's stdin through its shim (cli/shimAttach.ts),
+ * was started with -i, forward this terminal's stdin through its shim (client/shimConnection.ts, cli/shimAttach.ts),
  * with raw mode and window size when it has a tty. ctrl-p ctrl-q (or --detach-keys) detaches; otherwise exits
  * with the container's exit code.
  */
 import { ConflictError } from '../../events/errors.js';
 import { followContainer, OUTPUT_GRACE_MS } from '../../client/followContainer.js';
 import { connectToContainer, type GlobalOptions } from '../client.js';
-import { attachTerminal, ShimConnection } from '../shimAttach.js';
+import { ShimConnection } from '../../client/shimConnection.js';
+import { attachTerminal } from '../shimAttach.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 import { printOutput } from '../output.js';
 

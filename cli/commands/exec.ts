@@ -2,14 +2,15 @@
  * `berth exec`: run a command in a running container, print its output as it comes and exit
  * with its exit code. The exec id is chosen here, so its output and events are followed
  * before it exists. With -i/-t, stdin, the window size and ctrl-p ctrl-q go through the exec's
- * attach socket as for `run -it` (cli/shimAttach.ts); the output still comes over NATS.
+ * attach socket as for `run -it` (client/shimConnection.ts, cli/shimAttach.ts); the output still comes over NATS.
  */
 import { randomBytes } from 'node:crypto';
 import { BerthError, ExecError, ValidationError } from '../../events/errors.js';
 import { followContainer, OUTPUT_GRACE_MS } from '../../client/followContainer.js';
 import { connectToContainer, type GlobalOptions } from '../client.js';
 import { parseEnv } from '../parse.js';
-import { attachTerminal, ShimConnection } from '../shimAttach.js';
+import { ShimConnection } from '../../client/shimConnection.js';
+import { attachTerminal } from '../shimAttach.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 import { readFlagFiles } from '../flagFiles.js';
 import { printOutput } from '../output.js';

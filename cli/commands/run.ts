@@ -12,7 +12,8 @@ import { parseMountFlags, parseVolumesFrom } from '../../client/mounts.js';
 import { parseHostConfig, parseUsernsMode, type HostConfigFlags } from '../hostConfigFlags.js';
 import { parseLogOpts } from '../logOptions.js';
 import { parseBytes, parseConstraints, parseEnv, parsePairs, parsePositiveInt, parseRestartPolicy } from '../parse.js';
-import { attachTerminal, ShimConnection } from '../shimAttach.js';
+import { ShimConnection } from '../../client/shimConnection.js';
+import { attachTerminal } from '../shimAttach.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 import { writeCidFile } from '../cidFile.js';
 import { parseSignal } from '../../runtime/signals.js';
@@ -40,7 +41,7 @@ export interface RunOptions extends HostConfigFlags {
   tmpfs?: string[];
   volumesFrom?: string[];
   restart?: string;
-  /** -i: keep stdin open and forward it; -t: a pty (cli/shimAttach.ts). */
+  /** -i: keep stdin open and forward it; -t: a pty (client/shimConnection.ts, cli/shimAttach.ts). */
   interactive?: boolean;
   tty?: boolean;
   /** --detach-keys (cli/detachKeys.ts). */

@@ -7,12 +7,12 @@ export function dockerSocket(engine: Engine): string {
   return path.join(engine.runRoot, 'docker.sock');
 }
 
-/** `docker ARGS` against the engine's socket; its config dir lives in the engine's dir. */
-export async function docker(engine: Engine, args: string[], opts: { timeoutMs?: number } = {}): Promise<Result> {
+/** `docker ARGS` against the engine's socket; its config dir lives in the engine's dir. `input` is its stdin. */
+export async function docker(engine: Engine, args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Result> {
   const config = path.join(engine.dir, 'docker-config');
   await fs.mkdir(config, { recursive: true });
-  const env = { PATH: process.env.PATH, HOME: engine.dir, DOCKER_HOST: `unix://${dockerSocket(engine)}`, DOCKER_CONFIG: config };
-  return runCaptured('docker', args, { env, timeoutMs: opts.timeoutMs ?? 60_000, what: `docker ${args.join(' ')}` });
+  const env = { PATH: process.env.PATH, HOME: engine.dir, DOCKER_HOST: `unix://${dockerSocket(engine)}`, DOCKER_CONFIG: config, ...opts.env };
+  return runCaptured('docker', args, { env, timeoutMs: opts.timeoutMs ?? 60_000, what: `docker ${args.join(' ')}`, ...(opts.input !== undefined ? { input: opts.input } : {}) });
 }
 
 /** Like docker(), but throws with its stderr when it fails. */

@@ -152,13 +152,14 @@ export class Engine {
 }
 
 /** Runs a program with its output captured; killed (and the promise rejected) after the timeout. */
-export function runCaptured(file: string, argv: string[], opts: { env: NodeJS.ProcessEnv; timeoutMs?: number; what: string }): Promise<Result> {
+export function runCaptured(file: string, argv: string[], opts: { env: NodeJS.ProcessEnv; timeoutMs?: number; what: string; input?: string }): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, argv, { env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, argv, { env: opts.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${opts.what} timed out; stdout: ${stdout}; stderr: ${stderr}`));

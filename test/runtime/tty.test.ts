@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { alive, startEngine, until, type Engine } from '../helpers/engine.js';
 import { runInPty } from '../helpers/pty.js';
-import { frame } from '../../cli/shimAttach.js';
+import { frame } from '../../client/shimConnection.js';
 import { Layout } from '../../runtime/layout.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
 
