@@ -45,8 +45,9 @@ export async function reservePorts(host: Host, id: string, spec: CreateSpec, net
 /** Leases the container's addresses (one connect per network). */
 export async function leaseAddresses(host: Host, id: string, name: string, networking: Networking | undefined, requestId: string): Promise<void> {
   for (const attachment of networking?.networks ?? []) {
-    await host.networks.byName(attachment.network).execute(
-      { type: 'Connect', container: id, containerName: name, aliases: attachment.aliases, ...(attachment.ip ? { address: attachment.ip } : {}) },
+    const network = host.networks.byName(attachment.network);
+    await network.execute(
+      { type: 'Connect', container: id, containerName: name, aliases: attachment.aliases, ...(attachment.ip ? { address: attachment.ip } : {}), ...await host.networks.placeOn(network) },
       { id: `${requestId}.connect.${attachment.network}`, correlation: requestId },
     );
   }

@@ -45,6 +45,8 @@ export const DaemonFile = z.strictObject({
   'metrics-addr': z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'use HOST:PORT').optional(),
   /** The unix socket of the Docker Engine API. */
   'docker-socket': absolutePath.optional(),
+  /** The link overlay networks' VXLAN traffic goes over (default: the default route's). */
+  'data-interface': z.string().regex(/^[^\s/]{1,15}$/, 'want a link name').optional(),
 });
 export type DaemonFile = z.infer<typeof DaemonFile>;
 

@@ -25,6 +25,7 @@ export interface DaemonFlags {
   retention?: string;
   metricsAddr?: string;
   dockerSocket?: string;
+  dataInterface?: string;
   configFile?: string;
 }
 
@@ -44,6 +45,8 @@ export interface DaemonSettings {
   retention?: string;
   'metrics-addr'?: string;
   'docker-socket'?: string;
+  /** The link overlay networks' VXLAN traffic goes over. */
+  'data-interface'?: string;
 }
 
 export type SettingKey = keyof DaemonSettings;
@@ -87,6 +90,7 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
     retention: pick(flags.retention, env.BERTH_RETENTION, file.retention),
     'metrics-addr': pick(flags.metricsAddr, undefined, file['metrics-addr']),
     // '' is a value here: `--docker-socket ''` turns the socket off.
+    'data-interface': pick(flags.dataInterface, env.BERTH_DATA_INTERFACE, file['data-interface']),
     'docker-socket': flags.dockerSocket !== undefined ? { value: flags.dockerSocket, source: 'flag' as const } : pick(undefined, undefined, file['docker-socket']),
   };
   const settings: DaemonSettings = {
@@ -103,6 +107,7 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
     retention: picks.retention.value,
     'metrics-addr': picks['metrics-addr'].value,
     'docker-socket': picks['docker-socket'].value,
+    'data-interface': picks['data-interface'].value,
   };
   const sources = Object.fromEntries(Object.entries(picks).map(([key, p]) => [key, p.source])) as Record<SettingKey, SettingSource>;
   return { settings, sources };
