@@ -59,7 +59,9 @@ export type NetworkEvent = z.infer<typeof NetworkEvent>;
 export const NetworkCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Create'), record: NetworkRecord }),
   /** Leases `address` if given (--ip), else the lowest free one. */
-  z.object({ type: z.literal('Connect'), container: z.string(), containerName: z.string(), address: z.string().optional(), aliases: z.array(z.string()), host: z.string().optional(), vtep: z.string().optional() }),
+  z.object({ type: z.literal('Connect'), container: z.string(), containerName: z.string(), address: z.string().optional(), aliases: z.array(z.string()), host: z.string().optional(), vtep: z.string().optional(),
+    /** The container this one replaces (rescheduled from a fenced host): its lease passes to the new one, address and all. */
+    replaces: z.string().optional() }),
   z.object({ type: z.literal('Disconnect'), container: z.string() }),
   /** Refused while containers are connected, and for the predefined network. */
   z.object({ type: z.literal('Remove') }),

@@ -53,6 +53,22 @@ export async function leaseAddresses(host: Host, id: string, name: string, netwo
   }
 }
 
+/**
+ * The leases of a container rescheduled from a fenced host: on each overlay network of its
+ * config, the lease of the container it replaces passes to it (same address). A host's own
+ * networks are not the new host's: the replacement is not leased on them, as before.
+ */
+export async function takeOverLeases(host: Host, id: string, name: string, networking: Networking | undefined, replaces: string, requestId: string): Promise<void> {
+  for (const attachment of networking?.networks ?? []) {
+    const network = host.networks.cluster.byName(attachment.network);
+    if (network.state.status !== 'present') continue;
+    await network.execute(
+      { type: 'Connect', container: id, containerName: name, aliases: attachment.aliases, replaces, ...await host.networks.placeOn(network) },
+      { id: `${requestId}.takeover.${attachment.network}`, correlation: requestId },
+    );
+  }
+}
+
 /** Undoes leaseAddresses for a create that failed. */
 export async function releaseAddresses(host: Host, id: string, networking: Networking | undefined, requestId: string): Promise<void> {
   for (const attachment of networking?.networks ?? []) {

@@ -30,6 +30,14 @@ export function decideNetwork(state: NetworkState, command: NetworkCommand): Net
       }
       // An overlay's endpoint names its host and VTEP: the other hosts forward to it by them.
       const place = record.driver === 'overlay' ? overlayPlace(command) : {};
+      // A rescheduled container takes over the lease of the one it replaces: same address, so clients find it again.
+      const previous = command.replaces !== undefined && command.address === undefined ? state.endpoints[command.replaces] : undefined;
+      if (previous) {
+        return [
+          { type: 'network.disconnected', data: { container: previous.container, address: previous.address } },
+          { type: 'network.connected', data: { container: command.container, containerName: command.containerName, address: previous.address, aliases: command.aliases, ...place } },
+        ];
+      }
       const address = command.address !== undefined ? requested(state, command.address) : lowestFree(state);
       return [{ type: 'network.connected', data: { container: command.container, containerName: command.containerName, address, aliases: command.aliases, ...place } }];
     }

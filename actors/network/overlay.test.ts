@@ -20,7 +20,7 @@ function fold(state: NetworkState, events: Array<Pick<NetworkEvent, 'type' | 'da
 }
 
 const created = fold({ ...initialNetworkData({ id: 'n', host: '_cluster' }), status: 'none' }, [{ type: 'network.created', data: record }]);
-const connect = (container: string, host: string, vtep: string, address?: string): NetworkCommand => ({ type: 'Connect', container, containerName: container, aliases: [], host, vtep, ...(address ? { address } : {}) });
+const connect = (container: string, host: string, vtep: string, address?: string): Extract<NetworkCommand, { type: 'Connect' }> => ({ type: 'Connect', container, containerName: container, aliases: [], host, vtep, ...(address ? { address } : {}) });
 
 t.test('leases of two hosts in one overlay never collide', async (t) => {
   // Given h1's lease, h2's connect (decided after h1's was appended, as the expected sequence forces) takes the next address.
@@ -54,6 +54,19 @@ t.test('a host holds an overlay while it runs a container on it; its peers are t
   const gone = fold(state, [{ type: 'network.disconnected', data: { container: 'a', address: '10.0.0.2' } }]);
   t.notOk(heldHere(gone, 'h1'), 'its last container gone, the host drops the overlay');
   t.same(overlayPeers(gone, 'h2', '192.0.2.2'), []);
+});
+
+t.test('a rescheduled container takes over the lease of the one it replaces', async (t) => {
+  const state = fold(created, decideNetwork(created, connect('old', 'h3', '192.0.2.3')));
+  const events = decideNetwork(state, { ...connect('new', 'h1', '192.0.2.1'), replaces: 'old' });
+  t.match(events, [
+    { type: 'network.disconnected', data: { container: 'old', address: '10.0.0.2' } },
+    { type: 'network.connected', data: { container: 'new', address: '10.0.0.2', host: 'h1', vtep: '192.0.2.1' } },
+  ]);
+  const after = fold(state, events);
+  t.same(Object.keys(after.endpoints), ['new']);
+  t.same(overlayPeers(after, 'h2', '192.0.2.2'), [{ address: '10.0.0.2', mac: '02:42:0a:00:00:02', vtep: '192.0.2.1' }], 'the other hosts now forward its address to its new host');
+  t.match(decideNetwork(after, { ...connect('newer', 'h2', '192.0.2.2'), replaces: 'gone' }), [{ type: 'network.connected', data: { address: '10.0.0.3' } }], 'nothing to take over: a new lease');
 });
 
 t.test('names, ids and pools', async (t) => {
