@@ -8,7 +8,7 @@ import os from 'node:os';
 import { ensureEventStream, JetStreamEventStore } from '../nats/store/jetStream.js';
 import { KvSnapshotStore } from '../nats/store/kvSnapshots.js';
 import { BerthError } from '../events/errors.js';
-import { EVENTS_STREAM, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, SUBJECT_TOKEN, hostInboxPrefix } from '../events/subjects.js';
+import { CLUSTER_SCOPE, EVENTS_STREAM, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, SUBJECT_TOKEN, hostInboxPrefix } from '../events/subjects.js';
 import { createCgroupManager } from '../runtime/cgroups/detect.js';
 import type { Layout } from '../runtime/layout.js';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -53,6 +53,8 @@ export interface DaemonOptions {
   log?: Logger;
   /** Docker's --bridge: 'none' makes no default `bridge` network (run without --network gets none). */
   bridge?: string;
+  /** The link overlay networks' VXLAN traffic goes over (default: the default route's). */
+  dataInterface?: string;
   /** The settings the handlers read: default log options, the config file and each setting's source. */
   settings?: HostSettings;
   /** HOST:PORT where Prometheus' /metrics is served; none when absent. */
@@ -84,7 +86,7 @@ export interface DaemonInfo {
 async function chooseHostId(layout: Layout, wanted?: string): Promise<string> {
   const stored = await fs.readFile(layout.hostIdFile, 'utf8').then((s) => s.trim(), () => '');
   const id = wanted ?? (stored || os.hostname().replace(/[^A-Za-z0-9_-]/g, '-'));
-  if (!SUBJECT_TOKEN.test(id)) throw new BerthError(`invalid host id "${id}": use letters, digits, '-' and '_'`);
+  if (!SUBJECT_TOKEN.test(id) || id === CLUSTER_SCOPE) throw new BerthError(`invalid host id "${id}": use letters, digits, '-' and '_'`);
   if (id !== stored) await fs.writeFile(layout.hostIdFile, `${id}\n`);
   return id;
 }
@@ -131,7 +133,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   const snapshots = options.snapshots === false ? undefined : await untilAnswered('the snapshot bucket', () => KvSnapshotStore.open(nc, replicas));
   if (snapshots) await waitForStreamLeader(nc, `KV_${SNAPSHOT_BUCKET}`);
   const store = metrics ? new MeasuredEventStore(new JetStreamEventStore(nc, log), metrics) : new JetStreamEventStore(nc, log);
-  const host = new Host(hostId, nc, store, worker, snapshots, log, { defaultBridge: options.bridge !== 'none' });
+  const host = new Host(hostId, nc, store, worker, snapshots, log, { defaultBridge: options.bridge !== 'none', dataInterface: options.dataInterface });
   if (options.settings) host.settings = options.settings;
   metrics?.watch(host);
   phase('snapshots open');

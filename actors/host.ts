@@ -40,6 +40,8 @@ import { LinuxNetworkKernel } from '../runtime/network/linuxNetworkKernel.js';
 export interface HostNetworkOptions {
   kernel?: NetworkKernel;
   defaultBridge: boolean;
+  /** The link overlay networks' VXLAN traffic goes over (--data-interface). */
+  dataInterface?: string;
 }
 
 /** The daemon's settings the handlers read; SIGHUP replaces the reloadable ones (actors/daemon.ts). */
@@ -120,7 +122,7 @@ export class Host {
     });
     this.names = new Names({ host: id, store, hooks: this.hooks, containers: () => [...this.containers.values()] });
     this.networks = new Networks({
-      host: id, store, hooks: this.hooks, kernel: network.kernel ?? new LinuxNetworkKernel(), defaultBridge: network.defaultBridge,
+      host: id, store, hooks: this.hooks, kernel: network.kernel ?? new LinuxNetworkKernel(), defaultBridge: network.defaultBridge, dataInterface: network.dataInterface,
       containers: () => [...this.containers.values()],
       container: (id) => this.containers.get(id),
     });

@@ -49,6 +49,8 @@ export class ClusterClient extends Bus implements EngineClient {
       const results = await Promise.all((await this.liveHosts(true)).map((host) => this.send(host, request, timeoutMs)));
       return results[0];
     }
+    // An overlay network is the cluster's: any live host records its creation.
+    if (op === 'network.create' && (request as Extract<Request, { op: 'network.create' }>).driver === 'overlay') return this.send((await this.liveHosts())[0], request, timeoutMs);
     if (op === 'system.ping' || op === 'system.place') return this.send((await this.liveHosts())[0], request, timeoutMs);
     throw new ValidationError(`${op} needs a host in a cluster: name one with --host (or BERTH_HOST)`);
   }

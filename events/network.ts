@@ -11,8 +11,10 @@ export const NetworkRecord = z.object({
   name: z.string().regex(NETWORK_NAME),
   /** Docker's network id: 64 random hex, new for each creation of a name. */
   networkId: z.string().regex(/^[0-9a-f]{64}$/),
-  /** The only driver berth has. */
-  driver: z.literal('bridge'),
+  /** bridge: this host's; overlay: the cluster's, its events under the cluster scope (CLUSTER_SCOPE). */
+  driver: z.enum(['bridge', 'overlay']),
+  /** An overlay network's VXLAN id, the same on every host. */
+  vni: z.number().int().min(1).max(16_777_215).optional(),
   /** IPv4 subnet in CIDR form, e.g. 172.18.0.0/16. */
   subnet: z.string(),
   /** The bridge's own address in the subnet, the containers' default route. */
@@ -38,6 +40,9 @@ export const Endpoint = z.object({
   address: z.string(),
   /** --network-alias / connect --alias names. */
   aliases: z.array(z.string()),
+  /** On an overlay network: the host that runs the container, and its VXLAN endpoint (the data interface's address). */
+  host: z.string().optional(),
+  vtep: z.string().optional(),
 });
 export type Endpoint = z.infer<typeof Endpoint>;
 
@@ -54,7 +59,9 @@ export type NetworkEvent = z.infer<typeof NetworkEvent>;
 export const NetworkCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Create'), record: NetworkRecord }),
   /** Leases `address` if given (--ip), else the lowest free one. */
-  z.object({ type: z.literal('Connect'), container: z.string(), containerName: z.string(), address: z.string().optional(), aliases: z.array(z.string()) }),
+  z.object({ type: z.literal('Connect'), container: z.string(), containerName: z.string(), address: z.string().optional(), aliases: z.array(z.string()), host: z.string().optional(), vtep: z.string().optional(),
+    /** The container this one replaces (rescheduled from a fenced host): its lease passes to the new one, address and all. */
+    replaces: z.string().optional() }),
   z.object({ type: z.literal('Disconnect'), container: z.string() }),
   /** Refused while containers are connected, and for the predefined network. */
   z.object({ type: z.literal('Remove') }),

@@ -68,5 +68,18 @@ export function hostInboxPrefix(host: string): string {
   return `_INBOX_${host}`;
 }
 
+/**
+ * The scope of what belongs to the whole cluster rather than one host: overlay networks, whose
+ * creation and leases are on berth.evt._cluster.network.<entity>, written by any host with the
+ * entity's expected last sequence (so two hosts leasing at once never take one address). The daemon
+ * refuses it as a host id.
+ */
+export const CLUSTER_SCOPE = '_cluster';
+
+/** Every cluster network's events. */
+export function clusterNetworkFilter(): string {
+  return `berth.evt.${CLUSTER_SCOPE}.network.*`;
+}
+
 /** Host ids and entity ids become subject tokens: only these characters are allowed. */
 export const SUBJECT_TOKEN = /^[A-Za-z0-9_-]+$/;

@@ -24,6 +24,7 @@ import { createContainer } from '../container/create.js';
 import { readContainerStates } from './lostStates.js';
 import { duplicatesToStop, planReplacements, replacementName, replacementsToCreate, shouldFence } from './plan.js';
 import { isUp } from '../../events/containerStatus.js';
+import { takeOverLeases } from '../network/attach.js';
 
 /**
  * How often a round runs: each reads the host states (three streams' last messages), so not
@@ -142,6 +143,10 @@ export class Fencing {
     // replacement not created is forgotten there, and the next round tries again.
     const entity = await createContainer(this.host, {
       id: replacement.id, config,
+      prepare: async (prepared) => {
+        await takeOverLeases(this.host, replacement.id, prepared.name, prepared.networking, replacement.container, replacement.id);
+        return prepared;
+      },
       rescheduledFrom: { host: fence.record.host, container: replacement.container, reason: fence.record.reason, fencedBy: fence.record.by, fenceRevision: fence.revision },
     }, meta('reschedule'));
     this.step = `starting replacement ${replacement.id.slice(0, 12)}`;

@@ -50,10 +50,12 @@ export class NetworkHandler {
     switch (request.op) {
       case 'network.create': {
         if (!NETWORK_NAME.test(request.name)) throw new ValidationError(`invalid network name "${request.name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-        if (request.driver !== 'bridge') throw new ValidationError(`plugin "${request.driver}" not found: berth has the bridge driver`);
+        if (request.driver !== 'bridge' && request.driver !== 'overlay') throw new ValidationError(`plugin "${request.driver}" not found: berth has the bridge and overlay drivers`);
         if (['none', 'host'].includes(request.name) || request.name.startsWith('container:')) throw new ValidationError(`${request.name} is a pre-defined network and cannot be created`);
-        const network = networks.byName(request.name);
-        const record = network.state.status === 'present' ? network.state.record! : await networks.newRecord(request);
+        // An overlay is the cluster's: its entity is under the cluster scope, whichever host creates it.
+        const named = networks.byName(request.name);
+        const network = named.state.status !== 'present' && request.driver === 'overlay' ? networks.cluster.byName(request.name) : named;
+        const record = network.state.status === 'present' ? network.state.record! : await networks.newRecord({ ...request, driver: request.driver === 'overlay' ? 'overlay' : 'bridge' });
         await network.execute({ type: 'Create', record }, meta('create'));
         await networks.syncKernel();
         return networkView(network.state);
@@ -90,7 +92,7 @@ export class NetworkHandler {
         if (network.state.record!.predefined && (request.aliases.length > 0 || request.ip)) {
           throw new ValidationError('network-scoped alias and user specified IP address are supported only for containers in user defined networks');
         }
-        const connected = await network.execute({ type: 'Connect', container: container.id, containerName: container.state.config!.name, aliases: request.aliases, ...(request.ip ? { address: request.ip } : {}) }, meta('connect'));
+        const connected = await network.execute({ type: 'Connect', container: container.id, containerName: container.state.config!.name, aliases: request.aliases, ...(request.ip ? { address: request.ip } : {}), ...await networks.placeOn(network) }, meta('connect'));
         const pid = container.state.status === 'running' ? container.state.pid : null;
         // Live, as Docker does; a stopped container gets the interface at its next start.
         if (pid && connected.length > 0 && container.state.config!.networking?.mode !== 'container') {

@@ -45,9 +45,26 @@ export async function reservePorts(host: Host, id: string, spec: CreateSpec, net
 /** Leases the container's addresses (one connect per network). */
 export async function leaseAddresses(host: Host, id: string, name: string, networking: Networking | undefined, requestId: string): Promise<void> {
   for (const attachment of networking?.networks ?? []) {
-    await host.networks.byName(attachment.network).execute(
-      { type: 'Connect', container: id, containerName: name, aliases: attachment.aliases, ...(attachment.ip ? { address: attachment.ip } : {}) },
+    const network = host.networks.byName(attachment.network);
+    await network.execute(
+      { type: 'Connect', container: id, containerName: name, aliases: attachment.aliases, ...(attachment.ip ? { address: attachment.ip } : {}), ...await host.networks.placeOn(network) },
       { id: `${requestId}.connect.${attachment.network}`, correlation: requestId },
+    );
+  }
+}
+
+/**
+ * The leases of a container rescheduled from a fenced host: on each overlay network of its
+ * config, the lease of the container it replaces passes to it (same address). A host's own
+ * networks are not the new host's: the replacement is not leased on them, as before.
+ */
+export async function takeOverLeases(host: Host, id: string, name: string, networking: Networking | undefined, replaces: string, requestId: string): Promise<void> {
+  for (const attachment of networking?.networks ?? []) {
+    const network = host.networks.cluster.byName(attachment.network);
+    if (network.state.status !== 'present') continue;
+    await network.execute(
+      { type: 'Connect', container: id, containerName: name, aliases: attachment.aliases, replaces, ...await host.networks.placeOn(network) },
+      { id: `${requestId}.takeover.${attachment.network}`, correlation: requestId },
     );
   }
 }

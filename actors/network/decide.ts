@@ -28,8 +28,18 @@ export function decideNetwork(state: NetworkState, command: NetworkCommand): Net
         }
         return []; // already connected: a retried connect
       }
+      // An overlay's endpoint names its host and VTEP: the other hosts forward to it by them.
+      const place = record.driver === 'overlay' ? overlayPlace(command) : {};
+      // A rescheduled container takes over the lease of the one it replaces: same address, so clients find it again.
+      const previous = command.replaces !== undefined && command.address === undefined ? state.endpoints[command.replaces] : undefined;
+      if (previous) {
+        return [
+          { type: 'network.disconnected', data: { container: previous.container, address: previous.address } },
+          { type: 'network.connected', data: { container: command.container, containerName: command.containerName, address: previous.address, aliases: command.aliases, ...place } },
+        ];
+      }
       const address = command.address !== undefined ? requested(state, command.address) : lowestFree(state);
-      return [{ type: 'network.connected', data: { container: command.container, containerName: command.containerName, address, aliases: command.aliases } }];
+      return [{ type: 'network.connected', data: { container: command.container, containerName: command.containerName, address, aliases: command.aliases, ...place } }];
     }
     case 'Disconnect': {
       const endpoint = state.endpoints[command.container];
@@ -45,7 +55,13 @@ export function decideNetwork(state: NetworkState, command: NetworkCommand): Net
   }
 }
 
+function overlayPlace(command: Extract<NetworkCommand, { type: 'Connect' }>): { host: string; vtep: string } {
+  if (!command.host || !command.vtep || parseAddress(command.vtep) === null) throw new ValidationError('an overlay endpoint needs its host and its VXLAN endpoint address');
+  return { host: command.host, vtep: command.vtep };
+}
+
 function checkRecord(record: NetworkRecord): void {
+  if (record.driver === 'overlay' && record.vni === undefined) throw new ValidationError(`overlay network ${record.name} has no VXLAN id`);
   const subnet = parseSubnet(record.subnet);
   if (!subnet || subnet.prefix > 30) throw new ValidationError(`invalid subnet ${record.subnet}: an IPv4 CIDR of /30 or wider`);
   const gateway = parseAddress(record.gateway);

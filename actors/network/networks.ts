@@ -8,7 +8,10 @@ import { randomBytes } from 'node:crypto';
 import type { EventStore } from '../../events/store.js';
 import type { NetworkCommand, NetworkRecord } from '../../events/network.js';
 import { BerthError, ConflictError, NotFoundError } from '../../events/errors.js';
-import type { NetworkKernel, KernelNetwork } from '../../runtime/network/kernel.js';
+import type { NetworkKernel, KernelNetwork, Underlay } from '../../runtime/network/kernel.js';
+import { VXLAN_OVERHEAD } from '../../runtime/network/vxlan.js';
+import { ClusterNetworks } from './clusterNetworks.js';
+import { heldHere, isOverlay, overlayPeers, overlayPools, overlayVni, vxlanName } from './overlay.js';
 import { hostInterfaceName, shimEntries, type ContainerInterface, type ContainerNetwork } from '../../runtime/network/containerNetwork.js';
 import type { ContainerData, ContainerState } from '../container/state.js';
 import { Entity, type EntityHooks } from '../entity.js';
@@ -42,6 +45,8 @@ export interface NetworksDeps {
   container(id: string): { state: ContainerState } | undefined;
   /** The embedded DNS's resolvers (default: in the daemon, runtime/network/dns/server.ts). */
   resolvers?: ResolverFactory;
+  /** The link overlay traffic goes over (--data-interface); default: the default route's. */
+  dataInterface?: string;
 }
 
 const kernelNetwork = (record: NetworkRecord): KernelNetwork => ({ bridge: record.bridge, subnet: record.subnet, gateway: record.gateway, internal: record.internal });
@@ -60,13 +65,22 @@ export class Networks {
   readonly publishing: Publishing;
   /** The containers whose forwards the last table applied held. */
   private forwardedNow = new Set<string>();
+  /** The cluster's overlay networks (their entities are the cluster's, not this host's). */
+  readonly cluster: ClusterNetworks;
+  /** The overlays whose VXLAN device this host holds now: device -> bridge. */
+  private overlaysHere = new Map<string, string>();
+  private underlayFound: Promise<Underlay> | null = null;
 
   constructor(private readonly deps: NetworksDeps) {
     this.publishing = new Publishing({ kernel: deps.kernel, containers: deps.containers });
+    this.cluster = new ClusterNetworks(deps.store, () => { if (this.started) void this.syncKernel().catch(() => {}); });
     this.dns = new EmbeddedDns((query, hostResolvers) => {
       const named = (id: string) => {
         const state = this.deps.container(id)?.state;
-        return state?.config ? { name: state.config.name, status: state.status, dns: state.config.networking?.dns ?? [] } : undefined;
+        if (state?.config) return { name: state.config.name, status: state.status, dns: state.config.networking?.dns ?? [] };
+        // A container of another host on an overlay: named by its lease while it holds one.
+        const remote = this.cluster.present().map((n) => n.state.endpoints[id]).find((e) => e && e.host !== this.deps.host);
+        return remote ? { name: remote.containerName, status: 'running', dns: [] } : undefined;
       };
       return resolveName(query, this.present().map((n) => n.state), named, hostResolvers);
     }, deps.resolvers);
@@ -92,12 +106,33 @@ export class Networks {
     return entity;
   }
 
+  /** This host's network of that name, else the cluster's overlay of that name if there is one. */
   byName(name: string): NetworkEntity {
-    return this.entity(networkEntityId(name));
+    const local = this.entity(networkEntityId(name));
+    if (local.state.status === 'present') return local;
+    const overlay = this.cluster.byName(name);
+    return overlay.state.status === 'present' ? overlay : local;
   }
 
+  /** This host's networks and the cluster's overlays. */
   present(): NetworkEntity[] {
-    return [...this.entities.values()].filter((n) => n.state.status === 'present');
+    return [...this.entities.values(), ...this.cluster.entities.values()].filter((n) => n.state.status === 'present');
+  }
+
+  /** The networks whose bridge this host holds: its own, and the overlays it runs a container on. */
+  private held(): NetworkEntity[] {
+    return this.present().filter((n) => heldHere(n.state, this.deps.host));
+  }
+
+  /** This host's VXLAN endpoint: the data interface, found once. */
+  underlay(): Promise<Underlay> {
+    this.underlayFound ??= this.deps.kernel.underlay(this.deps.dataInterface);
+    return this.underlayFound.catch((error: Error) => { this.underlayFound = null; throw error; });
+  }
+
+  /** What a Connect to this network must name: on an overlay, this host and its VTEP. */
+  async placeOn(network: NetworkEntity): Promise<{ host?: string; vtep?: string }> {
+    return isOverlay(network.state.record) ? { host: this.deps.host, vtep: (await this.underlay()).address } : {};
   }
 
   /** By name, full id or a unique prefix of the id. */
@@ -115,13 +150,32 @@ export class Networks {
    */
   syncKernel(removed?: string): Promise<void> {
     return this.queueKernel(async () => {
-      const records = this.present().map((n) => n.state.record!);
+      const held = this.held();
+      const records = held.map((n) => n.state.record!);
       if (removed && !records.some((r) => r.bridge === removed)) await this.deps.kernel.deleteBridge(removed);
       if (records.length > 0) await this.deps.kernel.enableForwarding();
-      for (const record of records) await this.deps.kernel.ensureBridge(kernelNetwork(record));
+      for (const network of held) {
+        if (isOverlay(network.state.record)) await this.ensureOverlay(network);
+        else await this.deps.kernel.ensureBridge(kernelNetwork(network.state.record!));
+      }
+      for (const [vxlan, bridge] of this.overlaysHere) {
+        if (records.some((r) => r.bridge === bridge)) continue;
+        await this.deps.kernel.deleteOverlay(bridge, vxlan);
+        this.overlaysHere.delete(vxlan);
+      }
       await this.applyFirewall();
       await this.dns.sync(records);
     });
+  }
+
+  /** An overlay this host runs a container on: its bridge, its VXLAN device and the other hosts' endpoints. */
+  private async ensureOverlay(network: NetworkEntity): Promise<void> {
+    const record = network.state.record!;
+    const underlay = await this.underlay();
+    const vxlan = vxlanName(record.networkId);
+    await this.deps.kernel.ensureOverlay({ ...kernelNetwork(record), vxlan, vni: record.vni!, underlay, mtu: underlay.mtu - VXLAN_OVERHEAD });
+    this.overlaysHere.set(vxlan, record.bridge);
+    await this.deps.kernel.setOverlayPeers(vxlan, overlayPeers(network.state, this.deps.host, underlay.address));
   }
 
   /** The table alone applied again (one `nft -f`): a container's published ports came or went; `starting` counts as up. */
@@ -138,24 +192,25 @@ export class Networks {
   private async applyFirewall(starting?: string): Promise<void> {
     const forwards = this.publishing.forwards((container) => this.joined(container)[0]?.state.endpoints[container]?.address, starting);
     const started = performance.now();
-    await this.deps.kernel.applyFirewall(this.present().map((n) => kernelNetwork(n.state.record!)), forwards.map((f) => f.forward));
+    await this.deps.kernel.applyFirewall(this.held().map((n) => kernelNetwork(n.state.record!)), forwards.map((f) => f.forward));
     this.forwardedNow = new Set(forwards.map((f) => f.container));
     processLogger().debug('firewall applied', { forwards: forwards.length, ms: Math.round((performance.now() - started) * 10) / 10 });
   }
 
   /** A new record for `network create` (or the default network): the subnet chosen if not given. */
-  async newRecord(input: { name: string; subnet?: string; gateway?: string; internal: boolean; labels: Record<string, string>; options: Record<string, string>; predefined?: boolean }): Promise<NetworkRecord> {
+  async newRecord(input: { name: string; driver?: 'bridge' | 'overlay'; subnet?: string; gateway?: string; internal: boolean; labels: Record<string, string>; options: Record<string, string>; predefined?: boolean }): Promise<NetworkRecord> {
     const networkId = randomBytes(32).toString('hex');
+    const driver = input.driver ?? 'bridge';
     let subnet = input.subnet;
     if (!subnet) {
       const inUse = [...await this.deps.kernel.addressesInUse(), ...this.present().map((n) => n.state.record!.subnet)];
-      subnet = chooseSubnet(inUse) ?? undefined;
+      subnet = chooseSubnet(inUse, driver === 'overlay' ? overlayPools() : undefined) ?? undefined;
       if (!subnet) throw new BerthError('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
     }
     const [base] = subnet.split('/');
     const gateway = input.gateway ?? base.replace(/\d+$/, (last) => String(Number(last) + 1));
     return {
-      name: input.name, networkId, driver: 'bridge', subnet, gateway,
+      name: input.name, networkId, driver, ...(driver === 'overlay' ? { vni: overlayVni(networkId) } : {}), subnet, gateway,
       bridge: input.predefined ? DEFAULT_BRIDGE : `br-${networkId.slice(0, 12)}`,
       internal: input.internal, labels: input.labels, options: input.options, predefined: input.predefined ?? false,
     };
@@ -172,10 +227,12 @@ export class Networks {
         await bridge.execute({ type: 'Create', record }, { id: `${this.deps.host}.default-network.${record.networkId.slice(0, 12)}`, correlation: 'start' });
       }
     }
+    await this.cluster.start(this.machine);
     await this.syncKernel();
     const containers = new Map(this.deps.containers().map((c) => [c.id, c.state]));
     for (const network of this.present()) {
-      for (const container of Object.keys(network.state.endpoints)) {
+      for (const [container, endpoint] of Object.entries(network.state.endpoints)) {
+        if (isOverlay(network.state.record) && endpoint.host !== this.deps.host) continue; // another host's container
         const state = containers.get(container);
         if (!state || gone(state.status)) await this.release(network, container);
       }
@@ -184,6 +241,7 @@ export class Networks {
 
   stop(): void {
     this.dns.stop();
+    void this.cluster.stop();
     for (const entity of this.entities.values()) entity.stop();
   }
 
@@ -212,12 +270,24 @@ export class Networks {
     return {
       bridge: record.bridge, hostIf: hostInterfaceName(container, record.networkId), ifname: `eth${index}`, address,
       prefix: Number(record.subnet.split('/')[1]), gateway: index === 0 && !record.internal ? record.gateway : '', mac: macFor(address),
+      ...(isOverlay(record) && this.underlayMtu ? { mtu: this.underlayMtu - VXLAN_OVERHEAD } : {}),
     };
+  }
+
+  /** The underlay's MTU once found (an overlay's interfaces take it less VXLAN_OVERHEAD). */
+  private underlayMtu = 0;
+
+  /** Before an overlay's interfaces are made: the overlay held here, and its MTU known. */
+  private async overlaysReady(networks: NetworkEntity[]): Promise<void> {
+    if (!networks.some((n) => isOverlay(n.state.record))) return;
+    this.underlayMtu = (await this.underlay()).mtu;
+    await this.syncKernel();
   }
 
   /** network connect of a running container: its new interface, added live (no default route: eth0 keeps it). */
   async plug(container: string, pid: number, network: NetworkEntity): Promise<void> {
     const index = this.joined(container).indexOf(network);
+    await this.overlaysReady([network]);
     await this.kernelWork;
     await this.deps.kernel.plug(pid, shimEntries({ interfaces: [{ ...this.containerInterface(container, network, index), gateway: '' }], names: NO_NAMES }));
   }
@@ -255,8 +325,9 @@ export class Networks {
       if (!pid) throw new BerthError(`cannot join network of a non running container: ${networking.container!.slice(0, 12)}`);
       return { interfaces: [], joinPid: pid, names };
     }
-    await this.kernelWork;
     const joined = this.joined(data.id);
+    await this.overlaysReady(joined);
+    await this.kernelWork;
     const interfaces = joined.map((network, index) => this.containerInterface(data.id, network, index));
     names.addresses = interfaces.map((i) => i.address);
     // Its published ports are forwarded before its process runs, unless a process of the host took one meanwhile.

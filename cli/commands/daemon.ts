@@ -84,6 +84,7 @@ export async function runDaemonFromCli(flags: DaemonFlags): Promise<number> {
     settings: hostSettings(loaded.path, merged, userns),
     metricsAddr: settings['metrics-addr'],
     dockerSocket: settings['docker-socket'],
+    dataInterface: settings['data-interface'],
   });
   if (hangups > 0) onHangup();
   await stopAsked;

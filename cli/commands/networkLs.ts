@@ -12,7 +12,7 @@ export default async function networkLs(opts: { quiet?: boolean; format?: string
       process.stdout.write(networks.map((n) => `${id(n.id)}\n`).join(''));
       return 0;
     }
-    const rows = networks.map((n) => ({ ID: id(n.id), Name: n.name, Driver: n.driver, Scope: 'local', Subnet: n.subnet, Internal: String(n.internal) }));
+    const rows = networks.map((n) => ({ ID: id(n.id), Name: n.name, Driver: n.driver, Scope: n.driver === 'overlay' ? 'swarm' : 'local', Subnet: n.subnet, Internal: String(n.internal) }));
     if (opts.format && opts.format !== 'table') {
       process.stdout.write(formatList(opts.format, rows));
       return 0;

@@ -21,5 +21,6 @@ export function addDaemonOptions(command: Command): Command {
     .option('--log-opt <key=value>', 'default log options of new containers: max-size, max-file, labels, env (repeatable)', collect, [])
     .option('--docker-socket <path>', 'the Docker Engine API socket (default <run root>/docker.sock; \'\' turns it off)')
     .option('--userns-remap <user[:group]>', 'container root is an unprivileged host uid: default (user dockremap) or USER[:GROUP], ranges from /etc/subuid and /etc/subgid')
+    .option('--data-interface <name>', 'the link whose address carries overlay networks\' VXLAN traffic between hosts (BERTH_DATA_INTERFACE; default: the default route\'s)')
     .option('--metrics-addr <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (off by default)');
 }

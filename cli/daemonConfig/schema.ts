@@ -47,6 +47,8 @@ export const DaemonFile = z.strictObject({
   'userns-remap': z.string().regex(/^[^:\s]+(:[^:\s]+)?$/, 'use default, USER or USER:GROUP').optional(),
   /** The unix socket of the Docker Engine API. */
   'docker-socket': absolutePath.optional(),
+  /** The link overlay networks' VXLAN traffic goes over (default: the default route's). */
+  'data-interface': z.string().regex(/^[^\s/]{1,15}$/, 'want a link name').optional(),
 });
 export type DaemonFile = z.infer<typeof DaemonFile>;
 

@@ -26,6 +26,7 @@ export interface DaemonFlags {
   metricsAddr?: string;
   dockerSocket?: string;
   usernsRemap?: string;
+  dataInterface?: string;
   configFile?: string;
 }
 
@@ -47,6 +48,8 @@ export interface DaemonSettings {
   'docker-socket'?: string;
   /** default, USER or USER:GROUP: containers run in a user namespace mapped to its subordinate ranges. */
   'userns-remap'?: string;
+  /** The link overlay networks' VXLAN traffic goes over. */
+  'data-interface'?: string;
 }
 
 export type SettingKey = keyof DaemonSettings;
@@ -91,6 +94,7 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
     'metrics-addr': pick(flags.metricsAddr, undefined, file['metrics-addr']),
     'userns-remap': pick(flags.usernsRemap, undefined, file['userns-remap']),
     // '' is a value here: `--docker-socket ''` turns the socket off.
+    'data-interface': pick(flags.dataInterface, env.BERTH_DATA_INTERFACE, file['data-interface']),
     'docker-socket': flags.dockerSocket !== undefined ? { value: flags.dockerSocket, source: 'flag' as const } : pick(undefined, undefined, file['docker-socket']),
   };
   const settings: DaemonSettings = {
@@ -108,6 +112,7 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
     'metrics-addr': picks['metrics-addr'].value,
     'userns-remap': picks['userns-remap'].value,
     'docker-socket': picks['docker-socket'].value,
+    'data-interface': picks['data-interface'].value,
   };
   const sources = Object.fromEntries(Object.entries(picks).map(([key, p]) => [key, p.source])) as Record<SettingKey, SettingSource>;
   return { settings, sources };

@@ -14,7 +14,7 @@
  * - A CLI user sends commands to any host and reads events, output and heartbeats.
  * Replies to requests are allowed by `allow_responses`, never by a broad publish grant.
  */
-import { EVENTS_STREAM, FENCE_BUCKET, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, hostInboxPrefix } from '../../events/subjects.js';
+import { CLUSTER_SCOPE, EVENTS_STREAM, FENCE_BUCKET, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, hostInboxPrefix } from '../../events/subjects.js';
 
 export interface Permissions {
   publish: string[];
@@ -47,6 +47,9 @@ export function hostPermissions(host: string): Permissions {
   return {
     publish: [
       `berth.evt.${host}.>`,
+      // The cluster's overlay networks: any host creates one and leases its addresses (each
+      // append conditional on the network's last sequence, so no two hosts take one address).
+      `berth.evt.${CLUSTER_SCOPE}.network.*`,
       `berth.out.${host}.>`,
       `$KV.${HEARTBEAT_BUCKET}.${host}`,
       `$KV.${SNAPSHOT_BUCKET}.${host}.>`,

@@ -1,7 +1,8 @@
 /* netsetup.c: a container's network interfaces, made by the shim after it placed the init in its
  * cgroups and before it says go, so the network is ready before the container's process runs.
  *
- * Each "networks" spec entry is "bridge\x1fhostIf\x1fifname\x1faddress\x1fprefix\x1fgateway\x1fmac":
+ * Each "networks" spec entry is "bridge\x1fhostIf\x1fifname\x1faddress\x1fprefix\x1fgateway\x1fmac[\x1fmtu]"
+ * (an absent or 0 mtu keeps the kernel's default; an overlay network's is its VXLAN's):
  * a veth pair whose peer is created straight in the container's netns (no move), its host end
  * joined to the bridge and up; then, inside the netns, lo and the peer up, the address, and a
  * default route via the gateway (an entry with an empty gateway gets none). The host end is in
@@ -28,6 +29,7 @@ struct net_entry {
 	char buf[512];
 	const char *bridge, *host_if, *ifname, *address, *gateway, *mac;
 	int prefix;
+	unsigned mtu;
 };
 
 struct nl_msg {
@@ -121,6 +123,8 @@ static int veth_create(int fd, const struct net_entry *e, long pid, unsigned bri
 	nl_init(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &info, sizeof info);
 	nl_attr(&m, IFLA_IFNAME, e->host_if, strlen(e->host_if) + 1);
 	nl_attr(&m, IFLA_MASTER, &bridge_index, sizeof bridge_index);
+	if (e->mtu)
+		nl_attr(&m, IFLA_MTU, &e->mtu, sizeof e->mtu);
 	struct rtattr *linkinfo = nl_attr(&m, IFLA_LINKINFO, NULL, 0);
 	nl_attr(&m, IFLA_INFO_KIND, "veth", 4);
 	struct rtattr *data = nl_attr(&m, IFLA_INFO_DATA, NULL, 0);
@@ -134,6 +138,8 @@ static int veth_create(int fd, const struct net_entry *e, long pid, unsigned bri
 	unsigned char mac[6];
 	if (e->mac[0] && parse_mac(e->mac, mac) == 0)
 		nl_attr(&m, IFLA_ADDRESS, mac, sizeof mac);
+	if (e->mtu)
+		nl_attr(&m, IFLA_MTU, &e->mtu, sizeof e->mtu);
 	nl_nest_end(&m, peer);
 	nl_nest_end(&m, data);
 	nl_nest_end(&m, linkinfo);
@@ -201,19 +207,18 @@ static int parse_entry(const char *text, struct net_entry *e)
 	if (strlen(text) >= sizeof e->buf)
 		return -1;
 	strcpy(e->buf, text);
-	char *fields[7];
+	char *fields[8] = { 0 };
 	char *p = e->buf;
-	for (int i = 0; i < 7; i++) {
+	for (int i = 0; i < 8 && p; i++) {
 		fields[i] = p;
 		char *sep = strchr(p, '\x1f');
-		if (i < 6) {
-			if (!sep)
-				return -1;
-			*sep = '\0';
-			p = sep + 1;
-		} else if (sep) {
+		if (i < 6 && !sep)
 			return -1;
-		}
+		if (i == 7 && sep)
+			return -1;
+		if (sep)
+			*sep = '\0';
+		p = sep ? sep + 1 : NULL;
 	}
 	e->bridge = fields[0];
 	e->host_if = fields[1];
@@ -222,6 +227,7 @@ static int parse_entry(const char *text, struct net_entry *e)
 	e->prefix = atoi(fields[4]);
 	e->gateway = fields[5];
 	e->mac = fields[6];
+	e->mtu = fields[7] ? (unsigned)atoi(fields[7]) : 0;
 	return 0;
 }
 

@@ -18,6 +18,8 @@ export interface ContainerInterface {
   /** The default route's gateway; empty for every interface but the first. */
   gateway: string;
   mac: string;
+  /** The link's MTU; absent: the kernel's default (an overlay network's is its VXLAN's). */
+  mtu?: number;
 }
 
 export interface ContainerNetwork {
@@ -31,7 +33,7 @@ const SEPARATOR = '\x1f';
 
 /** The shim's `networks` entries (runtime/native/netsetup.c). */
 export function shimEntries(network: ContainerNetwork): string[] {
-  return network.interfaces.map((i) => [i.bridge, i.hostIf, i.ifname, i.address, String(i.prefix), i.gateway, i.mac].join(SEPARATOR));
+  return network.interfaces.map((i) => [i.bridge, i.hostIf, i.ifname, i.address, String(i.prefix), i.gateway, i.mac, ...(i.mtu ? [String(i.mtu)] : [])].join(SEPARATOR));
 }
 
 /** The host end of a container's veth on a network: 15 characters at most (IFNAMSIZ). */

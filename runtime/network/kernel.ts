@@ -6,8 +6,9 @@
 
 import type { PortForward } from './nftPorts.js';
 import type { ProbedPort } from './portProbe.js';
+import type { OverlayPeer, Underlay } from './vxlan.js';
 
-export type { PortForward, ProbedPort };
+export type { OverlayPeer, PortForward, ProbedPort, Underlay };
 
 /** One network as the kernel sees it. */
 export interface KernelNetwork {
@@ -20,6 +21,15 @@ export interface KernelNetwork {
   internal: boolean;
 }
 
+/** An overlay network on this host: its bridge, and the VXLAN device joined to it. */
+export interface KernelOverlay extends KernelNetwork {
+  vxlan: string;
+  vni: number;
+  underlay: Underlay;
+  /** The bridge's and the VXLAN's MTU: the underlay's less VXLAN_OVERHEAD. */
+  mtu: number;
+}
+
 export interface NetworkKernel {
   /** Destinations of the daemon's netns routes and addresses (CIDR or plain), and its resolvers. */
   addressesInUse(): Promise<string[]>;
@@ -29,6 +39,14 @@ export interface NetworkKernel {
   ensureBridge(network: KernelNetwork): Promise<void>;
   /** The bridge is gone (and every veth in it); absent is fine. */
   deleteBridge(bridge: string): Promise<void>;
+  /** The link overlay traffic goes over (the one named, else the default route's), its address and MTU. */
+  underlay(link?: string): Promise<Underlay>;
+  /** The overlay's bridge (as ensureBridge) and its VXLAN device under it, up (idempotent). */
+  ensureOverlay(network: KernelOverlay): Promise<void>;
+  /** The VXLAN device's FDB and neighbour entries are those of these peers, and no others. */
+  setOverlayPeers(vxlan: string, peers: OverlayPeer[]): Promise<void>;
+  /** The overlay's VXLAN device and bridge are gone; absent is fine. */
+  deleteOverlay(bridge: string, vxlan: string): Promise<void>;
   /** Replaces berth's nftables table, atomically, with the rules of these networks and published ports. */
   applyFirewall(networks: KernelNetwork[], forwards: PortForward[]): Promise<void>;
   /** Whether a process of the host holds this port (found by binding it). */

@@ -1,33 +1,12 @@
 /** NetworkKernel on Linux: `ip` for bridges and routes, `nft -f` for the table, /proc/sys for sysctls. */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import { BerthError } from '../../events/errors.js';
-import type { KernelNetwork, NetworkKernel, PortForward, ProbedPort } from './kernel.js';
+import type { KernelNetwork, KernelOverlay, NetworkKernel, PortForward, ProbedPort } from './kernel.js';
 import { portInUse } from './portProbe.js';
 import { nftRuleset, TABLE } from './nftRuleset.js';
 import { readHostResolvConf, resolvConfField } from './hostResolvers.js';
 import { DEFAULT_SHIM_BINARY } from '../process/shim.js';
-
-/** Runs a program with `input` on stdin; resolves with stdout, rejects with its stderr's first line. */
-function run(program: string, args: string[], input = ''): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: [input === '' ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (data: Buffer) => { stdout += data.toString(); });
-    child.stderr!.on('data', (data: Buffer) => { stderr += data.toString(); });
-    child.on('error', (error) => reject(new BerthError(`${program}: ${error.message}`, { cause: error })));
-    child.on('close', (code) => {
-      if (code === 0) resolve(stdout);
-      else reject(new BerthError(`${program} ${args.join(' ')}: ${stderr.trim().split('\n')[0] || `exit ${code}`}`));
-    });
-    if (child.stdin) {
-      // A program that exits before reading (a failed check) closes the pipe: its exit code tells.
-      child.stdin.on('error', () => {});
-      child.stdin.end(input);
-    }
-  });
-}
+import { run } from './run.js';
+import { deleteVxlan, ensureVxlan, findUnderlay, setPeers, type OverlayPeer, type Underlay } from './vxlan.js';
 
 async function linkExists(name: string): Promise<boolean> {
   return run('ip', ['-j', 'link', 'show', 'dev', name]).then(() => true, () => false);
@@ -63,6 +42,24 @@ export class LinuxNetworkKernel implements NetworkKernel {
     await run('ip', ['-batch', '-'], commands.join('\n') + '\n');
     // A port published on 127.0.0.1 is DNATed to the bridge: loopback sources must route there.
     await sysctl(`net.ipv4.conf.${network.bridge}.route_localnet`, '1');
+  }
+
+  underlay(link?: string): Promise<Underlay> {
+    return findUnderlay(link);
+  }
+
+  async ensureOverlay(network: KernelOverlay): Promise<void> {
+    await this.ensureBridge(network);
+    await ensureVxlan(network);
+  }
+
+  setOverlayPeers(vxlan: string, peers: OverlayPeer[]): Promise<void> {
+    return setPeers(vxlan, peers);
+  }
+
+  async deleteOverlay(bridge: string, vxlan: string): Promise<void> {
+    await deleteVxlan(vxlan);
+    await this.deleteBridge(bridge);
   }
 
   async deleteBridge(bridge: string): Promise<void> {
