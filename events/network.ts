@@ -38,6 +38,8 @@ export const Endpoint = z.object({
   address: z.string(),
   /** --network-alias / connect --alias names. */
   aliases: z.array(z.string()),
+  /** Its interface in the container's netns (eth0, eth1...); absent in logs written before it was recorded. */
+  ifname: z.string().optional(),
 });
 export type Endpoint = z.infer<typeof Endpoint>;
 
@@ -53,8 +55,8 @@ export type NetworkEvent = z.infer<typeof NetworkEvent>;
 
 export const NetworkCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Create'), record: NetworkRecord }),
-  /** Leases `address` if given (--ip), else the lowest free one. */
-  z.object({ type: z.literal('Connect'), container: z.string(), containerName: z.string(), address: z.string().optional(), aliases: z.array(z.string()) }),
+  /** Leases `address` if given (--ip), else the lowest free one; `ifname` is recorded as the endpoint's interface. */
+  z.object({ type: z.literal('Connect'), container: z.string(), containerName: z.string(), address: z.string().optional(), aliases: z.array(z.string()), ifname: z.string().optional() }),
   z.object({ type: z.literal('Disconnect'), container: z.string() }),
   /** Refused while containers are connected, and for the predefined network. */
   z.object({ type: z.literal('Remove') }),

@@ -90,13 +90,10 @@ export class NetworkHandler {
         if (network.state.record!.predefined && (request.aliases.length > 0 || request.ip)) {
           throw new ValidationError('network-scoped alias and user specified IP address are supported only for containers in user defined networks');
         }
-        const connected = await network.execute({ type: 'Connect', container: container.id, containerName: container.state.config!.name, aliases: request.aliases, ...(request.ip ? { address: request.ip } : {}) }, meta('connect'));
-        const pid = container.state.status === 'running' ? container.state.pid : null;
         // Live, as Docker does; a stopped container gets the interface at its next start.
-        if (pid && connected.length > 0 && container.state.config!.networking?.mode !== 'container') {
-          await networks.plug(container.id, pid, network);
-          await this.rewriteHosts(container.id);
-        }
+        const live = container.state.status === 'running' && container.state.config!.networking?.mode !== 'container' ? container.state.pid : null;
+        const plugged = await networks.connect({ id: container.id, name: container.state.config!.name, pid: live }, network, request, meta('connect'));
+        if (plugged) await this.rewriteHosts(container.id);
         return { name: network.state.record!.name };
       }
       case 'network.disconnect': {

@@ -29,7 +29,7 @@ export function decideNetwork(state: NetworkState, command: NetworkCommand): Net
         return []; // already connected: a retried connect
       }
       const address = command.address !== undefined ? requested(state, command.address) : lowestFree(state);
-      return [{ type: 'network.connected', data: { container: command.container, containerName: command.containerName, address, aliases: command.aliases } }];
+      return [{ type: 'network.connected', data: { container: command.container, containerName: command.containerName, address, aliases: command.aliases, ...(command.ifname ? { ifname: command.ifname } : {}) } }];
     }
     case 'Disconnect': {
       const endpoint = state.endpoints[command.container];
