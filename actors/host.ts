@@ -39,6 +39,8 @@ import { LinuxNetworkKernel } from '../runtime/network/linuxNetworkKernel.js';
 export interface HostNetworkOptions {
   kernel?: NetworkKernel;
   defaultBridge: boolean;
+  /** The data root, which a second daemon in the same network namespace is told (runtime/network/namespaceClaim.ts). */
+  root?: string;
 }
 
 /** The daemon's settings the handlers read; SIGHUP replaces the reloadable ones (actors/daemon.ts). */
@@ -117,7 +119,7 @@ export class Host {
     });
     this.names = new Names({ host: id, store, hooks: this.hooks, containers: () => [...this.containers.values()] });
     this.networks = new Networks({
-      host: id, store, hooks: this.hooks, kernel: network.kernel ?? new LinuxNetworkKernel(), defaultBridge: network.defaultBridge,
+      host: id, store, hooks: this.hooks, kernel: network.kernel ?? new LinuxNetworkKernel(network.root ?? 'unknown'), defaultBridge: network.defaultBridge,
       containers: () => [...this.containers.values()],
       container: (id) => this.containers.get(id),
     });

@@ -52,6 +52,7 @@ export class NetworkHandler {
         if (!NETWORK_NAME.test(request.name)) throw new ValidationError(`invalid network name "${request.name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
         if (request.driver !== 'bridge') throw new ValidationError(`plugin "${request.driver}" not found: berth has the bridge driver`);
         if (['none', 'host'].includes(request.name) || request.name.startsWith('container:')) throw new ValidationError(`${request.name} is a pre-defined network and cannot be created`);
+        await networks.claimNamespace();
         const network = networks.byName(request.name);
         const record = network.state.status === 'present' ? network.state.record! : await networks.newRecord(request);
         await network.execute({ type: 'Create', record }, meta('create'));

@@ -61,6 +61,11 @@ export class Networks {
   readonly publishing: Publishing;
   /** The containers whose forwards the last table applied held. */
   private forwardedNow = new Set<string>();
+  /**
+   * Whether this daemon holds its network namespace's claim: until it does (no default bridge and
+   * no network yet), it leaves the kernel alone, so that another daemon's table stays.
+   */
+  private claimed = false;
   /** The network connect in flight for each container (Networks.connect). */
   private readonly connecting = new Map<string, Promise<void>>();
 
@@ -133,6 +138,7 @@ export class Networks {
   }
 
   private queueKernel(work: () => Promise<void>): Promise<void> {
+    if (!this.claimed) return this.kernelWork;
     const run = this.kernelWork.then(work);
     this.kernelWork = run.catch((error: Error) => processLogger().error('network set-up failed', { error }));
     return run;
@@ -164,10 +170,20 @@ export class Networks {
     };
   }
 
-  /** Goes live: the default network made if it is missing, the kernel made to match, leftover leases released. */
+  /** This daemon alone manages the networks of its network namespace; refused while another daemon does. */
+  async claimNamespace(): Promise<void> {
+    await this.deps.kernel.claimNamespace();
+    this.claimed = true;
+  }
+
+  /**
+   * Goes live: the namespace claimed if this daemon has networks, the default network made if it
+   * is missing, the kernel made to match, leftover leases released.
+   */
   async start(): Promise<void> {
     this.started = true;
     for (const entity of this.entities.values()) entity.start(this.machine);
+    if (this.deps.defaultBridge || this.present().length > 0) await this.claimNamespace();
     if (this.deps.defaultBridge) {
       const bridge = this.byName(DEFAULT_NETWORK);
       if (bridge.state.status !== 'present') {
