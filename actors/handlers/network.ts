@@ -75,6 +75,8 @@ export class NetworkHandler {
         for (const network of networks.present()) {
           const { record, endpoints } = network.state;
           if (record!.predefined || Object.keys(endpoints).length > 0 || !matchesLabels(record!.labels, request.labels)) continue;
+          if ((request.notLabels ?? []).some((filter) => matchesLabels(record!.labels, [filter]))) continue;
+          if (request.untilMs !== undefined && network.state.created >= request.untilMs) continue;
           try {
             await network.execute({ type: 'Remove' }, meta(`prune.${record!.name}`));
           } catch {

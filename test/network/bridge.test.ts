@@ -131,6 +131,16 @@ t.test('--network none and host keep working, and container:NAME shares a netns'
   t.equal((await engine.inspect('first')).HostConfig.NetworkMode, 'bridge');
   t.match(await engine.ok(['network', 'prune', '-f']), /^unused$/m, 'prune removes the unused network');
   t.match(await engine.ok(['network', 'ls']), /side/, 'and keeps the one in use');
+  // Docker's prune filters and its confirmation.
+  await engine.ok(['network', 'create', '--label', 'keep=1', 'kept']);
+  await engine.ok(['network', 'create', 'loose']);
+  t.equal(await engine.ok(['network', 'prune']), '', 'no answer is no');
+  t.equal(await engine.ok(['network', 'prune', '-f', '--filter', 'until=2000-01-01T00:00:00Z']), '', 'until: none was created before');
+  t.equal(await engine.ok(['network', 'prune', '-f', '--filter', 'label!=keep']), 'Deleted Networks:\nloose\n', 'label!=: the one without the label');
+  const badFilter = await engine.berth(['network', 'prune', '-f', '--filter', 'driver=bridge']);
+  t.equal(badFilter.code, 125);
+  t.equal(badFilter.stderr.trim(), "berth: invalid filter 'driver'");
+  t.equal(await engine.ok(['network', 'prune', '-f', '--filter', 'label=keep=1']), 'Deleted Networks:\nkept\n', 'label=KEY=VALUE');
   await engine.ok(['network', 'disconnect', 'side', 'first']);
   t.notMatch(await engine.ok(['exec', 'first', 'ip', 'link']), /eth1/, 'disconnected, live');
   await engine.ok(['network', 'rm', 'side']);
