@@ -133,7 +133,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   const snapshots = options.snapshots === false ? undefined : await untilAnswered('the snapshot bucket', () => KvSnapshotStore.open(nc, replicas));
   if (snapshots) await waitForStreamLeader(nc, `KV_${SNAPSHOT_BUCKET}`);
   const store = metrics ? new MeasuredEventStore(new JetStreamEventStore(nc, log), metrics) : new JetStreamEventStore(nc, log);
-  const host = new Host(hostId, nc, store, worker, snapshots, log, { defaultBridge: options.bridge !== 'none', dataInterface: options.dataInterface });
+  const host = new Host(hostId, nc, store, worker, snapshots, log, { defaultBridge: options.bridge !== 'none', dataInterface: options.dataInterface, root: layout.root });
   if (options.settings) host.settings = options.settings;
   metrics?.watch(host);
   phase('snapshots open');

@@ -42,6 +42,8 @@ export interface HostNetworkOptions {
   defaultBridge: boolean;
   /** The link overlay networks' VXLAN traffic goes over (--data-interface). */
   dataInterface?: string;
+  /** The data root, which a second daemon in the same network namespace is told (runtime/network/namespaceClaim.ts). */
+  root?: string;
 }
 
 /** The daemon's settings the handlers read; SIGHUP replaces the reloadable ones (actors/daemon.ts). */
@@ -122,7 +124,7 @@ export class Host {
     });
     this.names = new Names({ host: id, store, hooks: this.hooks, containers: () => [...this.containers.values()] });
     this.networks = new Networks({
-      host: id, store, hooks: this.hooks, kernel: network.kernel ?? new LinuxNetworkKernel(), defaultBridge: network.defaultBridge, dataInterface: network.dataInterface,
+      host: id, store, hooks: this.hooks, kernel: network.kernel ?? new LinuxNetworkKernel(network.root ?? 'unknown'), defaultBridge: network.defaultBridge, dataInterface: network.dataInterface,
       containers: () => [...this.containers.values()],
       container: (id) => this.containers.get(id),
     });

@@ -59,6 +59,8 @@ export function parseNetworkFlags(flags: NetworkFlags): { networking?: Networkin
     ...(ports.length ? { ports } : {}),
     ...(flags.publishAll ? { publishAll: true } : {}),
   };
+  // With none or host, published ports go to the daemon all the same: it discards them, and warns for host as Docker does.
+  if (special) return ports.length || flags.publishAll ? { networking: { aliases: [], extraHosts: [], dns: [], dnsSearch: [], dnsOptions: [], ...(ports.length ? { ports } : {}), ...(flags.publishAll ? { publishAll: true } : {}) } } : {};
   const asked = network || spec.ip || spec.aliases.length || spec.extraHosts.length || spec.dns.length || spec.dnsSearch.length || spec.dnsOptions.length || ports.length || flags.publishAll;
-  return asked && !special ? { networking: spec } : {};
+  return asked ? { networking: spec } : {};
 }

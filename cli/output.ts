@@ -17,3 +17,8 @@ export function write(text: string): void {
 export function printOutput(stream: 'stdout' | 'stderr', data: string): void {
   (stream === 'stderr' ? process.stderr : process.stdout).write(data);
 }
+
+/** The daemon's warnings (create's), each on a line of stderr as Docker's CLI prints them. */
+export function printWarnings(warnings: string[] | undefined): void {
+  for (const warning of warnings ?? []) process.stderr.write(`WARNING: ${warning}\n`);
+}

@@ -43,6 +43,8 @@ export const Endpoint = z.object({
   /** On an overlay network: the host that runs the container, and its VXLAN endpoint (the data interface's address). */
   host: z.string().optional(),
   vtep: z.string().optional(),
+  /** Its interface in the container's netns (eth0, eth1...); absent in logs written before it was recorded. */
+  ifname: z.string().optional(),
 });
 export type Endpoint = z.infer<typeof Endpoint>;
 
@@ -58,8 +60,9 @@ export type NetworkEvent = z.infer<typeof NetworkEvent>;
 
 export const NetworkCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Create'), record: NetworkRecord }),
-  /** Leases `address` if given (--ip), else the lowest free one. */
+  /** Leases `address` if given (--ip), else the lowest free one; `ifname` is recorded as the endpoint's interface. */
   z.object({ type: z.literal('Connect'), container: z.string(), containerName: z.string(), address: z.string().optional(), aliases: z.array(z.string()), host: z.string().optional(), vtep: z.string().optional(),
+    ifname: z.string().optional(),
     /** The container this one replaces (rescheduled from a fenced host): its lease passes to the new one, address and all. */
     replaces: z.string().optional() }),
   z.object({ type: z.literal('Disconnect'), container: z.string() }),

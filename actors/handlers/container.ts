@@ -18,7 +18,7 @@ import { chainIdsOf, liveContainers, liveImages, resolveContainer, resolveImage 
 import { containerView } from '../views.js';
 import { prepareMounts, recordVolumeUsers } from '../volume/attach.js';
 import { containerNetworks } from './network.js';
-import { leaseAddresses, releaseAddresses, reservePorts, resolveNetworking } from '../network/attach.js';
+import { leaseAddresses, networkingWarnings, releaseAddresses, reservePorts, resolveNetworking } from '../network/attach.js';
 import type { RequestContext } from './context.js';
 import { ensureImage } from './image.js';
 import { inWindow, selectHistory, type LogFilter } from '../../runtime/containers/logFilter.js';
@@ -61,7 +61,8 @@ export class ContainerHandler {
         await ensureImage(host, request.spec.imageRef, ctx);
         const container = await this.create(request.spec, ctx);
         if (request.start) await this.start(container, ctx);
-        return { id: container.id, name: container.state.config!.name };
+        const warnings = networkingWarnings(request.spec);
+        return { id: container.id, name: container.state.config!.name, ...(warnings.length ? { warnings } : {}) };
       }
       case 'container.start':
         await this.start(resolveContainer(host, request.ref), ctx);

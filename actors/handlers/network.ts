@@ -52,6 +52,7 @@ export class NetworkHandler {
         if (!NETWORK_NAME.test(request.name)) throw new ValidationError(`invalid network name "${request.name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
         if (request.driver !== 'bridge' && request.driver !== 'overlay') throw new ValidationError(`plugin "${request.driver}" not found: berth has the bridge and overlay drivers`);
         if (['none', 'host'].includes(request.name) || request.name.startsWith('container:')) throw new ValidationError(`${request.name} is a pre-defined network and cannot be created`);
+        await networks.claimNamespace();
         // An overlay is the cluster's: its entity is under the cluster scope, whichever host creates it.
         const named = networks.byName(request.name);
         const network = named.state.status !== 'present' && request.driver === 'overlay' ? networks.cluster.byName(request.name) : named;
@@ -76,6 +77,8 @@ export class NetworkHandler {
         for (const network of networks.present()) {
           const { record, endpoints } = network.state;
           if (record!.predefined || Object.keys(endpoints).length > 0 || !matchesLabels(record!.labels, request.labels)) continue;
+          if ((request.notLabels ?? []).some((filter) => matchesLabels(record!.labels, [filter]))) continue;
+          if (request.untilMs !== undefined && network.state.created >= request.untilMs) continue;
           try {
             await network.execute({ type: 'Remove' }, meta(`prune.${record!.name}`));
           } catch {
@@ -92,13 +95,10 @@ export class NetworkHandler {
         if (network.state.record!.predefined && (request.aliases.length > 0 || request.ip)) {
           throw new ValidationError('network-scoped alias and user specified IP address are supported only for containers in user defined networks');
         }
-        const connected = await network.execute({ type: 'Connect', container: container.id, containerName: container.state.config!.name, aliases: request.aliases, ...(request.ip ? { address: request.ip } : {}), ...await networks.placeOn(network) }, meta('connect'));
-        const pid = container.state.status === 'running' ? container.state.pid : null;
         // Live, as Docker does; a stopped container gets the interface at its next start.
-        if (pid && connected.length > 0 && container.state.config!.networking?.mode !== 'container') {
-          await networks.plug(container.id, pid, network);
-          await this.rewriteHosts(container.id);
-        }
+        const live = container.state.status === 'running' && container.state.config!.networking?.mode !== 'container' ? container.state.pid : null;
+        const plugged = await networks.connect({ id: container.id, name: container.state.config!.name, pid: live }, network, request, meta('connect'));
+        if (plugged) await this.rewriteHosts(container.id);
         return { name: network.state.record!.name };
       }
       case 'network.disconnect': {

@@ -30,6 +30,14 @@ export function resolveNetworking(host: Host, spec: CreateSpec): Networking | un
   return { mode: 'networks', networks: [{ network: record.name, aliases: flags?.aliases ?? [], ...(flags?.ip ? { ip: flags.ip } : {}) }], ...common };
 }
 
+/** Docker's warning for ports published with host networking; they are discarded, as with none (silently). */
+export const HOST_MODE_PORTS_WARNING = 'Published ports are discarded when using host network mode';
+
+/** The warnings of a create spec's networking, as Docker's create returns them. */
+export function networkingWarnings(spec: CreateSpec): string[] {
+  return spec.security?.network === 'host' && spec.networking?.ports?.length ? [HOST_MODE_PORTS_WARNING] : [];
+}
+
 /**
  * The host ports of a new container's -p and -P (the image's EXPOSE), reserved until
  * `host.networks.publishing.release(id)`; the networking with them recorded.
@@ -44,10 +52,10 @@ export async function reservePorts(host: Host, id: string, spec: CreateSpec, net
 
 /** Leases the container's addresses (one connect per network). */
 export async function leaseAddresses(host: Host, id: string, name: string, networking: Networking | undefined, requestId: string): Promise<void> {
-  for (const attachment of networking?.networks ?? []) {
+  for (const [index, attachment] of (networking?.networks ?? []).entries()) {
     const network = host.networks.byName(attachment.network);
     await network.execute(
-      { type: 'Connect', container: id, containerName: name, aliases: attachment.aliases, ...(attachment.ip ? { address: attachment.ip } : {}), ...await host.networks.placeOn(network) },
+      { type: 'Connect', container: id, containerName: name, aliases: attachment.aliases, ifname: `eth${index}`, ...(attachment.ip ? { address: attachment.ip } : {}), ...await host.networks.placeOn(network) },
       { id: `${requestId}.connect.${attachment.network}`, correlation: requestId },
     );
   }

@@ -51,6 +51,10 @@ t.test('connect leases the lowest free address, never the gateway', async (t) =>
   t.same(Object.values(three.endpoints).map((e) => e.address), ['10.9.0.2', '10.9.0.3', '10.9.0.4']);
 });
 
+t.test('connect records the interface name it was given', async (t) => {
+  t.same(decideNetwork(created, { type: 'Connect', container: 'c1', containerName: 'c1', aliases: [], ifname: 'eth2' })[0].data, { container: 'c1', containerName: 'c1', address: '10.9.0.2', aliases: [], ifname: 'eth2' });
+});
+
 t.test('a retried connect leases nothing more', async (t) => {
   const once = run(connect('c1'));
   t.same(decideNetwork(once, connect('c1')), [], 'the same container again: no second lease');

@@ -35,11 +35,11 @@ export function decideNetwork(state: NetworkState, command: NetworkCommand): Net
       if (previous) {
         return [
           { type: 'network.disconnected', data: { container: previous.container, address: previous.address } },
-          { type: 'network.connected', data: { container: command.container, containerName: command.containerName, address: previous.address, aliases: command.aliases, ...place } },
+          { type: 'network.connected', data: { container: command.container, containerName: command.containerName, address: previous.address, aliases: command.aliases, ...place, ...(command.ifname ?? previous.ifname ? { ifname: command.ifname ?? previous.ifname } : {}) } },
         ];
       }
       const address = command.address !== undefined ? requested(state, command.address) : lowestFree(state);
-      return [{ type: 'network.connected', data: { container: command.container, containerName: command.containerName, address, aliases: command.aliases, ...place } }];
+      return [{ type: 'network.connected', data: { container: command.container, containerName: command.containerName, address, aliases: command.aliases, ...place, ...(command.ifname ? { ifname: command.ifname } : {}) } }];
     }
     case 'Disconnect': {
       const endpoint = state.endpoints[command.container];

@@ -17,6 +17,7 @@ import type { ContainerData, ContainerState } from '../container/state.js';
 import { Entity, type EntityHooks } from '../entity.js';
 import { networkRules } from '../rules.js';
 import { macFor } from './addresses.js';
+import { interfaceNames, lowestFreeInterface } from './interfaceNames.js';
 import { chooseSubnet } from './subnets.js';
 import { EmbeddedDns, type ResolverFactory } from './embeddedDns.js';
 import { resolveName } from './nameRecords.js';
@@ -70,6 +71,13 @@ export class Networks {
   /** The overlays whose VXLAN device this host holds now: device -> bridge. */
   private overlaysHere = new Map<string, string>();
   private underlayFound: Promise<Underlay> | null = null;
+  /**
+   * Whether this daemon holds its network namespace's claim: until it does (no default bridge and
+   * no network yet), it leaves the kernel alone, so that another daemon's table stays.
+   */
+  private claimed = false;
+  /** The network connect in flight for each container (Networks.connect). */
+  private readonly connecting = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: NetworksDeps) {
     this.publishing = new Publishing({ kernel: deps.kernel, containers: deps.containers });
@@ -184,6 +192,7 @@ export class Networks {
   }
 
   private queueKernel(work: () => Promise<void>): Promise<void> {
+    if (!this.claimed) return this.kernelWork;
     const run = this.kernelWork.then(work);
     this.kernelWork = run.catch((error: Error) => processLogger().error('network set-up failed', { error }));
     return run;
@@ -216,10 +225,20 @@ export class Networks {
     };
   }
 
-  /** Goes live: the default network made if it is missing, the kernel made to match, leftover leases released. */
+  /** This daemon alone manages the networks of its network namespace; refused while another daemon does. */
+  async claimNamespace(): Promise<void> {
+    await this.deps.kernel.claimNamespace();
+    this.claimed = true;
+  }
+
+  /**
+   * Goes live: the namespace claimed if this daemon has networks, the default network made if it
+   * is missing, the kernel made to match, leftover leases released.
+   */
   async start(): Promise<void> {
     this.started = true;
     for (const entity of this.entities.values()) entity.start(this.machine);
+    if (this.deps.defaultBridge || this.present().length > 0) await this.claimNamespace();
     if (this.deps.defaultBridge) {
       const bridge = this.byName(DEFAULT_NETWORK);
       if (bridge.state.status !== 'present') {
@@ -264,12 +283,12 @@ export class Networks {
     }
   }
 
-  private containerInterface(container: string, network: NetworkEntity, index: number): ContainerInterface {
+  private containerInterface(container: string, network: NetworkEntity, ifname: string, gateway: boolean): ContainerInterface {
     const record = network.state.record!;
     const address = network.state.endpoints[container].address;
     return {
-      bridge: record.bridge, hostIf: hostInterfaceName(container, record.networkId), ifname: `eth${index}`, address,
-      prefix: Number(record.subnet.split('/')[1]), gateway: index === 0 && !record.internal ? record.gateway : '', mac: macFor(address),
+      bridge: record.bridge, hostIf: hostInterfaceName(container, record.networkId), ifname, address,
+      prefix: Number(record.subnet.split('/')[1]), gateway: gateway && !record.internal ? record.gateway : '', mac: macFor(address),
       ...(isOverlay(record) && this.underlayMtu ? { mtu: this.underlayMtu - VXLAN_OVERHEAD } : {}),
     };
   }
@@ -280,16 +299,45 @@ export class Networks {
   /** Before an overlay's interfaces are made: the overlay held here, and its MTU known. */
   private async overlaysReady(networks: NetworkEntity[]): Promise<void> {
     if (!networks.some((n) => isOverlay(n.state.record))) return;
+    // A host with no network of its own (--bridge none) claims its namespace when it first holds an overlay.
+    if (!this.claimed) await this.claimNamespace();
     this.underlayMtu = (await this.underlay()).mtu;
     await this.syncKernel();
   }
 
-  /** network connect of a running container: its new interface, added live (no default route: eth0 keeps it). */
-  async plug(container: string, pid: number, network: NetworkEntity): Promise<void> {
-    const index = this.joined(container).indexOf(network);
-    await this.overlaysReady([network]);
-    await this.kernelWork;
-    await this.deps.kernel.plug(pid, shimEntries({ interfaces: [{ ...this.containerInterface(container, network, index), gateway: '' }], names: NO_NAMES }));
+  /** The interface names of a container's endpoints, in `joined` order. */
+  private interfaceNames(container: string, networks: NetworkEntity[]): string[] {
+    return interfaceNames(networks.map((network) => network.state.endpoints[container].ifname));
+  }
+
+  /**
+   * network connect: the lease, with the lowest interface name the container's other endpoints
+   * leave free, and the interface added live when `pid` is given (no default route: the first
+   * interface keeps it). An interface that cannot be made gives the lease back. One connect of a
+   * container at a time, so that two never choose one name.
+   */
+  connect(container: { id: string; name: string; pid: number | null }, network: NetworkEntity, request: { aliases: string[]; ip?: string }, meta: { id: string; correlation: string }): Promise<boolean> {
+    const previous = this.connecting.get(container.id) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      const others = this.joined(container.id).filter((n) => n !== network);
+      const ifname = lowestFreeInterface(this.interfaceNames(container.id, others));
+      const connected = await network.execute({ type: 'Connect', container: container.id, containerName: container.name, aliases: request.aliases, ifname, ...(request.ip ? { address: request.ip } : {}), ...await this.placeOn(network) }, meta);
+      if (!container.pid || connected.length === 0) return false;
+      try {
+        await this.overlaysReady([network]);
+        await this.kernelWork;
+        const recorded = network.state.endpoints[container.id].ifname ?? ifname;
+        await this.deps.kernel.plug(container.pid, shimEntries({ interfaces: [this.containerInterface(container.id, network, recorded, false)], names: NO_NAMES }));
+      } catch (error) {
+        await network.execute({ type: 'Disconnect', container: container.id }, { id: `${meta.id}.undo`, correlation: meta.correlation }).catch(() => {});
+        throw error;
+      }
+      return true;
+    });
+    const settled = run.then(() => {}, () => {});
+    this.connecting.set(container.id, settled);
+    void settled.then(() => { if (this.connecting.get(container.id) === settled) this.connecting.delete(container.id); });
+    return run;
   }
 
   /** network disconnect of a running container: its interface on the network, deleted live. */
@@ -326,9 +374,10 @@ export class Networks {
       return { interfaces: [], joinPid: pid, names };
     }
     const joined = this.joined(data.id);
+    const ifnames = this.interfaceNames(data.id, joined);
     await this.overlaysReady(joined);
     await this.kernelWork;
-    const interfaces = joined.map((network, index) => this.containerInterface(data.id, network, index));
+    const interfaces = joined.map((network, index) => this.containerInterface(data.id, network, ifnames[index], index === 0));
     names.addresses = interfaces.map((i) => i.address);
     // Its published ports are forwarded before its process runs, unless a process of the host took one meanwhile.
     if (networking.ports?.length) {

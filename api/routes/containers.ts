@@ -40,7 +40,7 @@ export const containerRoutes: Route[] = [
     const spec = buildCreateRequest(options);
     const target = await client.forCreate(spec.constraints ?? []);
     const created = await target.request({ op: 'container.create', spec, start: false });
-    sendJson(res, 201, { Id: created.id, Warnings: [] });
+    sendJson(res, 201, { Id: created.id, Warnings: created.warnings ?? [] });
   }],
   ['GET', '/containers/:id/json', async (request, res, { client }) => {
     sendJson(res, 200, containerJson(await client.request({ op: 'container.inspect', ref: param(request, 'id'), size: queryBool(request.query, 'size') })));

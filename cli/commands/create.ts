@@ -3,6 +3,7 @@ import { connectForCreate, type GlobalOptions } from '../client.js';
 import { createSpec, type RunFlags } from './run.js';
 import { writeCidFile } from '../cidFile.js';
 import { readFlagFiles } from '../flagFiles.js';
+import { printWarnings } from '../output.js';
 
 export default async function create(image: string, command: string[], opts: RunFlags, globals: GlobalOptions): Promise<number> {
   const spec = createSpec(image, command, opts, await readFlagFiles(opts));
@@ -13,6 +14,7 @@ export default async function create(image: string, command: string[], opts: Run
       await cid.settle(client);
       throw error;
     });
+    printWarnings(created.warnings);
     process.stdout.write(`${created.id}\n`);
     return 0;
   } finally {

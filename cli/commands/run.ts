@@ -18,7 +18,7 @@ import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detachKeys.js';
 import { writeCidFile } from '../cidFile.js';
 import { parseSignal } from '../../runtime/signals.js';
 import { readFlagFiles } from '../flagFiles.js';
-import { printOutput } from '../output.js';
+import { printOutput, printWarnings } from '../output.js';
 
 /** How long a run whose start failed under --rm waits for the removal under way. */
 const REMOVAL_WAIT_MS = 5000;
@@ -109,10 +109,11 @@ export default async function run(image: string, command: string[], opts: RunFla
   try {
     const cid = await writeCidFile(opts.cidfile, id);
     if (opts.detach) {
-      await client.request({ op: 'container.create', spec, start: true }).catch(async (error: unknown) => {
+      const created = await client.request({ op: 'container.create', spec, start: true }).catch(async (error: unknown) => {
         await cid.settle(client);
         throw error;
       });
+      printWarnings(created.warnings);
       process.stdout.write(`${id}\n`);
       return 0;
     }
@@ -128,7 +129,7 @@ export default async function run(image: string, command: string[], opts: RunFla
     if (spec.openStdin && spec.tty && process.stdin.isTTY) process.stdin.setRawMode(true);
     let conn: ShimConnection | null = null;
     try {
-      await client.request({ op: 'container.create', spec, start: true });
+      printWarnings((await client.request({ op: 'container.create', spec, start: true })).warnings);
       if (spec.openStdin || spec.tty) {
         conn = await ShimConnection.connect(client.layout.shimSocket(id));
         if (conn) {

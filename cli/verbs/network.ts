@@ -23,7 +23,7 @@ export function registerNetworkVerbs(program: Command, verb: Verb): void {
     .action(verb('networkRm'));
   network.command('prune').description('Remove every user-defined network no container is on')
     .option('-f, --force', 'do not prompt for confirmation')
-    .option('--filter <key=value>', 'label=KEY or label=KEY=VALUE (repeatable)', collect, [])
+    .option('--filter <key=value>', 'label=KEY[=VALUE], label!=KEY[=VALUE] or until=TIME (repeatable)', collect, [])
     .action(verb('networkPrune'));
   network.command('connect').description('Connect a container to a network').argument('<network>').argument('<container>')
     .option('--alias <name>', 'a network-scoped alias (repeatable)', collect, [])

@@ -112,7 +112,8 @@ export const containerRequests = [
 ] as const;
 
 export const containerResults = {
-  'container.create': z.object({ id: z.string(), name: z.string() }),
+  /** `warnings`: Docker's create warnings (settings accepted but discarded), printed by the client. */
+  'container.create': z.object({ id: z.string(), name: z.string(), warnings: z.array(z.string()).optional() }),
   'container.start': Id,
   'container.stop': Id,
   'container.kill': Id,

@@ -46,7 +46,8 @@ export const networkRequests = [
   z.object({ op: z.literal('network.inspect'), ref: Name }),
   z.object({ op: z.literal('network.remove'), ref: Name }),
   /** Removes every user-defined network no container is on; `labels` filter (k or k=v). */
-  z.object({ op: z.literal('network.prune'), labels: z.array(z.string()) }),
+  /** Docker's prune filters: label=KEY[=VALUE] (all must match), label!=KEY[=VALUE] (none may), until (created before, ms since the epoch). */
+  z.object({ op: z.literal('network.prune'), labels: z.array(z.string()), notLabels: z.array(z.string()).optional(), untilMs: z.number().optional() }),
   z.object({ op: z.literal('network.connect'), ref: Name, container: Name, aliases: z.array(z.string()), ip: z.string().optional() }),
   z.object({ op: z.literal('network.disconnect'), ref: Name, container: Name, force: z.boolean() }),
 ] as const;

@@ -31,6 +31,8 @@ export interface KernelOverlay extends KernelNetwork {
 }
 
 export interface NetworkKernel {
+  /** This daemon alone manages the networks of its network namespace (namespaceClaim.ts); refused while another does. */
+  claimNamespace(): Promise<void>;
   /** Destinations of the daemon's netns routes and addresses (CIDR or plain), and its resolvers. */
   addressesInUse(): Promise<string[]>;
   /** net.ipv4.ip_forward = 1 in the daemon's netns. */

@@ -2,6 +2,7 @@
 import fs from 'node:fs/promises';
 import type { KernelNetwork, KernelOverlay, NetworkKernel, PortForward, ProbedPort } from './kernel.js';
 import { portInUse } from './portProbe.js';
+import { claimNetworkNamespace } from './namespaceClaim.js';
 import { nftRuleset, TABLE } from './nftRuleset.js';
 import { readHostResolvConf, resolvConfField } from './hostResolvers.js';
 import { DEFAULT_SHIM_BINARY } from '../process/shim.js';
@@ -17,6 +18,13 @@ async function sysctl(key: string, value: string): Promise<void> {
 }
 
 export class LinuxNetworkKernel implements NetworkKernel {
+  /** `root`: the daemon's data root, named to a second daemon that the namespace's claim refuses. */
+  constructor(private readonly root: string) {}
+
+  claimNamespace(): Promise<void> {
+    return claimNetworkNamespace(this.root);
+  }
+
   async addressesInUse(): Promise<string[]> {
     const routes = JSON.parse(await run('ip', ['-j', '-4', 'route', 'show', 'table', 'all'])) as Array<{ dst?: string }>;
     const addresses = JSON.parse(await run('ip', ['-j', '-4', 'addr', 'show'])) as Array<{ addr_info?: Array<{ local: string; prefixlen: number }> }>;

@@ -13,6 +13,7 @@ export class FakeNetworkKernel implements NetworkKernel {
   readonly bound: ProbedPort[] = [];
   forwarding = false;
 
+  async claimNamespace(): Promise<void> {}
   async addressesInUse(): Promise<string[]> { return []; }
   async enableForwarding(): Promise<void> { this.forwarding = true; }
   async ensureBridge(network: KernelNetwork): Promise<void> { this.bridges.add(network.bridge); }

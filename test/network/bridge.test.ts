@@ -99,6 +99,20 @@ t.test('50 containers created at once get 50 distinct addresses', async (t) => {
 t.test('--network none and host keep working, and container:NAME shares a netns', async (t) => {
   t.notMatch(await engine.ok(['run', '--rm', '--network', 'none', 'busybox', 'ip', 'link']), /eth0/);
   t.match(await engine.ok(['run', '--rm', '--network', 'host', 'busybox', 'ip', 'link']), /berth0/, "the daemon's namespace");
+
+  // -p with host: discarded with Docker's warning, in one line; with none: discarded silently. No forward either way.
+  const host = await engine.berth(['run', '--rm', '--network', 'host', '-p', '18080:80', 'busybox', 'true']);
+  t.equal(host.code, 0, 'host with -p runs');
+  t.equal(host.stderr, 'WARNING: Published ports are discarded when using host network mode\n');
+  const none = await engine.berth(['run', '--rm', '--network', 'none', '-p', '18081:80', 'busybox', 'true']);
+  t.equal(none.code, 0, 'none with -p runs');
+  t.equal(none.stderr, '', 'without a warning, as Docker');
+  const created = await engine.berth(['create', '--name', 'hostports', '--network', 'host', '-p', '18082:80', 'busybox', 'true']);
+  t.match(created.stdout, /^[0-9a-f]{64}\n$/, 'create prints the id');
+  t.equal(created.stderr, 'WARNING: Published ports are discarded when using host network mode\n', 'and the warning');
+  t.equal(await engine.ok(['port', 'hostports']), '', 'no mapping listed');
+  await engine.ok(['rm', 'hostports']);
+  t.notMatch(execFileSync('nsenter', [...inner.prefix.slice(1), 'nft', 'list', 'table', 'inet', 'berth']).toString(), /1808[012]/, 'no forward in the table');
   await engine.ok(['run', '-d', '--name', 'first', 'busybox', 'sleep', '600']);
   const address = /inet (172\.17\.0\.\d+)/.exec(await engine.ok(['exec', 'first', 'ip', '-4', 'addr', 'show', 'eth0']))![1];
   t.match(await engine.ok(['run', '--rm', '--network', 'container:first', 'busybox', 'ip', '-4', 'addr', 'show', 'eth0']), new RegExp(`inet ${address.replaceAll('.', '\\.')}/`));
@@ -117,10 +131,41 @@ t.test('--network none and host keep working, and container:NAME shares a netns'
   t.equal((await engine.inspect('first')).HostConfig.NetworkMode, 'bridge');
   t.match(await engine.ok(['network', 'prune', '-f']), /^unused$/m, 'prune removes the unused network');
   t.match(await engine.ok(['network', 'ls']), /side/, 'and keeps the one in use');
+  // Docker's prune filters and its confirmation.
+  await engine.ok(['network', 'create', '--label', 'keep=1', 'kept']);
+  await engine.ok(['network', 'create', 'loose']);
+  t.equal(await engine.ok(['network', 'prune']), '', 'no answer is no');
+  t.equal(await engine.ok(['network', 'prune', '-f', '--filter', 'until=2000-01-01T00:00:00Z']), '', 'until: none was created before');
+  t.equal(await engine.ok(['network', 'prune', '-f', '--filter', 'label!=keep']), 'Deleted Networks:\nloose\n', 'label!=: the one without the label');
+  const badFilter = await engine.berth(['network', 'prune', '-f', '--filter', 'driver=bridge']);
+  t.equal(badFilter.code, 125);
+  t.equal(badFilter.stderr.trim(), "berth: invalid filter 'driver'");
+  t.equal(await engine.ok(['network', 'prune', '-f', '--filter', 'label=keep=1']), 'Deleted Networks:\nkept\n', 'label=KEY=VALUE');
   await engine.ok(['network', 'disconnect', 'side', 'first']);
   t.notMatch(await engine.ok(['exec', 'first', 'ip', 'link']), /eth1/, 'disconnected, live');
   await engine.ok(['network', 'rm', 'side']);
   await engine.ok(['rm', '-f', 'first']);
+});
+
+t.test('a live connect takes the lowest free ethN, as Docker does', async (t) => {
+  await engine.ok(['network', 'create', '--subnet', '10.91.0.0/24', 'second']);
+  await engine.ok(['network', 'create', '--subnet', '10.92.0.0/24', 'third']);
+  await engine.ok(['run', '-d', '--name', 'multi', 'busybox', 'sleep', '600']);
+  await engine.ok(['network', 'connect', 'second', 'multi']);
+  await engine.ok(['network', 'disconnect', 'bridge', 'multi']);
+  const links = async () => (await engine.ok(['exec', 'multi', 'ip', '-o', '-4', 'addr', 'show'])).split('\n')
+    .map((line) => /^\d+: (\S+)\s+inet (\S+)/.exec(line)).filter((m) => m && m[1] !== 'lo').map((m) => `${m![1]} ${m![2]}`).sort();
+  t.same(await links(), ['eth1 10.91.0.2/24'], 'eth0 went with the bridge');
+  await engine.ok(['network', 'connect', 'third', 'multi']);
+  t.same(await links(), ['eth0 10.92.0.2/24', 'eth1 10.91.0.2/24'], 'the third network takes eth0, the lowest free name');
+  await engine.ok(['network', 'connect', 'bridge', 'multi']);
+  t.match(await links(), [/^eth0 10\.92\./, /^eth1 10\.91\./, /^eth2 172\.17\./], 'and the bridge, back, takes eth2');
+
+  // A restart makes the same interfaces again.
+  await engine.ok(['restart', '-t', '0', 'multi']);
+  t.match(await links(), [/^eth0 10\.92\./, /^eth1 10\.91\./, /^eth2 172\.17\./], 'the same names after a restart');
+  await engine.ok(['rm', '-f', 'multi']);
+  await engine.ok(['network', 'rm', 'second', 'third']);
 });
 
 t.test('the host is left alone', async (t) => {
