@@ -34,6 +34,21 @@ t.test('networks: the mode or the endpoint named, with aliases and address', asy
   t.equal(createOptionsFromBody({ Image: 'busybox', Entrypoint: 'sh' }, undefined).entrypoint?.[0], 'sh', 'a string entrypoint');
 });
 
+t.test('PortBindings and PublishAllPorts are what -p and -P asked', async (t) => {
+  const options = createOptionsFromBody({
+    Image: 'busybox',
+    HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }], '53/udp': [{ HostIp: '', HostPort: '' }], '81': null }, PublishAllPorts: true },
+  }, undefined);
+  // ('81' comes first: JavaScript orders integer-like keys before the others.)
+  t.same(options.networking?.ports, [
+    { containerPort: 81, protocol: 'tcp', hostIp: '', hostPort: '' },
+    { containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: '8080' },
+    { containerPort: 53, protocol: 'udp', hostIp: '', hostPort: '' },
+  ]);
+  t.equal(options.networking?.publishAll, true);
+  t.throws(() => createOptionsFromBody({ Image: 'busybox', HostConfig: { PortBindings: { '80/tcp': [{ HostPort: 'x' }] } } }, undefined), { name: 'ValidationError', message: /invalid hostPort: x/ });
+});
+
 t.test('a bad body is one clear 400 line', async (t) => {
   t.throws(() => createOptionsFromBody({}, undefined), { name: 'ValidationError', message: /Config cannot be empty/ });
   t.throws(() => createOptionsFromBody({ Image: 'busybox', Env: 'A=1' }, undefined), { name: 'ValidationError', message: /^invalid container config: Env/ });

@@ -9,6 +9,7 @@ import { checkBody } from './http.js';
 import type { CreateOptions } from '../client/createOptions.js';
 import { parseMountFlags, parseVolumesFrom } from '../client/mounts.js';
 import type { NetworkingSpec } from '../events/networking.js';
+import { parsePublishFlags } from '../client/ports.js';
 import type { Resources, SecurityOptions } from '../events/hostConfig.js';
 
 const strings = z.array(z.string()).nullish();
@@ -50,6 +51,9 @@ const HostConfigBody = z.object({
   Init: z.boolean().nullish(),
   Ulimits: z.array(z.object({ Name: z.string(), Soft: z.number().int(), Hard: z.number().int() })).nullish(),
   ExtraHosts: strings,
+  /** {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}: what `-p` asks. */
+  PortBindings: z.record(z.string(), z.array(z.object({ HostIp: z.string().nullish(), HostPort: z.string().nullish() })).nullish()).nullish(),
+  PublishAllPorts: z.boolean().nullish(),
   Dns: strings,
   DnsSearch: strings,
   DnsOptions: strings,
@@ -140,6 +144,14 @@ function resources(host: NonNullable<CreateBody['HostConfig']>): Resources | und
   return Object.keys(out).length ? out : undefined;
 }
 
+/** HostConfig.PortBindings as the `-p` values the docker CLI was given ("IP:HOST:PORT/PROTO"). */
+function publishFlags(bindings: NonNullable<CreateBody['HostConfig']>['PortBindings']): string[] {
+  return Object.entries(bindings ?? {}).flatMap(([port, binds]) => {
+    const target = port.includes('/') ? port : `${port}/tcp`;
+    return (binds?.length ? binds : [{}]).map((b) => `${b.HostIp ?? ''}:${b.HostPort ?? ''}:${target}`);
+  });
+}
+
 function networking(body: CreateBody): NetworkingSpec | undefined {
   const host = body.HostConfig ?? {};
   const mode = host.NetworkMode ?? '';
@@ -156,7 +168,10 @@ function networking(body: CreateBody): NetworkingSpec | undefined {
     dnsSearch: host.DnsSearch ?? [],
     dnsOptions: host.DnsOptions ?? [],
   };
-  const asked = spec.network || spec.ip || spec.aliases.length || spec.extraHosts.length || spec.dns.length || spec.dnsSearch.length || spec.dnsOptions.length;
+  const ports = parsePublishFlags(publishFlags(host.PortBindings));
+  if (ports.length) spec.ports = ports;
+  if (host.PublishAllPorts) spec.publishAll = true;
+  const asked = spec.network || spec.ip || spec.aliases.length || spec.extraHosts.length || spec.dns.length || spec.dnsSearch.length || spec.dnsOptions.length || spec.ports || spec.publishAll;
   return asked ? spec : undefined;
 }
 

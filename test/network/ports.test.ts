@@ -9,6 +9,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
+import { dockerOk } from '../helpers/docker.js';
 import { startEngine, until, type Engine } from '../helpers/engine.js';
 import { NetworkNamespace } from '../helpers/netns.js';
 
@@ -54,6 +55,13 @@ t.test('published ports', async (t) => {
   const inspected = await engine.inspect('web');
   t.same(inspected.NetworkSettings.Ports, { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }] });
   t.same(inspected.HostConfig.PortBindings, { '80/tcp': [{ HostIp: '', HostPort: '8080' }] });
+
+  // The same through the Engine API: the docker CLI's -p arrives as HostConfig.PortBindings.
+  await dockerOk(engine, ['run', '-d', '--name', 'viaapi', '-p', '127.0.0.1:8090:80', ...server('viaapi')]);
+  t.match(await connect(inner, '127.0.0.1', 8090), /hello viaapi/, 'a port the docker CLI published');
+  t.equal(await dockerOk(engine, ['port', 'viaapi']), '80/tcp -> 127.0.0.1:8090\n', 'docker port shows it');
+  await dockerOk(engine, ['rm', '-f', 'viaapi']);
+  t.equal(await connect(inner, '127.0.0.1', 8090), '', 'gone with its container');
 
   // Hairpin: containers reach published ports through the host's addresses, their own too.
   t.match(await engine.ok(['run', '--rm', 'busybox', 'nc', '-w', '3', world.inside, '8080']), /hello web/, 'another container, through the host address');
