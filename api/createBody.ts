@@ -9,7 +9,7 @@ import { checkBody } from './http.js';
 import type { CreateOptions } from '../client/createOptions.js';
 import { parseMountFlags, parseVolumesFrom } from '../client/mounts.js';
 import type { NetworkingSpec } from '../events/networking.js';
-import { parsePublishFlags } from '../client/ports.js';
+import { parsePublishFlags, publishSpec } from '../client/ports.js';
 import type { Resources, SecurityOptions } from '../events/hostConfig.js';
 
 const strings = z.array(z.string()).nullish();
@@ -144,11 +144,11 @@ function resources(host: NonNullable<CreateBody['HostConfig']>): Resources | und
   return Object.keys(out).length ? out : undefined;
 }
 
-/** HostConfig.PortBindings as the `-p` values the docker CLI was given ("IP:HOST:PORT/PROTO"). */
+/** HostConfig.PortBindings as the `-p` values the docker CLI was given. */
 function publishFlags(bindings: NonNullable<CreateBody['HostConfig']>['PortBindings']): string[] {
   return Object.entries(bindings ?? {}).flatMap(([port, binds]) => {
-    const target = port.includes('/') ? port : `${port}/tcp`;
-    return (binds?.length ? binds : [{}]).map((b) => `${b.HostIp ?? ''}:${b.HostPort ?? ''}:${target}`);
+    const [target, protocol] = port.split('/', 2);
+    return (binds?.length ? binds : [{}]).map((b) => publishSpec({ target, protocol, published: b.HostPort ?? '', host_ip: b.HostIp ?? '' }));
   });
 }
 

@@ -24,6 +24,12 @@ function validIp(ip: string): boolean {
   return match !== null && match.slice(1).every((byte) => Number(byte) <= 255);
 }
 
+/** A port as `-p`/`--publish` spells it, `[IP:][PUBLISHED]:TARGET/PROTOCOL`, for parsePublish (compose's long syntax, the Engine API's PortBindings). */
+export function publishSpec(port: { target: number | string; published?: string | number; host_ip?: string; protocol?: string }): string {
+  const host = port.host_ip ? `${port.host_ip}:${port.published ?? ''}:` : port.published !== undefined && port.published !== '' ? `${port.published}:` : '';
+  return `${host}${port.target}/${port.protocol ?? 'tcp'}`;
+}
+
 /** One -p value as the mappings it asks for. */
 export function parsePublish(raw: string): PortRequest[] {
   const parts = raw.split(':');

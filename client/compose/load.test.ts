@@ -8,7 +8,8 @@ import { parseDotEnv } from './dotenv.js';
 import { loadProject, projectNameFromDirectory, type LoadOptions } from './load.js';
 import { renderConfig } from './config.js';
 import { splitShellWords } from './shellWords.js';
-import { parsePortShort, parseVolumeShort, publishSpec } from './shortSyntax.js';
+import { parsePortShort, parseVolumeShort } from './shortSyntax.js';
+import { publishSpec } from '../ports.js';
 
 function project(files: Record<string, string>, over: Partial<LoadOptions> = {}, dirName = 'My App') {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-compose-'));

@@ -9,7 +9,8 @@ import type { Lookup } from './interpolate.js';
 import type { Dependency, Network, Project, Service, ServiceNetwork, ServiceVolume, Volume } from './model.js';
 import type { RawFile, RawService } from './schema.js';
 import { splitShellWords } from './shellWords.js';
-import { parsePortShort, parseSize, publishSpec, parseVolumeShort, resolveHostPath } from './shortSyntax.js';
+import { parsePortShort, parseSize, parseVolumeShort, resolveHostPath } from './shortSyntax.js';
+import { publishSpec } from '../ports.js';
 
 export interface NormalizeContext {
   name: string;

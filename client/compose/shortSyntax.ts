@@ -9,12 +9,6 @@ import { ValidationError } from '../../events/errors.js';
 import type { PortRequest } from '../../events/ports.js';
 import { parsePublish } from '../ports.js';
 
-/** A port as `-p`/`--publish` spells it, `[IP:][PUBLISHED]:TARGET/PROTOCOL`, for the one parser of client/ports.ts. */
-export function publishSpec(port: { target: number | string; published?: string | number; host_ip?: string; protocol?: string }): string {
-  const host = port.host_ip ? `${port.host_ip}:${port.published ?? ''}:` : port.published !== undefined && port.published !== '' ? `${port.published}:` : '';
-  return `${host}${port.target}/${port.protocol ?? 'tcp'}`;
-}
-
 /**
  * One entry of `ports:` (its short form, or the long one as `publishSpec` spells it) as the
  * long entries it stands for, read by `berth run -p`'s parser so that both take the same values.

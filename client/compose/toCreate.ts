@@ -6,12 +6,11 @@ import type { RestartPolicy } from '../../events/container.js';
 import type { MountSpec } from '../../events/mount.js';
 import type { CreateOptions } from '../createOptions.js';
 import { parseTmpfsFlag } from '../mounts.js';
-import { parsePublishFlags } from '../ports.js';
+import { parsePublishFlags, publishSpec } from '../ports.js';
 import { ComposeError } from './errors.js';
 import { serviceImage } from './build.js';
 import { containerLabels } from './labels.js';
 import type { Project, Service } from './model.js';
-import { publishSpec } from './shortSyntax.js';
 import { parseGoDuration } from './duration.js';
 
 function restartPolicy(text: string, service: string): RestartPolicy {
