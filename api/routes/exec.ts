@@ -97,12 +97,17 @@ async function start(request: ApiRequest, res: ServerResponse, { client, execs }
   out.end();
 }
 
+/** As long as the CLI's own attach waits for a shim socket (client/shimConnection.ts). */
+const EXEC_SOCKET_WAIT_MS = 2000;
+
 export const execRoutes: Route[] = [
   ['POST', '/exec/:id/resize', async (request, res, { client, execs }) => {
     const entry = execs.get(param(request, 'id'));
     if (!entry) throw new NotFoundError(`No such exec instance: ${param(request, 'id')}`);
     if (!entry.running) throw new ConflictError(`exec ${entry.id} is not running`);
-    await resizeTerminal(client.layout.execSocket(entry.id), request.query);
+    // The start is answered before the exec's shim has bound its socket (a container's exists
+    // before `started`), and clients resize right after the start: the socket is waited for.
+    await resizeTerminal(client.layout.execSocket(entry.id), request.query, EXEC_SOCKET_WAIT_MS);
     sendEmpty(res, 200);
   }],
   ['POST', '/containers/:id/exec', create],
