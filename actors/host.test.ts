@@ -7,6 +7,7 @@ import t from 'tap';
 import { ConflictError } from '../events/errors.js';
 import { eventSubject } from '../events/subjects.js';
 import { containerCreated, testHost } from '../test/fakes/host.js';
+import { removeContainer } from './handlers/container.js';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -80,4 +81,17 @@ t.test('given an invalid event in one container\'s history, then that container 
   const after: string[] = [];
   for await (const stored of store.read(subject, { fromSeq: seq + 1 })) after.push(stored.event.type);
   t.same(after, ['container.removing', 'container.destroyed'], 'the removal appended after the invalid message');
+});
+
+t.test('given a removal that fails, then rm answers with the failure at once and a second rm removes the dead container', async (t) => {
+  const { host, store, kernel } = testHost('h1');
+  await store.append([containerCreated('h1', A, 'web')], 0);
+  await host.start();
+  t.teardown(() => host.stop());
+  kernel.removalError = new Error('cgroup /sys/fs/cgroup/pids/berth/x: still busy');
+  await t.rejects(removeContainer(host, host.container(A), { force: true, volumes: false }, meta('rm-1')), /cannot remove container a{12}: removal failed: cgroup .* still busy/);
+  t.equal(host.container(A).state.status, 'dead');
+  kernel.removalError = null;
+  await removeContainer(host, host.container(A), { force: true, volumes: false }, meta('rm-2'));
+  t.same((await typesOf(store, 'h1', A)).slice(1), ['container.removing', 'container.removal_failed', 'container.removing', 'container.destroyed']);
 });

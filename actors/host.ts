@@ -245,7 +245,7 @@ export class Host {
       })().catch((error: Error) => this.log.error('reconciling failed', { container: container.id.slice(0, 12), error }));
       return;
     }
-    if (repair.resume) this.effects.resume(state, repair.resume);
+    if (repair.resume) await this.effects.resume(state, repair.resume);
     for (const command of repair.commands) {
       if (!(hold.has(container.id) && command.type === 'Start')) this.dispatch(container.id, command);
     }

@@ -41,8 +41,8 @@ export interface ContainerEffectDeps {
 
 export interface ContainerEffects {
   machine: typeof containerMachine;
-  /** Re-arms, after replay, the effect a state was in the middle of. */
-  resume(data: ContainerData, what: 'watch' | 'remove' | 'restart' | 'cleanup'): void;
+  /** Re-arms, after replay, the effect a state was in the middle of; a cleanup resolves once done. */
+  resume(data: ContainerData, what: 'watch' | 'remove' | 'restart' | 'cleanup'): Promise<void> | void;
   stopAll(): void;
 }
 
@@ -123,23 +123,26 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
 
   function remove(context: ContainerData): void {
     health.stop(context.id);
-        watches.get(context.id)?.stop();
-        watches.delete(context.id);
-        deps.worker.removeContainer(context.id).then(
-          (ended) => {
-            if (ended) {
-              deps.publishOutput(context.id, { eof: true });
-              deps.dispatch(context.id, { type: 'ReportExited', exitCode: ended.exit.exitCode, signal: ended.exit.signal, oomKilled: ended.oomKilled });
-            }
-            deps.dispatch(context.id, { type: 'ReportRemoved' });
-            deps.afterRemoval?.();
-          },
-          (error: unknown) => {
-            deps.log.error('removal failed', { container: context.id.slice(0, 12), error });
-            deps.dispatch(context.id, { type: 'ReportRemovalFailed', error: `removal failed: ${(error as Error).message}` });
-            deps.afterRemoval?.();
-          },
-        );
+    // A restart the policy had scheduled has nothing left to start.
+    clock.clearTimeout(restartTimers.get(context.id));
+    restartTimers.delete(context.id);
+    watches.get(context.id)?.stop();
+    watches.delete(context.id);
+    deps.worker.removeContainer(context.id).then(
+      (ended) => {
+        if (ended) {
+          deps.publishOutput(context.id, { eof: true });
+          deps.dispatch(context.id, { type: 'ReportExited', exitCode: ended.exit.exitCode, signal: ended.exit.signal, oomKilled: ended.oomKilled });
+        }
+        deps.dispatch(context.id, { type: 'ReportRemoved' });
+        deps.afterRemoval?.();
+      },
+      (error: unknown) => {
+        deps.log.error('removal failed', { container: context.id.slice(0, 12), error });
+        deps.dispatch(context.id, { type: 'ReportRemovalFailed', error: `removal failed: ${(error as Error).message}` });
+        deps.afterRemoval?.();
+      },
+    );
   }
 
   return {
@@ -148,8 +151,9 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
       if (what === 'watch') watch(data);
       else if (what === 'restart') scheduleRestart(data);
       else if (what === 'remove') remove(data);
-      // A start the crash cut short: whatever it left in the cgroup goes.
-      else void deps.worker.discardStart(data.id).catch((error: Error) => deps.log.error('cleaning up an unfinished start failed', { container: data.id.slice(0, 12), error }));
+      // A start the crash cut short: whatever it left in the cgroup goes, before any new start
+      // (reconciliation's own, for a restart policy) makes that cgroup again.
+      else return deps.worker.discardStart(data.id).catch((error: Error) => deps.log.error('cleaning up an unfinished start failed', { container: data.id.slice(0, 12), error }));
     },
     stopAll() {
       for (const w of watches.values()) w.stop();

@@ -17,6 +17,17 @@ t.test('a start cut short by the crash is finished or failed', async (t) => {
   t.same(reconcileContainer(state('starting'), { ...nothing, settingUp: true }), { commands: [], resume: 'await-start' }, 'its shim is still setting it up: wait');
 });
 
+t.test('given a start cut short under a policy that restarts with the daemon, then it fails and starts again after the cleanup', async (t) => {
+  const under = (Name: string, extra: Partial<ContainerState> = {}) => state('starting', { config: { autoRemove: false, restartPolicy: { name: Name, maximumRetryCount: 0 } } as ContainerConfig, ...extra });
+  for (const policy of ['always', 'unless-stopped']) {
+    const repair = reconcileContainer(under(policy), nothing);
+    t.same(repair.commands.map((c) => c.type), ['ReportStartFailed', 'Start'], policy);
+    t.equal(repair.resume, 'cleanup', `${policy}: the cleanup comes first (the host awaits it)`);
+  }
+  t.same(reconcileContainer(under('on-failure'), nothing).commands.map((c) => c.type), ['ReportStartFailed'], 'on-failure: not with the daemon');
+  t.same(reconcileContainer(under('always', { fenced: { host: 'h2', container: 'b'.repeat(64), reason: 'fenced' } }), nothing).commands.map((c) => c.type), ['ReportStartFailed'], 'fenced: it runs elsewhere now');
+});
+
 t.test('a running container is watched again, or its end recorded', async (t) => {
   t.same(reconcileContainer(state('running'), running), { commands: [], resume: 'watch' });
   t.same(reconcileContainer(state('running'), exited), { commands: [], resume: 'watch' }, 'the watch reads the exit file');

@@ -9,6 +9,11 @@ import type { KernelView } from '../../runtime/worker.js';
 import { restartsWithDaemon } from './restartPolicy.js';
 import type { ContainerState } from './state.js';
 
+/** A Start when the restart policy brings the container back with the daemon; a fenced one runs elsewhere now. */
+function startWithDaemon(state: ContainerState): ContainerCommand[] {
+  return !state.fenced && restartsWithDaemon(state.config?.restartPolicy, state.manuallyStopped) ? [{ type: 'Start' }] : [];
+}
+
 /** What to do for one container: commands to dispatch, and which effect to re-arm. */
 export interface Reconciliation {
   commands: ContainerCommand[];
@@ -37,7 +42,9 @@ export function reconcileContainer(state: ContainerState, kernel: KernelView): R
       }
       // The shim is still setting it up (a long copy-up): look again once it has a pid or has gone.
       if (kernel.settingUp) return { commands: [], resume: 'await-start' };
-      return { commands: [{ type: 'ReportStartFailed', exitCode: 125, error: INTERRUPTED_START }], resume: 'cleanup' };
+      // The start failed only because the daemon died; a policy that brings the container back
+      // with the daemon starts it again (after the cleanup), as it would have had it been running.
+      return { commands: [{ type: 'ReportStartFailed', exitCode: 125, error: INTERRUPTED_START }, ...startWithDaemon(state)], resume: 'cleanup' };
     case 'running':
     case 'paused':
     case 'stopping':
@@ -55,8 +62,7 @@ export function reconcileContainer(state: ContainerState, kernel: KernelView): R
       if (state.config?.autoRemove) return { commands: [{ type: 'Remove', force: false }], resume: null };
       // always and unless-stopped bring a container back when the daemon starts.
       // A fenced container runs elsewhere now: never started again here.
-      if (!state.fenced && restartsWithDaemon(state.config?.restartPolicy, state.manuallyStopped)) return { commands: [{ type: 'Start' }], resume: null };
-      return { commands: [], resume: null };
+      return { commands: startWithDaemon(state), resume: null };
     case 'restarting':
       return { commands: [], resume: 'restart' };
     default:

@@ -46,7 +46,10 @@ interface CreateInput {
 export async function removeContainer(host: Host, container: ContainerEntity, options: { force: boolean; volumes: boolean }, meta: { id: string; correlation: string }): Promise<void> {
   if (options.volumes) host.volumes.removeAnonymousWith(container.id);
   await container.execute({ type: 'Remove', force: options.force }, meta);
-  const removed = await container.waitFor((s) => s.status === 'removed', WAIT_MS);
+  // A removal that fails leaves the container dead with the error: the answer says so at once,
+  // instead of waiting out WAIT_MS for a 'removed' that will not come.
+  const removed = await container.waitFor((s) => s.status === 'removed' || s.status === 'dead', WAIT_MS);
+  if (removed.status === 'dead') throw new BerthError(`cannot remove container ${container.id.slice(0, 12)}: ${removed.error ?? 'the removal failed'}`);
   await host.volumes.releaseContainer(removed, options.volumes);
 }
 

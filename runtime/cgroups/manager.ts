@@ -106,13 +106,13 @@ export function checkLimits(limits: Limits): void {
 
 // ---- helpers shared by v1.ts and v2.ts ----
 
-/** Reads a file of numbers; "max" is null. ENOENT is null too. */
+/** Reads a file of numbers; "max" is null. A missing cgroup (isGone) is null too. */
 export async function readNumber(path: string): Promise<number | null> {
   try {
     const text = (await readFile(path, 'utf8')).trim();
     return text === 'max' ? null : Number(text);
   } catch (e) {
-    if (isErrno(e, 'ENOENT')) return null;
+    if (isGone(e)) return null;
     throw e;
   }
 }
@@ -126,7 +126,7 @@ export async function readKeyed(path: string): Promise<Map<string, number>> {
       if (key && value !== undefined) map.set(key, Number(value));
     }
   } catch (e) {
-    if (!isErrno(e, 'ENOENT')) throw e;
+    if (!isGone(e)) throw e;
   }
   return map;
 }
@@ -149,12 +149,21 @@ export function isErrno(e: unknown, ...codes: string[]): boolean {
   return typeof e === 'object' && e !== null && codes.includes((e as NodeJS.ErrnoException).code ?? '');
 }
 
+/**
+ * Whether a cgroup file's read or write failed because the cgroup is gone: ENOENT, or ENODEV
+ * when the cgroup was removed between the open and the read (a container's exit and its `rm -f`
+ * both remove its cgroup, and the second one's read of cgroup.procs met the first one's rmdir).
+ */
+export function isGone(e: unknown): boolean {
+  return isErrno(e, 'ENOENT', 'ENODEV');
+}
+
 export async function readPids(dir: string): Promise<number[]> {
   let text: string;
   try {
     text = await readFile(join(dir, 'cgroup.procs'), 'utf8');
   } catch (e) {
-    if (isErrno(e, 'ENOENT')) return [];
+    if (isGone(e)) return [];
     throw e;
   }
   return text.split('\n').filter(Boolean).map(Number);

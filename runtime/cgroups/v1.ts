@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { UnsupportedError } from '../../events/errors.js';
-import { checkCgroupName, checkLimits, childDirs, isErrno, killAndRmdir, readPids, removeEach, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits, readOomKills } from './manager.js';
+import { checkCgroupName, checkLimits, childDirs, isErrno, isGone, killAndRmdir, readPids, removeEach, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits, readOomKills } from './manager.js';
 import { applyV1Limits, inheritCpuset } from './v1Limits.js';
 import { readV1Stats } from './v1Stats.js';
 
@@ -135,7 +135,7 @@ export class CgroupV1Manager implements CgroupManager {
       try {
         await writeFile(join(freezer, 'freezer.state'), 'THAWED');
       } catch (e) {
-        if (!isErrno(e, 'ENOENT')) throw e;
+        if (!isGone(e)) throw e;
       }
     }
     // Every hierarchy is tried, even after one failed: a removal that stopped at the first

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { isErrno, readKeyed, readNumber, readOomKills, type CgroupStats } from './manager.js';
+import { isGone, readKeyed, readNumber, readOomKills, type CgroupStats } from './manager.js';
 
 /** v1 reports "no limit" as a page-rounded LONG_MAX. */
 const UNLIMITED = 2 ** 62;
@@ -24,7 +24,7 @@ async function readText(path: string | undefined): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (e) {
-    if (isErrno(e, 'ENOENT')) return '';
+    if (isGone(e)) return '';
     throw e;
   }
 }

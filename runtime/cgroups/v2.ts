@@ -2,7 +2,7 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
 import { UnsupportedError } from '../../events/errors.js';
-import { checkCgroupName, checkLimits, childDirs, isErrno, killAndRmdir, readPids, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits, readOomKills } from './manager.js';
+import { checkCgroupName, checkLimits, childDirs, isGone, killAndRmdir, readPids, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits, readOomKills } from './manager.js';
 import { applyV2Limits, controllersFor } from './v2Limits.js';
 import { attachDeviceFilter } from './v2Devices.js';
 import { readV2Stats } from './v2Stats.js';
@@ -20,7 +20,7 @@ async function readWords(p: string): Promise<string[]> {
   try {
     return (await readFile(p, 'utf8')).split(/\s+/).filter(Boolean);
   } catch (e) {
-    if (isErrno(e, 'ENOENT')) return [];
+    if (isGone(e)) return [];
     throw e;
   }
 }
@@ -126,7 +126,7 @@ export class CgroupV2Manager implements CgroupManager {
       try {
         await writeFile(join(dir, 'cgroup.freeze'), '0');
       } catch (e) {
-        if (!isErrno(e, 'ENOENT')) throw e;
+        if (!isGone(e)) throw e;
       }
     }
     await killAndRmdir(dir);

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { isErrno, readKeyed, readNumber, readOomKills, type CgroupStats } from './manager.js';
+import { isGone, readKeyed, readNumber, readOomKills, type CgroupStats } from './manager.js';
 
 /** Sums rbytes= and wbytes= over the devices of io.stat. */
 export function sumIoStat(text: string): { read: number; write: number } {
@@ -22,7 +22,7 @@ export async function readV2Stats(dir: string): Promise<CgroupStats> {
   try {
     ioText = await readFile(join(dir, 'io.stat'), 'utf8');
   } catch (e) {
-    if (!isErrno(e, 'ENOENT')) throw e;
+    if (!isGone(e)) throw e;
   }
   const io = sumIoStat(ioText);
   const current = (await readNumber(join(dir, 'memory.current'))) ?? 0;

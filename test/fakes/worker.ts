@@ -21,6 +21,8 @@ export class FakeKernel {
   readonly calls: string[] = [];
   readonly containers = new Map<string, Running>();
   readonly volumes = new Set<string>();
+  /** When set, removeContainer fails with it (a cgroup that would not go). */
+  removalError: Error | null = null;
   private nextPid = 1000;
 
   /** The process of `id` ends with `exitCode`, as the shim would report it. */
@@ -58,6 +60,7 @@ export class FakeKernel {
       },
       async removeContainer(id: string) {
         kernel.calls.push(`remove ${id}`);
+        if (kernel.removalError) throw kernel.removalError;
         const running = kernel.containers.get(id);
         kernel.containers.delete(id);
         if (!running?.alive) return null;
