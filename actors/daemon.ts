@@ -139,8 +139,18 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   phase('snapshots open');
   // In a cluster, the host reads its fence record before it resumes (docs/MULTIHOST.md):
   // the containers rescheduled elsewhere are held (not restarted) and stopped before it serves.
+  const heartbeatStore = await untilAnswered('the heartbeat bucket', () => KvHeartbeatStore.open(nc, replicas));
+  const beating = {
+    host: hostId,
+    version: VERSION,
+    labels: options.labels ?? {},
+    log,
+    containersRunning: () => [...host.containers.values()].filter((c) => isUp(c.state.status)).length,
+  };
+  const heartbeats = new Heartbeats(heartbeatStore, beating);
   const fences = options.nats ? await untilAnswered('the fence bucket', () => KvFenceStore.open(nc, replicas)) : null;
-  const fencing = fences ? new Fencing(fences, new NatsClusterState(nc), host, log) : null;
+  // Fencing judges other hosts only while this host's own heartbeats go in steadily.
+  const fencing = fences ? new Fencing(fences, new NatsClusterState(nc), host, log, heartbeats) : null;
   const ownFence = fencing ? await untilAnswered('the fence record', () => fencing.ownFence()) : null;
   const replayed = await host.start(new Set(ownFence?.record.replacements.map((r) => r.container)));
   phase('replayed and reconciled');
@@ -160,15 +170,6 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   compaction = setInterval(compact, Math.min(retentionMs, 3600_000));
   compaction.unref();
   const node = await untilAnswered('the node events', () => NodeRecord.open(hostId, store));
-  const heartbeatStore = await untilAnswered('the heartbeat bucket', () => KvHeartbeatStore.open(nc, replicas));
-  const beating = {
-    host: hostId,
-    version: VERSION,
-    labels: options.labels ?? {},
-    log,
-    containersRunning: () => [...host.containers.values()].filter((c) => isUp(c.state.status)).length,
-  };
-  const heartbeats = new Heartbeats(heartbeatStore, beating);
   await waitForStreamLeader(nc, `KV_${HEARTBEAT_BUCKET}`);
   const subscription = serveRequests(nc, host, node, metrics);
   await nc.flush();

@@ -28,6 +28,8 @@ export interface HeartbeatSource {
 
 export class Heartbeats {
   private timer: NodeJS.Timeout | null = null;
+  /** Since when every beat has gone in, each within an interval; null after a failed one. */
+  private steady: number | null = null;
 
   constructor(private readonly store: HeartbeatStore, private readonly source: HeartbeatSource) {}
 
@@ -46,7 +48,24 @@ export class Heartbeats {
       },
       labels: this.source.labels,
     };
-    await this.store.put(heartbeat);
+    try {
+      await this.store.put(heartbeat);
+    } catch (error) {
+      this.steady = null;
+      throw error;
+    }
+    // A put slower than the interval means the bucket was struggling (a leader election):
+    // steadiness starts again from now.
+    const now = Date.now();
+    if (this.steady === null || now - heartbeat.time > HEARTBEAT_INTERVAL_MS) this.steady = now;
+  }
+
+  /**
+   * Since when this host's beats have gone in steadily (ms since the epoch), or null: while they
+   * do not, the heartbeats it reads of other hosts say nothing about them (mayJudgeOthers).
+   */
+  steadySince(): number | null {
+    return this.steady;
   }
 
   /** Beats now and then every interval; a failed beat is logged and the next one tried. */

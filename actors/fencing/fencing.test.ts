@@ -4,7 +4,7 @@
  * rounds at the same time, then exactly one fence record is written (created once, at no
  * revision), and the container runs again on exactly one of them.
  */
-import t from 'tap';
+import t, { type Test as Tap } from 'tap';
 import type { AnyEvent } from '../../events/all.js';
 import type { Heartbeat } from '../../events/heartbeat.js';
 import { eventSubject } from '../../events/subjects.js';
@@ -23,12 +23,16 @@ function event(host: string, kind: AnyEvent['kind'], entity: string, type: strin
   return { id, host, kind, entity, time: Date.now(), causation: id, correlation: id, attributes: {}, type, data } as AnyEvent;
 }
 
+/** An observer whose own heartbeats have gone in steadily all along. */
+const steadyBeats = { steadySince: () => 0 };
+
 const heartbeat = (host: string): Heartbeat => ({
   host, time: Date.now(), pid: 1, version: 'test', labels: {},
   capacity: { cpus: 2, memoryTotal: 1 << 30, memoryFree: 1 << 29, containersRunning: 0 },
 });
 
-t.test('given host b lost, when a and c fence at once, then one record is written and one replacement runs', async (t) => {
+/** Hosts a, b and c; b is lost with a running `always` container; a and c observe with `beats`. */
+async function clusterWithBLost(t: Tap, beats: { steadySince(): number | null }) {
   const store = new MemoryEventStore();
   for (const host of ['a', 'b', 'c']) await store.append([event(host, 'node', host, 'node.joined', {})], 0);
   // Host b's container, running when b was lost.
@@ -49,8 +53,14 @@ t.test('given host b lost, when a and c fence at once, then one record is writte
     const { host, kernel } = testHost(id, store);
     await host.start();
     t.teardown(() => host.stop());
-    return { host, kernel, fencing: new Fencing(fences, cluster, host, host.log) };
+    return { host, kernel, fencing: new Fencing(fences, cluster, host, host.log, beats) };
   }));
+
+  return { store, fences, observers };
+}
+
+t.test('given host b lost, when a and c fence at once, then one record is written and one replacement runs', async (t) => {
+  const { store, fences, observers } = await clusterWithBLost(t, steadyBeats);
 
   await Promise.all(observers.map((o) => o.fencing.tick()));
   const records = await fences.readAll();
@@ -75,4 +85,13 @@ t.test('given host b lost, when a and c fence at once, then one record is writte
 
   await Promise.all(observers.map((o) => o.fencing.tick()));
   t.equal((await fences.readAll())[0]!.revision, 1, 'a later round writes no record again');
+});
+
+t.test('given observers whose own beats only just went in (a leader came back), then nobody is fenced yet', async (t) => {
+  const { fences, observers } = await clusterWithBLost(t, { steadySince: () => Date.now() });
+  await Promise.all(observers.map((o) => o.fencing.tick()));
+  t.same(await fences.readAll(), [], 'no record: the lost host may only not have beaten again yet');
+  const failing = await clusterWithBLost(t, { steadySince: () => null });
+  await Promise.all(failing.observers.map((o) => o.fencing.tick()));
+  t.same(await failing.fences.readAll(), [], 'nor while its own last beat failed');
 });

@@ -22,7 +22,7 @@ import type { Logger } from '../../log/logger.js';
 import { resolveImage } from '../resolve.js';
 import { createContainer } from '../container/create.js';
 import { readContainerStates } from './lostStates.js';
-import { duplicatesToStop, planReplacements, replacementName, replacementsToCreate, shouldFence } from './plan.js';
+import { duplicatesToStop, mayJudgeOthers, planReplacements, replacementName, replacementsToCreate, shouldFence } from './plan.js';
 import { isUp } from '../../events/containerStatus.js';
 import { takeOverLeases } from '../network/attach.js';
 
@@ -42,7 +42,14 @@ export class Fencing {
   /** Replacements this host could not create (no image), reported once each. */
   private readonly reported = new Set<string>();
 
-  constructor(private readonly fences: FenceStore, private readonly cluster: ClusterStateReader, private readonly host: Host, private readonly log: Logger) {}
+  constructor(
+    private readonly fences: FenceStore,
+    private readonly cluster: ClusterStateReader,
+    private readonly host: Host,
+    private readonly log: Logger,
+    /** This host's own heartbeats: only while they go in steadily does it judge the others. */
+    private readonly beats: { steadySince(): number | null },
+  ) {}
 
   /** This host's record, when it is fenced and has not acknowledged it yet. */
   async ownFence(): Promise<StoredFence | null> {
@@ -88,9 +95,10 @@ export class Fencing {
       // Only a host whose heartbeat the majority stores acts for the cluster.
       const self = statuses.find((s) => s.host === this.host.id);
       if (!self || self.state === 'lost' || self.state === 'fenced') return;
+      const judging = mayJudgeOthers(this.beats.steadySince(), Date.now());
       for (const status of statuses) {
         this.step = `fencing ${status.host}`;
-        if (shouldFence(status, this.host.id)) await this.fence(status, statuses);
+        if (judging && shouldFence(status, this.host.id)) await this.fence(status, statuses);
       }
       const fences = statuses.flatMap((s) => (s.fence ? [s.fence] : []));
       if (this.log.enabled('debug')) this.log.debug('fencing round', { hosts: statuses.map((s) => `${s.host} ${s.state}${s.fence ? ` ${s.fence.record.state}@${s.fence.revision}` : ''}`).join(', ') });

@@ -4,7 +4,7 @@ import type { FenceRecord, StoredFence } from '../../events/fence.js';
 import type { Heartbeat } from '../../events/heartbeat.js';
 import type { HostStatus } from '../hostStatus.js';
 import { initialContainerData, type ContainerState, type ContainerStatus } from '../container/state.js';
-import { duplicatesToStop, planReplacements, replacementName, replacementsToCreate, reschedulable, shouldFence } from './plan.js';
+import { duplicatesToStop, mayJudgeOthers, planReplacements, replacementName, replacementsToCreate, reschedulable, shouldFence } from './plan.js';
 
 const config = (policy: 'no' | 'always' | 'unless-stopped' | 'on-failure', extra: Partial<ContainerConfig> = {}): ContainerConfig => ({
   name: 'web', image: 'b'.repeat(64), imageRef: 'busybox', cmd: ['sleep', '60'], env: [], workingDir: '', hostname: 'h',
@@ -28,6 +28,14 @@ t.test('a lost host not yet fenced is fenced; by anyone but itself; a cleared fe
   t.notOk(shouldFence({ ...lost, fence: { record: record(), revision: 4 } }, 'a'), 'fenced already');
   t.ok(shouldFence({ ...lost, fence: { record: record({ state: 'cleared' }), revision: 5 } }, 'a'), 'fenced before, cleared since');
   t.notOk(shouldFence(ready('c', 10), 'a'), 'a live host is not fenced');
+});
+
+t.test('given its own beats not steady for a lost threshold and an interval, then a host does not judge others lost', async (t) => {
+  const now = 1_000_000;
+  t.notOk(mayJudgeOthers(null, now), 'its last beat failed');
+  t.notOk(mayJudgeOthers(now - 1000, now), 'steady for a second only: the others may not have beaten again yet');
+  t.notOk(mayJudgeOthers(now - 7999, now), 'just under 6 s + 2 s');
+  t.ok(mayJudgeOthers(now - 8000, now), 'steady for 6 s + 2 s');
 });
 
 t.test('which containers are rescheduled', async (t) => {

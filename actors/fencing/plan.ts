@@ -8,6 +8,18 @@ import type { HostStatus } from '../hostStatus.js';
 import type { ContainerState } from '../container/state.js';
 import { isWanted } from '../../events/containerStatus.js';
 import { placeContainer } from '../placement.js';
+import { HEARTBEAT_INTERVAL_MS, HOST_LOST_MS } from '../../events/subjects.js';
+
+/**
+ * Whether a host may judge the others lost: only once its own heartbeats have gone in steadily
+ * for a lost threshold and one interval more, so that every live host has had time to beat too.
+ * When the heartbeat bucket had no leader (the elections after a cut link heals), every
+ * heartbeat expired at once when a leader came back; a host that judged right after its own
+ * first put found the others' not put yet, and fenced healthy hosts.
+ */
+export function mayJudgeOthers(steadySince: number | null, now: number): boolean {
+  return steadySince !== null && now - steadySince >= HOST_LOST_MS + HEARTBEAT_INTERVAL_MS;
+}
 
 /** Whether `observer` should try to fence this host: lost, and not fenced already (a cleared record may be fenced again). */
 export function shouldFence(status: HostStatus, observer: string): boolean {
