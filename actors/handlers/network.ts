@@ -104,11 +104,9 @@ export class NetworkHandler {
       case 'network.disconnect': {
         const network = networks.resolve(request.ref);
         const container = resolveContainer(this.host, request.container);
-        await network.execute({ type: 'Disconnect', container: container.id }, meta('disconnect'));
-        if (container.state.status === 'running') {
-          await networks.unplug(container.id, network);
-          await this.rewriteHosts(container.id);
-        }
+        const running = container.state.status === 'running';
+        await networks.disconnect({ id: container.id, pid: running ? container.state.pid : null }, network, meta('disconnect'));
+        if (running) await this.rewriteHosts(container.id);
         return { name: network.state.record!.name };
       }
     }

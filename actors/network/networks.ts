@@ -18,6 +18,7 @@ import { Entity, type EntityHooks } from '../entity.js';
 import { networkRules } from '../rules.js';
 import { macFor } from './addresses.js';
 import { interfaceNames, lowestFreeInterface } from './interfaceNames.js';
+import { gatewayAfterDisconnect, gatewayNetwork } from './defaultRoute.js';
 import { chooseSubnet } from './subnets.js';
 import { EmbeddedDns, type ResolverFactory } from './embeddedDns.js';
 import { resolveName } from './nameRecords.js';
@@ -312,8 +313,8 @@ export class Networks {
 
   /**
    * network connect: the lease, with the lowest interface name the container's other endpoints
-   * leave free, and the interface added live when `pid` is given (no default route: the first
-   * interface keeps it). An interface that cannot be made gives the lease back. One connect of a
+   * leave free, and the interface added live when `pid` is given (no default route: the network
+   * that gives it keeps it). An interface that cannot be made gives the lease back. One connect of a
    * container at a time, so that two never choose one name.
    */
   connect(container: { id: string; name: string; pid: number | null }, network: NetworkEntity, request: { aliases: string[]; ip?: string }, meta: { id: string; correlation: string }): Promise<boolean> {
@@ -340,9 +341,23 @@ export class Networks {
     return run;
   }
 
-  /** network disconnect of a running container: its interface on the network, deleted live. */
-  unplug(container: string, network: NetworkEntity): Promise<void> {
-    return this.deps.kernel.unplug(hostInterfaceName(container, network.state.record!.networkId));
+  /**
+   * network disconnect: the lease given back, and with `pid` (a running container) its interface
+   * on the network deleted live; when that network gave the container its default route, the
+   * route moves to the next network it is still on (defaultRoute.ts), as Docker's does.
+   */
+  async disconnect(container: { id: string; pid: number | null }, network: NetworkEntity, meta: { id: string; correlation: string }): Promise<void> {
+    const record = network.state.record!;
+    const before = this.joined(container.id).map((n) => n.state.record!);
+    await network.execute({ type: 'Disconnect', container: container.id }, meta);
+    if (!container.pid) return;
+    await this.deps.kernel.unplug(hostInterfaceName(container.id, record.networkId));
+    const next = gatewayAfterDisconnect(before, record.name);
+    if (!next) return;
+    const remaining = this.joined(container.id);
+    const index = remaining.findIndex((n) => n.state.record!.name === next.name);
+    if (index < 0) return;
+    await this.deps.kernel.setDefaultRoute(container.pid, next.gateway, this.interfaceNames(container.id, remaining)[index]);
   }
 
   /** The networks a container is on, the one it was created with first, then by name. */
@@ -377,7 +392,8 @@ export class Networks {
     const ifnames = this.interfaceNames(data.id, joined);
     await this.overlaysReady(joined);
     await this.kernelWork;
-    const interfaces = joined.map((network, index) => this.containerInterface(data.id, network, ifnames[index], index === 0));
+    const gateway = gatewayNetwork(joined.map((network) => network.state.record!));
+    const interfaces = joined.map((network, index) => this.containerInterface(data.id, network, ifnames[index], network.state.record === gateway));
     names.addresses = interfaces.map((i) => i.address);
     // Its published ports are forwarded before its process runs, unless a process of the host took one meanwhile.
     if (networking.ports?.length) {

@@ -59,3 +59,11 @@ t.test('replicas are min(3, cluster size), the size from the INFO', async (t) =>
   t.equal(replicasFor(2), 2);
   t.equal(replicasFor(5), 3);
 });
+
+t.test('clients and routes get the handshake limits of handshake.ts', async (t) => {
+  const tls = { cert: '/c/{node}.pem', key: '/c/{node}-key.pem', ca: '/c/ca.pem' };
+  const text = nodeConfig({ ...plan, tls }, 'a', '/var/lib/nats/a');
+  t.match(text, /^authorization \{ timeout: 6 \}$/m, 'clients: auth, counted from the accept');
+  t.match(text, /^ {2}authorization \{ user: "route", password: "secret", timeout: 6 \}$/m, 'routes');
+  t.equal(text.match(/tls: \{[^}]*timeout: 5 \}/g)?.length, 2, 'the TLS upgrade, clients and routes');
+});

@@ -5,6 +5,7 @@
  */
 import type { Permissions } from './permissions.js';
 import { ValidationError } from '../../events/errors.js';
+import { AUTH_TIMEOUT_SECONDS, TLS_TIMEOUT_SECONDS } from '../server/handshake.js';
 
 export interface ClusterNode {
   /** The server's name (unique in the cluster; JetStream's placement uses it). */
@@ -58,7 +59,7 @@ function permissionsBlock(p: Permissions, indent: string): string {
 function tlsBlock(tls: ClusterPlan['tls'], node: string, indent: string): string[] {
   if (!tls) return [];
   const file = (template: string) => quote(template.replaceAll('{node}', node));
-  return [`${indent}tls: { cert_file: ${file(tls.cert)}, key_file: ${file(tls.key)}, ca_file: ${file(tls.ca)}, timeout: 5 }`];
+  return [`${indent}tls: { cert_file: ${file(tls.cert)}, key_file: ${file(tls.key)}, ca_file: ${file(tls.ca)}, timeout: ${TLS_TIMEOUT_SECONDS} }`];
 }
 
 /** The configuration of one node of the plan; `storeDir` is where its JetStream files go. */
@@ -79,12 +80,14 @@ export function nodeConfig(plan: ClusterPlan, nodeName: string, storeDir: string
     `server_name: ${quote(node.name)}`,
     `listen: ${quote(`${node.address}:${node.clientPort}`)}`,
     'max_payload: 8MB',
+    // The handshake's limits, for clients and routes: see handshake.ts. The users are the account's.
+    `authorization { timeout: ${AUTH_TIMEOUT_SECONDS} }`,
     ...tlsBlock(plan.tls, node.name, ''),
     `jetstream { store_dir: ${quote(storeDir)} }`,
     'cluster {',
     `  name: ${quote(plan.cluster)}`,
     `  listen: ${quote(`${node.address}:${node.clusterPort}`)}`,
-    `  authorization { user: ${quote(plan.routeUser)}, password: ${quote(plan.routePassword)} }`,
+    `  authorization { user: ${quote(plan.routeUser)}, password: ${quote(plan.routePassword)}, timeout: ${AUTH_TIMEOUT_SECONDS} }`,
     ...tlsBlock(plan.tls, node.name, '  '),
     `  routes: ${list(routes)}`,
     '}',

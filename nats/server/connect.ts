@@ -5,6 +5,7 @@ import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { connect, credsAuthenticator, nkeyAuthenticator, type Authenticator, type NatsConnection } from '@nats-io/transport-node';
 import { BerthError } from '../../events/errors.js';
 import { parseCreds } from '../cluster/credentials.js';
+import { CONNECT_ATTEMPTS, CONNECT_TIMEOUT_MS, cutDuringHandshake } from './handshake.js';
 
 export interface NatsTarget {
   /** One or more comma-separated URLs. */
@@ -60,35 +61,41 @@ function tlsOptions(target: NatsTarget, servers: string[]): object | undefined {
   return target.caFile ? { caFile: target.caFile, checkServerIdentity: serverIdentityCheck(servers) } : undefined;
 }
 
+/**
+ * Connects, making the connection again (up to CONNECT_ATTEMPTS in all) when the server cut its
+ * handshake: on a loaded machine a client can outlast the server's TLS or auth timer
+ * (handshake.ts), and nothing but the handshake had been sent.
+ */
 export async function connectNats(target: NatsTarget, name: string, opts: { reconnect?: boolean } = {}): Promise<NatsConnection> {
   const servers = target.url.split(',').map((s) => s.trim()).filter(Boolean);
   const authenticator = target.credsFile ? await authenticatorOf(target.credsFile) : undefined;
-  try {
-    return await connect({
-      servers,
-      token: target.token,
-      authenticator,
-      inboxPrefix: target.inboxPrefix,
-      // nats.js hands the whole object to tls.connect; its type lists only its own fields.
-      // With TLS asked for, a server that offers none is refused before anything is sent.
-      tls: tlsOptions(target, servers) as { caFile: string } | undefined,
-      // A pinned server never hands out other addresses to try.
-      ignoreClusterUpdates: target.pinnedCertificate !== undefined,
-      name,
-      reconnect: opts.reconnect ?? true,
-      // One unreachable node of a cluster (a cut link drops packets, nothing refuses) must not
-      // hold a connection up for the default 20 s before the next URL is tried.
-      timeout: 5000,
-      // The URLs are tried in the order given: list the nearest node first (a daemon its own).
-      noRandomize: true,
-      // A connection to a node that went silent (a cut link) is noticed in about 15 s, and
-      // the client moves to another node of the list.
-      pingInterval: 5000,
-      maxPingOut: 3,
-      maxReconnectAttempts: -1,
-      waitOnFirstConnect: false,
-    });
-  } catch (error) {
-    throw new BerthError(`cannot connect to NATS at ${target.url}: ${(error as Error).message}`, { cause: error });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connect({
+        servers,
+        token: target.token,
+        authenticator,
+        inboxPrefix: target.inboxPrefix,
+        // nats.js hands the whole object to tls.connect; its type lists only its own fields.
+        // With TLS asked for, a server that offers none is refused before anything is sent.
+        tls: tlsOptions(target, servers) as { caFile: string } | undefined,
+        // A pinned server never hands out other addresses to try.
+        ignoreClusterUpdates: target.pinnedCertificate !== undefined,
+        name,
+        reconnect: opts.reconnect ?? true,
+        timeout: CONNECT_TIMEOUT_MS,
+        // The URLs are tried in the order given: list the nearest node first (a daemon its own).
+        noRandomize: true,
+        // A connection to a node that went silent (a cut link) is noticed in about 15 s, and
+        // the client moves to another node of the list.
+        pingInterval: 5000,
+        maxPingOut: 3,
+        maxReconnectAttempts: -1,
+        waitOnFirstConnect: false,
+      });
+    } catch (error) {
+      if (attempt < CONNECT_ATTEMPTS && cutDuringHandshake(error)) continue;
+      throw new BerthError(`cannot connect to NATS at ${target.url}: ${(error as Error).message}`, { cause: error });
+    }
   }
 }

@@ -14,6 +14,7 @@ import { BerthError } from '../../events/errors.js';
 import type { Layout } from '../../runtime/layout.js';
 import { isAlive } from '../../runtime/processes.js';
 import { connectNats, type NatsTarget } from './connect.js';
+import { AUTH_TIMEOUT_SECONDS, TLS_TIMEOUT_SECONDS } from './handshake.js';
 import { ensureServerCertificate } from './serverCertificate.js';
 
 export interface NatsInfo {
@@ -124,8 +125,9 @@ export async function ensureEmbeddedNats(layout: Layout): Promise<NatsInfo> {
   const token = randomBytes(24).toString('hex');
   const config = [
     `listen: "127.0.0.1:${port}"`,
-    `authorization { token: "${token}" }`,
-    `tls { cert_file: "${certificate.certFile}", key_file: "${certificate.keyFile}" }`,
+    // The handshake's limits: see handshake.ts.
+    `authorization { token: "${token}", timeout: ${AUTH_TIMEOUT_SECONDS} }`,
+    `tls { cert_file: "${certificate.certFile}", key_file: "${certificate.keyFile}", timeout: ${TLS_TIMEOUT_SECONDS} }`,
     `jetstream { store_dir: "${layout.natsStoreDir}" }`,
     `max_payload: 8MB`,
   ].join('\n');

@@ -57,4 +57,6 @@ export interface NetworkKernel {
   plug(pid: number, entries: string[]): Promise<void>;
   /** Deletes a veth by its host end, and so its peer in the container (network disconnect). */
   unplug(hostInterface: string): Promise<void>;
+  /** A running container's default route is via `gateway` on its interface `ifname` (it replaces any other). */
+  setDefaultRoute(pid: number, gateway: string, ifname: string): Promise<void>;
 }

@@ -89,6 +89,10 @@ export class LinuxNetworkKernel implements NetworkKernel {
   async unplug(hostInterface: string): Promise<void> {
     if (await linkExists(hostInterface)) await run('ip', ['link', 'del', hostInterface]);
   }
+
+  async setDefaultRoute(pid: number, gateway: string, ifname: string): Promise<void> {
+    await run('nsenter', [`--net=/proc/${pid}/ns/net`, '--', 'ip', 'route', 'replace', 'default', 'via', gateway, 'dev', ifname]);
+  }
 }
 
 export { TABLE };

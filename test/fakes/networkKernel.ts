@@ -28,4 +28,5 @@ export class FakeNetworkKernel implements NetworkKernel {
   async portInUse(port: ProbedPort): Promise<boolean> { return this.bound.some((b) => b.hostPort === port.hostPort && b.protocol === port.protocol); }
   async plug(): Promise<void> {}
   async unplug(): Promise<void> {}
+  async setDefaultRoute(): Promise<void> {}
 }

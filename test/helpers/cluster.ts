@@ -267,8 +267,9 @@ export class TestCluster {
     return out;
   }
 
-  async ok(from: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
-    const result = await this.berth(from, args, { env });
+  /** The CLI, as berth() runs it; its stdout, or an error naming its exit code and stderr. */
+  async ok(from: string, args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+    const result = await this.berth(from, args, opts);
     if (result.code !== 0) throw new Error(`berth ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
     return result.stdout;
   }

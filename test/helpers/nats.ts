@@ -23,6 +23,18 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Waits (up to 5 s) until something accepts connections on 127.0.0.1:`port`. */
+export async function untilListening(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => { socket.destroy(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export interface TestNats {
   url: string;
   process: ChildProcess;
@@ -42,14 +54,7 @@ export async function startNats(t: Teardown): Promise<TestNats> {
     await fs.rm(dir, { recursive: true, force: true });
   });
   const url = `nats://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => { socket.destroy(); resolve(true); });
-      socket.on('error', () => resolve(false));
-    });
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await untilListening(port);
   return {
     url,
     process: child,

@@ -11,14 +11,8 @@ import { gateFile, requiresCluster } from '../helpers/gates.js';
 
 gateFile(requiresCluster());
 
-/** The CLI, tried again when its NATS handshake failed under load (see overlay.test.ts). */
-async function ok(cluster: TestCluster, from: string, args: string[]): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    const result = await cluster.berth(from, args, { timeoutMs: 180_000 });
-    if (result.code === 0) return result.stdout;
-    if (attempt >= 4 || !/cannot connect to NATS/.test(result.stderr)) throw new Error(`berth ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  }
-}
+/** The CLI as the cluster's user; its stdout. */
+const ok = (cluster: TestCluster, from: string, args: string[]): Promise<string> => cluster.ok(from, args, { timeoutMs: 180_000 });
 
 t.test('a rescheduled container keeps its name and its address on the overlay', async (t) => {
   const cluster = await startCluster(t, { daemons: false, labels: [['zone=a'], ['zone=b'], ['zone=b']] });

@@ -156,6 +156,10 @@ t.test('a live connect takes the lowest free ethN, as Docker does', async (t) =>
   const links = async () => (await engine.ok(['exec', 'multi', 'ip', '-o', '-4', 'addr', 'show'])).split('\n')
     .map((line) => /^\d+: (\S+)\s+inet (\S+)/.exec(line)).filter((m) => m && m[1] !== 'lo').map((m) => `${m![1]} ${m![2]}`).sort();
   t.same(await links(), ['eth1 10.91.0.2/24'], 'eth0 went with the bridge');
+  // The bridge gave the default route: it moves to the network the container is still on, as Docker's does.
+  t.match(await engine.ok(['exec', 'multi', 'ip', 'route']), /^default via 10\.91\.0\.1 dev eth1/m, 'the default route moved to second\'s gateway');
+  t.match(await engine.ok(['exec', 'multi', 'ping', '-c', '1', '-W', '5', '10.91.0.1']), /1 packets received/, 'which it reaches');
+  t.match(await engine.ok(['exec', 'multi', 'ping', '-c', '1', '-W', '5', '172.17.0.1']), /1 packets received/, 'and through it, an address off its own subnet');
   await engine.ok(['network', 'connect', 'third', 'multi']);
   t.same(await links(), ['eth0 10.92.0.2/24', 'eth1 10.91.0.2/24'], 'the third network takes eth0, the lowest free name');
   await engine.ok(['network', 'connect', 'bridge', 'multi']);

@@ -1,0 +1,139 @@
+/**
+ * The NATS handshake against a real nats-server: the embedded server's generated config holds
+ * a silent connection past nats-server's default TLS and auth timers, and a client whose
+ * handshake the server cut (its TLS timer ran out: on a loaded machine, a slow client) makes
+ * the connection again, a bounded number of times, and never after a wrong credential.
+ *
+ * A proxy in front of the server holds back everything a client sends on its first
+ * connections, so the server, not the test, cuts them.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import t, { type Test } from 'tap';
+import { connectNats } from '../../nats/server/connect.js';
+import { ensureEmbeddedNats, type NatsInfo } from '../../nats/server/embedded.js';
+import { CONNECT_ATTEMPTS } from '../../nats/server/handshake.js';
+import { ensureServerCertificate } from '../../nats/server/serverCertificate.js';
+import { Layout } from '../../runtime/layout.js';
+import { isAlive } from '../../runtime/processes.js';
+import { gateFile, requiresNats } from '../helpers/gates.js';
+import { untilListening } from '../helpers/nats.js';
+
+gateFile(requiresNats());
+
+async function tempDir(t: Test, prefix: string): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function endProcess(pid: number): Promise<void> {
+  if (!isAlive(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 400 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+}
+
+/** A silent TCP connection to `port`: resolves when the server closes it. */
+function silentConnection(port: number): { closed: Promise<void>; isOpen: () => boolean; destroy: () => void } {
+  const socket = net.connect(port, '127.0.0.1');
+  let open = true;
+  const closed = new Promise<void>((resolve) => socket.once('close', () => { open = false; resolve(); }));
+  socket.on('error', () => {});
+  socket.on('data', () => {});
+  return { closed, isOpen: () => open, destroy: () => socket.destroy() };
+}
+
+/**
+ * A TCP proxy to `upstream` that forwards nothing a client sends on its first `held`
+ * connections (the server's answers pass, and its close); the count of connections it took.
+ */
+async function holdingProxy(t: Test, upstream: number, held: number): Promise<{ port: number; connections: () => number }> {
+  let accepted = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    accepted++;
+    const hold = accepted <= held;
+    const target = net.connect(upstream, '127.0.0.1');
+    for (const socket of [client, target]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.once('close', () => { sockets.delete(socket); client.destroy(); target.destroy(); });
+    }
+    target.pipe(client);
+    if (!hold) client.pipe(target);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { port: (server.address() as net.AddressInfo).port, connections: () => accepted };
+}
+
+/** nats-server with TLS and a token, and short timers: 1 s to the TLS upgrade, 2 s to CONNECT. */
+async function shortTimerServer(t: Test): Promise<{ port: number; token: string; certificate: string }> {
+  const dir = await tempDir(t, 'berth-handshake-');
+  const certificate = await ensureServerCertificate(dir);
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  const token = 'handshake-test-token';
+  const config = path.join(dir, 'nats.conf');
+  await fs.writeFile(config, [
+    `listen: "127.0.0.1:${port}"`,
+    `authorization { token: "${token}", timeout: 2 }`,
+    `tls { cert_file: "${certificate.certFile}", key_file: "${certificate.keyFile}", timeout: 1 }`,
+  ].join('\n'));
+  const child = spawn('nats-server', ['-c', config], { stdio: 'ignore' });
+  t.teardown(() => endProcess(child.pid!));
+  await untilListening(port);
+  return { port, token, certificate: certificate.pem };
+}
+
+t.test('the embedded server waits past nats-server\'s default handshake timers, then closes', async (t) => {
+  const dir = await tempDir(t, 'berth-handshake-');
+  const layout = new Layout(path.join(dir, 'root'), path.join(dir, 'run'));
+  let info: NatsInfo | undefined;
+  t.teardown(() => info && endProcess(info.pid));
+  info = await ensureEmbeddedNats(layout);
+  const port = Number(new URL(info.url).port);
+  const silent = silentConnection(port);
+  // nats-server 2.9.10's defaults close it at 2 s (no TLS upgrade) and 3 s (no CONNECT).
+  await new Promise((resolve) => setTimeout(resolve, 3500));
+  t.ok(silent.isOpen(), 'a connection silent for 3.5 s is still open');
+  await Promise.race([silent.closed, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+  t.notOk(silent.isOpen(), 'and the server closes it in the end');
+  silent.destroy();
+  const nc = await connectNats({ url: info.url, token: info.token, pinnedCertificate: info.certificate }, 'handshake-test', { reconnect: false });
+  t.ok(nc.info?.tls_required, 'a client connects over TLS');
+  await nc.close();
+});
+
+t.test('a handshake the server cut is made again', async (t) => {
+  const server = await shortTimerServer(t);
+  const proxy = await holdingProxy(t, server.port, 1);
+  const nc = await connectNats({ url: `nats://127.0.0.1:${proxy.port}`, token: server.token, pinnedCertificate: server.certificate }, 'handshake-test', { reconnect: false });
+  t.ok(nc.info, 'connected');
+  t.equal(proxy.connections(), 2, 'on the second connection');
+  await nc.close();
+});
+
+t.test('a connection cut every time is given up after CONNECT_ATTEMPTS', async (t) => {
+  const server = await shortTimerServer(t);
+  const proxy = await holdingProxy(t, server.port, Infinity);
+  await t.rejects(connectNats({ url: `nats://127.0.0.1:${proxy.port}`, token: server.token, pinnedCertificate: server.certificate }, 'handshake-test', { reconnect: false }),
+    /cannot connect to NATS at nats:\/\/127\.0\.0\.1:\d+: /);
+  t.equal(proxy.connections(), CONNECT_ATTEMPTS);
+});
+
+t.test('a wrong token is not tried again', async (t) => {
+  const server = await shortTimerServer(t);
+  const proxy = await holdingProxy(t, server.port, 0);
+  await t.rejects(connectNats({ url: `nats://127.0.0.1:${proxy.port}`, token: 'wrong', pinnedCertificate: server.certificate }, 'handshake-test', { reconnect: false }),
+    /cannot connect to NATS.*Authorization Violation/i);
+  t.equal(proxy.connections(), 1);
+});
