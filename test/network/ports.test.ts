@@ -126,7 +126,7 @@ t.test('published ports', async (t) => {
   t.match(await connect(inner, '127.0.0.1', dockerPort), /hello docker/, 'docker run --expose -P');
   t.equal(await dockerOk(engine, ['inspect', '-f', '{{json .Config.ExposedPorts}}', 'dockerexpose']), '{"82/tcp":{}}\n');
   await dockerOk(engine, ['rm', '-f', 'dockerexpose']);
-  await engine.ok(['create', '--name', 'noexpose', '--network', 'none', '--expose', '83', 'busybox']);
+  await engine.ok(['create', '--name', 'noexpose', '--network', 'none', '--expose', '83', 'busybox', 'true']);
   t.same((await engine.inspect('noexpose')).Config.ExposedPorts, { '83/tcp': {} }, 'recorded without a network too');
   await engine.ok(['rm', 'noexpose']);
 
