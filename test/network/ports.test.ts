@@ -126,6 +126,12 @@ t.test('published ports', async (t) => {
   t.match(await connect(inner, '127.0.0.1', dockerPort), /hello docker/, 'docker run --expose -P');
   t.equal(await dockerOk(engine, ['inspect', '-f', '{{json .Config.ExposedPorts}}', 'dockerexpose']), '{"82/tcp":{}}\n');
   await dockerOk(engine, ['rm', '-f', 'dockerexpose']);
+  // Exposed, not published: listed by ps (berth's and the docker CLI's, from the API list), null in inspect.
+  await engine.ok(['run', '-d', '--name', 'unpublished', '--expose', '83-84', 'busybox', 'sleep', '600']);
+  t.equal(await engine.ok(['ps', '--filter', 'name=unpublished', '--format', '{{.Ports}}']), '83-84/tcp\n');
+  t.equal(await dockerOk(engine, ['ps', '--filter', 'name=unpublished', '--format', '{{.Ports}}']), '83-84/tcp\n');
+  t.same((await engine.inspect('unpublished')).NetworkSettings.Ports, { '83/tcp': null, '84/tcp': null });
+  await engine.ok(['rm', '-f', 'unpublished']);
   await engine.ok(['create', '--name', 'noexpose', '--network', 'none', '--expose', '83', 'busybox', 'true']);
   t.same((await engine.inspect('noexpose')).Config.ExposedPorts, { '83/tcp': {} }, 'recorded without a network too');
   await engine.ok(['rm', 'noexpose']);
