@@ -63,5 +63,6 @@ export function imageView(state: ImageState): ImageView {
     history: record.history,
     repoDigests: record.repoDigests,
     author: record.author,
+    parent: record.parent,
   };
 }

@@ -46,6 +46,8 @@ t.test('PortBindings and PublishAllPorts are what -p and -P asked', async (t) =>
     { containerPort: 53, protocol: 'udp', hostIp: '', hostPort: '' },
   ]);
   t.equal(options.networking?.publishAll, true);
+  t.same(createOptionsFromBody({ Image: 'busybox', ExposedPorts: { '80/tcp': {}, '53/udp': {}, '8080': {} } }, undefined).expose, ['8080/tcp', '80/tcp', '53/udp'], 'Config.ExposedPorts is --expose (integer-like keys first)');
+  t.throws(() => createOptionsFromBody({ Image: 'busybox', ExposedPorts: { '80/sctp': {} } }, undefined), { name: 'ValidationError', message: 'invalid proto: sctp' });
   t.throws(() => createOptionsFromBody({ Image: 'busybox', HostConfig: { PortBindings: { '80/tcp': [{ HostPort: 'x' }] } } }, undefined), { name: 'ValidationError', message: /invalid hostPort: x/ });
 });
 

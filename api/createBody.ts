@@ -9,7 +9,7 @@ import { checkBody } from './http.js';
 import type { CreateOptions } from '../client/createOptions.js';
 import { parseMountFlags, parseVolumesFrom } from '../client/mounts.js';
 import type { NetworkingSpec } from '../events/networking.js';
-import { parsePublishFlags, publishSpec } from '../client/ports.js';
+import { parseExposeFlags, parsePublishFlags, publishSpec } from '../client/ports.js';
 import type { Resources, SecurityOptions } from '../events/hostConfig.js';
 
 const strings = z.array(z.string()).nullish();
@@ -73,6 +73,8 @@ export const CreateBody = z.object({
   Tty: z.boolean().nullish(),
   StopSignal: z.string().nullish(),
   Volumes: z.record(z.string(), z.unknown()).nullish(),
+  /** {"80/tcp": {}}: what `--expose` asks. */
+  ExposedPorts: z.record(z.string(), z.unknown()).nullish(),
   Healthcheck: z.object({
     Test: strings, Interval: int, Timeout: int, StartPeriod: int, Retries: int,
   }).nullish(),
@@ -221,6 +223,7 @@ export function createOptionsFromBody(raw: unknown, name: string | undefined): C
     ...(host.UsernsMode ? { usernsMode: host.UsernsMode } : {}),
     constraints: [],
     networking: networking(body),
+    expose: parseExposeFlags(Object.keys(body.ExposedPorts ?? {})),
   };
 }
 

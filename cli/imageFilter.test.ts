@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { ImageView } from '../events/requests.js';
 import { globMatch, imageFilter, type ImageRow } from './imageFilter.js';
+import { listedImages } from '../client/views/intermediate.js';
 
 const view = (id: string, tags: string[], created: string, labels: Record<string, string> = {}): ImageView => ({
   id: id.padEnd(64, '0'), host: 'h', tags, size: 1, created, diffIds: [], env: [], cmd: [], entrypoint: [], workingDir: '', labels,
@@ -30,4 +31,15 @@ t.test('images filters', async (t) => {
   t.throws(() => imageFilter(['color=red']), /invalid filter 'color'/);
   t.equal(globMatch('a?c', 'abc'), true);
   t.equal(globMatch('a.c', 'abc'), false, 'a dot is a dot');
+});
+
+t.test('intermediate images: hidden without -a, and never dangling=true (Docker\'s heads)', async (t) => {
+  const step = view('dd', [], '2026-04-01T00:00:00Z');
+  const final = { ...view('ee', ['app:1'], '2026-04-02T00:00:00Z'), parent: step.id };
+  const all = [...everything, step, final];
+  t.same(listedImages(all, false).map((v) => v.id.slice(0, 2)), ['aa', 'bb', 'cc', 'ee'], 'the untagged parent hidden; an untagged head shown');
+  t.same(listedImages(all, true).map((v) => v.id.slice(0, 2)), ['aa', 'bb', 'cc', 'dd', 'ee']);
+  const stepRow: ImageRow = { view: step, repository: '<none>', tag: '<none>' };
+  t.equal(imageFilter(['dangling=true'])(stepRow, all), false);
+  t.equal(imageFilter(['dangling=true'])(stepRow, everything), true, 'no child: dangling');
 });

@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError } from '../events/errors.js';
 import type { ImageView } from '../events/requests.js';
 import { normalizeReference } from '../runtime/images/reference.js';
 import { combineFilters } from '../client/views/filters.js';
+import { isIntermediate, parentIds } from '../client/views/intermediate.js';
 
 /** One row of `images`: an image under one of its tags (or none). */
 export interface ImageRow {
@@ -34,7 +35,8 @@ export function imageFilter(filters: string[]): Test {
     switch (key) {
       case 'dangling':
         if (value !== 'true' && value !== 'false') throw new ValidationError(`invalid filter 'dangling=${value}': use true or false`);
-        return (row) => (row.view.tags.length === 0) === (value === 'true');
+        // dangling=true: untagged images no other was made from, even with -a (Docker's image heads).
+        return value === 'true' ? (row, everything) => !isIntermediate(row.view, parentIds(everything)) && row.view.tags.length === 0 : (row) => row.view.tags.length > 0;
       case 'reference':
         return (row) => row.repository !== '<none>' && (globMatch(value, row.repository) || globMatch(value, `${row.repository}:${row.tag}`));
       case 'label': {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../events/errors.js';
 import type { NetworkingSpec } from '../events/networking.js';
-import { parsePublishFlags } from '../client/ports.js';
+import { parseExposeFlags, parsePublishFlags } from '../client/ports.js';
 import { collect } from './verbs/verb.js';
 
 export interface NetworkFlags {
@@ -15,6 +15,7 @@ export interface NetworkFlags {
   dnsOption?: string[];
   publish?: string[];
   publishAll?: boolean;
+  expose?: string[];
 }
 
 export function addNetworkOptions(cmd: Command): Command {
@@ -26,7 +27,8 @@ export function addNetworkOptions(cmd: Command): Command {
     .option('--dns-search <domain>', 'a search domain (repeatable)', collect, [])
     .option('--dns-option <option>', 'a resolv.conf option (repeatable)', collect, [])
     .option('-p, --publish <[ip:][host:]port[/proto]>', 'publish a container port on the host (repeatable; ranges: 8000-8010:80-90)', collect, [])
-    .option('-P, --publish-all', "publish every port the image exposes, each on a free host port");
+    .option('-P, --publish-all', 'publish every exposed port (EXPOSE, --expose), each on a free host port')
+    .option('--expose <port[/proto]>', 'expose a port or a range of ports (repeatable)', collect, []);
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -34,7 +36,12 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const HOST_GATEWAY = 'host-gateway';
 
 /** The networking of a create spec; none and host stay security options (cli/hostConfigFlags.ts). */
-export function parseNetworkFlags(flags: NetworkFlags): { networking?: NetworkingSpec } {
+export function parseNetworkFlags(flags: NetworkFlags): { networking?: NetworkingSpec; expose?: string[] } {
+  const expose = parseExposeFlags(flags.expose ?? []);
+  return { ...networkingOf(flags), ...(expose.length ? { expose } : {}) };
+}
+
+function networkingOf(flags: NetworkFlags): { networking?: NetworkingSpec } {
   const network = flags.network === 'none' || flags.network === 'host' ? undefined : flags.network;
   if (network === '') throw new ValidationError('invalid --network "": give a network name, bridge, none, host or container:NAME');
   for (const entry of flags.addHost ?? []) {

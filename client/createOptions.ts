@@ -65,6 +65,8 @@ export interface CreateOptions {
   constraints: PlacementConstraint[];
   /** --network and the flags that go with it: networks, addresses, aliases, names and resolvers. */
   networking?: NetworkingSpec;
+  /** Config.ExposedPorts (--expose, parsed: client/ports.ts): exposed besides the image's. */
+  expose?: string[];
   /** HostConfig.UsernsMode: 'host' opts out of the daemon's --userns-remap. */
   usernsMode?: 'host' | '';
 }
@@ -110,6 +112,7 @@ export function buildCreateRequest(options: CreateOptions): CreateSpec {
     ...(options.stopSignal !== undefined ? { stopSignal: options.stopSignal } : {}),
     ...(options.constraints.length ? { constraints: options.constraints } : {}),
     ...(options.networking ? { networking: options.networking } : {}),
+    ...(options.expose?.length ? { expose: options.expose } : {}),
     ...(options.usernsMode !== undefined ? { usernsMode: options.usernsMode } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parsePublish, parsePublishFlags } from './ports.js';
+import { parseExpose, parseExposeFlags, parsePublish, parsePublishFlags } from './ports.js';
 
 const one = (containerPort: number, hostPort = '', hostIp = '', protocol = 'tcp') => ({ containerPort, protocol, hostIp, hostPort });
 
@@ -42,4 +42,18 @@ t.test("Docker's messages for bad specs", async (t) => {
 
 t.test('several flags', async (t) => {
   t.same(parsePublishFlags(['80', '8080:80', '8080:80', '53/udp']), [one(80), one(80, '8080'), one(53, '', '', 'udp')], 'the same mapping twice counts once');
+});
+
+t.test('--expose as Docker reads it', async (t) => {
+  t.same(parseExpose('80'), ['80/tcp']);
+  t.same(parseExpose('53/UDP'), ['53/udp']);
+  t.same(parseExpose('7000-7002/udp'), ['7000/udp', '7001/udp', '7002/udp'], 'a range, expanded');
+  t.same(parseExposeFlags(['80', '80/tcp', '81-82', '82']), ['80/tcp', '81/tcp', '82/tcp'], 'each port once, in order');
+  const bad = (spec: string, message: string) => t.throws(() => parseExpose(spec), { name: 'ValidationError', message }, spec);
+  bad('8080:80', 'invalid port format for --expose: 8080:80');
+  bad('abc', 'invalid range format for --expose: abc');
+  bad('0', 'invalid range format for --expose: 0');
+  bad('90-80', 'invalid range format for --expose: 90-80');
+  bad('70000', 'invalid range format for --expose: 70000');
+  bad('80/sctp', 'invalid proto: sctp');
 });

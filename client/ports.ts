@@ -61,6 +61,25 @@ export function parsePublish(raw: string): PortRequest[] {
   return requests;
 }
 
+/**
+ * One --expose value (`PORT[/PROTO]`, PORT a number or a range) as the ports it exposes,
+ * '80/tcp' (Docker's runconfig: a ':' is refused, a range is expanded).
+ */
+export function parseExpose(raw: string): string[] {
+  if (raw.includes(':')) throw new ValidationError(`invalid port format for --expose: ${raw}`);
+  const [portText, protoText] = raw.split('/', 2);
+  const protocol = protoText === undefined || protoText === '' ? 'tcp' : protoText.toLowerCase();
+  const range = parseRange(portText, false);
+  if (!range) throw new ValidationError(`invalid range format for --expose: ${raw}`);
+  if (!PROTOCOLS.includes(protocol)) throw new ValidationError(`invalid proto: ${protocol}`);
+  return Array.from({ length: range[1] - range[0] + 1 }, (_, i) => `${range[0] + i}/${protocol}`);
+}
+
+/** Every --expose value, in order, each port once. */
+export function parseExposeFlags(values: string[]): string[] {
+  return [...new Set(values.flatMap(parseExpose))];
+}
+
 /** Every -p value, in order; a container port given twice with the same host side counts once. */
 export function parsePublishFlags(values: string[]): PortRequest[] {
   const seen = new Set<string>();

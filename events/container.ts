@@ -5,6 +5,7 @@ import { eventSchema } from './envelope.js';
 import { MountSpec } from './mount.js';
 import { Sealed } from './sealed.js';
 import { Networking } from './networking.js';
+import { ExposedPort } from './ports.js';
 import { LogConfig, Resources, SecurityOptions } from './hostConfig.js';
 import { containerRuntimeCommands, containerRuntimeEvents } from './containerRuntime.js';
 import { HealthConfig, healthCommands, healthEvents } from './health.js';
@@ -74,6 +75,11 @@ export const ContainerConfig = z.object({
   constraints: z.array(PlacementConstraint).optional(),
   /** Networks or another container's netns (events/networking.ts); absent: security.network alone. */
   networking: Networking.optional(),
+  /**
+   * Config.ExposedPorts: the image's EXPOSE, --expose and the -p container ports, as Docker
+   * merges them ('80/tcp'); absent: none (or an event written before they were recorded).
+   */
+  exposedPorts: z.array(ExposedPort).optional(),
   /** --userns-remap: the container's user namespace (events/userNamespace.ts); absent: the host's. */
   userns: UserNamespace.optional(),
 });

@@ -53,6 +53,11 @@ export const ImageRecord = z.object({
   history: z.array(HistoryEntry).optional(),
   /** Who made it (`commit -a`). */
   author: z.string().optional(),
+  /**
+   * The id of the image it was made from (Docker's Parent): a build step's image, or the one
+   * the build's next step or final image was made on. `images` hides untagged parents without -a.
+   */
+  parent: z.string().optional(),
   /** The stored blob of each layer (compressed or not), lowest first: what save and push send. */
   layerBlobs: z.array(Digest).optional(),
   /** name@sha256:<manifest digest>, for images that came from a registry. */

@@ -4,6 +4,13 @@ import { z } from 'zod';
 export const PortProtocol = z.enum(['tcp', 'udp']);
 export type PortProtocol = z.infer<typeof PortProtocol>;
 
+/** An exposed port as Docker keys it: '80/tcp' (Config.ExposedPorts, --expose, EXPOSE). */
+export const ExposedPort = z.string().refine((text) => {
+  const match = /^(\d{1,5})\/(tcp|udp)$/.exec(text);
+  return match !== null && Number(match[1]) >= 1 && Number(match[1]) <= 65535;
+}, { message: "an exposed port is PORT/tcp or PORT/udp, PORT 1-65535" });
+export type ExposedPort = z.infer<typeof ExposedPort>;
+
 /** One `-p` mapping as asked (client/ports.ts parses it). */
 export const PortRequest = z.object({
   containerPort: z.number().int().min(1).max(65535),

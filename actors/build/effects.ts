@@ -25,8 +25,8 @@ export interface BuildEffects {
   /** Stages a COPY or ADD from the context or from layers, over `diffIds`. */
   stageCopy(from: 'context' | { diffIds: string[] }, diffIds: string[], work: CopyWork): Promise<{ dir: string; digest: string }>;
   storeLayer(diffIds: string[], dir: string): Promise<StoredLayer | null>;
-  /** Writes the config and records it as an (untagged) image. */
-  admit(blob: ConfigBlob, size: number, layerBlobs: string[] | undefined, step: string): Promise<BuiltImage>;
+  /** Writes the config and records it as an (untagged) image made from `parent` (null: from scratch). */
+  admit(blob: ConfigBlob, size: number, layerBlobs: string[] | undefined, step: string, parent: string | null): Promise<BuiltImage>;
   /** Moves each tag to the image. */
   tag(id: string, tags: string[]): Promise<void>;
   cacheGet(key: string): Promise<string | undefined>;

@@ -151,7 +151,7 @@ export class BuildExecutor {
     const state = addLayer(built.state, layer?.diffId ?? null, work.createdBy, new Date().toISOString());
     const layerBlobs = built.layerBlobs && layer ? [...built.layerBlobs, layer.diffId] : built.layerBlobs;
     const size = built.size + (layer?.size ?? 0);
-    const image = await this.effects.admit(state.blob, size, layerBlobs, 'step');
+    const image = await this.effects.admit(state.blob, size, layerBlobs, 'step', built.imageId);
     await this.effects.cachePut(key, image.id);
     return { state, imageId: image.id, size, layerBlobs };
   }
@@ -175,7 +175,7 @@ export class BuildExecutor {
       const hit = await this.cached(key);
       if (hit) return hit;
     }
-    const image = await this.effects.admit(blob, target.size, target.layerBlobs, 'image');
+    const image = await this.effects.admit(blob, target.size, target.layerBlobs, 'image', target.imageId);
     await this.effects.cachePut(key, image.id);
     return image;
   }

@@ -112,8 +112,8 @@ export class HostBuildEffects implements BuildEffects {
     return this.host.worker.builds.storeLayer(diffIds, dir);
   }
 
-  async admit(blob: ConfigBlob, size: number, layerBlobs: string[] | undefined, step: string): Promise<BuiltImage> {
-    const record = await this.host.worker.builds.writeImage(blob, size, layerBlobs);
+  async admit(blob: ConfigBlob, size: number, layerBlobs: string[] | undefined, step: string, parent: string | null): Promise<BuiltImage> {
+    const record = { ...await this.host.worker.builds.writeImage(blob, size, layerBlobs), ...(parent ? { parent } : {}) };
     const known = liveImages(this.host).find((i) => i.id === record.configDigest.slice(7));
     if (known) return { id: known.id, record: known.state.record!, blob };
     const image = await admitImage(this.host, 'Commit', record, this.ctx, `build.${this.steps++}.${step}`);

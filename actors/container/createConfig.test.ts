@@ -36,3 +36,12 @@ t.test('given no --pids-limit, when the config is made, then podman\'s default 2
   t.equal(DEFAULT_PIDS_LIMIT, 2048);
   t.equal(containerConfig({ ...spec, pidsLimit: 10 }, image, 'b'.repeat(64), 'x', none).pidsLimit, 10);
 });
+
+t.test("given an image that exposes 80, when --expose and -p add ports, then Config.ExposedPorts has them all; with none, it is absent", async (t) => {
+  const image = { id: 'a'.repeat(64), record: { env: [], cmd: ['sh'], entrypoint: [], workingDir: '', exposedPorts: ['80/tcp'] } as unknown as ImageRecord };
+  const spec = { imageRef: 'x', cmd: [], env: [], labels: {}, autoRemove: false } as unknown as CreateSpec;
+  const none = () => ({});
+  const ports = [{ containerPort: 443, protocol: 'tcp' as const, hostIp: '', hostPort: '' }];
+  t.same(containerConfig({ ...spec, expose: ['53/udp'], networking: { aliases: [], extraHosts: [], dns: [], dnsSearch: [], dnsOptions: [], ports } }, image, 'b'.repeat(64), 'x', none).exposedPorts, ['53/udp', '80/tcp', '443/tcp']);
+  t.notOk('exposedPorts' in containerConfig(spec, { ...image, record: { ...image.record, exposedPorts: [] } }, 'b'.repeat(64), 'x', none));
+});

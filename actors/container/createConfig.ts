@@ -8,6 +8,8 @@ import type { CreateSpec } from '../../events/requests.js';
 import { parseSignal } from '../../runtime/signals.js';
 import type { Sealed } from '../../events/sealed.js';
 import { healthConfig } from './health.js';
+import type { ExposedPort } from '../../events/ports.js';
+import { exposedPorts } from '../network/ports.js';
 
 /**
  * The argv and entrypoint: --entrypoint replaces the image's and drops its Cmd too; a Cmd
@@ -39,6 +41,11 @@ export function stopSignalOf(signal: string | undefined): { stopSignal?: string 
   }
 }
 
+/** Config.ExposedPorts of a new container: the image's EXPOSE, --expose and -p (actors/network/ports.ts). */
+export function exposedPortsOf(spec: Pick<CreateSpec, 'expose' | 'networking'>, image: Pick<ImageRecord, 'exposedPorts'>): ExposedPort[] {
+  return exposedPorts(image.exposedPorts ?? [], spec.expose ?? [], spec.networking?.ports ?? []);
+}
+
 /**
  * The config of a new container `id` named `name`, from the spec and the image (`imageId`, its
  * record). The image's env is recorded in the clear; the user's entries only as `seal` makes
@@ -46,6 +53,7 @@ export function stopSignalOf(signal: string | undefined): { stopSignal?: string 
  */
 export function containerConfig(spec: CreateSpec, image: { id: string; record: ImageRecord }, id: string, name: string, seal: (entries: string[]) => { sealedEnv?: Sealed }): ContainerConfig {
   const { record } = image;
+  const exposed = exposedPortsOf(spec, record);
   return {
     name,
     image: image.id,
@@ -70,5 +78,6 @@ export function containerConfig(spec: CreateSpec, image: { id: string; record: I
     ...(spec.init ? { init: true } : {}),
     ...stopSignalOf(spec.stopSignal ?? record.stopSignal),
     ...(spec.constraints?.length ? { constraints: spec.constraints } : {}),
+    ...(exposed.length ? { exposedPorts: exposed } : {}),
   };
 }

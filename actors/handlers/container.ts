@@ -11,7 +11,7 @@ import { parseSignal } from '../../runtime/signals.js';
 import type { ContainerEntity, Host } from '../host.js';
 import { generateName } from '../name/generateName.js';
 import { createContainer } from '../container/create.js';
-import { containerConfig } from '../container/createConfig.js';
+import { containerConfig, exposedPortsOf } from '../container/createConfig.js';
 import { renameContainer } from '../container/rename.js';
 import { startWasInterrupted } from '../container/reconcile.js';
 import { chainIdsOf, liveContainers, liveImages, resolveContainer, resolveImage } from '../resolve.js';
@@ -160,7 +160,7 @@ export class ContainerHandler {
     const record = image.state.record!;
     const id = spec.id ?? randomBytes(32).toString('hex');
     const meta = { id: `${ctx.id}.create`, correlation: ctx.id };
-    const networking = await reservePorts(host, id, spec, resolveNetworking(host, spec), record.exposedPorts ?? []);
+    const networking = await reservePorts(host, id, spec, resolveNetworking(host, spec), exposedPortsOf(spec, record));
     try {
       return await this.createNamed(spec, ctx, { id, record, imageId: image.id, networking, meta });
     } finally {

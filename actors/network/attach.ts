@@ -6,6 +6,7 @@
  */
 import { ValidationError } from '../../events/errors.js';
 import type { Networking } from '../../events/networking.js';
+import type { ExposedPort } from '../../events/ports.js';
 import type { CreateSpec } from '../../events/requests.js';
 import type { Host } from '../host.js';
 import { resolveContainer } from '../resolve.js';
@@ -39,10 +40,10 @@ export function networkingWarnings(spec: CreateSpec): string[] {
 }
 
 /**
- * The host ports of a new container's -p and -P (the image's EXPOSE), reserved until
- * `host.networks.publishing.release(id)`; the networking with them recorded.
+ * The host ports of a new container's -p and -P (its exposed ports: exposedPorts), reserved
+ * until `host.networks.publishing.release(id)`; the networking with them recorded.
  */
-export async function reservePorts(host: Host, id: string, spec: CreateSpec, networking: Networking | undefined, exposed: string[]): Promise<Networking | undefined> {
+export async function reservePorts(host: Host, id: string, spec: CreateSpec, networking: Networking | undefined, exposed: ExposedPort[]): Promise<Networking | undefined> {
   const requests = spec.networking?.ports ?? [];
   const publishAll = spec.networking?.publishAll ?? false;
   if (!networking || networking.mode !== 'networks' || (requests.length === 0 && !publishAll)) return networking;

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { PortRequest } from '../../events/ports.js';
-import { clashes, decidePorts, exposedRequests } from './ports.js';
+import { clashes, decidePorts, exposedPorts, exposedRequests } from './ports.js';
 
 const ask = (containerPort: number, hostPort = '', hostIp = '', protocol: 'tcp' | 'udp' = 'tcp'): PortRequest => ({ containerPort, protocol, hostIp, hostPort });
 const held = (hostPort: number, hostIp = '', protocol = 'tcp') => ({ hostPort, hostIp, protocol });
@@ -30,8 +30,8 @@ t.test('conflicts are refused in one line', async (t) => {
   t.same(decide([ask(80, '8080', '10.0.0.1')], [held(8080, '10.0.0.2')]).map((p) => p.hostPort), [8080], 'two distinct addresses share a port');
 });
 
-t.test('-P publishes what the image exposes and was not asked for', async (t) => {
-  t.same(exposedRequests(['80/tcp', '53/udp', '8080', '443/tcp', 'x/tcp', '7/sctp'], [ask(443, '4443')]), [ask(80), ask(53, '', '', 'udp'), ask(8080)]);
+t.test('-P publishes what is exposed and was not asked for', async (t) => {
+  t.same(exposedRequests(['53/udp', '80/tcp', '443/tcp', '8080/tcp'], [ask(443, '4443')]), [ask(53, '', '', 'udp'), ask(80), ask(8080)]);
   const chosen = decide([ask(443, '4443')], [], [], exposedRequests(['80/tcp'], [ask(443, '4443')]));
   t.same(chosen[1], { containerPort: 80, protocol: 'tcp', hostIp: '', hostPort: 40000, requested: '', exposed: true });
 });
@@ -40,4 +40,10 @@ t.test('clashes', async (t) => {
   t.ok(clashes(held(1), held(1, '127.0.0.1')));
   t.notOk(clashes(held(1, '10.0.0.1'), held(1, '127.0.0.1')));
   t.notOk(clashes(held(1), held(2)));
+});
+
+t.test("Config.ExposedPorts: the image's EXPOSE, --expose and -p merged, as Docker does", async (t) => {
+  t.same(exposedPorts(['8080', '80/tcp', '53/UDP', 'x/tcp', '7/sctp', '0/tcp'], [], []), ['53/udp', '80/tcp', '8080/tcp'], 'normalized; what berth cannot publish left out');
+  t.same(exposedPorts(['80/tcp'], ['80/tcp', '81/udp', '81/tcp'], [ask(443, '4443'), ask(80, '8080')]), ['80/tcp', '81/tcp', '81/udp', '443/tcp'], 'each once, by port then protocol');
+  t.same(exposedPorts([], [], []), []);
 });

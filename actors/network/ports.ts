@@ -5,7 +5,7 @@
  * lowest free port of Docker's ephemeral range; a host range takes its lowest free port.
  */
 import { ConflictError } from '../../events/errors.js';
-import { portKey, type PortRequest, type PublishedPort } from '../../events/ports.js';
+import { ExposedPort, portKey, type PortRequest, type PublishedPort } from '../../events/ports.js';
 
 /** Docker's ephemeral range (its default when /proc gives none): 32768-60999. */
 export const EPHEMERAL_PORTS: readonly [number, number] = [32768, 60999];
@@ -27,15 +27,27 @@ export function hostAddress(port: { hostIp: string; hostPort: number | string })
   return `${port.hostIp || '0.0.0.0'}:${port.hostPort}`;
 }
 
-/** -P's requests: each exposed port ('80/tcp', '53/udp', '8080') not already asked for, on a free port. */
-export function exposedRequests(exposed: string[], requests: PortRequest[]): PortRequest[] {
+/**
+ * A container's Config.ExposedPorts, as Docker merges them: the image's EXPOSE ('80/tcp',
+ * '53/udp', '8080'; what berth cannot publish, such as sctp, left out), then --expose, then the
+ * -p container ports; each once, ordered by port then protocol.
+ */
+export function exposedPorts(image: string[], expose: string[], requests: PortRequest[]): ExposedPort[] {
+  const fromImage = image.flatMap((entry) => {
+    const [port, protocol = 'tcp'] = entry.toLowerCase().split('/');
+    const key = `${port}/${protocol}`;
+    return ExposedPort.safeParse(key).success ? [key] : [];
+  });
+  const all = new Set([...fromImage, ...expose, ...requests.map(portKey)]);
+  return [...all].sort((a, b) => parseInt(a, 10) - parseInt(b, 10) || a.localeCompare(b));
+}
+
+/** -P's requests: each exposed port not already asked for by -p, on a free port. */
+export function exposedRequests(exposed: ExposedPort[], requests: PortRequest[]): PortRequest[] {
   const asked = new Set(requests.map(portKey));
-  return exposed.flatMap((entry) => {
-    const [port, protocol = 'tcp'] = entry.split('/');
-    const request: PortRequest = { containerPort: Number(port), protocol: protocol === 'udp' ? 'udp' : 'tcp', hostIp: '', hostPort: '' };
-    if (!(request.containerPort >= 1 && request.containerPort <= 65535) || !['tcp', 'udp'].includes(protocol) || asked.has(portKey(request))) return [];
-    asked.add(portKey(request));
-    return [request];
+  return exposed.filter((key) => !asked.has(key)).map((key) => {
+    const [port, protocol] = key.split('/');
+    return { containerPort: Number(port), protocol: protocol === 'udp' ? 'udp' : 'tcp', hostIp: '', hostPort: '' };
   });
 }
 

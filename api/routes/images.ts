@@ -11,6 +11,7 @@ import type { ServerResponse } from 'node:http';
 import { followProgress } from '../../client/progressInbox.js';
 import { imageJson } from '../../client/views/inspect.js';
 import { imageSummary } from '../../client/views/summaries.js';
+import { listedImages } from '../../client/views/intermediate.js';
 import { NotFoundError, ValidationError } from '../../events/errors.js';
 import type { Progress } from '../../events/requests.js';
 import type { ApiContext } from '../context.js';
@@ -149,7 +150,8 @@ export const imageRoutes: Route[] = [
       const re = new RegExp(`^(docker\\.io/)?(library/)?${withTag.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
       return re.test(tag);
     };
-    const shown = images
+    // Intermediate images only with all, and never with dangling=true (Docker's image heads).
+    const shown = listedImages(images, queryBool(request.query, 'all') && dangling !== 'true' && dangling !== '1')
       .filter((i) => !references.length || i.tags.some((t) => references.some((r) => matches(t, r))))
       .filter((i) => dangling === undefined || (dangling === 'true' || dangling === '1') === (i.tags.length === 0));
     sendJson(res, 200, shown.map((i) => imageSummary(i, used(i.id))));

@@ -3,13 +3,14 @@ import { splitReference } from '../../runtime/images/reference.js';
 import type { ImageView } from '../../events/requests.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { imageFilter, type ImageRow } from '../imageFilter.js';
+import { listedImages } from '../../client/views/intermediate.js';
 import { humanDuration, humanSize, table } from '../output.js';
 import { formatList } from '../template.js';
 
 export interface ImagesOptions {
   quiet?: boolean;
   format?: string;
-  /** Accepted: there are no intermediate images to show. */
+  /** -a: intermediate images too (client/views/intermediate.ts). */
   all?: boolean;
   digests?: boolean;
   trunc?: boolean;
@@ -24,7 +25,7 @@ export default async function images(reference: string | undefined, opts: Images
   const client = await connectClient(globals);
   try {
     const views = await client.request({ op: 'image.list' });
-    const rows: ImageRow[] = views
+    const rows: ImageRow[] = listedImages(views, opts.all ?? false)
       .flatMap((v) => (v.tags.length ? v.tags : ['<none>:<none>']).map((tag) => ({ view: v, ...splitReference(tag) })))
       .filter((row) => keep(row, views));
     const id = (v: ImageView) => (opts.trunc === false ? `sha256:${v.id}` : v.id.slice(0, 12));

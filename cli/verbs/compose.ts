@@ -31,6 +31,7 @@ export function registerComposeVerbs(program: Command, verb: Verb): void {
     .option('-v, --volumes', 'remove the named volumes and the containers\' anonymous volumes')
     .option('--remove-orphans', 'remove the containers of services not in the files')
     .option('-t, --timeout <seconds>', 'seconds to wait for a stop before killing')
+    .option('--rmi <type>', 'remove the services\' images: local (those built without an image: name) or all')
     .action(verb('composeDown'));
   compose.command('ps').description('List the project\'s containers').argument('[services...]')
     .option('-a, --all', 'stopped containers too')

@@ -4,7 +4,7 @@ import { collect, type Verb } from './verb.js';
 
 export function registerImageVerbs(program: Command, verb: Verb): void {
   const list = (cmd: Command) => cmd.argument('[reference]', 'REPOSITORY[:TAG]: only these').option('-q, --quiet', 'only ids')
-    .option('-a, --all', 'accepted; there are no intermediate images')
+    .option('-a, --all', 'show intermediate images too (untagged build steps)')
     .option('--digests', 'show digests')
     .option('--no-trunc', 'do not truncate ids')
     .option('-f, --filter <key=value>', 'dangling, reference, label, before, since (repeatable)', collect, [])

@@ -9,7 +9,7 @@ import type { Lookup } from './interpolate.js';
 import type { Dependency, Network, Project, Service, ServiceNetwork, ServiceVolume, Volume } from './model.js';
 import type { RawFile, RawService } from './schema.js';
 import { splitShellWords } from './shellWords.js';
-import { parsePortShort, parseSize, parseVolumeShort, resolveHostPath } from './shortSyntax.js';
+import { exposeShort, parsePortShort, parseSize, parseVolumeShort, resolveHostPath } from './shortSyntax.js';
 import { publishSpec } from '../ports.js';
 
 export interface NormalizeContext {
@@ -127,7 +127,7 @@ function service(name: string, raw: RawService, context: NormalizeContext): Serv
     ports: (raw.ports ?? []).flatMap((entry, index) => (typeof entry === 'object'
       ? parsePortShort(publishSpec(entry), `${where}.ports[${index}]`).map((port) => ({ ...port, mode: entry.mode === 'host' ? 'host' as const : 'ingress' as const }))
       : parsePortShort(entry, `${where}.ports[${index}]`))),
-    expose: (raw.expose ?? []).map(String),
+    expose: (raw.expose ?? []).map((entry, index) => exposeShort(entry, `${where}.expose[${index}]`)),
     volumes: volumes(raw, where, context),
     tmpfs: list(raw.tmpfs),
     ...(raw.network_mode !== undefined ? { network_mode: raw.network_mode } : { networks: serviceNetworks(raw) }),

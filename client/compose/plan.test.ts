@@ -2,7 +2,7 @@ import t from 'tap';
 import { configHash, containerLabels, LABEL } from './labels.js';
 import type { Project, Service } from './model.js';
 import { startOrder } from './order.js';
-import { planDown, planUp, type ExistingContainer, type UpOptions } from './plan.js';
+import { downImages, planDown, planUp, type ExistingContainer, type UpOptions } from './plan.js';
 
 function service(name: string, over: Partial<Service> = {}): Service {
   return {
@@ -85,4 +85,14 @@ t.test('down stops dependents first; naming a service brings its dependencies; a
   t.throws(() => planUp(p, { containers: [], networks: [], volumes: [] }, { ...options, services: ['nope'] }), /no such service: nope/);
   const cycle = project([service('a', { depends_on: { b: { condition: 'service_started', restart: false, required: true } } }), service('b', { depends_on: { a: { condition: 'service_started', restart: false, required: true } } })]);
   t.throws(() => startOrder(cycle), /dependency cycle detected: a -> b -> a/);
+});
+
+t.test('down --rmi: local removes the images built under the default name; all every service image, each once', async (t) => {
+  const built = service('api', { image: undefined, build: { context: '/p' } });
+  const named = service('worker', { image: 'team/worker:1', build: { context: '/p' } });
+  const p = project([web, db, built, named]);
+  t.same(downImages(p, 'local'), ['app-api']);
+  t.same(downImages(p, 'all'), ['busybox', 'app-api', 'team/worker:1']);
+  t.same(downImages(p, undefined), []);
+  t.same(planDown(p, [], { volumes: false, removeOrphans: false, images: 'local' }).images, ['app-api']);
 });

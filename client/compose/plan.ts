@@ -10,6 +10,7 @@ import { hasStatusTag } from '../../events/containerStatus.js';
 import { configHash, containerName, LABEL } from './labels.js';
 import type { DependencyCondition, Network, Project, Volume } from './model.js';
 import { startOrder, withDependencies } from './order.js';
+import { serviceImage } from './build.js';
 
 /** A container as the planner sees it (from `container.list`). */
 export interface ExistingContainer {
@@ -118,10 +119,22 @@ export interface DownPlan {
   networks: string[];
   /** With -v: the project's own named volumes. */
   volumes: string[];
+  /** With --rmi: the images to remove, as the services name them (downImages). */
+  images: string[];
+}
+
+/** `down --rmi`'s modes: local, the images built under Compose's default name (no `image:`); all, every service's image. */
+export type RemoveImages = 'local' | 'all';
+
+/** The images `down --rmi` removes (Compose v2): each service's image by its mode, each once. */
+export function downImages(project: Project, mode: RemoveImages | undefined): string[] {
+  if (mode === undefined) return [];
+  const services = Object.values(project.services).filter((service) => mode === 'all' || service.image === undefined);
+  return [...new Set(services.map((service) => serviceImage(project, service)))];
 }
 
 /** What `down` does: containers in reverse start order, then the networks, and with -v the volumes. */
-export function planDown(project: Project, containers: ExistingContainer[], options: { volumes: boolean; removeOrphans: boolean }): DownPlan {
+export function planDown(project: Project, containers: ExistingContainer[], options: { volumes: boolean; removeOrphans: boolean; images?: RemoveImages }): DownPlan {
   const mine = projectContainers(project.name, containers);
   const order = startOrder(project).reverse();
   const rank = (container: ExistingContainer) => order.indexOf(container.labels[LABEL.service] ?? '');
@@ -131,5 +144,6 @@ export function planDown(project: Project, containers: ExistingContainer[], opti
     orphans: options.removeOrphans ? [] : orphans,
     networks: Object.values(project.networks).filter((network) => !network.external).map((network) => network.name),
     volumes: options.volumes ? Object.values(project.volumes).filter((volume) => !volume.external).map((volume) => volume.name) : [],
+    images: downImages(project, options.images),
   };
 }

@@ -7,26 +7,36 @@ import { ComposeParseError } from './errors.js';
 import type { ServicePort, ServiceVolume } from './model.js';
 import { ValidationError } from '../../events/errors.js';
 import type { PortRequest } from '../../events/ports.js';
-import { parsePublish } from '../ports.js';
+import { parseExpose, parsePublish } from '../ports.js';
 
 /**
  * One entry of `ports:` (its short form, or the long one as `publishSpec` spells it) as the
  * long entries it stands for, read by `berth run -p`'s parser so that both take the same values.
  */
 export function parsePortShort(entry: string | number, where: string): ServicePort[] {
-  let requests: PortRequest[];
-  try {
-    requests = parsePublish(String(entry));
-  } catch (error) {
-    if (error instanceof ValidationError) throw new ComposeParseError(`${where}: ${error.message}`, { cause: error });
-    throw error;
-  }
+  const requests: PortRequest[] = atPath(where, () => parsePublish(String(entry)));
   return requests.map((request) => ({
     target: request.containerPort,
     ...(request.hostPort !== '' ? { published: request.hostPort } : {}),
     ...(request.hostIp !== '' ? { host_ip: request.hostIp } : {}),
     protocol: request.protocol, mode: 'ingress',
   }));
+}
+
+/** One entry of `expose:` (`PORT[/PROTO]`, PORT a number or a range), checked by `berth run --expose`'s parser; kept as written. */
+export function exposeShort(entry: string | number, where: string): string {
+  atPath(where, () => parseExpose(String(entry)));
+  return String(entry);
+}
+
+/** `parse()`'s result; its refusal as a compose error naming the path. */
+function atPath<T>(where: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ComposeParseError(`${where}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 const VOLUME_MODES = new Set(['ro', 'rw', 'z', 'Z', 'nocopy', 'private', 'rprivate', 'slave', 'rslave', 'shared', 'rshared', 'cached', 'delegated', 'consistent']);

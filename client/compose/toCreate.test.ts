@@ -70,6 +70,9 @@ t.test('ports: as -p would publish them; none on another container\'s network', 
   t.equal(spec.networking?.network, 'app_default');
   const plain = buildCreateRequest(serviceCreateOptions(project(base), base, { name: 'app-web-1', number: 1 }));
   t.equal(plain.networking?.ports, undefined, 'no ports: none asked');
+  t.equal(plain.expose, undefined, 'no expose: none asked');
+  const exposing = { ...base, expose: ['3000', '4000-4001/udp'] };
+  t.same(buildCreateRequest(serviceCreateOptions(project(exposing), exposing, { name: 'app-web-1', number: 1 })).expose, ['3000/tcp', '4000/udp', '4001/udp'], 'expose: as --expose');
   const host = { ...web, network_mode: 'host', networks: undefined };
   t.equal(buildCreateRequest(serviceCreateOptions(project(host), host, { name: 'n', number: 1 })).networking, undefined, 'discarded on the host\'s network, as Docker does');
   const joined = { ...web, network_mode: 'service:db', networks: undefined };

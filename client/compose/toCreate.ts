@@ -6,7 +6,7 @@ import type { RestartPolicy } from '../../events/container.js';
 import type { MountSpec } from '../../events/mount.js';
 import type { CreateOptions } from '../createOptions.js';
 import { parseTmpfsFlag } from '../mounts.js';
-import { parsePublishFlags, publishSpec } from '../ports.js';
+import { parseExposeFlags, parsePublishFlags, publishSpec } from '../ports.js';
 import { ComposeError } from './errors.js';
 import { serviceImage } from './build.js';
 import { containerLabels } from './labels.js';
@@ -143,5 +143,6 @@ export function serviceCreateOptions(project: Project, service: Service, placeme
       return { key: key.replace(/^node\.labels\./, '').replace(/^node\.hostname$/, 'host'), value };
     }),
     ...net,
+    expose: parseExposeFlags(service.expose),
   };
 }

@@ -55,6 +55,7 @@ export function containerJson(v: ContainerView): object {
       WorkingDir: v.config.workingDir,
       Labels: v.config.labels,
       StopSignal: v.config.stopSignal ?? 'SIGTERM',
+      ...(v.config.exposedPorts?.length ? { ExposedPorts: Object.fromEntries(v.config.exposedPorts.map((port) => [port, {}])) } : {}),
     },
     Mounts: (v.config.mounts ?? []).map((m) => ({
       Type: m.type,
@@ -95,6 +96,7 @@ export function imageJson(v: ImageView): object {
     Id: `sha256:${v.id}`,
     RepoTags: v.tags,
     RepoDigests: v.repoDigests ?? [],
+    Parent: v.parent ? `sha256:${v.parent}` : '',
     Created: v.created,
     Size: v.size,
     Author: v.author ?? '',

@@ -14,11 +14,27 @@ export function livePorts(v: ContainerView): PublishedPort[] {
   return hasStatusTag(v.status, 'process') ? ordered(v.config.networking?.ports ?? []) : [];
 }
 
-/** NetworkSettings.Ports: '80/tcp' → [{HostIp, HostPort}]. */
-export function portsJson(v: ContainerView): Record<string, Array<{ HostIp: string; HostPort: string }>> {
-  const json: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+/** The exposed ports not published, while the container runs ('80/tcp'): Docker lists them too. */
+export function unpublishedPorts(v: ContainerView): string[] {
+  if (!hasStatusTag(v.status, 'process')) return [];
+  const published = new Set(livePorts(v).map(portKey));
+  return (v.config.exposedPorts ?? []).filter((key) => !published.has(key));
+}
+
+/** NetworkSettings.Ports: '80/tcp' → [{HostIp, HostPort}], or null for an exposed port not published. */
+export function portsJson(v: ContainerView): Record<string, Array<{ HostIp: string; HostPort: string }> | null> {
+  const json: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {};
   for (const port of livePorts(v)) (json[portKey(port)] ??= []).push({ HostIp: hostIpOf(port), HostPort: String(port.hostPort) });
+  for (const key of unpublishedPorts(v)) json[key] = null;
   return json;
+}
+
+/** The list's Ports (GET /containers/json): each mapping, and each exposed port not published. */
+export function portSummaries(v: ContainerView): Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }> {
+  return [
+    ...livePorts(v).map((port) => ({ IP: hostIpOf(port), PrivatePort: port.containerPort, PublicPort: port.hostPort, Type: port.protocol })),
+    ...unpublishedPorts(v).map((key) => ({ PrivatePort: parseInt(key, 10), Type: key.split('/')[1] })),
+  ];
 }
 
 /** HostConfig.PortBindings (as asked, -P's left out) and PublishAllPorts. */
@@ -35,7 +51,10 @@ export function portLines(v: ContainerView): string[] {
   return livePorts(v).map((port) => `${portKey(port)} -> ${hostIpOf(port)}:${port.hostPort}`);
 }
 
-/** ps's PORTS: '0.0.0.0:8080->80/tcp', consecutive ports shown as ranges ('0.0.0.0:8000-8002->80-82/tcp'). */
+/**
+ * ps's PORTS: '0.0.0.0:8080->80/tcp', consecutive ports shown as ranges ('0.0.0.0:8000-8002->80-82/tcp'),
+ * then the exposed ports not published ('81/tcp', '7000-7001/udp').
+ */
 export function psPorts(v: ContainerView): string {
   const groups: Array<{ first: PublishedPort; last: PublishedPort }> = [];
   for (const port of livePorts(v)) {
@@ -45,5 +64,15 @@ export function psPorts(v: ContainerView): string {
     else groups.push({ first: port, last: port });
   }
   const range = (a: number, b: number) => (a === b ? String(a) : `${a}-${b}`);
-  return groups.map(({ first, last }) => `${hostIpOf(first)}:${range(first.hostPort, last.hostPort)}->${range(first.containerPort, last.containerPort)}/${first.protocol}`).join(', ');
+  const exposed: Array<{ first: number; last: number; protocol: string }> = [];
+  for (const key of unpublishedPorts(v)) {
+    const [port, protocol] = [parseInt(key, 10), key.split('/')[1]];
+    const group = exposed.find((entry) => entry.protocol === protocol && entry.last + 1 === port);
+    if (group) group.last = port;
+    else exposed.push({ first: port, last: port, protocol });
+  }
+  return [
+    ...groups.map(({ first, last }) => `${hostIpOf(first)}:${range(first.hostPort, last.hostPort)}->${range(first.containerPort, last.containerPort)}/${first.protocol}`),
+    ...exposed.map(({ first, last, protocol }) => `${range(first, last)}/${protocol}`),
+  ].join(', ');
 }

@@ -6,6 +6,7 @@ import type { ContainerView, ImageView } from '../../events/requests.js';
 import { containerJson } from './inspect.js';
 import { networkMode } from './networkSettings.js';
 import { DOCKER_STATUS, statusText } from './ps.js';
+import { portSummaries } from './ports.js';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
@@ -18,7 +19,7 @@ export function containerSummary(v: ContainerView, now = Date.now()): Record<str
     ImageID: `sha256:${v.config.image}`,
     Command: v.config.cmd.join(' '),
     Created: seconds(v.created),
-    Ports: [],
+    Ports: portSummaries(v),
     Labels: v.config.labels,
     State: DOCKER_STATUS[v.status] ?? v.status,
     Status: statusText(v, now),
@@ -33,7 +34,7 @@ export function imageSummary(v: ImageView, containers = -1): Record<string, unkn
   const created = Date.parse(v.created);
   return {
     Id: `sha256:${v.id}`,
-    ParentId: '',
+    ParentId: v.parent ? `sha256:${v.parent}` : '',
     RepoTags: v.tags,
     RepoDigests: v.repoDigests ?? [],
     Created: Number.isNaN(created) ? 0 : seconds(created),

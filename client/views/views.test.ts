@@ -29,6 +29,9 @@ t.test('inspect: a container under Docker\'s names', async (t) => {
   t.equal(json.Image, `sha256:${'b'.repeat(64)}`);
   t.same(json.HostConfig.RestartPolicy, { Name: 'always', MaximumRetryCount: 0 });
   t.equal(json.State.FinishedAt, '0001-01-01T00:00:00Z', 'Docker\'s zero time for a time never reached');
+  t.notOk('ExposedPorts' in json.Config, 'none exposed: no ExposedPorts, as Docker omits it');
+  const exposing = containerJson(view({ config: { ...view().config, exposedPorts: ['53/udp', '80/tcp'] } })) as any;
+  t.same(exposing.Config.ExposedPorts, { '53/udp': {}, '80/tcp': {} });
 });
 
 t.test('ps: a row and its STATUS text', async (t) => {

@@ -4,6 +4,7 @@ import { LogConfig, Resources, SecurityOptions } from '../hostConfig.js';
 import { ContainerConfig, ContainerUpdated, PlacementConstraint, RestartPolicy } from '../container.js';
 import { MountSpec } from '../mount.js';
 import { NetworkingSpec } from '../networking.js';
+import { ExposedPort } from '../ports.js';
 
 /** What `run`/`create` asks for, before the host resolves the image. */
 export const CreateSpec = z.object({
@@ -51,6 +52,8 @@ export const CreateSpec = z.object({
   constraints: z.array(PlacementConstraint).optional(),
   /** --network and the flags that go with it (events/networking.ts). */
   networking: NetworkingSpec.optional(),
+  /** --expose (Config.ExposedPorts): exposed besides the image's EXPOSE, for -P too. */
+  expose: z.array(ExposedPort).optional(),
   /** --userns: 'host' opts out of the daemon's --userns-remap; '' (or absent) takes it. */
   usernsMode: z.enum(['host', '']).optional(),
 });

@@ -17,7 +17,7 @@ export const ImageView = z.object({
   /** What the image config recorded besides (see ImageRecord). */
   ...ImageRecord.pick({
     user: true, labels: true, exposedPorts: true, volumes: true, stopSignal: true, healthcheck: true,
-    architecture: true, os: true, history: true, repoDigests: true, author: true,
+    architecture: true, os: true, history: true, repoDigests: true, author: true, parent: true,
   }).shape,
 });
 export type ImageView = z.infer<typeof ImageView>;

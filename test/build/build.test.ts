@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
+import { dockerOk } from '../helpers/docker.js';
 import { startEngine } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
 
@@ -60,6 +61,17 @@ t.test('RUN writes a file, COPY of files and a dir with .dockerignore, and the i
   t.same(layerEntries(inspected.RootFS.Layers[1]), ['built'], 'the RUN layer holds what the command wrote, nothing of the container\'s set-up');
   t.same(layerEntries(inspected.RootFS.Layers[2]), ['app/', 'app/hello.txt']);
   t.same(layerEntries(inspected.RootFS.Layers[3]), ['app/', 'app/src/', 'app/src/a.txt', 'app/src/keep/', 'app/src/keep/b.txt']);
+
+  // The RUN and COPY steps' images are intermediate: untagged parents, shown only by images -a (as Docker's).
+  const untagged = (listing: string) => listing.split('\n').filter((line) => line.startsWith('<none>'));
+  t.same(untagged(await engine.ok(['images'])), [], 'images hides them');
+  const steps = untagged(await engine.ok(['images', '-a']));
+  t.equal(steps.length, 3, 'images -a shows the RUN and both COPY steps');
+  t.same(untagged(await engine.ok(['images', '-f', 'dangling=true'])), [], 'and they are not dangling');
+  const parent = inspected.Parent.slice('sha256:'.length, 'sha256:'.length + 12);
+  t.ok(steps.some((line) => line.includes(parent)), 'the last step is the image\'s Parent');
+  const dockerIds = async (...args: string[]) => (await dockerOk(engine, ['images', '-q', ...args])).trim().split('\n').length;
+  t.equal(await dockerIds('-a'), await dockerIds() + 3, 'GET /images/json follows all');
 });
 
 t.test('multi-stage with COPY --from, ENV and ARG substitution, WORKDIR and USER, --target, --build-arg, --label, -f, -q', async (t) => {

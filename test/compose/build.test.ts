@@ -87,7 +87,24 @@ services:
   t.equal(noImage.code, 17, 'up stops at the failed build');
   t.equal((await engine.berth(['inspect', 'bld-bad-1'])).code, 1, 'no container made');
 
-  const down = await compose('down');
+  // down --rmi local: the image built under Compose's default name goes, mytool:1 (named by image:) stays.
+  const down = await compose('down', '--rmi', 'local');
   t.equal(down.code, 0, down.stderr);
+  t.match(down.stderr, / Image bld-app {2}Removed/);
   t.equal((await engine.ok(['ps', '-aq'])).trim(), '', 'no container left');
+  t.equal((await engine.berth(['inspect', 'bld-app'])).code, 1, 'bld-app removed');
+  await engine.ok(['inspect', 'mytool:1']);
+  // down --rmi all: every service image; one another container uses stays, as Compose leaves it.
+  await engine.ok(['create', '--name', 'holder', '--network', 'none', 'mytool:1', 'true']);
+  const held = await compose('down', '--rmi', 'all');
+  t.equal(held.code, 0, held.stderr);
+  t.match(held.stderr, / Image mytool:1 {2}Resource is still in use/);
+  await engine.ok(['rm', 'holder']);
+  const all = await compose('down', '--rmi', 'all');
+  t.equal(all.code, 0, all.stderr);
+  t.match(all.stderr, / Image mytool:1 {2}Removed/);
+  t.equal((await engine.berth(['inspect', 'mytool:1'])).code, 1, 'mytool:1 removed');
+  const bad = await compose('down', '--rmi', 'some');
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /invalid value for --rmi: "some"/);
 });

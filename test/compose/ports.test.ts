@@ -2,7 +2,7 @@
  * `berth compose` publishing ports, the engine inside a network namespace the test makes: a
  * busybox httpd service whose ports are given in the short syntax (an address, a range) and the
  * long one, answering on the published ports from the engine's namespace; `compose ps`,
- * `compose port` and `berth port` show the mappings; `down` takes them away. The host's links are checked unchanged.
+ * `compose port` and `berth port` show the mappings; `expose:` is in Config.ExposedPorts; `down` takes them away. The host's links are checked unchanged.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -73,6 +73,7 @@ services:
   t.match(unpublished.stderr, /no port 99\/tcp for container pub-web-1/);
   const inspected = await engine.inspect('pub-web-1');
   t.same(inspected.HostConfig.PortBindings['80/tcp'], [{ HostIp: '127.0.0.1', HostPort: '18080' }]);
+  t.same(Object.keys(inspected.Config.ExposedPorts), ['53/udp', '80/tcp', '81/tcp', '82/tcp', '90/tcp', '91/tcp'], "expose: as --expose, with the ports' targets");
 
   const up2 = await compose('up', '-d');
   t.equal(up2.code, 0, up2.stderr);

@@ -2,7 +2,7 @@
  * Published ports through the real parts: the engine inside a network namespace the test makes
  * (its "host side") and a second namespace as the outside world. TCP on 127.0.0.1, on the
  * namespace's address and from outside; hairpin from containers; a port on 127.0.0.1 that the
- * outside cannot reach even when it sends to 127.0.0.1 itself; UDP; -P; conflicts refused with
+ * outside cannot reach even when it sends to 127.0.0.1 itself; UDP; -P with EXPOSE and --expose; conflicts refused with
  * nothing left behind; stop and start; a daemon SIGKILL with the table gone.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -107,6 +107,34 @@ t.test('published ports', async (t) => {
   t.not(allPort, freePort, 'not a port another container holds');
   t.match(await connect(inner, '127.0.0.1', allPort), /hello all/);
   t.equal((await engine.inspect('all')).HostConfig.PublishAllPorts, true);
+  t.same((await engine.inspect('all')).Config.ExposedPorts, { '80/tcp': {}, '9/udp': {} }, "the image's EXPOSE in Config.ExposedPorts");
+
+  // --expose (ranges too) adds to the image's EXPOSE and -p's ports; -P publishes them all but what -p asked.
+  const exposedServer = ['sh', '-c', 'while true; do echo hello exposed | nc -l -p 81; done'];
+  await engine.ok(['run', '-d', '--name', 'exposed', '--expose', '81', '--expose', '7000-7001/udp', '-p', '8082:80', '-P', 'exposing', ...exposedServer]);
+  const exposedLines = (await engine.ok(['port', 'exposed'])).trim().split('\n').sort();
+  t.same(exposedLines.map((line) => line.replace(/:\d+$/, ':N')), ['7000/udp -> 0.0.0.0:N', '7001/udp -> 0.0.0.0:N', '80/tcp -> 0.0.0.0:N', '81/tcp -> 0.0.0.0:N', '9/udp -> 0.0.0.0:N']);
+  t.ok(exposedLines.includes('80/tcp -> 0.0.0.0:8082'), '-p keeps its port');
+  const port81 = Number(/^81\/tcp -> 0\.0\.0\.0:(\d+)$/m.exec(exposedLines.join('\n'))?.[1]);
+  t.match(await connect(inner, '127.0.0.1', port81), /hello exposed/, 'an --expose port published by -P, reached');
+  const exposedInspect = await engine.inspect('exposed');
+  t.same(exposedInspect.Config.ExposedPorts, { '9/udp': {}, '80/tcp': {}, '81/tcp': {}, '7000/udp': {}, '7001/udp': {} }, 'EXPOSE, --expose and -p merged');
+  t.same(Object.keys(exposedInspect.HostConfig.PortBindings), ['80/tcp'], "-P's ports are not bindings");
+  // The docker CLI's --expose arrives as Config.ExposedPorts.
+  await dockerOk(engine, ['run', '-d', '--name', 'dockerexpose', '--expose', '82', '-P', 'busybox', 'sh', '-c', 'while true; do echo hello docker | nc -l -p 82; done']);
+  const dockerPort = Number((await dockerOk(engine, ['port', 'dockerexpose', '82'])).trim().split(':')[1]);
+  t.match(await connect(inner, '127.0.0.1', dockerPort), /hello docker/, 'docker run --expose -P');
+  t.equal(await dockerOk(engine, ['inspect', '-f', '{{json .Config.ExposedPorts}}', 'dockerexpose']), '{"82/tcp":{}}\n');
+  await dockerOk(engine, ['rm', '-f', 'dockerexpose']);
+  // Exposed, not published: listed by ps (berth's and the docker CLI's, from the API list), null in inspect.
+  await engine.ok(['run', '-d', '--name', 'unpublished', '--expose', '83-84', 'busybox', 'sleep', '600']);
+  t.equal(await engine.ok(['ps', '--filter', 'name=unpublished', '--format', '{{.Ports}}']), '83-84/tcp\n');
+  t.equal(await dockerOk(engine, ['ps', '--filter', 'name=unpublished', '--format', '{{.Ports}}']), '83-84/tcp\n');
+  t.same((await engine.inspect('unpublished')).NetworkSettings.Ports, { '83/tcp': null, '84/tcp': null });
+  await engine.ok(['rm', '-f', 'unpublished']);
+  await engine.ok(['create', '--name', 'noexpose', '--network', 'none', '--expose', '83', 'busybox', 'true']);
+  t.same((await engine.inspect('noexpose')).Config.ExposedPorts, { '83/tcp': {} }, 'recorded without a network too');
+  await engine.ok(['rm', 'noexpose']);
 
   // Conflicts: one line, exit 125, nothing left behind (no container, lease, veth or rule).
   const before = { containers: await engine.ok(['ps', '-aq']), leases: (await engine.ok(['network', 'inspect', 'bridge'])), links: inner.ip('-o', 'link', 'show'), rules: table(inner) };
@@ -124,6 +152,8 @@ t.test('published ports', async (t) => {
   const bad = await engine.berth(['run', '-d', '-p', '80:abc', 'busybox', 'true']);
   t.equal(bad.code, 125);
   t.equal(bad.stderr.trim(), 'berth: invalid containerPort: abc');
+  const badExpose = await engine.berth(['run', '-d', '--expose', '80:81', 'busybox', 'true']);
+  t.same([badExpose.code, badExpose.stderr.trim()], [125, 'berth: invalid port format for --expose: 80:81']);
   t.equal(await engine.ok(['ps', '-aq']), before.containers, 'no container');
   t.equal(await engine.ok(['network', 'inspect', 'bridge']), before.leases, 'no lease');
   t.equal(inner.ip('-o', 'link', 'show'), before.links, 'no veth');
