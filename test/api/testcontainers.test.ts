@@ -56,6 +56,7 @@ t.test('a busybox httpd through testcontainers: wait for a log line, a mapped po
   t.equal(result.hostname.stdout, `${result.id.slice(0, 12)}\n`);
   t.match(result.labels, { suite: 'berth', 'org.testcontainers': 'true' });
   t.equal(result.stopped, result.id);
+  t.equal(result.restarts, 3, 'a container that logs its line at once, restarted and waited for three times');
 
   const ps = await engine.ok(['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Names}} {{.State}}']);
   t.equal(ps, `${result.id} tc-web exited\n`, 'stopped and kept, as berth ps sees it');
@@ -63,6 +64,8 @@ t.test('a busybox httpd through testcontainers: wait for a log line, a mapped po
   t.equal(inspected.State.ExitCode, 0, 'ended by its TERM trap');
   t.equal(inspected.Config.Labels.suite, 'berth');
   t.match(await engine.ok(['logs', 'tc-web']), /^ready\nbye\nready\nbye\n$/, 'two runs, each ended by SIGTERM');
+  const lastReady = (await engine.ok(['logs', '-t', 'tc-web'])).split('\n')[2]!;
+  t.ok(Date.parse(lastReady.split(' ')[0]!) >= Date.parse(inspected.State.StartedAt), `StartedAt ${inspected.State.StartedAt} is no later than its output: ${lastReady}`);
   await engine.ok(['rm', 'tc-web']);
 });
 
