@@ -56,6 +56,8 @@ t.test('a busybox httpd through testcontainers: wait for a log line, a mapped po
   t.equal(result.hostname.stdout, `${result.id.slice(0, 12)}\n`);
   t.match(result.labels, { suite: 'berth', 'org.testcontainers': 'true' });
   t.equal(result.stopped, result.id);
+  t.match(result.committed, /^sha256:[a-f0-9]{64}$/, 'committed');
+  t.same(result.fromCommitted, { output: 'hello testcontainers\n', stdout: 'hello testcontainers\n', stderr: '', exitCode: 0 }, 'its image holds the copied page');
   t.equal(result.restarts, 3, 'a container that logs its line at once, restarted and waited for three times');
 
   const ps = await engine.ok(['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Names}} {{.State}}']);
@@ -67,6 +69,8 @@ t.test('a busybox httpd through testcontainers: wait for a log line, a mapped po
   const lastReady = (await engine.ok(['logs', '-t', 'tc-web'])).split('\n')[2]!;
   t.ok(Date.parse(lastReady.split(' ')[0]!) >= Date.parse(inspected.State.StartedAt), `StartedAt ${inspected.State.StartedAt} is no later than its output: ${lastReady}`);
   await engine.ok(['rm', 'tc-web']);
+  t.equal((await engine.inspect('tc-committed:1')).Id, result.committed, 'berth has the committed image');
+  await engine.ok(['rmi', 'tc-committed:1']);
 });
 
 t.test('a stop removes the container by default', async (t) => {
