@@ -1,9 +1,9 @@
 import t from 'tap';
 import type { AnyEvent } from '../../events/all.js';
-import type { ContainerView, InfoView, StatsView } from '../../events/requests.js';
+import type { ContainerView, ImageView, InfoView, StatsView } from '../../events/requests.js';
 import { eventRecord } from './events.js';
 import { dockerInfo } from './info.js';
-import { containerJson } from './inspect.js';
+import { containerJson, imageJson } from './inspect.js';
 import { psRow, statusText } from './ps.js';
 import { cpuPercent, statsRow } from './stats.js';
 
@@ -29,6 +29,15 @@ t.test('inspect: a container under Docker\'s names', async (t) => {
   t.equal(json.Image, `sha256:${'b'.repeat(64)}`);
   t.same(json.HostConfig.RestartPolicy, { Name: 'always', MaximumRetryCount: 0 });
   t.equal(json.State.FinishedAt, '0001-01-01T00:00:00Z', 'Docker\'s zero time for a time never reached');
+});
+
+t.test('image inspect: Comment is the last history entry\'s, and always there (docker -f {{.Comment}})', async (t) => {
+  const image: ImageView = {
+    id: 'c'.repeat(64), host: 'h1', tags: ['app:1'], size: 1, created: '2026-01-01T00:00:00Z', diffIds: [], env: [], cmd: [], entrypoint: [], workingDir: '',
+    history: [{ created: '2026-01-01T00:00:00Z', createdBy: 'berth import', comment: 'imported' }, { created: '2026-01-02T00:00:00Z', comment: 'made it' }],
+  };
+  t.match(imageJson(image), { Id: `sha256:${'c'.repeat(64)}`, Comment: 'made it' });
+  t.match(imageJson({ ...image, history: undefined }), { Comment: '' });
 });
 
 t.test('ps: a row and its STATUS text', async (t) => {
