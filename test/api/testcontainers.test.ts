@@ -26,6 +26,8 @@ async function testcontainers(args: string[]): Promise<any> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: engine.dir,
+    // Its lock file (testcontainers-node-UID.lock) goes there, and is removed with the engine.
+    TMPDIR: engine.dir,
     DOCKER_HOST: `unix://${dockerSocket(engine)}`,
     // testcontainers looks for the host of mapped ports through the bridge network's gateway
     // when /.dockerenv exists (as on a CI machine in a container), else uses "localhost".
