@@ -91,7 +91,12 @@ export const ContainerStarting = eventSchema(
   /** `byRestartPolicy`: the engine restarts it; a user's start resets the restart count. */
   z.object({ byRestartPolicy: z.boolean().optional() }),
 );
-export const ContainerStarted = eventSchema('container.started', z.object({ pid: z.number().int(), shimPid: z.number().int() }));
+export const ContainerStarted = eventSchema('container.started', z.object({
+  pid: z.number().int(),
+  shimPid: z.number().int(),
+  /** When its process was started (ms since the epoch), before any output; absent: the event's time. */
+  at: z.number().optional(),
+}));
 export const ContainerStartFailed = eventSchema(
   'container.start_failed',
   z.object({ exitCode: z.number().int(), error: z.string() }),
@@ -162,7 +167,8 @@ export const ContainerCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Stop'), timeoutSeconds: z.number().min(0), signal: z.string().optional() }),
   z.object({ type: z.literal('Kill'), signal: z.string() }),
   z.object({ type: z.literal('Remove'), force: z.boolean() }),
-  z.object({ type: z.literal('ReportStarted'), pid: z.number().int(), shimPid: z.number().int() }),
+  /** `at`: when the worker started the process (ms since the epoch), before any of its output. */
+  z.object({ type: z.literal('ReportStarted'), pid: z.number().int(), shimPid: z.number().int(), at: z.number().optional() }),
   z.object({ type: z.literal('ReportStartFailed'), exitCode: z.number().int(), error: z.string() }),
   z.object({
     type: z.literal('ReportExited'),

@@ -42,6 +42,11 @@ import type { NameSettings } from './network/containerFiles.js';
 export interface Started {
   pid: number;
   shimPid: number;
+  /**
+   * When the shim was asked to start it (ms since the epoch), so no output of the process is
+   * older: State.StartedAt, which a `logs --since` (testcontainers' restart) takes as its start.
+   */
+  at?: number;
 }
 
 /** What the kernel has for one container, for reconciliation. */
@@ -116,7 +121,8 @@ export class Worker {
         args = init.args;
         mounts.push(init.mount);
       }
-      return await startShim({
+      const at = Date.now();
+      const started = await startShim({
         id,
         lowerDirs: [...chainIds].reverse().map((chain) => this.layout.layer(hexOf(chain))),
         upperDir: paths.upper,
@@ -141,6 +147,7 @@ export class Worker {
         ...(network?.joinPid !== undefined ? { joinNetns: `/proc/${network.joinPid}/ns/net` } : {}),
         ...(config.userns ? { uidMap: mapText(config.userns.uidMap), gidMap: mapText(config.userns.gidMap) } : {}),
       });
+      return { ...started, at };
     } catch (error) {
       await this.cgroups.remove(cgroupName(id)).catch((removal: Error) => this.cgroupLeft(id, removal));
       if (error instanceof InitError && (error.exitCode === 126 || error.exitCode === 127)) throw new ExecError(error.message, error.exitCode, { cause: error });

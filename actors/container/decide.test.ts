@@ -32,6 +32,15 @@ t.test('create, start, run, die: the happy path', async (t) => {
   t.equal(exited.pid, null);
 });
 
+t.test("StartedAt is when the worker started the process, before any output, not when the event was recorded", async (t) => {
+  const drafts = decideContainer(given(created, starting), { type: 'ReportStarted', pid: 42, shimPid: 41, at: 500 });
+  t.same(drafts, [{ type: 'container.started', data: { pid: 42, shimPid: 41, at: 500 } }]);
+  t.equal(given(created, starting, drafts[0]!).startedAt, 500, 'the worker\'s time, though the event is later');
+  t.same(decideContainer(given(created, starting), { type: 'ReportStarted', pid: 42, shimPid: 41 }), [{ type: 'container.started', data: { pid: 42, shimPid: 41 } }]);
+  const recorded = given(created, starting, started);
+  t.ok(recorded.startedAt !== null && recorded.startedAt > 1000, 'without it (a reconcile), the event\'s time');
+});
+
 t.test('stop records stopping and a SIGTERM kill; the exit then records die and stop', async (t) => {
   const running = given(created, starting, started);
   const drafts = decideContainer(running, { type: 'Stop', timeoutSeconds: 5 });

@@ -43,7 +43,9 @@ export function decideContainer(state: ContainerState, command: ContainerCommand
       if (status === 'created' || status === 'exited' || status === 'restarting') return [{ type: 'container.starting', data: {} }];
       throw new ConflictError(`cannot start container ${short(state)}: it is ${status}`);
     case 'ReportStarted':
-      return status === 'starting' ? [{ type: 'container.started', data: { pid: command.pid, shimPid: command.shimPid } }] : [];
+      return status === 'starting'
+        ? [{ type: 'container.started', data: { pid: command.pid, shimPid: command.shimPid, ...(command.at !== undefined ? { at: command.at } : {}) } }]
+        : [];
     case 'ReportStartFailed':
       return status === 'starting'
         ? [{ type: 'container.start_failed', data: { exitCode: command.exitCode, error: command.error } }]

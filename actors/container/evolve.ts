@@ -22,7 +22,7 @@ export function evolveContainer(data: ContainerData, event: ContainerEvent): Con
     case 'container.started':
       return {
         ...data,
-        health: data.config?.healthcheck ? { status: 'starting', failingStreak: 0 } : null, pid: event.data.pid, shimPid: event.data.shimPid, startedAt: event.time,
+        health: data.config?.healthcheck ? { status: 'starting', failingStreak: 0 } : null, pid: event.data.pid, shimPid: event.data.shimPid, startedAt: event.data.at ?? event.time,
         exitCode: null, signal: null, oomKilled: false, finishedAt: null,
       };
     case 'container.start_failed':

@@ -1,7 +1,8 @@
 /**
  * Images: list, inspect, history, tag, remove, prune; create (= pull, with Docker's JSON
- * progress stream; or import with fromSrc=-), push, save (get) and load. A name may hold
- * slashes, so `/images/*` is split by its last word here.
+ * progress stream; or import with fromSrc=-), push, save (get), load, and commit (POST /commit,
+ * a container's changes as an image). A name may hold slashes, so `/images/*` is split by its
+ * last word here.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { listedImages } from '../../client/views/intermediate.js';
 import { NotFoundError, ValidationError } from '../../events/errors.js';
 import type { Progress } from '../../events/requests.js';
 import type { ApiContext } from '../context.js';
+import { commitQuery } from '../commitQuery.js';
 import { filterStrings, filterValues } from '../filters.js';
 import { HttpError, queryBool, sendJson, type ApiRequest } from '../http.js';
 import type { Route } from '../routes.js';
@@ -138,7 +140,14 @@ async function postByName(request: ApiRequest, res: ServerResponse, context: Api
   throw new HttpError(404, 'page not found');
 }
 
+/** A container's changes as a new image (testcontainers' commit(), docker commit): 201 with its id. */
+async function commit(request: ApiRequest, res: ServerResponse, { client }: ApiContext): Promise<void> {
+  const { id } = await client.request({ op: 'container.commit', ...commitQuery(request.query) }, LONG_MS);
+  sendJson(res, 201, { Id: `sha256:${id.replace(/^sha256:/, '')}` });
+}
+
 export const imageRoutes: Route[] = [
+  ['POST', '/commit', commit],
   ['GET', '/images/json', async (request, res, { client }) => {
     const filters = filterStrings(request.query.get('filters') ?? undefined);
     const references = [...filterValues(filters, 'reference'), ...request.query.getAll('filter')];

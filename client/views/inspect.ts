@@ -100,6 +100,8 @@ export function imageJson(v: ImageView): object {
     Created: v.created,
     Size: v.size,
     Author: v.author ?? '',
+    // The commit or import message: the last history entry's, as Docker keeps it in the config.
+    Comment: v.history?.at(-1)?.comment ?? '',
     Architecture: v.architecture ?? '',
     Os: v.os ?? '',
     Config: {

@@ -1,9 +1,9 @@
 import t from 'tap';
 import type { AnyEvent } from '../../events/all.js';
-import type { ContainerView, InfoView, StatsView } from '../../events/requests.js';
+import type { ContainerView, ImageView, InfoView, StatsView } from '../../events/requests.js';
 import { eventRecord } from './events.js';
 import { dockerInfo } from './info.js';
-import { containerJson } from './inspect.js';
+import { containerJson, imageJson } from './inspect.js';
 import { psRow, statusText } from './ps.js';
 import { cpuPercent, statsRow } from './stats.js';
 
@@ -32,6 +32,15 @@ t.test('inspect: a container under Docker\'s names', async (t) => {
   t.notOk('ExposedPorts' in json.Config, 'none exposed: no ExposedPorts, as Docker omits it');
   const exposing = containerJson(view({ config: { ...view().config, exposedPorts: ['53/udp', '80/tcp'] } })) as any;
   t.same(exposing.Config.ExposedPorts, { '53/udp': {}, '80/tcp': {} });
+});
+
+t.test('image inspect: Comment is the last history entry\'s, and always there (docker -f {{.Comment}})', async (t) => {
+  const image: ImageView = {
+    id: 'c'.repeat(64), host: 'h1', tags: ['app:1'], size: 1, created: '2026-01-01T00:00:00Z', diffIds: [], env: [], cmd: [], entrypoint: [], workingDir: '',
+    history: [{ created: '2026-01-01T00:00:00Z', createdBy: 'berth import', comment: 'imported' }, { created: '2026-01-02T00:00:00Z', comment: 'made it' }],
+  };
+  t.match(imageJson(image), { Id: `sha256:${'c'.repeat(64)}`, Comment: 'made it' });
+  t.match(imageJson({ ...image, history: undefined }), { Comment: '' });
 });
 
 t.test('ps: a row and its STATUS text', async (t) => {

@@ -129,6 +129,19 @@ t.test('docker stats --no-stream reads a running container', async (t) => {
   await dockerOk(engine, ['rm', '-f', 'busier']);
 });
 
+t.test('docker commit: a container\'s changes and -c lines as an image', async (t) => {
+  await dockerOk(engine, ['run', '--name', 'tocommit', 'busybox', 'sh', '-c', 'echo kept > /made']);
+  const id = (await dockerOk(engine, ['commit', '-c', 'ENV MADE=1', '-c', 'LABEL by=cli', '-m', 'made it', 'tocommit', 'committed:cli'])).trim();
+  t.match(id, /^sha256:[a-f0-9]{64}$/);
+  t.equal(await dockerOk(engine, ['image', 'inspect', '-f', '{{.Id}} {{.Config.Labels.by}} {{.Comment}}', 'committed:cli']), `${id} cli made it\n`);
+  t.equal(await dockerOk(engine, ['run', '--rm', 'committed:cli', 'sh', '-c', 'cat /made; echo $MADE']), 'kept\n1\n');
+  const missing = await docker(engine, ['commit', 'nothere']);
+  t.equal(missing.code, 1);
+  t.match(missing.stderr, /No such container: nothere/);
+  await dockerOk(engine, ['rm', 'tocommit']);
+  await dockerOk(engine, ['rmi', 'committed:cli']);
+});
+
 t.test('--docker-socket moves the socket, and \'\' turns it off', async (t) => {
   const moved = path.join(engine.dir, 'elsewhere', 'api.sock');
   await engine.killDaemon('SIGTERM');
