@@ -5,7 +5,7 @@
 import { AnyEvent } from '../events/all.js';
 import { decode } from '../events/codec.js';
 import { isUp } from '../events/containerStatus.js';
-import { ValidationError } from '../events/errors.js';
+import { NotFoundError, ValidationError } from '../events/errors.js';
 import { eventSubject } from '../events/subjects.js';
 import type { EngineClient } from './engineClient.js';
 
@@ -18,13 +18,23 @@ export function parseWaitCondition(condition: string): WaitCondition {
   return condition as WaitCondition;
 }
 
-/** Resolves once the container has reached the condition, with its exit code; `stopped` ends the wait early (null). */
-export async function waitForContainer(client: EngineClient, ref: string, condition: WaitCondition, stopped?: Promise<void>): Promise<number | null> {
+/** What a wait is told besides the condition: `stopped` ends it early (null); `listening` once it can miss nothing. */
+export interface WaitHooks {
+  stopped?: Promise<void>;
+  listening?: () => void;
+}
+
+/**
+ * Resolves once the container has reached the condition, with its exit code. A container that
+ * is gone once the wait listens was removed meanwhile: every condition is reached, with the
+ * exit code it last had (a wait that only listened missed that removal and never ended).
+ */
+export async function waitForContainer(client: EngineClient, ref: string, condition: WaitCondition, hooks: WaitHooks = {}): Promise<number | null> {
   const view = await client.request({ op: 'container.inspect', ref });
   let lastCode = view.exitCode ?? 0;
   let resolveWait: (code: number | null) => void = () => {};
   const reached = new Promise<number | null>((resolve) => { resolveWait = resolve; });
-  void stopped?.then(() => resolveWait(null));
+  void hooks.stopped?.then(() => resolveWait(null));
   const sub = client.nc.subscribe(eventSubject(view.host, 'container', view.id), {
     callback: (error, msg) => {
       if (error) return;
@@ -38,11 +48,15 @@ export async function waitForContainer(client: EngineClient, ref: string, condit
   });
   try {
     await client.nc.flush();
-    if (condition === 'not-running') {
-      // Ask again now that we listen: it may have exited in between.
-      const now = await client.request({ op: 'container.inspect', ref: view.id });
-      if (!isUp(now.status)) return now.exitCode ?? 0;
-    }
+    // Ask again now that we listen: it may have exited, or gone, in between.
+    const now = await client.request({ op: 'container.inspect', ref: view.id }).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    });
+    if (now === null) return lastCode;
+    if (condition === 'not-running' && !isUp(now.status)) return now.exitCode ?? 0;
+    if (now.exitCode !== null && now.exitCode !== undefined) lastCode = now.exitCode;
+    hooks.listening?.();
     return await reached;
   } finally {
     sub.unsubscribe();

@@ -104,14 +104,20 @@ async function logs(request: ApiRequest, res: ServerResponse, { client }: ApiCon
 async function wait(request: ApiRequest, res: ServerResponse, { client }: ApiContext): Promise<void> {
   const condition = parseWaitCondition(request.query.get('condition') || 'not-running');
   const ref = param(request, 'id');
-  // Found (or a 404) before the headers go: Docker answers a missing container with an error status.
-  await client.request({ op: 'container.inspect', ref });
-  res.writeHead(200, { 'Content-Type': 'application/json' });
-  res.flushHeaders();
+  // The headers go once the wait listens, as Docker's go once its waiter is registered: a
+  // client (docker run --rm) starts the container only then, and no exit can be missed. A
+  // missing container is an error status before them.
+  const headers = () => {
+    if (res.headersSent) return;
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.flushHeaders();
+  };
   try {
-    const code = await waitForContainer(client, ref, condition, clientGone(request, res));
+    const code = await waitForContainer(client, ref, condition, { stopped: clientGone(request, res), listening: headers });
+    headers();
     if (code !== null) res.end(`${JSON.stringify({ StatusCode: code, Error: null })}\n`);
   } catch (error) {
+    if (!res.headersSent) throw error;
     res.end(`${JSON.stringify({ StatusCode: -1, Error: { Message: (error as Error).message } })}\n`);
   }
 }

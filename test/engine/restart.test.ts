@@ -1,9 +1,11 @@
 /** Restart policies against the real engine, including across a daemon restart. */
+import { request } from 'node:http';
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
 import { waitFor } from '../helpers/waitFor.js';
 import { cgroupHasProcesses } from '../helpers/chaos.js';
+import { dockerSocket } from '../helpers/docker.js';
 
 gateFile(requiresEngine());
 
@@ -74,12 +76,22 @@ t.test('wait conditions', async (t) => {
   await engine.ok(['update', '--restart', 'no', 'waited']);
   await until('the last run to end', async () => (await inspect('waited')).State.Status === 'exited');
   t.equal((await engine.ok(['wait', 'waited'])).trim(), '9', 'not-running returns at once for an exited container');
-  const removed = engine.berth(['wait', '--condition', 'removed', 'waited']);
-  // Left as it was: wait's subscription cannot be seen from outside (the embedded nats-server
-  // has no monitoring port), so this gives the CLI time to subscribe before the removal.
-  await new Promise((r) => setTimeout(r, 300));
+  // Through the Engine API, whose answer's headers come once the wait listens (as Docker's do
+  // once its waiter is registered): the removal cannot come before it. The CLI shares the wait.
+  const removed = await new Promise<{ body: Promise<string> }>((resolve, reject) => {
+    const r = request({ socketPath: dockerSocket(engine), path: '/containers/waited/wait?condition=removed', method: 'POST' }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => { text += d.toString(); });
+      resolve({ body: new Promise((done) => res.on('end', () => done(text))) });
+    });
+    r.on('error', reject);
+    r.end();
+  });
   await engine.ok(['rm', 'waited']);
-  t.equal((await removed).stdout.trim(), '9');
+  t.same(JSON.parse(await removed.body), { StatusCode: 9, Error: null }, 'removed: the exit code of its last run');
+  const gone = await engine.berth(['wait', '--condition', 'removed', 'waited']);
+  t.equal(gone.code, 1);
+  t.match(gone.stderr, /No such container: waited/);
   const bad = await engine.berth(['wait', '--condition', 'soon', 'x']);
   t.equal(bad.code, 125);
 });
