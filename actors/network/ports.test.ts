@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { PortRequest } from '../../events/ports.js';
-import { clashes, decidePorts, exposedRequests } from './ports.js';
+import { clashAtStart, clashes, decidePorts, exposedRequests, heldPorts } from './ports.js';
 
 const ask = (containerPort: number, hostPort = '', hostIp = '', protocol: 'tcp' | 'udp' = 'tcp'): PortRequest => ({ containerPort, protocol, hostIp, hostPort });
 const held = (hostPort: number, hostIp = '', protocol = 'tcp') => ({ hostPort, hostIp, protocol });
@@ -40,4 +40,13 @@ t.test('clashes', async (t) => {
   t.ok(clashes(held(1), held(1, '127.0.0.1')));
   t.notOk(clashes(held(1, '10.0.0.1'), held(1, '127.0.0.1')));
   t.notOk(clashes(held(1), held(2)));
+});
+
+t.test("a stopped container holds only the ports berth chose for it; a start checks the running ones'", async (t) => {
+  const port = (hostPort: number, requested: string) => ({ containerPort: 80, protocol: 'tcp' as const, hostIp: '', hostPort, requested });
+  t.same(heldPorts([{ ports: [port(8080, '8080'), port(40000, '')], up: true }]).map((p) => p.hostPort), [8080, 40000], 'a running one: all');
+  t.same(heldPorts([{ ports: [port(8080, '8080'), port(40000, '')], up: false }]).map((p) => p.hostPort), [40000], 'a stopped one: its ephemeral port only');
+  t.same(decide([ask(80, '8080')], heldPorts([{ ports: [port(8080, '8080')], up: false }])).map((p) => p.hostPort), [8080], "compose 1.29's recreate: made beside the stopped one");
+  t.throws(() => clashAtStart([port(8080, '8080')], [held(8080)]), { name: 'ConflictError', message: 'Bind for 0.0.0.0:8080 failed: port is already allocated' });
+  t.doesNotThrow(() => clashAtStart([port(8080, '8080')], [held(8081), held(8080, '', 'udp')]));
 });

@@ -1,9 +1,9 @@
 import t from 'tap';
 import type { AnyEvent } from '../../events/all.js';
-import type { ContainerView, InfoView, StatsView } from '../../events/requests.js';
+import type { ContainerView, ImageView, InfoView, StatsView } from '../../events/requests.js';
 import { eventRecord } from './events.js';
 import { dockerInfo } from './info.js';
-import { containerJson } from './inspect.js';
+import { containerJson, imageJson } from './inspect.js';
 import { psRow, statusText } from './ps.js';
 import { cpuPercent, statsRow } from './stats.js';
 
@@ -29,6 +29,15 @@ t.test('inspect: a container under Docker\'s names', async (t) => {
   t.equal(json.Image, `sha256:${'b'.repeat(64)}`);
   t.same(json.HostConfig.RestartPolicy, { Name: 'always', MaximumRetryCount: 0 });
   t.equal(json.State.FinishedAt, '0001-01-01T00:00:00Z', 'Docker\'s zero time for a time never reached');
+});
+
+t.test('image inspect: ContainerConfig only when asked (the Engine API, for docker-compose 1.29)', async (t) => {
+  const image = { id: 'ab'.repeat(32), host: 'h', tags: ['busybox:latest'], size: 1, created: '2026-01-01T00:00:00Z', diffIds: [], env: ['PATH=/bin'], cmd: ['sh'], entrypoint: [], workingDir: '', volumes: ['/data'] } as ImageView;
+  const plain = imageJson(image) as Record<string, any>;
+  t.notOk('ContainerConfig' in plain, "berth inspect, as Docker's newest API");
+  const served = imageJson(image, { containerConfig: true }) as Record<string, any>;
+  t.same(served.ContainerConfig, plain.Config);
+  t.same(served.ContainerConfig.Volumes, { '/data': {} }, 'what compose reads');
 });
 
 t.test('ps: a row and its STATUS text', async (t) => {
