@@ -6,7 +6,10 @@
 # opaque dirs when layers are unpacked); docker-registry, skopeo and apache2-utils (htpasswd) for
 # the registry tests; prometheus for promtool (test/engine/metrics.test.ts checks the daemon's /metrics);
 # systemd (systemd-analyze, systemd-notify) and python3 for test/engine/systemd.test.ts; mmdebstrap
-# (examples/mediawiki's Debian base image) and curl for test/examples/mediawiki.test.ts.
+# (examples/mediawiki's Debian base image) and curl for test/examples/mediawiki.test.ts; docker-compose
+# (Debian's 1.29, which brings python3-docker) for test/api/compose129.test.ts, installed without
+# its recommended docker.io: a dockerd started by systemd would make docker0 and iptables rules
+# in the host's network, which is not ours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +23,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! dpkg-query -W -f='${Status}' docker-compose 2>/dev/null | grep -q 'install ok installed'; then
+  echo "setup: installing docker-compose" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
 fi
 major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$major" -lt 20 ]; then

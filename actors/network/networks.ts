@@ -397,6 +397,7 @@ export class Networks {
     names.addresses = interfaces.map((i) => i.address);
     // Its published ports are forwarded before its process runs, unless a process of the host took one meanwhile.
     if (networking.ports?.length) {
+      this.publishing.checkStart(data.id, networking.ports);
       for (const port of networking.ports) {
         if (await this.deps.kernel.portInUse(port)) throw new ConflictError(`Bind for ${hostAddress(port)} failed: address already in use`);
       }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { PortRequest } from '../../events/ports.js';
-import { clashes, decidePorts, exposedPorts, exposedRequests } from './ports.js';
+import { clashAtStart, clashes, decidePorts, exposedPorts, exposedRequests, heldPorts } from './ports.js';
 
 const ask = (containerPort: number, hostPort = '', hostIp = '', protocol: 'tcp' | 'udp' = 'tcp'): PortRequest => ({ containerPort, protocol, hostIp, hostPort });
 const held = (hostPort: number, hostIp = '', protocol = 'tcp') => ({ hostPort, hostIp, protocol });
@@ -46,4 +46,13 @@ t.test("Config.ExposedPorts: the image's EXPOSE, --expose and -p merged, as Dock
   t.same(exposedPorts(['8080', '80/tcp', '53/UDP', 'x/tcp', '7/sctp', '0/tcp'], [], []), ['53/udp', '80/tcp', '8080/tcp'], 'normalized; what berth cannot publish left out');
   t.same(exposedPorts(['80/tcp'], ['80/tcp', '81/udp', '81/tcp'], [ask(443, '4443'), ask(80, '8080')]), ['80/tcp', '81/tcp', '81/udp', '443/tcp'], 'each once, by port then protocol');
   t.same(exposedPorts([], [], []), []);
+});
+
+t.test("a stopped container holds only the ports berth chose for it; a start checks the running ones'", async (t) => {
+  const port = (hostPort: number, requested: string) => ({ containerPort: 80, protocol: 'tcp' as const, hostIp: '', hostPort, requested });
+  t.same(heldPorts([{ ports: [port(8080, '8080'), port(40000, '')], up: true }]).map((p) => p.hostPort), [8080, 40000], 'a running one: all');
+  t.same(heldPorts([{ ports: [port(8080, '8080'), port(40000, '')], up: false }]).map((p) => p.hostPort), [40000], 'a stopped one: its ephemeral port only');
+  t.same(decide([ask(80, '8080')], heldPorts([{ ports: [port(8080, '8080')], up: false }])).map((p) => p.hostPort), [8080], "compose 1.29's recreate: made beside the stopped one");
+  t.throws(() => clashAtStart([port(8080, '8080')], [held(8080)]), { name: 'ConflictError', message: 'Bind for 0.0.0.0:8080 failed: port is already allocated' });
+  t.doesNotThrow(() => clashAtStart([port(8080, '8080')], [held(8081), held(8080, '', 'udp')]));
 });

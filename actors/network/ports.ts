@@ -51,6 +51,23 @@ export function exposedRequests(exposed: ExposedPort[], requests: PortRequest[])
   });
 }
 
+/**
+ * The host ports other containers hold against a new one: all of a running one's; of a stopped
+ * one only those berth chose from the ephemeral range (kept so that its start gets them back).
+ * A port asked for by number is taken at start, as Docker allocates it, so a container can be
+ * made beside a stopped one with the same -p: compose 1.29 recreates a service so (stop, rename,
+ * create, start, remove the old one).
+ */
+export function heldPorts(others: Array<{ ports: PublishedPort[]; up: boolean }>): HostPort[] {
+  return others.flatMap(({ ports, up }) => (up ? ports : ports.filter((port) => port.requested === '')));
+}
+
+/** A start's check: a port asked for by number that a running container publishes. */
+export function clashAtStart(ports: PublishedPort[], running: HostPort[]): void {
+  const taken = ports.find((port) => running.some((other) => clashes(port, other)));
+  if (taken) throw new ConflictError(`Bind for ${hostAddress(taken)} failed: port is already allocated`);
+}
+
 export interface PortsInput {
   requests: PortRequest[];
   /** Requests from -P (marked `exposed` in the result). */

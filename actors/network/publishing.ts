@@ -3,14 +3,16 @@
  * actors/network/ports.ts; a port bound by a process of the host is found by binding it), one
  * reservation at a time so that two creates racing never get one port, and the forwards the nft
  * table holds: those of containers whose process is up, as Docker keeps a mapping only while
- * its container runs. The reservation itself lives in the container's config, from create to rm.
+ * its container runs. The reservation itself lives in the container's config, from create to rm;
+ * a port asked for by number is held only while its container runs (ports.ts heldPorts), and
+ * checked again at start.
  */
 import { ConflictError } from '../../events/errors.js';
 import { hasStatusTag } from '../../events/containerStatus.js';
 import type { PortRequest, PublishedPort } from '../../events/ports.js';
 import type { NetworkKernel, PortForward } from '../../runtime/network/kernel.js';
 import type { ContainerState } from '../container/state.js';
-import { decidePorts, type HostPort } from './ports.js';
+import { clashAtStart, decidePorts, heldPorts, type HostPort } from './ports.js';
 
 /** How many times a port found bound by the host is stepped over before giving up. */
 const PROBE_ROUNDS = 64;
@@ -40,8 +42,9 @@ export class Publishing {
   /** Chooses the host ports of a new container and holds them until `release` (its create's end). */
   reserve(container: string, requests: PortRequest[], exposed: PortRequest[]): Promise<PublishedPort[]> {
     const work = this.queue.then(async () => {
+      const others = this.deps.containers().filter((c) => c.id !== container && c.state.status !== 'removed');
       const reserved: HostPort[] = [
-        ...this.deps.containers().filter((c) => c.id !== container && c.state.status !== 'removed').flatMap((c) => publishedPorts(c.state)),
+        ...heldPorts(others.map((c) => ({ ports: publishedPorts(c.state), up: forwarded(c.state) }))),
         ...[...this.pending].filter(([id]) => id !== container).flatMap(([, ports]) => ports),
       ];
       const busy: HostPort[] = [];
@@ -59,6 +62,11 @@ export class Publishing {
     });
     this.queue = work.catch(() => {});
     return work;
+  }
+
+  /** A start's check: none of its ports is one a running container publishes (refused as Docker's start is). */
+  checkStart(container: string, ports: PublishedPort[]): void {
+    clashAtStart(ports, this.deps.containers().filter((c) => c.id !== container && forwarded(c.state)).flatMap((c) => publishedPorts(c.state)));
   }
 
   /** The create ended: its ports are held by its config now, or free again. */

@@ -111,7 +111,7 @@ function nameAndAction(request: ApiRequest): { name: string; what: string } {
 async function getByName(request: ApiRequest, res: ServerResponse, context: ApiContext): Promise<void> {
   const { name, what } = nameAndAction(request);
   const { client } = context;
-  if (what === 'json') return sendJson(res, 200, imageJson(await client.request({ op: 'image.inspect', ref: name })));
+  if (what === 'json') return sendJson(res, 200, imageJson(await client.request({ op: 'image.inspect', ref: name }), { containerConfig: true }));
   if (what === 'history') {
     const view = await client.request({ op: 'image.inspect', ref: name });
     const steps = [...(view.history ?? [])].reverse();

@@ -91,7 +91,20 @@ export function containerJson(v: ContainerView): object {
   };
 }
 
-export function imageJson(v: ImageView): object {
+/**
+ * `image inspect`'s Docker-shaped JSON. `containerConfig` adds Docker's ContainerConfig (the
+ * image's config again), which Docker omits from API 1.45 on but which docker-compose 1.29 reads
+ * when it recreates a container (KeyError 'ContainerConfig' without it); the Engine API serves it
+ * at every version, since compose negotiates the newest.
+ */
+export function imageJson(v: ImageView, opts: { containerConfig?: boolean } = {}): object {
+  const config = {
+    Env: v.env, Cmd: v.cmd.length ? v.cmd : null, Entrypoint: v.entrypoint.length ? v.entrypoint : null, WorkingDir: v.workingDir,
+    User: v.user ?? '', Labels: v.labels ?? null, StopSignal: v.stopSignal,
+    ExposedPorts: v.exposedPorts?.length ? Object.fromEntries(v.exposedPorts.map((p) => [p, {}])) : undefined,
+    Volumes: v.volumes?.length ? Object.fromEntries(v.volumes.map((p) => [p, {}])) : null,
+    Healthcheck: v.healthcheck ? { Test: v.healthcheck.test, Interval: v.healthcheck.interval, Timeout: v.healthcheck.timeout, StartPeriod: v.healthcheck.startPeriod, Retries: v.healthcheck.retries } : undefined,
+  };
   return {
     Id: `sha256:${v.id}`,
     RepoTags: v.tags,
@@ -104,13 +117,8 @@ export function imageJson(v: ImageView): object {
     Comment: v.history?.at(-1)?.comment ?? '',
     Architecture: v.architecture ?? '',
     Os: v.os ?? '',
-    Config: {
-      Env: v.env, Cmd: v.cmd.length ? v.cmd : null, Entrypoint: v.entrypoint.length ? v.entrypoint : null, WorkingDir: v.workingDir,
-      User: v.user ?? '', Labels: v.labels ?? null, StopSignal: v.stopSignal,
-      ExposedPorts: v.exposedPorts?.length ? Object.fromEntries(v.exposedPorts.map((p) => [p, {}])) : undefined,
-      Volumes: v.volumes?.length ? Object.fromEntries(v.volumes.map((p) => [p, {}])) : null,
-      Healthcheck: v.healthcheck ? { Test: v.healthcheck.test, Interval: v.healthcheck.interval, Timeout: v.healthcheck.timeout, StartPeriod: v.healthcheck.startPeriod, Retries: v.healthcheck.retries } : undefined,
-    },
+    Config: config,
+    ...(opts.containerConfig ? { Container: '', ContainerConfig: config } : {}),
     RootFS: { Type: 'layers', Layers: v.diffIds },
     Host: v.host,
   };

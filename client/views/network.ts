@@ -19,10 +19,21 @@ export function networkJson(n: NetworkView): Record<string, unknown> {
     Containers: Object.fromEntries(n.endpoints.map((e) => [e.container, {
       Name: e.name, EndpointID: '', MacAddress: e.mac, IPv4Address: `${e.address}/${e.prefix}`, IPv6Address: '',
     }])),
-    Options: { ...n.options, ...(n.bridge ? { 'com.docker.network.bridge.name': n.bridge } : {}) },
+    Options: networkOptions(n),
     Labels: n.labels,
     Host: n.host,
   };
+}
+
+/**
+ * The options a network was created with. Docker names a user network's bridge br-<id12> and
+ * does not list it, so compose, which recreates a network whose options differ from its file's,
+ * finds none it did not ask for; a bridge named otherwise (the default network's) is listed, as
+ * Docker lists docker0.
+ */
+function networkOptions(n: NetworkView): Record<string, string> {
+  const named = n.bridge && n.bridge !== `br-${n.id.slice(0, 12)}`;
+  return { ...n.options, ...(named ? { 'com.docker.network.bridge.name': n.bridge } : {}) };
 }
 
 /**

@@ -43,6 +43,15 @@ t.test('image inspect: Comment is the last history entry\'s, and always there (d
   t.match(imageJson({ ...image, history: undefined }), { Comment: '' });
 });
 
+t.test('image inspect: ContainerConfig only when asked (the Engine API, for docker-compose 1.29)', async (t) => {
+  const image = { id: 'ab'.repeat(32), host: 'h', tags: ['busybox:latest'], size: 1, created: '2026-01-01T00:00:00Z', diffIds: [], env: ['PATH=/bin'], cmd: ['sh'], entrypoint: [], workingDir: '', volumes: ['/data'] } as ImageView;
+  const plain = imageJson(image) as Record<string, any>;
+  t.notOk('ContainerConfig' in plain, "berth inspect, as Docker's newest API");
+  const served = imageJson(image, { containerConfig: true }) as Record<string, any>;
+  t.same(served.ContainerConfig, plain.Config);
+  t.same(served.ContainerConfig.Volumes, { '/data': {} }, 'what compose reads');
+});
+
 t.test('ps: a row and its STATUS text', async (t) => {
   const now = 2_000 + 3 * 60_000;
   t.equal(statusText(view(), now), 'Up 3 minutes');

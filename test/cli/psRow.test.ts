@@ -21,6 +21,8 @@ t.test('filters', async (t) => {
   t.same(names(['name=^w']), ['web']);
   t.same(names(['label=tier']), ['web', 'db']);
   t.same(names(['label=tier=db']), ['db']);
+  t.same(names(['label=tier', 'label=tier=db']), ['db'], 'every label given must match, as Docker (compose asks two)');
+  t.same(names(['label=tier=web', 'label=tier=db']), []);
   t.same(names(['status=exited', 'status=running']), ['web', 'db']);
   t.same(names(['status=created']), ['job', 'boot'], 'starting is Docker\'s created');
   t.same(names(['exited=3']), ['db']);
