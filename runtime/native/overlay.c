@@ -136,7 +136,10 @@ int overlay_mount(const struct spec *s, const char *target, char *msg, size_t ms
 		return overlay_mount_legacy(s, target, msg, msglen);
 	if (fs < 0)
 		return fail(msg, msglen, "mount overlay on %s: fsopen", target);
-	int rc = 0;
+	/* the source /proc/mounts shows, as mount(2)'s "overlay" did (Docker's too) */
+	int rc = set_string(fs, "source", "overlay");
+	if (rc < 0)
+		rc = fail(msg, msglen, "mount overlay on %s: source", target);
 	for (size_t i = 0; i < s->n_lower && rc == 0; i++) {
 		if (set_string(fs, "lowerdir+", s->lower_dirs[i]) == 0)
 			continue;
