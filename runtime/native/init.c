@@ -55,33 +55,11 @@ static void ensure_dir(const char *step, const char *path, mode_t mode)
 		FAIL(step, "mkdir %s", path);
 }
 
-char *overlay_options(const struct spec *s)
-{
-	size_t cap = 64 + strlen(s->upper_dir) + strlen(s->work_dir);
-	for (size_t i = 0; i < s->n_lower; i++)
-		cap += strlen(s->lower_dirs[i]) + 1;
-	char *opts = malloc(cap);
-	if (!opts)
-		return NULL;
-	size_t o = (size_t)sprintf(opts, "lowerdir=");
-	for (size_t i = 0; i < s->n_lower; i++)
-		o += (size_t)sprintf(opts + o, "%s%s", i ? ":" : "", s->lower_dirs[i]);
-	sprintf(opts + o, ",upperdir=%s,workdir=%s", s->upper_dir, s->work_dir);
-	if (strlen(opts) >= 4096) {
-		free(opts);
-		errno = E2BIG;
-		return NULL;
-	}
-	return opts;
-}
-
 static void step_overlay(const struct spec *s)
 {
-	char *opts = overlay_options(s);
-	if (!opts)
-		FAIL(STEP_MOUNT_OVERLAY, "overlay mount options (%zu layers; one page at most)", s->n_lower);
-	do_mount(STEP_MOUNT_OVERLAY, "overlay", s->merged_dir, "overlay", 0, opts);
-	free(opts);
+	char msg[SYNC_MSG_MAX];
+	if (overlay_mount(s, s->merged_dir, msg, sizeof msg) < 0)
+		FAIL(STEP_MOUNT_OVERLAY, "%s", msg);
 }
 
 void init_mount_overlay(const struct spec *s, int sync_fd)

@@ -2,6 +2,7 @@
  *   main.c    process orchestration (P -> S -> C), stdio pumping, reaping, exit file
  *   spec.c    reading/parsing the spec from fd 3
  *   init.c    in-container setup (runs in C, the container init)
+ *   overlay.c the container's overlay root, one layer at a time (no one-page option limit)
  *   sync.c    parent <-> init handshake (named steps on both sides)
  *   jsonlog.c JSON-escaping log writer
  *   logfile.c the log file and its rotation by size
@@ -87,8 +88,14 @@ int exec_main(void);
 
 /* rootfs.c: `berth-shim rootfs`; a stopped container's root mounted in a namespace held for cp */
 int rootfs_main(void);
-/* init.c: "lowerdir=...,upperdir=...,workdir=..." (malloc'd); NULL with errno E2BIG past a page */
-char *overlay_options(const struct spec *s);
+/* overlay.c: the overlay of s's layers and upper dir mounted at target; 0, or -1 with errno
+ * and msg. One fsconfig("lowerdir+") per layer; mount(2) on kernels without it (see overlay.c) */
+int overlay_mount(const struct spec *s, const char *target, char *msg, size_t msglen);
+/* overlay.c: the same through mount(2), its options in one page: kernels before Linux 6.8 */
+int overlay_mount_legacy(const struct spec *s, const char *target, char *msg, size_t msglen);
+/* overlay.c: "lowerdir=...,upperdir=...,workdir=..." (malloc'd), each layer's path less its
+ * first `skip` chars; NULL with errno E2BIG when it is `page` bytes or more */
+char *overlay_options(const struct spec *s, size_t skip, size_t page);
 /* init.c: the overlay step alone (rootfs.c); reports on sync_fd and exits on failure */
 void init_mount_overlay(const struct spec *s, int sync_fd);
 

@@ -202,13 +202,8 @@ int userns_prepare_root(const struct spec *s, char *msg, size_t msglen)
 		return fail(msg, msglen, "stat %s", s->upper_dir);
 	if (st.st_uid == 0 && st.st_gid == 0 && chown(s->upper_dir, (uid_t)uid, (gid_t)gid) < 0)
 		return fail(msg, msglen, "give %s to the container's root", s->upper_dir);
-	char *opts = overlay_options(s);
-	if (!opts)
-		return fail(msg, msglen, "%s", "the overlay's options");
-	int rc = mount("overlay", s->merged_dir, "overlay", 0, opts);
-	free(opts);
-	if (rc < 0)
-		return fail(msg, msglen, "mount the overlay on idmapped layers at %s", s->merged_dir);
+	if (overlay_mount(s, s->merged_dir, msg, msglen) < 0)
+		return -1;
 	return prepare_volumes(s, (uid_t)uid, (gid_t)gid, msg, msglen);
 }
 

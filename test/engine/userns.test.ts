@@ -8,6 +8,7 @@ import path from 'node:path';
 import t from 'tap';
 import { DAEMON, runCaptured, startEngine } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
+import { writeManyLayersLayout } from '../helpers/manyLayers.js';
 
 gateFile(requiresEngine());
 
@@ -110,6 +111,16 @@ t.test('cp into a remapped container gives the files to its root; stop and start
   await engine.ok(['start', id]);
   t.equal((await engine.ok(['exec', id, 'sh', '-c', 'cat /kept/f /copied && echo after >> /kept/f && cat /proc/self/uid_map'])).replace(/ +/g, ' '), `before\ncopied\n 0 ${UID} 65536\n`);
   await engine.ok(['rm', '-f', id]);
+});
+
+t.test('an image of 130 layers runs on idmapped layers (issue 22)', async (t) => {
+  const layout = path.join(engine.dir, 'many');
+  await writeManyLayersLayout(layout, 'v1', 130);
+  const loaded = await engine.ok(['load', '-i', layout]);
+  const id = /sha256:[a-f0-9]{64}/.exec(loaded)?.[0] ?? 'many';
+  t.equal(await engine.ok(['run', '--rm', id, 'sh', '-c', 'cat /lowest /highest; ls /layers | wc -l; stat -c "%u %g" /highest; ls /gone 2>&1; cat /proc/self/uid_map']).then((out) => out.replace(/ +/g, ' ')),
+    `lowest\nhighest\n128\n0 0\nls: /gone: No such file or directory\n 0 ${UID} 65536\n`, 'every layer is seen, owned by the container\'s root, and the whiteout hides its file');
+  await engine.ok(['rmi', id]);
 });
 
 t.test('what only host root may hold needs --userns=host', async (t) => {
