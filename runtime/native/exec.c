@@ -58,6 +58,8 @@ int exec_main(void)
 		return report_spec_fd(STEP_SPEC, EINVAL, msg);
 	if (!s.exec_pid)
 		return report_spec_fd(STEP_SPEC, EINVAL, "spec: execPid is required for exec");
+	/* the report channel to the daemon stays out of the container's process */
+	fcntl(SPEC_FD, F_SETFD, FD_CLOEXEC);
 
 	/* step "stdio": the pty or stdin pipe and the attach socket, while the host's /dev and run
 	 * root are still ours */

@@ -282,6 +282,10 @@ int main(int argc, char **argv)
 	char err[SYNC_MSG_MAX];
 	int rp[2];
 
+	/* a start and an exec enter a container's namespaces: from a sealed copy only (sealedcopy.c) */
+	int enters = argc == 1 || (strcmp(argv[1], "rootfs") && strcmp(argv[1], "network"));
+	if (enters && sealed_copy_ensure(argv) < 0)
+		return report_spec_fd(STEP_SEALED_COPY, errno, "re-execute from a sealed copy of the shim");
 	if (argc > 1 && !strcmp(argv[1], "exec"))
 		return exec_main();
 	if (argc > 1 && !strcmp(argv[1], "rootfs"))

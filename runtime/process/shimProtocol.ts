@@ -28,7 +28,7 @@ export type SpecKey = (typeof SPEC_KEYS)[number];
 
 /** Steps that run in the shim itself: a failure there reads "shim: STEP: …". */
 export const SHIM_STEPS = [
-  'spec', 'shim', 'open-log', 'pipes', 'sync', 'clone', 'cgroup', 'pid-file', 'pty', 'attach-socket', 'userns',
+  'spec', 'shim', 'open-log', 'pipes', 'sync', 'clone', 'cgroup', 'pid-file', 'pty', 'attach-socket', 'userns', 'sealed-copy',
 ] as const;
 
 /** Steps of the container's init (and of an exec's or a rootfs's setup): "init: STEP: …". */

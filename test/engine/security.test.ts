@@ -1,8 +1,14 @@
 /** Docker's default isolation, held against a hostile root process inside the container. */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import t from 'tap';
 import { startEngine } from '../helpers/engine.js';
 import { makeHostileTar, parseHostile } from '../helpers/hostile.js';
+import { DEFAULT_SHIM_BINARY } from '../../runtime/process/shim.js';
 import { capabilityMask, DEFAULT_CAPABILITIES } from '../../runtime/security/capabilities.js';
 import { gateFile, requiresCompiler, requiresEngine } from '../helpers/gates.js';
 import { waitFor } from '../helpers/waitFor.js';
@@ -136,4 +142,41 @@ t.test('--read-only, -u, --network host', async (t) => {
   const host = await engine.ok(['run', '--rm', '--network', 'host', 'hostile', 'sh', '-c', 'ls /sys/class/net | wc -l']);
   const hostCount = (await fs.readdir('/sys/class/net')).length;
   t.equal(Number(host.trim()), hostCount, '--network host sees the host\'s interfaces');
+});
+
+// CVE-2019-5736's pattern: every shim process a container can see (an exec's child before it
+// execs, the shim re-run through "#!/proc/self/exe") runs from a sealed memfd copy, never from
+// the host's file (runtime/native/sealedcopy.c).
+t.test('the shim a container can reach is a sealed copy, not the host\'s binary', async (t) => {
+  const sha256 = async (file: string) => createHash('sha256').update(await fs.readFile(file)).digest('hex');
+  const before = await sha256(DEFAULT_SHIM_BINARY);
+  const fixture = path.join(engine.dir, 'shimcatch');
+  await fs.mkdir(fixture);
+  const source = fileURLToPath(new URL('../../../test/fixtures/shimcatch.c', import.meta.url));
+  await promisify(execFile)('cc', ['-static', '-O1', '-o', path.join(fixture, 'shimcatch'), source]);
+  const id = (await engine.ok(['run', '-d', '-v', `${fixture}:/fixture:ro`, 'hostile', 'sh', '-c',
+    'printf "#!/proc/self/exe\\n" > /evil && chmod +x /evil && exec /fixture/shimcatch'])).trim();
+  t.teardown(() => engine.berth(['rm', '-f', id]));
+
+  const pid = (await engine.inspect(id)).State.Pid as number;
+  const shimPid = Number(/^PPid:\s*(\d+)$/m.exec(await fs.readFile(`/proc/${pid}/status`, 'utf8'))![1]);
+  t.match(await fs.readlink(`/proc/${shimPid}/exe`), /^\/memfd:berth-shim/, 'the container\'s shim runs from a memfd');
+  t.equal((await fs.readFile(`/proc/${shimPid}/comm`, 'utf8')).trim(), 'berth-shim', 'and keeps its name');
+
+  await waitFor(async () => (await engine.ok(['logs', id])).includes('ready'), { what: 'shimcatch to start' });
+  // each exec's child is the shim until it execs /evil, whose interpreter is the shim again
+  let log = '';
+  for (let i = 0; i < 40 && !/^(done|timeout)$/m.test(log); i++) {
+    await engine.berth(['exec', id, '/evil']);
+    log = await engine.ok(['logs', id]);
+  }
+  const seen = Object.fromEntries(log.trim().split('\n').map((line) => [line.split(' ')[0], line.slice(line.indexOf(' ') + 1)]));
+  t.ok('done' in seen, `shimcatch caught the shim inside the container:\n${log}`);
+  t.match(seen.exe, /^\/memfd:berth-shim/, '/proc/<pid>/exe is a memfd, not the host\'s file');
+  t.not(seen.exe, DEFAULT_SHIM_BINARY);
+  t.match(seen['open-write'], /^(EPERM|ETXTBSY)$/, 'opening it for writing fails while it runs');
+  // after it is gone, a kept read descriptor reopens for writing (a memfd has no ETXTBSY then),
+  // and F_SEAL_WRITE refuses the write itself
+  t.equal(seen.write, seen['reopen-write'] === 'ok' ? 'EPERM' : 'skipped', `no byte is written (reopen-write ${seen['reopen-write']})`);
+  t.equal(await sha256(DEFAULT_SHIM_BINARY), before, 'the host\'s berth-shim is unchanged');
 });
