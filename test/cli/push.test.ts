@@ -21,8 +21,12 @@ async function skopeoInspect(ref: string, creds?: string): Promise<{ Digest: str
   return JSON.parse(stdout);
 }
 
+// One engine pushes in both tests, each to a registry of its own.
+const engine = await startEngine(t);
+
 t.test('push, read back by skopeo, pulled and run by a second engine; a second push sends nothing', async (t) => {
-  const engine = await startEngine(t);
+  // The second engine starts while the first pushes: nothing it does comes before the pull.
+  const starting = startEngine(t, { image: false });
   const registry = await startRegistry(t, path.join(engine.dir, 'reg'));
   const ref = `${registry.host}/test/busybox:v1`;
   const missing = await engine.berth(['push', ref]);
@@ -50,7 +54,7 @@ t.test('push, read back by skopeo, pulled and run by a second engine; a second p
   t.match(again, /^[a-f0-9]{12}: Layer already exists$/m, 'the registry has the layer: HEAD, nothing sent');
   t.match(again, `v1: digest: ${digest}`);
 
-  const other = await startEngine(t, { image: false });
+  const other = await starting;
   t.equal(await other.ok(['run', '--rm', ref, 'echo', 'pulled back']), 'pulled back\n');
   t.equal((await other.inspect(ref)).Id, image.Id, 'the same config: the same image id');
 
@@ -71,9 +75,8 @@ t.test('push, read back by skopeo, pulled and run by a second engine; a second p
 });
 
 t.test('push with basic auth: refused without login, then as the login user', async (t) => {
-  const engine = await startEngine(t);
   const creds = { username: 'alice', password: 's3cret' };
-  const registry = await startRegistry(t, path.join(engine.dir, 'reg'), creds);
+  const registry = await startRegistry(t, path.join(engine.dir, 'reg-auth'), creds);
   const ref = `${registry.host}/private/busybox:v1`;
   await engine.ok(['tag', 'busybox', ref]);
   const anonymous = await engine.berth(['push', ref]);

@@ -13,6 +13,10 @@ import { startEngine } from '../helpers/engine.js';
 
 gateFile(requiresEngine());
 
+// One engine for both tests: the first ends with down -v and checks that nothing is left, and
+// the second uses projects of its own.
+const engine = await startEngine(t);
+
 const composeFile = (greeting: string) => `
 services:
   db:
@@ -43,7 +47,6 @@ volumes:
 `;
 
 t.test('a two-service project: up, ps, logs, exec, run, up again, a change, down -v', async (t) => {
-  const engine = await startEngine(t);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-compose-'));
   t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'compose.yaml');
@@ -124,7 +127,6 @@ t.test('a two-service project: up, ps, logs, exec, run, up again, a change, down
 });
 
 t.test('a dependency that fails its condition stops the up with Compose\'s message', async (t) => {
-  const engine = await startEngine(t);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-compose-'));
   t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'compose.yaml');

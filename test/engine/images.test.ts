@@ -9,8 +9,11 @@ import { gateFile, requiresEngine } from '../helpers/gates.js';
 
 gateFile(requiresEngine());
 
+// One engine for the file: the first test's command starts its daemon, and the others use it,
+// in this order: the refused file first, while the store is still empty.
+const engine = await startEngine(t, { daemon: false, image: false });
+
 t.test('the first command starts a daemon when none runs', async (t) => {
-  const engine = await startEngine(t, { daemon: false, image: false });
   delete engine.env.BERTH_NO_AUTOSTART;
   const first = await engine.berth(['images']);
   t.equal(first.code, 0, first.stderr);
@@ -22,8 +25,17 @@ t.test('the first command starts a daemon when none runs', async (t) => {
   t.equal(second.stderr, '', 'the second command finds it');
 });
 
+t.test('a file that is not a tar is refused and leaves nothing', async (t) => {
+  const junk = path.join(engine.dir, 'junk.tar');
+  await fs.writeFile(junk, 'this is not a tar archive at all'.repeat(100));
+  const result = await engine.berth(['import', junk, 'junk']);
+  t.equal(result.code, 125);
+  t.match(result.stderr, /not a valid tar archive/);
+  t.same(await fs.readdir(path.join(engine.root, 'images', 'layers')), []);
+  t.equal(await engine.ok(['images', '-q']), '');
+});
+
 t.test('import stores content-addressed blobs and layers, shared between images', async (t) => {
-  const engine = await startEngine(t, { image: false });
   const tar = path.join(engine.dir, 'rootfs.tar');
   const { makeBusyboxTar } = await import('../helpers/busybox.js');
   await makeBusyboxTar(tar);
@@ -67,15 +79,4 @@ t.test('import stores content-addressed blobs and layers, shared between images'
   t.equal(gone.code, 1);
   await t.rejects(fs.access(path.join(engine.root, 'images', 'blobs', 'sha256', gz.slice(7))), 'its config blob is deleted');
   t.equal((await fs.readdir(path.join(engine.root, 'images', 'layers'))).length, 1, 'the shared layer stays for the others');
-});
-
-t.test('a file that is not a tar is refused and leaves nothing', async (t) => {
-  const engine = await startEngine(t, { image: false });
-  const junk = path.join(engine.dir, 'junk.tar');
-  await fs.writeFile(junk, 'this is not a tar archive at all'.repeat(100));
-  const result = await engine.berth(['import', junk, 'junk']);
-  t.equal(result.code, 125);
-  t.match(result.stderr, /not a valid tar archive/);
-  t.same(await fs.readdir(path.join(engine.root, 'images', 'layers')), []);
-  t.equal(await engine.ok(['images', '-q']), '');
 });

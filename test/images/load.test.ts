@@ -17,8 +17,29 @@ gateFile(requiresEngine());
 
 const run = promisify(execFile);
 
+// One engine for the file, its tests in this order: the refused archives first, while the store
+// is empty ('leaves nothing' is checked against an empty store); save removes every image it
+// lists before it loads its archives back.
+const engine = await startEngine(t, { image: false });
+
+t.test('a hostile or broken archive is refused and leaves nothing', async (t) => {
+  const evil = path.join(engine.dir, 'evil.tar');
+  await fs.writeFile(evil, await tarBuffer([
+    { path: 'manifest.json', type: 'file', data: JSON.stringify([{ Config: 'c.json', RepoTags: ['evil:1'], Layers: ['l/layer.tar'] }]) },
+    { path: 'c.json', type: 'symlink', linkpath: '/etc/passwd' },
+  ]));
+  const refused = await engine.berth(['load', '-i', evil]);
+  t.equal(refused.code, 125);
+  t.match(refused.stderr, /points outside the archive; refused/);
+  const traversal = path.join(engine.dir, 'traversal.tar');
+  await fs.writeFile(traversal, await tarBuffer([{ path: '../../escape', type: 'file', data: 'x' }]));
+  const escaped = await engine.berth(['load', '-i', traversal]);
+  t.match(escaped.stderr, /"\.\." refused/);
+  t.same(await fs.readdir(path.join(engine.root, 'tmp')), [], 'no extraction dir is left');
+  t.equal(await engine.ok(['images', '-q']), '');
+});
+
 t.test('archives written by skopeo load and run; tag and history', async (t) => {
-  const engine = await startEngine(t, { image: false });
   const tar = path.join(engine.dir, 'busybox.tar');
   await makeBusyboxTar(tar);
   const layout = path.join(engine.dir, 'oci');
@@ -49,30 +70,11 @@ t.test('archives written by skopeo load and run; tag and history', async (t) => 
   t.ok(events.some((e) => e.Action === 'tag' && e.Actor.Attributes.name === 'again:latest'), 'a tag event');
 });
 
-t.test('a hostile or broken archive is refused and leaves nothing', async (t) => {
-  const engine = await startEngine(t, { image: false });
-  const evil = path.join(engine.dir, 'evil.tar');
-  await fs.writeFile(evil, await tarBuffer([
-    { path: 'manifest.json', type: 'file', data: JSON.stringify([{ Config: 'c.json', RepoTags: ['evil:1'], Layers: ['l/layer.tar'] }]) },
-    { path: 'c.json', type: 'symlink', linkpath: '/etc/passwd' },
-  ]));
-  const refused = await engine.berth(['load', '-i', evil]);
-  t.equal(refused.code, 125);
-  t.match(refused.stderr, /points outside the archive; refused/);
-  const traversal = path.join(engine.dir, 'traversal.tar');
-  await fs.writeFile(traversal, await tarBuffer([{ path: '../../escape', type: 'file', data: 'x' }]));
-  const escaped = await engine.berth(['load', '-i', traversal]);
-  t.match(escaped.stderr, /"\.\." refused/);
-  t.same(await fs.readdir(path.join(engine.root, 'tmp')), [], 'no extraction dir is left');
-  t.equal(await engine.ok(['images', '-q']), '');
-});
-
 t.test('save in both formats; skopeo reads them, and they load back and run', async (t) => {
-  const engine = await startEngine(t, { image: false });
   const tar = path.join(engine.dir, 'busybox.tar');
   await makeBusyboxTar(tar);
   await engine.ok(['import', tar, 'base:1']);
-  const layout = path.join(engine.dir, 'oci');
+  const layout = path.join(engine.dir, 'oci-saved');
   await writeOciLayout(layout, 'v1', [{ layers: [await fs.readFile(tar), await tarBuffer([{ path: 'etc/motd', type: 'file', data: 'saved\n' }])], config: { Cmd: ['cat', '/etc/motd'] } }]);
   const loaded = await engine.ok(['load', '-i', layout]);
   const id = /^Loaded image ID: (sha256:[a-f0-9]{64})\n$/.exec(loaded)?.[1];

@@ -39,6 +39,15 @@ async function publish(engine: Engine, destination: string, images: ImageSpec[],
   await pushLayout(layout, 'v1', destination, creds);
 }
 
+/**
+ * One engine for the four tests that need no store of their own, in this order: the tampered
+ * blob first, while it is empty ('leaves nothing' and no image); each has its own registry.
+ * The first test, the resumed pull and the live lines count the layers they fetch, so they keep
+ * a fresh engine each.
+ */
+let sharedEngine: Promise<Engine> | null = null;
+const shared = () => (sharedEngine ??= startEngine(t, { image: false }));
+
 t.test('pull, then run with the image config; pull again and implicitly', async (t) => {
   const engine = await startEngine(t, { image: false });
   const registry = await startRegistry(t, path.join(engine.dir, 'reg'));
@@ -88,10 +97,26 @@ t.test('pull, then run with the image config; pull again and implicitly', async 
   t.match(missing.stderr, /Unable to find image .*locally; pulling it failed: manifest for .* not found/);
 });
 
+t.test('a tampered blob is refused by its digest and leaves nothing', async (t) => {
+  const engine = await shared();
+  const registry = await startRegistry(t, path.join(engine.dir, 'reg-tampered'));
+  const ref = `${registry.host}/tampered/busybox:v1`;
+  const layer = await secondLayer('original');
+  await publish(engine, ref, [{ layers: [await busyboxLayer(engine), layer] }]);
+  await fs.writeFile(registryBlob(registry, sha256(gzipSync(layer))), gzipSync(await secondLayer('evil')));
+  const result = await engine.berth(['pull', ref]);
+  t.equal(result.code, 125);
+  t.match(result.stderr, /blob sha256:[a-f0-9]{64}: the content received .* does not match its digest; refused/);
+  const blobs = await fs.readdir(path.join(engine.root, 'images', 'blobs', 'sha256'));
+  t.notOk(blobs.some((b) => b === sha256(gzipSync(layer)).slice(7) || b.startsWith('.partial')), 'the tampered blob is not stored');
+  t.notOk((await fs.readdir(path.join(engine.root, 'images', 'layers'))).some((d) => d.startsWith('.tmp')), 'no partial layer');
+  t.equal(await engine.ok(['images', '-q']), '');
+});
+
 t.test('basic auth: refused without credentials, login, pull, logout', async (t) => {
-  const engine = await startEngine(t, { image: false });
+  const engine = await shared();
   const creds = { username: 'alice', password: 's3cret' };
-  const registry = await startRegistry(t, path.join(engine.dir, 'reg'), creds);
+  const registry = await startRegistry(t, path.join(engine.dir, 'reg-auth'), creds);
   const ref = `${registry.host}/private/busybox:v1`;
   await publish(engine, ref, [{ layers: [await busyboxLayer(engine)], config: { Cmd: ['echo', 'private'] } }], creds);
 
@@ -113,8 +138,8 @@ t.test('basic auth: refused without credentials, login, pull, logout', async (t)
 });
 
 t.test('a two-platform index: the host platform by default, --platform chooses', async (t) => {
-  const engine = await startEngine(t, { image: false });
-  const registry = await startRegistry(t, path.join(engine.dir, 'reg'));
+  const engine = await shared();
+  const registry = await startRegistry(t, path.join(engine.dir, 'reg-multi'));
   const ref = `${registry.host}/multi/busybox:v1`;
   const busybox = await busyboxLayer(engine);
   await publish(engine, ref, [
@@ -131,25 +156,9 @@ t.test('a two-platform index: the host platform by default, --platform chooses',
   t.match(none.stderr, /no matching manifest for linux\/s390x in the manifest list \(it has: linux\/amd64, linux\/arm64\)/);
 });
 
-t.test('a tampered blob is refused by its digest and leaves nothing', async (t) => {
-  const engine = await startEngine(t, { image: false });
-  const registry = await startRegistry(t, path.join(engine.dir, 'reg'));
-  const ref = `${registry.host}/tampered/busybox:v1`;
-  const layer = await secondLayer('original');
-  await publish(engine, ref, [{ layers: [await busyboxLayer(engine), layer] }]);
-  await fs.writeFile(registryBlob(registry, sha256(gzipSync(layer))), gzipSync(await secondLayer('evil')));
-  const result = await engine.berth(['pull', ref]);
-  t.equal(result.code, 125);
-  t.match(result.stderr, /blob sha256:[a-f0-9]{64}: the content received .* does not match its digest; refused/);
-  const blobs = await fs.readdir(path.join(engine.root, 'images', 'blobs', 'sha256'));
-  t.notOk(blobs.some((b) => b === sha256(gzipSync(layer)).slice(7) || b.startsWith('.partial')), 'the tampered blob is not stored');
-  t.notOk((await fs.readdir(path.join(engine.root, 'images', 'layers'))).some((d) => d.startsWith('.tmp')), 'no partial layer');
-  t.equal(await engine.ok(['images', '-q']), '');
-});
-
 t.test('bearer token auth: the token flow with the kept credentials', async (t) => {
-  const engine = await startEngine(t, { image: false });
-  const registry = await startRegistry(t, path.join(engine.dir, 'reg'));
+  const engine = await shared();
+  const registry = await startRegistry(t, path.join(engine.dir, 'reg-token'));
   const creds = { username: 'bob', password: 'hunter2' };
   const proxy = await startProxy(t, registry.host, { bearer: creds });
   await publish(engine, `${registry.host}/tok/busybox:v1`, [{ layers: [await busyboxLayer(engine)], config: { Cmd: ['echo', 'token'] } }]);
