@@ -50,6 +50,9 @@ function clientEnv(engine: Engine): NodeJS.ProcessEnv {
 function httpGet(namespace: NetworkNamespace, address: string, port: number): Promise<string> {
   return new Promise((resolve) => {
     const child = execFile('nsenter', [`--net=${namespace.path}`, 'busybox', 'nc', '-w', '3', address, String(port)], { timeout: 10_000 }, (_error, stdout) => resolve(stdout.toString()));
+    // nc that finds nothing listening (after down) exits before it reads: the write's EPIPE
+    // then means "nothing answered", which the empty stdout already says.
+    child.stdin?.on('error', () => {});
     child.stdin?.end('GET / HTTP/1.0\r\n\r\n');
   });
 }
