@@ -78,7 +78,9 @@ t.test('logs -f follows across rotations without losing or repeating a line', as
   const exited = new Promise<number | null>((resolve) => follower.on('close', resolve));
   await until('the follower to see ready', async () => out.includes('ready\n'));
   for (let b = 1; b <= 4; b++) {
-    await engine.ok(['exec', id, 'touch', `/tmp/go-${b}`]);
+    // Detached: after the last batch the container exits at once, and an attached exec whose
+    // touch had made the file but not yet exited was killed with it (137, a clean-clone CI).
+    await engine.ok(['exec', '-d', id, 'touch', `/tmp/go-${b}`]);
     await until(`batch ${b} to be followed`, async () => out.includes(`line ${b * batch} `));
   }
   t.equal(await exited, 0, 'logs -f ends when the container exits');
