@@ -4,7 +4,6 @@
  * a published port, up, ps, logs, exec and down -v. The engine has bridge networking, so it runs
  * inside a network namespace the test makes, and so does docker-compose.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,13 +47,9 @@ function clientEnv(engine: Engine): NodeJS.ProcessEnv {
 
 /** An HTTP GET from the namespace's side, through busybox nc (its wget crashes): the whole answer, or '' when nothing answered. */
 function httpGet(namespace: NetworkNamespace, address: string, port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const child = execFile('nsenter', [`--net=${namespace.path}`, 'busybox', 'nc', '-w', '3', address, String(port)], { timeout: 10_000 }, (_error, stdout) => resolve(stdout.toString()));
-    // nc that finds nothing listening (after down) exits before it reads: the write's EPIPE
-    // then means "nothing answered", which the empty stdout already says.
-    child.stdin?.on('error', () => {});
-    child.stdin?.end('GET / HTTP/1.0\r\n\r\n');
-  });
+  // runCaptured ignores the EPIPE of nc that found nothing listening (after down) and exited before reading.
+  return runCaptured('nsenter', [`--net=${namespace.path}`, 'busybox', 'nc', '-w', '3', address, String(port)], { env: process.env, input: 'GET / HTTP/1.0\r\n\r\n', timeoutMs: 10_000, what: 'nc' })
+    .then((result) => result.stdout, () => '');
 }
 
 /** docker-compose ARGS inside the namespace, against the engine's socket. */
