@@ -57,7 +57,9 @@ export async function startBerth(dir, host, log) {
 
   // The daemon, ready when it has written berthd.json.
   fs.mkdirSync(runRoot, { recursive: true, mode: 0o700 });
-  const daemonArgv = [node, daemonCli, '--root', root, '--run-root', runRoot, '--host-id', host, '--nats', nats.url];
+  // No bridge: the start-latency daemon (run.sh) manages the networks of the bench's network
+  // namespace, and a second daemon may share it only without networks of its own.
+  const daemonArgv = [node, daemonCli, '--root', root, '--run-root', runRoot, '--host-id', host, '--nats', nats.url, '--bridge', 'none'];
   const daemon = await retryHalfBuilt('berthd', async () => {
     const logFile = path.join(dir, 'berthd.log');
     const logFd = fs.openSync(logFile, 'w');

@@ -47,16 +47,18 @@ const movedControllers = fresh
   : previous.setup.cgroupControllersMovedToV1ByBench;
 const scenarios = collectScenarios(work, previous, currentFacts);
 
-const GOALS = { startVsPodman: 0.25, daemonVsCrun: 1.5 };
+const GOALS = { startVsPodman: 0.5, daemonVsCrun: 1.5 };
 const stats = Object.fromEntries(measured.subjects.map((s) => {
   const ms = measured.samples[s.name].map((sample) => round(sample.ms, 3));
   return [s.name, { ...summary(ms), samples: ms }];
 }));
 const engines = measured.subjects.filter((s) => s.role === 'engine');
 const references = measured.subjects.filter((s) => s.role === 'reference');
+const bridges = measured.subjects.filter((s) => s.role === 'bridge');
 const berth = stats.berth.median;
 const ratios = Object.fromEntries(engines.filter((s) => s.name !== 'berth')
   .map((s) => [`berth/${s.name}`, round(berth / stats[s.name].median)]));
+if (stats['berth-bridge'] && stats['podman-bridge']) ratios['berth-bridge/podman-bridge'] = round(stats['berth-bridge'].median / stats['podman-bridge'].median);
 const phase = (name) => breakdown.phases[name]?.median ?? null;
 const daemonSide = phase('create→destroy');
 const goals = {
@@ -120,6 +122,14 @@ const engineTable = [
   ...engines.map((s) => row([
     `\`${s.display}\``, f(stats[s.name].median), f(stats[s.name].min), f(stats[s.name].max),
     s.name === 'berth' ? '1.00x' : x(ratios[`berth/${s.name}`]),
+  ])),
+];
+const bridgeTable = [
+  row(['on the default bridge network', 'median ms', 'min ms', 'max ms', 'berth bridge median / this median']),
+  row(['---', '---:', '---:', '---:', '---:']),
+  ...bridges.map((s) => row([
+    `\`${s.display}\``, f(stats[s.name].median), f(stats[s.name].min), f(stats[s.name].max),
+    s.name === 'berth-bridge' ? '1.00x' : x(ratios[`berth-bridge/${s.name}`]),
   ])),
 ];
 const referenceTable = [
@@ -219,7 +229,12 @@ discarded warm-up rounds; each run timed with \`process.hrtime\` from just befor
 (bench/startLatency.mjs). berth's daemon and nats-server were already running and warm.
 
 ${engineTable.join('\n')}
+${bridges.length ? `
+The same on each engine's default bridge network (a veth, an address, NAT rules), in the bench's own network
+namespace: berth's bridge against podman's netavark (the bench's dockerd runs without a bridge). Goal: at most 0.5x podman's.
 
+${bridgeTable.join('\n')}
+` : ''}
 ${referenceTable.join('\n')}
 
 ### Where a \`berth run --rm\` spends its time

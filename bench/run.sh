@@ -43,6 +43,24 @@ unset NODE_EXTRA_CA_CERTS
 [ -f "$REPO/dist/cli/main.js" ] && [ -x "$REPO/dist/native/berth-shim" ] \
   || { echo "run.sh: berth is not built; run 'npm run build' first" >&2; exit 1; }
 
+# The host's network is not the bench's: everything runs in a network namespace of its own
+# (nsenter --net, so the mounts and cgroups stay the host's), with its own loopback. berth's
+# default bridge, its nft table and forwarding, podman's netavark rules and every nats-server
+# live and die there. The namespace goes when the bench ends, also on failure.
+if [ -z "${BENCH_NETNS:-}" ]; then
+  BENCH_NETNS=berth-bench-$$
+  ip netns add "$BENCH_NETNS"
+  trap 'ip netns del "$BENCH_NETNS" 2>/dev/null' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  ip -n "$BENCH_NETNS" link set lo up
+  set +e
+  BENCH_NETNS=$BENCH_NETNS nsenter --net="/run/netns/$BENCH_NETNS" bash "$0" "$@"
+  status=$?
+  set -e
+  exit "$status"
+fi
+
 # A short name: berth's shims listen on RUN_ROOT/shims/<64 hex>.sock, and a socket path must fit
 # in 108 bytes (sun_path), so the run roots under WORK must stay short.
 WORK=$(mktemp -d /tmp/bb.XXXXXX)

@@ -30,8 +30,8 @@ const subjects = [
   {
     name: 'berth',
     role: 'engine',
-    display: 'berth run --rm busybox true',
-    argv: [node, cli, 'run', '--rm', 'busybox', 'true'],
+    display: 'berth run --rm --network none busybox true',
+    argv: [node, cli, 'run', '--rm', '--network', 'none', 'busybox', 'true'],
     env: berthEnv,
   },
   {
@@ -61,6 +61,23 @@ const subjects = [
     argv: ['/usr/bin/docker', 'run', '--rm', '--network', 'none', 'localhost/busybox', 'true'],
     env: { DOCKER_HOST: process.env.BENCH_DOCKER_HOST, DOCKER_CONFIG: process.env.BENCH_DOCKER_CONFIG },
   }] : []),
+  // On each engine's default bridge network (berth's bridge, podman's netavark), in the bench's own
+  // network namespace (run.sh). The bench's dockerd has no bridge (bench/dockerd.sh).
+  {
+    name: 'berth-bridge',
+    role: 'bridge',
+    display: 'berth run --rm busybox true',
+    argv: [node, cli, 'run', '--rm', 'busybox', 'true'],
+    env: berthEnv,
+  },
+  {
+    name: 'podman-bridge',
+    role: 'bridge',
+    display: 'podman run --rm localhost/busybox true',
+    note: 'podman\'s default network: netavark, its rules in the bench\'s network namespace',
+    argv: ['podman', ...podmanArgs, 'run', '--rm', 'localhost/busybox', 'true'],
+    env: { CONTAINERS_CONF: process.env.CONTAINERS_CONF },
+  },
   {
     name: 'node',
     role: 'reference',
