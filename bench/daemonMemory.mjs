@@ -152,13 +152,13 @@ await runScenario(async () => {
   };
 
   // ---- berth ----
-  const [{ Client }, { layoutFrom }] = await Promise.all([loadDist('cli/client.js'), loadDist('runtime/layout.js')]);
+  const [{ HostClient }, { layoutFrom }] = await Promise.all([loadDist('client/hostClient.js'), loadDist('runtime/layout.js')]);
   for (const [name, steps] of [['b', createdSteps], ['br', runningSteps]]) {
     if (steps.length === 0) continue;
     const b = await startBerth(path.join(dir, name), `bench-memory-${name}`, log);
     const nc = await connect(b.nats.url, 'bench-memory');
     try {
-      const client = new Client(nc, b.host, layoutFrom({ root: b.root, runRoot: b.runRoot }));
+      const client = new HostClient(nc, b.host, layoutFrom({ root: b.root, runRoot: b.runRoot }));
       results.berth.push(...await measure('berth', steps, {
         processes: { berthd: b.daemon.pid, 'nats-server': b.nats.child.pid },
         create: (start) => client.request({

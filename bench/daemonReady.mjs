@@ -44,7 +44,8 @@ async function startDaemon({ root, runRoot, host, url, snapshots }) {
   fs.mkdirSync(runRoot, { recursive: true, mode: 0o700 });
   const info = path.join(runRoot, 'berthd.json');
   fs.rmSync(info, { force: true });
-  const args = [daemonCli, '--root', root, '--run-root', runRoot, '--host-id', host, '--nats', url];
+  // No bridge: the bench's start-latency daemon manages the networks of its network namespace.
+  const args = [daemonCli, '--root', root, '--run-root', runRoot, '--host-id', host, '--nats', url, '--bridge', 'none'];
   if (!snapshots) args.push('--no-snapshots');
   let stderr = '';
   let lineAt = null;

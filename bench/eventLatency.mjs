@@ -128,8 +128,8 @@ await runScenario(async () => {
   // Subscribers.
   const inboxes = { nats: new Inbox(), jetstream: new Inbox(), cli: new Inbox(), podman: new Inbox(), docker: new Inbox() };
   const nc = await connect(nats.url, 'bench-events');
-  const [{ decode }, { AnyEvent }, { jetstream, DeliverPolicy }, { Client }, { layoutFrom }] = await Promise.all([
-    loadDist('events/codec.js'), loadDist('events/all.js'), import('@nats-io/jetstream'), loadDist('cli/client.js'), loadDist('runtime/layout.js'),
+  const [{ decode }, { AnyEvent }, { jetstream, DeliverPolicy }, { HostClient }, { layoutFrom }] = await Promise.all([
+    loadDist('events/codec.js'), loadDist('events/all.js'), import('@nats-io/jetstream'), loadDist('client/hostClient.js'), loadDist('runtime/layout.js'),
   ]);
   const toRecord = (data) => {
     const event = decode(AnyEvent, data);
@@ -159,7 +159,7 @@ await runScenario(async () => {
     (e) => ({ id: e.id, type: e.Action, time: e.timeNano / 1e6 }));
   let eventsCli = startEventsCli();
 
-  const client = new Client(nc, host, layoutFrom({ root, runRoot }));
+  const client = new HostClient(nc, host, layoutFrom({ root, runRoot }));
   let podmanEvents = null;
   const podman = peer.argv;
   const podmanEnv = peer.env;
@@ -386,7 +386,7 @@ await runScenario(async () => {
       daemon: 'node dist/cli/daemon.js --root R --run-root RR --host-id bench-events --nats URL',
       nats: 'nats-server -c nats.conf (listen 127.0.0.1:<free port>, jetstream store_dir <temp>, max_payload 8MB)',
       berthSubscriber: 'berth events --format json --filter event=start',
-      berth: ['berth run -d busybox sleep 1000', 'berth kill ID', 'container.start / container.kill / container.remove requests (dist/cli/client.js Client.request)'],
+      berth: ['berth run -d busybox sleep 1000', 'berth kill ID', 'container.start / container.kill / container.remove requests (dist/client/hostClient.js HostClient.request)'],
       podmanSubscriber: withPodman ? 'podman [--root … --runroot … --storage-driver …] events --format json' : null,
       podman: withPodman ? ['podman run -d --network none localhost/busybox sleep 1000', 'podman kill ID', 'podman rm -f -t 0 ID'] : null,
       dockerSubscriber: docker.enabled ? 'docker events --format \'{{json .}}\' --filter type=container' : null,
