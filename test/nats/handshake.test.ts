@@ -94,13 +94,17 @@ async function shortTimerServer(t: Test): Promise<{ port: number; token: string;
   return { port, token, certificate: certificate.pem };
 }
 
-t.test('the embedded server waits past nats-server\'s default handshake timers, then closes', async (t) => {
+/** The embedded server of a run root in a temp dir, ended at teardown. */
+async function embeddedServer(t: Test): Promise<{ layout: Layout; info: NatsInfo; port: number }> {
   const dir = await tempDir(t, 'berth-handshake-');
   const layout = new Layout(path.join(dir, 'root'), path.join(dir, 'run'));
-  let info: NatsInfo | undefined;
-  t.teardown(() => info && endProcess(info.pid));
-  info = await ensureEmbeddedNats(layout);
-  const port = Number(new URL(info.url).port);
+  const info = await ensureEmbeddedNats(layout);
+  t.teardown(() => endProcess(info.pid));
+  return { layout, info, port: Number(new URL(info.url).port) };
+}
+
+t.test('the embedded server waits past nats-server\'s default handshake timers, then closes', async (t) => {
+  const { info, port } = await embeddedServer(t);
   const silent = silentConnection(port);
   // nats-server 2.9.10's defaults close it at 2 s (no TLS upgrade) and 3 s (no CONNECT).
   await new Promise((resolve) => setTimeout(resolve, 3500));
@@ -124,12 +128,7 @@ async function reloaded(layout: Layout, count: number): Promise<void> {
 }
 
 t.test('a server kept from an older berth is given this berth\'s config by a reload', async (t) => {
-  const dir = await tempDir(t, 'berth-handshake-');
-  const layout = new Layout(path.join(dir, 'root'), path.join(dir, 'run'));
-  let info: NatsInfo | undefined;
-  t.teardown(() => info && endProcess(info.pid));
-  info = await ensureEmbeddedNats(layout);
-  const port = Number(new URL(info.url).port);
+  const { layout, info, port } = await embeddedServer(t);
   const current = await fs.readFile(layout.natsConfig, 'utf8');
   // An older berth's config: the same server, with nats-server's default handshake timers.
   const older = current.replace(/, timeout: \d+ \}/g, ' }');
