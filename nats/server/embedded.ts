@@ -3,7 +3,9 @@
  * port, a random token in a 0600 file, TLS with a certificate of its own (pinned by every
  * client: runtime/nats/serverCertificate.ts), JetStream on file storage under the data root.
  * It is detached, so it outlives a daemon crash, and the next daemon reuses it; a daemon that
- * sees it die starts it again with the same port, token, certificate and store.
+ * sees it die starts it again with the same port, token, certificate and store. A server kept
+ * from an older berth gets this berth's config (the same port, token and certificate) through
+ * nats-server's own reload (SIGHUP), so that its limits are never an older generator's.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,7 +17,7 @@ import type { Layout } from '../../runtime/layout.js';
 import { isAlive } from '../../runtime/processes.js';
 import { connectNats, type NatsTarget } from './connect.js';
 import { AUTH_TIMEOUT_SECONDS, TLS_TIMEOUT_SECONDS } from './handshake.js';
-import { ensureServerCertificate } from './serverCertificate.js';
+import { ensureServerCertificate, type ServerCertificate } from './serverCertificate.js';
 
 export interface NatsInfo {
   url: string;
@@ -113,17 +115,9 @@ async function spawnServer(layout: Layout, info: Omit<NatsInfo, 'pid'>): Promise
   return null;
 }
 
-/** Returns the running embedded server, starting one when there is none. */
-export async function ensureEmbeddedNats(layout: Layout): Promise<NatsInfo> {
-  const existing = await readNatsInfo(layout);
-  if (existing && isEmbeddedServer(layout, existing.pid)) return existing;
-  await endServerWithoutTls(layout);
-  await fs.mkdir(layout.runRoot, { recursive: true, mode: 0o700 });
-  await fs.mkdir(layout.natsStoreDir, { recursive: true, mode: 0o700 });
-  const certificate = await ensureServerCertificate(layout.runRoot);
-  const port = await freePort();
-  const token = randomBytes(24).toString('hex');
-  const config = [
+/** The server's config as this berth writes it, for a port, a token and the run root's certificate. */
+function configText(layout: Layout, port: number, token: string, certificate: ServerCertificate): string {
+  return [
     `listen: "127.0.0.1:${port}"`,
     // The handshake's limits: see handshake.ts.
     `authorization { token: "${token}", timeout: ${AUTH_TIMEOUT_SECONDS} }`,
@@ -131,7 +125,36 @@ export async function ensureEmbeddedNats(layout: Layout): Promise<NatsInfo> {
     `jetstream { store_dir: "${layout.natsStoreDir}" }`,
     `max_payload: 8MB`,
   ].join('\n');
-  await fs.writeFile(layout.natsConfig, config, { mode: 0o600 });
+}
+
+/**
+ * Writes this berth's config for the server `info` names (its port and token) when the file
+ * holds another; true when it did. A running server then needs a reload to apply it.
+ */
+async function refreshConfig(layout: Layout, info: NatsInfo): Promise<boolean> {
+  const certificate = await ensureServerCertificate(layout.runRoot);
+  const wanted = configText(layout, Number(new URL(info.url).port), info.token, certificate);
+  if ((await fs.readFile(layout.natsConfig, 'utf8').catch(() => null)) === wanted) return false;
+  await fs.writeFile(layout.natsConfig, wanted, { mode: 0o600 });
+  return true;
+}
+
+/** Returns the running embedded server, starting one when there is none. */
+export async function ensureEmbeddedNats(layout: Layout): Promise<NatsInfo> {
+  const existing = await readNatsInfo(layout);
+  if (existing && isEmbeddedServer(layout, existing.pid)) {
+    // nats-server reloads its config file on SIGHUP: listen, token and certificate are the
+    // same, so connected clients stay; the rest (timeouts, limits) becomes this berth's.
+    if (await refreshConfig(layout, existing)) process.kill(existing.pid, 'SIGHUP');
+    return existing;
+  }
+  await endServerWithoutTls(layout);
+  await fs.mkdir(layout.runRoot, { recursive: true, mode: 0o700 });
+  await fs.mkdir(layout.natsStoreDir, { recursive: true, mode: 0o700 });
+  const certificate = await ensureServerCertificate(layout.runRoot);
+  const port = await freePort();
+  const token = randomBytes(24).toString('hex');
+  await fs.writeFile(layout.natsConfig, configText(layout, port, token, certificate), { mode: 0o600 });
   const info = await spawnServer(layout, { url: `nats://127.0.0.1:${port}`, token, certificate: certificate.pem });
   if (!info) throw new BerthError(`nats-server did not start; see ${layout.natsStoreDir}.log`);
   await fs.writeFile(layout.natsInfo, JSON.stringify(info), { mode: 0o600 });
@@ -143,6 +166,7 @@ export async function ensureEmbeddedNats(layout: Layout): Promise<NatsInfo> {
  * and store. Null while it cannot (the port is held by another process, say): try again later.
  */
 export async function restartEmbeddedNats(layout: Layout, previous: NatsInfo): Promise<NatsInfo | null> {
+  await refreshConfig(layout, previous);
   const info = await spawnServer(layout, { url: previous.url, token: previous.token, certificate: previous.certificate });
   if (info) await fs.writeFile(layout.natsInfo, JSON.stringify(info), { mode: 0o600 });
   return info;

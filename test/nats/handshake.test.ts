@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
 import { connectNats } from '../../nats/server/connect.js';
-import { ensureEmbeddedNats, type NatsInfo } from '../../nats/server/embedded.js';
+import { embeddedTarget, ensureEmbeddedNats, type NatsInfo } from '../../nats/server/embedded.js';
 import { CONNECT_ATTEMPTS } from '../../nats/server/handshake.js';
 import { ensureServerCertificate } from '../../nats/server/serverCertificate.js';
 import { Layout } from '../../runtime/layout.js';
@@ -94,13 +94,17 @@ async function shortTimerServer(t: Test): Promise<{ port: number; token: string;
   return { port, token, certificate: certificate.pem };
 }
 
-t.test('the embedded server waits past nats-server\'s default handshake timers, then closes', async (t) => {
+/** The embedded server of a run root in a temp dir, ended at teardown. */
+async function embeddedServer(t: Test): Promise<{ layout: Layout; info: NatsInfo; port: number }> {
   const dir = await tempDir(t, 'berth-handshake-');
   const layout = new Layout(path.join(dir, 'root'), path.join(dir, 'run'));
-  let info: NatsInfo | undefined;
-  t.teardown(() => info && endProcess(info.pid));
-  info = await ensureEmbeddedNats(layout);
-  const port = Number(new URL(info.url).port);
+  const info = await ensureEmbeddedNats(layout);
+  t.teardown(() => endProcess(info.pid));
+  return { layout, info, port: Number(new URL(info.url).port) };
+}
+
+t.test('the embedded server waits past nats-server\'s default handshake timers, then closes', async (t) => {
+  const { info, port } = await embeddedServer(t);
   const silent = silentConnection(port);
   // nats-server 2.9.10's defaults close it at 2 s (no TLS upgrade) and 3 s (no CONNECT).
   await new Promise((resolve) => setTimeout(resolve, 3500));
@@ -110,6 +114,42 @@ t.test('the embedded server waits past nats-server\'s default handshake timers, 
   silent.destroy();
   const nc = await connectNats({ url: info.url, token: info.token, pinnedCertificate: info.certificate }, 'handshake-test', { reconnect: false });
   t.ok(nc.info?.tls_required, 'a client connects over TLS');
+  await nc.close();
+});
+
+/** Resolves once the embedded server's log says it reloaded its config `count` times. */
+async function reloaded(layout: Layout, count: number): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const log = await fs.readFile(`${layout.natsStoreDir}.log`, 'utf8').catch(() => '');
+    if ((log.match(/Reloaded server configuration/g) ?? []).length >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`nats-server did not log ${count} reloads`);
+}
+
+t.test('a server kept from an older berth is given this berth\'s config by a reload', async (t) => {
+  const { layout, info, port } = await embeddedServer(t);
+  const current = await fs.readFile(layout.natsConfig, 'utf8');
+  // An older berth's config: the same server, with nats-server's default handshake timers.
+  const older = current.replace(/, timeout: \d+ \}/g, ' }');
+  t.not(older, current, 'the older config has no handshake timeouts');
+  await fs.writeFile(layout.natsConfig, older);
+  process.kill(info.pid, 'SIGHUP');
+  await reloaded(layout, 1);
+  const early = silentConnection(port);
+  await Promise.race([early.closed, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  t.notOk(early.isOpen(), 'under the older config a silent connection is cut at the default timer');
+
+  const again = await ensureEmbeddedNats(layout);
+  t.equal(again.pid, info.pid, 'the running server is kept');
+  t.equal(await fs.readFile(layout.natsConfig, 'utf8'), current, 'its config file is this berth\'s again');
+  await reloaded(layout, 2);
+  const silent = silentConnection(port);
+  await new Promise((resolve) => setTimeout(resolve, 3500));
+  t.ok(silent.isOpen(), 'and after the reload a connection silent for 3.5 s is still open');
+  silent.destroy();
+  const nc = await connectNats(embeddedTarget(again), 'handshake-test', { reconnect: false });
+  t.ok(nc.info, 'a client connects with the same token and certificate');
   await nc.close();
 });
 
