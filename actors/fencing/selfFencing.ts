@@ -14,6 +14,7 @@
 import type { FenceStore } from '../../events/fenceStore.js';
 import type { SelfFence } from '../../events/container.js';
 import type { Logger } from '../../log/logger.js';
+import { isUp } from '../../events/containerStatus.js';
 import type { Host } from '../host.js';
 import type { Fencing } from './fencing.js';
 import { LEASE_MS, SELF_FENCE_CHECK_MS, decideSelfFence, liftRecord, planLift } from './selfFence.js';
@@ -40,6 +41,7 @@ export class SelfFencing {
     if (this.busy) return;
     this.busy = true;
     try {
+      this.forgetEnded();
       const leaseFrom = this.beats.acknowledgedSentAt() ?? this.started;
       const now = performance.now();
       const states = [...this.host.containers.values()].map((c) => c.state);
@@ -49,6 +51,14 @@ export class SelfFencing {
       await this.record();
     } finally {
       this.busy = false;
+    }
+  }
+
+  /** A frozen container that ended meanwhile (killed frozen, removed) has nothing left to thaw. */
+  private forgetEnded(): void {
+    for (const id of this.host.selfFenced.keys()) {
+      const status = this.host.containers.get(id)?.state.status;
+      if (!status || !isUp(status)) this.host.selfFenced.delete(id);
     }
   }
 
