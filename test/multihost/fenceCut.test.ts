@@ -108,6 +108,9 @@ t.test('a cut-off host is fenced by the majority; healed, it stops its duplicate
   t.ok(seen.frozenAt !== null && seen.frozenAt < rescheduledAt, 'the old copy was frozen (its cgroup, read on this machine) before its replacement was even created');
   t.same(seen.ranAfterFreeze, [], 'and no read since showed it able to run');
   t.ok(isAlive(Number(oldPid)), 'it is frozen, not gone: the cut-off host cannot learn yet that it was fenced');
+  // Asked on the cut-off side (its own node, core NATS), the host says what it did.
+  const local = await cluster.berth('h3', ['--host', 'h3', 'ps', '--format', '{{.Names}} {{.State}} {{.Status}}'], { timeoutMs: 15_000 });
+  t.match(local.stdout, /web paused Up .* \(Paused: self-fenced, its host is cut off from the cluster\)/, 'and its own ps shows it paused, self-fenced', { stderr: local.stderr });
 
   t.comment(`the link was cut for ${Math.round((Date.now() - cut) / 1000)} s`);
   await cluster.setLink('h3', true);
