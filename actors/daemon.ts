@@ -22,6 +22,7 @@ import { lockRoot } from '../runtime/daemonLock.js';
 import { notifyReady } from '../runtime/systemdNotify.js';
 import { Worker } from '../runtime/worker.js';
 import { Fencing } from './fencing/fencing.js';
+import { SelfFencing } from './fencing/selfFencing.js';
 import { KvFenceStore } from '../nats/store/kvFences.js';
 import { KvHeartbeatStore } from '../nats/store/kvHeartbeats.js';
 import { NatsClusterState } from '../nats/store/clusterState.js';
@@ -151,6 +152,8 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   const fences = options.nats ? await untilAnswered('the fence bucket', () => KvFenceStore.open(nc, replicas)) : null;
   // Fencing judges other hosts only while this host's own heartbeats go in steadily.
   const fencing = fences ? new Fencing(fences, new NatsClusterState(nc), host, log, heartbeats) : null;
+  // Self-fencing bounds this host's own lease: cut off from the majority, it freezes what fencing would reschedule.
+  const selfFencing = fencing ? new SelfFencing(host, heartbeats, fences!, fencing, log) : null;
   const ownFence = fencing ? await untilAnswered('the fence record', () => fencing.ownFence()) : null;
   const replayed = await host.start(new Set(ownFence?.record.replacements.map((r) => r.container)));
   phase('replayed and reconciled');
@@ -175,6 +178,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   await nc.flush();
   await heartbeats.start();
   fencing?.start();
+  selfFencing?.start();
   // Serving the API before the daemon says it is ready: a client that sees berthd.json finds the socket.
   const dockerApi = await startDockerApiFor(options, nc, hostId, log);
   const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
@@ -196,6 +200,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
       supervisor?.stop();
       clearInterval(compaction);
       fencing?.stop();
+      selfFencing?.stop();
       // With NATS down, nothing that needs it is waited for: each call would time out in turn.
       const reachable = connection.reachable;
       if (!reachable) log.warn('NATS is unreachable; stopping without removing the heartbeat or writing snapshots');

@@ -39,3 +39,18 @@ t.test('given beats that go in, fail, and go in slowly, then steadiness starts a
   await beats.beat();
   t.ok(beats.steadySince()! >= again! + HEARTBEAT_INTERVAL_MS, 'a beat slower than the interval starts it again from its end');
 });
+
+t.test('the lease is measured from when the last acknowledged put was sent, not from its answer', async (t) => {
+  const store = new FlakyStore();
+  const beats = new Heartbeats(store, source);
+  t.equal(beats.acknowledgedSentAt(), null, 'no lease before the first acknowledged beat');
+  store.delayMs = 300;
+  const before = performance.now();
+  await beats.beat();
+  const sent = beats.acknowledgedSentAt()!;
+  t.ok(sent >= before && sent < before + 300, 'the time it was sent, before its slow answer');
+  store.fail = true;
+  store.delayMs = 0;
+  await t.rejects(beats.beat());
+  t.equal(beats.acknowledgedSentAt(), sent, 'a failed put renews nothing');
+});

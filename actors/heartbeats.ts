@@ -30,6 +30,12 @@ export class Heartbeats {
   private timer: NodeJS.Timeout | null = null;
   /** Since when every beat has gone in, each within an interval; null after a failed one. */
   private steady: number | null = null;
+  /**
+   * When the last acknowledged put was sent (performance.now(), a monotonic clock): the bucket
+   * stored it no earlier, so it expires no earlier than this plus the lost threshold. The
+   * host's own lease (actors/fencing/selfFence.ts) is measured from it. Null before the first.
+   */
+  private acknowledged: number | null = null;
 
   constructor(private readonly store: HeartbeatStore, private readonly source: HeartbeatSource) {}
 
@@ -48,8 +54,11 @@ export class Heartbeats {
       },
       labels: this.source.labels,
     };
+    const sent = performance.now();
     try {
       await this.store.put(heartbeat);
+      // Puts may overlap (a slow one and the next): the latest sent of those acknowledged counts.
+      this.acknowledged = Math.max(this.acknowledged ?? sent, sent);
     } catch (error) {
       this.steady = null;
       throw error;
@@ -66,6 +75,11 @@ export class Heartbeats {
    */
   steadySince(): number | null {
     return this.steady;
+  }
+
+  /** When the last acknowledged heartbeat was sent (performance.now()), or null before the first. */
+  acknowledgedSentAt(): number | null {
+    return this.acknowledged;
   }
 
   /** Beats now and then every interval; a failed beat is logged and the next one tried. */

@@ -77,6 +77,11 @@ export class Host {
    * rescheduled duplicates, and the server refuses commands meanwhile.
    */
   fence: StoredFence | null = null;
+  /**
+   * The containers this host froze itself, cut off from the cluster (actors/fencing/selfFencing.ts),
+   * with when (ms since the epoch). Not in the log: the host could not write to it meanwhile.
+   */
+  readonly selfFenced = new Map<string, number>();
   /** Reconciliations since the start: containers checked against the kernel, commands they needed (metrics). */
   readonly reconciles = { containers: 0, commands: 0 };
   /** The daemon's settings the handlers read (HostSettings). */
@@ -236,7 +241,8 @@ export class Host {
     const repair = reconcileContainer(state, await this.worker.inspect(container.id));
     this.reconciles.containers++;
     this.reconciles.commands += repair.commands.length;
-    if (repair.thaw) await this.worker.unpause(container.id).catch((error: Error) => this.log.warn('thawing a container left frozen failed', { container: container.id.slice(0, 12), error }));
+    // One held is about to be stopped as a duplicate: left frozen (a self-fence), it is killed so (fencing.ts).
+    if (repair.thaw && !hold.has(container.id)) await this.worker.unpause(container.id).catch((error: Error) => this.log.warn('thawing a container left frozen failed', { container: container.id.slice(0, 12), error }));
     if (repair.resume === 'await-start') {
       // In the background, so that one long copy-up does not hold up the daemon's start.
       void (async () => {

@@ -21,11 +21,13 @@ function clientConfig(config: ContainerConfig, secrets: SecretBox): ContainerCon
   }
 }
 
-export function containerView(state: ContainerState, secrets: SecretBox): ContainerView {
+/** `selfFencedAt`: when its host froze it, cut off from the cluster (actors/fencing/selfFencing.ts): it shows as paused. */
+export function containerView(state: ContainerState, secrets: SecretBox, selfFencedAt?: number): ContainerView {
   return {
     id: state.id,
     host: state.host,
-    status: state.status,
+    status: selfFencedAt === undefined ? state.status : 'paused',
+    ...(selfFencedAt === undefined ? {} : { selfFencedAt }),
     config: clientConfig(state.config!, secrets),
     created: state.created,
     pid: state.pid,

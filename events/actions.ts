@@ -29,6 +29,7 @@ export function dockerAction(event: AnyEvent): DockerAction | null {
     // No Docker counterpart: berth's own actions for a cluster's fencing.
     case 'container.rescheduled': return as('reschedule', { fromHost: event.data.host, fromContainer: event.data.container, reason: event.data.reason, fencedBy: event.data.fencedBy });
     case 'container.fenced': return as('fence', { reason: event.data.reason, toHost: event.data.host, toContainer: event.data.container });
+    case 'container.self_fenced': return as('self-fence', { reason: event.data.reason, outcome: event.data.outcome, frozenAt: new Date(event.data.frozenAt).toISOString() });
     case 'container.paused': return as('pause');
     case 'container.unpaused': return as('unpause');
     case 'container.oom': return as('oom');

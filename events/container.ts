@@ -144,6 +144,20 @@ export const ContainerFenced = eventSchema('container.fenced', z.object({
   host: z.string(),
   container: z.string(),
 }));
+/**
+ * Its host had cut itself off (docs/MULTIHOST.md, "Self-fencing"): no heartbeat acknowledged
+ * for the lease, so the container was frozen, and how that ended. Recorded once the host
+ * reaches the cluster again (it could not write while cut off).
+ */
+export const SelfFence = z.object({
+  /** When it was frozen (ms since the epoch). */
+  frozenAt: z.number(),
+  /** `thawed`: the lease came back and the host was not fenced; `fenced`: it stays frozen until stopped. */
+  outcome: z.enum(['thawed', 'fenced']),
+  reason: z.string(),
+});
+export type SelfFence = z.infer<typeof SelfFence>;
+export const ContainerSelfFenced = eventSchema('container.self_fenced', SelfFence);
 export const ContainerRemoving = eventSchema('container.removing', z.object({}));
 export const ContainerDestroyed = eventSchema('container.destroyed', z.object({}));
 
@@ -152,7 +166,7 @@ export const ContainerEvent = z.discriminatedUnion('type', [
   ContainerStopping, ContainerDied, ContainerStopped, ContainerRestarting, ContainerRemoving, ContainerDestroyed,
   ...containerRuntimeEvents,
   ...healthEvents,
-  ContainerRenamed, ContainerUpdated, ContainerRemovalFailed, ContainerRescheduled, ContainerFenced,
+  ContainerRenamed, ContainerUpdated, ContainerRemovalFailed, ContainerRescheduled, ContainerFenced, ContainerSelfFenced,
 ]);
 export type ContainerEvent = z.infer<typeof ContainerEvent>;
 
@@ -162,6 +176,8 @@ export const ContainerCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Create'), config: ContainerConfig, rescheduledFrom: RescheduledFrom.optional() }),
   /** A returning host stops a container that was rescheduled elsewhere while it was fenced. */
   z.object({ type: z.literal('Fence'), reason: z.string(), host: z.string(), container: z.string() }),
+  /** Records a self-fence that has ended (the freeze and thaw themselves are kernel effects the host ran while cut off). */
+  z.object({ type: z.literal('RecordSelfFence'), selfFence: SelfFence }),
   z.object({ type: z.literal('Start'), byRestartPolicy: z.boolean().optional() }),
   /** `signal` (stop -s) overrides the container's stop signal. */
   z.object({ type: z.literal('Stop'), timeoutSeconds: z.number().min(0), signal: z.string().optional() }),

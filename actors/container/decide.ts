@@ -9,7 +9,7 @@ import { BerthError, ConflictError, NotFoundError } from '../../events/errors.js
 import { nextDelay, restartsAfterExit } from './restartPolicy.js';
 import type { ContainerState } from './state.js';
 import { decideRuntime, refusePaused } from './decideRuntime.js';
-import { decideFence } from './decideFence.js';
+import { decideFence, decideSelfFenceRecord } from './decideFence.js';
 import { hasProcess, isRunning, isUp } from '../../events/containerStatus.js';
 
 export type ContainerDraft = Draft<ContainerEvent>;
@@ -31,6 +31,8 @@ export function decideContainer(state: ContainerState, command: ContainerCommand
       ];
     case 'Fence':
       return decideFence(state, command);
+    case 'RecordSelfFence':
+      return decideSelfFenceRecord(state, command);
     case 'Start':
       if (command.byRestartPolicy) {
         // The policy's timer: only a container still waiting for it starts; a stop or start in between wins.

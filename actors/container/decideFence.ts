@@ -33,3 +33,9 @@ export function decideFence(state: ContainerState, command: Extract<ContainerCom
       return [fenced];
   }
 }
+
+/** A self-fence is recorded on a container that still exists (a removal while it was frozen leaves nothing to say). */
+export function decideSelfFenceRecord(state: ContainerState, command: Extract<ContainerCommand, { type: 'RecordSelfFence' }>): ContainerDraft[] {
+  if (state.status === 'none' || state.status === 'removed') return [];
+  return [{ type: 'container.self_fenced', data: command.selfFence }];
+}

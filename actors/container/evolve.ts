@@ -49,6 +49,7 @@ export function evolveContainer(data: ContainerData, event: ContainerEvent): Con
     case 'container.destroyed':
       return { ...data, removedAt: event.time };
     case 'container.killed':
+    case 'container.self_fenced':
     case 'container.removing':
     case 'container.paused':
     case 'container.unpaused':

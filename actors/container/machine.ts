@@ -56,6 +56,7 @@ export const containerMachine = setup({
     'container.renamed': { actions: evolve },
     'container.updated': { actions: [evolve, 'applyLimits'] },
     'container.fenced': { actions: evolve },
+    'container.self_fenced': { actions: evolve },
     'container.rescheduled': { actions: evolve },
   },
   states: {

@@ -66,11 +66,16 @@ export class Fencing {
     const duplicates = duplicatesToStop(fence.record, [...this.host.containers.values()].map((c) => c.state));
     await Promise.all(duplicates.map(async ({ id, replacement }) => {
       const entity = this.host.container(id);
+      // Frozen by its self-fence (actors/fencing/selfFencing.ts), or left frozen by it before a
+      // restart: it must not run again beside its replacement, not even for its stop signal.
+      const selfFrozen = entity.state.status !== 'paused' && (await this.host.worker.inspect(id)).frozen;
       await entity.execute(
         { type: 'Fence', reason: fencedReason(replacement), host: replacement.host, container: replacement.id },
         { id: `fence-${fence.revision}-${id}`, correlation: `fence-${fence.revision}` },
       );
+      if (selfFrozen) await this.host.worker.killFrozen(id);
       await entity.waitFor((s) => !isUp(s.status), DOWN_WITHIN_MS);
+      this.host.selfFenced.delete(id);
     }));
     const cleared: FenceRecord = { ...fence.record, state: 'cleared', clearedAt: Date.now() };
     const revision = await this.fences.write(cleared, fence.revision);
@@ -81,7 +86,8 @@ export class Fencing {
 
   /** One round: the own record, the lost hosts, the replacements placed here. */
   async tick(): Promise<void> {
-    if (this.busy) return;
+    // While this host is self-fenced, selfFencing.ts ends that first (it acknowledges a fence itself).
+    if (this.busy || this.host.selfFenced.size > 0) return;
     this.busy = true;
     try {
       this.step = 'reading its own fence';

@@ -25,6 +25,7 @@ export function containerJson(v: ContainerView): object {
       Status: v.status,
       Running: isRunning(v.status),
       Paused: v.status === 'paused',
+      ...(v.selfFencedAt === undefined ? {} : { SelfFencedAt: iso(v.selfFencedAt) }),
       Restarting: v.status === 'restarting',
       ...(v.health ? { Health: { Status: v.health.status, FailingStreak: v.health.failingStreak } } : {}),
       OOMKilled: v.oomKilled,

@@ -111,7 +111,7 @@ export const sizeText = (v: ContainerView): string =>
 export function statusText(view: ContainerView, now = Date.now()): string {
   switch (view.status) {
     case 'running': return `Up ${humanDuration(now - (view.startedAt ?? now))}${view.health ? ` (${view.health.status === 'starting' ? 'health: starting' : view.health.status})` : ''}`;
-    case 'paused': return `Up ${humanDuration(now - (view.startedAt ?? now))} (Paused)`;
+    case 'paused': return `Up ${humanDuration(now - (view.startedAt ?? now))} (Paused${view.selfFencedAt === undefined ? '' : ': self-fenced, its host is cut off from the cluster'})`;
     case 'stopping': return 'Stopping';
     case 'starting': return 'Starting';
     case 'exited': return `Exited (${view.exitCode ?? 0}) ${humanDuration(now - (view.finishedAt ?? now))} ago`;

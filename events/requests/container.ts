@@ -74,6 +74,8 @@ export const ContainerView = z.object({
   finishedAt: z.number().nullable(),
   restartCount: z.number(),
   health: z.object({ status: z.string(), failingStreak: z.number() }).nullable(),
+  /** Frozen by its host's self-fence since then (ms since the epoch): its host cannot reach the cluster (status `paused`). */
+  selfFencedAt: z.number().optional(),
   /** inspect: where each of its volumes keeps its data on the host (volume name -> path). */
   volumePaths: z.record(z.string(), z.string()).optional(),
   /** With `size` asked: bytes the container wrote (its upper dir), and those plus its image's. */

@@ -21,6 +21,8 @@ export class FakeKernel {
   readonly calls: string[] = [];
   readonly containers = new Map<string, Running>();
   readonly volumes = new Set<string>();
+  /** The containers whose cgroup is frozen. */
+  readonly frozen = new Set<string>();
   /** When set, removeContainer fails with it (a cgroup that would not go). */
   removalError: Error | null = null;
   private nextPid = 1000;
@@ -52,11 +54,25 @@ export class FakeKernel {
       signal(pid: number, signal: number) {
         kernel.calls.push(`signal ${pid} ${signal}`);
         const [id] = [...kernel.containers].find(([, r]) => r.started.pid === pid && r.alive) ?? [];
-        if (id) kernel.exit(id, 128 + signal, signal);
+        // A frozen process takes no signal until it is thawed (the fake keeps none pending).
+        if (id && !kernel.frozen.has(id)) kernel.exit(id, 128 + signal, signal);
       },
       async inspect(id: string): Promise<KernelView> {
         const running = kernel.containers.get(id);
-        return { started: running?.started ?? null, alive: running?.alive ?? false, exit: running?.exit ?? null, frozen: false, settingUp: false };
+        return { started: running?.started ?? null, alive: running?.alive ?? false, exit: running?.exit ?? null, frozen: kernel.frozen.has(id), settingUp: false };
+      },
+      async pause(id: string) {
+        kernel.calls.push(`pause ${id}`);
+        kernel.frozen.add(id);
+      },
+      async unpause(id: string) {
+        kernel.calls.push(`unpause ${id}`);
+        kernel.frozen.delete(id);
+      },
+      async killFrozen(id: string) {
+        kernel.calls.push(`kill frozen ${id}`);
+        kernel.frozen.delete(id);
+        if (kernel.containers.get(id)?.alive) kernel.exit(id, 137, 9);
       },
       async removeContainer(id: string) {
         kernel.calls.push(`remove ${id}`);
