@@ -3,13 +3,17 @@
  * executor, RUN steps as real containers (the engine has no bridge: RUN runs with --network
  * none), COPY and ADD layers, the cache, multi-stage builds, and `berth run` of the result.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import t from 'tap';
-import { dockerOk } from '../helpers/docker.js';
+import t, { type Test } from 'tap';
+import { fileURLToPath } from 'node:url';
+import { dockerOk, dockerSocket } from '../helpers/docker.js';
 import { startEngine } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
+import { waitFor } from '../helpers/waitFor.js';
+
+const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
 gateFile(requiresEngine());
 
@@ -182,4 +186,37 @@ t.test('ADD unpacks a local tar; the history records each step as Docker does', 
   t.match(history, /ENTRYPOINT \["cat"\]/);
   t.match(history, /ADD files.tar.gz \/opt\//);
   t.match(history, /LABEL stage=add/);
+});
+
+/**
+ * A RUN whose first line is out and which then waits on a fifo the test fills through the
+ * container's /proc/<pid>/root: the line must be seen while the step cannot have ended.
+ */
+async function liveRun(t: Test, marker: string, start: (dir: string) => ChildProcess, output: (child: ChildProcess) => NodeJS.ReadableStream): Promise<string> {
+  const dir = await context(`live-${marker}`, { Dockerfile: ['FROM busybox', `RUN mkfifo /gate && echo ${marker}-first && cat /gate && echo ${marker}-second && rm /gate`].join('\n') });
+  const child = start(dir);
+  let text = '';
+  output(child).on('data', (data: Buffer) => { text += data.toString(); });
+  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  // A line of output alone (the step's own title names the words too), plain or under its `#N`.
+  const line = (word: string) => new RegExp(`^(?:#\\d+ [0-9.]+ )?${marker}-${word}$`, 'm');
+  await waitFor(() => line('first').test(text), { what: `${marker}-first in the build's output`, timeoutMs: 60_000 });
+  t.notMatch(text, line('second'), 'the second line is not out: the step is still waiting');
+  const id = await waitFor(async () => (await engine.ok(['ps', '-q', '--no-trunc', '--filter', 'label=berth.build'])).trim(), { what: 'the RUN container' });
+  const pid = (await engine.inspect(id)).State.Pid as number;
+  await fs.writeFile(`/proc/${pid}/root/gate`, 'go\n');
+  t.equal(await exited, 0, text);
+  return text;
+}
+
+t.test('RUN output is streamed as it is written, to the CLI and to docker build', async (t) => {
+  const cli = await liveRun(t, 'cli', (dir) => spawn(process.execPath, [CLI, 'build', '--progress', 'plain', dir], { env: engine.env, stdio: ['ignore', 'ignore', 'pipe'] }), (child) => child.stderr!);
+  t.match(cli, /#(\d+) [0-9.]+ cli-first\n#\1 [0-9.]+ go\n#\1 [0-9.]+ cli-second\n#\1 DONE [0-9.]+s\n/, 'the lines in order under their step, then its summary');
+
+  const config = path.join(engine.dir, 'docker-config');
+  await fs.mkdir(config, { recursive: true });
+  const env = { PATH: process.env.PATH, HOME: engine.dir, DOCKER_HOST: `unix://${dockerSocket(engine)}`, DOCKER_CONFIG: config };
+  const legacy = await liveRun(t, 'docker', (dir) => spawn('docker', ['build', dir], { env, stdio: ['ignore', 'pipe', 'ignore'] }), (child) => child.stdout!);
+  t.match(legacy, /Step 2\/2 : RUN mkfifo[^\n]*\ndocker-first\ngo\ndocker-second\n ---> Done in [0-9.]+s\n/, 'docker build shows them live in the legacy stream');
 });
