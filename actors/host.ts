@@ -86,6 +86,12 @@ export class Host {
   readonly reconciles = { containers: 0, commands: 0 };
   /** The daemon's settings the handlers read (HostSettings). */
   settings: HostSettings = { configFile: null, sources: {} };
+  /**
+   * In-process listeners of a container's output, by container id (a build's RUN step follows
+   * its container so): fed the chunks its output subject gets, in order, then `{eof: true}`
+   * before the container is reported exited.
+   */
+  readonly outputTaps = new Map<string, (chunk: OutputChunk) => void>();
   /** False during replay; once true, new entities start live with their effects. */
   private live = false;
   /** The cgroup sweep running now, and whether another was asked for meanwhile. */
@@ -137,7 +143,10 @@ export class Host {
       worker,
       networkOf: (data) => this.networks.containerNetwork(data, (container) => this.containers.get(container)?.state.pid ?? null),
       dispatch: (entity, command) => this.dispatch(entity, command),
-      publishOutput: (entity, chunk) => this.nc.publish(outputSubject(this.id, entity), encode(OutputChunk, chunk)),
+      publishOutput: (entity, chunk) => {
+        this.outputTaps.get(entity)?.(chunk);
+        this.nc.publish(outputSubject(this.id, entity), encode(OutputChunk, chunk));
+      },
       publishExecOutput: (entity, execId, chunk) => this.nc.publish(execOutputSubject(this.id, entity, execId), encode(OutputChunk, chunk)),
       imageChains: (imageId) => this.images.get(imageId)?.state.record?.chainIds ?? [],
       state: (entity) => this.containers.get(entity)?.state,

@@ -57,7 +57,8 @@ class EventQueue implements AsyncIterable<BuildEvent> {
   }
 }
 
-export function buildImage(client: EngineClient, context: Readable, options: BuildOptions): BuildRun {
+/** Builds from `context` (a tar stream), or with none from `options.remote`, which the daemon fetches. */
+export function buildImage(client: EngineClient, context: Readable | null, options: BuildOptions): BuildRun {
   const queue = new EventQueue();
   const file = path.join(client.layout.runRoot, `build-${randomUUID()}.tar`);
   const inbox = createInbox();
@@ -69,10 +70,12 @@ export function buildImage(client: EngineClient, context: Readable, options: Bui
   });
   const result = (async () => {
     try {
-      await fs.mkdir(client.layout.runRoot, { recursive: true });
-      await pipeline(context, createWriteStream(file, { mode: 0o600, flags: 'wx' }));
+      if (context) {
+        await fs.mkdir(client.layout.runRoot, { recursive: true });
+        await pipeline(context, createWriteStream(file, { mode: 0o600, flags: 'wx' }));
+      }
       await client.nc.flush();
-      return await client.request({ op: 'image.build', context: file, options, progress: inbox }, BUILD_TIMEOUT_MS);
+      return await client.request({ op: 'image.build', ...(context ? { context: file } : {}), options, progress: inbox }, BUILD_TIMEOUT_MS);
     } finally {
       await client.nc.flush().catch(() => {});
       subscription.unsubscribe();

@@ -1,12 +1,13 @@
 /**
  * The legacy `POST /build` query (t, dockerfile, buildargs, target, labels, nocache, networkmode,
- * extrahosts, shmsize, platform...) as the BuildOptions `berth build` sends. Pure: a bad value is
+ * extrahosts, shmsize, platform, remote...) as the BuildOptions `berth build` sends. Pure: a bad value is
  * one ValidationError line, as Docker's 400.
  */
 import { UnsupportedError, ValidationError } from '../events/errors.js';
 import type { BuildOptions } from '../events/requests.js';
 import { hostPlatform } from '../runtime/images/manifest.js';
 import { normalizeReference } from '../runtime/images/reference.js';
+import { parseRemote } from '../runtime/build/remoteUrl.js';
 
 /** `--platform`: only the host's own (`linux/amd64`, or just `amd64`); anything else is a clear error. */
 export function checkBuildPlatform(platform: string | undefined): void {
@@ -44,9 +45,11 @@ const truthy = (query: URLSearchParams, name: string) => {
   return value !== null && value !== '' && !['0', 'false', 'False', 'FALSE'].includes(value);
 };
 
-/** The build options of a `POST /build` query; what berth cannot do (a remote context, BuildKit's session) is refused. */
+/** The build options of a `POST /build` query; what berth cannot do (BuildKit's session) is refused, a bad `remote` URL too. */
 export function buildOptionsFromQuery(query: URLSearchParams): BuildOptions {
-  if (query.get('remote')) throw new UnsupportedError('berth builds from an uploaded context only: remote contexts (git, URLs) are not supported');
+  const remote = query.get('remote');
+  if (remote === 'client-session') throw new UnsupportedError('berth has the legacy builder only: BuildKit sessions are not supported');
+  if (remote) parseRemote(remote);
   if (query.get('version') === '2') throw new UnsupportedError('berth has the legacy builder only (version 1): BuildKit sessions are not supported');
   checkBuildPlatform(query.get('platform') ?? undefined);
   const shm = query.get('shmsize');
@@ -70,5 +73,6 @@ export function buildOptionsFromQuery(query: URLSearchParams): BuildOptions {
     labels: jsonMap(query, 'labels'),
     ...(network && network !== 'default' ? { network } : {}),
     ...(extraHosts.length ? { extraHosts } : {}),
+    ...(remote ? { remote } : {}),
   };
 }

@@ -19,7 +19,8 @@ export interface BuildEffects {
   image(id: string): Promise<BuiltImage | null>;
   /**
    * Runs a RUN step in a container made from image `imageId` and returns its changes as a layer
-   * over `diffIds` (null: none). A failed command throws, with its exit code in the message.
+   * over `diffIds` (null: none). `onLine` gets each line of its output as it is written. A
+   * failed command throws, with its exit code in the message.
    */
   run(imageId: string, diffIds: string[], work: RunWork, onLine: (stream: 'stdout' | 'stderr', line: string) => void): Promise<StoredLayer | null>;
   /** Stages a COPY or ADD from the context or from layers, over `diffIds`. */

@@ -6,6 +6,7 @@ import type { ImageRecord } from '../../events/image.js';
 import { planBuild } from '../../runtime/build/plan.js';
 import type { ConfigBlob } from '../../runtime/build/stageState.js';
 import { BuildExecutor } from './execute.js';
+import { Vertices } from './vertices.js';
 import type { BuildEffects, BuiltImage } from './effects.js';
 
 const digest = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
@@ -47,7 +48,7 @@ const options = (over: Partial<BuildOptions> = {}): BuildOptions => ({ tags: ['x
 async function build(effects: FakeEffects, text: string, over: Partial<BuildOptions> = {}) {
   const events: BuildEvent[] = [];
   const plan = planBuild(text, { buildArgs: over.buildArgs ?? {}, ...(over.target ? { target: over.target } : {}) });
-  const id = await new BuildExecutor(plan, options(over), effects, (e) => events.push(e)).build();
+  const id = await new BuildExecutor(plan, options(over), effects, new Vertices((e) => events.push(e))).build();
   return { id, events, image: effects.images.get(id)! };
 }
 

@@ -6,12 +6,13 @@
  * labels, tagged. Events go out as BuildKit's vertices.
  */
 import { BerthError } from '../../events/errors.js';
-import type { BuildEvent, BuildOptions } from '../../events/requests.js';
+import type { BuildOptions } from '../../events/requests.js';
 import { imageKey, stepKey } from '../../runtime/build/cacheKey.js';
 import type { BuildPlan, Stage } from '../../runtime/build/plan.js';
 import { parseReference } from '../../runtime/images/reference.js';
 import { addLayer, applyInstruction, initialState, type ConfigBlob, type StageState } from '../../runtime/build/stageState.js';
 import type { BuildEffects, BuiltImage } from './effects.js';
+import type { Vertex, Vertices } from './vertices.js';
 
 /** A stage built so far: its state, the image holding its layers, its size and layer blobs. */
 interface Built {
@@ -27,40 +28,10 @@ export class BuildError extends BerthError {
   override name = 'BuildError';
 }
 
-class Vertices {
-  private next = 1;
-  constructor(private readonly emit: (event: BuildEvent) => void) {}
-
-  async run<T>(name: string, work: (vertex: { log: (stream: 'stdout' | 'stderr', text: string) => void; cached: () => void }) => Promise<T>): Promise<T> {
-    const vertex = this.next++;
-    const started = Date.now();
-    let cached = false;
-    this.emit({ vertex, name, status: 'started' });
-    try {
-      const result = await work({
-        log: (stream, text) => this.emit({ vertex, name, status: 'log', stream, text, elapsedMs: Date.now() - started }),
-        cached: () => { cached = true; },
-      });
-      this.emit({ vertex, name, status: cached ? 'cached' : 'done', elapsedMs: Date.now() - started });
-      return result;
-    } catch (error) {
-      this.emit({ vertex, name, status: 'error', text: (error as Error).message, elapsedMs: Date.now() - started });
-      throw error;
-    }
-  }
-
-  info(text: string): void {
-    this.emit({ vertex: 0, name: '', status: 'info', text });
-  }
-}
-
 export class BuildExecutor {
-  private readonly vertices: Vertices;
   private readonly built = new Map<number, Built>();
 
-  constructor(private readonly plan: BuildPlan, private readonly options: BuildOptions, private readonly effects: BuildEffects, emit: (event: BuildEvent) => void) {
-    this.vertices = new Vertices(emit);
-  }
+  constructor(private readonly plan: BuildPlan, private readonly options: BuildOptions, private readonly effects: BuildEffects, private readonly vertices: Vertices) {}
 
   /** Builds the target; returns the final image's id. */
   async build(): Promise<string> {
@@ -126,7 +97,7 @@ export class BuildExecutor {
   }
 
   /** A RUN, COPY or ADD: from the cache, or done and recorded as an intermediate image. */
-  private async layerStep(built: Built, work: NonNullable<ReturnType<typeof applyInstruction>['work']>, copyFrom: Stage['copyFrom'] extends Map<number, infer V> ? V | undefined : never, vertex: { log: (s: 'stdout' | 'stderr', t: string) => void; cached: () => void }): Promise<Built> {
+  private async layerStep(built: Built, work: NonNullable<ReturnType<typeof applyInstruction>['work']>, copyFrom: Stage['copyFrom'] extends Map<number, infer V> ? V | undefined : never, vertex: Vertex): Promise<Built> {
     const diffIds = built.state.blob.rootfs.diff_ids;
     let staged: { dir: string; digest: string } | null = null;
     if (work.kind === 'copy') {

@@ -16,6 +16,7 @@ import { ContainerHandler, removeContainer } from '../handlers/container.js';
 import { admitImage, ensureImage } from '../handlers/image.js';
 import { claimTag, settleTag } from '../image/tags.js';
 import type { BuildEffects, BuiltImage, CopyWork, RunWork } from './effects.js';
+import { OutputLines } from './outputLines.js';
 
 /** How long a RUN may take before the build gives up on it. */
 const RUN_TIMEOUT_MS = 6 * 60 * 60_000;
@@ -77,23 +78,24 @@ export class HostBuildEffects implements BuildEffects {
     const spec = this.spec(imageId, work);
     const id = spec.id!;
     const requestId = `${this.ctx.id}.run.${this.steps++}`;
+    // The output as it comes: the container's own watch feeds the tap (before its exit is
+    // recorded, so all of it is in by the time the wait below ends).
+    const lines = new OutputLines(onLine);
+    this.host.outputTaps.set(id, (chunk) => {
+      if (chunk.eof) lines.end();
+      else if (chunk.data) lines.push(chunk.stream ?? 'stdout', chunk.data);
+    });
     try {
       await this.containers.handle({ op: 'container.create', spec, start: true }, { ...this.ctx, id: requestId });
       const container = this.host.containers.get(id)!;
       const state = await container.waitFor((s) => s.status === 'exited' || s.status === 'dead' || s.status === 'removed', RUN_TIMEOUT_MS);
-      const reader = this.host.worker.logReader(id);
-      try {
-        for (const chunk of await reader.read()) {
-          for (const line of chunk.data.replace(/\n$/, '').split('\n')) onLine(chunk.stream, line);
-        }
-      } finally {
-        await reader.close();
-      }
+      lines.end();
       if (state.exitCode !== 0) {
         throw new BerthError(`process "${work.argv.join(' ')}" did not complete successfully: exit code: ${state.exitCode ?? 'unknown'}`);
       }
       return await this.host.worker.builds.storeLayer(diffIds, this.host.worker.layout.container(id).upper);
     } finally {
+      this.host.outputTaps.delete(id);
       const container = this.host.containers.get(id);
       if (container && container.state.status !== 'none' && container.state.status !== 'removed') {
         await removeContainer(this.host, container, { force: true, volumes: true }, { id: `${requestId}.remove`, correlation: this.ctx.id })

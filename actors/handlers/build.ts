@@ -1,10 +1,16 @@
-/** `build`: the context tar unpacked, the Dockerfile planned, the plan run on this host (actors/build/). */
-import type { Request } from '../../events/requests.js';
+/**
+ * `build`: the context (the uploaded tar unpacked, or a remote one fetched: a git repository,
+ * an archive or a Dockerfile by URL), the Dockerfile planned, the plan run on this host
+ * (actors/build/).
+ */
+import type { BuildEvent, Request } from '../../events/requests.js';
 import { planBuild } from '../../runtime/build/plan.js';
+import { displayUrl } from '../../runtime/build/remoteUrl.js';
 import { normalizeReference } from '../../runtime/images/reference.js';
 import type { Host } from '../host.js';
-import { BuildExecutor } from '../build/execute.js';
+import { BuildError, BuildExecutor } from '../build/execute.js';
 import { HostBuildEffects } from '../build/hostEffects.js';
+import { Vertices } from '../build/vertices.js';
 import type { RequestContext } from './context.js';
 
 export const BUILD_OPS: ReadonlySet<string> = new Set(['image.build']);
@@ -17,15 +23,22 @@ export class BuildHandler {
   async handle(request: BuildRequest, ctx: RequestContext): Promise<{ id: string; tags: string[] }> {
     const builds = this.host.worker.builds;
     const options = { ...request.options, tags: request.options.tags.map(normalizeReference) };
+    const inbox = request.progress;
+    const vertices = new Vertices(inbox && ctx.publishBuild ? (event: BuildEvent) => ctx.publishBuild!(inbox, event) : () => {});
+    const dockerfile = options.dockerfile ?? 'Dockerfile';
     const work = await builds.workDir();
     try {
-      const context = await builds.unpackContext(request.context, work);
-      const text = options.dockerfileText ?? await builds.contextFile(context, options.dockerfile ?? 'Dockerfile');
+      const remote = options.remote;
+      const context = remote
+        ? await vertices.run(`[internal] load remote build context ${displayUrl(remote)}`, () => builds.remoteContext(remote, work, dockerfile))
+        : request.context
+          ? { dir: await builds.unpackContext(request.context, work) }
+          : null;
+      if (!context) throw new BuildError('a build needs a context: an uploaded tar or a remote URL');
+      const text = options.dockerfileText ?? context.dockerfileText ?? await builds.contextFile(context.dir, dockerfile);
       const plan = planBuild(text, { buildArgs: options.buildArgs, ...(options.target ? { target: options.target } : {}) });
-      const inbox = request.progress;
-      const emit = inbox && ctx.publishBuild ? (event: Parameters<NonNullable<RequestContext['publishBuild']>>[1]) => ctx.publishBuild!(inbox, event) : () => {};
-      const effects = new HostBuildEffects(this.host, ctx, options, { dir: work, context });
-      const id = await new BuildExecutor(plan, options, effects, emit).build();
+      const effects = new HostBuildEffects(this.host, ctx, options, { dir: work, context: context.dir });
+      const id = await new BuildExecutor(plan, options, effects, vertices).build();
       return { id, tags: options.tags };
     } finally {
       await builds.cleanup(work);

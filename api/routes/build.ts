@@ -1,5 +1,6 @@
 /**
- * The legacy `POST /build`: the body is the context's tar, the query the options; the build
+ * The legacy `POST /build`: the body is the context's tar (or the query's `remote` names a URL
+ * the daemon fetches), the query the options; the build
  * runs through the same client call as `berth build` (client/build.ts), and its events go back
  * as the legacy builder's JSON stream (client/views/buildStream.ts), ending in `aux.ID`.
  */
@@ -17,7 +18,9 @@ async function build(request: ApiRequest, res: ServerResponse, { client }: ApiCo
   const options = buildOptionsFromQuery(request.query);
   const quiet = queryBool(request.query, 'q');
   const write = openJsonStream(res);
-  const run = buildImage(client, request.req, options);
+  // With `remote`, the daemon fetches the context and the body (if any) is not read, as Docker's.
+  if (options.remote) request.req.resume();
+  const run = buildImage(client, options.remote ? null : request.req, options);
   const streaming = (async () => {
     for await (const event of run.events) if (!quiet) for (const message of buildEventMessages(event)) write(message);
   })();

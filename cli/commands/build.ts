@@ -1,6 +1,7 @@
 /**
- * `berth build [OPTIONS] PATH | - `: a Dockerfile and its context to an image, on the host's
- * daemon (client/build.ts). Progress goes to stderr in BuildKit's plain style; `-q` prints only
+ * `berth build [OPTIONS] PATH | URL | -`: a Dockerfile and its context to an image, on the host's
+ * daemon (client/build.ts). A URL (git, or http(s) to a tar or a Dockerfile) is fetched by the
+ * daemon; a malformed or unsupported one is refused here with one line and exit 125. Progress goes to stderr in BuildKit's plain style; `-q` prints only
  * the id on stdout. Any failure is one `ERROR:` line and exit 1, as `docker build`.
  */
 import fs from 'node:fs/promises';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { buildImage } from '../../client/build.js';
 import type { BuildOptions } from '../../events/requests.js';
+import { isRemoteContext, parseRemote } from '../../runtime/build/remoteUrl.js';
 import { normalizeReference } from '../../runtime/images/reference.js';
 import { hostPlatform } from '../../runtime/images/manifest.js';
 import { connectClient, type GlobalOptions } from '../client.js';
@@ -58,8 +60,11 @@ function isTar(head: Buffer): boolean {
   return (head[0] === 0x1f && head[1] === 0x8b) || head.toString('latin1', 257, 262) === 'ustar';
 }
 
-/** The context stream and where the Dockerfile comes from. */
-export async function prepareContext(contextArg: string, flags: Pick<BuildFlags, 'file'>): Promise<{ context: Readable; dockerfile?: string; dockerfileText?: string }> {
+/** A remote context the engine refuses to fetch (a malformed or unsupported URL): one line, exit 125. */
+class RefusedUrlError extends Error {}
+
+/** The context stream (none for a remote one, which the daemon fetches) and where the Dockerfile comes from. */
+export async function prepareContext(contextArg: string, flags: Pick<BuildFlags, 'file'>): Promise<{ context: Readable | null; remote?: string; dockerfile?: string; dockerfileText?: string }> {
   if (contextArg === '-') {
     if (flags.file === '-') throw new UsageError('invalid argument: can\'t use stdin for both build context and dockerfile');
     const input = await readAll(process.stdin);
@@ -69,6 +74,8 @@ export async function prepareContext(contextArg: string, flags: Pick<BuildFlags,
   }
   const dir = path.resolve(contextArg);
   const stat = await fs.stat(dir).catch(() => null);
+  // A URL, or anything with a scheme (refused, not "path not found").
+  if (!stat?.isDirectory() && (isRemoteContext(contextArg) || /^[a-z][a-z0-9+.-]*:\/\//i.test(contextArg))) return remoteContext(contextArg, flags);
   if (!stat?.isDirectory()) throw new UsageError(`unable to prepare context: path "${contextArg}" not found`);
   let dockerfileText: string;
   let inContext = 'Dockerfile';
@@ -80,6 +87,17 @@ export async function prepareContext(contextArg: string, flags: Pick<BuildFlags,
     if (!rel.startsWith('..')) inContext = rel.split(path.sep).join('/');
   }
   return { context: contextTar(dir, inContext), dockerfileText };
+}
+
+/** A URL context (a local dir of that name would have won): checked here, fetched by the daemon; `-f` is a path in it. */
+async function remoteContext(url: string, flags: Pick<BuildFlags, 'file'>): Promise<{ context: null; remote: string; dockerfile?: string; dockerfileText?: string }> {
+  try {
+    parseRemote(url);
+  } catch (error) {
+    throw new RefusedUrlError((error as Error).message);
+  }
+  if (flags.file === '-') return { context: null, remote: url, dockerfileText: (await readAll(process.stdin)).toString('utf8') };
+  return { context: null, remote: url, ...(flags.file ? { dockerfile: path.posix.normalize(flags.file).replace(/^\/+/, '') } : {}) };
 }
 
 export default async function build(contextArg: string, flags: BuildFlags, globals: GlobalOptions): Promise<number> {
@@ -123,7 +141,7 @@ export default async function build(contextArg: string, flags: BuildFlags, globa
     }
   } catch (error) {
     const message = (error as Error).message;
-    process.stderr.write(error instanceof UsageError ? `ERROR: ${message}\n` : `ERROR: failed to solve: ${message}\n`);
-    return 1;
+    process.stderr.write(error instanceof UsageError || error instanceof RefusedUrlError ? `ERROR: ${message}\n` : `ERROR: failed to solve: ${message}\n`);
+    return error instanceof RefusedUrlError ? 125 : 1;
   }
 }

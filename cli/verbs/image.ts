@@ -52,7 +52,7 @@ export function registerImageVerbs(program: Command, verb: Verb): void {
   image.command('inspect').description('Show images as JSON').argument('<images...>')
     .option('-f, --format <format>', 'json (default) or a Go template like \'{{.Id}}\'')
     .addOption(new Option('--type <type>').default('image').hideHelp()).action(verb('inspect'));
-  const build = (cmd: Command) => cmd.description('Build an image from a Dockerfile').argument('<context>', 'a directory, or - for a tar (or a Dockerfile) on stdin')
+  const build = (cmd: Command) => cmd.description('Build an image from a Dockerfile').argument('<context>', 'a directory, a URL (git repository, or http(s) to a tar or a Dockerfile), or - for a tar (or a Dockerfile) on stdin')
     .option('-t, --tag <name>', 'name:tag for the image (repeatable)', collect, [])
     .option('-f, --file <file>', 'the Dockerfile (default: PATH/Dockerfile; - for stdin)')
     .option('--build-arg <key=value>', 'a build-time variable (repeatable; KEY alone takes it from the environment)', collect, [])

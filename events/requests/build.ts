@@ -15,6 +15,12 @@ export const BuildOptions = z.object({
   network: z.string().min(1).optional(),
   /** `--add-host HOST:IP` for the RUN containers. */
   extraHosts: z.array(z.string()).optional(),
+  /**
+   * A remote context the daemon fetches instead of an uploaded one (`berth build URL`, the
+   * API's `remote=`): a git repository (`https://host/repo.git#ref:subdir`, `git://`, `git@`),
+   * or an http(s) URL to a tar (plain or gzip) or to a Dockerfile.
+   */
+  remote: z.string().min(1).optional(),
 });
 export type BuildOptions = z.infer<typeof BuildOptions>;
 
@@ -36,8 +42,8 @@ export const BuildEvent = z.object({
 export type BuildEvent = z.infer<typeof BuildEvent>;
 
 export const buildRequests = [
-  /** `context`: a tar of the context (plain or gzip) under the run root; `progress`: an inbox for BuildEvents. */
-  z.object({ op: z.literal('image.build'), context: z.string().min(1), options: BuildOptions, progress: z.string().optional() }),
+  /** `context`: a tar of the context (plain or gzip) under the run root, none with `options.remote`; `progress`: an inbox for BuildEvents. */
+  z.object({ op: z.literal('image.build'), context: z.string().min(1).optional(), options: BuildOptions, progress: z.string().optional() }),
 ] as const;
 
 export const buildResults = {

@@ -17,7 +17,11 @@ import { storeUpperLayer } from '../images/commit.js';
 import { chainIds, hexOf, sha256 } from '../images/digest.js';
 import { parseImageConfig, recordFromConfig } from '../images/imageConfig.js';
 import { unpackLayer } from '../images/unpack.js';
+import { pruneContext } from './contextEntries.js';
 import { stageCopy, type SourceRoot } from './copyStage.js';
+import { downloadContext } from './download.js';
+import { cloneContext } from './gitContext.js';
+import { parseRemote, remoteContent } from './remoteUrl.js';
 import { LowerView, resolveChown } from './lowerView.js';
 import type { ConfigBlob, LayerWork } from './stageState.js';
 
@@ -49,6 +53,32 @@ export class BuildStore {
     const stream = head[0] === 0x1f && head[1] === 0x8b ? createReadStream(tarFile).pipe(createGunzip()) : createReadStream(tarFile);
     await unpackLayer(stream, dir);
     return dir;
+  }
+
+  /**
+   * A remote context (`berth build URL`, the API's `remote=`) fetched into `work`: a git
+   * repository cloned (without what its .dockerignore excludes), an archive downloaded and
+   * unpacked, or a Dockerfile downloaded (its text; the context is then empty).
+   */
+  async remoteContext(url: string, work: string, dockerfile: string): Promise<{ dir: string; dockerfileText?: string }> {
+    const source = parseRemote(url);
+    if (source.kind === 'git') {
+      const dir = await cloneContext(source, path.join(work, 'git'));
+      await pruneContext(dir, dockerfile);
+      return { dir };
+    }
+    const file = path.join(work, 'remote');
+    const downloaded = await downloadContext(source.url, file);
+    if (remoteContent(downloaded.contentType, downloaded.head) === 'dockerfile') {
+      const dir = path.join(work, 'context');
+      await fs.mkdir(dir, { mode: 0o755 });
+      return { dir, dockerfileText: await fs.readFile(file, 'utf8') };
+    }
+    const head = downloaded.head;
+    if (head[0] === 0x42 && head[1] === 0x5a || head[0] === 0xfd && head[1] === 0x37 || head[0] === 0x28 && head[1] === 0xb5) {
+      throw new ValidationError('unsupported compression of the remote context: berth unpacks tar archives, plain or gzip');
+    }
+    return { dir: await this.unpackContext(file, work) };
   }
 
   /** A file of the context (the Dockerfile), never through a link. */

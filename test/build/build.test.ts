@@ -3,13 +3,20 @@
  * executor, RUN steps as real containers (the engine has no bridge: RUN runs with --network
  * none), COPY and ADD layers, the cache, multi-stage builds, and `berth run` of the result.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
-import t from 'tap';
-import { dockerOk } from '../helpers/docker.js';
+import t, { type Test } from 'tap';
+import { fileURLToPath } from 'node:url';
+import { dockerOk, dockerSocket } from '../helpers/docker.js';
 import { startEngine } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
+import { waitFor } from '../helpers/waitFor.js';
+import { makeRepository, startContextServer, startGitDaemon } from '../helpers/remoteContext.js';
+import { downloadContext } from '../../runtime/build/download.js';
+
+const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
 gateFile(requiresEngine());
 
@@ -18,6 +25,10 @@ const engine = await startEngine(t);
 /** The entries of a layer's tar in the blob store. */
 const layerEntries = (diffId: string) =>
   execFileSync('tar', ['-tf', path.join(engine.root, 'images/blobs/sha256', diffId.slice(7))]).toString().split('\n').filter(Boolean).sort();
+
+/** A file's content in a layer's tar in the blob store. */
+const layerFile = (diffId: string, file: string) =>
+  execFileSync('tar', ['-xOf', path.join(engine.root, 'images/blobs/sha256', diffId.slice(7)), file]).toString();
 
 /** A context dir with these files (paths to contents). */
 async function context(name: string, files: Record<string, string>): Promise<string> {
@@ -182,4 +193,128 @@ t.test('ADD unpacks a local tar; the history records each step as Docker does', 
   t.match(history, /ENTRYPOINT \["cat"\]/);
   t.match(history, /ADD files.tar.gz \/opt\//);
   t.match(history, /LABEL stage=add/);
+});
+
+/** A request to the engine's API socket, with no body; the answer's text. */
+function apiRequest(method: string, where: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath: dockerSocket(engine), method, path: `/v1.41${where}` }, (res) => {
+      let text = '';
+      res.on('data', (data: Buffer) => { text += data.toString(); });
+      res.on('end', () => resolve(text));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** GET /images/{name}/json: what inspect shows, without a CLI's start. */
+const imageJson = async (name: string) => JSON.parse(await apiRequest('GET', `/images/${name}/json`)) as { Id: string; RootFS: { Layers: string[] }; Config: { Labels: Record<string, string> } };
+
+/** POST /build with a query and no body; its NDJSON messages. */
+const apiBuild = async (query: string) => (await apiRequest('POST', `/build?${query}`)).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+/**
+ * A RUN whose first line is out and which then waits on a fifo the test fills through the
+ * container's /proc/<pid>/root: the line must be seen while the step cannot have ended.
+ */
+async function liveRun(t: Test, marker: string, start: (dir: string) => ChildProcess, output: (child: ChildProcess) => NodeJS.ReadableStream): Promise<string> {
+  const dir = await context(`live-${marker}`, { Dockerfile: ['FROM busybox', `RUN mkfifo /gate && echo ${marker}-first && cat /gate && echo ${marker}-second && rm /gate`].join('\n') });
+  const child = start(dir);
+  let text = '';
+  output(child).on('data', (data: Buffer) => { text += data.toString(); });
+  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  // A line of output alone (the step's own title names the words too), plain or under its `#N`.
+  const line = (word: string) => new RegExp(`^(?:#\\d+ [0-9.]+ )?${marker}-${word}$`, 'm');
+  await waitFor(() => line('first').test(text), { what: `${marker}-first in the build's output`, timeoutMs: 60_000 });
+  t.notMatch(text, line('second'), 'the second line is not out: the step is still waiting');
+  const filters = encodeURIComponent(JSON.stringify({ label: ['berth.build'] }));
+  const [container] = JSON.parse(await apiRequest('GET', `/containers/json?filters=${filters}`)) as Array<{ Id: string }>;
+  const pid = (JSON.parse(await apiRequest('GET', `/containers/${container!.Id}/json`)) as { State: { Pid: number } }).State.Pid;
+  await fs.writeFile(`/proc/${pid}/root/gate`, 'go\n');
+  t.equal(await exited, 0, text);
+  return text;
+}
+
+t.test('RUN output is streamed as it is written, to the CLI and to docker build', async (t) => {
+  const cli = await liveRun(t, 'cli', (dir) => spawn(process.execPath, [CLI, 'build', '--progress', 'plain', dir], { env: engine.env, stdio: ['ignore', 'ignore', 'pipe'] }), (child) => child.stderr!);
+  t.match(cli, /#(\d+) [0-9.]+ cli-first\n#\1 [0-9.]+ go\n#\1 [0-9.]+ cli-second\n#\1 DONE [0-9.]+s\n/, 'the lines in order under their step, then its summary');
+
+  const config = path.join(engine.dir, 'docker-config');
+  await fs.mkdir(config, { recursive: true });
+  const env = { PATH: process.env.PATH, HOME: engine.dir, DOCKER_HOST: `unix://${dockerSocket(engine)}`, DOCKER_CONFIG: config };
+  const legacy = await liveRun(t, 'docker', (dir) => spawn('docker', ['build', dir], { env, stdio: ['ignore', 'pipe', 'ignore'] }), (child) => child.stdout!);
+  t.match(legacy, /Step 2\/2 : RUN mkfifo[^\n]*\ndocker-first\ngo\ndocker-second\n ---> Done in [0-9.]+s\n/, 'docker build shows them live in the legacy stream');
+});
+
+t.test('remote contexts: git (git daemon, dumb http), a tar and a Dockerfile by URL, the API\'s remote=; bad URLs refused', async (t) => {
+  const base = path.join(engine.dir, 'remote');
+  await fs.mkdir(base, { recursive: true });
+  const app = {
+    'app/Dockerfile': 'FROM busybox\nCOPY . /ctx\nCMD ["cat", "/ctx/which"]\n',
+    'app/.dockerignore': 'secret\n',
+    'app/secret': 'no\n',
+    'README': 'not in app\n',
+  };
+  await makeRepository(base, 'repo', { main: { ...app, 'app/which': 'main\n' }, other: { 'app/which': 'other\n' } });
+  const gitPort = await startGitDaemon(t, base);
+  await fs.mkdir(path.join(engine.dir, 'tarctx'), { recursive: true });
+  await fs.writeFile(path.join(engine.dir, 'tarctx/Dockerfile'), 'FROM busybox\nCOPY data.txt /\n');
+  await fs.writeFile(path.join(engine.dir, 'tarctx/data.txt'), 'from the tar\n');
+  const tarGz = execFileSync('tar', ['-cz', '-C', path.join(engine.dir, 'tarctx'), '.']);
+  const web = await startContextServer(t, {
+    '/ctx.tar.gz': { type: 'application/x-gzip', body: tarGz },
+    '/ctx': { type: 'application/octet-stream', body: execFileSync('tar', ['-c', '-C', path.join(engine.dir, 'tarctx'), '.']) },
+    '/Dockerfile': { type: 'application/octet-stream', body: 'FROM busybox\nLABEL from=url\n' },
+    '/page.html': { type: 'text/html', body: '<html></html>' },
+    '/huge.tar': { headersOnly: { 'Content-Type': 'application/x-tar', 'Content-Length': String(2 * 1024 ** 3) } },
+  }, base);
+
+  // The CLI once (a git daemon's repository); the other sources through the API (no CLI start each).
+  const fromGit = await engine.berth(['build', '-t', 'remote-git', `git://127.0.0.1:${gitPort}/repo.git#:app`]);
+  t.equal(fromGit.code, 0, fromGit.stderr);
+  t.match(fromGit.stderr, /#1 \[internal\] load remote build context git:\/\/127\.0\.0\.1:\d+\/repo\.git#:app\n#1 DONE/);
+  const gitLayer = (await imageJson('remote-git')).RootFS.Layers[1]!;
+  t.same(layerEntries(gitLayer), ['ctx/', 'ctx/.dockerignore', 'ctx/Dockerfile', 'ctx/which'], 'the app dir: no .git, nothing .dockerignore excludes, nothing outside it');
+  t.equal(layerFile(gitLayer, 'ctx/which'), 'main\n', 'the default branch');
+
+  const built = async (query: string) => {
+    const messages = await apiBuild(query);
+    const id = (messages.find((m) => m.aux)?.aux as { ID: string } | undefined)?.ID;
+    if (!id) throw new Error(JSON.stringify(messages));
+    return imageJson(id);
+  };
+  const dumb = await built(`remote=${encodeURIComponent(`${web}/repo.git#other:app`)}`);
+  t.equal(layerFile(dumb.RootFS.Layers[1], 'ctx/which'), 'other\n', 'a branch over git\'s dumb HTTP (no shallow fetch), through remote=');
+  const tar = await built(`remote=${encodeURIComponent(`${web}/ctx.tar.gz`)}`);
+  t.equal(layerFile(tar.RootFS.Layers[1], 'data.txt'), 'from the tar\n', 'a gzip tar by URL');
+  t.equal((await built(`remote=${encodeURIComponent(`${web}/ctx`)}`)).Id, tar.Id, 'an octet-stream sniffed as a tar: the same image');
+  t.same((await built(`remote=${encodeURIComponent(`${web}/Dockerfile`)}`)).Config.Labels, { from: 'url' }, 'a Dockerfile by URL (octet-stream sniffed as text)');
+
+  const failure = async (url: string) => {
+    const messages = await apiBuild(`remote=${encodeURIComponent(url)}`);
+    return (messages.find((m) => m.errorDetail)?.error ?? JSON.stringify(messages)) as string;
+  };
+  t.equal(await failure(`${web}/page.html`), 'unable to download remote context: unsupported Content-Type "text/html"');
+  t.match(await failure(`${web}/huge.tar`), /larger than the limit of 1073741824 bytes$/, 'a declared length over the limit is refused before the body');
+  t.match(await failure(`${web}/nothing.tar`), /^unable to download remote context http:\/\/127\.0\.0\.1:\d+\/nothing\.tar: 404 Not Found$/);
+  t.match(await failure(`git://127.0.0.1:${gitPort}/repo.git#nosuch`), /^unable to clone git:\/\/127\.0\.0\.1:\d+\/repo\.git: git fetch: .*nosuch/);
+  t.match(await apiBuild('remote=ftp%3A%2F%2Fhost%2Fx'), [{ message: /only http:\/\/, https:\/\/ and git URLs/ }], 'a bad remote is the API\'s 400');
+  for (const [bad, message] of [['https://exa mple.com/x', /not a valid URL/], ['ftp://host/ctx.tar', /only http:\/\/, https:\/\/ and git URLs/]] as const) {
+    const refused = await engine.berth(['build', bad]);
+    t.equal(refused.code, 125, bad);
+    t.match(refused.stderr, message);
+    t.equal(refused.stderr.split('\n').length, 2, 'one line');
+  }
+});
+
+t.test('a download over the limit is cut off as it grows', async (t) => {
+  const web = await startContextServer(t, { '/big': { type: 'application/x-tar', body: Buffer.alloc(64 * 1024) } }, engine.dir);
+  const file = path.join(engine.dir, 'big.tar');
+  await t.rejects(downloadContext(`${web}/big`, file, 1000), { name: 'TooLargeError', message: /larger than the limit of 1000 bytes/ });
+  await t.rejects(fs.stat(file), 'the partial file is removed');
+  const whole = await downloadContext(`${web}/big`, file, 64 * 1024);
+  t.equal(whole.size, 64 * 1024);
+  t.equal(whole.contentType, 'application/x-tar');
 });
