@@ -15,6 +15,7 @@ import { execOutputSubject, outputSubject } from '../events/subjects.js';
 import { hexOf } from '../runtime/images/digest.js';
 import type { WorkerContract } from '../runtime/workerContract.js';
 import { containerEffects, type ContainerEffects } from './container/effects.js';
+import type { HealthView } from '../events/health.js';
 import { cgroupVerdict, reconcileContainer } from './container/reconcile.js';
 import type { ContainerState } from './container/state.js';
 import type { ImageState } from './image/state.js';
@@ -300,6 +301,11 @@ export class Host {
     this.volumes.stop();
     this.names.stop();
     this.networks.stop();
+  }
+
+  /** The live health of a container this host probes (healthMonitor.ts), for ps and inspect. */
+  containerHealth(id: string): HealthView | undefined {
+    return this.effects.health(id);
   }
 
   /** The container actor for an id, created (and live, once started) on first use. */

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { LogConfig, Resources, SecurityOptions } from '../hostConfig.js';
 import { ContainerConfig, ContainerUpdated, PlacementConstraint, RestartPolicy } from '../container.js';
+import { HealthView } from '../health.js';
 import { MountSpec } from '../mount.js';
 import { NetworkingSpec } from '../networking.js';
 import { ExposedPort } from '../ports.js';
@@ -73,7 +74,7 @@ export const ContainerView = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
   restartCount: z.number(),
-  health: z.object({ status: z.string(), failingStreak: z.number() }).nullable(),
+  health: HealthView.nullable(),
   /** inspect: where each of its volumes keeps its data on the host (volume name -> path). */
   volumePaths: z.record(z.string(), z.string()).optional(),
   /** With `size` asked: bytes the container wrote (its upper dir), and those plus its image's. */
