@@ -16,6 +16,7 @@ import { hexOf } from '../runtime/images/digest.js';
 import type { WorkerContract } from '../runtime/workerContract.js';
 import { containerEffects, type ContainerEffects } from './container/effects.js';
 import type { HealthView } from '../events/health.js';
+import { LogAdmission } from './logAdmission.js';
 import { cgroupVerdict, reconcileContainer } from './container/reconcile.js';
 import type { ContainerState } from './container/state.js';
 import type { ImageState } from './image/state.js';
@@ -110,7 +111,9 @@ export class Host {
         log,
       })
       : null;
+    const admission = new LogAdmission(store, () => this.compactRemovedContainers(), log);
     this.hooks = {
+      admit: (types) => admission.admit(types),
       appended: (entity) => {
         this.checkpoints?.appended(entity);
         if (this.containers.get(entity.id) === entity) this.containerChanged(entity.state as ContainerState);
@@ -262,6 +265,11 @@ export class Host {
     // A name free for the period: its claims are history too.
     const names = await this.forget(this.names.entities, ({ status, releasedAt }) => status === 'released' && releasedAt !== null && releasedAt <= before);
     return containers + names;
+  }
+
+  /** Compaction with no retention, for a log that is nearly full (logAdmission.ts): removed containers only. */
+  compactRemovedContainers(): Promise<number> {
+    return this.forget(this.containers, ({ status }) => status === 'removed');
   }
 
   /** Purges the history of the entities `gone` selects, forgets their snapshots and drops them from memory. */
