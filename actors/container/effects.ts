@@ -14,6 +14,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { containerMachine } from './machine.js';
 import { runtimeActions } from './runtimeEffects.js';
 import { HealthMonitors } from './healthMonitor.js';
+import { MAX_DELAY_MS } from './restartPolicy.js';
 import type { HealthView } from '../../events/health.js';
 import type { ContainerData, ContainerState } from './state.js';
 import type { Logger } from '../../log/logger.js';
@@ -118,10 +119,15 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
   function scheduleRestart(context: ContainerData): void {
     clock.clearTimeout(restartTimers.get(context.id));
     const delay = Math.max(0, (context.restartDueAt ?? 0) - clock.now());
-    restartTimers.set(context.id, clock.setTimeout(() => {
-      restartTimers.delete(context.id);
+    const start = () => {
       deps.dispatch(context.id, { type: 'Start', byRestartPolicy: true });
-    }, delay));
+      // A start that was refused (the event log nearly full) is asked again while the container still waits.
+      restartTimers.set(context.id, clock.setTimeout(() => {
+        restartTimers.delete(context.id);
+        if (deps.state(context.id)?.status === 'restarting') start();
+      }, MAX_DELAY_MS));
+    };
+    restartTimers.set(context.id, clock.setTimeout(start, delay));
   }
 
   function remove(context: ContainerData): void {

@@ -59,8 +59,13 @@ t.test('a policy restart is asked for when its backoff delay has passed, not a t
   t.same(c.commands, [], 'nothing at 399 ms');
   c.clock.increment(1);
   t.same(c.commands, [{ type: 'Start', byRestartPolicy: true }], 'Start at 400 ms');
-  c.clock.increment(60_000);
-  t.equal(c.commands.length, 1, 'and only once');
+  c.clock.increment(59_999);
+  t.equal(c.commands.length, 1, 'and only once while the start is under way');
+  c.clock.increment(1);
+  t.equal(c.commands.length, 2, 'a start that left it restarting (refused: the log nearly full) is asked again a minute later');
+  c.send({ type: 'container.starting', data: { byRestartPolicy: true } });
+  c.clock.increment(120_000);
+  t.equal(c.commands.length, 2, 'not once it is starting');
 });
 
 t.test('a stop sends SIGKILL when its timeout runs out', async (t) => {
