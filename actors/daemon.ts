@@ -48,6 +48,8 @@ export interface DaemonOptions {
   snapshots?: boolean;
   /** How long the history of removed containers is kept (ms); default 7 days. */
   retentionMs?: number;
+  /** The events stream's byte limit (nats/store/jetStream.ts; default 1 GiB). */
+  eventsMaxBytes?: number;
   /** `--label key=value`: what placement constraints match. */
   labels?: Record<string, string>;
   /** Where the daemon logs (default: the process's logger, from the environment). */
@@ -126,7 +128,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   phase('connected');
   await waitForJetStream(nc);
   const replicas = replicasFor(clusterSizeOf(nc.info));
-  await untilAnswered('the events stream', () => ensureEventStream(nc, replicas));
+  await untilAnswered('the events stream', () => ensureEventStream(nc, replicas, options.eventsMaxBytes));
   await waitForStreamLeader(nc, EVENTS_STREAM);
   phase('stream', { replicas });
   const cgroups = await createCgroupManager();

@@ -41,6 +41,8 @@ const REMEMBERED_COMMANDS = 64;
 export interface EntityHooks {
   /** Called after events of the entity were appended and applied. */
   appended?(entity: Entity<unknown, unknown>): void;
+  /** Before an append: throws when the log may not take events of these types (it is nearly full). */
+  admit?(types: string[]): Promise<void>;
 }
 
 export class Entity<State, Command> {
@@ -190,6 +192,7 @@ export class Entity<State, Command> {
         correlation: meta.correlation,
         attributes: attributesOf(draft),
       })) as AnyEvent[];
+      await this.hooks.admit?.(drafts.map((draft) => draft.type));
       this.appending = true;
       try {
         const stored = await this.store.append(events, this.lastSeq);

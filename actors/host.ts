@@ -15,6 +15,8 @@ import { execOutputSubject, outputSubject } from '../events/subjects.js';
 import { hexOf } from '../runtime/images/digest.js';
 import type { WorkerContract } from '../runtime/workerContract.js';
 import { containerEffects, type ContainerEffects } from './container/effects.js';
+import type { HealthView } from '../events/health.js';
+import { LogAdmission } from './logAdmission.js';
 import { cgroupVerdict, reconcileContainer } from './container/reconcile.js';
 import type { ContainerState } from './container/state.js';
 import type { ImageState } from './image/state.js';
@@ -120,7 +122,9 @@ export class Host {
         log,
       })
       : null;
+    const admission = new LogAdmission(store, () => this.compactRemovedContainers(), log);
     this.hooks = {
+      admit: (types) => admission.admit(types),
       appended: (entity) => {
         this.checkpoints?.appended(entity);
         if (this.containers.get(entity.id) === entity) this.containerChanged(entity.state as ContainerState);
@@ -278,6 +282,11 @@ export class Host {
     return containers + names;
   }
 
+  /** Compaction with no retention, for a log that is nearly full (logAdmission.ts): removed containers only. */
+  compactRemovedContainers(): Promise<number> {
+    return this.forget(this.containers, ({ status }) => status === 'removed');
+  }
+
   /** Purges the history of the entities `gone` selects, forgets their snapshots and drops them from memory. */
   private async forget<State>(entities: Map<string, Entity<State, unknown>>, gone: (state: State) => boolean): Promise<number> {
     let purged = 0;
@@ -315,6 +324,11 @@ export class Host {
     this.volumes.stop();
     this.names.stop();
     this.networks.stop();
+  }
+
+  /** The live health of a container this host probes (healthMonitor.ts), for ps and inspect. */
+  containerHealth(id: string): HealthView | undefined {
+    return this.effects.health(id);
   }
 
   /** The container actor for an id, created (and live, once started) on first use. */

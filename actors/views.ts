@@ -3,6 +3,7 @@ import type { ContainerView, ImageView } from '../events/requests.js';
 import type { ContainerState } from './container/state.js';
 import type { ImageState } from './image/state.js';
 import type { ContainerConfig } from '../events/container.js';
+import type { HealthView } from '../events/health.js';
 import { openEnv } from '../runtime/secrets/env.js';
 import type { SecretBox } from '../runtime/secrets/secretBox.js';
 
@@ -21,8 +22,12 @@ function clientConfig(config: ContainerConfig, secrets: SecretBox): ContainerCon
   }
 }
 
-/** `selfFencedAt`: when its host froze it, cut off from the cluster (actors/fencing/selfFencing.ts): it shows as paused. */
-export function containerView(state: ContainerState, secrets: SecretBox, selfFencedAt?: number): ContainerView {
+/**
+ * `live`: the health monitor's view of a container it probes; without it (no probe since the
+ * daemon started) the status and streak of the last recorded change, and no probe log.
+ * `selfFencedAt`: when its host froze it, cut off from the cluster (actors/fencing/selfFencing.ts): it shows as paused.
+ */
+export function containerView(state: ContainerState, secrets: SecretBox, live?: HealthView, selfFencedAt?: number): ContainerView {
   return {
     id: state.id,
     host: state.host,
@@ -37,7 +42,7 @@ export function containerView(state: ContainerState, secrets: SecretBox, selfFen
     startedAt: state.startedAt,
     finishedAt: state.finishedAt,
     restartCount: state.restartCount,
-    health: state.health,
+    health: state.health && (live ?? { ...state.health, log: [] }),
   };
 }
 

@@ -13,6 +13,7 @@ const samples: Record<string, () => BerthError> = {
   ValidationError: () => new errors.ValidationError('invalid reference format'),
   ArchiveError: () => new errors.ArchiveError('entry ../x: ".." refused'),
   ConcurrencyError: () => new errors.ConcurrencyError('container abc moved on'),
+  LogFullError: () => new errors.LogFullError('the event log is full'),
   UnsupportedError: () => new errors.UnsupportedError('cgroup v1 has no counterpart of memory.high'),
   ExecError: () => new errors.ExecError('exec: "nope": executable file not found in $PATH', 127),
   RegistryError: () => new errors.RegistryError('127.0.0.1:5000: /v2/ answered 500'),

@@ -57,6 +57,11 @@ export class ConcurrencyError extends BerthError {
   override name = 'ConcurrencyError';
 }
 
+/** The event log has no room for what a command would record (its stream's byte limit); nothing was changed. */
+export class LogFullError extends BerthError {
+  override name = 'LogFullError';
+}
+
 /** The container's command could not be run: 126 (cannot invoke) or 127 (not found). */
 export class ExecError extends BerthError {
   override name = 'ExecError';
@@ -179,6 +184,7 @@ const decoders: Record<string, (wire: WireError) => BerthError> = {
   ValidationError: (wire) => new ValidationError(wire.message),
   ArchiveError: (wire) => new ArchiveError(wire.message),
   ConcurrencyError: (wire) => new ConcurrencyError(wire.message),
+  LogFullError: (wire) => new LogFullError(wire.message),
   UnsupportedError: (wire) => new UnsupportedError(wire.message),
   ExecError: (wire) => (wire.exitCode === 126 || wire.exitCode === 127 ? new ExecError(wire.message, wire.exitCode) : new BerthError(wire.message)),
   RegistryError: (wire) => new RegistryError(wire.message),

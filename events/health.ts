@@ -27,6 +27,27 @@ export const ContainerHealthStatus = eventSchema('container.health_status', z.ob
   output: z.string(),
 }));
 
+/** One probe as inspect shows it (Docker's State.Health.Log entry): times in ms, -1 for a timeout or a probe that could not run. */
+export const HealthProbe = z.object({
+  start: z.number(),
+  end: z.number(),
+  exitCode: z.number().int(),
+  output: z.string(),
+});
+export type HealthProbe = z.infer<typeof HealthProbe>;
+
+/**
+ * What ps and inspect show of a container's health: the status and failing streak as of the
+ * last probe (the daemon's memory; the last recorded change after a daemon restart), and the
+ * last probes since the daemon started (at most five, as Docker keeps).
+ */
+export const HealthView = z.object({
+  status: z.string(),
+  failingStreak: z.number(),
+  log: z.array(HealthProbe).optional(),
+});
+export type HealthView = z.infer<typeof HealthView>;
+
 export const healthEvents = [ContainerHealthStatus] as const;
 
 export const healthCommands = [

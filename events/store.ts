@@ -60,6 +60,12 @@ export interface ReadFrom {
   since?: number;
 }
 
+/** How full the log is: its stored bytes and its limit. */
+export interface LogUsage {
+  bytes: number;
+  maxBytes: number;
+}
+
 export interface EventStore {
   /**
    * Appends one entity's events in order. `expectedLastSeq` is the sequence of the entity's
@@ -77,4 +83,6 @@ export interface EventStore {
   purge(host: string, kind: Kind, entity: string): Promise<void>;
   /** Every event under `filter` from `from` on, then live ones, until `stop()`; invalid messages go to onInvalid. */
   follow(filter: string, from: ReadFrom, onEvent: (stored: StoredEvent) => void, onInvalid?: (invalid: InvalidEvent) => void): Promise<{ stop(): Promise<void> }>;
+  /** How full the log is; null (or no method) when it has no byte limit. */
+  usage?(): Promise<LogUsage | null>;
 }

@@ -14,6 +14,8 @@ import { systemClock, type Clock } from '../clock.js';
 import { containerMachine } from './machine.js';
 import { runtimeActions } from './runtimeEffects.js';
 import { HealthMonitors } from './healthMonitor.js';
+import { MAX_DELAY_MS } from './restartPolicy.js';
+import type { HealthView } from '../../events/health.js';
 import type { ContainerData, ContainerState } from './state.js';
 import type { Logger } from '../../log/logger.js';
 
@@ -44,6 +46,8 @@ export interface ContainerEffects {
   /** Re-arms, after replay, the effect a state was in the middle of; a cleanup resolves once done. */
   resume(data: ContainerData, what: 'watch' | 'remove' | 'restart' | 'cleanup'): Promise<void> | void;
   stopAll(): void;
+  /** The live health of a container being probed (status, streak and last probes); undefined when none runs. */
+  health(id: string): HealthView | undefined;
 }
 
 export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
@@ -52,7 +56,7 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
   const stopTimers = new Map<string, unknown>();
   const restartTimers = new Map<string, unknown>();
 
-  const health = new HealthMonitors(deps.worker, deps.dispatch, clock);
+  const health = new HealthMonitors(deps.worker, deps.dispatch, clock, (id) => deps.state(id)?.health?.status);
   const watch = (data: ContainerData) => {
     health.start(data);
     if (watches.has(data.id)) return;
@@ -115,10 +119,15 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
   function scheduleRestart(context: ContainerData): void {
     clock.clearTimeout(restartTimers.get(context.id));
     const delay = Math.max(0, (context.restartDueAt ?? 0) - clock.now());
-    restartTimers.set(context.id, clock.setTimeout(() => {
-      restartTimers.delete(context.id);
+    const start = () => {
       deps.dispatch(context.id, { type: 'Start', byRestartPolicy: true });
-    }, delay));
+      // A start that was refused (the event log nearly full) is asked again while the container still waits.
+      restartTimers.set(context.id, clock.setTimeout(() => {
+        restartTimers.delete(context.id);
+        if (deps.state(context.id)?.status === 'restarting') start();
+      }, MAX_DELAY_MS));
+    };
+    restartTimers.set(context.id, clock.setTimeout(start, delay));
   }
 
   function remove(context: ContainerData): void {
@@ -155,6 +164,7 @@ export function containerEffects(deps: ContainerEffectDeps): ContainerEffects {
       // (reconciliation's own, for a restart policy) makes that cgroup again.
       else return deps.worker.discardStart(data.id).catch((error: Error) => deps.log.error('cleaning up an unfinished start failed', { container: data.id.slice(0, 12), error }));
     },
+    health: (id) => health.view(id),
     stopAll() {
       for (const w of watches.values()) w.stop();
       health.stopAll();

@@ -15,7 +15,7 @@ import type { ContainerState } from './state.js';
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
-function live(options: { config?: ContainerConfig; probeExit?: () => Promise<number> } = {}) {
+function live(options: { config?: ContainerConfig; probeExit?: () => Promise<number>; recordHealth?: boolean } = {}) {
   const clock = new SimulatedClock();
   clock.set(1_000_000);
   const commands: ContainerCommand[] = [];
@@ -32,15 +32,20 @@ function live(options: { config?: ContainerConfig; probeExit?: () => Promise<num
   let actor: ReturnType<typeof createActor<typeof effects.machine>>;
   const state = () => ({ ...actor.getSnapshot().context, status: actor.getSnapshot().value }) as ContainerState;
   const effects = containerEffects({
-    worker, clock, dispatch: (_id, command) => commands.push(command), publishOutput: () => {}, imageChains: () => [], state, log: createLogger(),
+    worker, clock, dispatch: (entity, command) => dispatch(entity, command), publishOutput: () => {}, imageChains: () => [], state, log: createLogger(),
   });
+  // recordHealth: a ReportHealth is appended at once, as the entity would (decide's rules aside).
+  const dispatch = (_id: string, command: ContainerCommand) => {
+    commands.push(command);
+    if (options.recordHealth && command.type === 'ReportHealth') send({ type: 'container.health_status', data: { status: command.status, failingStreak: command.failingStreak, output: command.output } });
+  };
   actor = createActor(effects.machine, { input: { id, host: 'h1' }, clock });
   actor.start();
   // Events as the log would carry them, stamped with the simulated time.
   const send = (...drafts: Draft<ContainerEvent>[]) => { for (const d of drafts) actor.send({ ...envelope(d), time: clock.now() }); };
   send({ type: 'container.created', data: options.config ?? config }, { type: 'container.starting', data: {} },
     { type: 'container.started', data: { pid: 42, shimPid: 41 } });
-  return { clock, commands, probes, send, state, stop: () => { effects.stopAll(); actor.stop(); } };
+  return { clock, commands, probes, send, state, effects, stop: () => { effects.stopAll(); actor.stop(); } };
 }
 
 const died = { type: 'container.died', data: { exitCode: 1, signal: null, oomKilled: false } } as const;
@@ -54,8 +59,13 @@ t.test('a policy restart is asked for when its backoff delay has passed, not a t
   t.same(c.commands, [], 'nothing at 399 ms');
   c.clock.increment(1);
   t.same(c.commands, [{ type: 'Start', byRestartPolicy: true }], 'Start at 400 ms');
-  c.clock.increment(60_000);
-  t.equal(c.commands.length, 1, 'and only once');
+  c.clock.increment(59_999);
+  t.equal(c.commands.length, 1, 'and only once while the start is under way');
+  c.clock.increment(1);
+  t.equal(c.commands.length, 2, 'a start that left it restarting (refused: the log nearly full) is asked again a minute later');
+  c.send({ type: 'container.starting', data: { byRestartPolicy: true } });
+  c.clock.increment(120_000);
+  t.equal(c.commands.length, 2, 'not once it is starting');
 });
 
 t.test('a stop sends SIGKILL when its timeout runs out', async (t) => {
@@ -116,4 +126,22 @@ t.test('a passing probe reports healthy at once', async (t) => {
   c.clock.increment(30_000);
   await flush();
   t.same(c.commands.map((command) => command.type === 'ReportHealth' && command.status), ['healthy']);
+});
+
+t.test('every probe is kept for inspect (the last five); only the change is reported', async (t) => {
+  let exit = 0;
+  const c = live({ config: { ...healthConfig, healthcheck: { ...healthConfig.healthcheck!, retries: 1 } }, probeExit: () => Promise.resolve(exit++ < 2 ? 0 : 1), recordHealth: true });
+  t.teardown(c.stop);
+  for (let i = 0; i < 7; i++) {
+    c.clock.increment(30_000);
+    await flush();
+  }
+  const view = c.effects.health(id)!;
+  t.equal(view.status, 'unhealthy');
+  t.equal(view.failingStreak, 5);
+  t.same(view.log!.map((p) => p.exitCode), [1, 1, 1, 1, 1]);
+  t.same(view.log!.map((p) => p.end - p.start), [0, 0, 0, 0, 0]);
+  t.same(c.commands.map((command) => command.type === 'ReportHealth' && command.status), ['healthy', 'unhealthy'],
+    'one report each change');
+  t.equal(c.state().health?.status, 'unhealthy');
 });

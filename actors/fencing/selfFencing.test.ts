@@ -68,7 +68,7 @@ t.test('a blip: frozen when the lease runs out, thawed when it comes back unfenc
   lease.from = performance.now() - LEASE_MS;
   await selfFencing.check();
   t.ok(kernel.frozen.has(ID), 'the lease ran out: frozen');
-  const view = containerView(host.container(ID).state, host.worker.secrets, host.selfFenced.get(ID));
+  const view = containerView(host.container(ID).state, host.worker.secrets, undefined, host.selfFenced.get(ID));
   t.equal(view.status, 'paused', 'shown as paused in ps and inspect');
   t.match(statusText(view), /\(Paused: self-fenced/, 'and why');
   lease.from = performance.now();

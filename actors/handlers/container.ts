@@ -98,12 +98,12 @@ export class ContainerHandler {
           .map((c) => c.state)
           .filter((s) => request.all || isRunning(s.status))
           .sort((a, b) => b.created - a.created)
-          .map((c) => containerView(c, host.worker.secrets, host.selfFenced.get(c.id)));
+          .map((c) => containerView(c, host.worker.secrets, host.containerHealth(c.id), host.selfFenced.get(c.id)));
         return request.size ? Promise.all(views.map((v) => this.withSizes(v))) : views;
       }
       case 'container.inspect': {
         const container = resolveContainer(host, request.ref);
-        const view = { ...containerView(container.state, host.worker.secrets, host.selfFenced.get(container.id)), error: container.brokenMessage() ?? container.state.error };
+        const view = { ...containerView(container.state, host.worker.secrets, host.containerHealth(container.id), host.selfFenced.get(container.id)), error: container.brokenMessage() ?? container.state.error };
         const volumes = (view.config.mounts ?? []).filter((m) => m.type === 'volume');
         const shown = { ...view, volumePaths: Object.fromEntries(volumes.map((m) => [m.source, host.worker.volumes.dataPath(m.source)])), networks: containerNetworks(host, view.id) };
         return request.size ? this.withSizes(shown) : shown;

@@ -1,6 +1,6 @@
 /** An EventStore that times every append and counts the events it wrote (the metrics' view of the log). */
 import type { AnyEvent } from '../../events/all.js';
-import type { EventStore, StoredEvent } from '../../events/store.js';
+import type { EventStore, LogUsage, StoredEvent } from '../../events/store.js';
 
 export interface AppendObserver {
   /** One append of `events` events that took `seconds`; `failed` when it threw. */
@@ -32,5 +32,9 @@ export class MeasuredEventStore implements EventStore {
 
   follow(...args: Parameters<EventStore['follow']>): ReturnType<EventStore['follow']> {
     return this.inner.follow(...args);
+  }
+
+  async usage(): Promise<LogUsage | null> {
+    return (await this.inner.usage?.()) ?? null;
   }
 }

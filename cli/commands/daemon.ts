@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { GlobalOptions } from '../client.js';
 import { createLogger, type Logger } from '../../log/logger.js';
 import { loggerSettings, setProcessLogger } from '../../log/settings.js';
-import { parseTime } from '../parse.js';
+import { parseBytes, parseTime } from '../parse.js';
 import { DaemonConfigError, loadDaemonFile } from '../daemonConfig/load.js';
 import { resolveRemap } from '../../runtime/userns/subordinateIds.js';
 import type { UserNamespace } from '../../events/userNamespace.js';
@@ -76,6 +76,7 @@ export async function runDaemonFromCli(flags: DaemonFlags): Promise<number> {
     layout: new Layout(path.resolve(settings['data-root'] ?? DEFAULT_ROOT), path.resolve(settings['exec-root'] ?? DEFAULT_RUN_ROOT)),
     hostId: settings['host-id'],
     retentionMs,
+    eventsMaxBytes: settings['events-max-bytes'] === undefined ? undefined : parseBytes(settings['events-max-bytes'], 'events-max-bytes'),
     snapshots: settings.snapshots,
     nats: settings.nats ? { url: settings.nats, token: process.env.BERTH_NATS_TOKEN, credsFile: settings.creds, caFile: process.env.BERTH_NATS_CA } : undefined,
     labels: settings.labels,

@@ -17,6 +17,7 @@ export function addDaemonOptions(command: Command): Command {
     .option('--no-snapshots', 'replay the whole log at every start (BERTH_SNAPSHOTS=0)')
     .option('--bridge <name>', 'none: no default bridge network; run without --network gets none (BERTH_BRIDGE)')
     .option('--retention <duration>', 'keep the history of removed containers this long (BERTH_RETENTION, default 168h)')
+    .option('--events-max-bytes <size>', 'the event log\'s byte limit: full, it refuses new events and drops none (BERTH_EVENTS_MAX_BYTES, default 1g)')
     .option('--log-level <level>', 'error, warn, info (default) or debug (BERTH_LOG_LEVEL; BERTH_DEBUG=1 is debug)')
     .option('--log-opt <key=value>', 'default log options of new containers: max-size, max-file, labels, env (repeatable)', collect, [])
     .option('--docker-socket <path>', 'the Docker Engine API socket (default <run root>/docker.sock; \'\' turns it off)')

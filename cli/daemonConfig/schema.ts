@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { SUBJECT_TOKEN } from '../../events/subjects.js';
 import { LEVELS } from '../../log/logger.js';
 import { parseLogOpts } from '../logOptions.js';
-import { parsePairs, parseTime } from '../parse.js';
+import { parseBytes, parsePairs, parseTime } from '../parse.js';
 
 /** Whether `check` accepts the value; its error message becomes the issue's. */
 const accepted = (check: (value: string) => unknown) => (value: string, ctx: z.RefinementCtx) => {
@@ -41,6 +41,8 @@ export const DaemonFile = z.strictObject({
   snapshots: z.boolean().optional(),
   /** How long the history of removed containers is kept: a duration like 168h. */
   retention: z.string().superRefine(accepted((d) => parseTime(d, 'retention'))).optional(),
+  /** The events stream's byte limit: a size like 512m or 2g (default 1g). */
+  'events-max-bytes': z.string().superRefine(accepted((size) => parseBytes(size, 'events-max-bytes'))).optional(),
   /** HOST:PORT where /metrics is served (off when absent). */
   'metrics-addr': z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'use HOST:PORT').optional(),
   /** Docker's userns-remap: default, USER or USER:GROUP (ranges from /etc/subuid and /etc/subgid). */

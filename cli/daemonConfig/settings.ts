@@ -23,6 +23,7 @@ export interface DaemonFlags {
   /** false with --no-snapshots; commander's default true counts as not given. */
   snapshots?: boolean;
   retention?: string;
+  eventsMaxBytes?: string;
   metricsAddr?: string;
   dockerSocket?: string;
   usernsRemap?: string;
@@ -44,6 +45,8 @@ export interface DaemonSettings {
   snapshots: boolean;
   /** The duration as given (a duration like 168h); the daemon turns it into ms. */
   retention?: string;
+  /** The events stream's byte limit as given (a size like 1g); the daemon turns it into bytes. */
+  'events-max-bytes'?: string;
   'metrics-addr'?: string;
   'docker-socket'?: string;
   /** default, USER or USER:GROUP: containers run in a user namespace mapped to its subordinate ranges. */
@@ -91,6 +94,7 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
     'log-opts': pick(logOptsOf(flags.logOpt), undefined, fileLogOpts(file['log-opts'])),
     snapshots: pick(flags.snapshots === false ? false : undefined, env.BERTH_SNAPSHOTS === '0' ? false : undefined, file.snapshots),
     retention: pick(flags.retention, env.BERTH_RETENTION, file.retention),
+    'events-max-bytes': pick(flags.eventsMaxBytes, env.BERTH_EVENTS_MAX_BYTES, file['events-max-bytes']),
     'metrics-addr': pick(flags.metricsAddr, undefined, file['metrics-addr']),
     'userns-remap': pick(flags.usernsRemap, undefined, file['userns-remap']),
     // '' is a value here: `--docker-socket ''` turns the socket off.
@@ -109,6 +113,7 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
     'log-opts': picks['log-opts'].value,
     snapshots: picks.snapshots.value ?? true,
     retention: picks.retention.value,
+    'events-max-bytes': picks['events-max-bytes'].value,
     'metrics-addr': picks['metrics-addr'].value,
     'userns-remap': picks['userns-remap'].value,
     'docker-socket': picks['docker-socket'].value,

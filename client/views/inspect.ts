@@ -14,6 +14,12 @@ function argvParts(config: ContainerView['config']): { Entrypoint: string[] | nu
 
 const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : '0001-01-01T00:00:00Z');
 
+/** Docker's State.Health: the probe log holds the probes since the daemon started (a restart empties it). */
+function health(h: NonNullable<ContainerView['health']>): object {
+  const Log = (h.log ?? []).map((p) => ({ Start: iso(p.start), End: iso(p.end), ExitCode: p.exitCode, Output: p.output }));
+  return { Status: h.status, FailingStreak: h.failingStreak, Log };
+}
+
 export function containerJson(v: ContainerView): object {
   return {
     Id: v.id,
@@ -27,7 +33,7 @@ export function containerJson(v: ContainerView): object {
       Paused: v.status === 'paused',
       ...(v.selfFencedAt === undefined ? {} : { SelfFencedAt: iso(v.selfFencedAt) }),
       Restarting: v.status === 'restarting',
-      ...(v.health ? { Health: { Status: v.health.status, FailingStreak: v.health.failingStreak } } : {}),
+      ...(v.health ? { Health: health(v.health) } : {}),
       OOMKilled: v.oomKilled,
       Dead: v.status === 'dead',
       Pid: v.pid ?? 0,

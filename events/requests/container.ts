@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { LogConfig, Resources, SecurityOptions } from '../hostConfig.js';
 import { ContainerConfig, ContainerUpdated, PlacementConstraint, RestartPolicy } from '../container.js';
+import { HealthView } from '../health.js';
 import { MountSpec } from '../mount.js';
 import { NetworkingSpec } from '../networking.js';
 import { ExposedPort } from '../ports.js';
@@ -73,7 +74,7 @@ export const ContainerView = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
   restartCount: z.number(),
-  health: z.object({ status: z.string(), failingStreak: z.number() }).nullable(),
+  health: HealthView.nullable(),
   /** Frozen by its host's self-fence since then (ms since the epoch): its host cannot reach the cluster (status `paused`). */
   selfFencedAt: z.number().optional(),
   /** inspect: where each of its volumes keeps its data on the host (volume name -> path). */

@@ -2,15 +2,15 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { headers } from '@nats-io/transport-node';
 import {
-  jetstream, jetstreamManager, DeliverPolicy, StorageType, JetStreamApiError,
+  jetstream, jetstreamManager, DeliverPolicy, DiscardPolicy, StorageType, JetStreamApiError,
   type JetStreamClient, type JetStreamManager, type JsMsg, type MsgRequest, type Consumer, type OrderedConsumerOptions, type StoredMsg, type PubAck,
 } from '@nats-io/jetstream';
 import { AnyEvent } from '../../events/all.js';
 import { encode } from '../../events/codec.js';
-import { ConcurrencyError } from '../../events/errors.js';
+import { ConcurrencyError, LogFullError } from '../../events/errors.js';
 import { isUnsettled, whileUnsettled } from '../server/unsettled.js';
 import type { Kind } from '../../events/envelope.js';
-import { decodeStored, reportInvalid, throwInvalid, type EventStore, type InvalidEvent, type ReadFrom, type StoredEvent } from '../../events/store.js';
+import { decodeStored, reportInvalid, throwInvalid, type EventStore, type InvalidEvent, type LogUsage, type ReadFrom, type StoredEvent } from '../../events/store.js';
 import { EVENTS_STREAM, EVENTS_SUBJECTS, eventSubject } from '../../events/subjects.js';
 import type { Logger } from '../../log/logger.js';
 import { processLogger } from '../../log/settings.js';
@@ -30,9 +30,20 @@ const QUIET_MS = 3000;
 /** The type travels in a header as well, so readers can filter without decoding. */
 export const TYPE_HEADER = 'Berth-Type';
 
-/** Creates the events stream if it is missing, with `replicas` copies; adopts it if present. */
-export async function ensureEventStream(nc: NatsConnection, replicas = 1): Promise<void> {
+/** The events stream's byte limit unless the daemon is told another (events-max-bytes). */
+export const DEFAULT_EVENTS_MAX_BYTES = 2 ** 30;
+
+/**
+ * Creates the events stream if it is missing, with `replicas` copies; adopts it if present.
+ * Its limit is `maxBytes` with discard=new: a full stream refuses the next append and never
+ * deletes an old event to make room (discard=old would drop the oldest lifecycle events
+ * silently). A present stream takes the limit too, but never one below what it already holds
+ * (an update could then drop its oldest messages); credentials that may not change it (a
+ * cluster host's: the operator's setup sets it) leave it as it is.
+ */
+export async function ensureEventStream(nc: NatsConnection, replicas = 1, maxBytes = DEFAULT_EVENTS_MAX_BYTES): Promise<void> {
   const jsm = await jetstreamManager(nc);
+  const limits = { max_bytes: maxBytes, discard: DiscardPolicy.New };
   if (!(await streamExists(nc, EVENTS_STREAM))) {
     await jsm.streams.add({
       name: EVENTS_STREAM,
@@ -40,8 +51,21 @@ export async function ensureEventStream(nc: NatsConnection, replicas = 1): Promi
       storage: StorageType.File,
       num_replicas: replicas,
       duplicate_window: 120 * 1e9,
+      ...limits,
     });
+    return;
   }
+  const { config, state } = await jsm.streams.info(EVENTS_STREAM);
+  const max_bytes = Math.max(maxBytes, Math.ceil(state.bytes * 1.25));
+  if (config.max_bytes === max_bytes && config.discard === DiscardPolicy.New) return;
+  await jsm.streams.update(EVENTS_STREAM, { ...config, ...limits, max_bytes }).catch((error: Error) => {
+    if (!/permission/i.test(error.message)) throw error;
+  });
+}
+
+/** Whether an append was refused for want of room: the stream's byte limit, or the server's storage. */
+export function isLogFull(error: unknown): boolean {
+  return /maximum (bytes|messages) exceeded|insufficient (storage )?resources/i.test((error as Error)?.message ?? '');
 }
 
 /** A bounded read's messages: until the consumer says none are pending, or it goes quiet. */
@@ -110,6 +134,9 @@ export class JetStreamEventStore implements EventStore {
       } catch (error) {
         if (isWrongLastSequence(error)) {
           throw new ConcurrencyError(`${event.kind} ${event.entity.slice(0, 12)} was changed by another writer; try again`, { cause: error });
+        }
+        if (isLogFull(error)) {
+          throw new LogFullError(`the event log is full (stream ${EVENTS_STREAM}: ${(error as Error).message}); nothing was recorded for ${event.type}: remove containers or images, or raise events-max-bytes`, { cause: error });
         }
         throw error;
       }
@@ -226,6 +253,11 @@ export class JetStreamEventStore implements EventStore {
         await done;
       },
     };
+  }
+
+  async usage(): Promise<LogUsage | null> {
+    const { config, state } = await (await this.manager()).streams.info(EVENTS_STREAM);
+    return config.max_bytes > 0 ? { bytes: state.bytes, maxBytes: config.max_bytes } : null;
   }
 
   private manager(): Promise<JetStreamManager> {

@@ -95,3 +95,19 @@ t.test('an append waits while the stream cannot store, instead of losing the eve
   for await (const stored of store.read(eventFilter('patient'))) seqs.push(stored.seq);
   t.same(seqs, [1], 'and is the new stream\'s only event');
 });
+
+t.test('a full stream refuses an append with LogFullError and drops nothing; with room again it appends', async (t) => {
+  const nc = await nats.connect();
+  const jsm = await jetstreamManager(nc);
+  await create('full');
+  const { state } = await jsm.streams.info(EVENTS_STREAM);
+  // The limit as the stream holds now: nothing more fits (ensureEventStream never sets one below what it holds).
+  await ensureEventStream(nc, 1, state.bytes);
+  t.same(await store.usage(), { bytes: state.bytes, maxBytes: Math.ceil(state.bytes * 1.25) }, 'the limit keeps a quarter above what it holds');
+  const { config: held } = await jsm.streams.info(EVENTS_STREAM);
+  await jsm.streams.update(EVENTS_STREAM, { ...held, max_bytes: state.bytes });
+  await t.rejects(create('full'), { name: 'LogFullError', exitCode: 125, message: /^the event log is full \(stream BERTH_EVENTS: maximum bytes exceeded\); nothing was recorded for container\.created/ });
+  t.equal((await jsm.streams.info(EVENTS_STREAM)).state.messages, state.messages, 'discard=new: no old event was dropped for it');
+  await ensureEventStream(nc, 1, state.bytes * 4);
+  t.equal((await create('full')).length, 1, 'room again, no restart: appended');
+});
