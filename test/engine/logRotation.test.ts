@@ -78,11 +78,14 @@ t.test('max-file=1 keeps one file; no option never rotates', async (t) => {
 /**
  * A container that writes `batches` batches of `batch` lines, each only once the follower
  * (`logs -f`, started before the first) has seen the last line of the one before: the follower
- * is never more than one batch behind. Returns the container and what the follower printed.
+ * is never more than one batch behind. The test lets each batch go with a file in a directory
+ * bound into the container (no CLI call). Returns the container and what the follower printed.
  */
 async function followInBatches(t: Test, logArgs: string[], batch: number, batches: number): Promise<{ id: string; out: string }> {
-  const script = `echo ready; for b in $(seq 1 ${batches}); do while [ ! -e /tmp/go-$b ]; do sleep 0.05; done; ${writeLines(`$(( (b-1)*${batch}+1 ))`, `$((b*${batch}))`)}; done`;
-  const id = (await engine.ok(['run', '-d', ...logArgs, 'busybox', 'sh', '-c', script])).trim();
+  const gate = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-test-gate-'));
+  t.teardown(() => fs.rm(gate, { recursive: true, force: true }));
+  const script = `echo ready; for b in $(seq 1 ${batches}); do while [ ! -e /gate/go-$b ]; do sleep 0.05; done; ${writeLines(`$(( (b-1)*${batch}+1 ))`, `$((b*${batch}))`)}; done`;
+  const id = (await engine.ok(['run', '-d', '-v', `${gate}:/gate`, ...logArgs, 'busybox', 'sh', '-c', script])).trim();
   const follower = spawn(process.execPath, [CLI, 'logs', '-f', id], { env: engine.env, stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => { if (follower.exitCode === null) follower.kill('SIGKILL'); });
   let out = '';
@@ -90,9 +93,7 @@ async function followInBatches(t: Test, logArgs: string[], batch: number, batche
   const exited = new Promise<number | null>((resolve) => follower.on('close', resolve));
   await until('the follower to see ready', async () => out.includes('ready\n'));
   for (let b = 1; b <= batches; b++) {
-    // Detached: after the last batch the container exits at once, and an attached exec whose
-    // touch had made the file but not yet exited was killed with it (137, a clean-clone CI).
-    await engine.ok(['exec', '-d', id, 'touch', `/tmp/go-${b}`]);
+    await fs.writeFile(path.join(gate, `go-${b}`), '');
     await until(`batch ${b} to be followed`, async () => out.includes(`line ${b * batch} `));
   }
   t.equal(await exited, 0, 'logs -f ends when the container exits');
@@ -118,9 +119,6 @@ t.test('bad log options fail before anything is created', async (t) => {
   const d = await engine.berth(['run', '--log-driver', 'syslog', 'busybox', 'true']);
   t.equal(d.code, 125);
   t.match(d.stderr, /logger: no log driver named 'syslog' is registered/);
-  const n = await engine.berth(['run', '--log-driver', 'none', '--log-opt', 'max-size=1k', 'busybox', 'true']);
-  t.equal(n.code, 125);
-  t.match(n.stderr, /unknown log opt 'max-size' for none log driver/);
   const l = await engine.berth(['run', '--log-opt', 'labels=a', 'busybox', 'true']);
   t.equal(l.code, 125, 'checked against the daemon\'s default driver');
   t.match(l.stderr, /unknown log opt 'labels' for local log driver/);
@@ -137,10 +135,12 @@ async function recordsOf(id: string, names: string[]): Promise<{ log: string; ti
   return records;
 }
 
-t.test('the daemon\'s default local driver: rotated files gzipped, logs reads across them', async (t) => {
+t.test('the daemon\'s default local driver: rotated files gzipped, logs and logs -f read across them', async (t) => {
   t.equal((await engine.ok(['info', '--format', '{{.LoggingDriver}}'])).trim(), 'local', 'info shows the default driver');
-  const id = (await engine.ok(['run', '-d', 'busybox', 'sh', '-c', writeLines(1, 1000)])).trim();
-  t.equal((await engine.ok(['wait', id])).trim(), '0');
+  // No log flag: the daemon's local driver with its options. Each batch (about 8 KB of records)
+  // rotates the 10 KB file at most once: a follower one rotation behind finds the file it read
+  // still plain, or goes on with the current one.
+  const { id } = await followInBatches(t, [], 60, 5);
   t.same((await engine.inspect(id)).HostConfig.LogConfig, { Type: 'local', Config: { 'max-size': '10000', 'max-file': '3' } }, 'the daemon\'s driver and options');
   t.same(await logFiles(id), ['ctr.log', 'ctr.log.1.gz', 'ctr.log.2.gz'], 'three files, the rotated ones gzipped');
   const dir = path.join(engine.root, 'containers', id);
@@ -153,20 +153,13 @@ t.test('the daemon\'s default local driver: rotated files gzipped, logs reads ac
   const text = await engine.ok(['logs', id]);
   t.equal(text, records.map((r) => r.log).join(''), 'exactly the records of the three files, oldest first');
   const logged = numbersIn(text);
-  t.equal(logged.at(-1), 1000);
-  t.ok(logged[0] > 1 && contiguous(logged), 'in order, nothing missing between the files');
-  t.same(numbersIn(await engine.ok(['logs', '--tail', '3', id])), [998, 999, 1000], '--tail across files');
+  t.equal(logged.at(-1), 300);
+  t.ok(logged[0] > 1, `the oldest file was dropped (from line ${logged[0]})`);
+  t.ok(contiguous(logged), 'in order, nothing missing between the files');
+  t.same(numbersIn(await engine.ok(['logs', '--tail', '3', id])), [298, 299, 300], '--tail across files');
   const cut = records[Math.floor(records.length / 4)]!.time;
   const since = records.filter((r) => Date.parse(r.time) >= Date.parse(cut)).map((r) => r.log).join('');
   t.equal(await engine.ok(['logs', '--since', cut, id]), since, '--since inside a gzipped file');
-  await engine.ok(['rm', id]);
-});
-
-t.test('local: logs -f follows across compressed rotations', async (t) => {
-  // Each batch (about 7 KB of records) rotates the 10 KB file at most once: a follower one
-  // rotation behind finds the file it read still plain or goes on with the current one.
-  const { id } = await followInBatches(t, [], 60, 4);
-  t.ok((await logFiles(id)).includes('ctr.log.2.gz'), 'the log did rotate and compress while followed');
   await engine.ok(['rm', id]);
 });
 
@@ -175,12 +168,13 @@ t.test('none: the output is shown live, nothing is kept, logs refuses', async (t
   t.equal(run.code, 0);
   t.equal(run.stdout, 'out\n', 'run shows the output as it comes');
   t.equal(run.stderr, 'err\n');
-  t.same((await engine.inspect('quiet')).HostConfig.LogConfig, { Type: 'none', Config: {} });
+  const inspect = await engine.inspect('quiet');
+  t.same(inspect.HostConfig.LogConfig, { Type: 'none', Config: {} });
   const logs = await engine.berth(['logs', 'quiet']);
   t.equal(logs.code, 1, 'Docker\'s exit code');
   t.match(logs.stderr, /configured logging driver does not support reading/);
   t.equal(logs.stdout, '');
-  const id = (await engine.inspect('quiet')).Id as string;
+  const id = inspect.Id as string;
   await until('the spool to be removed', async () => (await logFiles(id)).length === 0);
   t.same(await logFiles(id), [], 'no log and no spool left');
   await engine.ok(['rm', 'quiet']);
@@ -219,7 +213,8 @@ while True:
   const run = await engine.berth(['run', '--name', 'journaled', '--log-driver', 'journald', '--log-opt', 'tag=web', 'busybox', 'sh', '-c', 'echo out; echo err >&2; printf partial']);
   t.equal(run.code, 0);
   t.equal(run.stdout, 'out\npartial', 'run shows the output as it comes');
-  const id = (await engine.inspect('journaled')).Id as string;
+  const inspect = await engine.inspect('journaled');
+  const id = inspect.Id as string;
   await until('three entries', async () => received.split('\n').length >= 5);
   const entries = received.split('\n').slice(1).filter(Boolean).map((line) => JSON.parse(line) as Record<string, string>);
   const fields = { CONTAINER_NAME: 'journaled', CONTAINER_ID: id.slice(0, 12), CONTAINER_ID_FULL: id, CONTAINER_TAG: 'web', SYSLOG_IDENTIFIER: 'web', IMAGE_NAME: 'busybox' };
@@ -228,7 +223,6 @@ while True:
   t.match(byMessage.err, { ...fields, PRIORITY: '3' });
   t.match(byMessage.partial, { ...fields, PRIORITY: '6', CONTAINER_PARTIAL_MESSAGE: 'true' });
   t.notOk('CONTAINER_PARTIAL_MESSAGE' in byMessage.out!, 'a whole line is not partial');
-  t.same((await engine.inspect('journaled')).HostConfig.LogConfig, { Type: 'journald', Config: { tag: 'web' } });
-  t.match((await engine.berth(['logs', 'journaled'])).stderr, /configured logging driver does not support reading/);
+  t.same(inspect.HostConfig.LogConfig, { Type: 'journald', Config: { tag: 'web' } });
   await engine.ok(['rm', 'journaled']);
 });
