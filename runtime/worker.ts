@@ -241,9 +241,10 @@ export class Worker {
     // none and journald: the shim writes the output to the spool only (never both files).
     const spooled = existsSync(paths.spool);
     return watchContainer(paths, onChunk, (exit) => {
-      // The spool has been read to its end: nothing of a none or journald container's output stays.
-      if (spooled) void fs.rm(paths.spool, { force: true });
-      void this.afterExit(id).then((oom) => onExit(exit, oom));
+      // The spool has been read to its end: nothing of a none or journald container's output
+      // stays. Removed before the exit is reported, so never after a restart made a new one.
+      const removed = spooled ? fs.rm(paths.spool, { force: true }).catch(() => {}) : Promise.resolve();
+      void removed.then(() => this.afterExit(id)).then((oom) => onExit(exit, oom));
     }, new LogReader(spooled ? paths.spool : paths.log));
   }
 

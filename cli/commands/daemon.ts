@@ -37,7 +37,14 @@ async function reload(flags: DaemonFlags, current: MergedSettings, daemon: Runni
     log.error('reload: the config file is kept as it was', { error });
     return current;
   }
-  const next = mergeSettings(flags, process.env, loaded.file);
+  let next: MergedSettings;
+  try {
+    // The file's log-opts may not suit a --log-driver flag's driver.
+    next = mergeSettings(flags, process.env, loaded.file);
+  } catch (error) {
+    log.error('reload: the config file is kept as it was', { error });
+    return current;
+  }
   const kept = notReloadable(current.settings, next.settings);
   if (kept.length) log.warn('reload: these settings change only at a restart; kept as they were', { settings: kept.join(',') });
   const merged: MergedSettings = {
