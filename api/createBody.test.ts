@@ -15,7 +15,7 @@ t.test('a docker CLI body becomes the CLI\'s create options', async (t) => {
   t.match(options, {
     image: 'busybox', cmd: ['sh', '-c', 'echo hi'], name: 'web', env: ['A=1'], labels: { tier: 'front' }, workingDir: '/srv', tty: true, openStdin: true,
     autoRemove: true, memoryBytes: 64 * 1024 * 1024, init: true, security: { capAdd: ['NET_ADMIN'], network: 'none' },
-    health: { cmd: 'true', intervalMs: 2000, retries: 3 }, logConfig: { maxSizeBytes: 1024 * 1024 },
+    health: { cmd: 'true', intervalMs: 2000, retries: 3 }, logConfig: { driver: 'json-file', maxSizeBytes: 1_000_000 },
   });
   t.equal(options.restartPolicy, undefined, 'an empty restart policy is none');
   t.same(options.mounts.map((m) => [m.type, m.source, m.destination, m.readOnly]), [

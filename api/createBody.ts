@@ -11,6 +11,7 @@ import { parseMountFlags, parseVolumesFrom } from '../client/mounts.js';
 import type { NetworkingSpec } from '../events/networking.js';
 import { parseExposeFlags, parsePublishFlags, publishSpec } from '../client/ports.js';
 import type { Resources, SecurityOptions } from '../events/hostConfig.js';
+import { parseLogConfig } from '../events/logDrivers.js';
 
 const strings = z.array(z.string()).nullish();
 const stringMap = z.record(z.string(), z.string()).nullish();
@@ -190,7 +191,8 @@ export function createOptionsFromBody(raw: unknown, name: string | undefined): C
     mount: (host.Mounts ?? []).map(mountFlag),
     tmpfs: Object.entries(host.Tmpfs ?? {}).map(([path, options]) => (options ? `${path}:${options}` : path)),
   }, '/');
-  const logConfig = host.LogConfig?.Config ?? {};
+  // Docker's client sends Type '' for "the daemon's default".
+  const logConfig = parseLogConfig(host.LogConfig?.Type || undefined, Object.entries(host.LogConfig?.Config ?? {}));
   const entrypoint = argv(body.Entrypoint);
   return {
     image: body.Image,
@@ -213,12 +215,7 @@ export function createOptionsFromBody(raw: unknown, name: string | undefined): C
     volumesFrom: (host.VolumesFrom ?? []).map(parseVolumesFrom),
     security: security(host, body.User),
     resources: resources(host),
-    ...(logConfig['max-size'] || logConfig['max-file'] ? {
-      logConfig: {
-        ...(logConfig['max-size'] ? { maxSizeBytes: parseSize(logConfig['max-size']) } : {}),
-        ...(logConfig['max-file'] ? { maxFiles: Number(logConfig['max-file']) } : {}),
-      },
-    } : {}),
+    ...(logConfig ? { logConfig } : {}),
     ...(host.Init ? { init: true } : {}),
     ...(host.UsernsMode ? { usernsMode: host.UsernsMode } : {}),
     constraints: [],
@@ -227,9 +224,3 @@ export function createOptionsFromBody(raw: unknown, name: string | undefined): C
   };
 }
 
-/** json-file's max-size: 10m, 512k, 1g or bytes. */
-function parseSize(text: string): number {
-  const match = /^(\d+)([kmg]?)$/i.exec(text);
-  if (!match) throw new ValidationError(`invalid max-size: ${text}`);
-  return Number(match[1]) * ({ '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2].toLowerCase()] ?? 1);
-}

@@ -18,6 +18,7 @@ t.test('max-size and max-file', async (t) => {
   t.same(parseLogOpts(['max-size=10m', 'max-file=3']), { maxSizeBytes: 10_000_000, maxFiles: 3 });
   t.same(parseLogOpts(['max-size=1k']), { maxSizeBytes: 1000 });
   t.same(parseLogOpts(['max-file=2', 'max-file=5']), { maxFiles: 5 }, 'the last one wins');
+  t.same(parseLogOpts([], 'local'), { driver: 'local' }, '--log-driver alone');
 });
 
 t.test('Docker\'s messages for bad options', async (t) => {
@@ -25,7 +26,8 @@ t.test('Docker\'s messages for bad options', async (t) => {
   t.throws(() => parseLogOpts(['max-file=0']), /max-file cannot be less than 1/);
   t.throws(() => parseLogOpts(['max-file=-2']), /max-file cannot be less than 1/);
   t.throws(() => parseLogOpts(['max-file=two']), /invalid value "two" for max-file/);
-  t.throws(() => parseLogOpts(['compress=true']), /unknown log opt 'compress' for json-file log driver/);
+  t.throws(() => parseLogOpts(['compress=true'], 'json-file'), /unknown log opt 'compress' for json-file log driver/);
+  t.throws(() => parseLogOpts(['colour=red']), /unknown log opt 'colour' for json-file log driver/, 'no driver given: an option no driver takes');
   t.throws(() => parseLogOpts(['max-size']), /invalid log opt "max-size": use key=value/);
   t.throws(() => parseLogOpts(['=3']), /use key=value/);
 });

@@ -67,7 +67,7 @@ export const ContainerConfig = z.object({
   tty: z.boolean().optional(),
   /** --init: berth-init runs as pid 1, reaping zombies and passing signals on to the command. */
   init: z.boolean().optional(),
-  /** --log-opt max-size/max-file; absent: the log is never rotated. */
+  /** --log-driver and --log-opt (events/logDrivers.ts); absent: json-file, never rotated. */
   logConfig: LogConfig.optional(),
   /** What `stop` sends first (--stop-signal, else the image's StopSignal); absent: SIGTERM. */
   stopSignal: z.string().optional(),

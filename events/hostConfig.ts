@@ -96,14 +96,25 @@ export const Resources = z.object({
 });
 export type Resources = z.infer<typeof Resources>;
 
-/** --log-opt for the json-file log: rotation by size, as Docker's json-file driver. */
+/** The log drivers berth has (Docker's names); events written before `driver` existed are json-file. */
+export const LOG_DRIVERS = ['json-file', 'local', 'none', 'journald'] as const;
+export const LogDriver = z.enum(LOG_DRIVERS);
+export type LogDriver = z.infer<typeof LogDriver>;
+
+/** --log-driver and --log-opt: where the container's output goes, and the driver's options (events/logDrivers.ts). */
 export const LogConfig = z.object({
+  /** --log-driver; absent: the daemon's default when created, json-file in events written before it. */
+  driver: LogDriver.optional(),
   /** max-size: a record that would take ctr.log past this many bytes starts a new file. */
   maxSizeBytes: z.number().int().positive().optional(),
-  /** max-file: files kept, the current one included (ctr.log, ctr.log.1, ...); 1 when absent. */
+  /** max-file: files kept, the current one included (ctr.log, ctr.log.1, ...); 1 when absent (local: 5). */
   maxFiles: z.number().int().positive().optional(),
   /** labels= and env=: the container's labels and env variables `logs --details` shows with each line. */
   labels: z.array(z.string()).optional(),
   env: z.array(z.string()).optional(),
+  /** local's compress: rotated files are gzipped (ctr.log.1.gz, ...); true when absent. */
+  compress: z.boolean().optional(),
+  /** journald's tag: CONTAINER_TAG and SYSLOG_IDENTIFIER (default: the short id). */
+  tag: z.string().optional(),
 });
 export type LogConfig = z.infer<typeof LogConfig>;

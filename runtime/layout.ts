@@ -7,6 +7,8 @@ export interface ContainerPaths {
   work: string;
   merged: string;
   log: string;
+  /** The none and journald drivers' output on its way to the live followers only (no `logs`). */
+  spool: string;
   exit: string;
   pid: string;
 }
@@ -71,6 +73,7 @@ export class Layout {
       work: path.join(dir, 'work'),
       merged: path.join(dir, 'merged'),
       log: path.join(dir, 'ctr.log'),
+      spool: path.join(dir, 'ctr.spool'),
       exit: path.join(dir, 'exit'),
       pid: path.join(dir, 'pid'),
     };

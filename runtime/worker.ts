@@ -7,6 +7,7 @@ import { mapText } from '../events/userNamespace.js';
 import { SecretBox } from './secrets/secretBox.js';
 import { mergeEnv, openEnv } from './secrets/env.js';
 import fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import type { ContainerConfig } from '../events/container.js';
 import type { ImageRecord } from '../events/image.js';
 import { BerthError, ExecError, InitError } from '../events/errors.js';
@@ -32,7 +33,11 @@ import { deviceRules } from './security/devices.js';
 import { shimMounts } from './volumes/shimMounts.js';
 import { VolumeStore } from './volumes/store.js';
 import { readExit, watchContainer, type ExitStatus, type LogChunk, type Watch } from './containers/watch.js';
-import { LogReader } from './containers/logReader.js';
+import { LogReader, type LogSource } from './containers/logReader.js';
+import { CompressedLogReader } from './containers/compressedLogReader.js';
+import { checkJournal, journalFields, journalSocket } from './containers/journal.js';
+import { logStorageOf } from '../events/logDrivers.js';
+import type { LogConfig } from '../events/hostConfig.js';
 import { isAlive } from './processes.js';
 import { removeLeftoverCgroups, type CgroupVerdict } from './cgroups/leftovers.js';
 import type { Logger } from '../log/logger.js';
@@ -106,7 +111,9 @@ export class Worker {
   /** Creates the container's dirs and cgroup and starts it under a shim. */
   async startContainer(id: string, config: ContainerConfig, chainIds: string[], network?: ContainerNetwork): Promise<Started> {
     const paths = await this.rootDirs(id);
-    await Promise.all([paths.exit, paths.pid].map((file) => fs.rm(file, { force: true })));
+    const storage = logStorageOf(config.logConfig);
+    if (storage.journald) checkJournal();
+    await Promise.all([paths.exit, paths.pid, paths.spool].map((file) => fs.rm(file, { force: true })));
     await fs.mkdir(this.layout.shimSocketsDir, { recursive: true, mode: 0o700 });
     // Everything from the cgroup's creation on is undone on failure: a limit the kernel refuses
     // (an offline --cpuset-cpus, a --memory below the usage) fails after the dirs are made, and
@@ -133,9 +140,11 @@ export class Worker {
         cwd: config.workingDir || '/',
         hostname: config.hostname,
         cgroupProcs: procsFiles,
-        logPath: paths.log,
-        logMaxSize: config.logConfig?.maxSizeBytes,
-        logMaxFiles: config.logConfig?.maxFiles,
+        logPath: storage.file === 'spool' ? paths.spool : paths.log,
+        logMaxSize: storage.maxSizeBytes,
+        logMaxFiles: storage.maxFiles,
+        ...(storage.compress ? { logCompress: true } : {}),
+        ...(storage.journald ? { journalSocket: journalSocket(), journalFields: journalFields(id, config) } : {}),
         exitPath: paths.exit,
         pidPath: paths.pid,
         security: securitySpec(config.security),
@@ -244,9 +253,20 @@ export class Worker {
 
   /** Follows output and exit. The exit callback also gets whether the OOM killer struck. */
   watch(id: string, onChunk: (chunk: LogChunk) => void, onExit: (exit: ExitStatus, oomKilled: boolean) => void): Watch {
-    return watchContainer(this.layout.container(id), onChunk, (exit) => {
-      void this.afterExit(id).then((oom) => onExit(exit, oom));
-    });
+    const paths = this.layout.container(id);
+    // none and journald: the shim writes the output to the spool only (never both files).
+    const spooled = existsSync(paths.spool);
+    return watchContainer(paths, onChunk, (exit) => {
+      // The spool has been read to its end: nothing of a none or journald container's output
+      // stays. Removed before the exit is reported, so never after a restart made a new one.
+      const removed = spooled ? fs.rm(paths.spool, { force: true }).catch(() => {}) : Promise.resolve();
+      void removed.then(() => this.afterExit(id)).then((oom) => onExit(exit, oom));
+    }, new LogReader(spooled ? paths.spool : paths.log));
+  }
+
+  /** Refuses a log driver that cannot work here (journald without journald). */
+  checkLogDriver(config: LogConfig): void {
+    if (logStorageOf(config).journald) checkJournal();
   }
 
   /** Reads the OOM flag and deletes the cgroup once the container has exited. */
@@ -318,13 +338,14 @@ export class Worker {
     return exit && view.started ? { exit, oomKilled } : null;
   }
 
-  /** A reader of the container's whole log, the rotated files first (`logs`). */
-  logReader(id: string): LogReader {
-    return new LogReader(this.layout.container(id).log, { history: true });
+  /** A reader of the container's whole log, the rotated files first (`logs`): gzipped ones with compression. */
+  logReader(id: string, config?: LogConfig): LogSource {
+    const file = this.layout.container(id).log;
+    return logStorageOf(config).compress ? new CompressedLogReader(file) : new LogReader(file, { history: true });
   }
 
   /** Follows the log from where `reader` is until the container exits; the reader is closed then. */
-  followLogs(id: string, reader: LogReader, onChunk: (chunk: LogChunk) => void): Promise<void> {
+  followLogs(id: string, reader: LogSource, onChunk: (chunk: LogChunk) => void): Promise<void> {
     return new Promise((resolve) => { watchContainer(this.layout.container(id), onChunk, () => resolve(), reader); });
   }
 

@@ -5,7 +5,8 @@
 import { containerUserNamespace } from '../container/userNamespace.js';
 import { sealEnv } from '../../runtime/secrets/env.js';
 import { randomBytes } from 'node:crypto';
-import { BerthError, ConflictError, ExecError, ValidationError } from '../../events/errors.js';
+import { BerthError, ConflictError, ExecError, UnsupportedError, ValidationError } from '../../events/errors.js';
+import { logDriverReads, resolveLogConfig } from '../../events/logDrivers.js';
 import type { ContainerView, CreateSpec, Request } from '../../events/requests.js';
 import { parseSignal } from '../../runtime/signals.js';
 import type { ContainerEntity, Host } from '../host.js';
@@ -111,8 +112,10 @@ export class ContainerHandler {
       case 'container.logs': {
         const container = resolveContainer(host, request.ref);
         const running = hasProcess(container.state.status);
+        const logConfig = container.state.config?.logConfig;
+        if (!logDriverReads(logConfig)) throw Object.assign(new UnsupportedError('configured logging driver does not support reading'), { exitCode: 1 });
         const filter: LogFilter = { sinceMs: request.sinceMs, untilMs: request.untilMs, tail: request.tail };
-        const reader = host.worker.logReader(container.id);
+        const reader = host.worker.logReader(container.id, logConfig);
         void (async () => {
           // The history (rotated files first) filtered and cut to the tail; then, following, what
           // the same reader sees after it, so nothing is sent twice or lost across a rotation.
@@ -156,6 +159,10 @@ export class ContainerHandler {
     const host = this.host;
     const resent = spec.id ? host.containers.get(spec.id) : undefined;
     if (resent?.hasHandled(`${ctx.id}.create`)) return resent; // the same request again: it was created
+    // The driver and options as dockerd merges them with its defaults, checked before anything is reserved.
+    const logConfig = resolveLogConfig(spec.logConfig, host.settings.logConfig);
+    host.worker.checkLogDriver(logConfig);
+    spec = { ...spec, logConfig };
     const image = resolveImage(host, spec.imageRef);
     const record = image.state.record!;
     const id = spec.id ?? randomBytes(32).toString('hex');
@@ -175,9 +182,8 @@ export class ContainerHandler {
     const taken = (name: string) => host.names.holder('container', name) !== null;
     for (let attempt = 1; ; attempt++) {
       const name = spec.name ?? generateName(taken);
-      const logConfig = spec.logConfig ?? host.settings.logConfig;
       const userns = containerUserNamespace(spec, host.settings.userns);
-      const config = { ...containerConfig({ ...spec, ...(logConfig ? { logConfig } : {}) }, { id: input.imageId, record }, id, name, (entries) => sealEnv(host.worker.secrets, entries)), ...(networking ? { networking } : {}), ...(userns ? { userns } : {}) };
+      const config = { ...containerConfig(spec, { id: input.imageId, record }, id, name, (entries) => sealEnv(host.worker.secrets, entries)), ...(networking ? { networking } : {}), ...(userns ? { userns } : {}) };
       const attemptId = attempt === 1 ? ctx.id : `${ctx.id}.${attempt}`;
       let mounts: Awaited<ReturnType<typeof prepareMounts>> = [];
       let leased = false;

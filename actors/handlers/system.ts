@@ -5,6 +5,7 @@ import { hostFacts } from '../../runtime/hostFacts.js';
 import type { Host } from '../host.js';
 import { liveContainers, liveImages } from '../resolve.js';
 import { isRunning } from '../../events/containerStatus.js';
+import { logDriverOf } from '../../events/logDrivers.js';
 
 type SystemRequest = Extract<Request, { op: 'system.info' | 'system.df' }>;
 
@@ -42,6 +43,7 @@ export class SystemHandler {
       pid: process.pid,
       configFile: host.settings.configFile,
       settingSources: host.settings.sources,
+      loggingDriver: logDriverOf(host.settings.logConfig),
     };
   }
 

@@ -8,7 +8,8 @@ import { decode } from '../../events/codec.js';
 import { OutputChunk, type StatsView } from '../../events/requests.js';
 import { logsSubject } from '../../events/subjects.js';
 import { isRunning } from '../../events/containerStatus.js';
-import { ConflictError } from '../../events/errors.js';
+import { ConflictError, UnsupportedError } from '../../events/errors.js';
+import { logDriverReads } from '../../events/logDrivers.js';
 import { AttachInput } from '../attachInput.js';
 import { MAX_JSON_BODY, param, queryBool, sendEmpty, sendJson, type ApiRequest } from '../http.js';
 import { readUpgradeBody } from '../upgradeBody.js';
@@ -63,6 +64,8 @@ async function resize(request: ApiRequest, res: ServerResponse, { client }: ApiC
 
 async function logs(request: ApiRequest, res: ServerResponse, { client }: ApiContext): Promise<void> {
   const view = await client.request({ op: 'container.inspect', ref: param(request, 'id') });
+  // Before the stream's 200: dockerd answers 501 for a driver it cannot read (none, journald here).
+  if (!logDriverReads(view.config.logConfig)) throw new UnsupportedError('configured logging driver does not support reading');
   const tty = view.config.tty ?? false;
   const wanted = { stdout: queryBool(request.query, 'stdout'), stderr: queryBool(request.query, 'stderr') };
   const timestamps = queryBool(request.query, 'timestamps');

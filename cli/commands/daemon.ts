@@ -13,10 +13,10 @@ import { parseBytes, parseTime } from '../parse.js';
 import { DaemonConfigError, loadDaemonFile } from '../daemonConfig/load.js';
 import { resolveRemap } from '../../runtime/userns/subordinateIds.js';
 import type { UserNamespace } from '../../events/userNamespace.js';
-import { mergeSettings, notReloadable, RELOADABLE, type DaemonFlags, type MergedSettings } from '../daemonConfig/settings.js';
+import { defaultLogConfig, mergeSettings, notReloadable, RELOADABLE, type DaemonFlags, type MergedSettings } from '../daemonConfig/settings.js';
 
 /** What the handlers read of the merged settings (the remap range as resolved at start). */
-const hostSettings = (configFile: string | null, merged: MergedSettings, userns: UserNamespace | undefined) => ({ configFile, sources: merged.sources, logConfig: merged.settings['log-opts'], ...(userns ? { userns } : {}) });
+const hostSettings = (configFile: string | null, merged: MergedSettings, userns: UserNamespace | undefined) => ({ configFile, sources: merged.sources, logConfig: defaultLogConfig(merged.settings), ...(userns ? { userns } : {}) });
 
 /** --userns-remap's ranges from /etc/subuid and /etc/subgid; the daemon refuses to start without them. */
 async function remapRange(value: string | undefined): Promise<UserNamespace | undefined> {
@@ -37,15 +37,22 @@ async function reload(flags: DaemonFlags, current: MergedSettings, daemon: Runni
     log.error('reload: the config file is kept as it was', { error });
     return current;
   }
-  const next = mergeSettings(flags, process.env, loaded.file);
+  let next: MergedSettings;
+  try {
+    // The file's log-opts may not suit a --log-driver flag's driver.
+    next = mergeSettings(flags, process.env, loaded.file);
+  } catch (error) {
+    log.error('reload: the config file is kept as it was', { error });
+    return current;
+  }
   const kept = notReloadable(current.settings, next.settings);
   if (kept.length) log.warn('reload: these settings change only at a restart; kept as they were', { settings: kept.join(',') });
   const merged: MergedSettings = {
-    settings: { ...current.settings, labels: next.settings.labels, 'log-opts': next.settings['log-opts'] },
+    settings: { ...current.settings, labels: next.settings.labels, 'log-driver': next.settings['log-driver'], 'log-opts': next.settings['log-opts'] },
     sources: { ...current.sources, ...Object.fromEntries(RELOADABLE.map((key) => [key, next.sources[key]])) },
   };
   daemon.reload({ labels: merged.settings.labels, settings: hostSettings(loaded.path, merged, userns) });
-  log.info('reloaded', { file: loaded.path ?? 'none', labels: Object.entries(merged.settings.labels).map(([k, v]) => `${k}=${v}`).join(','), 'log-opts': JSON.stringify(merged.settings['log-opts'] ?? {}) });
+  log.info('reloaded', { file: loaded.path ?? 'none', labels: Object.entries(merged.settings.labels).map(([k, v]) => `${k}=${v}`).join(','), 'log-driver': merged.settings['log-driver'] ?? 'json-file', 'log-opts': JSON.stringify(merged.settings['log-opts'] ?? {}) });
   return merged;
 }
 

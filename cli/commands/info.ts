@@ -23,7 +23,7 @@ export function infoText(info: InfoView): string {
     ` Volumes: ${info.volumes}`,
     ` Server Version: ${info.serverVersion}`,
     ' Storage Driver: overlay',
-    ' Logging Driver: json-file',
+    ` Logging Driver: ${info.loggingDriver ?? 'json-file'}`,
     ' Cgroup Driver: cgroupfs',
     ` Cgroup Version: ${info.cgroupVersion}`,
     ' Event Log: NATS JetStream',

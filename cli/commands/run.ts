@@ -48,7 +48,8 @@ export interface RunOptions extends HostConfigFlags {
   detachKeys?: string;
   /** --init: berth-init as pid 1. */
   init?: boolean;
-  /** --log-opt max-size=…, max-file=… (cli/logOptions.ts). */
+  /** --log-driver and --log-opt max-size=…, max-file=… (cli/logOptions.ts). */
+  logDriver?: string;
   logOpt?: string[];
   /** --env-file, --label-file (cli/flagFiles.ts) and --cidfile (cli/cidFile.ts). */
   stopSignal?: string;
@@ -89,7 +90,7 @@ export function createOptions(image: string, command: string[], opts: RunFlags, 
     volumesFrom: (opts.volumesFrom ?? []).map(parseVolumesFrom),
     ...parseHostConfig(opts, memoryBytes),
     ...parseUsernsMode(opts.userns),
-    logConfig: parseLogOpts(opts.logOpt ?? []),
+    logConfig: parseLogOpts(opts.logOpt ?? [], opts.logDriver),
     ...(opts.init ? { init: true } : {}),
     constraints: parseConstraints(opts.constraint ?? []),
     ...parseNetworkFlags(opts),

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { SUBJECT_TOKEN } from '../../events/subjects.js';
 import { LEVELS } from '../../log/logger.js';
-import { parseLogOpts } from '../logOptions.js';
+import { parseLogConfig, parseLogDriver } from '../../events/logDrivers.js';
 import { parseBytes, parsePairs, parseTime } from '../parse.js';
 
 /** Whether `check` accepts the value; its error message becomes the issue's. */
@@ -34,10 +34,10 @@ export const DaemonFile = z.strictObject({
   labels: z.array(z.string().superRefine(accepted((entry) => parsePairs([entry], 'label')))).optional(),
   'log-level': z.enum([...LEVELS, 'warning']).optional(),
   bridge: z.string().min(1).optional(),
-  /** The only driver berth has today. */
-  'log-driver': z.literal('json-file').optional(),
-  /** Docker's form: {"max-size": "10m", "max-file": "3"}; the default of containers without --log-opt. */
-  'log-opts': z.record(z.string(), z.string()).superRefine((opts, ctx) => accepted(() => parseLogOpts(Object.entries(opts).map(([k, v]) => `${k}=${v}`)))('', ctx)).optional(),
+  /** The default driver of new containers: json-file (the default), local, none or journald. */
+  'log-driver': z.string().superRefine(accepted(parseLogDriver)).optional(),
+  /** Docker's form: {"max-size": "10m", "max-file": "3"}: options of the default driver (checked below). */
+  'log-opts': z.record(z.string(), z.string()).optional(),
   snapshots: z.boolean().optional(),
   /** How long the history of removed containers is kept: a duration like 168h. */
   retention: z.string().superRefine(accepted((d) => parseTime(d, 'retention'))).optional(),
@@ -51,6 +51,14 @@ export const DaemonFile = z.strictObject({
   'docker-socket': absolutePath.optional(),
   /** The link overlay networks' VXLAN traffic goes over (default: the default route's). */
   'data-interface': z.string().regex(/^[^\s/]{1,15}$/, 'want a link name').optional(),
+}).superRefine((file, ctx) => {
+  // The options are the default driver's: checked against the file's log-driver, else json-file.
+  if (!file['log-opts']) return;
+  try {
+    parseLogConfig(file['log-driver'] ?? 'json-file', Object.entries(file['log-opts']));
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', path: ['log-opts'], message: (error as Error).message });
+  }
 });
 export type DaemonFile = z.infer<typeof DaemonFile>;
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { DaemonFile, describeProblem } from './schema.js';
-import { mergeSettings, notReloadable } from './settings.js';
+import { defaultLogConfig, mergeSettings, notReloadable } from './settings.js';
 
 const file = (json: unknown) => DaemonFile.parse(json);
 const problem = (json: unknown) => {
@@ -39,6 +39,18 @@ t.test('labels and log options from flags replace the file\'s whole', async (t) 
   t.equal(sources['log-opts'], 'flag');
 });
 
+t.test('the default log driver: a flag wins over the file, and its options are checked against it', async (t) => {
+  const { settings, sources } = mergeSettings({ logDriver: 'local', logOpt: ['compress=false'] }, {}, file({ 'log-driver': 'json-file' }));
+  t.equal(settings['log-driver'], 'local');
+  t.equal(sources['log-driver'], 'flag');
+  t.same(settings['log-opts'], { compress: false });
+  t.same(defaultLogConfig(settings), { driver: 'local', compress: false });
+  t.same(defaultLogConfig(mergeSettings({}, {}, file({})).settings), undefined, 'nothing set: json-file, decided per container');
+  t.same(defaultLogConfig(mergeSettings({}, {}, file({ 'log-driver': 'none' })).settings), { driver: 'none' });
+  t.throws(() => mergeSettings({ logDriver: 'none' }, {}, file({ 'log-opts': { 'max-size': '1k' } })), /unknown log opt 'max-size' for none log driver/);
+  t.throws(() => mergeSettings({ logDriver: 'gelf' }, {}, file({})), /no log driver named 'gelf'/);
+});
+
 t.test('snapshots: --no-snapshots, BERTH_SNAPSHOTS=0, then the file, then on', async (t) => {
   t.equal(mergeSettings({ snapshots: true }, {}, file({ snapshots: false })).settings.snapshots, false, 'commander\'s default true is not a flag given');
   t.equal(mergeSettings({ snapshots: false }, {}, file({ snapshots: true })).sources.snapshots, 'flag');
@@ -67,7 +79,10 @@ t.test('the file is strict: one line naming the key', async (t) => {
   t.match(problem({ 'host-id': 'a.b' }), /^invalid value for "host-id": use letters/);
   t.match(problem({ labels: ['novalue'] }), /^invalid value for "labels.0": invalid label "novalue"/);
   t.match(problem({ 'log-opts': { 'max-size': 'huge' } }), /^invalid value for "log-opts": invalid size/);
-  t.match(problem({ 'log-opts': { compress: 'true' } }), /^invalid value for "log-opts": unknown log opt 'compress'/);
+  t.match(problem({ 'log-opts': { compress: 'true' } }), /^invalid value for "log-opts": unknown log opt 'compress' for json-file log driver$/);
+  t.equal(problem({ 'log-driver': 'local', 'log-opts': { compress: 'false', 'max-file': '3' } }), null, 'the options are the file\'s driver\'s');
+  t.match(problem({ 'log-driver': 'none', 'log-opts': { 'max-size': '1m' } }), /^invalid value for "log-opts": unknown log opt 'max-size' for none log driver$/);
+  t.match(problem({ 'log-driver': 'syslog' }), /^invalid value for "log-driver": logger: no log driver named 'syslog' is registered$/);
   t.match(problem({ 'metrics-addr': '9323' }), /^invalid value for "metrics-addr": use HOST:PORT$/);
   t.match(problem({ retention: 'forever' }), /^invalid value for "retention": invalid value "forever"/);
   t.match(problem({ snapshots: 'yes' }), /^invalid value for "snapshots": /);

@@ -3,9 +3,9 @@
  * the environment (BERTH_*), then the file, then the default; and where each one came from, for
  * `berth info`. Pure.
  */
-import type { LogConfig } from '../../events/hostConfig.js';
+import type { LogConfig, LogDriver } from '../../events/hostConfig.js';
+import { logOptionPairs, parseLogConfig, parseLogDriver } from '../../events/logDrivers.js';
 import type { SettingSource } from '../../events/requests/system.js';
-import { parseLogOpts } from '../logOptions.js';
 import { parsePairs } from '../parse.js';
 import type { DaemonFile } from './schema.js';
 
@@ -19,6 +19,7 @@ export interface DaemonFlags {
   label?: string[];
   logLevel?: string;
   bridge?: string;
+  logDriver?: string;
   logOpt?: string[];
   /** false with --no-snapshots; commander's default true counts as not given. */
   snapshots?: boolean;
@@ -41,6 +42,9 @@ export interface DaemonSettings {
   labels: Record<string, string>;
   'log-level'?: string;
   bridge?: string;
+  /** The default driver of new containers (json-file when absent). */
+  'log-driver'?: LogDriver;
+  /** The default driver's options (no driver in it). */
   'log-opts'?: LogConfig;
   snapshots: boolean;
   /** The duration as given (a duration like 168h); the daemon turns it into ms. */
@@ -72,8 +76,12 @@ function pick<T>(flag: T | undefined, env: T | undefined, file: T | undefined): 
   return { value: undefined, source: 'default' };
 }
 
-const logOptsOf = (entries: string[] | undefined) => (entries?.length ? parseLogOpts(entries) : undefined);
-const fileLogOpts = (opts: Record<string, string> | undefined) => logOptsOf(opts && Object.entries(opts).map(([k, v]) => `${k}=${v}`));
+/** The default driver's options, checked against it; undefined when there are none. */
+function logOptsOf(pairs: [string, string][] | undefined, driver: LogDriver): LogConfig | undefined {
+  if (!pairs?.length) return undefined;
+  const { driver: _, ...options } = parseLogConfig(driver, pairs)!;
+  return options;
+}
 
 /** The env's log level: BERTH_LOG_LEVEL, else BERTH_DEBUG (any value but empty or 0) as debug. */
 function envLogLevel(env: NodeJS.ProcessEnv): string | undefined {
@@ -82,6 +90,9 @@ function envLogLevel(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: DaemonFile): MergedSettings {
+  const driverOf = (name: string | undefined) => (name ? parseLogDriver(name) : undefined);
+  const logDriver = pick(driverOf(flags.logDriver), undefined, driverOf(file['log-driver']));
+  const driver = logDriver.value ?? 'json-file';
   const picks = {
     'data-root': pick(flags.root, env.BERTH_ROOT, file['data-root']),
     'exec-root': pick(flags.runRoot, env.BERTH_RUN_ROOT, file['exec-root']),
@@ -91,7 +102,8 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
     labels: pick(flags.label, undefined, file.labels),
     'log-level': pick(flags.logLevel, envLogLevel(env), file['log-level']),
     bridge: pick(flags.bridge, env.BERTH_BRIDGE, file.bridge),
-    'log-opts': pick(logOptsOf(flags.logOpt), undefined, fileLogOpts(file['log-opts'])),
+    'log-driver': logDriver,
+    'log-opts': pick(logOptsOf(flags.logOpt && logOptionPairs(flags.logOpt), driver), undefined, logOptsOf(file['log-opts'] && Object.entries(file['log-opts']), driver)),
     snapshots: pick(flags.snapshots === false ? false : undefined, env.BERTH_SNAPSHOTS === '0' ? false : undefined, file.snapshots),
     retention: pick(flags.retention, env.BERTH_RETENTION, file.retention),
     'events-max-bytes': pick(flags.eventsMaxBytes, env.BERTH_EVENTS_MAX_BYTES, file['events-max-bytes']),
@@ -110,6 +122,7 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
     labels: Object.fromEntries(parsePairs(picks.labels.value ?? [], '--label')),
     'log-level': picks['log-level'].value,
     bridge: picks.bridge.value,
+    'log-driver': picks['log-driver'].value,
     'log-opts': picks['log-opts'].value,
     snapshots: picks.snapshots.value ?? true,
     retention: picks.retention.value,
@@ -124,7 +137,14 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
 }
 
 /** What SIGHUP may change without a restart. */
-export const RELOADABLE: readonly SettingKey[] = ['labels', 'log-opts'];
+export const RELOADABLE: readonly SettingKey[] = ['labels', 'log-driver', 'log-opts'];
+
+/** The log config of a container created without its own driver or options: the default driver and its options. */
+export function defaultLogConfig(settings: DaemonSettings): LogConfig | undefined {
+  const driver = settings['log-driver'];
+  if (!driver && !settings['log-opts']) return undefined;
+  return { ...settings['log-opts'], ...(driver ? { driver } : {}) };
+}
 
 /**
  * What a reload with `next` would change among the settings that only a restart applies: the

@@ -1,6 +1,7 @@
 /** `inspect`'s Docker-shaped JSON of a container and of an image. Pure. */
 import type { ContainerView, ImageView } from '../../events/requests.js';
 import { isRunning } from '../../events/containerStatus.js';
+import { logDriverOf, logOptionsOf } from '../../events/logDrivers.js';
 import { networkMode, networkSettingsJson } from './networkSettings.js';
 import { portBindingsJson } from './ports.js';
 
@@ -85,15 +86,7 @@ export function containerJson(v: ContainerView): object {
       AutoRemove: v.config.autoRemove,
       Init: v.config.init ?? null,
       RestartPolicy: { Name: v.config.restartPolicy?.name ?? 'no', MaximumRetryCount: v.config.restartPolicy?.maximumRetryCount ?? 0 },
-      LogConfig: {
-        Type: 'json-file',
-        Config: {
-          ...(v.config.logConfig?.maxSizeBytes ? { 'max-size': String(v.config.logConfig.maxSizeBytes) } : {}),
-          ...(v.config.logConfig?.maxFiles ? { 'max-file': String(v.config.logConfig.maxFiles) } : {}),
-          ...(v.config.logConfig?.labels ? { labels: v.config.logConfig.labels.join(',') } : {}),
-          ...(v.config.logConfig?.env ? { env: v.config.logConfig.env.join(',') } : {}),
-        },
-      },
+      LogConfig: { Type: logDriverOf(v.config.logConfig), Config: logOptionsOf(v.config.logConfig) },
     },
   };
 }

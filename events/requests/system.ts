@@ -1,6 +1,7 @@
 /** System requests (berth.cmd.<host>.system) and their results. */
 import { z } from 'zod';
 import { PlacementConstraint } from '../container.js';
+import { LogDriver } from '../hostConfig.js';
 
 /** Where one of the daemon's settings came from: a flag wins, then the environment, then the config file. */
 export const SettingSource = z.enum(['flag', 'env', 'file', 'default']);
@@ -31,6 +32,8 @@ export const InfoView = z.object({
   configFile: z.string().nullable(),
   /** Where each setting came from, by its daemon.json key. */
   settingSources: z.record(z.string(), SettingSource),
+  /** The default log driver of new containers (absent from daemons before log drivers: json-file). */
+  loggingDriver: LogDriver.optional(),
 });
 export type InfoView = z.infer<typeof InfoView>;
 

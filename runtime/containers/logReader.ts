@@ -17,6 +17,12 @@ export interface LogChunk {
   time?: string;
 }
 
+/** What `logs` reads a container's log through: everything written since the last read. */
+export interface LogSource {
+  read(): Promise<LogChunk[]>;
+  close(): Promise<void>;
+}
+
 /** Parses complete JSON lines; returns the chunks and the unparsed remainder. */
 export function parseLogLines(text: string): { chunks: LogChunk[]; rest: string } {
   const chunks: LogChunk[] = [];
@@ -52,7 +58,7 @@ function append(chunks: LogChunk[], more: LogChunk[]): void {
 }
 
 /** Follows one log: `read()` returns what was written since the last call. */
-export class LogReader {
+export class LogReader implements LogSource {
   private handle: fsp.FileHandle | null = null;
   private inode = 0;
   private offset = 0;

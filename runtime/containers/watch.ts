@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import type { ContainerPaths } from '../layout.js';
 import { isAlive } from '../processes.js';
-import { LogReader, type LogChunk } from './logReader.js';
+import { LogReader, type LogChunk, type LogSource } from './logReader.js';
 import { processLogger } from '../../log/settings.js';
 
 export type { LogChunk };
@@ -53,7 +53,7 @@ export function watchContainer(
   paths: ContainerPaths,
   onChunk: (chunk: LogChunk) => void,
   onExit: (exit: ExitStatus) => void,
-  reader = new LogReader(paths.log),
+  reader: LogSource = new LogReader(paths.log),
 ): Watch {
   let stopped = false;
   let running: Promise<void> | null = null;

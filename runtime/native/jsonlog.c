@@ -54,6 +54,7 @@ static int emit(struct logfile *log, const char *stream, const char *ts, const u
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
+	journal_write(&log->journal, stream, p, n);
 	o = put(o, "{\"stream\":\"");
 	o = put(o, stream);
 	o = put(o, "\",\"time\":\"");

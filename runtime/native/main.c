@@ -114,8 +114,12 @@ static void run_shim(const struct spec *s)
 	}
 
 	struct logfile log;
-	if (logfile_open(&log, s->log_path, s->log_max_size, s->log_max_files) < 0) {
+	if (logfile_open(&log, s->log_path, s->log_max_size, s->log_max_files, s->log_compress) < 0) {
 		snprintf(msg, sizeof msg, "open %s", s->log_path);
+		report_err(STEP_OPEN_LOG, errno, msg);
+	}
+	if (s->journal_socket && journal_open(&log.journal, s->journal_socket, s->journal_fields, s->n_journal_fields) < 0) {
+		snprintf(msg, sizeof msg, "connect %s", s->journal_socket);
 		report_err(STEP_OPEN_LOG, errno, msg);
 	}
 	if (pipe2(out_p, O_CLOEXEC) < 0 || pipe2(err_p, O_CLOEXEC) < 0) {
@@ -177,6 +181,8 @@ static void run_shim(const struct spec *s)
 		if (in_p[1] >= 0 && in_p[1] != out_p[0])
 			close(in_p[1]);
 		close(log.fd);
+		if (log.journal.fd >= 0)
+			close(log.journal.fd);
 		close(report_fd);
 		init_run(&a);
 	}

@@ -5,7 +5,8 @@
  *   overlay.c the container's overlay root, one layer at a time (no one-page option limit)
  *   sync.c    parent <-> init handshake (named steps on both sides)
  *   jsonlog.c JSON-escaping log writer
- *   logfile.c the log file and its rotation by size
+ *   logfile.c the log file and its rotation by size (gzipped for the local driver)
+ *   journal.c the journald driver's datagrams
  *   sock.c    the attach socket (framed protocol) and the output/stdin poll loop
  *   exec.c    `berth-shim exec`: one more process in a running container
  *   rootfs.c  `berth-shim rootfs`: a stopped container's root mounted in a held namespace (cp)
@@ -35,6 +36,9 @@ struct spec {
 	const char *log_path, *exit_path, *pid_path;
 	long long log_max_size;    /* "logMaxSize": rotate past this many bytes; 0: never */
 	int log_max_files;        /* "logMaxFiles": files kept, the current one included (default 1) */
+	int log_compress;         /* "logCompress" 1: rotated files are gzipped (log.1.gz, ...) */
+	const char *journal_socket; /* "journalSocket": each line also goes to journald there (journal.c) */
+	const char **journal_fields; size_t n_journal_fields; /* "journalFields": KEY=value sent with every line */
 	const char **mounts; size_t n_mounts; /* mounts.c: "type\x1fsource\x1fdest\x1foptions" */
 	struct security security; /* security.h: capabilities, seccomp, user, paths */
 	long exec_pid;            /* exec mode: the container init to join */
@@ -75,9 +79,14 @@ struct sync_result { int ok; char step[64]; int err; char msg[SYNC_MSG_MAX]; };
 int sync_parent_read_result(int fd, struct sync_result *r); /* parent: EOF w/o data = exec ok */
 
 /* logfile.c: the log file, rotated by size (Docker's json-file max-size / max-file) */
-struct logfile { int fd; const char *path; long long size, max_size; int max_files; };
-int logfile_open(struct logfile *l, const char *path, long long max_size, int max_files);
+struct journal { int fd; const char **fields; size_t n_fields; };
+struct logfile { int fd; const char *path; long long size, max_size; int max_files, compress; struct journal journal; };
+int logfile_open(struct logfile *l, const char *path, long long max_size, int max_files, int compress);
 int logfile_write(struct logfile *l, const void *record, size_t len); /* whole records only */
+
+/* journal.c: journald's native protocol (a datagram per line); fd -1: not connected */
+int journal_open(struct journal *j, const char *socket_path, const char **fields, size_t n_fields);
+void journal_write(const struct journal *j, const char *stream, const unsigned char *line, size_t len);
 
 /* jsonlog.c */
 struct jsonlog_carry { unsigned char buf[4]; size_t len; };

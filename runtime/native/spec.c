@@ -102,7 +102,8 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 	s->cgroup_procs = alloc_arr(count_key(buf, len, SPEC_KEY_CGROUP_PROCS));
 	s->mounts = alloc_arr(count_key(buf, len, SPEC_KEY_MOUNTS));
 	s->networks = alloc_arr(count_key(buf, len, SPEC_KEY_NETWORKS));
-	if (!s->lower_dirs || !s->args || !s->env || !s->cgroup_procs || !s->networks)
+	s->journal_fields = alloc_arr(count_key(buf, len, SPEC_KEY_JOURNAL_FIELDS));
+	if (!s->lower_dirs || !s->args || !s->env || !s->cgroup_procs || !s->networks || !s->journal_fields)
 		return err_out(errbuf, errlen, "%s", "out of memory");
 
 	size_t off = 0;
@@ -125,6 +126,9 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 		else if (!strcmp(k, SPEC_KEY_PID_PATH)) s->pid_path = v;
 		else if (!strcmp(k, SPEC_KEY_LOG_MAX_SIZE)) s->log_max_size = strtoll(v, NULL, 10);
 		else if (!strcmp(k, SPEC_KEY_LOG_MAX_FILES)) s->log_max_files = (int)strtol(v, NULL, 10);
+		else if (!strcmp(k, SPEC_KEY_LOG_COMPRESS)) s->log_compress = !strcmp(v, "1");
+		else if (!strcmp(k, SPEC_KEY_JOURNAL_SOCKET)) s->journal_socket = v;
+		else if (!strcmp(k, SPEC_KEY_JOURNAL_FIELDS)) s->journal_fields[s->n_journal_fields++] = v;
 		else if (!strcmp(k, SPEC_KEY_MOUNTS)) s->mounts[s->n_mounts++] = v;
 		else if (!strcmp(k, SPEC_KEY_EXEC_PID)) s->exec_pid = strtol(v, NULL, 10);
 		else if (!strcmp(k, SPEC_KEY_STDIN)) s->open_stdin = !strcmp(v, "1");

@@ -32,6 +32,12 @@ export interface ShimSpec {
   logMaxSize?: number;
   /** Log files kept with rotation, the current one included (ctr.log, ctr.log.1, ...); default 1. */
   logMaxFiles?: number;
+  /** Rotated files are gzipped: ctr.log.1.gz, ... (the local driver). */
+  logCompress?: boolean;
+  /** journald's socket: each line also goes there, with `journalFields` (runtime/native/journal.c). */
+  journalSocket?: string;
+  /** KEY=value fields sent with every line (CONTAINER_NAME, CONTAINER_ID, ...). */
+  journalFields?: string[];
   /** {"exitCode":N,"signal":S|null,"time":"..."} written atomically on exit */
   exitPath: string;
   /** "<containerPid> <shimPid>\n" written atomically once started */
@@ -87,6 +93,9 @@ export function encodeShimSpec(spec: ShimSpec): Buffer {
   for (const mount of spec.mounts ?? []) parts.push('mounts', checkString('mounts[]', mount));
   if (spec.stdin) parts.push('stdin', '1');
   if (spec.tty) parts.push('tty', '1');
+  if (spec.logCompress) parts.push('logCompress', '1');
+  if (spec.journalSocket !== undefined) parts.push('journalSocket', checkString('journalSocket', spec.journalSocket));
+  for (const field of spec.journalFields ?? []) parts.push('journalFields', checkString('journalFields[]', field));
   if (spec.sockPath !== undefined) parts.push('sockPath', checkString('sockPath', spec.sockPath));
   for (const entry of spec.networks ?? []) parts.push('networks', checkString('networks[]', entry));
   if (spec.joinNetns !== undefined) parts.push('joinNetns', checkString('joinNetns', spec.joinNetns));
@@ -119,7 +128,9 @@ export function decodeShimSpec(buf: Buffer): ShimSpec {
     else if (k === 'networks') ((out.networks ??= []) as string[]).push(v);
     else if (k === 'joinNetns' || k === 'uidMap' || k === 'gidMap') out[k] = v;
     else if (k === 'logMaxSize' || k === 'logMaxFiles') (out as Record<string, unknown>)[k] = Number(v);
-    else if (k === 'stdin' || k === 'tty') (out as Record<string, unknown>)[k] = v === '1';
+    else if (k === 'stdin' || k === 'tty' || k === 'logCompress') (out as Record<string, unknown>)[k] = v === '1';
+    else if (k === 'journalSocket') out.journalSocket = v;
+    else if (k === 'journalFields') ((out.journalFields ??= []) as string[]).push(v);
     else if (SECURITY_KEYS.has(k)) addSecurityPair(((out as Record<string, unknown>).security ??= {}) as SecuritySpec, k, v);
     else throw new ValidationError(`unknown spec key ${JSON.stringify(k)}`);
   }

@@ -57,16 +57,16 @@ t.test('flags win over the file; info says where each setting came from; SIGHUP 
   const before = await engine.inspect((await engine.ok(['create', 'busybox', 'true'])).trim());
   t.same(before.HostConfig.LogConfig.Config, { 'max-size': '1000' }, 'a container without --log-opt takes the file\'s log-opts');
   const own = await engine.inspect((await engine.ok(['create', '--log-opt', 'max-file=4', 'busybox', 'true'])).trim());
-  t.same(own.HostConfig.LogConfig.Config, { 'max-file': '4' }, 'its own --log-opt wins');
+  t.same(own.HostConfig.LogConfig, { Type: 'json-file', Config: { 'max-size': '1000', 'max-file': '4' } }, 'its own --log-opt wins; the daemon\'s fill the rest (dockerd\'s merge)');
 
-  await fs.writeFile(config, JSON.stringify({ 'host-id': 'fromfile', 'data-root': '/elsewhere', retention: '48h', labels: ['zone=reloaded'], 'log-opts': { 'max-file': '2' } }));
+  await fs.writeFile(config, JSON.stringify({ 'host-id': 'fromfile', 'data-root': '/elsewhere', retention: '48h', labels: ['zone=reloaded'], 'log-driver': 'local', 'log-opts': { 'max-file': '2' } }));
   process.kill(engine.daemon!.pid!, 'SIGHUP');
   const log = () => fs.readFile(path.join(engine.dir, 'berthd.log'), 'utf8');
   await waitFor(async () => /msg="reloaded"/.test(await log()), { what: 'the reload' });
   t.match(await log(), /level=warn msg="reload: these settings change only at a restart; kept as they were" settings=retention\n/, 'the retention changed in the file; the data root did not change (BERTH_ROOT wins)');
   t.same(await waitFor(async () => { const labels = await hostLabels(); return labels?.zone === 'reloaded' && labels; }, { what: 'the new labels in the heartbeat' }), { zone: 'reloaded' });
   const after = await engine.inspect((await engine.ok(['create', 'busybox', 'true'])).trim());
-  t.same(after.HostConfig.LogConfig.Config, { 'max-file': '2' }, 'new containers take the reloaded log-opts');
+  t.same(after.HostConfig.LogConfig, { Type: 'local', Config: { 'max-file': '2' } }, 'new containers take the reloaded log-driver and log-opts');
   t.equal(JSON.parse(await engine.ok(['info', '--format', 'json'])).DockerRootDir, engine.root, 'the environment\'s data root still wins');
 
   await fs.writeFile(config, '{"labels": "zone=x"}');

@@ -1,31 +1,42 @@
 /**
- * --log-opt max-size/max-file: the shim rotates ctr.log as Docker's json-file driver does, and
- * `berth logs` (with and without -f) reads across the rotated files in order. Real engine,
- * real shim, real files.
+ * Log drivers through a real engine, shim and files. json-file: --log-opt max-size/max-file
+ * rotate ctr.log as Docker's json-file driver does, and `berth logs` (with and without -f)
+ * reads across the rotated files in order. The daemon's default here is local (--log-driver
+ * local with its own options): rotated files gzipped, read back across them. none keeps
+ * nothing and `logs` refuses; journald sends Docker's fields to a datagram socket this test
+ * binds (BERTH_JOURNAL_SOCKET), and is refused while nothing listens there.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import t from 'tap';
+import zlib from 'node:zlib';
+import t, { type Test } from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
-import { gateFile, requiresEngine } from '../helpers/gates.js';
+import { gateFile, requiresEngine, requiresProgram } from '../helpers/gates.js';
 
-gateFile(requiresEngine());
+gateFile(requiresEngine(), requiresProgram('python3', 'apt-get install python3'));
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
-const engine = await startEngine(t);
+const journalDir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-test-journal-'));
+t.teardown(() => fs.rm(journalDir, { recursive: true, force: true }));
+const journalSocket = path.join(journalDir, 'socket');
+// The daemon (and the CLI) inherit it: journald's socket is this test's listener, bound later.
+process.env.BERTH_JOURNAL_SOCKET = journalSocket;
+const engine = await startEngine(t, { daemonArgs: ['--log-driver', 'local', '--log-opt', 'max-size=10k', '--log-opt', 'max-file=3'] });
+const JSON_FILE = ['--log-driver', 'json-file'];
 
 /** A shell loop printing "line N" plus padding for N in FROM..TO (about 100 bytes a record). */
 const writeLines = (from: number | string, to: number | string) =>
   `i=${from}; while [ $i -le ${to} ]; do echo "line $i ................................"; i=$((i+1)); done`;
 const logFiles = async (id: string) =>
-  (await fs.readdir(path.join(engine.root, 'containers', id))).filter((name) => name.startsWith('ctr.log')).sort();
+  (await fs.readdir(path.join(engine.root, 'containers', id))).filter((name) => name.startsWith('ctr.')).sort();
 const numbersIn = (text: string) => [...text.matchAll(/^line (\d+) /gm)].map((m) => Number(m[1]));
 const contiguous = (numbers: number[]) => numbers.every((n, i) => i === 0 || n === numbers[i - 1] + 1);
 
 t.test('max-size and max-file: ctr.log, .1, .2 each within the size; logs reads them in order', async (t) => {
-  const id = (await engine.ok(['run', '-d', '--log-opt', 'max-size=20k', '--log-opt', 'max-file=3', 'busybox', 'sh', '-c', writeLines(1, 2000)])).trim();
+  const id = (await engine.ok(['run', '-d', ...JSON_FILE, '--log-opt', 'max-size=20k', '--log-opt', 'max-file=3', 'busybox', 'sh', '-c', writeLines(1, 2000)])).trim();
   t.equal((await engine.ok(['wait', id])).trim(), '0');
   t.same(await logFiles(id), ['ctr.log', 'ctr.log.1', 'ctr.log.2'], 'three files, the oldest dropped');
   const dir = path.join(engine.root, 'containers', id);
@@ -51,8 +62,8 @@ t.test('max-size and max-file: ctr.log, .1, .2 each within the size; logs reads 
 });
 
 t.test('max-file=1 keeps one file; no option never rotates', async (t) => {
-  const one = (await engine.ok(['run', '-d', '--log-opt', 'max-size=10k', 'busybox', 'sh', '-c', writeLines(1, 500)])).trim();
-  const plain = (await engine.ok(['run', '-d', 'busybox', 'sh', '-c', writeLines(1, 500)])).trim();
+  const one = (await engine.ok(['run', '-d', ...JSON_FILE, '--log-opt', 'max-size=10k', 'busybox', 'sh', '-c', writeLines(1, 500)])).trim();
+  const plain = (await engine.ok(['run', '-d', ...JSON_FILE, 'busybox', 'sh', '-c', writeLines(1, 500)])).trim();
   await engine.ok(['wait', one, plain]);
   t.same(await logFiles(one), ['ctr.log']);
   t.ok((await fs.stat(path.join(engine.root, 'containers', one, 'ctr.log'))).size <= 10_000);
@@ -64,27 +75,36 @@ t.test('max-file=1 keeps one file; no option never rotates', async (t) => {
   await engine.ok(['rm', one, plain]);
 });
 
-t.test('logs -f follows across rotations without losing or repeating a line', async (t) => {
-  // Each batch (about 30 KB) rotates the 20 KB file at least once; the container writes the next
-  // batch only when the test saw the last line of this one, so the follower is never more than
-  // one batch behind and nothing falls off the three files it keeps.
-  const batch = 300;
-  const script = `echo ready; for b in 1 2 3 4; do while [ ! -e /tmp/go-$b ]; do sleep 0.05; done; ${writeLines(`$(( (b-1)*${batch}+1 ))`, `$((b*${batch}))`)}; done`;
-  const id = (await engine.ok(['run', '-d', '--log-opt', 'max-size=20k', '--log-opt', 'max-file=3', 'busybox', 'sh', '-c', script])).trim();
+/**
+ * A container that writes `batches` batches of `batch` lines, each only once the follower
+ * (`logs -f`, started before the first) has seen the last line of the one before: the follower
+ * is never more than one batch behind. The test lets each batch go with a file in a directory
+ * bound into the container (no CLI call). Returns the container and what the follower printed.
+ */
+async function followInBatches(t: Test, logArgs: string[], batch: number, batches: number): Promise<{ id: string; out: string }> {
+  const gate = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-test-gate-'));
+  t.teardown(() => fs.rm(gate, { recursive: true, force: true }));
+  const script = `echo ready; for b in $(seq 1 ${batches}); do while [ ! -e /gate/go-$b ]; do sleep 0.05; done; ${writeLines(`$(( (b-1)*${batch}+1 ))`, `$((b*${batch}))`)}; done`;
+  const id = (await engine.ok(['run', '-d', '-v', `${gate}:/gate`, ...logArgs, 'busybox', 'sh', '-c', script])).trim();
   const follower = spawn(process.execPath, [CLI, 'logs', '-f', id], { env: engine.env, stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => { if (follower.exitCode === null) follower.kill('SIGKILL'); });
   let out = '';
   follower.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((resolve) => follower.on('close', resolve));
   await until('the follower to see ready', async () => out.includes('ready\n'));
-  for (let b = 1; b <= 4; b++) {
-    // Detached: after the last batch the container exits at once, and an attached exec whose
-    // touch had made the file but not yet exited was killed with it (137, a clean-clone CI).
-    await engine.ok(['exec', '-d', id, 'touch', `/tmp/go-${b}`]);
+  for (let b = 1; b <= batches; b++) {
+    await fs.writeFile(path.join(gate, `go-${b}`), '');
     await until(`batch ${b} to be followed`, async () => out.includes(`line ${b * batch} `));
   }
   t.equal(await exited, 0, 'logs -f ends when the container exits');
-  t.same(numbersIn(out), Array.from({ length: 4 * batch }, (_, i) => i + 1), 'every line once, in order');
+  t.same(numbersIn(out), Array.from({ length: batches * batch }, (_, i) => i + 1), 'every line once, in order');
+  return { id, out };
+}
+
+t.test('logs -f follows across rotations without losing or repeating a line', async (t) => {
+  // Each batch (about 30 KB) rotates the 20 KB file at least once; nothing falls off the three
+  // files it keeps while the follower is one batch behind.
+  const { id } = await followInBatches(t, [...JSON_FILE, '--log-opt', 'max-size=20k', '--log-opt', 'max-file=3'], 300, 4);
   t.ok((await logFiles(id)).includes('ctr.log.2'), 'the log did rotate while followed');
   await engine.ok(['rm', id]);
 });
@@ -93,6 +113,116 @@ t.test('bad log options fail before anything is created', async (t) => {
   const r = await engine.berth(['run', '--log-opt', 'max-file=0', 'busybox', 'true']);
   t.equal(r.code, 125);
   t.match(r.stderr, /max-file cannot be less than 1/);
-  const u = await engine.berth(['run', '--log-opt', 'compress=true', 'busybox', 'true']);
+  const u = await engine.berth(['run', ...JSON_FILE, '--log-opt', 'compress=true', 'busybox', 'true']);
+  t.equal(u.code, 125);
   t.match(u.stderr, /unknown log opt 'compress' for json-file log driver/);
+  const d = await engine.berth(['run', '--log-driver', 'syslog', 'busybox', 'true']);
+  t.equal(d.code, 125);
+  t.match(d.stderr, /logger: no log driver named 'syslog' is registered/);
+  const l = await engine.berth(['run', '--log-opt', 'labels=a', 'busybox', 'true']);
+  t.equal(l.code, 125, 'checked against the daemon\'s default driver');
+  t.match(l.stderr, /unknown log opt 'labels' for local log driver/);
+});
+
+/** The JSON records of a container's log files, oldest first (gunzipped where gzipped). */
+async function recordsOf(id: string, names: string[]): Promise<{ log: string; time: string }[]> {
+  const records = [];
+  for (const name of names) {
+    const raw = await fs.readFile(path.join(engine.root, 'containers', id, name));
+    const text = (name.endsWith('.gz') ? zlib.gunzipSync(raw) : raw).toString('utf8');
+    for (const line of text.split('\n').filter(Boolean)) records.push(JSON.parse(line) as { log: string; time: string });
+  }
+  return records;
+}
+
+t.test('the daemon\'s default local driver: rotated files gzipped, logs and logs -f read across them', async (t) => {
+  t.equal((await engine.ok(['info', '--format', '{{.LoggingDriver}}'])).trim(), 'local', 'info shows the default driver');
+  // No log flag: the daemon's local driver with its options. Each batch (about 8 KB of records)
+  // rotates the 10 KB file at most once: a follower one rotation behind finds the file it read
+  // still plain, or goes on with the current one.
+  const { id } = await followInBatches(t, [], 60, 5);
+  t.same((await engine.inspect(id)).HostConfig.LogConfig, { Type: 'local', Config: { 'max-size': '10000', 'max-file': '3' } }, 'the daemon\'s driver and options');
+  t.same(await logFiles(id), ['ctr.log', 'ctr.log.1.gz', 'ctr.log.2.gz'], 'three files, the rotated ones gzipped');
+  const dir = path.join(engine.root, 'containers', id);
+  for (const name of ['ctr.log.1.gz', 'ctr.log.2.gz']) {
+    const raw = zlib.gunzipSync(await fs.readFile(path.join(dir, name)));
+    t.ok(raw.length <= 10_000 && raw.length > 9_000, `${name} holds a full file (${raw.length} bytes)`);
+    t.ok((await fs.stat(path.join(dir, name))).size < raw.length / 3, `${name} is compressed`);
+  }
+  const records = await recordsOf(id, ['ctr.log.2.gz', 'ctr.log.1.gz', 'ctr.log']);
+  const text = await engine.ok(['logs', id]);
+  t.equal(text, records.map((r) => r.log).join(''), 'exactly the records of the three files, oldest first');
+  const logged = numbersIn(text);
+  t.equal(logged.at(-1), 300);
+  t.ok(logged[0] > 1, `the oldest file was dropped (from line ${logged[0]})`);
+  t.ok(contiguous(logged), 'in order, nothing missing between the files');
+  t.same(numbersIn(await engine.ok(['logs', '--tail', '3', id])), [298, 299, 300], '--tail across files');
+  const cut = records[Math.floor(records.length / 4)]!.time;
+  const since = records.filter((r) => Date.parse(r.time) >= Date.parse(cut)).map((r) => r.log).join('');
+  t.equal(await engine.ok(['logs', '--since', cut, id]), since, '--since inside a gzipped file');
+  await engine.ok(['rm', id]);
+});
+
+t.test('none: the output is shown live, nothing is kept, logs refuses', async (t) => {
+  const run = await engine.berth(['run', '--name', 'quiet', '--log-driver', 'none', 'busybox', 'sh', '-c', 'echo out; echo err >&2']);
+  t.equal(run.code, 0);
+  t.equal(run.stdout, 'out\n', 'run shows the output as it comes');
+  t.equal(run.stderr, 'err\n');
+  const inspect = await engine.inspect('quiet');
+  t.same(inspect.HostConfig.LogConfig, { Type: 'none', Config: {} });
+  const logs = await engine.berth(['logs', 'quiet']);
+  t.equal(logs.code, 1, 'Docker\'s exit code');
+  t.match(logs.stderr, /configured logging driver does not support reading/);
+  t.equal(logs.stdout, '');
+  const id = inspect.Id as string;
+  await until('the spool to be removed', async () => (await logFiles(id)).length === 0);
+  t.same(await logFiles(id), [], 'no log and no spool left');
+  await engine.ok(['rm', 'quiet']);
+});
+
+t.test('journald: refused without a journal; with one, each line with Docker\'s fields', async (t) => {
+  const refused = await engine.berth(['run', '--log-driver', 'journald', 'busybox', 'true']);
+  t.equal(refused.code, 125);
+  t.equal(refused.stderr.trim().split('\n').length, 1, 'one line');
+  t.match(refused.stderr, /journald is not enabled on this host/);
+  // A datagram listener that parses journald's native protocol and prints each entry as JSON.
+  const listener = spawn('python3', ['-c', `
+import json, socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+print('ready', flush=True)
+while True:
+    d, f, i = s.recv(65536), {}, 0
+    while i < len(d):
+        nl = d.index(b'\\n', i)
+        line = d[i:nl]
+        if b'=' in line:
+            k, v = line.split(b'=', 1)
+            f[k.decode()] = v.decode()
+            i = nl + 1
+        else:
+            n = struct.unpack('<Q', d[nl + 1:nl + 9])[0]
+            f[line.decode()] = d[nl + 9:nl + 9 + n].decode()
+            i = nl + 9 + n + 1
+    print(json.dumps(f), flush=True)
+`, journalSocket], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => { listener.kill('SIGKILL'); });
+  let received = '';
+  listener.stdout.on('data', (d: Buffer) => { received += d.toString(); });
+  await until('the listener to bind', async () => received.startsWith('ready\n'));
+  const run = await engine.berth(['run', '--name', 'journaled', '--log-driver', 'journald', '--log-opt', 'tag=web', 'busybox', 'sh', '-c', 'echo out; echo err >&2; printf partial']);
+  t.equal(run.code, 0);
+  t.equal(run.stdout, 'out\npartial', 'run shows the output as it comes');
+  const inspect = await engine.inspect('journaled');
+  const id = inspect.Id as string;
+  await until('three entries', async () => received.split('\n').length >= 5);
+  const entries = received.split('\n').slice(1).filter(Boolean).map((line) => JSON.parse(line) as Record<string, string>);
+  const fields = { CONTAINER_NAME: 'journaled', CONTAINER_ID: id.slice(0, 12), CONTAINER_ID_FULL: id, CONTAINER_TAG: 'web', SYSLOG_IDENTIFIER: 'web', IMAGE_NAME: 'busybox' };
+  const byMessage = Object.fromEntries(entries.map((e) => [e.MESSAGE, e]));
+  t.match(byMessage.out, { ...fields, PRIORITY: '6' });
+  t.match(byMessage.err, { ...fields, PRIORITY: '3' });
+  t.match(byMessage.partial, { ...fields, PRIORITY: '6', CONTAINER_PARTIAL_MESSAGE: 'true' });
+  t.notOk('CONTAINER_PARTIAL_MESSAGE' in byMessage.out!, 'a whole line is not partial');
+  t.same(inspect.HostConfig.LogConfig, { Type: 'journald', Config: { tag: 'web' } });
+  await engine.ok(['rm', 'journaled']);
 });

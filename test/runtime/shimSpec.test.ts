@@ -54,6 +54,13 @@ t.test('log rotation limits', async (t) => {
   t.throws(() => encodeShimSpec({ ...spec, logMaxFiles: 1.5 }), /logMaxFiles/);
 });
 
+t.test('the local driver\'s compression and the journald driver\'s socket and fields', async (t) => {
+  const drivers: ShimSpec = { ...spec, logCompress: true, journalSocket: '/run/systemd/journal/socket', journalFields: ['CONTAINER_NAME=web', 'CONTAINER_TAG=web'] };
+  t.ok(encodeShimSpec(drivers).toString('utf8').split('\0').join('|').includes('logCompress|1|journalSocket|/run/systemd/journal/socket|journalFields|CONTAINER_NAME=web|journalFields|CONTAINER_TAG=web'));
+  t.same(decodeShimSpec(encodeShimSpec(drivers)), drivers, 'round-trips');
+  t.notOk(/logCompress|journal/.test(encodeShimSpec({ ...spec, logCompress: false }).toString()), 'absent or false: no pair');
+});
+
 t.test('rejects NUL bytes and empty args', async (t) => {
   t.throws(() => encodeShimSpec({ ...spec, args: ['a\0b'] }), /NUL/);
   t.throws(() => encodeShimSpec({ ...spec, hostname: 'x\0' }), /hostname/);
