@@ -36,7 +36,7 @@ export class ContainerCommitHandler {
       labels: config!.labels,
       stopSignal: config!.stopSignal,
     }, {
-      created: new Date().toISOString(), comment: request.comment, author: request.author, container: container.id, changes, tags, progress: progressTo(ctx, request.progress),
+      created: new Date().toISOString(), comment: request.comment, author: request.author, container: container.id, changes, ...(request.config ? { config: request.config } : {}), tags, progress: progressTo(ctx, request.progress),
     }, request.pause && hasProcess(status) && status !== 'paused');
     const image = await admitImage(host, 'Commit', record, ctx, 'commit');
     return { id: image.id };

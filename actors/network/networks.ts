@@ -18,7 +18,7 @@ import { Entity, type EntityHooks } from '../entity.js';
 import { networkRules } from '../rules.js';
 import { macFor } from './addresses.js';
 import { interfaceNames, lowestFreeInterface } from './interfaceNames.js';
-import { gatewayAfterDisconnect, gatewayNetwork } from './defaultRoute.js';
+import { gatewayAfterConnect, gatewayAfterDisconnect, gatewayNetwork } from './defaultRoute.js';
 import { chooseSubnet } from './subnets.js';
 import { EmbeddedDns, type ResolverFactory } from './embeddedDns.js';
 import { resolveName } from './nameRecords.js';
@@ -313,8 +313,9 @@ export class Networks {
 
   /**
    * network connect: the lease, with the lowest interface name the container's other endpoints
-   * leave free, and the interface added live when `pid` is given (no default route: the network
-   * that gives it keeps it). An interface that cannot be made gives the lease back. One connect of a
+   * leave free, and the interface added live when `pid` is given, with the default route through
+   * it when the network comes first of those that are not internal (defaultRoute.ts: a container
+   * that had no route gets one). An interface that cannot be made gives the lease back. One connect of a
    * container at a time, so that two never choose one name.
    */
   connect(container: { id: string; name: string; pid: number | null }, network: NetworkEntity, request: { aliases: string[]; ip?: string }, meta: { id: string; correlation: string }): Promise<boolean> {
@@ -329,8 +330,11 @@ export class Networks {
         await this.kernelWork;
         const recorded = network.state.endpoints[container.id].ifname ?? ifname;
         await this.deps.kernel.plug(container.pid, shimEntries({ interfaces: [this.containerInterface(container.id, network, recorded, false)], names: NO_NAMES }));
+        const gateway = gatewayAfterConnect(this.joined(container.id).map((n) => n.state.record!), network.state.record!.name);
+        if (gateway) await this.deps.kernel.setDefaultRoute(container.pid, gateway.gateway, recorded);
       } catch (error) {
         await network.execute({ type: 'Disconnect', container: container.id }, { id: `${meta.id}.undo`, correlation: meta.correlation }).catch(() => {});
+        await this.deps.kernel.unplug(hostInterfaceName(container.id, network.state.record!.networkId)).catch(() => {});
         throw error;
       }
       return true;

@@ -16,9 +16,10 @@ import { listedImages } from '../../client/views/intermediate.js';
 import { NotFoundError, ValidationError } from '../../events/errors.js';
 import type { Progress } from '../../events/requests.js';
 import type { ApiContext } from '../context.js';
+import { commitBody } from '../commitBody.js';
 import { commitQuery } from '../commitQuery.js';
 import { filterStrings, filterValues } from '../filters.js';
-import { HttpError, queryBool, sendJson, type ApiRequest } from '../http.js';
+import { HttpError, queryBool, readJson, sendJson, type ApiRequest } from '../http.js';
 import type { Route } from '../routes.js';
 import { openJsonStream } from '../stream.js';
 import { sendFile, withBodyFile } from '../files.js';
@@ -140,9 +141,10 @@ async function postByName(request: ApiRequest, res: ServerResponse, context: Api
   throw new HttpError(404, 'page not found');
 }
 
-/** A container's changes as a new image (testcontainers' commit(), docker commit): 201 with its id. */
+/** A container's changes as a new image (testcontainers' commit(), docker commit), the body's Config merged in: 201 with its id. */
 async function commit(request: ApiRequest, res: ServerResponse, { client }: ApiContext): Promise<void> {
-  const { id } = await client.request({ op: 'container.commit', ...commitQuery(request.query) }, LONG_MS);
+  const config = commitBody(await readJson(request.req));
+  const { id } = await client.request({ op: 'container.commit', ...commitQuery(request.query), ...(config ? { config } : {}) }, LONG_MS);
   sendJson(res, 201, { Id: `sha256:${id.replace(/^sha256:/, '')}` });
 }
 

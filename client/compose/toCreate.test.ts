@@ -40,6 +40,8 @@ t.test('a service\'s keys become the container\'s Config and HostConfig', async 
     { type: 'tmpfs', destination: '/run', tmpfsSize: 1024 * 1024 },
   ]);
   t.same(extraNetworks(project(service), service), [{ name: 'app_back', aliases: ['web', 'api'] }]);
+  t.same(extraNetworks(project(service), service, ['app_default']), [{ name: 'app_back', aliases: ['web', 'api'] }], 'left on its first network: the other to join');
+  t.same(extraNetworks(project(service), service, ['app_default', 'app_back']), [], 'on every network: none to join');
 });
 
 t.test('network_mode and the healthcheck\'s forms', async (t) => {

@@ -83,12 +83,16 @@ function networking(project: Project, service: Service): Pick<CreateOptions, 'ne
   };
 }
 
-/** The networks a container joins after create (all but the first), with their aliases. */
-export function extraNetworks(project: Project, service: Service): Array<{ name: string; aliases: string[]; ip?: string }> {
+/**
+ * The networks a container joins after create (all but the first), with their aliases, less
+ * those it is on already (`joined`, engine names): an up cut short between a create and its
+ * connects left the container on fewer.
+ */
+export function extraNetworks(project: Project, service: Service, joined: string[] = []): Array<{ name: string; aliases: string[]; ip?: string }> {
   if (service.network_mode !== undefined) return [];
   return Object.entries(service.networks ?? {}).slice(1).map(([key, network]) => ({
     name: project.networks[key].name, aliases: [service.name, ...(network?.aliases ?? [])], ...(network?.ipv4_address ? { ip: network.ipv4_address } : {}),
-  }));
+  })).filter((network) => !joined.includes(network.name));
 }
 
 export interface ContainerPlacement {

@@ -92,16 +92,34 @@ function onNewImage(step: ContainerStep, built: string | undefined, project: Pro
   return { kind: 'recreate', number, name: containerName(project, project.services[service], number), container: step.container };
 }
 
+/** Joins a container to `networks` (a service's networks beyond the first, extraNetworks). */
+async function joinNetworks(client: EngineClient, id: string, networks: ReturnType<typeof extraNetworks>): Promise<void> {
+  for (const network of networks) {
+    await client.request({ op: 'network.connect', ref: network.name, container: id, aliases: network.aliases, ...(network.ip ? { ip: network.ip } : {}) });
+  }
+}
+
 /** Creates (and starts) one container of a service; joins its other networks before the start. */
 async function createContainer(client: EngineClient, project: Project, service: string, placement: { name: string; number: number; anonymousVolumes?: Record<string, string> }): Promise<{ id: string; name: string }> {
   const spec = buildCreateRequest(serviceCreateOptions(project, project.services[service], placement));
   const others = extraNetworks(project, project.services[service]);
   const created = await client.request({ op: 'container.create', spec, start: others.length === 0 });
-  for (const network of others) {
-    await client.request({ op: 'network.connect', ref: network.name, container: created.id, aliases: network.aliases, ...(network.ip ? { ip: network.ip } : {}) });
-  }
+  await joinNetworks(client, created.id, others);
   if (others.length) await client.request({ op: 'container.start', ref: created.id });
   return { id: created.id, name: created.name };
+}
+
+/**
+ * Starts a service's stopped or never-started container, joined first to those of the
+ * service's networks it is not on: an up that died between a create and its connects (a
+ * daemon or client killed) left it on its first network alone.
+ */
+async function startContainer(client: EngineClient, project: Project, service: string, container: ExistingContainer): Promise<void> {
+  if (extraNetworks(project, project.services[service]).length) {
+    const joined = (await client.request({ op: 'container.inspect', ref: container.id })).networks?.map((network) => network.name) ?? [];
+    await joinNetworks(client, container.id, extraNetworks(project, project.services[service], joined));
+  }
+  await client.request({ op: 'container.start', ref: container.id });
 }
 
 /** The anonymous volumes of a container, by destination, to mount again in its replacement. */
@@ -169,7 +187,7 @@ export async function executeUp(client: EngineClient, project: Project, plan: Up
           progress('Container', step.container.name, 'Running');
           break;
         case 'start':
-          await client.request({ op: 'container.start', ref: step.container.id });
+          await startContainer(client, project, entry.service, step.container);
           mine.push(step.container);
           progress('Container', step.container.name, 'Started');
           break;

@@ -41,3 +41,11 @@ t.test('the argv split at the entrypoint; changes last', async (t) => {
   const changed = commitConfig(parentBlob, parent, container, { ...meta, changes: [parseChange('CMD ["x"]'), parseChange('USER nobody')] });
   t.same([changed.config?.Cmd, changed.config?.User], [['x'], 'nobody']);
 });
+
+t.test('a given Config takes the changes and is merged over the container\'s (the API\'s body)', async (t) => {
+  const blob = commitConfig(parentBlob, parent, container, { ...meta, config: { Cmd: ['other'], Env: ['B=2'], Labels: { given: 'yes' } }, changes: [parseChange('ENV C=3')] });
+  t.same(blob.config, {
+    Env: ['B=2', 'C=3', 'PATH=/bin', 'A=1'], Entrypoint: ['/entry'], Cmd: ['other'], WorkingDir: '/srv', User: '',
+    Labels: { from: 'image', run: 'label', given: 'yes' }, ExposedPorts: { '80/tcp': {} }, Volumes: null,
+  });
+});

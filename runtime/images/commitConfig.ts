@@ -1,10 +1,12 @@
 /**
  * The image config a `commit` writes: the parent image's config, with what the container ran
- * with (as Docker's commit takes the container's Config), then the `--change`s, one more
+ * with (as Docker's commit takes the container's Config), then the `--change`s (a Config given
+ * with the commit, the API's body, takes the changes and is merged over that instead), one more
  * history entry and, when the upper dir had anything, one more diff id. Pure.
  */
 import type { ImageRecord } from '../../events/image.js';
 import { applyChanges, type ConfigChange, type ImageRunConfig } from './configChanges.js';
+import { mergeCommitConfig } from './commitMerge.js';
 
 /** What the container ran with that the new image inherits. */
 export interface ContainerRunConfig {
@@ -27,6 +29,8 @@ export interface CommitMeta {
   /** The container's id. */
   container: string;
   changes: ConfigChange[];
+  /** A Config of the commit's own (the API's body), the changes applied to it, then merged over the container's. */
+  config?: ImageRunConfig;
   /** The new layer's diff id; null when the upper dir was empty (no layer, as Docker's empty_layer). */
   diffId: string | null;
 }
@@ -65,7 +69,8 @@ export function commitConfig(parentBlob: ConfigBlob, parent: ImageRecord, contai
     created: meta.created,
     ...(meta.author ? { author: meta.author } : {}),
     container: meta.container,
-    config: applyChanges(inherited, meta.changes),
+    // Docker: the changes go to the given config, which is then merged over the container's.
+    config: meta.config ? mergeCommitConfig(applyChanges(meta.config, meta.changes), inherited) : applyChanges(inherited, meta.changes),
     rootfs: { type: 'layers', diff_ids: [...parentBlob.rootfs.diff_ids, ...(meta.diffId ? [meta.diffId] : [])] },
     history: [...(parentBlob.history ?? []), history],
   };

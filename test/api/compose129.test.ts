@@ -123,17 +123,31 @@ async function daemonErrors(engine: Engine): Promise<string> {
   return log.split('\n').filter((line) => line.includes('api request failed')).join('\n');
 }
 
-t.test('python3-docker: containers.run and list', async (t) => {
+t.test('python3-docker: containers.run and list; commit with a Config', async (t) => {
   const engine = await startEngine(t);
-  const script = `import docker
+  const script = `import docker, json
 client = docker.from_env()
 print(client.containers.run("busybox", ["echo", "hi from py"], remove=True).decode(), end="")
-kept = client.containers.run("busybox", ["sleep", "600"], name="kept", detach=True, labels={"by": "py"})
+kept = client.containers.run("busybox", ["sleep", "600"], name="kept", detach=True, labels={"by": "py"}, environment={"KEEP": "1", "OVER": "old"})
 print([c.name for c in client.containers.list(filters={"label": "by=py"})])
+image = kept.commit("py/committed", "v1", changes=["LABEL changed=yes"], conf={
+  "Cmd": ["sh", "-c", "echo $OVER $KEEP $(pwd) $(id -u)"], "Env": ["OVER=new"], "Labels": {"stage": "committed"},
+  "ExposedPorts": {"9000/tcp": {}}, "WorkingDir": "/tmp", "User": "1000", "Volumes": {"/vol": {}}})
+config = client.images.get("py/committed:v1").attrs["Config"]
+print(json.dumps({key: config.get(key) for key in ["Cmd", "Entrypoint", "Env", "Labels", "ExposedPorts", "WorkingDir", "User", "Volumes"]}, sort_keys=True))
+print(client.containers.run("py/committed:v1", remove=True).decode(), end="")
 kept.remove(force=True)
 print(len(client.containers.list(all=True)))
 `;
   const result = await runCaptured(DEBIAN_PYTHON, ['-c', script], { env: clientEnv(engine), timeoutMs: 60_000, what: 'python3-docker' });
   t.equal(result.code, 0, `python3-docker ran: ${result.stderr}\n${await daemonErrors(engine)}`);
-  t.equal(result.stdout, "hi from py\n['kept']\n0\n");
+  const [hi, listed, config, ran, left] = result.stdout.split('\n');
+  t.same([hi, listed, ran, left], ['hi from py', "['kept']", 'new 1 /tmp 1000', '0']);
+  // The body's Config merged over the container's as Docker merges them: its keys win, the
+  // container's env and labels fill in, the --change applies to it.
+  t.same(JSON.parse(config!), {
+    Cmd: ['sh', '-c', 'echo $OVER $KEEP $(pwd) $(id -u)'], Entrypoint: null,
+    Env: ['OVER=new', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'KEEP=1'],
+    Labels: { by: 'py', stage: 'committed', changed: 'yes' }, ExposedPorts: { '9000/tcp': {} }, WorkingDir: '/tmp', User: '1000', Volumes: { '/vol': {} },
+  }, 'commit(conf=...): the image has the given Config over the container\'s');
 });

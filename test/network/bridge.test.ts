@@ -172,6 +172,26 @@ t.test('a live connect takes the lowest free ethN, as Docker does', async (t) =>
   await engine.ok(['network', 'rm', 'second', 'third']);
 });
 
+t.test('a live connect gives a container without a default route one, through the new network', async (t) => {
+  const world = inner.outside(t);
+  await engine.ok(['network', 'create', '--internal', '--subnet', '10.93.0.0/24', 'closed']);
+  await engine.ok(['network', 'create', '--subnet', '10.94.0.0/24', 'open']);
+  await engine.ok(['run', '-d', '--name', 'shut', '--network', 'closed', 'busybox', 'sleep', '600']);
+  const route = async () => /^default .*/m.exec(await engine.ok(['exec', 'shut', 'ip', 'route']))?.[0];
+  const ping = () => engine.ok(['exec', 'shut', 'ping', '-c', '1', '-W', '5', world.address]);
+  t.equal(await route(), undefined, 'an internal network gives no default route');
+  await engine.ok(['network', 'connect', 'open', 'shut']);
+  t.equal(await route(), 'default via 10.94.0.1 dev eth1 ', 'the connect gave one, through the new network\'s gateway');
+  t.match(await ping(), /1 packets received/, 'the outside namespace answers through it');
+  // Disconnected from every network, then connected again.
+  await engine.ok(['network', 'disconnect', 'open', 'shut']);
+  await engine.ok(['network', 'disconnect', 'closed', 'shut']);
+  await engine.ok(['network', 'connect', 'open', 'shut']);
+  t.equal(await route(), 'default via 10.94.0.1 dev eth0 ', 'connected again: the route again');
+  await engine.ok(['rm', '-f', 'shut']);
+  await engine.ok(['network', 'rm', 'closed', 'open']);
+});
+
 t.test('the host is left alone', async (t) => {
   t.same(hostLinks().filter((l) => !before.links.includes(l) && /^(berth0|br-|vb)/.test(l)), [], 'no link of ours on the host');
   t.equal(hostTables(), before.tables, "the host's nft tables unchanged");
