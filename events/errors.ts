@@ -66,6 +66,24 @@ export class ExecError extends BerthError {
   }
 }
 
+/**
+ * A log (an event or a snapshot) written by a newer berth, in a schema this berth cannot read:
+ * refused whole, never misread (events/schema.ts). A daemon that meets one does not start.
+ */
+export class NewerSchemaError extends BerthError {
+  override name = 'NewerSchemaError';
+  constructor(
+    /** What was read: `the event at seq 12 on berth.evt.h.container.ab`, `the snapshot of container ab`. */
+    readonly what: string,
+    /** The schema version it was written in. */
+    readonly found: number,
+    /** The newest version this berth reads. */
+    readonly readable: number,
+  ) {
+    super(`${what} was written by a newer berth in schema version ${found}; this berth reads versions up to ${readable}: upgrade berth to read this log (docs/OPERATIONS.md, Upgrades)`);
+  }
+}
+
 /** A registry that refused or failed a request. */
 export class RegistryError extends BerthError {
   override name = 'RegistryError';
