@@ -183,6 +183,8 @@ export const WireError = z.object({
   path: z.string().optional(),
   errno: z.number().int().optional(),
   code: z.string().optional(),
+  /** A NewerSchemaError's record and versions. */
+  schema: z.object({ what: z.string(), found: z.number().int(), readable: z.number().int() }).optional(),
 });
 export type WireError = z.infer<typeof WireError>;
 
@@ -202,6 +204,7 @@ const decoders: Record<string, (wire: WireError) => BerthError> = {
   RegistryError: (wire) => new RegistryError(wire.message),
   UnauthorizedError: (wire) => new UnauthorizedError(wire.message),
   SystemError: (wire) => new SystemError(wire.message, systemFields(wire)),
+  NewerSchemaError: (wire) => (wire.schema ? new NewerSchemaError(wire.schema.what, wire.schema.found, wire.schema.readable) : new BerthError(wire.message)),
   InitError: (wire) => new InitError(wire.message, { step: wire.op ?? 'unknown', errno: wire.errno ?? 0, exitCode: execCode(wire.exitCode) }),
 };
 
@@ -219,6 +222,10 @@ export function errorToWire(error: unknown): WireError {
   if (wrapped instanceof SystemError) {
     const { op, path, errno, code } = wrapped;
     return { name: wrapped.name, message: wrapped.message, exitCode: wrapped.exitCode, op, ...(path !== undefined ? { path } : {}), errno, code };
+  }
+  if (wrapped instanceof NewerSchemaError) {
+    const { what, found, readable } = wrapped;
+    return { name: wrapped.name, message: wrapped.message, exitCode: wrapped.exitCode, schema: { what, found, readable } };
   }
   if (wrapped instanceof BerthError) return { name: wrapped.name, message: wrapped.message, exitCode: wrapped.exitCode };
   const message = error instanceof Error ? error.message : String(error);
