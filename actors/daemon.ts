@@ -157,7 +157,13 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   // Self-fencing bounds this host's own lease: cut off from the majority, it freezes what fencing would reschedule.
   const selfFencing = fencing ? new SelfFencing(host, heartbeats, fences!, fencing, log) : null;
   const ownFence = fencing ? await untilAnswered('the fence record', () => fencing.ownFence()) : null;
-  const replayed = await host.start(new Set(ownFence?.record.replacements.map((r) => r.container)));
+  const replayed = await host.start(new Set(ownFence?.record.replacements.map((r) => r.container))).catch(async (error: Error) => {
+    // A log this berth cannot read (a newer berth wrote it: NewerSchemaError) or cannot
+    // replay: nothing went live, and the daemon ends here, with what it opened closed.
+    supervisor?.stop();
+    await Promise.allSettled([worker.close(), metricsServer?.close(), nc.close(), lock.release()]);
+    throw error;
+  });
   phase('replayed and reconciled');
   if (fencing && ownFence) {
     // Not acknowledged: the host refuses commands until a later round of fencing manages it.
@@ -189,7 +195,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   // Under systemd (Type=notify): `systemctl start` returns now. A failure is logged, not fatal:
   // systemd then ends the start itself at its timeout.
   await notifyReady(`serving host ${hostId}`).catch((error: Error) => log.error('readiness not told to systemd', { error }));
-  log.info('ready', { host: hostId, snapshots: replayed.snapshots, events: replayed.events, cgroup: cgroups.mode, ms: Math.round(performance.now() - started) });
+  log.info('ready', { host: hostId, snapshots: replayed.snapshots, ...(replayed.outdated ? { outdated: replayed.outdated } : {}), events: replayed.events, cgroup: cgroups.mode, ms: Math.round(performance.now() - started) });
   return {
     reload(next) {
       // The next heartbeat carries the labels; new containers take the log options.

@@ -2,8 +2,16 @@
  * Start-up replay, pure: entities are rebuilt from their snapshots, then from the events that
  * follow the host's checkpoint (skipping those a snapshot already reflects). Without snapshots
  * it is a full replay. It folds through the machines' pure transition() and runs no effect.
+ *
+ * Schema versions (events/schema.ts): events are upcast as they are read. A snapshot of an
+ * older version is not used: its entity is rebuilt from its events, and the log is then read
+ * from its start, not the checkpoint (after an upgrade every snapshot is older, and one
+ * sequential read costs less than a read per entity). Anything a newer berth wrote (a
+ * snapshot, an event) throws a NewerSchemaError, which ends the replay: the daemon refuses to
+ * start rather than misread.
  */
 import { Kind } from '../events/envelope.js';
+import { SCHEMA_VERSION } from '../events/schema.js';
 import type { SnapshotStore, UnreadableSnapshot } from '../events/snapshots.js';
 import { describeInvalid, type EventStore, type InvalidEvent } from '../events/store.js';
 import { eventFilter, eventSubject } from '../events/subjects.js';
@@ -20,6 +28,8 @@ export interface ReplaySource {
   log?(message: string): void;
   /** Reports an invalid message that names no entity of this host (one that does breaks its entity: Entity.broken). */
   report(message: string): void;
+  /** The schema version a snapshot must have to be used: SCHEMA_VERSION (a test names a later one). */
+  schema?: number;
 }
 
 export interface ReplayStats {
@@ -29,12 +39,19 @@ export interface ReplayStats {
   events: number;
   /** The checkpoint the log was read from (0: the start). */
   checkpoint: number;
+  /** Snapshots of an older schema version, whose entities were rebuilt from their events. */
+  outdated: number;
 }
 
 export async function replay(source: ReplaySource): Promise<ReplayStats> {
   const loaded = source.snapshots ? await source.snapshots.load(source.host) : { checkpoint: 0, snapshots: [] };
   const unusable: UnreadableSnapshot[] = [...(loaded.unreadable ?? [])];
+  let outdated = 0;
   for (const snapshot of loaded.snapshots) {
+    if (snapshot.schema < (source.schema ?? SCHEMA_VERSION)) {
+      outdated++;
+      continue;
+    }
     try {
       source.entityFor(snapshot.kind, snapshot.entity).restore(snapshot.value, snapshot.context, snapshot.seq);
     } catch (error) {
@@ -54,7 +71,8 @@ export async function replay(source: ReplaySource): Promise<ReplayStats> {
     }
   }
   source.log?.(`snapshots loaded (${loaded.snapshots.length}, checkpoint ${loaded.checkpoint})`);
-  const from = loaded.checkpoint > 0 ? { fromSeq: loaded.checkpoint + 1 } : {};
+  if (outdated > 0) source.log?.(`${outdated} snapshots are of an older schema version (this berth writes ${SCHEMA_VERSION}): their entities are rebuilt from the whole log`);
+  const from = loaded.checkpoint > 0 && outdated === 0 ? { fromSeq: loaded.checkpoint + 1 } : {};
   for await (const stored of source.store.read(eventFilter(source.host), from, (invalid) => brokenBy(source, invalid))) {
     if (stored.event.kind === 'node') continue; // the host's own availability: actors/node.ts
     const entity = source.entityFor(stored.event.kind, stored.event.entity);
@@ -62,7 +80,7 @@ export async function replay(source: ReplaySource): Promise<ReplayStats> {
     entity.replay(stored);
     events++;
   }
-  return { snapshots: loaded.snapshots.length, events, checkpoint: loaded.checkpoint };
+  return { snapshots: loaded.snapshots.length - outdated, events, checkpoint: loaded.checkpoint, outdated };
 }
 
 /**

@@ -24,7 +24,7 @@ export interface GlobalOptions {
 }
 
 /** The client's configuration from the flags and the environment (BERTH_NATS_URL, BERTH_HOST, ...). */
-function targetFrom(layout: Layout, globals: GlobalOptions): EngineTarget {
+export function targetFrom(layout: Layout, globals: GlobalOptions): EngineTarget {
   const url = globals.nats ?? process.env.BERTH_NATS_URL;
   return {
     layout,

@@ -5,8 +5,9 @@
  * write the same to an HTTP stream.
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { AnyEvent } from '../events/all.js';
+import type { AnyEvent } from '../events/all.js';
 import { decode } from '../events/codec.js';
+import { decodeEvent } from '../events/eventCodec.js';
 import { OutputChunk } from '../events/requests.js';
 import { eventFilter, eventSubject, execOutputSubject, outputSubject } from '../events/subjects.js';
 
@@ -105,7 +106,7 @@ export class ContainerFollow {
     this.subscriptions.push(nc.subscribe(execId ? eventFilter(host, 'container') : eventSubject(host, 'container', container), {
       callback: (error, msg) => {
         if (error) return;
-        this.onEvent(decode(AnyEvent, msg.data));
+        this.onEvent(decodeEvent(msg.data));
       },
     }));
     await nc.flush();

@@ -2,8 +2,7 @@
  * Waiting for a container to reach a condition (`wait`, and Docker's `POST /containers/{id}/wait`):
  * not-running (now or at its exit), next-exit, or removed; resolves with its last exit code.
  */
-import { AnyEvent } from '../events/all.js';
-import { decode } from '../events/codec.js';
+import { decodeEvent } from '../events/eventCodec.js';
 import { isUp } from '../events/containerStatus.js';
 import { NotFoundError, ValidationError } from '../events/errors.js';
 import { eventSubject } from '../events/subjects.js';
@@ -38,7 +37,7 @@ export async function waitForContainer(client: EngineClient, ref: string, condit
   const sub = client.nc.subscribe(eventSubject(view.host, 'container', view.id), {
     callback: (error, msg) => {
       if (error) return;
-      const event = decode(AnyEvent, msg.data);
+      const event = decodeEvent(msg.data);
       if (event.type === 'container.died' || event.type === 'container.start_failed') {
         lastCode = event.data.exitCode;
         if (condition !== 'removed') resolveWait(lastCode);

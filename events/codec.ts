@@ -8,20 +8,28 @@ import { ValidationError } from './errors.js';
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
-/** Validates `value` against `schema` and packs it. */
-export function encode<S extends z.ZodType>(schema: S, value: z.input<S>): Uint8Array {
-  return packr.pack(check(schema, value, 'encode'));
+/**
+ * Validates `value` against `schema` and packs it, with the fields of `stamp` added to the
+ * validated object (the schema version of stored records: events/schema.ts).
+ */
+export function encode<S extends z.ZodType>(schema: S, value: z.input<S>, stamp?: Readonly<Record<string, unknown>>): Uint8Array {
+  const checked = check(schema, value, 'encode');
+  return packr.pack(stamp ? { ...(checked as object), ...stamp } : checked);
 }
 
-/** Unpacks `bytes` and validates them; throws ValidationError (never anything else) when either fails. */
-export function decode<S extends z.ZodType>(schema: S, bytes: Uint8Array): z.output<S> {
+/**
+ * Unpacks `bytes`, hands the value to `prepare` (a stored record's upcasting: events/upcasters.ts)
+ * and validates what it returns. Throws ValidationError when unpacking or validation fails, and
+ * whatever `prepare` throws (a NewerSchemaError).
+ */
+export function decode<S extends z.ZodType>(schema: S, bytes: Uint8Array, prepare?: (value: unknown) => unknown): z.output<S> {
   let value: unknown;
   try {
     value = packr.unpack(bytes);
   } catch (error) {
     throw new ValidationError(`decode: not a msgpack message (${(error as Error).message})`, { cause: error });
   }
-  return check(schema, value, 'decode');
+  return check(schema, prepare ? prepare(value) : value, 'decode');
 }
 
 /** Validates a plain value at a boundary. */

@@ -19,6 +19,7 @@ const samples: Record<string, () => BerthError> = {
   RegistryError: () => new errors.RegistryError('127.0.0.1:5000: /v2/ answered 500'),
   UnauthorizedError: () => new errors.UnauthorizedError('127.0.0.1:5000: unauthorized: authentication required'),
   SystemError: () => new errors.SystemError('rmdir /sys/fs/cgroup/pids/berth/abc: busy', { op: 'rmdir', path: '/sys/fs/cgroup/pids/berth/abc', errno: 16 }),
+  NewerSchemaError: () => new errors.NewerSchemaError('the event at seq 9 on berth.evt.h.volume.v', 3, 2),
   InitError: () => new errors.InitError('init: mount: /data: Permission denied (EACCES)', { step: 'mount', errno: 13, exitCode: 125 }),
 };
 

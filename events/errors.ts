@@ -71,6 +71,24 @@ export class ExecError extends BerthError {
   }
 }
 
+/**
+ * A log (an event or a snapshot) written by a newer berth, in a schema this berth cannot read:
+ * refused whole, never misread (events/schema.ts). A daemon that meets one does not start.
+ */
+export class NewerSchemaError extends BerthError {
+  override name = 'NewerSchemaError';
+  constructor(
+    /** What was read: `the event at seq 12 on berth.evt.h.container.ab`, `the snapshot of container ab`. */
+    readonly what: string,
+    /** The schema version it was written in. */
+    readonly found: number,
+    /** The newest version this berth reads. */
+    readonly readable: number,
+  ) {
+    super(`${what} was written by a newer berth in schema version ${found}; this berth reads versions up to ${readable}: upgrade berth to read this log (docs/OPERATIONS.md, Upgrades)`);
+  }
+}
+
 /** A registry that refused or failed a request. */
 export class RegistryError extends BerthError {
   override name = 'RegistryError';
@@ -170,6 +188,8 @@ export const WireError = z.object({
   path: z.string().optional(),
   errno: z.number().int().optional(),
   code: z.string().optional(),
+  /** A NewerSchemaError's record and versions. */
+  schema: z.object({ what: z.string(), found: z.number().int(), readable: z.number().int() }).optional(),
 });
 export type WireError = z.infer<typeof WireError>;
 
@@ -190,6 +210,7 @@ const decoders: Record<string, (wire: WireError) => BerthError> = {
   RegistryError: (wire) => new RegistryError(wire.message),
   UnauthorizedError: (wire) => new UnauthorizedError(wire.message),
   SystemError: (wire) => new SystemError(wire.message, systemFields(wire)),
+  NewerSchemaError: (wire) => (wire.schema ? new NewerSchemaError(wire.schema.what, wire.schema.found, wire.schema.readable) : new BerthError(wire.message)),
   InitError: (wire) => new InitError(wire.message, { step: wire.op ?? 'unknown', errno: wire.errno ?? 0, exitCode: execCode(wire.exitCode) }),
 };
 
@@ -207,6 +228,10 @@ export function errorToWire(error: unknown): WireError {
   if (wrapped instanceof SystemError) {
     const { op, path, errno, code } = wrapped;
     return { name: wrapped.name, message: wrapped.message, exitCode: wrapped.exitCode, op, ...(path !== undefined ? { path } : {}), errno, code };
+  }
+  if (wrapped instanceof NewerSchemaError) {
+    const { what, found, readable } = wrapped;
+    return { name: wrapped.name, message: wrapped.message, exitCode: wrapped.exitCode, schema: { what, found, readable } };
   }
   if (wrapped instanceof BerthError) return { name: wrapped.name, message: wrapped.message, exitCode: wrapped.exitCode };
   const message = error instanceof Error ? error.message : String(error);

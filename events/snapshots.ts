@@ -5,7 +5,9 @@
  * snapshots and replays only what follows the checkpoint. kvSnapshots.ts implements it.
  */
 import { z } from 'zod';
+import { decode, encode } from './codec.js';
 import { Kind } from './envelope.js';
+import { refuseNewer, schemaOf, SCHEMA_STAMP, UNVERSIONED } from './schema.js';
 
 /** One entity's state: the machine's state value and context, as of event `seq`. */
 export const Snapshot = z.object({
@@ -16,6 +18,35 @@ export const Snapshot = z.object({
   context: z.record(z.string(), z.unknown()),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
+
+/** A snapshot as loaded, with the schema version it was written in (events/schema.ts). */
+export interface LoadedSnapshot extends Snapshot {
+  schema: number;
+}
+
+/** How a refusal names an entity's snapshot. */
+export function snapshotName(kind: string, entity: string): string {
+  return `the snapshot of ${kind} ${entity.slice(0, 12)}`;
+}
+
+/** A snapshot's stored form, stamped with SCHEMA_VERSION. */
+export function encodeSnapshot(snapshot: Snapshot): Uint8Array {
+  return encode(Snapshot, snapshot, SCHEMA_STAMP);
+}
+
+/**
+ * A stored snapshot and its version. An older one is returned as it is (replay rebuilds its
+ * entity from the events instead of using it); a newer one is a NewerSchemaError naming `what`.
+ */
+export function decodeSnapshot(bytes: Uint8Array, what: string): LoadedSnapshot {
+  let schema = UNVERSIONED;
+  const snapshot = decode(Snapshot, bytes, (raw) => {
+    schema = schemaOf(raw);
+    refuseNewer(what, schema);
+    return raw;
+  });
+  return { ...snapshot, schema };
+}
 
 /** A snapshot key whose value does not decode: replay rebuilds that entity from all its events. */
 export interface UnreadableSnapshot {
@@ -28,9 +59,10 @@ export interface SnapshotStore {
   /**
    * The host's checkpoint (0 when none) and every snapshot it has; `unreadable`, the entities
    * whose snapshot does not decode (never dropped without a word: their events before the
-   * checkpoint are in no usable snapshot).
+   * checkpoint are in no usable snapshot). A snapshot written by a newer berth is a
+   * NewerSchemaError: the load fails.
    */
-  load(host: string): Promise<{ checkpoint: number; snapshots: Snapshot[]; unreadable?: UnreadableSnapshot[] }>;
+  load(host: string): Promise<{ checkpoint: number; snapshots: LoadedSnapshot[]; unreadable?: UnreadableSnapshot[] }>;
   save(host: string, snapshot: Snapshot): Promise<void>;
   /** Forgets an entity (one that is removed). */
   forget(host: string, kind: Kind, entity: string): Promise<void>;

@@ -2,10 +2,10 @@
  * The contract of the event log. nats/store/jetStream.ts implements it over NATS JetStream,
  * memory/eventStore.ts in memory; test/conformance/eventStore.ts holds both to it.
  */
-import { AnyEvent } from './all.js';
-import { decode } from './codec.js';
+import type { AnyEvent } from './all.js';
 import type { Kind } from './envelope.js';
-import { ValidationError } from './errors.js';
+import { NewerSchemaError, ValidationError } from './errors.js';
+import { decodeEvent } from './eventCodec.js';
 
 /** An event as the log holds it, with its stream sequence. */
 export interface StoredEvent {
@@ -30,16 +30,35 @@ export function describeInvalid(invalid: InvalidEvent): string {
   return `the event at seq ${invalid.seq} on ${invalid.subject} is invalid (${invalid.error.message})`;
 }
 
-/** A stored message as an event; an invalid one goes to `onInvalid` (which may throw) and gives null. */
+/**
+ * A stored message as an event (upcast when older); an invalid one goes to `onInvalid` (which
+ * may throw) and gives null. One written by a newer berth is no invalid event of this one: its
+ * NewerSchemaError, naming it, is thrown to the reader, whom it stops (a start is refused).
+ */
 export function decodeStored(subject: string, seq: number, data: Uint8Array, onInvalid: (invalid: InvalidEvent) => void): StoredEvent | null {
   let event: AnyEvent;
   try {
-    event = decode(AnyEvent, data);
+    event = decodeEvent(data);
   } catch (error) {
+    if (error instanceof NewerSchemaError) throw new NewerSchemaError(`the event at seq ${seq} on ${subject}`, error.found, error.readable);
     onInvalid({ subject, seq, error: error as Error });
     return null;
   }
   return { seq, event };
+}
+
+/**
+ * For a live follower, which nothing can stop half-way: a message from a newer berth is handed
+ * to `onInvalid` like an invalid one (reported, or its entity marked broken), never misread.
+ */
+export function decodeFollowed(subject: string, seq: number, data: Uint8Array, onInvalid: (invalid: InvalidEvent) => void): StoredEvent | null {
+  try {
+    return decodeStored(subject, seq, data, onInvalid);
+  } catch (error) {
+    if (!(error instanceof NewerSchemaError)) throw error;
+    onInvalid({ subject, seq, error: new NewerSchemaError('it', error.found, error.readable) });
+    return null;
+  }
 }
 
 /** A read whose caller takes no invalid message stops there, naming it. */

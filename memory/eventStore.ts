@@ -5,11 +5,11 @@
  * sequence or storage time that end at the current end, and messages kept as bytes through
  * the codec, so that an invalid one (publishRaw) reaches readers as it would from NATS.
  */
-import { AnyEvent } from '../events/all.js';
-import { encode } from '../events/codec.js';
+import type { AnyEvent } from '../events/all.js';
+import { encodeEvent } from '../events/eventCodec.js';
 import type { Kind } from '../events/envelope.js';
 import { ConcurrencyError } from '../events/errors.js';
-import { decodeStored, reportInvalid, throwInvalid, type EventStore, type InvalidEvent, type ReadFrom, type StoredEvent } from '../events/store.js';
+import { decodeFollowed, decodeStored, reportInvalid, throwInvalid, type EventStore, type InvalidEvent, type ReadFrom, type StoredEvent } from '../events/store.js';
 import { eventSubject } from '../events/subjects.js';
 import { subjectMatches } from './subjects.js';
 
@@ -49,7 +49,7 @@ export class MemoryEventStore implements EventStore {
       if (this.lastOf(subject) !== expected) {
         throw new ConcurrencyError(`${event.kind} ${event.entity.slice(0, 12)} was changed by another writer; try again`);
       }
-      const message = this.store(subject, encode(AnyEvent, event));
+      const message = this.store(subject, encodeEvent(event));
       this.stored.set(event.id, message.seq);
       expected = message.seq;
       stored.push({ seq: message.seq, event });
@@ -100,7 +100,7 @@ export class MemoryEventStore implements EventStore {
     onInvalid: (invalid: InvalidEvent) => void = reportInvalid,
   ): Promise<{ stop(): Promise<void> }> {
     const deliver = (message: Message) => {
-      const stored = decodeStored(message.subject, message.seq, message.data, onInvalid);
+      const stored = decodeFollowed(message.subject, message.seq, message.data, onInvalid);
       if (stored) onEvent(stored);
     };
     for (const message of this.messages) if (this.selects(message, filter, from)) deliver(message);

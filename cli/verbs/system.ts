@@ -29,6 +29,10 @@ export function registerSystemVerbs(program: Command, verb: Verb): void {
     .option('--volumes', 'prune anonymous volumes no container uses')
     .option('-f, --force', 'do not ask for confirmation')
     .action(verb('systemPrune'));
+  system.command('migrate').description('Report what the next daemon start does with this host\'s log (schema versions, upcasts, rebuilt snapshots)')
+    .option('--dry-run', 'only report; change nothing')
+    .addOption(new Option('--format <format>', 'text (default) or json'))
+    .action(verb('systemMigrate'));
   program.command('completion').description('Print the shell completion script')
     .argument('<shell>', 'bash').addHelpText('after', '\nExample:\n  berth completion bash > /etc/bash_completion.d/berth')
     .action(verb('completion'));

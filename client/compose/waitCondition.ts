@@ -3,8 +3,7 @@
  * not polling), or exited with 0. Subscribed before the first inspect, so no change is missed
  * between the two.
  */
-import { AnyEvent } from '../../events/all.js';
-import { decode } from '../../events/codec.js';
+import { decodeEvent } from '../../events/eventCodec.js';
 import { eventSubject } from '../../events/subjects.js';
 import type { EngineClient } from '../engineClient.js';
 import { ComposeError } from './errors.js';
@@ -29,7 +28,7 @@ export async function waitCondition(client: EngineClient, container: { id: strin
   const subscription = client.nc.subscribe(eventSubject(client.host, 'container', container.id), {
     callback: (error, msg) => {
       if (error) return;
-      const event = decode(AnyEvent, msg.data);
+      const event = decodeEvent(msg.data);
       if (event.type === 'container.health_status') {
         const verdict = judge(event.data.status, null, false);
         if (verdict !== 'wait') settle(verdict);

@@ -5,12 +5,12 @@ import {
   jetstream, jetstreamManager, DeliverPolicy, DiscardPolicy, StorageType, JetStreamApiError,
   type JetStreamClient, type JetStreamManager, type JsMsg, type MsgRequest, type Consumer, type OrderedConsumerOptions, type StoredMsg, type PubAck,
 } from '@nats-io/jetstream';
-import { AnyEvent } from '../../events/all.js';
-import { encode } from '../../events/codec.js';
+import type { AnyEvent } from '../../events/all.js';
+import { encodeEvent } from '../../events/eventCodec.js';
 import { ConcurrencyError, LogFullError } from '../../events/errors.js';
 import { isUnsettled, whileUnsettled } from '../server/unsettled.js';
 import type { Kind } from '../../events/envelope.js';
-import { decodeStored, reportInvalid, throwInvalid, type EventStore, type InvalidEvent, type LogUsage, type ReadFrom, type StoredEvent } from '../../events/store.js';
+import { decodeFollowed, decodeStored, reportInvalid, throwInvalid, type EventStore, type InvalidEvent, type LogUsage, type ReadFrom, type StoredEvent } from '../../events/store.js';
 import { EVENTS_STREAM, EVENTS_SUBJECTS, eventSubject } from '../../events/subjects.js';
 import type { Logger } from '../../log/logger.js';
 import { processLogger } from '../../log/settings.js';
@@ -109,6 +109,13 @@ export async function streamExists(nc: NatsConnection, name: string): Promise<bo
   }
 }
 
+/** A stored message, undecoded. */
+export interface RawMessage {
+  subject: string;
+  seq: number;
+  data: Uint8Array;
+}
+
 export class JetStreamEventStore implements EventStore {
   private readonly js: JetStreamClient;
   private jsm: Promise<JetStreamManager> | null = null;
@@ -123,7 +130,7 @@ export class JetStreamEventStore implements EventStore {
       const h = headers();
       h.set(TYPE_HEADER, event.type);
       try {
-        const ack = await this.publishPatiently(event.type, eventSubject(event.host, event.kind, event.entity), encode(AnyEvent, event), {
+        const ack = await this.publishPatiently(event.type, eventSubject(event.host, event.kind, event.entity), encodeEvent(event), {
           msgID: event.id,
           headers: h,
           expect: { lastSubjectSequence: expected },
@@ -169,21 +176,34 @@ export class JetStreamEventStore implements EventStore {
    * seconds while the stream's new leader already answers gets), the rest is read message by
    * message from the stream leader: slower, one request an event, but it answers.
    */
-  async *read(filter: string, from: ReadFrom = {}, onInvalid: (invalid: InvalidEvent) => void = throwInvalid): AsyncIterable<StoredEvent> {
+  read(filter: string, from: ReadFrom = {}, onInvalid: (invalid: InvalidEvent) => void = throwInvalid): AsyncIterable<StoredEvent> {
+    return this.messages(filter, from, (subject, seq, data) => decodeStored(subject, seq, data, onInvalid));
+  }
+
+  /**
+   * Every message under `filter` as it is stored, undecoded, as read() reads them: for what
+   * looks at the stored form itself (the schema census of `berth system migrate`).
+   */
+  readMessages(filter: string, from: ReadFrom = {}): AsyncIterable<RawMessage> {
+    return this.messages(filter, from, (subject, seq, data) => ({ subject, seq, data }));
+  }
+
+  /** read() and readMessages(): every message under `filter` from `from` to the end, through `take` (null: none). */
+  private async *messages<T>(filter: string, from: ReadFrom, take: (subject: string, seq: number, data: Uint8Array) => T | null): AsyncIterable<T> {
     let last = from.fromSeq ? from.fromSeq - 1 : 0;
     let start = from;
     for (;;) {
       try {
         for await (const m of boundedMessages(await this.consumer(filter, start))) {
           last = m.seq;
-          const stored = decodeStored(m.subject, m.seq, m.data, onInvalid);
-          if (stored) yield stored;
+          const taken = take(m.subject, m.seq, m.data);
+          if (taken !== null) yield taken;
         }
       } catch (error) {
         if (!isUnsettled(error)) throw error;
         this.log.debug('reading: no consumer; reading message by message', { filter, error });
         const first = last > 0 ? last + 1 : start.fromSeq ?? await this.firstSeqSince(filter, start.since ?? 0);
-        yield* this.readByGets(filter, first, onInvalid);
+        yield* this.readByGets(filter, first, take);
         return;
       }
       // A read by time that found nothing has no sequence to check from.
@@ -196,13 +216,13 @@ export class JetStreamEventStore implements EventStore {
   }
 
   /** Everything under `filter` from sequence `first` to the end, one STREAM.MSG.GET each. */
-  private async *readByGets(filter: string, first: number, onInvalid: (invalid: InvalidEvent) => void): AsyncIterable<StoredEvent> {
+  private async *readByGets<T>(filter: string, first: number, take: (subject: string, seq: number, data: Uint8Array) => T | null): AsyncIterable<T> {
     for (let seq = first; ;) {
       const m = await this.nextMessage(filter, seq);
       if (!m) return;
       seq = m.seq + 1;
-      const stored = decodeStored(m.subject, m.seq, m.data, onInvalid);
-      if (stored) yield stored;
+      const taken = take(m.subject, m.seq, m.data);
+      if (taken !== null) yield taken;
     }
   }
 
@@ -243,7 +263,7 @@ export class JetStreamEventStore implements EventStore {
     const messages = await consumer.consume();
     const done = (async () => {
       for await (const m of messages) {
-        const stored = decodeStored(m.subject, m.seq, m.data, onInvalid);
+        const stored = decodeFollowed(m.subject, m.seq, m.data, onInvalid);
         if (stored) onEvent(stored);
       }
     })();

@@ -6,11 +6,13 @@ import { isKvValue, readLastPerSubject } from './lastPerSubject.js';
 import { z } from 'zod';
 import { decode, encode } from '../../events/codec.js';
 import { Kind } from '../../events/envelope.js';
-import { Snapshot, type SnapshotStore, type UnreadableSnapshot } from '../../events/snapshots.js';
+import { NewerSchemaError } from '../../events/errors.js';
+import { decodeSnapshot, encodeSnapshot, snapshotName, type LoadedSnapshot, type Snapshot, type SnapshotStore, type UnreadableSnapshot } from '../../events/snapshots.js';
 import { SNAPSHOT_BUCKET } from '../../events/subjects.js';
 
-const Checkpoint = z.object({ seq: z.number().int().nonnegative() });
-const CHECKPOINT_KEY = '_checkpoint';
+/** A host's checkpoint record, under the key `<host>._checkpoint`. */
+export const Checkpoint = z.object({ seq: z.number().int().nonnegative() });
+export const CHECKPOINT_KEY = '_checkpoint';
 
 export class KvSnapshotStore implements SnapshotStore {
   private constructor(private readonly nc: NatsConnection, private readonly kv: KV) {}
@@ -22,8 +24,8 @@ export class KvSnapshotStore implements SnapshotStore {
   }
 
   /** The last value of every key of this host, and the host's checkpoint (see readLastPerSubject). */
-  async load(host: string): Promise<{ checkpoint: number; snapshots: Snapshot[]; unreadable?: UnreadableSnapshot[] }> {
-    const snapshots: Snapshot[] = [];
+  async load(host: string): Promise<{ checkpoint: number; snapshots: LoadedSnapshot[]; unreadable?: UnreadableSnapshot[] }> {
+    const snapshots: LoadedSnapshot[] = [];
     const unreadable: UnreadableSnapshot[] = [];
     let checkpoint = 0;
     let checkpointUnreadable = false;
@@ -38,11 +40,12 @@ export class KvSnapshotStore implements SnapshotStore {
         }
         continue;
       }
+      const [kind, entity] = m.subject.slice(prefix.length).split('.');
       try {
-        snapshots.push(decode(Snapshot, m.data));
+        snapshots.push(decodeSnapshot(m.data, snapshotName(kind ?? '', entity ?? '')));
       } catch (error) {
+        if (error instanceof NewerSchemaError) throw error;
         // That entity is rebuilt from all its events (actors/replay.ts), never forgotten.
-        const [kind, entity] = m.subject.slice(prefix.length).split('.');
         const parsed = Kind.safeParse(kind);
         if (parsed.success && entity) unreadable.push({ kind: parsed.data, entity, problem: (error as Error).message });
       }
@@ -53,7 +56,7 @@ export class KvSnapshotStore implements SnapshotStore {
   }
 
   async save(host: string, snapshot: Snapshot): Promise<void> {
-    await this.kv.put(`${host}.${snapshot.kind}.${snapshot.entity}`, encode(Snapshot, snapshot));
+    await this.kv.put(`${host}.${snapshot.kind}.${snapshot.entity}`, encodeSnapshot(snapshot));
   }
 
   async forget(host: string, kind: Kind, entity: string): Promise<void> {

@@ -5,8 +5,8 @@
  * and never as gone.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
-import { AnyEvent } from '../../events/all.js';
-import { decode } from '../../events/codec.js';
+import type { AnyEvent } from '../../events/all.js';
+import { decodeEvent } from '../../events/eventCodec.js';
 import { readLastPerSubject } from './lastPerSubject.js';
 import { EVENTS_STREAM, eventFilter } from '../../events/subjects.js';
 
@@ -46,7 +46,7 @@ export async function readLostContainers(nc: NatsConnection, host: string): Prom
   const found: LostContainer[] = [];
   for (const m of await readLastPerSubject(nc, EVENTS_STREAM, eventFilter(host, 'container'))) {
     try {
-      const lost = lostContainerOf(decode(AnyEvent, m.data));
+      const lost = lostContainerOf(decodeEvent(m.data));
       if (lost) found.push(lost);
     } catch {
       // an unreadable last event: the container cannot be shown (its host breaks it when it replays)

@@ -1,6 +1,7 @@
 /** What every SnapshotStore (events/snapshots.ts) does, run against each implementation. */
 import type { Test } from 'tap';
 import type { Snapshot, SnapshotStore } from '../../events/snapshots.js';
+import { SCHEMA_VERSION } from '../../events/schema.js';
 import { entityId, freshHost } from './events.js';
 
 const snapshot = (entity: string, seq: number, value = 'created'): Snapshot => ({ kind: 'container', entity, seq, value, context: { id: entity, restartCount: seq } });
@@ -17,7 +18,8 @@ export function snapshotStoreConformance(t: Test, open: () => Promise<SnapshotSt
     await store.saveCheckpoint(host, 5);
     const loaded = await store.load(host);
     t.equal(loaded.checkpoint, 5);
-    t.same(loaded.snapshots.sort((a, b) => a.entity.localeCompare(b.entity)), [snapshot(entityId(1), 5, 'running'), snapshot(entityId(2), 4)]);
+    const written = [snapshot(entityId(1), 5, 'running'), snapshot(entityId(2), 4)].map((s) => ({ ...s, schema: SCHEMA_VERSION }));
+    t.same(loaded.snapshots.sort((a, b) => a.entity.localeCompare(b.entity)), written, 'with the schema version they were written in');
   });
 
   t.test('a forgotten entity is not loaded again', async (t) => {
