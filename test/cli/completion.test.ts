@@ -42,7 +42,7 @@ t.test('verbs, nested verbs and flags', async (t) => {
   t.same(await complete('berth', 'ru'), ['run']);
   t.same(await complete('berth', 'container', 'p'), ['pause', 'port', 'prune', 'ps']);
   t.same(await complete('berth', 'image', 'pu'), ['pull', 'push']);
-  t.same(await complete('berth', 'system', ''), ['df', 'events', 'info', 'prune']);
+  t.same(await complete('berth', 'system', ''), ['df', 'events', 'info', 'migrate', 'prune']);
   t.same(await complete('berth', 'run', '--env-f'), ['--env-file']);
   t.same(await complete('berth', '--root', '/x', 'cp', '-'), ['--archive', '--follow-link', '--help', '--quiet', '-L', '-a', '-h', '-q'], 'after a global flag and its value');
   t.same(await complete('berth', 'volume', 'list', '--f'), ['--filter', '--format'], 'an alias completes as its command');
