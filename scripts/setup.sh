@@ -5,7 +5,8 @@
 # openssl for the multi-host tests, and tar; attr (setfattr marks
 # opaque dirs when layers are unpacked); docker-registry, skopeo and apache2-utils (htpasswd) for
 # the registry tests; prometheus for promtool (test/engine/metrics.test.ts checks the daemon's /metrics);
-# systemd (systemd-analyze, systemd-notify) and python3 for test/engine/systemd.test.ts; mmdebstrap
+# systemd (systemd-analyze, systemd-notify) and python3 for test/engine/systemd.test.ts; buildah (with
+# runc) for test/build/compare.test.ts, which checks berth build against a real builder; mmdebstrap
 # (examples/mediawiki's Debian base image) and curl for test/examples/mediawiki.test.ts; docker-compose
 # (Debian's 1.29, which brings python3-docker) for test/api/compose129.test.ts, installed without
 # its recommended docker.io: a dockerd started by systemd would make docker0 and iptables rules
@@ -13,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(nats-server busybox-static git gcc make libc6-dev iproute2 nftables util-linux openssl tar ca-certificates attr docker-registry skopeo apache2-utils prometheus systemd python3 mmdebstrap curl)
+packages=(nats-server busybox-static git gcc make libc6-dev iproute2 nftables util-linux openssl tar ca-certificates attr docker-registry skopeo apache2-utils prometheus systemd python3 buildah runc mmdebstrap curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
