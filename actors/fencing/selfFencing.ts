@@ -13,6 +13,7 @@
  */
 import type { FenceStore } from '../../events/fenceStore.js';
 import type { SelfFence } from '../../events/container.js';
+import type { ContainerState } from '../container/state.js';
 import type { Logger } from '../../log/logger.js';
 import { isUp } from '../../events/containerStatus.js';
 import type { Host } from '../host.js';
@@ -44,14 +45,18 @@ export class SelfFencing {
       this.forgetEnded();
       const leaseFrom = this.beats.acknowledgedSentAt() ?? this.started;
       const now = performance.now();
-      const states = [...this.host.containers.values()].map((c) => c.state);
-      const step = decideSelfFence(leaseFrom, now, states, new Set(this.host.selfFenced.keys()));
+      const step = decideSelfFence(leaseFrom, now, this.states(), new Set(this.host.selfFenced.keys()));
       if (step.type === 'freeze') await this.freeze(step.ids, now - leaseFrom);
       else if (step.type === 'lift') await this.lift();
       await this.record();
     } finally {
       this.busy = false;
     }
+  }
+
+  /** The host's containers' states, read as the decider iterates them. */
+  private *states(): Generator<ContainerState> {
+    for (const container of this.host.containers.values()) yield container.state;
   }
 
   /** A frozen container that ended meanwhile (killed frozen, removed) has nothing left to thaw. */
@@ -79,8 +84,7 @@ export class SelfFencing {
   /** The lease is back: how the self-fence ends depends on the fence record (planLift). */
   private async lift(): Promise<void> {
     const read = await this.fences.read(this.host.id);
-    const states = [...this.host.containers.values()].map((c) => c.state);
-    const plan = planLift(new Set(this.host.selfFenced.keys()), read?.record ?? null, states);
+    const plan = planLift(new Set(this.host.selfFenced.keys()), read?.record ?? null, [...this.states()]);
     if (read?.record.state === 'fenced') {
       for (const id of plan.stop) this.unrecorded.set(id, { frozenAt: this.host.selfFenced.get(id)!, outcome: 'fenced', reason: `its host was fenced (by ${read.record.by}) while cut off: frozen until stopped` });
       await this.thaw(plan.thaw, `the lease came back; its host was fenced by ${read.record.by}, but it was not rescheduled`);
