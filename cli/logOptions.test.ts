@@ -1,5 +1,6 @@
 import t from 'tap';
-import { logDetails, parseHumanSize, parseLogOpts } from './logOptions.js';
+import { parseHumanSize } from '../events/logDrivers.js';
+import { logDetails, parseLogOpts } from './logOptions.js';
 
 t.test('sizes are decimal, as Docker\'s FromHumanSize', async (t) => {
   t.equal(parseHumanSize('10m'), 10_000_000);

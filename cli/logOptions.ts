@@ -2,8 +2,6 @@
 import type { LogConfig } from '../events/hostConfig.js';
 import { logOptionPairs, parseLogConfig } from '../events/logDrivers.js';
 
-export { parseHumanSize } from '../events/logDrivers.js';
-
 /**
  * The driver and its options from `--log-driver` and `--log-opt key=value` entries; undefined
  * when neither is given. Without a driver the daemon checks the options against its default.
