@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything berth needs on Debian 12, as root, and builds it. Idempotent: CI runs it
 # on every clean clone. Debian packages: nats-server (the embedded broker), busybox-static (the
-# demo and test image), git (build contexts from git repositories), a C toolchain (the native shim), iproute2, util-linux (nsenter) and
+# demo and test image), git (build contexts from git repositories), a C toolchain and zlib1g-dev (the native shim, which links libz statically to gzip rotated logs), iproute2, util-linux (nsenter) and
 # openssl for the multi-host tests, and tar; attr (setfattr marks
 # opaque dirs when layers are unpacked); docker-registry, skopeo and apache2-utils (htpasswd) for
 # the registry tests; prometheus for promtool (test/engine/metrics.test.ts checks the daemon's /metrics);
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(nats-server busybox-static git gcc make libc6-dev iproute2 nftables util-linux openssl tar ca-certificates attr docker-registry skopeo apache2-utils prometheus systemd python3 buildah runc mmdebstrap curl)
+packages=(nats-server busybox-static git gcc make libc6-dev zlib1g-dev iproute2 nftables util-linux openssl tar ca-certificates attr docker-registry skopeo apache2-utils prometheus systemd python3 buildah runc mmdebstrap curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
