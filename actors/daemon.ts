@@ -185,6 +185,8 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   const subscription = serveRequests(nc, host, node, metrics);
   await nc.flush();
   await heartbeats.start();
+  // The heartbeat is a JetStream write a second: its acknowledgements tell the supervisor that JetStream answers.
+  supervisor?.watchJetStream(() => heartbeats.acknowledgedSentAt());
   fencing?.start();
   selfFencing?.start();
   // Serving the API before the daemon says it is ready: a client that sees berthd.json finds the socket.

@@ -1,6 +1,6 @@
 /**
  * `npm run test:unit`: every test that needs no root, no NATS and no kernel feature, in one
- * process, from dist/. That is the unit tests beside the code (dist/{actors,api,cli,client,events,runtime}
+ * process, from dist/. That is the unit tests beside the code (dist/{actors,api,cli,client,events,nats,runtime}
  * /**\/*.test.js) and the few fast ones under test/ listed below. One process instead of tap's
  * one per file: the files share tap's root test, and the run takes seconds instead of minutes
  * of loader start-up. A test beside the code that needs root gates itself (test/helpers/gates.ts)
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const DIST = fileURLToPath(new URL('../', import.meta.url));
-const BESIDE_THE_CODE = ['actors', 'api', 'cli', 'client', 'events', 'runtime'];
+const BESIDE_THE_CODE = ['actors', 'api', 'cli', 'client', 'events', 'nats', 'runtime'];
 const FAST_UNDER_TEST = ['test/cli/logsFilter.test.js', 'test/cli/psRow.test.js', 'test/runtime/shimSpec.test.js'];
 
 function testsUnder(dir: string): string[] {

@@ -5,7 +5,8 @@
  * It is detached, so it outlives a daemon crash, and the next daemon reuses it; a daemon that
  * sees it die starts it again with the same port, token, certificate and store. A server kept
  * from an older berth gets this berth's config (the same port, token and certificate) through
- * nats-server's own reload (SIGHUP), so that its limits are never an older generator's.
+ * nats-server's own reload (SIGHUP), so that its limits are never an older generator's; where
+ * the reload cannot apply it (JetStream's limits), through a new process on the same store.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +29,8 @@ export interface NatsInfo {
 }
 
 const NATS_SERVER = process.env.BERTH_NATS_SERVER ?? 'nats-server';
+/** JetStream's file store limit, far above any events stream's max_bytes (see configText). */
+const MAX_FILE_STORE = '1T';
 
 async function readRecorded(layout: Layout): Promise<Partial<NatsInfo> | null> {
   try {
@@ -47,12 +50,8 @@ export async function readNatsInfo(layout: Layout): Promise<NatsInfo | null> {
 async function endServerWithoutTls(layout: Layout): Promise<void> {
   const recorded = await readRecorded(layout);
   const pid = recorded?.pid;
-  if (!pid || typeof recorded.certificate === 'string' || !isEmbeddedServer(layout, pid)) return;
-  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    if (!isAlive(pid)) return;
-    process.kill(pid, signal);
-    for (let i = 0; i < 400 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  if (!pid || typeof recorded.certificate === 'string') return;
+  await endServer(layout, pid);
 }
 
 /** How a client reaches the embedded server: its url, its token, its pinned certificate. */
@@ -122,21 +121,38 @@ function configText(layout: Layout, port: number, token: string, certificate: Se
     // The handshake's limits: see handshake.ts.
     `authorization { token: "${token}", timeout: ${AUTH_TIMEOUT_SECONDS} }`,
     `tls { cert_file: "${certificate.certFile}", key_file: "${certificate.keyFile}", timeout: ${TLS_TIMEOUT_SECONDS} }`,
-    `jetstream { store_dir: "${layout.natsStoreDir}" }`,
+    // An explicit store limit: without one, nats-server takes 75% of the disk's free space at
+    // its start, and a stream whose max_bytes exceeds that is not loaded at all ("insufficient
+    // storage resources", measured: after a restart on a fuller disk the events stream was
+    // gone from view). The events stream's own max_bytes bounds what berth writes.
+    `jetstream { store_dir: "${layout.natsStoreDir}", max_file_store: ${MAX_FILE_STORE} }`,
     `max_payload: 8MB`,
   ].join('\n');
 }
 
 /**
  * Writes this berth's config for the server `info` names (its port and token) when the file
- * holds another; true when it did. A running server then needs a reload to apply it.
+ * holds another. A running server then needs to apply it: by a reload (SIGHUP), except for
+ * JetStream's limits, which nats-server 2.9 refuses to reload ("config reload not supported
+ * for jetstream max memory and store": the whole reload fails), so a change there needs a new process.
  */
-async function refreshConfig(layout: Layout, info: NatsInfo): Promise<boolean> {
+async function refreshConfig(layout: Layout, info: NatsInfo): Promise<'same' | 'reload' | 'restart'> {
   const certificate = await ensureServerCertificate(layout.runRoot);
   const wanted = configText(layout, Number(new URL(info.url).port), info.token, certificate);
-  if ((await fs.readFile(layout.natsConfig, 'utf8').catch(() => null)) === wanted) return false;
+  const written = await fs.readFile(layout.natsConfig, 'utf8').catch(() => null);
+  if (written === wanted) return 'same';
   await fs.writeFile(layout.natsConfig, wanted, { mode: 0o600 });
-  return true;
+  const jetstream = (text: string | null) => text?.split('\n').find((line) => line.startsWith('jetstream '));
+  return jetstream(written) === jetstream(wanted) ? 'reload' : 'restart';
+}
+
+/** Ends the server `pid` (SIGTERM, then SIGKILL after 10 s), waiting until it is gone. */
+async function endServer(layout: Layout, pid: number): Promise<void> {
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    if (!isEmbeddedServer(layout, pid)) return;
+    process.kill(pid, signal);
+    for (let i = 0; i < 400 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 /** Returns the running embedded server, starting one when there is none. */
@@ -145,8 +161,17 @@ export async function ensureEmbeddedNats(layout: Layout): Promise<NatsInfo> {
   if (existing && isEmbeddedServer(layout, existing.pid)) {
     // nats-server reloads its config file on SIGHUP: listen, token and certificate are the
     // same, so connected clients stay; the rest (timeouts, limits) becomes this berth's.
-    if (await refreshConfig(layout, existing)) process.kill(existing.pid, 'SIGHUP');
-    return existing;
+    const refresh = await refreshConfig(layout, existing);
+    if (refresh === 'same') return existing;
+    if (refresh === 'reload') {
+      process.kill(existing.pid, 'SIGHUP');
+      return existing;
+    }
+    // JetStream's limits changed: the same port, token, certificate and store, in a new process.
+    await endServer(layout, existing.pid);
+    const info = await restartEmbeddedNats(layout, existing);
+    if (!info) throw new BerthError(`nats-server did not start again with this berth's config; see ${layout.natsStoreDir}.log`);
+    return info;
   }
   await endServerWithoutTls(layout);
   await fs.mkdir(layout.runRoot, { recursive: true, mode: 0o700 });

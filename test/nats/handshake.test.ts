@@ -12,6 +12,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import t, { type Test } from 'tap';
 import { connectNats } from '../../nats/server/connect.js';
 import { embeddedTarget, ensureEmbeddedNats, type NatsInfo } from '../../nats/server/embedded.js';
@@ -151,6 +152,41 @@ t.test('a server kept from an older berth is given this berth\'s config by a rel
   const nc = await connectNats(embeddedTarget(again), 'handshake-test', { reconnect: false });
   t.ok(nc.info, 'a client connects with the same token and certificate');
   await nc.close();
+});
+
+t.test('a server kept from an older berth without a JetStream store limit is started again on the same store', async (t) => {
+  const { layout, info } = await embeddedServer(t);
+  const current = await fs.readFile(layout.natsConfig, 'utf8');
+  const nc = await connectNats(embeddedTarget(info), 'handshake-test', { reconnect: false });
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: 'KEPT', subjects: ['kept.>'] });
+  await jetstream(nc).publish('kept.a', 'before');
+  await nc.close();
+  // The older berth's server: its config had no max_file_store (nats-server 2.9 cannot reload that).
+  const older = current.replace(/, max_file_store: \w+/, '');
+  t.not(older, current, 'the older config has no store limit');
+  await endProcess(info.pid);
+  await fs.writeFile(layout.natsConfig, older);
+  const log = await fs.open(`${layout.natsStoreDir}.log`, 'a');
+  const child = spawn('nats-server', ['-c', layout.natsConfig], { detached: true, stdio: ['ignore', log.fd, log.fd] });
+  await log.close();
+  child.unref();
+  const olderPid = child.pid!;
+  t.teardown(() => endProcess(olderPid));
+  await fs.writeFile(layout.natsInfo, JSON.stringify({ ...info, pid: olderPid }));
+  await untilListening(Number(new URL(info.url).port));
+
+  const again = await ensureEmbeddedNats(layout);
+  t.teardown(() => endProcess(again.pid));
+  t.not(again.pid, olderPid, 'a new server');
+  t.notOk(isAlive(olderPid), 'the older one is gone');
+  t.equal(again.url, info.url, 'on the same address');
+  t.equal(await fs.readFile(layout.natsConfig, 'utf8'), current, 'with this berth\'s config');
+  t.notMatch(await fs.readFile(`${layout.natsStoreDir}.log`, 'utf8'), /Failed to reload/, 'no reload was tried and refused');
+  const back = await connectNats(embeddedTarget(again), 'handshake-test', { reconnect: false });
+  const kept = await (await jetstreamManager(back)).streams.getMessage('KEPT', { seq: 1 });
+  t.equal(kept?.string(), 'before', 'the store is the same');
+  await back.close();
 });
 
 t.test('a handshake the server cut is made again', async (t) => {
