@@ -3,7 +3,8 @@
  * goes over their veths only): leases raced from two hosts never collide; containers on
  * different hosts reach each other by address and by name, TCP and UDP; a 50 MB transfer
  * arrives whole; a host holds an overlay's bridge and VXLAN device only while it runs a
- * container on it.
+ * container on it; a host's credentials cannot claim on another host's claim subject, and
+ * forged claims on its own change nothing the other hosts see.
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
