@@ -136,7 +136,8 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   const snapshots = options.snapshots === false ? undefined : await untilAnswered('the snapshot bucket', () => KvSnapshotStore.open(nc, replicas));
   if (snapshots) await waitForStreamLeader(nc, `KV_${SNAPSHOT_BUCKET}`);
   const store = metrics ? new MeasuredEventStore(new JetStreamEventStore(nc, log), metrics) : new JetStreamEventStore(nc, log);
-  const host = new Host(hostId, nc, store, worker, snapshots, log, { defaultBridge: options.bridge !== 'none', dataInterface: options.dataInterface, root: layout.root });
+  const fences = options.nats ? await untilAnswered('the fence bucket', () => KvFenceStore.open(nc, replicas)) : null;
+  const host = new Host(hostId, nc, store, worker, snapshots, log, { defaultBridge: options.bridge !== 'none', dataInterface: options.dataInterface, root: layout.root, fences: fences ?? undefined });
   if (options.settings) host.settings = options.settings;
   metrics?.watch(host);
   phase('snapshots open');
@@ -151,7 +152,6 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
     containersRunning: () => [...host.containers.values()].filter((c) => isUp(c.state.status)).length,
   };
   const heartbeats = new Heartbeats(heartbeatStore, beating);
-  const fences = options.nats ? await untilAnswered('the fence bucket', () => KvFenceStore.open(nc, replicas)) : null;
   // Fencing judges other hosts only while this host's own heartbeats go in steadily.
   const fencing = fences ? new Fencing(fences, new NatsClusterState(nc), host, log, heartbeats) : null;
   // Self-fencing bounds this host's own lease: cut off from the majority, it freezes what fencing would reschedule.

@@ -214,16 +214,6 @@ export class Entity<State, Command> {
     if (message && !ALLOWED_WHEN_BROKEN.test(type) && (this.state as { status?: string }).status !== 'removed') throw new ConflictError(message);
   }
 
-  /**
-   * An event another writer appended, seen by a follower (an entity several hosts write: a
-   * cluster network). Applied once: an event this entity already has is skipped.
-   */
-  observe(stored: StoredEvent): boolean {
-    if (stored.seq <= this.lastSeq) return false;
-    this.apply(stored);
-    return true;
-  }
-
   /** Applies an event that is already in the log to the live actor (once: a follower may have applied it). */
   private apply(stored: StoredEvent): void {
     if (stored.seq <= this.lastSeq) return;

@@ -26,6 +26,7 @@ import { replay, type ReplayStats } from './replay.js';
 import type { Kind } from '../events/envelope.js';
 import type { SnapshotStore } from '../events/snapshots.js';
 import type { StoredFence } from '../events/fence.js';
+import type { FenceStore } from '../events/fenceStore.js';
 import { containerRules, imageRules } from './rules.js';
 import { Volumes } from './volume/volumes.js';
 import type { Logger } from '../log/logger.js';
@@ -46,6 +47,8 @@ export interface HostNetworkOptions {
   dataInterface?: string;
   /** The data root, which a second daemon in the same network namespace is told (runtime/network/namespaceClaim.ts). */
   root?: string;
+  /** The cluster's fence records (a takeover of an overlay lease is judged by them). */
+  fences?: Pick<FenceStore, 'readAll'>;
 }
 
 /** The daemon's settings the handlers read; SIGHUP replaces the reloadable ones (actors/daemon.ts). */
@@ -139,7 +142,7 @@ export class Host {
     });
     this.names = new Names({ host: id, store, hooks: this.hooks, containers: () => [...this.containers.values()] });
     this.networks = new Networks({
-      host: id, store, hooks: this.hooks, kernel: network.kernel ?? new LinuxNetworkKernel(network.root ?? 'unknown'), defaultBridge: network.defaultBridge, dataInterface: network.dataInterface,
+      host: id, store, hooks: this.hooks, kernel: network.kernel ?? new LinuxNetworkKernel(network.root ?? 'unknown'), defaultBridge: network.defaultBridge, dataInterface: network.dataInterface, fences: network.fences,
       containers: () => [...this.containers.values()],
       container: (id) => this.containers.get(id),
     });

@@ -195,7 +195,7 @@ with 0, 50 and 500 containers (berth against dockerd + containerd).
 
 - Report written: ${results.generatedAt}; each section gives when it was measured and the load then.
 - Produced by: \`${command}\` (same as \`npm run bench\`), as root from the repository root: every scenario, or those named in
-  \`BENCH_SCENARIOS\` (any of \`start-latency daemon-ready event-log event-latency shim-memory lifecycle pull daemon-memory\`, space-separated); a scenario not run keeps its
+  \`BENCH_SCENARIOS\` (any of \`start-latency daemon-ready event-log event-latency shim-memory lifecycle pull daemon-memory overlay\`, space-separated); a scenario not run keeps its
   previous figures here and in bench/results.json. Each scenario but start latency also runs alone: \`node bench/<script>.mjs OUT.json\`.
 - berth ${currentFacts.berth.version}, repository HEAD ${currentFacts.berth.commit} (the working tree may differ)
 - NODE_EXTRA_CA_CERTS is **unset** for every berth (and reference node) invocation: the CLI needs no extra CA bundle,
@@ -274,8 +274,9 @@ ${gaps.join('\n')}
 - Raw samples: bench/results.json.
 
 ${scenarioMd}`;
-// Hand-kept sections measured outside this suite (the MediaWiki example's end-to-end test) go last, as they are.
-const handKept = ['mediawiki.md'].filter((name) => fs.existsSync(path.join(here, name))).map((name) => fs.readFileSync(path.join(here, name), 'utf8'));
+// Sections a scenario writes whole (overlay.md) and those measured outside this suite (the MediaWiki
+// example's end-to-end test) go last, as they are.
+const handKept = ['overlay.md', 'mediawiki.md'].filter((name) => fs.existsSync(path.join(here, name))).map((name) => fs.readFileSync(path.join(here, name), 'utf8'));
 fs.writeFileSync(path.join(here, 'RESULTS.md'), [md, ...handKept].join('\n'));
 process.stderr.write(`report: wrote bench/results.json and bench/RESULTS.md\n`);
 for (const line of summaryLines(scenarios)) process.stderr.write(`${line}\n`);

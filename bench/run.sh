@@ -15,6 +15,9 @@
 #                   docker (lifecycle.mjs)
 #   daemon-memory   the daemons' RSS and PSS with 0, 50 and 500 containers; berth (with its
 #                   nats-server) and dockerd + containerd (daemonMemory.mjs)
+#   overlay         iperf3 and ping between containers on two hosts of a three-host cluster (the
+#                   tests' namespaces), over the overlay and over the hosts' own link (overlay.mjs;
+#                   writes bench/overlay.md, which the report appends as it is)
 #
 # docker is Debian's docker.io (/usr/sbin/dockerd, /usr/bin/docker by path), a dockerd of the
 # bench's own (bench/dockerd.sh: own data and exec roots, no iptables, no bridge); if it cannot
@@ -30,7 +33,7 @@ set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$BENCH")
 export BENCH_RUNS=${BENCH_RUNS:-30} BENCH_WARMUP=${BENCH_WARMUP:-3}
-ALL_SCENARIOS="start-latency event-latency daemon-ready event-log shim-memory lifecycle pull daemon-memory"
+ALL_SCENARIOS="start-latency event-latency daemon-ready event-log shim-memory lifecycle pull daemon-memory overlay"
 SCENARIOS=${BENCH_SCENARIOS:-$ALL_SCENARIOS}
 for s in $SCENARIOS; do
   [[ " $ALL_SCENARIOS " == *" $s "* ]] || { echo "run.sh: unknown scenario '$s' in BENCH_SCENARIOS (use: $ALL_SCENARIOS)" >&2; exit 2; }
@@ -194,7 +197,13 @@ scenario event-log event_log
 scenario shim-memory shim_memory
 scenario lifecycle lifecycle
 scenario pull pull
+overlay() {
+  step "overlay: iperf3 and ping between two hosts' containers, overlay against link"
+  BENCH_OVERLAY_OUT=$BENCH/overlay.md node "$BENCH/overlay.mjs" 5 >/dev/null
+}
+
 scenario daemon-memory daemon_memory
+scenario overlay overlay
 
 step "report"
 node "$BENCH/report.mjs" "$WORK"

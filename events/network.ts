@@ -48,9 +48,16 @@ export const Endpoint = z.object({
 });
 export type Endpoint = z.infer<typeof Endpoint>;
 
+/**
+ * A lease taken: the endpoint, and on a takeover the container whose lease (address and all)
+ * passes to this one (a container rescheduled from a fenced host replacing it).
+ */
+export const Lease = Endpoint.extend({ replaces: z.string().optional() });
+export type Lease = z.infer<typeof Lease>;
+
 export const NetworkCreated = eventSchema('network.created', NetworkRecord);
 /** The container joined the network, and its address is leased to it until it disconnects. */
-export const NetworkConnected = eventSchema('network.connected', Endpoint);
+export const NetworkConnected = eventSchema('network.connected', Lease);
 /** The container left the network (disconnect, or its removal): its address is free again. */
 export const NetworkDisconnected = eventSchema('network.disconnected', z.object({ container: z.string(), address: z.string() }));
 export const NetworkRemoved = eventSchema('network.removed', z.object({}));

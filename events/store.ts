@@ -12,6 +12,8 @@ export interface StoredEvent {
   /** The stream sequence: a total order over every host's events. */
   seq: number;
   event: AnyEvent;
+  /** The subject it was stored on (set by reads and follows): who could write there is the server's permissions' to say. */
+  subject?: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export function decodeStored(subject: string, seq: number, data: Uint8Array, onI
     onInvalid({ subject, seq, error: error as Error });
     return null;
   }
-  return { seq, event };
+  return { seq, event, subject };
 }
 
 /**

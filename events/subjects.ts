@@ -69,16 +69,32 @@ export function hostInboxPrefix(host: string): string {
 }
 
 /**
- * The scope of what belongs to the whole cluster rather than one host: overlay networks, whose
- * creation and leases are on berth.evt._cluster.network.<entity>, written by any host with the
- * entity's expected last sequence (so two hosts leasing at once never take one address). The daemon
- * refuses it as a host id.
+ * The scope of what belongs to the whole cluster rather than one host: overlay networks. The
+ * daemon refuses it as a host id. A cluster network has two kinds of subject:
+ * - its record, berth.evt._cluster.network.<network>: its creation and removal, which any host
+ *   writes with the subject's expected last sequence;
+ * - one claim subject per host, berth.evt._cluster.network.<network>.<host>: that host's leases
+ *   (connect, disconnect), which only that host's credentials may publish
+ *   (nats/cluster/permissions.ts). Every daemon folds both in the stream's order
+ *   (actors/network/clusterFold.ts): the first claim of an address wins.
  */
 export const CLUSTER_SCOPE = '_cluster';
 
-/** Every cluster network's events. */
+/** Every cluster network's events: records and claims. */
 export function clusterNetworkFilter(): string {
-  return `berth.evt.${CLUSTER_SCOPE}.network.*`;
+  return `berth.evt.${CLUSTER_SCOPE}.network.>`;
+}
+
+/** The entity id under which `host` appends its claims on a cluster network (its subject's last two tokens). */
+export function clusterClaimEntity(network: string, host: string): string {
+  return `${network}.${host}`;
+}
+
+/** What a cluster network subject names: the network, and the claiming host (null on the record subject). */
+export function parseClusterSubject(subject: string): { network: string; claimant: string | null } | null {
+  const tokens = subject.split('.');
+  if (tokens.length < 5 || tokens.length > 6 || tokens[2] !== CLUSTER_SCOPE || tokens[3] !== 'network') return null;
+  return { network: tokens[4], claimant: tokens[5] ?? null };
 }
 
 /** Host ids and entity ids become subject tokens: only these characters are allowed. */

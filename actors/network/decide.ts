@@ -33,10 +33,7 @@ export function decideNetwork(state: NetworkState, command: NetworkCommand): Net
       // A rescheduled container takes over the lease of the one it replaces: same address, so clients find it again.
       const previous = command.replaces !== undefined && command.address === undefined ? state.endpoints[command.replaces] : undefined;
       if (previous) {
-        return [
-          { type: 'network.disconnected', data: { container: previous.container, address: previous.address } },
-          { type: 'network.connected', data: { container: command.container, containerName: command.containerName, address: previous.address, aliases: command.aliases, ...place, ...(command.ifname ?? previous.ifname ? { ifname: command.ifname ?? previous.ifname } : {}) } },
-        ];
+        return [{ type: 'network.connected', data: { container: command.container, containerName: command.containerName, address: previous.address, aliases: command.aliases, ...place, ...(command.ifname ?? previous.ifname ? { ifname: command.ifname ?? previous.ifname } : {}), replaces: previous.container } }];
       }
       const address = command.address !== undefined ? requested(state, command.address) : lowestFree(state);
       return [{ type: 'network.connected', data: { container: command.container, containerName: command.containerName, address, aliases: command.aliases, ...place, ...(command.ifname ? { ifname: command.ifname } : {}) } }];
@@ -60,7 +57,7 @@ function overlayPlace(command: Extract<NetworkCommand, { type: 'Connect' }>): { 
   return { host: command.host, vtep: command.vtep };
 }
 
-function checkRecord(record: NetworkRecord): void {
+export function checkRecord(record: NetworkRecord): void {
   if (record.driver === 'overlay' && record.vni === undefined) throw new ValidationError(`overlay network ${record.name} has no VXLAN id`);
   const subnet = parseSubnet(record.subnet);
   if (!subnet || subnet.prefix > 30) throw new ValidationError(`invalid subnet ${record.subnet}: an IPv4 CIDR of /30 or wider`);
@@ -70,7 +67,7 @@ function checkRecord(record: NetworkRecord): void {
   }
 }
 
-function taken(state: NetworkState): Set<number> {
+export function taken(state: NetworkState): Set<number> {
   const used = new Set(Object.values(state.endpoints).map((endpoint) => parseAddress(endpoint.address)!));
   used.add(parseAddress(state.record!.gateway)!);
   return used;

@@ -6,8 +6,12 @@ export function evolveNetwork(data: NetworkData, event: NetworkEvent): NetworkDa
   switch (event.type) {
     case 'network.created':
       return { ...data, record: event.data, created: event.time, endpoints: {} };
-    case 'network.connected':
-      return { ...data, endpoints: { ...data.endpoints, [event.data.container]: event.data } };
+    case 'network.connected': {
+      // A takeover: the replaced container's lease passes to this one.
+      const { replaces, ...endpoint } = event.data;
+      const { [replaces ?? '']: _replaced, ...others } = data.endpoints;
+      return { ...data, endpoints: { ...others, [endpoint.container]: endpoint } };
+    }
     case 'network.disconnected': {
       const { [event.data.container]: _gone, ...endpoints } = data.endpoints;
       return { ...data, endpoints };

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { EventStore } from '../../events/store.js';
+import type { FenceStore } from '../../events/fenceStore.js';
 import type { NetworkCommand, NetworkRecord } from '../../events/network.js';
 import { BerthError, ConflictError, NotFoundError } from '../../events/errors.js';
 import type { NetworkKernel, KernelNetwork, Underlay } from '../../runtime/network/kernel.js';
@@ -27,7 +28,9 @@ import { processLogger } from '../../log/settings.js';
 import { forwarded, publishedPorts, Publishing } from './publishing.js';
 import { hostAddress } from './ports.js';
 
-export type NetworkEntity = Entity<NetworkState, NetworkCommand>;
+/** A network as the handlers use it: this host's (an Entity) or the cluster's (a ClusterNetwork). */
+export type NetworkEntity = Pick<Entity<NetworkState, NetworkCommand>, 'id' | 'state' | 'execute'>;
+type HostNetwork = Entity<NetworkState, NetworkCommand>;
 
 /** Docker's default network. */
 export const DEFAULT_NETWORK = 'bridge';
@@ -49,6 +52,8 @@ export interface NetworksDeps {
   resolvers?: ResolverFactory;
   /** The link overlay traffic goes over (--data-interface); default: the default route's. */
   dataInterface?: string;
+  /** The cluster's fence records: a takeover of an overlay lease is valid only for a replacement they name. */
+  fences?: Pick<FenceStore, 'readAll'>;
 }
 
 const kernelNetwork = (record: NetworkRecord): KernelNetwork => ({ bridge: record.bridge, subnet: record.subnet, gateway: record.gateway, internal: record.internal });
@@ -56,7 +61,7 @@ const NO_NAMES = { hostname: '', addresses: [], extraHosts: [], dns: [], dnsSear
 const gone = (status: string) => status === 'none' || status === 'removed';
 
 export class Networks {
-  readonly entities = new Map<string, NetworkEntity>();
+  readonly entities = new Map<string, HostNetwork>();
   private readonly machine;
   private started = false;
   /** The resolvers on the user networks' gateways. */
@@ -82,7 +87,10 @@ export class Networks {
 
   constructor(private readonly deps: NetworksDeps) {
     this.publishing = new Publishing({ kernel: deps.kernel, containers: deps.containers });
-    this.cluster = new ClusterNetworks(deps.store, () => { if (this.started) void this.syncKernel().catch(() => {}); });
+    this.cluster = new ClusterNetworks({
+      host: deps.host, store: deps.store, fences: deps.fences, log: processLogger(),
+      changed: () => { if (this.started) void this.syncKernel().catch(() => {}); },
+    });
     this.dns = new EmbeddedDns((query, hostResolvers) => {
       const named = (id: string) => {
         const state = this.deps.container(id)?.state;
@@ -105,7 +113,7 @@ export class Networks {
     return this.deps.defaultBridge;
   }
 
-  entity(id: string): NetworkEntity {
+  entity(id: string): HostNetwork {
     let entity = this.entities.get(id);
     if (!entity) {
       entity = new Entity(networkRules, id, this.deps.host, this.deps.store, this.deps.hooks);
@@ -247,7 +255,7 @@ export class Networks {
         await bridge.execute({ type: 'Create', record }, { id: `${this.deps.host}.default-network.${record.networkId.slice(0, 12)}`, correlation: 'start' });
       }
     }
-    await this.cluster.start(this.machine);
+    await this.cluster.start();
     await this.syncKernel();
     const containers = new Map(this.deps.containers().map((c) => [c.id, c.state]));
     for (const network of this.present()) {

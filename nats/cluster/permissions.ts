@@ -2,7 +2,7 @@
  * Who may do what on a berth cluster's NATS: the subject permissions of each principal.
  * Pure: the config writer turns them into nats-server's `permissions` blocks.
  *
- * - A host publishes only its own events, output, heartbeat and snapshot keys, any fence key, and the
+ * - A host publishes only its own events (its claims on the cluster's overlays among them), output, heartbeat and snapshot keys, any fence key, and the
  *   JetStream API calls that read (stream info, message gets, consumers); it subscribes only to its
  *   own commands and its own inbox prefix (`_INBOX_<host>`), so it can neither command nor overhear
  *   another host. It administers nothing: no stream or bucket is created, updated, deleted or
@@ -47,9 +47,11 @@ export function hostPermissions(host: string): Permissions {
   return {
     publish: [
       `berth.evt.${host}.>`,
-      // The cluster's overlay networks: any host creates one and leases its addresses (each
-      // append conditional on the network's last sequence, so no two hosts take one address).
+      // The cluster's overlay networks: any host creates or removes one (on its record subject,
+      // conditional on its last sequence), and leases addresses on its own claim subject only
+      // (events/subjects.ts; the fold, actors/network/clusterFold.ts, takes a claim's host from it).
       `berth.evt.${CLUSTER_SCOPE}.network.*`,
+      `berth.evt.${CLUSTER_SCOPE}.network.*.${host}`,
       `berth.out.${host}.>`,
       `$KV.${HEARTBEAT_BUCKET}.${host}`,
       `$KV.${SNAPSHOT_BUCKET}.${host}.>`,

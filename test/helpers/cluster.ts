@@ -247,7 +247,7 @@ export class TestCluster {
    * Tries one NATS operation (request, publish through JetStream, subscribe) from a host's
    * namespace as a principal: a host's own creds (with its inbox prefix), the CLI user's or the operator's.
    */
-  async probe(from: string, as: string, operation: 'request' | 'jspublish' | 'subscribe' | 'jsapi' | 'scan', subject: string, body?: object): Promise<{ ok: boolean; error?: string; messages?: number; matching?: number; found?: number }> {
+  async probe(from: string, as: string, operation: 'request' | 'jspublish' | 'jsevent' | 'subscribe' | 'jsapi' | 'scan', subject: string, body?: object): Promise<{ ok: boolean; error?: string; messages?: number; matching?: number; found?: number }> {
     const host = this.host(from);
     const principal = as === 'admin' || as === 'operator';
     const creds = as === 'admin' ? this.cliCreds : as === 'operator' ? this.operatorCreds : this.host(as).creds;

@@ -2,6 +2,7 @@
  * Tries one NATS operation with given credentials and prints the outcome as JSON:
  * `node natsProbe.js URLS CREDS INBOX_PREFIX (request|subscribe|jspublish|jsapi) SUBJECT [BODY]`;
  * `jsapi` sends BODY (JSON) to a JetStream API subject and fails on the API's error too;
+ * `jsevent` publishes BODY (an event's JSON) through JetStream as berth's codec stores it;
  * `scan` reads every message of the stream SUBJECT names (by sequence, as any reader may) and
  * counts those whose subject starts with BODY's `prefix` and those holding BODY's `needle`
  * anywhere in their bytes.
@@ -9,6 +10,8 @@
  */
 import { encode } from '../../events/codec.js';
 import { RequestEnvelope } from '../../events/requests.js';
+import { encodeEvent } from '../../events/eventCodec.js';
+import type { AnyEvent } from '../../events/all.js';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connectNats } from '../../nats/server/connect.js';
 
@@ -33,6 +36,9 @@ try {
     }
     case 'jspublish':
       await jetstream(nc).publish(subject, new Uint8Array([1]), { timeout: 3000 });
+      break;
+    case 'jsevent':
+      await jetstream(nc).publish(subject, encodeEvent(JSON.parse(body ?? '{}') as AnyEvent), { timeout: 3000 });
       break;
     case 'subscribe': {
       const sub = nc.subscribe(subject);

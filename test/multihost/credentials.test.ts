@@ -22,6 +22,7 @@ t.test('a host\'s credentials are refused for another host; the CLI user\'s are 
   await refused('h1', 'request', 'berth.cmd.h2.system', 'h1 cannot send a command to h2');
   await refused('h1', 'request', 'berth.cmd.h1.system', 'h1 cannot send commands at all, even to itself');
   await refused('h1', 'jspublish', 'berth.evt.h2.container.x', 'h1 cannot write h2\'s events');
+  await refused('h1', 'jspublish', 'berth.evt._cluster.network.x.h2', 'h1 cannot claim an overlay address on h2\'s claim subject');
   await refused('h1', 'subscribe', 'berth.cmd.h2.>', 'h1 cannot overhear h2\'s commands');
   await refused('h1', 'subscribe', '_INBOX.>', 'h1 cannot overhear the CLI\'s replies');
   await refused('admin', 'jspublish', 'berth.evt.h2.container.x', 'the CLI user cannot write events');
@@ -41,4 +42,5 @@ t.test('a host\'s credentials are refused for another host; the CLI user\'s are 
   t.same(await cluster.probe('h1', 'admin', 'request', 'berth.cmd.h2.system'), { ok: true }, 'the CLI user commands h2');
   t.same(await cluster.probe('h1', 'admin', 'subscribe', 'berth.evt.>'), { ok: true }, 'the CLI user reads every host\'s events');
   t.same(await cluster.probe('h1', 'h1', 'subscribe', 'berth.cmd.h1.>'), { ok: true }, 'h1 takes its own commands');
+  t.same(await cluster.probe('h1', 'h1', 'jspublish', 'berth.evt._cluster.network.x.h1'), { ok: true }, 'h1 claims on its own claim subject (the daemons skip this junk as no event)');
 });

@@ -3,9 +3,11 @@
  * goes over their veths only): leases raced from two hosts never collide; containers on
  * different hosts reach each other by address and by name, TCP and UDP; a 50 MB transfer
  * arrives whole; a host holds an overlay's bridge and VXLAN device only while it runs a
- * container on it.
+ * container on it; a host's credentials cannot claim on another host's claim subject, and
+ * forged claims on its own change nothing the other hosts see.
  */
 import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
@@ -102,8 +104,37 @@ for attempt in range(20):
   }
   t.match(await get('h1/client-h1', 'web.ov', '/hi'), /hello-from-h2/, 'TCP from h1 by alias');
 
+  // A compromised h3: its credentials may not claim on h2's claim subject, and on its own the
+  // fold ignores its release of h2's lease and its claims for h2 or of an address held.
+  const network = createHash('sha256').update('network:ov').digest('hex');
+  const srvId = JSON.parse(await ok(cluster, 'h1', ['inspect', 'h2/srv']))[0].Id as string;
+  const forged = (claimant: string, type: string, data: object) => ({
+    id: `forged.${randomBytes(4).toString('hex')}`, host: '_cluster', kind: 'network', entity: `${network}.${claimant}`,
+    time: Date.now(), causation: 'forged', correlation: 'forged', attributes: {}, type, data,
+  });
+  const release = { container: srvId, address: server };
+  const onH2 = await cluster.probe('h3', 'h3', 'jsevent', `berth.evt._cluster.network.${network}.h2`, forged('h2', 'network.disconnected', release));
+  t.notOk(onH2.ok, 'h3 cannot publish on h2\'s claim subject');
+  t.match(onH2.error ?? '', /Permissions Violation|permission/i, 'refused by the server\'s permissions');
+  const forgeries = [
+    forged('h3', 'network.disconnected', release),
+    forged('h3', 'network.connected', { container: 'f'.repeat(64), containerName: 'srv', address: '10.0.9.60', aliases: ['web'], host: 'h2', vtep: cluster.host('h2').address }),
+    forged('h3', 'network.connected', { container: 'e'.repeat(64), containerName: 'web', address: server, aliases: [], host: 'h3', vtep: cluster.host('h3').address }),
+  ];
+  for (const forgery of forgeries) {
+    t.same(await cluster.probe('h3', 'h3', 'jsevent', `berth.evt._cluster.network.${network}.h3`, forgery), { ok: true }, `h3 publishes a forged ${forgery.type} on its own claim subject`);
+  }
+
   // A host drops the overlay when its last container leaves it.
   await ok(cluster, 'h1', ['--host', 'h3', 'rm', '-f', 'client-h3']);
   await until('h3 dropped the overlay', async () => !(await links(cluster, 'h3')).some((l) => l.startsWith('vx-') || l.startsWith('br-')));
   t.pass('h3 holds no overlay link once its container is gone');
+
+  // h1 has folded h3's release of client-h3, which came after the forgeries: they changed nothing.
+  const inspectOv = async () => JSON.parse(await ok(cluster, 'h1', ['--host', 'h1', 'network', 'inspect', 'ov']))[0].Containers as Record<string, { Name: string; IPv4Address: string }>;
+  await until('h1 folded the release of client-h3', async () => !Object.values(await inspectOv()).some((c) => c.Name === 'client-h3'));
+  const seen = await inspectOv();
+  t.same(Object.keys(seen).sort(), [srvId, JSON.parse(await ok(cluster, 'h1', ['inspect', 'h1/client-h1']))[0].Id].sort(), 'h1 sees srv and client-h1 only: no forged lease');
+  t.equal(seen[srvId].IPv4Address, `${server}/26`, 'srv keeps its lease');
+  t.match(await get('h1/client-h1', 'web.ov', '/hi'), /hello-from-h2/, 'TCP from h1 by alias still reaches h2');
 });
