@@ -56,8 +56,8 @@ struct client {
 
 /* The buffers are kept apart from the few bytes the pump touches on every shim (the clients'
  * fds, pending_len): a page of them is written only once it is used, so a container nobody
- * attaches to costs its shim no private page for them (four pages, 16 kB, when each buffer
- * sat beside its client's fd). */
+ * attaches to costs its shim no private page for them (five pages, 20 kB, when each buffer
+ * sat beside its client's fd and pending.len after its buffer). */
 static size_t pending_len; /* stdin not yet taken, in pending (below) */
 static struct client clients[MAX_CLIENTS];
 static unsigned char client_buffers[MAX_CLIENTS][3 + FRAME_MAX];
