@@ -390,7 +390,13 @@ function shimMemory(s) {
       ` ${f(berthShim.ussKb.median, 0)} kB private to each shim; the rest is the static binary's pages, shared by every shim (PSS ${f(berthShim.pssKb.median, 0)} kB` +
       ` with ${berthShim.rssKb.n} shims running).`,
   ];
+  notes.push('- berth-shim runs from a read-only overlayfs view of its own file (CVE-2019-5736\'s guard, runtime/native/sealedview.c): its text is the' +
+    ' binary\'s page cache, shared by every shim, and what is private to each is its data, bss, heap and stack. At 698953f each shim ran from a' +
+    ' sealed memfd copy of its own, whose 1.1 MB binary\'s touched pages (684 kB USS) were private to it; kernels before 6.15 still take that copy.');
   if (conmon) {
+    const share = berthShim.ussKb.median / conmon.ussKb.median;
+    notes.push(`- **Goal (issue 19): USS at most 0.2× conmon's: ${share <= 0.2 ? 'met' : 'not met'}** — ${f(berthShim.ussKb.median, 0)} kB against` +
+      ` ${f(conmon.ussKb.median, 0)} kB, ${share.toFixed(2)}×.`);
     notes.push(`- conmon/berth-shim: RSS ${ratio(conmon.rssKb.median, berthShim.rssKb.median)}, PSS ${ratio(conmon.pssKb.median, berthShim.pssKb.median)},` +
       ` USS ${ratio(conmon.ussKb.median, berthShim.ussKb.median)}. conmon links glib and libc dynamically, so much of its RSS is shared libraries;` +
       ' USS (pages no other process maps) is what one more container really costs in each.');

@@ -1,4 +1,4 @@
-/* sealedcopy.c: the shim runs from a sealed in-memory copy of itself, never from the host's file.
+/* sealedcopy.c: the shim runs from a sealed view or copy of itself, never from the host's file.
  *
  * A container's process reaches the binary of every shim process that enters its namespaces
  * (the init before it execs the command, an exec's child before it execs): a script whose
@@ -7,11 +7,16 @@
  * behind it, only ETXTBSY (while some shim runs) stood between that descriptor and a write
  * that every later start would execute as host root: CVE-2019-5736's pattern.
  *
- * So, before a start or an exec does anything, the shim copies /proc/self/exe into a memfd,
- * seals it (no write, grow, shrink, nor further seal) and re-executes itself from it, with the
- * same argv, environment and open descriptors (the spec on fd 3, the exec's stdio). The copy
- * knows itself by the seals on its own /proc/self/exe, which a container cannot fake on a host
- * file; the environment marker only stops a copy that lost its seals from copying again.
+ * So, before a start or an exec does anything, the shim re-executes itself, with the same argv,
+ * environment and open descriptors (the spec on fd 3, the exec's stdio), from one of:
+ *  - its own file through a private read-only overlayfs (sealedview.c), as runc 1.2 does: no
+ *    copy, and its pages are the binary's page cache, shared by every shim;
+ *  - where the kernel cannot make that overlay, a copy in a memfd sealed against writes, growth,
+ *    shrinking and new seals: pages of its own, about 590 kB per shim.
+ * A memfd copy knows itself by its seals, which a container cannot fake on a host file; the
+ * overlay by its read-only overlayfs together with the environment marker, which only the shim
+ * sets before that exec and clears after it. The marker also stops a re-executed shim that did
+ * not land on either from trying again.
  */
 #include "shim.h"
 
@@ -22,10 +27,16 @@
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h> /* ST_RDONLY */
 #include <unistd.h>
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U /* Linux 6.3: executable even under vm.memfd_noexec=1 */
+#endif
+
+#ifndef OVERLAYFS_SUPER_MAGIC
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
 #endif
 
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
@@ -33,15 +44,18 @@
 
 extern char **environ;
 
-/* 1: this process executes a fully sealed memfd */
+/* 1: this process executes a fully sealed memfd, or (re-executed by us) a read-only overlay */
 static int running_sealed(void)
 {
 	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	int seals = fcntl(fd, F_GET_SEALS); /* EINVAL on anything but a memfd (shmem) */
+	struct statfs fs;
+	int overlay = getenv(MARKER) && fstatfs(fd, &fs) == 0 && fs.f_type == OVERLAYFS_SUPER_MAGIC &&
+		      (fs.f_flags & ST_RDONLY);
 	close(fd);
-	return seals == SEALS;
+	return seals == SEALS || overlay;
 }
 
 /* a memfd that may be executed: MFD_EXEC where the kernel knows it (older ones refuse the flag) */
@@ -91,15 +105,17 @@ int sealed_copy_ensure(char **argv)
 {
 	if (running_sealed()) {
 		unsetenv(MARKER);
-		/* comm would be the memfd's fd number or name: the daemon knows its shims by this one */
+		/* comm would be the fd's number or the memfd's name: the daemon knows its shims by this one */
 		prctl(PR_SET_NAME, "berth-shim", 0, 0, 0);
 		return 0;
 	}
 	if (getenv(MARKER)) {
-		errno = ENOTRECOVERABLE; /* re-executed, yet not from a sealed memfd: never loop */
+		errno = ENOTRECOVERABLE; /* re-executed, yet not from a sealed view or copy: never loop */
 		return -1;
 	}
-	int fd = sealed_copy();
+	int fd = sealed_view_open();
+	if (fd < 0)
+		fd = sealed_copy();
 	if (fd < 0)
 		return -1;
 	if (setenv(MARKER, "1", 1) == 0)

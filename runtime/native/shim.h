@@ -10,7 +10,8 @@
  *   sock.c    the attach socket (framed protocol) and the output/stdin poll loop
  *   exec.c    `berth-shim exec`: one more process in a running container
  *   rootfs.c  `berth-shim rootfs`: a stopped container's root mounted in a held namespace (cp)
- *   sealedcopy.c  the shim re-executes from a sealed memfd copy of itself (CVE-2019-5736)
+ *   sealedcopy.c  the shim re-executes from a sealed view or copy of itself (CVE-2019-5736)
+ *   sealedview.c  that view: the shim's file through a private read-only overlayfs
  *   util.c    small helpers (atomic file write, time formatting, fd hygiene)
  */
 #ifndef BERTH_SHIM_H
@@ -142,9 +143,12 @@ int userns_bind_dev_node(const char *node, const char *target); /* /dev/null etc
  * (copy-up) and gives each volume's root dir to the container's root (uid, gid) */
 void mounts_prepare_volumes(const struct spec *s, int sync_fd, uid_t uid, gid_t gid);
 
-/* sealedcopy.c: re-executes from a sealed memfd copy of /proc/self/exe unless already running
- * from one (then returns 0); -1 with errno when that cannot be done */
+/* sealedcopy.c: re-executes from a read-only overlay view of /proc/self/exe, or else a sealed
+ * memfd copy, unless already running from one (then returns 0); -1 with errno when that cannot be done */
 int sealed_copy_ensure(char **argv);
+/* sealedview.c: an O_PATH descriptor of /proc/self/exe's file through a private read-only
+ * overlayfs; -1 with errno where the kernel cannot make one */
+int sealed_view_open(void);
 
 /* util.c */
 int report_spec_fd(const char *step, int err, const char *msg);

@@ -49,16 +49,22 @@
 
 struct client {
 	int fd;
-	int out;     /* sent 'a' */
-	size_t len;  /* bytes in buf */
-	unsigned char buf[3 + FRAME_MAX];
+	int out;             /* sent 'a' */
+	size_t len;          /* bytes in buf */
+	unsigned char *buf;  /* client_buffers[i] */
 };
 
+/* The buffers are kept apart from the few bytes the pump touches on every shim (the clients'
+ * fds, pending_len): a page of them is written only once it is used, so a container nobody
+ * attaches to costs its shim no private page for them (five pages, 20 kB, when each buffer
+ * sat beside its client's fd and pending.len after its buffer). */
+static size_t pending_len; /* stdin not yet taken, in pending (below) */
 static struct client clients[MAX_CLIENTS];
+static unsigned char client_buffers[MAX_CLIENTS][3 + FRAME_MAX];
 static unsigned char frame[3 + FRAME_MAX];
 /* stdin the container has not taken yet (its pipe or pty is full); while there is any, no
  * client frame is read or handled, so a client is slowed down, never the output pumped */
-static struct { unsigned char buf[FRAME_MAX]; size_t len; } pending;
+static unsigned char pending[FRAME_MAX];
 
 int sock_listen(const char *path)
 {
@@ -96,6 +102,11 @@ static void drop(struct client *c)
 
 static void broadcast(char type, const unsigned char *data, size_t n)
 {
+	int listening = 0;
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		listening |= clients[i].fd >= 0 && clients[i].out;
+	if (!listening)
+		return; /* frame stays untouched */
 	frame[0] = (unsigned char)type;
 	frame[1] = (unsigned char)(n >> 8);
 	frame[2] = (unsigned char)n;
@@ -125,8 +136,8 @@ static void stdin_write(int in_w, const unsigned char *p, size_t n)
 		p += w;
 		n -= (size_t)w;
 	}
-	memcpy(pending.buf + pending.len, p, n); /* pending was empty: a frame always fits */
-	pending.len += n;
+	memcpy(pending + pending_len, p, n); /* pending was empty: a frame always fits */
+	pending_len += n;
 }
 
 /* one complete frame from a client; returns -1 to drop the client, 2 to keep it for later
@@ -137,13 +148,13 @@ static int handle(unsigned char type, const unsigned char *p, size_t n, int *in_
 	case 'a':
 		return 1;
 	case 'i':
-		if (pending.len > 0)
+		if (pending_len > 0)
 			return 2;
 		if (*in_w >= 0 && n > 0)
 			stdin_write(*in_w, p, n);
 		return 0;
 	case 'c':
-		if (pending.len > 0)
+		if (pending_len > 0)
 			return 2;
 		if (*in_w >= 0 && tty_master < 0) {
 			close(*in_w);
@@ -201,7 +212,7 @@ static void handle_frames(struct client *c, int *in_w, int tty_master, pid_t pid
 
 static void serve(struct client *c, int *in_w, int tty_master, pid_t pid)
 {
-	ssize_t n = read(c->fd, c->buf + c->len, sizeof c->buf - c->len);
+	ssize_t n = read(c->fd, c->buf + c->len, sizeof client_buffers[0] - c->len);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
@@ -216,12 +227,12 @@ static void serve(struct client *c, int *in_w, int tty_master, pid_t pid)
 static void stdin_ready(int *in_w, int tty_master, pid_t pid)
 {
 	unsigned char again[FRAME_MAX];
-	size_t n = pending.len;
-	memcpy(again, pending.buf, n);
-	pending.len = 0;
+	size_t n = pending_len;
+	memcpy(again, pending, n);
+	pending_len = 0;
 	if (*in_w >= 0)
 		stdin_write(*in_w, again, n);
-	for (int i = 0; i < MAX_CLIENTS && pending.len == 0; i++)
+	for (int i = 0; i < MAX_CLIENTS && pending_len == 0; i++)
 		if (clients[i].fd >= 0)
 			handle_frames(&clients[i], in_w, tty_master, pid);
 }
@@ -286,12 +297,12 @@ void sock_pump(struct pump *p)
 
 	memset(carry, 0, sizeof carry);
 	for (int i = 0; i < MAX_CLIENTS; i++)
-		clients[i].fd = -1;
-	pending.len = 0;
+		clients[i] = (struct client){ .fd = -1, .buf = client_buffers[i] };
+	pending_len = 0;
 	if (in_w >= 0)
 		fcntl(in_w, F_SETFL, fcntl(in_w, F_GETFL) | O_NONBLOCK);
 	while (open_n > 0 || p->exit_fd >= 0) {
-		int waiting = pending.len > 0 && in_w >= 0;
+		int waiting = pending_len > 0 && in_w >= 0;
 		pfd[0] = (struct pollfd){ src[0], POLLIN, 0 };
 		pfd[1] = (struct pollfd){ src[1], POLLIN, 0 };
 		pfd[LISTEN] = (struct pollfd){ p->listen_fd, POLLIN, 0 };
@@ -316,7 +327,7 @@ void sock_pump(struct pump *p)
 				output(p, i, buf, 0, &carry[i], 1);
 				if (src[i] == in_w) {
 					in_w = -1;
-					pending.len = 0;
+					pending_len = 0;
 				}
 				close(src[i]);
 				src[i] = -1;

@@ -145,9 +145,9 @@ t.test('--read-only, -u, --network host', async (t) => {
 });
 
 // CVE-2019-5736's pattern: every shim process a container can see (an exec's child before it
-// execs, the shim re-run through "#!/proc/self/exe") runs from a sealed memfd copy, never from
-// the host's file (runtime/native/sealedcopy.c).
-t.test('the shim a container can reach is a sealed copy, not the host\'s binary', async (t) => {
+// execs, the shim re-run through "#!/proc/self/exe") runs from a read-only overlay view of its
+// binary or a sealed memfd copy, never from the host's file (runtime/native/sealedcopy.c).
+t.test('the shim a container can reach is a sealed view or copy, not the host\'s binary', async (t) => {
   const sha256 = async (file: string) => createHash('sha256').update(await fs.readFile(file)).digest('hex');
   const before = await sha256(DEFAULT_SHIM_BINARY);
   const fixture = path.join(engine.dir, 'shimcatch');
@@ -160,7 +160,12 @@ t.test('the shim a container can reach is a sealed copy, not the host\'s binary'
 
   const pid = (await engine.inspect(id)).State.Pid as number;
   const shimPid = Number(/^PPid:\s*(\d+)$/m.exec(await fs.readFile(`/proc/${pid}/status`, 'utf8'))![1]);
-  t.match(await fs.readlink(`/proc/${shimPid}/exe`), /^\/memfd:berth-shim/, 'the container\'s shim runs from a memfd');
+  const shimExe = `/proc/${shimPid}/exe`;
+  const memfd = /^\/memfd:berth-shim/.test(await fs.readlink(shimExe));
+  // the overlay view refuses even host root's write; a memfd copy is sealed (its own test below)
+  const hostWrite = memfd ? 'memfd' : await fs.open(shimExe, 'a').then(async (h) => { await h.close(); return 'opened'; }, (e: NodeJS.ErrnoException) => e.code);
+  t.ok(memfd || hostWrite === 'EROFS', `the container's shim runs from a sealed view (opening it for writing: ${hostWrite}) or a memfd copy`);
+  t.not(await fs.readlink(shimExe), DEFAULT_SHIM_BINARY, 'not from the host\'s file');
   t.equal((await fs.readFile(`/proc/${shimPid}/comm`, 'utf8')).trim(), 'berth-shim', 'and keeps its name');
 
   await waitFor(async () => (await engine.ok(['logs', id])).includes('ready'), { what: 'shimcatch to start' });
@@ -172,11 +177,12 @@ t.test('the shim a container can reach is a sealed copy, not the host\'s binary'
   }
   const seen = Object.fromEntries(log.trim().split('\n').map((line) => [line.split(' ')[0], line.slice(line.indexOf(' ') + 1)]));
   t.ok('done' in seen, `shimcatch caught the shim inside the container:\n${log}`);
-  t.match(seen.exe, /^\/memfd:berth-shim/, '/proc/<pid>/exe is a memfd, not the host\'s file');
-  t.not(seen.exe, DEFAULT_SHIM_BINARY);
-  t.match(seen['open-write'], /^(EPERM|ETXTBSY)$/, 'opening it for writing fails while it runs');
-  // after it is gone, a kept read descriptor reopens for writing (a memfd has no ETXTBSY then),
-  // and F_SEAL_WRITE refuses the write itself
+  t.not(seen.exe, DEFAULT_SHIM_BINARY, '/proc/<pid>/exe is not the host\'s file');
+  t.match(seen.exe, memfd ? /^\/memfd:berth-shim/ : /^\/berth-shim$/, `and is the ${memfd ? 'memfd copy' : 'overlay view'}`);
+  t.match(seen['open-write'], memfd ? /^(EPERM|ETXTBSY)$/ : /^EROFS$/, 'opening it for writing fails while it runs');
+  // after it is gone, a kept read descriptor of a memfd reopens for writing (a memfd has no
+  // ETXTBSY then), and F_SEAL_WRITE refuses the write itself; the overlay view stays read-only
+  if (!memfd) t.equal(seen['reopen-write'], 'EROFS', 'nor through a descriptor kept after it is gone');
   t.equal(seen.write, seen['reopen-write'] === 'ok' ? 'EPERM' : 'skipped', `no byte is written (reopen-write ${seen['reopen-write']})`);
   t.equal(await sha256(DEFAULT_SHIM_BINARY), before, 'the host\'s berth-shim is unchanged');
 });
