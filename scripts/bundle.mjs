@@ -22,9 +22,13 @@ const repo = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const entry = path.join(repo, 'dist/cli/main.js');
 const bundle = path.join(repo, 'dist/cli/berth.cjs');
 const LAUNCHER = "// berth's CLI launcher";
-if (fs.readFileSync(entry, 'utf8').includes(LAUNCHER)) throw new Error('dist/cli/main.js is already the launcher: run tsc before bundling');
+// tsc builds incrementally (tsconfig.json): it emits main.js again only when main.ts changed, so
+// the entry is tsc's main.js, kept as main.entry.js for a build where tsc left the launcher.
+const saved = path.join(repo, 'dist/cli/main.entry.js');
+if (!fs.readFileSync(entry, 'utf8').includes(LAUNCHER)) fs.copyFileSync(entry, saved);
+else if (!fs.existsSync(saved)) throw new Error('dist/cli/main.js is the launcher and tsc\'s main.js is gone: remove dist/ and build again');
 const result = await build({
-  entryPoints: [entry],
+  entryPoints: [saved],
   outfile: bundle,
   bundle: true,
   minify: true,
