@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { run } from './berth.mjs';
 import { benchBerth, interleave, ratiosTo, summarize, scenarioSetup, uptime } from './interleave.mjs';
-import { envInt, freePort, runScenario, tempDir, writeJson } from './procs.mjs';
+import { envInt, freePort, runScenario, sleep, tempDir, writeJson } from './procs.mjs';
 
 const { outFile, podman } = scenarioSetup('compose.mjs');
 const runs = envInt('BENCH_COMPOSE_RUNS', 5);
@@ -88,9 +88,14 @@ await runScenario(async () => {
   fs.writeFileSync(file, composeFile(port));
   const berth = benchBerth();
   const podmanCompose = ['podman-compose', '--podman-args', podman.args.join(' '), '-f', file, '-p', PROJECT];
+  // Untimed: the web service answers on its published port (httpd may still be starting when `up -d` returns).
   const web = async (what) => {
-    const res = await fetch(`http://127.0.0.1:${port}/`).catch((error) => error);
-    if (!(res instanceof Response)) throw new Error(`${what}: the web service's published port ${port} does not answer (${res.message})`);
+    for (let i = 0; ; i++) {
+      const res = await fetch(`http://127.0.0.1:${port}/`).catch((error) => error);
+      if (res instanceof Response) return;
+      if (i >= 100) throw new Error(`${what}: the web service's published port ${port} does not answer (${res.message})`);
+      await sleep(100);
+    }
   };
   // The commands podman-compose ran in the last round, replayed by podman-steps.
   let steps = null;

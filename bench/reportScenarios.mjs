@@ -604,7 +604,7 @@ ${goalLine('`docker run --rm` through berth at most 0.4x the same CLI through do
 function build(s) {
   const table = compareTable(s, [
     ['cold', 'cold: `build --no-cache`', 0],
-    ['cached', 'cached: the same build again', 0],
+    ['cached', 'cached: the same build again (after an untimed one)', 0],
   ], [['berth', 'berth build'], ['podman', 'podman build'], ['buildah', 'buildah bud'], ['docker', 'docker build (legacy)']],
   [['berth / podman', s.ratios.vsPodman], ['berth / buildah', s.ratios.vsBuildah], ['berth / docker', s.ratios.vsDocker]]);
   const steps = s.dockerfile.trim().split('\n');
@@ -624,7 +624,7 @@ ${steps.join('\n')}
 
 ${table}
 
-- The cached build gave the cold build's image id (per round): ${Object.entries(s.sameImage ?? {}).map(([k, v]) => `${k} ${v.map((same) => (same ? 'yes' : 'no')).join(', ')}`).join('; ')}.
+- The cached build gave the same image id as the untimed build before it (per round): ${Object.entries(s.sameImage ?? {}).map(([k, v]) => `${k} ${v.map((same) => (same ? 'yes' : 'no')).join(', ')}`).join('; ')}.
 
 ${goalLine('cold build at most 1x podman\'s', s.ratios.vsPodman?.cold, 1)}
 ${goalLine('cached rebuild at most 0.3x podman\'s', s.ratios.vsPodman?.cached, 0.3)}
