@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The peers berth is measured against: crun, runc, podman, skopeo and Debian's docker.io (dockerd, its
-# containerd and the docker CLI), plus docker-registry to pull from, hyperfine for ad hoc use, and
-# busybox-static for the image.
+# The peers berth is measured against: crun, runc, podman, skopeo, buildah, podman-compose and
+# Debian's docker.io (dockerd, its containerd and the docker CLI), plus docker-registry to pull from,
+# iperf3 for network throughput, hyperfine for ad hoc use, and busybox-static for the image.
 #
 #   peers.sh install               apt-get installs the Debian packages that are missing
 #   peers.sh prepare WORK TAR      readies every peer inside WORK from the busybox tarball TAR
@@ -10,7 +10,7 @@
 # makes outside WORK, a marker in WORK/state/ that cleanup.sh reads to undo exactly that change.
 set -euo pipefail
 
-packages=(crun runc podman hyperfine busybox-static skopeo docker-registry docker.io)
+packages=(crun runc podman hyperfine busybox-static skopeo docker-registry docker.io iperf3 buildah podman-compose)
 
 install() {
   local missing=() p

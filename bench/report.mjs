@@ -190,12 +190,14 @@ The benchmark suite, one section per scenario: **start latency** (\`run --rm …
 caller's spawn to the caller seeing the command exit, for berth and for crun, runc, podman and docker on the same machine),
 **daemon ready time vs history**, the **event log**'s append and replay rates, **event latency** (state change →
 subscriber, berth, podman and docker), **lifecycle** steps with volume and tmpfs runs, **pulls**, **shim memory** per
-running container (berth-shim against conmon and containerd-shim-runc-v2) with exec latency, and **daemon memory**
-with 0, 50 and 500 containers (berth against dockerd + containerd).
+running container (berth-shim against conmon and containerd-shim-runc-v2) with exec latency, **daemon memory**
+with 0, 50 and 500 containers (berth against dockerd + containerd), **network** throughput (iperf3) and 50 containers on one
+network (berth against podman's netavark), the **Docker API socket** (the docker CLI against berth, podman's service and dockerd),
+**builds** (berth build against podman build, buildah and docker build) and **compose** (a 5-service project against podman-compose).
 
 - Report written: ${results.generatedAt}; each section gives when it was measured and the load then.
 - Produced by: \`${command}\` (same as \`npm run bench\`), as root from the repository root: every scenario, or those named in
-  \`BENCH_SCENARIOS\` (any of \`start-latency daemon-ready event-log event-latency shim-memory lifecycle pull daemon-memory overlay\`, space-separated); a scenario not run keeps its
+  \`BENCH_SCENARIOS\` (any of \`start-latency daemon-ready event-log event-latency shim-memory lifecycle pull daemon-memory overlay network docker-api build compose\`, space-separated); a scenario not run keeps its
   previous figures here and in bench/results.json. Each scenario but start latency also runs alone: \`node bench/<script>.mjs OUT.json\`.
 - berth ${currentFacts.berth.version}, repository HEAD ${currentFacts.berth.commit} (the working tree may differ)
 - NODE_EXTRA_CA_CERTS is **unset** for every berth (and reference node) invocation: the CLI needs no extra CA bundle,

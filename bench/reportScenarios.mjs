@@ -14,6 +14,10 @@ export const SCENARIOS = {
   pull: { key: 'pull', script: 'bench/pull.mjs', env: ['BENCH_PULL_RUNS', 'BENCH_PULL_LAYERS', 'BENCH_PULL_LAYER_MB'] },
   lifecycle: { key: 'lifecycle', script: 'bench/lifecycle.mjs', env: ['BENCH_RUNS', 'BENCH_WARMUP', 'BENCH_BATCH_RUNS', 'BENCH_BATCH', 'BENCH_BATCH_PARALLEL'] },
   'shim-memory': { key: 'shimMemory', script: 'bench/shimMemory.mjs', env: ['BENCH_SHIM_CONTAINERS', 'BENCH_EXEC_RUNS', 'BENCH_WARMUP'] },
+  network: { key: 'network', script: 'bench/network.mjs', env: ['BENCH_NET_RUNS', 'BENCH_IPERF_SECONDS', 'BENCH_NET_BATCH', 'BENCH_NET_PARALLEL'] },
+  'docker-api': { key: 'dockerApi', script: 'bench/dockerApi.mjs', env: ['BENCH_API_RUNS', 'BENCH_WARMUP'] },
+  build: { key: 'build', script: 'bench/build.mjs', env: ['BENCH_BUILD_RUNS'] },
+  compose: { key: 'compose', script: 'bench/compose.mjs', env: ['BENCH_COMPOSE_RUNS'] },
   'daemon-memory': { key: 'daemonMemory', script: 'bench/daemonMemory.mjs', env: ['BENCH_DAEMON_COUNTS', 'BENCH_DAEMON_RUNNING', 'BENCH_DAEMON_PARALLEL', 'BENCH_DAEMON_SAMPLES'] },
 };
 
@@ -510,6 +514,157 @@ ${notes.join('\n')}
 `;
 }
 
+// ---- engine against engine, one interleaved run: network, docker-api, build, compose ----
+
+/** `uptime` before and after, and why the ratios are what to read. */
+function loadNote(s) {
+  return `- \`uptime\` before: \`${s.uptime?.before ?? 'n/a'}\`; after: \`${s.uptime?.after ?? 'n/a'}\`. The machine was shared with other work` +
+    ' while this ran, so the absolute figures carry that load; the engines were measured in turn within the same rounds, so the' +
+    ' **ratios within this run** are what to compare.';
+}
+
+/**
+ * One row per metric: each subject's median (min–max), then each ratio column.
+ * `metrics`: [[key, label, digits]]; `subjects`: [[name, label]]; `ratios`: [[label, ratiosByMetric]].
+ */
+function compareTable(s, metrics, subjects, ratios) {
+  const present = subjects.filter(([name]) => s.results[name]);
+  const columns = ratios.filter(([, byMetric]) => byMetric);
+  const cell = (v, digits) => (v ? `${f(v.median, digits)} (${f(v.min, digits)}–${f(v.max, digits)})` : '—');
+  const x = (r) => (r === null || r === undefined ? '—' : `${r.toFixed(2)}x`);
+  return [
+    row(['', ...present.map(([, label]) => `${label} median (min–max)`), ...columns.map(([label]) => label)]),
+    row(['---', ...present.map(() => '---:'), ...columns.map(() => '---:')]),
+    ...metrics.filter(([key]) => s.results.berth[key]).map(([key, label, digits = 1]) => row([label,
+      ...present.map(([name]) => cell(s.results[name][key], digits)), ...columns.map(([, byMetric]) => x(byMetric[key]))])),
+  ].join('\n');
+}
+
+const goalLine = (text, value, limit, atLeast = false) => {
+  if (value === null || value === undefined) return `- Goal: ${text}: not measured.`;
+  const met = atLeast ? value >= limit : value <= limit;
+  return `- **Goal: ${text}: ${met ? 'met' : 'not met'}** (${value.toFixed(2)}x).`;
+};
+
+function network(s) {
+  const r = s.results;
+  const table = compareTable(s, [
+    ['containerToContainerGbps', 'iperf3 container → container on one user network, Gbit/s', 2],
+    ['hostToPublishedGbps', 'iperf3 namespace → port published on 127.0.0.1, Gbit/s', 2],
+    ['batchStart', `${s.settings.batch} × \`run -d --network ${s.settings.network} busybox sleep 600\`, ${s.settings.parallel} at a time, ms (total)`, 0],
+    ['batchRm', `\`rm -f\` of those ${s.settings.batch}, ms (one command)`, 0],
+  ], [['berth', 'berth'], ['podman', 'podman (netavark)']], [['berth / podman', s.ratios]]);
+  const distinct = Object.entries(s.distinctAddresses ?? {}).map(([engine, counts]) => `${engine} ${counts.join(', ')}`).join('; ');
+  return `## Network: throughput and 50 containers on one network
+
+${header(s)}
+${loadNote(s)}
+- In the bench's own network namespace (run.sh), both engines at once: berth's bridge and nft table, podman's netavark; each engine
+  a user network \`${s.settings.network}\` of its own (berth ${s.settings.subnets.berth}, podman ${s.settings.subnets.podman}).
+  The image is the busybox rootfs plus the host's \`${s.iperf3}\` and the libraries it links, imported into both.
+- Container → container: \`run -d --network ${s.settings.network} iperf iperf3 -s\`, then \`run --rm --network ${s.settings.network} iperf iperf3 -c SERVER_IP -t ${s.settings.seconds} -J\`
+  (the client's received rate; TCP, one stream). Namespace → published port: the server on the engine's default bridge with
+  \`-p 127.0.0.1:PORT:5201\`, the namespace's own iperf3 as the client on 127.0.0.1:PORT (DNAT from loopback).
+- ${s.settings.runs} interleaved rounds (berth, podman, …) after ${s.settings.warmup} discarded, for the throughput and for the batch.
+  Distinct addresses per batch (each must be ${s.settings.batch}): ${distinct}.
+
+${table}
+
+${goalLine('throughput within 10% of podman\'s (container → container)', s.ratios.containerToContainerGbps, 0.9, true)}
+${goalLine('throughput within 10% of podman\'s (namespace → published port)', s.ratios.hostToPublishedGbps, 0.9, true)}
+- Throughput on this 2-core machine is bound by the CPU (both ends and the bridge on the same two cores, shared with other work), so
+  it measures the per-packet cost of each engine's path (veth, bridge, nft rules and conntrack) more than any link.
+`;
+}
+
+function dockerApi(s) {
+  const subjects = [['berth', 'docker → berth'], ['podman', 'docker → podman service'], ['docker', 'docker → dockerd']];
+  const table = compareTable(s, [
+    ['version', '`docker version`'],
+    ['ps', '`docker ps`'],
+    ['runRm', '`docker run --rm --network none localhost/busybox true`'],
+    ['inspect', '`docker inspect C`'],
+    ['apiPing', 'dockerode `ping()` (in process, no CLI)', 2],
+    ['apiVersion', 'dockerode `version()`', 2],
+    ['apiList', 'dockerode `listContainers({ all: true })`', 2],
+    ['apiInspect', 'dockerode `getContainer(C).inspect()`', 2],
+  ], subjects, [['berth / podman', s.ratios.vsPodman], ['berth / dockerd', s.ratios.vsDocker]]);
+  const podmanCli = s.results['podman CLI']?.runRm;
+  return `## Docker API socket: the docker CLI against berth, podman and dockerd
+
+${header(s)}
+${loadNote(s)}
+- The same CLI, \`${s.cli}\`, with \`DOCKER_HOST=unix://…\` pointed at each: ${Object.entries(s.targets).map(([k, v]) => `${k}: ${v}`).join('; ')}.
+  Each command is a fresh CLI process (the Go CLI's start and its API version negotiation included); C is a container created beforehand.
+  The dockerode rows are the same requests from this Node process over an open client: the socket server's own answer time.
+- ${s.settings.runs} rounds after ${s.settings.warmup} discarded, ${s.settings.order}. Milliseconds.
+
+${table}
+
+${s.results.podman?.apiVersion?.median > 10 * (s.results.berth.apiVersion?.median ?? Infinity) ? `- podman's \`/version\` is slow here because the service looks up its components' package versions (it runs \`dpkg-query --search\` for conmon and the OCI runtime) on every call; \`docker version\` through podman pays it too.\n` : ''}- For reference, podman's own CLI \`podman run --rm --network none localhost/busybox true\`: ${podmanCli ? `${f(podmanCli.median)} ms (${f(podmanCli.min)}–${f(podmanCli.max)})` : 'n/a'}.
+${goalLine('`docker run --rm` through berth at most 0.5x podman\'s own `run --rm`', s.ratios.runRmVsPodmanCli, 0.5)}
+${goalLine('`docker run --rm` through berth at most 0.4x the same CLI through dockerd', s.ratios.vsDocker?.runRm, 0.4)}
+`;
+}
+
+function build(s) {
+  const table = compareTable(s, [
+    ['cold', 'cold: `build --no-cache`', 0],
+    ['cached', 'cached: the same build again (after an untimed one)', 0],
+  ], [['berth', 'berth build'], ['podman', 'podman build'], ['buildah', 'buildah bud'], ['docker', 'docker build (legacy)']],
+  [['berth / podman', s.ratios.vsPodman], ['berth / buildah', s.ratios.vsBuildah], ['berth / docker', s.ratios.vsDocker]]);
+  const steps = s.dockerfile.trim().split('\n');
+  return `## Build: berth build against podman, buildah and docker
+
+${header(s)}
+${loadNote(s)}
+- The same context (${s.context}) and Dockerfile, FROM the same busybox rootfs (localhost/busybox in each engine), RUN steps without a network:
+
+\`\`\`dockerfile
+${steps.join('\n')}
+\`\`\`
+
+- Commands: ${Object.entries(s.commands).map(([k, v]) => `${k}: \`${v}\``).join('; ')}. ${s.versions.buildah ?? ''}${s.versions.docker ? `; ${s.versions.docker}` : ''}.
+  podman and buildah share peers.sh's storage (${s.podman.driver ?? '?'} driver), so buildah's cache also holds podman's (identical) layers.
+- ${s.settings.runs} rounds after ${s.settings.warmup} discarded, ${s.settings.order}. Milliseconds, the CLI included.
+
+${table}
+
+- The cached build gave the same image id as the untimed build before it (per round): ${Object.entries(s.sameImage ?? {}).map(([k, v]) => `${k} ${v.map((same) => (same ? 'yes' : 'no')).join(', ')}`).join('; ')}.
+
+${goalLine('cold build at most 1x podman\'s', s.ratios.vsPodman?.cold, 1)}
+${goalLine('cached rebuild at most 0.3x podman\'s', s.ratios.vsPodman?.cached, 0.3)}
+`;
+}
+
+function compose(s) {
+  const table = compareTable(s, [
+    ['up', '`compose up -d` (5 services, a network, 2 volumes)', 0],
+    ['down', '`compose down -v -t 0`', 0],
+  ], [['berth', 'berth compose'], ['podman-compose', 'podman-compose'], ['podman-steps', 'podman-compose\'s podman commands, no sleeps']],
+  [['berth / podman-compose', s.ratios.vsPodmanCompose], ['berth / podman steps', s.ratios.vsPodmanSteps]]);
+  return `## Compose: a 5-service project, berth compose against podman-compose
+
+${header(s)}
+${loadNote(s)}
+- The same compose file for both (below), project \`-p benchc\`; each round \`up -d\`, a GET on the published port (untimed), \`down -v -t 0\`.
+  ${s.versions['podman-compose'] ?? 'podman-compose'} on peers.sh's podman (\`--podman-args\` with its storage arguments).
+- podman-compose 1.0.3 sleeps 1 s after most podman commands it runs in \`up\`; the third column replays the podman commands it printed in
+  that round (${s.podmanSteps ? ['up', 'down'].map((phase) => `${phase}: ${Object.entries(s.podmanSteps[phase]).map(([verb, n]) => `${n} × \`${verb}\``).join(', ')}`).join('; ') : 'n/a'}),
+  one after another without the sleeps: podman's own cost of the same steps.
+- ${s.settings.runs} rounds after ${s.settings.warmup} discarded, ${s.settings.order}. Milliseconds, the CLI included.
+
+\`\`\`yaml
+${s.composeFile.trim()}
+\`\`\`
+
+${table}
+
+${goalLine('`up` at most 0.5x podman\'s (podman-compose)', s.ratios.vsPodmanCompose?.up, 0.5)}
+${goalLine('`down` at most 0.5x podman\'s (podman-compose)', s.ratios.vsPodmanCompose?.down, 0.5)}
+`;
+}
+
 /** The scenario sections of RESULTS.md (empty when none was ever measured). */
 export function renderScenarios(scenarios) {
   const parts = [];
@@ -520,6 +675,10 @@ export function renderScenarios(scenarios) {
   if (scenarios.pull) parts.push(pull(scenarios.pull));
   if (scenarios.shimMemory) parts.push(shimMemory(scenarios.shimMemory));
   if (scenarios.daemonMemory) parts.push(daemonMemory(scenarios.daemonMemory));
+  if (scenarios.network) parts.push(network(scenarios.network));
+  if (scenarios.dockerApi) parts.push(dockerApi(scenarios.dockerApi));
+  if (scenarios.build) parts.push(build(scenarios.build));
+  if (scenarios.compose) parts.push(compose(scenarios.compose));
   return parts.join('\n');
 }
 
@@ -566,6 +725,23 @@ export function summaryLines(scenarios) {
     const mib = (kb) => f(kb / 1024, 1);
     lines.push(`daemon-memory  RSS MiB, berth: ${dm.results.berth.map((x) => `${x.label} ${mib(x.processes.total.rssKb.median)}`).join(', ')}` +
       `${dm.results.docker ? `; docker: ${dm.results.docker.map((x) => `${x.label} ${mib(x.processes.total.rssKb.median)}`).join(', ')}` : ''}`);
+  }
+  const ratioLine = (name, label, byMetric) => {
+    if (byMetric) lines.push(`${name.padEnd(14)} ${label}: ${Object.entries(byMetric).map(([m, r]) => `${m} ${r}x`).join(', ')}`);
+  };
+  if (scenarios.network?.measuredInThisRun) ratioLine('network', 'berth/podman', scenarios.network.ratios);
+  if (scenarios.dockerApi?.measuredInThisRun) {
+    ratioLine('docker-api', 'berth/podman', scenarios.dockerApi.ratios.vsPodman);
+    ratioLine('docker-api', 'berth/dockerd', scenarios.dockerApi.ratios.vsDocker);
+  }
+  if (scenarios.build?.measuredInThisRun) {
+    ratioLine('build', 'berth/podman', scenarios.build.ratios.vsPodman);
+    ratioLine('build', 'berth/buildah', scenarios.build.ratios.vsBuildah);
+    ratioLine('build', 'berth/docker', scenarios.build.ratios.vsDocker);
+  }
+  if (scenarios.compose?.measuredInThisRun) {
+    ratioLine('compose', 'berth/podman-compose', scenarios.compose.ratios.vsPodmanCompose);
+    ratioLine('compose', 'berth/podman steps', scenarios.compose.ratios.vsPodmanSteps);
   }
   return lines;
 }

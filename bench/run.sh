@@ -18,6 +18,13 @@
 #   overlay         iperf3 and ping between containers on two hosts of a three-host cluster (the
 #                   tests' namespaces), over the overlay and over the hosts' own link (overlay.mjs;
 #                   writes bench/overlay.md, which the report appends as it is)
+#   network         iperf3 throughput container to container on a user network and host to a
+#                   published port, and 50 `run -d` on one user network; berth and podman
+#                   (netavark) (network.mjs)
+#   docker-api      the docker CLI (and dockerode) against berth's Docker API socket, podman's API
+#                   service and dockerd (dockerApi.mjs)
+#   build           `berth build` against podman build, buildah and docker build, cold and cached (build.mjs)
+#   compose         a 5-service project's `compose up -d` and `down`; berth and podman-compose (compose.mjs)
 #
 # docker is Debian's docker.io (/usr/sbin/dockerd, /usr/bin/docker by path), a dockerd of the
 # bench's own (bench/dockerd.sh: own data and exec roots, no iptables, no bridge); if it cannot
@@ -33,7 +40,7 @@ set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$BENCH")
 export BENCH_RUNS=${BENCH_RUNS:-30} BENCH_WARMUP=${BENCH_WARMUP:-3}
-ALL_SCENARIOS="start-latency event-latency daemon-ready event-log shim-memory lifecycle pull daemon-memory overlay"
+ALL_SCENARIOS="start-latency event-latency daemon-ready event-log shim-memory lifecycle pull daemon-memory overlay network docker-api build compose"
 SCENARIOS=${BENCH_SCENARIOS:-$ALL_SCENARIOS}
 for s in $SCENARIOS; do
   [[ " $ALL_SCENARIOS " == *" $s "* ]] || { echo "run.sh: unknown scenario '$s' in BENCH_SCENARIOS (use: $ALL_SCENARIOS)" >&2; exit 2; }
@@ -80,13 +87,17 @@ PREFIX=berth-bench-$$
 echo "$$" > "$WORK/state/id-prefix"
 
 step "scenarios: $SCENARIOS"
-if want start-latency || want event-latency || want shim-memory || want lifecycle || want pull || want daemon-memory; then
+# The scenarios that need peers.sh's podman and the busybox tarball, and those that need a dockerd.
+needs_peers() { want start-latency || want event-latency || want shim-memory || want lifecycle || want pull || want daemon-memory \
+  || want network || want docker-api || want build || want compose; }
+needs_dockerd() { want start-latency || want event-latency || want shim-memory || want lifecycle || want docker-api || want build; }
+if needs_peers; then
   step "peers: install"
   bash "$BENCH/peers.sh" install
 fi
 node "$BENCH/facts.mjs" > "$WORK/facts.json"   # before peers.sh changes the cgroup layout
 
-if want start-latency || want event-latency || want shim-memory || want lifecycle || want pull || want daemon-memory; then
+if needs_peers; then
   step "image: busybox tarball"
   sh "$REPO/scripts/busybox-image.sh" "$WORK/busybox.tar"
 
@@ -98,7 +109,7 @@ fi
 
 # One dockerd for the scenarios that compare with docker (daemon-memory starts its own).
 unset BENCH_DOCKER_HOST BENCH_DOCKER_CONFIG
-if want start-latency || want event-latency || want shim-memory || want lifecycle; then
+if needs_dockerd; then
   step "peers: a dockerd of the bench's own"
   if bash "$BENCH/dockerd.sh" start "$WORK/dk" "$WORK/busybox.tar" > "$WORK/docker.env"; then
     # shellcheck source=/dev/null
@@ -190,6 +201,39 @@ pull() {
     node "$BENCH/pull.mjs" "$WORK/pull.json"
 }
 
+# The start-latency daemon with the busybox image as busybox and localhost/busybox (the peers' name
+# for it), for the scenarios that run the same command line or file on every engine.
+berth_with_busybox() {
+  export BERTH_ROOT=$WORK/berth/root BERTH_RUN_ROOT=$WORK/berth/run
+  unset BERTH_NATS_URL BERTH_HOST
+  node "$REPO/dist/cli/main.js" import "$WORK/busybox.tar" busybox >/dev/null
+  node "$REPO/dist/cli/main.js" tag busybox localhost/busybox
+}
+
+network() {
+  step "network: iperf3 throughput and 50 containers on one network; berth (the start-latency daemon) and podman"
+  berth_with_busybox
+  with_podman "$BENCH/network.mjs" "$WORK/network.json"
+}
+
+docker_api() {
+  step "docker-api: the docker CLI against berth's socket, podman system service and dockerd"
+  berth_with_busybox
+  with_podman "$BENCH/dockerApi.mjs" "$WORK/docker-api.json"
+}
+
+build() {
+  step "build: berth build, podman build, buildah bud and docker build, cold and cached"
+  berth_with_busybox
+  with_podman "$BENCH/build.mjs" "$WORK/build.json"
+}
+
+compose() {
+  step "compose: berth compose and podman-compose, up -d and down of 5 services"
+  berth_with_busybox
+  with_podman "$BENCH/compose.mjs" "$WORK/compose.json"
+}
+
 scenario start-latency start_latency
 scenario event-latency event_latency
 scenario daemon-ready daemon_ready
@@ -204,6 +248,10 @@ overlay() {
 
 scenario daemon-memory daemon_memory
 scenario overlay overlay
+scenario network network
+scenario docker-api docker_api
+scenario build build
+scenario compose compose
 
 step "report"
 node "$BENCH/report.mjs" "$WORK"
