@@ -36,6 +36,8 @@ import { readExit, watchContainer, type ExitStatus, type LogChunk, type Watch } 
 import { LogReader, type LogSource } from './containers/logReader.js';
 import { CompressedLogReader } from './containers/compressedLogReader.js';
 import { checkJournal, journalFields, journalSocket } from './containers/journal.js';
+import { JournalReader } from './containers/journalReader.js';
+import { logAttributes } from '../events/logAttributes.js';
 import { logStorageOf } from '../events/logDrivers.js';
 import type { LogConfig } from '../events/hostConfig.js';
 import { isAlive } from './processes.js';
@@ -128,6 +130,8 @@ export class Worker {
         args = init.args;
         mounts.push(init.mount);
       }
+      const env = openEnv(this.secrets, config);
+      const attrs = storage.file === 'log' ? logAttributes(config.logConfig, config.labels, env) : {};
       const at = Date.now();
       const started = await startShim({
         id,
@@ -136,7 +140,7 @@ export class Worker {
         workDir: paths.work,
         mergedDir: paths.merged,
         args,
-        env: openEnv(this.secrets, config),
+        env,
         cwd: config.workingDir || '/',
         hostname: config.hostname,
         cgroupProcs: procsFiles,
@@ -144,7 +148,8 @@ export class Worker {
         logMaxSize: storage.maxSizeBytes,
         logMaxFiles: storage.maxFiles,
         ...(storage.compress ? { logCompress: true } : {}),
-        ...(storage.journald ? { journalSocket: journalSocket(), journalFields: journalFields(id, config) } : {}),
+        ...(Object.keys(attrs).length ? { logAttrs: JSON.stringify(attrs) } : {}),
+        ...(storage.journald ? { journalSocket: journalSocket(), journalFields: journalFields(id, config, env) } : {}),
         exitPath: paths.exit,
         pidPath: paths.pid,
         security: securitySpec(config.security),
@@ -338,10 +343,12 @@ export class Worker {
     return exit && view.started ? { exit, oomKilled } : null;
   }
 
-  /** A reader of the container's whole log, the rotated files first (`logs`): gzipped ones with compression. */
+  /** A reader of the container's whole log (`logs`): the rotated files first, gzipped ones with compression; journald's from the journal. */
   logReader(id: string, config?: LogConfig): LogSource {
     const file = this.layout.container(id).log;
-    return logStorageOf(config).compress ? new CompressedLogReader(file) : new LogReader(file, { history: true });
+    const storage = logStorageOf(config);
+    if (storage.journald) return new JournalReader(id, journalSocket());
+    return storage.compress ? new CompressedLogReader(file) : new LogReader(file, { history: true });
   }
 
   /** Follows the log from where `reader` is until the container exits; the reader is closed then. */
