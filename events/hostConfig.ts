@@ -117,7 +117,7 @@ export const LogConfig = z.object({
   envRegex: z.string().optional(),
   /** compress: rotated files are gzipped (ctr.log.1.gz, ...); local: true when absent, json-file: false. */
   compress: z.boolean().optional(),
-  /** journald's tag: CONTAINER_TAG and SYSLOG_IDENTIFIER (default: the short id). */
+  /** tag: a Go template (events/logTag.ts); journald's CONTAINER_TAG and SYSLOG_IDENTIFIER (default {{.ID}}, the short id), json-file's attrs.tag (only when set). */
   tag: z.string().optional(),
 });
 export type LogConfig = z.infer<typeof LogConfig>;

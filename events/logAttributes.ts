@@ -6,6 +6,7 @@
  * fields (keys sanitized), and `logs --details` shows them before each line. Pure.
  */
 import type { LogConfig } from './hostConfig.js';
+import { renderLogTag, type LogTagSource } from './logTag.js';
 
 type AttributeOptions = Pick<LogConfig, 'labels' | 'labelsRegex' | 'env' | 'envRegex'>;
 
@@ -37,4 +38,12 @@ export function journalFieldName(key: string): string {
     if (!(name === '' && kept === '_')) name += kept;
   }
   return name;
+}
+
+/** json-file's "attrs" on each record: the attributes, and `tag` when the tag option is set (jsonfilelog.New); keys sorted. */
+export function jsonFileAttributes(id: string, config: LogTagSource['config'] & { logConfig?: LogConfig }, env: readonly string[], hostname: string): Record<string, string> {
+  const attrs = logAttributes(config.logConfig, config.labels, env);
+  const tag = renderLogTag(config.logConfig?.tag, { id, config, hostname }, '');
+  if (!tag) return attrs;
+  return Object.fromEntries(Object.entries({ ...attrs, tag }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -20,7 +20,9 @@ t.test('each driver takes its own options only', async (t) => {
   t.same(parse('json-file', { compress: 'true', 'max-size': '1k', 'max-file': '2' }), { driver: 'json-file', compress: true, maxSizeBytes: 1000, maxFiles: 2 });
   t.same(parse('json-file', { 'labels-regex': '^com\\.', 'env-regex': 'A|B', labels: 'x', env: 'Y' }), { driver: 'json-file', labelsRegex: '^com\\.', envRegex: 'A|B', labels: ['x'], env: ['Y'] });
   t.throws(() => parse('json-file', { 'labels-regex': '(' }), /^error parsing regexp: Unterminated group: `\(`$/);
-  t.throws(() => parse('json-file', { tag: 'x' }), /^unknown log opt 'tag' for json-file log driver$/);
+  t.same(parse('json-file', { tag: '{{.Name}}' }), { driver: 'json-file', tag: '{{.Name}}' });
+  t.throws(() => parse('journald', { tag: '{{.Name' }), /template/, 'a tag that does not parse');
+  t.throws(() => parse('local', { tag: 'x' }), /^unknown log opt 'tag' for local log driver$/);
   t.same(parse('journald', { labels: 'a', 'env-regex': '^E' }), { driver: 'journald', labels: ['a'], envRegex: '^E' });
   t.throws(() => parse('local', { 'env-regex': 'x' }), /^unknown log opt 'env-regex' for local log driver$/);
   t.throws(() => parse('local', { 'max-file': '0' }), /max-file cannot be less than 1/);

@@ -5,6 +5,7 @@
  */
 import { ValidationError } from './errors.js';
 import { LOG_DRIVERS, type LogConfig, type LogDriver } from './hostConfig.js';
+import { checkLogTag } from './logTag.js';
 
 /** Docker's option names, each with the LogConfig field it sets. */
 const FIELDS = {
@@ -21,7 +22,7 @@ type OptionName = keyof typeof FIELDS;
 
 /** The options each driver takes (dockerd's ValidateLogOpt of each). */
 const DRIVER_OPTIONS: Record<LogDriver, readonly OptionName[]> = {
-  'json-file': ['max-size', 'max-file', 'compress', 'labels', 'labels-regex', 'env', 'env-regex'],
+  'json-file': ['max-size', 'max-file', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag'],
   local: ['max-size', 'max-file', 'compress'],
   none: [],
   journald: ['tag', 'labels', 'labels-regex', 'env', 'env-regex'],
@@ -86,6 +87,7 @@ function setOption(config: LogConfig, key: OptionName, value: string): void {
   } else if (key === 'compress') {
     config.compress = parseBool(value);
   } else {
+    checkLogTag(value);
     config.tag = value;
   }
 }

@@ -9,6 +9,7 @@ import { mergeEnv, openEnv } from './secrets/env.js';
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { ContainerConfig } from '../events/container.js';
+import os from 'node:os';
 import type { ImageRecord } from '../events/image.js';
 import { BerthError, ExecError, InitError } from '../events/errors.js';
 import type { CgroupManager, CgroupStats, Limits } from './cgroups/manager.js';
@@ -37,7 +38,7 @@ import { LogReader, type LogSource } from './containers/logReader.js';
 import { CompressedLogReader } from './containers/compressedLogReader.js';
 import { checkJournal, journalFields, journalSocket } from './containers/journal.js';
 import { JournalReader } from './containers/journalReader.js';
-import { logAttributes } from '../events/logAttributes.js';
+import { jsonFileAttributes } from '../events/logAttributes.js';
 import { logStorageOf } from '../events/logDrivers.js';
 import type { LogConfig } from '../events/hostConfig.js';
 import { isAlive } from './processes.js';
@@ -131,7 +132,7 @@ export class Worker {
         mounts.push(init.mount);
       }
       const env = openEnv(this.secrets, config);
-      const attrs = storage.file === 'log' ? logAttributes(config.logConfig, config.labels, env) : {};
+      const attrs = storage.file === 'log' ? jsonFileAttributes(id, config, env, os.hostname()) : {};
       const at = Date.now();
       const started = await startShim({
         id,

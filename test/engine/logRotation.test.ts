@@ -119,9 +119,9 @@ t.test('bad log options fail before anything is created', async (t) => {
   const r = await engine.berth(['run', '--log-opt', 'max-file=0', 'busybox', 'true']);
   t.equal(r.code, 125);
   t.match(r.stderr, /max-file cannot be less than 1/);
-  const u = await engine.berth(['run', ...JSON_FILE, '--log-opt', 'tag=x', 'busybox', 'true']);
+  const u = await engine.berth(['run', ...JSON_FILE, '--log-opt', 'path=/x', 'busybox', 'true']);
   t.equal(u.code, 125);
-  t.match(u.stderr, /unknown log opt 'tag' for json-file log driver/);
+  t.match(u.stderr, /unknown log opt 'path' for json-file log driver/);
   const d = await engine.berth(['run', '--log-driver', 'syslog', 'busybox', 'true']);
   t.equal(d.code, 125);
   t.match(d.stderr, /logger: no log driver named 'syslog' is registered/);
@@ -171,20 +171,20 @@ t.test('the daemon\'s default local driver: rotated files gzipped, logs and logs
 
 t.test('json-file\'s compress, labels, env and their regexes: rotated files gzipped, Docker\'s attrs on each record', async (t) => {
   const id = (await engine.ok(['run', '-d', ...JSON_FILE, '--log-opt', 'max-size=2k', '--log-opt', 'max-file=3', '--log-opt', 'compress=true',
-    '--log-opt', 'labels=team', '--log-opt', 'labels-regex=^com\\.example\\.', '--log-opt', 'env=REGION', '--log-opt', 'env-regex=^ZONE',
+    '--log-opt', 'labels=team', '--log-opt', 'labels-regex=^com\\.example\\.', '--log-opt', 'env=REGION', '--log-opt', 'env-regex=^ZONE', '--log-opt', 'tag={{.Name}}', '--name', 'attributed',
     '--label', 'team=core', '--label', 'com.example.tier=web', '--label', 'other=x', '-e', 'REGION=eu', '-e', 'ZONE_A=1', '-e', 'UNSEEN=1',
     'busybox', 'sh', '-c', writeLines(1, 100)])).trim();
   t.equal((await engine.ok(['wait', id])).trim(), '0');
   t.same(await logFiles(id), ['ctr.log', 'ctr.log.1.gz', 'ctr.log.2.gz'], 'rotated files gzipped');
   const records = await recordsOf(id, ['ctr.log.2.gz', 'ctr.log.1.gz', 'ctr.log']) as { log: string; attrs?: Record<string, string> }[];
-  const attrs = { REGION: 'eu', ZONE_A: '1', 'com.example.tier': 'web', team: 'core' };
-  t.ok(records.every((r) => JSON.stringify(r.attrs) === JSON.stringify(attrs)), 'every record carries the attrs, keys sorted');
+  const attrs = { REGION: 'eu', ZONE_A: '1', 'com.example.tier': 'web', tag: 'attributed', team: 'core' };
+  t.ok(records.every((r) => JSON.stringify(r.attrs) === JSON.stringify(attrs)), 'every record carries the attrs and the tag, keys sorted');
   const text = await engine.ok(['logs', id]);
   t.equal(text, records.map((r) => r.log).join(''), 'logs reads across the gzipped files');
   t.equal(numbersIn(text).at(-1), 100);
   const details = await engine.ok(['logs', '--details', '--tail', '1', id]);
   t.equal(details, 'REGION=eu,ZONE_A=1,com.example.tier=web,team=core line 100 ................................\n', 'logs --details');
-  t.same((await engine.inspect(id)).HostConfig.LogConfig.Config, { 'max-size': '2000', 'max-file': '3', labels: 'team', 'labels-regex': '^com\\.example\\.', env: 'REGION', 'env-regex': '^ZONE', compress: 'true' });
+  t.same((await engine.inspect(id)).HostConfig.LogConfig.Config, { 'max-size': '2000', 'max-file': '3', labels: 'team', 'labels-regex': '^com\\.example\\.', env: 'REGION', 'env-regex': '^ZONE', compress: 'true', tag: '{{.Name}}' });
   const refused = await engine.berth(['run', ...JSON_FILE, '--log-opt', 'compress=true', 'busybox', 'true']);
   t.equal(refused.code, 125);
   t.equal(refused.stderr, 'berth: compress cannot be true when max-file is less than 2 or max-size is not set\n');
@@ -215,20 +215,21 @@ t.test('journald: refused without a journal; with one, each line with Docker\'s 
   t.match(refused.stderr, /journald is not enabled on this host/);
   const journald = await startJournald(journalDir);
   t.teardown(() => journald.stop());
-  const run = await engine.berth(['run', '--name', 'journaled', '--log-driver', 'journald', '--log-opt', 'tag=web', '--log-opt', 'labels=com.example.team',
+  const run = await engine.berth(['run', '--name', 'journaled', '--log-driver', 'journald', '--log-opt', 'tag={{.Name}}-{{.ID}}', '--log-opt', 'labels=com.example.team',
     '--label', 'com.example.team=core', 'busybox', 'sh', '-c', 'echo out; echo err >&2; printf partial']);
   t.equal(run.code, 0);
   t.equal(run.stdout, 'out\npartial', 'run shows the output as it comes');
   const inspect = await engine.inspect('journaled');
   const id = inspect.Id as string;
-  t.same(inspect.HostConfig.LogConfig, { Type: 'journald', Config: { labels: 'com.example.team', tag: 'web' } });
+  t.same(inspect.HostConfig.LogConfig, { Type: 'journald', Config: { labels: 'com.example.team', tag: '{{.Name}}-{{.ID}}' } });
 
   const logs = await engine.berth(['logs', 'journaled']);
   t.same([logs.code, logs.stdout, logs.stderr], [0, 'out\npartial', 'err\n'], 'logs reads the journal: each stream, the partial line without a newline');
   // What journald stored, read by journalctl itself (berth's read above had it synchronize).
   const stored = await runCaptured('journalctl', ['--directory', journal.directory, '-o', 'json', '--all', `CONTAINER_ID_FULL=${id}`], { env: process.env, what: 'journalctl' });
   const entries = stored.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, string>);
-  const fields = { CONTAINER_NAME: 'journaled', CONTAINER_ID: id.slice(0, 12), CONTAINER_ID_FULL: id, CONTAINER_TAG: 'web', SYSLOG_IDENTIFIER: 'web', IMAGE_NAME: 'busybox', COM_EXAMPLE_TEAM: 'core' };
+  const tag = `journaled-${id.slice(0, 12)}`;
+  const fields = { CONTAINER_NAME: 'journaled', CONTAINER_ID: id.slice(0, 12), CONTAINER_ID_FULL: id, CONTAINER_TAG: tag, SYSLOG_IDENTIFIER: tag, IMAGE_NAME: 'busybox', COM_EXAMPLE_TEAM: 'core' };
   const byMessage = Object.fromEntries(entries.map((e) => [e.MESSAGE, e]));
   t.same(Object.keys(byMessage).sort(), ['err', 'out', 'partial']);
   t.match(byMessage.out, { ...fields, PRIORITY: '6' });
