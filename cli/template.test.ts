@@ -1,6 +1,8 @@
 import t from 'tap';
 import { ValidationError } from '../events/errors.js';
-import { alignTabs, formatList, parseTemplate, render, renderHeader } from './template.js';
+import { alignTabs, formatList, renderHeader } from './template.js';
+import { render } from '../events/template.js';
+import { parseTemplate } from '../events/templateParse.js';
 
 const row = { ID: 'abc123', Names: 'web', Image: 'busybox', State: { Status: 'running', Pid: 42 }, Labels: { a: '1', b: '2' }, Cmd: ['sh', '-c'] };
 

@@ -109,12 +109,15 @@ export const LogConfig = z.object({
   maxSizeBytes: z.number().int().positive().optional(),
   /** max-file: files kept, the current one included (ctr.log, ctr.log.1, ...); 1 when absent (local: 5). */
   maxFiles: z.number().int().positive().optional(),
-  /** labels= and env=: the container's labels and env variables `logs --details` shows with each line. */
+  /** labels= and env=: the container's labels and env variables each record carries (json-file's attrs, journald's fields; events/logAttributes.ts). */
   labels: z.array(z.string()).optional(),
   env: z.array(z.string()).optional(),
-  /** local's compress: rotated files are gzipped (ctr.log.1.gz, ...); true when absent. */
+  /** labels-regex= and env-regex=: those whose names match (a JavaScript regular expression, as Go's for the usual patterns). */
+  labelsRegex: z.string().optional(),
+  envRegex: z.string().optional(),
+  /** compress: rotated files are gzipped (ctr.log.1.gz, ...); local: true when absent, json-file: false. */
   compress: z.boolean().optional(),
-  /** journald's tag: CONTAINER_TAG and SYSLOG_IDENTIFIER (default: the short id). */
+  /** tag: a Go template (events/logTag.ts); journald's CONTAINER_TAG and SYSLOG_IDENTIFIER (default {{.ID}}, the short id), json-file's attrs.tag (only when set). */
   tag: z.string().optional(),
 });
 export type LogConfig = z.infer<typeof LogConfig>;

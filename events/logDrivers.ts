@@ -5,24 +5,27 @@
  */
 import { ValidationError } from './errors.js';
 import { LOG_DRIVERS, type LogConfig, type LogDriver } from './hostConfig.js';
+import { checkLogTag } from './logTag.js';
 
 /** Docker's option names, each with the LogConfig field it sets. */
 const FIELDS = {
   'max-size': 'maxSizeBytes',
   'max-file': 'maxFiles',
   labels: 'labels',
+  'labels-regex': 'labelsRegex',
   env: 'env',
+  'env-regex': 'envRegex',
   compress: 'compress',
   tag: 'tag',
 } as const satisfies Record<string, keyof LogConfig>;
 type OptionName = keyof typeof FIELDS;
 
-/** The options each driver takes. */
+/** The options each driver takes (dockerd's ValidateLogOpt of each). */
 const DRIVER_OPTIONS: Record<LogDriver, readonly OptionName[]> = {
-  'json-file': ['max-size', 'max-file', 'labels', 'env'],
+  'json-file': ['max-size', 'max-file', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag'],
   local: ['max-size', 'max-file', 'compress'],
   none: [],
-  journald: ['tag'],
+  journald: ['tag', 'labels', 'labels-regex', 'env', 'env-regex'],
 };
 
 /** Docker's local driver when its options are absent: 20 MB files, five kept, rotated ones gzipped. */
@@ -44,6 +47,16 @@ function parseBool(value: string): boolean {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
   throw new ValidationError(`error reading compress log option: strconv.ParseBool: parsing "${value}": invalid syntax`);
+}
+
+/** A labels-regex or env-regex that compiles, else Go's "error parsing regexp" line. */
+function checkRegex(pattern: string): void {
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    throw new ValidationError(`error parsing regexp: ${reason}: \`${pattern}\``);
+  }
 }
 
 /** A driver name as Docker checks it: "logger: no log driver named 'x' is registered". */
@@ -68,9 +81,13 @@ function setOption(config: LogConfig, key: OptionName, value: string): void {
     const names = value.split(',').filter(Boolean);
     if (names.length) config[key] = names;
     else delete config[key];
+  } else if (key === 'labels-regex' || key === 'env-regex') {
+    checkRegex(value);
+    config[FIELDS[key]] = value;
   } else if (key === 'compress') {
     config.compress = parseBool(value);
   } else {
+    checkLogTag(value);
     config.tag = value;
   }
 }
@@ -126,6 +143,10 @@ export function resolveLogConfig(own: LogConfig | undefined, daemon: LogConfig |
   for (const key of Object.keys(logOptionsOf(config)) as OptionName[]) {
     if (!DRIVER_OPTIONS[driver].includes(key)) throw unknownOption(key, driver);
   }
+  // json-file's rotation must exist for compress to have anything to do (jsonfilelog.New).
+  if (driver === 'json-file' && config.compress && ((config.maxFiles ?? 1) < 2 || config.maxSizeBytes === undefined)) {
+    throw new ValidationError('compress cannot be true when max-file is less than 2 or max-size is not set');
+  }
   return config;
 }
 
@@ -148,7 +169,7 @@ export const SPOOL_MAX_BYTES = 1_000_000;
 export function logStorageOf(config: LogConfig | undefined): LogStorage {
   const driver = logDriverOf(config);
   if (driver === 'none' || driver === 'journald') return { file: 'spool', maxSizeBytes: SPOOL_MAX_BYTES, maxFiles: 1, compress: false, journald: driver === 'journald' };
-  if (driver === 'json-file') return { file: 'log', maxSizeBytes: config?.maxSizeBytes, maxFiles: config?.maxFiles, compress: false, journald: false };
+  if (driver === 'json-file') return { file: 'log', maxSizeBytes: config?.maxSizeBytes, maxFiles: config?.maxFiles, compress: config?.compress === true, journald: false };
   const maxFiles = config?.maxFiles ?? LOCAL_DEFAULTS.maxFiles;
   return {
     file: 'log',
@@ -160,5 +181,5 @@ export function logStorageOf(config: LogConfig | undefined): LogStorage {
   };
 }
 
-/** Whether `logs` can read what the driver stored ("configured logging driver does not support reading" otherwise). */
-export const logDriverReads = (config: LogConfig | undefined): boolean => logStorageOf(config).file === 'log';
+/** Whether `logs` can read what the driver stored: its files, or journald's journal ("configured logging driver does not support reading" otherwise: none). */
+export const logDriverReads = (config: LogConfig | undefined): boolean => logStorageOf(config).file === 'log' || logStorageOf(config).journald;

@@ -9,6 +9,7 @@ import { mergeEnv, openEnv } from './secrets/env.js';
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { ContainerConfig } from '../events/container.js';
+import os from 'node:os';
 import type { ImageRecord } from '../events/image.js';
 import { BerthError, ExecError, InitError } from '../events/errors.js';
 import type { CgroupManager, CgroupStats, Limits } from './cgroups/manager.js';
@@ -36,6 +37,8 @@ import { readExit, watchContainer, type ExitStatus, type LogChunk, type Watch } 
 import { LogReader, type LogSource } from './containers/logReader.js';
 import { CompressedLogReader } from './containers/compressedLogReader.js';
 import { checkJournal, journalFields, journalSocket } from './containers/journal.js';
+import { JournalReader } from './containers/journalReader.js';
+import { jsonFileAttributes } from '../events/logAttributes.js';
 import { logStorageOf } from '../events/logDrivers.js';
 import type { LogConfig } from '../events/hostConfig.js';
 import { isAlive } from './processes.js';
@@ -128,6 +131,8 @@ export class Worker {
         args = init.args;
         mounts.push(init.mount);
       }
+      const env = openEnv(this.secrets, config);
+      const attrs = storage.file === 'log' ? jsonFileAttributes(id, config, env, os.hostname()) : {};
       const at = Date.now();
       const started = await startShim({
         id,
@@ -136,7 +141,7 @@ export class Worker {
         workDir: paths.work,
         mergedDir: paths.merged,
         args,
-        env: openEnv(this.secrets, config),
+        env,
         cwd: config.workingDir || '/',
         hostname: config.hostname,
         cgroupProcs: procsFiles,
@@ -144,7 +149,8 @@ export class Worker {
         logMaxSize: storage.maxSizeBytes,
         logMaxFiles: storage.maxFiles,
         ...(storage.compress ? { logCompress: true } : {}),
-        ...(storage.journald ? { journalSocket: journalSocket(), journalFields: journalFields(id, config) } : {}),
+        ...(Object.keys(attrs).length ? { logAttrs: JSON.stringify(attrs) } : {}),
+        ...(storage.journald ? { journalSocket: journalSocket(), journalFields: journalFields(id, config, env) } : {}),
         exitPath: paths.exit,
         pidPath: paths.pid,
         security: securitySpec(config.security),
@@ -338,10 +344,12 @@ export class Worker {
     return exit && view.started ? { exit, oomKilled } : null;
   }
 
-  /** A reader of the container's whole log, the rotated files first (`logs`): gzipped ones with compression. */
+  /** A reader of the container's whole log (`logs`): the rotated files first, gzipped ones with compression; journald's from the journal. */
   logReader(id: string, config?: LogConfig): LogSource {
     const file = this.layout.container(id).log;
-    return logStorageOf(config).compress ? new CompressedLogReader(file) : new LogReader(file, { history: true });
+    const storage = logStorageOf(config);
+    if (storage.journald) return new JournalReader(id, journalSocket());
+    return storage.compress ? new CompressedLogReader(file) : new LogReader(file, { history: true });
   }
 
   /** Follows the log from where `reader` is until the container exits; the reader is closed then. */

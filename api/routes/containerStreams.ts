@@ -64,7 +64,7 @@ async function resize(request: ApiRequest, res: ServerResponse, { client }: ApiC
 
 async function logs(request: ApiRequest, res: ServerResponse, { client }: ApiContext): Promise<void> {
   const view = await client.request({ op: 'container.inspect', ref: param(request, 'id') });
-  // Before the stream's 200: dockerd answers 501 for a driver it cannot read (none, journald here).
+  // Before the stream's 200: dockerd answers 501 for a driver it cannot read (none).
   if (!logDriverReads(view.config.logConfig)) throw new UnsupportedError('configured logging driver does not support reading');
   const tty = view.config.tty ?? false;
   const wanted = { stdout: queryBool(request.query, 'stdout'), stderr: queryBool(request.query, 'stderr') };

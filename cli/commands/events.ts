@@ -8,7 +8,8 @@ import { streamEvents } from '../../client/eventLog.js';
 import { eventFilters, matchesEvent, type EventFilters } from '../../client/views/eventFilter.js';
 import { connectClient, type GlobalOptions } from '../client.js';
 import { parsePairs, parseTime } from '../parse.js';
-import { parseTemplate, render } from '../template.js';
+import { render } from '../../events/template.js';
+import { parseTemplate } from '../../events/templateParse.js';
 import { actorId, eventRecord } from '../../client/views/events.js';
 
 export type Filters = EventFilters;

@@ -1,7 +1,8 @@
 /** `berth info` / `berth system info`: the engine and the machine, as Docker prints them. */
 import type { InfoView } from '../../events/requests.js';
 import { connectClient, type GlobalOptions } from '../client.js';
-import { parseTemplate, render } from '../template.js';
+import { render } from '../../events/template.js';
+import { parseTemplate } from '../../events/templateParse.js';
 import { dockerInfo } from '../../client/views/info.js';
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2).replace(/\.?0+$/, '')}GiB`;

@@ -2,7 +2,8 @@
 import { NotFoundError, ValidationError } from '../../events/errors.js';
 import { connectClient, type EngineClient, type GlobalOptions } from '../client.js';
 import { inspectEach } from './each.js';
-import { parseTemplate, render } from '../template.js';
+import { render } from '../../events/template.js';
+import { parseTemplate } from '../../events/templateParse.js';
 import { containerJson, imageJson } from '../../client/views/inspect.js';
 import { volumeJson } from '../../client/views/volume.js';
 

@@ -1,6 +1,7 @@
 /** `berth stats`: memory, CPU, pids and io of running containers, from their cgroups. */
 import type { StatsView } from '../../events/requests.js';
-import { formatList, parseTemplate } from '../template.js';
+import { formatList } from '../template.js';
+import { parseTemplate } from '../../events/templateParse.js';
 import { cpuPercent, statsRow } from '../../client/views/stats.js';
 import { connectClient, type EngineClient, type GlobalOptions } from '../client.js';
 

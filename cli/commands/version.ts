@@ -2,7 +2,8 @@
 import fs from 'node:fs/promises';
 import { BerthError } from '../../events/errors.js';
 import { connectClient, type GlobalOptions } from '../client.js';
-import { parseTemplate, render } from '../template.js';
+import { render } from '../../events/template.js';
+import { parseTemplate } from '../../events/templateParse.js';
 
 /** The version in berth's package.json, found upwards from this module (bundled into dist/cli/main.js or not). */
 async function clientVersion(): Promise<string> {

@@ -4,8 +4,11 @@
  * runtime/native/journal.c).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { ValidationError } from '../../events/errors.js';
 import type { ContainerConfig } from '../../events/container.js';
+import { journalFieldName, logAttributes } from '../../events/logAttributes.js';
+import { renderLogTag } from '../../events/logTag.js';
 
 /** journald's native socket; BERTH_JOURNAL_SOCKET names another (a test's own listener). */
 export function journalSocket(env: NodeJS.ProcessEnv = process.env): string {
@@ -26,9 +29,14 @@ export function checkJournal(socket = journalSocket()): void {
 /** A field's value on one line of the protocol's simple form: no newline in it. */
 const oneLine = (value: string) => value.replace(/\n/g, ' ');
 
-/** Docker's fields: CONTAINER_ID (short), CONTAINER_ID_FULL, CONTAINER_NAME, CONTAINER_TAG and SYSLOG_IDENTIFIER (the tag, else the short id), IMAGE_NAME. Pure. */
-export function journalFields(id: string, config: Pick<ContainerConfig, 'name' | 'imageRef' | 'logConfig'>): string[] {
-  const tag = oneLine(config.logConfig?.tag ?? id.slice(0, 12));
+/**
+ * Docker's fields: CONTAINER_ID (short), CONTAINER_ID_FULL, CONTAINER_NAME, CONTAINER_TAG and
+ * SYSLOG_IDENTIFIER (the tag template rendered, by default the short id), IMAGE_NAME, and the attributes of the
+ * labels/env options under journald's names (`env`: the container's, opened). Pure.
+ */
+export function journalFields(id: string, config: Pick<ContainerConfig, 'name' | 'image' | 'imageRef' | 'cmd' | 'logConfig' | 'labels'>, env: readonly string[], hostname = os.hostname()): string[] {
+  const tag = oneLine(renderLogTag(config.logConfig?.tag, { id, config, hostname }));
+  const attrs = Object.entries(logAttributes(config.logConfig, config.labels, env, journalFieldName)).filter(([key]) => key !== '').map(([key, value]) => `${key}=${oneLine(value)}`);
   return [
     `CONTAINER_ID=${id.slice(0, 12)}`,
     `CONTAINER_ID_FULL=${id}`,
@@ -36,5 +44,6 @@ export function journalFields(id: string, config: Pick<ContainerConfig, 'name' |
     `CONTAINER_TAG=${tag}`,
     `SYSLOG_IDENTIFIER=${tag}`,
     `IMAGE_NAME=${oneLine(config.imageRef)}`,
+    ...attrs,
   ];
 }

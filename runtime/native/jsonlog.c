@@ -1,16 +1,21 @@
 /* jsonlog.c: Docker json-file style log writer.
  * One record per line of each read chunk:
  *   {"stream":"stdout","time":"<RFC3339Nano>","log":"<escaped>"}\n
+ * or, with the spec's "logAttrs" (json-file's labels/env options), Docker's "attrs" object too:
+ *   {"stream":"stdout","attrs":{"k":"v"},"time":"<RFC3339Nano>","log":"<escaped>"}\n
  * A line keeps its "\n" inside "log"; a trailing partial line becomes its own record.
  * Output is always valid JSON/UTF-8: invalid bytes become U+FFFD; a multibyte
  * character split across reads is carried over to the next chunk.
  */
 #include "shim.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define CHUNK_MAX 4096
-static char out[(CHUNK_MAX + 4) * 6 + 256];
+#define RECORD_MAX ((CHUNK_MAX + 4) * 6 + 256)
+/* the record being written: RECORD_MAX and the attrs (the same for every record) */
+static char *out;
 
 /* length of a valid UTF-8 sequence at p (n bytes available): >0 valid length,
  * 0 = incomplete (valid prefix but truncated), -1 = invalid first byte/sequence */
@@ -55,9 +60,17 @@ static int emit(struct logfile *log, const char *stream, const char *ts, const u
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
 	journal_write(&log->journal, stream, p, n);
+	if (!out && !(out = malloc(RECORD_MAX + (log->attrs ? strlen(log->attrs) + 16 : 0))))
+		return -1;
 	o = put(o, "{\"stream\":\"");
 	o = put(o, stream);
-	o = put(o, "\",\"time\":\"");
+	if (log->attrs) {
+		o = put(o, "\",\"attrs\":");
+		o = put(o, log->attrs);
+		o = put(o, ",\"time\":\"");
+	} else {
+		o = put(o, "\",\"time\":\"");
+	}
 	o = put(o, ts);
 	o = put(o, "\",\"log\":\"");
 	size_t i = 0;

@@ -32,6 +32,7 @@ int logfile_open(struct logfile *l, const char *path, long long max_size, int ma
 	l->max_size = max_size;
 	l->max_files = max_files < 1 ? 1 : max_files;
 	l->compress = compress && l->max_files > 1;
+	l->attrs = NULL;
 	l->journal.fd = -1;
 	l->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (l->fd < 0)

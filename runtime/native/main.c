@@ -118,6 +118,7 @@ static void run_shim(const struct spec *s)
 		snprintf(msg, sizeof msg, "open %s", s->log_path);
 		report_err(STEP_OPEN_LOG, errno, msg);
 	}
+	log.attrs = s->log_attrs;
 	if (s->journal_socket && journal_open(&log.journal, s->journal_socket, s->journal_fields, s->n_journal_fields) < 0) {
 		snprintf(msg, sizeof msg, "connect %s", s->journal_socket);
 		report_err(STEP_OPEN_LOG, errno, msg);

@@ -38,6 +38,7 @@ struct spec {
 	long long log_max_size;    /* "logMaxSize": rotate past this many bytes; 0: never */
 	int log_max_files;        /* "logMaxFiles": files kept, the current one included (default 1) */
 	int log_compress;         /* "logCompress" 1: rotated files are gzipped (log.1.gz, ...) */
+	const char *log_attrs;    /* "logAttrs": a JSON object each record carries as "attrs"; NULL: none */
 	const char *journal_socket; /* "journalSocket": each line also goes to journald there (journal.c) */
 	const char **journal_fields; size_t n_journal_fields; /* "journalFields": KEY=value sent with every line */
 	const char **mounts; size_t n_mounts; /* mounts.c: "type\x1fsource\x1fdest\x1foptions" */
@@ -81,7 +82,7 @@ int sync_parent_read_result(int fd, struct sync_result *r); /* parent: EOF w/o d
 
 /* logfile.c: the log file, rotated by size (Docker's json-file max-size / max-file) */
 struct journal { int fd; const char **fields; size_t n_fields; };
-struct logfile { int fd; const char *path; long long size, max_size; int max_files, compress; struct journal journal; };
+struct logfile { int fd; const char *path; long long size, max_size; int max_files, compress; const char *attrs; struct journal journal; };
 int logfile_open(struct logfile *l, const char *path, long long max_size, int max_files, int compress);
 int logfile_write(struct logfile *l, const void *record, size_t len); /* whole records only */
 

@@ -128,6 +128,7 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 		else if (!strcmp(k, SPEC_KEY_LOG_MAX_FILES)) s->log_max_files = (int)strtol(v, NULL, 10);
 		else if (!strcmp(k, SPEC_KEY_LOG_COMPRESS)) s->log_compress = !strcmp(v, "1");
 		else if (!strcmp(k, SPEC_KEY_JOURNAL_SOCKET)) s->journal_socket = v;
+		else if (!strcmp(k, SPEC_KEY_LOG_ATTRS)) s->log_attrs = v;
 		else if (!strcmp(k, SPEC_KEY_JOURNAL_FIELDS)) s->journal_fields[s->n_journal_fields++] = v;
 		else if (!strcmp(k, SPEC_KEY_MOUNTS)) s->mounts[s->n_mounts++] = v;
 		else if (!strcmp(k, SPEC_KEY_EXEC_PID)) s->exec_pid = strtol(v, NULL, 10);

@@ -13,6 +13,7 @@ export const CONTAINER_KEYS = [
   'id', 'lowerDirs', 'upperDir', 'workDir', 'mergedDir', 'args', 'env', 'cwd', 'hostname', 'cgroupProcs',
   'logPath', 'logMaxSize', 'logMaxFiles', 'exitPath', 'pidPath', 'mounts', 'stdin', 'tty', 'sockPath',
   'networks', 'joinNetns', 'uidMap', 'gidMap', 'logCompress', 'journalSocket', 'journalFields',
+  'logAttrs',
 ] as const;
 
 /** The exec-mode key: the pid of the container init an exec joins. */

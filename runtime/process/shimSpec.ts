@@ -34,6 +34,8 @@ export interface ShimSpec {
   logMaxFiles?: number;
   /** Rotated files are gzipped: ctr.log.1.gz, ... (the local driver). */
   logCompress?: boolean;
+  /** A JSON object every record carries as "attrs" (json-file's labels/env options; events/logAttributes.ts). */
+  logAttrs?: string;
   /** journald's socket: each line also goes there, with `journalFields` (runtime/native/journal.c). */
   journalSocket?: string;
   /** KEY=value fields sent with every line (CONTAINER_NAME, CONTAINER_ID, ...). */
@@ -94,6 +96,7 @@ export function encodeShimSpec(spec: ShimSpec): Buffer {
   if (spec.stdin) parts.push('stdin', '1');
   if (spec.tty) parts.push('tty', '1');
   if (spec.logCompress) parts.push('logCompress', '1');
+  if (spec.logAttrs !== undefined) parts.push('logAttrs', checkString('logAttrs', spec.logAttrs));
   if (spec.journalSocket !== undefined) parts.push('journalSocket', checkString('journalSocket', spec.journalSocket));
   for (const field of spec.journalFields ?? []) parts.push('journalFields', checkString('journalFields[]', field));
   if (spec.sockPath !== undefined) parts.push('sockPath', checkString('sockPath', spec.sockPath));
@@ -129,7 +132,7 @@ export function decodeShimSpec(buf: Buffer): ShimSpec {
     else if (k === 'joinNetns' || k === 'uidMap' || k === 'gidMap') out[k] = v;
     else if (k === 'logMaxSize' || k === 'logMaxFiles') (out as Record<string, unknown>)[k] = Number(v);
     else if (k === 'stdin' || k === 'tty' || k === 'logCompress') (out as Record<string, unknown>)[k] = v === '1';
-    else if (k === 'journalSocket') out.journalSocket = v;
+    else if (k === 'journalSocket' || k === 'logAttrs') out[k] = v;
     else if (k === 'journalFields') ((out.journalFields ??= []) as string[]).push(v);
     else if (SECURITY_KEYS.has(k)) addSecurityPair(((out as Record<string, unknown>).security ??= {}) as SecuritySpec, k, v);
     else throw new ValidationError(`unknown spec key ${JSON.stringify(k)}`);

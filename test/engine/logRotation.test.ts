@@ -3,8 +3,10 @@
  * rotate ctr.log as Docker's json-file driver does, and `berth logs` (with and without -f)
  * reads across the rotated files in order. The daemon's default here is local (--log-driver
  * local with its own options): rotated files gzipped, read back across them. none keeps
- * nothing and `logs` refuses; journald sends Docker's fields to a datagram socket this test
- * binds (BERTH_JOURNAL_SOCKET), and is refused while nothing listens there.
+ * nothing and `logs` refuses; journald sends Docker's fields to a real systemd-journald this
+ * test starts in a mount namespace of its own (BERTH_JOURNAL_SOCKET, BERTH_JOURNAL_DIRECTORY;
+ * test/helpers/journald.ts), is refused while none listens there, and `berth logs`, `logs -f`
+ * and `docker logs` read it back from the journal.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -13,17 +15,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import t, { type Test } from 'tap';
-import { startEngine, until } from '../helpers/engine.js';
+import { runCaptured, startEngine, until } from '../helpers/engine.js';
+import { docker } from '../helpers/docker.js';
 import { gateFile, requiresEngine, requiresProgram } from '../helpers/gates.js';
+import { journaldPaths, startJournald } from '../helpers/journald.js';
 
-gateFile(requiresEngine(), requiresProgram('python3', 'apt-get install python3'));
+gateFile(requiresEngine(), requiresProgram('journalctl', 'apt-get install systemd'), requiresProgram('setpriv', 'apt-get install util-linux'),
+  requiresProgram('docker', 'the docker CLI (docker-ce-cli)'));
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 const journalDir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-test-journal-'));
 t.teardown(() => fs.rm(journalDir, { recursive: true, force: true }));
-const journalSocket = path.join(journalDir, 'socket');
-// The daemon (and the CLI) inherit it: journald's socket is this test's listener, bound later.
-process.env.BERTH_JOURNAL_SOCKET = journalSocket;
+const journal = journaldPaths(journalDir);
+// The daemon inherits them: the socket and journal of this test's journald, started later.
+process.env.BERTH_JOURNAL_SOCKET = journal.socket;
+process.env.BERTH_JOURNAL_DIRECTORY = journal.directory;
 const engine = await startEngine(t, { daemonArgs: ['--log-driver', 'local', '--log-opt', 'max-size=10k', '--log-opt', 'max-file=3'] });
 const JSON_FILE = ['--log-driver', 'json-file'];
 
@@ -113,9 +119,9 @@ t.test('bad log options fail before anything is created', async (t) => {
   const r = await engine.berth(['run', '--log-opt', 'max-file=0', 'busybox', 'true']);
   t.equal(r.code, 125);
   t.match(r.stderr, /max-file cannot be less than 1/);
-  const u = await engine.berth(['run', ...JSON_FILE, '--log-opt', 'compress=true', 'busybox', 'true']);
+  const u = await engine.berth(['run', ...JSON_FILE, '--log-opt', 'path=/x', 'busybox', 'true']);
   t.equal(u.code, 125);
-  t.match(u.stderr, /unknown log opt 'compress' for json-file log driver/);
+  t.match(u.stderr, /unknown log opt 'path' for json-file log driver/);
   const d = await engine.berth(['run', '--log-driver', 'syslog', 'busybox', 'true']);
   t.equal(d.code, 125);
   t.match(d.stderr, /logger: no log driver named 'syslog' is registered/);
@@ -163,6 +169,28 @@ t.test('the daemon\'s default local driver: rotated files gzipped, logs and logs
   await engine.ok(['rm', id]);
 });
 
+t.test('json-file\'s compress, labels, env and their regexes: rotated files gzipped, Docker\'s attrs on each record', async (t) => {
+  const id = (await engine.ok(['run', '-d', ...JSON_FILE, '--log-opt', 'max-size=2k', '--log-opt', 'max-file=3', '--log-opt', 'compress=true',
+    '--log-opt', 'labels=team', '--log-opt', 'labels-regex=^com\\.example\\.', '--log-opt', 'env=REGION', '--log-opt', 'env-regex=^ZONE', '--log-opt', 'tag={{.Name}}', '--name', 'attributed',
+    '--label', 'team=core', '--label', 'com.example.tier=web', '--label', 'other=x', '-e', 'REGION=eu', '-e', 'ZONE_A=1', '-e', 'UNSEEN=1',
+    'busybox', 'sh', '-c', writeLines(1, 100)])).trim();
+  t.equal((await engine.ok(['wait', id])).trim(), '0');
+  t.same(await logFiles(id), ['ctr.log', 'ctr.log.1.gz', 'ctr.log.2.gz'], 'rotated files gzipped');
+  const records = await recordsOf(id, ['ctr.log.2.gz', 'ctr.log.1.gz', 'ctr.log']) as { log: string; attrs?: Record<string, string> }[];
+  const attrs = { REGION: 'eu', ZONE_A: '1', 'com.example.tier': 'web', tag: 'attributed', team: 'core' };
+  t.ok(records.every((r) => JSON.stringify(r.attrs) === JSON.stringify(attrs)), 'every record carries the attrs and the tag, keys sorted');
+  const text = await engine.ok(['logs', id]);
+  t.equal(text, records.map((r) => r.log).join(''), 'logs reads across the gzipped files');
+  t.equal(numbersIn(text).at(-1), 100);
+  const details = await engine.ok(['logs', '--details', '--tail', '1', id]);
+  t.equal(details, 'REGION=eu,ZONE_A=1,com.example.tier=web,team=core line 100 ................................\n', 'logs --details');
+  t.same((await engine.inspect(id)).HostConfig.LogConfig.Config, { 'max-size': '2000', 'max-file': '3', labels: 'team', 'labels-regex': '^com\\.example\\.', env: 'REGION', 'env-regex': '^ZONE', compress: 'true', tag: '{{.Name}}' });
+  const refused = await engine.berth(['run', ...JSON_FILE, '--log-opt', 'compress=true', 'busybox', 'true']);
+  t.equal(refused.code, 125);
+  t.equal(refused.stderr, 'berth: compress cannot be true when max-file is less than 2 or max-size is not set\n');
+  await engine.ok(['rm', id]);
+});
+
 t.test('none: the output is shown live, nothing is kept, logs refuses', async (t) => {
   const run = await engine.berth(['run', '--name', 'quiet', '--log-driver', 'none', 'busybox', 'sh', '-c', 'echo out; echo err >&2']);
   t.equal(run.code, 0);
@@ -180,49 +208,47 @@ t.test('none: the output is shown live, nothing is kept, logs refuses', async (t
   await engine.ok(['rm', 'quiet']);
 });
 
-t.test('journald: refused without a journal; with one, each line with Docker\'s fields', async (t) => {
+t.test('journald: refused without a journal; with one, each line with Docker\'s fields, read back by logs, logs -f and docker logs', async (t) => {
   const refused = await engine.berth(['run', '--log-driver', 'journald', 'busybox', 'true']);
   t.equal(refused.code, 125);
   t.equal(refused.stderr.trim().split('\n').length, 1, 'one line');
   t.match(refused.stderr, /journald is not enabled on this host/);
-  // A datagram listener that parses journald's native protocol and prints each entry as JSON.
-  const listener = spawn('python3', ['-c', `
-import json, socket, struct, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-print('ready', flush=True)
-while True:
-    d, f, i = s.recv(65536), {}, 0
-    while i < len(d):
-        nl = d.index(b'\\n', i)
-        line = d[i:nl]
-        if b'=' in line:
-            k, v = line.split(b'=', 1)
-            f[k.decode()] = v.decode()
-            i = nl + 1
-        else:
-            n = struct.unpack('<Q', d[nl + 1:nl + 9])[0]
-            f[line.decode()] = d[nl + 9:nl + 9 + n].decode()
-            i = nl + 9 + n + 1
-    print(json.dumps(f), flush=True)
-`, journalSocket], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.teardown(() => { listener.kill('SIGKILL'); });
-  let received = '';
-  listener.stdout.on('data', (d: Buffer) => { received += d.toString(); });
-  await until('the listener to bind', async () => received.startsWith('ready\n'));
-  const run = await engine.berth(['run', '--name', 'journaled', '--log-driver', 'journald', '--log-opt', 'tag=web', 'busybox', 'sh', '-c', 'echo out; echo err >&2; printf partial']);
+  const journald = await startJournald(journalDir);
+  t.teardown(() => journald.stop());
+  const run = await engine.berth(['run', '--name', 'journaled', '--log-driver', 'journald', '--log-opt', 'tag={{.Name}}-{{.ID}}', '--log-opt', 'labels=com.example.team',
+    '--label', 'com.example.team=core', 'busybox', 'sh', '-c', 'echo out; echo err >&2; printf partial']);
   t.equal(run.code, 0);
   t.equal(run.stdout, 'out\npartial', 'run shows the output as it comes');
   const inspect = await engine.inspect('journaled');
   const id = inspect.Id as string;
-  await until('three entries', async () => received.split('\n').length >= 5);
-  const entries = received.split('\n').slice(1).filter(Boolean).map((line) => JSON.parse(line) as Record<string, string>);
-  const fields = { CONTAINER_NAME: 'journaled', CONTAINER_ID: id.slice(0, 12), CONTAINER_ID_FULL: id, CONTAINER_TAG: 'web', SYSLOG_IDENTIFIER: 'web', IMAGE_NAME: 'busybox' };
+  t.same(inspect.HostConfig.LogConfig, { Type: 'journald', Config: { labels: 'com.example.team', tag: '{{.Name}}-{{.ID}}' } });
+
+  const logs = await engine.berth(['logs', 'journaled']);
+  t.same([logs.code, logs.stdout, logs.stderr], [0, 'out\npartial', 'err\n'], 'logs reads the journal: each stream, the partial line without a newline');
+  // What journald stored, read by journalctl itself (berth's read above had it synchronize).
+  const stored = await runCaptured('journalctl', ['--directory', journal.directory, '-o', 'json', '--all', `CONTAINER_ID_FULL=${id}`], { env: process.env, what: 'journalctl' });
+  const entries = stored.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, string>);
+  const tag = `journaled-${id.slice(0, 12)}`;
+  const fields = { CONTAINER_NAME: 'journaled', CONTAINER_ID: id.slice(0, 12), CONTAINER_ID_FULL: id, CONTAINER_TAG: tag, SYSLOG_IDENTIFIER: tag, IMAGE_NAME: 'busybox', COM_EXAMPLE_TEAM: 'core' };
   const byMessage = Object.fromEntries(entries.map((e) => [e.MESSAGE, e]));
+  t.same(Object.keys(byMessage).sort(), ['err', 'out', 'partial']);
   t.match(byMessage.out, { ...fields, PRIORITY: '6' });
   t.match(byMessage.err, { ...fields, PRIORITY: '3' });
   t.match(byMessage.partial, { ...fields, PRIORITY: '6', CONTAINER_PARTIAL_MESSAGE: 'true' });
   t.notOk('CONTAINER_PARTIAL_MESSAGE' in byMessage.out!, 'a whole line is not partial');
-  t.same(inspect.HostConfig.LogConfig, { Type: 'journald', Config: { tag: 'web' } });
-  await engine.ok(['rm', 'journaled']);
+
+  const stamped = await engine.ok(['logs', '-t', 'journaled']);
+  const time = /^(\S+) out\n(\S+) partial$/.exec(stamped);
+  t.ok(time && [time[1], time[2]].every((stamp) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(stamp!)), `-t: the times journald received them (${stamped})`);
+  const before = new Date(Date.parse(time![1]!) - 1000).toISOString();
+  t.equal(await engine.ok(['logs', '--since', time![1]!, 'journaled']), 'out\npartial', '--since the first');
+  t.equal(await engine.ok(['logs', '--until', before, 'journaled']), '', '--until before the first');
+  t.equal(await engine.ok(['logs', '--tail', '1', 'journaled']).then((out) => out === 'partial' || out === ''), true, '--tail 1: the last entry (partial, or err on stderr)');
+  const viaDocker = await docker(engine, ['logs', 'journaled']);
+  t.same([viaDocker.code, viaDocker.stdout, viaDocker.stderr], [0, 'out\npartial', 'err\n'], 'docker logs through the API');
+
+  // logs -f: each batch only once the follower has the one before; the last line just before the exit.
+  const { id: followed } = await followInBatches(t, ['--log-driver', 'journald'], 20, 3);
+  t.same(await logFiles(followed), [], 'nothing kept in files');
+  await engine.ok(['rm', 'journaled', followed]);
 });

@@ -4,7 +4,7 @@
  * blocks `{{if}}`/`{{else if}}`/`{{else}}`/`{{end}}`, `{{range [$k,] [$v :=] X}}` and
  * `{{with X}}`. `{{-` and `-}}` trim the space beside them. Pure.
  */
-import { ValidationError } from '../events/errors.js';
+import { ValidationError } from './errors.js';
 import { FUNCTIONS, type Value } from './templateFunctions.js';
 
 export type Arg =
