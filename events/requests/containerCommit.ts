@@ -3,6 +3,18 @@ import { z } from 'zod';
 
 const strings = z.array(z.string()).nullish();
 const keys = z.record(z.string(), z.object({})).nullish();
+/** A duration in nanoseconds; 0 inherits the container's. */
+const nanoseconds = z.number().int().nonnegative().optional();
+
+/** Docker's HealthConfig: Test ["CMD", ...], ["CMD-SHELL", command] or ["NONE"]; empty inherits. */
+const HealthcheckConfig = z.object({
+  Test: strings,
+  Interval: nanoseconds,
+  Timeout: nanoseconds,
+  StartPeriod: nanoseconds,
+  StartInterval: nanoseconds,
+  Retries: z.number().int().nonnegative().optional(),
+});
 
 /**
  * A Config for the new image, in Docker's names (the JSON body of the API's `POST /commit`):
@@ -20,6 +32,7 @@ export const CommitRunConfig = z.object({
   WorkingDir: z.string().nullish(),
   User: z.string().nullish(),
   StopSignal: z.string().nullish(),
+  Healthcheck: HealthcheckConfig.nullish(),
 });
 export type CommitRunConfig = z.infer<typeof CommitRunConfig>;
 

@@ -4,10 +4,10 @@
  * OnBuild), the ARGs in scope, and the history; and what each instruction asks of the
  * executor (a RUN, a COPY or ADD) with its words expanded as BuildKit expands them. Pure.
  */
-import { goDurationMs } from '../../events/goDuration.js';
 import path from 'node:path';
 import { ValidationError } from '../../events/errors.js';
 import type { ImageRunConfig } from '../images/configChanges.js';
+import { healthcheckConfig } from '../images/healthcheckConfig.js';
 import type { Instruction } from './dockerfile.js';
 import { expandWord, type Scope } from './shellLex.js';
 
@@ -189,13 +189,9 @@ export function applyInstruction(state: StageState, instruction: Instruction, ct
       return { state: set(state, { Volumes: { ...(config.Volumes ?? {}), ...Object.fromEntries(paths.map((p) => [p, {}])) } }, `VOLUME ${JSON.stringify(paths)}`, ctx) };
     }
     case 'HEALTHCHECK': {
-      if (instruction.command === null) return { state: set(state, { Healthcheck: { Test: ['NONE'] } }, 'HEALTHCHECK NONE', ctx) };
-      const test = instruction.command.form === 'exec' ? ['CMD', ...instruction.command.argv] : ['CMD-SHELL', instruction.command.command];
-      const durations = Object.fromEntries((['interval', 'timeout', 'start-period'] as const)
-        .filter((flag) => instruction.flags[flag] !== undefined)
-        .map((flag) => [flag === 'start-period' ? 'StartPeriod' : flag[0]!.toUpperCase() + flag.slice(1), healthDurationNs(instruction.flags[flag]!, flag)]));
-      const retries = instruction.flags.retries !== undefined ? { Retries: Number(instruction.flags.retries) } : {};
-      return { state: set(state, { Healthcheck: { Test: test, ...durations, ...retries } }, `HEALTHCHECK &{${JSON.stringify(test)}}`, ctx) };
+      const command = instruction.command;
+      const test = command === null ? null : command.form === 'exec' ? ['CMD', ...command.argv] : ['CMD-SHELL', command.command];
+      return { state: set(state, { Healthcheck: healthcheckConfig(test, instruction.flags) }, test === null ? 'HEALTHCHECK NONE' : `HEALTHCHECK &{${JSON.stringify(test)}}`, ctx) };
     }
     case 'ONBUILD':
       return { state: set(state, { OnBuild: [...((config.OnBuild as string[] | undefined) ?? []), instruction.trigger] }, `ONBUILD ${instruction.trigger}`, ctx) };
@@ -212,11 +208,4 @@ export function applyInstruction(state: StageState, instruction: Instruction, ct
       return { state, work: { kind: 'copy', add: instruction.keyword === 'ADD', sources, dest, ...(chown ? { chown } : {}), ...(chmod ? { chmod } : {}), createdBy: `${instruction.text}` } };
     }
   }
-}
-
-/** A HEALTHCHECK duration flag (`30s`, `1m30s`) in nanoseconds, as the image config holds it. */
-function healthDurationNs(text: string, flag: string): number {
-  const ms = goDurationMs(text);
-  if (ms === null) throw new ValidationError(`invalid value for --${flag}: time: invalid duration "${text}"`);
-  return Math.round(ms * 1e6);
 }

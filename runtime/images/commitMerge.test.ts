@@ -36,3 +36,12 @@ t.test('Cmd and Entrypoint', async (t) => {
 t.test('nothing on either side stays empty', async (t) => {
   t.same(mergeCommitConfig({ Labels: { a: 'b' } }, {}), { Env: null, Labels: { a: 'b' }, ExposedPorts: null, Volumes: null, Cmd: null, Entrypoint: null, WorkingDir: '', User: '' });
 });
+
+t.test('Healthcheck: the given one, its empty Test and zero fields filled from the container\'s (Docker\'s merge)', async (t) => {
+  const checked = { ...container, Healthcheck: { Test: ['CMD-SHELL', 'probe'], Interval: 1e9, Timeout: 2e9, StartPeriod: 3e9, Retries: 4 } };
+  t.same(mergeCommitConfig({ Healthcheck: { Interval: 5e9 } }, checked).Healthcheck, { Test: ['CMD-SHELL', 'probe'], Interval: 5e9, Timeout: 2e9, StartPeriod: 3e9, Retries: 4 });
+  t.same(mergeCommitConfig({ Healthcheck: { Test: ['CMD', 'other'], Retries: 1 } }, checked).Healthcheck, { Test: ['CMD', 'other'], Interval: 1e9, Timeout: 2e9, StartPeriod: 3e9, Retries: 1 });
+  t.same(mergeCommitConfig({ Healthcheck: { Test: ['NONE'] } }, checked).Healthcheck, { Test: ['NONE'], Interval: 1e9, Timeout: 2e9, StartPeriod: 3e9, Retries: 4 }, 'NONE is kept (Docker fills the durations too)');
+  t.same(mergeCommitConfig({}, checked).Healthcheck, checked.Healthcheck, 'none given: the container\'s');
+  t.same(mergeCommitConfig({ Healthcheck: { Test: ['CMD', 'x'], Interval: 1e9 } }, {}).Healthcheck, { Test: ['CMD', 'x'], Interval: 1e9 }, 'the container has none: the given one');
+});

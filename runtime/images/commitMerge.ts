@@ -4,9 +4,11 @@
  * container's fills in what it leaves out. Env and Labels add the container's keys it does not
  * set; ExposedPorts and Volumes are joined; Cmd comes from the container only when the config
  * sets neither Cmd nor Entrypoint, and Entrypoint only when the config does not name one (an
- * empty list clears it). Pure.
+ * empty list clears it); a Healthcheck's empty Test and zero durations and retries are the
+ * container's. Pure.
  */
 import type { ImageRunConfig } from './configChanges.js';
+import { mergeHealthcheck } from './healthcheckConfig.js';
 
 const empty = (value: unknown[] | null | undefined) => !value || value.length === 0;
 const keyOf = (entry: string) => entry.split('=')[0];
@@ -18,6 +20,7 @@ export function mergeCommitConfig(given: ImageRunConfig, container: ImageRunConf
   const { StopSignal: _given, ...rest } = given;
   const stopSignal = given.StopSignal || container.StopSignal;
   const { StopSignal: _container, ...inherited } = container;
+  const healthcheck = mergeHealthcheck(given.Healthcheck, container.Healthcheck);
   return {
     ...inherited,
     ...rest,
@@ -31,5 +34,6 @@ export function mergeCommitConfig(given: ImageRunConfig, container: ImageRunConf
     WorkingDir: given.WorkingDir || container.WorkingDir || '',
     User: given.User || container.User || '',
     ...(stopSignal ? { StopSignal: stopSignal } : {}),
+    ...(healthcheck !== undefined ? { Healthcheck: healthcheck } : {}),
   };
 }

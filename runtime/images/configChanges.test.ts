@@ -32,6 +32,22 @@ t.test('EXPOSE, VOLUME, USER, WORKDIR, STOPSIGNAL', async (t) => {
   t.same(parseChange('STOPSIGNAL SIGQUIT'), { instruction: 'STOPSIGNAL', value: 'SIGQUIT' });
 });
 
+t.test('HEALTHCHECK: flags, then CMD (exec or shell form) or NONE, as Docker\'s builder reads it', async (t) => {
+  t.same(parseChange('HEALTHCHECK --interval=5s --timeout=1s --start-period=1m --retries=3 CMD curl -f http://localhost/'), {
+    instruction: 'HEALTHCHECK',
+    healthcheck: { Test: ['CMD-SHELL', 'curl -f http://localhost/'], Interval: 5e9, Timeout: 1e9, StartPeriod: 60e9, Retries: 3 },
+  });
+  t.same(parseChange('healthcheck CMD ["pg_isready", "-q"]'), { instruction: 'HEALTHCHECK', healthcheck: { Test: ['CMD', 'pg_isready', '-q'] } });
+  t.same(parseChange('HEALTHCHECK NONE'), { instruction: 'HEALTHCHECK', healthcheck: { Test: ['NONE'] } });
+  t.throws(() => parseChange('HEALTHCHECK curl x'), /^invalid --change "HEALTHCHECK curl x": HEALTHCHECK takes CMD followed by a command, or NONE$/);
+  t.throws(() => parseChange('HEALTHCHECK CMD'), /HEALTHCHECK takes CMD/);
+  t.throws(() => parseChange('HEALTHCHECK --interval=soon CMD true'), /^invalid --change "[^"]+": invalid value for --interval: time: invalid duration "soon"$/);
+  t.throws(() => parseChange('HEALTHCHECK --retries=-1 CMD true'), /invalid value for --retries/);
+  t.throws(() => parseChange('HEALTHCHECK --every=1s CMD true'), /unknown flag: --every/);
+  t.same(applyChanges({ Healthcheck: { Test: ['CMD', 'old'], Retries: 9 } }, [parseChange('HEALTHCHECK CMD new')]).Healthcheck, { Test: ['CMD-SHELL', 'new'] },
+    'a HEALTHCHECK replaces the whole check, as in a Dockerfile');
+});
+
 t.test('bad changes are one clear line', async (t) => {
   t.throws(() => parseChange('FROM busybox'), /^invalid --change "FROM busybox": FROM is not a valid change command \(use CMD, ENTRYPOINT/);
   t.throws(() => parseChange('RUN echo'), /RUN is not a valid change command/);

@@ -1,23 +1,27 @@
 /**
  * `commit --change` (and `import --change`): Dockerfile-like instructions that change an image
- * config (CMD, ENTRYPOINT, ENV, LABEL, EXPOSE, USER, WORKDIR, VOLUME, STOPSIGNAL), parsed and
- * applied as Docker's builder would. Pure.
+ * config (CMD, ENTRYPOINT, ENV, LABEL, EXPOSE, USER, WORKDIR, VOLUME, STOPSIGNAL, HEALTHCHECK),
+ * parsed and applied as Docker's builder would. Pure.
  *
  * CMD, ENTRYPOINT and VOLUME take a JSON array (exec form) or plain text: for CMD and ENTRYPOINT
  * the shell form `/bin/sh -c TEXT`, for VOLUME whitespace-separated paths. ENV and LABEL take
  * `k=v` pairs (quotes and backslashes as a shell reads them) or the old `KEY VALUE` form.
+ * HEALTHCHECK takes `--interval=`, `--timeout=`, `--start-period=`, `--start-interval=` and
+ * `--retries=` flags, then `CMD` (exec or shell form) or `NONE`.
  * Variables (`$VAR`) are not substituted.
  */
 import path from 'node:path';
 import { ValidationError } from '../../events/errors.js';
 import { shellWords } from '../../events/shellWords.js';
+import { healthcheckConfig, type HealthcheckConfig } from './healthcheckConfig.js';
 
 export type ConfigChange =
   | { instruction: 'CMD' | 'ENTRYPOINT'; argv: string[] }
   | { instruction: 'ENV' | 'LABEL'; pairs: Array<[string, string]> }
   | { instruction: 'EXPOSE'; ports: string[] }
   | { instruction: 'VOLUME'; paths: string[] }
-  | { instruction: 'USER' | 'WORKDIR' | 'STOPSIGNAL'; value: string };
+  | { instruction: 'USER' | 'WORKDIR' | 'STOPSIGNAL'; value: string }
+  | { instruction: 'HEALTHCHECK'; healthcheck: HealthcheckConfig };
 
 /** The `config` section of an image config blob, as far as changes reach it. */
 export interface ImageRunConfig {
@@ -30,10 +34,11 @@ export interface ImageRunConfig {
   ExposedPorts?: Record<string, unknown> | null;
   Volumes?: Record<string, unknown> | null;
   StopSignal?: string | null;
+  Healthcheck?: HealthcheckConfig | null;
   [key: string]: unknown;
 }
 
-const INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'LABEL', 'EXPOSE', 'USER', 'WORKDIR', 'VOLUME', 'STOPSIGNAL'] as const;
+const INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'LABEL', 'EXPOSE', 'USER', 'WORKDIR', 'VOLUME', 'STOPSIGNAL', 'HEALTHCHECK'] as const;
 
 function fail(line: string, why: string): never {
   throw new ValidationError(`invalid --change "${line}": ${why}`);
@@ -85,6 +90,27 @@ function portsOf(line: string, rest: string): string[] {
   return ports;
 }
 
+/** `[--flag=value...] CMD command` or `NONE`, as a HEALTHCHECK line's rest. */
+function healthcheckOf(line: string, rest: string): HealthcheckConfig {
+  const flags: Record<string, string> = {};
+  let text = rest;
+  for (let flag = /^--([a-z-]+)=(\S*)\s*/.exec(text); flag; flag = /^--([a-z-]+)=(\S*)\s*/.exec(text)) {
+    flags[flag[1]!] = flag[2]!;
+    text = text.slice(flag[0].length);
+  }
+  const [kind = '', ...words] = text.split(/\s+/);
+  const command = text.slice(kind.length).trim();
+  try {
+    if (kind.toUpperCase() === 'NONE' && words.length === 0) return healthcheckConfig(null, flags);
+    if (kind.toUpperCase() !== 'CMD' || command === '') fail(line, 'HEALTHCHECK takes CMD followed by a command, or NONE');
+    const argv = jsonArray(command);
+    return healthcheckConfig(argv ? ['CMD', ...argv] : ['CMD-SHELL', command], flags);
+  } catch (error) {
+    if (error instanceof ValidationError && !error.message.startsWith('invalid --change')) fail(line, error.message);
+    throw error;
+  }
+}
+
 /** Parses one `--change` value. */
 export function parseChange(line: string): ConfigChange {
   const match = /^\s*(\S+)\s*([\s\S]*?)\s*$/.exec(line);
@@ -104,6 +130,8 @@ export function parseChange(line: string): ConfigChange {
       return { instruction, pairs: pairsOf(line, instruction, rest) };
     case 'EXPOSE':
       return { instruction, ports: portsOf(line, rest) };
+    case 'HEALTHCHECK':
+      return { instruction, healthcheck: healthcheckOf(line, rest) };
     case 'VOLUME': {
       const paths = jsonArray(rest) ?? rest.split(/\s+/);
       if (paths.some((p) => p === '')) fail(line, 'VOLUME paths can not be empty');
@@ -158,6 +186,9 @@ export function applyChanges(config: ImageRunConfig, changes: ConfigChange[]): I
         break;
       case 'STOPSIGNAL':
         next.StopSignal = change.value;
+        break;
+      case 'HEALTHCHECK':
+        next.Healthcheck = change.healthcheck;
         break;
     }
   }

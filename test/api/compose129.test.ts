@@ -123,7 +123,7 @@ async function daemonErrors(engine: Engine): Promise<string> {
   return log.split('\n').filter((line) => line.includes('api request failed')).join('\n');
 }
 
-t.test('python3-docker: containers.run and list; commit with a Config', async (t) => {
+t.test('python3-docker: containers.run and list; commit with a Config, a Healthcheck in it or in a change', async (t) => {
   const engine = await startEngine(t);
   const script = `import docker, json
 client = docker.from_env()
@@ -138,10 +138,17 @@ print(json.dumps({key: config.get(key) for key in ["Cmd", "Entrypoint", "Env", "
 print(client.containers.run("py/committed:v1", remove=True).decode(), end="")
 kept.remove(force=True)
 print(len(client.containers.list(all=True)))
+checked = client.containers.create("busybox", ["sleep", "600"], name="checked")
+checked.commit("py/checked", "v1", changes=["HEALTHCHECK --interval=3s --retries=7 CMD wget -q localhost"])
+again = client.containers.create("py/checked:v1", ["sleep", "600"], name="again")
+again.commit("py/checked", "v2", conf={"Healthcheck": {"Test": ["CMD", "false"], "Interval": 5000000000}})
+print(json.dumps([client.images.get("py/checked:" + tag).attrs["Config"]["Healthcheck"] for tag in ["v1", "v2"]], sort_keys=True))
+checked.remove()
+again.remove()
 `;
   const result = await runCaptured(DEBIAN_PYTHON, ['-c', script], { env: clientEnv(engine), timeoutMs: 60_000, what: 'python3-docker' });
   t.equal(result.code, 0, `python3-docker ran: ${result.stderr}\n${await daemonErrors(engine)}`);
-  const [hi, listed, config, ran, left] = result.stdout.split('\n');
+  const [hi, listed, config, ran, left, healthchecks] = result.stdout.split('\n');
   t.same([hi, listed, ran, left], ['hi from py', "['kept']", 'new 1 /tmp 1000', '0']);
   // The body's Config merged over the container's as Docker merges them: its keys win, the
   // container's env and labels fill in, the --change applies to it.
@@ -150,4 +157,10 @@ print(len(client.containers.list(all=True)))
     Env: ['OVER=new', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'KEEP=1'],
     Labels: { by: 'py', stage: 'committed', changed: 'yes' }, ExposedPorts: { '9000/tcp': {} }, WorkingDir: '/tmp', User: '1000', Volumes: { '/vol': {} },
   }, 'commit(conf=...): the image has the given Config over the container\'s');
+  // A HEALTHCHECK change, then a Healthcheck in the body merged over the container's (from its
+  // image) as Docker merges it: the given Test and Interval, the rest inherited.
+  t.same(JSON.parse(healthchecks!), [
+    { Test: ['CMD-SHELL', 'wget -q localhost'], Interval: 3e9, Retries: 7 },
+    { Test: ['CMD', 'false'], Interval: 5e9, Retries: 7 },
+  ], 'commit(changes=["HEALTHCHECK ..."]) and commit(conf={"Healthcheck": ...})');
 });

@@ -68,6 +68,18 @@ t.test('--change CMD, ENV, WORKDIR take effect; a container with nothing changed
   await engine.ok(['rm', 'plain']);
 });
 
+t.test('--change HEALTHCHECK: the image has the check, and its containers run it', async (t) => {
+  await engine.ok(['create', '--name', 'unchecked', 'busybox', 'true']);
+  await engine.ok(['commit', '--change', 'HEALTHCHECK --interval=1s --retries=2 CMD test -e /tmp/ready', 'unchecked', 'checked']);
+  t.same((await engine.inspect('checked')).Config.Healthcheck, { Test: ['CMD-SHELL', 'test -e /tmp/ready'], Interval: 1e9, Retries: 2 });
+  await engine.ok(['run', '-d', '--name', 'probed', 'checked', 'sh', '-c', 'touch /tmp/ready && exec sleep 600']);
+  await until('the committed check to make it healthy', async () => (await engine.inspect('probed')).State.Health?.Status === 'healthy');
+  const bad = await engine.berth(['commit', '--change', 'HEALTHCHECK --interval=soon CMD true', 'unchecked', 'bad']);
+  t.equal(bad.code, 125);
+  t.match(bad.stderr, /invalid --change "HEALTHCHECK --interval=soon CMD true": invalid value for --interval/);
+  await engine.ok(['rm', '-f', 'unchecked', 'probed']);
+});
+
 t.test('a running container is committed frozen and runs on', async (t) => {
   const id = (await engine.ok(['run', '-d', 'busybox', 'sh', '-c', 'echo live > /live; sleep 300'])).trim();
   await until('the file is written', async () => (await engine.berth(['exec', id, 'cat', '/live'])).stdout === 'live\n');
