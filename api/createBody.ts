@@ -83,7 +83,7 @@ export const CreateBody = z.object({
   NetworkingConfig: z.object({
     EndpointsConfig: z.record(z.string(), z.object({
       Aliases: strings,
-      IPAMConfig: z.object({ IPv4Address: z.string().optional() }).nullish(),
+      IPAMConfig: z.object({ IPv4Address: z.string().optional(), IPv6Address: z.string().optional() }).nullish(),
     }).passthrough().nullish()).nullish(),
   }).nullish(),
 }).passthrough();
@@ -165,6 +165,7 @@ function networking(body: CreateBody): NetworkingSpec | undefined {
   const spec: NetworkingSpec = {
     ...(named && named !== 'default' ? { network: named } : {}),
     ...(endpoint?.IPAMConfig?.IPv4Address ? { ip: endpoint.IPAMConfig.IPv4Address } : {}),
+    ...(endpoint?.IPAMConfig?.IPv6Address ? { ip6: endpoint.IPAMConfig.IPv6Address } : {}),
     aliases: endpoint?.Aliases ?? [],
     extraHosts: host.ExtraHosts ?? [],
     dns: host.Dns ?? [],

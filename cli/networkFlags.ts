@@ -1,4 +1,5 @@
 /** `run`/`create`'s network flags, as Docker spells them: --network (declared with the host config flags) and its companions. */
+import { isIPv6 } from 'node:net';
 import type { Command } from 'commander';
 import { ValidationError } from '../events/errors.js';
 import type { NetworkingSpec } from '../events/networking.js';
@@ -8,6 +9,7 @@ import { collect } from './verbs/verb.js';
 export interface NetworkFlags {
   network?: string;
   ip?: string;
+  ip6?: string;
   networkAlias?: string[];
   addHost?: string[];
   dns?: string[];
@@ -21,6 +23,7 @@ export interface NetworkFlags {
 export function addNetworkOptions(cmd: Command): Command {
   return cmd
     .option('--ip <address>', 'the IPv4 address on the (user-defined) network')
+    .option('--ip6 <address>', 'the IPv6 address on the (user-defined, --ipv6) network')
     .option('--network-alias <name>', 'a network-scoped alias (repeatable)', collect, [])
     .option('--add-host <host:ip>', 'a line in /etc/hosts, IP or host-gateway (repeatable)', collect, [])
     .option('--dns <address>', 'a nameserver (repeatable)', collect, [])
@@ -49,15 +52,17 @@ function networkingOf(flags: NetworkFlags): { networking?: NetworkingSpec } {
     if (colon <= 0 || !(IPV4.test(entry.slice(colon + 1)) || entry.slice(colon + 1) === HOST_GATEWAY)) throw new ValidationError(`invalid argument "${entry}" for "--add-host" flag: invalid IP address in add-host: "${entry.slice(colon + 1)}"`);
   }
   if (flags.ip !== undefined && !IPV4.test(flags.ip)) throw new ValidationError(`invalid argument "${flags.ip}" for "--ip" flag: invalid IPv4 address`);
+  if (flags.ip6 !== undefined && !isIPv6(flags.ip6)) throw new ValidationError(`invalid argument "${flags.ip6}" for "--ip6" flag: invalid IPv6 address`);
   for (const server of flags.dns ?? []) {
     if (!IPV4.test(server)) throw new ValidationError(`invalid argument "${server}" for "--dns" flag: not an IPv4 address`);
   }
   const special = flags.network === 'none' || flags.network === 'host';
-  if (special && (flags.ip || flags.networkAlias?.length)) throw new ValidationError(`conflicting options: --ip and --network-alias need a network, not ${flags.network}`);
+  if (special && (flags.ip || flags.ip6 || flags.networkAlias?.length)) throw new ValidationError(`conflicting options: --ip, --ip6 and --network-alias need a network, not ${flags.network}`);
   const ports = parsePublishFlags(flags.publish ?? []);
   const spec: NetworkingSpec = {
     ...(network ? { network } : {}),
     ...(flags.ip ? { ip: flags.ip } : {}),
+    ...(flags.ip6 ? { ip6: flags.ip6 } : {}),
     aliases: flags.networkAlias ?? [],
     extraHosts: flags.addHost ?? [],
     dns: flags.dns ?? [],
@@ -68,6 +73,6 @@ function networkingOf(flags: NetworkFlags): { networking?: NetworkingSpec } {
   };
   // With none or host, published ports go to the daemon all the same: it discards them, and warns for host as Docker does.
   if (special) return ports.length || flags.publishAll ? { networking: { aliases: [], extraHosts: [], dns: [], dnsSearch: [], dnsOptions: [], ...(ports.length ? { ports } : {}), ...(flags.publishAll ? { publishAll: true } : {}) } } : {};
-  const asked = network || spec.ip || spec.aliases.length || spec.extraHosts.length || spec.dns.length || spec.dnsSearch.length || spec.dnsOptions.length || ports.length || flags.publishAll;
+  const asked = network || spec.ip || spec.ip6 || spec.aliases.length || spec.extraHosts.length || spec.dns.length || spec.dnsSearch.length || spec.dnsOptions.length || ports.length || flags.publishAll;
   return asked ? { networking: spec } : {};
 }

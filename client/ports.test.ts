@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseExpose, parseExposeFlags, parsePublish, parsePublishFlags } from './ports.js';
+import { publishSpec, parseExpose, parseExposeFlags, parsePublish, parsePublishFlags } from './ports.js';
 
 const one = (containerPort: number, hostPort = '', hostIp = '', protocol = 'tcp') => ({ containerPort, protocol, hostIp, hostPort });
 
@@ -14,6 +14,14 @@ t.test('the forms Docker takes', async (t) => {
   t.same(parsePublish('80/tcp'), [one(80)]);
   t.same(parsePublish('80/'), [one(80)], 'an empty protocol is tcp');
   t.same(parsePublish('0:80'), [one(80)], 'host port 0: a free port');
+});
+
+t.test('IPv6 host addresses, as Docker writes them', async (t) => {
+  t.same(parsePublish('[::]:8080:80'), [one(80, '8080', '::')], 'every IPv6 address');
+  t.same(parsePublish('[::0]::80'), [one(80, '', '::')], 'canonical; a free port');
+  t.same(parsePublish('[FD00:0::1]:8080:80/udp'), [one(80, '8080', 'fd00::1', 'udp')]);
+  t.same(parsePublish(':::8080:80'), [one(80, '8080', '::')], 'unbracketed: all but the last two fields');
+  t.same(parsePublish(publishSpec({ target: 80, published: 8080, host_ip: '::' })), [one(80, '8080', '::')], 'the API\'s HostIp :: round-trips');
 });
 
 t.test('ranges', async (t) => {
@@ -33,6 +41,7 @@ t.test("Docker's messages for bad specs", async (t) => {
   bad('65536:80', 'invalid hostPort: 65536');
   bad('1.2.3:80:80', 'invalid IP address: 1.2.3');
   bad('300.1.1.1:80:80', 'invalid IP address: 300.1.1.1');
+  bad('[fd00::g]:80:80', 'invalid IP address: fd00::g');
   bad('8080:', 'no port specified: 8080:<empty>');
   bad('8000-8001:80-82', 'invalid ranges specified for container and host Ports: 80-82 and 8000-8001');
   bad('82-80', 'invalid containerPort: 82-80');

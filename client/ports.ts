@@ -3,6 +3,7 @@
  * where HOST and CTR may be ranges. A container range maps one to one onto a host range of the
  * same length; one container port with a host range takes a free port of the range. Pure.
  */
+import { isIPv6 } from 'node:net';
 import { ValidationError } from '../events/errors.js';
 import type { PortProtocol, PortRequest } from '../events/ports.js';
 
@@ -19,6 +20,11 @@ function parseRange(text: string, zero: boolean): [number, number] | null {
   return [start, end];
 }
 
+/** An IPv6 address in RFC 5952's form (`0::0` is `::`): the URL parser's, without its brackets. */
+function canonicalIpv6(ip: string): string {
+  return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+}
+
 function validIp(ip: string): boolean {
   const match = IPV4.exec(ip);
   return match !== null && match.slice(1).every((byte) => Number(byte) <= 255);
@@ -26,20 +32,22 @@ function validIp(ip: string): boolean {
 
 /** A port as `-p`/`--publish` spells it, `[IP:][PUBLISHED]:TARGET/PROTOCOL`, for parsePublish (compose's long syntax, the Engine API's PortBindings). */
 export function publishSpec(port: { target: number | string; published?: string | number; host_ip?: string; protocol?: string }): string {
-  const host = port.host_ip ? `${port.host_ip}:${port.published ?? ''}:` : port.published !== undefined && port.published !== '' ? `${port.published}:` : '';
+  const hostIp = port.host_ip?.includes(':') ? `[${port.host_ip}]` : port.host_ip;
+  const host = hostIp ? `${hostIp}:${port.published ?? ''}:` : port.published !== undefined && port.published !== '' ? `${port.published}:` : '';
   return `${host}${port.target}/${port.protocol ?? 'tcp'}`;
 }
 
 /** One -p value as the mappings it asks for. */
 export function parsePublish(raw: string): PortRequest[] {
-  const parts = raw.split(':');
+  // An IPv6 address in brackets ([::]:8080:80), as Docker writes it; a bare one is the text before the last two fields.
+  const bracketed = /^\[([^\]]*)\]:(.*)$/.exec(raw);
+  const parts = (bracketed ? bracketed[2] : raw).split(':');
   const containerPart = parts[parts.length - 1];
   const hostPort = parts.length >= 2 ? parts[parts.length - 2] : '';
-  const ip = parts.length >= 3 ? parts.slice(0, -2).join(':') : '';
+  const ip = bracketed ? bracketed[1] : parts.length >= 3 ? parts.slice(0, -2).join(':') : '';
   const [portText, protoText] = containerPart.split('/', 2);
   const protocol = (protoText === undefined || protoText === '' ? 'tcp' : protoText.toLowerCase());
-  if (ip.startsWith('[') || ip.includes(':')) throw new ValidationError(`invalid IP address: ${ip}: berth publishes on IPv4 addresses only`);
-  if (ip !== '' && !validIp(ip)) throw new ValidationError(`invalid IP address: ${ip}`);
+  if (ip !== '' && !validIp(ip) && !isIPv6(ip)) throw new ValidationError(`invalid IP address: ${ip}`);
   if (portText === '') throw new ValidationError(`no port specified: ${raw}<empty>`);
   const container = parseRange(portText, false);
   if (!container) throw new ValidationError(`invalid containerPort: ${portText}`);
@@ -50,7 +58,7 @@ export function parsePublish(raw: string): PortRequest[] {
     throw new ValidationError(`invalid ranges specified for container and host Ports: ${portText} and ${hostPort}`);
   }
   if (!PROTOCOLS.includes(protocol)) throw new ValidationError(`invalid proto: ${protocol}`);
-  const hostIp = ip === '0.0.0.0' ? '' : ip;
+  const hostIp = ip === '0.0.0.0' ? '' : isIPv6(ip) ? canonicalIpv6(ip) : ip;
   const requests: PortRequest[] = [];
   for (let port = container[0]; port <= container[1]; port++) {
     let hostText = '';

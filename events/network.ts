@@ -19,6 +19,10 @@ export const NetworkRecord = z.object({
   subnet: z.string(),
   /** The bridge's own address in the subnet, the containers' default route. */
   gateway: z.string(),
+  /** --ipv6: the IPv6 subnet (CIDR), given or the host's next ULA /64; absent: an IPv4-only network. */
+  subnet6: z.string().optional(),
+  /** The bridge's IPv6 address in subnet6, the containers' IPv6 default route. */
+  gateway6: z.string().optional(),
   /** The host link (bridge) the containers' veths join. */
   bridge: z.string(),
   /** No route out: no masquerade, no forwarding to other links. */
@@ -38,6 +42,8 @@ export const Endpoint = z.object({
   containerName: z.string(),
   /** The leased IPv4 address (no prefix). */
   address: z.string(),
+  /** The leased IPv6 address (no prefix), on a network with subnet6. */
+  address6: z.string().optional(),
   /** --network-alias / connect --alias names. */
   aliases: z.array(z.string()),
   /** On an overlay network: the host that runs the container, and its VXLAN endpoint (the data interface's address). */
@@ -67,8 +73,8 @@ export type NetworkEvent = z.infer<typeof NetworkEvent>;
 
 export const NetworkCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Create'), record: NetworkRecord }),
-  /** Leases `address` if given (--ip), else the lowest free one; `ifname` is recorded as the endpoint's interface. */
-  z.object({ type: z.literal('Connect'), container: z.string(), containerName: z.string(), address: z.string().optional(), aliases: z.array(z.string()), host: z.string().optional(), vtep: z.string().optional(),
+  /** Leases `address` if given (--ip), else the lowest free one (and on an IPv6 network `address6`, --ip6, likewise); `ifname` is recorded as the endpoint's interface. */
+  z.object({ type: z.literal('Connect'), container: z.string(), containerName: z.string(), address: z.string().optional(), address6: z.string().optional(), aliases: z.array(z.string()), host: z.string().optional(), vtep: z.string().optional(),
     ifname: z.string().optional(),
     /** The container this one replaces (rescheduled from a fenced host): its lease passes to the new one, address and all. */
     replaces: z.string().optional() }),

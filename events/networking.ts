@@ -8,6 +8,8 @@ export const NetworkingSpec = z.object({
   network: z.string().min(1).optional(),
   /** --ip on the first network. */
   ip: z.string().optional(),
+  /** --ip6 on the first network (an IPv6 one). */
+  ip6: z.string().optional(),
   /** --network-alias on the first network. */
   aliases: z.array(z.string()),
   /** --add-host HOST:IP. */
@@ -23,7 +25,7 @@ export const NetworkingSpec = z.object({
 export type NetworkingSpec = z.infer<typeof NetworkingSpec>;
 
 /** One network the container is on; its address is the network's lease (events/network.ts). */
-export const NetworkAttachment = z.object({ network: z.string(), aliases: z.array(z.string()), ip: z.string().optional() });
+export const NetworkAttachment = z.object({ network: z.string(), aliases: z.array(z.string()), ip: z.string().optional(), ip6: z.string().optional() });
 export type NetworkAttachment = z.infer<typeof NetworkAttachment>;
 
 /** As the container's config records it. */

@@ -14,11 +14,16 @@ type NetworkRequest = Extract<Request, { op: `network.${string}` }>;
 export function networkView(state: NetworkState): NetworkView {
   const record = state.record!;
   const prefix = Number(record.subnet.split('/')[1]);
+  const prefix6 = record.subnet6 ? Number(record.subnet6.split('/')[1]) : 0;
   return {
     name: record.name, id: record.networkId, host: state.host, driver: record.driver, created: state.created,
-    subnet: record.subnet, gateway: record.gateway, bridge: record.bridge, internal: record.internal,
+    subnet: record.subnet, gateway: record.gateway, ...(record.subnet6 ? { subnet6: record.subnet6, gateway6: record.gateway6 } : {}),
+    bridge: record.bridge, internal: record.internal,
     labels: record.labels, options: record.options,
-    endpoints: Object.values(state.endpoints).map((e) => ({ container: e.container, name: e.containerName, address: e.address, prefix, mac: macFor(e.address), aliases: e.aliases })),
+    endpoints: Object.values(state.endpoints).map((e) => ({
+      container: e.container, name: e.containerName, address: e.address, prefix, mac: macFor(e.address), aliases: e.aliases,
+      ...(e.address6 ? { address6: e.address6, prefix6 } : {}),
+    })),
   };
 }
 
@@ -30,6 +35,7 @@ export function containerNetworks(host: Host, container: string): NonNullable<Co
     return {
       name: record.name, networkId: record.networkId, address: endpoint.address, prefix: Number(record.subnet.split('/')[1]),
       gateway: record.gateway, mac: macFor(endpoint.address), aliases: endpoint.aliases,
+      ...(endpoint.address6 ? { address6: endpoint.address6, prefix6: Number(record.subnet6!.split('/')[1]), gateway6: record.gateway6 } : {}),
     };
   });
 }
@@ -92,7 +98,7 @@ export class NetworkHandler {
       case 'network.connect': {
         const network = networks.resolve(request.ref);
         const container = resolveContainer(this.host, request.container);
-        if (network.state.record!.predefined && (request.aliases.length > 0 || request.ip)) {
+        if (network.state.record!.predefined && (request.aliases.length > 0 || request.ip || request.ip6)) {
           throw new ValidationError('network-scoped alias and user specified IP address are supported only for containers in user defined networks');
         }
         // Live, as Docker does; a stopped container gets the interface at its next start.

@@ -21,14 +21,14 @@ export function resolveNetworking(host: Host, spec: CreateSpec): Networking | un
   const common = { extraHosts: flags?.extraHosts ?? [], dns: flags?.dns ?? [], dnsSearch: flags?.dnsSearch ?? [], dnsOptions: flags?.dnsOptions ?? [] };
   if (requested.startsWith('container:')) {
     if (flags?.ports?.length || flags?.publishAll) throw new ValidationError('conflicting options: port publishing and the container type network mode');
-    if (flags?.ip || flags?.aliases.length) throw new ValidationError('conflicting options: --ip and --network-alias cannot be used with --network container:');
+    if (flags?.ip || flags?.ip6 || flags?.aliases.length) throw new ValidationError('conflicting options: --ip, --ip6 and --network-alias cannot be used with --network container:');
     return { mode: 'container', networks: [], container: resolveContainer(host, requested.slice('container:'.length)).id, ...common };
   }
   const network = host.networks.resolve(requested);
   const record = network.state.record!;
   if (record.predefined && flags?.aliases.length) throw new ValidationError('network-scoped alias is supported only for containers in user defined networks');
-  if (record.predefined && flags?.ip) throw new ValidationError('user specified IP address is supported on user defined networks only');
-  return { mode: 'networks', networks: [{ network: record.name, aliases: flags?.aliases ?? [], ...(flags?.ip ? { ip: flags.ip } : {}) }], ...common };
+  if (record.predefined && (flags?.ip || flags?.ip6)) throw new ValidationError('user specified IP address is supported on user defined networks only');
+  return { mode: 'networks', networks: [{ network: record.name, aliases: flags?.aliases ?? [], ...(flags?.ip ? { ip: flags.ip } : {}), ...(flags?.ip6 ? { ip6: flags.ip6 } : {}) }], ...common };
 }
 
 /** Docker's warning for ports published with host networking; they are discarded, as with none (silently). */
@@ -56,7 +56,7 @@ export async function leaseAddresses(host: Host, id: string, name: string, netwo
   for (const [index, attachment] of (networking?.networks ?? []).entries()) {
     const network = host.networks.byName(attachment.network);
     await network.execute(
-      { type: 'Connect', container: id, containerName: name, aliases: attachment.aliases, ifname: `eth${index}`, ...(attachment.ip ? { address: attachment.ip } : {}), ...await host.networks.placeOn(network) },
+      { type: 'Connect', container: id, containerName: name, aliases: attachment.aliases, ifname: `eth${index}`, ...(attachment.ip ? { address: attachment.ip } : {}), ...(attachment.ip6 ? { address6: attachment.ip6 } : {}), ...await host.networks.placeOn(network) },
       { id: `${requestId}.connect.${attachment.network}`, correlation: requestId },
     );
   }

@@ -3,6 +3,7 @@ import type { Draft } from '../../events/envelope.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../events/errors.js';
 import type { NetworkCommand, NetworkEvent, NetworkRecord } from '../../events/network.js';
 import { firstHost, formatAddress, isHostAddress, parseAddress, parseSubnet, subnetSize } from './addresses.js';
+import { checkRecord6, lease6 } from './lease6.js';
 import type { NetworkState } from './state.js';
 
 export type NetworkDraft = Draft<NetworkEvent>;
@@ -23,7 +24,7 @@ export function decideNetwork(state: NetworkState, command: NetworkCommand): Net
     case 'Connect': {
       const existing = state.endpoints[command.container];
       if (existing) {
-        if (command.address !== undefined && command.address !== existing.address) {
+        if ((command.address !== undefined && command.address !== existing.address) || (command.address6 !== undefined && command.address6 !== existing.address6)) {
           throw new ConflictError(`endpoint with name ${command.containerName} already exists in network ${name}`);
         }
         return []; // already connected: a retried connect
@@ -33,10 +34,11 @@ export function decideNetwork(state: NetworkState, command: NetworkCommand): Net
       // A rescheduled container takes over the lease of the one it replaces: same address, so clients find it again.
       const previous = command.replaces !== undefined && command.address === undefined ? state.endpoints[command.replaces] : undefined;
       if (previous) {
-        return [{ type: 'network.connected', data: { container: command.container, containerName: command.containerName, address: previous.address, aliases: command.aliases, ...place, ...(command.ifname ?? previous.ifname ? { ifname: command.ifname ?? previous.ifname } : {}), replaces: previous.container } }];
+        return [{ type: 'network.connected', data: { container: command.container, containerName: command.containerName, address: previous.address, ...(previous.address6 ? { address6: previous.address6 } : {}), aliases: command.aliases, ...place, ...(command.ifname ?? previous.ifname ? { ifname: command.ifname ?? previous.ifname } : {}), replaces: previous.container } }];
       }
       const address = command.address !== undefined ? requested(state, command.address) : lowestFree(state);
-      return [{ type: 'network.connected', data: { container: command.container, containerName: command.containerName, address, aliases: command.aliases, ...place, ...(command.ifname ? { ifname: command.ifname } : {}) } }];
+      const address6 = lease6(state, command.address6);
+      return [{ type: 'network.connected', data: { container: command.container, containerName: command.containerName, address, ...(address6 ? { address6 } : {}), aliases: command.aliases, ...place, ...(command.ifname ? { ifname: command.ifname } : {}) } }];
     }
     case 'Disconnect': {
       const endpoint = state.endpoints[command.container];
@@ -65,6 +67,7 @@ export function checkRecord(record: NetworkRecord): void {
   if (gateway === null || !isHostAddress(subnet, gateway)) {
     throw new ValidationError(`no matching subnet for gateway ${record.gateway}`);
   }
+  checkRecord6(record);
 }
 
 export function taken(state: NetworkState): Set<number> {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { NetworkRecord } from '../../events/network.js';
-import { TYPE_A, TYPE_PTR } from '../../runtime/network/dns/message.js';
+import { TYPE_A, TYPE_AAAA, TYPE_PTR } from '../../runtime/network/dns/message.js';
 import { resolveName, type NamedContainer } from './nameRecords.js';
 import type { NetworkState } from './state.js';
 
@@ -42,4 +42,11 @@ t.test('reverse names, the default bridge, internal networks', async (t) => {
   const closed = network('closed', 3, [[ID('a'), '10.3.0.2', []]], { internal: true });
   t.same(ask('10.3.0.1', '10.3.0.2', 'front', TYPE_A, [closed]), found('10.3.0.2'));
   t.same(ask('10.3.0.1', '10.3.0.2', 'example.org', TYPE_A, [closed]), { kind: 'refused' }, 'an internal network forwards nothing');
+});
+
+t.test('AAAA: an IPv6 network answers a name with both addresses; the server keeps those of the question type', async (t) => {
+  const six = network('six', 5, [[ID('a'), '10.5.0.2', []], [ID('b'), '10.5.0.3', []]], { subnet6: 'fd95::/64', gateway6: 'fd95::1' });
+  six.endpoints[ID('a')] = { ...six.endpoints[ID('a')], address6: 'fd95::2' };
+  t.same(ask('10.5.0.1', '10.5.0.3', 'front', TYPE_AAAA, [six]), { kind: 'local', answers: [{ type: TYPE_A, address: '10.5.0.2' }, { type: TYPE_AAAA, address: 'fd95::2' }] });
+  t.same(ask('10.5.0.1', '10.5.0.2', 'back', TYPE_AAAA, [six]), found('10.5.0.3'), 'one without an IPv6 address: its A only (an empty AAAA answer), not a forward');
 });

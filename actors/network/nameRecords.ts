@@ -1,13 +1,13 @@
 /**
  * Docker's embedded DNS rules, for the resolver on a user network's gateway: a container asking
  * finds, on every user network it shares with them, the containers that are up by name, by short
- * id (12 hex) and by their aliases, each also as NAME.NETWORK, and their addresses' names (PTR).
+ * id (12 hex) and by their aliases, each also as NAME.NETWORK (A, and AAAA on an IPv6 network), and their IPv4 addresses' names (PTR).
  * Any other name goes to the asker's --dns servers, else the host's; an internal network forwards
  * nothing; an asker that is no container of the network learns no name. Pure: the records are the networks' endpoints (the log) and the containers' states.
  */
 import { hasStatusTag } from '../../events/containerStatus.js';
 import type { Resolution } from '../../runtime/network/dns/server.js';
-import { TYPE_A, TYPE_PTR } from '../../runtime/network/dns/message.js';
+import { TYPE_A, TYPE_AAAA, TYPE_PTR, type Answer } from '../../runtime/network/dns/message.js';
 import type { NetworkState } from './state.js';
 
 /** What the rules need of a container. */
@@ -58,6 +58,7 @@ export function resolveName(
     }
   } else {
     const addresses: string[] = [];
+    const answers: Answer[] = [];
     for (const candidate of scope) {
       const suffix = `.${candidate.record!.name.toLowerCase()}`;
       const bare = query.name.endsWith(suffix) ? query.name.slice(0, -suffix.length) : null;
@@ -66,10 +67,13 @@ export function resolveName(
         if (addresses.includes(endpoint.address)) continue;
         const shortId = endpoint.container.slice(0, 12);
         if (!named(shortId) && !endpoint.aliases.some(named) && !(containers(endpoint.container) && named(containers(endpoint.container)!.name))) continue;
-        if (up(endpoint.container)) addresses.push(endpoint.address);
+        if (!up(endpoint.container)) continue;
+        addresses.push(endpoint.address);
+        answers.push({ type: TYPE_A, address: endpoint.address }, ...endpoint.address6 ? [{ type: TYPE_AAAA, address: endpoint.address6 } as const] : []);
       }
     }
-    if (addresses.length > 0) return { kind: 'local', answers: addresses.map((address) => ({ type: TYPE_A, address })) };
+    // A name of the network answers for both types: a container without an IPv6 address gets an empty AAAA answer, not a forward.
+    if (answers.length > 0) return { kind: 'local', answers };
   }
   if (network.record!.internal) return { kind: 'refused' };
   const own = asker ? containers(asker)?.dns ?? [] : [];

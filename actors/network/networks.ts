@@ -21,6 +21,7 @@ import { macFor } from './addresses.js';
 import { interfaceNames, lowestFreeInterface } from './interfaceNames.js';
 import { gatewayAfterConnect, gatewayAfterDisconnect, gatewayNetwork } from './defaultRoute.js';
 import { chooseSubnet } from './subnets.js';
+import { canonicalAddress6, chooseSubnet6, firstHost6, formatAddress6, formatSubnet6, parseSubnet6 } from './addresses6.js';
 import { EmbeddedDns, type ResolverFactory } from './embeddedDns.js';
 import { resolveName } from './nameRecords.js';
 import { networkEntityId, type NetworkState } from './state.js';
@@ -56,7 +57,10 @@ export interface NetworksDeps {
   fences?: Pick<FenceStore, 'readAll'>;
 }
 
-const kernelNetwork = (record: NetworkRecord): KernelNetwork => ({ bridge: record.bridge, subnet: record.subnet, gateway: record.gateway, internal: record.internal });
+const kernelNetwork = (record: NetworkRecord): KernelNetwork => ({
+  bridge: record.bridge, subnet: record.subnet, gateway: record.gateway, internal: record.internal,
+  ...(record.subnet6 ? { subnet6: record.subnet6, gateway6: record.gateway6 } : {}),
+});
 const NO_NAMES = { hostname: '', addresses: [], extraHosts: [], dns: [], dnsSearch: [], dnsOptions: [] };
 const gone = (status: string) => status === 'none' || status === 'removed';
 
@@ -170,7 +174,7 @@ export class Networks {
       const held = this.held();
       const records = held.map((n) => n.state.record!);
       if (removed && !records.some((r) => r.bridge === removed)) await this.deps.kernel.deleteBridge(removed);
-      if (records.length > 0) await this.deps.kernel.enableForwarding();
+      if (records.length > 0) await this.deps.kernel.enableForwarding(records.some((r) => r.subnet6 !== undefined));
       for (const network of held) {
         if (isOverlay(network.state.record)) await this.ensureOverlay(network);
         else await this.deps.kernel.ensureBridge(kernelNetwork(network.state.record!));
@@ -208,7 +212,7 @@ export class Networks {
   }
 
   private async applyFirewall(starting?: string): Promise<void> {
-    const forwards = this.publishing.forwards((container) => this.joined(container)[0]?.state.endpoints[container]?.address, starting);
+    const forwards = this.publishing.forwards((container) => this.joined(container)[0]?.state.endpoints[container], starting);
     const started = performance.now();
     await this.deps.kernel.applyFirewall(this.held().map((n) => kernelNetwork(n.state.record!)), forwards.map((f) => f.forward));
     this.forwardedNow = new Set(forwards.map((f) => f.container));
@@ -216,12 +220,15 @@ export class Networks {
   }
 
   /** A new record for `network create` (or the default network): the subnet chosen if not given. */
-  async newRecord(input: { name: string; driver?: 'bridge' | 'overlay'; subnet?: string; gateway?: string; internal: boolean; labels: Record<string, string>; options: Record<string, string>; predefined?: boolean }): Promise<NetworkRecord> {
+  async newRecord(input: { name: string; driver?: 'bridge' | 'overlay'; subnet?: string; gateway?: string; ipv6?: boolean; subnet6?: string; gateway6?: string; internal: boolean; labels: Record<string, string>; options: Record<string, string>; predefined?: boolean }): Promise<NetworkRecord> {
     const networkId = randomBytes(32).toString('hex');
     const driver = input.driver ?? 'bridge';
     let subnet = input.subnet;
+    const ipv6 = input.ipv6 || input.subnet6 !== undefined;
+    const inUse = !subnet || (ipv6 && !input.subnet6)
+      ? [...await this.deps.kernel.addressesInUse(), ...this.present().flatMap((n) => [n.state.record!.subnet, n.state.record!.subnet6 ?? ''])]
+      : [];
     if (!subnet) {
-      const inUse = [...await this.deps.kernel.addressesInUse(), ...this.present().map((n) => n.state.record!.subnet)];
       subnet = chooseSubnet(inUse, driver === 'overlay' ? overlayPools() : undefined) ?? undefined;
       if (!subnet) throw new BerthError('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
     }
@@ -229,9 +236,20 @@ export class Networks {
     const gateway = input.gateway ?? base.replace(/\d+$/, (last) => String(Number(last) + 1));
     return {
       name: input.name, networkId, driver, ...(driver === 'overlay' ? { vni: overlayVni(networkId) } : {}), subnet, gateway,
+      ...ipv6 ? this.ipv6Half(input.subnet6, input.gateway6, inUse) : {},
       bridge: input.predefined ? DEFAULT_BRIDGE : `br-${networkId.slice(0, 12)}`,
       internal: input.internal, labels: input.labels, options: input.options, predefined: input.predefined ?? false,
     };
+  }
+
+  /** An IPv6 network's subnet (the host's next free ULA /64 when none is given, as Docker's default pool) and gateway (its first address). */
+  private ipv6Half(asked: string | undefined, gateway6: string | undefined, inUse: string[]): { subnet6: string; gateway6: string } {
+    const chosen = asked ?? chooseSubnet6(this.deps.host, inUse);
+    if (!chosen) throw new BerthError('could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network');
+    const parsed = parseSubnet6(chosen);
+    // A subnet that does not parse is kept as given, for decide's one-line refusal.
+    if (!parsed) return { subnet6: chosen, gateway6: gateway6 ?? '' };
+    return { subnet6: formatSubnet6(parsed), gateway6: gateway6 === undefined ? formatAddress6(firstHost6(parsed)) : canonicalAddress6(gateway6) ?? gateway6 };
   }
 
   /** This daemon alone manages the networks of its network namespace; refused while another daemon does. */
@@ -294,10 +312,11 @@ export class Networks {
 
   private containerInterface(container: string, network: NetworkEntity, ifname: string, gateway: boolean): ContainerInterface {
     const record = network.state.record!;
-    const address = network.state.endpoints[container].address;
+    const { address, address6 } = network.state.endpoints[container];
     return {
       bridge: record.bridge, hostIf: hostInterfaceName(container, record.networkId), ifname, address,
       prefix: Number(record.subnet.split('/')[1]), gateway: gateway && !record.internal ? record.gateway : '', mac: macFor(address),
+      ...address6 ? { address6, prefix6: Number(record.subnet6!.split('/')[1]), gateway6: gateway && !record.internal ? record.gateway6! : '' } : {},
       ...(isOverlay(record) && this.underlayMtu ? { mtu: this.underlayMtu - VXLAN_OVERHEAD } : {}),
     };
   }
@@ -326,12 +345,12 @@ export class Networks {
    * that had no route gets one). An interface that cannot be made gives the lease back. One connect of a
    * container at a time, so that two never choose one name.
    */
-  connect(container: { id: string; name: string; pid: number | null }, network: NetworkEntity, request: { aliases: string[]; ip?: string }, meta: { id: string; correlation: string }): Promise<boolean> {
+  connect(container: { id: string; name: string; pid: number | null }, network: NetworkEntity, request: { aliases: string[]; ip?: string; ip6?: string }, meta: { id: string; correlation: string }): Promise<boolean> {
     const previous = this.connecting.get(container.id) ?? Promise.resolve();
     const run = previous.then(async () => {
       const others = this.joined(container.id).filter((n) => n !== network);
       const ifname = lowestFreeInterface(this.interfaceNames(container.id, others));
-      const connected = await network.execute({ type: 'Connect', container: container.id, containerName: container.name, aliases: request.aliases, ifname, ...(request.ip ? { address: request.ip } : {}), ...await this.placeOn(network) }, meta);
+      const connected = await network.execute({ type: 'Connect', container: container.id, containerName: container.name, aliases: request.aliases, ifname, ...(request.ip ? { address: request.ip } : {}), ...(request.ip6 ? { address6: request.ip6 } : {}), ...await this.placeOn(network) }, meta);
       if (!container.pid || connected.length === 0) return false;
       try {
         await this.overlaysReady([network]);
@@ -339,7 +358,7 @@ export class Networks {
         const recorded = network.state.endpoints[container.id].ifname ?? ifname;
         await this.deps.kernel.plug(container.pid, shimEntries({ interfaces: [this.containerInterface(container.id, network, recorded, false)], names: NO_NAMES }));
         const gateway = gatewayAfterConnect(this.joined(container.id).map((n) => n.state.record!), network.state.record!.name);
-        if (gateway) await this.deps.kernel.setDefaultRoute(container.pid, gateway.gateway, recorded);
+        if (gateway) await this.deps.kernel.setDefaultRoute(container.pid, gateway.gateway, recorded, gateway.gateway6);
       } catch (error) {
         await network.execute({ type: 'Disconnect', container: container.id }, { id: `${meta.id}.undo`, correlation: meta.correlation }).catch(() => {});
         await this.deps.kernel.unplug(hostInterfaceName(container.id, network.state.record!.networkId)).catch(() => {});
@@ -369,7 +388,7 @@ export class Networks {
     const remaining = this.joined(container.id);
     const index = remaining.findIndex((n) => n.state.record!.name === next.name);
     if (index < 0) return;
-    await this.deps.kernel.setDefaultRoute(container.pid, next.gateway, this.interfaceNames(container.id, remaining)[index]);
+    await this.deps.kernel.setDefaultRoute(container.pid, next.gateway, this.interfaceNames(container.id, remaining)[index], next.gateway6);
   }
 
   /** The networks a container is on, the one it was created with first, then by name. */
@@ -406,7 +425,7 @@ export class Networks {
     await this.kernelWork;
     const gateway = gatewayNetwork(joined.map((network) => network.state.record!));
     const interfaces = joined.map((network, index) => this.containerInterface(data.id, network, ifnames[index], network.state.record === gateway));
-    names.addresses = interfaces.map((i) => i.address);
+    names.addresses = interfaces.flatMap((i) => [i.address, ...i.address6 ? [i.address6] : []]);
     // Its published ports are forwarded before its process runs, unless a process of the host took one meanwhile.
     if (networking.ports?.length) {
       this.publishing.checkStart(data.id, networking.ports);

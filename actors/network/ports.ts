@@ -19,12 +19,17 @@ export interface HostPort {
 
 /** Whether two host ports clash: same protocol and port, and one address covers the other. */
 export function clashes(a: HostPort, b: HostPort): boolean {
-  return a.protocol === b.protocol && a.hostPort === b.hostPort && (a.hostIp === '' || b.hostIp === '' || a.hostIp === b.hostIp);
+  return a.protocol === b.protocol && a.hostPort === b.hostPort && (covers(a.hostIp, b.hostIp) || covers(b.hostIp, a.hostIp));
 }
 
-/** Docker's text for a host port: 0.0.0.0:8080. */
+/** '' (every address, both families) covers all; '::' every IPv6 address. */
+function covers(wide: string, narrow: string): boolean {
+  return wide === '' || wide === narrow || (wide === '::' && narrow.includes(':'));
+}
+
+/** Docker's text for a host port: 0.0.0.0:8080, [::]:8080. */
 export function hostAddress(port: { hostIp: string; hostPort: number | string }): string {
-  return `${port.hostIp || '0.0.0.0'}:${port.hostPort}`;
+  return `${port.hostIp.includes(':') ? `[${port.hostIp}]` : port.hostIp || '0.0.0.0'}:${port.hostPort}`;
 }
 
 /**

@@ -74,16 +74,16 @@ export class Publishing {
     this.pending.delete(container);
   }
 
-  /** The forwards of every container whose ports are forwarded; `starting` counts as up. */
-  forwards(addressOf: (container: string) => string | undefined, starting?: string): Array<{ container: string; forward: PortForward }> {
+  /** The forwards of every container whose ports are forwarded (to its first network's addresses); `starting` counts as up. */
+  forwards(addressOf: (container: string) => { address: string; address6?: string } | undefined, starting?: string): Array<{ container: string; forward: PortForward }> {
     return this.deps.containers()
       .filter((c) => forwarded(c.state) || (c.id === starting && publishedPorts(c.state).length > 0))
       .flatMap((c) => {
-        const address = addressOf(c.id);
-        if (!address) return [];
+        const endpoint = addressOf(c.id);
+        if (!endpoint) return [];
         return publishedPorts(c.state).map((port) => ({
           container: c.id,
-          forward: { hostIp: port.hostIp, hostPort: port.hostPort, protocol: port.protocol, address, containerPort: port.containerPort },
+          forward: { hostIp: port.hostIp, hostPort: port.hostPort, protocol: port.protocol, address: endpoint.address, containerPort: port.containerPort, ...endpoint.address6 ? { address6: endpoint.address6 } : {} },
         }));
       });
   }

@@ -1,6 +1,7 @@
 /** Networks: list, inspect, create, remove, connect, disconnect, prune. */
 import { z } from 'zod';
 import { builtinNetworks, networkJson } from '../../client/views/network.js';
+import { subnetFlags } from '../../client/subnetFlags.js';
 import { filterStrings, filterValues } from '../filters.js';
 import { checkBody, param, readJson, sendEmpty, sendJson } from '../http.js';
 import type { Route } from '../routes.js';
@@ -9,6 +10,7 @@ const NetworkBody = z.object({
   Name: z.string().min(1),
   Driver: z.string().nullish(),
   Internal: z.boolean().nullish(),
+  EnableIPv6: z.boolean().nullish(),
   IPAM: z.object({ Config: z.array(z.object({ Subnet: z.string().optional(), Gateway: z.string().optional() })).nullish() }).nullish(),
   Options: z.record(z.string(), z.string()).nullish(),
   Labels: z.record(z.string(), z.string()).nullish(),
@@ -16,7 +18,7 @@ const NetworkBody = z.object({
 
 const ConnectBody = z.object({
   Container: z.string().min(1),
-  EndpointConfig: z.object({ Aliases: z.array(z.string()).nullish(), IPAMConfig: z.object({ IPv4Address: z.string().optional() }).nullish() }).passthrough().nullish(),
+  EndpointConfig: z.object({ Aliases: z.array(z.string()).nullish(), IPAMConfig: z.object({ IPv4Address: z.string().optional(), IPv6Address: z.string().optional() }).nullish() }).passthrough().nullish(),
   Force: z.boolean().nullish(),
 }).passthrough();
 
@@ -34,10 +36,10 @@ export const networkRoutes: Route[] = [
   }],
   ['POST', '/networks/create', async (request, res, { client }) => {
     const body = checkBody(NetworkBody, await readJson(request.req), 'network');
-    const ipam = body.IPAM?.Config?.[0];
+    const configs = body.IPAM?.Config ?? [];
+    const addressing = subnetFlags(configs.flatMap((c) => (c.Subnet ? [c.Subnet] : [])), configs.flatMap((c) => (c.Gateway ? [c.Gateway] : [])), body.EnableIPv6 ?? false);
     const view = await client.request({
-      op: 'network.create', name: body.Name, driver: body.Driver || 'bridge', internal: body.Internal ?? false,
-      ...(ipam?.Subnet ? { subnet: ipam.Subnet } : {}), ...(ipam?.Gateway ? { gateway: ipam.Gateway } : {}),
+      op: 'network.create', name: body.Name, driver: body.Driver || 'bridge', internal: body.Internal ?? false, ...addressing,
       labels: body.Labels ?? {}, options: body.Options ?? {},
     });
     sendJson(res, 201, { Id: view.id, Warning: '' });
@@ -58,7 +60,8 @@ export const networkRoutes: Route[] = [
   ['POST', '/networks/:id/connect', async (request, res, { client }) => {
     const body = checkBody(ConnectBody, await readJson(request.req), 'connect request');
     const ip = body.EndpointConfig?.IPAMConfig?.IPv4Address;
-    await client.request({ op: 'network.connect', ref: param(request, 'id'), container: body.Container, aliases: body.EndpointConfig?.Aliases ?? [], ...(ip ? { ip } : {}) });
+    const ip6 = body.EndpointConfig?.IPAMConfig?.IPv6Address;
+    await client.request({ op: 'network.connect', ref: param(request, 'id'), container: body.Container, aliases: body.EndpointConfig?.Aliases ?? [], ...(ip ? { ip } : {}), ...(ip6 ? { ip6 } : {}) });
     sendEmpty(res, 200);
   }],
   ['POST', '/networks/:id/disconnect', async (request, res, { client }) => {

@@ -6,8 +6,9 @@ export function registerNetworkVerbs(program: Command, verb: Verb): void {
   const network = program.command('network').description('Manage networks');
   network.command('create').description('Create a network').argument('<name>')
     .option('-d, --driver <driver>', 'network driver (only bridge)', 'bridge')
-    .option('--subnet <cidr>', 'IPv4 subnet, e.g. 172.30.0.0/16 (default: a free one)')
-    .option('--gateway <address>', 'the gateway in the subnet (default: its first address)')
+    .option('--subnet <cidr>', 'subnet, IPv4 (172.30.0.0/16) and/or IPv6 (fd00:1::/64), once per family (default: a free one)', collect, [])
+    .option('--gateway <address>', 'the gateway in the subnet of its family (default: its first address)', collect, [])
+    .option('--ipv6', 'an IPv6 subnet too (default: the host\'s next ULA /64)')
     .option('--internal', 'no traffic to or from outside the network')
     .option('-l, --label <KEY=VALUE>', 'set a label (repeatable)', collect, [])
     .option('-o, --opt <KEY=VALUE>', 'driver option (repeatable)', collect, [])
@@ -28,6 +29,7 @@ export function registerNetworkVerbs(program: Command, verb: Verb): void {
   network.command('connect').description('Connect a container to a network').argument('<network>').argument('<container>')
     .option('--alias <name>', 'a network-scoped alias (repeatable)', collect, [])
     .option('--ip <address>', 'the IPv4 address to lease')
+    .option('--ip6 <address>', 'the IPv6 address to lease')
     .action(verb('networkConnect'));
   network.command('disconnect').description('Disconnect a container from a network').argument('<network>').argument('<container>')
     .option('-f, --force', 'force the disconnect')

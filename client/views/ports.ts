@@ -4,6 +4,8 @@ import { portKey, type PublishedPort } from '../../events/ports.js';
 import type { ContainerView } from '../../events/requests.js';
 
 const hostIpOf = (port: PublishedPort) => port.hostIp || '0.0.0.0';
+/** As `port` and `ps` write an address: an IPv6 one in brackets ([::]:8080). */
+const hostText = (port: PublishedPort) => (port.hostIp.includes(':') ? `[${port.hostIp}]` : hostIpOf(port));
 
 function ordered(ports: PublishedPort[]): PublishedPort[] {
   return [...ports].sort((a, b) => a.protocol.localeCompare(b.protocol) || a.containerPort - b.containerPort || hostIpOf(a).localeCompare(hostIpOf(b)) || a.hostPort - b.hostPort);
@@ -48,7 +50,7 @@ export function portBindingsJson(v: ContainerView): { PortBindings: Record<strin
 
 /** `port`'s lines: '80/tcp -> 0.0.0.0:8080'. */
 export function portLines(v: ContainerView): string[] {
-  return livePorts(v).map((port) => `${portKey(port)} -> ${hostIpOf(port)}:${port.hostPort}`);
+  return livePorts(v).map((port) => `${portKey(port)} -> ${hostText(port)}:${port.hostPort}`);
 }
 
 /**
@@ -72,7 +74,7 @@ export function psPorts(v: ContainerView): string {
     else exposed.push({ first: port, last: port, protocol });
   }
   return [
-    ...groups.map(({ first, last }) => `${hostIpOf(first)}:${range(first.hostPort, last.hostPort)}->${range(first.containerPort, last.containerPort)}/${first.protocol}`),
+    ...groups.map(({ first, last }) => `${hostText(first)}:${range(first.hostPort, last.hostPort)}->${range(first.containerPort, last.containerPort)}/${first.protocol}`),
     ...exposed.map(({ first, last, protocol }) => `${range(first, last)}/${protocol}`),
   ].join(', ');
 }

@@ -85,6 +85,8 @@ export const ContainerView = z.object({
   /** inspect: the networks it is on, with its lease on each (client/views/networkSettings.ts shows them as Docker does). */
   networks: z.array(z.object({
     name: z.string(), networkId: z.string(), address: z.string(), prefix: z.number(), gateway: z.string(), mac: z.string(), aliases: z.array(z.string()),
+    /** On an IPv6 network: its IPv6 lease, the subnet's prefix and the network's IPv6 gateway. */
+    address6: z.string().optional(), prefix6: z.number().optional(), gateway6: z.string().optional(),
   })).optional(),
   /** A lost host's container started elsewhere by fencing (client/lostContainers.ts): where, and as which id. */
   rescheduledTo: z.object({ host: z.string(), id: z.string() }).optional(),

@@ -8,6 +8,9 @@ export const EndpointView = z.object({
   address: z.string(),
   prefix: z.number(),
   mac: z.string(),
+  /** On an IPv6 network: the IPv6 lease and its subnet's prefix. */
+  address6: z.string().optional(),
+  prefix6: z.number().optional(),
   aliases: z.array(z.string()),
 });
 
@@ -20,6 +23,9 @@ export const NetworkView = z.object({
   created: z.number(),
   subnet: z.string(),
   gateway: z.string(),
+  /** An IPv6 network's subnet and gateway (EnableIPv6). */
+  subnet6: z.string().optional(),
+  gateway6: z.string().optional(),
   bridge: z.string(),
   internal: z.boolean(),
   labels: z.record(z.string(), z.string()),
@@ -37,6 +43,10 @@ export const networkRequests = [
     driver: z.string(),
     subnet: z.string().optional(),
     gateway: z.string().optional(),
+    /** --ipv6: an IPv6 subnet too (subnet6, else the host's next ULA /64); a subnet6 alone implies it. */
+    ipv6: z.boolean().optional(),
+    subnet6: z.string().optional(),
+    gateway6: z.string().optional(),
     internal: z.boolean(),
     labels: z.record(z.string(), z.string()),
     options: z.record(z.string(), z.string()),
@@ -48,7 +58,7 @@ export const networkRequests = [
   /** Removes every user-defined network no container is on; `labels` filter (k or k=v). */
   /** Docker's prune filters: label=KEY[=VALUE] (all must match), label!=KEY[=VALUE] (none may), until (created before, ms since the epoch). */
   z.object({ op: z.literal('network.prune'), labels: z.array(z.string()), notLabels: z.array(z.string()).optional(), untilMs: z.number().optional() }),
-  z.object({ op: z.literal('network.connect'), ref: Name, container: Name, aliases: z.array(z.string()), ip: z.string().optional() }),
+  z.object({ op: z.literal('network.connect'), ref: Name, container: Name, aliases: z.array(z.string()), ip: z.string().optional(), ip6: z.string().optional() }),
   z.object({ op: z.literal('network.disconnect'), ref: Name, container: Name, force: z.boolean() }),
 ] as const;
 

@@ -1,8 +1,9 @@
 /* netsetup.c: a container's network interfaces, made by the shim after it placed the init in its
  * cgroups and before it says go, so the network is ready before the container's process runs.
  *
- * Each "networks" spec entry is "bridge\x1fhostIf\x1fifname\x1faddress\x1fprefix\x1fgateway\x1fmac[\x1fmtu]"
- * (an absent or 0 mtu keeps the kernel's default; an overlay network's is its VXLAN's):
+ * Each "networks" spec entry is "bridge\x1fhostIf\x1fifname\x1faddress\x1fprefix\x1fgateway\x1fmac[\x1fmtu[\x1faddress6\x1fprefix6\x1fgateway6]]"
+ * (an absent, empty or 0 mtu keeps the kernel's default; an overlay network's is its VXLAN's; an
+ * IPv6 network's interface also gets address6, without DAD as Docker's, and gateway6 its IPv6 default route):
  * a veth pair whose peer is created straight in the container's netns (no move), its host end
  * joined to the bridge and up; then, inside the netns, lo and the peer up, the address, and a
  * default route via the gateway (an entry with an empty gateway gets none). The host end is in
@@ -27,8 +28,8 @@
 
 struct net_entry {
 	char buf[512];
-	const char *bridge, *host_if, *ifname, *address, *gateway, *mac;
-	int prefix;
+	const char *bridge, *host_if, *ifname, *address, *gateway, *mac, *address6, *gateway6;
+	int prefix, prefix6;
 	unsigned mtu;
 };
 
@@ -172,33 +173,38 @@ static int link_up(int fd, unsigned index)
 	return nl_talk(fd, &m);
 }
 
-static int address_add(int fd, unsigned index, const char *address, int prefix)
+/* an IPv4 or IPv6 address (IPv6: no duplicate address detection, so it is usable at once) */
+static int address_add(int fd, unsigned index, int family, const char *address, int prefix)
 {
-	struct in_addr in;
-	if (inet_pton(AF_INET, address, &in) != 1) {
+	unsigned char in[16];
+	if (inet_pton(family, address, in) != 1) {
 		errno = EINVAL;
 		return -1;
 	}
-	struct ifaddrmsg addr = { .ifa_family = AF_INET, .ifa_prefixlen = (unsigned char)prefix, .ifa_index = index };
+	size_t len = family == AF_INET ? 4 : 16;
+	struct ifaddrmsg addr = { .ifa_family = (unsigned char)family, .ifa_prefixlen = (unsigned char)prefix, .ifa_index = index,
+				  .ifa_flags = family == AF_INET6 ? IFA_F_NODAD : 0 };
 	struct nl_msg m;
 	nl_init(&m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, &addr, sizeof addr);
-	nl_attr(&m, IFA_LOCAL, &in, sizeof in);
-	nl_attr(&m, IFA_ADDRESS, &in, sizeof in);
+	nl_attr(&m, IFA_LOCAL, in, len);
+	nl_attr(&m, IFA_ADDRESS, in, len);
 	return nl_talk(fd, &m);
 }
 
-static int route_default(int fd, const char *gateway)
+/* the default route of a family via the gateway on the interface */
+static int route_default(int fd, int family, const char *gateway, unsigned index)
 {
-	struct in_addr in;
-	if (inet_pton(AF_INET, gateway, &in) != 1) {
+	unsigned char in[16];
+	if (inet_pton(family, gateway, in) != 1) {
 		errno = EINVAL;
 		return -1;
 	}
-	struct rtmsg route = { .rtm_family = AF_INET, .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_BOOT,
+	struct rtmsg route = { .rtm_family = (unsigned char)family, .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_BOOT,
 			       .rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = RTN_UNICAST };
 	struct nl_msg m;
 	nl_init(&m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &route, sizeof route);
-	nl_attr(&m, RTA_GATEWAY, &in, sizeof in);
+	nl_attr(&m, RTA_GATEWAY, in, family == AF_INET ? 4 : 16);
+	nl_attr(&m, RTA_OIF, &index, sizeof index);
 	return nl_talk(fd, &m);
 }
 
@@ -207,14 +213,14 @@ static int parse_entry(const char *text, struct net_entry *e)
 	if (strlen(text) >= sizeof e->buf)
 		return -1;
 	strcpy(e->buf, text);
-	char *fields[8] = { 0 };
+	char *fields[11] = { 0 };
 	char *p = e->buf;
-	for (int i = 0; i < 8 && p; i++) {
+	for (int i = 0; i < 11 && p; i++) {
 		fields[i] = p;
 		char *sep = strchr(p, '\x1f');
-		if (i < 6 && !sep)
+		if ((i < 6 || i == 8 || i == 9) && !sep) /* mac and mtu may end an entry; address6 comes with prefix6 and gateway6 */
 			return -1;
-		if (i == 7 && sep)
+		if (i == 10 && sep)
 			return -1;
 		if (sep)
 			*sep = '\0';
@@ -228,6 +234,9 @@ static int parse_entry(const char *text, struct net_entry *e)
 	e->gateway = fields[5];
 	e->mac = fields[6];
 	e->mtu = fields[7] ? (unsigned)atoi(fields[7]) : 0;
+	e->address6 = fields[8] ? fields[8] : "";
+	e->prefix6 = fields[9] ? atoi(fields[9]) : 0;
+	e->gateway6 = fields[10] ? fields[10] : "";
 	return 0;
 }
 
@@ -279,14 +288,20 @@ int net_setup(const struct spec *s, long pid, char *msg, size_t msglen)
 		unsigned index = if_nametoindex(e->ifname);
 		if (!index)
 			FAIL("no %s in the container", e->ifname);
-		if (address_add(fd, index, e->address, e->prefix) < 0)
+		if (address_add(fd, index, AF_INET, e->address, e->prefix) < 0)
 			FAIL("add %s/%d to %s", e->address, e->prefix, e->ifname);
+		if (e->address6[0] && address_add(fd, index, AF_INET6, e->address6, e->prefix6) < 0)
+			FAIL("add %s/%d to %s", e->address6, e->prefix6, e->ifname);
 		if (link_up(fd, index) < 0)
 			FAIL("set %s up", e->ifname);
 	}
 	for (size_t i = 0; i < s->n_networks; i++) {
-		if (entries[i].gateway[0] && route_default(fd, entries[i].gateway) < 0)
-			FAIL("add the default route via %s", entries[i].gateway);
+		struct net_entry *e = &entries[i];
+		unsigned index = if_nametoindex(e->ifname);
+		if (e->gateway[0] && route_default(fd, AF_INET, e->gateway, index) < 0)
+			FAIL("add the default route via %s", e->gateway);
+		if (e->gateway6[0] && route_default(fd, AF_INET6, e->gateway6, index) < 0)
+			FAIL("add the IPv6 default route via %s", e->gateway6);
 	}
 	close(fd);
 	if (setns(own_ns, CLONE_NEWNET) < 0)

@@ -20,6 +20,10 @@ export interface ContainerInterface {
   mac: string;
   /** The link's MTU; absent: the kernel's default (an overlay network's is its VXLAN's). */
   mtu?: number;
+  /** On an IPv6 network: the leased IPv6 address, its subnet's prefix, and the IPv6 default route's gateway ('' for none). */
+  address6?: string;
+  prefix6?: number;
+  gateway6?: string;
 }
 
 export interface ContainerNetwork {
@@ -33,7 +37,10 @@ const SEPARATOR = '\x1f';
 
 /** The shim's `networks` entries (runtime/native/netsetup.c). */
 export function shimEntries(network: ContainerNetwork): string[] {
-  return network.interfaces.map((i) => [i.bridge, i.hostIf, i.ifname, i.address, String(i.prefix), i.gateway, i.mac, ...(i.mtu ? [String(i.mtu)] : [])].join(SEPARATOR));
+  return network.interfaces.map((i) => {
+    const ipv6 = i.address6 ? [i.address6, String(i.prefix6), i.gateway6 ?? ''] : [];
+    return [i.bridge, i.hostIf, i.ifname, i.address, String(i.prefix), i.gateway, i.mac, ...(i.mtu || ipv6.length ? [i.mtu ? String(i.mtu) : ''] : []), ...ipv6].join(SEPARATOR);
+  });
 }
 
 /** The host end of a container's veth on a network: 15 characters at most (IFNAMSIZ). */

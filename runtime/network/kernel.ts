@@ -19,6 +19,9 @@ export interface KernelNetwork {
   gateway: string;
   /** No masquerade and no forwarding to or from other links. */
   internal: boolean;
+  /** An IPv6 network's subnet (CIDR) and the bridge's address in it. */
+  subnet6?: string;
+  gateway6?: string;
 }
 
 /** An overlay network on this host: its bridge, and the VXLAN device joined to it. */
@@ -33,11 +36,11 @@ export interface KernelOverlay extends KernelNetwork {
 export interface NetworkKernel {
   /** This daemon alone manages the networks of its network namespace (namespaceClaim.ts); refused while another does. */
   claimNamespace(): Promise<void>;
-  /** Destinations of the daemon's netns routes and addresses (CIDR or plain), and its resolvers. */
+  /** Destinations of the daemon's netns routes and addresses (CIDR or plain, IPv4 and IPv6), and its resolvers. */
   addressesInUse(): Promise<string[]>;
-  /** net.ipv4.ip_forward = 1 in the daemon's netns. */
-  enableForwarding(): Promise<void>;
-  /** The bridge exists, has the gateway address and is up (idempotent). */
+  /** net.ipv4.ip_forward = 1 in the daemon's netns, and with `ipv6` net.ipv6.conf.all.forwarding = 1 there too. */
+  enableForwarding(ipv6: boolean): Promise<void>;
+  /** The bridge exists, has the gateway address (and gateway6) and is up (idempotent). */
   ensureBridge(network: KernelNetwork): Promise<void>;
   /** The bridge is gone (and every veth in it); absent is fine. */
   deleteBridge(bridge: string): Promise<void>;
@@ -57,6 +60,6 @@ export interface NetworkKernel {
   plug(pid: number, entries: string[]): Promise<void>;
   /** Deletes a veth by its host end, and so its peer in the container (network disconnect). */
   unplug(hostInterface: string): Promise<void>;
-  /** A running container's default route is via `gateway` on its interface `ifname` (it replaces any other). */
-  setDefaultRoute(pid: number, gateway: string, ifname: string): Promise<void>;
+  /** A running container's default route is via `gateway` on its interface `ifname` (it replaces any other); `gateway6` likewise for IPv6. */
+  setDefaultRoute(pid: number, gateway: string, ifname: string, gateway6?: string): Promise<void>;
 }

@@ -26,8 +26,10 @@ export class LinuxNetworkKernel implements NetworkKernel {
   }
 
   async addressesInUse(): Promise<string[]> {
-    const routes = JSON.parse(await run('ip', ['-j', '-4', 'route', 'show', 'table', 'all'])) as Array<{ dst?: string }>;
-    const addresses = JSON.parse(await run('ip', ['-j', '-4', 'addr', 'show'])) as Array<{ addr_info?: Array<{ local: string; prefixlen: number }> }>;
+    const routes = JSON.parse(await run('ip', ['-j', 'route', 'show', 'table', 'all'])) as Array<{ dst?: string }>;
+    const routes6 = await run('ip', ['-j', '-6', 'route', 'show', 'table', 'all']).then((out) => JSON.parse(out) as Array<{ dst?: string }>, () => []);
+    routes.push(...routes6);
+    const addresses = JSON.parse(await run('ip', ['-j', 'addr', 'show'])) as Array<{ addr_info?: Array<{ local: string; prefixlen: number }> }>;
     const resolvers = resolvConfField(await readHostResolvConf(), 'nameserver');
     return [
       ...routes.map((route) => route.dst ?? '').filter((dst) => dst !== '' && dst !== 'default'),
@@ -36,8 +38,9 @@ export class LinuxNetworkKernel implements NetworkKernel {
     ];
   }
 
-  async enableForwarding(): Promise<void> {
+  async enableForwarding(ipv6: boolean): Promise<void> {
     await sysctl('net.ipv4.ip_forward', '1');
+    if (ipv6) await sysctl('net.ipv6.conf.all.forwarding', '1');
   }
 
   async ensureBridge(network: KernelNetwork): Promise<void> {
@@ -45,6 +48,8 @@ export class LinuxNetworkKernel implements NetworkKernel {
     const commands = [
       ...(await linkExists(network.bridge)) ? [] : [`link add ${network.bridge} type bridge`],
       `addr replace ${network.gateway}/${prefix} dev ${network.bridge}`,
+      // Without DAD, as Docker's: the address is usable at once, before any container joins.
+      ...network.subnet6 ? [`addr replace ${network.gateway6}/${network.subnet6.split('/')[1]} dev ${network.bridge} nodad`] : [],
       `link set ${network.bridge} up`,
     ];
     await run('ip', ['-batch', '-'], commands.join('\n') + '\n');
@@ -90,8 +95,9 @@ export class LinuxNetworkKernel implements NetworkKernel {
     if (await linkExists(hostInterface)) await run('ip', ['link', 'del', hostInterface]);
   }
 
-  async setDefaultRoute(pid: number, gateway: string, ifname: string): Promise<void> {
-    await run('nsenter', [`--net=/proc/${pid}/ns/net`, '--', 'ip', 'route', 'replace', 'default', 'via', gateway, 'dev', ifname]);
+  async setDefaultRoute(pid: number, gateway: string, ifname: string, gateway6?: string): Promise<void> {
+    const routes = [`route replace default via ${gateway} dev ${ifname}`, ...gateway6 ? [`route replace default via ${gateway6} dev ${ifname}`] : []];
+    await run('nsenter', [`--net=/proc/${pid}/ns/net`, '--', 'ip', '-batch', '-'], routes.join('\n') + '\n');
   }
 }
 

@@ -11,6 +11,12 @@
  * - let DNATed traffic through the forward chain whichever network it comes from;
  * - drop anything to 127.0.0.0/8 that did not come in on `lo` before routing (Docker's bug that
  *   let a neighbour reach ports published on 127.0.0.1, and route_localnet's risk with it).
+ *
+ * IPv6: a container with an IPv6 address has its ports forwarded over IPv6 too when they are
+ * published on every address (`-p 8080:80`, as Docker 28 binds 0.0.0.0 and ::), on `::` or on one
+ * of the host's IPv6 addresses. nftables cannot translate between families, so a container without
+ * one is reached over IPv4 only (Docker, too, needs its userland proxy for that). IPv6 has no
+ * route_localnet: `::1` is not forwarded.
  */
 
 export interface PortForward {
@@ -21,12 +27,21 @@ export interface PortForward {
   /** The container's address and port. */
   address: string;
   containerPort: number;
+  /** The container's IPv6 address, when it is on an IPv6 network. */
+  address6?: string;
 }
 
-/** The rules of one forward, as the `published` chain holds it. */
-function forwardRule(forward: PortForward): string {
-  const destination = forward.hostIp === '' ? 'meta nfproto ipv4' : `ip daddr ${forward.hostIp}`;
-  return `${destination} ${forward.protocol} dport ${forward.hostPort} dnat ip to ${forward.address}:${forward.containerPort}`;
+/** The rules of one forward, as the `published` chain holds them: one per family it is reachable over. */
+function forwardRules(forward: PortForward): string[] {
+  const ports = `${forward.protocol} dport ${forward.hostPort}`;
+  const ipv6 = forward.hostIp.includes(':');
+  const rules: string[] = [];
+  if (!ipv6) rules.push(`${forward.hostIp === '' ? 'meta nfproto ipv4' : `ip daddr ${forward.hostIp}`} ${ports} dnat ip to ${forward.address}:${forward.containerPort}`);
+  if (forward.address6 && (forward.hostIp === '' || ipv6)) {
+    const destination = forward.hostIp === '' || forward.hostIp === '::' ? 'meta nfproto ipv6' : `ip6 daddr ${forward.hostIp}`;
+    rules.push(`${destination} ${ports} dnat ip6 to [${forward.address6}]:${forward.containerPort}`);
+  }
+  return rules;
 }
 
 export interface PublishRules {
@@ -38,7 +53,7 @@ export interface PublishRules {
   postrouting: string[];
 }
 
-export function publishRules(forwards: PortForward[], networks: Array<{ bridge: string; subnet: string; internal: boolean }>): PublishRules {
+export function publishRules(forwards: PortForward[], networks: Array<{ bridge: string; subnet: string; internal: boolean; subnet6?: string }>): PublishRules {
   if (forwards.length === 0) return { chains: [], forward: [], postrouting: [] };
   const chains = [
     '  chain localhost {',
@@ -46,7 +61,7 @@ export function publishRules(forwards: PortForward[], networks: Array<{ bridge: 
     '    iifname != "lo" ip daddr 127.0.0.0/8 counter drop',
     '  }',
     '  chain published {',
-    ...forwards.map((forward) => `    ${forwardRule(forward)}`),
+    ...forwards.flatMap(forwardRules).map((rule) => `    ${rule}`),
     '  }',
     '  chain prerouting {',
     '    type nat hook prerouting priority dstnat; policy accept;',
@@ -60,6 +75,7 @@ export function publishRules(forwards: PortForward[], networks: Array<{ bridge: 
   const postrouting = networks.filter((network) => !network.internal).flatMap((network) => [
     `oifname ${JSON.stringify(network.bridge)} ip saddr 127.0.0.0/8 masquerade`,
     `oifname ${JSON.stringify(network.bridge)} ip saddr ${network.subnet} ct status dnat masquerade`,
+    ...network.subnet6 ? [`oifname ${JSON.stringify(network.bridge)} ip6 saddr ${network.subnet6} ct status dnat masquerade`] : [],
   ]);
   return { chains, forward: ['ct status dnat accept'], postrouting };
 }

@@ -16,6 +16,26 @@ t.test('one table, replaced whole', async (t) => {
   t.notMatch(rules, /iptables|docker|podman/i);
 });
 
+t.test('IPv6: masquerade of the IPv6 subnet, published ports over both families', async (t) => {
+  const six = { ...web, subnet6: 'fd95::/64', gateway6: 'fd95::1' };
+  const forwards = [
+    { hostIp: '', hostPort: 8080, protocol: 'tcp' as const, address: '10.1.0.2', address6: 'fd95::2', containerPort: 80 },
+    { hostIp: '::', hostPort: 8081, protocol: 'tcp' as const, address: '10.1.0.2', address6: 'fd95::2', containerPort: 81 },
+    { hostIp: 'fd00::9', hostPort: 8082, protocol: 'udp' as const, address: '10.1.0.2', address6: 'fd95::2', containerPort: 82 },
+    { hostIp: '::', hostPort: 8083, protocol: 'tcp' as const, address: '10.1.0.3', containerPort: 83 },
+  ];
+  const rules = nftRuleset([six], forwards);
+  t.match(rules, /ip6 saddr fd95::\/64 oifname != "br-web" masquerade/);
+  t.match(rules, /meta nfproto ipv4 tcp dport 8080 dnat ip to 10\.1\.0\.2:80/, '-p 8080:80: IPv4');
+  t.match(rules, /meta nfproto ipv6 tcp dport 8080 dnat ip6 to \[fd95::2\]:80/, 'and IPv6, as Docker 28 binds both');
+  t.match(rules, /meta nfproto ipv6 tcp dport 8081 dnat ip6 to \[fd95::2\]:81/, '[::]');
+  t.notMatch(rules, /dport 8081 dnat ip to/, 'on IPv6 only');
+  t.match(rules, /ip6 daddr fd00::9 udp dport 8082 dnat ip6 to \[fd95::2\]:82/, 'one IPv6 address');
+  t.notMatch(rules, /dport 8083/, 'a container without an IPv6 address has no IPv6 forward (no family translation)');
+  t.match(rules, /oifname "br-web" ip6 saddr fd95::\/64 ct status dnat masquerade/, 'hairpin over IPv6');
+  t.notMatch(nftRuleset([web]), /ip6/, 'an IPv4 network: no IPv6 rule');
+});
+
 t.test("Docker's name files", async (t) => {
   const names = { hostname: 'web1', addresses: ['172.17.0.2'], extraHosts: ['db:10.0.0.5'], dns: [], dnsSearch: [], dnsOptions: [] };
   t.match(hostsFile(names), /^127\.0\.0\.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n/);

@@ -4,8 +4,9 @@
  * removed network's rules go with the next apply. Docker's and podman's tables are never touched
  * and never relied on. Pure.
  *
- * Like netavark: masquerade what leaves a network's subnet for another link, keep networks apart,
- * and an internal network talks only within its bridge.
+ * Like netavark: masquerade what leaves a network's subnet (IPv4, and IPv6 for an IPv6 network,
+ * as netavark and Docker 27 do for ULA subnets) for another link, keep networks apart, and an
+ * internal network talks only within its bridge. The forward rules match links, so both families.
  */
 import type { KernelNetwork } from './kernel.js';
 import { publishRules, type PortForward } from './nftPorts.js';
@@ -30,6 +31,7 @@ export function nftRuleset(networks: KernelNetwork[], forwards: PortForward[] = 
     if (others.length > 0) forward.push(`iifname ${bridge} oifname { ${others.join(', ')} } drop`);
     forward.push(`oifname ${bridge} ct state established,related accept`, `iifname ${bridge} accept`);
     postrouting.push(`ip saddr ${network.subnet} oifname != ${bridge} masquerade`);
+    if (network.subnet6) postrouting.push(`ip6 saddr ${network.subnet6} oifname != ${bridge} masquerade`);
   }
   lines.push(
     `table ${TABLE} {`,

@@ -42,9 +42,10 @@ export class NetworkNamespace {
 
   /**
    * A second namespace as "the outside world": a veth pair, this side 10.200.0.1/24 and the
-   * outside 10.200.0.2/24, and this namespace's default route through it.
+   * outside 10.200.0.2/24, and this namespace's default route through it; with `ipv6`, also
+   * fd99:200::1/64 and fd99:200::2/64 (no DAD) and an IPv6 default route.
    */
-  outside(t: Teardown): { namespace: NetworkNamespace; address: string; inside: string } {
+  outside(t: Teardown, opts: { ipv6?: boolean } = {}): { namespace: NetworkNamespace; address: string; inside: string; address6: string; inside6: string } {
     const outside = NetworkNamespace.create(t, 'berth-o');
     const link = `vo${randomBytes(3).toString('hex')}`;
     this.ip('link', 'add', link, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', outside.name);
@@ -53,6 +54,11 @@ export class NetworkNamespace {
     outside.ip('addr', 'add', '10.200.0.2/24', 'dev', 'eth0');
     outside.ip('link', 'set', 'eth0', 'up');
     this.ip('route', 'add', 'default', 'via', '10.200.0.2');
-    return { namespace: outside, address: '10.200.0.2', inside: '10.200.0.1' };
+    if (opts.ipv6) {
+      this.ip('addr', 'add', 'fd99:200::1/64', 'dev', link, 'nodad');
+      outside.ip('addr', 'add', 'fd99:200::2/64', 'dev', 'eth0', 'nodad');
+      this.ip('-6', 'route', 'add', 'default', 'via', 'fd99:200::2');
+    }
+    return { namespace: outside, address: '10.200.0.2', inside: '10.200.0.1', address6: 'fd99:200::2', inside6: 'fd99:200::1' };
   }
 }

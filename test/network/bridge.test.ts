@@ -8,10 +8,11 @@ import fs from 'node:fs/promises';
 import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
 import { NetworkNamespace } from '../helpers/netns.js';
+import { dockerOk } from '../helpers/docker.js';
 
 const hostLinks = () => execFileSync('ip', ['-o', 'link', 'show']).toString().split('\n').map((line) => line.split(':')[1]?.trim().split('@')[0]).filter(Boolean).sort();
 const hostTables = () => execFileSync('nft', ['list', 'tables']).toString();
-const hostForwarding = () => fs.readFile('/proc/sys/net/ipv4/ip_forward', 'utf8');
+const hostForwarding = async () => `${await fs.readFile('/proc/sys/net/ipv4/ip_forward', 'utf8')} ${await fs.readFile('/proc/sys/net/ipv6/conf/all/forwarding', 'utf8')}`;
 
 const before = { links: hostLinks(), tables: hostTables(), forwarding: await hostForwarding() };
 
@@ -192,8 +193,72 @@ t.test('a live connect gives a container without a default route one, through th
   await engine.ok(['network', 'rm', 'closed', 'open']);
 });
 
+t.test('IPv6: a --ipv6 network, names (AAAA), NAT out and published ports over IPv6', async (t) => {
+  const world = inner.outside(t, { ipv6: true });
+  const inWorld = (script: string) => spawn('ip', ['netns', 'exec', world.namespace.name, process.execPath, '-e', script]);
+  const listener = inWorld("require('net').createServer((s) => { console.log(s.remoteAddress); s.end('pong\\n'); }).listen(9000, '::', () => console.log('ready'))");
+  t.teardown(() => { listener.kill('SIGKILL'); });
+  let heard = '';
+  listener.stdout.on('data', (data: Buffer) => { heard += data.toString(); });
+
+  // Without a subnet: the host's ULA /64 (Docker's default pool), its first address the gateway; made through the Engine API.
+  await dockerOk(engine, ['network', 'create', '--ipv6', 'ula']);
+  const id = (await engine.ok(['network', 'create', '--ipv6', '--subnet', '10.95.0.0/24', '--subnet', 'fd95::/64', 'six'])).trim();
+  const [ula, six] = JSON.parse(await dockerOk(engine, ['network', 'inspect', 'ula', 'six']));
+  t.equal(ula.EnableIPv6, true);
+  t.match(ula.IPAM.Config[1], { Subnet: /^fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::\/64$/, Gateway: /^fd[0-9a-f:]+::1$/ }, 'a ULA /64 beside the IPv4 subnet');
+  t.same(six.IPAM.Config, [{ Subnet: '10.95.0.0/24', Gateway: '10.95.0.1' }, { Subnet: 'fd95::/64', Gateway: 'fd95::1' }], 'docker network inspect');
+  t.match(inner.ip('-6', 'addr', 'show', 'dev', `br-${id.slice(0, 12)}`), /inet6 fd95::1\/64/, 'the IPv6 gateway on the bridge');
+  t.equal(execFileSync('nsenter', [...inner.prefix.slice(1), 'cat', '/proc/sys/net/ipv6/conf/all/forwarding']).toString().trim(), '1', 'IPv6 forwarding in the namespace');
+
+  await engine.ok(['run', '-d', '--name', 'srv6', '--network', 'six', '--ip6', 'fd95::50', '-p', '8086:7000', '-p', '[::]:8087:7000', 'busybox', 'sh', '-c', 'while true; do echo hello | nc -l -p 7000; done']);
+  await engine.ok(['run', '-d', '--name', 'cli6', '--network', 'six', 'busybox', 'sleep', '600']);
+  const [srv, cli] = JSON.parse(await engine.ok(['inspect', 'srv6', 'cli6'])) as Array<{ NetworkSettings: { GlobalIPv6Address: string; Networks: Record<string, object> } }>;
+  t.match(srv.NetworkSettings, { GlobalIPv6Address: 'fd95::50', GlobalIPv6PrefixLen: 64, IPv6Gateway: 'fd95::1' });
+  t.match(srv.NetworkSettings.Networks.six, { GlobalIPv6Address: 'fd95::50', IPv6Gateway: 'fd95::1', IPAddress: '10.95.0.2' });
+  t.equal(cli.NetworkSettings.GlobalIPv6Address, 'fd95::2', 'the lowest free address after the gateway');
+
+  await until('the outside listener', async () => heard.includes('ready'));
+  const seen = await engine.ok(['exec', 'cli6', 'sh', '-c', `ip -6 route; nslookup -type=aaaa srv6; ping -6 -c 1 -W 5 srv6; nc -w 5 fd95::50 7000 </dev/null; echo ping | nc -w 5 ${world.address6} 9000`]);
+  t.match(seen, /^default via fd95::1 dev eth0/m, 'an IPv6 default route');
+  t.match(seen, /Address: fd95::50/, 'AAAA from the embedded DNS');
+  t.match(seen, /PING srv6 \(fd95::50\)[^]*1 packets received/, 'by name over IPv6');
+  t.match(seen, /^hello$/m, 'by address over IPv6');
+  t.match(seen, /^pong$/m, 'out over IPv6');
+  await until('the source address', async () => heard.split('\n').length > 2);
+  t.match(heard, /^fd99:200::1$/m, 'masqueraded to the namespace\'s IPv6 address');
+
+  // Published ports answer over IPv6 from the outside: -p 8086:7000 on both families, -p [::]:8087:7000 on IPv6.
+  const fetch6 = (port: number) => new Promise<string>((resolve, reject) => {
+    const client = inWorld(`require('net').connect(${port}, '${world.inside6}').on('data', (d) => process.stdout.write(d)).on('error', (e) => { console.error(e.message); process.exit(1); })`);
+    let out = '';
+    client.stdout.on('data', (data: Buffer) => { out += data.toString(); });
+    client.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
+  });
+  t.match(await fetch6(8086), /hello/, '-p 8086:7000 over IPv6');
+  t.match(await fetch6(8087), /hello/, '-p [::]:8087:7000');
+  t.match(await engine.ok(['port', 'srv6']), /7000\/tcp -> \[::\]:8087/, '`port` writes an IPv6 address in brackets');
+
+  // Bad input: one line, 125.
+  for (const [args, message] of [
+    [['run', '--rm', '--network', 'six', '--ip6', 'fd96::5', 'busybox', 'true'], /does not belong to any of this network's subnets/],
+    [['run', '--rm', '--network', 'six', '--ip6', 'fd95::50', 'busybox', 'true'], /Address already in use: fd95::50/],
+    [['network', 'create', '--subnet', 'fd95::/129', 'bad6'], /invalid subnet fd95::\/129/],
+  ] as const) {
+    const refused = await engine.berth([...args]);
+    t.equal(refused.code, 125, args.join(' '));
+    t.match(refused.stderr, message);
+    t.equal(refused.stderr.trim().split('\n').length, 1, 'in one line');
+  }
+
+  await engine.ok(['rm', '-f', 'srv6', 'cli6']);
+  await until('the leases released', async () => Object.keys(JSON.parse(await engine.ok(['network', 'inspect', 'six']))[0].Containers).length === 0);
+  await engine.ok(['network', 'rm', 'six', 'ula']);
+  t.notMatch(execFileSync('nsenter', [...inner.prefix.slice(1), 'nft', 'list', 'table', 'inet', 'berth']).toString(), /fd95/, 'its rules went with it');
+});
+
 t.test('the host is left alone', async (t) => {
   t.same(hostLinks().filter((l) => !before.links.includes(l) && /^(berth0|br-|vb)/.test(l)), [], 'no link of ours on the host');
   t.equal(hostTables(), before.tables, "the host's nft tables unchanged");
-  t.equal(await hostForwarding(), before.forwarding, "the host's ip_forward unchanged");
+  t.equal(await hostForwarding(), before.forwarding, "the host's ip_forward and IPv6 forwarding unchanged");
 });

@@ -21,3 +21,10 @@ t.test('what is not a query is dropped', async (t) => {
   const pointer = Buffer.concat([buildQuery(1, '').subarray(0, 12), Buffer.from([0xc0, 0x0c, 0, 1, 0, 1])]);
   t.equal(parseQuery(pointer), null, 'a compressed question name');
 });
+
+t.test('AAAA answers: 16 bytes', async (t) => {
+  const question = parseQuery(buildQuery(7, 'srv', TYPE_AAAA))!;
+  const reply = buildResponse(question, RCODE.noError, [{ type: TYPE_AAAA, address: 'fd95::50' }, { type: TYPE_AAAA, address: '1:2:3:4:5:6:7:8' }]);
+  t.same(parseResponse(reply), { id: 7, rcode: 0, addresses: ['fd95:0:0:0:0:0:0:50', '1:2:3:4:5:6:7:8'] });
+  t.equal(reply.length, 12 + question.raw.length + 2 * (12 + 16));
+});

@@ -1,6 +1,6 @@
 /**
  * The little of DNS (RFC 1035) that container name resolution needs: the question of a query, and
- * an answer built for it (A records, or an empty NOERROR, NXDOMAIN, SERVFAIL or REFUSED). Anything
+ * an answer built for it (A, AAAA or PTR records, or an empty NOERROR, NXDOMAIN, SERVFAIL or REFUSED). Anything
  * else is relayed to an upstream resolver as bytes, never decoded. Pure.
  */
 
@@ -49,8 +49,24 @@ export function parseQuery(packet: Buffer): Question | null {
   };
 }
 
-/** One answer record of the question's name: an IPv4 address (A) or a name (PTR). */
-export type Answer = { type: typeof TYPE_A; address: string } | { type: typeof TYPE_PTR; name: string };
+/** One answer record of the question's name: an IPv4 address (A), an IPv6 address (AAAA) or a name (PTR). */
+export type Answer = { type: typeof TYPE_A | typeof TYPE_AAAA; address: string } | { type: typeof TYPE_PTR; name: string };
+
+/** An IPv6 address's 16 bytes (the address is one the log holds: canonical and valid). */
+function ipv6Bytes(address: string): Buffer {
+  const [head, tail = ''] = address.split('::');
+  const groups = (text: string) => (text === '' ? [] : text.split(':').map((group) => parseInt(group, 16)));
+  const front = groups(head);
+  const back = address.includes('::') ? groups(tail) : [];
+  const all = [...front, ...Array<number>(8 - front.length - back.length).fill(0), ...back];
+  const bytes = Buffer.alloc(16);
+  all.forEach((group, index) => bytes.writeUInt16BE(group, index * 2));
+  return bytes;
+}
+
+function formatIpv6(bytes: Buffer): string {
+  return Array.from({ length: 8 }, (_, index) => bytes.readUInt16BE(index * 2).toString(16)).join(':');
+}
 
 function encodeName(name: string): Buffer {
   const parts = name.split('.').filter(Boolean).map((label) => {
@@ -61,7 +77,7 @@ function encodeName(name: string): Buffer {
 }
 
 function encodeAnswer(answer: Answer, ttl: number): Buffer {
-  const rdata = answer.type === TYPE_A ? Buffer.from(answer.address.split('.').map(Number)) : encodeName(answer.name);
+  const rdata = answer.type === TYPE_PTR ? encodeName(answer.name) : answer.type === TYPE_A ? Buffer.from(answer.address.split('.').map(Number)) : ipv6Bytes(answer.address);
   const record = Buffer.alloc(12);
   record.writeUInt16BE(0xc00c, 0); // the name: a pointer to the question's
   record.writeUInt16BE(answer.type, 2);
@@ -93,7 +109,7 @@ export function buildQuery(id: number, name: string, type = TYPE_A): Buffer {
   return Buffer.concat([header, encodeName(name), tail]);
 }
 
-/** A response's rcode and its A addresses (answers of other types skipped). */
+/** A response's rcode and its A and AAAA addresses (AAAA ones as eight uncompressed groups; answers of other types skipped). */
 export function parseResponse(packet: Buffer): { id: number; rcode: number; addresses: string[] } {
   const id = packet.readUInt16BE(0);
   const rcode = packet.readUInt16BE(2) & 0xf;
@@ -115,6 +131,7 @@ export function parseResponse(packet: Buffer): { id: number; rcode: number; addr
     const type = packet.readUInt16BE(offset);
     const length = packet.readUInt16BE(offset + 8);
     if (type === TYPE_A && length === 4) addresses.push([...packet.subarray(offset + 10, offset + 14)].join('.'));
+    if (type === TYPE_AAAA && length === 16) addresses.push(formatIpv6(packet.subarray(offset + 10, offset + 26)));
     offset += 10 + length;
   }
   return { id, rcode, addresses };
