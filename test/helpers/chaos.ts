@@ -1,7 +1,11 @@
 /** Shared by the chaos tests: what the engine records of its containers, and what the kernel has. */
 import fs from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { cgroupDirsOf, type Engine } from './engine.js';
+
+const run = promisify(execFile);
 
 export interface Seen { id: string; status: string; pid: number }
 
@@ -34,4 +38,10 @@ export async function cgroupHasProcesses(id: string): Promise<boolean> {
     if ((await fs.readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).trim()) return true;
   }
   return false;
+}
+
+/** The names of this namespace's links berth could have made (bridges, veths): none may be left. */
+export async function hostLinks(): Promise<string[]> {
+  const { stdout } = await run('ip', ['-o', 'link', 'show']);
+  return stdout.split('\n').map((line) => line.split(': ')[1]?.split('@')[0] ?? '').filter((name) => /^(berth|veth)/.test(name));
 }
