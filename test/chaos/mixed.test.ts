@@ -20,7 +20,7 @@ import t from 'tap';
 import { JetStreamEventStore } from '../../nats/store/jetStream.js';
 import { eventFilter } from '../../events/subjects.js';
 import { connectEngine } from '../helpers/bus.js';
-import { alive, cgroupDirsOf, mountsMentioning, startEngine, until } from '../helpers/engine.js';
+import { alive, cgroupDirsOf, mountsMentioning, startEngine, TIMEOUT_SCALE, until } from '../helpers/engine.js';
 import { cgroupHasProcesses, containers, hostLinks, settle } from '../helpers/chaos.js';
 import { checkLog, type LoggedEvent } from '../helpers/invariants.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
@@ -29,6 +29,8 @@ gateFile(requiresEngine());
 
 const rounds = Number(process.env.BERTH_CHAOS_ROUNDS ?? 3);
 const width = Number(process.env.BERTH_CHAOS_WIDTH ?? 4);
+// A long run on a shared machine: no new round starts after this many minutes (the checks still run).
+const minutes = Number(process.env.BERTH_CHAOS_MINUTES ?? Infinity);
 const seed = Number(process.env.BERTH_CHAOS_SEED ?? Date.now() % 1_000_000);
 t.comment(`mixed chaos seed ${seed} (BERTH_CHAOS_SEED=${seed} replays it), ${rounds} rounds`);
 let x = seed;
@@ -53,7 +55,7 @@ function launch(args: string[]): Promise<Outcome> {
   let stdout = '';
   child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
   return new Promise((resolve) => {
-    const timer = setTimeout(() => { if (child.pid && alive(child.pid)) child.kill('SIGKILL'); }, 90_000);
+    const timer = setTimeout(() => { if (child.pid && alive(child.pid)) child.kill('SIGKILL'); }, 90_000 * TIMEOUT_SCALE);
     child.once('close', (code) => { clearTimeout(timer); launched.delete(child); resolve({ code, stdout }); });
   });
 }
@@ -72,7 +74,9 @@ t.test(`${rounds} rounds of lifecycles with volumes and exec while the daemon, a
   const kills = { daemon: 0, shim: 0, nats: 0 };
   let lifecycles = 0;
   let tokens = 0;
-  for (let round = 0; round < rounds; round++) {
+  const deadline = Date.now() + minutes * 60_000;
+  let round = 0;
+  for (; round < rounds && Date.now() < deadline; round++) {
     const began = Date.now();
     const running = (await containers(engine)).filter((c) => c.status === 'running');
     const inFlight: Array<Promise<void>> = [];
@@ -154,7 +158,7 @@ t.test(`${rounds} rounds of lifecycles with volumes and exec while the daemon, a
   }
   await nc.close();
   const violations = checkLog(log, { runs: acknowledgedRuns, ...acknowledged });
-  t.comment(`FIGURES rounds ${rounds}, commands ${lifecycles}, acknowledged: ${acknowledgedRuns.size} runs, ${acknowledged.stops.size} stops, ${acknowledged.removes.size} rms, ${writes.length} writes; kills: ${kills.daemon} daemons, ${kills.shim} shims, ${kills.nats} nats-servers; ${log.length} events; ${violations.length} violations`);
+  t.comment(`FIGURES rounds ${round}, commands ${lifecycles}, acknowledged: ${acknowledgedRuns.size} runs, ${acknowledged.stops.size} stops, ${acknowledged.removes.size} rms, ${writes.length} writes; kills: ${kills.daemon} daemons, ${kills.shim} shims, ${kills.nats} nats-servers; ${log.length} events; ${violations.length} violations`);
   t.same(violations, [], `the log keeps every invariant (${log.length} events)`);
   const lost: string[] = [];
   for (const { volume, token } of writes) {
