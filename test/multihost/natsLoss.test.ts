@@ -101,6 +101,7 @@ t.test('killing the events stream leader\'s node loses no acknowledged event', a
 
   // Durability: the node comes back having lost what it wrote since the copy.
   const beforeReturn = (await cluster.streamInfo(workers[0]!, 'BERTH_EVENTS')).state.messages;
+  const returned = performance.now();
   if (losers.length === 1) await comeBackWithoutUnsynced(leader);
   let info: any = null;
   await until('the returning node(s) caught up', async () => {
@@ -108,11 +109,12 @@ t.test('killing the events stream leader\'s node loses no acknowledged event', a
     const replicas: Array<{ name: string; current: boolean; lag?: number }> = info?.cluster?.replicas ?? [];
     return losers.every((name) => info.cluster.leader === name || replicas.some((r) => r.name === name && r.current && !r.lag));
   }, 120_000);
+  const caughtUp = Math.round(performance.now() - returned);
   const after = info.state.messages;
   const readAgain = await cluster.berth(workers[0], ['events', '--since', String(started), '--until', String(Math.ceil(Date.now() / 1000) + 1), '--format', 'json', '--filter', 'type=container'], { timeoutMs: 60_000 });
   const kept = readAgain.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
   const runsKept = finished.filter((name) => kept.filter((e) => e.Actor.Attributes.name === name).length === 4).length;
-  t.comment(`FIGURES durability: ${losers.length} of 3 nodes lost their writes after the copy (${atCopy.messages} messages then, ${atCopy.finished} runs done); ${beforeReturn} messages before they returned, ${after} after (leader ${info.cluster.leader}); ${runsKept} of ${finished.length} acknowledged runs have their 4 events`);
+  t.comment(`FIGURES durability: ${losers.length} of 3 nodes lost their writes after the copy (${atCopy.messages} messages then, ${atCopy.finished} runs done); ${beforeReturn} messages before they returned, ${after} after (leader ${info.cluster.leader}, caught up ${caughtUp} ms after the return); ${runsKept} of ${finished.length} acknowledged runs have their 4 events`);
   if (losers.length > 1) return; // a measurement: docs/ARCHITECTURE.md gives its figures
   t.ok(after >= beforeReturn, `the stream kept every message (${beforeReturn} before the node returned, ${after} after)`);
   t.equal(runsKept, finished.length, 'every acknowledged run still has its whole history');
