@@ -68,6 +68,7 @@ async function parentOf(pid: number): Promise<number> {
 t.test(`${rounds} rounds of lifecycles with volumes and exec while the daemon, a shim or the nats-server is killed`, async (t) => {
   const acknowledgedRuns = new Set<string>();
   const acknowledged = { stops: new Set<string>(), removes: new Set<string>() };
+  const silentRuns: string[] = [];
   const volumeOf = new Map<string, string>();
   const writes: Array<{ volume: string; token: string }> = [];
   const processes = new Set<number>();
@@ -90,9 +91,11 @@ t.test(`${rounds} rounds of lifecycles with volumes and exec while the daemon, a
         const name = random() < 0.5 ? ['--name', pick(NAMES)] : [];
         inFlight.push(launch(['run', '-d', ...name, '-v', `${volume}:/data`, 'busybox', 'sh', '-c', `echo ${token} > /data/${token}; exec sleep 1000`]).then((r) => {
           if (r.code !== 0) return;
+          // The long run saw one run -d exit 0 having printed no id (issue 23): kept visible.
+          if (!r.stdout.trim()) return void silentRuns.push(token);
           acknowledgedRuns.add(r.stdout.trim());
           volumeOf.set(r.stdout.trim(), volume);
-          writes.push({ volume, token });
+          // Not a write: run -d answers once the process started, maybe before its echo ran.
         }));
       } else if (choice < 0.55 && volumeOf.has(target.id)) {
         // exec into a running container, writing into its volume
@@ -160,6 +163,7 @@ t.test(`${rounds} rounds of lifecycles with volumes and exec while the daemon, a
   const violations = checkLog(log, { runs: acknowledgedRuns, ...acknowledged });
   t.comment(`FIGURES rounds ${round}, commands ${lifecycles}, acknowledged: ${acknowledgedRuns.size} runs, ${acknowledged.stops.size} stops, ${acknowledged.removes.size} rms, ${writes.length} writes; kills: ${kills.daemon} daemons, ${kills.shim} shims, ${kills.nats} nats-servers; ${log.length} events; ${violations.length} violations`);
   t.same(violations, [], `the log keeps every invariant (${log.length} events)`);
+  t.same(silentRuns, [], 'every run -d that exited 0 printed its container id');
   const lost: string[] = [];
   for (const { volume, token } of writes) {
     const data = await fs.readFile(path.join(engine.root, 'volumes', volume, '_data', token), 'utf8').catch(() => null);
