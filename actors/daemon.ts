@@ -6,6 +6,7 @@ import { SecretBox } from '../runtime/secrets/secretBox.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import { ensureEventStream, JetStreamEventStore } from '../nats/store/jetStream.js';
+import { durabilityOf } from './durability.js';
 import { KvSnapshotStore } from '../nats/store/kvSnapshots.js';
 import { BerthError } from '../events/errors.js';
 import { CLUSTER_SCOPE, EVENTS_STREAM, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, SUBJECT_TOKEN, hostInboxPrefix } from '../events/subjects.js';
@@ -128,7 +129,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   phase('connected');
   await waitForJetStream(nc);
   const replicas = replicasFor(clusterSizeOf(nc.info));
-  await untilAnswered('the events stream', () => ensureEventStream(nc, replicas, options.eventsMaxBytes));
+  const copies = await untilAnswered('the events stream', () => ensureEventStream(nc, replicas, options.eventsMaxBytes));
   await waitForStreamLeader(nc, EVENTS_STREAM);
   phase('stream', { replicas });
   const cgroups = await createCgroupManager();
@@ -139,6 +140,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   const fences = options.nats ? await untilAnswered('the fence bucket', () => KvFenceStore.open(nc, replicas)) : null;
   const host = new Host(hostId, nc, store, worker, snapshots, log, { defaultBridge: options.bridge !== 'none', dataInterface: options.dataInterface, root: layout.root, fences: fences ?? undefined });
   if (options.settings) host.settings = options.settings;
+  host.durability = durabilityOf(copies);
   metrics?.watch(host);
   phase('snapshots open');
   // In a cluster, the host reads its fence record before it resumes (docs/MULTIHOST.md):

@@ -31,7 +31,7 @@ import { containerRules, imageRules } from './rules.js';
 import { Volumes } from './volume/volumes.js';
 import type { Logger } from '../log/logger.js';
 import type { LogConfig } from '../events/hostConfig.js';
-import type { SettingSource } from '../events/requests/system.js';
+import type { Durability, SettingSource } from '../events/requests/system.js';
 import { Names } from './name/names.js';
 import { reconcileTags } from './image/tags.js';
 import { exists } from '../events/containerStatus.js';
@@ -91,6 +91,8 @@ export class Host {
   readonly reconciles = { containers: 0, commands: 0 };
   /** The daemon's settings the handlers read (HostSettings). */
   settings: HostSettings = { configFile: null, sources: {} };
+  /** What an acknowledged event survives, by the events stream's copies (set by the daemon once it adopted the stream). */
+  durability: Durability | null = null;
   /**
    * In-process listeners of a container's output, by container id (a build's RUN step follows
    * its container so): fed the chunks its output subject gets, in order, then `{eof: true}`

@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const DIST = fileURLToPath(new URL('../', import.meta.url));
 const BESIDE_THE_CODE = ['actors', 'api', 'cli', 'client', 'events', 'nats', 'runtime'];
-const FAST_UNDER_TEST = ['test/cli/logsFilter.test.js', 'test/cli/psRow.test.js', 'test/runtime/shimSpec.test.js'];
+const FAST_UNDER_TEST = ['test/cli/logsFilter.test.js', 'test/cli/psRow.test.js', 'test/helpers/invariants.test.js', 'test/runtime/shimSpec.test.js'];
 
 function testsUnder(dir: string): string[] {
   return readdirSync(path.join(DIST, dir), { recursive: true, encoding: 'utf8' })

@@ -44,6 +44,7 @@ export class SystemHandler {
       configFile: host.settings.configFile,
       settingSources: host.settings.sources,
       loggingDriver: logDriverOf(host.settings.logConfig),
+      ...(host.durability ? { durability: host.durability } : {}),
     };
   }
 

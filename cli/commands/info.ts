@@ -28,6 +28,7 @@ export function infoText(info: InfoView): string {
     ' Cgroup Driver: cgroupfs',
     ` Cgroup Version: ${info.cgroupVersion}`,
     ' Event Log: NATS JetStream',
+    ...(info.durability ? [` Durability: ${info.durability.guarantee}`] : []),
     ` Kernel Version: ${info.kernelVersion}`,
     ` Operating System: ${info.operatingSystem}`,
     ' OSType: linux',

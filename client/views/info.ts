@@ -12,5 +12,7 @@ export function dockerInfo(info: InfoView): Record<string, unknown> {
     NCPU: info.cpus, MemTotal: info.memoryBytes, DockerRootDir: info.rootDir, RunRoot: info.runRoot, Pid: info.pid,
     // berth's own: the daemon's config file and where each setting came from (flag, env, file, default).
     ConfigFile: info.configFile, SettingSources: info.settingSources,
+    // What an acknowledged event survives: { replicas, setup, guarantee } (actors/durability.ts).
+    Durability: info.durability ?? null,
   };
 }

@@ -7,6 +7,17 @@ import { LogDriver } from '../hostConfig.js';
 export const SettingSource = z.enum(['flag', 'env', 'file', 'default']);
 export type SettingSource = z.infer<typeof SettingSource>;
 
+/** What an acknowledged event survives (actors/durability.ts, docs/ARCHITECTURE.md "Durability"). */
+export const Durability = z.object({
+  /** The events stream's copies, each on its own nats-server node. */
+  replicas: z.number(),
+  /** `single`: one copy; `replicated`: a copy on each of several nodes. */
+  setup: z.enum(['single', 'replicated']),
+  /** The guarantee, in one sentence. */
+  guarantee: z.string(),
+});
+export type Durability = z.infer<typeof Durability>;
+
 /** What `berth info` shows (the CLI prints it with Docker's names). */
 export const InfoView = z.object({
   id: z.string(),
@@ -34,6 +45,8 @@ export const InfoView = z.object({
   settingSources: z.record(z.string(), SettingSource),
   /** The default log driver of new containers (absent from daemons before log drivers: json-file). */
   loggingDriver: LogDriver.optional(),
+  /** What an acknowledged event survives (absent from daemons before it was reported). */
+  durability: Durability.optional(),
 });
 export type InfoView = z.infer<typeof InfoView>;
 

@@ -39,9 +39,10 @@ export const DEFAULT_EVENTS_MAX_BYTES = 2 ** 30;
  * deletes an old event to make room (discard=old would drop the oldest lifecycle events
  * silently). A present stream takes the limit too, but never one below what it already holds
  * (an update could then drop its oldest messages); credentials that may not change it (a
- * cluster host's: the operator's setup sets it) leave it as it is.
+ * cluster host's: the operator's setup sets it) leave it as it is. Returns the copies the
+ * stream keeps (a present stream's own count, whatever `replicas` asked).
  */
-export async function ensureEventStream(nc: NatsConnection, replicas = 1, maxBytes = DEFAULT_EVENTS_MAX_BYTES): Promise<void> {
+export async function ensureEventStream(nc: NatsConnection, replicas = 1, maxBytes = DEFAULT_EVENTS_MAX_BYTES): Promise<number> {
   const jsm = await jetstreamManager(nc);
   const limits = { max_bytes: maxBytes, discard: DiscardPolicy.New };
   if (!(await streamExists(nc, EVENTS_STREAM))) {
@@ -53,14 +54,15 @@ export async function ensureEventStream(nc: NatsConnection, replicas = 1, maxByt
       duplicate_window: 120 * 1e9,
       ...limits,
     });
-    return;
+    return replicas;
   }
   const { config, state } = await jsm.streams.info(EVENTS_STREAM);
   const max_bytes = Math.max(maxBytes, Math.ceil(state.bytes * 1.25));
-  if (config.max_bytes === max_bytes && config.discard === DiscardPolicy.New) return;
+  if (config.max_bytes === max_bytes && config.discard === DiscardPolicy.New) return config.num_replicas;
   await jsm.streams.update(EVENTS_STREAM, { ...config, ...limits, max_bytes }).catch((error: Error) => {
     if (!/permission/i.test(error.message)) throw error;
   });
+  return config.num_replicas;
 }
 
 /** Whether an append was refused for want of room: the stream's byte limit, or the server's storage. */

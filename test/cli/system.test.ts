@@ -31,10 +31,11 @@ t.test('info counts what the engine holds and tells about the machine', async (t
   t.match(text, / Containers: 2\n  Running: 1\n  Paused: 0\n  Stopped: 1\n Images: 1\n/);
   t.match(text, / ID: testhost\n/);
   t.match(text, new RegExp(` Root Dir: ${engine.root}\n`));
+  t.match(text, / Durability: one copy: an acknowledged event survives a crash of any process, not a power cut/, 'the single-node guarantee');
   const cgroup = await fs.access('/sys/fs/cgroup/cgroup.controllers').then(() => '2', () => '1');
   t.match(text, ` Cgroup Version: ${cgroup}\n`);
   const json = JSON.parse(await engine.ok(['system', 'info', '--format', 'json']));
-  t.match(json, { ID: 'testhost', Containers: 2, ContainersRunning: 1, Images: 1, OSType: 'linux', Driver: 'overlay' });
+  t.match(json, { ID: 'testhost', Containers: 2, ContainersRunning: 1, Images: 1, OSType: 'linux', Driver: 'overlay', Durability: { replicas: 1, setup: 'single' } });
   t.equal(json.NCPU > 0 && json.MemTotal > 0, true);
   t.equal(await engine.ok(['info', '-f', '{{.ServerVersion}} {{.ContainersStopped}}']), '0.1.0 1\n');
 });

@@ -1,15 +1,27 @@
 /** Shared by the chaos tests: what the engine records of its containers, and what the kernel has. */
 import fs from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { cgroupDirsOf, type Engine } from './engine.js';
+
+const run = promisify(execFile);
+
+/**
+ * How long a read may take: a long run shares the machine (nice 19 at load 20 made a 60 s read
+ * time out); a read that answers is never slower for it.
+ */
+const READ_MS = 300_000;
 
 export interface Seen { id: string; status: string; pid: number }
 
 /** Every container as `inspect` shows it (some may be removed between ps and inspect). */
 export async function containers(engine: Engine): Promise<Seen[]> {
-  const ids = (await engine.ok(['ps', '-aq', '--no-trunc'])).split('\n').filter(Boolean);
+  const ps = await engine.berth(['ps', '-aq', '--no-trunc'], { timeoutMs: READ_MS });
+  if (ps.code !== 0) throw new Error(`ps exited ${ps.code}: ${ps.stderr}`);
+  const ids = ps.stdout.split('\n').filter(Boolean);
   if (!ids.length) return [];
-  const result = await engine.berth(['inspect', '--type', 'container', ...ids]);
+  const result = await engine.berth(['inspect', '--type', 'container', ...ids], { timeoutMs: READ_MS });
   let inspected;
   try {
     inspected = JSON.parse(result.stdout);
@@ -34,4 +46,10 @@ export async function cgroupHasProcesses(id: string): Promise<boolean> {
     if ((await fs.readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).trim()) return true;
   }
   return false;
+}
+
+/** The names of this namespace's links berth could have made (bridges, veths): none may be left. */
+export async function hostLinks(): Promise<string[]> {
+  const { stdout } = await run('ip', ['-o', 'link', 'show']);
+  return stdout.split('\n').map((line) => line.split(': ')[1]?.split('@')[0] ?? '').filter((name) => /^(berth|veth)/.test(name));
 }

@@ -97,7 +97,7 @@ export class Engine {
     this.daemon = spawn(file, [...prefix, DAEMON, '--host-id', 'testhost', ...bridge, ...this.daemonArgs], { env, stdio: ['ignore', log.fd, log.fd] });
     await log.close();
     // Generous: a loaded CI machine can take seconds to replay and reconcile.
-    for (let i = 0; i < 1500; i++) {
+    for (let i = 0; i < 1500 * TIMEOUT_SCALE; i++) {
       const info = await this.daemonInfo();
       if (info && info.pid === this.daemon.pid) return;
       if (this.daemon.exitCode !== null) break;
@@ -151,6 +151,13 @@ export class Engine {
   }
 }
 
+/**
+ * BERTH_TEST_TIMEOUT_SCALE multiplies the helpers' bounds (CLI calls, waits, daemon start) for
+ * a run that shares a starved machine (a long chaos run under nice 19 at load 30 saw a 60 s
+ * import time out). A bound only ends what hangs, so a larger one changes no passing result.
+ */
+export const TIMEOUT_SCALE = Number(process.env.BERTH_TEST_TIMEOUT_SCALE ?? 1);
+
 /** Runs a program with its output captured; killed (and the promise rejected) after the timeout. */
 export function runCaptured(file: string, argv: string[], opts: { env: NodeJS.ProcessEnv; timeoutMs?: number; what: string; input?: string }): Promise<Result> {
   return new Promise((resolve, reject) => {
@@ -165,7 +172,7 @@ export function runCaptured(file: string, argv: string[], opts: { env: NodeJS.Pr
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${opts.what} timed out; stdout: ${stdout}; stderr: ${stderr}`));
-    }, opts.timeoutMs ?? 60_000);
+    }, (opts.timeoutMs ?? 60_000) * TIMEOUT_SCALE);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -176,7 +183,7 @@ export function runCaptured(file: string, argv: string[], opts: { env: NodeJS.Pr
 
 /** Polls `check` every 100 ms until it holds; throws after `ms` (waitFor with the arguments of old). */
 export async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  await waitFor(check, { what, timeoutMs: ms, intervalMs: 100 });
+  await waitFor(check, { what, timeoutMs: ms * TIMEOUT_SCALE, intervalMs: 100 });
 }
 
 /** A fresh engine for test `t`, destroyed in its teardown. */
