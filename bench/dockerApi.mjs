@@ -14,6 +14,12 @@
  *
  * Engines alternate, BENCH_API_RUNS (default 20) rounds after BENCH_WARMUP (default 3) discarded.
  *
+ * Then the batch (issue 15's other two figures), BENCH_API_BATCH_ROUNDS (default 2) rounds, engines
+ * alternating: BENCH_API_BATCH (default 50) `docker run -d --network none localhost/busybox sleep 600`
+ * one after another (the total), then as many more `docker create`d (untimed) so that 2 × BATCH
+ * containers exist, then `docker ps -a` listing them all (the median of 3); then `docker rm -f`
+ * of them all (untimed).
+ *
  *   BENCH_WORK=DIR BENCH_PODMAN_ARGS_JSON='[...]' CONTAINERS_CONF=... node bench/dockerApi.mjs OUT.json
  */
 import fs from 'node:fs';
@@ -27,6 +33,8 @@ import { childEnv, envInt, runScenario, sleep, spawnTracked, stopChild, tempDir,
 const { outFile, podman } = scenarioSetup('dockerApi.mjs');
 const runs = envInt('BENCH_API_RUNS', 20);
 const warmup = envInt('BENCH_WARMUP', 3);
+const batch = envInt('BENCH_API_BATCH', 50);
+const batchRounds = envInt('BENCH_API_BATCH_ROUNDS', 2);
 const IMAGE = 'localhost/busybox';
 
 async function waitForSocket(socket, child, what) {
@@ -92,6 +100,24 @@ await runScenario(async () => {
   const before = uptime();
   const startedAt = new Date().toISOString();
   const samples = await interleave(subjects, { runs, warmup, label: 'docker-api' });
+  const batchSubjects = Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, async () => {
+    const ids = [];
+    const t0 = performance.now();
+    for (let i = 0; i < batch; i++) ids.push((await t.docker('run', '-d', '--network', 'none', IMAGE, 'sleep', '600')).stdout.split('\n').pop());
+    const batchRunD = performance.now() - t0;
+    for (let i = 0; i < batch; i++) ids.push((await t.docker('create', '--network', 'none', IMAGE, 'true')).stdout.split('\n').pop());
+    const listed = [];
+    for (let i = 0; i < 3; i++) {
+      const ps = await t.docker('ps', '-a', '-q', '--no-trunc');
+      const count = ps.stdout.split('\n').filter(Boolean).length;
+      if (count < ids.length) throw new Error(`docker ps -a through ${name} listed ${count} of ${ids.length} containers`);
+      listed.push(ps.ms);
+    }
+    await t.docker('rm', '-f', ...ids);
+    return { batchRunD, ps100: listed.sort((a, b) => a - b)[1] };
+  }]));
+  const batchSamples = await interleave(batchSubjects, { runs: batchRounds, warmup: 0, label: 'docker-api batch' });
+  for (const [name, byMetric] of Object.entries(batchSamples)) Object.assign(samples[name], byMetric);
   const after = uptime();
   for (const [name, t] of Object.entries(targets)) await t.docker('rm', '-f', inspected[name]).catch(() => {});
   await stopChild(service);
@@ -102,7 +128,7 @@ await runScenario(async () => {
     startedAt, finishedAt: new Date().toISOString(),
     loadavg: { before: before.loadavg, after: after.loadavg },
     uptime: { before: before.uptime, after: after.uptime },
-    settings: { runs, warmup, order: `interleaved: ${Object.keys(subjects).join(', ')}, then again` },
+    settings: { runs, warmup, batch, batchRounds, order: `interleaved: ${Object.keys(subjects).join(', ')}, then again` },
     cli: `${DOCKER} ${dockerVersion} (Debian docker.io)`,
     targets: {
       berth: `berth's Docker API socket (${path.basename(berthSocket)} in its run root), the start-latency daemon`,

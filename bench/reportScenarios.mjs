@@ -588,6 +588,8 @@ function dockerApi(s) {
     ['apiVersion', 'dockerode `version()`', 2],
     ['apiList', 'dockerode `listContainers({ all: true })`', 2],
     ['apiInspect', 'dockerode `getContainer(C).inspect()`', 2],
+    ['batchRunD', `${s.settings.batch ?? 50} × \`docker run -d --network none localhost/busybox sleep 600\`, one after another (total)`, 0],
+    ['ps100', `\`docker ps -a\` with ${2 * (s.settings.batch ?? 50)} containers`],
   ], subjects, [['berth / podman', s.ratios.vsPodman], ['berth / dockerd', s.ratios.vsDocker]]);
   const podmanCli = s.results['podman CLI']?.runRm;
   return `## Docker API socket: the docker CLI against berth, podman and dockerd
@@ -597,7 +599,8 @@ ${loadNote(s)}
 - The same CLI, \`${s.cli}\`, with \`DOCKER_HOST=unix://…\` pointed at each: ${Object.entries(s.targets).map(([k, v]) => `${k}: ${v}`).join('; ')}.
   Each command is a fresh CLI process (the Go CLI's start and its API version negotiation included); C is a container created beforehand.
   The dockerode rows are the same requests from this Node process over an open client: the socket server's own answer time.
-- ${s.settings.runs} rounds after ${s.settings.warmup} discarded, ${s.settings.order}. Milliseconds.
+- ${s.settings.runs} rounds after ${s.settings.warmup} discarded, ${s.settings.order}. Milliseconds.${s.settings.batchRounds ? `
+  The batch rows: ${s.settings.batchRounds} rounds, engines alternating; each runs ${s.settings.batch} containers one after another, creates ${s.settings.batch} more, lists all ${2 * s.settings.batch} (\`ps -a\`, the median of 3), then removes them.` : ''}
 
 ${table}
 

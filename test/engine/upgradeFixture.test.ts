@@ -78,7 +78,9 @@ for (const file of files) {
     };
     for (const [kind, inspect] of Object.entries(inspectors)) {
       for (const [name, expected] of Object.entries(fixture.expected[kind]!)) {
-        t.same(portable(await inspect(name), engine.dir), portable(expected, fixtureDir), `${kind} ${name} as it was`);
+        // Every field the old berth's view had keeps its value; a newer view may show more
+        // (the IPv6 fields, added after the fixture was written, are empty for these).
+        t.has(portable(await inspect(name), engine.dir), portable(expected, fixtureDir), `${kind} ${name} as it was`);
       }
     }
     t.same((await api.listContainers({ all: true })).map((c) => c.Names[0]).sort(), Object.keys(fixture.expected.container!).map((name) => `/${name}`).sort(), 'no container more');
