@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * A 5-service compose project, `berth compose` against podman-compose (Debian's 1.0.3, on
- * peers.sh's podman through --podman-args), the same file: `up -d`, then `down -v -t 0`.
+ * peers.sh's podman through --podman-args) and Debian's docker-compose 1.29 against run.sh's
+ * dockerd (when it runs), the same file: `up -d`, then `down -v -t 0`.
  *
  * The project: web (busybox httpd on a published 127.0.0.1 port, a named volume), api, worker,
  * cache and db (sleepers; db with a named volume), depends_on between them, the project's default
@@ -128,6 +129,17 @@ await runScenario(async () => {
       return { up, down };
     },
   };
+  // docker-compose 1.29 with run.sh's dockerd (its userland proxy publishes the port), when it runs.
+  if (process.env.BENCH_DOCKER_HOST) {
+    const env = { ...process.env, DOCKER_HOST: process.env.BENCH_DOCKER_HOST, DOCKER_CONFIG: process.env.BENCH_DOCKER_CONFIG ?? dir };
+    const dockerCompose = ['docker-compose', '-f', file, '-p', PROJECT];
+    subjects['docker-compose'] = async () => {
+      const up = await run([...dockerCompose, 'up', '-d'], env, 'docker-compose up');
+      await web('docker-compose');
+      const down = await run([...dockerCompose, 'down', '-v', '-t', '0'], env, 'docker-compose down');
+      return { up: up.ms, down: down.ms };
+    };
+  } else process.stderr.write('compose: no dockerd (BENCH_DOCKER_HOST); no docker-compose column\n');
 
   const before = uptime();
   const startedAt = new Date().toISOString();
@@ -145,11 +157,12 @@ await runScenario(async () => {
       berth: `berth compose -f compose.yaml -p ${PROJECT} up -d; … down -v -t 0`,
       'podman-compose': `podman-compose --podman-args '(storage args)' -f compose.yaml -p ${PROJECT} up -d; … down -v -t 0`,
       'podman-steps': 'the podman commands podman-compose printed for that up and down, run one after another',
+      ...(subjects['docker-compose'] ? { 'docker-compose': `docker-compose -f compose.yaml -p ${PROJECT} up -d; … down -v -t 0, against run.sh's dockerd` } : {}),
     },
     podmanSteps: steps && { up: verbCounts(steps.up), down: verbCounts(steps.down) },
     versions: { 'podman-compose': `podman-compose ${/podman-compose\S* version\s+(\S+)/i.exec(execFileSync('podman-compose', ['--version'], { encoding: 'utf8', env: podman.env }))?.[1] ?? '?'}` },
     podman: { driver: process.env.PODMAN_DRIVER ?? null, runtime: process.env.PODMAN_RUNTIME ?? null },
     results,
-    ratios: { vsPodmanCompose: ratiosTo(results, 'podman-compose'), vsPodmanSteps: ratiosTo(results, 'podman-steps') },
+    ratios: { vsPodmanCompose: ratiosTo(results, 'podman-compose'), vsPodmanSteps: ratiosTo(results, 'podman-steps'), vsDockerCompose: ratiosTo(results, 'docker-compose') },
   });
 });

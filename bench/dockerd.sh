@@ -5,7 +5,8 @@
 #
 #   dockerd.sh start DIR [TAR]   starts /usr/sbin/dockerd with everything under DIR (data root,
 #                                exec root with its managed containerd, pid file, socket,
-#                                config), no iptables, no bridge, no userland proxy, default
+#                                config), no iptables, no default bridge (the userland proxy
+#                                publishes ports, for compose's project network), default
 #                                nofile ulimit within the hard limit (no CAP_SYS_RESOURCE);
 #                                containers' cgroups under berth-bench-<id>-docker-<name of DIR>;
 #                                imports the rootfs tarball TAR as localhost/busybox; prints
@@ -57,7 +58,7 @@ start() {
     --config-file "$dir/daemon.json" \
     --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
     -H "unix://$dir/docker.sock" \
-    --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false --bridge=none --userland-proxy=false \
+    --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false --bridge=none --userland-proxy=true \
     --cgroup-parent "/$(cgroup_parent "$dir")" \
     --default-ulimit nofile=1024:20000 \
     --log-level warn \

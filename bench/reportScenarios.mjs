@@ -644,8 +644,8 @@ function compose(s) {
   const table = compareTable(s, [
     ['up', '`compose up -d` (5 services, a network, 2 volumes)', 0],
     ['down', '`compose down -v -t 0`', 0],
-  ], [['berth', 'berth compose'], ['podman-compose', 'podman-compose'], ['podman-steps', 'podman-compose\'s podman commands, no sleeps']],
-  [['berth / podman-compose', s.ratios.vsPodmanCompose], ['berth / podman steps', s.ratios.vsPodmanSteps]]);
+  ], [['berth', 'berth compose'], ['podman-compose', 'podman-compose'], ['podman-steps', 'podman-compose\'s podman commands, no sleeps'], ['docker-compose', 'docker-compose 1.29 → dockerd']],
+  [['berth / podman-compose', s.ratios.vsPodmanCompose], ['berth / podman steps', s.ratios.vsPodmanSteps], ['berth / docker-compose', s.ratios.vsDockerCompose]]);
   return `## Compose: a 5-service project, berth compose against podman-compose
 
 ${header(s)}

@@ -90,7 +90,7 @@ step "scenarios: $SCENARIOS"
 # The scenarios that need peers.sh's podman and the busybox tarball, and those that need a dockerd.
 needs_peers() { want start-latency || want event-latency || want shim-memory || want lifecycle || want pull || want daemon-memory \
   || want network || want docker-api || want build || want compose; }
-needs_dockerd() { want start-latency || want event-latency || want shim-memory || want lifecycle || want docker-api || want build; }
+needs_dockerd() { want start-latency || want event-latency || want shim-memory || want lifecycle || want docker-api || want build || want compose; }
 if needs_peers; then
   step "peers: install"
   bash "$BENCH/peers.sh" install
