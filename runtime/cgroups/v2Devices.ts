@@ -4,14 +4,14 @@
  * (an update) replaces the filter at once.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
 import type { DeviceRule } from './deviceRule.js';
 import { compileDeviceFilter, encodeDeviceFilter } from './deviceFilter.js';
 import { SystemError } from '../../events/errors.js';
+import { nativeBinary } from '../nativeBinary.js';
 
 /** dist/native/berth-devfilter, next to dist/runtime/cgroups/v2Devices.js. */
-export const DEFAULT_DEVFILTER_BINARY = fileURLToPath(new URL('../../native/berth-devfilter', import.meta.url));
+export const DEFAULT_DEVFILTER_BINARY = nativeBinary('berth-devfilter');
 
 /** Limits the devices the tasks of the cgroup at `dir` may use to what `rules` allow. */
 export async function attachDeviceFilter(dir: string, rules: readonly DeviceRule[], binary = DEFAULT_DEVFILTER_BINARY): Promise<void> {

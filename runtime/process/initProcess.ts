@@ -3,10 +3,10 @@
  * runs tini. The static binary is bind-mounted read-only at INIT_PATH and the command becomes
  * its arguments. Pure.
  */
-import { fileURLToPath } from 'node:url';
+import { nativeBinary } from '../nativeBinary.js';
 
 /** dist/native/berth-init, next to dist/runtime/process/initProcess.js. */
-export const DEFAULT_INIT_BINARY = fileURLToPath(new URL('../../native/berth-init', import.meta.url));
+export const DEFAULT_INIT_BINARY = nativeBinary('berth-init');
 
 /** Where the init is mounted inside the container (Docker's is /sbin/docker-init). */
 export const INIT_PATH = '/sbin/berth-init';

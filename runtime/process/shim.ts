@@ -1,16 +1,16 @@
 import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 
 import { BerthError, errnoDescription, errnoName, InitError, SystemError } from '../../events/errors.js';
 import { SHIM_STEPS as SHIM_STEP_NAMES } from './shimProtocol.js';
 import { encodeShimSpec, type ShimSpec } from './shimSpec.js';
+import { nativeBinary } from '../nativeBinary.js';
 
 export type { ShimSpec } from './shimSpec.js';
 
 /** Default location of the shim: dist/native/berth-shim, next to dist/runtime/process/shim.js. */
-export const DEFAULT_SHIM_BINARY = fileURLToPath(new URL('../../native/berth-shim', import.meta.url));
+export const DEFAULT_SHIM_BINARY = nativeBinary('berth-shim');
 
 /** Steps that run in the shim itself rather than in the container's init (declared in shimProtocol.ts). */
 const SHIM_STEPS: ReadonlySet<string> = new Set(SHIM_STEP_NAMES);

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { isAlive } from '../../runtime/processes.js';
-import { until } from '../helpers/engine.js';
+import { makeBusyboxTar } from '../helpers/busybox.js';
+import { runCaptured, until } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
 
 gateFile(requiresEngine());
@@ -40,4 +41,15 @@ t.test('berth daemon --root X --run-root Y starts a daemon there', async (t) => 
   }, 60_000);
   t.pass('it runs with --root and --run-root given after the verb');
   t.equal((await fs.readFile(path.join(root, 'host-id'), 'utf8')).trim(), 'globals', 'its data root is the one given');
+
+  // The verb runs the daemon inside the CLI's bundle, where every module's import.meta.url is the
+  // bundle's: the C programs must still be found (they were looked for beside dist/, and every
+  // container failed with "spawn …/native/berth-shim ENOENT").
+  const cliEnv = { ...env, BERTH_ROOT: root, BERTH_RUN_ROOT: runRoot, BERTH_NO_AUTOSTART: '1' };
+  const tar = path.join(dir, 'busybox.tar');
+  await makeBusyboxTar(tar);
+  const imported = await runCaptured(process.execPath, [CLI, 'import', tar, 'busybox'], { env: cliEnv, what: 'berth import' });
+  t.equal(imported.code, 0, `an image is imported: ${imported.stderr}`);
+  const ran = await runCaptured(process.execPath, [CLI, 'run', '--rm', '--network', 'none', 'busybox', 'echo', 'from the bundled daemon'], { env: cliEnv, what: 'berth run' });
+  t.equal(ran.stdout, 'from the bundled daemon\n', `and a container runs: ${ran.stderr}`);
 });
