@@ -187,7 +187,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   const subscription = serveRequests(nc, host, node, metrics);
   await nc.flush();
   await heartbeats.start();
-  // The heartbeat is a JetStream write a second: its acknowledgements tell the supervisor that JetStream answers.
+  // The heartbeat is a JetStream write every 2 s: its acknowledgements tell the supervisor that JetStream answers.
   supervisor?.watchJetStream(() => heartbeats.acknowledgedSentAt());
   fencing?.start();
   selfFencing?.start();

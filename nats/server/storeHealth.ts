@@ -5,7 +5,7 @@
  * end it (measured: docs/OPERATIONS.md, "A full disk"). Only a new process recovers it, and a new
  * process started while the disk is still full would wedge again at its first write.
  *
- * The daemon's heartbeat is a JetStream write every second, so the time of the last one
+ * The daemon's heartbeat is a JetStream write every 2 s, so the time of the last one
  * acknowledged tells whether JetStream answers; the store's free space says whether it can.
  */
 

@@ -8,6 +8,7 @@
  * full), once there is room again, so that the same restart brings JetStream back.
  */
 import fs from 'node:fs/promises';
+import { HEARTBEAT_INTERVAL_MS } from '../../events/subjects.js';
 import type { Layout } from '../../runtime/layout.js';
 import { isEmbeddedServer, restartEmbeddedNats, type NatsInfo } from './embedded.js';
 import { FULL_BYTES, judgeStore } from './storeHealth.js';
@@ -20,7 +21,7 @@ export interface NatsSupervisor {
   readonly up: boolean;
   /**
    * Judges JetStream too from now on: `answeredAt` says when it last acknowledged a write
-   * (performance.now(); the daemon's heartbeat, one a second), null before the first.
+   * (performance.now(); the daemon's heartbeat, every 2 s), null before the first.
    */
   watchJetStream(answeredAt: () => number | null): void;
   stop(): void;
@@ -54,10 +55,15 @@ export function superviseEmbeddedNats(layout: Layout, started: NatsInfo, log: (l
     // A write acknowledged since the last look: whatever fullness was seen before did not wedge it.
     if (ack !== lastAck) fullSeen = false;
     lastAck = ack;
-    const free = await freeBytes(layout.natsStoreDir);
-    if (free !== null && free < FULL_BYTES) fullSeen = true;
     const now = performance.now();
     const answeredAt = Math.max(ack ?? 0, judgedSince);
+    // While heartbeats are acknowledged (HEARTBEAT_INTERVAL_MS apart), the disk does not matter: no statfs.
+    if (now - answeredAt < HEARTBEAT_INTERVAL_MS + CHECK_MS) {
+      waitingLogged = false;
+      return;
+    }
+    const free = await freeBytes(layout.natsStoreDir);
+    if (free !== null && free < FULL_BYTES) fullSeen = true;
     const verdict = judgeStore({ now, answeredAt, freeBytes: free, fullSeen });
     if (verdict.kind === 'healthy') {
       waitingLogged = false;
