@@ -7,6 +7,7 @@ import { interpolateString } from './interpolate.js';
 import { parseDotEnv } from './dotenv.js';
 import { loadProject, projectNameFromDirectory, type LoadOptions } from './load.js';
 import { renderConfig } from './config.js';
+import { networkAddressing } from './addressing.js';
 import { splitShellWords } from './shellWords.js';
 import { parsePortShort, parseVolumeShort } from './shortSyntax.js';
 import { publishSpec } from '../ports.js';
@@ -111,6 +112,7 @@ t.test('bad files: one line with the file and the path, Compose\'s exit codes', 
     ['services:\n  web:\n    image: busybox\n    depends_on: [db]\n', /service "web" depends on undefined service "db"/],
     ['services:\n  web:\n   image: x\n  - y\n', /failed to parse .*compose.yaml: yaml: line \d+/],
     ['services:\n  web:\n    image: ${X:?X is required}\n', /required variable X is missing a value: X is required/],
+    ['services:\n  web:\n    image: busybox\nnetworks:\n  front:\n    ipam:\n      config: [{subnet: 10.1.0.0/24}, {subnet: 10.2.0.0/24}]\n', /networks.front: only one IPv4 subnet per network: 10.1.0.0\/24, 10.2.0.0\/24/],
   ];
   for (const [text, message] of cases) {
     const { load, cleanup } = project({ 'compose.yaml': text });
@@ -120,6 +122,20 @@ t.test('bad files: one line with the file and the path, Compose\'s exit codes', 
   const empty = project({});
   t.teardown(empty.cleanup);
   t.ok(thrown(empty.load, (error) => error instanceof ComposeFileNotFoundError && error.exitCode === 14 && /no configuration file provided: not found/.test(error.message)));
+});
+
+t.test('network addresses: every ipam config, enable_ipv6, and a service\'s ipv6_address', async (t) => {
+  const { load, cleanup } = project({ 'compose.yaml': [
+    'services:', '  web:', '    image: busybox', '    networks:', '      front: {ipv4_address: 10.1.0.5, ipv6_address: "fd95::5"}',
+    'networks:', '  front:', '    enable_ipv6: true', '    ipam:', '      config:', '        - subnet: 10.1.0.0/24', '        - {subnet: "fd95::/64", gateway: "fd95::9"}',
+    '  plain:', '    enable_ipv6: true',
+  ].join('\n') });
+  t.teardown(cleanup);
+  const loaded = load();
+  t.same(networkAddressing(loaded.networks.front), { subnet: '10.1.0.0/24', ipv6: true, subnet6: 'fd95::/64', gateway6: 'fd95::9' }, 'both families from the two configs');
+  t.same(networkAddressing(loaded.networks.plain), { ipv6: true }, 'IPv6 from the engine\'s pool');
+  t.same(loaded.services.web.networks, { front: { ipv4_address: '10.1.0.5', ipv6_address: 'fd95::5' } });
+  t.match(renderConfig(loaded), /enable_ipv6: true/, 'config prints them back');
 });
 
 t.test('the directory name as a project name', async (t) => {

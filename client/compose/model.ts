@@ -37,6 +37,7 @@ export interface ServiceVolume {
 export interface ServiceNetwork {
   aliases?: string[];
   ipv4_address?: string;
+  ipv6_address?: string;
 }
 
 export interface Healthcheck {
@@ -102,7 +103,9 @@ export interface Network {
   internal?: boolean;
   labels: Record<string, string>;
   driver_opts: Record<string, string>;
-  ipam?: { subnet?: string; gateway?: string };
+  /** The compose file's, as it wrote them (`config` prints them back); `networkAddressing` reads them. */
+  enable_ipv6?: boolean;
+  ipam?: { config: Array<{ subnet?: string; gateway?: string }> };
 }
 
 export interface Volume {

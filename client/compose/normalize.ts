@@ -4,6 +4,7 @@
  * model's own rules checked with Compose's messages. Pure but for `readEnvFile`.
  */
 import path from 'node:path';
+import { networkAddressing } from './addressing.js';
 import { ComposeParseError } from './errors.js';
 import type { Lookup } from './interpolate.js';
 import type { Dependency, Network, Project, Service, ServiceNetwork, ServiceVolume, Volume } from './model.js';
@@ -11,6 +12,7 @@ import type { RawFile, RawService } from './schema.js';
 import { splitShellWords } from './shellWords.js';
 import { exposeShort, parsePortShort, parseSize, parseVolumeShort, resolveHostPath } from './shortSyntax.js';
 import { publishSpec } from '../ports.js';
+import { ValidationError } from '../../events/errors.js';
 
 export interface NormalizeContext {
   name: string;
@@ -95,8 +97,11 @@ function serviceNetworks(raw: RawService): Record<string, ServiceNetwork | null>
   if (raw.network_mode !== undefined) return undefined;
   if (!raw.networks) return { default: null };
   if (Array.isArray(raw.networks)) return Object.fromEntries(raw.networks.map((name) => [name, null]));
-  return Object.fromEntries(Object.entries(raw.networks).map(([name, network]) => [name, network && (network.aliases || network.ipv4_address)
-    ? { ...(network.aliases ? { aliases: network.aliases } : {}), ...(network.ipv4_address ? { ipv4_address: network.ipv4_address } : {}) }
+  return Object.fromEntries(Object.entries(raw.networks).map(([name, network]) => [name, network && (network.aliases || network.ipv4_address || network.ipv6_address)
+    ? {
+      ...(network.aliases ? { aliases: network.aliases } : {}), ...(network.ipv4_address ? { ipv4_address: network.ipv4_address } : {}),
+      ...(network.ipv6_address ? { ipv6_address: network.ipv6_address } : {}),
+    }
     : null]));
 }
 
@@ -190,7 +195,8 @@ export function normalize(file: RawFile, context: NormalizeContext): Project {
   for (const [key, raw] of Object.entries(rawNetworks)) {
     const isExternal = external(raw?.external);
     const externalName = typeof raw?.external === 'object' ? raw.external.name : undefined;
-    const subnet = raw?.ipam?.config?.[0];
+    const ipam = (raw?.ipam?.config ?? []).map((entry) => ({ ...(entry.subnet ? { subnet: entry.subnet } : {}), ...(entry.gateway ? { gateway: entry.gateway } : {}) }))
+      .filter((entry) => entry.subnet || entry.gateway);
     networks[key] = {
       name: externalName ?? raw?.name ?? (isExternal ? key : `${context.name}_${key}`),
       external: isExternal,
@@ -198,8 +204,15 @@ export function normalize(file: RawFile, context: NormalizeContext): Project {
       ...(raw?.internal ? { internal: true } : {}),
       labels: labelMapping(raw?.labels),
       driver_opts: Object.fromEntries(Object.entries(raw?.driver_opts ?? {}).map(([k, v]) => [k, String(v)])),
-      ...(subnet && (subnet.subnet || subnet.gateway) ? { ipam: { ...(subnet.subnet ? { subnet: subnet.subnet } : {}), ...(subnet.gateway ? { gateway: subnet.gateway } : {}) } } : {}),
+      ...(raw?.enable_ipv6 ? { enable_ipv6: true } : {}),
+      ...(ipam.length ? { ipam: { config: ipam } } : {}),
     };
+    try {
+      networkAddressing(networks[key]);
+    } catch (error) {
+      if (error instanceof ValidationError) throw new ComposeParseError(`networks.${key}: ${error.message}`);
+      throw error;
+    }
   }
   const volumes: Record<string, Volume> = {};
   for (const [key, raw] of Object.entries(file.volumes ?? {})) {

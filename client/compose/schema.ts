@@ -44,7 +44,7 @@ export const ServiceSchema = z.object({
   }).loose()])).optional(),
   tmpfs: stringOrList.optional(),
   networks: z.union([stringList, z.record(z.string(), z.object({
-    aliases: stringList.optional(), ipv4_address: z.string().optional(), priority: z.number().optional(),
+    aliases: stringList.optional(), ipv4_address: z.string().optional(), ipv6_address: z.string().optional(), priority: z.number().optional(),
   }).loose().nullable())]).optional(),
   network_mode: z.string().optional(),
   depends_on: z.union([stringList, z.record(z.string(), z.object({
@@ -90,7 +90,7 @@ export type RawService = z.infer<typeof ServiceSchema>;
 
 export const NetworkSchema = z.object({
   name: z.string().optional(), driver: z.string().optional(), driver_opts: z.record(z.string(), scalar).optional(),
-  external: z.union([z.boolean(), z.object({ name: z.string().optional() })]).optional(), internal: z.boolean().optional(), labels: listOrDict.optional(),
+  external: z.union([z.boolean(), z.object({ name: z.string().optional() })]).optional(), internal: z.boolean().optional(), labels: listOrDict.optional(), enable_ipv6: z.boolean().optional(),
   ipam: z.object({ driver: z.string().optional(), config: z.array(z.object({ subnet: z.string().optional(), gateway: z.string().optional() }).loose()).optional() }).loose().optional(),
 }).loose().nullable();
 export const VolumeSchema = z.object({

@@ -42,6 +42,9 @@ t.test('a service\'s keys become the container\'s Config and HostConfig', async 
   t.same(extraNetworks(project(service), service), [{ name: 'app_back', aliases: ['web', 'api'] }]);
   t.same(extraNetworks(project(service), service, ['app_default']), [{ name: 'app_back', aliases: ['web', 'api'] }], 'left on its first network: the other to join');
   t.same(extraNetworks(project(service), service, ['app_default', 'app_back']), [], 'on every network: none to join');
+  const addressed: Service = { ...base, networks: { default: { ipv6_address: 'fd95::5' }, back: { ipv4_address: '10.1.0.5', ipv6_address: 'fd96::5' } } };
+  t.match(buildCreateRequest(serviceCreateOptions(project(addressed), addressed, { name: 'app-web-1', number: 1, anonymousVolumes: {} })).networking, { network: 'app_default', ip6: 'fd95::5' }, 'ipv6_address on the first network: --ip6');
+  t.same(extraNetworks(project(addressed), addressed), [{ name: 'app_back', aliases: ['web'], ip: '10.1.0.5', ip6: 'fd96::5' }], 'and on a network joined after create');
 });
 
 t.test('network_mode and the healthcheck\'s forms', async (t) => {

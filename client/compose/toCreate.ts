@@ -78,7 +78,8 @@ function networking(project: Project, service: Service): Pick<CreateOptions, 'ne
   return {
     networking: {
       network: project.networks[first].name, aliases: [service.name, ...(service.networks?.[first]?.aliases ?? [])],
-      ...(service.networks?.[first]?.ipv4_address ? { ip: service.networks[first]!.ipv4_address } : {}), ...common,
+      ...(service.networks?.[first]?.ipv4_address ? { ip: service.networks[first]!.ipv4_address } : {}),
+      ...(service.networks?.[first]?.ipv6_address ? { ip6: service.networks[first]!.ipv6_address } : {}), ...common,
     },
   };
 }
@@ -88,10 +89,11 @@ function networking(project: Project, service: Service): Pick<CreateOptions, 'ne
  * those it is on already (`joined`, engine names): an up cut short between a create and its
  * connects left the container on fewer.
  */
-export function extraNetworks(project: Project, service: Service, joined: string[] = []): Array<{ name: string; aliases: string[]; ip?: string }> {
+export function extraNetworks(project: Project, service: Service, joined: string[] = []): Array<{ name: string; aliases: string[]; ip?: string; ip6?: string }> {
   if (service.network_mode !== undefined) return [];
   return Object.entries(service.networks ?? {}).slice(1).map(([key, network]) => ({
     name: project.networks[key].name, aliases: [service.name, ...(network?.aliases ?? [])], ...(network?.ipv4_address ? { ip: network.ipv4_address } : {}),
+    ...(network?.ipv6_address ? { ip6: network.ipv6_address } : {}),
   })).filter((network) => !joined.includes(network.name));
 }
 

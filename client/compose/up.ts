@@ -8,6 +8,7 @@ import { NotFoundError } from '../../events/errors.js';
 import type { ContainerView } from '../../events/requests.js';
 import { buildCreateRequest } from '../createOptions.js';
 import type { EngineClient } from '../engineClient.js';
+import { networkAddressing } from './addressing.js';
 import { ComposeError } from './errors.js';
 import { runBuild, serviceBuild, serviceImage, type ServiceBuilder } from './build.js';
 import { containerName, LABEL, resourceLabels } from './labels.js';
@@ -95,7 +96,7 @@ function onNewImage(step: ContainerStep, built: string | undefined, project: Pro
 /** Joins a container to `networks` (a service's networks beyond the first, extraNetworks). */
 async function joinNetworks(client: EngineClient, id: string, networks: ReturnType<typeof extraNetworks>): Promise<void> {
   for (const network of networks) {
-    await client.request({ op: 'network.connect', ref: network.name, container: id, aliases: network.aliases, ...(network.ip ? { ip: network.ip } : {}) });
+    await client.request({ op: 'network.connect', ref: network.name, container: id, aliases: network.aliases, ...(network.ip ? { ip: network.ip } : {}), ...(network.ip6 ? { ip6: network.ip6 } : {}) });
   }
 }
 
@@ -147,7 +148,7 @@ export async function executeUp(client: EngineClient, project: Project, plan: Up
     await client.request({
       op: 'network.create', name: network.name, driver: network.driver ?? 'bridge', internal: network.internal ?? false,
       labels: resourceLabels(project, 'network', key, network.labels), options: network.driver_opts,
-      ...(network.ipam?.subnet ? { subnet: network.ipam.subnet } : {}), ...(network.ipam?.gateway ? { gateway: network.ipam.gateway } : {}),
+      ...networkAddressing(network),
     });
     progress('Network', network.name, 'Created');
   }

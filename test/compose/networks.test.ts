@@ -63,6 +63,41 @@ networks:
   t.notMatch(await engine.ok(['network', 'ls', '--format', '{{.Name}}']), /net_/, 'the project\'s networks are gone');
 });
 
+t.test('IPv6: enable_ipv6, an ipam config per family, a service\'s ipv4_address and ipv6_address, names over IPv6', async (t) => {
+  const { compose } = await composeProject(t, engine, 'six', `
+services:
+  db:
+    image: busybox
+    command: sleep 3600
+    stop_grace_period: 1s
+    networks:
+      front: {ipv4_address: 10.96.0.10, ipv6_address: "fd96::10"}
+  web:
+    image: busybox
+    command: sleep 3600
+    stop_grace_period: 1s
+    networks: [front]
+networks:
+  front:
+    enable_ipv6: true
+    ipam:
+      config:
+        - subnet: 10.96.0.0/24
+        - {subnet: "fd96::/64", gateway: "fd96::1"}
+`);
+  const up = await compose('up', '-d');
+  t.equal(up.code, 0, up.stderr);
+  const front = JSON.parse(await engine.ok(['network', 'inspect', 'six_front']))[0];
+  t.equal(front.EnableIPv6, true, 'the network has IPv6');
+  t.same(front.IPAM.Config, [{ Subnet: '10.96.0.0/24', Gateway: '10.96.0.1' }, { Subnet: 'fd96::/64', Gateway: 'fd96::1' }], 'with the file\'s subnets');
+  t.match((await engine.inspect('six-db-1')).NetworkSettings.Networks.six_front, { IPAddress: '10.96.0.10', GlobalIPv6Address: 'fd96::10' }, 'the addresses the file asked for');
+  const seen = (await compose('exec', '-T', 'web', 'sh', '-c', 'nslookup -type=aaaa db; ping -6 -c 1 -W 5 db')).stdout;
+  t.match(seen, /Address: fd96::10/, 'the service name has its AAAA');
+  t.match(seen, /PING db \(fd96::10\)[^]*1 packets received/, 'and answers over IPv6');
+  const down = await compose('down');
+  t.equal(down.code, 0, down.stderr);
+});
+
 t.test('a daemon SIGKILLed in the middle of up: the next up completes the project, one container per service', async (t) => {
   const { compose, file } = await composeProject(t, engine, 'crash', `
 services:
