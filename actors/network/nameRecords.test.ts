@@ -48,5 +48,8 @@ t.test('AAAA: an IPv6 network answers a name with both addresses; the server kee
   const six = network('six', 5, [[ID('a'), '10.5.0.2', []], [ID('b'), '10.5.0.3', []]], { subnet6: 'fd95::/64', gateway6: 'fd95::1' });
   six.endpoints[ID('a')] = { ...six.endpoints[ID('a')], address6: 'fd95::2' };
   t.same(ask('10.5.0.1', '10.5.0.3', 'front', TYPE_AAAA, [six]), { kind: 'local', answers: [{ type: TYPE_A, address: '10.5.0.2' }, { type: TYPE_AAAA, address: 'fd95::2' }] });
+  const ptr6 = (address: string) => `${[...BigInt(`0x${address}`).toString(16).padStart(32, '0')].reverse().join('.')}.ip6.arpa`;
+  t.same(ask('10.5.0.1', '10.5.0.3', ptr6('fd950000000000000000000000000002'), TYPE_PTR, [six]), { kind: 'local', answers: [{ type: TYPE_PTR, name: 'front.six' }] }, 'ip6.arpa: the name of an IPv6 address');
+  t.same(ask('10.5.0.1', '10.5.0.3', ptr6('fd950000000000000000000000000009'), TYPE_PTR, [six]).kind, 'forward', 'an address of no container goes upstream');
   t.same(ask('10.5.0.1', '10.5.0.2', 'back', TYPE_AAAA, [six]), found('10.5.0.3'), 'one without an IPv6 address: its A only (an empty AAAA answer), not a forward');
 });

@@ -1,13 +1,15 @@
 /**
  * Docker's embedded DNS rules, for the resolver on a user network's gateway: a container asking
  * finds, on every user network it shares with them, the containers that are up by name, by short
- * id (12 hex) and by their aliases, each also as NAME.NETWORK (A, and AAAA on an IPv6 network), and their IPv4 addresses' names (PTR).
+ * id (12 hex) and by their aliases, each also as NAME.NETWORK (A, and AAAA on an IPv6 network), and their addresses' names (PTR,
+ * in-addr.arpa and ip6.arpa).
  * Any other name goes to the asker's --dns servers, else the host's; an internal network forwards
  * nothing; an asker that is no container of the network learns no name. Pure: the records are the networks' endpoints (the log) and the containers' states.
  */
 import { hasStatusTag } from '../../events/containerStatus.js';
 import type { Resolution } from '../../runtime/network/dns/server.js';
 import { TYPE_A, TYPE_AAAA, TYPE_PTR, type Answer } from '../../runtime/network/dns/message.js';
+import { formatAddress6, parseAddress6 } from './addresses6.js';
 import type { NetworkState } from './state.js';
 
 /** What the rules need of a container. */
@@ -30,6 +32,21 @@ export interface NameQuery {
 }
 
 const REVERSE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.in-addr\.arpa$/;
+const REVERSE6 = /^((?:[0-9a-f]\.){32})ip6\.arpa$/;
+
+/** The address a reverse name stands for, in the form endpoints keep (dotted, or RFC 5952's); null for any other name. */
+function reverseAddress(name: string): { address: string; family: 4 | 6 } | null {
+  const v4 = REVERSE.exec(name);
+  if (v4) return { address: v4.slice(1, 5).reverse().join('.'), family: 4 };
+  const v6 = REVERSE6.exec(name);
+  return v6 ? { address: formatAddress6(BigInt(`0x${v6[1].split('.').reverse().join('')}`)), family: 6 } : null;
+}
+
+/** An IPv6 address as endpoints keep it (they keep the canonical form; this guards a stray one). */
+const canonical6 = (address: string | undefined) => {
+  const value = address === undefined ? null : parseAddress6(address);
+  return value === null ? undefined : formatAddress6(value);
+};
 
 export function resolveName(
   query: NameQuery,
@@ -48,11 +65,11 @@ export function resolveName(
     return container && hasStatusTag(container.status, 'up') ? container : undefined;
   };
 
-  const reverse = REVERSE.exec(query.name);
+  const reverse = reverseAddress(query.name);
   if (reverse && query.type === TYPE_PTR) {
-    const address = reverse.slice(1, 5).reverse().join('.');
+    const { address, family } = reverse;
     for (const candidate of scope) {
-      const endpoint = Object.values(candidate.endpoints).find((e) => e.address === address);
+      const endpoint = Object.values(candidate.endpoints).find((e) => (family === 4 ? e.address : canonical6(e.address6)) === address);
       const container = endpoint && up(endpoint.container);
       if (container) return { kind: 'local', answers: [{ type: TYPE_PTR, name: `${container.name}.${candidate.record!.name}` }] };
     }

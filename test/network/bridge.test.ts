@@ -219,9 +219,10 @@ t.test('IPv6: a --ipv6 network, names (AAAA), NAT out and published ports over I
   t.equal(cli.NetworkSettings.GlobalIPv6Address, 'fd95::2', 'the lowest free address after the gateway');
 
   await until('the outside listener', async () => heard.includes('ready'));
-  const seen = await engine.ok(['exec', 'cli6', 'sh', '-c', `ip -6 route; nslookup -type=aaaa srv6; ping -6 -c 1 -W 5 srv6; nc -w 5 fd95::50 7000 </dev/null; echo ping | nc -w 5 ${world.address6} 9000`]);
+  const seen = await engine.ok(['exec', 'cli6', 'sh', '-c', `ip -6 route; nslookup -type=aaaa srv6; nslookup fd95::50; ping -6 -c 1 -W 5 srv6; nc -w 5 fd95::50 7000 </dev/null; echo ping | nc -w 5 ${world.address6} 9000`]);
   t.match(seen, /^default via fd95::1 dev eth0/m, 'an IPv6 default route');
   t.match(seen, /Address: fd95::50/, 'AAAA from the embedded DNS');
+  t.match(seen, /ip6\.arpa\s+name = srv6\.six/, 'and the address\'s name (PTR in ip6.arpa)');
   t.match(seen, /PING srv6 \(fd95::50\)[^]*1 packets received/, 'by name over IPv6');
   t.match(seen, /^hello$/m, 'by address over IPv6');
   t.match(seen, /^pong$/m, 'out over IPv6');
