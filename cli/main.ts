@@ -21,12 +21,31 @@ function exitQuietlyWhenReaderGone(stream: NodeJS.WriteStream): void {
   });
 }
 
+/**
+ * Node ends a process whose event loop is empty with the exit code set so far, 0 by default,
+ * even while a command still awaits something that can no longer come (a connection closed
+ * under it). Such an end is a failure whose outcome is unknown, never a success: the long chaos
+ * run saw a `run -d` exit 0 with no id that way (issue 23; client/connectionLost.ts ends the
+ * known cases properly, this catches any other).
+ */
+function failIfLeftWaiting(finished: () => boolean): void {
+  process.once('beforeExit', () => {
+    if (finished()) return;
+    process.stderr.write('berth: the command stopped before it finished, with nothing left to wait on (was its connection to NATS lost?); whether it took effect is unknown\n');
+    process.exitCode = 125;
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
   exitQuietlyWhenReaderGone(process.stdout);
+  let finished = false;
+  failIfLeftWaiting(() => finished);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
+    finished = true;
   } catch (error) {
+    finished = true;
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
         process.exitCode = 0;

@@ -2,7 +2,8 @@
  * Following a container (or one exec in it) to its end: its live output and its events, from
  * before it starts, until it has exited and its output is done (and, for `--rm`, until it is
  * removed). `run`, `start -a`, `attach` and `exec` print what it hands over; an API server can
- * write the same to an HTTP stream.
+ * write the same to an HTTP stream. When the connection closes before the end is seen (the
+ * nats-server under a CLI died), `ended` rejects with a ConnectionLostError.
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { AnyEvent } from '../events/all.js';
@@ -10,6 +11,7 @@ import { decode } from '../events/codec.js';
 import { decodeEvent } from '../events/eventCodec.js';
 import { OutputChunk } from '../events/requests.js';
 import { eventFilter, eventSubject, execOutputSubject, outputSubject } from '../events/subjects.js';
+import { connectionLost } from './connectionLost.js';
 
 export interface FollowTarget {
   host: string;
@@ -51,16 +53,19 @@ export class ContainerFollow {
   private removedFlag = false;
   private createdFlag = false;
   private finish: () => void = () => {};
+  private fail: (error: unknown) => void = () => {};
   private removedSignal: () => void = () => {};
   private readonly subscriptions: Subscription[] = [];
-  /** Settles when the container (or exec) has ended, or on detach(). */
+  /** Settles when the container (or exec) has ended, or on detach(); rejects when the connection closed first. */
   readonly ended: Promise<ContainerEnd>;
   /** Settles once the container's removal is seen. */
   readonly removal: Promise<void>;
 
   constructor(private readonly target: FollowTarget) {
-    this.ended = new Promise<void>((resolve) => { this.finish = resolve; })
+    this.ended = new Promise<void>((resolve, reject) => { this.finish = resolve; this.fail = reject; })
       .then(() => ({ exitCode: this.exitCode, ...(this.error ? { error: this.error } : {}), detached: this.detachedEarly }));
+    // A caller that stopped following (its start failed, it was closed) need not handle a late loss.
+    this.ended.catch(() => {});
     this.removal = new Promise<void>((resolve) => { this.removedSignal = resolve; });
   }
 
@@ -110,6 +115,8 @@ export class ContainerFollow {
       },
     }));
     await nc.flush();
+    const what = execId ? `exec ${execId.slice(0, 12)} in container ${container.slice(0, 12)}` : `container ${container.slice(0, 12)}`;
+    connectionLost(nc, { while: `following ${what}`, unknown: 'whether and how it ended was not seen' }).catch((error: unknown) => this.fail(error));
   }
 
   private onEvent(event: AnyEvent): void {

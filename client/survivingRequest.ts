@@ -6,10 +6,12 @@
  * the same bytes and so the same request id, as soon as a daemon answers pings again (it
  * subscribes only once it has replayed and reconciled); the daemon's command ids, deduplicated
  * appends and remembered answers give the resend exactly one effect and the normal answer.
- * When no daemon returns within `returnMs`, it fails with an error that says so.
+ * When no daemon returns within `returnMs`, it fails with an error that says so, and when the
+ * connection itself closes (the nats-server under it died) with a ConnectionLostError.
  */
 import { createInbox, errors, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { BerthError } from '../events/errors.js';
+import { connectionLost } from './connectionLost.js';
 
 /** What a ping of the daemon found: an answer, no subscriber at all, or no answer in time. */
 export type Liveness = 'alive' | 'gone' | 'silent';
@@ -74,19 +76,21 @@ export async function requestSurvivingRestart(nc: NatsConnection, request: Survi
       else answer(msg);
     },
   });
+  // The wait's other promises keep no process alive: a closed connection must end it instead.
+  const lost = connectionLost(nc, { while: `waiting for the answer of ${request.daemon}`, unknown: 'the request may or may not have taken effect' });
   const deadline = Date.now() + timing.timeoutMs;
   const remaining = () => Math.max(0, deadline - Date.now());
   try {
     let refusal = send();
     for (let sends = 1; ; ) {
-      const outcome = await Promise.race([answered, refusal, sleep(Math.min(timing.probeMs, remaining()))]);
+      const outcome = await Promise.race([answered, lost, refusal, sleep(Math.min(timing.probeMs, remaining()))]);
       if (typeof outcome !== 'string') return outcome;
       // The first send finding no daemon at all fails at once, as a plain request does.
       if (outcome === 'refused' && sends === 1) throw new BerthError(`no answer from ${request.daemon} (no responders)`);
       if (remaining() === 0) throw new BerthError(`no answer from ${request.daemon} (timeout after ${Math.round(timing.timeoutMs / 1000)} s)`);
       if (outcome === 'tick' && await request.probe() !== 'gone') continue;
       // Gone: wait for a daemon to subscribe again, then send the same request to it.
-      const back = await Promise.race([answered, untilAlive(request, Math.min(timing.returnMs, remaining()), timing.returnProbeMs)]);
+      const back = await Promise.race([answered, lost, untilAlive(request, Math.min(timing.returnMs, remaining()), timing.returnProbeMs)]);
       if (typeof back !== 'boolean') return back;
       if (!back) {
         throw new BerthError(`${request.daemon} went away while handling the request and did not come back within ${Math.round(timing.returnMs / 1000)} s; the request may or may not have taken effect`);

@@ -57,7 +57,8 @@ async function start(request: ApiRequest, res: ServerResponse, { client, execs }
     const { client: target } = await client.toContainer(entry.container);
     const follow = await followContainer(target.nc, { host: target.host, container: entry.container, execId: entry.id, outputGraceMs: OUTPUT_GRACE_MS }, () => {});
     await client.request(exec);
-    void follow.ended.then((end) => { entry.running = false; entry.exitCode = end.exitCode; follow.close(); });
+    // A connection closed first (client/connectionLost.ts): the end is unknown, the entry stays as it is.
+    void follow.ended.then((end) => { entry.running = false; entry.exitCode = end.exitCode; }, () => {}).finally(() => follow.close());
     return sendEmpty(res, 200);
   }
   const tty = entry.config.tty ?? false;
@@ -90,7 +91,7 @@ async function start(request: ApiRequest, res: ServerResponse, { client, execs }
     entry.running = false;
     if (end.error) out.write(outputBytes('stderr', `${end.error}\n`, tty));
   } else {
-    void follow.ended.then((late) => { entry.exitCode = late.exitCode; entry.running = false; });
+    void follow.ended.then((late) => { entry.exitCode = late.exitCode; entry.running = false; }, () => {});
   }
   follow.close();
   await input?.close();

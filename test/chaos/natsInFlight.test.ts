@@ -1,0 +1,121 @@
+/**
+ * A command in flight when the nats-server under it dies (issue 23): the long chaos run saw one
+ * `berth run -d` exit 0 having printed no container id, in a round that SIGKILLed the
+ * nats-server. The CLI's connection does not reconnect, so it closes with the server; a command
+ * that was then waiting only on that connection and on unref'd timers left Node's event loop
+ * empty, and Node ends such a process with exit code 0 whatever the command was doing.
+ *
+ * Here `run -d`, `run --rm` and `exec` are sent and the nats-server is SIGKILLed (by pid) at a
+ * chosen point: when the request reaches the bus, or at the container's `created` or `started`
+ * event. The daemon brings its nats-server back. Each command must either succeed with its
+ * normal answer (run -d: exit 0 and the id it asked for) or fail with exit 125 and a line that
+ * says the answer is unknown: never exit 0 without its answer.
+ */
+import type { NatsConnection } from '@nats-io/transport-node';
+import t from 'tap';
+import { decode } from '../../events/codec.js';
+import { RequestEnvelope } from '../../events/requests.js';
+import { commandSubject, eventFilter } from '../../events/subjects.js';
+import { TYPE_HEADER } from '../../nats/store/jetStream.js';
+import { connectEngine } from '../helpers/bus.js';
+import { alive, startEngine, type Engine } from '../helpers/engine.js';
+import { waitFor } from '../helpers/waitFor.js';
+import { gateFile, requiresEngine } from '../helpers/gates.js';
+
+gateFile(requiresEngine());
+
+const engine = await startEngine(t);
+const host = (await engine.daemonInfo())!.host;
+await engine.ok(['volume', 'create', 'nv']);
+
+/** Where to strike: the request on the bus, an event of the container it creates, or its first output (the answer sent). */
+type Point = 'request' | 'container.created' | 'container.started' | 'output';
+
+/** The daemon answers again through a nats-server of its own (a new one after a kill). */
+async function untilServing(engine: Engine, killed: number | null): Promise<void> {
+  await waitFor(async () => {
+    const pid = await engine.natsPid();
+    if (!pid || pid === killed || !alive(pid)) return false;
+    return (await engine.berth(['version'], { timeoutMs: 10_000 })).code === 0 && (await engine.berth(['ps', '-q'], { timeoutMs: 10_000 })).code === 0;
+  }, { what: 'the daemon to serve through a new nats-server', timeoutMs: 60_000, intervalMs: 200 });
+}
+
+/**
+ * Arms a SIGKILL of the nats-server at `point` of the next request of `op` (for a create: at
+ * an event of the container it creates; for `output`, at the first output on the host after
+ * the request); resolves once it struck.
+ */
+async function killNatsAt(op: string, point: Point): Promise<void> {
+  const nc: NatsConnection = await connectEngine(engine, 'nats-in-flight-test');
+  const pid = (await engine.natsPid())!;
+  let container: string | null = null;
+  await new Promise<void>((resolve) => {
+    const strike = () => {
+      process.kill(pid, 'SIGKILL');
+      resolve();
+    };
+    nc.subscribe(commandSubject(host, 'container'), {
+      callback: (_error, msg) => {
+        const envelope = decode(RequestEnvelope, msg.data);
+        if (envelope.request.op !== op || container) return;
+        container = envelope.request.op === 'container.create' ? envelope.request.spec.id ?? '' : '';
+        if (point === 'request') strike();
+      },
+    });
+    nc.subscribe(eventFilter(host, 'container'), {
+      callback: (_error, msg) => {
+        if (container && msg.subject.endsWith(container) && msg.headers?.get(TYPE_HEADER) === point) strike();
+      },
+    });
+    nc.subscribe(`berth.out.${host}.>`, {
+      callback: () => { if (container !== null && point === 'output') strike(); },
+    });
+  });
+  await nc.close().catch(() => {});
+}
+
+const UNKNOWN = /lost its connection to NATS .*may or may not have taken effect/;
+
+for (const point of ['request', 'container.created', 'container.started'] as Point[]) {
+  t.test(`run -d with the nats-server killed at ${point}`, async (t) => {
+    const struck = killNatsAt('container.create', point);
+    const run = engine.berth(['run', '-d', '-v', 'nv:/data', 'busybox', 'sleep', '1000'], { timeoutMs: 100_000 });
+    await struck;
+    const result = await run;
+    t.comment(`killed at ${point}: exit ${result.code}, stdout ${JSON.stringify(result.stdout)}, stderr ${JSON.stringify(result.stderr)}`);
+    if (result.code === 0) t.match(result.stdout, /^[0-9a-f]{64}\n$/, 'a run -d that exits 0 prints its container id');
+    else {
+      t.equal(result.code, 125, 'a run -d that cannot know its outcome exits 125');
+      t.match(result.stderr, UNKNOWN, 'saying the outcome is unknown');
+    }
+    await untilServing(engine, null);
+  });
+}
+
+// The container prints only after a second: by then the answer to its create (or exec) has
+// been sent, and the command waits on its follow of the output and events.
+for (const point of ['request', 'output'] as Point[]) {
+  t.test(`run --rm with the nats-server killed at ${point}`, async (t) => {
+    const struck = killNatsAt('container.create', point);
+    const run = engine.berth(['run', '--rm', '-v', 'nv:/data', 'busybox', 'sh', '-c', 'sleep 1; echo up; sleep 2; echo done > /data/rm-done'], { timeoutMs: 100_000 });
+    await struck;
+    const result = await run;
+    t.comment(`exit ${result.code}, stdout ${JSON.stringify(result.stdout)}, stderr ${JSON.stringify(result.stderr)}`);
+    t.equal(result.code, 125, 'a run whose container\'s end it could not see exits 125');
+    t.match(result.stderr, /lost its connection to NATS/, 'saying why');
+    await untilServing(engine, null);
+  });
+
+  t.test(`exec with the nats-server killed at ${point}`, async (t) => {
+    const id = (await engine.ok(['run', '-d', '-v', 'nv:/data', 'busybox', 'sleep', '1000'])).trim();
+    const struck = killNatsAt('container.exec', point);
+    const exec = engine.berth(['exec', id, 'sh', '-c', 'sleep 1; echo up; sleep 2; echo done > /data/exec-done'], { timeoutMs: 100_000 });
+    await struck;
+    const result = await exec;
+    t.comment(`exit ${result.code}, stdout ${JSON.stringify(result.stdout)}, stderr ${JSON.stringify(result.stderr)}`);
+    t.equal(result.code, 125, 'an exec whose end it could not see exits 125');
+    t.match(result.stderr, /lost its connection to NATS/, 'saying why');
+    await untilServing(engine, null);
+    await engine.ok(['rm', '-f', id]);
+  });
+}
