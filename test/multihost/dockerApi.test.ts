@@ -37,6 +37,9 @@ t.test('one host\'s socket lists, inspects and removes the containers of every h
   const far = (await cluster.ok('h1', ['run', '-d', '--name', 'far', '--constraint', 'host=h2', 'busybox', 'sleep', '300'])).trim();
   const near = (await cluster.ok('h2', ['create', '--name', 'near', '--constraint', 'host=h1', 'busybox', 'true'])).trim();
 
+  const version = await api(socket, 'GET', '/version');
+  t.equal(version.status, 200, version.status === 200 ? 'version' : JSON.stringify(version.body));
+  t.match(version.body?.Components?.[0]?.Details?.Host, /^h[123]$/, 'the host that answered');
   const listed = await api(socket, 'GET', '/containers/json?all=1');
   t.equal(listed.status, 200, listed.status === 200 ? 'listed' : JSON.stringify(listed.body));
   t.same(listed.body.map((c: { Names: string[] }) => c.Names[0]).sort(), ['/far', '/near'], 'both hosts\' containers');
