@@ -60,7 +60,13 @@ async function startEmbedded(dir, dist = path.join(repo, 'dist')) {
   }
   const berth = (...args) => [node, path.join(dist, 'cli/main.js'), ...args];
   await run(berth('import', tarball, 'busybox'), env, 'berth import');
-  return { env, runRoot, berth, stop: () => stopChild(daemon, 30_000) };
+  // The daemon's nats-server outlives it by design: ended here by its pid, once the daemon is.
+  const natsPid = JSON.parse(fs.readFileSync(path.join(runRoot, 'nats.json'), 'utf8')).pid;
+  const stop = async () => {
+    await stopChild(daemon, 30_000);
+    try { process.kill(natsPid, 'SIGTERM'); } catch { /* gone */ }
+  };
+  return { env, runRoot, berth, stop };
 }
 
 /** GET over one kept-alive connection; resolves with the status once the body is read. */
