@@ -31,7 +31,7 @@ import { Heartbeats } from './heartbeats.js';
 import { Host, type HostSettings } from './host.js';
 import { NodeRecord } from './node.js';
 import { VERSION } from './requests.js';
-import { serveRequests } from './server.js';
+import { serveRequests, type RequestDoor } from './server.js';
 import type { Logger } from '../log/logger.js';
 import { processLogger } from '../log/settings.js';
 import { isUp } from '../events/containerStatus.js';
@@ -99,10 +99,11 @@ async function chooseHostId(layout: Layout, wanted?: string): Promise<string> {
  * The Docker Engine API on its socket, over the daemon's own connection as the CLI would reach
  * this daemon (in a cluster, as the cluster client: the socket routes like the CLI without --host).
  */
-async function startDockerApiFor(options: DaemonOptions, nc: NatsConnection, hostId: string, log: Logger): Promise<DockerApi | null> {
+async function startDockerApiFor(options: DaemonOptions, nc: NatsConnection, door: RequestDoor, hostId: string, log: Logger): Promise<DockerApi | null> {
   const socketPath = options.dockerSocket ?? options.layout.dockerSocket;
   if (socketPath === '') return null;
-  return startDockerApi({ socketPath, engine: { nc, layout: options.layout, host: options.nats ? undefined : hostId }, log });
+  const local = { host: hostId, answer: door.answer };
+  return startDockerApi({ socketPath, engine: { nc, layout: options.layout, host: options.nats ? undefined : hostId, local }, log });
 }
 
 export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> {
@@ -184,7 +185,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   compaction.unref();
   const node = await untilAnswered('the node events', () => NodeRecord.open(hostId, store));
   await waitForStreamLeader(nc, `KV_${HEARTBEAT_BUCKET}`);
-  const subscription = serveRequests(nc, host, node, metrics);
+  const door = serveRequests(nc, host, node, metrics);
   await nc.flush();
   await heartbeats.start();
   // The heartbeat is a JetStream write every 2 s: its acknowledgements tell the supervisor that JetStream answers.
@@ -192,7 +193,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   fencing?.start();
   selfFencing?.start();
   // Serving the API before the daemon says it is ready: a client that sees berthd.json finds the socket.
-  const dockerApi = await startDockerApiFor(options, nc, hostId, log);
+  const dockerApi = await startDockerApiFor(options, nc, door, hostId, log);
   const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
   await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
   if (metricsServer) log.info('serving metrics', { address: `${metricsServer.address.address}:${metricsServer.address.port}` });
@@ -217,7 +218,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
       const reachable = connection.reachable;
       if (!reachable) log.warn('NATS is unreachable; stopping without removing the heartbeat or writing snapshots');
       await heartbeats.stop(reachable);
-      subscription.unsubscribe();
+      door.subscription.unsubscribe();
       if (reachable) await host.flushSnapshots().catch((error: Error) => log.error('writing the snapshots failed', { error }));
       host.stop();
       await worker.close();

@@ -34,7 +34,18 @@ export interface RequestObserver {
   handled(op: string, seconds: number): void;
 }
 
-export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord, observer?: RequestObserver | null, log: Logger = host.log): Subscription {
+/**
+ * The door, open on the bus and to the daemon's own process: the Docker API server it starts
+ * hands its requests to `answer` directly (no NATS round trip, no msgpack), with the same fence,
+ * remembered answers and metrics as a request from the bus.
+ */
+export interface RequestDoor {
+  subscription: Subscription;
+  /** Answers one request as the subscription does; never rejects (a failure is an error reply). */
+  answer(envelope: RequestEnvelope): Promise<Reply>;
+}
+
+export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord, observer?: RequestObserver | null, log: Logger = host.log): RequestDoor {
   const handler = new RequestHandler(host, node, () => untilAnswered('reading the cluster\'s hosts', () => readHostStatuses(new NatsClusterState(nc)), HOSTS_READ_MS));
   const recent = new Map<string, Promise<Reply>>();
   const large = new ReplyParts();
@@ -99,7 +110,7 @@ export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord, 
       }
     }
   };
-  return nc.subscribe(`berth.cmd.${host.id}.*`, {
+  const subscription = nc.subscribe(`berth.cmd.${host.id}.*`, {
     queue: `berthd.${host.id}`,
     callback: (error, msg) => {
       if (error) return;
@@ -116,4 +127,5 @@ export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord, 
         .then((reply) => respond(msg, id, reply));
     },
   });
+  return { subscription, answer: (envelope) => answer(envelope).catch((failure: unknown) => failedReply('the request failed', failure)) };
 }

@@ -7,7 +7,7 @@ import http, { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import fs from 'node:fs/promises';
 import { engineClientOver } from '../client/connect.js';
-import type { EngineClient } from '../client/engineClient.js';
+import type { EngineClient, LocalDaemon } from '../client/engineClient.js';
 import type { ApiContext, Logger } from './context.js';
 import { ExecRegistry } from './execRegistry.js';
 import { ApiRouter } from './router.js';
@@ -20,8 +20,9 @@ export interface DockerApiOptions {
    * The engine the requests go to, over the daemon's own NATS connection (a second one cost
    * the daemon's start its connect and a ping): the daemon's host, or, with no host, its
    * cluster, routed as the CLI without --host routes. The connection stays the daemon's to close.
+   * `local`: the daemon's own door; requests to its host are answered in process, not over NATS.
    */
-  engine: { nc: EngineClient['nc']; layout: EngineClient['layout']; host?: string };
+  engine: { nc: EngineClient['nc']; layout: EngineClient['layout']; host?: string; local?: LocalDaemon };
   log: Logger;
 }
 
@@ -34,8 +35,8 @@ export interface DockerApi {
 const HEADERS_TIMEOUT_MS = 60_000;
 
 export function startDockerApi(options: DockerApiOptions): Promise<DockerApi> {
-  const { nc, layout, host } = options.engine;
-  return serve(options, engineClientOver(nc, layout, host));
+  const { nc, layout, host, local } = options.engine;
+  return serve(options, engineClientOver(nc, layout, host, local));
 }
 
 async function serve(options: DockerApiOptions, client: EngineClient): Promise<DockerApi> {

@@ -11,6 +11,7 @@ import { NatsClusterState } from '../nats/store/clusterState.js';
 import { Reply, RequestEnvelope, Results, type Op, type Request, type Result } from '../events/requests.js';
 import { commandSubject } from '../events/subjects.js';
 import type { Layout } from '../runtime/layout.js';
+import type { LocalDaemon } from './engineClient.js';
 import { untilAnswered } from '../nats/server/untilAnswered.js';
 import { isNoRespondersError, requestSurvivingRestart, SURVIVAL_TIMING, type Liveness } from './survivingRequest.js';
 
@@ -20,7 +21,8 @@ export const READ_RETRY_MS = 20_000;
 export const REQUEST_TIMEOUT_MS = 120_000;
 
 export abstract class Bus {
-  constructor(readonly nc: NatsConnection, readonly layout: Layout) {}
+  /** `local`: the daemon this client runs in, whose host's requests are answered in process. */
+  constructor(readonly nc: NatsConnection, readonly layout: Layout, protected readonly local?: LocalDaemon) {}
 
   /**
    * Every host of the cluster with its state and capacity (events/clusterState.ts), read
@@ -33,7 +35,7 @@ export abstract class Bus {
   /** One request to one host. */
   async send<O extends Op>(host: string, request: Extract<Request, { op: O }>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Result<O>> {
     const id = randomUUID();
-    let reply = await this.exchange(host, { id, request }, timeoutMs);
+    let reply = this.local?.host === host ? await this.inProcess(host, { id, request }, timeoutMs) : await this.exchange(host, { id, request }, timeoutMs);
     if (reply.ok === 'chunked') reply = await this.fetchParts(host, id, reply, timeoutMs);
     if (reply.ok === false) throw errorFromWire(reply.error);
     if (reply.ok !== true) throw new BerthError(`the daemon of host ${host} split a large reply's parts again`);
@@ -49,6 +51,24 @@ export abstract class Bus {
       daemon: `the daemon of host ${host}`,
     }, { ...SURVIVAL_TIMING, timeoutMs });
     return decode(Reply, answer.data);
+  }
+
+  /**
+   * The request handed to the daemon this client runs in: checked as encoding it checks it (so
+   * the handler sees the same defaults), answered by its door, within the same time limit.
+   */
+  private async inProcess(host: string, envelope: RequestEnvelope, timeoutMs: number): Promise<Reply> {
+    const checked = check(RequestEnvelope, envelope, 'encode');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new BerthError(`no answer from the daemon of host ${host} (timeout after ${Math.round(timeoutMs / 1000)} s)`)), timeoutMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([this.local!.answer(checked), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Pings a host's daemon: answered, no subscriber (gone), or no answer within a second. */

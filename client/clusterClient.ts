@@ -31,7 +31,7 @@ export class ClusterClient extends Bus implements EngineClient {
   }
 
   forHost(host: string): EngineClient {
-    return new HostClient(this.nc, host, this.layout);
+    return new HostClient(this.nc, host, this.layout, this.local);
   }
 
   async request<O extends Op>(request: Extract<Request, { op: O }>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Result<O>> {

@@ -10,7 +10,7 @@ import type { Layout } from '../runtime/layout.js';
 import { connectNats, type NatsTarget } from '../nats/server/connect.js';
 import { embeddedTarget, readNatsInfo } from '../nats/server/embedded.js';
 import { ClusterClient } from './clusterClient.js';
-import type { EngineClient } from './engineClient.js';
+import type { EngineClient, LocalDaemon } from './engineClient.js';
 import { HostClient } from './hostClient.js';
 
 export interface EngineTarget {
@@ -45,9 +45,10 @@ async function localHost(layout: Layout): Promise<string | null> {
 /**
  * The client over a connection already open (the daemon's own, for its API server): of one
  * host, or without a host the whole cluster's. Its connection stays its owner's to close.
+ * `local`: the daemon it runs in, whose host's requests skip the bus.
  */
-export function engineClientOver(nc: NatsConnection, layout: Layout, host?: string): EngineClient {
-  return host ? new HostClient(nc, host, layout) : new ClusterClient(nc, layout);
+export function engineClientOver(nc: NatsConnection, layout: Layout, host?: string, local?: LocalDaemon): EngineClient {
+  return host ? new HostClient(nc, host, layout, local) : new ClusterClient(nc, layout, local);
 }
 
 /**

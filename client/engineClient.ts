@@ -7,8 +7,18 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { PlacementConstraint } from '../events/container.js';
 import type { HostStatus } from '../actors/hostStatus.js';
-import type { ContainerView, Op, Request, Result } from '../events/requests.js';
+import type { ContainerView, Op, Reply, Request, RequestEnvelope, Result } from '../events/requests.js';
 import type { Layout } from '../runtime/layout.js';
+
+/**
+ * The daemon this client runs inside (the Docker API server's): its requests to that host are
+ * answered in process, by the same door the bus reaches (actors/server.ts), without the NATS
+ * round trip and the msgpack on both sides. Requests to other hosts still go over NATS.
+ */
+export interface LocalDaemon {
+  readonly host: string;
+  answer(envelope: RequestEnvelope): Promise<Reply>;
+}
 
 export interface EngineClient {
   /** The connection, for following a host's subjects (output, events, progress). */

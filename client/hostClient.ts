@@ -7,13 +7,13 @@ import { ValidationError } from '../events/errors.js';
 import type { ContainerView, Op, Request, Result } from '../events/requests.js';
 import { splitHostRef } from './addressing.js';
 import { Bus, REQUEST_TIMEOUT_MS } from './bus.js';
-import type { EngineClient } from './engineClient.js';
+import type { EngineClient, LocalDaemon } from './engineClient.js';
 
 export class HostClient extends Bus implements EngineClient {
   readonly isBound = true;
 
-  constructor(nc: EngineClient['nc'], readonly host: string, layout: EngineClient['layout']) {
-    super(nc, layout);
+  constructor(nc: EngineClient['nc'], readonly host: string, layout: EngineClient['layout'], local?: LocalDaemon) {
+    super(nc, layout, local);
   }
 
   request<O extends Op>(request: Extract<Request, { op: O }>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Result<O>> {
@@ -31,7 +31,7 @@ export class HostClient extends Bus implements EngineClient {
   }
 
   forHost(host: string): EngineClient {
-    return new HostClient(this.nc, host, this.layout);
+    return new HostClient(this.nc, host, this.layout, this.local);
   }
 
   async toContainer(ref: string): Promise<{ client: EngineClient; ref: string }> {

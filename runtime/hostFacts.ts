@@ -19,11 +19,18 @@ export function prettyName(osRelease: string): string | null {
   return line ? line.slice('PRETTY_NAME='.length).replace(/^"(.*)"$/, '$1') : null;
 }
 
+/**
+ * The distribution's name, read once per process: an upgrade that renames it is seen at the
+ * daemon's next start. Read at every `info` (and every API `/version`), the file's open, read
+ * and close were most of a `/version` answered in process (bench/apiCalls.mjs).
+ */
+let distribution: Promise<string> | null = null;
+
 export async function hostFacts(): Promise<HostFacts> {
-  const release = await fs.readFile('/etc/os-release', 'utf8').catch(() => '');
+  distribution ??= fs.readFile('/etc/os-release', 'utf8').catch(() => '').then((release) => prettyName(release) ?? os.type());
   return {
     kernelVersion: os.release(),
-    operatingSystem: prettyName(release) ?? os.type(),
+    operatingSystem: await distribution,
     architecture: os.machine(),
     cpus: os.cpus().length,
     memoryBytes: os.totalmem(),

@@ -60,7 +60,10 @@ export const systemRoutes: Route[] = [
     res.end(request.req.method === 'HEAD' ? undefined : 'OK');
   }],
   ['GET', '/version', async (_request, res, { client }) => {
-    const [ping, info] = await Promise.all([client.request({ op: 'system.ping' }), client.request({ op: 'system.info' })]);
+    // The host that answers the ping (in a cluster, any live one) tells its kernel and architecture too:
+    // a cluster's client sends info to no host unnamed.
+    const ping = await client.request({ op: 'system.ping' });
+    const info = await client.forHost(ping.host).request({ op: 'system.info' });
     const details = {
       ApiVersion: MAX_API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: info.architecture === 'x86_64' ? 'amd64' : info.architecture,
       KernelVersion: info.kernelVersion, GitCommit: '', GoVersion: process.version, BuildTime: '',

@@ -1,0 +1,62 @@
+/**
+ * The Docker API socket of one host in a cluster sees and routes like the CLI without --host:
+ * its own host's containers are answered in process (client/bus.ts, `local`), the others' over
+ * NATS, and a change made on another host right before a read is seen.
+ *
+ * The socket's daemon runs with the operator's credentials here: with a host's own, it may
+ * command no other host (nats/cluster/permissions.ts), so a list through its socket waits out
+ * the request's timeout on the first other host (so it did before requests to its own host
+ * were answered in process, too).
+ */
+import http from 'node:http';
+import path from 'node:path';
+import t from 'tap';
+import { startCluster } from '../helpers/cluster.js';
+import { gateFile, requiresCluster } from '../helpers/gates.js';
+
+gateFile(requiresCluster());
+
+function api(socketPath: string, method: string, urlPath: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath, path: urlPath, method }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => { text += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : null }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+t.test('one host\'s socket lists, inspects and removes the containers of every host', async (t) => {
+  const cluster = await startCluster(t);
+  await cluster.importBusybox(false);
+  await cluster.killDaemon('h1', 'SIGTERM');
+  await cluster.startDaemon('h1', ['--creds', cluster.operatorCreds]);
+  const socket = path.join(cluster.host('h1').runRoot, 'docker.sock');
+  const far = (await cluster.ok('h1', ['run', '-d', '--name', 'far', '--constraint', 'host=h2', 'busybox', 'sleep', '300'])).trim();
+  const near = (await cluster.ok('h2', ['create', '--name', 'near', '--constraint', 'host=h1', 'busybox', 'true'])).trim();
+
+  const version = await api(socket, 'GET', '/version');
+  t.equal(version.status, 200, version.status === 200 ? 'version' : JSON.stringify(version.body));
+  t.match(version.body?.Components?.[0]?.Details?.Host, /^h[123]$/, 'the host that answered');
+  const listed = await api(socket, 'GET', '/containers/json?all=1');
+  t.equal(listed.status, 200, listed.status === 200 ? 'listed' : JSON.stringify(listed.body));
+  t.same(listed.body.map((c: { Names: string[] }) => c.Names[0]).sort(), ['/far', '/near'], 'both hosts\' containers');
+  t.same((await api(socket, 'GET', '/containers/json')).body.map((c: { Id: string }) => c.Id), [far], 'running only, without all');
+
+  const farInspected = await api(socket, 'GET', '/containers/far/json');
+  t.equal(farInspected.status, 200);
+  t.equal(farInspected.body.Id, far);
+  t.equal(farInspected.body.State.Status, 'running');
+  t.equal((await api(socket, 'GET', '/containers/near/json')).body.Id, near);
+
+  // A change made on another host, right before the read.
+  await cluster.ok('h3', ['rename', 'far', 'farther']);
+  t.same((await api(socket, 'GET', '/containers/json')).body.map((c: { Names: string[] }) => c.Names), [['/farther']]);
+  t.equal((await api(socket, 'GET', '/containers/far/json')).status, 404);
+
+  t.equal((await api(socket, 'DELETE', '/containers/farther?force=1')).status, 204);
+  t.equal((await api(socket, 'DELETE', '/containers/near')).status, 204);
+  t.equal((await cluster.ok('h3', ['ps', '-a', '-q'])).trim(), '', 'the CLI on another host sees both removed');
+});
