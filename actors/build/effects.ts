@@ -25,6 +25,12 @@ export interface BuildEffects {
   run(imageId: string, diffIds: string[], work: RunWork, onLine: (stream: 'stdout' | 'stderr', line: string) => void): Promise<StoredLayer | null>;
   /** Stages a COPY or ADD from the context or from layers, over `diffIds`. */
   stageCopy(from: 'context' | { diffIds: string[] }, diffIds: string[], work: CopyWork): Promise<{ dir: string; digest: string }>;
+  /**
+   * A digest of everything `stageCopy` would read from its sources (the matched context entries'
+   * paths, types, modes and contents; a stage's layers), so that the step can be looked up before
+   * it is staged; null when there is none to vouch for them (the step is then staged first).
+   */
+  copySource(from: 'context' | { diffIds: string[] }, work: CopyWork): Promise<string | null>;
   storeLayer(diffIds: string[], dir: string): Promise<StoredLayer | null>;
   /** Writes the config and records it as an (untagged) image made from `parent` (null: from scratch). */
   admit(blob: ConfigBlob, size: number, layerBlobs: string[] | undefined, step: string, parent: string | null): Promise<BuiltImage>;

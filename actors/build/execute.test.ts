@@ -16,6 +16,10 @@ class FakeEffects implements BuildEffects {
   cache = new Map<string, string>();
   runs: string[][] = [];
   tags = new Map<string, string[]>();
+  /** The sources' content by a COPY's sources (copySource's answer, and the staged digest); `vouch` false: copySource has none. */
+  sources = new Map<string, string>();
+  vouch = true;
+  stagings = 0;
 
   constructor() {
     const blob: ConfigBlob = { architecture: 'amd64', os: 'linux', config: { Env: ['PATH=/bin'], Cmd: ['sh'] }, rootfs: { type: 'layers', diff_ids: [digest('base')] }, history: [] };
@@ -30,8 +34,9 @@ class FakeEffects implements BuildEffects {
     if (work.argv.at(-1) === 'exit 3') throw new Error('exit code: 3');
     return { diffId: digest(work.argv.join(' ')), size: 1 };
   }
-  async stageCopy(_from: unknown, _diffIds: string[], work: { sources: string[] }) { return { dir: '/staged', digest: work.sources.join() }; }
-  async storeLayer() { return { diffId: digest('copy'), size: 2 }; }
+  async stageCopy(_from: unknown, _diffIds: string[], work: { sources: string[] }) { this.stagings++; const content = this.sources.get(work.sources.join()) ?? work.sources.join(); return { dir: `/staged/${content}`, digest: content }; }
+  async copySource(_from: unknown, work: { sources: string[] }) { return this.vouch ? this.sources.get(work.sources.join()) ?? null : null; }
+  async storeLayer(_diffIds: string[], dir: string) { return { diffId: digest(dir), size: 2 }; }
   async admit(blob: ConfigBlob, size: number) {
     const id = digest(JSON.stringify(blob)).slice(7);
     const image = { id, record: { size } as ImageRecord, blob };
@@ -77,4 +82,32 @@ t.test('a failing RUN is an error naming its line; no tag', async (t) => {
   const effects = new FakeEffects();
   await t.rejects(build(effects, 'FROM busybox\nRUN exit 3\n'), /^Dockerfile:2: RUN: exit code: 3$/);
   t.equal(effects.tags.size, 0);
+});
+
+t.test('a COPY is looked up by its sources before staging: a hit stages nothing; changed sources stage and miss', async (t) => {
+  const effects = new FakeEffects();
+  const text = 'FROM busybox\nCOPY a.txt /a\nRUN cat /a\n';
+  effects.sources.set('a.txt', 'v1');
+  await build(effects, text);
+  t.equal(effects.stagings, 1);
+  const again = await build(effects, text);
+  t.equal(effects.stagings, 1, 'the sources\' key hit: no staging');
+  t.equal(again.events.filter((e) => e.status === 'cached').length, 2, 'the COPY and the RUN from the cache');
+  t.equal(effects.runs.length, 1);
+
+  effects.sources.set('a.txt', 'v2');
+  const changed = await build(effects, text);
+  t.equal(effects.stagings, 2, 'changed sources are staged');
+  t.equal(changed.events.filter((e) => e.status === 'cached').length, 0, 'and miss, and the RUN after them runs again');
+  t.equal(effects.runs.length, 2);
+  t.not(changed.id, again.id);
+
+  effects.sources.set('a.txt', 'v1');
+  await build(effects, text, { noCache: true });
+  t.equal(effects.stagings, 3, '--no-cache stages even when the sources\' key is known');
+
+  effects.vouch = false;
+  const unvouched = await build(effects, text);
+  t.equal(effects.stagings, 4, 'without a sources\' digest the step is staged');
+  t.equal(unvouched.events.filter((e) => e.status === 'cached').length, 2, 'and found by its staged content');
 });

@@ -1,13 +1,14 @@
 /**
  * Runs a build plan through the engine's effects: each needed stage from its base, each
  * instruction through the stage state (runtime/build/stageState.ts), each layer step looked
- * up in the cache first (runtime/build/cacheKey.ts) and otherwise done (a RUN container, a
+ * up in the cache first (runtime/build/cacheKey.ts; a COPY or ADD by its sources before it is
+ * staged, then by the staged content) and otherwise done (a RUN container, a
  * COPY staged) and recorded as an intermediate image; then the target's final image, with the
  * labels, tagged. Events go out as BuildKit's vertices.
  */
 import { BerthError } from '../../events/errors.js';
 import type { BuildOptions } from '../../events/requests.js';
-import { imageKey, stepKey } from '../../runtime/build/cacheKey.js';
+import { copyKey, imageKey, stepKey } from '../../runtime/build/cacheKey.js';
 import type { BuildPlan, Stage } from '../../runtime/build/plan.js';
 import { parseReference } from '../../runtime/images/reference.js';
 import { addLayer, applyInstruction, initialState, type ConfigBlob, type StageState } from '../../runtime/build/stageState.js';
@@ -99,19 +100,29 @@ export class BuildExecutor {
   /** A RUN, COPY or ADD: from the cache, or done and recorded as an intermediate image. */
   private async layerStep(built: Built, work: NonNullable<ReturnType<typeof applyInstruction>['work']>, copyFrom: Stage['copyFrom'] extends Map<number, infer V> ? V | undefined : never, vertex: Vertex): Promise<Built> {
     const diffIds = built.state.blob.rootfs.diff_ids;
+    const fromCache = (hit: BuiltImage): Built => {
+      vertex.cached();
+      return { state: { ...built.state, blob: hit.blob }, imageId: hit.id, size: hit.record.size, layerBlobs: hit.record.layerBlobs };
+    };
     let staged: { dir: string; digest: string } | null = null;
+    // A COPY or ADD is looked up by its sources first: a hit needs no staging.
+    let sourceKey: string | null = null;
     if (work.kind === 'copy') {
       const from = copyFrom === undefined ? 'context' as const
         : 'stage' in copyFrom ? { diffIds: this.built.get(copyFrom.stage)!.state.blob.rootfs.diff_ids }
         : { diffIds: (await this.effects.baseImage(copyFrom.image)).blob.rootfs.diff_ids };
+      const source = await this.effects.copySource(from, work);
+      sourceKey = source === null ? null : copyKey(built.state.blob, work, source);
+      const hit = sourceKey && !this.options.noCache ? await this.cached(sourceKey) : null;
+      if (hit) return fromCache(hit);
       staged = await this.effects.stageCopy(from, diffIds, work);
     }
     const key = stepKey(built.state.blob, work, work.kind === 'copy' ? { contentDigest: staged!.digest } : { network: this.options.network ?? 'none' });
     if (!this.options.noCache) {
       const hit = await this.cached(key);
       if (hit) {
-        vertex.cached();
-        return { state: { ...built.state, blob: hit.blob }, imageId: hit.id, size: hit.record.size, layerBlobs: hit.record.layerBlobs };
+        if (sourceKey) await this.effects.cachePut(sourceKey, hit.id);
+        return fromCache(hit);
       }
     }
     let layer;
@@ -124,6 +135,7 @@ export class BuildExecutor {
     const size = built.size + (layer?.size ?? 0);
     const image = await this.effects.admit(state.blob, size, layerBlobs, 'step', built.imageId);
     await this.effects.cachePut(key, image.id);
+    if (sourceKey) await this.effects.cachePut(sourceKey, image.id);
     return { state, imageId: image.id, size, layerBlobs };
   }
 

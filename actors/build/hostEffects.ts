@@ -8,6 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { BerthError } from '../../events/errors.js';
 import type { ImageRecord } from '../../events/image.js';
 import type { BuildOptions, CreateSpec } from '../../events/requests.js';
+import type { BuildContext } from '../../runtime/build/buildContext.js';
+import { copyFromLayers } from '../../runtime/build/cacheKey.js';
+import { sourcesDigest } from '../../runtime/build/contextIndex.js';
 import type { ConfigBlob } from '../../runtime/build/stageState.js';
 import type { Host } from '../host.js';
 import { liveImages } from '../resolve.js';
@@ -29,8 +32,8 @@ export class HostBuildEffects implements BuildEffects {
     private readonly host: Host,
     private readonly ctx: RequestContext,
     private readonly options: BuildOptions,
-    /** The build's work dir and its unpacked context. */
-    private readonly work: { dir: string; context: string },
+    /** The build's work dir and its context. */
+    private readonly work: { dir: string; context: BuildContext },
   ) {
     this.containers = new ContainerHandler(host);
   }
@@ -106,8 +109,14 @@ export class HostBuildEffects implements BuildEffects {
 
   async stageCopy(from: 'context' | { diffIds: string[] }, diffIds: string[], work: CopyWork) {
     const builds = this.host.worker.builds;
-    const root = await builds.sourceRoot(from === 'context' ? { dir: this.work.context } : from);
+    const root = await builds.sourceRoot(from === 'context' ? { dir: await this.work.context.dir() } : from);
     return builds.stageCopy(this.work.dir, root, diffIds, work);
+  }
+
+  async copySource(from: 'context' | { diffIds: string[] }, work: CopyWork): Promise<string | null> {
+    if (from !== 'context') return copyFromLayers(from.diffIds);
+    const index = await this.work.context.index();
+    return index ? sourcesDigest(index, work.sources) : null;
   }
 
   storeLayer(diffIds: string[], dir: string) {

@@ -1,9 +1,10 @@
 /**
- * `build`: the context (the uploaded tar unpacked, or a remote one fetched: a git repository,
- * an archive or a Dockerfile by URL), the Dockerfile planned, the plan run on this host
+ * `build`: the context (the uploaded tar, indexed and unpacked only when a step needs its files;
+ * or a remote one fetched: a git repository, an archive or a Dockerfile by URL), the Dockerfile planned, the plan run on this host
  * (actors/build/).
  */
 import type { BuildEvent, Request } from '../../events/requests.js';
+import { dirContext, uploadedContext } from '../../runtime/build/buildContext.js';
 import { planBuild } from '../../runtime/build/plan.js';
 import { displayUrl } from '../../runtime/build/remoteUrl.js';
 import { normalizeReference } from '../../runtime/images/reference.js';
@@ -29,15 +30,18 @@ export class BuildHandler {
     const work = await builds.workDir();
     try {
       const remote = options.remote;
-      const context = remote
+      const readFile = (dir: string, rel: string) => builds.contextFile(dir, rel);
+      const fetched = remote
         ? await vertices.run(`[internal] load remote build context ${displayUrl(remote)}`, () => builds.remoteContext(remote, work, dockerfile))
-        : request.context
-          ? { dir: await builds.unpackContext(request.context, work) }
-          : null;
+        : null;
+      const uploaded = request.context;
+      const context = fetched ? dirContext(fetched.dir, readFile)
+        : uploaded ? uploadedContext(uploaded, dockerfile, () => builds.unpackContext(uploaded, work), readFile)
+        : null;
       if (!context) throw new BuildError('a build needs a context: an uploaded tar or a remote URL');
-      const text = options.dockerfileText ?? context.dockerfileText ?? await builds.contextFile(context.dir, dockerfile);
+      const text = options.dockerfileText ?? fetched?.dockerfileText ?? await context.dockerfile(dockerfile);
       const plan = planBuild(text, { buildArgs: options.buildArgs, ...(options.target ? { target: options.target } : {}) });
-      const effects = new HostBuildEffects(this.host, ctx, options, { dir: work, context: context.dir });
+      const effects = new HostBuildEffects(this.host, ctx, options, { dir: work, context });
       const id = await new BuildExecutor(plan, options, effects, vertices).build();
       return { id, tags: options.tags };
     } finally {

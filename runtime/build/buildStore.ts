@@ -5,10 +5,8 @@
  * index (`builder/cache.json`: key -> image id), which survives restarts.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createGunzip } from 'node:zlib';
 import type { ImageRecord } from '../../events/image.js';
 import { NotFoundError, ValidationError } from '../../events/errors.js';
 import type { Layout } from '../layout.js';
@@ -18,6 +16,7 @@ import { chainIds, hexOf, sha256 } from '../images/digest.js';
 import { parseImageConfig, recordFromConfig } from '../images/imageConfig.js';
 import { unpackLayer } from '../images/unpack.js';
 import { pruneContext } from './contextEntries.js';
+import { openContextTar } from './contextIndex.js';
 import { stageCopy, type SourceRoot } from './copyStage.js';
 import { downloadContext } from './download.js';
 import { cloneContext } from './gitContext.js';
@@ -46,12 +45,7 @@ export class BuildStore {
   async unpackContext(tarFile: string, work: string): Promise<string> {
     const dir = path.join(work, 'context');
     await fs.mkdir(dir, { mode: 0o755 });
-    const head = Buffer.alloc(2);
-    const handle = await fs.open(tarFile, 'r').catch(() => { throw new NotFoundError(`build context ${tarFile}: no such file`); });
-    await handle.read(head, 0, 2, 0);
-    await handle.close();
-    const stream = head[0] === 0x1f && head[1] === 0x8b ? createReadStream(tarFile).pipe(createGunzip()) : createReadStream(tarFile);
-    await unpackLayer(stream, dir);
+    await unpackLayer(await openContextTar(tarFile), dir);
     return dir;
   }
 

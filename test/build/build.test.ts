@@ -137,6 +137,11 @@ t.test('the cache: a rebuild is CACHED at every step; a changed file reruns from
   t.equal((await engine.inspect('cached')).Id, (await engine.inspect('cached')).Id);
   const firstId = /writing image (sha256:[a-f0-9]{64})/.exec(first.stderr)![1];
   t.equal(/writing image (sha256:[a-f0-9]{64})/.exec(again.stderr)![1], firstId, 'the same image');
+  // The COPY is also keyed by its sources in the context tar (found before anything is unpacked
+  // or staged): so were the rebuild's hit and the checks below, which must still miss on a change.
+  const copyKeys = async () => Object.keys(JSON.parse(await fs.readFile(path.join(engine.root, 'builder/cache.json'), 'utf8'))).filter((key) => key.startsWith('copy:'));
+  const fastKeys = await copyKeys();
+  t.ok(fastKeys.length >= 1, 'the COPY has a key by its sources');
 
   // The mtime alone does not count; the content does.
   const future = new Date(Date.now() + 3600_000);
@@ -147,6 +152,14 @@ t.test('the cache: a rebuild is CACHED at every step; a changed file reruns from
   t.equal(changed.code, 0, changed.stderr);
   t.equal(changed.stderr.match(/CACHED/g)?.length, 1, 'only the RUN before the COPY is cached');
   t.equal(await engine.ok(['run', '--rm', 'cached', 'cat', '/copy']), 'v2\n');
+  t.equal((await copyKeys()).length, fastKeys.length + 1, 'the changed sources have a key of their own');
+  const fast = await engine.berth(['build', '-t', 'cached', dir]);
+  t.equal(fast.stderr.match(/CACHED/g)?.length, 3, 'and the next rebuild finds it');
+  t.equal(await engine.ok(['run', '--rm', 'cached', 'cat', '/copy']), 'v2\n');
+  await fs.writeFile(path.join(dir, 'file.txt'), 'v1\n');
+  const back = await engine.berth(['build', '-t', 'cached', dir]);
+  t.equal(back.stderr.match(/CACHED/g)?.length, 3, 'the first content again: its keys still hold');
+  t.equal(/writing image (sha256:[a-f0-9]{64})/.exec(back.stderr)![1], firstId, 'the first image');
 
   const none = await engine.berth(['build', '--no-cache', dir]);
   t.equal(none.code, 0, none.stderr);
