@@ -9,6 +9,7 @@ import { ensureEventStream, JetStreamEventStore } from '../nats/store/jetStream.
 import { durabilityOf } from './durability.js';
 import { KvSnapshotStore } from '../nats/store/kvSnapshots.js';
 import { BerthError } from '../events/errors.js';
+import { hostTimings } from '../events/hostTimings.js';
 import { CLUSTER_SCOPE, EVENTS_STREAM, HEARTBEAT_BUCKET, SNAPSHOT_BUCKET, SUBJECT_TOKEN, hostInboxPrefix } from '../events/subjects.js';
 import { createCgroupManager } from '../runtime/cgroups/detect.js';
 import type { Layout } from '../runtime/layout.js';
@@ -65,6 +66,12 @@ export interface DaemonOptions {
   metricsAddr?: string;
   /** The Docker Engine API's socket (daemon.json's docker-socket); absent: `<run root>/docker.sock`; '': none. */
   dockerSocket?: string;
+  /**
+   * The lost threshold (ms) of the heartbeat bucket, when this daemon creates it; an existing
+   * bucket's must match. Absent: the bucket's (6 s when the daemon creates it). Every other
+   * liveness timing follows from it (events/hostTimings.ts).
+   */
+  hostLostMs?: number;
 }
 
 /** What SIGHUP changes in a running daemon (the rest takes a restart). */
@@ -146,7 +153,10 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   phase('snapshots open');
   // In a cluster, the host reads its fence record before it resumes (docs/MULTIHOST.md):
   // the containers rescheduled elsewhere are held (not restarted) and stopped before it serves.
-  const heartbeatStore = await untilAnswered('the heartbeat bucket', () => KvHeartbeatStore.open(nc, replicas));
+  const heartbeatStore = await untilAnswered('the heartbeat bucket', () => KvHeartbeatStore.open(nc, replicas, options.hostLostMs));
+  // The bucket's max age, shared by the cluster, sets this host's beat, lease and fencing rounds.
+  const timings = hostTimings(heartbeatStore.expiryMs);
+  phase('heartbeat timings', { ...timings });
   const beating = {
     host: hostId,
     version: VERSION,
@@ -154,11 +164,11 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
     log,
     containersRunning: () => [...host.containers.values()].filter((c) => isUp(c.state.status)).length,
   };
-  const heartbeats = new Heartbeats(heartbeatStore, beating);
+  const heartbeats = new Heartbeats(heartbeatStore, beating, timings);
   // Fencing judges other hosts only while this host's own heartbeats go in steadily.
-  const fencing = fences ? new Fencing(fences, new NatsClusterState(nc), host, log, heartbeats) : null;
+  const fencing = fences ? new Fencing(fences, new NatsClusterState(nc), host, log, heartbeats, timings) : null;
   // Self-fencing bounds this host's own lease: cut off from the majority, it freezes what fencing would reschedule.
-  const selfFencing = fencing ? new SelfFencing(host, heartbeats, fences!, fencing, log) : null;
+  const selfFencing = fencing ? new SelfFencing(host, heartbeats, fences!, fencing, log, timings) : null;
   const ownFence = fencing ? await untilAnswered('the fence record', () => fencing.ownFence()) : null;
   const replayed = await host.start(new Set(ownFence?.record.replacements.map((r) => r.container))).catch(async (error: Error) => {
     // A log this berth cannot read (a newer berth wrote it: NewerSchemaError) or cannot
@@ -188,7 +198,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   const door = serveRequests(nc, host, node, metrics);
   await nc.flush();
   await heartbeats.start();
-  // The heartbeat is a JetStream write every 2 s: its acknowledgements tell the supervisor that JetStream answers.
+  // The heartbeat is a JetStream write every 2 s (by default): its acknowledgements tell the supervisor that JetStream answers.
   supervisor?.watchJetStream(() => heartbeats.acknowledgedSentAt());
   fencing?.start();
   selfFencing?.start();

@@ -1,5 +1,5 @@
 /**
- * The daemon's heartbeat: every HEARTBEAT_INTERVAL_MS it puts its capacity in the heartbeat
+ * The daemon's heartbeat: every heartbeatIntervalMs (events/hostTimings.ts) it puts its capacity in the heartbeat
  * store (events/heartbeatStore.ts). A heartbeat expires after the lost threshold, so when the
  * puts stop, the host reads as lost everywhere.
  */
@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import type { Heartbeat } from '../events/heartbeat.js';
 import type { HeartbeatStore } from '../events/heartbeatStore.js';
-import { HEARTBEAT_INTERVAL_MS } from '../events/subjects.js';
+import { DEFAULT_TIMINGS, type HostTimings } from '../events/hostTimings.js';
 import type { Logger } from '../log/logger.js';
 
 /** MemAvailable from /proc/meminfo, in bytes (os.freemem() leaves out the page cache). */
@@ -37,7 +37,7 @@ export class Heartbeats {
    */
   private acknowledged: number | null = null;
 
-  constructor(private readonly store: HeartbeatStore, private readonly source: HeartbeatSource) {}
+  constructor(private readonly store: HeartbeatStore, private readonly source: HeartbeatSource, private readonly timings: HostTimings = DEFAULT_TIMINGS) {}
 
   async beat(): Promise<void> {
     const meminfo = await fs.readFile('/proc/meminfo', 'utf8').catch(() => '');
@@ -66,7 +66,7 @@ export class Heartbeats {
     // A put slower than the interval means the bucket was struggling (a leader election):
     // steadiness starts again from now.
     const now = Date.now();
-    if (this.steady === null || now - heartbeat.time > HEARTBEAT_INTERVAL_MS) this.steady = now;
+    if (this.steady === null || now - heartbeat.time > this.timings.heartbeatIntervalMs) this.steady = now;
   }
 
   /**
@@ -86,7 +86,7 @@ export class Heartbeats {
   async start(): Promise<void> {
     const beat = () => this.beat().catch((error: Error) => this.source.log.warn('heartbeat failed', { error }));
     await beat();
-    this.timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
+    this.timer = setInterval(beat, this.timings.heartbeatIntervalMs);
     this.timer.unref();
   }
 

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { initCluster } from '../nats/cluster/init.js';
 import { setupCluster } from '../nats/cluster/setup.js';
 import { collect } from './verbs/verb.js';
+import { parseHostLost } from '../events/hostTimings.js';
 
 const program = new Command('berth-cluster').description('Write the NATS configs and credentials of a berth cluster');
 program.command('init')
@@ -31,8 +32,10 @@ program.command('setup')
   .description('create the events stream and the buckets (the operator\'s step; hosts only adopt them)')
   .requiredOption('--nats <urls>', 'the cluster\'s client URLs, comma-separated')
   .requiredOption('--creds <file>', 'the operator\'s creds (creds/operator.creds)')
-  .action(async (opts: { nats: string; creds: string }) => {
-    const { replicas } = await setupCluster({ url: opts.nats, credsFile: opts.creds, caFile: process.env.BERTH_NATS_CA });
+  .option('--host-lost <duration>', 'how long a host\'s heartbeat lives: the lost threshold every host adopts (default 6s; beats every (threshold - 2 s) / 2, a lease of threshold - 2 s)')
+  .action(async (opts: { nats: string; creds: string; hostLost?: string }) => {
+    const hostLostMs = opts.hostLost === undefined ? undefined : parseHostLost(opts.hostLost, '--host-lost');
+    const { replicas } = await setupCluster({ url: opts.nats, credsFile: opts.creds, caFile: process.env.BERTH_NATS_CA }, hostLostMs);
     process.stdout.write(`the events stream and buckets are ready (${replicas} replicas)\n`);
   });
 try {

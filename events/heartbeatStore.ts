@@ -6,6 +6,8 @@
 import type { Heartbeat } from './heartbeat.js';
 
 export interface HeartbeatStore {
+  /** The lost threshold: how long a heartbeat lives unless renewed (events/hostTimings.ts derives the rest from it). */
+  readonly expiryMs: number;
   /** Stores the host's heartbeat, replacing its last one and renewing its expiry. */
   put(heartbeat: Heartbeat): Promise<void>;
   /** Removes the host's heartbeat (a clean stop): the host reads as lost at once. */

@@ -11,7 +11,7 @@ import { HOST_LOST_MS } from '../events/subjects.js';
 export class MemoryHeartbeatStore implements HeartbeatStore {
   private readonly beats = new Map<string, { data: Uint8Array; storedAt: number }>();
 
-  constructor(private readonly expiryMs = HOST_LOST_MS, private readonly now: () => number = Date.now) {}
+  constructor(readonly expiryMs = HOST_LOST_MS, private readonly now: () => number = Date.now) {}
 
   async put(heartbeat: Heartbeat): Promise<void> {
     this.beats.set(heartbeat.host, { data: encode(Heartbeat, heartbeat), storedAt: this.now() });

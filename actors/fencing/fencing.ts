@@ -1,6 +1,6 @@
 /**
  * Fencing and rescheduling, the effects (docs/MULTIHOST.md, "Fencing and rescheduling"). Every
- * round (6 s) each daemon, while its own heartbeat is in the replicated bucket:
+ * round (a lost threshold, 6 s by default) each daemon, while its own heartbeat is in the replicated bucket:
  * - reads its own fence record: if it was fenced, it refuses commands, stops the duplicates of
  *   the containers rescheduled elsewhere (a `container.fenced` event on each says why), waits
  *   for them to be down, then writes the record `cleared` and serves again;
@@ -14,7 +14,7 @@ import type { ClusterStateReader } from '../../events/clusterState.js';
 import type { FenceStore } from '../../events/fenceStore.js';
 import { HOST_LOST_REASON, fencedReason, type FenceRecord, type Replacement, type StoredFence } from '../../events/fence.js';
 import { readHostStatuses, type HostStatus } from '../hostStatus.js';
-import { HOST_LOST_MS } from '../../events/subjects.js';
+import { DEFAULT_TIMINGS, type HostTimings } from '../../events/hostTimings.js';
 import { hexOf } from '../../runtime/images/digest.js';
 import type { Host } from '../host.js';
 import { ConcurrencyError } from '../../events/errors.js';
@@ -26,11 +26,6 @@ import { duplicatesToStop, mayJudgeOthers, planReplacements, replacementName, re
 import { isUp } from '../../events/containerStatus.js';
 import { takeOverLeases } from '../network/attach.js';
 
-/**
- * How often a round runs: each reads the host states (three streams' last messages), so not
- * at every heartbeat; a lost host is fenced within about two lost thresholds.
- */
-const ROUND_MS = HOST_LOST_MS;
 /** How long a duplicate may take to go down (its stop timeout, then SIGKILL). */
 const DOWN_WITHIN_MS = 60_000;
 
@@ -49,6 +44,11 @@ export class Fencing {
     private readonly log: Logger,
     /** This host's own heartbeats: only while they go in steadily does it judge the others. */
     private readonly beats: { steadySince(): number | null },
+    /**
+     * A round runs every lost threshold: each reads the host states (three streams' last
+     * messages), so not at every heartbeat; a lost host is fenced within about two thresholds.
+     */
+    private readonly timings: HostTimings = DEFAULT_TIMINGS,
   ) {}
 
   /** This host's record, when it is fenced and has not acknowledged it yet. */
@@ -101,7 +101,7 @@ export class Fencing {
       // Only a host whose heartbeat the majority stores acts for the cluster.
       const self = statuses.find((s) => s.host === this.host.id);
       if (!self || self.state === 'lost' || self.state === 'fenced') return;
-      const judging = mayJudgeOthers(this.beats.steadySince(), Date.now());
+      const judging = mayJudgeOthers(this.beats.steadySince(), Date.now(), this.timings);
       for (const status of statuses) {
         this.step = `fencing ${status.host}`;
         if (judging && shouldFence(status, this.host.id)) await this.fence(status, statuses);
@@ -170,7 +170,7 @@ export class Fencing {
 
   start(): void {
     const tick = () => this.tick().catch((error: Error) => this.log.error('fencing round failed', { step: this.step, error }));
-    this.timer = setInterval(tick, ROUND_MS);
+    this.timer = setInterval(tick, this.timings.hostLostMs);
     this.timer.unref();
   }
 

@@ -8,7 +8,7 @@ import type { HostStatus } from '../hostStatus.js';
 import type { ContainerState } from '../container/state.js';
 import { isWanted } from '../../events/containerStatus.js';
 import { placeContainer } from '../placement.js';
-import { HEARTBEAT_INTERVAL_MS, HOST_LOST_MS } from '../../events/subjects.js';
+import { DEFAULT_TIMINGS, type HostTimings } from '../../events/hostTimings.js';
 
 /**
  * Whether a host may judge the others lost: only once its own heartbeats have gone in steadily
@@ -17,8 +17,8 @@ import { HEARTBEAT_INTERVAL_MS, HOST_LOST_MS } from '../../events/subjects.js';
  * heartbeat expired at once when a leader came back; a host that judged right after its own
  * first put found the others' not put yet, and fenced healthy hosts.
  */
-export function mayJudgeOthers(steadySince: number | null, now: number): boolean {
-  return steadySince !== null && now - steadySince >= HOST_LOST_MS + HEARTBEAT_INTERVAL_MS;
+export function mayJudgeOthers(steadySince: number | null, now: number, timings: HostTimings = DEFAULT_TIMINGS): boolean {
+  return steadySince !== null && now - steadySince >= timings.hostLostMs + timings.heartbeatIntervalMs;
 }
 
 /** Whether `observer` should try to fence this host: lost, and not fenced already (a cleared record may be fenced again). */

@@ -1,35 +1,35 @@
 /**
  * Self-fencing, the pure rules (docs/MULTIHOST.md, "Self-fencing"). A host bounds its own
- * lease: the heartbeat bucket expires a value HOST_LOST_MS after the server stored it, and it
+ * lease: the heartbeat bucket expires a value the lost threshold after the server stored it, and it
  * stored it no earlier than the host sent it, so the rest of the cluster cannot see the host
- * lost before `sent + HOST_LOST_MS`, where `sent` is when the host sent its last acknowledged
- * put. When no later put has been acknowledged by `sent + LEASE_MS`, the host freezes every
+ * lost before `sent + hostLostMs`, where `sent` is when the host sent its last acknowledged
+ * put. When no later put has been acknowledged by `sent + leaseMs`, the host freezes every
  * container that fencing would reschedule (plan.ts's rule), before anyone may start a
  * replacement. When a put is acknowledged again, it lifts: the duplicates of a fence record
  * stay frozen until they are stopped, the rest thaw.
  */
 import type { FenceRecord } from '../../events/fence.js';
-import { HOST_LOST_MS } from '../../events/subjects.js';
+import { DEFAULT_TIMINGS, SELF_FENCE_CHECK_MS } from '../../events/hostTimings.js';
 import type { ContainerState } from '../container/state.js';
 import { duplicatesToStop, reschedulable } from './plan.js';
 
 /**
- * The lease, from the send of the last acknowledged heartbeat. It leaves HOST_LOST_MS - LEASE_MS
- * = 2 s before the others can see the host lost, for: the check's period (SELF_FENCE_CHECK_MS),
- * a late timer in a busy event loop, the freeze itself (tens of ms), and the two clocks' rates
- * (100 ppm over 6 s is under 1 ms). One lost beat (2 s apart) is tolerated: the lease runs out
+ * The lease by default (events/hostTimings.ts), from the send of the last acknowledged heartbeat.
+ * It leaves the lost threshold minus the lease (SELF_FENCE_MARGIN_MS, 2 s at any threshold)
+ * before the others can see the host lost, for: the check's period (SELF_FENCE_CHECK_MS), a late
+ * timer in a busy event loop, the freeze itself (tens of ms), and the two clocks' rates (100 ppm
+ * over 6 s is under 1 ms). One lost beat (half a lease apart) is tolerated: the lease runs out
  * after the second.
  */
-export const LEASE_MS = 4000;
-/** How often the host compares its lease with its clock. */
-export const SELF_FENCE_CHECK_MS = 250;
+export const LEASE_MS = DEFAULT_TIMINGS.leaseMs;
+export { SELF_FENCE_CHECK_MS };
 
 /** The statuses whose process may run now: a start appended before a cut still runs its process. */
 const RUNS = new Set<ContainerState['status']>(['running', 'starting']);
 
-/** Whether the lease has run out at `now` (both on the same monotonic clock); `leaseFrom` is the last acknowledged send. */
-export function leaseExpired(leaseFrom: number, now: number): boolean {
-  return now - leaseFrom >= LEASE_MS;
+/** Whether the lease (`leaseMs` long) has run out at `now` (both on the same monotonic clock); `leaseFrom` is the last acknowledged send. */
+export function leaseExpired(leaseFrom: number, now: number, leaseMs = LEASE_MS): boolean {
+  return now - leaseFrom >= leaseMs;
 }
 
 export type SelfFenceStep =
@@ -45,8 +45,8 @@ export type SelfFenceStep =
  * any reschedulable container that runs is frozen (again each check: one starting when the
  * link was cut runs its process later).
  */
-export function decideSelfFence(leaseFrom: number, now: number, containers: Iterable<ContainerState>, frozen: ReadonlySet<string>): SelfFenceStep {
-  if (leaseExpired(leaseFrom, now)) {
+export function decideSelfFence(leaseFrom: number, now: number, containers: Iterable<ContainerState>, frozen: ReadonlySet<string>, leaseMs = LEASE_MS): SelfFenceStep {
+  if (leaseExpired(leaseFrom, now, leaseMs)) {
     // Read only when the lease ran out: the check runs four times a second on every host.
     const ids = [...containers].filter((c) => RUNS.has(c.status) && reschedulable(c) && !frozen.has(c.id)).map((c) => c.id);
     return ids.length > 0 ? { type: 'freeze', ids } : { type: 'hold' };

@@ -1,6 +1,6 @@
 /**
  * Self-fencing, the effects (docs/MULTIHOST.md, "Self-fencing"; the rules are selfFence.ts).
- * Every SELF_FENCE_CHECK_MS the host compares its lease (from the send of its last acknowledged
+ * Every selfFenceCheckMs (events/hostTimings.ts) the host compares its lease (from the send of its last acknowledged
  * heartbeat) with its monotonic clock:
  * - run out: it freezes its reschedulable containers through the worker (the cgroup freezer,
  *   as `pause` does), before the rest of the cluster can see it lost;
@@ -18,7 +18,8 @@ import type { Logger } from '../../log/logger.js';
 import { isUp } from '../../events/containerStatus.js';
 import type { Host } from '../host.js';
 import type { Fencing } from './fencing.js';
-import { LEASE_MS, SELF_FENCE_CHECK_MS, decideSelfFence, liftRecord, planLift } from './selfFence.js';
+import { DEFAULT_TIMINGS, type HostTimings } from '../../events/hostTimings.js';
+import { decideSelfFence, liftRecord, planLift } from './selfFence.js';
 
 export class SelfFencing {
   private timer: NodeJS.Timeout | null = null;
@@ -35,6 +36,7 @@ export class SelfFencing {
     private readonly fences: FenceStore,
     private readonly fencing: Fencing,
     private readonly log: Logger,
+    private readonly timings: HostTimings = DEFAULT_TIMINGS,
   ) {}
 
   /** One check: freeze, lift, or nothing. */
@@ -45,7 +47,7 @@ export class SelfFencing {
       this.forgetEnded();
       const leaseFrom = this.beats.acknowledgedSentAt() ?? this.started;
       const now = performance.now();
-      const step = decideSelfFence(leaseFrom, now, this.states(), new Set(this.host.selfFenced.keys()));
+      const step = decideSelfFence(leaseFrom, now, this.states(), new Set(this.host.selfFenced.keys()), this.timings.leaseMs);
       if (step.type === 'freeze') await this.freeze(step.ids, now - leaseFrom);
       else if (step.type === 'lift') await this.lift();
       await this.record();
@@ -78,7 +80,7 @@ export class SelfFencing {
       }
     }));
     const frozen = ids.filter((id) => this.host.selfFenced.has(id));
-    if (frozen.length) this.log.warn('self-fenced: no heartbeat acknowledged within the lease, containers frozen', { leaseMs: LEASE_MS, sinceLastSentMs: Math.round(leaseAgeMs), frozen: frozen.map((id) => id.slice(0, 12)).join(',') });
+    if (frozen.length) this.log.warn('self-fenced: no heartbeat acknowledged within the lease, containers frozen', { leaseMs: this.timings.leaseMs, sinceLastSentMs: Math.round(leaseAgeMs), frozen: frozen.map((id) => id.slice(0, 12)).join(',') });
   }
 
   /** The lease is back: how the self-fence ends depends on the fence record (planLift). */
@@ -127,7 +129,7 @@ export class SelfFencing {
 
   start(): void {
     const check = () => this.check().catch((error: Error) => this.log.warn('self-fence check failed', { error }));
-    this.timer = setInterval(check, SELF_FENCE_CHECK_MS);
+    this.timer = setInterval(check, this.timings.selfFenceCheckMs);
     this.timer.unref();
   }
 

@@ -10,6 +10,7 @@ import type { GlobalOptions } from '../client.js';
 import { createLogger, type Logger } from '../../log/logger.js';
 import { loggerSettings, setProcessLogger } from '../../log/settings.js';
 import { parseBytes, parseTime } from '../parse.js';
+import { parseHostLost } from '../../events/hostTimings.js';
 import { DaemonConfigError, loadDaemonFile } from '../daemonConfig/load.js';
 import { resolveRemap } from '../../runtime/userns/subordinateIds.js';
 import type { UserNamespace } from '../../events/userNamespace.js';
@@ -93,6 +94,7 @@ export async function runDaemonFromCli(flags: DaemonFlags): Promise<number> {
     metricsAddr: settings['metrics-addr'],
     dockerSocket: settings['docker-socket'],
     dataInterface: settings['data-interface'],
+    hostLostMs: settings['host-lost'] === undefined ? undefined : parseHostLost(settings['host-lost']),
   });
   if (hangups > 0) onHangup();
   await stopAsked;

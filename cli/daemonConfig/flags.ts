@@ -24,5 +24,6 @@ export function addDaemonOptions(command: Command): Command {
     .option('--docker-socket <path>', 'the Docker Engine API socket (default <run root>/docker.sock; \'\' turns it off)')
     .option('--userns-remap <user[:group]>', 'container root is an unprivileged host uid: default (user dockremap) or USER[:GROUP], ranges from /etc/subuid and /etc/subgid')
     .option('--data-interface <name>', 'the link whose address carries overlay networks\' VXLAN traffic between hosts (BERTH_DATA_INTERFACE; default: the default route\'s)')
+    .option('--host-lost <duration>', 'the lost threshold, when this daemon creates the heartbeat bucket (default 6s; beats every (threshold - 2 s) / 2, a lease of threshold - 2 s); an existing bucket\'s, the cluster\'s, must match')
     .option('--metrics-addr <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (off by default)');
 }

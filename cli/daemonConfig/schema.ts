@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { SUBJECT_TOKEN } from '../../events/subjects.js';
 import { LEVELS } from '../../log/logger.js';
 import { parseLogConfig, parseLogDriver } from '../../events/logDrivers.js';
+import { parseHostLost } from '../../events/hostTimings.js';
 import { parseBytes, parsePairs, parseTime } from '../parse.js';
 
 /** Whether `check` accepts the value; its error message becomes the issue's. */
@@ -49,6 +50,11 @@ export const DaemonFile = z.strictObject({
   'userns-remap': z.string().regex(/^[^:\s]+(:[^:\s]+)?$/, 'use default, USER or USER:GROUP').optional(),
   /** The unix socket of the Docker Engine API. */
   'docker-socket': absolutePath.optional(),
+  /**
+   * The lost threshold of the heartbeat bucket this daemon creates (a duration like 6s, the
+   * default); an existing bucket's must be the same (events/hostTimings.ts).
+   */
+  'host-lost': z.string().superRefine(accepted((d) => parseHostLost(d))).optional(),
   /** The link overlay networks' VXLAN traffic goes over (default: the default route's). */
   'data-interface': z.string().regex(/^[^\s/]{1,15}$/, 'want a link name').optional(),
 }).superRefine((file, ctx) => {

@@ -96,3 +96,13 @@ t.test('a reload tells the settings it cannot change live', async (t) => {
   t.same(notReloadable(before, after), ['data-root']);
   t.same(notReloadable(before, before), []);
 });
+
+t.test('host-lost: from the flag or the file, checked as a duration in range', async (t) => {
+  t.equal(mergeSettings({}, {}, file({ 'host-lost': '4s' })).settings['host-lost'], '4s');
+  const { settings, sources } = mergeSettings({ hostLost: '5s' }, {}, file({ 'host-lost': '4s' }));
+  t.equal(settings['host-lost'], '5s');
+  t.equal(sources['host-lost'], 'flag');
+  t.equal(mergeSettings({}, {}, file({})).sources['host-lost'], 'default');
+  t.match(problem({ 'host-lost': '1s' }), /^invalid value for "host-lost": invalid value "1s" for host-lost: invalid lost threshold 1000 ms/);
+  t.match(problem({ 'host-lost': 'soon' }), /^invalid value for "host-lost": .*use a duration like 6s/);
+});

@@ -29,6 +29,7 @@ export interface DaemonFlags {
   dockerSocket?: string;
   usernsRemap?: string;
   dataInterface?: string;
+  hostLost?: string;
   configFile?: string;
 }
 
@@ -57,6 +58,8 @@ export interface DaemonSettings {
   'userns-remap'?: string;
   /** The link overlay networks' VXLAN traffic goes over. */
   'data-interface'?: string;
+  /** The lost threshold as given (a duration like 6s); the daemon turns it into ms. */
+  'host-lost'?: string;
 }
 
 export type SettingKey = keyof DaemonSettings;
@@ -111,6 +114,7 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
     'userns-remap': pick(flags.usernsRemap, undefined, file['userns-remap']),
     // '' is a value here: `--docker-socket ''` turns the socket off.
     'data-interface': pick(flags.dataInterface, env.BERTH_DATA_INTERFACE, file['data-interface']),
+    'host-lost': pick(flags.hostLost, undefined, file['host-lost']),
     'docker-socket': flags.dockerSocket !== undefined ? { value: flags.dockerSocket, source: 'flag' as const } : pick(undefined, undefined, file['docker-socket']),
   };
   const settings: DaemonSettings = {
@@ -131,6 +135,7 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
     'userns-remap': picks['userns-remap'].value,
     'docker-socket': picks['docker-socket'].value,
     'data-interface': picks['data-interface'].value,
+    'host-lost': picks['host-lost'].value,
   };
   const sources = Object.fromEntries(Object.entries(picks).map(([key, p]) => [key, p.source])) as Record<SettingKey, SettingSource>;
   return { settings, sources };

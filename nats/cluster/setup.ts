@@ -11,14 +11,15 @@ import { connectNats, type NatsTarget } from '../server/connect.js';
 import { clusterSizeOf, replicasFor, waitForJetStream } from '../server/clusterSize.js';
 import { untilAnswered } from '../server/untilAnswered.js';
 
-export async function setupCluster(target: NatsTarget): Promise<{ replicas: number }> {
+/** `hostLostMs`: the heartbeat bucket's max age, the cluster's lost threshold (default HOST_LOST_MS); an existing bucket's must match. */
+export async function setupCluster(target: NatsTarget, hostLostMs?: number): Promise<{ replicas: number }> {
   const nc = await connectNats(target, 'berth-cluster-setup', { reconnect: false });
   try {
     await waitForJetStream(nc);
     const replicas = replicasFor(clusterSizeOf(nc.info));
     await untilAnswered('the events stream', () => ensureEventStream(nc, replicas));
     await untilAnswered('the snapshot bucket', () => KvSnapshotStore.open(nc, replicas));
-    await untilAnswered('the heartbeat bucket', () => KvHeartbeatStore.open(nc, replicas));
+    await untilAnswered('the heartbeat bucket', () => KvHeartbeatStore.open(nc, replicas, hostLostMs));
     await untilAnswered('the fence bucket', () => KvFenceStore.open(nc, replicas));
     return { replicas };
   } finally {

@@ -8,16 +8,26 @@ import type { KV } from '@nats-io/kv';
 import { encode } from '../../events/codec.js';
 import { Heartbeat } from '../../events/heartbeat.js';
 import type { HeartbeatStore } from '../../events/heartbeatStore.js';
+import { ValidationError } from '../../events/errors.js';
 import { HEARTBEAT_BUCKET, HOST_LOST_MS } from '../../events/subjects.js';
 import { openBucket } from './buckets.js';
 import { readHeartbeats } from './clusterState.js';
 
 export class KvHeartbeatStore implements HeartbeatStore {
-  private constructor(private readonly nc: NatsConnection, private readonly kv: KV) {}
+  private constructor(private readonly nc: NatsConnection, private readonly kv: KV, readonly expiryMs: number) {}
 
-  /** Opens the bucket (adopted when it exists), creating it with `replicas` copies and a max age of `expiryMs` when missing. */
-  static async open(nc: NatsConnection, replicas: number, expiryMs = HOST_LOST_MS): Promise<KvHeartbeatStore> {
-    return new KvHeartbeatStore(nc, await openBucket(nc, HEARTBEAT_BUCKET, { history: 1, replicas, ttl: expiryMs }));
+  /**
+   * Opens the bucket (adopted when it exists), creating it with `replicas` copies and a max age
+   * of `expiryMs` (HOST_LOST_MS when not given) when missing. The threshold is the bucket's,
+   * shared by the cluster: an existing bucket with another max age than one given is refused.
+   */
+  static async open(nc: NatsConnection, replicas: number, expiryMs?: number): Promise<KvHeartbeatStore> {
+    const kv = await openBucket(nc, HEARTBEAT_BUCKET, { history: 1, replicas, ttl: expiryMs ?? HOST_LOST_MS });
+    const { ttl } = await kv.status();
+    if (expiryMs !== undefined && ttl !== expiryMs) {
+      throw new ValidationError(`the host-lost threshold asked for is ${expiryMs} ms, but the existing heartbeat bucket ${HEARTBEAT_BUCKET} has ${ttl} ms: it is the cluster's (berth-cluster setup --host-lost); give that value, or none`);
+    }
+    return new KvHeartbeatStore(nc, kv, ttl);
   }
 
   async put(heartbeat: Heartbeat): Promise<void> {

@@ -170,10 +170,14 @@ export class TestCluster {
     });
   }
 
-  /** The operator's step (berth-cluster setup): the stream and buckets the hosts adopt. */
-  async setupStreams(): Promise<void> {
+  /**
+   * The operator's step (berth-cluster setup): the stream and buckets the hosts adopt; with
+   * `hostLost` (a duration like 4s), the lost threshold every host adopts (events/hostTimings.ts).
+   */
+  async setupStreams(hostLost?: string): Promise<void> {
     const first = this.hosts[0];
-    await this.runScript(first, [CLUSTER_CLI, 'setup', '--nats', this.urlsFrom(first.name), '--creds', this.operatorCreds]);
+    const threshold = hostLost ? ['--host-lost', hostLost] : [];
+    await this.runScript(first, [CLUSTER_CLI, 'setup', '--nats', this.urlsFrom(first.name), '--creds', this.operatorCreds, ...threshold]);
   }
 
   async startNats(name: string): Promise<void> {
@@ -317,8 +321,12 @@ export class TestCluster {
   }
 }
 
-/** A three-host cluster for test `t`: network, nats-server nodes and (unless told) daemons. */
-export async function startCluster(t: Teardown, opts: { hosts?: number; daemons?: boolean; labels?: string[][]; tls?: boolean } = {}): Promise<TestCluster> {
+/**
+ * A three-host cluster for test `t`: network, nats-server nodes and (unless told) daemons.
+ * `hostLost`: the cluster's lost threshold (berth-cluster setup --host-lost), for a test that
+ * waits for hosts to be lost; the lease keeps its 2 s margin before it at any threshold.
+ */
+export async function startCluster(t: Teardown, opts: { hosts?: number; daemons?: boolean; labels?: string[][]; tls?: boolean; hostLost?: string } = {}): Promise<TestCluster> {
   const tag = `bt${randomBytes(3).toString('hex')}`;
   const subnet = `10.${200 + randomBytes(1)[0] % 50}.${randomBytes(1)[0]}`;
   const cluster = new TestCluster(await fs.mkdtemp(path.join(os.tmpdir(), 'berth-cluster-')), tag, subnet);
@@ -328,7 +336,7 @@ export async function startCluster(t: Teardown, opts: { hosts?: number; daemons?
   if (opts.tls) await cluster.makeCertificates();
   await cluster.writeNatsConfig();
   for (const host of cluster.hosts) await cluster.startNats(host.name);
-  await cluster.setupStreams();
+  await cluster.setupStreams(opts.hostLost);
   if (opts.daemons ?? true) {
     // In parallel: each waits for JetStream to elect its meta leader.
     await Promise.all(cluster.hosts.map((host) => cluster.startDaemon(host.name)));

@@ -43,7 +43,7 @@ async function events(cluster: TestCluster, started: number, ...filters: string[
 
 t.test('a lost host is fenced, its always container rescheduled once; back, it stops its duplicate', async (t) => {
   const started = Math.floor(Date.now() / 1000);
-  const cluster = await startCluster(t, { labels: [['zone=a'], ['zone=b'], ['zone=b']] });
+  const cluster = await startCluster(t, { labels: [['zone=a'], ['zone=b'], ['zone=b']], hostLost: '4s' });
   await cluster.importBusybox(false);
   // web may run in zone b only: h3 now, and h2 (not h1) once h3 is lost
   await cluster.ok('h1', ['--host', 'h3', 'run', '-d', '--name', 'web', '--restart', 'always', '--constraint', 'zone=b', 'busybox', 'sleep', '600']);

@@ -72,7 +72,7 @@ function watchOldCopy(id: string, pid: number) {
 
 t.test('a cut-off host is fenced by the majority; healed, it stops its duplicate', async (t) => {
   const started = Math.floor(Date.now() / 1000);
-  const cluster = await startCluster(t);
+  const cluster = await startCluster(t, { hostLost: '4s' });
   await cluster.importBusybox(false);
   await cluster.ok('h1', ['--host', 'h3', 'run', '-d', '--name', 'web', '--restart', 'always', 'busybox', 'sleep', '600']);
   const [oldId, oldPid] = (await cluster.ok('h1', ['inspect', '--format', '{{.Id}} {{.State.Pid}}', 'h3/web'])).trim().split(' ');

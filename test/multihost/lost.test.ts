@@ -22,7 +22,7 @@ async function psRows(cluster: TestCluster, from: string): Promise<string[]> {
 }
 
 t.test('a killed daemon and a cut link: lost for every observer, containers lost, then back', async (t) => {
-  const cluster = await startCluster(t);
+  const cluster = await startCluster(t, { hostLost: '4s' });
   await cluster.importBusybox(false);
   await cluster.ok('h1', ['run', '-d', '--name', 'keep', '--constraint', 'host=h3', 'busybox', 'sleep', '600']);
   await cluster.ok('h1', ['run', '-d', '--name', 'other', '--constraint', 'host=h1', 'busybox', 'sleep', '600']);

@@ -15,7 +15,7 @@ gateFile(requiresCluster());
 const ok = (cluster: TestCluster, from: string, args: string[]): Promise<string> => cluster.ok(from, args, { timeoutMs: 180_000 });
 
 t.test('a rescheduled container keeps its name and its address on the overlay', async (t) => {
-  const cluster = await startCluster(t, { daemons: false, labels: [['zone=a'], ['zone=b'], ['zone=b']] });
+  const cluster = await startCluster(t, { daemons: false, labels: [['zone=a'], ['zone=b'], ['zone=b']], hostLost: '4s' });
   await Promise.all(cluster.hosts.map((host) => cluster.startDaemon(host.name, ['--data-interface', 'eth0'])));
   await cluster.importBusybox();
   await ok(cluster, 'h1', ['network', 'create', '--driver', 'overlay', '--subnet', '10.0.7.0/24', 'ov']);

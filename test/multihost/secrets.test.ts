@@ -30,7 +30,7 @@ async function scan(t: Test, cluster: TestCluster, stream: string, prefix: strin
 }
 
 t.test('with h1\'s credentials, h2\'s container env cannot be read; the secret container is not rescheduled', async (t) => {
-  const cluster = await startCluster(t);
+  const cluster = await startCluster(t, { hostLost: '4s' });
   await cluster.importBusybox(false);
   await cluster.ok('h1', ['--host', 'h2', 'run', '-d', '--name', 'vault', '--restart', 'always', '-e', `SECRET=${SECRET}`, 'busybox', 'sleep', '600']);
   await cluster.ok('h1', ['--host', 'h2', 'run', '-d', '--name', 'web', '--restart', 'always', 'busybox', 'sleep', '600']);

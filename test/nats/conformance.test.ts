@@ -46,3 +46,9 @@ t.test('heartbeat store', async (t) => {
     };
   });
 });
+
+t.test('the heartbeat bucket\'s max age is the cluster\'s lost threshold: adopted, or refused when another is asked', async (t) => {
+  t.equal((await KvHeartbeatStore.open(await nats.connect(), 1, EXPIRY_MS)).expiryMs, EXPIRY_MS, 'made (or found) with it');
+  t.equal((await KvHeartbeatStore.open(await nats.connect(), 1)).expiryMs, EXPIRY_MS, 'adopted by a host that asks for none');
+  await t.rejects(KvHeartbeatStore.open(await nats.connect(), 1, 6000), { name: 'ValidationError', message: /the host-lost threshold asked for is 6000 ms, but the existing heartbeat bucket berth_heartbeats has 1000 ms/ });
+});
