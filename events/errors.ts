@@ -8,7 +8,6 @@
  */
 import { constants as osConstants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
-import { z } from 'zod';
 
 /** What every error class's constructor takes besides its message. */
 export interface CauseOption {
@@ -179,19 +178,22 @@ export class InitError extends SystemError {
   }
 }
 
-/** An error as it crosses the bus: its class's name, message and exit code, and its fields. */
-export const WireError = z.object({
-  name: z.string(),
-  message: z.string(),
-  exitCode: z.number().int(),
-  op: z.string().optional(),
-  path: z.string().optional(),
-  errno: z.number().int().optional(),
-  code: z.string().optional(),
+/**
+ * An error as it crosses the bus: its class's name, message and exit code, and its fields. The
+ * schema that checks it is WireErrorSchema (events/requests.ts): this module stays free of zod,
+ * which the CLI then loads only for a command that talks to the daemon.
+ */
+export interface WireError {
+  name: string;
+  message: string;
+  exitCode: number;
+  op?: string;
+  path?: string;
+  errno?: number;
+  code?: string;
   /** A NewerSchemaError's record and versions. */
-  schema: z.object({ what: z.string(), found: z.number().int(), readable: z.number().int() }).optional(),
-});
-export type WireError = z.infer<typeof WireError>;
+  schema?: { what: string; found: number; readable: number };
+}
 
 const systemFields = (wire: WireError): SystemErrorFields => ({ op: wire.op ?? 'unknown', path: wire.path, errno: wire.errno, code: wire.code });
 const execCode = (code: number): 125 | 126 | 127 => (code === 126 || code === 127 ? code : 125);

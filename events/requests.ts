@@ -13,7 +13,7 @@ import { imageRequests, imageResults } from './requests/image.js';
 import { nodeRequests, nodeResults } from './requests/node.js';
 import { systemRequests, systemResults } from './requests/system.js';
 import { volumeRequests, volumeResults } from './requests/volume.js';
-import { WireError } from './errors.js';
+import type { WireError } from './errors.js';
 import { networkRequests, networkResults } from './requests/network.js';
 import { buildRequests, buildResults } from './requests/build.js';
 
@@ -37,10 +37,21 @@ export type RequestEnvelope = z.infer<typeof RequestEnvelope>;
 export const Results = { ...systemResults, ...containerResults, ...containerRuntimeResults, ...containerCopyResults, ...containerCommitResults, ...pruneResults, ...imageResults, ...volumeResults, ...networkResults, ...nodeResults, ...buildResults } satisfies Record<Op, z.ZodType>;
 export type Result<O extends Op> = z.infer<(typeof Results)[O]>;
 
+/** An error as it crosses the bus (events/errors.ts's WireError). */
+export const WireErrorSchema = z.object({
+  name: z.string(),
+  message: z.string(),
+  exitCode: z.number().int(),
+  op: z.string().optional(),
+  path: z.string().optional(),
+  errno: z.number().int().optional(),
+  code: z.string().optional(),
+  schema: z.object({ what: z.string(), found: z.number().int(), readable: z.number().int() }).optional(),
+}) satisfies z.ZodType<WireError>;
 
 export const Reply = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), result: z.unknown() }),
-  z.object({ ok: z.literal(false), error: WireError }),
+  z.object({ ok: z.literal(false), error: WireErrorSchema }),
   /**
    * The encoded reply is larger than one message may be: the client fetches its `parts`
    * (`system.reply_part`), joins their `bytes` and decodes them as a Reply.

@@ -12,3 +12,13 @@ export function withoutTapHooks(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (kept.length === 0) delete stripped.NODE_OPTIONS;
   return stripped;
 }
+
+/**
+ * `env`'s arguments that give a child exactly `env`'s NODE_OPTIONS. tap's process hook wraps
+ * spawn and puts itself back in every child's NODE_OPTIONS, whatever withoutTapHooks removed: a
+ * child started as `env -u NODE_OPTIONS <program>` (or `env NODE_OPTIONS=…`) is out of its reach.
+ * Without it every CLI command of a test loaded the hook (about doubling its CPU).
+ */
+export function nodeOptionsArgs(env: NodeJS.ProcessEnv): string[] {
+  return env.NODE_OPTIONS ? [`NODE_OPTIONS=${env.NODE_OPTIONS}`] : ['-u', 'NODE_OPTIONS'];
+}

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBusyboxTar } from './busybox.js';
-import { withoutTapHooks } from './childEnv.js';
+import { nodeOptionsArgs, withoutTapHooks } from './childEnv.js';
 import { isAlive as alive } from '../../runtime/processes.js';
 import { V1_CONTROLLERS } from '../../runtime/cgroups/v1.js';
 import { waitFor } from './waitFor.js';
@@ -161,7 +161,7 @@ export const TIMEOUT_SCALE = Number(process.env.BERTH_TEST_TIMEOUT_SCALE ?? 1);
 /** Runs a program with its output captured; killed (and the promise rejected) after the timeout. */
 export function runCaptured(file: string, argv: string[], opts: { env: NodeJS.ProcessEnv; timeoutMs?: number; what: string; input?: string }): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, argv, { env: opts.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn('env', [...nodeOptionsArgs(opts.env), file, ...argv], { env: opts.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     // A program that exits before reading its input: the write's EPIPE is its business, not the test's crash.
     child.stdin?.on('error', () => {});
     if (opts.input !== undefined) child.stdin?.end(opts.input);
