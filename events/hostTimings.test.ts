@@ -1,6 +1,6 @@
 import t from 'tap';
 import { DEFAULT_TIMINGS, MAX_HOST_LOST_MS, MIN_HOST_LOST_MS, SELF_FENCE_MARGIN_MS, hostTimings, parseHostLost } from './hostTimings.js';
-import { HOST_LOST_MS } from './subjects.js';
+import { HEARTBEAT_INTERVAL_MS, HOST_LOST_MS } from './subjects.js';
 
 t.test('the default is the timings berth always had', async (t) => {
   t.same(DEFAULT_TIMINGS, { hostLostMs: HOST_LOST_MS, leaseMs: 4000, heartbeatIntervalMs: 2000, selfFenceCheckMs: 250 });
@@ -12,6 +12,7 @@ t.test('at every threshold: the lease keeps its margin, one lost beat is tolerat
     t.equal(timings.hostLostMs - timings.leaseMs, SELF_FENCE_MARGIN_MS, `${threshold}: the margin`);
     t.ok(2 * timings.heartbeatIntervalMs <= timings.leaseMs, `${threshold}: two beats within the lease`);
     t.ok(timings.heartbeatIntervalMs > 0 && Number.isInteger(timings.heartbeatIntervalMs));
+    t.ok(timings.heartbeatIntervalMs <= HEARTBEAT_INTERVAL_MS, `${threshold}: beats at least every 2 s (the embedded nats-server's supervisor reads them as its pulse)`);
     t.ok(timings.leaseMs + timings.selfFenceCheckMs <= timings.hostLostMs - 1500, `${threshold}: a check late by one period`);
   }
   t.same(hostTimings(4000), { hostLostMs: 4000, leaseMs: 2000, heartbeatIntervalMs: 1000, selfFenceCheckMs: 250 });

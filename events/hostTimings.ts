@@ -7,14 +7,17 @@
  * - The lease (actors/fencing/selfFence.ts) ends SELF_FENCE_MARGIN_MS before the threshold:
  *   that margin is for the self-fence check's period, a late timer and the freeze itself, and
  *   it does not shrink with a shorter threshold.
- * - A heartbeat goes every half lease, so that one lost beat is tolerated.
+ * - A heartbeat goes every half lease, so that one lost beat is tolerated, and at least every
+ *   HEARTBEAT_INTERVAL_MS (2 s): the embedded nats-server's supervisor reads the beats' acks as
+ *   JetStream's pulse and takes a minute of silence for a wedge (nats/server/storeHealth.ts), so
+ *   a long threshold must not space them out.
  * - Fencing runs a round every threshold and judges others only once its own beats have gone
  *   in steadily for a threshold and an interval (actors/fencing/plan.ts).
  *
  * The default (6 s) gives the intervals berth always had: beats every 2 s, a 4 s lease.
  */
 import { ValidationError } from './errors.js';
-import { HOST_LOST_MS } from './subjects.js';
+import { HEARTBEAT_INTERVAL_MS, HOST_LOST_MS } from './subjects.js';
 
 export interface HostTimings {
   /** The lost threshold: the heartbeat bucket's max age. */
@@ -42,7 +45,7 @@ export function hostTimings(hostLostMs: number = HOST_LOST_MS): HostTimings {
     throw new ValidationError(`invalid lost threshold ${hostLostMs} ms: want whole ms from ${MIN_HOST_LOST_MS / 1000} s to ${MAX_HOST_LOST_MS / 3600_000} h`);
   }
   const leaseMs = hostLostMs - SELF_FENCE_MARGIN_MS;
-  return { hostLostMs, leaseMs, heartbeatIntervalMs: Math.floor(leaseMs / 2), selfFenceCheckMs: SELF_FENCE_CHECK_MS };
+  return { hostLostMs, leaseMs, heartbeatIntervalMs: Math.min(Math.floor(leaseMs / 2), HEARTBEAT_INTERVAL_MS), selfFenceCheckMs: SELF_FENCE_CHECK_MS };
 }
 
 /** berth's default timings (a 6 s threshold). */
