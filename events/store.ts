@@ -106,4 +106,9 @@ export interface EventStore {
   follow(filter: string, from: ReadFrom, onEvent: (stored: StoredEvent) => void, onInvalid?: (invalid: InvalidEvent) => void): Promise<{ stop(): Promise<void> }>;
   /** How full the log is; null (or no method) when it has no byte limit. */
   usage?(): Promise<LogUsage | null>;
+  /**
+   * About how many bytes this store has appended since it was made (each message's payload,
+   * subject and headers): between two usage() readings, what this host added to the log.
+   */
+  appendedBytes?(): number;
 }

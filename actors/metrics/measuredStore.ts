@@ -37,4 +37,8 @@ export class MeasuredEventStore implements EventStore {
   async usage(): Promise<LogUsage | null> {
     return (await this.inner.usage?.()) ?? null;
   }
+
+  appendedBytes(): number {
+    return this.inner.appendedBytes?.() ?? 0;
+  }
 }

@@ -29,6 +29,8 @@ const BOUNDED_PULL = { max_messages: 512, expires: 5000, idle_heartbeat: 1000 } 
 const QUIET_MS = 3000;
 /** The type travels in a header as well, so readers can filter without decoding. */
 export const TYPE_HEADER = 'Berth-Type';
+/** A stored message's bytes beyond its payload and subject (headers: the msg id, the type, the expected sequence; the store's record): on the high side. */
+const MESSAGE_OVERHEAD_BYTES = 256;
 
 /** The events stream's byte limit unless the daemon is told another (events-max-bytes). */
 export const DEFAULT_EVENTS_MAX_BYTES = 2 ** 30;
@@ -121,6 +123,8 @@ export interface RawMessage {
 export class JetStreamEventStore implements EventStore {
   private readonly js: JetStreamClient;
   private jsm: Promise<JetStreamManager> | null = null;
+  /** What appendedBytes() says. */
+  private appended = 0;
   constructor(private readonly nc: NatsConnection, private readonly log: Logger = processLogger()) {
     this.js = jetstream(nc);
   }
@@ -132,7 +136,9 @@ export class JetStreamEventStore implements EventStore {
       const h = headers();
       h.set(TYPE_HEADER, event.type);
       try {
-        const ack = await this.publishPatiently(event.type, eventSubject(event.host, event.kind, event.entity), encodeEvent(event), {
+        const subject = eventSubject(event.host, event.kind, event.entity);
+        const payload = encodeEvent(event);
+        const ack = await this.publishPatiently(event.type, subject, payload, {
           msgID: event.id,
           headers: h,
           expect: { lastSubjectSequence: expected },
@@ -140,6 +146,7 @@ export class JetStreamEventStore implements EventStore {
         });
         expected = ack.seq;
         stored.push({ seq: ack.seq, event });
+        this.appended += payload.length + subject.length + MESSAGE_OVERHEAD_BYTES;
       } catch (error) {
         if (isWrongLastSequence(error)) {
           throw new ConcurrencyError(`${event.kind} ${event.entity.slice(0, 12)} was changed by another writer; try again`, { cause: error });
@@ -275,6 +282,10 @@ export class JetStreamEventStore implements EventStore {
         await done;
       },
     };
+  }
+
+  appendedBytes(): number {
+    return this.appended;
   }
 
   async usage(): Promise<LogUsage | null> {
