@@ -43,9 +43,7 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    finished = true;
   } catch (error) {
-    finished = true;
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
         process.exitCode = 0;
@@ -59,6 +57,8 @@ export async function main(argv: string[]): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`berth: ${message}\n`);
     process.exitCode = error instanceof BerthError ? error.exitCode : 125;
+  } finally {
+    finished = true;
   }
 }
 

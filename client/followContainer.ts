@@ -54,6 +54,7 @@ export class ContainerFollow {
   private createdFlag = false;
   private finish: () => void = () => {};
   private fail: (error: unknown) => void = () => {};
+  private stopWatching: () => void = () => {};
   private removedSignal: () => void = () => {};
   private readonly subscriptions: Subscription[] = [];
   /** Settles when the container (or exec) has ended, or on detach(); rejects when the connection closed first. */
@@ -93,6 +94,7 @@ export class ContainerFollow {
   }
 
   close(): void {
+    this.stopWatching();
     for (const subscription of this.subscriptions) subscription.unsubscribe();
   }
 
@@ -116,7 +118,9 @@ export class ContainerFollow {
     }));
     await nc.flush();
     const what = execId ? `exec ${execId.slice(0, 12)} in container ${container.slice(0, 12)}` : `container ${container.slice(0, 12)}`;
-    connectionLost(nc, { while: `following ${what}`, unknown: 'whether and how it ended was not seen' }).catch((error: unknown) => this.fail(error));
+    const watch = connectionLost(nc, { while: `following ${what}`, unknown: 'whether and how it ended was not seen' });
+    this.stopWatching = watch.stop;
+    watch.lost.catch((error: unknown) => this.fail(error));
   }
 
   private onEvent(event: AnyEvent): void {

@@ -77,7 +77,7 @@ export async function requestSurvivingRestart(nc: NatsConnection, request: Survi
     },
   });
   // The wait's other promises keep no process alive: a closed connection must end it instead.
-  const lost = connectionLost(nc, { while: `waiting for the answer of ${request.daemon}`, unknown: 'the request may or may not have taken effect' });
+  const { lost, stop: stopWatching } = connectionLost(nc, { while: `waiting for the answer of ${request.daemon}`, unknown: 'the request may or may not have taken effect' });
   const deadline = Date.now() + timing.timeoutMs;
   const remaining = () => Math.max(0, deadline - Date.now());
   try {
@@ -99,6 +99,7 @@ export async function requestSurvivingRestart(nc: NatsConnection, request: Survi
       sends++;
     }
   } finally {
+    stopWatching();
     subscription.unsubscribe();
   }
 }
