@@ -9,11 +9,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { NotFoundError } from '../../events/errors.js';
 import { classifyWhiteout, entryComponents } from '../images/entryPath.js';
+import { fileCompression } from '../images/layerStore.js';
 import { readTar } from '../images/tarReader.js';
 import { DEFAULT_LIMITS } from '../images/unpack.js';
 import { cleanSource, matchSource } from './glob.js';
@@ -35,14 +35,8 @@ export interface ContextIndex {
 
 /** The context tar (plain or gzip) as a stream of tar bytes. */
 export async function openContextTar(tarFile: string): Promise<Readable> {
-  const head = Buffer.alloc(2);
-  const handle = await fs.open(tarFile, 'r').catch(() => { throw new NotFoundError(`build context ${tarFile}: no such file`); });
-  try {
-    await handle.read(head, 0, 2, 0);
-  } finally {
-    await handle.close();
-  }
-  return head[0] === 0x1f && head[1] === 0x8b ? createReadStream(tarFile).pipe(createGunzip()) : createReadStream(tarFile);
+  const compression = await fileCompression(tarFile).catch(() => { throw new NotFoundError(`build context ${tarFile}: no such file`); });
+  return compression === 'gzip' ? createReadStream(tarFile).pipe(createGunzip()) : createReadStream(tarFile);
 }
 
 /** Indexes the context tar; null when the fast path cannot vouch for it (see the header). `keep`: a path whose text to keep. */
