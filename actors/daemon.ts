@@ -37,6 +37,7 @@ import type { Logger } from '../log/logger.js';
 import { processLogger } from '../log/settings.js';
 import { isUp } from '../events/containerStatus.js';
 import { startDockerApi, type DockerApi } from '../api/index.js';
+import { dockerApiScope, type DockerApiScope } from '../api/scope.js';
 import { EngineMetrics } from './metrics/engineMetrics.js';
 import { MeasuredEventStore } from './metrics/measuredStore.js';
 import { serveMetrics } from './metrics/server.js';
@@ -66,6 +67,8 @@ export interface DaemonOptions {
   metricsAddr?: string;
   /** The Docker Engine API's socket (daemon.json's docker-socket); absent: `<run root>/docker.sock`; '': none. */
   dockerSocket?: string;
+  /** A CLI user's creds file: in a cluster, the Docker API socket serves every host through it (api/scope.ts). */
+  dockerApiCreds?: string;
   /**
    * The lost threshold (ms) of the heartbeat bucket, when this daemon creates it; an existing
    * bucket's must match. Absent: the bucket's (6 s when the daemon creates it). Every other
@@ -103,19 +106,40 @@ async function chooseHostId(layout: Layout, wanted?: string): Promise<string> {
 }
 
 /**
- * The Docker Engine API on its socket, over the daemon's own connection as the CLI would reach
- * this daemon (in a cluster, as the cluster client: the socket routes like the CLI without --host).
+ * The Docker Engine API on its socket, answering this daemon's own host in process (`door`). Its
+ * scope (api/scope.ts): this host, or in a cluster the whole cluster, routed as the CLI without
+ * --host routes, over the daemon's connection or over a CLI user's (`docker-api-creds`).
  */
-async function startDockerApiFor(options: DaemonOptions, nc: NatsConnection, door: RequestDoor, hostId: string, log: Logger): Promise<DockerApi | null> {
+async function startDockerApiFor(options: DaemonOptions, scope: DockerApiScope, nc: NatsConnection, door: RequestDoor, hostId: string, log: Logger): Promise<DockerApi | null> {
   const socketPath = options.dockerSocket ?? options.layout.dockerSocket;
   if (socketPath === '') return null;
   const local = { host: hostId, answer: door.answer };
-  return startDockerApi({ socketPath, engine: { nc, layout: options.layout, host: options.nats ? undefined : hostId, local }, log });
+  if (scope.kind === 'host') {
+    if (scope.why) log.warn(scope.why);
+    return startDockerApi({ socketPath, engine: { nc, layout: options.layout, host: hostId, local }, log });
+  }
+  if (scope.connection === 'daemon') return startDockerApi({ socketPath, engine: { nc, layout: options.layout, local }, log });
+  // The CLI user's connection, the API's own: it reconnects, as the daemon's does.
+  const own = await connectNats({ ...options.nats!, credsFile: scope.credsFile, inboxPrefix: undefined }, `berth-docker-api-${hostId}`, { reconnect: true });
+  try {
+    const api = await startDockerApi({ socketPath, engine: { nc: own, layout: options.layout, local }, log });
+    return {
+      socketPath: api.socketPath,
+      async close() {
+        try { await api.close(); } finally { await own.close(); }
+      },
+    };
+  } catch (error) {
+    await own.close().catch(() => {});
+    throw error;
+  }
 }
 
 export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const started = performance.now();
   const { layout } = options;
+  // A setting that cannot apply stops the start before anything runs.
+  const apiScope = dockerApiScope({ cluster: !!options.nats, daemonCreds: options.nats?.credsFile, apiCreds: options.dockerApiCreds });
   await fs.mkdir(layout.root, { recursive: true, mode: 0o700 });
   await fs.mkdir(layout.runRoot, { recursive: true, mode: 0o700 });
   const log = options.log ?? processLogger();
@@ -203,7 +227,7 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   fencing?.start();
   selfFencing?.start();
   // Serving the API before the daemon says it is ready: a client that sees berthd.json finds the socket.
-  const dockerApi = await startDockerApiFor(options, nc, door, hostId, log);
+  const dockerApi = await startDockerApiFor(options, apiScope, nc, door, hostId, log);
   const info: DaemonInfo = { pid: process.pid, host: hostId, url: target.url };
   await fs.writeFile(layout.daemonInfo, JSON.stringify(info), { mode: 0o600 });
   if (metricsServer) log.info('serving metrics', { address: `${metricsServer.address.address}:${metricsServer.address.port}` });

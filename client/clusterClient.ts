@@ -4,7 +4,7 @@
  *   else every live host's containers are looked at, client/addressing.ts);
  * - lists (containers, images, volumes) ask every live host and are joined;
  * - image import, load and pull go to every ready host, so placement finds the image anywhere;
- * - ping and placement go to any live host;
+ * - ping and placement go to any live host (the daemon's own, for a client inside one);
  * - anything else needs a host named.
  * A lost host is not asked, nor a fenced one (it refuses until it has stopped its duplicates):
  * their containers come from the replicated log (client/lostContainers.ts).
@@ -50,8 +50,8 @@ export class ClusterClient extends Bus implements EngineClient {
       return results[0];
     }
     // An overlay network is the cluster's: any live host records its creation.
-    if (op === 'network.create' && (request as Extract<Request, { op: 'network.create' }>).driver === 'overlay') return this.send((await this.liveHosts())[0], request, timeoutMs);
-    if (op === 'system.ping' || op === 'system.place') return this.send((await this.liveHosts())[0], request, timeoutMs);
+    if (op === 'network.create' && (request as Extract<Request, { op: 'network.create' }>).driver === 'overlay') return this.send(await this.anyLiveHost(), request, timeoutMs);
+    if (op === 'system.ping' || op === 'system.place') return this.send(await this.anyLiveHost(), request, timeoutMs);
     throw new ValidationError(`${op} needs a host in a cluster: name one with --host (or BERTH_HOST)`);
   }
 
@@ -67,6 +67,12 @@ export class ClusterClient extends Bus implements EngineClient {
 
   lostContainers(all: boolean): Promise<ContainerView[]> {
     return lostContainerViews(this, all);
+  }
+
+  /** A live host: the daemon this client runs in when it is live (answered in process), else the first. */
+  private async anyLiveHost(): Promise<string> {
+    const hosts = await this.liveHosts();
+    return this.local && hosts.includes(this.local.host) ? this.local.host : hosts[0];
   }
 
   /** Every container of every live host (stopped ones too). */

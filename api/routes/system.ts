@@ -60,7 +60,7 @@ export const systemRoutes: Route[] = [
     res.end(request.req.method === 'HEAD' ? undefined : 'OK');
   }],
   ['GET', '/version', async (_request, res, { client }) => {
-    // The host that answers the ping (in a cluster, any live one) tells its kernel and architecture too:
+    // The host that answers the ping (in a cluster, the socket's own while it is live) tells its kernel and architecture too:
     // a cluster's client sends info to no host unnamed.
     const ping = await client.request({ op: 'system.ping' });
     const info = await client.forHost(ping.host).request({ op: 'system.info' });
@@ -76,7 +76,8 @@ export const systemRoutes: Route[] = [
     });
   }],
   ['GET', '/info', async (_request, res, { client }) => {
-    const info = await client.request({ op: 'system.info' });
+    // In a cluster, the info of the host that answers the ping: the socket's own while it is live.
+    const info = client.isBound ? await client.request({ op: 'system.info' }) : await client.forHost((await client.request({ op: 'system.ping' })).host).request({ op: 'system.info' });
     sendJson(res, 200, {
       ...dockerInfo(info),
       Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'none'], Authorization: null, Log: ['json-file'] },

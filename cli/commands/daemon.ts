@@ -93,6 +93,7 @@ export async function runDaemonFromCli(flags: DaemonFlags): Promise<number> {
     settings: hostSettings(loaded.path, merged, userns),
     metricsAddr: settings['metrics-addr'],
     dockerSocket: settings['docker-socket'],
+    dockerApiCreds: settings['docker-api-creds'],
     dataInterface: settings['data-interface'],
     hostLostMs: settings['host-lost'] === undefined ? undefined : parseHostLost(settings['host-lost']),
   });

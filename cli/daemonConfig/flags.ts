@@ -22,6 +22,7 @@ export function addDaemonOptions(command: Command): Command {
     .option('--log-driver <driver>', 'the default log driver of new containers: json-file (default), local, none or journald')
     .option('--log-opt <key=value>', 'options of the default log driver: max-size, max-file, labels, env, compress, tag (repeatable)', collect, [])
     .option('--docker-socket <path>', 'the Docker Engine API socket (default <run root>/docker.sock; \'\' turns it off)')
+    .option('--docker-api-creds <file>', 'a CLI user\'s credentials for the Docker API socket (BERTH_DOCKER_API_CREDS): with them it serves the whole cluster; without, a daemon with a host\'s --creds serves its own host only')
     .option('--userns-remap <user[:group]>', 'container root is an unprivileged host uid: default (user dockremap) or USER[:GROUP], ranges from /etc/subuid and /etc/subgid')
     .option('--data-interface <name>', 'the link whose address carries overlay networks\' VXLAN traffic between hosts (BERTH_DATA_INTERFACE; default: the default route\'s)')
     .option('--host-lost <duration>', 'the lost threshold, when this daemon creates the heartbeat bucket (default 6s; beats every (threshold - 2 s) / 2, a lease of threshold - 2 s); an existing bucket\'s, the cluster\'s, must match')

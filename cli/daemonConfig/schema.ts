@@ -51,6 +51,11 @@ export const DaemonFile = z.strictObject({
   /** The unix socket of the Docker Engine API. */
   'docker-socket': absolutePath.optional(),
   /**
+   * A CLI user's credentials (berth-cluster init --user): with them, the Docker API socket sees
+   * and commands the whole cluster; without, a daemon with a host's credentials serves its own host.
+   */
+  'docker-api-creds': absolutePath.optional(),
+  /**
    * The lost threshold of the heartbeat bucket this daemon creates (a duration like 6s, the
    * default); an existing bucket's must be the same (events/hostTimings.ts).
    */

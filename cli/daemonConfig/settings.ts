@@ -27,6 +27,7 @@ export interface DaemonFlags {
   eventsMaxBytes?: string;
   metricsAddr?: string;
   dockerSocket?: string;
+  dockerApiCreds?: string;
   usernsRemap?: string;
   dataInterface?: string;
   hostLost?: string;
@@ -54,6 +55,8 @@ export interface DaemonSettings {
   'events-max-bytes'?: string;
   'metrics-addr'?: string;
   'docker-socket'?: string;
+  /** A CLI user's creds file: the Docker API socket serves the whole cluster through them (api/scope.ts). */
+  'docker-api-creds'?: string;
   /** default, USER or USER:GROUP: containers run in a user namespace mapped to its subordinate ranges. */
   'userns-remap'?: string;
   /** The link overlay networks' VXLAN traffic goes over. */
@@ -115,6 +118,7 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
     // '' is a value here: `--docker-socket ''` turns the socket off.
     'data-interface': pick(flags.dataInterface, env.BERTH_DATA_INTERFACE, file['data-interface']),
     'host-lost': pick(flags.hostLost, undefined, file['host-lost']),
+    'docker-api-creds': pick(flags.dockerApiCreds, env.BERTH_DOCKER_API_CREDS, file['docker-api-creds']),
     'docker-socket': flags.dockerSocket !== undefined ? { value: flags.dockerSocket, source: 'flag' as const } : pick(undefined, undefined, file['docker-socket']),
   };
   const settings: DaemonSettings = {
@@ -134,6 +138,7 @@ export function mergeSettings(flags: DaemonFlags, env: NodeJS.ProcessEnv, file: 
     'metrics-addr': picks['metrics-addr'].value,
     'userns-remap': picks['userns-remap'].value,
     'docker-socket': picks['docker-socket'].value,
+    'docker-api-creds': picks['docker-api-creds'].value,
     'data-interface': picks['data-interface'].value,
     'host-lost': picks['host-lost'].value,
   };
