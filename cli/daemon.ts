@@ -13,10 +13,16 @@ const program = addDaemonOptions(new Command('berthd')
   .action(async (opts: DaemonFlags) => {
     process.exitCode = await runDaemonFromCli(opts);
   });
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  // One line, as dockerd ends: a config file it cannot use is exit 1.
-  process.stderr.write(`berthd: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = error instanceof BerthError ? error.exitCode : 1;
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    // One line, as dockerd ends: a config file it cannot use is exit 1.
+    process.stderr.write(`berthd: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = error instanceof BerthError ? error.exitCode : 1;
+  }
 }
+
+// Not awaited at the top level: the bundle is CommonJS (scripts/bundle.mjs), which has none.
+void main();

@@ -4,8 +4,9 @@
  * minified CommonJS file, dist/cli/berth.cjs, and replaces dist/cli/main.js with a launcher
  * that runs it from V8's code cache: the CLI's start-up is most of a short command's time, and
  * most of that start-up was compiling the bundle's source (a cpu profile of `--version` showed
- * 67 ms of 127 in compiling the module). The daemon and the tests' own imports keep the
- * unbundled modules beside it.
+ * 67 ms of 127 in compiling the module). The daemon gets the same: dist/cli/berthd.cjs, run by
+ * the launcher dist/cli/daemon.js with one cache (code-cache/berthd). The tests' own imports keep
+ * the unbundled modules beside them.
  *
  * There is a cache per verb (dist/cli/code-cache/<verb>), written by the verb's first command
  * after it ran, so that it holds the functions that verb compiled and no others: `run --rm`
@@ -19,59 +20,73 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-const entry = path.join(repo, 'dist/cli/main.js');
-const bundle = path.join(repo, 'dist/cli/berth.cjs');
-const LAUNCHER = "// berth's CLI launcher";
-// tsc builds incrementally (tsconfig.json): it emits main.js again only when main.ts changed, so
-// the entry is tsc's main.js, kept as main.entry.js for a build where tsc left the launcher.
-const saved = path.join(repo, 'dist/cli/main.entry.js');
-if (!fs.readFileSync(entry, 'utf8').includes(LAUNCHER)) fs.copyFileSync(entry, saved);
-else if (!fs.existsSync(saved)) throw new Error('dist/cli/main.js is the launcher and tsc\'s main.js is gone: remove dist/ and build again');
-const result = await build({
-  entryPoints: [saved],
-  outfile: bundle,
-  bundle: true,
-  minify: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  // msgpackr's optional native addon is found at run time, if installed, from node_modules.
-  external: ['msgpackr-extract'],
-  // The modules find files beside them (the daemon's script, package.json) from import.meta.url,
-  // which the launcher passes in.
-  define: { 'import.meta.url': '__berthModuleUrl' },
-  metafile: true,
-  logLevel: 'warning',
-});
-// A verb is loaded as `./commands/${name}.js`, which esbuild bundles as every file matching it:
-// a test file there would bring the test framework into every command.
-const strays = Object.keys(result.metafile.inputs).filter((input) => /\.test\.js$|node_modules\/(tap|@tapjs)\//.test(input));
-if (strays.length > 0) throw new Error(`the CLI bundle would include tests: ${strays.slice(0, 5).join(', ')}; keep tests out of cli/commands/ (and remove stale ones from dist/cli/commands/)`);
-// The launcher wraps the bundle in a function: the entry's hashbang cannot stay on its first line.
-fs.writeFileSync(bundle, fs.readFileSync(bundle, 'utf8').replace(/^#!.*/, ''));
-const cacheDir = path.join(repo, 'dist/cli/code-cache');
-fs.rmSync(cacheDir, { recursive: true, force: true });
-fs.rmSync(`${bundle}.cache`, { force: true }); // where an earlier build kept its one cache
-// The verbs and their aliases, which name the caches.
-const { buildProgram } = await import(path.join(repo, 'dist/cli/program.js'));
-const verbs = buildProgram().commands.flatMap((command) => [command.name(), ...command.aliases()]);
-// tsc's source map describes the file the launcher replaces.
-fs.rmSync(`${entry}.map`, { force: true });
-fs.writeFileSync(entry, `#!/usr/bin/env -S node --
-${LAUNCHER}, written by scripts/bundle.mjs: it runs the bundled CLI (berth.cjs) with
-// V8's code cache of the verb it runs, and writes that cache when there is none or V8 refused it.
+const cli = path.join(repo, 'dist/cli');
+const LAUNCHER = "// berth's launcher";
+const cacheDir = path.join(cli, 'code-cache');
+
+/**
+ * tsc builds incrementally (tsconfig.json): it emits an entry again only when its source
+ * changed, so the entry bundled is tsc's, kept as NAME.entry.js for a build where tsc left the
+ * launcher in its place.
+ */
+function tscEntry(name) {
+  const entry = path.join(cli, `${name}.js`);
+  const saved = path.join(cli, `${name}.entry.js`);
+  const text = fs.readFileSync(entry, 'utf8');
+  if (!text.includes(LAUNCHER) && !text.includes("// berth's CLI launcher")) fs.copyFileSync(entry, saved);
+  else if (!fs.existsSync(saved)) throw new Error(`dist/cli/${name}.js is the launcher and tsc's ${name}.js is gone: remove dist/ and build again`);
+  return saved;
+}
+
+/** One program's bundle: minified CommonJS, checked to hold no test code. */
+async function bundleOf(name, bundleName) {
+  const bundle = path.join(cli, bundleName);
+  const result = await build({
+    entryPoints: [tscEntry(name)],
+    outfile: bundle,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // msgpackr's optional native addon is found at run time, if installed, from node_modules.
+    external: ['msgpackr-extract'],
+    // The modules find files beside them (the daemon's script, package.json) from import.meta.url,
+    // which the launcher passes in.
+    define: { 'import.meta.url': '__berthModuleUrl' },
+    metafile: true,
+    logLevel: 'warning',
+  });
+  // A verb is loaded as `./commands/${name}.js`, which esbuild bundles as every file matching it:
+  // a test file there would bring the test framework into every command.
+  const strays = Object.keys(result.metafile.inputs).filter((input) => /\.test\.js$|node_modules\/(tap|@tapjs)\//.test(input));
+  if (strays.length > 0) throw new Error(`the ${bundleName} bundle would include tests: ${strays.slice(0, 5).join(', ')}; keep tests out of cli/commands/ (and remove stale ones from dist/cli/commands/)`);
+  // The launcher wraps the bundle in a function: the entry's hashbang cannot stay on its first line.
+  fs.writeFileSync(bundle, fs.readFileSync(bundle, 'utf8').replace(/^#!.*/, ''));
+  // tsc's source map describes the file the launcher replaces.
+  fs.rmSync(path.join(cli, `${name}.js.map`), { force: true });
+}
+
+/**
+ * The launcher that replaces dist/cli/NAME.js: it runs the bundle from V8's code cache, named by
+ * `cacheName` (an expression over `process.argv`), and writes that cache at exit when there is
+ * none or V8 refused it.
+ */
+function writeLauncher(name, bundleName, what, cacheName) {
+  fs.writeFileSync(path.join(cli, `${name}.js`), `#!/usr/bin/env -S node --
+${LAUNCHER} (${what}), written by scripts/bundle.mjs: it runs the bundle (${bundleName}) with
+// V8's code cache, and writes that cache when there is none or V8 refused it.
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 
-const VERBS = new Set(${JSON.stringify(verbs)});
-const url = new URL('./berth.cjs', import.meta.url);
+const url = new URL('./${bundleName}', import.meta.url);
 const file = fileURLToPath(url);
 const here = dirname(file);
 const cacheDir = join(here, 'code-cache');
-const cacheFile = join(cacheDir, process.argv.slice(2).find((word) => VERBS.has(word)) ?? 'other');
+${cacheName}
 let cachedData;
 try {
   cachedData = readFileSync(cacheFile);
@@ -93,3 +108,18 @@ if (cachedData === undefined || script.cachedDataRejected) {
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(file), module, file, here, url.href);
 `, { mode: 0o755 });
+}
+
+await bundleOf('main', 'berth.cjs');
+// The daemon's own bundle: berthd (and a CLI's autostart) loaded some 700 modules one by one,
+// about 1 s of CPU before the daemon's first line ran, against 0.4 s from the bundle's cache.
+await bundleOf('daemon', 'berthd.cjs');
+fs.rmSync(cacheDir, { recursive: true, force: true });
+fs.rmSync(path.join(cli, 'berth.cjs.cache'), { force: true }); // where an earlier build kept its one cache
+// The verbs and their aliases, which name the CLI's caches.
+const { buildProgram } = await import(path.join(cli, 'program.js'));
+const verbs = buildProgram().commands.flatMap((command) => [command.name(), ...command.aliases()]);
+writeLauncher('main', 'berth.cjs', 'the CLI', `const VERBS = new Set(${JSON.stringify(verbs)});
+const cacheFile = join(cacheDir, process.argv.slice(2).find((word) => VERBS.has(word)) ?? 'other');`);
+// The daemon's cache is written when it exits: at its first stop after a build.
+writeLauncher('daemon', 'berthd.cjs', 'the daemon', "const cacheFile = join(cacheDir, 'berthd');");
