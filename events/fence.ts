@@ -21,6 +21,17 @@ export const Replacement = z.object({
 });
 export type Replacement = z.infer<typeof Replacement>;
 
+/**
+ * A replacement made by an earlier fencing of the same host, without its config: the record
+ * keeps these so that a takeover of an overlay lease by that replacement is still judged valid
+ * after the host was fenced again (actors/network/clusterFold.ts reads them).
+ */
+export const EarlierReplacement = Replacement.pick({ container: true, host: true, id: true });
+export type EarlierReplacement = z.infer<typeof EarlierReplacement>;
+
+/** How many earlier replacements a record carries (the oldest are dropped): about 40 kB. */
+export const EARLIER_KEPT = 256;
+
 export const FenceRecord = z.object({
   /** The fenced host. */
   host: z.string(),
@@ -33,6 +44,8 @@ export const FenceRecord = z.object({
   replacements: z.array(Replacement),
   /** When the host acknowledged it (state `cleared`). */
   clearedAt: z.number().optional(),
+  /** The replacements of this host's earlier fencings, oldest first (absent in a berth's older records). */
+  earlier: z.array(EarlierReplacement).optional(),
 });
 export type FenceRecord = z.infer<typeof FenceRecord>;
 
@@ -40,6 +53,22 @@ export type FenceRecord = z.infer<typeof FenceRecord>;
 export interface StoredFence {
   record: FenceRecord;
   revision: number;
+}
+
+/** What a new fencing of a host carries forward from the record it replaces: every replacement made so far. */
+export function carriedForward(previous: FenceRecord | undefined): EarlierReplacement[] {
+  if (!previous) return [];
+  const made = previous.replacements.map(({ container, host, id }) => ({ container, host, id }));
+  return [...(previous.earlier ?? []), ...made].slice(-EARLIER_KEPT);
+}
+
+/** The replacement a container is, by the fence records (this fencing's or an earlier one's), with the host it came from. */
+export function replacementNamed(records: FenceRecord[], id: string): (EarlierReplacement & { fromHost: string }) | undefined {
+  for (const record of records) {
+    const found = record.replacements.find((r) => r.id === id) ?? record.earlier?.find((r) => r.id === id);
+    if (found) return { container: found.container, host: found.host, id: found.id, fromHost: record.host };
+  }
+  return undefined;
 }
 
 /** Why a lost host's containers are rescheduled. */

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ClusterStateReader } from '../../events/clusterState.js';
 import type { FenceStore } from '../../events/fenceStore.js';
-import { HOST_LOST_REASON, fencedReason, type FenceRecord, type Replacement, type StoredFence } from '../../events/fence.js';
+import { HOST_LOST_REASON, carriedForward, fencedReason, type FenceRecord, type Replacement, type StoredFence } from '../../events/fence.js';
 import { readHostStatuses, type HostStatus } from '../hostStatus.js';
 import { DEFAULT_TIMINGS, type HostTimings } from '../../events/hostTimings.js';
 import { hexOf } from '../../runtime/images/digest.js';
@@ -121,7 +121,8 @@ export class Fencing {
   private async fence(lost: HostStatus, statuses: HostStatus[]): Promise<void> {
     const containers = await readContainerStates(this.host.store, lost.host);
     const plan = planReplacements(containers, statuses.filter((s) => s.host !== lost.host), () => randomBytes(32).toString('hex'));
-    const record: FenceRecord = { host: lost.host, state: 'fenced', by: this.host.id, time: Date.now(), reason: HOST_LOST_REASON, replacements: plan.replacements };
+    const earlier = carriedForward(lost.fence?.record);
+    const record: FenceRecord = { host: lost.host, state: 'fenced', by: this.host.id, time: Date.now(), reason: HOST_LOST_REASON, replacements: plan.replacements, ...(earlier.length ? { earlier } : {}) };
     const revision = await this.fences.write(record, lost.fence?.revision ?? null);
     if (revision === null) {
       this.log.debug('lost host was fenced by another daemon first', { host: lost.host });

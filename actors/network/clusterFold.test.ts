@@ -2,6 +2,7 @@ import t from 'tap';
 import type { NetworkEvent, NetworkRecord } from '../../events/network.js';
 import { foldClusterEvent, type Takeover } from './clusterFold.js';
 import { overlayVni } from './overlay.js';
+import { carriedForward, EARLIER_KEPT, replacementNamed, type FenceRecord, type Replacement } from '../../events/fence.js';
 import { initialNetworkData, type NetworkState } from './state.js';
 
 const record: NetworkRecord = {
@@ -85,4 +86,31 @@ t.test('given the record subject, which any host writes, then creation and remov
   t.equal(removed.state.status, 'removed', 'removed once no lease is held');
   t.match(removed.ignored.slice(2), [/no such network/, /no such network/], 'a claim after the removal, and a creation on a claim subject, are ignored');
   t.match(given([null, { type: 'network.created', data: { ...record, driver: 'bridge' } }]).ignored, [/not an overlay/]);
+});
+
+t.test('given h3 fenced twice, when a daemon judges the first fencing\'s takeover by the second record, then it still holds', async (t) => {
+  const config = {} as Replacement['config'];
+  const first: FenceRecord = { host: 'h3', state: 'fenced', by: 'h2', time: 1, reason: 'host lost', replacements: [{ container: 'old', host: 'h1', id: 'new', config }] };
+  // h3 came back (cleared), ran another container, and was lost and fenced again.
+  const cleared: FenceRecord = { ...first, state: 'cleared', clearedAt: 2 };
+  const earlier = carriedForward(cleared);
+  const second: FenceRecord = { host: 'h3', state: 'fenced', by: 'h1', time: 3, reason: 'host lost', replacements: [{ container: 'later', host: 'h2', id: 'later2', config }], earlier };
+  t.same(earlier, [{ container: 'old', host: 'h1', id: 'new' }], 'the first fencing\'s replacement, without its config');
+  const takeover = replacementNamed([second], 'new');
+  t.same(takeover, { container: 'old', host: 'h1', id: 'new', fromHost: 'h3' }, 'the second record still names the first replacement');
+  const folded = given(create, ['h3', claim('h3', 'old', '10.0.0.2')], ['h1', claim('h1', 'new', '10.0.0.2', { replaces: 'old' }), takeover]);
+  t.same(holders(folded.state), { '10.0.0.2': 'h1/new' }, 'the replacement keeps the lease in a fresh daemon\'s fold');
+  t.same(replacementNamed([second], 'later2'), { container: 'later', host: 'h2', id: 'later2', fromHost: 'h3' }, 'and the current one');
+  t.equal(replacementNamed([{ ...second, earlier: undefined }], 'new'), undefined, 'a record without them (an older berth\'s) names only its own');
+});
+
+t.test('carriedForward keeps every replacement so far, the newest EARLIER_KEPT', async (t) => {
+  const config = {} as Replacement['config'];
+  t.same(carriedForward(undefined), []);
+  const many = Array.from({ length: EARLIER_KEPT + 5 }, (_, i) => ({ container: `c${i}`, host: 'h1', id: `r${i}` }));
+  const record: FenceRecord = { host: 'h3', state: 'cleared', by: 'h2', time: 1, reason: 'host lost', replacements: [{ container: 'x', host: 'h2', id: 'y', config }], earlier: many };
+  const kept = carriedForward(record);
+  t.equal(kept.length, EARLIER_KEPT);
+  t.same(kept.at(-1), { container: 'x', host: 'h2', id: 'y' }, 'the last fencing\'s last');
+  t.same(kept[0], many[6], 'the oldest dropped');
 });

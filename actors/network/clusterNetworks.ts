@@ -7,6 +7,7 @@
  * any host may write the record subjects, and a host's claims are judged, not trusted.
  */
 import type { FenceStore } from '../../events/fenceStore.js';
+import { replacementNamed } from '../../events/fence.js';
 import { BerthError } from '../../events/errors.js';
 import { reportInvalid, type EventStore, type StoredEvent } from '../../events/store.js';
 import { clusterNetworkFilter, parseClusterSubject } from '../../events/subjects.js';
@@ -82,11 +83,7 @@ export class ClusterNetworks {
 
   /** What the fence records say of a container: the replacement it is, if any. */
   private async takeoverOf(container: string): Promise<Takeover | undefined> {
-    for (const { record } of await this.deps.fences?.readAll() ?? []) {
-      const replacement = record.replacements.find((r) => r.id === container);
-      if (replacement) return { container: replacement.container, host: replacement.host, id: replacement.id, fromHost: record.host };
-    }
-    return undefined;
+    return replacementNamed((await this.deps.fences?.readAll() ?? []).map((stored) => stored.record), container);
   }
 
   /** Resolves once every event up to `seq` is folded. */
