@@ -48,6 +48,8 @@ export interface RequestDoor {
 export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord, observer?: RequestObserver | null, log: Logger = host.log): RequestDoor {
   const handler = new RequestHandler(host, node, () => untilAnswered('reading the cluster\'s hosts', () => readHostStatuses(new NatsClusterState(nc)), HOSTS_READ_MS));
   const recent = new Map<string, Promise<Reply>>();
+  /** The ids of the requests being handled now: a ping naming one says whether it is here. */
+  const inHand = new Set<string>();
   const large = new ReplyParts();
   const answer = async (envelope: RequestEnvelope | Error): Promise<Reply> => {
     if (envelope instanceof Error) return { ok: false, error: errorToWire(envelope) };
@@ -78,7 +80,12 @@ export function serveRequests(nc: NatsConnection, host: Host, node: NodeRecord, 
       .then((result): Reply => ({ ok: true, result }), (error: unknown): Reply => ({ ok: false, error: errorToWire(error) }))
       .finally(() => observer?.handled(request.op, (performance.now() - started) / 1000));
     // Pings have no effect to remember, and a waiting client sends one a second (client/survivingRequest.ts).
-    if (request.op === 'system.ping') return reply;
+    if (request.op === 'system.ping') {
+      const { holds } = request;
+      return holds === undefined ? reply : reply.then((answered) => answered.ok === true ? { ...answered, result: { ...answered.result as object, holds: inHand.has(holds) } } : answered);
+    }
+    inHand.add(envelope.id);
+    void reply.finally(() => inHand.delete(envelope.id));
     recent.set(envelope.id, reply);
     if (recent.size > REMEMBERED) recent.delete(recent.keys().next().value!);
     return reply;

@@ -47,7 +47,7 @@ export abstract class Bus {
     const answer = await requestSurvivingRestart(this.nc, {
       subject: commandSubject(host, kind),
       data: encode(RequestEnvelope, envelope),
-      probe: () => this.probe(host),
+      probe: () => this.probe(host, envelope.id),
       daemon: `the daemon of host ${host}`,
     }, { ...SURVIVAL_TIMING, timeoutMs });
     return decode(Reply, answer.data);
@@ -71,15 +71,20 @@ export abstract class Bus {
     }
   }
 
-  /** Pings a host's daemon: answered, no subscriber (gone), or no answer within a second. */
-  private async probe(host: string): Promise<Liveness> {
-    const ping: RequestEnvelope = { id: randomUUID(), request: { op: 'system.ping' } };
+  /**
+   * Pings a host's daemon about the request `holds`: answered by a daemon that holds it (or
+   * cannot tell), answered by one that does not, no subscriber (gone), or no answer within a second.
+   */
+  private async probe(host: string, holds: string): Promise<Liveness> {
+    const ping: RequestEnvelope = { id: randomUUID(), request: { op: 'system.ping', holds } };
+    let reply: Reply;
     try {
-      await this.nc.request(commandSubject(host, 'system'), encode(RequestEnvelope, ping), { timeout: SURVIVAL_TIMING.probeMs });
-      return 'alive';
+      const msg = await this.nc.request(commandSubject(host, 'system'), encode(RequestEnvelope, ping), { timeout: SURVIVAL_TIMING.probeMs });
+      reply = decode(Reply, msg.data);
     } catch (error) {
       return isNoRespondersError(error) ? 'gone' : 'silent';
     }
+    return reply.ok === true && (reply.result as { holds?: unknown }).holds === false ? 'forgot' : 'alive';
   }
 
   /** A reply larger than one message: its parts fetched one by one (actors/replyParts.ts), joined and decoded. */

@@ -1,11 +1,14 @@
 /**
  * One request to a host's daemon that outlives the daemon's death. While it waits for the
- * answer, the daemon is pinged every second. A ping that finds no responders means the
- * daemon is gone: NATS drops a dead process's subscriptions as soon as its connection closes,
- * so a SIGKILLed daemon is noticed within about a second. The request is then sent again,
- * the same bytes and so the same request id, as soon as a daemon answers pings again (it
- * subscribes only once it has replayed and reconciled); the daemon's command ids, deduplicated
- * appends and remembered answers give the resend exactly one effect and the normal answer.
+ * answer, the daemon is pinged every second, and the ping names the request. A ping that finds
+ * no responders means the daemon is gone: NATS drops a dead process's subscriptions as soon as
+ * its connection closes, so a SIGKILLed daemon is noticed within about a second. The request is
+ * then sent again, the same bytes and so the same request id, as soon as a daemon answers pings
+ * again (it subscribes only once it has replayed and reconciled). A daemon that answers but does
+ * not hold the request is another process than the one it was sent to (one restarted within
+ * the ping's interval), or one that has answered already: it is sent again at once. The
+ * daemon's command ids, deduplicated appends and remembered answers give a resend exactly one
+ * effect and the normal answer.
  * When no daemon returns within `returnMs`, it fails with an error that says so, and when the
  * connection itself closes (the nats-server under it died) with a ConnectionLostError.
  */
@@ -13,14 +16,18 @@ import { createInbox, errors, type Msg, type NatsConnection } from '@nats-io/tra
 import { BerthError } from '../events/errors.js';
 import { connectionLost } from './connectionLost.js';
 
-/** What a ping of the daemon found: an answer, no subscriber at all, or no answer in time. */
-export type Liveness = 'alive' | 'gone' | 'silent';
+/**
+ * What a ping of the daemon found: an answer from a daemon holding the request (or one that
+ * cannot tell: an older daemon, a fenced one), an answer from one that does not hold it, no
+ * subscriber at all, or no answer in time.
+ */
+export type Liveness = 'alive' | 'forgot' | 'gone' | 'silent';
 
 export interface SurvivingRequest {
   /** Where the request goes, and its encoded envelope. */
   subject: string;
   data: Uint8Array;
-  /** Pings the daemon (a `system.ping` with a short timeout). */
+  /** Pings the daemon (a `system.ping` naming this request, with a short timeout). */
   probe(): Promise<Liveness>;
   /** Names the daemon in errors: `the daemon of host h1`. */
   daemon: string;
@@ -88,7 +95,14 @@ export async function requestSurvivingRestart(nc: NatsConnection, request: Survi
       // The first send finding no daemon at all fails at once, as a plain request does.
       if (outcome === 'refused' && sends === 1) throw new BerthError(`no answer from ${request.daemon} (no responders)`);
       if (remaining() === 0) throw new BerthError(`no answer from ${request.daemon} (timeout after ${Math.round(timing.timeoutMs / 1000)} s)`);
-      if (outcome === 'tick' && await request.probe() !== 'gone') continue;
+      if (outcome === 'tick') {
+        const liveness = await request.probe();
+        if (liveness === 'forgot') {
+          refusal = send();
+          sends++;
+        }
+        if (liveness !== 'gone') continue;
+      }
       // Gone: wait for a daemon to subscribe again, then send the same request to it.
       const back = await Promise.race([answered, lost, untilAlive(request, Math.min(timing.returnMs, remaining()), timing.returnProbeMs)]);
       if (typeof back !== 'boolean') return back;
@@ -108,7 +122,8 @@ export async function requestSurvivingRestart(nc: NatsConnection, request: Survi
 async function untilAlive(request: SurvivingRequest, withinMs: number, everyMs: number): Promise<boolean> {
   const until = Date.now() + withinMs;
   while (Date.now() < until) {
-    if (await request.probe() === 'alive') return true;
+    const liveness = await request.probe();
+    if (liveness === 'alive' || liveness === 'forgot') return true;
     await sleep(Math.min(everyMs, Math.max(0, until - Date.now())));
   }
   return false;

@@ -61,7 +61,11 @@ export const DiskUsageView = z.object({
 export type DiskUsageView = z.infer<typeof DiskUsageView>;
 
 export const systemRequests = [
-  z.object({ op: z.literal('system.ping') }),
+  /**
+   * Whether the daemon is up. `holds`: the id of a request the caller waits for; the answer then
+   * says whether this daemon process has that request in hand (client/survivingRequest.ts).
+   */
+  z.object({ op: z.literal('system.ping'), holds: z.string().optional() }),
   z.object({ op: z.literal('system.info') }),
   z.object({ op: z.literal('system.df') }),
   /** Which host of the cluster a new container with these constraints goes to (actors/placement.ts). */
@@ -74,7 +78,8 @@ export const systemRequests = [
 ] as const;
 
 export const systemResults = {
-  'system.ping': z.object({ host: z.string(), version: z.string(), pid: z.number() }),
+  /** `holds`: whether the request named in the ping is being handled by this process (absent when none was named, or from an older daemon). */
+  'system.ping': z.object({ host: z.string(), version: z.string(), pid: z.number(), holds: z.boolean().optional() }),
   'system.info': InfoView,
   'system.df': DiskUsageView,
   'system.place': z.object({ host: z.string() }),
