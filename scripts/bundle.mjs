@@ -4,9 +4,9 @@
  * minified CommonJS file, dist/cli/berth.cjs, and replaces dist/cli/main.js with a launcher
  * that runs it from V8's code cache: the CLI's start-up is most of a short command's time, and
  * most of that start-up was compiling the bundle's source (a cpu profile of `--version` showed
- * 67 ms of 127 in compiling the module). The daemon and the tests' own imports keep the
- * unbundled modules beside it (a bundled berthd started on 0.4-0.5 s of CPU instead of about 1 s,
- * but chaos/inFlight's daemon kill at `container.starting` then hung the CLI: not yet understood).
+ * 67 ms of 127 in compiling the module). The daemon gets the same: dist/cli/berthd.cjs, run by
+ * the launcher dist/cli/daemon.js with one cache (code-cache/berthd). The tests' own imports keep
+ * the unbundled modules beside them.
  *
  * There is a cache per verb (dist/cli/code-cache/<verb>), written by the verb's first command
  * after it ran, so that it holds the functions that verb compiled and no others: `run --rm`
@@ -119,6 +119,9 @@ script.runInThisContext()(module.exports, createRequire(file), module, file, her
 }
 
 const cliEncoding = await bundleOf('main', 'berth.cjs');
+// The daemon's own bundle: berthd (and a CLI's autostart) loaded some 700 modules one by one,
+// about 1 s of CPU before the daemon's first line ran, against 0.4 s from the bundle's cache.
+const daemonEncoding = await bundleOf('daemon', 'berthd.cjs');
 fs.rmSync(cacheDir, { recursive: true, force: true });
 fs.rmSync(path.join(cli, 'berth.cjs.cache'), { force: true }); // where an earlier build kept its one cache
 // The verbs and their aliases, which name the CLI's caches.
@@ -126,3 +129,5 @@ const { buildProgram } = await import(path.join(cli, 'program.js'));
 const verbs = buildProgram().commands.flatMap((command) => [command.name(), ...command.aliases()]);
 writeLauncher('main', 'berth.cjs', cliEncoding, 'the CLI', `const VERBS = new Set(${JSON.stringify(verbs)});
 const cacheFile = join(cacheDir, process.argv.slice(2).find((word) => VERBS.has(word)) ?? 'other');`);
+// The daemon's cache is written when it exits: at its first stop after a build.
+writeLauncher('daemon', 'berthd.cjs', daemonEncoding, 'the daemon', "const cacheFile = join(cacheDir, 'berthd');");

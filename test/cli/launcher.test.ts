@@ -40,8 +40,24 @@ t.test('the code cache is written once, kept while accepted, replaced when refus
   t.equal((await fs.stat(cache)).ino, rewritten.ino, 'the other cache untouched');
 });
 
+t.test('the daemon\'s launcher runs its own bundle and writes its one cache at exit', async (t) => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-launcher-'));
+  t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
+  for (const file of ['daemon.js', 'berthd.cjs']) await fs.copyFile(path.join(BUILT, file), path.join(dir, file));
+  const help = async () => (await run(process.execPath, [path.join(dir, 'daemon.js'), '--help'])).stdout;
+  const first = await help();
+  t.match(first, /Usage: berthd/, 'berthd\'s own program, from its bundle');
+  t.match(first, /--docker-socket/, 'with the daemon\'s flags');
+  t.same(await fs.readdir(path.join(dir, 'code-cache')), ['berthd'], 'one cache, named berthd');
+  t.equal(await help(), first, 'the same from the cache');
+  // A setting refused before anything runs: berthd's one line and exit code, from the bundle too.
+  const refused = await run(process.execPath, [path.join(dir, 'daemon.js'), '--root', path.join(dir, 'r'), '--run-root', path.join(dir, 'rr'), '--docker-api-creds', '/nowhere.creds']).then(() => null, (error: { code: number; stderr: string }) => error);
+  t.equal(refused?.code, 125);
+  t.match(refused?.stderr, /^berthd: docker-api-creds is for a daemon on a cluster's NATS/);
+});
+
 t.test('the bundles hold no test framework', async (t) => {
-  for (const name of ['berth.cjs']) {
+  for (const name of ['berth.cjs', 'berthd.cjs']) {
     const bundle = await fs.readFile(path.join(BUILT, name), 'utf8');
     t.notMatch(bundle, /tapmock|@tapjs/, `tap stays out of ${name}`);
   }
