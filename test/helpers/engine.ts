@@ -4,6 +4,7 @@
  * container, ends the processes it started (by pid) and deletes the dirs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -158,8 +159,23 @@ export class Engine {
  */
 export const TIMEOUT_SCALE = Number(process.env.BERTH_TEST_TIMEOUT_SCALE ?? 1);
 
+/**
+ * BERTH_TEST_CALL_LOG names a file where every program the tests run through runCaptured is
+ * recorded, a JSON line each (test file, program, first words, ms): where a suite's CPU goes.
+ */
+const CALL_LOG = process.env.BERTH_TEST_CALL_LOG;
+
+function logCall(file: string, argv: string[], started: number): void {
+  if (!CALL_LOG) return;
+  const cli = argv.indexOf(CLI);
+  const words = cli >= 0 ? ['berth', ...argv.slice(cli + 1, cli + 3)] : [path.basename(file), ...argv.slice(0, 2)];
+  const line = { test: path.relative(process.cwd(), process.argv[1] ?? ''), words, ms: Math.round(performance.now() - started) };
+  appendFileSync(CALL_LOG, `${JSON.stringify(line)}\n`);
+}
+
 /** Runs a program with its output captured; killed (and the promise rejected) after the timeout. */
 export function runCaptured(file: string, argv: string[], opts: { env: NodeJS.ProcessEnv; timeoutMs?: number; what: string; input?: string }): Promise<Result> {
+  const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn('env', [...nodeOptionsArgs(opts.env), file, ...argv], { env: opts.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     // A program that exits before reading its input: the write's EPIPE is its business, not the test's crash.
@@ -176,6 +192,7 @@ export function runCaptured(file: string, argv: string[], opts: { env: NodeJS.Pr
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      logCall(file, argv, started);
       resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stdout, stderr });
     });
   });
