@@ -46,7 +46,7 @@ async function startEmbedded(dir, dist = path.join(repo, 'dist')) {
   delete env.BERTH_NATS_URL;
   delete env.BERTH_HOST;
   const logFd = fs.openSync(path.join(dir, 'berthd.log'), 'w');
-  const argv = [path.join(dist, 'cli/daemon.js'), '--root', root, '--run-root', runRoot, '--host-id', 'bench', '--bridge', 'none', ...(process.env.BENCH_API_DAEMON_ARGS ?? '').split(' ').filter(Boolean)];
+  const argv = [path.join(dist, 'cli/daemon.cjs'), '--root', root, '--run-root', runRoot, '--host-id', 'bench', '--bridge', 'none', ...(process.env.BENCH_API_DAEMON_ARGS ?? '').split(' ').filter(Boolean)];
   const daemon = spawnTracked(node, [...(process.env.BENCH_API_DAEMON_NODE_ARGS ?? '').split(' ').filter(Boolean), ...argv], { env, stdio: ['ignore', 'ignore', logFd] }, 'berthd');
   fs.closeSync(logFd);
   for (let i = 0; !fs.existsSync(path.join(runRoot, 'berthd.json')); i++) {
@@ -58,7 +58,7 @@ async function startEmbedded(dir, dist = path.join(repo, 'dist')) {
     tarball = path.join(dir, 'busybox.tar');
     execFileSync('sh', [path.join(repo, 'scripts/busybox-image.sh'), tarball], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  const berth = (...args) => [node, path.join(dist, 'cli/main.js'), ...args];
+  const berth = (...args) => [node, path.join(dist, 'cli/main.cjs'), ...args];
   await run(berth('import', tarball, 'busybox'), env, 'berth import');
   // The daemon's nats-server outlives it by design: ended here by its pid, once the daemon is.
   const natsPid = JSON.parse(fs.readFileSync(path.join(runRoot, 'nats.json'), 'utf8')).pid;

@@ -23,7 +23,7 @@ if (!samplesFile || !outFile) {
   console.error('usage: berthBreakdown.mjs SAMPLES.json OUT.json');
   process.exit(2);
 }
-const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli/main.cjs', import.meta.url));
 const measured = JSON.parse(fs.readFileSync(samplesFile, 'utf8'));
 const runs = measured.samples.berth ?? [];
 

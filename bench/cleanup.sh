@@ -21,7 +21,7 @@ HOST_PATHS=(/run/containers /run/libpod /run/crun /run/runc /var/lib/containers 
 # under it; berth's only when empty (other berth engines on this host may be using it).
 CGROUP_NAMES=(libpod_parent berth)
 
-BERTH_CLI=$(cd "$(dirname "$0")/.." && pwd)/dist/cli/main.js
+BERTH_CLI=$(cd "$(dirname "$0")/.." && pwd)/dist/cli/main.cjs
 
 log() { echo "cleanup: $*" >&2; }
 

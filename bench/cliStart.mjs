@@ -23,7 +23,7 @@ import { summary } from './stats.mjs';
 
 const rounds = Number(process.argv[2] ?? 20);
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const cli = path.join(dist, 'cli/main.js');
+const cli = path.join(dist, 'cli/main.cjs');
 const runRoot = process.env.BERTH_RUN_ROOT;
 if (!runRoot || !process.env.BERTH_ROOT) {
   console.error('usage: BERTH_ROOT=... BERTH_RUN_ROOT=... cliStart.mjs [ROUNDS]');

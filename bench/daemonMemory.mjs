@@ -211,7 +211,7 @@ await runScenario(async () => {
     loadavg: { before: loadBefore, measuring: peak, after: load() },
     settings: { counts, running, parallel, samplesPerStep, order: 'berth first (every step), then docker (every step); created containers are never started; the running step on a fresh daemon (and nats-server; dockerd and containerd) of its own' },
     commands: {
-      berth: 'node dist/cli/daemon.js --root R --run-root RR --host-id bench-memory --nats URL, with nats-server -c nats.conf; containers: container.create requests (start: false; start: true with sleep 1000 for the running step)',
+      berth: 'node dist/cli/daemon.cjs --root R --run-root RR --host-id bench-memory --nats URL, with nats-server -c nats.conf; containers: container.create requests (start: false; start: true with sleep 1000 for the running step)',
       docker: results.docker ? '/usr/sbin/dockerd of its own (bench/dockerd.sh) and the containerd it starts; containers: POST /v1.41/containers/create (Image localhost/busybox, NetworkMode none), then /start for the running step' : null,
       podman: 'no daemon: nothing resident between commands (per running container, conmon: see shim-memory)',
     },

@@ -5,7 +5,7 @@
  * starts a nats-server of its own (JetStream, file store in a temp dir, loopback, free port),
  * writes that host's history into it through berth's Entity + JetStreamEventStore, and times
  *
- *   node dist/cli/daemon.js --root R --run-root RR --host-id H --nats URL [--no-snapshots]
+ *   node dist/cli/daemon.cjs --root R --run-root RR --host-id H --nats URL [--no-snapshots]
  *
  * from just before spawn() to RR/berthd.json appearing (inotify on RR), and reads the daemon's
  * own "ready: … N ms" line on stderr (its figure excludes Node start-up and module loading).
@@ -83,7 +83,7 @@ async function startDaemon({ root, runRoot, host, url, snapshots }) {
   const replayed = line.match(/(\d+) snapshots and (\d+) events replayed/);
   return {
     child,
-    argv: ['node', 'dist/cli/daemon.js', ...args.slice(1)],
+    argv: ['node', 'dist/cli/daemon.cjs', ...args.slice(1)],
     sample: {
       spawnToFileMs: fileAt - t0,
       spawnToLineMs: lineAt - t0,
@@ -194,7 +194,7 @@ await runScenario(async () => {
     finishedAt: new Date().toISOString(),
     loadavg: { before: loadBefore, after: load() },
     settings: { sizes, runs, order: 'interleaved (full, snapshots[, empty]; then reversed), after one priming start per size' },
-    command: 'node dist/cli/daemon.js --root R --run-root RR --host-id H --nats URL [--no-snapshots]',
+    command: 'node dist/cli/daemon.cjs --root R --run-root RR --host-id H --nats URL [--no-snapshots]',
     timing: 'process.hrtime from just before spawn() to RR/berthd.json appearing (fs.watch on RR); the daemon\'s own figure from its "ready … N ms" stderr line (performance.now() from runDaemon\'s start, so without Node start-up and module loading)',
     nats: 'nats-server -c nats.conf (listen 127.0.0.1:<free port>, jetstream store_dir <temp>, max_payload 8MB): one per size',
     history: 'bench/histories.mjs: berth\'s Entity + containerRules + JetStreamEventStore, 100 containers in flight',

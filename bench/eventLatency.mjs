@@ -2,7 +2,7 @@
 /**
  * Event latency: from a state change to a subscriber receiving it, for berth and for podman.
  *
- * berth: a nats-server of our own, a daemon (`node dist/cli/daemon.js … --nats URL`) and the
+ * berth: a nats-server of our own, a daemon (`node dist/cli/daemon.cjs … --nats URL`) and the
  * busybox image, then every round (BENCH_WARMUP discarded, BENCH_EVENT_RUNS kept, default 3
  * and 30) runs one container through
  *
@@ -383,7 +383,7 @@ await runScenario(async () => {
     },
     exampleLines: { berthEvents: eventsCli.example, podmanEvents: podmanEvents?.example ?? null, dockerEvents: dockerEvents?.example ?? null },
     commands: {
-      daemon: 'node dist/cli/daemon.js --root R --run-root RR --host-id bench-events --nats URL',
+      daemon: 'node dist/cli/daemon.cjs --root R --run-root RR --host-id bench-events --nats URL',
       nats: 'nats-server -c nats.conf (listen 127.0.0.1:<free port>, jetstream store_dir <temp>, max_payload 8MB)',
       berthSubscriber: 'berth events --format json --filter event=start',
       berth: ['berth run -d busybox sleep 1000', 'berth kill ID', 'container.start / container.kill / container.remove requests (dist/client/hostClient.js HostClient.request)'],

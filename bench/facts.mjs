@@ -57,7 +57,7 @@ const facts = {
     containerd: firstLine('/usr/bin/containerd', ['--version']),
   },
   berth: {
-    version: firstLine(process.execPath, [`${repo}dist/cli/main.js`, '--version'], { env: nodeEnv }),
+    version: firstLine(process.execPath, [`${repo}dist/cli/main.cjs`, '--version'], { env: nodeEnv }),
     commit: firstLine('git', ['-C', repo, 'rev-parse', '--short', 'HEAD']),
   },
 };

@@ -15,8 +15,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repo = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-export const cli = path.join(repo, 'dist/cli/main.js');
-export const daemonCli = path.join(repo, 'dist/cli/daemon.js');
+export const cli = path.join(repo, 'dist/cli/main.cjs');
+export const daemonCli = path.join(repo, 'dist/cli/daemon.cjs');
 export const node = process.execPath;
 
 /** The environment of every child: ours without NODE_EXTRA_CA_CERTS (~80 ms per Node start). */

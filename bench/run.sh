@@ -50,7 +50,7 @@ want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 unset NODE_EXTRA_CA_CERTS
 
 [ "$(id -u)" -eq 0 ] || { echo "run.sh: run as root (the engines need it)" >&2; exit 1; }
-[ -f "$REPO/dist/cli/main.js" ] && [ -x "$REPO/dist/native/berth-shim" ] \
+[ -f "$REPO/dist/cli/main.cjs" ] && [ -x "$REPO/dist/native/berth-shim" ] \
   || { echo "run.sh: berth is not built; run 'npm run build' first" >&2; exit 1; }
 
 # The host's network is not the bench's: everything runs in a network namespace of its own
@@ -142,8 +142,8 @@ start_latency() {
   step "start-latency: start a daemon and import the image"
   export BERTH_ROOT=$WORK/berth/root BERTH_RUN_ROOT=$WORK/berth/run
   unset BERTH_NATS_URL BERTH_HOST
-  node "$REPO/dist/cli/main.js" import "$WORK/busybox.tar" busybox >/dev/null
-  node "$REPO/dist/cli/main.js" run --rm busybox true
+  node "$REPO/dist/cli/main.cjs" import "$WORK/busybox.tar" busybox >/dev/null
+  node "$REPO/dist/cli/main.cjs" run --rm busybox true
 
   step "start-latency: $BENCH_WARMUP warm-up + $BENCH_RUNS runs of each, interleaved"
   node "$BENCH/subjects.mjs" "$WORK" "$PREFIX" "$BUNDLE" -- "${PODMAN_ARGS[@]}" > "$WORK/subjects.json"   # docker: BENCH_DOCKER_HOST
@@ -182,7 +182,7 @@ lifecycle() {
   step "lifecycle: berth (the start-latency daemon), podman and docker"
   export BERTH_ROOT=$WORK/berth/root BERTH_RUN_ROOT=$WORK/berth/run
   unset BERTH_NATS_URL BERTH_HOST
-  node "$REPO/dist/cli/main.js" import "$WORK/busybox.tar" busybox >/dev/null
+  node "$REPO/dist/cli/main.cjs" import "$WORK/busybox.tar" busybox >/dev/null
   BENCH_PODMAN_ARGS_JSON=$(node -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "${PODMAN_ARGS[@]}") \
     node "$BENCH/lifecycle.mjs" "$WORK/lifecycle.json"
 }
@@ -206,8 +206,8 @@ pull() {
 berth_with_busybox() {
   export BERTH_ROOT=$WORK/berth/root BERTH_RUN_ROOT=$WORK/berth/run
   unset BERTH_NATS_URL BERTH_HOST
-  node "$REPO/dist/cli/main.js" import "$WORK/busybox.tar" busybox >/dev/null
-  node "$REPO/dist/cli/main.js" tag busybox localhost/busybox
+  node "$REPO/dist/cli/main.cjs" import "$WORK/busybox.tar" busybox >/dev/null
+  node "$REPO/dist/cli/main.cjs" tag busybox localhost/busybox
 }
 
 network() {

@@ -22,7 +22,7 @@ if (!process.env.CONTAINERS_CONF) {
   process.exit(2);
 }
 const repo = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-const cli = path.join(repo, 'dist/cli/main.js');
+const cli = path.join(repo, 'dist/cli/main.cjs');
 const node = process.execPath;
 const berthEnv = { BERTH_ROOT: path.join(work, 'berth/root'), BERTH_RUN_ROOT: path.join(work, 'berth/run') };
 
@@ -88,9 +88,9 @@ const subjects = [
   {
     name: 'berth-modules',
     role: 'reference',
-    display: 'node dist/cli/main.js --version',
+    display: 'node dist/cli/main.cjs --version',
     note: 'Node start-up plus loading the bundled CLI (every module `berth run` needs), no connection',
-    argv: [node, path.join(repo, 'dist/cli/main.js'), '--version'],
+    argv: [node, path.join(repo, 'dist/cli/main.cjs'), '--version'],
   },
 ];
 

@@ -40,7 +40,7 @@ export function targetFrom(layout: Layout, globals: GlobalOptions): EngineTarget
 async function startDaemon(layout: Layout): Promise<number> {
   await fs.mkdir(layout.root, { recursive: true, mode: 0o700 });
   const log = await fs.open(layout.daemonLog, 'a', 0o600);
-  const script = new URL('./daemon.js', import.meta.url).pathname;
+  const script = new URL('./daemon.cjs', import.meta.url).pathname;
   const child = spawn(process.execPath, [script, '--root', layout.root, '--run-root', layout.runRoot], {
     detached: true,
     stdio: ['ignore', log.fd, log.fd],

@@ -76,24 +76,24 @@ async function bundleOf(name, bundleName) {
 }
 
 /**
- * The launcher that replaces dist/cli/NAME.js: it runs the bundle from V8's code cache, named by
- * `cacheName` (an expression over `process.argv`), and writes that cache at exit when there is
- * none or V8 refused it.
+ * The launcher, dist/cli/NAME.cjs: it runs the bundle from V8's code cache, named by `cacheName`
+ * (an expression over `process.argv`), and writes that cache at exit when there is none or V8
+ * refused it. It is CommonJS, so that Node starts it without its ES module loader (about 12 ms
+ * of CPU per command, against the ESM launcher of before). dist/cli/NAME.js, tsc's entry, is
+ * replaced by one line that runs it, for whoever starts the program by that path.
  */
 function writeLauncher(name, bundleName, encoding, what, cacheName) {
-  fs.writeFileSync(path.join(cli, `${name}.js`), `#!/usr/bin/env -S node --
+  fs.writeFileSync(path.join(cli, `${name}.cjs`), `#!/usr/bin/env -S node --
 ${LAUNCHER} (${what}), written by scripts/bundle.mjs: it runs the bundle (${bundleName}) with
 // V8's code cache, and writes that cache when there is none or V8 refused it.
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
+'use strict';
+const { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { Script } = require('node:vm');
 
-const url = new URL('./${bundleName}', import.meta.url);
-const file = fileURLToPath(url);
-const here = dirname(file);
-const cacheDir = join(here, 'code-cache');
+const file = join(__dirname, '${bundleName}');
+const cacheDir = join(__dirname, 'code-cache');
 ${cacheName}
 let cachedData;
 try {
@@ -113,8 +113,12 @@ if (cachedData === undefined || script.cachedDataRejected) {
     }
   });
 }
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(file), module, file, here, url.href);
+const bundled = { exports: {} };
+script.runInThisContext()(bundled.exports, require, bundled, file, __dirname, pathToFileURL(file).href);
+`, { mode: 0o755 });
+  fs.writeFileSync(path.join(cli, `${name}.js`), `#!/usr/bin/env -S node --
+${LAUNCHER} (${what}) is ${name}.cjs, written by scripts/bundle.mjs; this is the path tsc's entry had.
+import './${name}.cjs';
 `, { mode: 0o755 });
 }
 

@@ -43,9 +43,9 @@ fi
 npm run -s build
 
 # berth and berthd on the PATH.
-ln -sf "$PWD/dist/cli/main.js" /usr/local/bin/berth
-ln -sf "$PWD/dist/cli/daemon.js" /usr/local/bin/berthd
-chmod +x dist/cli/main.js dist/cli/daemon.js
+ln -sf "$PWD/dist/cli/main.cjs" /usr/local/bin/berth
+ln -sf "$PWD/dist/cli/daemon.cjs" /usr/local/bin/berthd
+chmod +x dist/cli/main.cjs dist/cli/daemon.cjs
 echo "setup: berth is built and on the PATH ($(command -v berth))" >&2
 
 # berthd.service where systemd is PID 1 (sd_booted's test): enabled for the next boot, not started

@@ -16,7 +16,7 @@ import { waitFor } from '../helpers/waitFor.js';
 import { makeRepository, startContextServer, startGitDaemon } from '../helpers/remoteContext.js';
 import { downloadContext } from '../../runtime/build/download.js';
 
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 
 gateFile(requiresEngine());
 

@@ -21,7 +21,7 @@ let x = seed;
 const random = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
 const engine = await startEngine(t);
-const CLI = new URL('../../cli/main.js', import.meta.url).pathname;
+const CLI = new URL('../../cli/main.cjs', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A CLI call we can kill along with the daemon. */

@@ -28,7 +28,7 @@ let x = seed;
 const random = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
 const engine = await startEngine(t);
-const CLI = new URL('../../cli/main.js', import.meta.url).pathname;
+const CLI = new URL('../../cli/main.cjs', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const launched: ChildProcess[] = [];
 t.teardown(() => { for (const c of launched) if (c.pid && alive(c.pid)) c.kill('SIGKILL'); });

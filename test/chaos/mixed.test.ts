@@ -42,7 +42,7 @@ const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
 const linksBefore = await hostLinks();
 const engine = await startEngine(t);
 const NAMES = ['m0', 'm1', 'm2', 'm3'];
-const CLI = new URL('../../cli/main.js', import.meta.url).pathname;
+const CLI = new URL('../../cli/main.cjs', import.meta.url).pathname;
 const VOLUMES = ['cv0', 'cv1', 'cv2'];
 for (const volume of VOLUMES) await engine.ok(['volume', 'create', volume]);
 

@@ -16,7 +16,7 @@ gateFile(requiresEngine());
 
 const run = promisify(execFile);
 const engine = await startEngine(t);
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 const bin = path.join(engine.dir, 'bin');
 const script = path.join(engine.dir, 'berth.bash');
 

@@ -14,7 +14,7 @@ import { gateFile, requiresEngine } from '../helpers/gates.js';
 gateFile(requiresEngine());
 
 const engine = await startEngine(t);
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 const host = (...parts: string[]) => path.join(engine.dir, ...parts);
 const exec = async (container: string, script: string) => engine.ok(['exec', container, 'sh', '-c', script]);
 

@@ -15,7 +15,7 @@ import { gateFile, requiresEngine } from '../helpers/gates.js';
 
 gateFile(requiresEngine());
 
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 
 t.test('berth daemon --root X --run-root Y starts a daemon there', async (t) => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-test-'));

@@ -17,9 +17,9 @@ const BUILT = fileURLToPath(new URL('../../cli/', import.meta.url));
 t.test('the code cache is written once, kept while accepted, replaced when refused', async (t) => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-launcher-'));
   t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
-  for (const file of ['main.js', 'berth.cjs']) await fs.copyFile(path.join(BUILT, file), path.join(dir, file));
+  for (const file of ['main.cjs', 'main.js', 'berth.cjs']) await fs.copyFile(path.join(BUILT, file), path.join(dir, file));
   const cache = path.join(dir, 'code-cache', 'other');
-  const help = async (...verb: string[]) => (await run(process.execPath, [path.join(dir, 'main.js'), ...verb, '--help'])).stdout;
+  const help = async (...verb: string[]) => (await run(process.execPath, [path.join(dir, 'main.cjs'), ...verb, '--help'])).stdout;
 
   const first = await help();
   t.match(first, /Usage: berth/, 'the bundle runs from the copy');
@@ -28,6 +28,7 @@ t.test('the code cache is written once, kept while accepted, replaced when refus
 
   t.equal(await help(), first, 'the same output from the cache');
   t.equal((await fs.stat(cache)).ino, written.ino, 'an accepted cache is left as it is');
+  t.equal((await run(process.execPath, [path.join(dir, 'main.js'), '--help'])).stdout, first, 'tsc\'s entry path runs the same launcher');
 
   await fs.writeFile(cache, 'not a code cache');
   t.equal(await help(), first, 'a refused cache is no harm');
@@ -43,15 +44,15 @@ t.test('the code cache is written once, kept while accepted, replaced when refus
 t.test('the daemon\'s launcher runs its own bundle and writes its one cache at exit', async (t) => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-launcher-'));
   t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
-  for (const file of ['daemon.js', 'berthd.cjs']) await fs.copyFile(path.join(BUILT, file), path.join(dir, file));
-  const help = async () => (await run(process.execPath, [path.join(dir, 'daemon.js'), '--help'])).stdout;
+  for (const file of ['daemon.cjs', 'berthd.cjs']) await fs.copyFile(path.join(BUILT, file), path.join(dir, file));
+  const help = async () => (await run(process.execPath, [path.join(dir, 'daemon.cjs'), '--help'])).stdout;
   const first = await help();
   t.match(first, /Usage: berthd/, 'berthd\'s own program, from its bundle');
   t.match(first, /--docker-socket/, 'with the daemon\'s flags');
   t.same(await fs.readdir(path.join(dir, 'code-cache')), ['berthd'], 'one cache, named berthd');
   t.equal(await help(), first, 'the same from the cache');
   // A setting refused before anything runs: berthd's one line and exit code, from the bundle too.
-  const refused = await run(process.execPath, [path.join(dir, 'daemon.js'), '--root', path.join(dir, 'r'), '--run-root', path.join(dir, 'rr'), '--docker-api-creds', '/nowhere.creds']).then(() => null, (error: { code: number; stderr: string }) => error);
+  const refused = await run(process.execPath, [path.join(dir, 'daemon.cjs'), '--root', path.join(dir, 'r'), '--run-root', path.join(dir, 'rr'), '--docker-api-creds', '/nowhere.creds']).then(() => null, (error: { code: number; stderr: string }) => error);
   t.equal(refused?.code, 125);
   t.match(refused?.stderr, /^berthd: docker-api-creds is for a daemon on a cluster's NATS/);
 });

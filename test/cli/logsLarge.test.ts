@@ -11,7 +11,7 @@ import { startEngine, until } from '../helpers/engine.js';
 
 const run = promisify(execFile);
 const engine = await startEngine(t);
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 
 t.test('a 20k-line log, whole and through head', async (t) => {
   await engine.ok(['run', '-d', '--name', 'many', 'busybox', 'seq', '20000']);

@@ -7,7 +7,7 @@ import { gateFile, requiresEngine } from '../helpers/gates.js';
 
 gateFile(requiresEngine());
 
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 const engine = await startEngine(t);
 
 t.test('logs --tail, -t, --since and --until', async (t) => {

@@ -15,7 +15,7 @@ import { gateFile, requiresEngine, requiresRegistry } from '../helpers/gates.js'
 gateFile(requiresEngine(), requiresRegistry());
 
 const engine = await startEngine(t);
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 const inPty = (args: string[], expect: string) =>
   runInPty([process.execPath, '--', CLI, ...args], engine.env, [{ expect, timeoutMs: 60_000 }], 60_000);
 const LIVE = /\x1b\[|Pushing|Pushed|Loading layer|Loaded$|Saving|Saved|Writing layer|Written/m;

@@ -11,7 +11,7 @@ import { gateFile, requiresEngine } from '../helpers/gates.js';
 gateFile(requiresEngine());
 
 const engine = await startEngine(t);
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 
 async function piped(args: string[], io: { stdin?: string; stdout?: string }): Promise<{ code: number; stderr: string }> {
   const input = io.stdin ? await fs.open(io.stdin, 'r') : null;

@@ -11,7 +11,7 @@ import { gateFile, requiresEngine } from '../helpers/gates.js';
 gateFile(requiresEngine());
 
 const engine = await startEngine(t);
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 
 /** The CLI with `input` on stdin. */
 function answered(args: string[], input: string): Promise<{ code: number; stdout: string }> {

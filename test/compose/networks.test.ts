@@ -15,7 +15,7 @@ import { NetworkNamespace } from '../helpers/netns.js';
 
 gateFile(requiresEngine());
 
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 
 const before = hostLinks();
 

@@ -13,7 +13,7 @@ import { waitFor } from '../helpers/waitFor.js';
 gateFile(requiresEngine());
 
 const engine = await startEngine(t);
-const CLI = new URL('../../cli/main.js', import.meta.url).pathname;
+const CLI = new URL('../../cli/main.cjs', import.meta.url).pathname;
 
 async function connect(t: { teardown(fn: () => unknown): void }) {
   const nc = await connectEngine(engine);

@@ -10,7 +10,7 @@ import { gateFile, requiresEngine } from '../helpers/gates.js';
 
 gateFile(requiresEngine());
 
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 
 const engine = await startEngine(t);
 

@@ -23,7 +23,7 @@ import { journaldPaths, startJournald } from '../helpers/journald.js';
 gateFile(requiresEngine(), requiresProgram('journalctl', 'apt-get install systemd'), requiresProgram('setpriv', 'apt-get install util-linux'),
   requiresProgram('docker', 'the docker CLI (docker-ce-cli)'));
 
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 const journalDir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-test-journal-'));
 t.teardown(() => fs.rm(journalDir, { recursive: true, force: true }));
 const journal = journaldPaths(journalDir);

@@ -14,7 +14,7 @@ import { waitFor } from '../helpers/waitFor.js';
 
 gateFile(requiresEngine());
 
-const DAEMON = fileURLToPath(new URL('../../cli/daemon.js', import.meta.url));
+const DAEMON = fileURLToPath(new URL('../../cli/daemon.cjs', import.meta.url));
 
 const engine = await startEngine(t);
 

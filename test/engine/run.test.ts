@@ -90,7 +90,7 @@ t.test('rm -f removes a running container', async (t) => {
 
 t.test('output is streamed as it is written, not at exit', async (t) => {
   const { spawn } = await import('node:child_process');
-  const cli = new URL('../../cli/main.js', import.meta.url).pathname;
+  const cli = new URL('../../cli/main.cjs', import.meta.url).pathname;
   // The container waits after its first line until the test stops it.
   const child = spawn(process.execPath, [cli, 'run', '--rm', '--name', 'streamer', 'busybox', 'sh', '-c', 'echo first; trap "echo second; exit 0" TERM; while true; do sleep 0.1; done'], { env: engine.env });
   let out = '';

@@ -21,8 +21,8 @@ import { withoutTapHooks } from './childEnv.js';
 import { cgroupDirsOf, runCaptured, until, type Result } from './engine.js';
 
 const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
-const DAEMON = fileURLToPath(new URL('../../cli/daemon.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
+const DAEMON = fileURLToPath(new URL('../../cli/daemon.cjs', import.meta.url));
 const STREAM_INFO = fileURLToPath(new URL('./streamInfo.js', import.meta.url));
 const PROBE = fileURLToPath(new URL('./natsProbe.js', import.meta.url));
 const CLUSTER_CLI = fileURLToPath(new URL('../../cli/cluster.js', import.meta.url));

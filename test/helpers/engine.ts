@@ -16,9 +16,9 @@ import { V1_CONTROLLERS } from '../../runtime/cgroups/v1.js';
 import { waitFor } from './waitFor.js';
 export { alive };
 
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 /** The daemon's entry point (berthd), for a test that runs it itself. */
-export const DAEMON = fileURLToPath(new URL('../../cli/daemon.js', import.meta.url));
+export const DAEMON = fileURLToPath(new URL('../../cli/daemon.cjs', import.meta.url));
 
 export interface Result {
   code: number;

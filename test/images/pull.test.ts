@@ -200,7 +200,7 @@ t.test('on a terminal, pull draws a live line per layer', async (t) => {
   const registry = await startRegistry(t, path.join(engine.dir, 'reg'));
   const ref = `${registry.host}/live/busybox:v1`;
   await publish(engine, ref, [{ layers: [await busyboxLayer(engine), await secondLayer('live')] }]);
-  const cli = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+  const cli = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
   const r = await runInPty([process.execPath, cli, 'pull', ref], engine.env, [{ expect: 'Status: Downloaded newer image', timeoutMs: 60_000 }]);
   t.equal(r.failed, null, r.transcript);
   t.equal(r.code, 0, r.transcript);

@@ -9,7 +9,7 @@ import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
 import { NetworkNamespace } from '../helpers/netns.js';
 
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 
 t.test('SIGKILL during set-up, then a reboot', async (t) => {
   const inner = NetworkNamespace.create(t);

@@ -19,7 +19,7 @@ gateFile(requiresEngine());
 
 type Tap = Pick<typeof t, 'equal' | 'match'>;
 
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 
 function berthWithStdin(engine: Engine, args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

@@ -15,7 +15,7 @@ import { gateFile, requiresEngine } from '../helpers/gates.js';
 
 gateFile(requiresEngine());
 
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 const engine = await startEngine(t);
 const volumes = path.join(engine.root, 'volumes');
 
