@@ -1,5 +1,5 @@
 import t from 'tap';
-import { logsFilter } from '../../cli/commands/logs.js';
+import { logsFilter } from './commands/logs.js';
 
 t.test('--since, --until and --tail', async (t) => {
   const now = 1_000_000_000;

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { ContainerView } from '../../events/requests.js';
-import { psFilter, psRow } from '../../client/views/ps.js';
+import { psFilter, psRow } from './ps.js';
 
 const view = (id: string, name: string, status: string, extra: Partial<ContainerView> = {}, labels: Record<string, string> = {}): ContainerView => ({
   id: id.padEnd(64, '0'), host: 'h', status, created: 1000,

@@ -1,8 +1,8 @@
 import t from 'tap';
 
-import { decodeShimSpec, encodeShimSpec, type ShimSpec } from '../../runtime/process/shimSpec.js';
+import { decodeShimSpec, encodeShimSpec, type ShimSpec } from './shimSpec.js';
 import { InitError } from '../../events/errors.js';
-import { parseShimReport } from '../../runtime/process/shim.js';
+import { parseShimReport } from './shim.js';
 
 const spec: ShimSpec = {
   id: 'f'.repeat(64),
