@@ -12,7 +12,7 @@
  *   api/      the Docker Engine API server, beside cli/: on the client layer as the CLI is. Uses
  *             client/ and events/ only; the daemon (actors/daemon.ts) starts it.
  *   cli/      flags and printing. Uses client/, events/, runtime/; the daemon's entry point only
- *             from cli/commands/daemon.ts.
+ *             from cli/daemonRun.ts (berthd's program, bundled apart from the CLI).
  * Tests (*.test.ts, test/) may use anything; production code never uses test/.
  */
 const notTest = '\\.test\\.ts$';
@@ -44,7 +44,7 @@ module.exports = {
     {
       name: 'daemon-entry-point', severity: 'error',
       comment: 'only `berth daemon` / berthd starts the daemon',
-      from: { path: '^cli/', pathNot: '^cli/commands/daemon\\.ts$' },
+      from: { path: '^cli/', pathNot: '^cli/daemonRun\\.ts$' },
       to: { path: '^actors/daemon\\.ts$' },
     },
   ],

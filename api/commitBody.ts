@@ -4,7 +4,7 @@
  * Docker's strslice takes them. An empty body (the docker CLI sends `null`) gives none: the
  * container's config alone. Keys berth does not merge are left out. Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CommitRunConfig } from '../events/requests/containerCommit.js';
 import { checkBody } from './http.js';
 

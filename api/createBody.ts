@@ -3,7 +3,7 @@
  * the same CreateOptions the CLI fills from its flags (client/createOptions.ts). Every field is
  * checked for its type here; what it means is checked where the CLI's is. Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../events/errors.js';
 import { checkBody } from './http.js';
 import type { CreateOptions } from '../client/createOptions.js';

@@ -10,6 +10,7 @@ import type { PlacementConstraint } from '../events/container.js';
 import { BerthError } from '../events/errors.js';
 import { layoutFrom, type Layout } from '../runtime/layout.js';
 import { isAlive } from '../runtime/processes.js';
+import { DAEMON_LAUNCHER } from './daemonLauncher.js';
 
 export type { EngineClient } from '../client/engineClient.js';
 
@@ -40,8 +41,7 @@ export function targetFrom(layout: Layout, globals: GlobalOptions): EngineTarget
 async function startDaemon(layout: Layout): Promise<number> {
   await fs.mkdir(layout.root, { recursive: true, mode: 0o700 });
   const log = await fs.open(layout.daemonLog, 'a', 0o600);
-  const script = new URL('./daemon.cjs', import.meta.url).pathname;
-  const child = spawn(process.execPath, [script, '--root', layout.root, '--run-root', layout.runRoot], {
+  const child = spawn(process.execPath, [DAEMON_LAUNCHER, '--root', layout.root, '--run-root', layout.runRoot], {
     detached: true,
     stdio: ['ignore', log.fd, log.fd],
   });

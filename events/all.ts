@@ -1,5 +1,5 @@
 /** The union of every event berth writes, as read back from the log. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ContainerEvent } from './container.js';
 import { ImageEvent } from './image.js';
 import { NameEvent } from './name.js';

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { Packr } from 'msgpackr';
 import t from 'tap';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { check as fuzz } from '../test/helpers/fuzz.js';
 import { AnyEvent } from './all.js';
 import { decode, encode } from './codec.js';

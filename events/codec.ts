@@ -3,7 +3,7 @@
  * decoding always validates, so a reader never sees an invalid message.
  */
 import { Packr } from 'msgpackr';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationError } from './errors.js';
 
 const packr = new Packr({ useRecords: false, moreTypes: false });

@@ -1,5 +1,5 @@
 /** Container commands and events: the one declaration of each. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserNamespace } from './userNamespace.js';
 import { eventSchema } from './envelope.js';
 import { MountSpec } from './mount.js';

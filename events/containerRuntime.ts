@@ -3,7 +3,7 @@
  * more processes, and the OOM kill. Joined into ContainerEvent and ContainerCommand in
  * events/container.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema } from './envelope.js';
 import { Sealed } from './sealed.js';
 

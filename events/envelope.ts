@@ -2,7 +2,7 @@
  * The envelope every event travels in. The `type` and `data` of each event are declared in
  * the per-kind files (container.ts, image.ts) and joined in all.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The kinds of entity that have events. */
 export const Kind = z.enum(['container', 'image', 'volume', 'network', 'node', 'name']);

@@ -6,7 +6,7 @@
  * replacement of each container rescheduled elsewhere. The host, once back, stops those
  * duplicates and writes `cleared` at the revision it read.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ContainerConfig } from './container.js';
 
 /** One container of the fenced host, started again elsewhere. */

@@ -3,7 +3,7 @@
  * the event that records each change of health status (Docker's action health_status), and the
  * command that reports a probe's outcome. Joined into ContainerEvent and ContainerCommand.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema } from './envelope.js';
 
 /** Docker's check, with durations in ms. `test` is ["CMD", ...], ["CMD-SHELL", "cmd"] or ["NONE"]. */

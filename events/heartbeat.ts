@@ -2,7 +2,7 @@
  * A host's heartbeat: the value of its key in the heartbeat bucket, written every
  * HEARTBEAT_INTERVAL_MS. It says the host is alive and what it has free for placement.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const Heartbeat = z.object({
   /** The host id. */

@@ -3,7 +3,7 @@
  * the other resource limits. Fixed at create; part of ContainerConfig and of CreateSpec. Every
  * field is optional, so events written before these existed still read.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const UlimitSchema = z.object({
   /** Docker's name: nofile, nproc, core, ... */

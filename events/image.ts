@@ -1,5 +1,5 @@
 /** Image commands and events: the one declaration of each. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema } from './envelope.js';
 
 const Digest = z.string().regex(/^sha256:[a-f0-9]{64}$/);

@@ -1,5 +1,5 @@
 /** One mount of a container (a volume, a bind or a tmpfs), as recorded in its config. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const Propagation = z.enum(['private', 'rprivate', 'slave', 'rslave', 'shared', 'rshared']);
 export type Propagation = z.infer<typeof Propagation>;

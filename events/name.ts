@@ -4,7 +4,7 @@
  * entity, berth.evt.<host>.name.<nameEntityId(namespace, name)>, whose events say which
  * entity holds it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema } from './envelope.js';
 
 /** What the names of a namespace identify: containers by their names, images by their tags (networks may follow). */

@@ -1,5 +1,5 @@
 /** Network commands and events: the one declaration of each. An endpoint's address is its lease. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema } from './envelope.js';
 
 /** Docker's rule for network names. */

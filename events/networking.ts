@@ -1,5 +1,5 @@
 /** A container's networking: what `run --network ...` asks for, and what its config records. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PortRequest, PublishedPort } from './ports.js';
 
 /** As the client sends it (cli/networkFlags.ts). */

@@ -3,7 +3,7 @@
  * (berth.evt.<host>.node.<host>) so that a drain survives restarts. Docker's node
  * availability words: `active` takes new containers, `drain` does not.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema } from './envelope.js';
 
 export const Availability = z.enum(['active', 'drain']);

@@ -1,5 +1,5 @@
 /** Published ports: what `-p` asks for, and what a container's config records once a host port is chosen. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PortProtocol = z.enum(['tcp', 'udp']);
 export type PortProtocol = z.infer<typeof PortProtocol>;

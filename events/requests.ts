@@ -3,7 +3,7 @@
  * Each kind declares its requests and results in events/requests/<kind>.ts; this file joins
  * them. Requests are intent; only events are facts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { containerRequests, containerResults } from './requests/container.js';
 import { containerRuntimeRequests, containerRuntimeResults } from './requests/containerRuntime.js';
 import { containerCopyRequests, containerCopyResults } from './requests/containerCopy.js';

@@ -13,7 +13,7 @@
  * register the upcaster from the previous version in events/upcasters.ts. An optional field
  * added is not a new version: the older records simply lack it. docs/OPERATIONS.md, Upgrades.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { decode } from './codec.js';
 import { NewerSchemaError, ValidationError } from './errors.js';
 

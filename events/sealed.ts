@@ -4,7 +4,7 @@
  * values, an exec's) only in this form, so the replicated stream, which every host and CLI
  * user may read, holds no secret in the clear (docs/MULTIHOST.md, "What a host can read").
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const Sealed = z.object({
   /** Which key sealed it: the first 16 hex digits of the key's sha256 (a host tells its own). */

@@ -4,7 +4,7 @@
  * reflected in some snapshot (or belongs to an entity that is gone), so start-up loads the
  * snapshots and replays only what follows the checkpoint. kvSnapshots.ts implements it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { decode, encode } from './codec.js';
 import { Kind } from './envelope.js';
 import { refuseNewer, schemaOf, SCHEMA_STAMP, UNVERSIONED } from './schema.js';

@@ -3,7 +3,7 @@
  * host. Decided at create (actors/container/userNamespace.ts) and recorded in the config, so the
  * log says which host uids a container's files and processes have.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from './errors.js';
 
 /** One line of uid_map or gid_map: `size` ids from `containerId` inside are `hostId`.. outside. */

@@ -1,5 +1,5 @@
 /** Volume commands and events: the one declaration of each. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema } from './envelope.js';
 
 /** Docker's rule for local volume names. */

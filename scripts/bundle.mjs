@@ -82,7 +82,7 @@ async function bundleOf(name, bundleName) {
  * of CPU per command, against the ESM launcher of before). dist/cli/NAME.js, tsc's entry, is
  * replaced by one line that runs it, for whoever starts the program by that path.
  */
-function writeLauncher(name, bundleName, encoding, what, cacheName) {
+function writeLauncher(name, bundleName, encoding, what, cacheName, start = '') {
   fs.writeFileSync(path.join(cli, `${name}.cjs`), `#!/usr/bin/env -S node --
 ${LAUNCHER} (${what}), written by scripts/bundle.mjs: it runs the bundle (${bundleName}) with
 // V8's code cache, and writes that cache when there is none or V8 refused it.
@@ -115,7 +115,8 @@ if (cachedData === undefined || script.cachedDataRejected) {
 }
 const bundled = { exports: {} };
 script.runInThisContext()(bundled.exports, require, bundled, file, __dirname, pathToFileURL(file).href);
-`, { mode: 0o755 });
+module.exports = bundled.exports;
+${start}`, { mode: 0o755 });
   fs.writeFileSync(path.join(cli, `${name}.js`), `#!/usr/bin/env -S node --
 ${LAUNCHER} (${what}) is ${name}.cjs, written by scripts/bundle.mjs; this is the path tsc's entry had.
 import './${name}.cjs';
@@ -134,4 +135,11 @@ const verbs = buildProgram().commands.flatMap((command) => [command.name(), ...c
 writeLauncher('main', 'berth.cjs', cliEncoding, 'the CLI', `const VERBS = new Set(${JSON.stringify(verbs)});
 const cacheFile = join(cacheDir, process.argv.slice(2).find((word) => VERBS.has(word)) ?? 'other');`);
 // The daemon's cache is written when it exits: at its first stop after a build.
-writeLauncher('daemon', 'berthd.cjs', daemonEncoding, 'the daemon', "const cacheFile = join(cacheDir, 'berthd');");
+// It starts berthd's program when it is the main program ('node daemon.cjs', or daemon.js's import,
+// which leaves no CommonJS main), and only exports it when 'berth daemon' requires it: the CLI's
+// bundle then holds none of the daemon (cli/commands/daemon.ts).
+writeLauncher('daemon', 'berthd.cjs', daemonEncoding, 'the daemon', "const cacheFile = join(cacheDir, 'berthd');",
+  `if (require.main === module || require.main === undefined) {
+  bundled.exports.main(process.argv).then((code) => { process.exitCode = code; });
+}
+`);

@@ -4,7 +4,7 @@
  * where failures during the start period do not count).
  */
 import type { HealthConfig, HealthStatus } from '../../events/health.js';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Healthcheck } from '../../events/image.js';
 
 export const DEFAULT_INTERVAL_MS = 30_000;

@@ -1,7 +1,7 @@
 /** Exec: create (kept here until started), start (hijacked or not; its JSON body may come with the upgrade), inspect. */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { followContainer, OUTPUT_GRACE_MS } from '../../client/followContainer.js';
 import { isRunning } from '../../events/containerStatus.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../events/errors.js';

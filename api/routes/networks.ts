@@ -1,5 +1,5 @@
 /** Networks: list, inspect, create, remove, connect, disconnect, prune. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { builtinNetworks, networkJson } from '../../client/views/network.js';
 import { subnetFlags } from '../../client/subnetFlags.js';
 import { filterStrings, filterValues } from '../filters.js';

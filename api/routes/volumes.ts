@@ -1,5 +1,5 @@
 /** Volumes: list, create, inspect, remove, prune. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { volumeJson } from '../../client/views/volume.js';
 import { ValidationError } from '../../events/errors.js';
 import { filterStrings, filterValues } from '../filters.js';

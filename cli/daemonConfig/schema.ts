@@ -5,7 +5,7 @@
  * Strict: an unknown key or a bad value refuses the whole file. Pure.
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SUBJECT_TOKEN } from '../../events/subjects.js';
 import { LEVELS } from '../../log/logger.js';
 import { parseLogConfig, parseLogDriver } from '../../events/logDrivers.js';

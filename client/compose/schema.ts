@@ -4,7 +4,7 @@
  * reads. An unknown key is Compose's error; a known one berth does not use is left alone. Errors
  * name the file, the path and the problem, as Docker Compose v2 prints them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComposeParseError } from './errors.js';
 
 /** The service keys of the Compose specification. */

@@ -1,5 +1,5 @@
 /** `build`: a Dockerfile and its context (a tar) become an image on the host. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const BuildOptions = z.object({
   /** The Dockerfile's path inside the context (default `Dockerfile`), or its text (`-f -`). */

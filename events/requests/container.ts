@@ -1,5 +1,5 @@
 /** Container requests (berth.cmd.<host>.container) and their results. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LogConfig, Resources, SecurityOptions } from '../hostConfig.js';
 import { ContainerConfig, ContainerUpdated, PlacementConstraint, RestartPolicy } from '../container.js';
 import { HealthView } from '../health.js';

@@ -1,5 +1,5 @@
 /** `commit`: a container's changes become a new image on its host. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const strings = z.array(z.string()).nullish();
 const keys = z.record(z.string(), z.object({})).nullish();

@@ -1,5 +1,5 @@
 /** `cp` requests: the daemon reads or writes the container's side as a tar file the CLI names. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Ref = z.string().min(1);
 const AbsolutePath = z.string().regex(/^\//, 'must be absolute');

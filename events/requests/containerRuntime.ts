@@ -1,5 +1,5 @@
 /** Requests of the runtime in depth: pause, unpause, exec, stats and top. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExecConfig } from '../containerRuntime.js';
 
 const Ref = z.string().min(1);

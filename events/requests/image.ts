@@ -1,5 +1,5 @@
 /** Image requests (berth.cmd.<host>.image) and their results. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImageRecord } from '../image.js';
 
 /** What `images` and `image inspect` show. */

@@ -1,5 +1,5 @@
 /** Network requests (berth.cmd.<host>.network) and their results. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One container on a network, as `network inspect` shows it. */
 export const EndpointView = z.object({

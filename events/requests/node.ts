@@ -1,5 +1,5 @@
 /** Node requests (berth.cmd.<host>.node): a host's availability for placement. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Availability } from '../node.js';
 
 export const nodeRequests = [

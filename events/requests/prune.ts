@@ -1,5 +1,5 @@
 /** Prune requests: containers that are not running, and unused images. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const pruneRequests = [
   /** Every container that is not running (created, exited, dead). */

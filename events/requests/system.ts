@@ -1,5 +1,5 @@
 /** System requests (berth.cmd.<host>.system) and their results. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlacementConstraint } from '../container.js';
 import { LogDriver } from '../hostConfig.js';
 

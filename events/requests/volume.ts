@@ -1,5 +1,5 @@
 /** Volume requests (berth.cmd.<host>.volume) and their results. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What `volume ls` and `volume inspect` show. */
 export const VolumeView = z.object({

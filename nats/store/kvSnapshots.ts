@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
 import { openBucket } from './buckets.js';
 import { isKvValue, readLastPerSubject } from './lastPerSubject.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { decode, encode } from '../../events/codec.js';
 import { Kind } from '../../events/envelope.js';
 import { NewerSchemaError } from '../../events/errors.js';

@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ArchiveError, NotFoundError } from '../../events/errors.js';
 import type { ImageRecord } from '../../events/image.js';
 import type { Layout } from '../layout.js';

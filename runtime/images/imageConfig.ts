@@ -2,7 +2,7 @@
  * The image config blob (OCI / Docker) as berth records it: what runs inherit (Env, Entrypoint,
  * Cmd, WorkingDir, User...) and the diff ids the layers must match. Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../events/errors.js';
 import type { ImageRecord } from '../../events/image.js';
 import { chainIds } from './digest.js';

@@ -2,7 +2,7 @@
  * Image manifests and indexes (OCI and Docker schema2): the media types, their schemas, and
  * choosing the manifest of one platform from an index. Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, ValidationError } from '../../events/errors.js';
 
 export const MediaType = {

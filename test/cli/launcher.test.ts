@@ -57,6 +57,20 @@ t.test('the daemon\'s launcher runs its own bundle and writes its one cache at e
   t.match(refused?.stderr, /^berthd: docker-api-creds is for a daemon on a cluster's NATS/);
 });
 
+t.test('berth daemon runs berthd\'s program from the daemon\'s bundle, which the CLI\'s does not hold', async (t) => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-launcher-'));
+  t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
+  for (const file of ['main.cjs', 'berth.cjs', 'daemon.cjs', 'berthd.cjs']) await fs.copyFile(path.join(BUILT, file), path.join(dir, file));
+  // berthd's own refusal, with the global flags before the verb passed on to it.
+  const refused = await run(process.execPath, [path.join(dir, 'main.cjs'), '--root', path.join(dir, 'r'), 'daemon', '--run-root', path.join(dir, 'rr'), '--docker-api-creds', '/nowhere.creds'])
+    .then(() => null, (error: { code: number; stderr: string }) => error);
+  t.equal(refused?.code, 125);
+  t.match(refused?.stderr, /^berthd: docker-api-creds is for a daemon on a cluster's NATS/);
+  // A log line of actors/daemon.ts: in the daemon's bundle, not in the CLI's.
+  t.match(await fs.readFile(path.join(dir, 'berthd.cjs'), 'latin1'), /serving metrics/);
+  t.notMatch(await fs.readFile(path.join(dir, 'berth.cjs'), 'latin1'), /serving metrics/, 'the CLI\'s bundle holds none of the daemon');
+});
+
 t.test('the bundles hold no test framework', async (t) => {
   for (const name of ['berth.cjs', 'berthd.cjs']) {
     const bundle = await fs.readFile(path.join(BUILT, name), 'utf8');
