@@ -13,7 +13,8 @@ import { commandSubject } from '../events/subjects.js';
 import type { Layout } from '../runtime/layout.js';
 import type { LocalDaemon } from './engineClient.js';
 import { untilAnswered } from '../nats/server/untilAnswered.js';
-import { isNoRespondersError, requestSurvivingRestart, SURVIVAL_TIMING, type Liveness } from './survivingRequest.js';
+import { requestSurvivingRestart, SURVIVAL_TIMING, type Liveness } from './survivingRequest.js';
+import { pingDaemon } from './daemonPing.js';
 
 /** How long a read of the cluster's replicated state is tried again while JetStream settles. */
 export const READ_RETRY_MS = 20_000;
@@ -76,15 +77,9 @@ export abstract class Bus {
    * cannot tell), answered by one that does not, no subscriber (gone), or no answer within a second.
    */
   private async probe(host: string, holds: string): Promise<Liveness> {
-    const ping: RequestEnvelope = { id: randomUUID(), request: { op: 'system.ping', holds } };
-    let reply: Reply;
-    try {
-      const msg = await this.nc.request(commandSubject(host, 'system'), encode(RequestEnvelope, ping), { timeout: SURVIVAL_TIMING.probeMs });
-      reply = decode(Reply, msg.data);
-    } catch (error) {
-      return isNoRespondersError(error) ? 'gone' : 'silent';
-    }
-    return reply.ok === true && (reply.result as { holds?: unknown }).holds === false ? 'forgot' : 'alive';
+    const ping = await pingDaemon(this.nc, host, { holds, timeoutMs: SURVIVAL_TIMING.probeMs });
+    if (ping.state !== 'answered') return ping.state;
+    return ping.holds === false ? 'forgot' : 'alive';
   }
 
   /** A reply larger than one message: its parts fetched one by one (actors/replyParts.ts), joined and decoded. */

@@ -3,7 +3,9 @@
  * before it starts, until it has exited and its output is done (and, for `--rm`, until it is
  * removed). `run`, `start -a`, `attach` and `exec` print what it hands over; an API server can
  * write the same to an HTTP stream. When the connection closes before the end is seen (the
- * nats-server under a CLI died), `ended` rejects with a ConnectionLostError.
+ * nats-server under a CLI died), `ended` rejects with a ConnectionLostError; when the container's
+ * daemon goes away, or another daemon process answers for its host (one restarted), with a
+ * DaemonLostError: what the container did meanwhile was published by no one.
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { AnyEvent } from '../events/all.js';
@@ -11,7 +13,18 @@ import { decode } from '../events/codec.js';
 import { decodeEvent } from '../events/eventCodec.js';
 import { OutputChunk } from '../events/requests.js';
 import { eventFilter, eventSubject, execOutputSubject, outputSubject } from '../events/subjects.js';
+import { BerthError } from '../events/errors.js';
 import { connectionLost } from './connectionLost.js';
+import { pingDaemon } from './daemonPing.js';
+import { SURVIVAL_TIMING } from './survivingRequest.js';
+
+/** The daemon of the followed container went away, or was replaced, before its end was seen. */
+export class DaemonLostError extends BerthError {
+  override name = 'DaemonLostError';
+}
+
+/** A wait that keeps no process alive by itself. */
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export interface FollowTarget {
   host: string;
@@ -57,6 +70,8 @@ export class ContainerFollow {
   private stopWatching: () => void = () => {};
   private removedSignal: () => void = () => {};
   private readonly subscriptions: Subscription[] = [];
+  /** Set once the follow has ended or was closed: the daemon's watch stops. */
+  private over = false;
   /** Settles when the container (or exec) has ended, or on detach(); rejects when the connection closed first. */
   readonly ended: Promise<ContainerEnd>;
   /** Settles once the container's removal is seen. */
@@ -67,6 +82,8 @@ export class ContainerFollow {
       .then(() => ({ exitCode: this.exitCode, ...(this.error ? { error: this.error } : {}), detached: this.detachedEarly }));
     // A caller that stopped following (its start failed, it was closed) need not handle a late loss.
     this.ended.catch(() => {});
+    const over = () => { this.over = true; };
+    this.ended.then(over, over);
     this.removal = new Promise<void>((resolve) => { this.removedSignal = resolve; });
   }
 
@@ -94,6 +111,7 @@ export class ContainerFollow {
   }
 
   close(): void {
+    this.over = true;
     this.stopWatching();
     for (const subscription of this.subscriptions) subscription.unsubscribe();
   }
@@ -121,6 +139,30 @@ export class ContainerFollow {
     const watch = connectionLost(nc, { while: `following ${what}`, unknown: 'whether and how it ended was not seen' });
     this.stopWatching = watch.stop;
     watch.lost.catch((error: unknown) => this.fail(error));
+    void this.watchDaemon(nc, what);
+  }
+
+  /**
+   * Pings the container's daemon at once, then every second until the follow is over. No daemon
+   * (no responders), or another process answering for the host than the first (one restarted in
+   * between), means the container's output and events may have gone unpublished meanwhile: the
+   * follow fails instead of waiting for an end it may never see, as Docker's CLI fails when
+   * dockerd goes. An error reply (a fenced host) or no answer in time tells nothing.
+   */
+  private async watchDaemon(nc: NatsConnection, what: string): Promise<void> {
+    const { host } = this.target;
+    let pid: number | undefined;
+    while (!this.over) {
+      const ping = await pingDaemon(nc, host, { timeoutMs: SURVIVAL_TIMING.probeMs });
+      if (this.over) return;
+      const replaced = ping.state === 'answered' && pid !== undefined && ping.pid !== undefined && ping.pid !== pid;
+      if (ping.state === 'gone' || replaced) {
+        this.fail(new DaemonLostError(`the daemon of host ${host} ${replaced ? 'was restarted' : 'went away'} while following ${what}; whether and how it ended was not seen`));
+        return;
+      }
+      if (ping.state === 'answered') pid ??= ping.pid;
+      await pause(SURVIVAL_TIMING.probeMs);
+    }
   }
 
   private onEvent(event: AnyEvent): void {

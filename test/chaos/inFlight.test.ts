@@ -12,7 +12,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import t from 'tap';
 import { decode } from '../../events/codec.js';
 import { RequestEnvelope } from '../../events/requests.js';
-import { commandSubject, eventFilter } from '../../events/subjects.js';
+import { commandSubject, eventFilter, outputSubject } from '../../events/subjects.js';
 import { TYPE_HEADER } from '../../nats/store/jetStream.js';
 import { connectEngine } from '../helpers/bus.js';
 import { startEngine, type Engine, type Result } from '../helpers/engine.js';
@@ -25,8 +25,8 @@ const nc = await connectEngine(engine, 'in-flight-test');
 t.teardown(() => nc.close());
 const host = (await engine.daemonInfo())!.host;
 
-/** Where to strike: the request on the bus, or an event of the container it creates. */
-type Point = 'request' | 'container.created' | 'container.starting' | 'container.started';
+/** Where to strike: the request on the bus, an event of the container it creates, or its first output. */
+type Point = 'request' | 'container.created' | 'container.starting' | 'container.started' | 'output';
 
 /**
  * Arms a SIGKILL of the daemon at `point` of the next `container.create` request, and
@@ -36,10 +36,15 @@ function killAt(engine: Engine, nc: NatsConnection, point: Point): Promise<strin
   const pid = engine.daemon!.pid!;
   let container: string | null = null;
   return new Promise((resolve) => {
+    let output: { unsubscribe(): void } | null = null;
+    let struck = false;
     const strike = () => {
+      if (struck) return;
+      struck = true;
       process.kill(pid, 'SIGKILL');
       requests.unsubscribe();
       events.unsubscribe();
+      output?.unsubscribe();
       resolve(container!);
     };
     const requests = nc.subscribe(commandSubject(host, 'container'), {
@@ -48,6 +53,7 @@ function killAt(engine: Engine, nc: NatsConnection, point: Point): Promise<strin
         if (envelope.request.op !== 'container.create' || container) return;
         container = envelope.request.spec.id ?? null;
         if (point === 'request') strike();
+        if (point === 'output' && container) output = nc.subscribe(outputSubject(host, container), { callback: () => strike() });
       },
     });
     const events = nc.subscribe(eventFilter(host, 'container'), {
@@ -101,3 +107,27 @@ t.test('run -d with the daemon killed and not restarted fails within seconds', a
   t.ok(named.length <= 1 && named.every((found) => found === id), 'at most the one container it asked for');
   if (named.length) await engine.ok(['rm', '-f', id]);
 });
+
+// A command that follows its container (run without -d, exec) waits on the daemon's events and
+// output, not on an answer to resend: when that daemon goes away, or is replaced by a restart,
+// what the container did meanwhile was published by no one. The command fails in a line within
+// seconds (before, it waited for an end no daemon would publish, without limit).
+for (const restart of [false, true]) {
+  t.test(`run --rm attached with the daemon killed${restart ? ' and restarted at once' : ', not restarted'} fails within seconds`, async (t) => {
+    // The container prints after a second: by then its start has been answered, and the
+    // command waits on its follow alone.
+    const struck = killAt(engine, nc, 'output');
+    const started = performance.now();
+    const run = engine.berth(['run', '--rm', 'busybox', 'sh', '-c', 'sleep 1; echo up; sleep 30'], { timeoutMs: 100_000 });
+    await struck;
+    await engine.killDaemon('SIGKILL');
+    if (restart) await engine.startDaemon();
+    const result = await run;
+    t.comment(`the command ended after ${Math.round(performance.now() - started)} ms: exit ${result.code}, ${JSON.stringify(result.stderr)}`);
+    t.equal(result.code, 125, 'exit 125');
+    t.match(result.stderr, /the daemon of host \S+ (went away|was restarted) while following container \w+; whether and how it ended was not seen/, 'saying why');
+    if (!restart) await engine.startDaemon();
+    // The container outlives the command: the daemon removes it (--rm) once it ends; here, at once.
+    await engine.ok(['rm', '-f', ...(await engine.ok(['ps', '-aq'])).split('\n').filter(Boolean)]).catch(() => {});
+  });
+}
