@@ -1,8 +1,7 @@
 /**
  * The daemon's program (berthd, and `berth daemon` through it): run the daemon in the
- * foreground until SIGTERM or SIGINT. Its
- * settings come from the flags, the environment and the config file (cli/daemonConfig); SIGHUP
- * reads the file again and applies what can change live.
+ * foreground until SIGTERM or SIGINT. Its settings come from the flags, the environment and the
+ * config file (cli/daemonConfig); SIGHUP reads the file again and applies what can change live.
  */
 import { runDaemon, type RunningDaemon } from '../actors/daemon.js';
 import { Layout, DEFAULT_ROOT, DEFAULT_RUN_ROOT } from '../runtime/layout.js';

@@ -16,15 +16,12 @@ import { eventFilter, eventSubject, execOutputSubject, outputSubject } from '../
 import { BerthError } from '../events/errors.js';
 import { connectionLost } from './connectionLost.js';
 import { pingDaemon } from './daemonPing.js';
-import { SURVIVAL_TIMING } from './survivingRequest.js';
+import { sleep, SURVIVAL_TIMING } from './survivingRequest.js';
 
 /** The daemon of the followed container went away, or was replaced, before its end was seen. */
 export class DaemonLostError extends BerthError {
   override name = 'DaemonLostError';
 }
-
-/** A wait that keeps no process alive by itself. */
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export interface FollowTarget {
   host: string;
@@ -161,7 +158,7 @@ export class ContainerFollow {
         return;
       }
       if (ping.state === 'answered') pid ??= ping.pid;
-      await pause(SURVIVAL_TIMING.probeMs);
+      await sleep(SURVIVAL_TIMING.probeMs);
     }
   }
 

@@ -62,7 +62,7 @@ function inboxPrefixOf(nc: NatsConnection): string | undefined {
 }
 
 /** A wait that keeps no process alive by itself (the NATS connection does, while it waits). */
-const sleep = (ms: number) => new Promise<'tick'>((resolve) => setTimeout(() => resolve('tick'), ms).unref());
+export const sleep = (ms: number) => new Promise<'tick'>((resolve) => setTimeout(() => resolve('tick'), ms).unref());
 
 /** Sends the request and waits for its answer, sending it again to a daemon that came back. */
 export async function requestSurvivingRestart(nc: NatsConnection, request: SurvivingRequest, timing: SurvivalTiming): Promise<Msg> {
