@@ -7,11 +7,12 @@
 import fs from 'node:fs/promises';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Layout } from '../runtime/layout.js';
-import { connectNats, type NatsTarget } from '../nats/server/connect.js';
+import { connectNats, type NatsTarget, type Reconnect } from '../nats/server/connect.js';
 import { embeddedTarget, readNatsInfo } from '../nats/server/embedded.js';
 import { ClusterClient } from './clusterClient.js';
 import type { EngineClient, LocalDaemon } from './engineClient.js';
 import { HostClient } from './hostClient.js';
+import { SURVIVAL_TIMING } from './survivingRequest.js';
 
 export interface EngineTarget {
   layout: Layout;
@@ -21,8 +22,13 @@ export interface EngineTarget {
   host?: string;
   /** The name the connection shows in the server's monitoring. */
   name?: string;
-  /** Reconnect when the connection drops (a long-lived client: the API server); a command fails instead. */
-  reconnect?: boolean;
+  /**
+   * Whether a dropped connection is made again. A command's (the default) is, for as long as a
+   * daemon that went away has to come back (SURVIVAL_TIMING.returnMs): the daemon restarts its
+   * embedded nats-server within seconds, and a request in flight is then sent again
+   * (survivingRequest.ts). `true`: for as long as it takes (a long-lived client).
+   */
+  reconnect?: Reconnect;
 }
 
 /** How long a daemon has to answer the ping that tells it is up. */
@@ -66,7 +72,7 @@ export async function connectEngine(target: EngineTarget): Promise<EngineClient 
   if (!nats || (!host && !external)) return null;
   let nc: NatsConnection;
   try {
-    nc = await connectNats(nats, target.name ?? 'berth-client', { reconnect: target.reconnect ?? false });
+    nc = await connectNats(nats, target.name ?? 'berth-client', { reconnect: target.reconnect ?? { withinMs: SURVIVAL_TIMING.returnMs } });
   } catch (error) {
     if (external) throw error;
     return null;

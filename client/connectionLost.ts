@@ -1,41 +1,59 @@
 /**
- * A CLI's NATS connection does not reconnect (client/connect.ts): when the nats-server under
- * it dies, the connection closes and nothing sent or awaited over it will come. Whatever waits
- * on that connection races this, so that the command fails saying so. Without it, a command
- * waiting only on the connection and on unref'd timers left Node's event loop empty, and Node
- * ended the process with exit code 0: the long chaos run's `run -d` that printed no id (issue 23).
+ * When the nats-server under a connection dies, what was published to it meanwhile is gone. A
+ * command's connection reconnects for a bounded time (client/connect.ts) and then closes; a
+ * long-lived one reconnects for as long as it takes. Whatever waits on a connection races this,
+ * so that it fails saying so:
+ * - a request (survivingRequest.ts) only when the connection closes, since it sends itself
+ *   again once the connection is back;
+ * - a follow of live output and events (followContainer.ts) as soon as the connection drops,
+ *   since what the container published meanwhile was delivered to no one.
+ * Without it, a command waiting only on the connection and on unref'd timers left Node's event
+ * loop empty, and Node ended the process with exit code 0: the long chaos run's `run -d` that
+ * printed no id (issue 23).
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { BerthError } from '../events/errors.js';
 
-/** The connection to NATS closed while a command still waited on it: its outcome is unknown. */
+/** The connection to NATS closed (or dropped) while a command still waited on it: its outcome is unknown. */
 export class ConnectionLostError extends BerthError {
   override name = 'ConnectionLostError';
 }
 
-/** Per connection, the waits to fail when it closes: one reaction on closed(), however many waits come and go. */
-const waiting = new WeakMap<NatsConnection, Set<(cause: Error | void) => void>>();
+type Wait = (cause: Error | void) => void;
 
-function waitsOn(nc: NatsConnection): Set<(cause: Error | void) => void> {
-  let waits = waiting.get(nc);
-  if (!waits) {
-    const created = new Set<(cause: Error | void) => void>();
-    waiting.set(nc, created);
-    void nc.closed().then((cause) => { for (const wait of [...created]) wait(cause); created.clear(); });
-    waits = created;
-  }
+/** Per connection, the waits to fail: one reaction on closed() and one status listener, however many waits come and go. */
+interface Waits {
+  onClose: Set<Wait>;
+  onDrop: Set<Wait>;
+}
+
+const waiting = new WeakMap<NatsConnection, Waits>();
+
+function waitsOn(nc: NatsConnection): Waits {
+  const known = waiting.get(nc);
+  if (known) return known;
+  const waits: Waits = { onClose: new Set(), onDrop: new Set() };
+  waiting.set(nc, waits);
+  const fire = (set: Set<Wait>, cause: Error | void) => {
+    for (const wait of [...set]) wait(cause);
+    set.clear();
+  };
+  void nc.closed().then((cause) => { fire(waits.onDrop, cause); fire(waits.onClose, cause); });
+  void (async () => {
+    for await (const status of nc.status()) if (status.type === 'disconnect') fire(waits.onDrop);
+  })().catch(() => {});
   return waits;
 }
 
 /**
- * `lost` rejects with a ConnectionLostError once `nc` is closed, `while` saying what was awaited
- * ("waiting for the answer of the daemon of host h1") and `unknown` what is therefore not known;
- * it never settles while the connection is open. `stop()` ends the watch (a long-lived
- * connection, the daemon's, must not keep one per request it ever made). A caller that stops
- * waiting need not handle `lost`.
+ * `lost` rejects with a ConnectionLostError once `nc` is closed (`until: 'closed'`) or has
+ * dropped at all (`until: 'dropped'`), `while` saying what was awaited ("waiting for the answer
+ * of the daemon of host h1") and `unknown` what is therefore not known; it never settles while
+ * the connection holds. `stop()` ends the watch (a long-lived connection, the daemon's, must not
+ * keep one per request it ever made). A caller that stops waiting need not handle `lost`.
  */
-export function connectionLost(nc: NatsConnection, what: { while: string; unknown: string }): { lost: Promise<never>; stop(): void } {
-  let wait: (cause: Error | void) => void = () => {};
+export function connectionLost(nc: NatsConnection, what: { while: string; unknown: string; until?: 'closed' | 'dropped' }): { lost: Promise<never>; stop(): void } {
+  let wait: Wait = () => {};
   const lost = new Promise<never>((_resolve, reject) => {
     wait = (cause) => reject(new ConnectionLostError(`lost its connection to NATS (the server closed it or went away) while ${what.while}; ${what.unknown}`, cause ? { cause } : undefined));
   });
@@ -45,6 +63,7 @@ export function connectionLost(nc: NatsConnection, what: { while: string; unknow
     return { lost, stop: () => {} };
   }
   const waits = waitsOn(nc);
-  waits.add(wait);
-  return { lost, stop: () => { waits.delete(wait); } };
+  const set = what.until === 'dropped' ? waits.onDrop : waits.onClose;
+  set.add(wait);
+  return { lost, stop: () => { set.delete(wait); } };
 }

@@ -2,8 +2,9 @@
  * Following a container (or one exec in it) to its end: its live output and its events, from
  * before it starts, until it has exited and its output is done (and, for `--rm`, until it is
  * removed). `run`, `start -a`, `attach` and `exec` print what it hands over; an API server can
- * write the same to an HTTP stream. When the connection closes before the end is seen (the
- * nats-server under a CLI died), `ended` rejects with a ConnectionLostError; when the container's
+ * write the same to an HTTP stream. When the connection drops before the end is seen (the
+ * nats-server under it died: what was published meanwhile reached no one, even once the
+ * connection is made again), `ended` rejects with a ConnectionLostError; when the container's
  * daemon goes away, or another daemon process answers for its host (one restarted), with a
  * DaemonLostError: what the container did meanwhile was published by no one.
  */
@@ -133,7 +134,7 @@ export class ContainerFollow {
     }));
     await nc.flush();
     const what = execId ? `exec ${execId.slice(0, 12)} in container ${container.slice(0, 12)}` : `container ${container.slice(0, 12)}`;
-    const watch = connectionLost(nc, { while: `following ${what}`, unknown: 'whether and how it ended was not seen' });
+    const watch = connectionLost(nc, { while: `following ${what}`, unknown: 'whether and how it ended was not seen', until: 'dropped' });
     this.stopWatching = watch.stop;
     watch.lost.catch((error: unknown) => this.fail(error));
     void this.watchDaemon(nc, what);

@@ -9,8 +9,13 @@
  * the ping's interval), or one that has answered already: it is sent again at once. The
  * daemon's command ids, deduplicated appends and remembered answers give a resend exactly one
  * effect and the normal answer.
+ * When the nats-server under the connection dies, the request may have been lost with it, or
+ * its answer: a command's connection is made again once the daemon has brought its server back
+ * (client/connect.ts), and the daemon, its own connection made again too, answers the next ping
+ * not holding the request, so it is sent again. The pings meanwhile go unanswered, which tells
+ * nothing.
  * When no daemon returns within `returnMs`, it fails with an error that says so, and when the
- * connection itself closes (the nats-server under it died) with a ConnectionLostError.
+ * connection itself closes (its server did not come back) with a ConnectionLostError.
  */
 import { createInbox, errors, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { BerthError } from '../events/errors.js';

@@ -61,12 +61,32 @@ function tlsOptions(target: NatsTarget, servers: string[]): object | undefined {
   return target.caFile ? { caFile: target.caFile, checkServerIdentity: serverIdentityCheck(servers) } : undefined;
 }
 
+/** How often a connection with a bounded reconnect (a command's) tries its servers again. */
+const RECONNECT_WAIT_MS = 250;
+
+/**
+ * Whether a dropped connection is made again: `true` for as long as it takes (a daemon, an API
+ * server), `false` never (it closes with its server), or for about `withinMs` (a command: the
+ * daemon brings its embedded nats-server back within seconds, and a command waits that long).
+ */
+export type Reconnect = boolean | { withinMs: number };
+
+/**
+ * nats.js's options for a reconnect policy. A bounded one tries every RECONNECT_WAIT_MS (with
+ * little jitter, TLS or not); an unbounded one keeps nats.js's pace (2 s, plus up to 1 s with TLS).
+ */
+export function reconnectOptions(reconnect: Reconnect): { reconnect: boolean; maxReconnectAttempts: number; reconnectTimeWait?: number; reconnectJitter?: number; reconnectJitterTLS?: number } {
+  if (typeof reconnect !== 'object') return { reconnect, maxReconnectAttempts: -1 };
+  const attempts = Math.max(1, Math.ceil(reconnect.withinMs / RECONNECT_WAIT_MS));
+  return { reconnect: true, maxReconnectAttempts: attempts, reconnectTimeWait: RECONNECT_WAIT_MS, reconnectJitter: 50, reconnectJitterTLS: 50 };
+}
+
 /**
  * Connects, making the connection again (up to CONNECT_ATTEMPTS in all) when the server cut its
  * handshake: on a loaded machine a client can outlast the server's TLS or auth timer
  * (handshake.ts), and nothing but the handshake had been sent.
  */
-export async function connectNats(target: NatsTarget, name: string, opts: { reconnect?: boolean } = {}): Promise<NatsConnection> {
+export async function connectNats(target: NatsTarget, name: string, opts: { reconnect?: Reconnect } = {}): Promise<NatsConnection> {
   const servers = target.url.split(',').map((s) => s.trim()).filter(Boolean);
   const authenticator = target.credsFile ? await authenticatorOf(target.credsFile) : undefined;
   for (let attempt = 1; ; attempt++) {
@@ -82,7 +102,7 @@ export async function connectNats(target: NatsTarget, name: string, opts: { reco
         // A pinned server never hands out other addresses to try.
         ignoreClusterUpdates: target.pinnedCertificate !== undefined,
         name,
-        reconnect: opts.reconnect ?? true,
+        ...reconnectOptions(opts.reconnect ?? true),
         timeout: CONNECT_TIMEOUT_MS,
         // The URLs are tried in the order given: list the nearest node first (a daemon its own).
         noRandomize: true,
@@ -90,7 +110,6 @@ export async function connectNats(target: NatsTarget, name: string, opts: { reco
         // the client moves to another node of the list.
         pingInterval: 5000,
         maxPingOut: 3,
-        maxReconnectAttempts: -1,
         waitOnFirstConnect: false,
       });
     } catch (error) {

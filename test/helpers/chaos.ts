@@ -53,3 +53,14 @@ export async function hostLinks(): Promise<string[]> {
   const { stdout } = await run('ip', ['-o', 'link', 'show']);
   return stdout.split('\n').map((line) => line.split(': ')[1]?.split('@')[0] ?? '').filter((name) => /^(berth|veth)/.test(name));
 }
+
+/**
+ * Whether the process may run its own code: it exists, is no zombie, and has no SIGKILL pending
+ * (one killed frozen dies at its thaw without running again).
+ */
+export async function mayRun(pid: number): Promise<boolean> {
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const field = (name: string) => new RegExp(`^${name}:\\s*(\\S+)`, 'm').exec(status)?.[1] ?? '';
+  const sigkill = (mask: string) => (BigInt(`0x${mask || '0'}`) & 0x100n) !== 0n;
+  return status !== '' && !/^[ZX]/.test(field('State')) && !sigkill(field('SigPnd')) && !sigkill(field('ShdPnd'));
+}

@@ -19,11 +19,13 @@ import { isAlive as alive } from '../../runtime/processes.js';
 import { makeBusyboxTar } from './busybox.js';
 import { withoutTapHooks } from './childEnv.js';
 import { cgroupDirsOf, runCaptured, until, type Result } from './engine.js';
+import type { LoggedEvent } from './invariants.js';
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 const DAEMON = fileURLToPath(new URL('../../cli/daemon.cjs', import.meta.url));
 const STREAM_INFO = fileURLToPath(new URL('./streamInfo.js', import.meta.url));
+const EVENT_DUMP = fileURLToPath(new URL('./eventDump.js', import.meta.url));
 const PROBE = fileURLToPath(new URL('./natsProbe.js', import.meta.url));
 const CLUSTER_CLI = fileURLToPath(new URL('../../cli/cluster.js', import.meta.url));
 /** scripts/ at the repo root; this file compiles to dist/test/helpers/cluster.js */
@@ -245,6 +247,12 @@ export class TestCluster {
   async streamInfo(from: string, stream: string): Promise<any> {
     const host = this.host(from);
     return JSON.parse(await this.runScript(host, [STREAM_INFO, this.urlsFrom(from), host.creds, stream], { INBOX_PREFIX: hostInboxPrefix(host.name) }));
+  }
+
+  /** Every event of the cluster's log in stream order, read as the CLI user from a host's namespace. */
+  async events(from: string): Promise<LoggedEvent[]> {
+    const out = await this.runScript(this.host(from), [EVENT_DUMP, this.urlsFrom(from), this.cliCreds]);
+    return out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LoggedEvent);
   }
 
   /**

@@ -13,6 +13,7 @@ import { isAlive } from '../../runtime/processes.js';
 import { createCgroupManager } from '../../runtime/cgroups/detect.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { until } from '../helpers/engine.js';
+import { mayRun } from '../helpers/chaos.js';
 import { gateFile, requiresCluster } from '../helpers/gates.js';
 
 gateFile(requiresCluster());
@@ -33,17 +34,6 @@ async function events(cluster: TestCluster, started: number, filter: string): Pr
   const until = String(Math.ceil(Date.now() / 1000) + 1);
   const result = await cluster.berth('h1', ['events', '--since', String(started), '--until', until, '--format', 'json', '--filter', filter], { timeoutMs: 20_000 }).catch(() => null);
   return result?.code === 0 ? json(result.stdout) : [];
-}
-
-/**
- * Whether the process may run its own code: it exists, is no zombie, and has no SIGKILL pending
- * (one killed frozen dies at its thaw without running again).
- */
-async function mayRun(pid: number): Promise<boolean> {
-  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const field = (name: string) => new RegExp(`^${name}:\\s*(\\S+)`, 'm').exec(status)?.[1] ?? '';
-  const sigkill = (mask: string) => (BigInt(`0x${mask || '0'}`) & 0x100n) !== 0n;
-  return status !== '' && !/^[ZX]/.test(field('State')) && !sigkill(field('SigPnd')) && !sigkill(field('ShdPnd'));
 }
 
 /**
