@@ -6,6 +6,7 @@
  * The `--` in the shebang ends node's own options: Node 20 otherwise takes a `--env-file` of
  * ours (after the script) as its own and exits when the file is missing.
  */
+import './zodJitless.js';
 import { CommanderError } from 'commander';
 import { BerthError } from '../events/errors.js';
 import { buildProgram } from './program.js';

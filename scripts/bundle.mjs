@@ -38,8 +38,8 @@ function tscEntry(name) {
   return saved;
 }
 
-/** One program's bundle: minified CommonJS, checked to hold no test code. */
-async function bundleOf(name, bundleName) {
+/** One program's bundle: minified CommonJS, checked to hold no test code; `defines` are its own. */
+async function bundleOf(name, bundleName, defines = {}) {
   const bundle = path.join(cli, bundleName);
   const result = await build({
     entryPoints: [tscEntry(name)],
@@ -53,7 +53,7 @@ async function bundleOf(name, bundleName) {
     external: ['msgpackr-extract'],
     // The modules find files beside them (the daemon's script, package.json) from import.meta.url,
     // which the launcher passes in.
-    define: { 'import.meta.url': '__berthModuleUrl' },
+    define: { 'import.meta.url': '__berthModuleUrl', ...defines },
     // Non-ASCII escaped, as far as esbuild goes (not in regular expression literals: below).
     charset: 'ascii',
     metafile: true,
@@ -123,7 +123,11 @@ import './${name}.cjs';
 `, { mode: 0o755 });
 }
 
-const cliEncoding = await bundleOf('main', 'berth.cjs');
+// msgpackr loads its native addon (msgpackr-extract: a resolution, node-gyp-build's search, a
+// dlopen) when its module is evaluated: about 10 ms of a command's CPU in a profile of `run
+// --rm`, for a speed-up of decoding long strings that a command's few small messages never
+// see. The CLI's bundle reads the switch msgpackr offers as set; the daemon's keeps the addon.
+const cliEncoding = await bundleOf('main', 'berth.cjs', { 'process.env.MSGPACKR_NATIVE_ACCELERATION_DISABLED': '"true"' });
 // The daemon's own bundle: berthd (and a CLI's autostart) loaded some 700 modules one by one,
 // about 1 s of CPU before the daemon's first line ran, against 0.4 s from the bundle's cache.
 const daemonEncoding = await bundleOf('daemon', 'berthd.cjs');

@@ -57,7 +57,7 @@ async function start(request: ApiRequest, res: ServerResponse, { client, execs }
     const { client: target } = await client.toContainer(entry.container);
     const follow = await followContainer(target.nc, { host: target.host, container: entry.container, execId: entry.id, outputGraceMs: OUTPUT_GRACE_MS }, () => {});
     await client.request(exec);
-    // A connection closed first (client/connectionLost.ts): the end is unknown, the entry stays as it is.
+    // The connection dropped first (client/connectionLost.ts): the end is unknown, the entry stays as it is.
     void follow.ended.then((end) => { entry.running = false; entry.exitCode = end.exitCode; }, () => {}).finally(() => follow.close());
     return sendEmpty(res, 200);
   }

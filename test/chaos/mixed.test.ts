@@ -178,7 +178,8 @@ t.test(`${rounds} rounds of lifecycles with volumes and exec while the daemon, a
   }
   await nc.close();
   const violations = checkLog(log, { runs: acknowledgedRuns, ...acknowledged });
-  t.comment(`FIGURES rounds ${round}, commands ${lifecycles}, acknowledged: ${acknowledgedRuns.size} runs, ${acknowledged.stops.size} stops, ${acknowledged.removes.size} rms, ${writes.length} writes; kills: ${kills.daemon} daemons, ${kills.shim} shims, ${kills.nats} nats-servers; ${log.length} events; ${violations.length} violations`);
+  const created = new Set(log.filter((e) => e.type === 'container.created').map((e) => e.entity)).size;
+  t.comment(`FIGURES rounds ${round}, commands ${lifecycles}, containers created ${created}, acknowledged: ${acknowledgedRuns.size} runs, ${acknowledged.stops.size} stops, ${acknowledged.removes.size} rms, ${writes.length} writes; kills: ${kills.daemon} daemons, ${kills.shim} shims, ${kills.nats} nats-servers; ${log.length} events; ${violations.length} violations`);
   t.same(violations, [], `the log keeps every invariant (${log.length} events)`);
   const written = async ({ volume, token }: { volume: string; token: string }) =>
     (await fs.readFile(path.join(engine.root, 'volumes', volume, '_data', token), 'utf8').catch(() => null)) === `${token}\n`;
