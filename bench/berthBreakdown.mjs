@@ -10,6 +10,9 @@
  *   die→destroy     daemon: exit recorded, --rm removal
  *   destroy→exit    the CLI hears the last event and exits
  *
+ * The same for the runs on the default bridge (`berth-bridge`), under `bridge`: the difference
+ * in create→start is the network's daemon-side cost per container.
+ *
  *   node bench/berthBreakdown.mjs SAMPLES.json OUT.json    (BERTH_ROOT, BERTH_RUN_ROOT set)
  */
 import { execFileSync } from 'node:child_process';
@@ -43,24 +46,33 @@ for (const event of lines) {
   containers.set(event.id, times);
 }
 
-const phases = { 'cli→create': [], 'create→start': [], 'start→die': [], 'die→destroy': [], 'destroy→exit': [], 'create→destroy': [] };
-let unmatched = 0;
-for (const run of runs) {
-  const times = [...containers.values()].find((t) => t.create >= run.start && t.create <= run.end);
-  if (!times || [times.start, times.die, times.destroy].some((t) => t === undefined)) { unmatched++; continue; }
-  phases['cli→create'].push(times.create - run.start);
-  phases['create→start'].push(times.start - times.create);
-  phases['start→die'].push(times.die - times.start);
-  phases['die→destroy'].push(times.destroy - times.die);
-  phases['destroy→exit'].push(run.end - times.destroy);
-  phases['create→destroy'].push(times.destroy - times.create);
+/** The phases of each run of `samples`, matched with its container's events by create time. */
+function phasesOf(samples) {
+  const phases = { 'cli→create': [], 'create→start': [], 'start→die': [], 'die→destroy': [], 'destroy→exit': [], 'create→destroy': [] };
+  let unmatched = 0;
+  for (const run of samples) {
+    const times = [...containers.values()].find((t) => t.create >= run.start && t.create <= run.end);
+    if (!times || [times.start, times.die, times.destroy].some((t) => t === undefined)) { unmatched++; continue; }
+    phases['cli→create'].push(times.create - run.start);
+    phases['create→start'].push(times.start - times.create);
+    phases['start→die'].push(times.die - times.start);
+    phases['die→destroy'].push(times.destroy - times.die);
+    phases['destroy→exit'].push(run.end - times.destroy);
+    phases['create→destroy'].push(times.destroy - times.create);
+  }
+  return { matched: samples.length - unmatched, unmatched, phases: Object.fromEntries(Object.entries(phases).map(([name, values]) => [name, { ...summary(values), samples: values }])) };
 }
+
+const none = phasesOf(runs);
+// The same runs on the default bridge (a veth pair, addresses, a route, the hosts files): the
+// difference in create→start is what the network costs the daemon side per container.
+const bridgeRuns = measured.samples['berth-bridge'] ?? [];
+const bridge = bridgeRuns.length ? phasesOf(bridgeRuns) : null;
 
 const result = {
   source: `berth events --format json (${path.basename(cli)}), matched to runs by create time`,
   resolutionMs: 1,
-  matched: runs.length - unmatched,
-  unmatched,
-  phases: Object.fromEntries(Object.entries(phases).map(([name, values]) => [name, { ...summary(values), samples: values }])),
+  ...none,
+  ...(bridge ? { bridge } : {}),
 };
 fs.writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);

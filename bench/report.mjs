@@ -61,6 +61,11 @@ const ratios = Object.fromEntries(engines.filter((s) => s.name !== 'berth')
 if (stats['berth-bridge'] && stats['podman-bridge']) ratios['berth-bridge/podman-bridge'] = round(stats['berth-bridge'].median / stats['podman-bridge'].median);
 const phase = (name) => breakdown.phases[name]?.median ?? null;
 const daemonSide = phase('create→destroy');
+// Issue 14: the network's daemon-side cost per container, from the two runs' create→start.
+const NETWORK_SETUP_GOAL_MS = 5;
+const bridgeStart = breakdown.bridge?.phases['create→start']?.median ?? null;
+const networkSetup = bridgeStart !== null && phase('create→start') !== null ? round(bridgeStart - phase('create→start'), 1) : null;
+const networkSetupGoal = networkSetup === null ? {} : { networkSetupPerContainer: { goal: `create→start on the bridge - with --network none < ${NETWORK_SETUP_GOAL_MS} ms`, ms: networkSetup, met: networkSetup < NETWORK_SETUP_GOAL_MS } };
 const goals = {
   startLatencyVsPodman: {
     goal: `berth median <= ${GOALS.startVsPodman} x podman median`,
@@ -73,6 +78,7 @@ const goals = {
     ratio: daemonSide === null ? null : round(daemonSide / stats.crun.median),
     met: daemonSide === null ? null : daemonSide / stats.crun.median <= GOALS.daemonVsCrun,
   },
+  ...networkSetupGoal,
 };
 const command = 'bash bench/run.sh';
 const env = `BENCH_RUNS=${measured.runs} BENCH_WARMUP=${measured.warmup}`;
@@ -146,9 +152,12 @@ const phaseNotes = {
   'create→destroy': 'daemon side, whole lifecycle (compared with `crun run`)',
 };
 const breakdownTable = [
-  row(['phase of `berth run --rm`', 'median ms', 'min ms', 'max ms', 'what']),
-  row(['---', '---:', '---:', '---:', '---']),
-  ...Object.entries(breakdown.phases).map(([name, p]) => row([name, f(p.median), f(p.min), f(p.max), phaseNotes[name] ?? ''])),
+  row(['phase of `berth run --rm`', 'median ms', 'min ms', 'max ms', ...(breakdown.bridge ? ['on the bridge: median ms', 'min ms', 'max ms'] : []), 'what']),
+  row(['---', '---:', '---:', '---:', ...(breakdown.bridge ? ['---:', '---:', '---:'] : []), '---']),
+  ...Object.entries(breakdown.phases).map(([name, p]) => {
+    const b = breakdown.bridge?.phases[name];
+    return row([name, f(p.median), f(p.min), f(p.max), ...(breakdown.bridge ? [f(b?.median ?? null), f(b?.min ?? null), f(b?.max ?? null)] : []), phaseNotes[name] ?? '']);
+  }),
 ];
 
 const nodeStart = stats.node?.median ?? null;
@@ -170,6 +179,12 @@ if (cliToCreate !== null && nodeStart !== null && modules !== null) {
         ' snapshot of the loaded CLI (node --build-snapshot), no schema library on the hot path, no ping round trip, or a' +
         ' resident client process.'
       : ''));
+}
+if (networkSetup !== null) {
+  gaps.push(`- **Network setup per container, daemon side: ${f(networkSetup)} ms (goal under ${NETWORK_SETUP_GOAL_MS} ms, ${networkSetup < NETWORK_SETUP_GOAL_MS ? 'met' : 'not met'}):**` +
+    ` create→start takes ${f(bridgeStart)} ms on the default bridge against ${f(phase('create→start'))} ms with \`--network none\`` +
+    ' (medians of the same interleaved runs; event times have 1 ms resolution). The shim makes the veth pair, the addresses and the' +
+    ' route over one netlink socket (runtime/native/netsetup.c); the daemon leases the address and writes the hosts files before it.');
 }
 if (daemonSide !== null) {
   gaps.push(`- Daemon side: create→destroy takes ${f(daemonSide)} ms (create→start ${f(phase('create→start'))} ms,` +
@@ -243,7 +258,7 @@ ${referenceTable.join('\n')}
 
 From berth's own event log (\`berth events --format json\`): each measured run matched with its container's
 \`create\`, \`start\`, \`die\` and \`destroy\` events (times decided by the daemon, 1 ms resolution, same clock);
-${breakdown.matched} of ${measured.runs} runs matched.
+${breakdown.matched} of ${measured.runs} runs matched${breakdown.bridge ? ` (on the bridge, ${breakdown.bridge.matched} of ${measured.runs})` : ''}.
 
 ${breakdownTable.join('\n')}
 

@@ -5,6 +5,7 @@ import { OutputChunk } from '../events/requests.js';
 import { logsSubject } from '../events/subjects.js';
 import type { EngineClient } from '../client/engineClient.js';
 import type { LogPrinter } from './composeLogPrinter.js';
+import { unlessDropped } from '../client/connectionLost.js';
 
 export async function streamLogs(client: EngineClient, containers: Array<{ id: string; label: string }>, opts: { follow: boolean; tail?: number }, printer: LogPrinter): Promise<void> {
   await Promise.all(containers.map(async ({ id, label }) => {
@@ -21,7 +22,7 @@ export async function streamLogs(client: EngineClient, containers: Array<{ id: s
     });
     await client.nc.flush();
     await client.request({ op: 'container.logs', ref: id, follow: opts.follow, inbox, ...(opts.tail !== undefined ? { tail: opts.tail } : {}) });
-    await ended;
+    await unlessDropped(client.nc, ended, { while: `reading the logs of ${label}`, unknown: 'the rest of its output was not seen' });
     sub.unsubscribe();
   }));
 }

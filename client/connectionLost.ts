@@ -67,3 +67,17 @@ export function connectionLost(nc: NatsConnection, what: { while: string; unknow
   set.add(wait);
   return { lost, stop: () => { set.delete(wait); } };
 }
+
+/**
+ * `wait`, failed with a ConnectionLostError when the connection drops first: for a wait on
+ * messages that are published once and not again (a container's events, a logs stream), which
+ * a drop may have taken, so that it never hangs on one that will not come.
+ */
+export async function unlessDropped<T>(nc: NatsConnection, wait: Promise<T>, what: { while: string; unknown: string }): Promise<T> {
+  const watch = connectionLost(nc, { ...what, until: 'dropped' });
+  try {
+    return await Promise.race([wait, watch.lost]);
+  } finally {
+    watch.stop();
+  }
+}

@@ -7,6 +7,7 @@ import { isUp } from '../events/containerStatus.js';
 import { NotFoundError, ValidationError } from '../events/errors.js';
 import { eventSubject } from '../events/subjects.js';
 import type { EngineClient } from './engineClient.js';
+import { unlessDropped } from './connectionLost.js';
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
@@ -56,7 +57,7 @@ export async function waitForContainer(client: EngineClient, ref: string, condit
     if (condition === 'not-running' && !isUp(now.status)) return now.exitCode ?? 0;
     if (now.exitCode !== null && now.exitCode !== undefined) lastCode = now.exitCode;
     hooks.listening?.();
-    return await reached;
+    return await unlessDropped(client.nc, reached, { while: `waiting for container ${ref}`, unknown: 'whether it reached the condition was not seen' });
   } finally {
     sub.unsubscribe();
   }

@@ -7,6 +7,7 @@ import { connectToContainer, type GlobalOptions } from '../client.js';
 import { parseTime } from '../parse.js';
 import { logDetails } from '../logOptions.js';
 import { logsSubject } from '../../events/subjects.js';
+import { unlessDropped } from '../../client/connectionLost.js';
 
 export interface LogsOptions {
   follow?: boolean;
@@ -57,7 +58,7 @@ export default async function logs(container: string, opts: LogsOptions, globals
     });
     await client.nc.flush();
     await client.request({ op: 'container.logs', ref, follow: opts.follow ?? false, inbox, ...filter });
-    await ended;
+    await unlessDropped(client.nc, ended, { while: `reading the logs of ${container}`, unknown: 'the rest of its output was not seen' });
     sub.unsubscribe();
     return 0;
   } finally {

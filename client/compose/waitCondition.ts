@@ -7,6 +7,7 @@ import { decodeEvent } from '../../events/eventCodec.js';
 import { eventSubject } from '../../events/subjects.js';
 import type { EngineClient } from '../engineClient.js';
 import { ComposeError } from './errors.js';
+import { unlessDropped } from '../connectionLost.js';
 import type { DependencyCondition } from './model.js';
 
 type Verdict = 'done' | 'wait' | Error;
@@ -49,7 +50,7 @@ export async function waitCondition(client: EngineClient, container: { id: strin
       throw new ComposeError(`container ${container.name} has no healthcheck configured`);
     }
     const first = judge(view.health?.status ?? null, view.status === 'exited' ? view.exitCode ?? 0 : null, view.status === 'restarting');
-    const verdict = first === 'wait' ? await settled : first;
+    const verdict = first === 'wait' ? await unlessDropped(client.nc, settled, { while: `waiting for ${container.name} (${condition})`, unknown: 'whether it got there was not seen' }) : first;
     if (verdict instanceof Error) throw verdict;
   } finally {
     subscription.unsubscribe();

@@ -130,6 +130,21 @@ for (const point of ['request', 'output'] as Point[]) {
   });
 }
 
+// A stream of output published once (logs -f) cannot be made whole after a drop: it fails, as a
+// follow does, rather than printing what reached it and exiting 0 (or waiting on an end it missed).
+t.test('logs -f with the nats-server killed at the output it follows', async (t) => {
+  const id = (await engine.ok(['run', '-d', 'busybox', 'sh', '-c', 'sleep 1; echo up; sleep 2; echo done; sleep 1000'])).trim();
+  const struck = killNatsAt('container.logs', 'output');
+  const logs = engine.berth(['logs', '-f', id], { timeoutMs: 100_000 });
+  await struck;
+  const result = await logs;
+  t.comment(`exit ${result.code}, stdout ${JSON.stringify(result.stdout)}, stderr ${JSON.stringify(result.stderr)}`);
+  t.equal(result.code, 125, 'a logs -f whose stream may have lost output exits 125');
+  t.match(result.stderr, /lost its connection to NATS .* while reading the logs of/, 'saying why');
+  await untilServing(engine, null);
+  await engine.ok(['rm', '-f', id]);
+});
+
 t.test('run -d whose nats-server does not come back fails within seconds', async (t) => {
   // The daemon is stopped (SIGSTOP), so its supervisor cannot start the server again.
   const daemon = (await engine.daemonInfo())!.pid;
