@@ -39,6 +39,12 @@ const runs = envInt('BENCH_READY_RUNS', 5);
 const log = (line) => process.stderr.write(`daemonReady: ${line}\n`);
 const rel = (file) => path.relative(repo, file);
 
+/**
+ * The daemon's ready line (actors/daemon.ts, logfmt): `msg=ready host=H snapshots=N events=N
+ * cgroup=M ms=N`. Matched on its message: the bench's temp dirs are named ready-N too.
+ */
+const READY_LINE = /\bmsg="?ready"?(\s|$)/;
+
 /** One daemon start: spawn → berthd.json, and the daemon's own ready line. Leaves it running. */
 async function startDaemon({ root, runRoot, host, url, snapshots }) {
   fs.mkdirSync(runRoot, { recursive: true, mode: 0o700 });
@@ -63,7 +69,7 @@ async function startDaemon({ root, runRoot, host, url, snapshots }) {
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
-    if (lineAt === null && /ready/.test(stderr)) { lineAt = mono(); check(); }
+    if (lineAt === null && READY_LINE.test(stderr)) { lineAt = mono(); check(); }
   });
   const exited = child.exited.then(({ code, signal }) => {
     throw new Error(`the daemon exited (${signal ?? `code ${code}`}) before it was ready:\n${stderr}`);
@@ -78,18 +84,19 @@ async function startDaemon({ root, runRoot, host, url, snapshots }) {
     clearInterval(poll);
   }
   exited.catch(() => {}); // it will exit when we stop it
-  const line = stderr.split('\n').find((l) => /ready/.test(l)) ?? '';
-  const reported = line.match(/(\d+(?:\.\d+)?) ms\s*$/);
-  const replayed = line.match(/(\d+) snapshots and (\d+) events replayed/);
+  const line = stderr.split('\n').find((l) => READY_LINE.test(l)) ?? '';
+  const field = (name) => { const m = line.match(new RegExp(`\\b${name}=(\\d+)\\b`)); return m ? Number(m[1]) : null; };
+  const reported = field('ms');
+  const replayed = { snapshots: field('snapshots'), events: field('events') };
   return {
     child,
     argv: ['node', 'dist/cli/daemon.cjs', ...args.slice(1)],
     sample: {
       spawnToFileMs: fileAt - t0,
       spawnToLineMs: lineAt - t0,
-      reportedMs: reported ? Number(reported[1]) : null,
-      snapshots: replayed ? Number(replayed[1]) : null,
-      events: replayed ? Number(replayed[2]) : null,
+      reportedMs: reported,
+      snapshots: replayed.snapshots,
+      events: replayed.events,
     },
     line,
   };
