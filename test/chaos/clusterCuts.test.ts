@@ -55,24 +55,28 @@ const LINEAGES = 100_000;
  */
 function watchLineages() {
   const cgroups = createCgroupManager();
-  const seen = { reads: 0, doubles: [] as string[], lineages: new Set<number>() };
+  // copies: per lineage, its processes in the last read, frozen or not.
+  const seen = { reads: 0, doubles: [] as string[], lineages: new Set<number>(), copies: new Map<number, number>() };
   let stopped = false;
   const done = (async () => {
     while (!stopped) {
       const at = new Date().toISOString();
       const able = new Map<number, string[]>();
+      const copies = new Map<number, number>();
       for (const entry of await fs.readdir('/proc')) {
         if (!/^\d+$/.test(entry)) continue;
         const match = /^sleep\0(\d+)\0$/.exec(await fs.readFile(`/proc/${entry}/cmdline`, 'latin1').catch(() => ''));
         const lineage = match ? Number(match[1]) - BASE : -1;
         if (lineage < 0 || lineage >= LINEAGES) continue;
         seen.lineages.add(lineage);
+        copies.set(lineage, (copies.get(lineage) ?? 0) + 1);
         const id = /\/berth\/([0-9a-f]{64})/.exec(await fs.readFile(`/proc/${entry}/cgroup`, 'utf8').catch(() => ''))?.[1];
         if (id && (await cgroups.frozen(`berth/${id}`))) continue;
         if (!(await mayRun(Number(entry)))) continue;
         able.set(lineage, [...(able.get(lineage) ?? []), `${entry}:${id?.slice(0, 12) ?? '?'}`]);
       }
-      for (const [lineage, copies] of able) if (copies.length > 1) seen.doubles.push(`${at} lineage ${lineage}: ${copies.join(', ')}`);
+      for (const [lineage, running] of able) if (running.length > 1) seen.doubles.push(`${at} lineage ${lineage}: ${running.join(', ')}`);
+      seen.copies = copies;
       seen.reads++;
       await sleep(50);
     }
@@ -130,8 +134,9 @@ t.test(`${rounds} rounds of lifecycles on three hosts while links are cut and na
     // Round 0 cuts a link past the lost threshold (a fence and a reschedule) and round 1 kills a
     // nats-server, so even the short form does both; then at random.
     const strike = round === 0 ? 'cut' : round === 1 ? 'nats' : pick(['cut', 'cut', 'cut', 'nats'] as const);
-    const target = pick(HOSTS);
+    let target: string = pick(HOSTS);
     const inFlight: Array<Promise<void>> = [];
+    const placed = lineage;
     for (let i = 0, n = Math.max(1, Math.round(width / 2)) + Math.floor(random() * width); i < n; i++) {
       // Most commands come from the hosts that stay connected, some from the struck one.
       const from = random() < 0.8 ? pick(HOSTS.filter((h) => h !== target)) : target;
@@ -140,9 +145,7 @@ t.test(`${rounds} rounds of lifecycles on three hosts while links are cut and na
       lifecycles++;
       if (choice < 0.4 || !victim || i === 0) {
         const k = lineage++;
-        // A round's first run is placed on the host struck, so that a cut has a copy to fence.
-        const placed = i === 0 ? ['--constraint', `host=${target}`] : [];
-        const args = ['run', '-d', '--name', `l${k}`, '--restart', 'always', ...placed, 'busybox', 'sleep', String(BASE + k)];
+        const args = ['run', '-d', '--name', `l${k}`, '--restart', 'always', 'busybox', 'sleep', String(BASE + k)];
         inFlight.push(launch(from, args).then((r) => {
           if (r?.code !== 0) return;
           const id = r.stdout.trim();
@@ -175,14 +178,29 @@ t.test(`${rounds} rounds of lifecycles on three hosts while links are cut and na
     const wanted = Math.floor(random() * (inFlight.length + 1));
     for (const p of inFlight) void p.then(() => { finished++; });
     await until('commands to finish', async () => finished >= wanted, 150_000);
+    // Round 0 cuts the host its first run was placed on, once it answered, so that the cut has a
+    // copy to fence (a run pinned with --constraint would never be rescheduled).
+    if (round === 0) {
+      await inFlight[0];
+      const rows = (await launch(pick(HOSTS), ['ps', '--format', '{{.Names}}']))?.stdout ?? '';
+      target = /^(h\d)\/l\d+$/m.exec(rows.split('\n').find((row) => row.endsWith(`/l${placed}`)) ?? '')?.[1] ?? target;
+    }
     await sleep(Math.floor(random() * 500));
     if (strike === 'cut') {
       // Longer than the lost threshold (4 s) or not: a blip, or a fence and a reschedule.
-      const holdMs = round === 0 ? 20_000 : 2000 + Math.floor(random() * 23_000);
-      t.comment(`round ${round}: cut ${target}'s link for ${holdMs} ms, ${Date.now() - began} ms in`);
+      // Round 0 holds the cut until the copy placed on the host has a replacement (a second
+      // process of its lineage: a fence and a reschedule), at most 60 s; the others at random.
+      const cutAt = Date.now();
       await cluster.setLink(target, false);
-      await sleep(holdMs);
+      if (round === 0) {
+        await until('the copy on the cut-off host replaced', async () => (watch.seen.copies.get(placed) ?? 0) >= 2, 60_000).catch(() => {});
+        await sleep(1000);
+      } else {
+        await sleep(2000 + Math.floor(random() * 23_000));
+      }
       await cluster.setLink(target, true);
+      const holdMs = Date.now() - cutAt;
+      t.comment(`round ${round}: cut ${target}'s link for ${holdMs} ms, ${cutAt - began} ms in`);
       strikes.cuts++;
       strikes.cutSeconds += holdMs / 1000;
     } else {
