@@ -27,7 +27,7 @@ import t from 'tap';
 import { createCgroupManager } from '../../runtime/cgroups/detect.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { cgroupDirsOf, until, type Result } from '../helpers/engine.js';
-import { mayRun } from '../helpers/chaos.js';
+import { mayRun, seededChoices } from '../helpers/chaos.js';
 import { checkLog } from '../helpers/invariants.js';
 import { gateFile, requiresCluster } from '../helpers/gates.js';
 
@@ -39,15 +39,20 @@ const width = Number(process.env.BERTH_CHAOS_WIDTH ?? 4);
 const minutes = Number(process.env.BERTH_CHAOS_MINUTES ?? Infinity);
 const seed = Number(process.env.BERTH_CHAOS_SEED ?? Date.now() % 1_000_000);
 t.comment(`cluster chaos seed ${seed} (BERTH_CHAOS_SEED=${seed} replays it), ${rounds} rounds`);
-let x = seed;
-const random = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const { random, pick } = seededChoices(seed);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const HOSTS = ['h1', 'h2', 'h3'] as const;
 /** `sleep BASE+k` marks lineage k; nothing else on this machine sleeps that long. */
 const BASE = 8_710_000;
 const LINEAGES = 100_000;
+
+/** The lineage a process runs (its command is `sleep BASE+k`), or null for any other process. */
+async function lineageOf(pid: string): Promise<number | null> {
+  const match = /^sleep\0(\d+)\0$/.exec(await fs.readFile(`/proc/${pid}/cmdline`, 'latin1').catch(() => ''));
+  const lineage = match ? Number(match[1]) - BASE : -1;
+  return lineage >= 0 && lineage < LINEAGES ? lineage : null;
+}
 
 /**
  * Reads the kernel every 50 ms: per lineage, the processes able to run. Any read with two is
@@ -65,9 +70,8 @@ function watchLineages() {
       const copies = new Map<number, number>();
       for (const entry of await fs.readdir('/proc')) {
         if (!/^\d+$/.test(entry)) continue;
-        const match = /^sleep\0(\d+)\0$/.exec(await fs.readFile(`/proc/${entry}/cmdline`, 'latin1').catch(() => ''));
-        const lineage = match ? Number(match[1]) - BASE : -1;
-        if (lineage < 0 || lineage >= LINEAGES) continue;
+        const lineage = await lineageOf(entry);
+        if (lineage === null) continue;
         seen.lineages.add(lineage);
         copies.set(lineage, (copies.get(lineage) ?? 0) + 1);
         const id = /\/berth\/([0-9a-f]{64})/.exec(await fs.readFile(`/proc/${entry}/cgroup`, 'utf8').catch(() => ''))?.[1];
@@ -241,10 +245,7 @@ t.test(`${rounds} rounds of lifecycles on three hosts while links are cut and na
   for (const host of cluster.hosts) t.same(await linksIn(host.netns), [], `no veth left in ${host.name}'s namespace`);
   await until('every lineage\'s process to end', async () => {
     const left: string[] = [];
-    for (const entry of await fs.readdir('/proc')) {
-      const match = /^sleep\0(\d+)\0$/.exec(await fs.readFile(`/proc/${entry}/cmdline`, 'latin1').catch(() => ''));
-      if (match && Number(match[1]) >= BASE && Number(match[1]) < BASE + LINEAGES) left.push(entry);
-    }
+    for (const entry of await fs.readdir('/proc')) if (/^\d+$/.test(entry) && (await lineageOf(entry)) !== null) left.push(entry);
     return left.length === 0;
   }, 30_000).then(() => t.pass('no container process is left'), (error: Error) => t.fail(error.message));
 });

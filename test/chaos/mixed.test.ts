@@ -23,7 +23,7 @@ import { JetStreamEventStore } from '../../nats/store/jetStream.js';
 import { eventFilter } from '../../events/subjects.js';
 import { connectEngine } from '../helpers/bus.js';
 import { alive, cgroupDirsOf, mountsMentioning, startEngine, TIMEOUT_SCALE, until } from '../helpers/engine.js';
-import { cgroupHasProcesses, containers, hostLinks, settle } from '../helpers/chaos.js';
+import { cgroupHasProcesses, containers, hostLinks, seededChoices, settle } from '../helpers/chaos.js';
 import { checkLog, type LoggedEvent } from '../helpers/invariants.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
 
@@ -35,9 +35,7 @@ const width = Number(process.env.BERTH_CHAOS_WIDTH ?? 4);
 const minutes = Number(process.env.BERTH_CHAOS_MINUTES ?? Infinity);
 const seed = Number(process.env.BERTH_CHAOS_SEED ?? Date.now() % 1_000_000);
 t.comment(`mixed chaos seed ${seed} (BERTH_CHAOS_SEED=${seed} replays it), ${rounds} rounds`);
-let x = seed;
-const random = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
+const { random, pick } = seededChoices(seed);
 
 const linksBefore = await hostLinks();
 const engine = await startEngine(t);

@@ -64,3 +64,13 @@ export async function mayRun(pid: number): Promise<boolean> {
   const sigkill = (mask: string) => (BigInt(`0x${mask || '0'}`) & 0x100n) !== 0n;
   return status !== '' && !/^[ZX]/.test(field('State')) && !sigkill(field('SigPnd')) && !sigkill(field('ShdPnd'));
 }
+
+/**
+ * The chaos harnesses' seeded choices (BERTH_CHAOS_SEED replays a run): a linear congruential
+ * generator, so that one seed gives the same rounds on any machine.
+ */
+export function seededChoices(seed: number): { random: () => number; pick: <T>(items: readonly T[]) => T } {
+  let x = seed;
+  const random = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return { random, pick: (items) => items[Math.floor(random() * items.length)]! };
+}
