@@ -58,7 +58,7 @@ async function startEmbedded(dir, dist = path.join(repo, 'dist')) {
     tarball = path.join(dir, 'busybox.tar');
     execFileSync('sh', [path.join(repo, 'scripts/busybox-image.sh'), tarball], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  const berth = (...args) => [node, path.join(dist, 'cli/main.cjs'), ...args];
+  const berth = (...args) => [path.join(dist, 'cli/main.cjs'), ...args];
   await run(berth('import', tarball, 'busybox'), env, 'berth import');
   // The daemon's nats-server outlives it by design: ended here by its pid, once the daemon is.
   const natsPid = JSON.parse(fs.readFileSync(path.join(runRoot, 'nats.json'), 'utf8')).pid;

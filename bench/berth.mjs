@@ -75,7 +75,7 @@ export async function startBerth(dir, host, log) {
     return child;
   });
   log(`daemon ready (host ${host}, nats ${nats.url})`);
-  const berth = (...args) => [node, cli, ...args];
+  const berth = (...args) => [cli, ...args];
 
   let tarball = process.env.BUSYBOX_TAR;
   if (!tarball) {

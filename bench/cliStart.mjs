@@ -83,9 +83,9 @@ function timed(file, args) {
 const plainUrl = await plainServer();
 const kinds = {
   'node -e 0': () => timed(process.execPath, ['-e', '0']).ms,
-  'berth --version': () => timed(process.execPath, [cli, '--version']).ms,
-  'berth version': () => timed(process.execPath, [cli, 'version']).ms,
-  'berth ps': () => timed(process.execPath, [cli, 'ps']).ms,
+  'berth --version': () => timed(cli, ['--version']).ms,
+  'berth version': () => timed(cli, ['version']).ms,
+  'berth ps': () => timed(cli, ['ps']).ms,
   tls: () => timed(process.execPath, ['--input-type=module', '-e', phasesScript, JSON.stringify([info.url, info.token, info.certificate, host])]),
   plain: () => timed(process.execPath, ['--input-type=module', '-e', phasesScript, JSON.stringify([plainUrl, info.token, '', host]), 'connect-only']),
 };

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { podmanPeer } from './berth.mjs';
-import { childEnv, cli, load, node } from './procs.mjs';
+import { childEnv, cli, load } from './procs.mjs';
 import { summary } from './stats.mjs';
 
 /** run.sh's start-latency daemon (it starts on first use, with its bridge, in the bench's network namespace). */
@@ -15,7 +15,7 @@ export function benchBerth() {
   const env = childEnv({ BERTH_ROOT: path.join(work, 'berth/root'), BERTH_RUN_ROOT: path.join(work, 'berth/run') });
   delete env.BERTH_NATS_URL;
   delete env.BERTH_HOST;
-  return { argv: (...rest) => [node, cli, ...rest], env, runRoot: path.join(work, 'berth/run') };
+  return { argv: (...rest) => [cli, ...rest], env, runRoot: path.join(work, 'berth/run') };
 }
 
 /**

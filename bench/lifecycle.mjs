@@ -43,7 +43,7 @@ const env = { ...process.env };
 delete env.NODE_EXTRA_CA_CERTS;
 const engines = {
   berth: {
-    argv: [process.execPath, path.join(repo, 'dist/cli/main.cjs')],
+    argv: [path.join(repo, 'dist/cli/main.cjs')],
     env: { ...env, BERTH_ROOT: path.join(work, 'berth/root'), BERTH_RUN_ROOT: path.join(work, 'berth/run') },
     image: 'busybox',
     runFlags: [],

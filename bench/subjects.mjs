@@ -31,7 +31,7 @@ const subjects = [
     name: 'berth',
     role: 'engine',
     display: 'berth run --rm --network none busybox true',
-    argv: [node, cli, 'run', '--rm', '--network', 'none', 'busybox', 'true'],
+    argv: [cli, 'run', '--rm', '--network', 'none', 'busybox', 'true'],
     env: berthEnv,
   },
   {
@@ -67,7 +67,7 @@ const subjects = [
     name: 'berth-bridge',
     role: 'bridge',
     display: 'berth run --rm busybox true',
-    argv: [node, cli, 'run', '--rm', 'busybox', 'true'],
+    argv: [cli, 'run', '--rm', 'busybox', 'true'],
     env: berthEnv,
   },
   {
@@ -88,9 +88,9 @@ const subjects = [
   {
     name: 'berth-modules',
     role: 'reference',
-    display: 'node dist/cli/main.cjs --version',
-    note: 'Node start-up plus loading the bundled CLI (every module `berth run` needs), no connection',
-    argv: [node, path.join(repo, 'dist/cli/main.cjs'), '--version'],
+    display: 'dist/cli/main.cjs --version',
+    note: 'the launcher as `berth` runs it (its `#!` line: env, node and its flags): Node start-up plus loading the bundled CLI (every module `berth run` needs), no connection',
+    argv: [cli, '--version'],
   },
 ];
 

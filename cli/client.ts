@@ -11,6 +11,7 @@ import { BerthError } from '../events/errors.js';
 import { layoutFrom, type Layout } from '../runtime/layout.js';
 import { isAlive } from '../runtime/processes.js';
 import { DAEMON_LAUNCHER } from './daemonLauncher.js';
+import { buildRootStoreForPinnedServer } from './pinnedTrust.js';
 
 export type { EngineClient } from '../client/engineClient.js';
 
@@ -54,6 +55,8 @@ async function startDaemon(layout: Layout): Promise<number> {
 export async function connectClient(globals: GlobalOptions): Promise<EngineClient> {
   const layout = layoutFrom(globals);
   const target = targetFrom(layout, globals);
+  // The local daemon's nats-server is trusted by its pinned certificate alone.
+  if (!target.external) buildRootStoreForPinnedServer();
   const client = await connectEngine(target);
   if (client) return client;
   if (target.external) {

@@ -82,8 +82,8 @@ async function bundleOf(name, bundleName, defines = {}) {
  * 3-9 ms less CPU than through the ES module path, in one run of 3 x 15 calls). dist/cli/NAME.js, tsc's entry, is
  * replaced by one line that runs it, for whoever starts the program by that path.
  */
-function writeLauncher(name, bundleName, encoding, what, cacheName, start = '') {
-  fs.writeFileSync(path.join(cli, `${name}.cjs`), `#!/usr/bin/env -S node --
+function writeLauncher(name, bundleName, encoding, what, cacheName, { start = '', nodeFlags = [] } = {}) {
+  fs.writeFileSync(path.join(cli, `${name}.cjs`), `#!/usr/bin/env -S node ${[...nodeFlags, ''].join(' ')}--
 ${LAUNCHER} (${what}), written by scripts/bundle.mjs: it runs the bundle (${bundleName}) with
 // V8's code cache, and writes that cache when there is none or V8 refused it.
 'use strict';
@@ -117,7 +117,7 @@ const bundled = { exports: {} };
 script.runInThisContext()(bundled.exports, require, bundled, file, __dirname, pathToFileURL(file).href);
 module.exports = bundled.exports;
 ${start}`, { mode: 0o755 });
-  fs.writeFileSync(path.join(cli, `${name}.js`), `#!/usr/bin/env -S node --
+  fs.writeFileSync(path.join(cli, `${name}.js`), `#!/usr/bin/env -S node ${[...nodeFlags, ''].join(' ')}--
 ${LAUNCHER} (${what}) is ${name}.cjs, written by scripts/bundle.mjs; this is the path tsc's entry had.
 import './${name}.cjs';
 `, { mode: 0o755 });
@@ -136,14 +136,18 @@ fs.rmSync(path.join(cli, 'berth.cjs.cache'), { force: true }); // where an earli
 // The verbs and their aliases, which name the CLI's caches.
 const { buildProgram } = await import(path.join(cli, 'program.js'));
 const verbs = buildProgram().commands.flatMap((command) => [command.name(), ...command.aliases()]);
+// The CLI runs node with --use-openssl-ca: its root store is then OpenSSL's default locations,
+// which a command to its own daemon builds for almost nothing (cli/pinnedTrust.ts) instead of
+// parsing every root Node bundles (33 ms of CPU in every command). A command that starts the
+// launcher another way (node dist/cli/main.cjs) works the same, without that saving.
 writeLauncher('main', 'berth.cjs', cliEncoding, 'the CLI', `const VERBS = new Set(${JSON.stringify(verbs)});
-const cacheFile = join(cacheDir, process.argv.slice(2).find((word) => VERBS.has(word)) ?? 'other');`);
+const cacheFile = join(cacheDir, process.argv.slice(2).find((word) => VERBS.has(word)) ?? 'other');`, { nodeFlags: ['--use-openssl-ca'] });
 // The daemon's cache is written when it exits: at its first stop after a build.
 // It starts berthd's program when it is the main program ('node daemon.cjs', or daemon.js's import,
 // which leaves no CommonJS main), and only exports it when 'berth daemon' requires it: the CLI's
 // bundle then holds none of the daemon (cli/commands/daemon.ts).
-writeLauncher('daemon', 'berthd.cjs', daemonEncoding, 'the daemon', "const cacheFile = join(cacheDir, 'berthd');",
+writeLauncher('daemon', 'berthd.cjs', daemonEncoding, 'the daemon', "const cacheFile = join(cacheDir, 'berthd');", { start:
   `if (require.main === module || require.main === undefined) {
   bundled.exports.main(process.argv).then((code) => { process.exitCode = code; });
 }
-`);
+` });

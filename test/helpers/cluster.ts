@@ -18,11 +18,11 @@ import { initCluster } from '../../nats/cluster/init.js';
 import { isAlive as alive } from '../../runtime/processes.js';
 import { makeBusyboxTar } from './busybox.js';
 import { withoutTapHooks } from './childEnv.js';
+import { cliArgv } from './launcher.js';
 import { cgroupDirsOf, runCaptured, until, type Result } from './engine.js';
 import type { LoggedEvent } from './invariants.js';
 
 const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 const DAEMON = fileURLToPath(new URL('../../cli/daemon.cjs', import.meta.url));
 const STREAM_INFO = fileURLToPath(new URL('./streamInfo.js', import.meta.url));
 const EVENT_DUMP = fileURLToPath(new URL('./eventDump.js', import.meta.url));
@@ -240,7 +240,7 @@ export class TestCluster {
       BERTH_NO_AUTOSTART: '1',
       ...opts.env,
     };
-    return runCaptured('nsenter', [`--net=/run/netns/${host.netns}`, '--', process.execPath, CLI, ...args], { env, timeoutMs: opts.timeoutMs, what: `berth ${args.join(' ')}` });
+    return runCaptured('nsenter', [`--net=/run/netns/${host.netns}`, '--', ...cliArgv(), ...args], { env, timeoutMs: opts.timeoutMs, what: `berth ${args.join(' ')}` });
   }
 
   /** A JetStream stream's info, read with the host's own credentials from its namespace. */

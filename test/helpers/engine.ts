@@ -11,12 +11,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBusyboxTar } from './busybox.js';
 import { nodeOptionsArgs, withoutTapHooks } from './childEnv.js';
+import { CLI, cliArgv } from './launcher.js';
 import { isAlive as alive } from '../../runtime/processes.js';
 import { V1_CONTROLLERS } from '../../runtime/cgroups/v1.js';
 import { waitFor } from './waitFor.js';
 export { alive };
 
-const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 /** The daemon's entry point (berthd), for a test that runs it itself. */
 export const DAEMON = fileURLToPath(new URL('../../cli/daemon.cjs', import.meta.url));
 
@@ -69,8 +69,8 @@ export class Engine {
 
   /** Runs the real CLI binary; resolves with its exit code and output. */
   berth(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
-    const [file, ...prefix] = [...(this.netns ?? []), process.execPath];
-    return runCaptured(file, [...prefix, '--', CLI, ...args], { env: { ...this.env, ...opts.env }, timeoutMs: opts.timeoutMs, what: `berth ${args.join(' ')}` });
+    const [file, ...prefix] = [...(this.netns ?? []), ...cliArgv()];
+    return runCaptured(file, [...prefix, ...args], { env: { ...this.env, ...opts.env }, timeoutMs: opts.timeoutMs, what: `berth ${args.join(' ')}` });
   }
 
   /** Like berth(), but fails the test's expectations loudly when the command fails. */
