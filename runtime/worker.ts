@@ -122,9 +122,16 @@ export class Worker {
     // (an offline --cpuset-cpus, a --memory below the usage) fails after the dirs are made, and
     // those dirs were left behind in every v1 hierarchy.
     try {
-      const { procsFiles } = await this.cgroups.create(cgroupName(id), limitsOf(config));
-      const mounts = shimMounts(this.layout, config.mounts);
-      if (network) mounts.unshift(...await writeNameFiles(paths.dir, network));
+      // The name files are written while the cgroup is made: neither needs the other. Both are
+      // waited for before a failure is handled, so that the undo below finds the cgroup whole.
+      const [cgroup, names] = await Promise.allSettled([
+        this.cgroups.create(cgroupName(id), limitsOf(config)),
+        network ? writeNameFiles(paths.dir, network) : Promise.resolve([]),
+      ]);
+      if (cgroup.status === 'rejected') throw cgroup.reason;
+      if (names.status === 'rejected') throw names.reason;
+      const { procsFiles } = cgroup.value;
+      const mounts = [...names.value, ...shimMounts(this.layout, config.mounts)];
       let args = config.cmd;
       if (config.init) {
         const init = initProcess(config.cmd);

@@ -48,7 +48,11 @@ export function hostInterfaceName(containerId: string, networkId: string): strin
   return `vb${containerId.slice(0, 8)}${networkId.slice(0, 5)}`;
 }
 
-/** Writes hosts, hostname and resolv.conf into `dir`; returns the shim mount entries for them. */
+/**
+ * Writes hosts, hostname and resolv.conf into `dir`, at once; returns the shim mount entries for
+ * them. Each is written in place: a start writes them before the shim bind-mounts them, and no
+ * process reads them until then (a crash halfway leaves files the next start writes again).
+ */
 export async function writeNameFiles(dir: string, network: ContainerNetwork): Promise<string[]> {
   const hostResolv = await readHostResolvConf();
   const files = {
@@ -56,14 +60,11 @@ export async function writeNameFiles(dir: string, network: ContainerNetwork): Pr
     hostname: `${network.names.hostname}\n`,
     'resolv.conf': resolvConf(hostResolv, network.names),
   };
-  const entries: string[] = [];
-  for (const [name, content] of Object.entries(files)) {
+  return Promise.all(Object.entries(files).map(async ([name, content]) => {
     const file = path.join(dir, name);
-    await fs.writeFile(`${file}.tmp`, content);
-    await fs.rename(`${file}.tmp`, file);
-    entries.push(['bind', file, `/etc/${name}`, 'rprivate'].join(SEPARATOR));
-  }
-  return entries;
+    await fs.writeFile(file, content);
+    return ['bind', file, `/etc/${name}`, 'rprivate'].join(SEPARATOR);
+  }));
 }
 
 /**
