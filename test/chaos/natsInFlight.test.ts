@@ -20,6 +20,7 @@ import { decode } from '../../events/codec.js';
 import { RequestEnvelope } from '../../events/requests.js';
 import { commandSubject, eventFilter } from '../../events/subjects.js';
 import { TYPE_HEADER } from '../../nats/store/jetStream.js';
+import { pingDaemon } from '../../client/daemonPing.js';
 import { connectEngine } from '../helpers/bus.js';
 import { alive, startEngine, type Engine } from '../helpers/engine.js';
 import { waitFor } from '../helpers/waitFor.js';
@@ -46,12 +47,14 @@ async function untilServing(engine: Engine, killed: number | null): Promise<void
 /**
  * Arms a SIGKILL of the nats-server at `point` of the next request of `op` (for a create: at
  * an event of the container it creates; for `output`, at the first output on the host after
- * the request); resolves once it struck.
+ * the request); resolves once it struck, with the container a create asked for ('' for other
+ * ops) and the request's id.
  */
-async function killNatsAt(op: string, point: Point): Promise<string> {
+async function killNatsAt(op: string, point: Point): Promise<{ container: string; request: string }> {
   const nc: NatsConnection = await connectEngine(engine, 'nats-in-flight-test');
   const pid = (await engine.natsPid())!;
   let container: string | null = null;
+  let request = '';
   await new Promise<void>((resolve) => {
     const strike = () => {
       process.kill(pid, 'SIGKILL');
@@ -62,6 +65,7 @@ async function killNatsAt(op: string, point: Point): Promise<string> {
         const envelope = decode(RequestEnvelope, msg.data);
         if (envelope.request.op !== op || container) return;
         container = envelope.request.op === 'container.create' ? envelope.request.spec.id ?? '' : '';
+        request = envelope.id;
         if (point === 'request') strike();
       },
     });
@@ -75,7 +79,23 @@ async function killNatsAt(op: string, point: Point): Promise<string> {
     });
   });
   await nc.close().catch(() => {});
-  return container ?? '';
+  return { container: container ?? '', request };
+}
+
+/**
+ * The daemon answers a ping saying it does not hold `request`: whatever it did with it is done
+ * (a request it had in hand when it was stopped is acted on once it runs again).
+ */
+async function untilLetGo(request: string): Promise<void> {
+  const nc = await connectEngine(engine, 'nats-in-flight-test');
+  try {
+    await waitFor(async () => {
+      const ping = await pingDaemon(nc, host, { holds: request, timeoutMs: 2000 });
+      return ping.state === 'answered' && ping.holds === false;
+    }, { what: `the daemon to let go of request ${request}`, timeoutMs: 60_000, intervalMs: 200 });
+  } finally {
+    await nc.close().catch(() => {});
+  }
 }
 
 /** The container's Docker actions as `events` shows them. */
@@ -89,7 +109,7 @@ for (const point of ['request', 'container.created', 'container.started'] as Poi
     const struck = killNatsAt('container.create', point);
     const started = performance.now();
     const run = engine.berth(['run', '-d', '-v', 'nv:/data', 'busybox', 'sleep', '1000'], { timeoutMs: 100_000 });
-    const id = await struck;
+    const { container: id } = await struck;
     const result = await run;
     t.comment(`killed at ${point}: exit ${result.code} after ${Math.round(performance.now() - started)} ms, stdout ${JSON.stringify(result.stdout)}, stderr ${JSON.stringify(result.stderr)}`);
     t.equal(result.code, 0, 'the command succeeds once its connection and the daemon are back');
@@ -152,7 +172,7 @@ t.test('run -d whose nats-server does not come back fails within seconds', async
   const run = engine.berth(['run', '-d', 'busybox', 'sleep', '1000'], { timeoutMs: 100_000 });
   const stopDaemon = struck.then(() => process.kill(daemon, 'SIGSTOP'));
   // The daemon must stop before its supervisor's next look (every second) finds the server gone.
-  const id = await struck;
+  const { container: id, request } = await struck;
   await stopDaemon;
   const started = performance.now();
   const result = await run;
@@ -162,6 +182,9 @@ t.test('run -d whose nats-server does not come back fails within seconds', async
   t.equal(result.code, 125, 'exit 125');
   t.match(result.stderr, /lost its connection to NATS .*may or may not have taken effect/, 'saying the outcome is unknown');
   await untilServing(engine, null);
+  // The daemon may have had the request in hand when it was stopped: its container is looked for
+  // (and removed) once the daemon has let go of it, never before, or it would be created after.
+  await untilLetGo(request);
   const found = (await engine.berth(['inspect', '-f', '{{.State.Status}}', id])).stdout.trim();
   t.comment(`the container it asked for: ${found || 'none'}`);
   if (found) await engine.ok(['rm', '-f', id]);

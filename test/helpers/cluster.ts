@@ -19,7 +19,7 @@ import { isAlive as alive } from '../../runtime/processes.js';
 import { makeBusyboxTar } from './busybox.js';
 import { withoutTapHooks } from './childEnv.js';
 import { cliArgv } from './launcher.js';
-import { cgroupDirsOf, runCaptured, until, type Result } from './engine.js';
+import { endRecordedContainers, runCaptured, until, type Result } from './engine.js';
 import type { LoggedEvent } from './invariants.js';
 
 const run = promisify(execFile);
@@ -307,14 +307,7 @@ export class TestCluster {
     for (const host of this.hosts) await endProcess(host.daemon);
     // A host that could not answer (cut off, or its test failed half-way) keeps its containers:
     // end them by the pids their shims recorded, and drop their cgroups.
-    for (const host of this.hosts) {
-      const containers = path.join(host.root, 'containers');
-      for (const id of await fs.readdir(containers).catch(() => [] as string[])) {
-        const recorded = (await fs.readFile(path.join(containers, id, 'pid'), 'utf8').catch(() => '')).trim().split(/\s+/).map(Number);
-        for (const pid of recorded) if (pid > 1) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-        for (const dir of await cgroupDirsOf(id)) await until(`${dir} to empty`, () => fs.rmdir(dir).then(() => true, () => false), 5000).catch(() => {});
-      }
-    }
+    for (const host of this.hosts) await endRecordedContainers(host.root);
     for (const host of this.hosts) await endProcess(host.nats);
     for (const netns of this.namespaces.reverse()) await ip('netns', 'del', netns).catch(() => {});
     // BERTH_TEST_LOGS=DIR keeps every host's daemon and NATS logs, to study a failure.

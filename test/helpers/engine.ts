@@ -143,6 +143,7 @@ export class Engine {
       if (!(await waitGone(info.pid))) process.kill(info.pid, 'SIGKILL');
     }
     if (this.daemon?.pid && alive(this.daemon.pid)) this.daemon.kill('SIGKILL');
+    await endRecordedContainers(this.root);
     const nats = await this.natsPid();
     if (nats && alive(nats)) {
       process.kill(nats, 'SIGTERM');
@@ -228,6 +229,21 @@ export async function cgroupDirsOf(id: string): Promise<string[]> {
   const v2 = path.join('/sys/fs/cgroup/berth', id);
   if (await fs.access(v2).then(() => true, () => false)) found.push(v2);
   return found;
+}
+
+/**
+ * Ends every container a daemon left under `root` after it stopped, by the pids their shims
+ * recorded, and removes their cgroups: one its daemon could not answer for (cut off, or its
+ * test failed half-way), or one it created after the test's last look (a request it held while
+ * stopped, acted on once it ran again).
+ */
+export async function endRecordedContainers(root: string): Promise<void> {
+  const containers = path.join(root, 'containers');
+  for (const id of await fs.readdir(containers).catch(() => [] as string[])) {
+    const recorded = (await fs.readFile(path.join(containers, id, 'pid'), 'utf8').catch(() => '')).trim().split(/\s+/).map(Number);
+    for (const pid of recorded) if (pid > 1) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    for (const dir of await cgroupDirsOf(id)) await until(`${dir} to empty`, () => fs.rmdir(dir).then(() => true, () => false), 5000).catch(() => {});
+  }
 }
 
 /** Lines of /proc/self/mountinfo that mention `text`. */
