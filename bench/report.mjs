@@ -181,7 +181,10 @@ if (cliToCreate !== null && nodeStart !== null && modules !== null) {
       : ''));
 }
 if (networkSetup !== null) {
-  gaps.push(`- **Network setup per container, daemon side: ${f(networkSetup)} ms (goal under ${NETWORK_SETUP_GOAL_MS} ms, ${networkSetup < NETWORK_SETUP_GOAL_MS ? 'met' : 'not met'}):**` +
+  // A difference of two medians of whole-ms event times: within a millisecond of the goal it
+  // says met or not met by less than the resolution.
+  const atEdge = Math.abs(networkSetup - NETWORK_SETUP_GOAL_MS) < 1 ? ', by less than the 1 ms resolution of the event times' : '';
+  gaps.push(`- **Network setup per container, daemon side: ${f(networkSetup)} ms (goal under ${NETWORK_SETUP_GOAL_MS} ms, ${networkSetup < NETWORK_SETUP_GOAL_MS ? 'met' : 'not met'}${atEdge}):**` +
     ` create→start takes ${f(bridgeStart)} ms on the default bridge against ${f(phase('create→start'))} ms with \`--network none\`` +
     ' (medians of the same interleaved runs; event times have 1 ms resolution). The shim makes the veth pair, the addresses and the' +
     ' route over one netlink socket (runtime/native/netsetup.c); the daemon leases the address and writes the hosts files before it.');
