@@ -65,17 +65,18 @@ export class Layout {
     return { dir, data: path.join(dir, '_data') };
   }
 
+  /** A container's paths: joined once, then appended to (a start's reconciliation asks for thousands). */
   container(id: string): ContainerPaths {
     const dir = path.join(this.containersDir, id);
     return {
       dir,
-      upper: path.join(dir, 'upper'),
-      work: path.join(dir, 'work'),
-      merged: path.join(dir, 'merged'),
-      log: path.join(dir, 'ctr.log'),
-      spool: path.join(dir, 'ctr.spool'),
-      exit: path.join(dir, 'exit'),
-      pid: path.join(dir, 'pid'),
+      upper: `${dir}/upper`,
+      work: `${dir}/work`,
+      merged: `${dir}/merged`,
+      log: `${dir}/ctr.log`,
+      spool: `${dir}/ctr.spool`,
+      exit: `${dir}/exit`,
+      pid: `${dir}/pid`,
     };
   }
 }
