@@ -204,7 +204,7 @@ await runScenario(async () => {
     command: 'node dist/cli/daemon.cjs --root R --run-root RR --host-id H --nats URL [--no-snapshots]',
     timing: 'process.hrtime from just before spawn() to RR/berthd.json appearing (fs.watch on RR); the daemon\'s own figure from its "ready … N ms" stderr line (performance.now() from runDaemon\'s start, so without Node start-up and module loading)',
     nats: 'nats-server -c nats.conf (listen 127.0.0.1:<free port>, jetstream store_dir <temp>, max_payload 8MB): one per size',
-    history: 'bench/histories.mjs: berth\'s Entity + containerRules + JetStreamEventStore, 100 containers in flight',
+    history: 'bench/histories.mjs: berth\'s Entity + containerRules + JetStreamEventStore, 100 containers in flight; each container\'s name claimed before its create and released after its removal (nameRules), as the daemon writes them',
     sizes: results,
     goal: {
       text: '1,000 containers of history ready in under 1 s (spawn → berthd.json)',

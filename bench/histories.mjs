@@ -8,6 +8,9 @@
  * Stop and its exit (stopping, killed, died, stopped), or the process ending by itself (died);
  * about 30% are then removed (removing, destroyed). About 20 events each, and every container
  * ends not running (exited or removed), so a daemon's reconcile has no kernel work to do.
+ * writeHistories also writes each container's name as the daemon does (a claim before the
+ * create, a release after the removal): without them a daemon's first start claims the names of
+ * the containers left (actors/name/names.ts), and the log the bench measures grows under it.
  */
 import { loadDist } from './procs.mjs';
 
@@ -61,7 +64,9 @@ export function lifeOf(name, random) {
  * Returns the number of events and containers by final status.
  */
 export async function writeHistories({ store, host, count, seed = 1, inFlight = 100, idPrefix = 'c0ffee', onProgress }) {
-  const [{ Entity }, { containerRules }] = await Promise.all([loadDist('actors/entity.js'), loadDist('actors/rules.js')]);
+  const [{ Entity }, { containerRules, nameRules }, { nameEntityId }] = await Promise.all([
+    loadDist('actors/entity.js'), loadDist('actors/rules.js'), loadDist('actors/name/state.js'),
+  ]);
   const random = seeded(seed);
   const lives = Array.from({ length: count }, (_, n) => lifeOf(`bench-${n}`, random));
   let next = 0;
@@ -71,12 +76,17 @@ export async function writeHistories({ store, host, count, seed = 1, inFlight = 
   const worker = async () => {
     while (next < count) {
       const n = next++;
-      const entity = new Entity(containerRules, containerId(idPrefix, n), host, store);
-      for (const command of lives[n]) {
-        const id = `bench-${host}-${++commandCount}`;
-        const written = await entity.execute(command, { id, correlation: id });
-        events += written.length;
-      }
+      const owner = containerId(idPrefix, n);
+      const entity = new Entity(containerRules, owner, host, store);
+      const name = lives[n][0].config.name;
+      const claim = new Entity(nameRules, nameEntityId('container', name), host, store);
+      const meta = () => { const id = `bench-${host}-${++commandCount}`; return { id, correlation: id }; };
+      // Each count is added once its append is done: `events += await …` would read `events`
+      // before the await and lose what the other workers added meanwhile.
+      const write = async (target, command) => { const written = await target.execute(command, meta()); events += written.length; };
+      await write(claim, { type: 'Claim', namespace: 'container', name, owner });
+      for (const command of lives[n]) await write(entity, command);
+      if (entity.state.status === 'removed') await write(claim, { type: 'Release', owner });
       statuses[entity.state.status] = (statuses[entity.state.status] ?? 0) + 1;
       if (onProgress && (n + 1) % 1000 === 0) onProgress(n + 1, events);
     }
