@@ -142,13 +142,14 @@ export class Entity<State, Command> {
 
   /**
    * Goes live with the machine that has its effects provided; the current state's entry effects
-   * do not rerun. An entity in a final state (a removed container, kept as a tombstone until
-   * compaction) has no timer or invocation to run: its actor is made only if an event reaches
-   * it, which keeps the removed containers of a long history out of a start's work.
+   * do not rerun. An entity with no timer or invocation to run gets its actor only when an event
+   * reaches it: one in a final state (a removed container, kept as a tombstone until
+   * compaction), or one whose machine has none at all (`untilEvent`: a name). That keeps them
+   * out of a start's work (with 10,000 containers of history, 10,000 names and 3,000 tombstones).
    */
-  start(live: AnyStateMachine): void {
+  start(live: AnyStateMachine, opts: { untilEvent?: boolean } = {}): void {
     this.live = live;
-    if ((this.snapshot as { status?: string }).status === 'done') return;
+    if (opts.untilEvent || (this.snapshot as { status?: string }).status === 'done') return;
     this.goLive(live);
   }
 
