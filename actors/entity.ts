@@ -150,12 +150,12 @@ export class Entity<State, Command> {
   start(live: AnyStateMachine, opts: { untilEvent?: boolean } = {}): void {
     this.live = live;
     if (opts.untilEvent || (this.snapshot as { status?: string }).status === 'done') return;
-    this.goLive(live);
+    this.goLive();
   }
 
-  private goLive(live: AnyStateMachine): void {
+  private goLive(): void {
     const snapshot = this.rules.machine.getPersistedSnapshot(this.snapshot);
-    this.actor = createActor(live, { snapshot, input: { id: this.id, host: this.host } });
+    this.actor = createActor(this.live!, { snapshot, input: { id: this.id, host: this.host } });
     this.actor.subscribe(() => this.listeners.forEach((listener) => listener()));
     this.actor.start();
   }
@@ -251,7 +251,7 @@ export class Entity<State, Command> {
     if (stored.seq <= this.lastSeq) return;
     this.lastSeq = stored.seq;
     this.remember(stored.event.causation);
-    if (!this.actor && this.live) this.goLive(this.live);
+    if (!this.actor && this.live) this.goLive();
     if (this.actor) this.actor.send(stored.event);
     else this.replay(stored);
   }

@@ -83,7 +83,8 @@ async function bundleOf(name, bundleName, defines = {}) {
  * replaced by one line that runs it, for whoever starts the program by that path.
  */
 function writeLauncher(name, bundleName, encoding, what, cacheName, { start = '', nodeFlags = [] } = {}) {
-  fs.writeFileSync(path.join(cli, `${name}.cjs`), `#!/usr/bin/env -S node ${[...nodeFlags, ''].join(' ')}--
+  const hashbang = `#!/usr/bin/env -S ${['node', ...nodeFlags, '--'].join(' ')}`;
+  fs.writeFileSync(path.join(cli, `${name}.cjs`), `${hashbang}
 ${LAUNCHER} (${what}), written by scripts/bundle.mjs: it runs the bundle (${bundleName}) with
 // V8's code cache, and writes that cache when there is none or V8 refused it.
 'use strict';
@@ -117,7 +118,7 @@ const bundled = { exports: {} };
 script.runInThisContext()(bundled.exports, require, bundled, file, __dirname, pathToFileURL(file).href);
 module.exports = bundled.exports;
 ${start}`, { mode: 0o755 });
-  fs.writeFileSync(path.join(cli, `${name}.js`), `#!/usr/bin/env -S node ${[...nodeFlags, ''].join(' ')}--
+  fs.writeFileSync(path.join(cli, `${name}.js`), `${hashbang}
 ${LAUNCHER} (${what}) is ${name}.cjs, written by scripts/bundle.mjs; this is the path tsc's entry had.
 import './${name}.cjs';
 `, { mode: 0o755 });

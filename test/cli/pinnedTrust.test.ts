@@ -16,6 +16,8 @@ import { CLI, launcherFlags } from '../helpers/launcher.js';
 
 const run = promisify(execFile);
 const TRUST = fileURLToPath(new URL('../../cli/pinnedTrust.js', import.meta.url));
+/** scripts/ at the repo root; this file compiles to dist/test/cli/. */
+const SCRIPT = fileURLToPath(new URL('../../../scripts/cluster-certs.sh', import.meta.url));
 
 /** A child that (maybe) builds the store, then connects with the default trust; prints a JSON line. */
 const CHILD = `
@@ -35,19 +37,15 @@ import(${JSON.stringify(TRUST)}).then(({ buildRootStoreForPinnedServer }) => {
 t.test('the root store is built without the certificate file, and the environment is left as it was', async (t) => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-trust-'));
   t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
-  const sh = (args: string[]) => run('openssl', args, { cwd: dir });
-  // A CA, and a server certificate it signed for the name the child asks for.
-  await sh(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=berth test CA']);
-  await sh(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=berth-test']);
-  await fs.writeFile(path.join(dir, 'ext'), 'subjectAltName=DNS:berth-test\n');
-  await sh(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'ext']);
+  // A CA, and a certificate it signed for the name the child asks for (the cluster's own script).
+  await run('sh', [SCRIPT, dir, 'berth-test=berth-test']);
   // A directory that holds the CA under its hash, as OpenSSL looks roots up; and one without it.
-  const hash = (await sh(['x509', '-hash', '-noout', '-in', 'ca.pem'])).stdout.trim();
+  const hash = (await run('openssl', ['x509', '-hash', '-noout', '-in', path.join(dir, 'ca.pem')])).stdout.trim();
   await fs.mkdir(path.join(dir, 'roots'));
   await fs.mkdir(path.join(dir, 'empty'));
   await fs.copyFile(path.join(dir, 'ca.pem'), path.join(dir, 'roots', `${hash}.0`));
 
-  const server = tls.createServer({ key: await fs.readFile(path.join(dir, 'server.key')), cert: await fs.readFile(path.join(dir, 'server.pem')) }, (socket) => socket.end());
+  const server = tls.createServer({ key: await fs.readFile(path.join(dir, 'berth-test-key.pem')), cert: await fs.readFile(path.join(dir, 'berth-test.pem')) }, (socket) => socket.end());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise((resolve) => server.close(resolve)));
   const port = String((server.address() as { port: number }).port);

@@ -16,7 +16,13 @@ export function launcherFlags(file: string): string[] {
   return words.slice(1, end);
 }
 
-/** argv of the CLI run as `berth` runs it: node, the launcher's flags, `--`, the launcher. */
+let argv: string[] | null = null;
+
+/**
+ * argv of the CLI run as `berth` runs it: node, the launcher's flags, `--`, the launcher. Read
+ * from the launcher once per test process, not at every command.
+ */
 export function cliArgv(): string[] {
-  return [process.execPath, ...launcherFlags(CLI), '--', CLI];
+  argv ??= [process.execPath, ...launcherFlags(CLI), '--', CLI];
+  return argv;
 }
