@@ -8,7 +8,7 @@ import { check, decode, encode } from '../events/codec.js';
 import { BerthError, errorFromWire } from '../events/errors.js';
 import { readHostStatuses, type HostStatus } from '../actors/hostStatus.js';
 import { NatsClusterState } from '../nats/store/clusterState.js';
-import { Reply, RequestEnvelope, Results, type Op, type Request, type Result } from '../events/requests.js';
+import { Reply, requestEnvelopeOf, Results, type Op, type Request, type RequestEnvelope, type Result } from '../events/requests.js';
 import { commandSubject } from '../events/subjects.js';
 import type { Layout } from '../runtime/layout.js';
 import type { LocalDaemon } from './engineClient.js';
@@ -47,7 +47,7 @@ export abstract class Bus {
     const kind = envelope.request.op.split('.')[0] as 'system' | 'container' | 'image';
     const answer = await requestSurvivingRestart(this.nc, {
       subject: commandSubject(host, kind),
-      data: encode(RequestEnvelope, envelope),
+      data: encode(requestEnvelopeOf(envelope.request.op), envelope),
       probe: () => this.probe(host, envelope.id),
       daemon: `the daemon of host ${host}`,
     }, { ...SURVIVAL_TIMING, timeoutMs });
@@ -59,7 +59,7 @@ export abstract class Bus {
    * the handler sees the same defaults), answered by its door, within the same time limit.
    */
   private async inProcess(host: string, envelope: RequestEnvelope, timeoutMs: number): Promise<Reply> {
-    const checked = check(RequestEnvelope, envelope, 'encode');
+    const checked = check(requestEnvelopeOf(envelope.request.op), envelope, 'encode');
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new BerthError(`no answer from the daemon of host ${host} (timeout after ${Math.round(timeoutMs / 1000)} s)`)), timeoutMs);

@@ -23,13 +23,22 @@ export function encode<S extends z.ZodType>(schema: S, value: z.input<S>, stamp?
  * whatever `prepare` throws (a NewerSchemaError).
  */
 export function decode<S extends z.ZodType>(schema: S, bytes: Uint8Array, prepare?: (value: unknown) => unknown): z.output<S> {
-  let value: unknown;
+  const value = unpack(bytes);
+  return check(schema, prepare ? prepare(value) : value, 'decode');
+}
+
+/** As decode, with the schema picked by the prepared value (an event's, by its kind: events/eventCodec.ts). */
+export function decodePicked<T>(bytes: Uint8Array, prepare: (value: unknown) => unknown, pick: (value: unknown) => z.ZodType<T>): T {
+  const prepared = prepare(unpack(bytes));
+  return check(pick(prepared), prepared, 'decode');
+}
+
+function unpack(bytes: Uint8Array): unknown {
   try {
-    value = packr.unpack(bytes);
+    return packr.unpack(bytes);
   } catch (error) {
     throw new ValidationError(`decode: not a msgpack message (${(error as Error).message})`, { cause: error });
   }
-  return check(schema, prepare ? prepare(value) : value, 'decode');
 }
 
 /** Validates a plain value at a boundary. */

@@ -9,24 +9,25 @@ import { ExposedPort } from './ports.js';
 import { LogConfig, Resources, SecurityOptions } from './hostConfig.js';
 import { containerRuntimeCommands, containerRuntimeEvents } from './containerRuntime.js';
 import { HealthConfig, healthCommands, healthEvents } from './health.js';
+import { lazySchema } from './lazySchema.js';
 
 /** Docker's restart policies: when the engine starts a container again after it exits. */
-export const RestartPolicy = z.object({
+export const RestartPolicy = lazySchema(() => z.object({
   name: z.enum(['no', 'on-failure', 'always', 'unless-stopped']),
   /** For on-failure: give up after this many restarts (0: never give up). */
   maximumRetryCount: z.number().int().nonnegative(),
-});
+}));
 export type RestartPolicy = z.infer<typeof RestartPolicy>;
 
 /**
  * A placement constraint (`--constraint key=value`): the host must carry label key=value, or be
  * the host named when the key is `host`. Recorded, so that rescheduling honours it too.
  */
-export const PlacementConstraint = z.object({ key: z.string().min(1), value: z.string() });
+export const PlacementConstraint = lazySchema(() => z.object({ key: z.string().min(1), value: z.string() }));
 export type PlacementConstraint = z.infer<typeof PlacementConstraint>;
 
 /** What a container runs with, fixed at create. */
-export const ContainerConfig = z.object({
+export const ContainerConfig = lazySchema(() => z.object({
   /** The container's name, unique on its host. */
   name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/),
   /** The image id (sha256 hex) and the reference the user gave. */
@@ -82,51 +83,51 @@ export const ContainerConfig = z.object({
   exposedPorts: z.array(ExposedPort).optional(),
   /** --userns-remap: the container's user namespace (events/userNamespace.ts); absent: the host's. */
   userns: UserNamespace.optional(),
-});
+}));
 export type ContainerConfig = z.infer<typeof ContainerConfig>;
 
-export const ContainerCreated = eventSchema('container.created', ContainerConfig);
-export const ContainerStarting = eventSchema(
+export const ContainerCreated = lazySchema(() => eventSchema('container.created', ContainerConfig));
+export const ContainerStarting = lazySchema(() => eventSchema(
   'container.starting',
   /** `byRestartPolicy`: the engine restarts it; a user's start resets the restart count. */
   z.object({ byRestartPolicy: z.boolean().optional() }),
-);
-export const ContainerStarted = eventSchema('container.started', z.object({
+));
+export const ContainerStarted = lazySchema(() => eventSchema('container.started', z.object({
   pid: z.number().int(),
   shimPid: z.number().int(),
   /** When its process was started (ms since the epoch), before any output; absent: the event's time. */
   at: z.number().optional(),
-}));
-export const ContainerStartFailed = eventSchema(
+})));
+export const ContainerStartFailed = lazySchema(() => eventSchema(
   'container.start_failed',
   z.object({ exitCode: z.number().int(), error: z.string() }),
-);
-export const ContainerKilled = eventSchema('container.killed', z.object({ signal: z.string() }));
-export const ContainerStopping = eventSchema('container.stopping', z.object({ timeoutSeconds: z.number() }));
-export const ContainerDied = eventSchema(
+));
+export const ContainerKilled = lazySchema(() => eventSchema('container.killed', z.object({ signal: z.string() })));
+export const ContainerStopping = lazySchema(() => eventSchema('container.stopping', z.object({ timeoutSeconds: z.number() })));
+export const ContainerDied = lazySchema(() => eventSchema(
   'container.died',
   z.object({ exitCode: z.number().int(), signal: z.number().int().nullable(), oomKilled: z.boolean() }),
-);
-export const ContainerStopped = eventSchema('container.stopped', z.object({}));
+));
+export const ContainerStopped = lazySchema(() => eventSchema('container.stopped', z.object({})));
 /** The removal failed and cannot finish by itself: the container is dead until removed again. */
-export const ContainerRemovalFailed = eventSchema('container.removal_failed', z.object({ error: z.string() }));
+export const ContainerRemovalFailed = lazySchema(() => eventSchema('container.removal_failed', z.object({ error: z.string() })));
 /** A new name (unique on the host: the host checks it). */
-export const ContainerRenamed = eventSchema('container.renamed', z.object({ name: ContainerConfig.shape.name, oldName: z.string() }));
+export const ContainerRenamed = lazySchema(() => eventSchema('container.renamed', z.object({ name: ContainerConfig.shape.name, oldName: z.string() })));
 /** Limits and restart policy changed live. */
-export const ContainerUpdated = eventSchema('container.updated', z.object({
+export const ContainerUpdated = lazySchema(() => eventSchema('container.updated', z.object({
   memoryBytes: z.number().int().positive().optional(),
   pidsLimit: z.number().int().positive().optional(),
   restartPolicy: RestartPolicy.optional(),
   /** The resources named change; the others stay as they were. */
   resources: Resources.optional(),
-}));
+})));
 /** The restart policy will start it again after `delayMs` (Docker's backoff). */
-export const ContainerRestarting = eventSchema(
+export const ContainerRestarting = lazySchema(() => eventSchema(
   'container.restarting',
   z.object({ delayMs: z.number().int().nonnegative(), restartCount: z.number().int().positive() }),
-);
+));
 /** Where a rescheduled container came from (docs/MULTIHOST.md, fencing): on the new container, after its created. */
-export const RescheduledFrom = z.object({
+export const RescheduledFrom = lazySchema(() => z.object({
   /** The fenced host and the container that ran there. */
   host: z.string(),
   container: z.string(),
@@ -134,44 +135,44 @@ export const RescheduledFrom = z.object({
   /** Who fenced that host, and the fence record's revision. */
   fencedBy: z.string(),
   fenceRevision: z.number().int(),
-});
+}));
 export type RescheduledFrom = z.infer<typeof RescheduledFrom>;
-export const ContainerRescheduled = eventSchema('container.rescheduled', RescheduledFrom);
+export const ContainerRescheduled = lazySchema(() => eventSchema('container.rescheduled', RescheduledFrom));
 /** Its host was fenced and the container rescheduled elsewhere: it is stopped here for good. */
-export const ContainerFenced = eventSchema('container.fenced', z.object({
+export const ContainerFenced = lazySchema(() => eventSchema('container.fenced', z.object({
   reason: z.string(),
   /** The replacement: its host and container id. */
   host: z.string(),
   container: z.string(),
-}));
+})));
 /**
  * Its host had cut itself off (docs/MULTIHOST.md, "Self-fencing"): no heartbeat acknowledged
  * for the lease, so the container was frozen, and how that ended. Recorded once the host
  * reaches the cluster again (it could not write while cut off).
  */
-export const SelfFence = z.object({
+export const SelfFence = lazySchema(() => z.object({
   /** When it was frozen (ms since the epoch). */
   frozenAt: z.number(),
   /** `thawed`: the lease came back and the host was not fenced; `fenced`: it stays frozen until stopped. */
   outcome: z.enum(['thawed', 'fenced']),
   reason: z.string(),
-});
+}));
 export type SelfFence = z.infer<typeof SelfFence>;
-export const ContainerSelfFenced = eventSchema('container.self_fenced', SelfFence);
-export const ContainerRemoving = eventSchema('container.removing', z.object({}));
-export const ContainerDestroyed = eventSchema('container.destroyed', z.object({}));
+export const ContainerSelfFenced = lazySchema(() => eventSchema('container.self_fenced', SelfFence));
+export const ContainerRemoving = lazySchema(() => eventSchema('container.removing', z.object({})));
+export const ContainerDestroyed = lazySchema(() => eventSchema('container.destroyed', z.object({})));
 
-export const ContainerEvent = z.discriminatedUnion('type', [
+export const ContainerEvent = lazySchema(() => z.discriminatedUnion('type', [
   ContainerCreated, ContainerStarting, ContainerStarted, ContainerStartFailed, ContainerKilled,
   ContainerStopping, ContainerDied, ContainerStopped, ContainerRestarting, ContainerRemoving, ContainerDestroyed,
   ...containerRuntimeEvents,
   ...healthEvents,
   ContainerRenamed, ContainerUpdated, ContainerRemovalFailed, ContainerRescheduled, ContainerFenced, ContainerSelfFenced,
-]);
+]));
 export type ContainerEvent = z.infer<typeof ContainerEvent>;
 
 /** Commands a container accepts. User commands come over the bus; Report* come from the worker. */
-export const ContainerCommand = z.discriminatedUnion('type', [
+export const ContainerCommand = lazySchema(() => z.discriminatedUnion('type', [
   /** `rescheduledFrom`: the replacement of a fenced host's container (records container.rescheduled). */
   z.object({ type: z.literal('Create'), config: ContainerConfig, rescheduledFrom: RescheduledFrom.optional() }),
   /** A returning host stops a container that was rescheduled elsewhere while it was fenced. */
@@ -200,5 +201,5 @@ export const ContainerCommand = z.discriminatedUnion('type', [
   ...healthCommands,
   z.object({ type: z.literal('Rename'), name: z.string() }),
   z.object({ type: z.literal('Update'), changes: ContainerUpdated.shape.data }),
-]);
+]));
 export type ContainerCommand = z.infer<typeof ContainerCommand>;

@@ -6,9 +6,10 @@
 import * as z from 'zod';
 import { eventSchema } from './envelope.js';
 import { Sealed } from './sealed.js';
+import { lazySchema } from './lazySchema.js';
 
 /** What `berth exec` runs; fixed when the exec is created. */
-export const ExecConfig = z.object({
+export const ExecConfig = lazySchema(() => z.object({
   /** 64 hex, chosen by the client so that it can follow the exec before it exists. */
   execId: z.string().regex(/^[a-f0-9]{64}$/),
   cmd: z.array(z.string()).min(1),
@@ -26,29 +27,29 @@ export const ExecConfig = z.object({
   tty: z.boolean().optional(),
   /** --privileged: every capability for this process (the container's seccomp rules then open what they guard). */
   privileged: z.boolean().optional(),
-});
+}));
 export type ExecConfig = z.infer<typeof ExecConfig>;
 
-export const ContainerPaused = eventSchema('container.paused', z.object({}));
-export const ContainerUnpaused = eventSchema('container.unpaused', z.object({}));
-export const ContainerExecCreated = eventSchema('container.exec_created', ExecConfig);
-export const ContainerExecStarted = eventSchema('container.exec_started', z.object({ execId: z.string(), pid: z.number().int() }));
-export const ContainerExecDied = eventSchema(
+export const ContainerPaused = lazySchema(() => eventSchema('container.paused', z.object({})));
+export const ContainerUnpaused = lazySchema(() => eventSchema('container.unpaused', z.object({})));
+export const ContainerExecCreated = lazySchema(() => eventSchema('container.exec_created', ExecConfig));
+export const ContainerExecStarted = lazySchema(() => eventSchema('container.exec_started', z.object({ execId: z.string(), pid: z.number().int() })));
+export const ContainerExecDied = lazySchema(() => eventSchema(
   'container.exec_died',
   /** `error`: the exec could not start (the code is then 125, 126 or 127). */
   z.object({ execId: z.string(), exitCode: z.number().int(), error: z.string().optional() }),
-);
+));
 /** The kernel's OOM killer killed a process of the container (Docker's action oom). */
-export const ContainerOom = eventSchema('container.oom', z.object({}));
+export const ContainerOom = lazySchema(() => eventSchema('container.oom', z.object({})));
 
 export const containerRuntimeEvents = [
   ContainerPaused, ContainerUnpaused, ContainerExecCreated, ContainerExecStarted, ContainerExecDied, ContainerOom,
 ] as const;
 
 export const containerRuntimeCommands = [
-  z.object({ type: z.literal('Pause') }),
-  z.object({ type: z.literal('Unpause') }),
-  z.object({ type: z.literal('Exec'), exec: ExecConfig }),
-  z.object({ type: z.literal('ReportExecStarted'), execId: z.string(), pid: z.number().int() }),
-  z.object({ type: z.literal('ReportExecExited'), execId: z.string(), exitCode: z.number().int(), error: z.string().optional() }),
+  lazySchema(() => z.object({ type: z.literal('Pause') })),
+  lazySchema(() => z.object({ type: z.literal('Unpause') })),
+  lazySchema(() => z.object({ type: z.literal('Exec'), exec: ExecConfig })),
+  lazySchema(() => z.object({ type: z.literal('ReportExecStarted'), execId: z.string(), pid: z.number().int() })),
+  lazySchema(() => z.object({ type: z.literal('ReportExecExited'), execId: z.string(), exitCode: z.number().int(), error: z.string().optional() })),
 ] as const;

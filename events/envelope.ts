@@ -3,13 +3,14 @@
  * the per-kind files (container.ts, image.ts) and joined in all.ts.
  */
 import * as z from 'zod';
+import { lazySchema } from './lazySchema.js';
 
 /** The kinds of entity that have events. */
-export const Kind = z.enum(['container', 'image', 'volume', 'network', 'node', 'name']);
+export const Kind = lazySchema(() => z.enum(['container', 'image', 'volume', 'network', 'node', 'name']));
 export type Kind = z.infer<typeof Kind>;
 
-/** The fields every event carries besides its type and data. */
-export const EnvelopeFields = {
+/** The fields every event carries besides its type and data; built with the first event's schema. */
+const envelopeFields = () => ({
   /** Unique id, sent as Nats-Msg-Id so that a retried append is deduplicated. */
   id: z.string().min(1),
   /** The host that owns the entity. */
@@ -26,11 +27,12 @@ export const EnvelopeFields = {
   correlation: z.string(),
   /** What readers show and filter by without looking anything up: name, image, labels. */
   attributes: z.record(z.string(), z.string()),
-};
+});
+let fields: ReturnType<typeof envelopeFields> | undefined;
 
 /** Declares one event type: the envelope fields, a literal type and its data. */
 export function eventSchema<T extends string, D extends z.ZodType>(type: T, data: D) {
-  return z.object({ ...EnvelopeFields, type: z.literal(type), data });
+  return z.object({ ...(fields ??= envelopeFields()), type: z.literal(type), data });
 }
 
 /** The fields of an event before the store fills the envelope in. */

@@ -3,8 +3,8 @@
  * decoded through the upcasters (events/upcasters.ts) and then validated. Every reader of
  * stored or published events decodes through here.
  */
-import { AnyEvent } from './all.js';
-import { decode, encode } from './codec.js';
+import { AnyEvent, eventSchemaFor } from './all.js';
+import { decodePicked, encode } from './codec.js';
 import { SCHEMA_STAMP } from './schema.js';
 import { upcastEvent } from './upcasters.js';
 
@@ -18,5 +18,5 @@ export function encodeEvent(event: AnyEvent): Uint8Array {
  * its version, NewerSchemaError when a newer berth wrote it.
  */
 export function decodeEvent(bytes: Uint8Array): AnyEvent {
-  return decode(AnyEvent, bytes, upcastEvent);
+  return decodePicked(bytes, upcastEvent, eventSchemaFor);
 }

@@ -8,9 +8,10 @@
  */
 import * as z from 'zod';
 import { ContainerConfig } from './container.js';
+import { lazySchema } from './lazySchema.js';
 
 /** One container of the fenced host, started again elsewhere. */
-export const Replacement = z.object({
+export const Replacement = lazySchema(() => z.object({
   /** The old container (on the fenced host). */
   container: z.string(),
   /** Where it runs again, and as which container id. */
@@ -18,7 +19,7 @@ export const Replacement = z.object({
   id: z.string(),
   /** The old container's config: the new one is created with it. */
   config: ContainerConfig,
-});
+}));
 export type Replacement = z.infer<typeof Replacement>;
 
 /**
@@ -26,13 +27,13 @@ export type Replacement = z.infer<typeof Replacement>;
  * keeps these so that a takeover of an overlay lease by that replacement is still judged valid
  * after the host was fenced again (actors/network/clusterFold.ts reads them).
  */
-export const EarlierReplacement = Replacement.pick({ container: true, host: true, id: true });
+export const EarlierReplacement = lazySchema(() => Replacement.pick({ container: true, host: true, id: true }));
 export type EarlierReplacement = z.infer<typeof EarlierReplacement>;
 
 /** How many earlier replacements a record carries (the oldest are dropped): about 40 kB. */
 export const EARLIER_KEPT = 256;
 
-export const FenceRecord = z.object({
+export const FenceRecord = lazySchema(() => z.object({
   /** The fenced host. */
   host: z.string(),
   state: z.enum(['fenced', 'cleared']),
@@ -46,7 +47,7 @@ export const FenceRecord = z.object({
   clearedAt: z.number().optional(),
   /** The replacements of this host's earlier fencings, oldest first (absent in a berth's older records). */
   earlier: z.array(EarlierReplacement).optional(),
-});
+}));
 export type FenceRecord = z.infer<typeof FenceRecord>;
 
 /** A record as read, with the bucket revision (the stream sequence) it was stored at. */

@@ -3,8 +3,9 @@
  * HEARTBEAT_INTERVAL_MS. It says the host is alive and what it has free for placement.
  */
 import * as z from 'zod';
+import { lazySchema } from './lazySchema.js';
 
-export const Heartbeat = z.object({
+export const Heartbeat = lazySchema(() => z.object({
   /** The host id. */
   host: z.string().min(1),
   /** When the host wrote it (ms since the epoch, the host's clock; shown, never compared). */
@@ -23,5 +24,5 @@ export const Heartbeat = z.object({
   }),
   /** `--label key=value` given to the daemon: what `--constraint` matches. */
   labels: z.record(z.string(), z.string()),
-});
+}));
 export type Heartbeat = z.infer<typeof Heartbeat>;

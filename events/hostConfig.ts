@@ -4,37 +4,38 @@
  * field is optional, so events written before these existed still read.
  */
 import * as z from 'zod';
+import { lazySchema } from './lazySchema.js';
 
-export const UlimitSchema = z.object({
+export const UlimitSchema = lazySchema(() => z.object({
   /** Docker's name: nofile, nproc, core, ... */
   name: z.string(),
   /** -1: unlimited */
   soft: z.number().int().min(-1),
   hard: z.number().int().min(-1),
-});
+}));
 
 /** A seccomp action of Docker's profile format (SCMP_ACT_NOTIFY is not supported). */
-export const SeccompAction = z.enum([
+export const SeccompAction = lazySchema(() => z.enum([
   'SCMP_ACT_ALLOW', 'SCMP_ACT_ERRNO', 'SCMP_ACT_KILL', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_KILL_PROCESS',
   'SCMP_ACT_TRAP', 'SCMP_ACT_TRACE', 'SCMP_ACT_LOG',
-]);
+]));
 export type SeccompAction = z.infer<typeof SeccompAction>;
 
-const ArgValue = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const SeccompFilter = z.object({
+const ArgValue = lazySchema(() => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
+const SeccompFilter = lazySchema(() => z.object({
   /** Capability names with CAP_ (CAP_SYS_ADMIN), matched against the container's set. */
   caps: z.array(z.string()).nullish(),
   /** Go architecture names (amd64, arm64, ...). */
   arches: z.array(z.string()).nullish(),
   /** "4.8": the running kernel's version at least (includes) or below (excludes). */
   minKernel: z.string().nullish(),
-});
+}));
 
 /**
  * A seccomp profile in Docker's JSON format (`--security-opt seccomp=FILE`), as the CLI read it;
  * compiled to BPF at start by runtime/security/seccompProfile.ts. Unknown keys are dropped.
  */
-export const SeccompProfile = z.object({
+export const SeccompProfile = lazySchema(() => z.object({
   defaultAction: SeccompAction,
   defaultErrnoRet: z.number().int().min(0).max(4095).nullish(),
   architectures: z.array(z.string()).nullish(),
@@ -55,10 +56,10 @@ export const SeccompProfile = z.object({
     excludes: SeccompFilter.nullish(),
     comment: z.string().nullish(),
   })).nullish(),
-});
+}));
 export type SeccompProfile = z.infer<typeof SeccompProfile>;
 
-export const SecurityOptions = z.object({
+export const SecurityOptions = lazySchema(() => z.object({
   /** Capability names as given (SYS_ADMIN, CAP_NET_ADMIN, ALL). */
   capAdd: z.array(z.string()).optional(),
   capDrop: z.array(z.string()).optional(),
@@ -77,10 +78,10 @@ export const SecurityOptions = z.object({
   ulimits: z.array(UlimitSchema).optional(),
   /** none (default): a private network namespace with loopback; host: the host's. */
   network: z.enum(['none', 'host']).optional(),
-});
+}));
 export type SecurityOptions = z.infer<typeof SecurityOptions>;
 
-export const Resources = z.object({
+export const Resources = lazySchema(() => z.object({
   /** --cpus: CPU time as a number of CPUs (cfs quota / period). */
   cpus: z.number().positive().optional(),
   /** --cpu-shares: relative weight (v1 cpu.shares; v2 cpu.weight converted). */
@@ -93,16 +94,16 @@ export const Resources = z.object({
   blkioWeight: z.number().int().min(10).max(1000).optional(),
   /** --memory-high (cgroup v2 only: memory.high, the throttling threshold). */
   memoryHighBytes: z.number().int().positive().optional(),
-});
+}));
 export type Resources = z.infer<typeof Resources>;
 
 /** The log drivers berth has (Docker's names); events written before `driver` existed are json-file. */
 export const LOG_DRIVERS = ['json-file', 'local', 'none', 'journald'] as const;
-export const LogDriver = z.enum(LOG_DRIVERS);
+export const LogDriver = lazySchema(() => z.enum(LOG_DRIVERS));
 export type LogDriver = z.infer<typeof LogDriver>;
 
 /** --log-driver and --log-opt: where the container's output goes, and the driver's options (events/logDrivers.ts). */
-export const LogConfig = z.object({
+export const LogConfig = lazySchema(() => z.object({
   /** --log-driver; absent: the daemon's default when created, json-file in events written before it. */
   driver: LogDriver.optional(),
   /** max-size: a record that would take ctr.log past this many bytes starts a new file. */
@@ -119,5 +120,5 @@ export const LogConfig = z.object({
   compress: z.boolean().optional(),
   /** tag: a Go template (events/logTag.ts); journald's CONTAINER_TAG and SYSLOG_IDENTIFIER (default {{.ID}}, the short id), json-file's attrs.tag (only when set). */
   tag: z.string().optional(),
-});
+}));
 export type LogConfig = z.infer<typeof LogConfig>;

@@ -1,30 +1,31 @@
 /** Image commands and events: the one declaration of each. */
 import * as z from 'zod';
 import { eventSchema } from './envelope.js';
+import { lazySchema } from './lazySchema.js';
 
-const Digest = z.string().regex(/^sha256:[a-f0-9]{64}$/);
+const Digest = lazySchema(() => z.string().regex(/^sha256:[a-f0-9]{64}$/));
 
 /** Docker's HEALTHCHECK: durations in nanoseconds, as in the image config. */
-export const Healthcheck = z.object({
+export const Healthcheck = lazySchema(() => z.object({
   test: z.array(z.string()),
   interval: z.number().optional(),
   timeout: z.number().optional(),
   startPeriod: z.number().optional(),
   retries: z.number().optional(),
-});
+}));
 
 /** One step of how the image was built. */
-export const HistoryEntry = z.object({
+export const HistoryEntry = lazySchema(() => z.object({
   created: z.string().optional(),
   createdBy: z.string().optional(),
   comment: z.string().optional(),
   /** True for a step that made no layer (ENV, CMD...). */
   emptyLayer: z.boolean().optional(),
-});
+}));
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 /** What an image is made of, recorded when it enters the store. */
-export const ImageRecord = z.object({
+export const ImageRecord = lazySchema(() => z.object({
   /** The config digest: the image id. */
   configDigest: Digest,
   /** Layer diff ids (uncompressed digests), lowest first. */
@@ -62,25 +63,25 @@ export const ImageRecord = z.object({
   layerBlobs: z.array(Digest).optional(),
   /** name@sha256:<manifest digest>, for images that came from a registry. */
   repoDigests: z.array(z.string()).optional(),
-});
+}));
 export type ImageRecord = z.infer<typeof ImageRecord>;
 
-export const ImageImported = eventSchema('image.imported', ImageRecord);
+export const ImageImported = lazySchema(() => eventSchema('image.imported', ImageRecord));
 /** From a registry (Docker's `pull`) or an archive (`load`). */
-export const ImagePulled = eventSchema('image.pulled', ImageRecord);
-export const ImageLoaded = eventSchema('image.loaded', ImageRecord);
+export const ImagePulled = lazySchema(() => eventSchema('image.pulled', ImageRecord));
+export const ImageLoaded = lazySchema(() => eventSchema('image.loaded', ImageRecord));
 /** Made from a container's changes (`commit`). */
-export const ImageCommitted = eventSchema('image.committed', ImageRecord);
-export const ImageTagged = eventSchema('image.tagged', z.object({ tag: z.string() }));
-export const ImageUntagged = eventSchema('image.untagged', z.object({ tag: z.string() }));
-export const ImageDeleted = eventSchema('image.deleted', z.object({}));
+export const ImageCommitted = lazySchema(() => eventSchema('image.committed', ImageRecord));
+export const ImageTagged = lazySchema(() => eventSchema('image.tagged', z.object({ tag: z.string() })));
+export const ImageUntagged = lazySchema(() => eventSchema('image.untagged', z.object({ tag: z.string() })));
+export const ImageDeleted = lazySchema(() => eventSchema('image.deleted', z.object({})));
 /** Sent to a registry as `tag`; the registry stored the manifest under `digest`. */
-export const ImagePushed = eventSchema('image.pushed', z.object({ tag: z.string(), digest: Digest }));
+export const ImagePushed = lazySchema(() => eventSchema('image.pushed', z.object({ tag: z.string(), digest: Digest })));
 
-export const ImageEvent = z.discriminatedUnion('type', [ImageImported, ImagePulled, ImageLoaded, ImageCommitted, ImageTagged, ImageUntagged, ImageDeleted, ImagePushed]);
+export const ImageEvent = lazySchema(() => z.discriminatedUnion('type', [ImageImported, ImagePulled, ImageLoaded, ImageCommitted, ImageTagged, ImageUntagged, ImageDeleted, ImagePushed]));
 export type ImageEvent = z.infer<typeof ImageEvent>;
 
-export const ImageCommand = z.discriminatedUnion('type', [
+export const ImageCommand = lazySchema(() => z.discriminatedUnion('type', [
   z.object({ type: z.literal('Import'), record: ImageRecord }),
   z.object({ type: z.literal('Pull'), record: ImageRecord }),
   z.object({ type: z.literal('Load'), record: ImageRecord }),
@@ -89,5 +90,5 @@ export const ImageCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Untag'), tag: z.string() }),
   z.object({ type: z.literal('Delete') }),
   z.object({ type: z.literal('RecordPush'), tag: z.string(), digest: Digest }),
-]);
+]));
 export type ImageCommand = z.infer<typeof ImageCommand>;

@@ -1,10 +1,11 @@
 /** One mount of a container (a volume, a bind or a tmpfs), as recorded in its config. */
 import * as z from 'zod';
+import { lazySchema } from './lazySchema.js';
 
-export const Propagation = z.enum(['private', 'rprivate', 'slave', 'rslave', 'shared', 'rshared']);
+export const Propagation = lazySchema(() => z.enum(['private', 'rprivate', 'slave', 'rslave', 'shared', 'rshared']));
 export type Propagation = z.infer<typeof Propagation>;
 
-export const MountSpec = z.object({
+export const MountSpec = lazySchema(() => z.object({
   type: z.enum(['volume', 'bind', 'tmpfs']),
   /**
    * volume: its name ('' in a request for an anonymous volume, which the host then names);
@@ -28,5 +29,5 @@ export const MountSpec = z.object({
   tmpfsMode: z.number().int().min(0).max(0o7777).optional(),
   /** tmpfs: flags given with --tmpfs (exec, noexec, nosuid, suid, nodev, dev). */
   tmpfsFlags: z.array(z.enum(['exec', 'noexec', 'nosuid', 'suid', 'nodev', 'dev'])).optional(),
-});
+}));
 export type MountSpec = z.infer<typeof MountSpec>;

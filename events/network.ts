@@ -1,12 +1,13 @@
 /** Network commands and events: the one declaration of each. An endpoint's address is its lease. */
 import * as z from 'zod';
 import { eventSchema } from './envelope.js';
+import { lazySchema } from './lazySchema.js';
 
 /** Docker's rule for network names. */
 export const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 /** What a network is, fixed when it is created. */
-export const NetworkRecord = z.object({
+export const NetworkRecord = lazySchema(() => z.object({
   /** The network's name, unique on its host. */
   name: z.string().regex(NETWORK_NAME),
   /** Docker's network id: 64 random hex, new for each creation of a name. */
@@ -32,11 +33,11 @@ export const NetworkRecord = z.object({
   options: z.record(z.string(), z.string()),
   /** Docker's default `bridge` network: no name resolution, cannot be removed by the user. */
   predefined: z.boolean(),
-});
+}));
 export type NetworkRecord = z.infer<typeof NetworkRecord>;
 
 /** A container's place on a network. */
-export const Endpoint = z.object({
+export const Endpoint = lazySchema(() => z.object({
   container: z.string(),
   /** The container's name when it connected, the first name others resolve it by. */
   containerName: z.string(),
@@ -51,27 +52,27 @@ export const Endpoint = z.object({
   vtep: z.string().optional(),
   /** Its interface in the container's netns (eth0, eth1...); absent in logs written before it was recorded. */
   ifname: z.string().optional(),
-});
+}));
 export type Endpoint = z.infer<typeof Endpoint>;
 
 /**
  * A lease taken: the endpoint, and on a takeover the container whose lease (address and all)
  * passes to this one (a container rescheduled from a fenced host replacing it).
  */
-export const Lease = Endpoint.extend({ replaces: z.string().optional() });
+export const Lease = lazySchema(() => Endpoint.extend({ replaces: z.string().optional() }));
 export type Lease = z.infer<typeof Lease>;
 
-export const NetworkCreated = eventSchema('network.created', NetworkRecord);
+export const NetworkCreated = lazySchema(() => eventSchema('network.created', NetworkRecord));
 /** The container joined the network, and its address is leased to it until it disconnects. */
-export const NetworkConnected = eventSchema('network.connected', Lease);
+export const NetworkConnected = lazySchema(() => eventSchema('network.connected', Lease));
 /** The container left the network (disconnect, or its removal): its address is free again. */
-export const NetworkDisconnected = eventSchema('network.disconnected', z.object({ container: z.string(), address: z.string() }));
-export const NetworkRemoved = eventSchema('network.removed', z.object({}));
+export const NetworkDisconnected = lazySchema(() => eventSchema('network.disconnected', z.object({ container: z.string(), address: z.string() })));
+export const NetworkRemoved = lazySchema(() => eventSchema('network.removed', z.object({})));
 
-export const NetworkEvent = z.discriminatedUnion('type', [NetworkCreated, NetworkConnected, NetworkDisconnected, NetworkRemoved]);
+export const NetworkEvent = lazySchema(() => z.discriminatedUnion('type', [NetworkCreated, NetworkConnected, NetworkDisconnected, NetworkRemoved]));
 export type NetworkEvent = z.infer<typeof NetworkEvent>;
 
-export const NetworkCommand = z.discriminatedUnion('type', [
+export const NetworkCommand = lazySchema(() => z.discriminatedUnion('type', [
   z.object({ type: z.literal('Create'), record: NetworkRecord }),
   /** Leases `address` if given (--ip), else the lowest free one (and on an IPv6 network `address6`, --ip6, likewise); `ifname` is recorded as the endpoint's interface. */
   z.object({ type: z.literal('Connect'), container: z.string(), containerName: z.string(), address: z.string().optional(), address6: z.string().optional(), aliases: z.array(z.string()), host: z.string().optional(), vtep: z.string().optional(),
@@ -81,5 +82,5 @@ export const NetworkCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Disconnect'), container: z.string() }),
   /** Refused while containers are connected, and for the predefined network. */
   z.object({ type: z.literal('Remove') }),
-]);
+]));
 export type NetworkCommand = z.infer<typeof NetworkCommand>;

@@ -1,9 +1,10 @@
 /** A container's networking: what `run --network ...` asks for, and what its config records. */
 import * as z from 'zod';
 import { PortRequest, PublishedPort } from './ports.js';
+import { lazySchema } from './lazySchema.js';
 
 /** As the client sends it (cli/networkFlags.ts). */
-export const NetworkingSpec = z.object({
+export const NetworkingSpec = lazySchema(() => z.object({
   /** --network: a network's name, bridge, none, host or container:NAME; absent: the daemon's default. */
   network: z.string().min(1).optional(),
   /** --ip on the first network. */
@@ -21,15 +22,15 @@ export const NetworkingSpec = z.object({
   ports: z.array(PortRequest).optional(),
   /** -P: every port the image exposes, each on a free host port. */
   publishAll: z.boolean().optional(),
-});
+}));
 export type NetworkingSpec = z.infer<typeof NetworkingSpec>;
 
 /** One network the container is on; its address is the network's lease (events/network.ts). */
-export const NetworkAttachment = z.object({ network: z.string(), aliases: z.array(z.string()), ip: z.string().optional(), ip6: z.string().optional() });
+export const NetworkAttachment = lazySchema(() => z.object({ network: z.string(), aliases: z.array(z.string()), ip: z.string().optional(), ip6: z.string().optional() }));
 export type NetworkAttachment = z.infer<typeof NetworkAttachment>;
 
 /** As the container's config records it. */
-export const Networking = z.object({
+export const Networking = lazySchema(() => z.object({
   /** networks: the attachments below; container: another container's netns. (none/host: security.network.) */
   mode: z.enum(['networks', 'container']),
   networks: z.array(NetworkAttachment),
@@ -43,5 +44,5 @@ export const Networking = z.object({
   ports: z.array(PublishedPort).optional(),
   /** -P was given (HostConfig.PublishAllPorts). */
   publishAll: z.boolean().optional(),
-});
+}));
 export type Networking = z.infer<typeof Networking>;

@@ -5,18 +5,19 @@
  */
 import * as z from 'zod';
 import { eventSchema } from './envelope.js';
+import { lazySchema } from './lazySchema.js';
 
-export const Availability = z.enum(['active', 'drain']);
+export const Availability = lazySchema(() => z.enum(['active', 'drain']));
 export type Availability = z.infer<typeof Availability>;
 
 /** The host's first start in the cluster: it exists from now on (lost when its heartbeat stops). */
-export const NodeJoined = eventSchema('node.joined', z.object({}));
+export const NodeJoined = lazySchema(() => eventSchema('node.joined', z.object({})));
 /** Placement stopped on this host (`berth host drain`). */
-export const NodeDrained = eventSchema('node.drained', z.object({}));
+export const NodeDrained = lazySchema(() => eventSchema('node.drained', z.object({})));
 /** Placement allowed again (`berth host activate`). */
-export const NodeActivated = eventSchema('node.activated', z.object({}));
+export const NodeActivated = lazySchema(() => eventSchema('node.activated', z.object({})));
 
-export const NodeEvent = z.discriminatedUnion('type', [NodeJoined, NodeDrained, NodeActivated]);
+export const NodeEvent = lazySchema(() => z.discriminatedUnion('type', [NodeJoined, NodeDrained, NodeActivated]));
 export type NodeEvent = z.infer<typeof NodeEvent>;
 
 /** A host's availability after its last node event. Pure. */

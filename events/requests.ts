@@ -13,9 +13,10 @@ import { imageRequests, imageResults } from './requests/image.js';
 import { nodeRequests, nodeResults } from './requests/node.js';
 import { systemRequests, systemResults } from './requests/system.js';
 import { volumeRequests, volumeResults } from './requests/volume.js';
-import type { WireError } from './errors.js';
+import { ValidationError, type WireError } from './errors.js';
 import { networkRequests, networkResults } from './requests/network.js';
 import { buildRequests, buildResults } from './requests/build.js';
+import { lazySchema } from './lazySchema.js';
 
 export { CreateSpec, ContainerView } from './requests/container.js';
 export { StatsView } from './requests/containerRuntime.js';
@@ -25,20 +26,40 @@ export { NetworkView } from './requests/network.js';
 export { BuildEvent, BuildOptions } from './requests/build.js';
 export { InfoView, DiskUsageView } from './requests/system.js';
 
-export const Request = z.discriminatedUnion('op', [...systemRequests, ...containerRequests, ...containerRuntimeRequests, ...containerCopyRequests, ...containerCommitRequests, ...pruneRequests, ...imageRequests, ...volumeRequests, ...networkRequests, ...nodeRequests, ...buildRequests]);
-export type Request = z.infer<typeof Request>;
-export type Op = Request['op'];
+/** Every op's request, by op; each schema is built when it is first used (events/lazySchema.ts). */
+export const RequestSchemas = { ...systemRequests, ...containerRequests, ...containerRuntimeRequests, ...containerCopyRequests, ...containerCommitRequests, ...pruneRequests, ...imageRequests, ...volumeRequests, ...networkRequests, ...nodeRequests, ...buildRequests };
+export type Op = keyof typeof RequestSchemas;
+export type Request = { [O in Op]: z.output<(typeof RequestSchemas)[O]> }[Op];
+/** A request as a client gives it, before its schema fills in defaults. */
+export type RequestInput = { [O in Op]: z.input<(typeof RequestSchemas)[O]> }[Op];
+
+/** Any request: what a daemon decodes, which builds every op's schema. */
+export const Request: z.ZodType<Request, RequestInput> = lazySchema(() => z.discriminatedUnion('op', Object.values(RequestSchemas) as unknown as [z.ZodObject<{ op: z.ZodLiteral<Op> }>]) as unknown as z.ZodType<Request, RequestInput>);
 
 /** The envelope of a request: the id makes a resent request have one effect. */
-export const RequestEnvelope = z.object({ id: z.string().min(1), request: Request });
-export type RequestEnvelope = z.infer<typeof RequestEnvelope>;
+export const RequestEnvelope: z.ZodType<RequestEnvelope, RequestEnvelopeInput> = lazySchema(() => z.object({ id: z.string().min(1), request: Request }));
+export interface RequestEnvelope { id: string; request: Request }
+export interface RequestEnvelopeInput { id: string; request: RequestInput }
+
+const envelopes = new Map<Op, z.ZodType<RequestEnvelope, RequestEnvelopeInput>>();
+/** The envelope of one op's requests: what a client encodes with, building that op's schema alone. */
+export function requestEnvelopeOf(op: Op): z.ZodType<RequestEnvelope, RequestEnvelopeInput> {
+  let envelope = envelopes.get(op);
+  if (envelope === undefined) {
+    const request = RequestSchemas[op];
+    if (request === undefined) throw new ValidationError(`encode: no such request: ${String(op)}`);
+    envelope = z.object({ id: z.string().min(1), request }) as unknown as z.ZodType<RequestEnvelope, RequestEnvelopeInput>;
+    envelopes.set(op, envelope);
+  }
+  return envelope;
+}
 
 /** The result each op replies with. */
 export const Results = { ...systemResults, ...containerResults, ...containerRuntimeResults, ...containerCopyResults, ...containerCommitResults, ...pruneResults, ...imageResults, ...volumeResults, ...networkResults, ...nodeResults, ...buildResults } satisfies Record<Op, z.ZodType>;
 export type Result<O extends Op> = z.infer<(typeof Results)[O]>;
 
 /** An error as it crosses the bus (events/errors.ts's WireError). */
-export const WireErrorSchema = z.object({
+export const WireErrorSchema = lazySchema(() => z.object({
   name: z.string(),
   message: z.string(),
   exitCode: z.number().int(),
@@ -47,9 +68,9 @@ export const WireErrorSchema = z.object({
   errno: z.number().int().optional(),
   code: z.string().optional(),
   schema: z.object({ what: z.string(), found: z.number().int(), readable: z.number().int() }).optional(),
-}) satisfies z.ZodType<WireError>;
+})) satisfies z.ZodType<WireError>;
 
-export const Reply = z.discriminatedUnion('ok', [
+export const Reply = lazySchema(() => z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), result: z.unknown() }),
   z.object({ ok: z.literal(false), error: WireErrorSchema }),
   /**
@@ -57,15 +78,15 @@ export const Reply = z.discriminatedUnion('ok', [
    * (`system.reply_part`), joins their `bytes` and decodes them as a Reply.
    */
   z.object({ ok: z.literal('chunked'), parts: z.number().int().positive(), bytes: z.number().int().positive() }),
-]);
+]));
 export type Reply = z.infer<typeof Reply>;
 
 /** One chunk of container output on the output subject or a logs inbox; `eof` ends the stream. */
-export const OutputChunk = z.object({
+export const OutputChunk = lazySchema(() => z.object({
   stream: z.enum(['stdout', 'stderr']).optional(),
   data: z.string().optional(),
   /** When the shim read it (RFC 3339), from the container's log. */
   time: z.string().optional(),
   eof: z.boolean().optional(),
-});
+}));
 export type OutputChunk = z.infer<typeof OutputChunk>;

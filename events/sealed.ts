@@ -5,13 +5,14 @@
  * user may read, holds no secret in the clear (docs/MULTIHOST.md, "What a host can read").
  */
 import * as z from 'zod';
+import { lazySchema } from './lazySchema.js';
 
-export const Sealed = z.object({
+export const Sealed = lazySchema(() => z.object({
   /** Which key sealed it: the first 16 hex digits of the key's sha256 (a host tells its own). */
   key: z.string(),
   /** base64: the 12-byte nonce, the ciphertext and the 16-byte tag. */
   iv: z.string(),
   data: z.string(),
   tag: z.string(),
-});
+}));
 export type Sealed = z.infer<typeof Sealed>;

@@ -8,15 +8,16 @@ import * as z from 'zod';
 import { decode, encode } from './codec.js';
 import { Kind } from './envelope.js';
 import { refuseNewer, schemaOf, SCHEMA_STAMP, UNVERSIONED } from './schema.js';
+import { lazySchema } from './lazySchema.js';
 
 /** One entity's state: the machine's state value and context, as of event `seq`. */
-export const Snapshot = z.object({
+export const Snapshot = lazySchema(() => z.object({
   kind: Kind,
   entity: z.string(),
   seq: z.number().int().positive(),
   value: z.string(),
   context: z.record(z.string(), z.unknown()),
-});
+}));
 export type Snapshot = z.infer<typeof Snapshot>;
 
 /** A snapshot as loaded, with the schema version it was written in (events/schema.ts). */

@@ -5,19 +5,20 @@
  */
 import * as z from 'zod';
 import { ValidationError } from './errors.js';
+import { lazySchema } from './lazySchema.js';
 
 /** One line of uid_map or gid_map: `size` ids from `containerId` inside are `hostId`.. outside. */
-export const IdMapping = z.object({
+export const IdMapping = lazySchema(() => z.object({
   containerId: z.number().int().nonnegative(),
   hostId: z.number().int().nonnegative(),
   size: z.number().int().positive(),
-});
+}));
 export type IdMapping = z.infer<typeof IdMapping>;
 
-export const UserNamespace = z.object({
+export const UserNamespace = lazySchema(() => z.object({
   uidMap: z.array(IdMapping).min(1),
   gidMap: z.array(IdMapping).min(1),
-});
+}));
 export type UserNamespace = z.infer<typeof UserNamespace>;
 
 /** The kernel's text for /proc/PID/uid_map (or gid_map): one "inside outside count" line each. */

@@ -1,7 +1,8 @@
 /** `build`: a Dockerfile and its context (a tar) become an image on the host. */
 import * as z from 'zod';
+import { lazySchema } from '../lazySchema.js';
 
-export const BuildOptions = z.object({
+export const BuildOptions = lazySchema(() => z.object({
   /** The Dockerfile's path inside the context (default `Dockerfile`), or its text (`-f -`). */
   dockerfile: z.string().min(1).optional(),
   dockerfileText: z.string().optional(),
@@ -21,7 +22,7 @@ export const BuildOptions = z.object({
    * or an http(s) URL to a tar (plain or gzip) or to a Dockerfile.
    */
   remote: z.string().min(1).optional(),
-});
+}));
 export type BuildOptions = z.infer<typeof BuildOptions>;
 
 /**
@@ -29,7 +30,7 @@ export type BuildOptions = z.infer<typeof BuildOptions>;
  * found in the cache, logs a line of its output, ends or fails; and `info` lines (warnings).
  * `vertex` numbers the steps as BuildKit's `#N`; `name` is BuildKit's (`[stage 2/3] RUN ...`).
  */
-export const BuildEvent = z.object({
+export const BuildEvent = lazySchema(() => z.object({
   vertex: z.number().int().nonnegative(),
   name: z.string(),
   status: z.enum(['started', 'cached', 'log', 'done', 'error', 'info']),
@@ -38,14 +39,14 @@ export const BuildEvent = z.object({
   stream: z.enum(['stdout', 'stderr']).optional(),
   /** Milliseconds since the vertex started (log and done lines). */
   elapsedMs: z.number().nonnegative().optional(),
-});
+}));
 export type BuildEvent = z.infer<typeof BuildEvent>;
 
-export const buildRequests = [
+export const buildRequests = {
   /** `context`: a tar of the context (plain or gzip) under the run root, none with `options.remote`; `progress`: an inbox for BuildEvents. */
-  z.object({ op: z.literal('image.build'), context: z.string().min(1).optional(), options: BuildOptions, progress: z.string().optional() }),
-] as const;
+  'image.build': lazySchema(() => z.object({ op: z.literal('image.build'), context: z.string().min(1).optional(), options: BuildOptions, progress: z.string().optional() })),
+};
 
 export const buildResults = {
-  'image.build': z.object({ id: z.string(), tags: z.array(z.string()) }),
+  'image.build': lazySchema(() => z.object({ id: z.string(), tags: z.array(z.string()) })),
 };

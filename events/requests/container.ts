@@ -6,9 +6,10 @@ import { HealthView } from '../health.js';
 import { MountSpec } from '../mount.js';
 import { NetworkingSpec } from '../networking.js';
 import { ExposedPort } from '../ports.js';
+import { lazySchema } from '../lazySchema.js';
 
 /** What `run`/`create` asks for, before the host resolves the image. */
-export const CreateSpec = z.object({
+export const CreateSpec = lazySchema(() => z.object({
   /** The client may choose the id (64 hex), so that it can follow the container before it exists. */
   id: z.string().regex(/^[a-f0-9]{64}$/).optional(),
   name: z.string().optional(),
@@ -57,11 +58,11 @@ export const CreateSpec = z.object({
   expose: z.array(ExposedPort).optional(),
   /** --userns: 'host' opts out of the daemon's --userns-remap; '' (or absent) takes it. */
   usernsMode: z.enum(['host', '']).optional(),
-});
+}));
 export type CreateSpec = z.infer<typeof CreateSpec>;
 
 /** What `ps` and `inspect` show of a container. */
-export const ContainerView = z.object({
+export const ContainerView = lazySchema(() => z.object({
   id: z.string(),
   host: z.string(),
   status: z.string(),
@@ -90,47 +91,47 @@ export const ContainerView = z.object({
   })).optional(),
   /** A lost host's container started elsewhere by fencing (client/lostContainers.ts): where, and as which id. */
   rescheduledTo: z.object({ host: z.string(), id: z.string() }).optional(),
-});
+}));
 export type ContainerView = z.infer<typeof ContainerView>;
 
-const Ref = z.string().min(1);
-const Id = z.object({ id: z.string() });
+const Ref = lazySchema(() => z.string().min(1));
+const Id = lazySchema(() => z.object({ id: z.string() }));
 
-export const containerRequests = [
-  z.object({ op: z.literal('container.create'), spec: CreateSpec, start: z.boolean() }),
-  z.object({ op: z.literal('container.start'), ref: Ref }),
+export const containerRequests = {
+  'container.create': lazySchema(() => z.object({ op: z.literal('container.create'), spec: CreateSpec, start: z.boolean() })),
+  'container.start': lazySchema(() => z.object({ op: z.literal('container.start'), ref: Ref })),
   /** `signal`: stop -s, instead of the container's stop signal. */
-  z.object({ op: z.literal('container.stop'), ref: Ref, timeoutSeconds: z.number().min(0), signal: z.string().optional() }),
-  z.object({ op: z.literal('container.kill'), ref: Ref, signal: z.string() }),
+  'container.stop': lazySchema(() => z.object({ op: z.literal('container.stop'), ref: Ref, timeoutSeconds: z.number().min(0), signal: z.string().optional() })),
+  'container.kill': lazySchema(() => z.object({ op: z.literal('container.kill'), ref: Ref, signal: z.string() })),
   /** `volumes` (rm -v): the container's anonymous volumes are removed with it. */
-  z.object({ op: z.literal('container.remove'), ref: Ref, force: z.boolean(), volumes: z.boolean().optional() }),
+  'container.remove': lazySchema(() => z.object({ op: z.literal('container.remove'), ref: Ref, force: z.boolean(), volumes: z.boolean().optional() })),
   /** `size`: fill in sizeRw and sizeRootFs (ps -s), which reads the disk. */
-  z.object({ op: z.literal('container.list'), all: z.boolean(), size: z.boolean().optional() }),
-  z.object({ op: z.literal('container.inspect'), ref: Ref, size: z.boolean().optional() }),
+  'container.list': lazySchema(() => z.object({ op: z.literal('container.list'), all: z.boolean(), size: z.boolean().optional() })),
+  'container.inspect': lazySchema(() => z.object({ op: z.literal('container.inspect'), ref: Ref, size: z.boolean().optional() })),
   /** since/until: ms since the epoch; tail: the last N entries of the history (logs --since/--until/--tail). */
-  z.object({
+  'container.logs': lazySchema(() => z.object({
     op: z.literal('container.logs'), ref: Ref, follow: z.boolean(), inbox: z.string(),
     sinceMs: z.number().optional(), untilMs: z.number().optional(), tail: z.number().int().nonnegative().optional(),
-  }),
-  z.object({ op: z.literal('container.rename'), ref: Ref, name: z.string() }),
-  z.object({ op: z.literal('container.update'), ref: Ref, changes: ContainerUpdated.shape.data }),
+  })),
+  'container.rename': lazySchema(() => z.object({ op: z.literal('container.rename'), ref: Ref, name: z.string() })),
+  'container.update': lazySchema(() => z.object({ op: z.literal('container.update'), ref: Ref, changes: ContainerUpdated.shape.data })),
   /** `export`: the daemon writes the flattened root filesystem as a tar at `path` (absolute). */
-  z.object({ op: z.literal('container.export'), ref: Ref, path: z.string().min(1) }),
-  z.object({ op: z.literal('container.diff'), ref: Ref }),
-] as const;
+  'container.export': lazySchema(() => z.object({ op: z.literal('container.export'), ref: Ref, path: z.string().min(1) })),
+  'container.diff': lazySchema(() => z.object({ op: z.literal('container.diff'), ref: Ref })),
+};
 
 export const containerResults = {
   /** `warnings`: Docker's create warnings (settings accepted but discarded), printed by the client. */
-  'container.create': z.object({ id: z.string(), name: z.string(), warnings: z.array(z.string()).optional() }),
+  'container.create': lazySchema(() => z.object({ id: z.string(), name: z.string(), warnings: z.array(z.string()).optional() })),
   'container.start': Id,
   'container.stop': Id,
   'container.kill': Id,
   'container.remove': Id,
-  'container.list': z.array(ContainerView),
+  'container.list': lazySchema(() => z.array(ContainerView)),
   'container.inspect': ContainerView,
   'container.logs': Id,
   'container.rename': Id,
   'container.update': Id,
   'container.export': Id,
-  'container.diff': z.object({ changes: z.array(z.object({ kind: z.enum(['A', 'C', 'D']), path: z.string() })) }),
+  'container.diff': lazySchema(() => z.object({ changes: z.array(z.object({ kind: z.enum(['A', 'C', 'D']), path: z.string() })) })),
 };

@@ -1,8 +1,9 @@
 /** Network requests (berth.cmd.<host>.network) and their results. */
 import * as z from 'zod';
+import { lazySchema } from '../lazySchema.js';
 
 /** One container on a network, as `network inspect` shows it. */
-export const EndpointView = z.object({
+export const EndpointView = lazySchema(() => z.object({
   container: z.string(),
   name: z.string(),
   address: z.string(),
@@ -12,10 +13,10 @@ export const EndpointView = z.object({
   address6: z.string().optional(),
   prefix6: z.number().optional(),
   aliases: z.array(z.string()),
-});
+}));
 
 /** What `network ls` and `network inspect` show. */
-export const NetworkView = z.object({
+export const NetworkView = lazySchema(() => z.object({
   name: z.string(),
   id: z.string(),
   host: z.string(),
@@ -31,13 +32,13 @@ export const NetworkView = z.object({
   labels: z.record(z.string(), z.string()),
   options: z.record(z.string(), z.string()),
   endpoints: z.array(EndpointView),
-});
+}));
 export type NetworkView = z.infer<typeof NetworkView>;
 
-const Name = z.string().min(1);
+const Name = lazySchema(() => z.string().min(1));
 
-export const networkRequests = [
-  z.object({
+export const networkRequests = {
+  'network.create': lazySchema(() => z.object({
     op: z.literal('network.create'),
     name: Name,
     driver: z.string(),
@@ -50,24 +51,24 @@ export const networkRequests = [
     internal: z.boolean(),
     labels: z.record(z.string(), z.string()),
     options: z.record(z.string(), z.string()),
-  }),
-  z.object({ op: z.literal('network.list') }),
+  })),
+  'network.list': lazySchema(() => z.object({ op: z.literal('network.list') })),
   /** By name, or by a prefix of its id. */
-  z.object({ op: z.literal('network.inspect'), ref: Name }),
-  z.object({ op: z.literal('network.remove'), ref: Name }),
+  'network.inspect': lazySchema(() => z.object({ op: z.literal('network.inspect'), ref: Name })),
+  'network.remove': lazySchema(() => z.object({ op: z.literal('network.remove'), ref: Name })),
   /** Removes every user-defined network no container is on; `labels` filter (k or k=v). */
   /** Docker's prune filters: label=KEY[=VALUE] (all must match), label!=KEY[=VALUE] (none may), until (created before, ms since the epoch). */
-  z.object({ op: z.literal('network.prune'), labels: z.array(z.string()), notLabels: z.array(z.string()).optional(), untilMs: z.number().optional() }),
-  z.object({ op: z.literal('network.connect'), ref: Name, container: Name, aliases: z.array(z.string()), ip: z.string().optional(), ip6: z.string().optional() }),
-  z.object({ op: z.literal('network.disconnect'), ref: Name, container: Name, force: z.boolean() }),
-] as const;
+  'network.prune': lazySchema(() => z.object({ op: z.literal('network.prune'), labels: z.array(z.string()), notLabels: z.array(z.string()).optional(), untilMs: z.number().optional() })),
+  'network.connect': lazySchema(() => z.object({ op: z.literal('network.connect'), ref: Name, container: Name, aliases: z.array(z.string()), ip: z.string().optional(), ip6: z.string().optional() })),
+  'network.disconnect': lazySchema(() => z.object({ op: z.literal('network.disconnect'), ref: Name, container: Name, force: z.boolean() })),
+};
 
 export const networkResults = {
   'network.create': NetworkView,
-  'network.list': z.array(NetworkView),
+  'network.list': lazySchema(() => z.array(NetworkView)),
   'network.inspect': NetworkView,
-  'network.remove': z.object({ name: z.string() }),
-  'network.prune': z.object({ removed: z.array(z.string()) }),
-  'network.connect': z.object({ name: z.string() }),
-  'network.disconnect': z.object({ name: z.string() }),
+  'network.remove': lazySchema(() => z.object({ name: z.string() })),
+  'network.prune': lazySchema(() => z.object({ removed: z.array(z.string()) })),
+  'network.connect': lazySchema(() => z.object({ name: z.string() })),
+  'network.disconnect': lazySchema(() => z.object({ name: z.string() })),
 };

@@ -1,15 +1,16 @@
 /** Node requests (berth.cmd.<host>.node): a host's availability for placement. */
 import * as z from 'zod';
 import { Availability } from '../node.js';
+import { lazySchema } from '../lazySchema.js';
 
-export const nodeRequests = [
+export const nodeRequests = {
   /** Stop placement on this host (`berth host drain`); recorded as `node.drained`. */
-  z.object({ op: z.literal('node.drain') }),
+  'node.drain': lazySchema(() => z.object({ op: z.literal('node.drain') })),
   /** Allow placement again (`berth host activate`); recorded as `node.activated`. */
-  z.object({ op: z.literal('node.activate') }),
-] as const;
+  'node.activate': lazySchema(() => z.object({ op: z.literal('node.activate') })),
+};
 
-const NodeResult = z.object({ host: z.string(), availability: Availability });
+const NodeResult = lazySchema(() => z.object({ host: z.string(), availability: Availability }));
 
 export const nodeResults = {
   'node.drain': NodeResult,
