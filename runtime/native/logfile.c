@@ -27,18 +27,24 @@
 
 int logfile_open(struct logfile *l, const char *path, long long max_size, int max_files, int compress)
 {
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return -1;
+	logfile_adopt(l, fd, path, max_size, max_files, compress);
+	return 0;
+}
+
+void logfile_adopt(struct logfile *l, int fd, const char *path, long long max_size, int max_files, int compress)
+{
 	struct stat st;
+	l->fd = fd;
 	l->path = path;
 	l->max_size = max_size;
 	l->max_files = max_files < 1 ? 1 : max_files;
 	l->compress = compress && l->max_files > 1;
 	l->attrs = NULL;
 	l->journal.fd = -1;
-	l->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (l->fd < 0)
-		return -1;
-	l->size = fstat(l->fd, &st) == 0 ? (long long)st.st_size : 0;
-	return 0;
+	l->size = fstat(fd, &st) == 0 ? (long long)st.st_size : 0;
 }
 
 static void rotated_name(char *out, size_t outlen, const char *path, int n)

@@ -84,6 +84,8 @@ int sync_parent_read_result(int fd, struct sync_result *r); /* parent: EOF w/o d
 struct journal { int fd; const char **fields; size_t n_fields; };
 struct logfile { int fd; const char *path; long long size, max_size; int max_files, compress; const char *attrs; struct journal journal; };
 int logfile_open(struct logfile *l, const char *path, long long max_size, int max_files, int compress);
+/* the same, for a log file already open as fd (the monitor's, across its exec: main.c) */
+void logfile_adopt(struct logfile *l, int fd, const char *path, long long max_size, int max_files, int compress);
 int logfile_write(struct logfile *l, const void *record, size_t len); /* whole records only */
 
 /* journal.c: journald's native protocol (a datagram per line); fd -1: not connected */

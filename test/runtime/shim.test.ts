@@ -400,6 +400,29 @@ t.test('shim survives its spawner and is detached', async (t) => {
   t.equal((await b.waitExit()).exitCode, 137);
 });
 
+t.test('once the container runs, the shim monitors it from a fresh image of itself (berth-shim pump)', async (t) => {
+  const b = await box(t);
+  const { pid, shimPid } = await b.start(['sh', '-c', 'read line; echo "got $line"; exit 4'], { stdin: true, sockPath: join(b.dir, 'attach.sock') });
+  // The shim executes itself right after it reported: a moment after we heard it.
+  const argv = await waitFor('the shim\'s exec', async () => {
+    const args = (await readFile(`/proc/${shimPid}/cmdline`, 'utf8')).split('\0');
+    return args[1] === 'pump' ? args : undefined;
+  });
+  t.equal(Number(argv[2]), pid, 'the same process, still the container\'s parent');
+  t.equal((await readFile(`/proc/${shimPid}/comm`, 'utf8')).trim(), 'berth-shim', 'known to the daemon by its name');
+  t.equal(await readFile(`/proc/${shimPid}/environ`, 'utf8'), '', 'with no environment');
+  t.equal(Number(/^PPid:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1]), shimPid, 'the container is its child');
+  // The pipes and the log crossed the exec: stdin reaches the container, its output the log, its exit the exit file.
+  const { connect } = await import('node:net');
+  const sock = connect(join(b.dir, 'attach.sock'));
+  await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
+  const line = Buffer.from('hello\n');
+  sock.write(Buffer.concat([Buffer.from([0x69, 0, line.length]), line]));
+  t.match(await b.waitExit(), { exitCode: 4, signal: null });
+  sock.destroy();
+  t.same((await b.log()).map((l) => l.log), ['got hello\n']);
+});
+
 t.test('startShim latency for /bin/true (median of 20)', async (t) => {
   const b = await box(t);
   const times: number[] = [];
