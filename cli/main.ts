@@ -9,7 +9,7 @@
 import './zodJitless.js';
 import { CommanderError } from 'commander';
 import { BerthError } from '../events/errors.js';
-import { buildProgram } from './program.js';
+import { programFor } from './program.js';
 
 /**
  * A reader that stops (`run … | head`, `logs … | head`): the command ends quietly, as other
@@ -41,7 +41,7 @@ export async function main(argv: string[]): Promise<void> {
   exitQuietlyWhenReaderGone(process.stdout);
   let finished = false;
   failIfLeftWaiting(() => finished);
-  const program = buildProgram();
+  const program = programFor(argv);
   try {
     await program.parseAsync(argv);
   } catch (error) {

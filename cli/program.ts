@@ -25,8 +25,9 @@ function verb(name: string) {
   };
 }
 
-export function buildProgram(): Command {
-  const program = new Command('berth')
+/** The program's root: its name, version and the global flags every verb takes. */
+function rootProgram(): Command {
+  return new Command('berth')
     .description('An event-sourced container engine')
     .version('0.1.0', '-v, --version')
     .enablePositionalOptions()
@@ -38,7 +39,9 @@ export function buildProgram(): Command {
     .option('--nats <url>', 'an external NATS (BERTH_NATS_URL; comma-separated for a cluster)')
     .option('--creds <file>', 'credentials for the external NATS (BERTH_NATS_CREDS)')
     .option('-H, --host <id>', 'the host to command (BERTH_HOST)');
+}
 
+function registerVerbs(program: Command): void {
   registerContainerVerbs(program, verb);
   registerRuntimeVerbs(program, verb);
   // `berth container <verb>`: the same verbs and flags under Docker's management command.
@@ -51,6 +54,61 @@ export function buildProgram(): Command {
   registerNetworkVerbs(program, verb);
   registerHostVerbs(program, verb);
   registerComposeVerbs(program, verb);
+}
+
+/** The whole program: every verb and flag (help, completion, the bundle's list of verbs). */
+export function buildProgram(): Command {
+  const program = rootProgram();
+  registerVerbs(program);
   return program;
 }
 
+/**
+ * The program a command line needs: the root and the one verb it names. Declaring every verb's
+ * flags cost each command about 6 ms (commander builds an Option per flag), for the one verb
+ * that runs. Without a verb (`--version`) the root alone; for help, a word that names no verb,
+ * or anything this cannot tell, the whole program, whose parse then says what commander says.
+ */
+export function programFor(argv: string[]): Command {
+  const program = rootProgram();
+  const word = verbWord(program, argv.slice(2));
+  if (word === null) return program;
+  if (word === undefined) return buildProgram();
+  // Every top-level verb but `word` is declared on a stand-in that takes any call and declares nothing.
+  const declare = program.command.bind(program);
+  let found = false;
+  let aliased = false;
+  const skipped: Command = new Proxy({} as Command, {
+    get: (_target, key) => (key === 'alias' ? (alias: string) => { if (alias === word) aliased = true; return skipped; } : () => skipped),
+  });
+  program.command = ((nameAndArgs: string, ...rest: unknown[]) => {
+    if (nameAndArgs.split(' ')[0] !== word) return skipped;
+    found = true;
+    return (declare as (...a: unknown[]) => Command)(nameAndArgs, ...rest);
+  }) as Command['command'];
+  try {
+    registerVerbs(program);
+  } finally {
+    program.command = declare;
+  }
+  // A verb known by an alias of its own is declared only in the whole program.
+  return found && !aliased ? program : buildProgram();
+}
+
+/**
+ * The verb a command line names: its first word after the global flags (and their values).
+ * null: none before --version; undefined: help, an unknown flag, no word, or `--`.
+ */
+function verbWord(root: Command, args: string[]): string | null | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') return undefined;
+    if (!arg.startsWith('-') || arg === '-') return arg;
+    const flag = arg.split('=')[0];
+    if (flag === '-v' || flag === '--version') return null;
+    const option = root.options.find((o) => o.short === flag || o.long === flag);
+    if (!option) return undefined;
+    if ((option.required || option.optional) && !arg.includes('=')) i++;
+  }
+  return undefined;
+}
