@@ -17,7 +17,7 @@ import type { WorkerContract } from '../runtime/workerContract.js';
 import { containerEffects, type ContainerEffects } from './container/effects.js';
 import type { HealthView } from '../events/health.js';
 import { LogAdmission } from './logAdmission.js';
-import { cgroupVerdict, reconcileContainer } from './container/reconcile.js';
+import { cgroupVerdict, kernelMatters, NOTHING_SEEN, reconcileContainer } from './container/reconcile.js';
 import type { ContainerState } from './container/state.js';
 import type { ImageState } from './image/state.js';
 import { Entity, type CommandMeta, type EntityHooks } from './entity.js';
@@ -256,7 +256,7 @@ export class Host {
   /** Makes one container's record true to the kernel (after replay); see reconcileContainer. */
   private async reconcile(container: ContainerEntity, hold: ReadonlySet<string>): Promise<void> {
     const state = container.state;
-    const repair = reconcileContainer(state, await this.worker.inspect(container.id));
+    const repair = reconcileContainer(state, kernelMatters(state.status) ? await this.worker.inspect(container.id) : NOTHING_SEEN);
     this.reconciles.containers++;
     this.reconciles.commands += repair.commands.length;
     // One held is about to be stopped as a duplicate: left frozen (a self-fence), it is killed so (fencing.ts).

@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { ContainerConfig } from '../../events/container.js';
-import { cgroupVerdict, reconcileContainer } from './reconcile.js';
+import { cgroupVerdict, kernelMatters, NOTHING_SEEN, reconcileContainer } from './reconcile.js';
+import { CONTAINER_STATUSES } from '../../events/containerStatus.js';
 import { initialContainerData, type ContainerState, type ContainerStatus } from './state.js';
 
 const config = { autoRemove: false } as ContainerConfig;
@@ -54,4 +55,20 @@ t.test('given a container cgroup, then it is kept while its container may hold p
   for (const status of ['created', 'exited', 'dead', 'removed'] as const) t.equal(cgroupVerdict(status), 'remove', status);
   t.equal(cgroupVerdict(undefined), 'unknown', 'no container of that id');
   t.equal(cgroupVerdict('none'), 'unknown', 'an entity never created');
+});
+
+t.test('a status whose repair does not read the kernel gets the same repair whatever the kernel shows', async (t) => {
+  const frozenRunning = { ...running, frozen: true };
+  const settingUp = { ...nothing, settingUp: true };
+  for (const status of CONTAINER_STATUSES) {
+    for (const autoRemove of [false, true]) {
+      const s = state(status, { config: { autoRemove } as ContainerConfig });
+      const repairs = [nothing, running, exited, frozenRunning, settingUp].map((kernel) => reconcileContainer(s, kernel));
+      const same = repairs.every((r) => JSON.stringify(r) === JSON.stringify(repairs[0]));
+      if (kernelMatters(status)) t.notOk(same, `${status}: the repair depends on the kernel`);
+      else t.ok(same, `${status}${autoRemove ? ' (--rm)' : ''}: the kernel is not read`);
+      if (!kernelMatters(status)) t.same(reconcileContainer(s, NOTHING_SEEN), repairs[0]);
+    }
+  }
+  t.ok(['starting', 'running', 'paused', 'stopping'].every((status) => kernelMatters(status as ContainerStatus)));
 });
