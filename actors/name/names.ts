@@ -16,9 +16,6 @@ import { processLogger } from '../../log/settings.js';
 
 export type NameEntity = Entity<NameState, NameCommand>;
 
-/** The name machine has no effects, timers or invocations: an entity's actor waits for its next event (Entity.start). */
-const UNTIL_EVENT = { untilEvent: true } as const;
-
 export interface NamesDeps {
   host: string;
   store: EventStore;
@@ -39,7 +36,7 @@ export class Names {
     if (!entity) {
       entity = new Entity(nameRules, id, this.deps.host, this.deps.store, this.deps.hooks);
       this.entities.set(id, entity);
-      if (this.started) entity.start(nameRules.machine, UNTIL_EVENT);
+      if (this.started) entity.start(nameRules.machine);
     }
     return entity;
   }
@@ -68,7 +65,7 @@ export class Names {
   /** Goes live (names have no effects), then makes the claims agree with the containers. */
   async start(): Promise<void> {
     this.started = true;
-    for (const entity of this.entities.values()) entity.start(nameRules.machine, UNTIL_EVENT);
+    for (const entity of this.entities.values()) entity.start(nameRules.machine);
     await this.reconcile();
   }
 
