@@ -1,7 +1,7 @@
 import t from 'tap';
 import { assign, createMachine, fromCallback, setup, type AnyStateMachine } from 'xstate';
 import { MemoryEventStore } from '../memory/eventStore.js';
-import { Entity, runsByItself, type KindRules } from './entity.js';
+import { Entity, isStateOf, runsByItself, type KindRules } from './entity.js';
 import { containerRules, imageRules, nameRules, networkRules, volumeRules } from './rules.js';
 
 t.test('runsByItself: an invocation or a delayed transition of a state the actor is in', async (t) => {
@@ -23,6 +23,12 @@ t.test('runsByItself: an invocation or a delayed transition of a state the actor
   t.notOk(runsByItself(machine, { both: { left: 'l', right: 'r' } }));
   t.ok(runsByItself(machine, { both: { left: 'l', right: 'timed' } }), 'one region is enough');
   t.notOk(runsByItself(machine, 'nosuchstate'));
+  t.ok(isStateOf(machine, 'idle'));
+  t.ok(isStateOf(machine, { nested: 'ticking' }));
+  t.ok(isStateOf(machine, { both: { left: 'l', right: 'timed' } }));
+  t.notOk(isStateOf(machine, 'nosuchstate'));
+  t.notOk(isStateOf(machine, { nested: 'nosuchstate' }));
+  t.notOk(isStateOf(machine, { both: { left: 'l', right: 'nosuchstate' } }));
   const root = createMachine({ after: { 10: {} }, initial: 'a', states: { a: {} } });
   t.ok(runsByItself(root, 'a'), 'the root counts');
   // berth's own machines: nothing runs by itself in any state, so a start makes no actor.
@@ -83,3 +89,13 @@ async function collect(store: MemoryEventStore) {
   for await (const stored of store.read('berth.evt.h1.volume.v1', { fromSeq: 1 })) out.push(stored);
   return out;
 }
+
+t.test('a restored snapshot is resolved when first needed, and one naming no state is refused at once', async (t) => {
+  const entity = new Entity(containerRules, 'c'.repeat(64), 'h1', new MemoryEventStore());
+  t.throws(() => entity.restore('no-such-state', { id: 'c'.repeat(64), host: 'h1' }, 3), /no-such-state/, 'as the machine refuses it');
+  const context = { ...(new Entity(containerRules, 'd'.repeat(64), 'h1', new MemoryEventStore())).snapshotData().context, restartCount: 4 };
+  entity.restore('exited', context, 7);
+  t.match(entity.state, { status: 'exited', restartCount: 4 });
+  t.equal(entity.lastSeq, 7);
+  t.same(entity.snapshotData(), { value: 'exited', context });
+});
