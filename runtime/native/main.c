@@ -23,8 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -126,10 +128,34 @@ static void monitor_run(struct monitor *m)
 	_exit(0);
 }
 
-/* `berth-shim pump` and the arguments monitor_exec gives it, in this order */
+/*
+ * `berth-shim pump` and the arguments monitor_exec gives it, in this order. The log's attributes
+ * and journald fields (labels and env values a --log-opt picked: maybe secrets) are not
+ * arguments, which every user can read in /proc/PID/cmdline: they come in a memfd (PUMP_DATA_FD,
+ * or -1 without any), as "attrs\0field\0field\0...".
+ */
 enum { PUMP_PID = 2, PUMP_EXIT, PUMP_SOCK, PUMP_LISTEN, PUMP_OUT, PUMP_ERR, PUMP_IN, PUMP_TTY, PUMP_LOG_FD,
-       PUMP_LOG_PATH, PUMP_LOG_MAX_SIZE, PUMP_LOG_MAX_FILES, PUMP_LOG_COMPRESS, PUMP_ATTRS, PUMP_JOURNAL_FD,
-       PUMP_JOURNAL_FIELDS };
+       PUMP_LOG_PATH, PUMP_LOG_MAX_SIZE, PUMP_LOG_MAX_FILES, PUMP_LOG_COMPRESS, PUMP_JOURNAL_FD, PUMP_DATA_FD,
+       PUMP_N_FIELDS, PUMP_ARGC };
+
+/* The memfd of the log's attributes and journald fields; -1 when there are none, -2 on failure. */
+static int monitor_data(const struct logfile *log)
+{
+	if (!log->attrs && log->journal.n_fields == 0)
+		return -1;
+	int fd = memfd_create("berth-shim-monitor", 0);
+	if (fd < 0)
+		return -2;
+	const char *attrs = log->attrs ? log->attrs : "";
+	int ok = write_all(fd, attrs, strlen(attrs) + 1) == 0;
+	for (size_t i = 0; ok && i < log->journal.n_fields; i++)
+		ok = write_all(fd, log->journal.fields[i], strlen(log->journal.fields[i]) + 1) == 0;
+	if (!ok || lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		return -2;
+	}
+	return fd;
+}
 
 /*
  * S becomes the monitor by executing itself again: a running container's shim is what each
@@ -144,45 +170,83 @@ enum { PUMP_PID = 2, PUMP_EXIT, PUMP_SOCK, PUMP_LISTEN, PUMP_OUT, PUMP_ERR, PUMP
 static void monitor_exec(struct monitor *m) __attribute__((noreturn));
 static void monitor_exec(struct monitor *m)
 {
-	enum { NUMS = PUMP_JOURNAL_FD - PUMP_PID + 1 };
-	char num[NUMS][24];
-	const char *argv[PUMP_JOURNAL_FIELDS + m->log.journal.n_fields + 1];
+	int data = monitor_data(&m->log);
+	if (data == -2)
+		monitor_run(m);
+	char num[PUMP_ARGC][24];
+	const char *argv[PUMP_ARGC + 1];
 	int fds[] = { m->listen_fd, m->out_r, m->err_r, m->in_w, m->tty_master, m->log.fd, m->log.journal.fd };
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
 		if (fds[i] >= 0)
 			fcntl(fds[i], F_SETFD, 0);
 	argv[0] = "berth-shim";
 	argv[1] = "pump";
-	snprintf(num[PUMP_PID - PUMP_PID], 24, "%ld", (long)m->pid);
-	snprintf(num[PUMP_LISTEN - PUMP_PID], 24, "%d", m->listen_fd);
-	snprintf(num[PUMP_OUT - PUMP_PID], 24, "%d", m->out_r);
-	snprintf(num[PUMP_ERR - PUMP_PID], 24, "%d", m->err_r);
-	snprintf(num[PUMP_IN - PUMP_PID], 24, "%d", m->in_w);
-	snprintf(num[PUMP_TTY - PUMP_PID], 24, "%d", m->tty_master);
-	snprintf(num[PUMP_LOG_FD - PUMP_PID], 24, "%d", m->log.fd);
-	snprintf(num[PUMP_LOG_MAX_SIZE - PUMP_PID], 24, "%lld", m->log.max_size);
-	snprintf(num[PUMP_LOG_MAX_FILES - PUMP_PID], 24, "%d", m->log.max_files);
-	snprintf(num[PUMP_LOG_COMPRESS - PUMP_PID], 24, "%d", m->log.compress);
-	snprintf(num[PUMP_JOURNAL_FD - PUMP_PID], 24, "%d", m->log.journal.fd);
-	for (int i = PUMP_PID; i <= PUMP_JOURNAL_FD; i++)
-		argv[i] = num[i - PUMP_PID];
+	snprintf(num[PUMP_PID], 24, "%ld", (long)m->pid);
+	snprintf(num[PUMP_LISTEN], 24, "%d", m->listen_fd);
+	snprintf(num[PUMP_OUT], 24, "%d", m->out_r);
+	snprintf(num[PUMP_ERR], 24, "%d", m->err_r);
+	snprintf(num[PUMP_IN], 24, "%d", m->in_w);
+	snprintf(num[PUMP_TTY], 24, "%d", m->tty_master);
+	snprintf(num[PUMP_LOG_FD], 24, "%d", m->log.fd);
+	snprintf(num[PUMP_LOG_MAX_SIZE], 24, "%lld", m->log.max_size);
+	snprintf(num[PUMP_LOG_MAX_FILES], 24, "%d", m->log.max_files);
+	snprintf(num[PUMP_LOG_COMPRESS], 24, "%d", m->log.compress);
+	snprintf(num[PUMP_JOURNAL_FD], 24, "%d", m->log.journal.fd);
+	snprintf(num[PUMP_DATA_FD], 24, "%d", data);
+	snprintf(num[PUMP_N_FIELDS], 24, "%zu", m->log.journal.n_fields);
+	for (int i = PUMP_PID; i < PUMP_ARGC; i++)
+		argv[i] = num[i];
 	argv[PUMP_EXIT] = m->exit_path;
 	argv[PUMP_SOCK] = m->sock_path ? m->sock_path : "";
 	argv[PUMP_LOG_PATH] = m->log.path;
-	argv[PUMP_ATTRS] = m->log.attrs ? m->log.attrs : "";
-	for (size_t i = 0; i < m->log.journal.n_fields; i++)
-		argv[PUMP_JOURNAL_FIELDS + i] = m->log.journal.fields[i];
-	argv[PUMP_JOURNAL_FIELDS + m->log.journal.n_fields] = NULL;
+	argv[PUMP_ARGC] = NULL;
 	/* nothing the monitor runs reads the environment (its times are UTC) */
 	char *const no_env[] = { NULL };
 	execve("/proc/self/exe", (char *const *)argv, no_env);
+	if (data >= 0)
+		close(data);
 	monitor_run(m);
+}
+
+/* The attributes and fields monitor_data wrote, read back into memory; 0, or -1 */
+static int pump_read_data(int fd, size_t n_fields, struct logfile *log)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_size <= 0)
+		return -1;
+	char *text = malloc((size_t)st.st_size);
+	const char **fields = calloc(n_fields + 1, sizeof *fields);
+	if (!text || !fields)
+		return -1;
+	for (off_t got = 0; got < st.st_size;) {
+		ssize_t n = pread(fd, text + got, (size_t)(st.st_size - got), got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += n;
+	}
+	close(fd);
+	if (text[st.st_size - 1] != '\0')
+		return -1;
+	char *at = text, *end = text + st.st_size;
+	log->attrs = *at ? at : NULL;
+	at += strlen(at) + 1;
+	for (size_t i = 0; i < n_fields; i++) {
+		if (at >= end)
+			return -1;
+		fields[i] = at;
+		at += strlen(at) + 1;
+	}
+	log->journal.fields = fields;
+	log->journal.n_fields = n_fields;
+	return 0;
 }
 
 /* `berth-shim pump ...`: the monitor in its own image (monitor_exec); never returns */
 static int pump_main(int argc, char **argv)
 {
-	if (argc < PUMP_JOURNAL_FIELDS)
+	if (argc != PUMP_ARGC)
 		_exit(2);
 	/* comm would be "exe": the daemon knows its shims by this one */
 	prctl(PR_SET_NAME, "berth-shim", 0, 0, 0);
@@ -195,9 +259,12 @@ static int pump_main(int argc, char **argv)
 	};
 	logfile_adopt(&m.log, atoi(argv[PUMP_LOG_FD]), argv[PUMP_LOG_PATH], atoll(argv[PUMP_LOG_MAX_SIZE]),
 		      atoi(argv[PUMP_LOG_MAX_FILES]), atoi(argv[PUMP_LOG_COMPRESS]));
-	m.log.attrs = argv[PUMP_ATTRS][0] ? argv[PUMP_ATTRS] : NULL;
-	m.log.journal = (struct journal){ atoi(argv[PUMP_JOURNAL_FD]), (const char **)&argv[PUMP_JOURNAL_FIELDS],
-					  (size_t)(argc - PUMP_JOURNAL_FIELDS) };
+	m.log.journal = (struct journal){ atoi(argv[PUMP_JOURNAL_FD]), NULL, 0 };
+	int data = atoi(argv[PUMP_DATA_FD]);
+	/* without its attributes the log would lose what each record carries: the container is
+	 * monitored all the same (its output still logged), as a journal left unconnected would be */
+	if (data >= 0 && pump_read_data(data, (size_t)atol(argv[PUMP_N_FIELDS]), &m.log) < 0)
+		m.log.journal.fd = -1;
 	monitor_run(&m);
 }
 

@@ -402,13 +402,16 @@ t.test('shim survives its spawner and is detached', async (t) => {
 
 t.test('once the container runs, the shim monitors it from a fresh image of itself (berth-shim pump)', async (t) => {
   const b = await box(t);
-  const { pid, shimPid } = await b.start(['sh', '-c', 'read line; echo "got $line"; exit 4'], { stdin: true, sockPath: join(b.dir, 'attach.sock') });
+  const { pid, shimPid } = await b.start(['sh', '-c', 'read line; echo "got $line"; exit 4'], {
+    stdin: true, sockPath: join(b.dir, 'attach.sock'), logAttrs: '{"API_KEY":"hunter2"}',
+  });
   // The shim executes itself right after it reported: a moment after we heard it.
   const argv = await waitFor('the shim\'s exec', async () => {
     const args = (await readFile(`/proc/${shimPid}/cmdline`, 'utf8')).split('\0');
     return args[1] === 'pump' ? args : undefined;
   });
   t.equal(Number(argv[2]), pid, 'the same process, still the container\'s parent');
+  t.notOk(argv.join(' ').includes('hunter2'), 'the log\'s attributes are not in its arguments, which every user can read');
   t.equal((await readFile(`/proc/${shimPid}/comm`, 'utf8')).trim(), 'berth-shim', 'known to the daemon by its name');
   t.equal(await readFile(`/proc/${shimPid}/environ`, 'utf8'), '', 'with no environment');
   t.equal(Number(/^PPid:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1]), shimPid, 'the container is its child');
@@ -420,7 +423,7 @@ t.test('once the container runs, the shim monitors it from a fresh image of itse
   sock.write(Buffer.concat([Buffer.from([0x69, 0, line.length]), line]));
   t.match(await b.waitExit(), { exitCode: 4, signal: null });
   sock.destroy();
-  t.same((await b.log()).map((l) => l.log), ['got hello\n']);
+  t.same((await b.log()).map((l) => ({ log: l.log, attrs: (l as { attrs?: unknown }).attrs })), [{ log: 'got hello\n', attrs: { API_KEY: 'hunter2' } }], 'each record carries them');
 });
 
 t.test('startShim latency for /bin/true (median of 20)', async (t) => {
