@@ -37,7 +37,8 @@ export type RequestInput = { [O in Op]: z.input<(typeof RequestSchemas)[O]> }[Op
 export const Request: z.ZodType<Request, RequestInput> = lazySchema(() => z.discriminatedUnion('op', Object.values(RequestSchemas) as unknown as [z.ZodObject<{ op: z.ZodLiteral<Op> }>]) as unknown as z.ZodType<Request, RequestInput>);
 
 /** The envelope of a request: the id makes a resent request have one effect. */
-export const RequestEnvelope: z.ZodType<RequestEnvelope, RequestEnvelopeInput> = lazySchema(() => z.object({ id: z.string().min(1), request: Request }));
+const envelopeOf = (request: z.ZodType) => z.object({ id: z.string().min(1), request }) as unknown as z.ZodType<RequestEnvelope, RequestEnvelopeInput>;
+export const RequestEnvelope = lazySchema(() => envelopeOf(Request));
 export interface RequestEnvelope { id: string; request: Request }
 export interface RequestEnvelopeInput { id: string; request: RequestInput }
 
@@ -48,7 +49,7 @@ export function requestEnvelopeOf(op: Op): z.ZodType<RequestEnvelope, RequestEnv
   if (envelope === undefined) {
     const request = RequestSchemas[op];
     if (request === undefined) throw new ValidationError(`encode: no such request: ${String(op)}`);
-    envelope = z.object({ id: z.string().min(1), request }) as unknown as z.ZodType<RequestEnvelope, RequestEnvelopeInput>;
+    envelope = envelopeOf(request);
     envelopes.set(op, envelope);
   }
   return envelope;

@@ -179,7 +179,7 @@ static void monitor_exec(struct monitor *m)
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
 		if (fds[i] >= 0)
 			fcntl(fds[i], F_SETFD, 0);
-	argv[0] = "berth-shim";
+	argv[0] = SHIM_NAME;
 	argv[1] = "pump";
 	snprintf(num[PUMP_PID], 24, "%ld", (long)m->pid);
 	snprintf(num[PUMP_LISTEN], 24, "%d", m->listen_fd);
@@ -249,7 +249,7 @@ static int pump_main(int argc, char **argv)
 	if (argc != PUMP_ARGC)
 		_exit(2);
 	/* comm would be "exe": the daemon knows its shims by this one */
-	prctl(PR_SET_NAME, "berth-shim", 0, 0, 0);
+	prctl(PR_SET_NAME, SHIM_NAME, 0, 0, 0);
 	struct monitor m = {
 		.pid = (pid_t)atol(argv[PUMP_PID]),
 		.exit_path = argv[PUMP_EXIT],

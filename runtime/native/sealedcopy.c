@@ -106,7 +106,7 @@ int sealed_copy_ensure(char **argv)
 	if (running_sealed()) {
 		unsetenv(MARKER);
 		/* comm would be the fd's number or the memfd's name: the daemon knows its shims by this one */
-		prctl(PR_SET_NAME, "berth-shim", 0, 0, 0);
+		prctl(PR_SET_NAME, SHIM_NAME, 0, 0, 0);
 		return 0;
 	}
 	if (getenv(MARKER)) {

@@ -24,6 +24,8 @@
 #include "shim_protocol.h" /* generated: spec keys and step names (runtime/process/shimProtocol.ts) */
 
 #define SPEC_FD 3
+/* the shim's process name (comm): the daemon knows its shims by it (runtime/worker.ts) */
+#define SHIM_NAME "berth-shim"
 
 struct spec {
 	const char *id;

@@ -48,3 +48,12 @@ export async function makeBusyboxRootfs(dir: string): Promise<void> {
 export async function makeBusyboxTar(tarPath: string): Promise<void> {
   await fs.copyFile(await cachedTar(), tarPath);
 }
+
+/**
+ * A busybox command answering `hello WORDS...` to every TCP connection on `port`. nc -ll keeps
+ * listening and runs the answer per connection: a loop of `nc -l` has a moment after each
+ * connection with no listener, and a test's next connection could be refused in it (CI saw one).
+ */
+export function helloServer(port: number, ...words: string[]): string[] {
+  return ['nc', '-ll', '-p', String(port), '-e', 'echo', 'hello', ...words];
+}

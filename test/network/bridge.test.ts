@@ -9,6 +9,7 @@ import t from 'tap';
 import { startEngine, until } from '../helpers/engine.js';
 import { NetworkNamespace } from '../helpers/netns.js';
 import { dockerOk } from '../helpers/docker.js';
+import { helloServer } from '../helpers/busybox.js';
 
 const hostLinks = () => execFileSync('ip', ['-o', 'link', 'show']).toString().split('\n').map((line) => line.split(':')[1]?.trim().split('@')[0]).filter(Boolean).sort();
 const hostTables = () => execFileSync('nft', ['list', 'tables']).toString();
@@ -58,7 +59,7 @@ t.test('the default bridge, user networks, NAT out', async (t) => {
   const id = (await engine.ok(['network', 'create', '--subnet', '10.77.0.0/24', '--label', 'team=a', 'web'])).trim();
   t.match(id, /^[0-9a-f]{64}$/);
   t.match(inner.ip('-4', 'addr', 'show', 'dev', `br-${id.slice(0, 12)}`), /10\.77\.0\.1\/24/);
-  await engine.ok(['run', '-d', '--name', 'srv', '--network', 'web', '--ip', '10.77.0.50', 'busybox', 'nc', '-ll', '-p', '7000', '-e', 'echo', 'hello']);
+  await engine.ok(['run', '-d', '--name', 'srv', '--network', 'web', '--ip', '10.77.0.50', 'busybox', ...helloServer(7000)]);
   t.match(await engine.ok(['run', '--rm', '--network', 'web', 'busybox', 'sh', '-c', 'nc -w 5 10.77.0.50 7000 </dev/null']), /hello/, 'one container reaches another on the network');
   const refused = await engine.berth(['run', '--rm', '--network', 'web', '--ip', '10.77.0.50', 'busybox', 'true']);
   t.equal(refused.code, 125, 'an address in use is refused');
@@ -211,7 +212,7 @@ t.test('IPv6: a --ipv6 network, names (AAAA), NAT out and published ports over I
   t.match(inner.ip('-6', 'addr', 'show', 'dev', `br-${id.slice(0, 12)}`), /inet6 fd95::1\/64/, 'the IPv6 gateway on the bridge');
   t.equal(execFileSync('nsenter', [...inner.prefix.slice(1), 'cat', '/proc/sys/net/ipv6/conf/all/forwarding']).toString().trim(), '1', 'IPv6 forwarding in the namespace');
 
-  await engine.ok(['run', '-d', '--name', 'srv6', '--network', 'six', '--ip6', 'fd95::50', '-p', '8086:7000', '-p', '[::]:8087:7000', 'busybox', 'nc', '-ll', '-p', '7000', '-e', 'echo', 'hello']);
+  await engine.ok(['run', '-d', '--name', 'srv6', '--network', 'six', '--ip6', 'fd95::50', '-p', '8086:7000', '-p', '[::]:8087:7000', 'busybox', ...helloServer(7000)]);
   await engine.ok(['run', '-d', '--name', 'cli6', '--network', 'six', 'busybox', 'sleep', '600']);
   const [srv, cli] = JSON.parse(await engine.ok(['inspect', 'srv6', 'cli6'])) as Array<{ NetworkSettings: { GlobalIPv6Address: string; Networks: Record<string, object> } }>;
   t.match(srv.NetworkSettings, { GlobalIPv6Address: 'fd95::50', GlobalIPv6PrefixLen: 64, IPv6Gateway: 'fd95::1' });

@@ -9,6 +9,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
+import { helloServer } from '../helpers/busybox.js';
 import { dockerOk } from '../helpers/docker.js';
 import { startEngine, until, type Engine } from '../helpers/engine.js';
 import { NetworkNamespace } from '../helpers/netns.js';
@@ -31,12 +32,8 @@ function udpRoundTrip(namespace: NetworkNamespace, address: string, port: number
 
 const table = (namespace: NetworkNamespace) => execFileSync('nsenter', [`--net=${namespace.path}`, 'nft', 'list', 'table', 'inet', 'berth']).toString();
 
-/**
- * A container answering `hello NAME` to every TCP connection on port 80. busybox nc -ll keeps
- * listening and runs the answer per connection: a loop of `nc -l` has a moment after each
- * connection with no listener, and a test's next connection could be refused in it (CI saw one).
- */
-const server = (name: string) => ['busybox', 'nc', '-ll', '-p', '80', '-e', 'echo', 'hello', name];
+/** A container answering `hello NAME` to every TCP connection on port 80. */
+const server = (name: string) => ['busybox', ...helloServer(80, name)];
 
 async function firewallTimes(engine: Engine): Promise<number[]> {
   const log = await fs.readFile(path.join(engine.dir, 'berthd.log'), 'utf8');
@@ -114,7 +111,7 @@ t.test('published ports', async (t) => {
   t.same((await engine.inspect('all')).Config.ExposedPorts, { '80/tcp': {}, '9/udp': {} }, "the image's EXPOSE in Config.ExposedPorts");
 
   // --expose (ranges too) adds to the image's EXPOSE and -p's ports; -P publishes them all but what -p asked.
-  const exposedServer = ['nc', '-ll', '-p', '81', '-e', 'echo', 'hello', 'exposed'];
+  const exposedServer = helloServer(81, 'exposed');
   await engine.ok(['run', '-d', '--name', 'exposed', '--expose', '81', '--expose', '7000-7001/udp', '-p', '8082:80', '-P', 'exposing', ...exposedServer]);
   const exposedLines = (await engine.ok(['port', 'exposed'])).trim().split('\n').sort();
   t.same(exposedLines.map((line) => line.replace(/:\d+$/, ':N')), ['7000/udp -> 0.0.0.0:N', '7001/udp -> 0.0.0.0:N', '80/tcp -> 0.0.0.0:N', '81/tcp -> 0.0.0.0:N', '9/udp -> 0.0.0.0:N']);
@@ -125,7 +122,7 @@ t.test('published ports', async (t) => {
   t.same(exposedInspect.Config.ExposedPorts, { '9/udp': {}, '80/tcp': {}, '81/tcp': {}, '7000/udp': {}, '7001/udp': {} }, 'EXPOSE, --expose and -p merged');
   t.same(Object.keys(exposedInspect.HostConfig.PortBindings), ['80/tcp'], "-P's ports are not bindings");
   // The docker CLI's --expose arrives as Config.ExposedPorts.
-  await dockerOk(engine, ['run', '-d', '--name', 'dockerexpose', '--expose', '82', '-P', 'busybox', 'nc', '-ll', '-p', '82', '-e', 'echo', 'hello', 'docker']);
+  await dockerOk(engine, ['run', '-d', '--name', 'dockerexpose', '--expose', '82', '-P', 'busybox', ...helloServer(82, 'docker')]);
   const dockerPort = Number((await dockerOk(engine, ['port', 'dockerexpose', '82'])).trim().split(':')[1]);
   t.match(await connect(inner, '127.0.0.1', dockerPort), /hello docker/, 'docker run --expose -P');
   t.equal(await dockerOk(engine, ['inspect', '-f', '{{json .Config.ExposedPorts}}', 'dockerexpose']), '{"82/tcp":{}}\n');
