@@ -1,10 +1,11 @@
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { UnsupportedError } from '../../events/errors.js';
 import { checkCgroupName, checkLimits, childDirs, isErrno, isGone, killAndRmdir, readPids, removeEach, rmdirIfEmpty, waitUntil, type CgroupManager, type CgroupStats, type Limits, readOomKills } from './manager.js';
 import { applyV1Limits, inheritCpuset } from './v1Limits.js';
+import { AT_ONCE, POOLED, type CgroupFiles } from './cgroupFiles.js';
 import { readV1Stats } from './v1Stats.js';
 
 /** Hierarchies berth uses on cgroup v1 (only the mounted ones). */
@@ -45,43 +46,46 @@ export class CgroupV1Manager implements CgroupManager {
     checkLimits(limits);
     const dirs = this.dirs(name);
     if (dirs.length === 0) throw new UnsupportedError(`cgroup v1: no hierarchy of ${V1_CONTROLLERS.join(', ')} is mounted under ${this.root}`);
-    for (const [, dir] of dirs) await mkdir(dir, { recursive: true });
+    // A dir made here is empty: its files are written at once (cgroupFiles.ts).
+    let made = false;
+    for (const [, dir] of dirs) made = mkdirSync(dir, { recursive: true }) !== undefined || made;
+    const io = made ? AT_ONCE : POOLED;
     const dirOf = new Map(dirs);
     const cpuset = dirOf.get('cpuset');
-    if (cpuset) await inheritCpuset(this.hierarchies.get('cpuset')!, cpuset);
+    if (cpuset) await inheritCpuset(this.hierarchies.get('cpuset')!, cpuset, io);
 
     if (limits.memoryBytes !== undefined) {
       const dir = dirOf.get('memory');
       if (!dir) throw new UnsupportedError(`cgroup v1: cannot set memory limit (memoryBytes): memory hierarchy not mounted under ${this.root}`);
-      await this.setMemory(dir, limits.memoryBytes, limits.memorySwapBytes);
+      await this.setMemory(dir, limits.memoryBytes, limits.memorySwapBytes, io);
     }
     if (limits.pidsLimit !== undefined) {
       const dir = dirOf.get('pids');
       if (!dir) throw new UnsupportedError(`cgroup v1: cannot set pids limit (pidsLimit): pids hierarchy not mounted under ${this.root}`);
-      await writeFile(join(dir, 'pids.max'), String(limits.pidsLimit));
+      await io.write(join(dir, 'pids.max'), String(limits.pidsLimit));
     }
-    await applyV1Limits(dirOf, limits);
+    await applyV1Limits(dirOf, limits, io);
     return { procsFiles: dirs.map(([, d]) => join(d, 'cgroup.procs')) };
   }
 
   /** limit_in_bytes first, then memsw (must stay >= limit); reversed when raising an existing limit. */
-  private async setMemory(dir: string, bytes: number, swapBytes?: number): Promise<void> {
+  private async setMemory(dir: string, bytes: number, swapBytes: number | undefined, io: CgroupFiles): Promise<void> {
     const limit = join(dir, 'memory.limit_in_bytes');
     const memsw = join(dir, 'memory.memsw.limit_in_bytes');
-    const hasMemsw = await fileExists(memsw);
+    const hasMemsw = await io.exists(memsw);
     if (swapBytes !== undefined && !hasMemsw) {
       throw new UnsupportedError('cgroup v1: this kernel does not account swap (no memory.memsw.limit_in_bytes); --memory-swap cannot be applied');
     }
     const total = String(swapBytes ?? bytes);
     try {
-      await writeFile(limit, String(bytes));
+      await io.write(limit, String(bytes));
     } catch (e) {
       if (!hasMemsw || !isErrno(e, 'EINVAL')) throw e;
-      await writeFile(memsw, total);
-      await writeFile(limit, String(bytes));
+      await io.write(memsw, total);
+      await io.write(limit, String(bytes));
       return;
     }
-    if (hasMemsw) await writeFile(memsw, total);
+    if (hasMemsw) await io.write(memsw, total);
   }
 
   procsFiles(name: string): string[] {

@@ -1,4 +1,5 @@
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
 import { UnsupportedError } from '../../events/errors.js';
@@ -6,6 +7,7 @@ import { checkCgroupName, checkLimits, childDirs, isGone, killAndRmdir, readPids
 import { applyV2Limits, controllersFor } from './v2Limits.js';
 import { attachDeviceFilter } from './v2Devices.js';
 import { readV2Stats } from './v2Stats.js';
+import { AT_ONCE, POOLED, type CgroupFiles } from './cgroupFiles.js';
 
 async function fileExists(p: string): Promise<boolean> {
   try {
@@ -16,9 +18,9 @@ async function fileExists(p: string): Promise<boolean> {
   }
 }
 
-async function readWords(p: string): Promise<string[]> {
+async function readWords(p: string, io: CgroupFiles): Promise<string[]> {
   try {
-    return (await readFile(p, 'utf8')).split(/\s+/).filter(Boolean);
+    return (await io.read(p)).split(/\s+/).filter(Boolean);
   } catch (e) {
     if (isGone(e)) return [];
     throw e;
@@ -43,16 +45,16 @@ export class CgroupV2Manager implements CgroupManager {
    * Enable `controller` in cgroup.subtree_control of every ancestor from the root down to
    * the leaf's parent, as far as it is available there. Returns false if it is not.
    */
-  private async enable(leaf: string, controller: string): Promise<boolean> {
+  private async enable(leaf: string, controller: string, io: CgroupFiles): Promise<boolean> {
     const chain: string[] = [];
     for (let d = dirname(leaf); ; d = dirname(d)) {
       chain.unshift(d);
       if (d === this.root || relative(this.root, d).startsWith('..') || d === dirname(d)) break;
     }
     for (const d of chain) {
-      if (!(await readWords(join(d, 'cgroup.controllers'))).includes(controller)) return false;
-      if ((await readWords(join(d, 'cgroup.subtree_control'))).includes(controller)) continue;
-      await writeFile(join(d, 'cgroup.subtree_control'), `+${controller}`);
+      if (!(await readWords(join(d, 'cgroup.controllers'), io)).includes(controller)) return false;
+      if ((await readWords(join(d, 'cgroup.subtree_control'), io)).includes(controller)) continue;
+      await io.write(join(d, 'cgroup.subtree_control'), `+${controller}`);
     }
     return true;
   }
@@ -60,29 +62,30 @@ export class CgroupV2Manager implements CgroupManager {
   async create(name: string, limits: Limits): Promise<{ procsFiles: string[] }> {
     checkLimits(limits);
     const dir = this.dir(name);
-    await mkdir(dir, { recursive: true });
+    // A dir made here is empty: its files are written at once (cgroupFiles.ts).
+    const io = mkdirSync(dir, { recursive: true }) !== undefined ? AT_ONCE : POOLED;
     for (const key of ['memoryBytes', 'pidsLimit'] as const) {
       if (limits[key] === undefined) continue;
       const controller = LIMIT_CONTROLLER[key];
       const file = key === 'memoryBytes' ? 'memory.max' : 'pids.max';
-      if (!(await this.enable(dir, controller)) || !(await fileExists(join(dir, file)))) {
+      if (!(await this.enable(dir, controller, io)) || !(await io.exists(join(dir, file)))) {
         throw new UnsupportedError(
           `cgroup v2: cannot set ${controller} limit (${key}): the ${controller} controller is not available for ${dir}`,
         );
       }
     }
     for (const controller of controllersFor(limits)) {
-      if (!(await this.enable(dir, controller))) {
+      if (!(await this.enable(dir, controller, io))) {
         throw new UnsupportedError(`cgroup v2: the ${controller} controller is not available for ${dir}`);
       }
     }
     if (limits.memoryBytes !== undefined) {
-      await writeFile(join(dir, 'memory.max'), String(limits.memoryBytes));
+      await io.write(join(dir, 'memory.max'), String(limits.memoryBytes));
       // same semantics as v1 memsw == limit: no swap on top
-      if (await fileExists(join(dir, 'memory.swap.max'))) await writeFile(join(dir, 'memory.swap.max'), '0');
+      if (await io.exists(join(dir, 'memory.swap.max'))) await io.write(join(dir, 'memory.swap.max'), '0');
     }
-    if (limits.pidsLimit !== undefined) await writeFile(join(dir, 'pids.max'), String(limits.pidsLimit));
-    await applyV2Limits(dir, limits);
+    if (limits.pidsLimit !== undefined) await io.write(join(dir, 'pids.max'), String(limits.pidsLimit));
+    await applyV2Limits(dir, limits, io);
     if (limits.devices) await attachDeviceFilter(dir, limits.devices);
     return { procsFiles: [join(dir, 'cgroup.procs')] };
   }

@@ -1,8 +1,8 @@
 /** Writes the CPU, cpuset, swap, memory.high and io limits into a container's cgroup v2 dir (devices: v2Devices.ts). */
-import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Limits } from './manager.js';
+import type { CgroupFiles } from './cgroupFiles.js';
 import { UnsupportedError } from '../../events/errors.js';
 
 export const CPU_MAX_PERIOD_US = 100_000;
@@ -23,29 +23,25 @@ export function controllersFor(limits: Limits): string[] {
   return [...need];
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
-}
-
 /** Applies what `limits` asks beyond memory.max and pids.max (the controllers are enabled by then). */
-export async function applyV2Limits(dir: string, limits: Limits): Promise<void> {
+export async function applyV2Limits(dir: string, limits: Limits, io: CgroupFiles): Promise<void> {
   if (limits.memorySwapBytes !== undefined) {
-    if (!(await exists(join(dir, 'memory.swap.max')))) {
+    if (!(await io.exists(join(dir, 'memory.swap.max')))) {
       throw new UnsupportedError('cgroup v2: this kernel does not account swap (no memory.swap.max); --memory-swap cannot be applied');
     }
     const swap = limits.memorySwapBytes === -1 ? 'max' : String(limits.memorySwapBytes - (limits.memoryBytes ?? 0));
-    await writeFile(join(dir, 'memory.swap.max'), swap);
+    await io.write(join(dir, 'memory.swap.max'), swap);
   }
-  if (limits.memoryHighBytes !== undefined) await writeFile(join(dir, 'memory.high'), String(limits.memoryHighBytes));
+  if (limits.memoryHighBytes !== undefined) await io.write(join(dir, 'memory.high'), String(limits.memoryHighBytes));
   if (limits.cpus !== undefined) {
     const quota = Math.max(1000, Math.round(limits.cpus * CPU_MAX_PERIOD_US));
-    await writeFile(join(dir, 'cpu.max'), `${quota} ${CPU_MAX_PERIOD_US}`);
+    await io.write(join(dir, 'cpu.max'), `${quota} ${CPU_MAX_PERIOD_US}`);
   }
-  if (limits.cpuShares !== undefined) await writeFile(join(dir, 'cpu.weight'), String(sharesToWeight(limits.cpuShares)));
-  if (limits.cpusetCpus !== undefined) await writeFile(join(dir, 'cpuset.cpus'), limits.cpusetCpus);
+  if (limits.cpuShares !== undefined) await io.write(join(dir, 'cpu.weight'), String(sharesToWeight(limits.cpuShares)));
+  if (limits.cpusetCpus !== undefined) await io.write(join(dir, 'cpuset.cpus'), limits.cpusetCpus);
   if (limits.blkioWeight !== undefined) {
-    if (await exists(join(dir, 'io.weight'))) await writeFile(join(dir, 'io.weight'), `default ${limits.blkioWeight}`);
-    else if (await exists(join(dir, 'io.bfq.weight'))) await writeFile(join(dir, 'io.bfq.weight'), String(limits.blkioWeight));
+    if (await io.exists(join(dir, 'io.weight'))) await io.write(join(dir, 'io.weight'), `default ${limits.blkioWeight}`);
+    else if (await io.exists(join(dir, 'io.bfq.weight'))) await io.write(join(dir, 'io.bfq.weight'), String(limits.blkioWeight));
     else throw new UnsupportedError('cgroup v2: this kernel has no io weight (neither io.weight nor io.bfq.weight); --blkio-weight cannot be applied');
   }
 }
