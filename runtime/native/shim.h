@@ -157,7 +157,7 @@ int sealed_view_open(void);
 
 /* util.c */
 int report_spec_fd(const char *step, int err, const char *msg);
-int write_file_atomic(const char *path, const char *data, size_t len);
+int write_file_atomic(const char *path, const char *data, size_t len, int durable);
 void fmt_time_rfc3339nano(char *out, size_t outlen);
 int write_all(int fd, const void *buf, size_t len);
 int mkdir_p(const char *path, mode_t mode);

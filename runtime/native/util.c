@@ -25,8 +25,9 @@ int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* write to "<path>.tmp" then rename over path */
-int write_file_atomic(const char *path, const char *data, size_t len)
+/* write to "<path>.tmp" then rename over path; `durable`: fsync before the rename, so that the
+ * content survives the host's crash too (a rename alone survives the writer's and the reader's). */
+int write_file_atomic(const char *path, const char *data, size_t len, int durable)
 {
 	char tmp[4096];
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
@@ -36,7 +37,7 @@ int write_file_atomic(const char *path, const char *data, size_t len)
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (write_all(fd, data, len) < 0 || (durable && fsync(fd) < 0)) {
 		int e = errno;
 		close(fd);
 		unlink(tmp);
