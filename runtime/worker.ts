@@ -45,6 +45,7 @@ import { isAlive } from './processes.js';
 import { removeLeftoverCgroups, type CgroupVerdict } from './cgroups/leftovers.js';
 import type { Logger } from '../log/logger.js';
 import { rewriteHostsFile, shimEntries, writeNameFiles, type ContainerNetwork } from './network/containerNetwork.js';
+import { closeSpawners } from './process/shimSpawner.js';
 import type { NameSettings } from './network/containerFiles.js';
 
 export interface Started {
@@ -177,13 +178,14 @@ export class Worker {
     }
   }
 
-  /** At a clean shutdown: removes the parent cgroup when no container is left in it. */
   /** A running container's /etc/hosts, rewritten after a live network connect or disconnect. */
   async rewriteHosts(id: string, names: NameSettings): Promise<void> {
     await rewriteHostsFile(this.layout.container(id).dir, names);
   }
 
+  /** At a clean shutdown: ends the shim spawner, and removes the parent cgroup when no container is left in it. */
   async close(): Promise<void> {
+    closeSpawners();
     await this.cgroups.removeIfEmpty(CGROUP_PARENT).catch((error: Error) => this.log.warn('removing the parent cgroup failed', { cgroup: CGROUP_PARENT, error }));
   }
 

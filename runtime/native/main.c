@@ -2,7 +2,8 @@
  *
  *  P (spawned by Node)  reads the spec from fd 3, forks S, relays S's one-line report
  *                       ("ok <containerPid> <shimPid>" / "err <step> <errno> <message>")
- *                       to fd 3 and exits 0.
+ *                       to fd 3 and exits 0. The daemon's starts go through the spawner
+ *                       instead (spawner.c): one long-lived P that forks an S per request.
  *  S (long-lived shim)  setsid(), stdio on /dev/null, every other fd closed; clone()s C in
  *                       new pid/mnt/uts/ipc/net namespaces, puts C in its cgroups, says go,
  *                       waits for exec (or an init error), writes the pid file, reports,
@@ -516,6 +517,28 @@ static int start_main(void)
 	return 0;
 }
 
+/*
+ * S as the spawner forks it (spawner.c): the spec is the request's `len` bytes in `buf` (NUL
+ * after them), the report goes to `report`. Detaches as start_main's S does; never returns.
+ */
+void spawned_shim(char *buf, size_t len, int report)
+{
+	struct spec spec;
+	char err[SYNC_MSG_MAX];
+
+	setsid();
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	report_fd = report;
+	stdio_devnull();
+	close_other_fds(report_fd);
+	if (spec_parse(buf, len, &spec, err, sizeof err) < 0) {
+		dprintf(report_fd, "err spec %d %s\n", EINVAL, err);
+		_exit(1);
+	}
+	run_shim(&spec);
+}
+
 /* Each mode in a function of its own: the monitor's image (pump) keeps no start's frame on its stack. */
 int main(int argc, char **argv)
 {
@@ -531,6 +554,8 @@ int main(int argc, char **argv)
 		return pump_main(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "network"))
 		return network_main(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "spawner"))
+		return spawner_main(argc, argv);
 
 	return start_main();
 }

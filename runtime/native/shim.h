@@ -61,6 +61,12 @@ int network_main(int argc, char **argv);
 
 /* spec.c: read all of fd into memory and parse; on error fills errbuf, returns -1 */
 int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen);
+/* the same from a buffer of `len` bytes followed by a NUL, which the spec keeps (strings point into it) */
+int spec_parse(char *buf, size_t len, struct spec *s, char *errbuf, size_t errlen);
+
+/* main.c: S for a spawner's request (never returns); spawner.c: `berth-shim spawner` */
+void spawned_shim(char *buf, size_t len, int report) __attribute__((noreturn));
+int spawner_main(int argc, char **argv);
 
 /* init.c: runs inside C; never returns (execs or exits after reporting on sync_fd) */
 struct init_args {

@@ -80,6 +80,11 @@ int spec_read(int fd, struct spec *s, char *errbuf, size_t errlen)
 		len += (size_t)r;
 	}
 	buf[len] = '\0';
+	return spec_parse(buf, len, s, errbuf, errlen);
+}
+
+int spec_parse(char *buf, size_t len, struct spec *s, char *errbuf, size_t errlen)
+{
 	/* validate framing: an even number of NUL-terminated strings */
 	{
 		size_t nstr = 0;

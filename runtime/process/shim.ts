@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
-import type { Duplex } from 'node:stream';
 
-import { BerthError, errnoDescription, errnoName, InitError, SystemError } from '../../events/errors.js';
+import { BerthError, errnoDescription, errnoName, InitError } from '../../events/errors.js';
 import { SHIM_STEPS as SHIM_STEP_NAMES } from './shimProtocol.js';
 import { encodeShimSpec, type ShimSpec } from './shimSpec.js';
 import { nativeBinary } from '../nativeBinary.js';
+import { ShimReportError, spawnerFor } from './shimSpawner.js';
 
 export type { ShimSpec } from './shimSpec.js';
 
@@ -48,54 +47,21 @@ export function parseShimReport(line: string): { pid: number; shimPid: number } 
 }
 
 /**
- * Start a container through berth-shim. Resolves once the container's init has exec'd
- * (pid = container init's host pid, shimPid = the long-lived shim, already detached from us).
- * Rejects with InitError when a setup step fails, or with an Error if the shim misbehaves.
+ * Start a container through berth-shim (the spawner of `opts.binary`: shimSpawner.ts). Resolves
+ * once the container's init has exec'd (pid = container init's host pid, shimPid = the
+ * long-lived shim, already detached from us). Rejects with InitError when a setup step fails,
+ * or with an Error if the shim misbehaves.
  */
 export async function startShim(spec: ShimSpec, opts: { binary?: string } = {}): Promise<{ pid: number; shimPid: number }> {
   const payload = encodeShimSpec(spec);
-  const binary = opts.binary ?? DEFAULT_SHIM_BINARY;
-
-  return await new Promise((resolve, reject) => {
-    const child = spawn(binary, [], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
-    const stderr: Buffer[] = [];
-    const report: Buffer[] = [];
-    let spawnError: Error | undefined;
-
-    child.on('error', (err) => {
-      spawnError = err;
-    });
-    child.stderr?.on('data', (b: Buffer) => {
-      if (stderr.length < 64) stderr.push(b);
-    });
-    const fd3 = child.stdio[3] as Duplex | null;
-    if (fd3) {
-      fd3.on('data', (b: Buffer) => report.push(b));
-      fd3.on('error', () => {
-        /* EPIPE if the shim died early; reported via 'close' below */
-      });
-      fd3.end(payload);
-    }
-    child.on('close', (code, signal) => {
-      if (spawnError) {
-        reject(SystemError.from(spawnError, { op: 'spawn', path: binary, message: `berth-shim: cannot run ${binary}: ${spawnError.message}` }));
-        return;
-      }
-      const text = Buffer.concat(report).toString('utf8');
-      const nl = text.indexOf('\n');
-      if (nl < 0) {
-        const err = Buffer.concat(stderr).toString('utf8').trim();
-        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        reject(new BerthError(`berth-shim ${how} without reporting a result${err ? `; stderr: ${err}` : ''}`));
-        return;
-      }
-      try {
-        const r = parseShimReport(text.slice(0, nl));
-        if (r instanceof InitError) reject(r);
-        else resolve(r);
-      } catch (e) {
-        reject(e as Error);
-      }
-    });
-  });
+  let line: string;
+  try {
+    line = await spawnerFor(opts.binary ?? DEFAULT_SHIM_BINARY).request(payload);
+  } catch (error) {
+    if (!(error instanceof ShimReportError)) throw error;
+    line = error.line;
+  }
+  const report = parseShimReport(line);
+  if (report instanceof InitError) throw report;
+  return report;
 }

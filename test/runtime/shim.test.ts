@@ -400,6 +400,31 @@ t.test('shim survives its spawner and is detached', async (t) => {
   t.equal((await b.waitExit()).exitCode, 137);
 });
 
+t.test('starts go through one spawner, which dies without its shims and is started again', async (t) => {
+  const ppid = async (pid: number) => Number(/^PPid:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  const first = await box(t);
+  const a = await first.start(['sleep', '1000']);
+  const second = await box(t);
+  const b = await second.start(['sleep', '1000']);
+  const spawner = await ppid(a.shimPid);
+  t.equal(await ppid(b.shimPid), spawner, 'both shims were forked by one process');
+  t.equal(await ppid(spawner), process.pid, 'which is our child');
+  t.equal((await readFile(`/proc/${spawner}/comm`, 'utf8')).trim(), 'berth-shim', 'a berth-shim');
+  t.equal((await readFile(`/proc/${spawner}/cmdline`, 'utf8')).split('\0')[1], 'spawner');
+  process.kill(spawner, 'SIGKILL');
+  await waitFor('the spawner to end', async () => ((await alive(spawner)) ? undefined : true));
+  t.ok(await alive(a.shimPid) && await alive(a.pid), 'its shims and their containers run on');
+  const third = await box(t);
+  const c = await third.start(['sleep', '1000']);
+  const respawned = await ppid(c.shimPid);
+  t.not(respawned, spawner, 'a start after its death has a new spawner');
+  t.equal(await ppid(respawned), process.pid, 'our child again');
+  process.kill(c.pid, 'SIGKILL');
+  t.equal((await third.waitExit()).exitCode, 137, 'and its container ran');
+  process.kill(a.pid, 'SIGKILL');
+  t.equal((await first.waitExit()).exitCode, 137, 'a shim the dead spawner forked still reports its container\'s end');
+});
+
 t.test('once the container runs, the shim monitors it from a fresh image of itself (berth-shim pump)', async (t) => {
   const b = await box(t);
   const { pid, shimPid } = await b.start(['sh', '-c', 'read line; echo "got $line"; exit 4'], {
