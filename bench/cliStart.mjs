@@ -41,6 +41,7 @@ async function plainServer() {
   const config = path.join(dir, 'nats.conf');
   fs.writeFileSync(config, `listen: "127.0.0.1:${port}"\nauthorization { token: "${info.token}" }\n`);
   const child = spawn('nats-server', ['-c', config], { stdio: 'ignore' });
+  child.unref(); // ended at exit: it must not keep this script from exiting
   process.on('exit', () => { child.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); });
   for (let i = 0; i < 200; i++) {
     const up = await new Promise((resolve) => net.connect(port, '127.0.0.1').once('connect', function () { this.destroy(); resolve(true); }).once('error', () => resolve(false)));
@@ -55,8 +56,11 @@ const phasesScript = `
 const t0 = performance.now();
 const { connectNats } = await import(${JSON.stringify(path.join(dist, 'nats/server/connect.js'))});
 const { HostClient } = await import(${JSON.stringify(path.join(dist, 'client/hostClient.js'))});
+const { buildRootStoreForPinnedServer } = await import(${JSON.stringify(path.join(dist, 'cli/pinnedTrust.js'))});
 const t1 = performance.now();
 const [url, token, pinned, host] = JSON.parse(process.argv[1]);
+// As the CLI does for its own daemon (node --use-openssl-ca, cli/pinnedTrust.ts).
+if (pinned) buildRootStoreForPinnedServer();
 const nc = await connectNats({ url, token, pinnedCertificate: pinned || undefined }, 'bench', { reconnect: false });
 const t2 = performance.now();
 const client = new HostClient(nc, host, {});
@@ -86,7 +90,7 @@ const kinds = {
   'berth --version': () => timed(cli, ['--version']).ms,
   'berth version': () => timed(cli, ['version']).ms,
   'berth ps': () => timed(cli, ['ps']).ms,
-  tls: () => timed(process.execPath, ['--input-type=module', '-e', phasesScript, JSON.stringify([info.url, info.token, info.certificate, host])]),
+  tls: () => timed(process.execPath, ['--use-openssl-ca', '--input-type=module', '-e', phasesScript, JSON.stringify([info.url, info.token, info.certificate, host])]),
   plain: () => timed(process.execPath, ['--input-type=module', '-e', phasesScript, JSON.stringify([plainUrl, info.token, '', host]), 'connect-only']),
 };
 const samples = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));

@@ -194,7 +194,8 @@ if (daemonSide !== null) {
     ` die→destroy ${f(phase('die→destroy'))} ms) against ${f(stats.crun.median)} ms for a whole \`crun run\`:` +
     ` ${x(goals.daemonSideVsCrun.ratio)} (goal ≤ ${GOALS.daemonVsCrun}x, ${goals.daemonSideVsCrun.met ? 'met' : 'not met'}, approximately:` +
     ' event times have 1 ms resolution and exclude decoding the request). Every lifecycle step is an event appended to' +
-    ' JetStream and acknowledged before the next one; the shim is spawned from Node and reports over a pipe, and the exit' +
+    ' JetStream and acknowledged before the next one; the shim is forked by the daemon\'s shim spawner (runtime/native/spawner.c)' +
+    ' and reports over its socket, and the exit' +
     ' is seen through the exit file the shim writes (inotify) before the removal starts.');
 }
 gaps.push(`- After the container is gone the CLI still needs ${f(phase('destroy→exit'))} ms to hear the \`destroy\` event, close its NATS connection and exit.`);
