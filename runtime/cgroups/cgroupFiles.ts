@@ -9,7 +9,7 @@
  * lowering memory.limit_in_bytes (or memory.max) makes the kernel reclaim before it answers,
  * which may take long enough to stall the daemon's event loop.
  */
-import { accessSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
 
 export interface CgroupFiles {
@@ -22,14 +22,7 @@ export interface CgroupFiles {
 export const AT_ONCE: CgroupFiles = {
   read: async (file) => readFileSync(file, 'utf8'),
   write: async (file, text) => writeFileSync(file, text),
-  exists: async (file) => {
-    try {
-      accessSync(file);
-      return true;
-    } catch {
-      return false;
-    }
-  },
+  exists: async (file) => existsSync(file),
 };
 
 /** For a cgroup that was already there (an update of a running container's limits). */

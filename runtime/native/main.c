@@ -218,21 +218,27 @@ static void monitor_exec(struct monitor *m)
 static int pump_read_data(int fd, size_t n_fields, struct logfile *log)
 {
 	struct stat st;
-	if (fstat(fd, &st) < 0 || st.st_size <= 0)
+	if (fstat(fd, &st) < 0 || st.st_size <= 0) {
+		close(fd);
 		return -1;
+	}
 	char *text = malloc((size_t)st.st_size);
 	const char **fields = calloc(n_fields + 1, sizeof *fields);
-	if (!text || !fields)
-		return -1;
-	for (off_t got = 0; got < st.st_size;) {
+	off_t got = 0;
+	while (text && fields && got < st.st_size) {
 		ssize_t n = pread(fd, text + got, (size_t)(st.st_size - got), got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return -1;
+			break;
 		got += n;
 	}
 	close(fd);
+	if (got < st.st_size) {
+		free(text);
+		free(fields);
+		return -1;
+	}
 	if (text[st.st_size - 1] != '\0')
 		return -1;
 	char *at = text, *end = text + st.st_size;
@@ -455,6 +461,17 @@ static void run_shim(const struct spec *s)
 	monitor_exec(&m);
 }
 
+/* S, just forked: its own session, stdio on /dev/null, and no fd but its report's. */
+static void detach_shim(int report)
+{
+	setsid();
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	report_fd = report;
+	stdio_devnull();
+	close_other_fds(report_fd);
+}
+
 /* A container's start: P reads the spec, forks S and relays its report (the header). */
 static int start_main(void)
 {
@@ -477,13 +494,8 @@ static int start_main(void)
 	}
 	if (s == 0) {
 		/* S: detach from Node entirely */
-		setsid();
-		signal(SIGPIPE, SIG_IGN);
-		signal(SIGHUP, SIG_IGN);
 		close(rp[0]);
-		report_fd = rp[1];
-		stdio_devnull();
-		close_other_fds(report_fd);
+		detach_shim(rp[1]);
 		run_shim(&spec);
 	}
 	/* P: relay S's single line, then exit */
@@ -526,12 +538,7 @@ void spawned_shim(char *buf, size_t len, int report)
 	struct spec spec;
 	char err[SYNC_MSG_MAX];
 
-	setsid();
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	report_fd = report;
-	stdio_devnull();
-	close_other_fds(report_fd);
+	detach_shim(report);
 	if (spec_parse(buf, len, &spec, err, sizeof err) < 0) {
 		dprintf(report_fd, "err spec %d %s\n", EINVAL, err);
 		_exit(1);
