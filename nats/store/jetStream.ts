@@ -123,6 +123,8 @@ export interface RawMessage {
 export class JetStreamEventStore implements EventStore {
   private readonly js: JetStreamClient;
   private jsm: Promise<JetStreamManager> | null = null;
+  /** A read's end check lists the subjects under its filter when it read at most this many messages, and uses the list when it is no longer (endsAt). */
+  protected readonly fewSubjects: number = 64;
   /** What appendedBytes() says. */
   private appended = 0;
   constructor(private readonly nc: NatsConnection, private readonly log: Logger = processLogger()) {
@@ -202,9 +204,11 @@ export class JetStreamEventStore implements EventStore {
     let last = from.fromSeq ? from.fromSeq - 1 : 0;
     let start = from;
     for (;;) {
+      let delivered = 0;
       try {
         for await (const m of boundedMessages(await this.consumer(filter, start))) {
           last = m.seq;
+          delivered++;
           const taken = take(m.subject, m.seq, m.data);
           if (taken !== null) yield taken;
         }
@@ -217,11 +221,38 @@ export class JetStreamEventStore implements EventStore {
       }
       // A read by time that found nothing has no sequence to check from.
       if (last === 0 && start.since !== undefined) return;
+      if (await this.endsAt(filter, last, delivered)) return;
       const next = await this.nextMessage(filter, last + 1);
       if (!next) return;
       this.log.debug('reading: the server\'s count ended early; reading on', { filter, last, next: next.seq });
       start = { fromSeq: next.seq };
     }
+  }
+
+  /**
+   * Whether nothing under `filter` is stored after `last`, as far as the server's per-subject
+   * index says, when a read's consumer said "done" (see read()). Asking for the next message
+   * after `last` (STREAM.MSG.GET next_by_subj) makes the server scan every message from there to
+   * the end: 180-290 ms past 200,000 events, which a read whose subjects' last messages lie far
+   * back paid at every daemon start (the cluster networks, the host's node record). The index
+   * answers for:
+   *  - a read that reached the stream's last sequence (a replay's tail);
+   *  - one subject: its last message (last_by_subj);
+   *  - a wildcard under which this read found few messages: the subjects the stream lists under
+   *    it (stream info with subjects_filter), when they are few too, and their last messages.
+   * False means "perhaps": the caller asks for the next message itself.
+   */
+  private async endsAt(filter: string, last: number, delivered: number): Promise<boolean> {
+    const jsm = await this.manager();
+    let subjects = [filter];
+    if (isWildcard(filter)) {
+      if ((await jsm.streams.info(EVENTS_STREAM)).state.last_seq <= last) return true;
+      if (delivered > this.fewSubjects) return false;
+      subjects = Object.keys((await jsm.streams.info(EVENTS_STREAM, { subjects_filter: filter })).state.subjects ?? {});
+      if (subjects.length > this.fewSubjects) return false;
+    }
+    const lasts = await Promise.all(subjects.map((subject) => jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: subject })));
+    return lasts.every((m) => m === null || m.seq <= last);
   }
 
   /** Everything under `filter` from sequence `first` to the end, one STREAM.MSG.GET each. */
@@ -255,7 +286,7 @@ export class JetStreamEventStore implements EventStore {
   }
 
   /** The first message under `filter` at or after `seq`, from the stream leader; null when none. */
-  private async nextMessage(filter: string, seq: number): Promise<StoredMsg | null> {
+  protected async nextMessage(filter: string, seq: number): Promise<StoredMsg | null> {
     // STREAM.MSG.GET takes next_by_subj (with wildcards) since server 2.9; the client types
     // offer it only for direct gets, which need allow_direct on the stream.
     const query = { next_by_subj: filter, seq } as unknown as MsgRequest;
@@ -317,6 +348,11 @@ export class JetStreamEventStore implements EventStore {
     }
     return this.js.consumers.get(EVENTS_STREAM, options);
   }
+}
+
+/** Whether a subject filter has a wildcard token. */
+function isWildcard(filter: string): boolean {
+  return filter.split('.').some((token) => token === '*' || token === '>');
 }
 
 /** Subject-level helper for callers that want the last sequence of one entity. */

@@ -5,9 +5,10 @@
  */
 import t from 'tap';
 import type { ContainerCommand, ContainerConfig } from '../../events/container.js';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type ConsumeOptions, type Consumer } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { JetStreamEventStore, ensureEventStream } from '../../nats/store/jetStream.js';
-import { EVENTS_STREAM, eventFilter } from '../../events/subjects.js';
+import { EVENTS_STREAM, eventFilter, eventSubject } from '../../events/subjects.js';
 import type { ContainerState } from '../../actors/container/state.js';
 import { Entity } from '../../actors/entity.js';
 import { containerRules } from '../../actors/rules.js';
@@ -78,6 +79,82 @@ t.test('without consumers a read goes message by message, from a sequence or a t
       }
     })(nc).read(eventFilter('reader'))) void stored;
   }, /permissions violation/, 'another failure is not hidden');
+});
+
+/**
+ * A store whose consumers stop after `keep` messages and say nothing is pending, as NATS 2.9's
+ * counts sometimes did, and which counts the reads' scans for the next message.
+ */
+class EarlyEnd extends JetStreamEventStore {
+  scans = 0;
+  constructor(nc: NatsConnection, private readonly keep: number, few?: number) {
+    super(nc);
+    if (few !== undefined) (this as unknown as { fewSubjects: number }).fewSubjects = few;
+  }
+
+  protected override async consumer(...args: Parameters<JetStreamEventStore['consumer']>): Promise<Consumer> {
+    const real = await super.consumer(...args);
+    const keep = this.keep;
+    return {
+      info: (cached?: boolean) => real.info(cached),
+      consume: async (options?: ConsumeOptions) => {
+        const messages = await real.consume(options);
+        return {
+          stop: () => messages.stop(),
+          async* [Symbol.asyncIterator]() {
+            let n = 0;
+            for await (const m of messages) {
+              n++;
+              yield n < keep ? m : { subject: m.subject, seq: m.seq, data: m.data, info: { ...m.info, pending: 0 } };
+              if (n >= keep) return;
+            }
+          },
+        };
+      },
+    } as unknown as Consumer;
+  }
+
+  protected override nextMessage(filter: string, seq: number): ReturnType<JetStreamEventStore['nextMessage']> {
+    this.scans++;
+    return super.nextMessage(filter, seq);
+  }
+}
+
+t.test('a read whose consumer ends early reads on; one that has read everything asks the server\'s index, not a scan', async (t) => {
+  const nc = await nats.connect();
+  t.teardown(() => nc.close());
+  for (let i = 0; i < 5; i++) {
+    await create('early');
+    await create('noise');
+  }
+  const read = async (reader: JetStreamEventStore, filter: string) => {
+    const seqs: number[] = [];
+    for await (const stored of reader.read(filter)) seqs.push(stored.seq);
+    return seqs;
+  };
+  const all = await read(store, eventFilter('early'));
+  t.equal(all.length, 5, 'five events of the host, the other host\'s between them');
+  let subject = '';
+  for await (const stored of store.read(eventFilter('early'))) subject ||= eventSubject('early', stored.event.kind, stored.event.entity);
+  const ofOne = await read(store, subject);
+  t.equal(ofOne.length, 1, 'one of them on one entity\'s subject');
+
+  const early = new EarlyEnd(nc, 2);
+  t.same(await read(early, eventFilter('early')), all, 'a consumer that stops after two: the read goes on to the last');
+  t.ok(early.scans > 0, 'from the next message the server finds');
+
+  // Every one of the host's messages is now far behind the stream's end: the other host's come after.
+  for (let i = 0; i < 5; i++) await create('noise');
+  const whole = new EarlyEnd(nc, Number.MAX_SAFE_INTEGER);
+  t.same(await read(whole, eventFilter('early')), all, 'a consumer that ends where the messages end');
+  t.equal(whole.scans, 0, 'is confirmed from the subjects under its filter and their last messages, with no scan');
+  t.same(await read(whole, subject), ofOne, 'one subject likewise');
+  t.equal(whole.scans, 0, 'with no scan either');
+  t.same(await read(whole, eventFilter('nobody')), [], 'a filter nothing matches');
+  t.equal(whole.scans, 0, 'is empty by the index too');
+  const many = new EarlyEnd(nc, Number.MAX_SAFE_INTEGER, 2);
+  t.same(await read(many, eventFilter('early')), all, 'a read of more messages than a few subjects');
+  t.equal(many.scans, 1, 'asks for the next message after its last');
 });
 
 t.test('an append waits while the stream cannot store, instead of losing the event', async (t) => {
