@@ -3,6 +3,7 @@
  * appended events or when the host has been idle for `idleMs`, and at a clean stop. A checkpoint
  * is taken only when no append is in flight, so every event at or below it is in a snapshot.
  * A removed entity keeps its snapshot as a tombstone until compaction deletes its history.
+ * The store decides how snapshots are laid out (nats/store/kvSnapshots.ts: in pages).
  */
 import type { SnapshotStore } from '../events/snapshots.js';
 import type { Entity } from './entity.js';
@@ -31,14 +32,18 @@ export class Checkpointer {
 
   constructor(private readonly options: CheckpointOptions) {}
 
-  /** After replay: entities the log moved past their snapshot are written soon; the rest when they change. */
+  /**
+   * After replay: entities the log moved past their snapshot are written soon; the rest when
+   * they change. One flush follows a start in any case: it stores what the store itself has
+   * to (pages to move to after an upgrade, a page that did not read).
+   */
   started(checkpoint: number): void {
     this.checkpoint = checkpoint;
     for (const entity of this.options.entities()) {
       this.written.set(entity, entity.snapshotSeq);
       if (entity.lastSeq !== entity.snapshotSeq) this.dirty.add(entity);
     }
-    if (this.dirty.size > 0) this.arm();
+    this.arm();
   }
 
   /** An entity appended events. */
@@ -72,10 +77,11 @@ export class Checkpointer {
     return this.running;
   }
 
-  /** An entity compacted away: no snapshot of it is written any more. */
+  /** An entity compacted away (its snapshot forgotten in the store): no snapshot of it is written any more. */
   forget(entity: Entity<unknown, unknown>): void {
     this.dirty.delete(entity);
     this.written.delete(entity);
+    this.arm();
   }
 
   stop(): void {
@@ -103,10 +109,9 @@ export class Checkpointer {
       }
       this.written.set(entity, entity.lastSeq);
     }
-    if (max > this.checkpoint) {
-      await snapshots.saveCheckpoint(host, max);
-      this.checkpoint = max;
-    }
+    // Always: it stores what save and forget left to store, and the checkpoint when it moved.
+    await snapshots.saveCheckpoint(host, max);
+    this.checkpoint = max;
     this.writtenAt = Date.now();
   }
 }

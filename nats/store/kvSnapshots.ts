@@ -1,20 +1,70 @@
-/** The SnapshotStore over a NATS KV bucket (`berth_snapshots`, key <host>.<kind>.<entity>). */
+/**
+ * The SnapshotStore over a NATS KV bucket (`berth_snapshots`). A host's snapshots are kept in
+ * pages (events/snapshotPages.ts), key `<host>._page.<n>`, and its checkpoint under
+ * `<host>._checkpoint`. The store keeps a host's pages in memory from its first load or write:
+ * save and forget change that copy and mark the page, and saveCheckpoint writes the marked
+ * pages, then the checkpoint.
+ *
+ * Before pages, each snapshot had its own key, `<host>.<kind>.<entity>`. A load still reads
+ * them (the newer of the two wins), and the first saveCheckpoint after writes every page and
+ * then purges those keys, so one start after an upgrade moves a host to pages.
+ */
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { openBucket } from './buckets.js';
 import { isKvValue, readLastPerSubject } from './lastPerSubject.js';
 import * as z from 'zod';
 import { decode, encode } from '../../events/codec.js';
 import { Kind } from '../../events/envelope.js';
 import { NewerSchemaError } from '../../events/errors.js';
-import { decodeSnapshot, encodeSnapshot, snapshotName, type LoadedSnapshot, type Snapshot, type SnapshotStore, type UnreadableSnapshot } from '../../events/snapshots.js';
+import {
+  decodeSnapshot, decodeSnapshotPage, encodeSnapshot, encodeSnapshotPage, snapshotName,
+  type LoadedSnapshot, type Snapshot, type SnapshotStore, type UnreadableSnapshot,
+} from '../../events/snapshots.js';
+import { PAGE_TOKEN, pageNumberOf, pageOf, pagesFor } from '../../events/snapshotPages.js';
 import { SNAPSHOT_BUCKET } from '../../events/subjects.js';
 
 /** A host's checkpoint record, under the key `<host>._checkpoint`. */
 export const Checkpoint = z.object({ seq: z.number().int().nonnegative() });
 export const CHECKPOINT_KEY = '_checkpoint';
 
+/** Pages written at once by a saveCheckpoint. */
+const WRITES_IN_FLIGHT = 32;
+
+interface Entry {
+  kind: Kind;
+  entity: string;
+  /** The snapshot as encodeSnapshot stores it. */
+  data: Uint8Array;
+  page: number;
+}
+
+/** A host's pages as this store holds them. */
+interface HostPages {
+  pages: number;
+  /** `<kind>.<entity>` → its entry. */
+  entries: Map<string, Entry>;
+  bytes: number;
+  /** Pages to write at the next saveCheckpoint. */
+  dirty: Set<number>;
+  /** Kind → the entities with snapshots under their own keys (before pages): purged once the pages are written. */
+  legacy: Map<string, string[]>;
+  /** The checkpoint as stored (null: unknown). */
+  checkpoint: number | null;
+}
+
+/** What a read of a host's keys found, undecoded beyond the pages. */
+interface HostRead {
+  pages: HostPages;
+  checkpoint: number;
+  snapshots: LoadedSnapshot[];
+  unreadable: UnreadableSnapshot[];
+}
+
 export class KvSnapshotStore implements SnapshotStore {
+  private readonly hosts = new Map<string, HostPages>();
+
   private constructor(private readonly nc: NatsConnection, private readonly kv: KV) {}
 
   /** Opens the bucket (adopted when it exists), creating it with `replicas` copies when missing. */
@@ -23,16 +73,124 @@ export class KvSnapshotStore implements SnapshotStore {
     return new KvSnapshotStore(nc, kv);
   }
 
-  /** The last value of every key of this host, and the host's checkpoint (see readLastPerSubject). */
+  /** Every snapshot of this host, and its checkpoint (see readLastPerSubject). */
   async load(host: string): Promise<{ checkpoint: number; snapshots: LoadedSnapshot[]; unreadable?: UnreadableSnapshot[] }> {
-    const snapshots: LoadedSnapshot[] = [];
+    const read = await this.read(host, true);
+    this.hosts.set(host, read.pages);
+    return { checkpoint: read.checkpoint, snapshots: read.snapshots, ...(read.unreadable.length ? { unreadable: read.unreadable } : {}) };
+  }
+
+  async save(host: string, snapshot: Snapshot): Promise<void> {
+    const pages = await this.pagesOf(host);
+    const key = `${snapshot.kind}.${snapshot.entity}`;
+    const data = encodeSnapshot(snapshot);
+    const page = pageOf(snapshot.kind, snapshot.entity, pages.pages);
+    pages.bytes += data.length - (pages.entries.get(key)?.data.length ?? 0);
+    pages.entries.set(key, { kind: snapshot.kind, entity: snapshot.entity, data, page });
+    pages.dirty.add(page);
+  }
+
+  async forget(host: string, kind: Kind, entity: string): Promise<void> {
+    const pages = await this.pagesOf(host);
+    const entry = pages.entries.get(`${kind}.${entity}`);
+    if (!entry) return;
+    pages.entries.delete(`${kind}.${entity}`);
+    pages.bytes -= entry.data.length;
+    pages.dirty.add(entry.page);
+  }
+
+  async saveCheckpoint(host: string, seq: number): Promise<void> {
+    const pages = await this.pagesOf(host);
+    const count = pagesFor(pages.entries.size, pages.bytes, pages.pages);
+    if (count > pages.pages) {
+      pages.pages = count;
+      for (const entry of pages.entries.values()) entry.page = pageOf(entry.kind, entry.entity, count);
+      for (let page = 0; page < count; page++) pages.dirty.add(page);
+    }
+    if (pages.dirty.size > 0) {
+      const contents = new Map<number, Entry[]>([...pages.dirty].map((page) => [page, []]));
+      for (const entry of pages.entries.values()) contents.get(entry.page)?.push(entry);
+      const queue = [...contents];
+      await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, queue.length) }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const [page, entries] = next;
+          await this.kv.put(`${host}.${PAGE_TOKEN}.${page}`, encodeSnapshotPage({ entries: entries.map(({ kind, entity, data }) => ({ kind, entity, data })) }));
+          pages.dirty.delete(page);
+        }
+      }));
+    }
+    if (pages.legacy.size > 0) {
+      const jsm = await jetstreamManager(this.nc);
+      for (const [kind, entities] of [...pages.legacy]) {
+        try {
+          // The subjects themselves: a KV purge leaves a marker under every key, listed and read at every start.
+          await jsm.streams.purge(`KV_${SNAPSHOT_BUCKET}`, { filter: `$KV.${SNAPSHOT_BUCKET}.${host}.${kind}.*` });
+        } catch (error) {
+          if (!/permission/i.test((error as Error).message)) throw error;
+          // A cluster host's credentials may not purge the stream (nats/cluster/permissions.ts):
+          // through the bucket then, markers and all, until the operator purges them.
+          const queue = [...entities];
+          await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, queue.length) }, async () => {
+            for (let entity = queue.shift(); entity !== undefined; entity = queue.shift()) await this.kv.purge(`${host}.${kind}.${entity}`);
+          }));
+        }
+        pages.legacy.delete(kind);
+      }
+    }
+    if (pages.checkpoint !== seq) {
+      await this.kv.put(`${host}.${CHECKPOINT_KEY}`, encode(Checkpoint, { seq }));
+      pages.checkpoint = seq;
+    }
+  }
+
+  /** This host's pages as held, read from the bucket the first time (a save with no load before). */
+  private async pagesOf(host: string): Promise<HostPages> {
+    let pages = this.hosts.get(host);
+    if (!pages) {
+      pages = (await this.read(host, false)).pages;
+      this.hosts.set(host, pages);
+    }
+    return pages;
+  }
+
+  /**
+   * Reads a host's keys: its pages, the snapshots under their own keys from before pages, and
+   * its checkpoint. `decodeAll` decodes every snapshot (a load); without it only the pages are
+   * (a save before any load needs what they hold, not the states). A page that does not decode
+   * names none of its entities: the checkpoint is then 0, and a start reads the whole log.
+   */
+  private async read(host: string, decodeAll: boolean): Promise<HostRead> {
+    const prefix = `$KV.${SNAPSHOT_BUCKET}.${host}.`;
+    const entries = new Map<string, Entry & { seq: number }>();
+    const snapshots = new Map<string, LoadedSnapshot>();
     const unreadable: UnreadableSnapshot[] = [];
+    const legacy = new Map<string, string[]>();
+    const found = new Set<number>();
     let checkpoint = 0;
     let checkpointUnreadable = false;
-    const prefix = `$KV.${SNAPSHOT_BUCKET}.${host}.`;
+    let lastPage = -1;
+    const take = (kind: Kind, entity: string, data: Uint8Array, page: number) => {
+      const key = `${kind}.${entity}`;
+      let seq = 0;
+      if (decodeAll) {
+        try {
+          const snapshot = decodeSnapshot(data, snapshotName(kind, entity));
+          seq = snapshot.seq;
+          if ((snapshots.get(key)?.seq ?? 0) >= seq) return;
+          snapshots.set(key, snapshot);
+        } catch (error) {
+          if (error instanceof NewerSchemaError) throw error;
+          // That entity is rebuilt from all its events (actors/replay.ts), never forgotten.
+          if (!snapshots.has(key)) unreadable.push({ kind, entity, problem: (error as Error).message });
+          return;
+        }
+      } else if (entries.has(key) && page < 0) return; // a page's entry is the newer
+      entries.set(key, { kind, entity, data, page, seq });
+    };
     for (const m of await readLastPerSubject(this.nc, `KV_${SNAPSHOT_BUCKET}`, `${prefix}>`)) {
       if (!isKvValue(m)) continue;
-      if (m.subject.endsWith(`.${CHECKPOINT_KEY}`)) {
+      const rest = m.subject.slice(prefix.length);
+      if (rest === CHECKPOINT_KEY) {
         try {
           checkpoint = decode(Checkpoint, m.data).seq;
         } catch {
@@ -40,30 +198,43 @@ export class KvSnapshotStore implements SnapshotStore {
         }
         continue;
       }
-      const [kind, entity] = m.subject.slice(prefix.length).split('.');
-      try {
-        snapshots.push(decodeSnapshot(m.data, snapshotName(kind ?? '', entity ?? '')));
-      } catch (error) {
-        if (error instanceof NewerSchemaError) throw error;
-        // That entity is rebuilt from all its events (actors/replay.ts), never forgotten.
-        const parsed = Kind.safeParse(kind);
-        if (parsed.success && entity) unreadable.push({ kind: parsed.data, entity, problem: (error as Error).message });
+      const page = pageNumberOf(rest);
+      if (page !== null) {
+        found.add(page);
+        lastPage = Math.max(lastPage, page);
+        try {
+          for (const entry of decodeSnapshotPage(m.data, `snapshot page ${page} of host ${host}`).entries) take(entry.kind, entry.entity, entry.data, page);
+        } catch (error) {
+          if (error instanceof NewerSchemaError) throw error;
+          checkpointUnreadable = true;
+        }
+        continue;
       }
+      const [kind, entity] = rest.split('.');
+      const parsed = Kind.safeParse(kind);
+      if (!parsed.success || !entity) continue;
+      const ofKind = legacy.get(parsed.data) ?? [];
+      ofKind.push(entity);
+      legacy.set(parsed.data, ofKind);
+      take(parsed.data, entity, m.data, -1);
     }
-    // An unreadable checkpoint: the whole log is read again (every snapshot is still used).
+    // An unreadable checkpoint or page: the whole log is read again (every usable snapshot is still used).
     if (checkpointUnreadable) checkpoint = 0;
-    return { checkpoint, snapshots, ...(unreadable.length ? { unreadable } : {}) };
-  }
-
-  async save(host: string, snapshot: Snapshot): Promise<void> {
-    await this.kv.put(`${host}.${snapshot.kind}.${snapshot.entity}`, encodeSnapshot(snapshot));
-  }
-
-  async forget(host: string, kind: Kind, entity: string): Promise<void> {
-    await this.kv.purge(`${host}.${kind}.${entity}`);
-  }
-
-  async saveCheckpoint(host: string, seq: number): Promise<void> {
-    await this.kv.put(`${host}.${CHECKPOINT_KEY}`, encode(Checkpoint, { seq }));
+    let bytes = 0;
+    for (const entry of entries.values()) bytes += entry.data.length;
+    let count = 1;
+    while (count <= lastPage) count *= 2;
+    count = pagesFor(entries.size, bytes, count);
+    const held: HostPages = { pages: count, entries: new Map(), bytes, dirty: new Set(), legacy, checkpoint: checkpointUnreadable ? null : checkpoint };
+    for (const [key, { kind, entity, data, page }] of entries) {
+      const now = pageOf(kind, entity, count);
+      held.entries.set(key, { kind, entity, data, page: now });
+      if (page !== now) held.dirty.add(now); // from its own key, or a page count that changed
+    }
+    // A page missing or unreadable is written again, and every page when the count changed.
+    for (let page = 0; page < count; page++) if (!found.has(page) || checkpointUnreadable) held.dirty.add(page);
+    if (found.size === 0 && entries.size === 0) held.dirty.clear(); // a new host: nothing to write yet
+    // An entity with a readable snapshot besides an unreadable one (its own key and a page) uses the readable one.
+    return { pages: held, checkpoint, snapshots: [...snapshots.values()], unreadable: unreadable.filter((u) => !snapshots.has(`${u.kind}.${u.entity}`)) };
   }
 }

@@ -5,7 +5,9 @@
  * counted, not refused. It changes nothing.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
+import * as z from 'zod';
 import { decode } from '../../events/codec.js';
+import { pageNumberOf } from '../../events/snapshotPages.js';
 import { storedSchemaOf, SCHEMA_VERSION } from '../../events/schema.js';
 import type { SchemaCensus, VersionCounts } from '../../events/schemaCensus.js';
 import { clusterNetworkFilter, EVENTS_STREAM, eventFilter, SNAPSHOT_BUCKET } from '../../events/subjects.js';
@@ -31,6 +33,16 @@ function checkpointOf(data: Uint8Array): number {
   }
 }
 
+/** A page's snapshots as stored, read as loosely as a record's version is: [null] when it is no page. */
+function entriesOf(data: Uint8Array): Array<Uint8Array | null> {
+  try {
+    const page = decode(z.object({ entries: z.array(z.object({ data: z.unknown() })) }), data);
+    return page.entries.map((entry) => (entry.data instanceof Uint8Array ? entry.data : null));
+  } catch {
+    return [null];
+  }
+}
+
 const count = (counts: VersionCounts, version: number) => { counts[version] = (counts[version] ?? 0) + 1; };
 
 export async function takeCensus(nc: NatsConnection, host: string): Promise<SchemaCensus> {
@@ -46,9 +58,12 @@ export async function takeCensus(nc: NatsConnection, host: string): Promise<Sche
         census.checkpoint = checkpointOf(m.data);
         continue;
       }
-      const version = versionOf(m.data);
-      if (version === null) census.invalidSnapshots++;
-      else count(census.snapshots, version);
+      // A page (events/snapshotPages.ts) holds snapshots, each counted by its own version.
+      for (const data of pageNumberOf(m.subject.slice(prefix.length)) === null ? [m.data] : entriesOf(m.data)) {
+        const version = data === null ? null : versionOf(data);
+        if (version === null) census.invalidSnapshots++;
+        else count(census.snapshots, version);
+      }
     }
   }
   if (await streamExists(nc, EVENTS_STREAM)) {

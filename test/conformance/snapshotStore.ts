@@ -28,6 +28,27 @@ export function snapshotStoreConformance(t: Test, open: () => Promise<SnapshotSt
     await store.save(host, snapshot(entityId(1), 3));
     await store.save(host, snapshot(entityId(2), 4));
     await store.forget(host, 'container', entityId(1));
+    await store.saveCheckpoint(host, 4);
     t.same((await store.load(host)).snapshots.map((s) => s.entity), [entityId(2)]);
+  });
+
+  t.test('thousands of entities come back, each as last saved; forgetting some leaves the rest', async (t) => {
+    const store = await open();
+    const host = freshHost('many');
+    const count = 3000;
+    for (let i = 1; i <= count; i++) await store.save(host, snapshot(entityId(i), i));
+    await store.saveCheckpoint(host, count);
+    for (let i = 1; i <= count; i += 3) await store.save(host, snapshot(entityId(i), count + i, 'running'));
+    for (let i = 2; i <= count; i += 3) await store.forget(host, 'container', entityId(i));
+    await store.saveCheckpoint(host, 2 * count);
+    const loaded = await store.load(host);
+    t.equal(loaded.checkpoint, 2 * count);
+    const expected = [];
+    for (let i = 1; i <= count; i++) {
+      if (i % 3 === 1) expected.push({ ...snapshot(entityId(i), count + i, 'running'), schema: SCHEMA_VERSION });
+      else if (i % 3 === 0) expected.push({ ...snapshot(entityId(i), i), schema: SCHEMA_VERSION });
+    }
+    const byEntity = (a: Snapshot, b: Snapshot) => a.entity.localeCompare(b.entity);
+    t.same(loaded.snapshots.sort(byEntity), expected.sort(byEntity), 'two thirds: the changed ones as changed');
   });
 }
