@@ -199,6 +199,8 @@ export class Host {
    * was fenced) are not started again by their policy: they are about to be stopped for good.
    */
   async start(hold: ReadonlySet<string> = new Set()): Promise<ReplayStats> {
+    // Beside the replay: the cluster's networks are no entity of this host (networks.start waits for them).
+    this.networks.readCluster().catch(() => {});
     const stats = await replay({ host: this.id, store: this.store, snapshots: this.snapshots, entityFor: (kind, id) => this.entityFor(kind, id),
       log: (message) => this.log.debug(message),
       report: (message) => this.log.error(message),

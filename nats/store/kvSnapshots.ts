@@ -1,7 +1,7 @@
 /**
  * The SnapshotStore over a NATS KV bucket (`berth_snapshots`). A host's snapshots are kept in
  * pages (events/snapshotPages.ts), key `<host>._page.<n>`, and its checkpoint under
- * `<host>._checkpoint`. The store keeps a host's pages in memory from its first load or write:
+ * `<host>._checkpoint`. The store keeps a host's snapshots in memory from its first load or write:
  * save and forget change that copy and mark the page, and saveCheckpoint writes the marked
  * pages, then the checkpoint.
  *
@@ -15,13 +15,14 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { openBucket } from './buckets.js';
 import { isKvValue, readLastPerSubject } from './lastPerSubject.js';
 import * as z from 'zod';
-import { decode, encode } from '../../events/codec.js';
+import { check, decode, encode } from '../../events/codec.js';
 import { Kind } from '../../events/envelope.js';
 import { NewerSchemaError } from '../../events/errors.js';
 import {
-  decodeSnapshot, decodeSnapshotPage, encodeSnapshot, encodeSnapshotPage, snapshotName,
-  type LoadedSnapshot, type Snapshot, type SnapshotStore, type UnreadableSnapshot,
+  decodeSnapshot, decodeSnapshotPage, encodeSnapshotPage, Snapshot, snapshotName,
+  type LoadedSnapshot, type SnapshotStore, type UnreadableSnapshot,
 } from '../../events/snapshots.js';
+import { SCHEMA_VERSION } from '../../events/schema.js';
 import { PAGE_TOKEN, pageNumberOf, pageOf, pagesFor } from '../../events/snapshotPages.js';
 import { SNAPSHOT_BUCKET } from '../../events/subjects.js';
 
@@ -33,19 +34,17 @@ export const CHECKPOINT_KEY = '_checkpoint';
 const WRITES_IN_FLIGHT = 32;
 
 interface Entry {
-  kind: Kind;
-  entity: string;
-  /** The snapshot as encodeSnapshot stores it. */
-  data: Uint8Array;
+  snapshot: LoadedSnapshot;
   page: number;
 }
 
-/** A host's pages as this store holds them. */
+/** A host's snapshots as this store holds them. */
 interface HostPages {
   pages: number;
   /** `<kind>.<entity>` → its entry. */
   entries: Map<string, Entry>;
-  bytes: number;
+  /** The stored size of each page, as last read or written (what the page count follows). */
+  sizes: Map<number, number>;
   /** Pages to write at the next saveCheckpoint. */
   dirty: Set<number>;
   /** Kind → the entities with snapshots under their own keys (before pages): purged once the pages are written. */
@@ -54,11 +53,10 @@ interface HostPages {
   checkpoint: number | null;
 }
 
-/** What a read of a host's keys found, undecoded beyond the pages. */
+/** What a read of a host's keys found. */
 interface HostRead {
   pages: HostPages;
   checkpoint: number;
-  snapshots: LoadedSnapshot[];
   unreadable: UnreadableSnapshot[];
 }
 
@@ -75,18 +73,18 @@ export class KvSnapshotStore implements SnapshotStore {
 
   /** Every snapshot of this host, and its checkpoint (see readLastPerSubject). */
   async load(host: string): Promise<{ checkpoint: number; snapshots: LoadedSnapshot[]; unreadable?: UnreadableSnapshot[] }> {
-    const read = await this.read(host, true);
+    const read = await this.read(host);
     this.hosts.set(host, read.pages);
-    return { checkpoint: read.checkpoint, snapshots: read.snapshots, ...(read.unreadable.length ? { unreadable: read.unreadable } : {}) };
+    const snapshots = [...read.pages.entries.values()].map((entry) => entry.snapshot);
+    return { checkpoint: read.checkpoint, snapshots, ...(read.unreadable.length ? { unreadable: read.unreadable } : {}) };
   }
 
   async save(host: string, snapshot: Snapshot): Promise<void> {
     const pages = await this.pagesOf(host);
-    const key = `${snapshot.kind}.${snapshot.entity}`;
-    const data = encodeSnapshot(snapshot);
+    const checked = check(Snapshot, snapshot, 'encode') as LoadedSnapshot;
+    checked.schema = SCHEMA_VERSION;
     const page = pageOf(snapshot.kind, snapshot.entity, pages.pages);
-    pages.bytes += data.length - (pages.entries.get(key)?.data.length ?? 0);
-    pages.entries.set(key, { kind: snapshot.kind, entity: snapshot.entity, data, page });
+    pages.entries.set(`${snapshot.kind}.${snapshot.entity}`, { snapshot: checked, page });
     pages.dirty.add(page);
   }
 
@@ -95,16 +93,17 @@ export class KvSnapshotStore implements SnapshotStore {
     const entry = pages.entries.get(`${kind}.${entity}`);
     if (!entry) return;
     pages.entries.delete(`${kind}.${entity}`);
-    pages.bytes -= entry.data.length;
     pages.dirty.add(entry.page);
   }
 
   async saveCheckpoint(host: string, seq: number): Promise<void> {
     const pages = await this.pagesOf(host);
-    const count = pagesFor(pages.entries.size, pages.bytes, pages.pages);
+    let bytes = 0;
+    for (const size of pages.sizes.values()) bytes += size;
+    const count = pagesFor(pages.entries.size, bytes, pages.pages);
     if (count > pages.pages) {
       pages.pages = count;
-      for (const entry of pages.entries.values()) entry.page = pageOf(entry.kind, entry.entity, count);
+      for (const entry of pages.entries.values()) entry.page = pageOf(entry.snapshot.kind, entry.snapshot.entity, count);
       for (let page = 0; page < count; page++) pages.dirty.add(page);
     }
     if (pages.dirty.size > 0) {
@@ -114,7 +113,9 @@ export class KvSnapshotStore implements SnapshotStore {
       await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, queue.length) }, async () => {
         for (let next = queue.shift(); next; next = queue.shift()) {
           const [page, entries] = next;
-          await this.kv.put(`${host}.${PAGE_TOKEN}.${page}`, encodeSnapshotPage({ entries: entries.map(({ kind, entity, data }) => ({ kind, entity, data })) }));
+          const data = encodeSnapshotPage(entries.map((entry) => entry.snapshot));
+          await this.kv.put(`${host}.${PAGE_TOKEN}.${page}`, data);
+          pages.sizes.set(page, data.length);
           pages.dirty.delete(page);
         }
       }));
@@ -147,7 +148,7 @@ export class KvSnapshotStore implements SnapshotStore {
   private async pagesOf(host: string): Promise<HostPages> {
     let pages = this.hosts.get(host);
     if (!pages) {
-      pages = (await this.read(host, false)).pages;
+      pages = (await this.read(host)).pages;
       this.hosts.set(host, pages);
     }
     return pages;
@@ -155,37 +156,22 @@ export class KvSnapshotStore implements SnapshotStore {
 
   /**
    * Reads a host's keys: its pages, the snapshots under their own keys from before pages, and
-   * its checkpoint. `decodeAll` decodes every snapshot (a load); without it only the pages are
-   * (a save before any load needs what they hold, not the states). A page that does not decode
-   * names none of its entities: the checkpoint is then 0, and a start reads the whole log.
+   * its checkpoint. A page that does not decode names none of its entities: the checkpoint is
+   * then 0, and a start reads the whole log.
    */
-  private async read(host: string, decodeAll: boolean): Promise<HostRead> {
+  private async read(host: string): Promise<HostRead> {
     const prefix = `$KV.${SNAPSHOT_BUCKET}.${host}.`;
-    const entries = new Map<string, Entry & { seq: number }>();
-    const snapshots = new Map<string, LoadedSnapshot>();
-    const unreadable: UnreadableSnapshot[] = [];
+    const found = new Map<string, { snapshot: LoadedSnapshot; page: number }>();
+    const unreadable = new Map<string, UnreadableSnapshot>();
     const legacy = new Map<string, string[]>();
-    const found = new Set<number>();
+    const sizes = new Map<number, number>();
     let checkpoint = 0;
     let checkpointUnreadable = false;
     let lastPage = -1;
-    const take = (kind: Kind, entity: string, data: Uint8Array, page: number) => {
-      const key = `${kind}.${entity}`;
-      let seq = 0;
-      if (decodeAll) {
-        try {
-          const snapshot = decodeSnapshot(data, snapshotName(kind, entity));
-          seq = snapshot.seq;
-          if ((snapshots.get(key)?.seq ?? 0) >= seq) return;
-          snapshots.set(key, snapshot);
-        } catch (error) {
-          if (error instanceof NewerSchemaError) throw error;
-          // That entity is rebuilt from all its events (actors/replay.ts), never forgotten.
-          if (!snapshots.has(key)) unreadable.push({ kind, entity, problem: (error as Error).message });
-          return;
-        }
-      } else if (entries.has(key) && page < 0) return; // a page's entry is the newer
-      entries.set(key, { kind, entity, data, page, seq });
+    const take = (snapshot: LoadedSnapshot, page: number) => {
+      const key = `${snapshot.kind}.${snapshot.entity}`;
+      if ((found.get(key)?.snapshot.seq ?? 0) >= snapshot.seq) return;
+      found.set(key, { snapshot, page });
     };
     for (const m of await readLastPerSubject(this.nc, `KV_${SNAPSHOT_BUCKET}`, `${prefix}>`)) {
       if (!isKvValue(m)) continue;
@@ -200,10 +186,14 @@ export class KvSnapshotStore implements SnapshotStore {
       }
       const page = pageNumberOf(rest);
       if (page !== null) {
-        found.add(page);
         lastPage = Math.max(lastPage, page);
         try {
-          for (const entry of decodeSnapshotPage(m.data, `snapshot page ${page} of host ${host}`).entries) take(entry.kind, entry.entity, entry.data, page);
+          for (const entry of decodeSnapshotPage(m.data, `snapshot page ${page} of host ${host}`)) {
+            if (entry.snapshot) take(entry.snapshot, page);
+            else if (entry.kind && entry.entity) unreadable.set(`${entry.kind}.${entry.entity}`, { kind: entry.kind, entity: entry.entity, problem: entry.problem });
+            else checkpointUnreadable = true; // a snapshot that does not say whose it is
+          }
+          sizes.set(page, m.data.length);
         } catch (error) {
           if (error instanceof NewerSchemaError) throw error;
           checkpointUnreadable = true;
@@ -216,25 +206,31 @@ export class KvSnapshotStore implements SnapshotStore {
       const ofKind = legacy.get(parsed.data) ?? [];
       ofKind.push(entity);
       legacy.set(parsed.data, ofKind);
-      take(parsed.data, entity, m.data, -1);
+      try {
+        take(decodeSnapshot(m.data, snapshotName(parsed.data, entity)), -1);
+      } catch (error) {
+        if (error instanceof NewerSchemaError) throw error;
+        // That entity is rebuilt from all its events (actors/replay.ts), never forgotten.
+        unreadable.set(`${parsed.data}.${entity}`, { kind: parsed.data, entity, problem: (error as Error).message });
+      }
     }
     // An unreadable checkpoint or page: the whole log is read again (every usable snapshot is still used).
     if (checkpointUnreadable) checkpoint = 0;
     let bytes = 0;
-    for (const entry of entries.values()) bytes += entry.data.length;
+    for (const size of sizes.values()) bytes += size;
     let count = 1;
     while (count <= lastPage) count *= 2;
-    count = pagesFor(entries.size, bytes, count);
-    const held: HostPages = { pages: count, entries: new Map(), bytes, dirty: new Set(), legacy, checkpoint: checkpointUnreadable ? null : checkpoint };
-    for (const [key, { kind, entity, data, page }] of entries) {
-      const now = pageOf(kind, entity, count);
-      held.entries.set(key, { kind, entity, data, page: now });
+    count = pagesFor(found.size, bytes, count);
+    const held: HostPages = { pages: count, entries: new Map(), sizes, dirty: new Set(), legacy, checkpoint: checkpointUnreadable ? null : checkpoint };
+    for (const [key, { snapshot, page }] of found) {
+      const now = pageOf(snapshot.kind, snapshot.entity, count);
+      held.entries.set(key, { snapshot, page: now });
       if (page !== now) held.dirty.add(now); // from its own key, or a page count that changed
     }
     // A page missing or unreadable is written again, and every page when the count changed.
-    for (let page = 0; page < count; page++) if (!found.has(page) || checkpointUnreadable) held.dirty.add(page);
-    if (found.size === 0 && entries.size === 0) held.dirty.clear(); // a new host: nothing to write yet
+    for (let page = 0; page < count; page++) if (!sizes.has(page) || checkpointUnreadable) held.dirty.add(page);
+    if (sizes.size === 0 && found.size === 0) held.dirty.clear(); // a new host: nothing to write yet
     // An entity with a readable snapshot besides an unreadable one (its own key and a page) uses the readable one.
-    return { pages: held, checkpoint, snapshots: [...snapshots.values()], unreadable: unreadable.filter((u) => !snapshots.has(`${u.kind}.${u.entity}`)) };
+    return { pages: held, checkpoint, unreadable: [...unreadable.values()].filter((u) => !found.has(`${u.kind}.${u.entity}`)) };
   }
 }

@@ -8,7 +8,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import * as z from 'zod';
 import { decode } from '../../events/codec.js';
 import { pageNumberOf } from '../../events/snapshotPages.js';
-import { storedSchemaOf, SCHEMA_VERSION } from '../../events/schema.js';
+import { schemaOf, storedSchemaOf, SCHEMA_VERSION } from '../../events/schema.js';
 import type { SchemaCensus, VersionCounts } from '../../events/schemaCensus.js';
 import { clusterNetworkFilter, EVENTS_STREAM, eventFilter, SNAPSHOT_BUCKET } from '../../events/subjects.js';
 import { JetStreamEventStore, streamExists } from './jetStream.js';
@@ -33,11 +33,17 @@ function checkpointOf(data: Uint8Array): number {
   }
 }
 
-/** A page's snapshots as stored, read as loosely as a record's version is: [null] when it is no page. */
-function entriesOf(data: Uint8Array): Array<Uint8Array | null> {
+/** The versions of a page's snapshots as stored, read as loosely as a record's version is: [null] when it is no page. */
+function versionsIn(data: Uint8Array): Array<number | null> {
   try {
-    const page = decode(z.object({ entries: z.array(z.object({ data: z.unknown() })) }), data);
-    return page.entries.map((entry) => (entry.data instanceof Uint8Array ? entry.data : null));
+    const page = decode(z.object({ entries: z.array(z.unknown()) }), data);
+    return page.entries.map((entry) => {
+      try {
+        return typeof entry === 'object' && entry !== null ? schemaOf(entry) : null;
+      } catch {
+        return null;
+      }
+    });
   } catch {
     return [null];
   }
@@ -59,8 +65,7 @@ export async function takeCensus(nc: NatsConnection, host: string): Promise<Sche
         continue;
       }
       // A page (events/snapshotPages.ts) holds snapshots, each counted by its own version.
-      for (const data of pageNumberOf(m.subject.slice(prefix.length)) === null ? [m.data] : entriesOf(m.data)) {
-        const version = data === null ? null : versionOf(data);
+      for (const version of pageNumberOf(m.subject.slice(prefix.length)) === null ? [versionOf(m.data)] : versionsIn(m.data)) {
         if (version === null) census.invalidSnapshots++;
         else count(census.snapshots, version);
       }
