@@ -13,7 +13,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { openBucket } from './buckets.js';
-import { isKvValue, readLastPerSubject } from './lastPerSubject.js';
+import { forLastPerSubject, isKvValue } from './lastPerSubject.js';
 import * as z from 'zod';
 import { check, decode, encode } from '../../events/codec.js';
 import { Kind } from '../../events/envelope.js';
@@ -71,7 +71,7 @@ export class KvSnapshotStore implements SnapshotStore {
     return new KvSnapshotStore(nc, kv);
   }
 
-  /** Every snapshot of this host, and its checkpoint (see readLastPerSubject). */
+  /** Every snapshot of this host, and its checkpoint (see forLastPerSubject). */
   async load(host: string): Promise<{ checkpoint: number; snapshots: LoadedSnapshot[]; unreadable?: UnreadableSnapshot[] }> {
     const read = await this.read(host);
     this.hosts.set(host, read.pages);
@@ -173,8 +173,9 @@ export class KvSnapshotStore implements SnapshotStore {
       if ((found.get(key)?.snapshot.seq ?? 0) >= snapshot.seq) return;
       found.set(key, { snapshot, page });
     };
-    for (const m of await readLastPerSubject(this.nc, `KV_${SNAPSHOT_BUCKET}`, `${prefix}>`)) {
-      if (!isKvValue(m)) continue;
+    // Each message decoded as it comes, while the rest are on their way.
+    await forLastPerSubject(this.nc, `KV_${SNAPSHOT_BUCKET}`, `${prefix}>`, (m) => {
+      if (!isKvValue(m)) return;
       const rest = m.subject.slice(prefix.length);
       if (rest === CHECKPOINT_KEY) {
         try {
@@ -182,7 +183,7 @@ export class KvSnapshotStore implements SnapshotStore {
         } catch {
           checkpointUnreadable = true;
         }
-        continue;
+        return;
       }
       const page = pageNumberOf(rest);
       if (page !== null) {
@@ -198,11 +199,11 @@ export class KvSnapshotStore implements SnapshotStore {
           if (error instanceof NewerSchemaError) throw error;
           checkpointUnreadable = true;
         }
-        continue;
+        return;
       }
       const [kind, entity] = rest.split('.');
       const parsed = Kind.safeParse(kind);
-      if (!parsed.success || !entity) continue;
+      if (!parsed.success || !entity) return;
       const ofKind = legacy.get(parsed.data) ?? [];
       ofKind.push(entity);
       legacy.set(parsed.data, ofKind);
@@ -213,7 +214,7 @@ export class KvSnapshotStore implements SnapshotStore {
         // That entity is rebuilt from all its events (actors/replay.ts), never forgotten.
         unreadable.set(`${parsed.data}.${entity}`, { kind: parsed.data, entity, problem: (error as Error).message });
       }
-    }
+    });
     // An unreadable checkpoint or page: the whole log is read again (every usable snapshot is still used).
     if (checkpointUnreadable) checkpoint = 0;
     let bytes = 0;

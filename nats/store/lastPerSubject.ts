@@ -27,13 +27,26 @@ export interface LastMessage {
 const ONE_BY_ONE = 64;
 
 export async function readLastPerSubject(nc: NatsConnection, stream: string, filter: string): Promise<LastMessage[]> {
+  const found = new Map<string, LastMessage>();
+  await forLastPerSubject(nc, stream, filter, (m) => found.set(m.subject, m));
+  // In stream order, as a consumer delivers them.
+  return [...found.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * As readLastPerSubject, handing each message to `each` as it arrives, in no set order: a
+ * reader can decode while the rest are on their way (a daemon's snapshot load). A subject may
+ * come twice (a consumer that recreates itself starts over).
+ */
+export async function forLastPerSubject(nc: NatsConnection, stream: string, filter: string, each: (m: LastMessage) => void): Promise<void> {
   const jsm = await jetstreamManager(nc);
   const subjects = Object.keys((await jsm.streams.info(stream, { subjects_filter: filter })).state.subjects ?? {});
-  const found = new Map<string, LastMessage>();
+  const found = new Set<string>();
   if (subjects.length > ONE_BY_ONE) {
     const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: filter, deliver_policy: DeliverPolicy.LastPerSubject });
     for await (const m of boundedMessages(consumer)) {
-      found.set(m.subject, { subject: m.subject, data: m.data, operation: m.headers?.get('KV-Operation') || undefined, seq: m.seq });
+      found.add(m.subject);
+      each({ subject: m.subject, data: m.data, operation: m.headers?.get('KV-Operation') || undefined, seq: m.seq });
     }
     const unread = subjects.filter((subject) => !found.has(subject)).length;
     if (unread > 0) processLogger().debug('last per subject: the consumer missed subjects; fetched one by one', { stream, filter, unread, subjects: subjects.length });
@@ -42,10 +55,8 @@ export async function readLastPerSubject(nc: NatsConnection, stream: string, fil
   const missed = subjects.filter((subject) => !found.has(subject));
   await Promise.all(missed.map(async (subject) => {
     const m = await jsm.streams.getMessage(stream, { last_by_subj: subject });
-    if (m) found.set(subject, { subject, data: m.data, operation: m.header?.get('KV-Operation') || undefined, seq: m.seq });
+    if (m) each({ subject, data: m.data, operation: m.header?.get('KV-Operation') || undefined, seq: m.seq });
   }));
-  // In stream order, as a consumer delivers them.
-  return [...found.values()].sort((a, b) => a.seq - b.seq);
 }
 
 /** Whether a KV message is a value (not a delete or purge marker). */
