@@ -17,7 +17,7 @@ export const PAGE_ENTITIES = 64;
 /** The bytes a page holds, about, at most (before the count doubles). */
 export const PAGE_BYTES = 128 * 1024;
 /** The key token that marks a page (`<host>._page.<n>`): no entity id starts with `_`. */
-export const PAGE_TOKEN = '_page';
+const PAGE_TOKEN = '_page';
 
 /** The page of an entity among `pages` (a power of two): FNV-1a over kind and id. */
 export function pageOf(kind: Kind, entity: string, pages: number): number {
@@ -37,8 +37,13 @@ export function pagesFor(entities: number, bytes: number, current = 1): number {
   return pages;
 }
 
-/** The page number a key token after `<host>.` names (`_page.<n>`), or null when it is no page. */
+/** A page's key after `<host>.`: `_page.<n>`. */
+export function pageKey(page: number): string {
+  return `${PAGE_TOKEN}.${page}`;
+}
+
+/** The page number a key after `<host>.` names (pageKey), or null when it is no page. */
 export function pageNumberOf(rest: string): number | null {
-  const match = /^_page\.(\d{1,9})$/.exec(rest);
-  return match ? Number(match[1]) : null;
+  const [token, number, more] = rest.split('.');
+  return token === PAGE_TOKEN && more === undefined && /^\d{1,9}$/.test(number ?? '') ? Number(number) : null;
 }

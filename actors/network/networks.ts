@@ -261,10 +261,6 @@ export class Networks {
   }
 
   /**
-   * Goes live: the namespace claimed if this daemon has networks, the default network made if it
-   * is missing, the kernel made to match, leftover leases released.
-   */
-  /**
    * Folds the cluster's overlay networks and follows them (ClusterNetworks.start), once: a
    * host's start begins it beside its own replay, which it does not depend on (two consumers
    * the server makes, 60-190 ms with 200,000 events in the stream), and start() waits for it.
@@ -274,6 +270,10 @@ export class Networks {
     return this.clusterRead;
   }
 
+  /**
+   * Goes live: the namespace claimed if this daemon has networks, the default network made if it
+   * is missing, the kernel made to match, leftover leases released.
+   */
   async start(): Promise<void> {
     this.started = true;
     for (const entity of this.entities.values()) entity.start(this.machine);

@@ -23,8 +23,9 @@ import {
   type LoadedSnapshot, type SnapshotStore, type UnreadableSnapshot,
 } from '../../events/snapshots.js';
 import { SCHEMA_VERSION } from '../../events/schema.js';
-import { PAGE_TOKEN, pageNumberOf, pageOf, pagesFor } from '../../events/snapshotPages.js';
+import { pageKey, pageNumberOf, pageOf, pagesFor } from '../../events/snapshotPages.js';
 import { SNAPSHOT_BUCKET } from '../../events/subjects.js';
+import { inParallel } from '../../runtime/inParallel.js';
 
 /** A host's checkpoint record, under the key `<host>._checkpoint`. */
 export const Checkpoint = z.object({ seq: z.number().int().nonnegative() });
@@ -107,18 +108,14 @@ export class KvSnapshotStore implements SnapshotStore {
       for (let page = 0; page < count; page++) pages.dirty.add(page);
     }
     if (pages.dirty.size > 0) {
-      const contents = new Map<number, Entry[]>([...pages.dirty].map((page) => [page, []]));
-      for (const entry of pages.entries.values()) contents.get(entry.page)?.push(entry);
-      const queue = [...contents];
-      await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, queue.length) }, async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          const [page, entries] = next;
-          const data = encodeSnapshotPage(entries.map((entry) => entry.snapshot));
-          await this.kv.put(`${host}.${PAGE_TOKEN}.${page}`, data);
-          pages.sizes.set(page, data.length);
-          pages.dirty.delete(page);
-        }
-      }));
+      const contents = new Map<number, LoadedSnapshot[]>([...pages.dirty].map((page) => [page, []]));
+      for (const entry of pages.entries.values()) contents.get(entry.page)?.push(entry.snapshot);
+      await inParallel([...contents], WRITES_IN_FLIGHT, async ([page, snapshots]) => {
+        const data = encodeSnapshotPage(snapshots);
+        await this.kv.put(`${host}.${pageKey(page)}`, data);
+        pages.sizes.set(page, data.length);
+        pages.dirty.delete(page);
+      });
     }
     if (pages.legacy.size > 0) {
       const jsm = await jetstreamManager(this.nc);
@@ -130,10 +127,7 @@ export class KvSnapshotStore implements SnapshotStore {
           if (!/permission/i.test((error as Error).message)) throw error;
           // A cluster host's credentials may not purge the stream (nats/cluster/permissions.ts):
           // through the bucket then, markers and all, until the operator purges them.
-          const queue = [...entities];
-          await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, queue.length) }, async () => {
-            for (let entity = queue.shift(); entity !== undefined; entity = queue.shift()) await this.kv.purge(`${host}.${kind}.${entity}`);
-          }));
+          await inParallel(entities, WRITES_IN_FLIGHT, (entity) => this.kv.purge(`${host}.${kind}.${entity}`));
         }
         pages.legacy.delete(kind);
       }
@@ -161,7 +155,7 @@ export class KvSnapshotStore implements SnapshotStore {
    */
   private async read(host: string): Promise<HostRead> {
     const prefix = `$KV.${SNAPSHOT_BUCKET}.${host}.`;
-    const found = new Map<string, { snapshot: LoadedSnapshot; page: number }>();
+    const found = new Map<string, Entry>();
     const unreadable = new Map<string, UnreadableSnapshot>();
     const legacy = new Map<string, string[]>();
     const sizes = new Map<number, number>();
@@ -222,11 +216,11 @@ export class KvSnapshotStore implements SnapshotStore {
     let count = 1;
     while (count <= lastPage) count *= 2;
     count = pagesFor(found.size, bytes, count);
-    const held: HostPages = { pages: count, entries: new Map(), sizes, dirty: new Set(), legacy, checkpoint: checkpointUnreadable ? null : checkpoint };
-    for (const [key, { snapshot, page }] of found) {
-      const now = pageOf(snapshot.kind, snapshot.entity, count);
-      held.entries.set(key, { snapshot, page: now });
-      if (page !== now) held.dirty.add(now); // from its own key, or a page count that changed
+    const held: HostPages = { pages: count, entries: found, sizes, dirty: new Set(), legacy, checkpoint: checkpointUnreadable ? null : checkpoint };
+    for (const entry of found.values()) {
+      const page = pageOf(entry.snapshot.kind, entry.snapshot.entity, count);
+      if (entry.page !== page) held.dirty.add(page); // from its own key, or a page count that changed
+      entry.page = page;
     }
     // A page missing or unreadable is written again, and every page when the count changed.
     for (let page = 0; page < count; page++) if (!sizes.has(page) || checkpointUnreadable) held.dirty.add(page);

@@ -5,9 +5,9 @@
  * counted, not refused. It changes nothing.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
-import * as z from 'zod';
 import { decode } from '../../events/codec.js';
 import { pageNumberOf } from '../../events/snapshotPages.js';
+import { SnapshotPage } from '../../events/snapshots.js';
 import { schemaOf, storedSchemaOf, SCHEMA_VERSION } from '../../events/schema.js';
 import type { SchemaCensus, VersionCounts } from '../../events/schemaCensus.js';
 import { clusterNetworkFilter, EVENTS_STREAM, eventFilter, SNAPSHOT_BUCKET } from '../../events/subjects.js';
@@ -36,7 +36,7 @@ function checkpointOf(data: Uint8Array): number {
 /** The versions of a page's snapshots as stored, read as loosely as a record's version is: [null] when it is no page. */
 function versionsIn(data: Uint8Array): Array<number | null> {
   try {
-    const page = decode(z.object({ entries: z.array(z.unknown()) }), data);
+    const page = decode(SnapshotPage, data);
     return page.entries.map((entry) => {
       try {
         return typeof entry === 'object' && entry !== null ? schemaOf(entry) : null;

@@ -18,6 +18,7 @@ import { exists, layerExists, layerSize, unpackBlobFile } from './layerStore.js'
 import { parseManifest, selectPlatform, type ImageManifest, type Platform } from './manifest.js';
 import { parseReference, type RemoteReference } from './reference.js';
 import { RegistryClient } from './registryClient.js';
+import { inParallel } from '../inParallel.js';
 
 const CONCURRENT_LAYERS = 3;
 
@@ -51,31 +52,6 @@ async function verifiedManifest(client: RegistryClient, ref: RemoteReference, re
     throw new ValidationError(`manifest ${reference}: the registry claims ${claimedDigest} but the content is ${digest}; refused`);
   }
   return { parsed: parseManifest(body, contentType), digest };
-}
-
-/**
- * Runs `work` over `items`, at most `limit` at a time. After a failure no new item starts, and
- * the first failure is thrown once the running ones have settled, so nothing is left half done.
- */
-async function inParallel<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  let failed = false;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length && !failed) {
-      const index = next++;
-      try {
-        results[index] = await work(items[index]!, index);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  });
-  const settled = await Promise.allSettled(lanes);
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failure) throw failure.reason;
-  return results;
 }
 
 export async function pullImage(layout: Layout, reference: string, options: PullOptions): Promise<Pulled> {

@@ -234,25 +234,25 @@ static int pump_read_data(int fd, size_t n_fields, struct logfile *log)
 		got += n;
 	}
 	close(fd);
-	if (got < st.st_size) {
-		free(text);
-		free(fields);
-		return -1;
-	}
-	if (text[st.st_size - 1] != '\0')
-		return -1;
+	if (got < st.st_size || text[st.st_size - 1] != '\0')
+		goto bad;
 	char *at = text, *end = text + st.st_size;
 	log->attrs = *at ? at : NULL;
 	at += strlen(at) + 1;
 	for (size_t i = 0; i < n_fields; i++) {
 		if (at >= end)
-			return -1;
+			goto bad;
 		fields[i] = at;
 		at += strlen(at) + 1;
 	}
 	log->journal.fields = fields;
 	log->journal.n_fields = n_fields;
 	return 0;
+bad:
+	log->attrs = NULL;
+	free(text);
+	free(fields);
+	return -1;
 }
 
 /* `berth-shim pump ...`: the monitor in its own image (monitor_exec); never returns */
