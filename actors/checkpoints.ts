@@ -2,7 +2,8 @@
  * Writes snapshots and the host's checkpoint: for every entity that changed, after `every`
  * appended events or when the host has been idle for `idleMs`, and at a clean stop. A checkpoint
  * is taken only when no append is in flight, so every event at or below it is in a snapshot.
- * A removed entity keeps its snapshot as a tombstone until compaction deletes its history.
+ * A removed entity keeps its snapshot as a tombstone until compaction deletes its history: a
+ * retired one (KindRules.retired), which the store keeps out of a start's load.
  * The store decides how snapshots are laid out (nats/store/kvSnapshots.ts: in pages).
  */
 import type { SnapshotStore } from '../events/snapshots.js';
@@ -40,7 +41,10 @@ export class Checkpointer {
   started(checkpoint: number): void {
     this.checkpoint = checkpoint;
     for (const entity of this.options.entities()) {
-      this.written.set(entity, entity.snapshotSeq);
+      // A retired entity in memory after a start was restored among the live snapshots (written
+      // before retired ones had pages of their own) or rebuilt from events: saved again, as retired.
+      if (entity.retired) this.dirty.add(entity);
+      else this.written.set(entity, entity.snapshotSeq);
       if (entity.lastSeq !== entity.snapshotSeq) this.dirty.add(entity);
     }
     this.arm();
@@ -84,6 +88,12 @@ export class Checkpointer {
     this.arm();
   }
 
+  /** An entity rebuilt from its events outside a start (its snapshot was unusable): written soon. */
+  rewrite(entity: Entity<unknown, unknown>): void {
+    this.dirty.add(entity);
+    this.arm();
+  }
+
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
   }
@@ -101,7 +111,7 @@ export class Checkpointer {
       if (this.written.get(entity) === entity.lastSeq) continue;
       const { value, context } = entity.snapshotData();
       try {
-        await snapshots.save(host, { kind: entity.kind, entity: entity.id, seq: entity.lastSeq, value, context });
+        await snapshots.save(host, { kind: entity.kind, entity: entity.id, seq: entity.lastSeq, value, context }, entity.retired);
       } catch (error) {
         // Not written: still to write at the next flush.
         for (const rest of changed.slice(index)) this.dirty.add(rest);

@@ -214,7 +214,6 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
     log.warn('compaction: these credentials may not purge the event log (the operator\'s may); the history of removed containers is kept');
     clearInterval(compaction);
   });
-  await compact();
   compaction = setInterval(compact, Math.min(retentionMs, 3600_000));
   compaction.unref();
   const node = await untilAnswered('the node events', () => NodeRecord.open(hostId, store));
@@ -234,6 +233,8 @@ export async function runDaemon(options: DaemonOptions): Promise<RunningDaemon> 
   // Under systemd (Type=notify): `systemctl start` returns now. A failure is logged, not fatal:
   // systemd then ends the start itself at its timeout.
   await notifyReady(`serving host ${hostId}`).catch((error: Error) => log.error('readiness not told to systemd', { error }));
+  // The first compaction once ready: it reads the retired snapshots, which the start left out.
+  void compact();
   log.info('ready', { host: hostId, snapshots: replayed.snapshots, ...(replayed.outdated ? { outdated: replayed.outdated } : {}), events: replayed.events, cgroup: cgroups.mode, ms: Math.round(performance.now() - started) });
   return {
     reload(next) {

@@ -18,6 +18,12 @@ export interface KindRules<State, Command> {
   decide(state: State, command: Command): Array<{ type: string; data: unknown }>;
   /** The attributes every event of the entity carries (its name, image, labels). */
   attributes(state: State, draft: { type: string; data: unknown }): Record<string, string>;
+  /**
+   * Whether the entity is retired: as if it did not exist (a removed container, a released
+   * name), and kept only until compaction. Its snapshot is a tombstone that a start leaves out
+   * (events/snapshots.ts); its entity is rebuilt when something names it again.
+   */
+  retired?(state: State): boolean;
 }
 
 /** Who asked, for the envelope. */
@@ -141,6 +147,11 @@ export class Entity<State, Command> {
 
   /** The sequence of the snapshot this entity was restored from (0: none). */
   snapshotSeq = 0;
+
+  /** Whether the entity is retired now (KindRules.retired). */
+  get retired(): boolean {
+    return this.rules.retired?.(this.state) ?? false;
+  }
 
   /** The state value and context to snapshot, as of `lastSeq`. */
   snapshotData(): { value: string; context: Record<string, unknown> } {

@@ -11,7 +11,7 @@ import type { EventStore } from '../events/store.js';
 import type { Publisher } from '../events/publisher.js';
 import { encode } from '../events/codec.js';
 import { OutputChunk } from '../events/requests.js';
-import { execOutputSubject, outputSubject } from '../events/subjects.js';
+import { eventSubject, execOutputSubject, outputSubject } from '../events/subjects.js';
 import { hexOf } from '../runtime/images/digest.js';
 import type { WorkerContract } from '../runtime/workerContract.js';
 import { containerEffects, type ContainerEffects } from './container/effects.js';
@@ -20,6 +20,7 @@ import { LogAdmission } from './logAdmission.js';
 import { cgroupVerdict, kernelMatters, NOTHING_SEEN, reconcileContainer } from './container/reconcile.js';
 import type { ContainerState } from './container/state.js';
 import type { ImageState } from './image/state.js';
+import type { NameState } from './name/state.js';
 import { Entity, type CommandMeta, type EntityHooks } from './entity.js';
 import { Checkpointer } from './checkpoints.js';
 import { replay, type ReplayStats } from './replay.js';
@@ -141,6 +142,7 @@ export class Host {
     };
     this.volumes = new Volumes({
       host: id, store, hooks: this.hooks, files: worker.volumes, containers: () => [...this.containers.values()], log,
+      retiredContainer: (container) => this.retiredState<ContainerState>('container', container),
     });
     this.names = new Names({ host: id, store, hooks: this.hooks, containers: () => [...this.containers.values()] });
     this.networks = new Networks({
@@ -181,6 +183,32 @@ export class Host {
     return [...this.containers.values(), ...this.images.values(), ...this.volumes.entities.values(), ...this.names.entities.values(), ...this.networks.entities.values()] as Array<Entity<unknown, unknown>>;
   }
 
+  /** The entities of a kind in memory, by id. */
+  private entitiesOf(kind: Kind): Map<string, Entity<unknown, unknown>> | null {
+    switch (kind) {
+      case 'container': return this.containers as Map<string, Entity<unknown, unknown>>;
+      case 'image': return this.images as Map<string, Entity<unknown, unknown>>;
+      case 'volume': return this.volumes.entities as Map<string, Entity<unknown, unknown>>;
+      case 'name': return this.names.entities as Map<string, Entity<unknown, unknown>>;
+      case 'network': return this.networks.entities as Map<string, Entity<unknown, unknown>>;
+      default: return null;
+    }
+  }
+
+  /** Whether the entity of a kind and id is in memory (a retired one is not, until something names it). */
+  has(kind: Kind, id: string): boolean {
+    return this.entitiesOf(kind)?.has(kind === 'image' ? hexOf(id) : id) ?? false;
+  }
+
+  /**
+   * The state of a retired entity that is not in memory, from its retired snapshot (undefined:
+   * none, or one that is unusable).
+   */
+  private async retiredState<State>(kind: Kind, id: string): Promise<State | undefined> {
+    const found = await this.snapshots?.retired(this.id, kind, id);
+    return found?.snapshot ? ({ ...found.snapshot.context, status: found.snapshot.value } as State) : undefined;
+  }
+
   /** The entity of a kind and id, created on first use. */
   entityFor(kind: Kind, id: string): Entity<unknown, unknown> {
     switch (kind) {
@@ -201,7 +229,7 @@ export class Host {
   async start(hold: ReadonlySet<string> = new Set()): Promise<ReplayStats> {
     // Beside the replay: the cluster's networks are no entity of this host (networks.start waits for them).
     this.networks.readCluster().catch(() => {});
-    const stats = await replay({ host: this.id, store: this.store, snapshots: this.snapshots, entityFor: (kind, id) => this.entityFor(kind, id),
+    const stats = await replay({ host: this.id, store: this.store, snapshots: this.snapshots, entityFor: (kind, id) => this.entityFor(kind, id), has: (kind, id) => this.has(kind, id),
       log: (message) => this.log.debug(message),
       report: (message) => this.log.error(message),
     });
@@ -283,30 +311,64 @@ export class Host {
    */
   async compact(retentionMs: number, now = Date.now()): Promise<number> {
     const before = now - retentionMs;
-    const containers = await this.forget(this.containers, ({ status, removedAt }) => status === 'removed' && removedAt !== null && removedAt <= before);
-    // A name free for the period: its claims are history too.
-    const names = await this.forget(this.names.entities, ({ status, releasedAt }) => status === 'released' && releasedAt !== null && releasedAt <= before);
-    return containers + names;
+    return this.compactWhere({
+      container: ({ status, removedAt }) => status === 'removed' && removedAt !== null && removedAt <= before,
+      // A name free for the period: its claims are history too.
+      name: ({ status, releasedAt }) => status === 'released' && releasedAt !== null && releasedAt <= before,
+    });
   }
 
   /** Compaction with no retention, for a log that is nearly full (logAdmission.ts): removed containers only. */
   compactRemovedContainers(): Promise<number> {
-    return this.forget(this.containers, ({ status }) => status === 'removed');
+    return this.compactWhere({ container: ({ status }) => status === 'removed' });
   }
 
-  /** Purges the history of the entities `gone` selects, forgets their snapshots and drops them from memory. */
-  private async forget<State>(entities: Map<string, Entity<State, unknown>>, gone: (state: State) => boolean): Promise<number> {
+  /**
+   * Purges the history of the entities `gone` selects, forgets their snapshots and drops them
+   * from memory: those in memory, and the retired ones a start left out (read from their
+   * snapshots). A retired snapshot that is unusable has its entity rebuilt from its events
+   * first, so it is judged (and its snapshot written again) like any other.
+   */
+  private async compactWhere(gone: { container: (state: ContainerState) => boolean; name?: (state: NameState) => boolean }): Promise<number> {
+    const selects = (kind: Kind) => (kind === 'container' ? gone.container : kind === 'name' ? gone.name : undefined) as ((state: unknown) => boolean) | undefined;
+    const retired = this.snapshots ? await this.snapshots.allRetired(this.id) : { snapshots: [], unreadable: [] };
+    for (const { kind, entity: id, problem } of retired.unreadable) {
+      if (!selects(kind) || this.has(kind, id)) continue;
+      this.log.error(`the retired snapshot of ${kind} ${id.slice(0, 12)} is unusable (${problem}); it is rebuilt from its events`);
+      const entity = this.entityFor(kind, id);
+      for await (const stored of this.store.read(eventSubject(this.id, kind, id), {}, (invalid) => entity.markInvalid(invalid))) entity.replay(stored);
+      this.checkpoints?.rewrite(entity);
+    }
     let purged = 0;
-    for (const [id, entity] of entities) {
-      if (!gone(entity.state)) continue;
-      await this.store.purge(this.id, entity.kind, id);
-      await this.snapshots?.forget(this.id, entity.kind, id);
-      entity.stop();
-      this.checkpoints?.forget(entity as Entity<unknown, unknown>);
-      entities.delete(id);
-      purged++;
+    for (const kind of ['container', 'name'] as const) {
+      const select = selects(kind);
+      if (!select) continue;
+      const entities = this.entitiesOf(kind)!;
+      for (const [id, entity] of entities) {
+        if (entity.lastSeq > 0 && select(entity.state)) purged += await this.purge(kind, id);
+      }
+    }
+    for (const snapshot of retired.snapshots) {
+      const select = selects(snapshot.kind);
+      // One in memory was judged above, unless it is a bare entity something looked up (it has no events yet).
+      if (!select || (this.entitiesOf(snapshot.kind)!.get(snapshot.entity)?.lastSeq ?? 0) > 0) continue;
+      if (select({ ...snapshot.context, status: snapshot.value })) purged += await this.purge(snapshot.kind, snapshot.entity);
     }
     return purged;
+  }
+
+  /** Purges an entity's history, forgets its snapshot and drops it from memory. */
+  private async purge(kind: Kind, id: string): Promise<number> {
+    await this.store.purge(this.id, kind, id);
+    await this.snapshots?.forget(this.id, kind, id);
+    const entities = this.entitiesOf(kind)!;
+    const entity = entities.get(id);
+    if (entity) {
+      entity.stop();
+      this.checkpoints?.forget(entity);
+      entities.delete(id);
+    }
+    return 1;
   }
 
   /** After a container's events: a removed container releases its volumes and its name. */

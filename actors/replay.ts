@@ -2,6 +2,9 @@
  * Start-up replay, pure: entities are rebuilt from their snapshots, then from the events that
  * follow the host's checkpoint (skipping those a snapshot already reflects). Without snapshots
  * it is a full replay. It folds through the machines' pure transition() and runs no effect.
+ * A retired entity (a tombstone) is not loaded: an event after the checkpoint that names an
+ * entity not in memory has its retired snapshot looked up first (or, when that is unusable, its
+ * whole history read).
  *
  * Schema versions (events/schema.ts): events are upcast as they are read. A snapshot of an
  * older version is not used: its entity is rebuilt from its events, and the log is then read
@@ -12,7 +15,7 @@
  */
 import { Kind } from '../events/envelope.js';
 import { SCHEMA_VERSION } from '../events/schema.js';
-import type { SnapshotStore, UnreadableSnapshot } from '../events/snapshots.js';
+import type { LoadedSnapshot, SnapshotStore, UnreadableSnapshot } from '../events/snapshots.js';
 import { describeInvalid, type EventStore, type InvalidEvent } from '../events/store.js';
 import { eventFilter, eventSubject } from '../events/subjects.js';
 import type { Entity } from './entity.js';
@@ -24,6 +27,8 @@ export interface ReplaySource {
   snapshots?: SnapshotStore;
   /** The entity of a kind and id, created on first use. */
   entityFor(kind: Kind, id: string): Entity<unknown, unknown>;
+  /** Whether the entity of a kind and id is in memory. */
+  has(kind: Kind, id: string): boolean;
   /** Reports progress (start-up phases in the daemon's debug log). */
   log?(message: string): void;
   /** Reports an invalid message that names no entity of this host (one that does breaks its entity: Entity.broken). */
@@ -52,35 +57,64 @@ export async function replay(source: ReplaySource): Promise<ReplayStats> {
       outdated++;
       continue;
     }
-    try {
-      source.entityFor(snapshot.kind, snapshot.entity).restore(snapshot.value, snapshot.context, snapshot.seq);
-    } catch (error) {
-      // An unknown state name (a snapshot of another version, or damaged): its events instead.
-      unusable.push({ kind: snapshot.kind, entity: snapshot.entity, problem: `state "${snapshot.value}": ${(error as Error).message}` });
-    }
+    const problem = restoreProblem(source, snapshot);
+    // An unknown state name (a snapshot of another version, or damaged): its events instead.
+    if (problem) unusable.push({ kind: snapshot.kind, entity: snapshot.entity, problem });
   }
   let events = 0;
-  // An entity whose snapshot is unusable is rebuilt from all its events, before the log past
-  // the checkpoint (which then skips what it folded): never forgotten, and said so.
-  for (const { kind, entity, problem } of unusable) {
-    source.report(`the snapshot of ${kind} ${entity.slice(0, 12)} is unusable (${problem}); it is rebuilt from its events`);
+  /** Rebuilds an entity from all its events: its snapshot is unusable, or there is none to use. */
+  const rebuild = async (kind: Kind, entity: string) => {
     const rebuilt = source.entityFor(kind, entity);
     for await (const stored of source.store.read(eventSubject(source.host, kind, entity), {}, (invalid) => brokenBy(source, invalid))) {
       rebuilt.replay(stored);
       events++;
     }
+  };
+  // An entity whose snapshot is unusable is rebuilt from all its events, before the log past
+  // the checkpoint (which then skips what it folded): never forgotten, and said so.
+  for (const { kind, entity, problem } of unusable) {
+    source.report(`the snapshot of ${kind} ${entity.slice(0, 12)} is unusable (${problem}); it is rebuilt from its events`);
+    await rebuild(kind, entity);
   }
   source.log?.(`snapshots loaded (${loaded.snapshots.length}, checkpoint ${loaded.checkpoint})`);
   if (outdated > 0) source.log?.(`${outdated} snapshots are of an older schema version (this berth writes ${SCHEMA_VERSION}): their entities are rebuilt from the whole log`);
   const from = loaded.checkpoint > 0 && outdated === 0 ? { fromSeq: loaded.checkpoint + 1 } : {};
+  // Read from the checkpoint, an entity not in memory may be a retired one, whose history before
+  // the checkpoint is in its retired snapshot only (read from the start, every event is folded).
+  const retired = from.fromSeq !== undefined ? source.snapshots : undefined;
+  let restoredRetired = 0;
   for await (const stored of source.store.read(eventFilter(source.host), from, (invalid) => brokenBy(source, invalid))) {
-    if (stored.event.kind === 'node') continue; // the host's own availability: actors/node.ts
-    const entity = source.entityFor(stored.event.kind, stored.event.entity);
+    const { kind, entity: id } = stored.event;
+    if (kind === 'node') continue; // the host's own availability: actors/node.ts
+    if (retired && !source.has(kind, id)) {
+      const found = await retired.retired(source.host, kind, id);
+      if (found) {
+        const problem = !found.snapshot ? found.problem
+          : found.snapshot.schema < (source.schema ?? SCHEMA_VERSION) ? `schema version ${found.snapshot.schema}` : restoreProblem(source, found.snapshot);
+        if (problem === null) restoredRetired++;
+        else {
+          source.report(`the retired snapshot of ${kind} ${id.slice(0, 12)} is unusable (${problem}); it is rebuilt from its events`);
+          await rebuild(kind, id);
+        }
+      }
+    }
+    const entity = source.entityFor(kind, id);
     if (stored.seq <= entity.lastSeq) continue; // the snapshot already has it
     entity.replay(stored);
     events++;
   }
+  if (restoredRetired > 0) source.log?.(`${restoredRetired} retired snapshots read for the events after the checkpoint`);
   return { snapshots: loaded.snapshots.length - outdated, events, checkpoint: loaded.checkpoint, outdated };
+}
+
+/** Restores an entity from its snapshot; says why it could not (the state name is no state of its machine). */
+function restoreProblem(source: ReplaySource, snapshot: LoadedSnapshot): string | null {
+  try {
+    source.entityFor(snapshot.kind, snapshot.entity).restore(snapshot.value, snapshot.context, snapshot.seq);
+    return null;
+  } catch (error) {
+    return `state "${snapshot.value}": ${(error as Error).message}`;
+  }
 }
 
 /**

@@ -52,6 +52,7 @@ async function fold(store: MemoryEventStore, snapshots: MemorySnapshotStore | un
       if (!entities.has(id)) entities.set(id, new Entity(containerRules, id, host, store) as Container);
       return entities.get(id)! as Entity<unknown, unknown>;
     },
+    has: (_kind, id) => entities.has(id),
     report: (message) => { throw new Error(`unexpected: ${message}`); },
   });
   return { states: new Map([...entities].map(([id, e]) => [id, e.state])), stats };

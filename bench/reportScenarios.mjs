@@ -116,7 +116,8 @@ function daemonReady(s, eventLog) {
       ` ${f(empty.daemonReported.median, 0)} ms: the rest (~${f(base - empty.daemonReported.median, 0)} ms) is Node start-up and loading the` +
       ' daemon\'s modules, before runDaemon() starts its clock.');
     notes.push(`- Above that, a full replay of ${k(small.events)} events costs ${f(full - base, 0)} ms (${f(((full - base) / small.events) * 1000, 0)} µs per event);` +
-      ` a start from snapshots ${f(snap - base, 0)} ms for ${k(small.containers)} containers (${k(small.modes.snapshots.replayed.snapshots)} snapshots, the containers' and their names';` +
+      ` a start from snapshots ${f(snap - base, 0)} ms for ${k(small.containers)} containers (${k(small.modes.snapshots.replayed.snapshots)} snapshots, those of the containers not removed and of the names they hold:` +
+      ' a removed container\'s and a released name\'s are retired, and a start does not read them;' +
       ` ${f(((snap - base) / small.containers) * 1000, 0)} µs per container:` +
       ' the snapshots read from the KV bucket\'s stream in pages of about 64, decoded and checked, each restored into its machine; then every' +
       ' container that is not removed is reconciled, which looks at its exit and pid files).');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { PAGE_BYTES, PAGE_ENTITIES, pageNumberOf, pageOf, pagesFor } from './snapshotPages.js';
+import { isRetiredPageKey, PAGE_BYTES, PAGE_ENTITIES, pageNumberOf, pageOf, pagesFor, retiredPageKey, retiredPagesFilter } from './snapshotPages.js';
 
 const id = (n: number) => n.toString(16).padStart(64, '0');
 
@@ -46,4 +46,15 @@ t.test('a page key is told from an entity key', async (t) => {
   t.equal(pageNumberOf('_checkpoint'), null);
   t.equal(pageNumberOf('_page.x'), null);
   t.equal(pageNumberOf('_page.1.2'), null);
+});
+
+t.test('a retired page key is told from a page key and an entity key', async (t) => {
+  t.equal(retiredPageKey(3, 17), '_retired.3.17');
+  t.ok(isRetiredPageKey(retiredPageKey(1, 0)));
+  t.notOk(isRetiredPageKey('_page.0'));
+  t.notOk(isRetiredPageKey('_retired.1'));
+  t.notOk(isRetiredPageKey('_retired.1.2.3'));
+  t.notOk(isRetiredPageKey('_retired.x.2'));
+  t.equal(pageNumberOf(retiredPageKey(1, 2)), null, 'no live page either');
+  t.equal(retiredPagesFilter(4), '_retired.4.*');
 });

@@ -9,6 +9,12 @@
  * entities and PAGE_BYTES bytes a page, so a page stays far below NATS's smallest usual
  * payload limit (1 MB) and a change rewrites a page of tens of kB. When it grows, every page is
  * written again (each entity's page changes), which happens once per doubling.
+ *
+ * Retired entities (a removed container, a released name: KindRules.retired) have pages of
+ * their own, `<host>._retired.<generation>.<n>`, which a start does not read: they are read one
+ * at a time when an entity of theirs is needed. Their count grows only while every one of them
+ * is held, into a new generation of keys, so that the pages of the count a checkpoint names
+ * are never half rewritten (nats/store/kvSnapshots.ts).
  */
 import type { Kind } from './envelope.js';
 
@@ -37,9 +43,31 @@ export function pagesFor(entities: number, bytes: number, current = 1): number {
   return pages;
 }
 
+/** The key token of a retired page (`<host>._retired.<generation>.<n>`). */
+const RETIRED_TOKEN = '_retired';
+
 /** A page's key after `<host>.`: `_page.<n>`. */
 export function pageKey(page: number): string {
   return `${PAGE_TOKEN}.${page}`;
+}
+
+/** The filter of every page's key after `<host>.` (not the retired ones). */
+export const PAGES_FILTER = `${PAGE_TOKEN}.*`;
+
+/** A retired page's key after `<host>.`: `_retired.<generation>.<n>`. */
+export function retiredPageKey(generation: number, page: number): string {
+  return `${RETIRED_TOKEN}.${generation}.${page}`;
+}
+
+/** The filter of a generation's retired pages after `<host>.`. */
+export function retiredPagesFilter(generation: number): string {
+  return `${RETIRED_TOKEN}.${generation}.*`;
+}
+
+/** Whether a key after `<host>.` is a retired page's (retiredPageKey), of any generation. */
+export function isRetiredPageKey(rest: string): boolean {
+  const [token, generation, page, more] = rest.split('.');
+  return token === RETIRED_TOKEN && more === undefined && /^\d{1,9}$/.test(generation ?? '') && /^\d{1,9}$/.test(page ?? '');
 }
 
 /** The page number a key after `<host>.` names (pageKey), or null when it is no page. */

@@ -105,16 +105,36 @@ export interface UnreadableSnapshot {
   problem: string;
 }
 
+/**
+ * A retired entity's snapshot as looked up: the snapshot, or why it is unusable (its entity is
+ * then rebuilt from its events), or null when the entity has no retired snapshot.
+ */
+export type RetiredLookup = { snapshot: LoadedSnapshot } | { snapshot?: undefined; problem: string } | null;
+
 export interface SnapshotStore {
   /**
-   * The host's checkpoint (0 when none) and every snapshot it has; `unreadable`, the entities
-   * whose snapshot does not decode (never dropped without a word: their events before the
-   * checkpoint are in no usable snapshot). A snapshot written by a newer berth is a
-   * NewerSchemaError: the load fails.
+   * The host's checkpoint (0 when none) and the snapshot of every entity that is not retired;
+   * `unreadable`, the entities whose snapshot does not decode (never dropped without a word:
+   * their events before the checkpoint are in no usable snapshot). A snapshot written by a
+   * newer berth is a NewerSchemaError: the load fails.
    */
   load(host: string): Promise<{ checkpoint: number; snapshots: LoadedSnapshot[]; unreadable?: UnreadableSnapshot[] }>;
-  /** Saves an entity's snapshot: stored at the latest by the next saveCheckpoint, before the checkpoint. */
-  save(host: string, snapshot: Snapshot): Promise<void>;
+  /**
+   * Saves an entity's snapshot: stored at the latest by the next saveCheckpoint, before the
+   * checkpoint. A `retired` one (KindRules.retired: a tombstone) is kept out of later loads and
+   * found by `retired` instead.
+   */
+  save(host: string, snapshot: Snapshot, retired?: boolean): Promise<void>;
+  /**
+   * The snapshot of a retired entity, which load leaves out: a start asks for the few that an
+   * event after the checkpoint names. An entity that has a snapshot that is not retired is null.
+   */
+  retired(host: string, kind: Kind, entity: string): Promise<RetiredLookup>;
+  /**
+   * Every retired entity's snapshot (compaction), and the entities named by one that is
+   * unusable. Reads whatever load left out.
+   */
+  allRetired(host: string): Promise<{ snapshots: LoadedSnapshot[]; unreadable: UnreadableSnapshot[] }>;
   /** Forgets an entity (one that is removed): at the latest by the next saveCheckpoint too. */
   forget(host: string, kind: Kind, entity: string): Promise<void>;
   /** Stores what save and forget left to store, then the checkpoint: every event up to `seq` is in a snapshot. */

@@ -23,8 +23,10 @@ export interface VolumesDeps {
   store: EventStore;
   hooks: EntityHooks;
   files: VolumeStore;
-  /** Every container of the host, live or not. */
+  /** Every container of the host in memory (a retired one is not, after a start: retiredContainer). */
   containers(): Array<{ id: string; state: ContainerState }>;
+  /** A removed container that is not in memory, from its retired snapshot (undefined: none). */
+  retiredContainer(id: string): Promise<ContainerState | undefined>;
   log: Logger;
 }
 
@@ -123,8 +125,14 @@ export class Volumes {
         if (!users.get(name)?.has(user)) await this.run(volume, { type: 'Unmount', container: user });
       }
     }
-    for (const container of containers.filter((c) => c.state.status === 'removed' && c.state.config?.autoRemove)) {
-      await this.releaseContainer(container.state, true);
+    // An anonymous volume whose --rm container was removed: its removal was cut short. That
+    // container may be retired, out of memory since the start: its retired snapshot says.
+    const inMemory = new Map(containers.map((c) => [c.id, c.state]));
+    const owners = new Set(this.present().map((v) => v.state.record!).filter((r) => r.anonymous && r.container).map((r) => r.container!));
+    for (const owner of owners) {
+      const known = inMemory.get(owner);
+      const state = known && known.status !== 'none' ? known : await this.deps.retiredContainer(owner);
+      if (state?.status === 'removed' && state.config?.autoRemove) await this.releaseContainer(state, true);
     }
   }
 

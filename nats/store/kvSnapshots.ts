@@ -5,6 +5,9 @@
  * save and forget change that copy and mark the page, and saveCheckpoint writes the marked
  * pages, then the checkpoint.
  *
+ * A retired entity's snapshot (a tombstone) is kept in pages of its own, which a load leaves
+ * out (nats/store/retiredPages.ts); the checkpoint record names them.
+ *
  * Before pages, each snapshot had its own key, `<host>.<kind>.<entity>`. A load still reads
  * them (the newer of the two wins), and the first saveCheckpoint after writes every page and
  * then purges those keys, so one start after an upgrade moves a host to pages.
@@ -13,22 +16,30 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { openBucket } from './buckets.js';
-import { forLastPerSubject, isKvValue } from './lastPerSubject.js';
+import { forLastOf, isKvValue, subjectsOf } from './lastPerSubject.js';
+import { RetiredPages } from './retiredPages.js';
 import * as z from 'zod';
 import { check, decode, encode } from '../../events/codec.js';
 import { Kind } from '../../events/envelope.js';
 import { NewerSchemaError } from '../../events/errors.js';
 import {
   decodeSnapshot, decodeSnapshotPage, encodeSnapshotPage, Snapshot, snapshotName,
-  type LoadedSnapshot, type SnapshotStore, type UnreadableSnapshot,
+  type LoadedSnapshot, type RetiredLookup, type SnapshotStore, type UnreadableSnapshot,
 } from '../../events/snapshots.js';
 import { SCHEMA_VERSION } from '../../events/schema.js';
-import { pageKey, pageNumberOf, pageOf, pagesFor } from '../../events/snapshotPages.js';
+import { isRetiredPageKey, pageKey, pageNumberOf, pageOf, pagesFor, PAGES_FILTER } from '../../events/snapshotPages.js';
 import { SNAPSHOT_BUCKET } from '../../events/subjects.js';
 import { inParallel } from '../../runtime/inParallel.js';
 
-/** A host's checkpoint record, under the key `<host>._checkpoint`. */
-export const Checkpoint = z.object({ seq: z.number().int().nonnegative() });
+/**
+ * A host's checkpoint record, under the key `<host>._checkpoint`: the sequence, and the
+ * generation and count of the retired pages (none before the first retired snapshot).
+ */
+export const Checkpoint = z.object({
+  seq: z.number().int().nonnegative(),
+  retired: z.object({ generation: z.number().int().positive(), pages: z.number().int().positive() }).optional(),
+});
+export type Checkpoint = z.infer<typeof Checkpoint>;
 export const CHECKPOINT_KEY = '_checkpoint';
 
 /** Pages written at once by a saveCheckpoint. */
@@ -50,8 +61,10 @@ interface HostPages {
   dirty: Set<number>;
   /** Kind → the entities with snapshots under their own keys (before pages): purged once the pages are written. */
   legacy: Map<string, string[]>;
-  /** The checkpoint as stored (null: unknown). */
-  checkpoint: number | null;
+  /** The checkpoint record as stored (null: unknown). */
+  checkpoint: string | null;
+  /** The retired snapshots, read when needed. */
+  retired: RetiredPages;
 }
 
 /** What a read of a host's keys found. */
@@ -80,21 +93,45 @@ export class KvSnapshotStore implements SnapshotStore {
     return { checkpoint: read.checkpoint, snapshots, ...(read.unreadable.length ? { unreadable: read.unreadable } : {}) };
   }
 
-  async save(host: string, snapshot: Snapshot): Promise<void> {
+  async save(host: string, snapshot: Snapshot, retired = false): Promise<void> {
     const pages = await this.pagesOf(host);
     const checked = check(Snapshot, snapshot, 'encode') as LoadedSnapshot;
     checked.schema = SCHEMA_VERSION;
+    const key = `${snapshot.kind}.${snapshot.entity}`;
+    const live = pages.entries.get(key);
+    if (retired) {
+      await pages.retired.put(checked);
+      if (live) {
+        pages.entries.delete(key);
+        pages.dirty.add(live.page);
+      }
+      return;
+    }
     const page = pageOf(snapshot.kind, snapshot.entity, pages.pages);
-    pages.entries.set(`${snapshot.kind}.${snapshot.entity}`, { snapshot: checked, page });
+    pages.entries.set(key, { snapshot: checked, page });
     pages.dirty.add(page);
+    // New among the live ones: a retired snapshot of it (a name claimed again) is dropped.
+    if (!live) await pages.retired.drop(snapshot.kind, snapshot.entity);
+  }
+
+  async retired(host: string, kind: Kind, entity: string): Promise<RetiredLookup> {
+    const pages = await this.pagesOf(host);
+    if (pages.entries.has(`${kind}.${entity}`)) return null;
+    return pages.retired.lookup(kind, entity);
+  }
+
+  async allRetired(host: string): Promise<{ snapshots: LoadedSnapshot[]; unreadable: UnreadableSnapshot[] }> {
+    return (await this.pagesOf(host)).retired.all();
   }
 
   async forget(host: string, kind: Kind, entity: string): Promise<void> {
     const pages = await this.pagesOf(host);
     const entry = pages.entries.get(`${kind}.${entity}`);
-    if (!entry) return;
-    pages.entries.delete(`${kind}.${entity}`);
-    pages.dirty.add(entry.page);
+    if (entry) {
+      pages.entries.delete(`${kind}.${entity}`);
+      pages.dirty.add(entry.page);
+    }
+    await pages.retired.drop(kind, entity);
   }
 
   async saveCheckpoint(host: string, seq: number): Promise<void> {
@@ -108,15 +145,23 @@ export class KvSnapshotStore implements SnapshotStore {
       for (let page = 0; page < count; page++) pages.dirty.add(page);
     }
     if (pages.dirty.size > 0) {
-      const contents = new Map<number, LoadedSnapshot[]>([...pages.dirty].map((page) => [page, []]));
+      // Unmarked before the writes: a save meanwhile marks its page again for the next checkpoint.
+      const writing = [...pages.dirty];
+      pages.dirty.clear();
+      const contents = new Map<number, LoadedSnapshot[]>(writing.map((page) => [page, []]));
       for (const entry of pages.entries.values()) contents.get(entry.page)?.push(entry.snapshot);
-      await inParallel([...contents], WRITES_IN_FLIGHT, async ([page, snapshots]) => {
-        const data = encodeSnapshotPage(snapshots);
-        await this.kv.put(`${host}.${pageKey(page)}`, data);
-        pages.sizes.set(page, data.length);
-        pages.dirty.delete(page);
-      });
+      try {
+        await inParallel([...contents], WRITES_IN_FLIGHT, async ([page, snapshots]) => {
+          const data = encodeSnapshotPage(snapshots);
+          await this.kv.put(`${host}.${pageKey(page)}`, data);
+          pages.sizes.set(page, data.length);
+        });
+      } catch (error) {
+        for (const page of writing) pages.dirty.add(page);
+        throw error;
+      }
     }
+    await pages.retired.write();
     if (pages.legacy.size > 0) {
       const jsm = await jetstreamManager(this.nc);
       for (const [kind, entities] of [...pages.legacy]) {
@@ -132,10 +177,14 @@ export class KvSnapshotStore implements SnapshotStore {
         pages.legacy.delete(kind);
       }
     }
-    if (pages.checkpoint !== seq) {
-      await this.kv.put(`${host}.${CHECKPOINT_KEY}`, encode(Checkpoint, { seq }));
-      pages.checkpoint = seq;
+    // A retired page that did not decode: 0 until a start that reads the whole log wrote it again.
+    const record = { seq: pages.retired.lost ? 0 : seq, ...(pages.retired.record ? { retired: pages.retired.record } : {}) };
+    const stored = JSON.stringify(record);
+    if (pages.checkpoint !== stored) {
+      await this.kv.put(`${host}.${CHECKPOINT_KEY}`, encode(Checkpoint, record));
+      pages.checkpoint = stored;
     }
+    await pages.retired.purgeStale();
   }
 
   /** This host's pages as held, read from the bucket the first time (a save with no load before). */
@@ -160,6 +209,7 @@ export class KvSnapshotStore implements SnapshotStore {
     const legacy = new Map<string, string[]>();
     const sizes = new Map<number, number>();
     let checkpoint = 0;
+    let named: Checkpoint['retired'];
     let checkpointUnreadable = false;
     let lastPage = -1;
     const take = (snapshot: LoadedSnapshot, page: number) => {
@@ -167,13 +217,27 @@ export class KvSnapshotStore implements SnapshotStore {
       if ((found.get(key)?.snapshot.seq ?? 0) >= snapshot.seq) return;
       found.set(key, { snapshot, page });
     };
+    // The retired pages are left out (read when needed); the consumer reads the pages alone
+    // unless there are keys of the layout before pages.
+    const seen = new Set<number>();
+    const wanted: string[] = [];
+    let older = false;
+    for (const subject of await subjectsOf(this.nc, `KV_${SNAPSHOT_BUCKET}`, `${prefix}>`)) {
+      const rest = subject.slice(prefix.length);
+      if (isRetiredPageKey(rest)) {
+        seen.add(Number(rest.split('.')[1]));
+        continue;
+      }
+      if (rest !== CHECKPOINT_KEY && pageNumberOf(rest) === null) older = true;
+      wanted.push(subject);
+    }
     // Each message decoded as it comes, while the rest are on their way.
-    await forLastPerSubject(this.nc, `KV_${SNAPSHOT_BUCKET}`, `${prefix}>`, (m) => {
+    await forLastOf(this.nc, `KV_${SNAPSHOT_BUCKET}`, wanted, older ? `${prefix}>` : `${prefix}${PAGES_FILTER}`, (m) => {
       if (!isKvValue(m)) return;
       const rest = m.subject.slice(prefix.length);
       if (rest === CHECKPOINT_KEY) {
         try {
-          checkpoint = decode(Checkpoint, m.data).seq;
+          ({ seq: checkpoint, retired: named } = decode(Checkpoint, m.data));
         } catch {
           checkpointUnreadable = true;
         }
@@ -211,12 +275,18 @@ export class KvSnapshotStore implements SnapshotStore {
     });
     // An unreadable checkpoint or page: the whole log is read again (every usable snapshot is still used).
     if (checkpointUnreadable) checkpoint = 0;
+    const retired = new RetiredPages({
+      nc: this.nc, kv: this.kv, host, named, seen: [...seen], rebuilding: checkpoint === 0, isLive: (key) => found.has(key),
+    });
     let bytes = 0;
     for (const size of sizes.values()) bytes += size;
     let count = 1;
     while (count <= lastPage) count *= 2;
     count = pagesFor(found.size, bytes, count);
-    const held: HostPages = { pages: count, entries: found, sizes, dirty: new Set(), legacy, checkpoint: checkpointUnreadable ? null : checkpoint };
+    const held: HostPages = {
+      pages: count, entries: found, sizes, dirty: new Set(), legacy, retired,
+      checkpoint: checkpointUnreadable ? null : JSON.stringify({ seq: checkpoint, ...(named ? { retired: named } : {}) }),
+    };
     for (const entry of found.values()) {
       const page = pageOf(entry.snapshot.kind, entry.snapshot.entity, count);
       if (entry.page !== page) held.dirty.add(page); // from its own key, or a page count that changed

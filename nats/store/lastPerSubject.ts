@@ -39,12 +39,28 @@ export async function readLastPerSubject(nc: NatsConnection, stream: string, fil
  * come twice (a consumer that recreates itself starts over).
  */
 export async function forLastPerSubject(nc: NatsConnection, stream: string, filter: string, each: (m: LastMessage) => void): Promise<void> {
+  await forLastOf(nc, stream, await subjectsOf(nc, stream, filter), filter, each);
+}
+
+/** The subjects under a filter that hold a message in a stream, as its leader lists them. */
+export async function subjectsOf(nc: NatsConnection, stream: string, filter: string): Promise<string[]> {
   const jsm = await jetstreamManager(nc);
-  const subjects = Object.keys((await jsm.streams.info(stream, { subjects_filter: filter })).state.subjects ?? {});
+  return Object.keys((await jsm.streams.info(stream, { subjects_filter: filter })).state.subjects ?? {});
+}
+
+/**
+ * As forLastPerSubject, for `subjects` listed before (subjectsOf): the consumer reads `filter`,
+ * which covers them and may cover more (what else it delivers is skipped), so a reader can
+ * leave out part of a listing its filter cannot exclude.
+ */
+export async function forLastOf(nc: NatsConnection, stream: string, subjects: readonly string[], filter: string, each: (m: LastMessage) => void): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  const wanted = new Set(subjects);
   const found = new Set<string>();
   if (subjects.length > ONE_BY_ONE) {
     const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: filter, deliver_policy: DeliverPolicy.LastPerSubject });
     for await (const m of boundedMessages(consumer)) {
+      if (!wanted.has(m.subject)) continue;
       found.add(m.subject);
       each({ subject: m.subject, data: m.data, operation: m.headers?.get('KV-Operation') || undefined, seq: m.seq });
     }

@@ -6,7 +6,7 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decode } from '../../events/codec.js';
-import { pageNumberOf } from '../../events/snapshotPages.js';
+import { isRetiredPageKey, pageNumberOf } from '../../events/snapshotPages.js';
 import { SnapshotPage } from '../../events/snapshots.js';
 import { schemaOf, storedSchemaOf, SCHEMA_VERSION } from '../../events/schema.js';
 import type { SchemaCensus, VersionCounts } from '../../events/schemaCensus.js';
@@ -64,8 +64,9 @@ export async function takeCensus(nc: NatsConnection, host: string): Promise<Sche
         census.checkpoint = checkpointOf(m.data);
         continue;
       }
-      // A page (events/snapshotPages.ts) holds snapshots, each counted by its own version.
-      for (const version of pageNumberOf(m.subject.slice(prefix.length)) === null ? [versionOf(m.data)] : versionsIn(m.data)) {
+      // A page (events/snapshotPages.ts), retired or not, holds snapshots, each counted by its own version.
+      const rest = m.subject.slice(prefix.length);
+      for (const version of pageNumberOf(rest) === null && !isRetiredPageKey(rest) ? [versionOf(m.data)] : versionsIn(m.data)) {
         if (version === null) census.invalidSnapshots++;
         else count(census.snapshots, version);
       }

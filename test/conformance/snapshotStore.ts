@@ -51,4 +51,26 @@ export function snapshotStoreConformance(t: Test, open: () => Promise<SnapshotSt
     const byEntity = (a: Snapshot, b: Snapshot) => a.entity.localeCompare(b.entity);
     t.same(loaded.snapshots.sort(byEntity), expected.sort(byEntity), 'two thirds: the changed ones as changed');
   });
+
+  t.test('a retired snapshot is left out of a load, found by a lookup and by allRetired, until it is live again or forgotten', async (t) => {
+    const store = await open();
+    const host = freshHost('retired');
+    await store.save(host, snapshot(entityId(1), 3));
+    await store.save(host, snapshot(entityId(2), 4, 'removed'), true);
+    await store.save(host, snapshot(entityId(3), 5, 'removed'), true);
+    await store.saveCheckpoint(host, 5);
+    t.same((await store.load(host)).snapshots.map((s) => s.entity), [entityId(1)], 'the live one only');
+    t.same(await store.retired(host, 'container', entityId(2)), { snapshot: { ...snapshot(entityId(2), 4, 'removed'), schema: SCHEMA_VERSION } });
+    t.equal(await store.retired(host, 'container', entityId(1)), null, 'a live one is not retired');
+    t.equal(await store.retired(host, 'container', entityId(9)), null, 'nor an unknown one');
+    t.same((await store.allRetired(host)).snapshots.map((s) => s.entity).sort(), [entityId(2), entityId(3)].sort());
+    // Retired, then live again (a name claimed again); another forgotten (compacted); a live one retired.
+    await store.save(host, snapshot(entityId(2), 6, 'created'));
+    await store.forget(host, 'container', entityId(3));
+    await store.save(host, snapshot(entityId(1), 7, 'removed'), true);
+    await store.saveCheckpoint(host, 7);
+    t.same((await store.load(host)).snapshots.map((s) => `${s.entity}:${s.seq}`), [`${entityId(2)}:6`]);
+    t.same((await store.allRetired(host)).snapshots.map((s) => `${s.entity}:${s.seq}`), [`${entityId(1)}:7`]);
+    t.equal(await store.retired(host, 'container', entityId(3)), null, 'forgotten');
+  });
 }
