@@ -339,20 +339,25 @@ export class Host {
       for await (const stored of this.store.read(eventSubject(this.id, kind, id), {}, (invalid) => entity.markInvalid(invalid))) entity.replay(stored);
       this.checkpoints?.rewrite(entity);
     }
+    /** `<kind>.<id>` of the entities judged in memory. */
+    const judged = new Set<string>();
     let purged = 0;
     for (const kind of ['container', 'name'] as const) {
       const select = selects(kind);
       if (!select) continue;
-      const entities = this.entitiesOf(kind)!;
-      for (const [id, entity] of entities) {
-        if (entity.lastSeq > 0 && select(entity.state)) purged += await this.purge(kind, id);
+      for (const [id, entity] of this.entitiesOf(kind)!) {
+        // A bare entity something looked up has no events yet: its retired snapshot says what it is.
+        if (entity.lastSeq === 0) continue;
+        judged.add(`${kind}.${id}`);
+        if (select(entity.state)) purged += await this.purge(kind, id);
       }
     }
     for (const snapshot of retired.snapshots) {
       const select = selects(snapshot.kind);
-      // One in memory was judged above, unless it is a bare entity something looked up (it has no events yet).
-      if (!select || (this.entitiesOf(snapshot.kind)!.get(snapshot.entity)?.lastSeq ?? 0) > 0) continue;
-      if (select({ ...snapshot.context, status: snapshot.value })) purged += await this.purge(snapshot.kind, snapshot.entity);
+      if (!select || judged.has(`${snapshot.kind}.${snapshot.entity}`) || !select({ ...snapshot.context, status: snapshot.value })) continue;
+      // Something may have named it meanwhile (a name claimed again): then it is live, not history.
+      if ((this.entitiesOf(snapshot.kind)!.get(snapshot.entity)?.lastSeq ?? 0) > 0) continue;
+      purged += await this.purge(snapshot.kind, snapshot.entity);
     }
     return purged;
   }
