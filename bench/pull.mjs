@@ -7,6 +7,7 @@
  * (default 5) after one warm-up round. CLI included.
  *
  *   - berth: `berth pull REF`; cold after `rmi` and removal of the image's blobs;
+ *   - berth request: the same pull as one `image.pull` request over an open NATS connection (the daemon's part);
  *   - podman: `podman pull --tls-verify=false REF`; cold after `podman rmi`;
  *   - skopeo: `skopeo copy docker://REF oci:DIR` (fetch and store, no unpacking); cold into a new DIR.
  *
@@ -86,6 +87,16 @@ await runScenario(async () => {
       },
       warm: () => timed(node, [cli, 'pull', '-q', ref], berthEnv),
     },
+    // The same pull sent as one request over NATS, as a client with an open connection sends it:
+    // the daemon's part alone, without the CLI's process start, module load and connect.
+    'berth request': {
+      cold: async () => {
+        await run(node, [cli, 'rmi', ref], { env: berthEnv }).catch(() => {});
+        for (const hex of imageBlobs) fs.rmSync(path.join(blobsDir, hex), { force: true });
+        return timedRequest(ref);
+      },
+      warm: () => timedRequest(ref),
+    },
     podman: {
       cold: async () => {
         await run('podman', [...podmanArgs, 'rmi', '-f', ref], { env: childEnv() }).catch(() => {});
@@ -102,6 +113,25 @@ await runScenario(async () => {
     },
   };
 
+  /** The daemon's client (its embedded NATS, as the CLI reaches it), opened at the first request: the first CLI pull started the daemon. */
+  let client = null;
+  async function timedRequest(reference) {
+    if (!client) {
+      const [{ connectNats }, { HostClient }, { buildRootStoreForPinnedServer }, { layoutFrom }] = await Promise.all([
+        loadDist('nats/server/connect.js'), loadDist('client/hostClient.js'), loadDist('cli/pinnedTrust.js'), loadDist('runtime/layout.js'),
+      ]);
+      const runRoot = path.join(work, 'berth/run');
+      const nats = JSON.parse(fs.readFileSync(path.join(runRoot, 'nats.json'), 'utf8'));
+      const { host: hostId } = JSON.parse(fs.readFileSync(path.join(runRoot, 'berthd.json'), 'utf8'));
+      buildRootStoreForPinnedServer();
+      const nc = await connectNats({ url: nats.url, token: nats.token, pinnedCertificate: nats.certificate }, 'bench-pull', { reconnect: false });
+      client = { nc, host: new HostClient(nc, hostId, layoutFrom({ root: path.join(work, 'berth/root'), runRoot })) };
+    }
+    const t0 = performance.now();
+    await client.host.request({ op: 'image.pull', ref: reference });
+    return performance.now() - t0;
+  }
+
   const samples = Object.fromEntries(Object.keys(tools).map((name) => [name, { cold: [], warm: [] }]));
   const startedAt = new Date().toISOString();
   const before = load();
@@ -113,6 +143,7 @@ await runScenario(async () => {
     }
     if (round >= 0) process.stderr.write(`pull: ${round + 1}/${runs} rounds\n`);
   }
+  await client?.nc.close();
   await run(node, [cli, 'rmi', ref], { env: berthEnv }).catch(() => {});
   await run('podman', [...podmanArgs, 'rmi', '-f', ref], { env: childEnv() }).catch(() => {});
 
@@ -128,6 +159,7 @@ await runScenario(async () => {
       coldVsSkopeo: ratio(results.berth.cold.median, results.skopeo.cold.median),
       warmVsPodman: ratio(results.berth.warm.median, results.podman.warm.median),
       warmVsSkopeo: ratio(results.berth.warm.median, results.skopeo.warm.median),
+      requestWarmVsPodman: ratio(results['berth request'].warm.median, results.podman.warm.median),
     },
   });
 });
