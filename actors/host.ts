@@ -35,6 +35,7 @@ import type { LogConfig } from '../events/hostConfig.js';
 import type { Durability, SettingSource } from '../events/requests/system.js';
 import { Names } from './name/names.js';
 import { reconcileTags } from './image/tags.js';
+import { LayerGate } from './image/layerGate.js';
 import { exists } from '../events/containerStatus.js';
 import { Networks } from './network/networks.js';
 import type { NetworkKernel } from '../runtime/network/kernel.js';
@@ -78,6 +79,8 @@ export class Host {
   readonly networks: Networks;
   private readonly effects: ContainerEffects;
   private imageMachine = imageRules.machine;
+  /** Image file deletions kept apart from the work that makes or reuses layers (actors/image/layerGate.ts). */
+  readonly layerGate: LayerGate;
   /**
    * Set while this host acknowledges its fencing (actors/fencing/fencing.ts): it stops its
    * rescheduled duplicates, and the server refuses commands meanwhile.
@@ -120,6 +123,7 @@ export class Host {
     readonly log: Logger,
     network: HostNetworkOptions = { defaultBridge: false },
   ) {
+    this.layerGate = new LayerGate((error) => log.error('deleting an image\'s files failed', { error }));
     this.checkpoints = snapshots
       ? new Checkpointer({
         host: id,
@@ -169,10 +173,15 @@ export class Host {
         deleteFiles: ({ context }) => {
           const record = context.record;
           if (!record) return;
-          // This image may still read as present while its own transition runs: its layers are not "in use" by it.
-          const others = [...this.images.values()].filter((i) => i.id !== context.id && i.state.status === 'present');
-          const inUse = new Set(others.flatMap((i) => i.state.record?.chainIds ?? []));
-          void worker.deleteImage(record, inUse).catch((error: Error) => log.error('deleting the image\'s files failed', { image: context.id.slice(0, 12), error }));
+          void this.layerGate.delete(async () => {
+            // After this transition: the image no longer reads as present (unless recorded again since).
+            await new Promise((resolve) => setImmediate(resolve));
+            // What is in use is judged now, with no pull, import or build under way (LayerGate).
+            const present = [...this.images.values()].filter((i) => i.state.status === 'present');
+            const inUse = new Set(present.flatMap((i) => i.state.record?.chainIds ?? []));
+            const configKept = present.some((i) => i.state.record?.configDigest === record.configDigest);
+            await worker.deleteImage(record, inUse, configKept);
+          });
         },
       },
     });

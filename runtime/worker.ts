@@ -448,9 +448,9 @@ export class Worker {
     return importRootfs(this.layout, file, tags, options);
   }
 
-  /** Deletes an image's config blob and the layers no other image uses. */
-  async deleteImage(record: ImageRecord, chainsInUse: Set<string>): Promise<void> {
-    await fs.rm(this.layout.blob(hexOf(record.configDigest)), { force: true });
+  /** Deletes an image's config blob (unless `configKept`: the image was recorded again) and the layers no image uses. */
+  async deleteImage(record: ImageRecord, chainsInUse: Set<string>, configKept = false): Promise<void> {
+    if (!configKept) await fs.rm(this.layout.blob(hexOf(record.configDigest)), { force: true });
     for (const chain of record.chainIds) {
       if (!chainsInUse.has(chain)) await fs.rm(this.layout.layer(hexOf(chain)), { recursive: true, force: true });
     }

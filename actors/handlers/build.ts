@@ -42,7 +42,8 @@ export class BuildHandler {
       const text = options.dockerfileText ?? fetched?.dockerfileText ?? await context.dockerfile(dockerfile);
       const plan = planBuild(text, { buildArgs: options.buildArgs, ...(options.target ? { target: options.target } : {}) });
       const effects = new HostBuildEffects(this.host, ctx, options, { dir: work, context });
-      const id = await new BuildExecutor(plan, options, effects, vertices).build();
+      // Its layers (the steps' and the cached ones it reuses) stay until its images are recorded (actors/image/layerGate.ts).
+      const id = await this.host.layerGate.produce(() => new BuildExecutor(plan, options, effects, vertices).build());
       return { id, tags: options.tags };
     } finally {
       await builds.cleanup(work);

@@ -27,18 +27,21 @@ export class ContainerCommitHandler {
     if (status === 'removing' || status === 'starting') throw new ConflictError(`container ${container.id.slice(0, 12)} is ${status}; try again in a moment`);
     chainIdsOf(host, container); // its image must still be there
     const parent = liveImages(host).find((i) => i.id === config!.image)!.state.record!;
-    const record = await host.worker.commit(container.id, parent, {
-      cmd: config!.cmd,
-      entrypoint: config!.entrypoint,
-      env: openEnv(host.worker.secrets, config!),
-      workingDir: config!.workingDir,
-      user: config!.security?.user,
-      labels: config!.labels,
-      stopSignal: config!.stopSignal,
-    }, {
-      created: new Date().toISOString(), comment: request.comment, author: request.author, container: container.id, changes, ...(request.config ? { config: request.config } : {}), tags, progress: progressTo(ctx, request.progress),
-    }, request.pause && hasProcess(status) && status !== 'paused');
-    const image = await admitImage(host, 'Commit', record, ctx, 'commit');
-    return { id: image.id };
+    // Until the image is recorded, no image's files are deleted (actors/image/layerGate.ts).
+    return host.layerGate.produce(async () => {
+      const record = await host.worker.commit(container.id, parent, {
+        cmd: config!.cmd,
+        entrypoint: config!.entrypoint,
+        env: openEnv(host.worker.secrets, config!),
+        workingDir: config!.workingDir,
+        user: config!.security?.user,
+        labels: config!.labels,
+        stopSignal: config!.stopSignal,
+      }, {
+        created: new Date().toISOString(), comment: request.comment, author: request.author, container: container.id, changes, ...(request.config ? { config: request.config } : {}), tags, progress: progressTo(ctx, request.progress),
+      }, request.pause && hasProcess(status) && status !== 'paused');
+      const image = await admitImage(host, 'Commit', record, ctx, 'commit');
+      return { id: image.id };
+    });
   }
 }

@@ -26,12 +26,15 @@ export async function admitImage(host: Host, type: 'Import' | 'Pull' | 'Load' | 
 }
 
 /** Pulls a reference and records the image; `already` when the store had it all. */
-export async function pullReference(host: Host, ref: string, platform: string | undefined, ctx: RequestContext, progressInbox?: string) {
-  const pulled = await host.worker.images.pull(ref, platform, progressTo(ctx, progressInbox));
-  const known = host.images.get(pulled.record.configDigest.slice(7));
-  const already = pulled.fetched === 0 && known?.state.status === 'present' && pulled.record.tags.every((t) => known.state.tags.includes(t));
-  const image = await admitImage(host, 'Pull', pulled.record, ctx, 'pull');
-  return { id: image.id, digest: pulled.digest, tags: pulled.record.tags, fetched: pulled.fetched, reused: pulled.reused, already };
+export function pullReference(host: Host, ref: string, platform: string | undefined, ctx: RequestContext, progressInbox?: string) {
+  // Until the image is recorded, no image's files are deleted (a layer found here stays).
+  return host.layerGate.produce(async () => {
+    const pulled = await host.worker.images.pull(ref, platform, progressTo(ctx, progressInbox));
+    const known = host.images.get(pulled.record.configDigest.slice(7));
+    const already = pulled.fetched === 0 && known?.state.status === 'present' && pulled.record.tags.every((t) => known.state.tags.includes(t));
+    const image = await admitImage(host, 'Pull', pulled.record, ctx, 'pull');
+    return { id: image.id, digest: pulled.digest, tags: pulled.record.tags, fetched: pulled.fetched, reused: pulled.reused, already };
+  });
 }
 
 /** The image a run names, pulled first when the store does not have it (Docker's implicit pull). */
@@ -84,16 +87,20 @@ export class ImageHandler {
       case 'image.import': {
         const tags = request.ref ? [normalizeReference(request.ref)] : [];
         const changes = (request.changes ?? []).map(parseChange);
-        const record = await host.worker.importImage(request.path, tags, { changes, message: request.message });
-        return { id: (await admitImage(host, 'Import', record, ctx, 'import')).id };
+        return host.layerGate.produce(async () => {
+          const record = await host.worker.importImage(request.path, tags, { changes, message: request.message });
+          return { id: (await admitImage(host, 'Import', record, ctx, 'import')).id };
+        });
       }
       case 'image.load': {
-        const records = await host.worker.images.load(request.path, progressTo(ctx, request.progress));
-        const images = [];
-        for (const [i, record] of records.entries()) {
-          images.push({ id: (await admitImage(host, 'Load', record, ctx, `load.${i}`)).id, tags: record.tags });
-        }
-        return { images };
+        return host.layerGate.produce(async () => {
+          const records = await host.worker.images.load(request.path, progressTo(ctx, request.progress));
+          const images = [];
+          for (const [i, record] of records.entries()) {
+            images.push({ id: (await admitImage(host, 'Load', record, ctx, `load.${i}`)).id, tags: record.tags });
+          }
+          return { images };
+        });
       }
       case 'image.save': {
         // Each image goes once, with the tags the user named (all its tags when named by id).
