@@ -12,6 +12,7 @@ import type { Layout } from '../layout.js';
 import { ArchiveError } from '../../events/errors.js';
 import { hexOf } from './digest.js';
 import { exists } from './layerStore.js';
+import { writeBatched } from '../batchedWrite.js';
 import type { Descriptor } from './manifest.js';
 import { RegistryError } from '../../events/errors.js';
 import type { RegistryClient } from './registryClient.js';
@@ -44,13 +45,12 @@ async function download(client: RegistryClient, repository: string, descriptor: 
   if (response && response.status !== 416) {
     const file = await fs.open(partial, offset > 0 ? 'a' : 'w', 0o600);
     try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      await writeBatched(file, response.body as unknown as AsyncIterable<Uint8Array>, (chunk) => {
         bytes += chunk.length;
         if (bytes > descriptor.size) throw new ArchiveError(`blob ${descriptor.digest} is longer than its descriptor's ${descriptor.size} bytes; refused`);
         hash.update(chunk);
-        await file.write(chunk);
         progress?.(descriptor.digest, bytes, descriptor.size);
-      }
+      });
     } catch (error) {
       if (error instanceof ArchiveError) await fs.rm(partial, { force: true });
       else throw new RegistryError(`fetching blob ${descriptor.digest}: interrupted after ${bytes} of ${descriptor.size} bytes (${(error as Error).message}); pull again to resume`, { cause: error });

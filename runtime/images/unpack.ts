@@ -14,6 +14,7 @@ import { ArchiveError } from '../../events/errors.js';
 import { classifyWhiteout, entryComponents, xattrAllowed } from './entryPath.js';
 import { makeFifo, makeWhiteout, markOpaque, setXattr } from './specialFiles.js';
 import { readTar, type Body, type TarEntry, type TarLimits } from './tarReader.js';
+import { writeBatched } from '../batchedWrite.js';
 
 export interface UnpackResult {
   /** Bytes of file content written. */
@@ -124,10 +125,7 @@ class LayerWriter {
   private async file(abs: string, entry: TarEntry, body: Body): Promise<void> {
     const handle = await fs.open(abs, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
     try {
-      for await (const chunk of body) {
-        await handle.write(chunk);
-        this.result.bytes += chunk.length;
-      }
+      this.result.bytes += await writeBatched(handle, body);
     } finally {
       await handle.close();
     }
