@@ -386,7 +386,8 @@ function pull(s) {
   if (request) {
     lines.push(`- \`berth request\` is the same pull sent as one \`image.pull\` request over an open NATS connection: the daemon's part alone.` +
       ` Warm, the daemon takes ${f(request.warm.median, 0)} ms of berth's ${f(s.results.berth.warm.median, 0)}; the other ${f(s.results.berth.warm.median - request.warm.median, 0)} ms are the CLI's process (Node start-up, module load, connect, ping).` +
-      ` The daemon's part alone is ${s.ratios.requestWarmVsPodman}x podman's whole warm pull.`);
+      ` The daemon's part alone is ${s.ratios.requestWarmVsPodman}x podman's whole warm pull.` +
+      ` Cold, the daemon takes ${f(request.cold.median, 0)} ms of berth's ${f(s.results.berth.cold.median, 0)} (fetching, checking and unpacking ${mib(s.image.compressedBytes)} MiB; skopeo's fetch and store alone takes ${f(s.results.skopeo.cold.median, 0)}).`);
   }
   lines.push('');
   return lines.join('\n');
