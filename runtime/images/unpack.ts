@@ -39,8 +39,9 @@ class LayerWriter {
   /** Relative dirs known to be real directories (not links) inside the layer. */
   private readonly dirs = new Set<string>(['']);
   /**
-   * Every relative path this writer made (the layer dir starts empty): a path not here and not
-   * in `dirs` does not exist, and needs no lstat before it is made.
+   * Every relative path this writer made or found (the layer dir starts empty), directories
+   * made on the way included: a path not here does not exist, and needs no lstat before it is
+   * made. It outlives `dirs`, which a directory's removal empties.
    */
   private readonly made = new Set<string>();
   private readonly dirTimes: Array<[string[], number]> = [];
@@ -63,13 +64,13 @@ class LayerWriter {
       else if (stat.isSymbolicLink()) throw new ArchiveError(`${entry}: refused: its parent ${rel} is a symlink, and writing through it could leave the layer`);
       else if (!stat.isDirectory()) throw new ArchiveError(`${entry}: its parent ${rel} is not a directory`);
       this.dirs.add(rel);
+      this.made.add(rel);
     }
   }
 
   /** Removes what is at the path (a later entry replaces an earlier one); keeps a dir when a dir comes. */
   private clear(components: string[], keepDir: boolean): 'kept' | 'clear' {
-    const rel = components.join('/');
-    if (!this.made.has(rel) && !this.dirs.has(rel)) return 'clear';
+    if (!this.made.has(components.join('/')) && components.length > 0) return 'clear';
     const abs = this.abs(components);
     const stat = fs.lstatSync(abs, { throwIfNoEntry: false });
     if (stat === undefined) return 'clear';
@@ -108,6 +109,8 @@ class LayerWriter {
     switch (entry.type) {
       case 'file': return this.file(abs, entry, body);
       case 'symlink':
+        // Linux makes no link to an empty target (ENOENT): the archive is refused, in its terms.
+        if (entry.linkpath === '') throw new ArchiveError(`${name}: a symlink with an empty target`);
         fs.symlinkSync(entry.linkpath, abs);
         fs.lchownSync(abs, entry.uid, entry.gid);
         fs.lutimesSync(abs, entry.mtime, entry.mtime);
@@ -134,6 +137,7 @@ class LayerWriter {
     const abs = this.abs(components);
     if (this.clear(components, true) === 'clear') fs.mkdirSync(abs, { mode: 0o700 });
     this.dirs.add(components.join('/'));
+    this.made.add(components.join('/'));
     await this.metadata(abs, entry);
     this.dirTimes.push([components, entry.mtime]);
   }

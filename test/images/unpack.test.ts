@@ -73,6 +73,20 @@ t.test('a layer keeps modes, owners, links, whiteouts and opaque dirs', async (t
   t.same((await fs.readdir(layout.layersDir)).length, 1, 'no temp dir is left');
 });
 
+t.test('a dir made on the way, emptied by a whiteout of its child, is then replaced by a file (found by the fuzz suite)', async (t) => {
+  const { layout, unpack } = await setup(t);
+  // b and b/a are made as parents of b/a/a; the whiteout of b/a removes that dir; then an entry
+  // for "b/." (b itself) is a file, which must replace the dir b that is still there.
+  const archive = await tarBuffer([
+    { path: 'b/a/a', type: 'char', devmajor: 0, devminor: 0 },
+    { path: 'b/.wh.a', type: 'dir', mode: 0o755 },
+    { path: 'b/.', type: 'file', data: 'x' },
+  ]);
+  const { diffId } = await unpack(archive);
+  const layer = layout.layer(hexOf(diffId));
+  t.equal(await fs.readFile(path.join(layer, 'b'), 'utf8'), 'x', 'b is the file');
+});
+
 t.test('a symlink in a lower layer cannot carry a higher layer outside', async (t) => {
   const { layout, outside, unpack } = await setup(t);
   const lower = await unpack(await tarBuffer([{ path: 'etc', type: 'symlink', linkpath: outside }]));
@@ -124,6 +138,7 @@ t.test('hostile archives are refused, write nothing outside and leave no layer',
       { path: 'l/.wh..wh..opq', type: 'file' },
     ], /parent l is a symlink/],
     ['absurd size', [{ path: 'big', type: 'file', size: 2 ** 40 }], /past its limit/],
+    ['a symlink with an empty target', [{ path: 'a', type: 'symlink', linkpath: '' }], /empty target/],
   ];
   for (const [name, entries, message] of cases) {
     const archive = await tarBuffer(entries.map((e) => ({ ...e, size: e.size ?? (e.data ?? '').length })).map((e) =>
