@@ -19,11 +19,11 @@ export interface KindRules<State, Command> {
   /** The attributes every event of the entity carries (its name, image, labels). */
   attributes(state: State, draft: { type: string; data: unknown }): Record<string, string>;
   /**
-   * Whether the entity is retired: as if it did not exist (a removed container, a released
-   * name), and kept only until compaction. Its snapshot is a tombstone that a start leaves out
-   * (events/snapshots.ts); its entity is rebuilt when something names it again.
+   * The state in which the entity is retired: as if it did not exist (a removed container, a
+   * released name), and kept only until compaction. Its snapshot is a tombstone that a start
+   * leaves out (events/snapshots.ts); its entity is rebuilt when something names it again.
    */
-  retired?(state: State): boolean;
+  retiredStatus?: string;
 }
 
 /** Who asked, for the envelope. */
@@ -148,9 +148,9 @@ export class Entity<State, Command> {
   /** The sequence of the snapshot this entity was restored from (0: none). */
   snapshotSeq = 0;
 
-  /** Whether the entity is retired now (KindRules.retired). */
+  /** Whether the entity is retired now (KindRules.retiredStatus): read from the state value alone, with no copy of the state. */
   get retired(): boolean {
-    return this.rules.retired?.(this.state) ?? false;
+    return this.rules.retiredStatus !== undefined && this.current.value === this.rules.retiredStatus;
   }
 
   /** The state value and context to snapshot, as of `lastSeq`. */
@@ -203,7 +203,7 @@ export class Entity<State, Command> {
   get state(): State {
     const snapshot = this.current;
     // Frozen: one copy serves every reader, so none may change it.
-    if (this.stateView?.from !== snapshot) this.stateView = { from: snapshot, state: Object.freeze({ ...snapshot.context, status: snapshot.value }) as State };
+    if (this.stateView?.from !== snapshot) this.stateView = { from: snapshot, state: Object.freeze(stateFrom<State>(snapshot.value, snapshot.context)) };
     return this.stateView.state;
   }
 
@@ -294,6 +294,11 @@ export class Entity<State, Command> {
       this.apply(stored);
     }
   }
+}
+
+/** An entity's state from a state value and context (a live snapshot, or a stored one): the context plus the value as its status. */
+export function stateFrom<State>(value: unknown, context: Record<string, unknown>): State {
+  return { ...context, status: value } as State;
 }
 
 type AnyStateNode = AnyStateMachine['root'];

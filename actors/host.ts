@@ -21,7 +21,7 @@ import { cgroupVerdict, kernelMatters, NOTHING_SEEN, reconcileContainer } from '
 import type { ContainerState } from './container/state.js';
 import type { ImageState } from './image/state.js';
 import type { NameState } from './name/state.js';
-import { Entity, type CommandMeta, type EntityHooks } from './entity.js';
+import { Entity, stateFrom, type CommandMeta, type EntityHooks } from './entity.js';
 import { Checkpointer } from './checkpoints.js';
 import { replay, type ReplayStats } from './replay.js';
 import type { Kind } from '../events/envelope.js';
@@ -215,7 +215,7 @@ export class Host {
    */
   private async retiredState<State>(kind: Kind, id: string): Promise<State | undefined> {
     const found = await this.snapshots?.retired(this.id, kind, id);
-    return found?.snapshot ? ({ ...found.snapshot.context, status: found.snapshot.value } as State) : undefined;
+    return found?.snapshot ? stateFrom<State>(found.snapshot.value, found.snapshot.context) : undefined;
   }
 
   /** The entity of a kind and id, created on first use. */
@@ -358,21 +358,24 @@ export class Host {
         // A bare entity something looked up has no events yet: its retired snapshot says what it is.
         if (entity.lastSeq === 0) continue;
         judged.add(`${kind}.${id}`);
-        if (select(entity.state)) purged += await this.purge(kind, id);
+        if (!select(entity.state)) continue;
+        await this.purge(kind, id);
+        purged++;
       }
     }
     for (const snapshot of retired.snapshots) {
       const select = selects(snapshot.kind);
-      if (!select || judged.has(`${snapshot.kind}.${snapshot.entity}`) || !select({ ...snapshot.context, status: snapshot.value })) continue;
+      if (!select || judged.has(`${snapshot.kind}.${snapshot.entity}`) || !select(stateFrom(snapshot.value, snapshot.context))) continue;
       // Something may have named it meanwhile (a name claimed again): then it is live, not history.
       if ((this.entitiesOf(snapshot.kind)!.get(snapshot.entity)?.lastSeq ?? 0) > 0) continue;
-      purged += await this.purge(snapshot.kind, snapshot.entity);
+      await this.purge(snapshot.kind, snapshot.entity);
+      purged++;
     }
     return purged;
   }
 
   /** Purges an entity's history, forgets its snapshot and drops it from memory. */
-  private async purge(kind: Kind, id: string): Promise<number> {
+  private async purge(kind: Kind, id: string): Promise<void> {
     await this.store.purge(this.id, kind, id);
     await this.snapshots?.forget(this.id, kind, id);
     const entities = this.entitiesOf(kind)!;
@@ -382,7 +385,6 @@ export class Host {
       this.checkpoints?.forget(entity);
       entities.delete(id);
     }
-    return 1;
   }
 
   /** After a container's events: a removed container releases its volumes and its name. */

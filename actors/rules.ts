@@ -25,7 +25,7 @@ export const containerRules: KindRules<ContainerState, ContainerCommand> = {
   kind: 'container',
   machine: containerMachine,
   decide: decideContainer,
-  retired: (state) => state.status === 'removed',
+  retiredStatus: 'removed',
   attributes: (state, draft) => {
     const config = draft.type === 'container.created' ? (draft.data as ContainerConfig) : state.config;
     if (!config) return {};
@@ -61,7 +61,7 @@ export const nameRules: KindRules<NameState, NameCommand> = {
   kind: 'name',
   machine: nameMachine,
   decide: decideName,
-  retired: (state) => state.status === 'released',
+  retiredStatus: 'released',
   attributes: (state, draft) => {
     const name = (draft.data as { name?: string }).name ?? state.name;
     return name ? { name } : ({} as Record<string, string>);

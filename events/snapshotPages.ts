@@ -64,10 +64,16 @@ export function retiredPagesFilter(generation: number): string {
   return `${RETIRED_TOKEN}.${generation}.*`;
 }
 
-/** Whether a key after `<host>.` is a retired page's (retiredPageKey), of any generation. */
-export function isRetiredPageKey(rest: string): boolean {
+/** The generation a key after `<host>.` names when it is a retired page's (retiredPageKey), or null. */
+export function retiredGenerationOf(rest: string): number | null {
   const [token, generation, page, more] = rest.split('.');
-  return token === RETIRED_TOKEN && more === undefined && /^\d{1,9}$/.test(generation ?? '') && /^\d{1,9}$/.test(page ?? '');
+  const named = token === RETIRED_TOKEN && more === undefined && /^\d{1,9}$/.test(generation ?? '') && /^\d{1,9}$/.test(page ?? '');
+  return named ? Number(generation) : null;
+}
+
+/** Whether a key after `<host>.` is a retired page's, of any generation. */
+export function isRetiredPageKey(rest: string): boolean {
+  return retiredGenerationOf(rest) !== null;
 }
 
 /** The page number a key after `<host>.` names (pageKey), or null when it is no page. */

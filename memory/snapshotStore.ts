@@ -34,9 +34,10 @@ export class MemorySnapshotStore implements SnapshotStore {
     const snapshots: LoadedSnapshot[] = [];
     const unreadable: UnreadableSnapshot[] = [];
     for (const key of this.retiredKeys.get(host) ?? []) {
-      const found = await this.retired(host, key.split('.')[0] as Kind, key.split('.')[1]!);
+      const [kind, entity] = key.split('.') as [Kind, string];
+      const found = await this.retired(host, kind, entity);
       if (found?.snapshot) snapshots.push(found.snapshot);
-      else if (found) unreadable.push({ kind: key.split('.')[0] as Kind, entity: key.split('.')[1]!, problem: found.problem });
+      else if (found) unreadable.push({ kind, entity, problem: found.problem });
     }
     return { snapshots, unreadable };
   }

@@ -18,16 +18,17 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { openBucket } from './buckets.js';
 import { forLastOf, isKvValue, subjectsOf } from './lastPerSubject.js';
 import { RetiredPages } from './retiredPages.js';
+import { writeMarkedPages, type PageEntry } from './pageWrites.js';
 import * as z from 'zod';
 import { check, decode, encode } from '../../events/codec.js';
 import { Kind } from '../../events/envelope.js';
 import { NewerSchemaError } from '../../events/errors.js';
 import {
-  decodeSnapshot, decodeSnapshotPage, encodeSnapshotPage, Snapshot, snapshotName,
+  decodeSnapshot, decodeSnapshotPage, Snapshot, snapshotName,
   type LoadedSnapshot, type RetiredLookup, type SnapshotStore, type UnreadableSnapshot,
 } from '../../events/snapshots.js';
 import { SCHEMA_VERSION } from '../../events/schema.js';
-import { isRetiredPageKey, pageKey, pageNumberOf, pageOf, pagesFor, PAGES_FILTER } from '../../events/snapshotPages.js';
+import { pageKey, pageNumberOf, pageOf, pagesFor, PAGES_FILTER, retiredGenerationOf } from '../../events/snapshotPages.js';
 import { SNAPSHOT_BUCKET } from '../../events/subjects.js';
 import { inParallel } from '../../runtime/inParallel.js';
 
@@ -42,19 +43,14 @@ export const Checkpoint = z.object({
 export type Checkpoint = z.infer<typeof Checkpoint>;
 export const CHECKPOINT_KEY = '_checkpoint';
 
-/** Pages written at once by a saveCheckpoint. */
-const WRITES_IN_FLIGHT = 32;
-
-interface Entry {
-  snapshot: LoadedSnapshot;
-  page: number;
-}
+/** Legacy keys purged at once (a cluster host's purge through the bucket). */
+const PURGES_IN_FLIGHT = 32;
 
 /** A host's snapshots as this store holds them. */
 interface HostPages {
   pages: number;
   /** `<kind>.<entity>` → its entry. */
-  entries: Map<string, Entry>;
+  entries: Map<string, PageEntry>;
   /** The stored size of each page, as last read or written (what the page count follows). */
   sizes: Map<number, number>;
   /** Pages to write at the next saveCheckpoint. */
@@ -85,7 +81,7 @@ export class KvSnapshotStore implements SnapshotStore {
     return new KvSnapshotStore(nc, kv);
   }
 
-  /** Every snapshot of this host, and its checkpoint (see forLastPerSubject). */
+  /** Every snapshot of this host that is not retired, and its checkpoint (see read). */
   async load(host: string): Promise<{ checkpoint: number; snapshots: LoadedSnapshot[]; unreadable?: UnreadableSnapshot[] }> {
     const read = await this.read(host);
     this.hosts.set(host, read.pages);
@@ -144,23 +140,7 @@ export class KvSnapshotStore implements SnapshotStore {
       for (const entry of pages.entries.values()) entry.page = pageOf(entry.snapshot.kind, entry.snapshot.entity, count);
       for (let page = 0; page < count; page++) pages.dirty.add(page);
     }
-    if (pages.dirty.size > 0) {
-      // Unmarked before the writes: a save meanwhile marks its page again for the next checkpoint.
-      const writing = [...pages.dirty];
-      pages.dirty.clear();
-      const contents = new Map<number, LoadedSnapshot[]>(writing.map((page) => [page, []]));
-      for (const entry of pages.entries.values()) contents.get(entry.page)?.push(entry.snapshot);
-      try {
-        await inParallel([...contents], WRITES_IN_FLIGHT, async ([page, snapshots]) => {
-          const data = encodeSnapshotPage(snapshots);
-          await this.kv.put(`${host}.${pageKey(page)}`, data);
-          pages.sizes.set(page, data.length);
-        });
-      } catch (error) {
-        for (const page of writing) pages.dirty.add(page);
-        throw error;
-      }
-    }
+    await writeMarkedPages(this.kv, pages.dirty, pages.entries.values(), (page) => `${host}.${pageKey(page)}`, pages.sizes);
     await pages.retired.write();
     if (pages.legacy.size > 0) {
       const jsm = await jetstreamManager(this.nc);
@@ -172,7 +152,7 @@ export class KvSnapshotStore implements SnapshotStore {
           if (!/permission/i.test((error as Error).message)) throw error;
           // A cluster host's credentials may not purge the stream (nats/cluster/permissions.ts):
           // through the bucket then, markers and all, until the operator purges them.
-          await inParallel(entities, WRITES_IN_FLIGHT, (entity) => this.kv.purge(`${host}.${kind}.${entity}`));
+          await inParallel(entities, PURGES_IN_FLIGHT, (entity) => this.kv.purge(`${host}.${kind}.${entity}`));
         }
         pages.legacy.delete(kind);
       }
@@ -204,7 +184,7 @@ export class KvSnapshotStore implements SnapshotStore {
    */
   private async read(host: string): Promise<HostRead> {
     const prefix = `$KV.${SNAPSHOT_BUCKET}.${host}.`;
-    const found = new Map<string, Entry>();
+    const found = new Map<string, PageEntry>();
     const unreadable = new Map<string, UnreadableSnapshot>();
     const legacy = new Map<string, string[]>();
     const sizes = new Map<number, number>();
@@ -224,8 +204,9 @@ export class KvSnapshotStore implements SnapshotStore {
     let older = false;
     for (const subject of await subjectsOf(this.nc, `KV_${SNAPSHOT_BUCKET}`, `${prefix}>`)) {
       const rest = subject.slice(prefix.length);
-      if (isRetiredPageKey(rest)) {
-        seen.add(Number(rest.split('.')[1]));
+      const generation = retiredGenerationOf(rest);
+      if (generation !== null) {
+        seen.add(generation);
         continue;
       }
       if (rest !== CHECKPOINT_KEY && pageNumberOf(rest) === null) older = true;

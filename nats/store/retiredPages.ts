@@ -23,11 +23,12 @@ import type { KV } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { NewerSchemaError } from '../../events/errors.js';
 import type { Kind } from '../../events/envelope.js';
-import { decodeSnapshotPage, encodeSnapshotPage, type LoadedSnapshot, type RetiredLookup, type UnreadableSnapshot } from '../../events/snapshots.js';
+import { decodeSnapshotPage, type LoadedSnapshot, type RetiredLookup, type UnreadableSnapshot } from '../../events/snapshots.js';
 import { PAGE_BYTES, PAGE_ENTITIES, pageOf, pagesFor, retiredPageKey, retiredPagesFilter } from '../../events/snapshotPages.js';
 import { SNAPSHOT_BUCKET } from '../../events/subjects.js';
 import { inParallel } from '../../runtime/inParallel.js';
 import { subjectsOf } from './lastPerSubject.js';
+import { writeMarkedPages, type PageEntry } from './pageWrites.js';
 
 /** The retired pages a checkpoint names. */
 export interface RetiredGeneration {
@@ -35,13 +36,8 @@ export interface RetiredGeneration {
   pages: number;
 }
 
-/** Pages read or written at once. */
+/** Pages read, or stale keys purged, at once. */
 const IN_FLIGHT = 32;
-
-interface Entry {
-  snapshot: LoadedSnapshot;
-  page: number;
-}
 
 export interface RetiredPagesOptions {
   nc: NatsConnection;
@@ -61,7 +57,7 @@ export class RetiredPages {
   private generation: number;
   private pages: number;
   private highest: number;
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, PageEntry>();
   /** Pages read (or new): every entry of theirs is in `entries`. */
   private readonly held = new Set<number>();
   private readonly reading = new Map<number, Promise<void>>();
@@ -142,21 +138,8 @@ export class RetiredPages {
       const count = pagesFor(this.entries.size, bytes, this.pages);
       if (count > this.pages) this.startGeneration(count);
     }
-    const writing = [...this.dirty];
-    this.dirty.clear();
-    const contents = new Map<number, LoadedSnapshot[]>(writing.map((page) => [page, []]));
-    for (const entry of this.entries.values()) contents.get(entry.page)?.push(entry.snapshot);
     const generation = this.generation;
-    try {
-      await inParallel([...contents], IN_FLIGHT, async ([page, snapshots]) => {
-        const data = encodeSnapshotPage(snapshots);
-        await this.options.kv.put(`${this.options.host}.${retiredPageKey(generation, page)}`, data);
-        if (generation === this.generation) this.sizes.set(page, data.length);
-      });
-    } catch (error) {
-      for (const page of writing) this.dirty.add(page);
-      throw error;
-    }
+    await writeMarkedPages(this.options.kv, this.dirty, this.entries.values(), (page) => `${this.options.host}.${retiredPageKey(generation, page)}`, this.sizes);
   }
 
   /** Purges the generations before the one the checkpoint now names. */
