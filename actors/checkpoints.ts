@@ -3,7 +3,7 @@
  * appended events or when the host has been idle for `idleMs`, and at a clean stop. A checkpoint
  * is taken only when no append is in flight, so every event at or below it is in a snapshot.
  * A removed entity keeps its snapshot as a tombstone until compaction deletes its history: a
- * retired one (KindRules.retired), which the store keeps out of a start's load.
+ * retired one (KindRules.retiredStatus), which the store keeps out of a start's load.
  * The store decides how snapshots are laid out (nats/store/kvSnapshots.ts: in pages).
  */
 import type { SnapshotStore } from '../events/snapshots.js';

@@ -10,7 +10,7 @@
  * payload limit (1 MB) and a change rewrites a page of tens of kB. When it grows, every page is
  * written again (each entity's page changes), which happens once per doubling.
  *
- * Retired entities (a removed container, a released name: KindRules.retired) have pages of
+ * Retired entities (a removed container, a released name: KindRules.retiredStatus) have pages of
  * their own, `<host>._retired.<generation>.<n>`, which a start does not read: they are read one
  * at a time when an entity of theirs is needed. Their count grows only while every one of them
  * is held, into a new generation of keys, so that the pages of the count a checkpoint names

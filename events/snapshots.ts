@@ -121,7 +121,7 @@ export interface SnapshotStore {
   load(host: string): Promise<{ checkpoint: number; snapshots: LoadedSnapshot[]; unreadable?: UnreadableSnapshot[] }>;
   /**
    * Saves an entity's snapshot: stored at the latest by the next saveCheckpoint, before the
-   * checkpoint. A `retired` one (KindRules.retired: a tombstone) is kept out of later loads and
+   * checkpoint. A `retired` one (KindRules.retiredStatus: a tombstone) is kept out of later loads and
    * found by `retired` instead.
    */
   save(host: string, snapshot: Snapshot, retired?: boolean): Promise<void>;
