@@ -63,10 +63,13 @@ async function bundleOf(name, bundleName, defines = {}) {
   // a test file there would bring the test framework into every command.
   const strays = Object.keys(result.metafile.inputs).filter((input) => /\.test\.js$|node_modules\/(tap|@tapjs)\//.test(input));
   if (strays.length > 0) throw new Error(`the ${bundleName} bundle would include tests: ${strays.slice(0, 5).join(', ')}; keep tests out of cli/commands/ (and remove stale ones from dist/cli/commands/)`);
-  // The launcher wraps the bundle in a function: the entry's hashbang cannot stay on its first line.
-  // What esbuild leaves outside ASCII (a dependency's regular expression literal: @nats-io/jetstream's
-  // µs) is escaped as \uXXXX, which means the same there and in strings.
-  const text = fs.readFileSync(bundle, 'utf8').replace(/^#!.*/, '').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // The bundle is written as the function the launcher calls: the entry's hashbang cannot stay on
+  // its first line. Wrapped here rather than by the launcher, whose concatenation V8 then copied
+  // whole into one flat string before compiling (0.9 MB of fresh heap, about 230 page faults, at
+  // every command). What esbuild leaves outside ASCII (a dependency's regular expression literal:
+  // @nats-io/jetstream's µs) is escaped as \uXXXX, which means the same there and in strings.
+  const body = fs.readFileSync(bundle, 'utf8').replace(/^#!.*/, '').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const text = `(function (exports, require, module, __filename, __dirname, __berthModuleUrl) {${body}\n})`;
   fs.writeFileSync(bundle, text);
   // tsc's source map describes the file the launcher replaces.
   fs.rmSync(path.join(cli, `${name}.js.map`), { force: true });
@@ -82,12 +85,22 @@ async function bundleOf(name, bundleName, defines = {}) {
  * 3-9 ms less CPU than through the ES module path, in one run of 3 x 15 calls). dist/cli/NAME.js, tsc's entry, is
  * replaced by one line that runs it, for whoever starts the program by that path.
  */
-function writeLauncher(name, bundleName, encoding, what, cacheName, { start = '', nodeFlags = [] } = {}) {
-  const hashbang = `#!/usr/bin/env -S ${['node', ...nodeFlags, '--'].join(' ')}`;
+function writeLauncher(name, bundleName, encoding, what, cacheName, { start = '', nodeFlags = [], tunables = '' } = {}) {
+  // env -S expands ${GLIBC_TUNABLES}: the caller's own come after ours, and win where both name one.
+  const env = tunables ? [`GLIBC_TUNABLES=${tunables}:\${GLIBC_TUNABLES}`] : [];
+  const hashbang = `#!/usr/bin/env -S ${[...env, 'node', ...nodeFlags, '--'].join(' ')}`;
+  // What the #! line added is this process's alone: a process it starts (an autostarted daemon) gets the caller's.
+  const ownTunables = tunables ? `
+const TUNABLES = '${tunables}:';
+if (process.env.GLIBC_TUNABLES?.startsWith(TUNABLES)) {
+  const callers = process.env.GLIBC_TUNABLES.slice(TUNABLES.length);
+  if (callers) process.env.GLIBC_TUNABLES = callers;
+  else delete process.env.GLIBC_TUNABLES;
+}` : '';
   fs.writeFileSync(path.join(cli, `${name}.cjs`), `${hashbang}
 ${LAUNCHER} (${what}), written by scripts/bundle.mjs: it runs the bundle (${bundleName}) with
 // V8's code cache, and writes that cache when there is none or V8 refused it.
-'use strict';
+'use strict';${ownTunables}
 const { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
@@ -100,8 +113,7 @@ let cachedData;
 try {
   cachedData = readFileSync(cacheFile);
 } catch {}
-const source = '(function (exports, require, module, __filename, __dirname, __berthModuleUrl) {' + readFileSync(file, '${encoding}') + '\\n})';
-const script = new Script(source, { filename: file, cachedData });
+const script = new Script(readFileSync(file, '${encoding}'), { filename: file, cachedData });
 if (cachedData === undefined || script.cachedDataRejected) {
   process.once('exit', () => {
     const temp = cacheFile + '.' + process.pid;
@@ -141,8 +153,16 @@ const verbs = buildProgram().commands.flatMap((command) => [command.name(), ...c
 // which a command to its own daemon builds for almost nothing (cli/pinnedTrust.ts) instead of
 // parsing every root Node bundles (33 ms of CPU in every command). A command that starts the
 // launcher another way (node dist/cli/main.cjs) works the same, without that saving.
+//
+// Its #! line also sets two of glibc's malloc tunables, read when the process starts: malloc's
+// heap grows 4 MiB at a time (top_pad) and asks for transparent huge pages (hugetlb=1, an
+// madvise). A command's CPU goes largely to page faults (a first touch of fresh memory): on this
+// machine (a PVM guest) each 4 KiB page costs about 10 µs, a 2 MiB huge page about as much as
+// 20 of them. `ps` took 4,715 faults instead of 5,487 and 161 ms instead of 170, `--version`
+// 94 ms instead of 104 (25 interleaved runs each, bench/RESULTS.md). V8's own heap is mapped
+// 256 KiB at a time, where no huge page fits: those faults stay.
 writeLauncher('main', 'berth.cjs', cliEncoding, 'the CLI', `const VERBS = new Set(${JSON.stringify(verbs)});
-const cacheFile = join(cacheDir, process.argv.slice(2).find((word) => VERBS.has(word)) ?? 'other');`, { nodeFlags: ['--use-openssl-ca'] });
+const cacheFile = join(cacheDir, process.argv.slice(2).find((word) => VERBS.has(word)) ?? 'other');`, { nodeFlags: ['--use-openssl-ca'], tunables: 'glibc.malloc.hugetlb=1:glibc.malloc.top_pad=4194304' });
 // The daemon's cache is written when it exits: at its first stop after a build.
 // It starts berthd's program when it is the main program ('node daemon.cjs', or daemon.js's import,
 // which leaves no CommonJS main), and only exports it when 'berth daemon' requires it: the CLI's

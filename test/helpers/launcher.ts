@@ -7,13 +7,21 @@ import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../cli/main.cjs', import.meta.url));
 
-/** The node flags between `node` and `--` on a launcher's first line. */
-export function launcherFlags(file: string): string[] {
+/** A launcher's first line: the environment it sets (env's NAME=VALUE words, unexpanded) and node's flags before `--`. */
+export function launcherLine(file: string): { env: Record<string, string>; flags: string[] } {
   const first = fs.readFileSync(file, 'utf8').split('\n', 1)[0];
   const words = first.replace(/^#!\s*\S+\s+-S\s+/, '').split(/\s+/);
+  const node = words.indexOf('node');
   const end = words.indexOf('--');
-  if (words[0] !== 'node' || end < 0) throw new Error(`${file}: its first line is not a launcher's: ${first}`);
-  return words.slice(1, end);
+  const assignments = words.slice(0, Math.max(node, 0));
+  if (node < 0 || end < node || !assignments.every((word) => /^[A-Z_]+=/.test(word))) throw new Error(`${file}: its first line is not a launcher's: ${first}`);
+  const env = Object.fromEntries(assignments.map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]));
+  return { env, flags: words.slice(node + 1, end) };
+}
+
+/** The node flags between `node` and `--` on a launcher's first line. */
+export function launcherFlags(file: string): string[] {
+  return launcherLine(file).flags;
 }
 
 let argv: string[] | null = null;
