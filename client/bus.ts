@@ -7,7 +7,6 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { check, decode, encode } from '../events/codec.js';
 import { BerthError, errorFromWire } from '../events/errors.js';
 import { readHostStatuses, type HostStatus } from '../actors/hostStatus.js';
-import { NatsClusterState } from '../nats/store/clusterState.js';
 import { Reply, requestEnvelopeOf, Results, type Op, type Request, type RequestEnvelope, type Result } from '../events/requests.js';
 import { commandSubject } from '../events/subjects.js';
 import type { Layout } from '../runtime/layout.js';
@@ -29,7 +28,10 @@ export abstract class Bus {
    * Every host of the cluster with its state and capacity (events/clusterState.ts), read
    * again while JetStream elects new leaders after a node was lost (up to READ_RETRY_MS).
    */
-  hosts(): Promise<HostStatus[]> {
+  async hosts(): Promise<HostStatus[]> {
+    // Loaded when first asked: the reader brings the JetStream and KV clients, which a command
+    // to one host (most commands) never uses, and whose modules it would otherwise evaluate.
+    const { NatsClusterState } = await import('../nats/store/clusterState.js');
     return untilAnswered('reading the cluster\'s hosts', () => readHostStatuses(new NatsClusterState(this.nc)), READ_RETRY_MS);
   }
 

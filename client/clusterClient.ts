@@ -16,7 +16,6 @@ import { hostOfContainer, splitHostRef } from './addressing.js';
 import { Bus, REQUEST_TIMEOUT_MS } from './bus.js';
 import type { EngineClient } from './engineClient.js';
 import { HostClient } from './hostClient.js';
-import { lostContainerViews } from './lostContainers.js';
 
 const JOINED = new Set<Op>(['container.list', 'image.list', 'volume.list']);
 const EVERY_READY_HOST = new Set<Op>(['image.import', 'image.load', 'image.pull']);
@@ -65,7 +64,9 @@ export class ClusterClient extends Bus implements EngineClient {
     return this.forHost((await this.request({ op: 'system.place', constraints })).host);
   }
 
-  lostContainers(all: boolean): Promise<ContainerView[]> {
+  async lostContainers(all: boolean): Promise<ContainerView[]> {
+    // Loaded when asked, as Bus.hosts() loads its reader: it reads the events stream through JetStream.
+    const { lostContainerViews } = await import('./lostContainers.js');
     return lostContainerViews(this, all);
   }
 
