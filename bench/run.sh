@@ -143,6 +143,7 @@ start_latency() {
   export BERTH_ROOT=$WORK/berth/root BERTH_RUN_ROOT=$WORK/berth/run
   unset BERTH_NATS_URL BERTH_HOST
   node "$REPO/dist/cli/main.cjs" import "$WORK/busybox.tar" busybox >/dev/null
+  node "$REPO/dist/cli/main.cjs" tag busybox localhost/busybox   # the docker CLI's reference row (subjects.mjs)
   node "$REPO/dist/cli/main.cjs" run --rm busybox true
 
   step "start-latency: $BENCH_WARMUP warm-up + $BENCH_RUNS runs of each, interleaved"

@@ -85,6 +85,16 @@ const subjects = [
     note: 'bare Node start-up: the floor of any Node CLI',
     argv: [node, '-e', '0'],
   },
+  // The same engine driven by a Go client: the docker CLI through berth's Docker API socket
+  // (its run root's docker.sock). berth's own CLI is a fresh Node process per command.
+  {
+    name: 'docker-berth',
+    role: 'reference',
+    display: 'docker run --rm --network none localhost/busybox true, DOCKER_HOST=berth\'s API socket',
+    note: 'berth\'s engine through a Go client: the same docker CLI (/usr/bin/docker) with DOCKER_HOST at berth\'s docker.sock, the daemon above',
+    argv: ['/usr/bin/docker', 'run', '--rm', '--network', 'none', 'localhost/busybox', 'true'],
+    env: { DOCKER_HOST: `unix://${path.join(berthEnv.BERTH_RUN_ROOT, 'docker.sock')}`, DOCKER_CONFIG: path.join(work, 'docker-berth-config') },
+  },
   {
     name: 'berth-modules',
     role: 'reference',
