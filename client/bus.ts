@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { check, decode, encode } from '../events/codec.js';
+import { check, decode, packRequest } from '../events/codec.js';
 import { BerthError, errorFromWire } from '../events/errors.js';
 import { readHostStatuses, type HostStatus } from '../actors/hostStatus.js';
 import { Reply, requestEnvelopeOf, Results, type Op, type Request, type RequestEnvelope, type Result } from '../events/requests.js';
@@ -49,7 +49,8 @@ export abstract class Bus {
     const kind = envelope.request.op.split('.')[0] as 'system' | 'container' | 'image';
     const answer = await requestSurvivingRestart(this.nc, {
       subject: commandSubject(host, kind),
-      data: encode(requestEnvelopeOf(envelope.request.op), envelope),
+      // Checked by the daemon, which decodes every request with its schema (events/codec.ts).
+      data: packRequest(envelope),
       probe: () => this.probe(host, envelope.id),
       daemon: `the daemon of host ${host}`,
     }, { ...SURVIVAL_TIMING, timeoutMs });

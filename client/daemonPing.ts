@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { decode, encode } from '../events/codec.js';
-import { Reply, requestEnvelopeOf, type RequestEnvelope } from '../events/requests.js';
+import { decode, packRequest } from '../events/codec.js';
+import { Reply, type RequestEnvelope } from '../events/requests.js';
 import { commandSubject } from '../events/subjects.js';
 import { isNoRespondersError } from './survivingRequest.js';
 
@@ -20,7 +20,7 @@ export async function pingDaemon(nc: NatsConnection, host: string, opts: { holds
   const ping: RequestEnvelope = { id: randomUUID(), request: { op: 'system.ping', ...(opts.holds ? { holds: opts.holds } : {}) } };
   let reply: Reply;
   try {
-    const msg = await nc.request(commandSubject(host, 'system'), encode(requestEnvelopeOf('system.ping'), ping), { timeout: opts.timeoutMs });
+    const msg = await nc.request(commandSubject(host, 'system'), packRequest(ping), { timeout: opts.timeoutMs });
     reply = decode(Reply, msg.data);
   } catch (error) {
     return isNoRespondersError(error) ? { state: 'gone' } : { state: 'silent' };

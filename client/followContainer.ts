@@ -9,10 +9,13 @@
  * DaemonLostError: what the container did meanwhile was published by no one.
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import type { AnyEvent } from '../events/all.js';
-import { decode } from '../events/codec.js';
-import { decodeEvent } from '../events/eventCodec.js';
+import * as z from 'zod';
+import { decode, decodePicked } from '../events/codec.js';
+import { ContainerDied } from '../events/container.js';
+import { ContainerExecDied } from '../events/containerRuntime.js';
+import { lazySchema } from '../events/lazySchema.js';
 import { OutputChunk } from '../events/requests.js';
+import { upcastEvent } from '../events/upcasters.js';
 import { eventFilter, eventSubject, execOutputSubject, outputSubject } from '../events/subjects.js';
 import { BerthError } from '../events/errors.js';
 import { connectionLost } from './connectionLost.js';
@@ -54,6 +57,29 @@ export interface ContainerEnd {
   error?: string;
   /** Ended by detach() rather than by the container. */
   detached: boolean;
+}
+
+/**
+ * The events a follow reads the data of, each checked against its own schema; of any other event
+ * it reads the type alone, and checks no more. A `container.created` carries the whole
+ * configuration, whose schemas a command following it would otherwise build and run.
+ */
+const READ_IN_FULL = { 'container.died': ContainerDied, 'container.exec_died': ContainerExecDied } as const;
+const TypeOnly = lazySchema(() => z.object({ type: z.string() }));
+/** What a follow reads of an event: a died or exec_died whole, else its type alone. */
+export type FollowedEvent = z.infer<typeof ContainerDied> | z.infer<typeof ContainerExecDied> | { type: Exclude<string, keyof typeof READ_IN_FULL>; data?: never };
+
+/** An event on a followed subject, upcast as every reader does, checked as far as the follow reads it. */
+export function decodeFollowed(bytes: Uint8Array): FollowedEvent {
+  return decodePicked(bytes, upcastEvent, (value) => {
+    const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+    return (typeof type === 'string' && Object.hasOwn(READ_IN_FULL, type) ? READ_IN_FULL[type as keyof typeof READ_IN_FULL] : TypeOnly) as z.ZodType<FollowedEvent>;
+  });
+}
+
+/** The event's data when it is of `type` (whose schema decodeFollowed checked it against). */
+function dataOf<T extends keyof typeof READ_IN_FULL>(event: FollowedEvent, type: T): (T extends 'container.died' ? z.infer<typeof ContainerDied> : z.infer<typeof ContainerExecDied>)['data'] | null {
+  return event.type === type ? (event.data as never) : null;
 }
 
 export class ContainerFollow {
@@ -129,7 +155,7 @@ export class ContainerFollow {
     this.subscriptions.push(nc.subscribe(execId ? eventFilter(host, 'container') : eventSubject(host, 'container', container), {
       callback: (error, msg) => {
         if (error) return;
-        this.onEvent(decodeEvent(msg.data));
+        this.onEvent(decodeFollowed(msg.data));
       },
     }));
     await nc.flush();
@@ -163,18 +189,20 @@ export class ContainerFollow {
     }
   }
 
-  private onEvent(event: AnyEvent): void {
+  private onEvent(event: FollowedEvent): void {
     const { execId } = this.target;
     if (execId) {
-      if (event.type !== 'container.exec_died' || event.data.execId !== execId) return;
-      this.exitCode = event.data.exitCode;
-      this.error = event.data.error;
+      const died = dataOf(event, 'container.exec_died');
+      if (!died || died.execId !== execId) return;
+      this.exitCode = died.exitCode;
+      this.error = died.error;
       this.afterExit();
       return;
     }
     if (event.type === 'container.created') this.createdFlag = true;
     if (event.type === 'container.destroyed') { this.removedFlag = true; this.removedSignal(); }
-    if (event.type === 'container.died') { this.exitCode = event.data.exitCode; this.afterExit(); }
+    const died = dataOf(event, 'container.died');
+    if (died) { this.exitCode = died.exitCode; this.afterExit(); }
     this.check();
   }
 

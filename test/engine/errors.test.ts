@@ -1,5 +1,8 @@
 /** Bad input gets one clear line and Docker's exit code; the daemon and the log stay healthy. */
 import t from 'tap';
+import { connectEngine } from '../../client/connect.js';
+import { buildCreateRequest } from '../../client/createOptions.js';
+import { layoutFrom } from '../../runtime/layout.js';
 import { startEngine } from '../helpers/engine.js';
 import { gateFile, requiresEngine } from '../helpers/gates.js';
 
@@ -33,6 +36,18 @@ for (const c of cases) {
     t.equal(result.stderr.trim().split('\n')[0]!.startsWith('berth: '), true, 'one line that says berth');
   });
 }
+
+t.test('a request only the schema refuses: a command packs it unchecked, and the daemon answers with the schema\'s error', async (t) => {
+  const client = await connectEngine({ layout: layoutFrom({ root: engine.root, runRoot: engine.runRoot }) });
+  t.ok(client, 'the client of the test\'s daemon');
+  t.teardown(() => client!.close());
+  // A pids limit no flag parser would let through: the client does not check the request itself (events/codec.ts packRequest).
+  const spec = { ...buildCreateRequest({ image: 'busybox', cmd: ['true'], env: [], labels: {}, mounts: [], volumesFrom: [], constraints: [], autoRemove: false } as never), pidsLimit: 0.5 };
+  const refused = await client!.request({ op: 'container.create', spec, start: false }).then(() => null, (error: Error) => error);
+  t.equal(refused?.name, 'ValidationError');
+  t.match(refused?.message, /invalid message at request\.spec\.pidsLimit: /, 'the schema\'s error, naming the field');
+  t.equal((await engine.ok(['ps', '-aq'])).trim(), '', 'nothing was created');
+});
 
 t.test('a name already in use', async (t) => {
   await engine.ok(['run', '-d', '--name', 'taken', 'busybox', 'sleep', '1000']);
