@@ -66,8 +66,9 @@ export interface ContainerEnd {
  */
 const READ_IN_FULL = { 'container.died': ContainerDied, 'container.exec_died': ContainerExecDied } as const;
 const TypeOnly = lazySchema(() => z.object({ type: z.string() }));
+type ReadInFull = { [T in keyof typeof READ_IN_FULL]: z.infer<(typeof READ_IN_FULL)[T]> };
 /** What a follow reads of an event: a died or exec_died whole, else its type alone. */
-export type FollowedEvent = z.infer<typeof ContainerDied> | z.infer<typeof ContainerExecDied> | { type: Exclude<string, keyof typeof READ_IN_FULL>; data?: never };
+export type FollowedEvent = ReadInFull[keyof ReadInFull] | { type: string; data?: never };
 
 /** An event on a followed subject, upcast as every reader does, checked as far as the follow reads it. */
 export function decodeFollowed(bytes: Uint8Array): FollowedEvent {
@@ -78,8 +79,8 @@ export function decodeFollowed(bytes: Uint8Array): FollowedEvent {
 }
 
 /** The event's data when it is of `type` (whose schema decodeFollowed checked it against). */
-function dataOf<T extends keyof typeof READ_IN_FULL>(event: FollowedEvent, type: T): (T extends 'container.died' ? z.infer<typeof ContainerDied> : z.infer<typeof ContainerExecDied>)['data'] | null {
-  return event.type === type ? (event.data as never) : null;
+function dataOf<T extends keyof ReadInFull>(event: FollowedEvent, type: T): ReadInFull[T]['data'] | null {
+  return event.type === type ? (event.data as ReadInFull[T]['data']) : null;
 }
 
 export class ContainerFollow {

@@ -159,7 +159,7 @@ const verbs = buildProgram().commands.flatMap((command) => [command.name(), ...c
 // madvise). A command's CPU goes largely to page faults (a first touch of fresh memory): on this
 // machine (a PVM guest) each 4 KiB page costs about 10 µs, a 2 MiB huge page about as much as
 // 20 of them. `ps` took 4,715 faults instead of 5,487 and 161 ms instead of 170, `--version`
-// 94 ms instead of 104 (25 interleaved runs each, bench/RESULTS.md). V8's own heap is mapped
+// 94 ms instead of 104 (25 interleaved runs each; docs/ARCHITECTURE.md, the CLI). V8's own heap is mapped
 // 256 KiB at a time, where no huge page fits: those faults stay.
 writeLauncher('main', 'berth.cjs', cliEncoding, 'the CLI', `const VERBS = new Set(${JSON.stringify(verbs)});
 const cacheFile = join(cacheDir, process.argv.slice(2).find((word) => VERBS.has(word)) ?? 'other');`, { nodeFlags: ['--use-openssl-ca'], tunables: 'glibc.malloc.hugetlb=1:glibc.malloc.top_pad=4194304' });
