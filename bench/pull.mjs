@@ -6,7 +6,8 @@
  * it cold (nothing of it stored) and warm (all of it stored), interleaved, BENCH_PULL_RUNS times
  * (default 5) after one warm-up round. CLI included.
  *
- *   - berth: `berth pull REF`; cold after `rmi` and removal of the image's blobs;
+ *   - berth: `berth pull REF`; cold after `rmi`, once the daemon has deleted the image's layers
+ *     (it does so in the background; podman's rmi before it returns), and removal of its blobs;
  *   - berth request: the same pull as one `image.pull` request over an open NATS connection (the daemon's part);
  *   - podman: `podman pull --tls-verify=false REF`; cold after `podman rmi`;
  *   - skopeo: `skopeo copy docker://REF oci:DIR` (fetch and store, no unpacking); cold into a new DIR.
@@ -78,10 +79,26 @@ await runScenario(async () => {
   const compressed = imageBlobs.reduce((sum, f) => sum + fs.statSync(path.join(layout, 'blobs/sha256', f)).size, 0);
 
   const blobsDir = path.join(work, 'berth/root/images/blobs/sha256');
+  // berth's `rmi` returns once the removal is recorded and deletes the image's files in the
+  // background (actors/image/layerGate.ts), and a pull that comes meanwhile waits for that
+  // deletion; podman's `rmi` deletes them before it returns. A cold pull is timed once they are
+  // gone, so that it is the pull alone for every tool. The layers here now are other images'
+  // (busybox, imported by the start-latency scenario), which the rmi keeps.
+  const layersDir = path.join(work, 'berth/root/images/layers');
+  const layerDirs = () => (fs.existsSync(layersDir) ? fs.readdirSync(layersDir) : []);
+  const otherLayers = new Set(layerDirs());
+  const berthRemoved = async () => {
+    for (let i = 0; i < 600; i++) {
+      if (layerDirs().every((dir) => otherLayers.has(dir))) return;
+      await sleep(50);
+    }
+    throw new Error(`berth rmi ${ref}: its layers were still in ${layersDir} after 30 s`);
+  };
   const tools = {
     berth: {
       cold: async () => {
         await run(node, [cli, 'rmi', ref], { env: berthEnv }).catch(() => {});
+        await berthRemoved();
         for (const hex of imageBlobs) fs.rmSync(path.join(blobsDir, hex), { force: true }); // its blobs too: nothing of it stored
         return timed(node, [cli, 'pull', '-q', ref], berthEnv);
       },
@@ -92,6 +109,7 @@ await runScenario(async () => {
     'berth request': {
       cold: async () => {
         await run(node, [cli, 'rmi', ref], { env: berthEnv }).catch(() => {});
+        await berthRemoved();
         for (const hex of imageBlobs) fs.rmSync(path.join(blobsDir, hex), { force: true });
         return timedRequest(ref);
       },
