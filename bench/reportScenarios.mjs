@@ -286,6 +286,11 @@ function eventLatency(s) {
     notes.push(`- docker: ${f(d.docker.start.median, 2)} ms (start) and ${f(d.docker.die.median, 2)} ms (die) from the event's timeNano to a \`docker events\` process` +
       ` reading it, against ${f(d.cli.start.median, 2)} ms for a \`berth events\` process (berth/docker ${ratio(d.cli.start.median, d.docker.start.median)} on start)` +
       `${d.podman?.start?.n ? ` and ${f(d.podman.start.median, 0)} ms for podman's` : ''}. dockerd streams its events to each subscriber over the open API connection.`);
+    notes.push('- Why a `berth events` process is slower than `docker events` (measured 2026-12-05, docs/ARCHITECTURE.md, events): two hops where docker has one, and a store before the second.' +
+      ' From the decision to the publish takes 0.13-0.16 ms; one plain NATS publish from a Node process to another\'s subscription takes 0.45 ms on this machine;' +
+      ' the ordered consumer delivers about 0.4 ms after the core subscription, once JetStream has stored the event, and `berth events` prints only stored events' +
+      ' (a publish the stream refuses still reaches core subscribers); the process then takes 0.5 ms from its socket\'s data to its stdout write.' +
+      ' dockerd writes each event from memory to its subscribers\' connections. The event\'s whole-ms time adds 0.5 ms on average to berth\'s figures.');
   } else {
     notes.push('- docker was not measured in this run (it needs the dockerd bench/run.sh starts).');
   }
