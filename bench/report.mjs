@@ -188,6 +188,17 @@ if (cliToCreate !== null && nodeStart !== null && modules !== null) {
         ? ` The same engine driven by a Go client, the docker CLI through berth's API socket (the reference row above), takes` +
           ` ${f(viaGo.median)} ms: ${x(viaGo.median / stats.podman.median)} podman's (the goal ≤ ${GOALS.startVsPodman}x ${viaGo.median / stats.podman.median <= GOALS.startVsPodman ? 'met' : 'not met'} that way).`
         : ' The same engine driven by a Go client, the docker CLI through berth\'s API socket, is measured in its own section below.'));
+    const nodeClient = stats['node-client'];
+    const daemonSide = phase('create→destroy');
+    if (nodeClient && daemonSide !== null) {
+      const floor = nodeClient.median + daemonSide;
+      const room = podmanBudget - floor;
+      gaps.push(`- The floor of a Node process per command: a minimal Node client (the reference row; bench/minimalClient.mjs) that only connects over TLS` +
+        ` to the daemon's pinned certificate, sends one \`container.list\` and prints takes ${f(nodeClient.median)} ms (${x(nodeClient.median / nodeStart)} \`node -e 0\`; the goal for \`ps\` and \`version\`, at most 1.3x \`node -e 0\`, lies below it).` +
+        ` A \`run --rm\` from such a client would add at least the daemon's create→destroy (${f(daemonSide)} ms): about ${f(floor)} ms, where the goal allows ${f(podmanBudget)} ms,` +
+        ` which leaves ${room > 0 ? `${f(room)} ms` : `nothing (${f(room)} ms)`} for what berth's CLI does beyond that client (its flags and schemas, the ping, following the container's events);` +
+        ` berth's CLI takes ${f(stats.berth.median - floor)} ms more than that floor.`);
+    }
   }
 }
 if (networkSetup !== null) {

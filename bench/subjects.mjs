@@ -9,8 +9,10 @@
  * Every environment is the bench's own minus NODE_EXTRA_CA_CERTS (~80 ms per Node start).
  * docker is measured when BENCH_DOCKER_HOST (and BENCH_DOCKER_CONFIG) name the bench's own dockerd (run.sh).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 
 const [work, prefix, bundle, dashes, ...podmanArgs] = process.argv.slice(2);
 if (!work || !prefix || !bundle || dashes !== '--') {
@@ -25,6 +27,33 @@ const repo = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const cli = path.join(repo, 'dist/cli/main.cjs');
 const node = process.execPath;
 const berthEnv = { BERTH_ROOT: path.join(work, 'berth/root'), BERTH_RUN_ROOT: path.join(work, 'berth/run') };
+
+/**
+ * bench/minimalClient.mjs, bundled as berth's CLI is (one minified CommonJS file, wrapped as the
+ * function berth's launcher calls) beside a copy of that launcher, which runs it from V8's code
+ * cache with the same `#!` line: returns the launcher's path.
+ */
+function buildMinimalClient() {
+  const dir = path.join(work, 'node-client');
+  fs.mkdirSync(dir, { recursive: true });
+  const { outputFiles } = buildSync({
+    entryPoints: [path.join(repo, 'bench/minimalClient.mjs')],
+    bundle: true,
+    minify: true,
+    write: false,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    charset: 'ascii',
+    external: ['msgpackr-extract'],
+    define: { 'process.env.MSGPACKR_NATIVE_ACCELERATION_DISABLED': '"true"' },
+    logLevel: 'warning',
+  });
+  fs.writeFileSync(path.join(dir, 'berth.cjs'), `(function (exports, require, module, __filename, __dirname, __berthModuleUrl) {${outputFiles[0].text}\n})`);
+  fs.copyFileSync(cli, path.join(dir, 'main.cjs'));
+  fs.chmodSync(path.join(dir, 'main.cjs'), 0o755);
+  return path.join(dir, 'main.cjs');
+}
 
 const subjects = [
   {
@@ -94,6 +123,15 @@ const subjects = [
     note: 'berth\'s engine through a Go client: the same docker CLI (/usr/bin/docker) with DOCKER_HOST at berth\'s docker.sock, the daemon above',
     argv: ['/usr/bin/docker', 'run', '--rm', '--network', 'none', 'localhost/busybox', 'true'],
     env: { DOCKER_HOST: `unix://${path.join(berthEnv.BERTH_RUN_ROOT, 'docker.sock')}`, DOCKER_CONFIG: path.join(work, 'docker-berth-config') },
+  },
+  {
+    name: 'node-client',
+    role: 'reference',
+    display: 'a minimal Node client (bench/minimalClient.mjs)',
+    note: 'the least a Node process per command does: connect over TLS to the daemon\'s pinned certificate, one `container.list` request, print, close; bundled and run from the code cache by a copy of berth\'s launcher',
+    argv: [buildMinimalClient()],
+    // As berth's CLI builds its root store (cli/pinnedTrust.ts): the pinned connection consults none.
+    env: { ...berthEnv, SSL_CERT_FILE: '/dev/null' },
   },
   {
     name: 'berth-modules',
