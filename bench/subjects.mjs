@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
+import { LAUNCHER_BUNDLE, WITHOUT_MSGPACKR_ADDON, launcherFunction } from '../scripts/launcherBundle.mjs';
 
 const [work, prefix, bundle, dashes, ...podmanArgs] = process.argv.slice(2);
 if (!work || !prefix || !bundle || dashes !== '--') {
@@ -37,19 +38,12 @@ function buildMinimalClient() {
   const dir = path.join(work, 'node-client');
   fs.mkdirSync(dir, { recursive: true });
   const { outputFiles } = buildSync({
+    ...LAUNCHER_BUNDLE,
     entryPoints: [path.join(repo, 'bench/minimalClient.mjs')],
-    bundle: true,
-    minify: true,
     write: false,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    charset: 'ascii',
-    external: ['msgpackr-extract'],
-    define: { 'process.env.MSGPACKR_NATIVE_ACCELERATION_DISABLED': '"true"' },
-    logLevel: 'warning',
+    define: WITHOUT_MSGPACKR_ADDON,
   });
-  fs.writeFileSync(path.join(dir, 'berth.cjs'), `(function (exports, require, module, __filename, __dirname, __berthModuleUrl) {${outputFiles[0].text}\n})`);
+  fs.writeFileSync(path.join(dir, 'berth.cjs'), launcherFunction(outputFiles[0].text));
   fs.copyFileSync(cli, path.join(dir, 'main.cjs'));
   fs.chmodSync(path.join(dir, 'main.cjs'), 0o755);
   return path.join(dir, 'main.cjs');

@@ -18,6 +18,7 @@ import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LAUNCHER_BUNDLE, WITHOUT_MSGPACKR_ADDON, launcherFunction } from './launcherBundle.mjs';
 
 const repo = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const cli = path.join(repo, 'dist/cli');
@@ -42,34 +43,19 @@ function tscEntry(name) {
 async function bundleOf(name, bundleName, defines = {}) {
   const bundle = path.join(cli, bundleName);
   const result = await build({
+    ...LAUNCHER_BUNDLE,
     entryPoints: [tscEntry(name)],
     outfile: bundle,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    // msgpackr's optional native addon is found at run time, if installed, from node_modules.
-    external: ['msgpackr-extract'],
     // The modules find files beside them (the daemon's script, package.json) from import.meta.url,
     // which the launcher passes in.
     define: { 'import.meta.url': '__berthModuleUrl', ...defines },
-    // Non-ASCII escaped, as far as esbuild goes (not in regular expression literals: below).
-    charset: 'ascii',
     metafile: true,
-    logLevel: 'warning',
   });
   // A verb is loaded as `./commands/${name}.js`, which esbuild bundles as every file matching it:
   // a test file there would bring the test framework into every command.
   const strays = Object.keys(result.metafile.inputs).filter((input) => /\.test\.js$|node_modules\/(tap|@tapjs)\//.test(input));
   if (strays.length > 0) throw new Error(`the ${bundleName} bundle would include tests: ${strays.slice(0, 5).join(', ')}; keep tests out of cli/commands/ (and remove stale ones from dist/cli/commands/)`);
-  // The bundle is written as the function the launcher calls: the entry's hashbang cannot stay on
-  // its first line. Wrapped here rather than by the launcher, whose concatenation V8 then copied
-  // whole into one flat string before compiling (0.9 MB of fresh heap, about 230 page faults, at
-  // every command). What esbuild leaves outside ASCII (a dependency's regular expression literal:
-  // @nats-io/jetstream's µs) is escaped as \uXXXX, which means the same there and in strings.
-  const body = fs.readFileSync(bundle, 'utf8').replace(/^#!.*/, '').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const text = `(function (exports, require, module, __filename, __dirname, __berthModuleUrl) {${body}\n})`;
+  const text = launcherFunction(fs.readFileSync(bundle, 'utf8'));
   fs.writeFileSync(bundle, text);
   // tsc's source map describes the file the launcher replaces.
   fs.rmSync(path.join(cli, `${name}.js.map`), { force: true });
@@ -136,11 +122,8 @@ import './${name}.cjs';
 `, { mode: 0o755 });
 }
 
-// msgpackr loads its native addon (msgpackr-extract: a resolution, node-gyp-build's search, a
-// dlopen) when its module is evaluated: about 10 ms of a command's CPU in a profile of `run
-// --rm`, for a speed-up of decoding long strings that a command's few small messages never
-// see. The CLI's bundle reads the switch msgpackr offers as set; the daemon's keeps the addon.
-const cliEncoding = await bundleOf('main', 'berth.cjs', { 'process.env.MSGPACKR_NATIVE_ACCELERATION_DISABLED': '"true"' });
+// The CLI's bundle goes without msgpackr's native addon (launcherBundle.mjs says why).
+const cliEncoding = await bundleOf('main', 'berth.cjs', WITHOUT_MSGPACKR_ADDON);
 // The daemon's own bundle: berthd (and a CLI's autostart) loaded some 700 modules one by one,
 // about 1 s of CPU before the daemon's first line ran, against 0.4 s from the bundle's cache.
 const daemonEncoding = await bundleOf('daemon', 'berthd.cjs');
