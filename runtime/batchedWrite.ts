@@ -10,9 +10,10 @@ const BATCH_BYTES = 1 << 20;
 
 /**
  * Writes every chunk of `chunks`, in order, from the handle's position; `each` sees each chunk
- * as it arrives (a limit, a hash, progress) and may throw to stop. Returns the bytes written.
+ * as it arrives (a limit, a hash, progress, a second reader) and may throw to stop, or return a
+ * promise to hold the next chunk back until it settles. Returns the bytes written.
  */
-export async function writeBatched(handle: FileHandle, chunks: AsyncIterable<Uint8Array>, each?: (chunk: Uint8Array) => void): Promise<number> {
+export async function writeBatched(handle: FileHandle, chunks: AsyncIterable<Uint8Array>, each?: (chunk: Uint8Array) => void | Promise<void>): Promise<number> {
   let batch: Uint8Array[] = [];
   let pending = 0;
   let written = 0;
@@ -30,7 +31,8 @@ export async function writeBatched(handle: FileHandle, chunks: AsyncIterable<Uin
   };
   try {
     for await (const chunk of chunks) {
-      each?.(chunk);
+      const held = each?.(chunk);
+      if (held) await held;
       if (chunk.length === 0) continue;
       batch.push(chunk);
       pending += chunk.length;

@@ -66,18 +66,29 @@ export async function unpackBlobFile(
   chainIdOf: (diffId: string) => string,
   onBytes?: (bytes: number) => void,
 ): Promise<UnpackedLayer> {
-  const compression = await fileCompression(file);
-  if (compression === 'zstd') throw new ArchiveError(`${path.basename(file)}: zstd layers need Node's zstd support (Node 22.15 or newer)`);
+  const compression = unpackable(await fileCompression(file), path.basename(file));
   const source = createReadStream(file);
   return unpackStream(layout, onBytes ? pipeline(source, countingStream(onBytes), () => {}) : source, compression, expectedDiffId, chainIdOf);
 }
 
+/** `compression`, when this Node can unpack it; `name` says which blob when it cannot. */
+export function unpackable(compression: Compression, name: string): Compression {
+  if (compression === 'zstd') throw new ArchiveError(`${name}: zstd layers need Node's zstd support (Node 22.15 or newer)`);
+  return compression;
+}
+
+/**
+ * Unpacks a layer from a stream into a temp dir, checks its diff id, and renames it into
+ * place; `stored`, when given (a blob unpacked while it downloads), must settle fulfilled
+ * first: the layer of a blob that failed its digest never becomes visible.
+ */
 export async function unpackStream(
   layout: Layout,
   source: Readable,
   compression: Compression,
   expectedDiffId: string | null,
   chainIdOf: (diffId: string) => string,
+  stored?: Promise<void>,
 ): Promise<UnpackedLayer> {
   await fs.mkdir(layout.layersDir, { recursive: true, mode: 0o700 });
   const tmp = path.join(layout.layersDir, `.tmp-${randomBytes(8).toString('hex')}`);
@@ -92,6 +103,7 @@ export async function unpackStream(
     if (expectedDiffId !== null && diffId !== expectedDiffId) {
       throw new ArchiveError(`layer content ${diffId} does not match its diff id ${expectedDiffId}`);
     }
+    await stored;
     const dir = layout.layer(hexOf(chainIdOf(diffId)));
     if (await exists(dir)) await fs.rm(tmp, { recursive: true, force: true });
     else await fs.rename(tmp, dir);
@@ -113,8 +125,7 @@ export function layerSize(layout: Layout, chainId: string): Promise<number> {
 
 /** Checks a layer blob file against a diff id without unpacking it (for a layer the store already has). */
 export async function verifyDiffId(file: string, diffId: string): Promise<void> {
-  const compression = await fileCompression(file);
-  if (compression === 'zstd') throw new ArchiveError(`${path.basename(file)}: zstd layers need Node's zstd support (Node 22.15 or newer)`);
+  const compression = unpackable(await fileCompression(file), path.basename(file));
   const hash = new HashingStream();
   const stages: NodeJS.ReadWriteStream[] = compression === 'gzip' ? [createGunzip({ chunkSize: GUNZIP_CHUNK }), hash] : [hash];
   pipeline([createReadStream(file), ...stages], () => {});

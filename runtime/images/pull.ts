@@ -1,8 +1,9 @@
 /**
  * `pull`: a reference on a registry becomes an image in the store. The manifest (after platform
  * selection in an index) and every blob are checked against their digests; layers are fetched
- * and unpacked concurrently, and a layer already unpacked (or a blob already stored) is not
- * fetched again.
+ * concurrently, each unpacked as its bytes arrive (into a temp dir, made visible once the blob
+ * and the layer have passed their digests), and a layer already unpacked (or a blob already
+ * stored) is not fetched again.
  */
 import fs from 'node:fs/promises';
 import type { ImageRecord } from '../../events/image.js';
@@ -10,11 +11,11 @@ import type { Progress } from '../../events/requests/image.js';
 import type { ProgressReport } from './progress.js';
 import { ValidationError } from '../../events/errors.js';
 import type { Layout } from '../layout.js';
-import { fetchBlob } from './blobFetch.js';
+import { fetchBlob, fetchBlobRead } from './blobFetch.js';
 import { findCredentials } from './credentials.js';
 import { hexOf, sha256 } from './digest.js';
 import { parseImageConfig, recordFromConfig } from './imageConfig.js';
-import { exists, layerExists, layerSize, unpackBlobFile } from './layerStore.js';
+import { compressionOf, exists, layerExists, layerSize, unpackable, unpackBlobFile, unpackStream } from './layerStore.js';
 import { parseManifest, selectPlatform, type ImageManifest, type Platform } from './manifest.js';
 import { parseReference, type RemoteReference } from './reference.js';
 import { RegistryClient } from './registryClient.js';
@@ -84,9 +85,13 @@ export async function pullImage(layout: Layout, reference: string, options: Pull
       return layerSize(layout, chain);
     }
     if (!(await exists(layout.blob(hexOf(layer.digest))))) fetched++;
-    const blob = await fetchBlob(client, ref.repository, layer, layout, (_digest, bytes) => report(layer, 'downloading', bytes));
+    const diffId = base.diffIds[i]!;
+    // Unpacked as it downloads; from the stored blob when it came another way.
+    const { path: blob, read } = await fetchBlobRead(client, ref.repository, layer, layout,
+      (bytes, head, stored) => unpackStream(layout, bytes, unpackable(compressionOf(head), hexOf(layer.digest)), diffId, () => chain, stored),
+      (_digest, bytes) => report(layer, 'downloading', bytes));
     report(layer, 'extracting', layer.size);
-    const size = (await unpackBlobFile(layout, blob, base.diffIds[i]!, () => chain)).size;
+    const size = read?.size ?? (await unpackBlobFile(layout, blob, diffId, () => chain)).size;
     report(layer, 'done', layer.size);
     return size;
   });
