@@ -30,9 +30,24 @@ if ! dpkg-query -W -f='${Status}' docker-compose 2>/dev/null | grep -q 'install 
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
 fi
-major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$major" -lt 20 ]; then
-  echo "setup: berth needs Node.js 20 or newer; this machine has $(node --version)" >&2
+# Node.js 20 or newer. Debian 12's own nodejs is 18: then the official Node.js 20 binary comes
+# from the npm registry (node-linux-<arch>, the package `npm install node` fetches; npm checks it
+# against the registry's integrity hash) into /usr/local/lib/berth-node, linked as
+# /usr/local/bin/node, which comes before /usr/bin on the PATH. Debian's npm runs under it.
+node_major() { node -p 'process.versions.node.split(".")[0]'; }
+if [ "$(node_major)" -lt 20 ]; then
+  case "$(uname -m)" in
+    x86_64) node_arch=x64 ;;
+    aarch64) node_arch=arm64 ;;
+    *) echo "setup: berth needs Node.js 20 or newer; this machine has $(node --version), and no Node.js 20 for $(uname -m) is fetched here" >&2; exit 1 ;;
+  esac
+  echo "setup: this machine's Node.js is $(node --version); installing Node.js 20 (node-linux-$node_arch from the npm registry)" >&2
+  npm install --global --prefix /usr/local/lib/berth-node --no-audit --no-fund --loglevel=error "node-linux-$node_arch@20"
+  ln -sf "/usr/local/lib/berth-node/lib/node_modules/node-linux-$node_arch/bin/node" /usr/local/bin/node
+  hash -r
+fi
+if [ "$(node_major)" -lt 20 ]; then
+  echo "setup: berth needs Node.js 20 or newer; this machine has $(command -v node) $(node --version)" >&2
   exit 1
 fi
 
